@@ -1,0 +1,72 @@
+//! The command line: argument parsing, file reading and exit codes. Each subcommand lives in
+//! its own module; errors become exit status 2 (bad input) or 1 (anything else).
+
+mod run;
+mod validate;
+
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Datacenter power-saving simulator: consolidate VMs at night, power hosts down, and see the
+/// energy, cost, migrations and SLA impact.
+#[derive(Debug, Parser)]
+#[command(name = "nightshift", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a scenario and write its outputs (summary.json, CSV files).
+    Run(run::RunArgs),
+    /// Check scenario files without running them.
+    Validate(validate::ValidateArgs),
+}
+
+/// An error that ends the program, with its exit status.
+#[derive(Debug)]
+pub enum CliError {
+    /// Bad input (scenario, trace, arguments): exit status 2.
+    Input(String),
+    /// Anything else (I/O, internal): exit status 1.
+    Other(String),
+}
+
+impl CliError {
+    fn code(&self) -> u8 {
+        match self {
+            CliError::Input(_) => 2,
+            CliError::Other(_) => 1,
+        }
+    }
+}
+
+/// Reads a scenario file, turning a missing or unreadable file into an input error.
+pub(crate) fn read_scenario(path: &Path) -> Result<String, CliError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| CliError::Input(format!("{}: cannot read scenario: {e}", path.display())))
+}
+
+/// Parses arguments, runs the subcommand and maps errors to exit statuses.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Validate(args) => validate::validate(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let (CliError::Input(msg) | CliError::Other(msg)) = &e;
+            eprintln!("error: {msg}");
+            ExitCode::from(e.code())
+        }
+    }
+}
+
+/// The default output folder of a scenario: `output/<name>/`.
+pub(crate) fn default_out(name: &str) -> PathBuf {
+    Path::new("output").join(name)
+}

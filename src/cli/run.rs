@@ -1,0 +1,135 @@
+//! `nightshift run SCENARIO`: simulate, write outputs, print a short summary.
+
+use super::{CliError, default_out, read_scenario};
+use crate::output::{self, CsvRecorder, Staging, SummaryFile};
+use crate::scenario;
+use crate::sim::{self, records::NullRecorder};
+use clap::Args;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Arguments of `run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// Output folder [default: output/<scenario name>/].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Seed of every random stream (overrides simulation.seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Override a scenario value: KEY=VALUE, e.g. policy.power.headroom=0.3 (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Skip the always-on baseline run (no savings in the summary).
+    #[arg(long)]
+    no_baseline: bool,
+    /// Replace the output folder if it exists.
+    #[arg(long)]
+    force: bool,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Runs the scenario and its baseline, and writes every output.
+pub fn run(args: RunArgs) -> Result<(), CliError> {
+    let text = read_scenario(&args.scenario)?;
+    let mut overrides = args.set.clone();
+    if let Some(seed) = args.seed {
+        overrides.push(format!("simulation.seed={seed}"));
+    }
+    let origin = args.scenario.display().to_string();
+    let setup =
+        scenario::load(&text, &origin, &overrides).map_err(|e| CliError::Input(e.to_string()))?;
+    let out = args.out.clone().unwrap_or_else(|| default_out(&setup.name));
+    if out.exists() && !args.force {
+        return Err(CliError::Input(format!(
+            "{} already exists; pass --force to replace it, or --out DIR to write elsewhere",
+            out.display()
+        )));
+    }
+
+    let clock = Instant::now();
+    let staging = Staging::create(&out)
+        .map_err(|e| CliError::Other(format!("{}: cannot create: {e}", out.display())))?;
+    let io_err = |e: std::io::Error| {
+        CliError::Other(format!("{}: cannot write outputs: {e}", out.display()))
+    };
+    let mut recorder = CsvRecorder::create(staging.path()).map_err(io_err)?;
+    let outcome = sim::run(&setup, &mut recorder).map_err(CliError::Input)?;
+    recorder.finish().map_err(io_err)?;
+    let baseline = if args.no_baseline {
+        None
+    } else {
+        Some(
+            sim::run(&setup.baseline(), &mut NullRecorder)
+                .map_err(CliError::Input)?
+                .summary,
+        )
+    };
+    let summary = SummaryFile::new(outcome.summary, baseline.as_ref());
+    output::write_summary(staging.path(), &summary).map_err(io_err)?;
+    output::write_hosts(staging.path(), &outcome.hosts).map_err(io_err)?;
+    staging.commit(args.force).map_err(io_err)?;
+    if !args.quiet {
+        print!("{}", report(&summary, &out, clock.elapsed().as_secs_f64()));
+    }
+    Ok(())
+}
+
+/// The short human-readable summary printed after a run.
+fn report(s: &SummaryFile, out: &std::path::Path, wall_s: f64) -> String {
+    let r = &s.summary;
+    let e = &r.energy;
+    let mut text = format!(
+        "nightshift: {} (seed {}), {} simulated in {:.2} s\n",
+        r.scenario,
+        r.seed,
+        humantime::format_duration(std::time::Duration::from_secs(r.duration_s as u64)),
+        wall_s
+    );
+    text += &format!(
+        "  energy      {:.1} kWh IT, {:.1} kWh facility (PUE {}), cost {:.2} {}\n",
+        e.it_kwh, e.facility_kwh, e.pue, e.cost, e.currency
+    );
+    if let (Some(b), Some(sv)) = (&s.baseline, &s.savings) {
+        text += &format!(
+            "  vs always-on {:.1} kWh IT, {:.2} {}: saves {:.1} kWh ({:.1} %), {:.2} {} ({:.1} %)\n",
+            b.it_kwh,
+            b.cost,
+            e.currency,
+            sv.energy_kwh,
+            sv.energy_fraction * 100.0,
+            sv.cost,
+            e.currency,
+            sv.cost_fraction * 100.0
+        );
+    }
+    text += &format!(
+        "  hosts       {} in fleet, {:.1} on on average ({}..{}), {} boots, {} shutdowns\n",
+        r.hosts.count,
+        r.hosts.mean_on,
+        r.hosts.min_on,
+        r.hosts.max_on,
+        r.hosts.boots,
+        r.hosts.shutdowns
+    );
+    text += &format!(
+        "  migrations  {} ({} aborted), mean {:.1} s, {:.1} GB moved\n",
+        r.migrations.count,
+        r.migrations.aborted,
+        r.migrations.mean_duration_s,
+        r.migrations.data_gb
+    );
+    text += &format!(
+        "  SLA         SLATAH {:.2} %, PDM {:.3} %, SLAV {:.2e}; conflicts {}\n",
+        r.sla.slatah * 100.0,
+        r.sla.pdm * 100.0,
+        r.sla.slav,
+        r.conflicts.total
+    );
+    text += &format!("  outputs     {}/\n", out.display());
+    text
+}

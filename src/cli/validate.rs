@@ -1,0 +1,49 @@
+//! `nightshift validate SCENARIO...`: parse and check scenarios without running them.
+
+use super::{CliError, read_scenario};
+use crate::scenario;
+use clap::Args;
+use std::path::PathBuf;
+
+/// Arguments of `validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Scenario files to check.
+    #[arg(required = true)]
+    scenarios: Vec<PathBuf>,
+    /// Override a scenario value before checking: KEY=VALUE (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+}
+
+/// Checks every file, reporting each problem; fails with status 2 if any is invalid.
+pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
+    let mut bad = 0;
+    for path in &args.scenarios {
+        let checked = read_scenario(path).and_then(|text| {
+            scenario::load(&text, &path.display().to_string(), &args.set)
+                .map_err(|e| CliError::Input(e.to_string()))
+        });
+        match checked {
+            Ok(setup) => println!(
+                "ok: {} ({}: {} hosts, {} VMs, {} simulated)",
+                path.display(),
+                setup.name,
+                setup.hosts.len(),
+                setup.vm_count(),
+                humantime::format_duration(std::time::Duration::from_millis(setup.duration))
+            ),
+            Err(CliError::Input(msg) | CliError::Other(msg)) => {
+                eprintln!("error: {msg}");
+                bad += 1;
+            }
+        }
+    }
+    match bad {
+        0 => Ok(()),
+        n => Err(CliError::Input(format!(
+            "{n} of {} scenario(s) invalid",
+            args.scenarios.len()
+        ))),
+    }
+}

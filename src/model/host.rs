@@ -1,0 +1,56 @@
+//! Host classes (hardware specs) and power states.
+
+use super::power::PowerModel;
+use crate::time::SimTime;
+use serde::Serialize;
+
+/// The hardware of a class of identical hosts, in the simulator's units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostClass {
+    /// Class name.
+    pub name: String,
+    /// Physical cores.
+    pub cores: u32,
+    /// Total CPU capacity, MIPS (cores x MIPS per core).
+    pub mips: f64,
+    /// Memory, MB.
+    pub ram_mb: f64,
+    /// Disk, MB (0 = not modelled).
+    pub disk_mb: f64,
+    /// Network link, Mbit/s.
+    pub net_mbps: f64,
+    /// Draw while on, by utilisation.
+    pub power: PowerModel,
+    /// Draw while off, W.
+    pub off_w: f64,
+    /// Time to boot.
+    pub boot_ms: SimTime,
+    /// Draw while booting, W.
+    pub boot_w: f64,
+    /// Time to shut down.
+    pub shutdown_ms: SimTime,
+    /// Draw while shutting down, W.
+    pub shutdown_w: f64,
+}
+
+impl HostClass {
+    /// Watts at full load per MIPS: lower is more efficient; power management boots the most
+    /// efficient hosts first and switches the least efficient off first.
+    pub fn watts_per_mips(&self) -> f64 {
+        self.power.max_w() / self.mips
+    }
+}
+
+/// Power state of a host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PowerState {
+    /// Switched off: draws `off_w`, hosts nothing.
+    Off,
+    /// Booting: draws `boot_w`, takes no VM until on.
+    Booting,
+    /// On: draws by utilisation, hosts VMs.
+    On,
+    /// Shutting down: draws `shutdown_w`, takes no VM.
+    ShuttingDown,
+}

@@ -1,0 +1,7 @@
+//! Models of the physical world: hosts and their power, VM shapes, load curves, tariffs.
+
+pub mod host;
+pub mod load;
+pub mod power;
+pub mod tariff;
+pub mod vm;

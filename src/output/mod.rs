@@ -1,0 +1,193 @@
+//! Writing a run's outputs: CSV files streamed while the simulation runs, `summary.json` and
+//! `hosts.csv` at the end, all into a staging folder that is renamed into place only when
+//! complete, so a failed run never leaves a half-written output folder.
+
+mod staging;
+mod summary;
+
+pub use staging::Staging;
+pub use summary::{BaselineSummary, Savings, SummaryFile};
+
+use crate::sim::records::{ConflictRow, HostRow, IntervalRow, MigrationRow, Recorder};
+use serde::Serialize;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+/// Streams timeseries, migration and conflict rows to CSV files in a folder.
+pub struct CsvRecorder {
+    timeseries: csv::Writer<BufWriter<File>>,
+    migrations: csv::Writer<BufWriter<File>>,
+    conflicts: csv::Writer<BufWriter<File>>,
+    error: Option<csv::Error>,
+}
+
+fn writer(dir: &Path, name: &str, header: &[&str]) -> io::Result<csv::Writer<BufWriter<File>>> {
+    let file = BufWriter::with_capacity(1 << 16, File::create(dir.join(name))?);
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(file);
+    // Headers are written up front so that a file with no rows still names its columns.
+    w.write_record(header)?;
+    Ok(w)
+}
+
+impl CsvRecorder {
+    /// Creates `timeseries.csv`, `migrations.csv` and `conflicts.csv` in `dir`.
+    pub fn create(dir: &Path) -> io::Result<Self> {
+        Ok(CsvRecorder {
+            timeseries: writer(dir, "timeseries.csv", TIMESERIES_COLUMNS)?,
+            migrations: writer(dir, "migrations.csv", MIGRATION_COLUMNS)?,
+            conflicts: writer(dir, "conflicts.csv", CONFLICT_COLUMNS)?,
+            error: None,
+        })
+    }
+
+    fn keep<T: Serialize>(
+        error: &mut Option<csv::Error>,
+        w: &mut csv::Writer<BufWriter<File>>,
+        row: &T,
+    ) {
+        if error.is_none()
+            && let Err(e) = w.serialize(row)
+        {
+            *error = Some(e);
+        }
+    }
+
+    /// Flushes every file; reports the first write error of the run, if any.
+    pub fn finish(mut self) -> io::Result<()> {
+        if let Some(e) = self.error.take() {
+            return Err(io::Error::other(e));
+        }
+        for w in [
+            &mut self.timeseries,
+            &mut self.migrations,
+            &mut self.conflicts,
+        ] {
+            w.flush()?;
+        }
+        Ok(())
+    }
+}
+
+impl Recorder for CsvRecorder {
+    fn interval(&mut self, row: &IntervalRow) {
+        Self::keep(&mut self.error, &mut self.timeseries, row);
+    }
+    fn migration(&mut self, row: &MigrationRow) {
+        Self::keep(&mut self.error, &mut self.migrations, row);
+    }
+    fn conflict(&mut self, row: &ConflictRow) {
+        Self::keep(&mut self.error, &mut self.conflicts, row);
+    }
+}
+
+/// Columns of `timeseries.csv`, in order (the fields of [`IntervalRow`]).
+pub const TIMESERIES_COLUMNS: &[&str] = &[
+    "time_s",
+    "hosts_on",
+    "hosts_booting",
+    "hosts_shutting_down",
+    "hosts_off",
+    "vms_running",
+    "vms_waiting",
+    "demand_mips",
+    "capacity_on_mips",
+    "power_w",
+    "energy_kwh",
+    "cost",
+    "price_per_kwh",
+    "migrations_in_flight",
+    "migrations_started",
+];
+
+/// Columns of `migrations.csv` (the fields of [`MigrationRow`]).
+pub const MIGRATION_COLUMNS: &[&str] = &[
+    "id",
+    "vm",
+    "source",
+    "destination",
+    "start_s",
+    "end_s",
+    "duration_s",
+    "data_mb",
+    "outcome",
+];
+
+/// Columns of `conflicts.csv` (the fields of [`ConflictRow`]).
+pub const CONFLICT_COLUMNS: &[&str] = &["time_s", "kind", "vm", "hosts", "action"];
+
+/// Writes `hosts.csv`.
+pub fn write_hosts(dir: &Path, rows: &[HostRow]) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(BufWriter::new(File::create(dir.join("hosts.csv"))?));
+    for row in rows {
+        w.serialize(row).map_err(io::Error::other)?;
+    }
+    w.flush()
+}
+
+/// Writes `summary.json` (pretty-printed, trailing newline).
+pub fn write_summary(dir: &Path, summary: &SummaryFile) -> io::Result<()> {
+    let mut file = BufWriter::new(File::create(dir.join("summary.json"))?);
+    serde_json::to_writer_pretty(&mut file, summary).map_err(io::Error::other)?;
+    file.write_all(b"\n")?;
+    file.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::records::MemoryRecorder;
+
+    /// The column lists must match the serialised field order, or headers would lie.
+    #[test]
+    fn column_lists_match_row_fields() {
+        fn header_of<T: Serialize>(row: &T) -> String {
+            let mut w = csv::Writer::from_writer(vec![]);
+            w.serialize(row).unwrap();
+            let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+            text.lines().next().unwrap().to_string()
+        }
+        let mut rec = MemoryRecorder::default();
+        let row = IntervalRow {
+            time_s: 0.0,
+            hosts_on: 0,
+            hosts_booting: 0,
+            hosts_shutting_down: 0,
+            hosts_off: 0,
+            vms_running: 0,
+            vms_waiting: 0,
+            demand_mips: 0.0,
+            capacity_on_mips: 0.0,
+            power_w: 0.0,
+            energy_kwh: 0.0,
+            cost: 0.0,
+            price_per_kwh: 0.0,
+            migrations_in_flight: 0,
+            migrations_started: 0,
+        };
+        rec.interval(&row);
+        assert_eq!(header_of(&row), TIMESERIES_COLUMNS.join(","));
+        let m = MigrationRow {
+            id: 0,
+            vm: 0,
+            source: 0,
+            destination: 1,
+            start_s: 0.0,
+            end_s: 1.0,
+            duration_s: 1.0,
+            data_mb: 1.0,
+            outcome: "done",
+        };
+        assert_eq!(header_of(&m), MIGRATION_COLUMNS.join(","));
+        let c = ConflictRow {
+            time_s: 0.0,
+            kind: "k",
+            vm: Some(1),
+            hosts: "1".into(),
+            action: "a",
+        };
+        assert_eq!(header_of(&c), CONFLICT_COLUMNS.join(","));
+    }
+}

@@ -1,0 +1,220 @@
+//! Placement: which host receives a VM (at arrival or as a migration destination).
+//!
+//! The simulator filters hosts that fit (CPU within the limit, RAM, disk); a placement policy
+//! only scores the candidates: the lowest score wins, and ties go to the lowest host id.
+
+use super::Entry;
+use crate::model::power::PowerModel;
+
+/// What a VM needs from a host.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Need {
+    /// CPU in MIPS.
+    pub mips: f64,
+    /// Memory in MB.
+    pub ram_mb: f64,
+    /// Disk in MB.
+    pub disk_mb: f64,
+}
+
+/// A host that fits the VM, as a placement policy sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate<'a> {
+    /// CPU capacity in MIPS.
+    pub cpu_capacity: f64,
+    /// CPU committed before the VM, MIPS.
+    pub cpu_used: f64,
+    /// RAM capacity, MB.
+    pub ram_capacity: f64,
+    /// RAM committed before the VM, MB.
+    pub ram_used: f64,
+    /// Disk capacity, MB (0 when the class declares none).
+    pub disk_capacity: f64,
+    /// Disk committed before the VM, MB.
+    pub disk_used: f64,
+    /// The host's power model.
+    pub power: &'a PowerModel,
+}
+
+impl Candidate<'_> {
+    /// Sum over CPU, RAM and disk of the fraction left free after adding `need`.
+    pub fn leftover_after(&self, need: &Need) -> f64 {
+        let frac = |cap: f64, used: f64, add: f64| {
+            if cap > 0.0 {
+                (cap - used - add) / cap
+            } else {
+                0.0
+            }
+        };
+        frac(self.cpu_capacity, self.cpu_used, need.mips)
+            + frac(self.ram_capacity, self.ram_used, need.ram_mb)
+            + frac(self.disk_capacity, self.disk_used, need.disk_mb)
+    }
+
+    /// Increase in power draw (W) from adding `need`'s CPU.
+    pub fn power_increase(&self, need: &Need) -> f64 {
+        let before = self.power.watts(self.cpu_used / self.cpu_capacity);
+        let after = self
+            .power
+            .watts((self.cpu_used + need.mips) / self.cpu_capacity);
+        after - before
+    }
+}
+
+/// A placement policy.
+pub trait Placement: Send {
+    /// Score of placing `need` on `host`; lowest wins.
+    fn score(&self, host: &Candidate, need: &Need) -> f64;
+    /// Whether the first fitting host can be taken without scoring the others.
+    fn takes_first(&self) -> bool {
+        false
+    }
+    /// Whether a batch of VMs is placed largest first.
+    fn decreasing(&self) -> bool {
+        false
+    }
+}
+
+/// First host (by id) that fits.
+pub struct FirstFit;
+impl Placement for FirstFit {
+    fn score(&self, _: &Candidate, _: &Need) -> f64 {
+        0.0
+    }
+    fn takes_first(&self) -> bool {
+        true
+    }
+}
+
+/// First fit, largest VMs first.
+pub struct FirstFitDecreasing;
+impl Placement for FirstFitDecreasing {
+    fn score(&self, _: &Candidate, _: &Need) -> f64 {
+        0.0
+    }
+    fn takes_first(&self) -> bool {
+        true
+    }
+    fn decreasing(&self) -> bool {
+        true
+    }
+}
+
+/// The host left with the least free CPU, RAM and disk together (tightest packing).
+pub struct BestFit;
+impl Placement for BestFit {
+    fn score(&self, host: &Candidate, need: &Need) -> f64 {
+        host.leftover_after(need)
+    }
+}
+
+/// The host left with the most free capacity (spreads load).
+pub struct WorstFit;
+impl Placement for WorstFit {
+    fn score(&self, host: &Candidate, need: &Need) -> f64 {
+        -host.leftover_after(need)
+    }
+}
+
+/// Power-aware best-fit decreasing (Beloglazov & Buyya 2012): the host whose power grows least.
+pub struct PowerAwareBestFitDecreasing;
+impl Placement for PowerAwareBestFitDecreasing {
+    fn score(&self, host: &Candidate, need: &Need) -> f64 {
+        host.power_increase(need)
+    }
+    fn decreasing(&self) -> bool {
+        true
+    }
+}
+
+/// Every placement policy, by scenario name.
+pub const PLACEMENTS: &[Entry<dyn Placement>] = &[
+    Entry {
+        name: "first-fit",
+        summary: "first host by id that fits",
+        build: |_, _| Box::new(FirstFit),
+    },
+    Entry {
+        name: "first-fit-decreasing",
+        summary: "first fit, largest VMs first",
+        build: |_, _| Box::new(FirstFitDecreasing),
+    },
+    Entry {
+        name: "best-fit",
+        summary: "host left with least free CPU+RAM+disk",
+        build: |_, _| Box::new(BestFit),
+    },
+    Entry {
+        name: "worst-fit",
+        summary: "host left with most free CPU+RAM+disk",
+        build: |_, _| Box::new(WorstFit),
+    },
+    Entry {
+        name: "pabfd",
+        summary: "power-aware best-fit decreasing: least power increase",
+        build: |_, _| Box::new(PowerAwareBestFitDecreasing),
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host(power: &PowerModel, cpu_used: f64, ram_used: f64) -> Candidate<'_> {
+        Candidate {
+            cpu_capacity: 1000.0,
+            cpu_used,
+            ram_capacity: 1000.0,
+            ram_used,
+            disk_capacity: 0.0,
+            disk_used: 0.0,
+            power,
+        }
+    }
+
+    #[test]
+    fn best_fit_prefers_the_fuller_host_and_worst_fit_the_emptier() {
+        let p = PowerModel::Linear {
+            idle_w: 100.0,
+            max_w: 200.0,
+        };
+        let need = Need {
+            mips: 100.0,
+            ram_mb: 100.0,
+            disk_mb: 0.0,
+        };
+        let (full, empty) = (host(&p, 700.0, 500.0), host(&p, 100.0, 100.0));
+        assert!(BestFit.score(&full, &need) < BestFit.score(&empty, &need));
+        assert!(WorstFit.score(&full, &need) > WorstFit.score(&empty, &need));
+        // Leftover on the full host: CPU (1000-800)/1000 + RAM (1000-600)/1000 = 0.6.
+        assert!((full.leftover_after(&need) - 0.6).abs() < 1e-12);
+    }
+
+    #[test]
+    fn pabfd_scores_the_power_increase() {
+        let flat_top = PowerModel::Table([
+            86.0, 89.4, 92.6, 96.0, 99.5, 102.0, 106.0, 108.0, 112.0, 114.0, 117.0,
+        ]);
+        let need = Need {
+            mips: 100.0,
+            ram_mb: 0.0,
+            disk_mb: 0.0,
+        };
+        // From 80 % to 90 % on the G4 table: 114 - 112 = 2 W.
+        assert!(
+            (PowerAwareBestFitDecreasing.score(&host(&flat_top, 800.0, 0.0), &need) - 2.0).abs()
+                < 1e-9
+        );
+    }
+
+    #[test]
+    fn every_registered_name_builds() {
+        for e in PLACEMENTS {
+            let _ = (e.build)(None, 0);
+        }
+        assert_eq!(
+            super::super::names(&PLACEMENTS[..2]),
+            "\"first-fit\" or \"first-fit-decreasing\""
+        );
+    }
+}

@@ -1,0 +1,218 @@
+//! Power management: which hosts to boot and which to switch off, every control interval.
+
+use super::Entry;
+use crate::model::host::PowerState;
+
+/// A host as the power manager sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HostPower {
+    /// Host id.
+    pub id: usize,
+    /// Power state now.
+    pub state: PowerState,
+    /// CPU capacity, MIPS.
+    pub mips: f64,
+    /// Memory, MB.
+    pub ram_mb: f64,
+    /// Whether it may be switched off now: on, empty, no migration in or out, idle long enough.
+    pub removable: bool,
+    /// Watts at full load per MIPS (lower = more efficient).
+    pub watts_per_mips: f64,
+}
+
+/// What the fleet must hold: committed and waiting CPU and RAM, and a floor of powered hosts.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Need {
+    /// CPU, MIPS.
+    pub mips: f64,
+    /// Memory, MB.
+    pub ram_mb: f64,
+    /// Hosts that stay powered whatever the load.
+    pub min_hosts: usize,
+}
+
+/// The hosts to boot and to switch off.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PowerPlan {
+    /// Hosts to boot (now off).
+    pub boot: Vec<usize>,
+    /// Hosts to switch off (now on, removable).
+    pub shut_down: Vec<usize>,
+}
+
+/// A power-management policy.
+pub trait PowerPolicy: Send {
+    /// Decides boots and shutdowns given every host and what the fleet must hold.
+    fn plan(&mut self, hosts: &[HostPower], need: Need) -> PowerPlan;
+}
+
+/// Every host stays on: the baseline.
+pub struct AlwaysOn;
+impl PowerPolicy for AlwaysOn {
+    fn plan(&mut self, hosts: &[HostPower], _: Need) -> PowerPlan {
+        PowerPlan {
+            boot: hosts
+                .iter()
+                .filter(|h| h.state == PowerState::Off)
+                .map(|h| h.id)
+                .collect(),
+            shut_down: vec![],
+        }
+    }
+}
+
+/// Keep a fraction `headroom` of powered CPU and RAM free: boot the most efficient off hosts
+/// when short, switch the least efficient empty hosts off when there is more than enough.
+pub struct SpareCapacity {
+    /// Fraction of powered capacity kept free.
+    pub headroom: f64,
+}
+
+impl PowerPolicy for SpareCapacity {
+    fn plan(&mut self, hosts: &[HostPower], need: Need) -> PowerPlan {
+        let usable = 1.0 - self.headroom;
+        let powered = |h: &&HostPower| matches!(h.state, PowerState::On | PowerState::Booting);
+        let mut cap_mips: f64 = hosts.iter().filter(powered).map(|h| h.mips).sum();
+        let mut cap_ram: f64 = hosts.iter().filter(powered).map(|h| h.ram_mb).sum();
+        let mut on = hosts.iter().filter(powered).count();
+        let short = |mips: f64, ram: f64| need.mips > usable * mips || need.ram_mb > usable * ram;
+        let mut plan = PowerPlan::default();
+
+        let by_efficiency = |a: &&HostPower, b: &&HostPower| {
+            a.watts_per_mips
+                .total_cmp(&b.watts_per_mips)
+                .then(a.id.cmp(&b.id))
+        };
+        if short(cap_mips, cap_ram) || on < need.min_hosts {
+            let mut off: Vec<&HostPower> = hosts
+                .iter()
+                .filter(|h| h.state == PowerState::Off)
+                .collect();
+            off.sort_by(by_efficiency);
+            for h in off {
+                if !short(cap_mips, cap_ram) && on >= need.min_hosts {
+                    break;
+                }
+                plan.boot.push(h.id);
+                cap_mips += h.mips;
+                cap_ram += h.ram_mb;
+                on += 1;
+            }
+            return plan;
+        }
+        let mut removable: Vec<&HostPower> = hosts.iter().filter(|h| h.removable).collect();
+        removable.sort_by(|a, b| by_efficiency(b, a));
+        for h in removable {
+            if on <= need.min_hosts || short(cap_mips - h.mips, cap_ram - h.ram_mb) {
+                continue;
+            }
+            plan.shut_down.push(h.id);
+            cap_mips -= h.mips;
+            cap_ram -= h.ram_mb;
+            on -= 1;
+        }
+        plan
+    }
+}
+
+/// Every power policy, by scenario name. The parameter of `spare-capacity` is its headroom.
+pub const POWER_POLICIES: &[Entry<dyn PowerPolicy>] = &[
+    Entry {
+        name: "always-on",
+        summary: "every host stays on (the baseline)",
+        build: |_, _| Box::new(AlwaysOn),
+    },
+    Entry {
+        name: "spare-capacity",
+        summary: "switch empty hosts off, keeping a headroom of powered capacity free",
+        build: |p, _| {
+            Box::new(SpareCapacity {
+                headroom: p.unwrap_or(0.2),
+            })
+        },
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host(id: usize, state: PowerState, removable: bool, wpm: f64) -> HostPower {
+        HostPower {
+            id,
+            state,
+            mips: 1000.0,
+            ram_mb: 1000.0,
+            removable,
+            watts_per_mips: wpm,
+        }
+    }
+
+    #[test]
+    fn switches_off_least_efficient_empty_hosts_down_to_headroom() {
+        // Four on hosts (4000 MIPS), need 1500 MIPS, headroom 0.25: 1500 <= 0.75 x cap needs
+        // cap >= 2000, so two of the three empty hosts may go, least efficient (id 3, id 2) first.
+        let hosts = [
+            host(0, PowerState::On, false, 0.1),
+            host(1, PowerState::On, true, 0.1),
+            host(2, PowerState::On, true, 0.2),
+            host(3, PowerState::On, true, 0.3),
+        ];
+        let plan = SpareCapacity { headroom: 0.25 }.plan(
+            &hosts,
+            Need {
+                mips: 1500.0,
+                ram_mb: 0.0,
+                min_hosts: 1,
+            },
+        );
+        assert_eq!(
+            plan,
+            PowerPlan {
+                boot: vec![],
+                shut_down: vec![3, 2]
+            }
+        );
+    }
+
+    #[test]
+    fn boots_most_efficient_off_hosts_until_headroom_is_restored() {
+        let hosts = [
+            host(0, PowerState::On, false, 0.1),
+            host(1, PowerState::Off, false, 0.3),
+            host(2, PowerState::Off, false, 0.2),
+            host(3, PowerState::Off, false, 0.25),
+        ];
+        // Need 2000 MIPS with headroom 0.2: cap >= 2500, so two more hosts: ids 2 then 3.
+        let plan = SpareCapacity { headroom: 0.2 }.plan(
+            &hosts,
+            Need {
+                mips: 2000.0,
+                ram_mb: 0.0,
+                min_hosts: 1,
+            },
+        );
+        assert_eq!(
+            plan,
+            PowerPlan {
+                boot: vec![2, 3],
+                shut_down: vec![]
+            }
+        );
+    }
+
+    #[test]
+    fn always_on_boots_whatever_is_off() {
+        let hosts = [
+            host(0, PowerState::On, true, 0.1),
+            host(1, PowerState::Off, false, 0.1),
+        ];
+        assert_eq!(
+            AlwaysOn.plan(&hosts, Need::default()),
+            PowerPlan {
+                boot: vec![1],
+                shut_down: vec![]
+            }
+        );
+    }
+}

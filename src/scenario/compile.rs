@@ -1,0 +1,516 @@
+//! Validation and compilation of a parsed scenario into a [`Setup`]: every semantic check, each
+//! failing with the key path and what would be valid.
+
+use super::types::*;
+use super::{FieldError, units};
+use crate::model::host::HostClass as ClassModel;
+use crate::model::load::{LoadCurve as CurveModel, Noise as NoiseModel, Shape};
+use crate::model::power::PowerModel;
+use crate::model::tariff::{Period, Tariff};
+use crate::model::vm::VmType as VmTypeModel;
+use crate::policy::overload::DETECTORS;
+use crate::policy::placement::PLACEMENTS;
+use crate::policy::power::POWER_POLICIES;
+use crate::policy::selection::SELECTIONS;
+use crate::policy::{Entry, lookup, names};
+use crate::sim::setup::{
+    ConsolidationSetup, MigrationSetup, PowerSetup, Setup, VmGroup as GroupModel,
+};
+
+type Check<T> = Result<T, FieldError>;
+
+fn positive(key: &str, v: f64, unit: &str) -> Check<f64> {
+    if v.is_finite() && v > 0.0 {
+        Ok(v)
+    } else {
+        Err(FieldError::new(
+            key,
+            format!("must be a positive number of {unit} (got {v})"),
+        ))
+    }
+}
+
+fn non_negative(key: &str, v: f64, unit: &str) -> Check<f64> {
+    if v.is_finite() && v >= 0.0 {
+        Ok(v)
+    } else {
+        Err(FieldError::new(
+            key,
+            format!("must be zero or more {unit} (got {v})"),
+        ))
+    }
+}
+
+fn fraction(key: &str, v: f64) -> Check<f64> {
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(FieldError::new(
+            key,
+            format!("must be a fraction between 0 and 1 (got {v})"),
+        ))
+    }
+}
+
+fn at_least_one(key: &str, v: u32, what: &str) -> Check<u32> {
+    if v >= 1 {
+        Ok(v)
+    } else {
+        Err(FieldError::new(
+            key,
+            format!("must be at least 1 {what} (got 0)"),
+        ))
+    }
+}
+
+fn policy_name<T: ?Sized>(key: &str, table: &[Entry<T>], name: &str) -> Check<()> {
+    lookup(table, name).map(|_| ()).ok_or_else(|| {
+        FieldError::new(
+            key,
+            format!("unknown policy \"{name}\"; valid: {}", names(table)),
+        )
+    })
+}
+
+/// Validates `s` and compiles it into a [`Setup`].
+pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
+    if s.version != 1 {
+        return Err(FieldError::new(
+            "version",
+            format!(
+                "unsupported version {}; this nightshift reads version 1",
+                s.version
+            ),
+        ));
+    }
+    let sim = &s.simulation;
+    if sim.name.is_empty()
+        || !sim
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        || sim.name.starts_with('.')
+    {
+        return Err(FieldError::new(
+            "simulation.name",
+            format!(
+                "{:?} is not a valid name: use letters, digits, '-', '_' and '.' (it names the output folder)",
+                sim.name
+            ),
+        ));
+    }
+    let duration = sim.duration.ms();
+    if duration == 0 {
+        return Err(FieldError::new(
+            "simulation.duration",
+            "must be longer than 0 s, e.g. \"1d\"",
+        ));
+    }
+    let interval = sim.control_interval.ms();
+    if interval == 0 || interval > duration {
+        return Err(FieldError::new(
+            "simulation.control_interval",
+            format!(
+                "must be between 1 ms and the duration ({}), e.g. \"5m\"",
+                sim.duration
+            ),
+        ));
+    }
+    let load_step = sim.load_step.map_or(interval, units::Duration::ms);
+    if load_step == 0 {
+        return Err(FieldError::new(
+            "simulation.load_step",
+            "must be longer than 0 s, e.g. \"5m\"",
+        ));
+    }
+
+    let (host_classes, hosts) = compile_hosts(&s.hosts)?;
+    let vm_types = compile_vm_types(&s.vm_types)?;
+    let load_names: Vec<&String> = s.loads.keys().collect();
+    let loads = s
+        .loads
+        .iter()
+        .map(|(name, c)| compile_load(&format!("loads.{name}"), c))
+        .collect::<Check<Vec<_>>>()?;
+    let groups = compile_groups(s, &vm_types, &host_classes, &load_names)?;
+
+    let p = &s.policy;
+    policy_name("policy.initial_placement", PLACEMENTS, &p.initial_placement)?;
+    let c = &p.consolidation;
+    let consolidation = if c.enabled {
+        policy_name("policy.consolidation.overload", DETECTORS, &c.overload)?;
+        policy_name("policy.consolidation.selection", SELECTIONS, &c.selection)?;
+        policy_name("policy.consolidation.placement", PLACEMENTS, &c.placement)?;
+        if let Some(v) = c.overload_param {
+            positive(
+                "policy.consolidation.overload_param",
+                v,
+                "(threshold or safety factor)",
+            )?;
+        }
+        Some(ConsolidationSetup {
+            overload: c.overload.clone(),
+            overload_param: c.overload_param,
+            selection: c.selection.clone(),
+            placement: c.placement.clone(),
+            underload_threshold: fraction(
+                "policy.consolidation.underload_threshold",
+                c.underload_threshold,
+            )?,
+        })
+    } else {
+        None
+    };
+    policy_name("policy.power.name", POWER_POLICIES, &p.power.name)?;
+    let headroom = fraction("policy.power.headroom", p.power.headroom)?;
+    if headroom >= 1.0 {
+        return Err(FieldError::new(
+            "policy.power.headroom",
+            "must be below 1 (a headroom of 1 leaves no usable capacity)",
+        ));
+    }
+    if p.power.min_hosts_on as usize > hosts.len() {
+        return Err(FieldError::new(
+            "policy.power.min_hosts_on",
+            format!(
+                "is {} but the fleet has only {} hosts",
+                p.power.min_hosts_on,
+                hosts.len()
+            ),
+        ));
+    }
+
+    let m = &s.migration;
+    if m.model != "simple" {
+        return Err(FieldError::new(
+            "migration.model",
+            format!("unknown model \"{}\"; valid: \"simple\"", m.model),
+        ));
+    }
+    let share = fraction("migration.bandwidth_share", m.bandwidth_share)?;
+    if share == 0.0 {
+        return Err(FieldError::new(
+            "migration.bandwidth_share",
+            "must be above 0 (a migration needs some bandwidth)",
+        ));
+    }
+
+    let e = &s.electricity;
+    non_negative("electricity.price_per_kwh", e.price_per_kwh, "per kWh")?;
+    if !(e.pue.is_finite() && e.pue >= 1.0) {
+        return Err(FieldError::new(
+            "electricity.pue",
+            format!(
+                "must be 1 or more (got {}); typical values are 1.1 to 2",
+                e.pue
+            ),
+        ));
+    }
+    let mut periods = Vec::new();
+    for (i, t) in e.tariff.iter().enumerate() {
+        non_negative(
+            &format!("electricity.tariff[{i}].price_per_kwh"),
+            t.price_per_kwh,
+            "per kWh",
+        )?;
+        if t.from == t.to {
+            return Err(FieldError::new(
+                format!("electricity.tariff[{i}].to"),
+                "must differ from `from` (an empty period)",
+            ));
+        }
+        periods.push(Period::from_hours(t.from.0, t.to.0, t.price_per_kwh));
+    }
+
+    Ok(Setup {
+        name: sim.name.clone(),
+        seed: sim.seed,
+        duration,
+        control_interval: interval,
+        load_step,
+        host_classes,
+        hosts,
+        vm_types,
+        groups,
+        loads,
+        initial_placement: p.initial_placement.clone(),
+        initial_fit: p.initial_fit,
+        consolidation,
+        power: PowerSetup {
+            name: p.power.name.clone(),
+            headroom,
+            min_hosts_on: p.power.min_hosts_on as usize,
+            idle_grace: p.power.idle_grace.ms(),
+        },
+        migration: MigrationSetup {
+            bandwidth_share: share,
+            cpu_overhead: non_negative(
+                "migration.cpu_overhead",
+                m.cpu_overhead,
+                "(fraction of demand)",
+            )?,
+            degradation: fraction("migration.degradation", m.degradation)?,
+        },
+        tariff: Tariff {
+            base: e.price_per_kwh,
+            periods,
+        },
+        currency: e.currency.clone(),
+        pue: e.pue,
+    })
+}
+
+fn compile_hosts(classes: &[HostClass]) -> Check<(Vec<ClassModel>, Vec<usize>)> {
+    if classes.is_empty() {
+        return Err(FieldError::new(
+            "hosts",
+            "the fleet is empty: add at least one [[hosts]] class with count >= 1",
+        ));
+    }
+    let mut models = Vec::new();
+    let mut hosts = Vec::new();
+    for (i, c) in classes.iter().enumerate() {
+        let key = |f: &str| format!("hosts[{i}].{f}");
+        at_least_one(&key("count"), c.count, "host")?;
+        at_least_one(&key("cores"), c.cores, "core")?;
+        positive(&key("core_mips"), c.core_mips, "MIPS")?;
+        positive(&key("ram"), c.ram.0, "MB")?;
+        positive(&key("network"), c.network.0, "Mbit/s")?;
+        let power = match &c.power {
+            PowerModelSpec::Linear { idle_w, max_w } => {
+                non_negative(&key("power.idle_w"), *idle_w, "W")?;
+                if !(max_w.is_finite() && max_w >= idle_w) {
+                    return Err(FieldError::new(
+                        key("power.max_w"),
+                        format!("must be at least idle_w ({idle_w} W), got {max_w}"),
+                    ));
+                }
+                PowerModel::Linear {
+                    idle_w: *idle_w,
+                    max_w: *max_w,
+                }
+            }
+            PowerModelSpec::Specpower { watts } => {
+                let points: [f64; 11] = watts.as_slice().try_into().map_err(|_| {
+                    FieldError::new(
+                        key("power.watts"),
+                        format!(
+                            "needs 11 values (0 %, 10 %, ..., 100 % CPU), got {}",
+                            watts.len()
+                        ),
+                    )
+                })?;
+                for (j, w) in points.iter().enumerate() {
+                    non_negative(&format!("hosts[{i}].power.watts[{j}]"), *w, "W")?;
+                }
+                PowerModel::Table(points)
+            }
+        };
+        let st = &c.states;
+        non_negative(&key("states.off_w"), st.off_w, "W")?;
+        let boot_w = non_negative(
+            &key("states.boot_w"),
+            st.boot_w.unwrap_or(power.max_w()),
+            "W",
+        )?;
+        let shutdown_w = non_negative(
+            &key("states.shutdown_w"),
+            st.shutdown_w.unwrap_or(power.idle_w()),
+            "W",
+        )?;
+        models.push(ClassModel {
+            name: c.class.clone(),
+            cores: c.cores,
+            mips: c.cores as f64 * c.core_mips,
+            ram_mb: c.ram.0,
+            disk_mb: c.disk.map_or(0.0, |d| d.0),
+            net_mbps: c.network.0,
+            power,
+            off_w: st.off_w,
+            boot_ms: st.boot_time.ms(),
+            boot_w,
+            shutdown_ms: st.shutdown_time.ms(),
+            shutdown_w,
+        });
+        hosts.extend(std::iter::repeat_n(i, c.count as usize));
+    }
+    Ok((models, hosts))
+}
+
+fn compile_vm_types(types: &[VmType]) -> Check<Vec<VmTypeModel>> {
+    let mut out: Vec<VmTypeModel> = Vec::new();
+    for (i, t) in types.iter().enumerate() {
+        let key = |f: &str| format!("vm_types[{i}].{f}");
+        if out.iter().any(|o| o.name == t.name) {
+            return Err(FieldError::new(
+                key("name"),
+                format!("duplicate VM type name {:?}", t.name),
+            ));
+        }
+        at_least_one(&key("vcpus"), t.vcpus, "vCPU")?;
+        positive(&key("vcpu_mips"), t.vcpu_mips, "MIPS")?;
+        positive(&key("ram"), t.ram.0, "MB")?;
+        out.push(VmTypeModel {
+            name: t.name.clone(),
+            vcpus: t.vcpus,
+            mips: t.vcpus as f64 * t.vcpu_mips,
+            ram_mb: t.ram.0,
+            disk_mb: t.disk.map_or(0.0, |d| d.0),
+        });
+    }
+    Ok(out)
+}
+
+fn compile_groups(
+    s: &Scenario,
+    types: &[VmTypeModel],
+    classes: &[ClassModel],
+    loads: &[&String],
+) -> Check<Vec<GroupModel>> {
+    if s.vms.is_empty() {
+        return Err(FieldError::new(
+            "vms",
+            "no VMs: add at least one [[vms]] group",
+        ));
+    }
+    let mut out = Vec::new();
+    for (i, g) in s.vms.iter().enumerate() {
+        let key = |f: &str| format!("vms[{i}].{f}");
+        let type_names: Vec<String> = types.iter().map(|t| format!("\"{}\"", t.name)).collect();
+        let vm_type = types
+            .iter()
+            .position(|t| t.name == g.vm_type)
+            .ok_or_else(|| {
+                FieldError::new(
+                    key("type"),
+                    format!(
+                        "unknown VM type \"{}\"; defined in [[vm_types]]: {}",
+                        g.vm_type,
+                        type_names.join(", ")
+                    ),
+                )
+            })?;
+        let load = loads.iter().position(|l| **l == g.load).ok_or_else(|| {
+            let known: Vec<String> = loads.iter().map(|l| format!("\"{l}\"")).collect();
+            FieldError::new(
+                key("load"),
+                format!(
+                    "unknown load \"{}\"; defined in [loads]: {}",
+                    g.load,
+                    known.join(", ")
+                ),
+            )
+        })?;
+        at_least_one(&key("count"), g.count, "VM")?;
+        let t = &types[vm_type];
+        let by_size = s.policy.initial_fit == FitBasis::Size;
+        let fits = classes.iter().any(|c| {
+            t.ram_mb <= c.ram_mb
+                && (c.disk_mb == 0.0 || t.disk_mb <= c.disk_mb)
+                && (!by_size || t.mips <= c.mips)
+        });
+        if !fits {
+            return Err(FieldError::new(
+                key("type"),
+                format!(
+                    "VM type \"{}\" ({} MIPS, {} MB RAM, {} MB disk) is larger than every host class",
+                    t.name, t.mips, t.ram_mb, t.disk_mb
+                ),
+            ));
+        }
+        let lifetime = match g.lifetime {
+            Some(l) if l.ms() == 0 => {
+                return Err(FieldError::new(key("lifetime"), "must be longer than 0 s"));
+            }
+            l => l.map(units::Duration::ms),
+        };
+        out.push(GroupModel {
+            name: g.name.clone().unwrap_or_else(|| format!("{}-{i}", t.name)),
+            vm_type,
+            count: g.count,
+            load,
+            start: g.start.map_or(0, units::Duration::ms),
+            lifetime,
+        });
+    }
+    Ok(out)
+}
+
+fn compile_load(key: &str, c: &LoadCurve) -> Check<CurveModel> {
+    let k = |f: &str| format!("{key}.{f}");
+    let noise = |n: &Option<Noise>| -> Check<Option<NoiseModel>> {
+        Ok(match n {
+            None => None,
+            Some(Noise::Normal { sd }) => Some(NoiseModel::Normal(non_negative(
+                &k("noise.sd"),
+                *sd,
+                "(fraction)",
+            )?)),
+            Some(Noise::Uniform { half_width }) => Some(NoiseModel::Uniform(non_negative(
+                &k("noise.half_width"),
+                *half_width,
+                "(fraction)",
+            )?)),
+        })
+    };
+    Ok(match c {
+        LoadCurve::Constant { level, noise: n } => CurveModel {
+            shape: Shape::Constant(fraction(&k("level"), *level)?),
+            weekend_factor: 1.0,
+            noise: noise(n)?,
+        },
+        LoadCurve::Sinusoid {
+            trough,
+            peak,
+            peak_hour,
+            weekend_factor,
+            noise: n,
+        } => {
+            fraction(&k("trough"), *trough)?;
+            fraction(&k("peak"), *peak)?;
+            if trough > peak {
+                return Err(FieldError::new(
+                    k("trough"),
+                    format!("must not exceed peak ({peak}), got {trough}"),
+                ));
+            }
+            CurveModel {
+                shape: Shape::Sinusoid {
+                    trough: *trough,
+                    peak: *peak,
+                    peak_hour: peak_hour.0,
+                },
+                weekend_factor: non_negative(
+                    &k("weekend_factor"),
+                    *weekend_factor,
+                    "(multiplier)",
+                )?,
+                noise: noise(n)?,
+            }
+        }
+        LoadCurve::Hourly {
+            levels,
+            weekend_factor,
+            noise: n,
+        } => {
+            let arr: [f64; 24] = levels.as_slice().try_into().map_err(|_| {
+                FieldError::new(
+                    k("levels"),
+                    format!("needs 24 values (00:00 to 23:00), got {}", levels.len()),
+                )
+            })?;
+            for (i, v) in arr.iter().enumerate() {
+                fraction(&format!("{key}.levels[{i}]"), *v)?;
+            }
+            CurveModel {
+                shape: Shape::Hourly(arr),
+                weekend_factor: non_negative(
+                    &k("weekend_factor"),
+                    *weekend_factor,
+                    "(multiplier)",
+                )?,
+                noise: noise(n)?,
+            }
+        }
+    })
+}

@@ -1,0 +1,274 @@
+//! Scenario files: parsing (TOML, version 1), `--set` overrides, validation with messages that
+//! name the file, line and key, and compilation into a [`Setup`]. No file I/O here: callers
+//! pass the text and a name for it.
+
+mod compile;
+mod overrides;
+mod types;
+pub mod units;
+
+pub use compile::compile;
+pub use overrides::apply_override;
+pub use types::*;
+
+use crate::sim::setup::Setup;
+use std::fmt;
+
+/// A problem with a scenario: where it is and what would be valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// The file (or `--set`) the problem is in.
+    pub origin: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// Dotted key path, when known (`hosts[0].cores`).
+    pub key: Option<String>,
+    /// What is wrong and what would be valid.
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.origin)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        write!(f, ": ")?;
+        if let Some(key) = &self.key {
+            write!(f, "{key}: ")?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// A validation failure inside the scenario: the key path and the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// Dotted key path with indices, e.g. `hosts[1].cores`.
+    pub key: String,
+    /// What is wrong and what would be valid.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A field error at `key`.
+    pub fn new(key: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// 1-based line and column of byte offset `pos` in `text`.
+fn line_col(text: &str, pos: usize) -> (usize, usize) {
+    let before = &text[..pos.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rfind('\n')
+        .map_or(before.len(), |i| before.len() - i - 1)
+        + 1;
+    (line, col)
+}
+
+/// Finds the line of a dotted key path (`hosts[1].cores`) in the TOML `text`.
+fn locate(text: &str, key: &str) -> Option<usize> {
+    let root = toml::de::DeTable::parse(text).ok()?;
+    let table = root.get_ref();
+    let mut node: Option<&toml::Spanned<toml::de::DeValue>> = None;
+    let mut span = None;
+    for part in key.split('.') {
+        let (name, indices) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        let mut here = match node {
+            None => table.get(name)?,
+            Some(n) => n.get_ref().get(name)?,
+        };
+        span = Some(here.span());
+        for idx in indices.split('[').filter(|s| !s.is_empty()) {
+            let i: usize = idx.trim_end_matches(']').parse().ok()?;
+            here = here.get_ref().get(i)?;
+            span = Some(here.span());
+        }
+        node = Some(here);
+    }
+    span.map(|s| line_col(text, s.start).0)
+}
+
+/// Parses scenario `text` (from `origin`, e.g. its path) and applies `--set` overrides.
+pub fn parse(text: &str, origin: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    let err = |line: Option<(usize, usize)>, key: Option<String>, message: String| ScenarioError {
+        origin: origin.to_string(),
+        line: line.map(|l| l.0),
+        column: line.map(|l| l.1),
+        key,
+        message,
+    };
+    let from_toml = |e: toml::de::Error| {
+        err(
+            e.span().map(|s| line_col(text, s.start)),
+            None,
+            e.message().trim().to_string(),
+        )
+    };
+    if overrides.is_empty() {
+        return toml::from_str::<Scenario>(text).map_err(from_toml);
+    }
+    let mut table: toml::Table = toml::from_str(text).map_err(from_toml)?;
+    for o in overrides {
+        apply_override(&mut table, o).map_err(|message| ScenarioError {
+            origin: "--set".into(),
+            line: None,
+            column: None,
+            key: Some(o.clone()),
+            message,
+        })?;
+    }
+    let keys: Vec<&str> = overrides
+        .iter()
+        .map(|o| o.split('=').next().unwrap_or(""))
+        .collect();
+    Scenario::deserialize_table(table).map_err(|e| {
+        err(
+            None,
+            None,
+            format!("{} (after --set {})", e.message().trim(), keys.join(", ")),
+        )
+    })
+}
+
+impl Scenario {
+    fn deserialize_table(table: toml::Table) -> Result<Scenario, toml::de::Error> {
+        // Re-serialising keeps one code path (and its messages) for files and overrides.
+        let text = toml::to_string(&table).expect("a TOML table serialises");
+        toml::from_str(&text)
+    }
+}
+
+/// Parses, validates and compiles a scenario into a [`Setup`] ready to run.
+pub fn load(text: &str, origin: &str, overrides: &[String]) -> Result<Setup, ScenarioError> {
+    let scenario = parse(text, origin, overrides)?;
+    compile(&scenario).map_err(|e| {
+        let overridden = overrides
+            .iter()
+            .any(|o| o.split('=').next().is_some_and(|k| same_key(k, &e.key)));
+        ScenarioError {
+            origin: if overridden {
+                "--set".into()
+            } else {
+                origin.to_string()
+            },
+            line: if overridden {
+                None
+            } else {
+                locate(text, &e.key)
+            },
+            column: None,
+            key: Some(e.key),
+            message: e.message,
+        }
+    })
+}
+
+/// Whether an override key (`hosts.0.count`) names the same field as an error key
+/// (`hosts[0].count`).
+fn same_key(override_key: &str, error_key: &str) -> bool {
+    let norm = |k: &str| k.replace('[', ".").replace(']', "");
+    norm(override_key.trim()) == norm(error_key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) const MINIMAL: &str = r#"
+version = 1
+
+[simulation]
+name = "tiny"
+
+[[hosts]]
+class = "small"
+count = 2
+cores = 8
+ram = "16 GB"
+power = { model = "linear", idle_w = 100, max_w = 200 }
+
+[[vm_types]]
+name = "vm"
+vcpus = 2
+ram = "4 GB"
+
+[[vms]]
+type = "vm"
+count = 3
+load = "flat"
+
+[loads.flat]
+shape = "constant"
+level = 0.5
+"#;
+
+    #[test]
+    fn minimal_scenario_parses_with_defaults() {
+        let s = parse(MINIMAL, "tiny.toml", &[]).unwrap();
+        assert_eq!(s.simulation.duration.ms(), 86_400_000);
+        assert_eq!(s.simulation.control_interval.ms(), 300_000);
+        assert_eq!(s.hosts[0].ram.0, 16_000.0);
+        assert_eq!(s.policy.power.name, "spare-capacity");
+    }
+
+    #[test]
+    fn unknown_field_names_file_line_and_valid_fields() {
+        let text = MINIMAL.replace("cores = 8", "corse = 8");
+        let e = parse(&text, "tiny.toml", &[]).unwrap_err();
+        assert_eq!(e.origin, "tiny.toml");
+        assert_eq!(e.line, Some(10));
+        assert!(e.message.contains("unknown field `corse`"), "{e}");
+        assert!(e.message.contains("`cores`"), "lists valid fields: {e}");
+    }
+
+    #[test]
+    fn wrong_type_names_the_line() {
+        let text = MINIMAL.replace("count = 2", "count = \"two\"");
+        let e = parse(&text, "tiny.toml", &[]).unwrap_err();
+        assert_eq!(e.line, Some(9));
+        assert!(e.to_string().starts_with("tiny.toml:9:"), "{e}");
+    }
+
+    #[test]
+    fn overrides_replace_values_by_dotted_path() {
+        let s = parse(
+            MINIMAL,
+            "tiny.toml",
+            &["hosts.0.count=7".into(), "simulation.seed=9".into()],
+        )
+        .unwrap();
+        assert_eq!(s.hosts[0].count, 7);
+        assert_eq!(s.simulation.seed, 9);
+    }
+
+    #[test]
+    fn validation_errors_name_the_line_of_the_key() {
+        let text = MINIMAL.replace("cores = 8", "cores = 0");
+        let e = load(&text, "tiny.toml", &[]).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("hosts[0].cores"));
+        assert_eq!(e.line, Some(10));
+    }
+
+    #[test]
+    fn validation_errors_from_overrides_blame_the_override() {
+        let e = load(MINIMAL, "tiny.toml", &["hosts.0.cores=0".into()]).unwrap_err();
+        assert_eq!(e.origin, "--set");
+        assert_eq!(e.key.as_deref(), Some("hosts[0].cores"));
+    }
+}

@@ -1,0 +1,264 @@
+//! Quantities with units in scenario files: sizes, bandwidths, durations and times of day.
+//!
+//! Each accepts a bare number in its base unit (MB, Mbit/s, seconds, hours) or a string with a
+//! unit (`"16 GiB"`, `"10 Gbit/s"`, `"5m"`, `"22:00"`), so scenarios read like a datasheet.
+
+use serde::Deserialize;
+use std::fmt;
+
+/// A number or a string, as a scenario value may be written either way.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Raw {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl Raw {
+    fn number(&self) -> Option<f64> {
+        match self {
+            Raw::Int(i) => Some(*i as f64),
+            Raw::Float(f) => Some(*f),
+            Raw::Text(_) => None,
+        }
+    }
+}
+
+/// Splits `"16 GiB"` into `(16.0, "GiB")`.
+fn split_number(text: &str) -> Option<(f64, &str)> {
+    let text = text.trim();
+    let end = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+' || c == 'e'))
+        .unwrap_or(text.len());
+    // Do not let a unit starting with 'e' (none do) be eaten: numbers only.
+    let value: f64 = text[..end].trim().parse().ok()?;
+    Some((value, text[end..].trim()))
+}
+
+fn finite_non_negative(value: f64, what: &str) -> Result<f64, String> {
+    if !value.is_finite() {
+        return Err(format!("{what} must be a finite number"));
+    }
+    if value < 0.0 {
+        return Err(format!("{what} must not be negative (got {value})"));
+    }
+    Ok(value)
+}
+
+/// A size in megabytes (10^6 bytes), e.g. RAM or disk. Bare numbers are MB.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Deserialize)]
+#[serde(try_from = "Raw")]
+pub struct Megabytes(pub f64);
+
+impl TryFrom<Raw> for Megabytes {
+    type Error = String;
+    fn try_from(raw: Raw) -> Result<Self, String> {
+        const VALID: &str = "a number of MB or a string like \"870 MB\", \"16 GiB\", \"2 TB\" (units: KB, MB, GB, TB, KiB, MiB, GiB, TiB)";
+        let mb = match &raw {
+            Raw::Text(t) => {
+                let (v, unit) = split_number(t)
+                    .ok_or_else(|| format!("invalid size {t:?}: expected {VALID}"))?;
+                let factor = match unit {
+                    "KB" | "kB" => 1e-3,
+                    "" | "MB" => 1.0,
+                    "GB" => 1e3,
+                    "TB" => 1e6,
+                    "KiB" => 1024.0 / 1e6,
+                    "MiB" => 1_048_576.0 / 1e6,
+                    "GiB" => 1_073_741_824.0 / 1e6,
+                    "TiB" => 1_099_511_627_776.0 / 1e6,
+                    _ => {
+                        return Err(format!(
+                            "invalid size {t:?}: unknown unit {unit:?}; expected {VALID}"
+                        ));
+                    }
+                };
+                v * factor
+            }
+            other => other.number().expect("numbers have a value"),
+        };
+        finite_non_negative(mb, "a size").map(Megabytes)
+    }
+}
+
+impl fmt::Display for Megabytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} MB", self.0)
+    }
+}
+
+/// A bandwidth in megabits per second. Bare numbers are Mbit/s.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Deserialize)]
+#[serde(try_from = "Raw")]
+pub struct Mbps(pub f64);
+
+impl TryFrom<Raw> for Mbps {
+    type Error = String;
+    fn try_from(raw: Raw) -> Result<Self, String> {
+        const VALID: &str =
+            "a number of Mbit/s or a string like \"1 Gbit/s\", \"10 Gbps\", \"125 MB/s\"";
+        let mbps = match &raw {
+            Raw::Text(t) => {
+                let (v, unit) = split_number(t)
+                    .ok_or_else(|| format!("invalid bandwidth {t:?}: expected {VALID}"))?;
+                let factor = match unit {
+                    "" | "Mbit/s" | "Mbps" | "Mb/s" => 1.0,
+                    "Gbit/s" | "Gbps" | "Gb/s" => 1e3,
+                    "Kbit/s" | "kbit/s" | "Kbps" | "kbps" => 1e-3,
+                    "MB/s" => 8.0,
+                    "GB/s" => 8e3,
+                    _ => {
+                        return Err(format!(
+                            "invalid bandwidth {t:?}: unknown unit {unit:?}; expected {VALID}"
+                        ));
+                    }
+                };
+                v * factor
+            }
+            other => other.number().expect("numbers have a value"),
+        };
+        finite_non_negative(mbps, "a bandwidth").map(Mbps)
+    }
+}
+
+/// A duration, stored in whole milliseconds. Bare numbers are seconds (fractions allowed);
+/// strings use humantime syntax: `"300s"`, `"5m"`, `"1h 30m"`, `"7d"`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(try_from = "Raw")]
+pub struct Duration(pub u64);
+
+impl Duration {
+    /// The duration in milliseconds of simulated time.
+    pub fn ms(self) -> u64 {
+        self.0
+    }
+    /// Builds a duration from seconds.
+    pub fn from_secs(s: u64) -> Self {
+        Duration(s * 1000)
+    }
+}
+
+impl TryFrom<Raw> for Duration {
+    type Error = String;
+    fn try_from(raw: Raw) -> Result<Self, String> {
+        match &raw {
+            Raw::Text(t) => {
+                if let Ok(secs) = t.trim().parse::<f64>() {
+                    return seconds_to_ms(secs).map(Duration);
+                }
+                humantime::parse_duration(t.trim())
+                    .map_err(|e| format!("invalid duration {t:?} ({e}); expected seconds as a number or a string like \"300s\", \"5m\", \"1h 30m\", \"7d\""))
+                    .and_then(|d| u64::try_from(d.as_millis()).map_err(|_| format!("duration {t:?} is too long")))
+                    .map(Duration)
+            }
+            other => seconds_to_ms(other.number().expect("numbers have a value")).map(Duration),
+        }
+    }
+}
+
+fn seconds_to_ms(secs: f64) -> Result<u64, String> {
+    let secs = finite_non_negative(secs, "a duration")?;
+    let ms = (secs * 1000.0).round();
+    if ms > 1e17 {
+        return Err(format!("duration of {secs} s is too long"));
+    }
+    Ok(ms as u64)
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}",
+            humantime::format_duration(std::time::Duration::from_millis(self.0))
+        )
+    }
+}
+
+/// A time of day in hours since midnight, `0 <= h <= 24`. Bare numbers are hours (`14.5`);
+/// strings are `"HH:MM"`.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Deserialize)]
+#[serde(try_from = "Raw")]
+pub struct TimeOfDay(pub f64);
+
+impl TryFrom<Raw> for TimeOfDay {
+    type Error = String;
+    fn try_from(raw: Raw) -> Result<Self, String> {
+        let bad = |t: &str| {
+            format!(
+                "invalid time of day {t:?}: expected \"HH:MM\" (00:00 to 24:00) or hours as a number"
+            )
+        };
+        let hours = match &raw {
+            Raw::Text(t) => {
+                let (h, m) = t.trim().split_once(':').ok_or_else(|| bad(t))?;
+                let h: u32 = h.parse().map_err(|_| bad(t))?;
+                let m: u32 = m.parse().map_err(|_| bad(t))?;
+                if m >= 60 {
+                    return Err(bad(t));
+                }
+                h as f64 + m as f64 / 60.0
+            }
+            other => other.number().expect("numbers have a value"),
+        };
+        if !(0.0..=24.0).contains(&hours) {
+            return Err(format!("time of day {hours} h is outside 0..24 h"));
+        }
+        Ok(TimeOfDay(hours))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse<T: for<'de> Deserialize<'de>>(toml_value: &str) -> Result<T, String> {
+        #[derive(Deserialize)]
+        struct W<T> {
+            v: T,
+        }
+        toml::from_str::<W<T>>(&format!("v = {toml_value}"))
+            .map(|w| w.v)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn sizes_convert_to_megabytes() {
+        assert_eq!(parse::<Megabytes>("870").unwrap().0, 870.0);
+        assert_eq!(parse::<Megabytes>("\"16 GB\"").unwrap().0, 16_000.0);
+        assert_eq!(parse::<Megabytes>("\"4 GiB\"").unwrap().0, 4294.967296);
+        assert_eq!(parse::<Megabytes>("\"1TB\"").unwrap().0, 1e6);
+        assert!(
+            parse::<Megabytes>("\"16 GBs\"")
+                .unwrap_err()
+                .contains("unknown unit")
+        );
+        assert!(parse::<Megabytes>("-1").unwrap_err().contains("negative"));
+    }
+
+    #[test]
+    fn bandwidths_convert_to_mbps() {
+        assert_eq!(parse::<Mbps>("\"1 Gbit/s\"").unwrap().0, 1000.0);
+        assert_eq!(parse::<Mbps>("\"125 MB/s\"").unwrap().0, 1000.0);
+        assert_eq!(parse::<Mbps>("100").unwrap().0, 100.0);
+    }
+
+    #[test]
+    fn durations_accept_seconds_and_humantime() {
+        assert_eq!(parse::<Duration>("300").unwrap().ms(), 300_000);
+        assert_eq!(parse::<Duration>("0.5").unwrap().ms(), 500);
+        assert_eq!(parse::<Duration>("\"5m\"").unwrap().ms(), 300_000);
+        assert_eq!(parse::<Duration>("\"1d\"").unwrap().ms(), 86_400_000);
+        assert_eq!(parse::<Duration>("\"1h 30m\"").unwrap().ms(), 5_400_000);
+        assert!(parse::<Duration>("\"soon\"").is_err());
+    }
+
+    #[test]
+    fn times_of_day_accept_clock_and_hours() {
+        assert_eq!(parse::<TimeOfDay>("\"22:30\"").unwrap().0, 22.5);
+        assert_eq!(parse::<TimeOfDay>("14").unwrap().0, 14.0);
+        assert!(parse::<TimeOfDay>("\"25:00\"").is_err());
+        assert!(parse::<TimeOfDay>("\"7:75\"").is_err());
+    }
+}

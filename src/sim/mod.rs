@@ -1,0 +1,359 @@
+//! The simulation: a discrete-event loop over hosts, VMs and migrations that reports to a
+//! [`Recorder`] and returns the run's totals. It does no I/O.
+
+pub mod energy;
+pub mod records;
+pub mod setup;
+pub mod state;
+
+mod control;
+mod migration;
+mod placement;
+mod report;
+mod transitions;
+
+use crate::engine::EventQueue;
+use crate::model::host::PowerState;
+use crate::policy::overload::{DETECTORS, OverloadDetector};
+use crate::policy::placement::{PLACEMENTS, Placement};
+use crate::policy::power::{POWER_POLICIES, PowerPolicy};
+use crate::policy::selection::{SELECTIONS, VmSelection};
+use crate::policy::{Entry, lookup};
+use crate::rng::{Stream, stream};
+use crate::time::{SimTime, secs};
+use rand::rngs::Xoshiro256PlusPlus;
+use records::*;
+use setup::Setup;
+use state::*;
+use std::collections::{BTreeMap, VecDeque};
+
+/// What happens in the simulation, at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Event {
+    /// Load curves are re-sampled.
+    LoadStep,
+    /// Consolidation and power decisions, and a timeseries row.
+    ControlTick,
+    /// The electricity price may change.
+    TariffChange,
+    /// A VM arrives and asks for a host.
+    VmArrive(VmId),
+    /// A VM's lifetime is over.
+    VmEnd(VmId),
+    /// A migration's copy completes (stale if the migration was aborted).
+    MigrationDone(MigId),
+    /// A host finishes booting (stale if its generation moved on).
+    BootDone { host: HostId, generation: u32 },
+    /// A host finishes shutting down (stale if its generation moved on).
+    ShutdownDone { host: HostId, generation: u32 },
+    /// The end of the simulated span.
+    End,
+}
+
+/// The result of a run: the summary and per-host totals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// Headline numbers (`summary.json`).
+    pub summary: Summary,
+    /// Per-host totals (`hosts.csv`).
+    pub hosts: Vec<HostRow>,
+}
+
+/// Consolidation policies of a run.
+pub(crate) struct Consolidator {
+    detector: Box<dyn OverloadDetector>,
+    selection: Box<dyn VmSelection>,
+    placement: Box<dyn Placement>,
+    underload_threshold: f64,
+}
+
+fn build<T: ?Sized>(
+    table: &[Entry<T>],
+    kind: &str,
+    name: &str,
+    param: Option<f64>,
+    seed: u64,
+) -> Result<Box<T>, String> {
+    lookup(table, name)
+        .map(|e| (e.build)(param, seed))
+        .ok_or_else(|| {
+            format!(
+                "unknown {kind} policy \"{name}\"; valid: {}",
+                crate::policy::names(table)
+            )
+        })
+}
+
+/// Runs `setup` to the end, streaming rows to `recorder`.
+///
+/// Fails only if the setup names a policy that does not exist (scenario validation catches
+/// that earlier for scenario files).
+pub fn run(setup: &Setup, recorder: &mut dyn Recorder) -> Result<Outcome, String> {
+    let mut sim = Simulation::new(setup, recorder)?;
+    sim.run();
+    Ok(sim.finish())
+}
+
+/// The state of a run in progress.
+pub(crate) struct Simulation<'a> {
+    setup: &'a Setup,
+    recorder: &'a mut dyn Recorder,
+    now: SimTime,
+    queue: EventQueue<Event>,
+    hosts: Vec<Host>,
+    vms: Vec<Vm>,
+    migrations: Vec<Migration>,
+    in_flight: usize,
+    waiting: VecDeque<VmId>,
+    price: f64,
+    noise: Xoshiro256PlusPlus,
+    initial_placement: Box<dyn Placement>,
+    consolidator: Option<Consolidator>,
+    power: Box<dyn PowerPolicy>,
+    conflicts: BTreeMap<String, usize>,
+    started_since_row: usize,
+    on_counts: (usize, usize),
+    events: u64,
+}
+
+impl<'a> Simulation<'a> {
+    pub(super) fn new(setup: &'a Setup, recorder: &'a mut dyn Recorder) -> Result<Self, String> {
+        let initial_placement = build(
+            PLACEMENTS,
+            "placement",
+            &setup.initial_placement,
+            None,
+            setup.seed,
+        )?;
+        let consolidator = match &setup.consolidation {
+            None => None,
+            Some(c) => Some(Consolidator {
+                detector: build(
+                    DETECTORS,
+                    "overload",
+                    &c.overload,
+                    c.overload_param,
+                    setup.seed,
+                )?,
+                selection: build(
+                    SELECTIONS,
+                    "selection",
+                    &c.selection,
+                    None,
+                    seed_of(setup.seed, Stream::Selection),
+                )?,
+                placement: build(PLACEMENTS, "placement", &c.placement, None, setup.seed)?,
+                underload_threshold: c.underload_threshold,
+            }),
+        };
+        let power = build(
+            POWER_POLICIES,
+            "power",
+            &setup.power.name,
+            Some(setup.power.headroom),
+            setup.seed,
+        )?;
+        let hosts: Vec<Host> = setup
+            .hosts
+            .iter()
+            .map(|&class| Host::new(class, PowerState::On))
+            .collect();
+        let mut vms = Vec::with_capacity(setup.vm_count());
+        for (g, group) in setup.groups.iter().enumerate() {
+            for _ in 0..group.count {
+                vms.push(Vm {
+                    group: g,
+                    vm_type: group.vm_type,
+                    load: group.load,
+                    state: VmState::Pending,
+                    demand_mips: 0.0,
+                    arrived: None,
+                });
+            }
+        }
+        let mut sim = Simulation {
+            setup,
+            recorder,
+            now: 0,
+            queue: EventQueue::new(),
+            hosts,
+            vms,
+            migrations: Vec::new(),
+            in_flight: 0,
+            waiting: VecDeque::new(),
+            price: setup.tariff.price_at(0),
+            noise: stream(setup.seed, Stream::Noise),
+            initial_placement,
+            consolidator,
+            power,
+            conflicts: BTreeMap::new(),
+            started_since_row: 0,
+            on_counts: (usize::MAX, 0),
+            events: 0,
+        };
+        sim.start();
+        Ok(sim)
+    }
+
+    /// Schedules the first events and places the VMs present at time 0.
+    pub(super) fn start(&mut self) {
+        // End first: among events at the end time, it runs before anything else.
+        self.queue.push(self.setup.duration, Event::End);
+        for h in 0..self.hosts.len() {
+            self.refresh(h);
+        }
+        let mut initial = Vec::new();
+        for (g, group) in self.setup.groups.iter().enumerate() {
+            let first = self.vms.iter().position(|vm| vm.group == g).unwrap_or(0);
+            for vm in first..first + group.count as usize {
+                if group.start == 0 {
+                    self.vms[vm].state = VmState::Waiting;
+                    self.vms[vm].arrived = Some(0);
+                    initial.push(vm);
+                } else if group.start < self.setup.duration {
+                    self.queue.push(group.start, Event::VmArrive(vm));
+                }
+            }
+        }
+        self.sample_load();
+        self.place_batch(initial);
+        if let Some(t) = self.setup.tariff.next_change_after(0) {
+            self.queue.push(t, Event::TariffChange);
+        }
+        self.queue.push(self.setup.load_step, Event::LoadStep);
+        self.queue.push(0, Event::ControlTick);
+    }
+
+    pub(super) fn run(&mut self) {
+        while let Some((time, event)) = self.queue.pop() {
+            debug_assert!(time >= self.now, "time went backwards");
+            self.now = time;
+            self.events += 1;
+            match event {
+                Event::LoadStep => self.on_load_step(),
+                Event::ControlTick => self.on_control_tick(),
+                Event::TariffChange => self.on_tariff_change(),
+                Event::VmArrive(vm) => self.on_vm_arrive(vm),
+                Event::VmEnd(vm) => self.on_vm_end(vm),
+                Event::MigrationDone(m) => self.on_migration_done(m),
+                Event::BootDone { host, generation } => self.on_boot_done(host, generation),
+                Event::ShutdownDone { host, generation } => self.on_shutdown_done(host, generation),
+                Event::End => {
+                    self.on_end();
+                    break;
+                }
+            }
+        }
+    }
+
+    // ---- bookkeeping -------------------------------------------------------------------
+
+    /// Adds host `h`'s energy up to now; call before changing its state or load.
+    pub(super) fn accrue(&mut self, h: HostId) {
+        let class = &self.setup.host_classes[self.hosts[h].class];
+        self.hosts[h].accrue(self.now, class, self.price);
+    }
+
+    pub(super) fn accrue_all(&mut self) {
+        for h in 0..self.hosts.len() {
+            self.accrue(h);
+        }
+    }
+
+    /// Recomputes host `h`'s loads from its VMs and migrations, and its draw.
+    pub(super) fn refresh(&mut self, h: HostId) {
+        let overhead = self.setup.migration.cpu_overhead;
+        let degradation = self.setup.migration.degradation;
+        let host = &self.hosts[h];
+        let size = |vm: VmId| self.setup.vm_types[self.vms[vm].vm_type].mips;
+        let (mut requested, mut committed, mut sized) = (0.0, 0.0, 0.0);
+        for &vm in &host.vms {
+            let d = self.vms[vm].demand_mips;
+            requested += d;
+            if !matches!(self.vms[vm].state, VmState::Migrating(_)) {
+                committed += d;
+                sized += size(vm);
+            }
+        }
+        let (mut extra, mut lost) = (0.0, 0.0);
+        for &m in &host.migrations {
+            let vm = self.migrations[m].vm;
+            let d = self.vms[vm].demand_mips;
+            extra += overhead * d;
+            if self.migrations[m].source == h {
+                lost += degradation * d;
+            } else {
+                committed += d;
+                sized += size(vm);
+            }
+        }
+        let class = &self.setup.host_classes[host.class];
+        let host = &mut self.hosts[h];
+        host.requested_mips = requested;
+        host.committed_mips = committed;
+        host.sized_mips = sized;
+        host.load_mips = requested + extra;
+        host.lost_mips = lost;
+        host.refresh_draw(class);
+    }
+
+    pub(super) fn conflict(
+        &mut self,
+        kind: &'static str,
+        vm: Option<VmId>,
+        hosts: &[HostId],
+        action: &'static str,
+    ) {
+        *self.conflicts.entry(kind.to_string()).or_default() += 1;
+        let hosts = hosts
+            .iter()
+            .map(|h| h.to_string())
+            .collect::<Vec<_>>()
+            .join(";");
+        self.recorder.conflict(&ConflictRow {
+            time_s: secs(self.now),
+            kind,
+            vm,
+            hosts,
+            action,
+        });
+    }
+
+    // ---- load --------------------------------------------------------------------------
+
+    /// Re-samples every live VM's demand and refreshes every host.
+    pub(super) fn sample_load(&mut self) {
+        self.accrue_all();
+        for vm in &mut self.vms {
+            if matches!(vm.state, VmState::Pending | VmState::Ended) {
+                continue;
+            }
+            let size = self.setup.vm_types[vm.vm_type].mips;
+            vm.demand_mips = self.setup.loads[vm.load].sample(self.now, &mut self.noise) * size;
+        }
+        for h in 0..self.hosts.len() {
+            self.refresh(h);
+        }
+    }
+
+    pub(super) fn on_load_step(&mut self) {
+        self.sample_load();
+        let next = self.now + self.setup.load_step;
+        if next < self.setup.duration {
+            self.queue.push(next, Event::LoadStep);
+        }
+    }
+
+    pub(super) fn on_tariff_change(&mut self) {
+        self.accrue_all();
+        self.price = self.setup.tariff.price_at(self.now);
+        if let Some(t) = self.setup.tariff.next_change_after(self.now) {
+            self.queue.push(t, Event::TariffChange);
+        }
+    }
+}
+
+fn seed_of(seed: u64, s: Stream) -> u64 {
+    use rand::Rng;
+    stream(seed, s).next_u64()
+}

@@ -1,0 +1,295 @@
+//! What a run reports: rows streamed to a [`Recorder`] while it runs, and the totals at the end.
+
+use super::energy::Split;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One row of `timeseries.csv`: the fleet at a control tick, after that tick's decisions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IntervalRow {
+    /// Simulated time, s.
+    pub time_s: f64,
+    /// Hosts on.
+    pub hosts_on: usize,
+    /// Hosts booting.
+    pub hosts_booting: usize,
+    /// Hosts shutting down.
+    pub hosts_shutting_down: usize,
+    /// Hosts off.
+    pub hosts_off: usize,
+    /// VMs running (including migrating).
+    pub vms_running: usize,
+    /// VMs waiting for capacity.
+    pub vms_waiting: usize,
+    /// CPU requested by running VMs, MIPS.
+    pub demand_mips: f64,
+    /// CPU capacity of on hosts, MIPS.
+    pub capacity_on_mips: f64,
+    /// IT power draw now, W.
+    pub power_w: f64,
+    /// IT energy since the start, kWh.
+    pub energy_kwh: f64,
+    /// IT energy cost since the start.
+    pub cost: f64,
+    /// Price per kWh now.
+    pub price_per_kwh: f64,
+    /// Migrations in flight.
+    pub migrations_in_flight: usize,
+    /// Migrations started since the previous row.
+    pub migrations_started: usize,
+}
+
+/// One row of `migrations.csv`, written when a migration ends.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MigrationRow {
+    /// Migration id, in start order.
+    pub id: usize,
+    /// VM id.
+    pub vm: usize,
+    /// Source host id.
+    pub source: usize,
+    /// Destination host id.
+    pub destination: usize,
+    /// Start, s.
+    pub start_s: f64,
+    /// End (or abort), s.
+    pub end_s: f64,
+    /// End minus start, s.
+    pub duration_s: f64,
+    /// Data copied, MB.
+    pub data_mb: f64,
+    /// `done` or `aborted`.
+    pub outcome: &'static str,
+}
+
+/// One row of `conflicts.csv`: a clash with a migration or power transition in flight.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConflictRow {
+    /// Time, s.
+    pub time_s: f64,
+    /// Conflict kind (see docs/outputs.md).
+    pub kind: &'static str,
+    /// VM involved, if any.
+    pub vm: Option<usize>,
+    /// Hosts involved, `;`-separated.
+    pub hosts: String,
+    /// What the simulator did.
+    pub action: &'static str,
+}
+
+/// Receives rows while a run progresses; the CLI writes them to CSV, tests keep them in memory.
+pub trait Recorder {
+    /// A control tick's fleet state.
+    fn interval(&mut self, row: &IntervalRow);
+    /// A migration that ended or was aborted.
+    fn migration(&mut self, row: &MigrationRow);
+    /// A conflict.
+    fn conflict(&mut self, row: &ConflictRow);
+}
+
+/// A recorder that drops everything (for baselines and benchmarks).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NullRecorder;
+impl Recorder for NullRecorder {
+    fn interval(&mut self, _: &IntervalRow) {}
+    fn migration(&mut self, _: &MigrationRow) {}
+    fn conflict(&mut self, _: &ConflictRow) {}
+}
+
+/// A recorder that keeps every row in memory.
+#[derive(Debug, Default, Clone)]
+pub struct MemoryRecorder {
+    /// Timeseries rows.
+    pub intervals: Vec<IntervalRow>,
+    /// Migration rows.
+    pub migrations: Vec<MigrationRow>,
+    /// Conflict rows.
+    pub conflicts: Vec<ConflictRow>,
+}
+impl Recorder for MemoryRecorder {
+    fn interval(&mut self, row: &IntervalRow) {
+        self.intervals.push(row.clone());
+    }
+    fn migration(&mut self, row: &MigrationRow) {
+        self.migrations.push(row.clone());
+    }
+    fn conflict(&mut self, row: &ConflictRow) {
+        self.conflicts.push(row.clone());
+    }
+}
+
+/// One row of `hosts.csv`: a host's totals over the run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HostRow {
+    /// Host id.
+    pub host: usize,
+    /// Class name.
+    pub class: String,
+    /// Time on, h.
+    pub on_hours: f64,
+    /// Time on at 100 % (demand above capacity), h.
+    pub overload_hours: f64,
+    /// Mean CPU utilisation while on.
+    pub mean_utilisation: f64,
+    /// Boots.
+    pub boots: u32,
+    /// Shutdowns.
+    pub shutdowns: u32,
+    /// Migrations received.
+    pub migrations_in: u32,
+    /// Migrations sent.
+    pub migrations_out: u32,
+    /// IT energy, kWh.
+    pub it_kwh: f64,
+    /// Idle part, kWh.
+    pub idle_kwh: f64,
+    /// Dynamic part, kWh.
+    pub dynamic_kwh: f64,
+    /// Migration-overhead part, kWh.
+    pub migration_kwh: f64,
+    /// Boot and shutdown part, kWh.
+    pub transition_kwh: f64,
+    /// Off-state part, kWh.
+    pub standby_kwh: f64,
+    /// IT energy cost.
+    pub cost: f64,
+}
+
+/// `summary.json` → `energy`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EnergySummary {
+    /// IT energy of all hosts, kWh.
+    pub it_kwh: f64,
+    /// IT energy x PUE, kWh.
+    pub facility_kwh: f64,
+    /// Facility energy priced by the tariff in force at each moment.
+    pub cost: f64,
+    /// Currency of `cost`.
+    pub currency: String,
+    /// IT energy split by cause, kWh.
+    pub idle_kwh: f64,
+    /// Dynamic part, kWh.
+    pub dynamic_kwh: f64,
+    /// Migration-overhead part, kWh.
+    pub migration_kwh: f64,
+    /// Boot and shutdown part, kWh.
+    pub transition_kwh: f64,
+    /// Off-state part, kWh.
+    pub standby_kwh: f64,
+    /// Power usage effectiveness applied.
+    pub pue: f64,
+}
+
+impl EnergySummary {
+    /// Builds the energy summary from total joules and IT cost.
+    pub fn new(joules: &Split, it_cost: f64, pue: f64, currency: &str) -> Self {
+        let k = joules.to_kwh();
+        let it = k.total();
+        EnergySummary {
+            it_kwh: it,
+            facility_kwh: it * pue,
+            cost: it_cost * pue,
+            currency: currency.to_string(),
+            idle_kwh: k.idle,
+            dynamic_kwh: k.dynamic,
+            migration_kwh: k.migration,
+            transition_kwh: k.transition,
+            standby_kwh: k.standby,
+            pue,
+        }
+    }
+}
+
+/// `summary.json` → `migrations`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MigrationSummary {
+    /// Migrations started.
+    pub count: usize,
+    /// Migrations completed.
+    pub completed: usize,
+    /// Migrations aborted.
+    pub aborted: usize,
+    /// Migrations still in flight at the end.
+    pub in_flight: usize,
+    /// Mean duration of completed migrations, s.
+    pub mean_duration_s: f64,
+    /// Total duration of completed migrations, s.
+    pub total_duration_s: f64,
+    /// Data copied by completed migrations, GB.
+    pub data_gb: f64,
+}
+
+/// `summary.json` → `sla` (Beloglazov & Buyya 2012).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SlaSummary {
+    /// Share of active host time spent at 100 % CPU.
+    pub slatah: f64,
+    /// Share of requested CPU lost to migrations.
+    pub pdm: f64,
+    /// SLATAH x PDM.
+    pub slav: f64,
+    /// IT energy (kWh) x SLAV.
+    pub esv: f64,
+}
+
+/// `summary.json` → `conflicts`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConflictSummary {
+    /// All conflicts.
+    pub total: usize,
+    /// By kind.
+    pub by_kind: BTreeMap<String, usize>,
+}
+
+/// `summary.json` → `hosts`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HostSummary {
+    /// Hosts in the fleet.
+    pub count: usize,
+    /// Boots.
+    pub boots: u64,
+    /// Shutdowns.
+    pub shutdowns: u64,
+    /// Mean number of hosts on.
+    pub mean_on: f64,
+    /// Fewest hosts on at a control tick.
+    pub min_on: usize,
+    /// Most hosts on at a control tick.
+    pub max_on: usize,
+}
+
+/// `summary.json` → `vms`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VmSummary {
+    /// VMs in the scenario.
+    pub count: usize,
+    /// VMs that ended before the end of the run.
+    pub ended: usize,
+    /// VMs still waiting for capacity at the end.
+    pub waiting_at_end: usize,
+}
+
+/// The headline numbers of a run, written as `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Seed.
+    pub seed: u64,
+    /// Simulated span, s.
+    pub duration_s: f64,
+    /// Energy and cost.
+    pub energy: EnergySummary,
+    /// Live migrations.
+    pub migrations: MigrationSummary,
+    /// SLA metrics.
+    pub sla: SlaSummary,
+    /// Conflicts.
+    pub conflicts: ConflictSummary,
+    /// Hosts.
+    pub hosts: HostSummary,
+    /// VMs.
+    pub vms: VmSummary,
+    /// Events processed.
+    pub events: u64,
+}

@@ -1,0 +1,173 @@
+//! Timeseries rows and the end-of-run summary.
+
+use super::energy::Split;
+use super::records::*;
+use super::state::*;
+use super::{Outcome, Simulation};
+use crate::model::host::PowerState;
+use crate::time::secs;
+
+impl Simulation<'_> {
+    pub(super) fn record_interval(&mut self) {
+        self.accrue_all();
+        let mut row = IntervalRow {
+            time_s: secs(self.now),
+            hosts_on: 0,
+            hosts_booting: 0,
+            hosts_shutting_down: 0,
+            hosts_off: 0,
+            vms_running: 0,
+            vms_waiting: self.waiting.len(),
+            demand_mips: 0.0,
+            capacity_on_mips: 0.0,
+            power_w: 0.0,
+            energy_kwh: 0.0,
+            cost: 0.0,
+            price_per_kwh: self.price,
+            migrations_in_flight: self.in_flight,
+            migrations_started: std::mem::take(&mut self.started_since_row),
+        };
+        for host in &self.hosts {
+            match host.state {
+                PowerState::On => {
+                    row.hosts_on += 1;
+                    row.capacity_on_mips += self.setup.host_classes[host.class].mips;
+                }
+                PowerState::Booting => row.hosts_booting += 1,
+                PowerState::ShuttingDown => row.hosts_shutting_down += 1,
+                PowerState::Off => row.hosts_off += 1,
+            }
+            row.vms_running += host.vms.len();
+            row.demand_mips += host.requested_mips;
+            row.power_w += host.draw.total();
+            row.energy_kwh += crate::time::kwh(host.energy.joules.total());
+            row.cost += host.energy.cost;
+        }
+        self.on_counts = (
+            self.on_counts.0.min(row.hosts_on),
+            self.on_counts.1.max(row.hosts_on),
+        );
+        self.recorder.interval(&row);
+    }
+
+    pub(super) fn on_end(&mut self) {
+        self.record_interval();
+    }
+
+    pub(super) fn finish(self) -> Outcome {
+        let setup = self.setup;
+        let mut joules = Split::default();
+        let mut it_cost = 0.0;
+        let (mut on_ms, mut overload_ms, mut requested, mut lost) = (0u64, 0u64, 0.0, 0.0);
+        let mut rows = Vec::with_capacity(self.hosts.len());
+        for (h, host) in self.hosts.iter().enumerate() {
+            joules.add_scaled(&host.energy.joules, 1.0);
+            it_cost += host.energy.cost;
+            on_ms += host.meters.on_ms;
+            overload_ms += host.meters.overload_ms;
+            requested += host.meters.requested_mips_ms;
+            lost += host.meters.lost_mips_ms;
+            let k = host.energy.joules.to_kwh();
+            rows.push(HostRow {
+                host: h,
+                class: setup.host_classes[host.class].name.clone(),
+                on_hours: host.meters.on_ms as f64 / 3.6e6,
+                overload_hours: host.meters.overload_ms as f64 / 3.6e6,
+                mean_utilisation: if host.meters.on_ms > 0 {
+                    host.meters.utilisation_ms / host.meters.on_ms as f64
+                } else {
+                    0.0
+                },
+                boots: host.boots,
+                shutdowns: host.shutdowns,
+                migrations_in: host.migrations_in,
+                migrations_out: host.migrations_out,
+                it_kwh: k.total(),
+                idle_kwh: k.idle,
+                dynamic_kwh: k.dynamic,
+                migration_kwh: k.migration,
+                transition_kwh: k.transition,
+                standby_kwh: k.standby,
+                cost: host.energy.cost,
+            });
+        }
+        let energy = EnergySummary::new(&joules, it_cost, setup.pue, &setup.currency);
+        let done: Vec<&Migration> = self
+            .migrations
+            .iter()
+            .filter(|m| m.outcome == MigrationOutcome::Done)
+            .collect();
+        let total_duration: f64 = done.iter().map(|m| secs(m.end - m.start)).sum();
+        let migrations = MigrationSummary {
+            count: self.migrations.len(),
+            completed: done.len(),
+            aborted: self
+                .migrations
+                .iter()
+                .filter(|m| m.outcome == MigrationOutcome::Aborted)
+                .count(),
+            in_flight: self.in_flight,
+            mean_duration_s: if done.is_empty() {
+                0.0
+            } else {
+                total_duration / done.len() as f64
+            },
+            total_duration_s: total_duration,
+            data_gb: done.iter().map(|m| m.data_mb).sum::<f64>() / 1000.0,
+        };
+        let slatah = if on_ms > 0 {
+            overload_ms as f64 / on_ms as f64
+        } else {
+            0.0
+        };
+        let pdm = if requested > 0.0 {
+            lost / requested
+        } else {
+            0.0
+        };
+        let sla = SlaSummary {
+            slatah,
+            pdm,
+            slav: slatah * pdm,
+            esv: energy.it_kwh * slatah * pdm,
+        };
+        let summary = Summary {
+            scenario: setup.name.clone(),
+            seed: setup.seed,
+            duration_s: secs(setup.duration),
+            energy,
+            migrations,
+            sla,
+            conflicts: ConflictSummary {
+                total: self.conflicts.values().sum(),
+                by_kind: self.conflicts.clone(),
+            },
+            hosts: HostSummary {
+                count: self.hosts.len(),
+                boots: self.hosts.iter().map(|h| h.boots as u64).sum(),
+                shutdowns: self.hosts.iter().map(|h| h.shutdowns as u64).sum(),
+                mean_on: on_ms as f64 / setup.duration.max(1) as f64,
+                min_on: if self.on_counts.0 == usize::MAX {
+                    0
+                } else {
+                    self.on_counts.0
+                },
+                max_on: self.on_counts.1,
+            },
+            vms: VmSummary {
+                count: self.vms.len(),
+                ended: self
+                    .vms
+                    .iter()
+                    .filter(|v| v.state == VmState::Ended)
+                    .count(),
+                waiting_at_end: self.waiting.len(),
+            },
+            events: self.events,
+        };
+        Outcome {
+            summary,
+            hosts: rows,
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! Runtime state of hosts, VMs and migrations.
+
+use super::energy::{EnergyAccount, Split};
+use crate::model::host::{HostClass, PowerState};
+use crate::time::SimTime;
+
+/// Index of a host (its position in the fleet).
+pub type HostId = usize;
+/// Index of a VM.
+pub type VmId = usize;
+/// Index of a migration, in start order.
+pub type MigId = usize;
+
+/// Time-integrated measures of one host besides energy.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Meters {
+    /// Time on, ms.
+    pub on_ms: SimTime,
+    /// Time on with demand above capacity (at 100 %), ms.
+    pub overload_ms: SimTime,
+    /// Integral of utilisation while on, ms (divide by `on_ms` for the mean).
+    pub utilisation_ms: f64,
+    /// Integral of requested MIPS, MIPS x ms.
+    pub requested_mips_ms: f64,
+    /// Integral of MIPS lost to migration degradation, MIPS x ms.
+    pub lost_mips_ms: f64,
+}
+
+/// A host's state.
+#[derive(Debug, Clone)]
+pub struct Host {
+    /// Index into the setup's host classes.
+    pub class: usize,
+    /// Power state.
+    pub state: PowerState,
+    /// Bumped at every power transition; events carrying an older value are stale.
+    pub generation: u32,
+    /// VMs executing here (including those migrating away).
+    pub vms: Vec<VmId>,
+    /// Migrations in flight with this host as source or destination.
+    pub migrations: Vec<MigId>,
+    /// RAM reserved by resident and incoming VMs, MB.
+    pub ram_used: f64,
+    /// Disk reserved by resident and incoming VMs, MB.
+    pub disk_used: f64,
+    /// CPU requested by resident VMs, MIPS.
+    pub requested_mips: f64,
+    /// CPU load: requested plus migration overhead, MIPS.
+    pub load_mips: f64,
+    /// CPU the host will carry once its migrations end: resident VMs not leaving plus incoming.
+    pub committed_mips: f64,
+    /// Like `committed_mips` but counting each VM at its full size (vCPUs x MIPS).
+    pub sized_mips: f64,
+    /// CPU lost by VMs migrating away, MIPS.
+    pub lost_mips: f64,
+    /// Current draw by cause, W.
+    pub draw: Split,
+    /// Energy and cost so far.
+    pub energy: EnergyAccount,
+    /// Other integrated measures.
+    pub meters: Meters,
+    /// Since when the host has been on and empty, if it is.
+    pub empty_since: Option<SimTime>,
+    /// Utilisations at past control ticks, oldest first (bounded by the detector's needs).
+    pub history: Vec<f64>,
+    /// Number of boots.
+    pub boots: u32,
+    /// Number of shutdowns.
+    pub shutdowns: u32,
+    /// Migrations received.
+    pub migrations_in: u32,
+    /// Migrations sent.
+    pub migrations_out: u32,
+}
+
+impl Host {
+    /// A host of `class` in `state` at time 0.
+    pub fn new(class: usize, state: PowerState) -> Self {
+        Host {
+            class,
+            state,
+            generation: 0,
+            vms: Vec::new(),
+            migrations: Vec::new(),
+            ram_used: 0.0,
+            disk_used: 0.0,
+            requested_mips: 0.0,
+            load_mips: 0.0,
+            committed_mips: 0.0,
+            sized_mips: 0.0,
+            lost_mips: 0.0,
+            draw: Split::default(),
+            energy: EnergyAccount::default(),
+            meters: Meters::default(),
+            empty_since: Some(0),
+            history: Vec::new(),
+            boots: 0,
+            shutdowns: 0,
+            migrations_in: 0,
+            migrations_out: 0,
+        }
+    }
+
+    /// Adds energy and meters from the last accrual up to `now`.
+    pub fn accrue(&mut self, now: SimTime, class: &HostClass, price: f64) {
+        let dt = now - self.energy.since;
+        if self.state == PowerState::On && dt > 0 {
+            self.meters.on_ms += dt;
+            if self.load_mips > class.mips * (1.0 + 1e-12) {
+                self.meters.overload_ms += dt;
+            }
+            self.meters.utilisation_ms += (self.load_mips / class.mips).min(1.0) * dt as f64;
+        }
+        self.meters.requested_mips_ms += self.requested_mips * dt as f64;
+        self.meters.lost_mips_ms += self.lost_mips * dt as f64;
+        self.energy.accrue(now, &self.draw, price);
+    }
+
+    /// Recomputes the draw from the power state and load.
+    pub fn refresh_draw(&mut self, class: &HostClass) {
+        self.draw = match self.state {
+            PowerState::Off => Split {
+                standby: class.off_w,
+                ..Split::default()
+            },
+            PowerState::Booting => Split {
+                transition: class.boot_w,
+                ..Split::default()
+            },
+            PowerState::ShuttingDown => Split {
+                transition: class.shutdown_w,
+                ..Split::default()
+            },
+            PowerState::On => {
+                let idle = class.power.idle_w();
+                let work = class.power.watts(self.requested_mips / class.mips);
+                let all = class.power.watts(self.load_mips / class.mips);
+                Split {
+                    idle,
+                    dynamic: work - idle,
+                    migration: all - work,
+                    ..Split::default()
+                }
+            }
+        };
+    }
+
+    /// Whether the host is on and has no VM and no migration.
+    pub fn is_empty(&self) -> bool {
+        self.vms.is_empty() && self.migrations.is_empty()
+    }
+}
+
+/// Where a VM is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VmState {
+    /// Not arrived yet.
+    Pending,
+    /// Arrived, waiting for capacity.
+    Waiting,
+    /// Running on a host.
+    Running(HostId),
+    /// Running on the migration's source, being copied to its destination.
+    Migrating(MigId),
+    /// Ended.
+    Ended,
+}
+
+/// A VM's state.
+#[derive(Debug, Clone)]
+pub struct Vm {
+    /// Index into the setup's groups.
+    pub group: usize,
+    /// Index into the setup's VM types.
+    pub vm_type: usize,
+    /// Index into the setup's load curves.
+    pub load: usize,
+    /// Where it is.
+    pub state: VmState,
+    /// CPU requested now, MIPS.
+    pub demand_mips: f64,
+    /// When it arrived.
+    pub arrived: Option<SimTime>,
+}
+
+/// How a migration ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MigrationOutcome {
+    /// Still copying.
+    InFlight,
+    /// The VM now runs on the destination.
+    Done,
+    /// Stopped before the end; the VM stayed on the source (or ended).
+    Aborted,
+}
+
+/// A live migration.
+#[derive(Debug, Clone)]
+pub struct Migration {
+    /// The VM moved.
+    pub vm: VmId,
+    /// Source host.
+    pub source: HostId,
+    /// Destination host.
+    pub destination: HostId,
+    /// Start time.
+    pub start: SimTime,
+    /// Planned end time.
+    pub end: SimTime,
+    /// Data copied, MB.
+    pub data_mb: f64,
+    /// Outcome so far.
+    pub outcome: MigrationOutcome,
+}
