@@ -28,6 +28,9 @@ pub struct RunArgs {
     /// Replace the output folder if it exists.
     #[arg(long)]
     force: bool,
+    /// Check every invariant after every event (slower); a violation stops the run.
+    #[arg(long)]
+    check: bool,
     /// Print nothing on success.
     #[arg(long, short)]
     quiet: bool,
@@ -58,7 +61,12 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         CliError::Other(format!("{}: cannot write outputs: {e}", out.display()))
     };
     let mut recorder = CsvRecorder::create(staging.path()).map_err(io_err)?;
-    let outcome = sim::run(&setup, &mut recorder).map_err(CliError::Input)?;
+    let outcome = if args.check {
+        sim::run_checked(&setup, &mut recorder)
+    } else {
+        sim::run(&setup, &mut recorder)
+    }
+    .map_err(CliError::Other)?;
     recorder.finish().map_err(io_err)?;
     let baseline = if args.no_baseline {
         None
@@ -87,7 +95,7 @@ fn report(s: &SummaryFile, out: &std::path::Path, wall_s: f64) -> String {
         "nightshift: {} (seed {}), {} simulated in {:.2} s\n",
         r.scenario,
         r.seed,
-        humantime::format_duration(std::time::Duration::from_secs(r.duration_s as u64)),
+        span(r.duration_s),
         wall_s
     );
     text += &format!(
@@ -124,12 +132,26 @@ fn report(s: &SummaryFile, out: &std::path::Path, wall_s: f64) -> String {
         r.migrations.data_gb
     );
     text += &format!(
-        "  SLA         SLATAH {:.2} %, PDM {:.3} %, SLAV {:.2e}; conflicts {}\n",
+        "  SLA         SLATAH {:.2} %, PDM {:.3} %, SLAV {}; conflicts {}\n",
         r.sla.slatah * 100.0,
         r.sla.pdm * 100.0,
-        r.sla.slav,
+        if r.sla.slav == 0.0 {
+            "0".to_string()
+        } else {
+            format!("{:.2e}", r.sla.slav)
+        },
         r.conflicts.total
     );
     text += &format!("  outputs     {}/\n", out.display());
     text
+}
+
+/// A simulated span for people: "2 days", "1 day", or humantime's form ("1h 30m").
+fn span(seconds: f64) -> String {
+    let s = seconds as u64;
+    match s {
+        86_400 => "1 day".into(),
+        s if s % 86_400 == 0 => format!("{} days", s / 86_400),
+        s => humantime::format_duration(std::time::Duration::from_secs(s)).to_string(),
+    }
 }

@@ -6,6 +6,7 @@ pub mod records;
 pub mod setup;
 pub mod state;
 
+mod check;
 mod control;
 mod migration;
 mod placement;
@@ -94,6 +95,18 @@ pub fn run(setup: &Setup, recorder: &mut dyn Recorder) -> Result<Outcome, String
     Ok(sim.finish())
 }
 
+/// Like [`run`], but checks every invariant after every event and stops at the first
+/// violation, naming the event and what broke.
+pub fn run_checked(setup: &Setup, recorder: &mut dyn Recorder) -> Result<Outcome, String> {
+    let mut sim = Simulation::new(setup, recorder)?;
+    sim.check = true;
+    sim.run();
+    match sim.violation.take() {
+        Some(v) => Err(format!("invariant violated {v}")),
+        None => Ok(sim.finish()),
+    }
+}
+
 /// The state of a run in progress.
 pub(crate) struct Simulation<'a> {
     setup: &'a Setup,
@@ -114,6 +127,8 @@ pub(crate) struct Simulation<'a> {
     started_since_row: usize,
     on_counts: (usize, usize),
     events: u64,
+    check: bool,
+    violation: Option<String>,
 }
 
 impl<'a> Simulation<'a> {
@@ -190,6 +205,8 @@ impl<'a> Simulation<'a> {
             started_since_row: 0,
             on_counts: (usize::MAX, 0),
             events: 0,
+            check: false,
+            violation: None,
         };
         sim.start();
         Ok(sim)
@@ -242,6 +259,12 @@ impl<'a> Simulation<'a> {
                     self.on_end();
                     break;
                 }
+            }
+            if self.check
+                && let Err(what) = self.check_invariants()
+            {
+                self.violation = Some(format!("after {event:?} at {} s: {what}", secs(self.now)));
+                break;
             }
         }
     }

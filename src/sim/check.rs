@@ -1,0 +1,103 @@
+//! The invariant checker: after every event, verifies that the state is consistent. Off by
+//! default (it costs O(hosts + VMs) per event); on in tests and with `nightshift run --check`.
+
+use super::Simulation;
+use super::state::*;
+use crate::model::host::PowerState;
+
+impl Simulation<'_> {
+    /// Checks every invariant; returns the first violation found.
+    pub(super) fn check_invariants(&self) -> Result<(), String> {
+        let mut placed = vec![0u32; self.vms.len()];
+        for (h, host) in self.hosts.iter().enumerate() {
+            let class = &self.setup.host_classes[host.class];
+            if host.state != PowerState::On && !(host.vms.is_empty() && host.migrations.is_empty())
+            {
+                return Err(format!(
+                    "host {h} is {:?} but holds {} VMs and {} migrations",
+                    host.state,
+                    host.vms.len(),
+                    host.migrations.len()
+                ));
+            }
+            if host.ram_used > class.ram_mb * (1.0 + 1e-9) + 1e-6 {
+                return Err(format!(
+                    "host {h} has {} MB RAM reserved, above its {} MB",
+                    host.ram_used, class.ram_mb
+                ));
+            }
+            if host.ram_used < -1e-6 || host.disk_used < -1e-6 {
+                return Err(format!(
+                    "host {h} has negative reservations (RAM {}, disk {})",
+                    host.ram_used, host.disk_used
+                ));
+            }
+            for &vm in &host.vms {
+                placed[vm] += 1;
+                match self.vms[vm].state {
+                    VmState::Running(at) if at == h => {}
+                    VmState::Migrating(m) if self.migrations[m].source == h => {}
+                    other => return Err(format!("host {h} lists VM {vm}, which is {other:?}")),
+                }
+            }
+            for &m in &host.migrations {
+                let mig = &self.migrations[m];
+                if mig.outcome != MigrationOutcome::InFlight
+                    || (mig.source != h && mig.destination != h)
+                {
+                    return Err(format!(
+                        "host {h} lists migration {m}, which is {:?} between {} and {}",
+                        mig.outcome, mig.source, mig.destination
+                    ));
+                }
+            }
+        }
+        let mut in_flight = 0;
+        for (vm, state) in self.vms.iter().map(|v| v.state).enumerate() {
+            let expected = match state {
+                VmState::Running(_) | VmState::Migrating(_) => 1,
+                _ => 0,
+            };
+            if placed[vm] != expected {
+                return Err(format!(
+                    "VM {vm} is {state:?} but is listed on {} hosts",
+                    placed[vm]
+                ));
+            }
+            if let VmState::Migrating(m) = state {
+                let mig = &self.migrations[m];
+                in_flight += 1;
+                if mig.vm != vm || mig.outcome != MigrationOutcome::InFlight {
+                    return Err(format!(
+                        "VM {vm} is migrating with migration {m}, which is {:?} of VM {}",
+                        mig.outcome, mig.vm
+                    ));
+                }
+                if !self.hosts[mig.destination].migrations.contains(&m) {
+                    return Err(format!(
+                        "migration {m} of VM {vm} is missing from destination host {}",
+                        mig.destination
+                    ));
+                }
+            }
+        }
+        if in_flight != self.in_flight {
+            return Err(format!(
+                "{in_flight} VMs are migrating but {} migrations are counted in flight",
+                self.in_flight
+            ));
+        }
+        let waiting = self
+            .vms
+            .iter()
+            .filter(|v| v.state == VmState::Waiting)
+            .count();
+        if waiting != self.waiting.len() {
+            return Err(format!(
+                "{waiting} VMs are waiting but the queue holds {}",
+                self.waiting.len()
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,71 @@
+//! Helpers shared by the integration tests: running the binary and reading its outputs.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The `nightshift` binary built for these tests.
+pub fn nightshift() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_nightshift"))
+}
+
+/// The project root (where `scenarios/` is).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `nightshift` with `args` in `dir`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    nightshift()
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the binary runs")
+}
+
+/// Stderr as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Stdout as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Reads a CSV file into a header and rows of strings.
+pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+/// The column `name` of a CSV as numbers.
+pub fn column(path: &Path, name: &str) -> Vec<f64> {
+    let (header, rows) = read_csv(path);
+    let i = header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {}", path.display()));
+    rows.iter().map(|r| r[i].parse().unwrap()).collect()
+}
+
+/// Reads `summary.json`.
+pub fn summary(dir: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(dir.join("summary.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// A number at a dotted path in a JSON value.
+pub fn num(v: &serde_json::Value, path: &str) -> f64 {
+    path.split('.')
+        .fold(v, |v, k| {
+            v.get(k).unwrap_or_else(|| panic!("no key {path}"))
+        })
+        .as_f64()
+        .unwrap_or_else(|| panic!("{path} is not a number"))
+}
