@@ -124,6 +124,7 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
         ));
     }
 
+    super::limits::check(s)?;
     let (host_classes, hosts) = compile_hosts(&s.hosts)?;
     let vm_types = compile_vm_types(&s.vm_types)?;
     let load_names: Vec<&String> = s.loads.keys().collect();

@@ -3,6 +3,7 @@
 //! pass the text and a name for it.
 
 mod compile;
+pub mod limits;
 mod overrides;
 mod types;
 pub mod units;

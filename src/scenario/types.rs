@@ -191,7 +191,7 @@ pub struct VmGroup {
     /// When the group's VMs arrive; 0 = present at start.
     #[serde(default)]
     pub start: Option<Duration>,
-    /// How long each VM runs after it arrives; absent = until the end.
+    /// How long each VM runs once started; absent = until the end.
     #[serde(default)]
     pub lifetime: Option<Duration>,
 }

@@ -120,8 +120,9 @@ impl Simulation<'_> {
         host.disk_used += t.disk_mb;
         host.empty_since = None;
         self.vms[vm].state = VmState::Running(h);
+        // A lifetime counts from when the VM starts running, not from when it asked.
         if let Some(life) = self.setup.groups[self.vms[vm].group].lifetime {
-            let end = self.vms[vm].arrived.unwrap_or(self.now) + life;
+            let end = self.now + life;
             if end < self.setup.duration {
                 self.queue.push(end, Event::VmEnd(vm));
             }
