@@ -13,4 +13,5 @@ pub mod policy;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod sweep;
 pub mod time;

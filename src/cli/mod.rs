@@ -2,6 +2,7 @@
 //! its own module; errors become exit status 2 (bad input) or 1 (anything else).
 
 mod run;
+mod sweep;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -23,6 +24,10 @@ enum Command {
     Run(run::RunArgs),
     /// Check scenario files without running them.
     Validate(validate::ValidateArgs),
+    /// Run a parameter sweep (all of it, or one shard) in parallel.
+    Sweep(sweep::SweepArgs),
+    /// Collect the runs of a sharded sweep into results.csv.
+    Merge(sweep::MergeArgs),
 }
 
 /// An error that ends the program, with its exit status.
@@ -55,6 +60,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Validate(args) => validate::validate(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Merge(args) => sweep::merge(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

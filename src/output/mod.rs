@@ -2,8 +2,11 @@
 //! `hosts.csv` at the end, all into a staging folder that is renamed into place only when
 //! complete, so a failed run never leaves a half-written output folder.
 
+mod run_dir;
 mod staging;
 mod summary;
+
+pub use run_dir::{RunError, RunOptions, write_run};
 
 pub use staging::Staging;
 pub use summary::{BaselineSummary, Savings, SummaryFile};

@@ -1,0 +1,431 @@
+//! `nightshift sweep SWEEP` and `nightshift merge DIR`: run a sweep's runs in parallel (or one
+//! shard of them), each into its own folder, and collect their headline numbers into
+//! `results.csv`.
+//!
+//! Layout of a sweep folder: `sweep.json` (what the sweep is: name, fingerprint, run ids and
+//! axes), `runs/<id>/` (one complete run each, with `run.json` naming its sweep and index), and
+//! `results.csv` once every run is present. A run is written into a hidden staging folder and
+//! renamed when complete, so an interrupted sweep leaves only complete runs and a rerun skips
+//! them.
+
+use super::{CliError, read_scenario};
+use crate::output::{RunOptions, Staging, write_run};
+use crate::scenario;
+use crate::sweep::{RunSpec, Shard, Sweep, fingerprint};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::fs;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Arguments of `sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Sweep file (TOML).
+    sweep: PathBuf,
+    /// Output folder [default: output/<sweep name>/].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Runs at once [default: all cores].
+    #[arg(long, short, value_name = "N")]
+    jobs: Option<usize>,
+    /// Run only shard K of N (`K/N`, 0-based), or `auto` from SLURM_ARRAY_TASK_ID or
+    /// JOB_COMPLETION_INDEX.
+    #[arg(long, value_name = "K/N|auto")]
+    shard: Option<String>,
+    /// Shard count for `--shard auto` under a Kubernetes Indexed Job (or NIGHTSHIFT_SHARDS).
+    #[arg(long, value_name = "N")]
+    shards: Option<usize>,
+    /// Skip the always-on baseline of each run (no savings columns).
+    #[arg(long)]
+    no_baseline: bool,
+    /// Replace an output folder that holds a different sweep.
+    #[arg(long)]
+    force: bool,
+    /// No progress bar and no summary line.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Arguments of `merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// A sweep's output folder, after all its shards ran.
+    dir: PathBuf,
+}
+
+/// `sweep.json`: what a sweep folder holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Manifest {
+    sweep: String,
+    fingerprint: String,
+    nightshift: String,
+    axes: Vec<String>,
+    runs: Vec<String>,
+}
+
+/// `runs/<id>/run.json`: which sweep and run a folder is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct RunRecord {
+    sweep: String,
+    fingerprint: String,
+    index: usize,
+    id: String,
+    seed: Option<u64>,
+    values: Vec<(String, String)>,
+    overrides: Vec<String>,
+}
+
+/// Staging folders in use, removed on Ctrl-C so that only complete runs remain.
+static ACTIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn input(e: impl ToString) -> CliError {
+    CliError::Input(e.to_string())
+}
+
+fn io_error(path: &Path) -> impl Fn(std::io::Error) -> CliError + '_ {
+    move |e| CliError::Other(format!("{}: {e}", path.display()))
+}
+
+/// Runs a sweep (or one shard of it).
+pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
+    let text = fs::read_to_string(&args.sweep)
+        .map_err(|e| input(format!("{}: cannot read sweep: {e}", args.sweep.display())))?;
+    let origin = args.sweep.display().to_string();
+    let sweep = Sweep::parse(&text, &origin).map_err(input)?;
+    let scenario_path = args
+        .sweep
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(&sweep.scenario);
+    let scenario_text = read_scenario(&scenario_path)?;
+    let scenario_origin = scenario_path.display().to_string();
+    let base = scenario::load(&scenario_text, &scenario_origin, &sweep.set).map_err(input)?;
+    let runs = sweep.runs(base.seed);
+    // Every run's overrides are checked before anything runs: a bad axis value fails fast.
+    for run in &runs {
+        scenario::load(&scenario_text, &scenario_origin, &run.overrides)
+            .map_err(|e| input(format!("run {} ({}): {e}", run.index, run.id)))?;
+    }
+    let shard = match args.shard.as_deref() {
+        None => Shard::ALL,
+        Some("auto") => Shard::from_env(|k| std::env::var(k).ok(), args.shards).map_err(input)?,
+        Some(k) => Shard::parse(k).map_err(input)?,
+    };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| super::default_out(&sweep.name));
+    let manifest = Manifest {
+        sweep: sweep.name.clone(),
+        fingerprint: fingerprint(&[
+            text.as_bytes(),
+            scenario_text.as_bytes(),
+            env!("CARGO_PKG_VERSION").as_bytes(),
+        ]),
+        nightshift: env!("CARGO_PKG_VERSION").to_string(),
+        axes: sweep.axes.iter().map(|a| a.key.clone()).collect(),
+        runs: runs.iter().map(|r| r.id.clone()).collect(),
+    };
+    prepare(&out, &manifest, args.force)?;
+
+    let todo: Vec<&RunSpec> = runs
+        .iter()
+        .filter(|r| shard.owns(r.index) && !is_complete(&out, &manifest, r))
+        .collect();
+    let owned = runs.iter().filter(|r| shard.owns(r.index)).count();
+    let bar = progress(todo.len() as u64, args.quiet);
+    bar.set_message(format!(
+        "shard {shard}, {} of {owned} runs already done",
+        owned - todo.len()
+    ));
+    install_interrupt_handler();
+    let options = RunOptions {
+        baseline: !args.no_baseline,
+        check: false,
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| CliError::Other(format!("cannot start worker threads: {e}")))?;
+    let results: Vec<Result<(), CliError>> = pool.install(|| {
+        todo.par_iter()
+            .map(|run| {
+                let r = run_one(
+                    &scenario_text,
+                    &scenario_origin,
+                    &out,
+                    &manifest,
+                    run,
+                    options,
+                );
+                bar.inc(1);
+                r
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    results.into_iter().collect::<Result<Vec<()>, CliError>>()?;
+
+    if shard.count == 1 {
+        let n = write_results(&out)?;
+        if !args.quiet {
+            println!(
+                "nightshift sweep {}: {n} runs, results in {}",
+                sweep.name,
+                out.join("results.csv").display()
+            );
+        }
+    } else if !args.quiet {
+        println!(
+            "nightshift sweep {}: shard {shard} done ({owned} runs); when every shard is done: nightshift merge {}",
+            sweep.name,
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Checks every run is present and from the same sweep, then writes `results.csv`.
+pub fn merge(args: MergeArgs) -> Result<(), CliError> {
+    let n = write_results(&args.dir)?;
+    println!(
+        "nightshift merge: {n} runs, results in {}",
+        args.dir.join("results.csv").display()
+    );
+    Ok(())
+}
+
+fn progress(len: u64, quiet: bool) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    if quiet || !std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    if let Ok(style) = ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} runs, {elapsed} elapsed, ~{eta} left  {msg}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn install_interrupt_handler() {
+    // A second installation (tests calling twice in one process) is harmless to skip.
+    let _ = ctrlc::set_handler(|| {
+        if let Ok(active) = ACTIVE.lock() {
+            for dir in active.iter() {
+                let _ = fs::remove_dir_all(dir);
+            }
+        }
+        eprintln!("\ninterrupted: complete runs are kept; run the same command again to finish");
+        std::process::exit(130);
+    });
+}
+
+/// Creates the sweep folder or checks that it holds this very sweep.
+fn prepare(out: &Path, manifest: &Manifest, force: bool) -> Result<(), CliError> {
+    let path = out.join("sweep.json");
+    if let Ok(text) = fs::read_to_string(&path) {
+        let existing: Option<Manifest> = serde_json::from_str(&text).ok();
+        if existing.as_ref() != Some(manifest) {
+            if !force {
+                return Err(input(format!(
+                    "{} holds a different sweep (or another version of this one); pass --force to replace it, or --out DIR",
+                    out.display()
+                )));
+            }
+            fs::remove_dir_all(out).map_err(io_error(out))?;
+        }
+    } else if out.exists() && fs::read_dir(out).map_err(io_error(out))?.next().is_some() {
+        if !force {
+            return Err(input(format!(
+                "{} exists and is not a sweep folder; pass --force to replace it, or --out DIR",
+                out.display()
+            )));
+        }
+        fs::remove_dir_all(out).map_err(io_error(out))?;
+    }
+    fs::create_dir_all(out.join("runs")).map_err(io_error(out))?;
+    // Every shard writes the same manifest; write-then-rename keeps concurrent writers safe.
+    let tmp = out.join(format!(".sweep.json.{}", std::process::id()));
+    let json =
+        serde_json::to_string_pretty(manifest).map_err(|e| CliError::Other(e.to_string()))? + "\n";
+    fs::write(&tmp, json).map_err(io_error(&tmp))?;
+    fs::rename(&tmp, &path).map_err(io_error(&path))?;
+    Ok(())
+}
+
+fn run_dir(out: &Path, run: &RunSpec) -> PathBuf {
+    out.join("runs").join(&run.id)
+}
+
+fn is_complete(out: &Path, manifest: &Manifest, run: &RunSpec) -> bool {
+    let dir = run_dir(out, run);
+    let record: Option<RunRecord> = fs::read_to_string(dir.join("run.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok());
+    record.is_some_and(|r| r.fingerprint == manifest.fingerprint && r.index == run.index)
+        && dir.join("summary.json").is_file()
+}
+
+fn run_one(
+    scenario_text: &str,
+    origin: &str,
+    out: &Path,
+    manifest: &Manifest,
+    run: &RunSpec,
+    options: RunOptions,
+) -> Result<(), CliError> {
+    let target = run_dir(out, run);
+    remove_stale_partials(out, run);
+    // A folder at `target` is an earlier, different attempt (is_complete said no): replaced.
+    let setup = scenario::load(scenario_text, origin, &run.overrides).map_err(input)?;
+    let staging = Staging::create(&target).map_err(io_error(&target))?;
+    ACTIVE
+        .lock()
+        .map_err(|_| CliError::Other("worker panicked".into()))?
+        .push(staging.path().to_path_buf());
+    let result = write_run(&setup, staging.path(), options)
+        .map_err(|e| CliError::Other(format!("run {}: {e}", run.id)))
+        .and_then(|_| {
+            let record = RunRecord {
+                sweep: manifest.sweep.clone(),
+                fingerprint: manifest.fingerprint.clone(),
+                index: run.index,
+                id: run.id.clone(),
+                seed: run.seed,
+                values: run.values.clone(),
+                overrides: run.overrides.clone(),
+            };
+            let json = serde_json::to_string_pretty(&record)
+                .map_err(|e| CliError::Other(e.to_string()))?
+                + "\n";
+            fs::write(staging.path().join("run.json"), json).map_err(io_error(&target))
+        });
+    if let Ok(mut active) = ACTIVE.lock() {
+        active.retain(|p| p != staging.path());
+    }
+    result?;
+    staging.commit(true).map_err(io_error(&target))
+}
+
+/// Removes staging folders this run left behind in an earlier, killed attempt. Only this run's:
+/// other shards may be writing theirs.
+fn remove_stale_partials(out: &Path, run: &RunSpec) {
+    let prefix = format!(".{}.partial-", run.id);
+    if let Ok(entries) = fs::read_dir(out.join("runs")) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
+/// Headline columns of `results.csv`, after the run's index, id, seed and axis values: the
+/// summary.json path of each.
+const RESULT_COLUMNS: &[(&str, &str)] = &[
+    ("it_kwh", "energy.it_kwh"),
+    ("facility_kwh", "energy.facility_kwh"),
+    ("cost", "energy.cost"),
+    ("baseline_it_kwh", "baseline.it_kwh"),
+    ("energy_saving", "savings.energy_fraction"),
+    ("cost_saving", "savings.cost_fraction"),
+    ("migrations", "migrations.count"),
+    ("migrations_aborted", "migrations.aborted"),
+    ("slatah", "sla.slatah"),
+    ("pdm", "sla.pdm"),
+    ("slav", "sla.slav"),
+    ("esv", "sla.esv"),
+    ("conflicts", "conflicts.total"),
+    ("boots", "hosts.boots"),
+    ("shutdowns", "hosts.shutdowns"),
+    ("mean_hosts_on", "hosts.mean_on"),
+    ("vms_waiting_at_end", "vms.waiting_at_end"),
+];
+
+/// Reads every run of the sweep in `out` and writes `results.csv`; fails if any is missing or
+/// from another sweep. Returns the number of runs.
+fn write_results(out: &Path) -> Result<usize, CliError> {
+    let manifest_path = out.join("sweep.json");
+    let text = fs::read_to_string(&manifest_path).map_err(|e| {
+        input(format!(
+            "{}: not a sweep folder ({e})",
+            manifest_path.display()
+        ))
+    })?;
+    let manifest: Manifest = serde_json::from_str(&text)
+        .map_err(|e| input(format!("{}: {e}", manifest_path.display())))?;
+    let mut missing = Vec::new();
+    let mut rows = Vec::new();
+    for (index, id) in manifest.runs.iter().enumerate() {
+        let dir = out.join("runs").join(id);
+        let record: Option<RunRecord> = fs::read_to_string(dir.join("run.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok());
+        let summary: Option<serde_json::Value> = fs::read_to_string(dir.join("summary.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok());
+        match (record, summary) {
+            (Some(r), Some(s)) if r.fingerprint == manifest.fingerprint && r.index == index => {
+                rows.push((r, s))
+            }
+            (Some(r), Some(_)) if r.fingerprint != manifest.fingerprint => {
+                return Err(input(format!(
+                    "{}: run {id} comes from another sweep or version (fingerprint {} instead of {})",
+                    dir.display(),
+                    r.fingerprint,
+                    manifest.fingerprint
+                )));
+            }
+            _ => missing.push(id.clone()),
+        }
+    }
+    if !missing.is_empty() {
+        let shown: Vec<&str> = missing.iter().take(5).map(String::as_str).collect();
+        return Err(input(format!(
+            "{}: {} of {} runs are missing or incomplete (e.g. {}); run the missing shards, then merge again",
+            out.display(),
+            missing.len(),
+            manifest.runs.len(),
+            shown.join(", ")
+        )));
+    }
+    let path = out.join("results.csv");
+    let tmp = out.join(format!(".results.csv.{}", std::process::id()));
+    let mut w = csv::Writer::from_path(&tmp)
+        .map_err(|e| CliError::Other(format!("{}: {e}", tmp.display())))?;
+    let mut header: Vec<String> = vec!["index".into(), "id".into(), "seed".into()];
+    header.extend(manifest.axes.iter().cloned());
+    header.extend(RESULT_COLUMNS.iter().map(|(name, _)| name.to_string()));
+    let csv_err = |e: csv::Error| CliError::Other(format!("{}: {e}", tmp.display()));
+    w.write_record(&header).map_err(csv_err)?;
+    for (record, summary) in &rows {
+        let mut row = vec![
+            record.index.to_string(),
+            record.id.clone(),
+            record.seed.map_or(String::new(), |s| s.to_string()),
+        ];
+        row.extend(
+            record
+                .values
+                .iter()
+                .map(|(_, v)| v.trim_matches('"').to_string()),
+        );
+        for (_, key) in RESULT_COLUMNS {
+            let value = key.split('.').try_fold(summary, |v, k| v.get(k));
+            row.push(match value {
+                Some(serde_json::Value::Null) | None => String::new(),
+                Some(v) => v.to_string(),
+            });
+        }
+        w.write_record(&row).map_err(csv_err)?;
+    }
+    w.flush().map_err(io_error(&tmp))?;
+    drop(w);
+    fs::rename(&tmp, &path).map_err(io_error(&path))?;
+    Ok(rows.len())
+}

@@ -1,0 +1,66 @@
+//! Running one setup and writing all of its outputs into a folder: the pipeline shared by
+//! `run`, `compare` and `sweep`.
+
+use super::{CsvRecorder, SummaryFile, write_hosts, write_summary};
+use crate::sim::{self, records::NullRecorder, setup::Setup};
+use std::fmt;
+use std::io;
+use std::path::Path;
+
+/// How to run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Also run the always-on baseline, for the savings.
+    pub baseline: bool,
+    /// Check every invariant after every event.
+    pub check: bool,
+}
+
+/// Why a run failed.
+#[derive(Debug)]
+pub enum RunError {
+    /// The simulation refused the setup or broke an invariant.
+    Sim(String),
+    /// Writing outputs failed.
+    Io(io::Error),
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::Sim(m) => write!(f, "{m}"),
+            RunError::Io(e) => write!(f, "cannot write outputs: {e}"),
+        }
+    }
+}
+
+impl From<io::Error> for RunError {
+    fn from(e: io::Error) -> Self {
+        RunError::Io(e)
+    }
+}
+
+/// Runs `setup` (and its baseline if asked), writing every output into `dir`.
+pub fn write_run(setup: &Setup, dir: &Path, options: RunOptions) -> Result<SummaryFile, RunError> {
+    let mut recorder = CsvRecorder::create(dir)?;
+    let outcome = if options.check {
+        sim::run_checked(setup, &mut recorder)
+    } else {
+        sim::run(setup, &mut recorder)
+    }
+    .map_err(RunError::Sim)?;
+    recorder.finish()?;
+    let baseline = if options.baseline {
+        Some(
+            sim::run(&setup.baseline(), &mut NullRecorder)
+                .map_err(RunError::Sim)?
+                .summary,
+        )
+    } else {
+        None
+    };
+    let summary = SummaryFile::new(outcome.summary, baseline.as_ref());
+    write_summary(dir, &summary)?;
+    write_hosts(dir, &outcome.hosts)?;
+    Ok(summary)
+}
