@@ -1,9 +1,8 @@
 //! `nightshift run SCENARIO`: simulate, write outputs, print a short summary.
 
 use super::{CliError, default_out, read_scenario};
-use crate::output::{self, CsvRecorder, Staging, SummaryFile};
+use crate::output::{RunError, RunOptions, Staging, SummaryFile, write_run};
 use crate::scenario;
-use crate::sim::{self, records::NullRecorder};
 use clap::Args;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -60,26 +59,14 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let io_err = |e: std::io::Error| {
         CliError::Other(format!("{}: cannot write outputs: {e}", out.display()))
     };
-    let mut recorder = CsvRecorder::create(staging.path()).map_err(io_err)?;
-    let outcome = if args.check {
-        sim::run_checked(&setup, &mut recorder)
-    } else {
-        sim::run(&setup, &mut recorder)
-    }
-    .map_err(CliError::Other)?;
-    recorder.finish().map_err(io_err)?;
-    let baseline = if args.no_baseline {
-        None
-    } else {
-        Some(
-            sim::run(&setup.baseline(), &mut NullRecorder)
-                .map_err(CliError::Input)?
-                .summary,
-        )
+    let options = RunOptions {
+        baseline: !args.no_baseline,
+        check: args.check,
     };
-    let summary = SummaryFile::new(outcome.summary, baseline.as_ref());
-    output::write_summary(staging.path(), &summary).map_err(io_err)?;
-    output::write_hosts(staging.path(), &outcome.hosts).map_err(io_err)?;
+    let summary = write_run(&setup, staging.path(), options).map_err(|e| match e {
+        RunError::Sim(m) => CliError::Other(m),
+        RunError::Io(e) => io_err(e),
+    })?;
     staging.commit(args.force).map_err(io_err)?;
     if !args.quiet {
         print!("{}", report(&summary, &out, clock.elapsed().as_secs_f64()));
