@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod generate;
 pub mod model;
 pub mod output;
 pub mod policy;

@@ -1,6 +1,7 @@
 //! The command line: argument parsing, file reading and exit codes. Each subcommand lives in
 //! its own module; errors become exit status 2 (bad input) or 1 (anything else).
 
+mod generate;
 mod run;
 mod sweep;
 mod validate;
@@ -24,6 +25,8 @@ enum Command {
     Run(run::RunArgs),
     /// Check scenario files without running them.
     Validate(validate::ValidateArgs),
+    /// Write a scale-test scenario with the given numbers of hosts and VMs.
+    Generate(generate::GenerateArgs),
     /// Run a parameter sweep (all of it, or one shard) in parallel.
     Sweep(sweep::SweepArgs),
     /// Collect the runs of a sharded sweep into results.csv.
@@ -60,6 +63,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Validate(args) => validate::validate(args),
+        Command::Generate(args) => generate::generate(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => sweep::merge(args),
     };
