@@ -16,42 +16,54 @@ pub struct Size {
     pub seed: u64,
 }
 
-/// Host classes: share of the fleet, name, cores, MIPS per core, RAM GB, disk TB, network,
-/// power model, boot time.
-const CLASSES: [(f64, &str, u32, u32, u32, u32, &str, &str, &str); 3] = [
-    (
-        0.4,
-        "gen5-64c",
-        64,
-        2600,
-        512,
-        16,
-        "25 Gbit/s",
-        "{ model = \"specpower\", watts = [140, 190, 225, 255, 285, 315, 350, 390, 435, 480, 530] }",
-        "4m",
-    ),
-    (
-        0.4,
-        "gen4-32c",
-        32,
-        2400,
-        256,
-        8,
-        "10 Gbit/s",
-        "{ model = \"linear\", idle_w = 120, max_w = 330 }",
-        "3m",
-    ),
-    (
-        0.2,
-        "gen3-16c",
-        16,
-        2200,
-        128,
-        4,
-        "10 Gbit/s",
-        "{ model = \"linear\", idle_w = 110, max_w = 260 }",
-        "3m",
-    ),
+/// A host class of the generated fleet.
+struct Class {
+    share: f64,
+    name: &'static str,
+    cores: u32,
+    core_mips: u32,
+    ram_gb: u32,
+    disk_tb: u32,
+    network: &'static str,
+    power: &'static str,
+    boot_time: &'static str,
+}
+
+/// Three hardware generations: newer ones are bigger and more efficient.
+const CLASSES: [Class; 3] = [
+    Class {
+        share: 0.4,
+        name: "gen5-64c",
+        cores: 64,
+        core_mips: 2600,
+        ram_gb: 512,
+        disk_tb: 16,
+        network: "25 Gbit/s",
+        power: "{ model = \"specpower\", watts = [140, 190, 225, 255, 285, 315, 350, 390, 435, 480, 530] }",
+        boot_time: "4m",
+    },
+    Class {
+        share: 0.4,
+        name: "gen4-32c",
+        cores: 32,
+        core_mips: 2400,
+        ram_gb: 256,
+        disk_tb: 8,
+        network: "10 Gbit/s",
+        power: "{ model = \"linear\", idle_w = 120, max_w = 330 }",
+        boot_time: "3m",
+    },
+    Class {
+        share: 0.2,
+        name: "gen3-16c",
+        cores: 16,
+        core_mips: 2200,
+        ram_gb: 128,
+        disk_tb: 4,
+        network: "10 Gbit/s",
+        power: "{ model = \"linear\", idle_w = 110, max_w = 260 }",
+        boot_time: "3m",
+    },
 ];
 
 /// VM types: share of VMs, name, vCPUs, RAM GB, disk GB.
