@@ -106,18 +106,19 @@ pub fn scenario(size: Size) -> String {
         "version = 1\n\n[simulation]\nname = \"gen-{hosts}h-{vms}v-{days}d\"\nseed = {seed}"
     );
     let _ = writeln!(s, "duration = \"{days}d\"\ncontrol_interval = \"5m\"\n");
-    for ((_, name, cores, mips, ram, disk, net, power, boot), count) in CLASSES
+    for (c, count) in CLASSES
         .iter()
-        .zip(split(hosts, CLASSES.iter().map(|c| c.0)))
+        .zip(split(hosts, CLASSES.iter().map(|c| c.share)))
     {
         if count == 0 {
             continue;
         }
         let _ = writeln!(
             s,
-            "[[hosts]]\nclass = \"{name}\"\ncount = {count}\ncores = {cores}\ncore_mips = {mips}\nram = \"{ram} GB\"\n\
-             disk = \"{disk} TB\"\nnetwork = \"{net}\"\npower = {power}\n\
-             states = {{ off_w = 8, boot_time = \"{boot}\", shutdown_time = \"40s\" }}\n"
+            "[[hosts]]\nclass = \"{}\"\ncount = {count}\ncores = {}\ncore_mips = {}\nram = \"{} GB\"\n\
+             disk = \"{} TB\"\nnetwork = \"{}\"\npower = {}\n\
+             states = {{ off_w = 8, boot_time = \"{}\", shutdown_time = \"40s\" }}\n",
+            c.name, c.cores, c.core_mips, c.ram_gb, c.disk_tb, c.network, c.power, c.boot_time
         );
     }
     for (_, name, vcpus, ram, disk) in TYPES {
