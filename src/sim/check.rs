@@ -81,6 +81,31 @@ impl Simulation<'_> {
                 }
             }
         }
+        let (mut done, mut aborted, mut open) = (0, 0, 0);
+        for m in &self.migrations {
+            match m.outcome {
+                MigrationOutcome::Done => done += 1,
+                MigrationOutcome::Aborted => aborted += 1,
+                MigrationOutcome::InFlight => open += 1,
+            }
+        }
+        if open != self.in_flight || done + aborted + open != self.migrations.len() {
+            return Err(format!(
+                "{} migrations started but {done} done + {aborted} aborted + {open} in flight (counter says {})",
+                self.migrations.len(),
+                self.in_flight
+            ));
+        }
+        for (h, host) in self.hosts.iter().enumerate() {
+            let j = &host.energy.joules;
+            let parts = [j.idle, j.dynamic, j.migration, j.transition, j.standby];
+            if parts.iter().any(|p| !p.is_finite() || *p < -1e-6) || host.energy.since > self.now {
+                return Err(format!(
+                    "host {h} has inconsistent energy {j:?} accrued up to {} ms",
+                    host.energy.since
+                ));
+            }
+        }
         if in_flight != self.in_flight {
             return Err(format!(
                 "{in_flight} VMs are migrating but {} migrations are counted in flight",
@@ -99,5 +124,75 @@ impl Simulation<'_> {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::records::NullRecorder;
+
+    const TINY: &str = r#"
+version = 1
+[simulation]
+name = "tiny"
+duration = "1h"
+[[hosts]]
+class = "h"
+count = 2
+cores = 4
+ram = "8 GB"
+power = { model = "linear", idle_w = 100, max_w = 200 }
+[[vm_types]]
+name = "vm"
+vcpus = 1
+ram = "1 GB"
+[[vms]]
+type = "vm"
+count = 2
+load = "l"
+[loads.l]
+shape = "constant"
+level = 0.5
+"#;
+
+    fn with_sim(corrupt: impl FnOnce(&mut Simulation)) -> Result<(), String> {
+        let setup = crate::scenario::load(TINY, "tiny.toml", &[]).unwrap();
+        let mut rec = NullRecorder;
+        let mut sim = Simulation::new(&setup, &mut rec).unwrap();
+        sim.check_invariants()
+            .expect("a fresh simulation is consistent");
+        corrupt(&mut sim);
+        sim.check_invariants()
+    }
+
+    #[test]
+    fn a_vm_listed_on_two_hosts_is_caught() {
+        let e = with_sim(|s| s.hosts[1].vms.push(0)).unwrap_err();
+        assert!(e.contains("host 1 lists VM 0"), "{e}");
+    }
+
+    #[test]
+    fn a_vm_on_a_host_that_is_off_is_caught() {
+        let e = with_sim(|s| s.hosts[0].state = PowerState::Off).unwrap_err();
+        assert!(e.contains("host 0 is Off but holds 2 VMs"), "{e}");
+    }
+
+    #[test]
+    fn overcommitted_ram_is_caught() {
+        let e = with_sim(|s| s.hosts[0].ram_used = 9_000.0).unwrap_err();
+        assert!(e.contains("above its 8000 MB"), "{e}");
+    }
+
+    #[test]
+    fn a_lost_migration_is_caught() {
+        let e = with_sim(|s| s.in_flight = 1).unwrap_err();
+        assert!(e.contains("in flight"), "{e}");
+    }
+
+    #[test]
+    fn negative_energy_is_caught() {
+        let e = with_sim(|s| s.hosts[1].energy.joules.idle = -5.0).unwrap_err();
+        assert!(e.contains("inconsistent energy"), "{e}");
     }
 }
