@@ -31,6 +31,20 @@ pub struct HostClass {
     pub shutdown_ms: SimTime,
     /// Draw while shutting down, W.
     pub shutdown_w: f64,
+    /// The low-power sleep state, if the class has one.
+    pub sleep: Option<SleepState>,
+}
+
+/// A suspend-to-RAM state: low draw, short wake. Suspending draws the class's shutdown power,
+/// waking its boot power.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SleepState {
+    /// Draw while asleep, W.
+    pub draw_w: f64,
+    /// Time from the decision to asleep.
+    pub suspend_ms: SimTime,
+    /// Time from the wake decision to accepting VMs.
+    pub wake_ms: SimTime,
 }
 
 impl HostClass {
@@ -47,10 +61,12 @@ impl HostClass {
 pub enum PowerState {
     /// Switched off: draws `off_w`, hosts nothing.
     Off,
-    /// Booting: draws `boot_w`, takes no VM until on.
+    /// Booting (or waking from sleep): draws `boot_w`, takes no VM until on.
     Booting,
     /// On: draws by utilisation, hosts VMs.
     On,
-    /// Shutting down: draws `shutdown_w`, takes no VM.
+    /// Shutting down (or suspending to sleep): draws `shutdown_w`, takes no VM.
     ShuttingDown,
+    /// Asleep (suspended to RAM): draws the sleep power, hosts nothing, wakes quickly.
+    Sleep,
 }

@@ -1,7 +1,9 @@
 //! Models of the physical world: hosts and their power, VM shapes, load curves, tariffs.
 
 pub mod host;
+pub mod lifetime;
 pub mod load;
+pub mod migration;
 pub mod power;
 pub mod tariff;
 pub mod vm;

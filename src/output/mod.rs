@@ -103,6 +103,8 @@ pub const TIMESERIES_COLUMNS: &[&str] = &[
     "price_per_kwh",
     "migrations_in_flight",
     "migrations_started",
+    "hosts_sleeping",
+    "migrations_queued",
 ];
 
 /// Columns of `migrations.csv` (the fields of [`MigrationRow`]).
@@ -116,6 +118,9 @@ pub const MIGRATION_COLUMNS: &[&str] = &[
     "duration_s",
     "data_mb",
     "outcome",
+    "wait_s",
+    "rounds",
+    "downtime_s",
 ];
 
 /// Columns of `conflicts.csv` (the fields of [`ConflictRow`]).
@@ -169,6 +174,8 @@ mod tests {
             price_per_kwh: 0.0,
             migrations_in_flight: 0,
             migrations_started: 0,
+            hosts_sleeping: 0,
+            migrations_queued: 0,
         };
         rec.interval(&row);
         assert_eq!(header_of(&row), TIMESERIES_COLUMNS.join(","));
@@ -182,6 +189,9 @@ mod tests {
             duration_s: 1.0,
             data_mb: 1.0,
             outcome: "done",
+            wait_s: 0.0,
+            rounds: 1,
+            downtime_s: 0.0,
         };
         assert_eq!(header_of(&m), MIGRATION_COLUMNS.join(","));
         let c = ConflictRow {

@@ -8,6 +8,7 @@ pub mod overload;
 pub mod placement;
 pub mod power;
 pub mod selection;
+pub mod stats;
 
 /// One row of a policy registry: the name used in scenarios, a one-line description, and how to
 /// build the policy from its optional parameter and a seed.

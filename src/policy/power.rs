@@ -34,10 +34,16 @@ pub struct Need {
 /// The hosts to boot and to switch off.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PowerPlan {
-    /// Hosts to boot (now off).
+    /// Hosts to power up (now off or asleep): booted, or woken if asleep.
     pub boot: Vec<usize>,
-    /// Hosts to switch off (now on, removable).
+    /// Hosts to power down (now on, removable): switched off, or put to sleep if the scenario
+    /// parks hosts in sleep and the class has a sleep state.
     pub shut_down: Vec<usize>,
+}
+
+/// Whether a host is parked (off or asleep) and may be powered up.
+pub fn is_parked(state: PowerState) -> bool {
+    matches!(state, PowerState::Off | PowerState::Sleep)
 }
 
 /// A power-management policy.
@@ -53,7 +59,7 @@ impl PowerPolicy for AlwaysOn {
         PowerPlan {
             boot: hosts
                 .iter()
-                .filter(|h| h.state == PowerState::Off)
+                .filter(|h| is_parked(h.state))
                 .map(|h| h.id)
                 .collect(),
             shut_down: vec![],
@@ -61,8 +67,9 @@ impl PowerPolicy for AlwaysOn {
     }
 }
 
-/// Keep a fraction `headroom` of powered CPU and RAM free: boot the most efficient off hosts
-/// when short, switch the least efficient empty hosts off when there is more than enough.
+/// Keep a fraction `headroom` of powered CPU and RAM free: power up parked hosts when short
+/// (sleeping ones first, as they wake fast, then the most efficient), switch the least
+/// efficient empty hosts off when there is more than enough.
 pub struct SpareCapacity {
     /// Fraction of powered capacity kept free.
     pub headroom: f64,
@@ -84,11 +91,12 @@ impl PowerPolicy for SpareCapacity {
                 .then(a.id.cmp(&b.id))
         };
         if short(cap_mips, cap_ram) || on < need.min_hosts {
-            let mut off: Vec<&HostPower> = hosts
-                .iter()
-                .filter(|h| h.state == PowerState::Off)
-                .collect();
-            off.sort_by(by_efficiency);
+            let mut off: Vec<&HostPower> = hosts.iter().filter(|h| is_parked(h.state)).collect();
+            off.sort_by(|a, b| {
+                (a.state != PowerState::Sleep)
+                    .cmp(&(b.state != PowerState::Sleep))
+                    .then(by_efficiency(a, b))
+            });
             for h in off {
                 if !short(cap_mips, cap_ram) && on >= need.min_hosts {
                     break;
@@ -199,6 +207,25 @@ mod tests {
                 shut_down: vec![]
             }
         );
+    }
+
+    #[test]
+    fn sleeping_hosts_are_woken_before_off_hosts_even_if_less_efficient() {
+        let hosts = [
+            host(0, PowerState::On, false, 0.1),
+            host(1, PowerState::Off, false, 0.1),
+            host(2, PowerState::Sleep, false, 0.3),
+        ];
+        // Need 1000 MIPS with headroom 0.2: cap >= 1250, one more host: the sleeping one.
+        let plan = SpareCapacity { headroom: 0.2 }.plan(
+            &hosts,
+            Need {
+                mips: 1000.0,
+                ram_mb: 0.0,
+                min_hosts: 1,
+            },
+        );
+        assert_eq!(plan.boot, vec![2]);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 
 use super::types::*;
 use super::{FieldError, units};
-use crate::model::host::HostClass as ClassModel;
+use crate::model::host::{HostClass as ClassModel, SleepState};
+use crate::model::lifetime::Lifetime;
 use crate::model::load::{LoadCurve as CurveModel, Noise as NoiseModel, Shape};
 use crate::model::power::PowerModel;
 use crate::model::tariff::{Period, Tariff};
@@ -14,7 +15,8 @@ use crate::policy::power::POWER_POLICIES;
 use crate::policy::selection::SELECTIONS;
 use crate::policy::{Entry, lookup, names};
 use crate::sim::setup::{
-    ConsolidationSetup, MigrationSetup, PowerSetup, Setup, VmGroup as GroupModel,
+    ConflictSetup, ConsolidationSetup, MigrationModel, MigrationSetup, Park, PowerSetup, Precopy,
+    Provisioning, Setup, VmGroup as GroupModel,
 };
 
 type Check<T> = Result<T, FieldError>;
@@ -181,20 +183,15 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
         ));
     }
 
-    let m = &s.migration;
-    if m.model != "simple" {
-        return Err(FieldError::new(
-            "migration.model",
-            format!("unknown model \"{}\"; valid: \"simple\"", m.model),
-        ));
-    }
-    let share = fraction("migration.bandwidth_share", m.bandwidth_share)?;
-    if share == 0.0 {
-        return Err(FieldError::new(
-            "migration.bandwidth_share",
-            "must be above 0 (a migration needs some bandwidth)",
-        ));
-    }
+    let migration = compile_migration(&s.migration)?;
+    let conflicts = ConflictSetup {
+        provisioning: match p.conflicts.provisioning {
+            ProvisioningSpec::Allow => Provisioning::Allow,
+            ProvisioningSpec::Deny => Provisioning::Deny,
+            ProvisioningSpec::Defer => Provisioning::Defer,
+        },
+        ping_pong_window: p.conflicts.ping_pong_window.ms(),
+    };
 
     let e = &s.electricity;
     non_negative("electricity.price_per_kwh", e.price_per_kwh, "per kWh")?;
@@ -242,22 +239,102 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
             headroom,
             min_hosts_on: p.power.min_hosts_on as usize,
             idle_grace: p.power.idle_grace.ms(),
+            park: match p.power.park {
+                ParkSpec::Off => Park::Off,
+                ParkSpec::Sleep => Park::Sleep,
+            },
         },
-        migration: MigrationSetup {
-            bandwidth_share: share,
-            cpu_overhead: non_negative(
-                "migration.cpu_overhead",
-                m.cpu_overhead,
-                "(fraction of demand)",
-            )?,
-            degradation: fraction("migration.degradation", m.degradation)?,
-        },
+        migration,
+        conflicts,
         tariff: Tariff {
             base: e.price_per_kwh,
             periods,
         },
         currency: e.currency.clone(),
         pue: e.pue,
+    })
+}
+
+fn compile_migration(m: &Migration) -> Check<MigrationSetup> {
+    let cloudsim = m.preset == Some(MigrationPreset::Cloudsim);
+    if cloudsim && m.model != MigrationModelSpec::Simple {
+        return Err(FieldError::new(
+            "migration.model",
+            "the \"cloudsim\" preset uses the \"simple\" model; remove `preset` to use \"precopy\"",
+        ));
+    }
+    let share = fraction(
+        "migration.bandwidth_share",
+        m.bandwidth_share
+            .unwrap_or(if cloudsim { 0.5 } else { 1.0 }),
+    )?;
+    if share == 0.0 {
+        return Err(FieldError::new(
+            "migration.bandwidth_share",
+            "must be above 0 (a migration needs some bandwidth)",
+        ));
+    }
+    let overhead = non_negative(
+        "migration.cpu_overhead",
+        m.cpu_overhead,
+        "(fraction of demand)",
+    )?;
+    let model = match m.model {
+        MigrationModelSpec::Simple => MigrationModel::Simple,
+        MigrationModelSpec::Precopy => {
+            let dirty_mb_s = non_negative("migration.dirty_rate", m.dirty_rate.0, "Mbit/s")? / 8.0;
+            at_least_one("migration.max_rounds", m.max_rounds, "round")?;
+            MigrationModel::Precopy(Precopy {
+                dirty_mb_s,
+                max_rounds: m.max_rounds,
+                max_downtime: m.max_downtime.ms(),
+            })
+        }
+    };
+    Ok(MigrationSetup {
+        model,
+        bandwidth_share: share,
+        // CloudSim charges the extra CPU on the destination only.
+        overhead_source: if cloudsim { 0.0 } else { overhead },
+        overhead_destination: overhead,
+        degradation: fraction("migration.degradation", m.degradation)?,
+        max_concurrent: m.max_concurrent as usize,
+    })
+}
+
+fn compile_lifetime(key: &str, spec: &LifetimeSpec) -> Check<Lifetime> {
+    let positive_ms = |k: &str, d: units::Duration| -> Check<f64> {
+        if d.ms() == 0 {
+            Err(FieldError::new(
+                format!("{key}{k}"),
+                "must be longer than 0 s, e.g. \"2h\"",
+            ))
+        } else {
+            Ok(d.ms() as f64)
+        }
+    };
+    Ok(match spec {
+        LifetimeSpec::Fixed(d) => Lifetime::Fixed(positive_ms("", *d)? as u64),
+        LifetimeSpec::Drawn(LifetimeDistribution::Exponential { mean }) => Lifetime::Exponential {
+            mean_ms: positive_ms(".mean", *mean)?,
+        },
+        LifetimeSpec::Drawn(LifetimeDistribution::Uniform { min, max }) => {
+            let min_ms = positive_ms(".min", *min)?;
+            let max_ms = positive_ms(".max", *max)?;
+            if max_ms < min_ms {
+                return Err(FieldError::new(
+                    format!("{key}.max"),
+                    format!("must be at least min ({min}), got {max}"),
+                ));
+            }
+            Lifetime::Uniform { min_ms, max_ms }
+        }
+        LifetimeSpec::Drawn(LifetimeDistribution::Lognormal { median, sigma }) => {
+            Lifetime::LogNormal {
+                median_ms: positive_ms(".median", *median)?,
+                sigma: non_negative(&format!("{key}.sigma"), *sigma, "(log-scale spread)")?,
+            }
+        }
     })
 }
 
@@ -319,6 +396,14 @@ fn compile_hosts(classes: &[HostClass]) -> Check<(Vec<ClassModel>, Vec<usize>)> 
             st.shutdown_w.unwrap_or(power.idle_w()),
             "W",
         )?;
+        let sleep = match st.sleep_w {
+            None => None,
+            Some(w) => Some(SleepState {
+                draw_w: non_negative(&key("states.sleep_w"), w, "W")?,
+                suspend_ms: st.suspend_time.ms(),
+                wake_ms: st.wake_time.ms(),
+            }),
+        };
         models.push(ClassModel {
             name: c.class.clone(),
             cores: c.cores,
@@ -332,6 +417,7 @@ fn compile_hosts(classes: &[HostClass]) -> Check<(Vec<ClassModel>, Vec<usize>)> 
             boot_w,
             shutdown_ms: st.shutdown_time.ms(),
             shutdown_w,
+            sleep,
         });
         hosts.extend(std::iter::repeat_n(i, c.count as usize));
     }
@@ -419,11 +505,9 @@ fn compile_groups(
                 ),
             ));
         }
-        let lifetime = match g.lifetime {
-            Some(l) if l.ms() == 0 => {
-                return Err(FieldError::new(key("lifetime"), "must be longer than 0 s"));
-            }
-            l => l.map(units::Duration::ms),
+        let lifetime = match &g.lifetime {
+            None => None,
+            Some(spec) => Some(compile_lifetime(&key("lifetime"), spec)?),
         };
         out.push(GroupModel {
             name: g.name.clone().unwrap_or_else(|| format!("{}-{i}", t.name)),

@@ -132,6 +132,15 @@ pub struct PowerStates {
     /// Draw while shutting down, watts.
     #[serde(default)]
     pub shutdown_w: Option<f64>,
+    /// Draw while asleep (suspended to RAM), watts; setting it gives the class a sleep state.
+    #[serde(default)]
+    pub sleep_w: Option<f64>,
+    /// Time from the sleep decision to asleep (draws `shutdown_w`).
+    #[serde(default = "default_suspend_time")]
+    pub suspend_time: Duration,
+    /// Time from the wake decision to accepting VMs (draws `boot_w`).
+    #[serde(default = "default_wake_time")]
+    pub wake_time: Duration,
 }
 
 impl Default for PowerStates {
@@ -142,6 +151,9 @@ impl Default for PowerStates {
             boot_w: None,
             shutdown_time: default_shutdown_time(),
             shutdown_w: None,
+            sleep_w: None,
+            suspend_time: default_suspend_time(),
+            wake_time: default_wake_time(),
         }
     }
 }
@@ -154,6 +166,12 @@ fn default_boot_time() -> Duration {
 }
 fn default_shutdown_time() -> Duration {
     Duration::from_secs(30)
+}
+fn default_suspend_time() -> Duration {
+    Duration::from_secs(10)
+}
+fn default_wake_time() -> Duration {
+    Duration::from_secs(20)
 }
 
 /// `[[vm_types]]`: a VM shape.
@@ -191,9 +209,65 @@ pub struct VmGroup {
     /// When the group's VMs arrive; 0 = present at start.
     #[serde(default)]
     pub start: Option<Duration>,
-    /// How long each VM runs once started; absent = until the end.
+    /// How long each VM runs once started: a duration, or a distribution drawn per VM;
+    /// absent = until the end.
     #[serde(default)]
-    pub lifetime: Option<Duration>,
+    pub lifetime: Option<LifetimeSpec>,
+}
+
+/// `vms[].lifetime`: a fixed duration (`"2h"`, seconds) or a table naming a distribution.
+#[derive(Debug, Clone)]
+pub enum LifetimeSpec {
+    /// Every VM runs this long.
+    Fixed(Duration),
+    /// Each VM draws its own lifetime.
+    Drawn(LifetimeDistribution),
+}
+
+impl<'de> Deserialize<'de> for LifetimeSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = toml::Value::deserialize(d)?;
+        if value.is_table() {
+            LifetimeDistribution::deserialize(value)
+                .map(LifetimeSpec::Drawn)
+                .map_err(|e| D::Error::custom(e.message()))
+        } else {
+            Duration::deserialize(value)
+                .map(LifetimeSpec::Fixed)
+                .map_err(|e| {
+                    D::Error::custom(format!(
+                        "{}; or a table like {{ distribution = \"exponential\", mean = \"2h\" }}",
+                        e.message()
+                    ))
+                })
+        }
+    }
+}
+
+/// A lifetime distribution, `{ distribution = "...", ... }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "distribution", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum LifetimeDistribution {
+    /// Exponential with this mean.
+    Exponential {
+        /// Mean lifetime.
+        mean: Duration,
+    },
+    /// Uniform between `min` and `max`.
+    Uniform {
+        /// Shortest lifetime.
+        min: Duration,
+        /// Longest lifetime.
+        max: Duration,
+    },
+    /// Log-normal with this median and shape.
+    Lognormal {
+        /// Median lifetime.
+        median: Duration,
+        /// Standard deviation of the logarithm (0.5 = moderate spread, 1.5 = heavy tail).
+        sigma: f64,
+    },
 }
 
 /// `[loads.<name>]`: CPU demand over time, as a fraction (0..1) of a VM's size.
@@ -277,6 +351,49 @@ pub struct Policy {
     /// Power management of hosts.
     #[serde(default)]
     pub power: PowerPolicySpec,
+    /// How conflicts with migrations in flight are resolved.
+    #[serde(default)]
+    pub conflicts: ConflictPolicySpec,
+}
+
+/// `[policy.conflicts]`: resolution of clashes with migrations in flight.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConflictPolicySpec {
+    /// A new VM whose best host is the source or destination of a migration: `allow`
+    /// (place it there), `deny` (place it elsewhere or queue it), `defer` (wait for the
+    /// host's migrations to end).
+    #[serde(default)]
+    pub provisioning: ProvisioningSpec,
+    /// A VM migrated again within this window of its last migration is logged as ping-pong.
+    #[serde(default = "default_ping_pong_window")]
+    pub ping_pong_window: Duration,
+}
+
+impl Default for ConflictPolicySpec {
+    fn default() -> Self {
+        ConflictPolicySpec {
+            provisioning: ProvisioningSpec::default(),
+            ping_pong_window: default_ping_pong_window(),
+        }
+    }
+}
+
+fn default_ping_pong_window() -> Duration {
+    Duration::from_secs(3600)
+}
+
+/// `policy.conflicts.provisioning`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProvisioningSpec {
+    /// Place the VM on the host anyway.
+    #[default]
+    Allow,
+    /// Never place on a host with a migration in flight.
+    Deny,
+    /// Wait for the host's migrations to end.
+    Defer,
 }
 
 impl Default for Policy {
@@ -286,6 +403,7 @@ impl Default for Policy {
             initial_fit: FitBasis::default(),
             consolidation: Consolidation::default(),
             power: PowerPolicySpec::default(),
+            conflicts: ConflictPolicySpec::default(),
         }
     }
 }
@@ -375,6 +493,20 @@ pub struct PowerPolicySpec {
     /// An empty host must stay empty this long before it is switched off.
     #[serde(default)]
     pub idle_grace: Duration,
+    /// Where powered-down hosts go: `off`, or `sleep` (classes without `sleep_w` go off).
+    #[serde(default)]
+    pub park: ParkSpec,
+}
+
+/// `policy.power.park`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ParkSpec {
+    /// Switch hosts off.
+    #[default]
+    Off,
+    /// Suspend hosts to RAM.
+    Sleep,
 }
 
 impl Default for PowerPolicySpec {
@@ -384,6 +516,7 @@ impl Default for PowerPolicySpec {
             headroom: default_headroom(),
             min_hosts_on: 1,
             idle_grace: Duration(0),
+            park: ParkSpec::default(),
         }
     }
 }
@@ -402,36 +535,82 @@ fn one_u32() -> u32 {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Migration {
-    /// `simple`: duration = RAM / bandwidth.
-    #[serde(default = "default_migration_model")]
-    pub model: String,
-    /// Fraction of the slower link a migration may use (CloudSim uses 0.5).
-    #[serde(default = "one")]
-    pub bandwidth_share: f64,
-    /// Extra CPU on source and destination while migrating, as a fraction of the VM's demand.
+    /// `simple` (RAM / bandwidth) or `precopy` (iterative pre-copy with dirty pages).
+    #[serde(default)]
+    pub model: MigrationModelSpec,
+    /// `cloudsim`: the reference's set-up (simple model, half the link, CPU overhead on the
+    /// destination only). A preset changes defaults; fields set explicitly still win.
+    #[serde(default)]
+    pub preset: Option<MigrationPreset>,
+    /// Fraction of a host's link migrations may use (default 1, or 0.5 with the cloudsim preset).
+    #[serde(default)]
+    pub bandwidth_share: Option<f64>,
+    /// Extra CPU on source and destination while copying, as a fraction of the VM's demand.
     #[serde(default = "default_overhead")]
     pub cpu_overhead: f64,
     /// Fraction of its demand a migrating VM loses (what PDM measures).
     #[serde(default = "default_overhead")]
     pub degradation: f64,
+    /// Precopy: rate at which a running VM dirties memory (`"50 MB/s"`, bare numbers Mbit/s).
+    #[serde(default = "default_dirty_rate")]
+    pub dirty_rate: Mbps,
+    /// Precopy: most pre-copy rounds, the first full copy included.
+    #[serde(default = "default_max_rounds")]
+    pub max_rounds: u32,
+    /// Precopy: stop-and-copy once the remaining data takes at most this long to send.
+    #[serde(default = "default_max_downtime")]
+    pub max_downtime: Duration,
+    /// Most migrations copying at once per host, in or out (0 = no limit); the rest queue.
+    #[serde(default)]
+    pub max_concurrent: u32,
 }
 
 impl Default for Migration {
     fn default() -> Self {
         Migration {
-            model: default_migration_model(),
-            bandwidth_share: 1.0,
+            model: MigrationModelSpec::default(),
+            preset: None,
+            bandwidth_share: None,
             cpu_overhead: default_overhead(),
             degradation: default_overhead(),
+            dirty_rate: default_dirty_rate(),
+            max_rounds: default_max_rounds(),
+            max_downtime: default_max_downtime(),
+            max_concurrent: 0,
         }
     }
 }
 
-fn default_migration_model() -> String {
-    "simple".into()
+/// `migration.model`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MigrationModelSpec {
+    /// Duration = RAM / bandwidth.
+    #[default]
+    Simple,
+    /// Iterative pre-copy.
+    Precopy,
 }
+
+/// `migration.preset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MigrationPreset {
+    /// CloudSim 3.0.3's PlanetLab set-up.
+    Cloudsim,
+}
+
 fn default_overhead() -> f64 {
     0.1
+}
+fn default_dirty_rate() -> Mbps {
+    Mbps(400.0)
+}
+fn default_max_rounds() -> u32 {
+    30
+}
+fn default_max_downtime() -> Duration {
+    Duration(300)
 }
 
 /// `[electricity]`: how energy becomes money.

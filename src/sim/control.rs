@@ -1,13 +1,18 @@
 //! The control loop: consolidation (overload relief, evacuation of under-loaded hosts).
 
+use super::setup::MigrationModel;
 use super::state::*;
 use super::{Consolidator, Event, Simulation};
 use crate::model::host::PowerState;
-use crate::policy::overload::HostLoad;
-use crate::policy::placement::Need;
+use crate::model::migration::{precopy, simple};
+use crate::policy::overload::{HISTORY_LEN, HostLoad, OverloadDetector};
 use crate::policy::power;
 use crate::policy::selection::VmCandidate;
 use crate::scenario::FitBasis;
+use crate::time::secs;
+
+/// Tolerance on "the VM fits the host's CPU".
+const FIT_EPS: f64 = 1e-9;
 
 impl Simulation<'_> {
     pub(super) fn on_control_tick(&mut self) {
@@ -32,35 +37,97 @@ impl Simulation<'_> {
         self.hosts[h].committed_mips / self.setup.host_classes[self.hosts[h].class].mips
     }
 
-    /// One consolidation round; returns what could not be moved off over-loaded hosts.
-    pub(super) fn consolidate(&mut self, c: &mut Consolidator) -> power::Need {
-        let keep = c.detector.history_len();
-        for h in 0..self.hosts.len() {
-            if self.hosts[h].state == PowerState::On && keep > 0 {
-                let u = self.utilisation(h);
-                let history = &mut self.hosts[h].history;
-                history.push(u);
-                if history.len() > keep {
-                    history.remove(0);
-                }
+    /// Calls `f` on every VM committed to host `h`: resident VMs not migrating away, and VMs
+    /// migrating in.
+    fn for_each_committed(&self, h: HostId, mut f: impl FnMut(VmId)) {
+        let host = &self.hosts[h];
+        for &vm in &host.vms {
+            if !matches!(self.vms[vm].state, VmState::Migrating(_)) {
+                f(vm);
             }
         }
-        let on: Vec<HostId> = (0..self.hosts.len())
-            .filter(|&h| self.hosts[h].state == PowerState::On)
-            .collect();
+        for &m in &host.migrations {
+            if self.migrations[m].destination == h {
+                f(self.migrations[m].vm);
+            }
+        }
+    }
+
+    /// Control intervals it takes to migrate `ram_mb` off host `h` at its full link share,
+    /// rounded up, at least 1: how far ahead the regression detectors predict (the reference
+    /// uses the longest migration time of the host's VMs).
+    fn horizon(&self, h: HostId, ram_mb: f64) -> f64 {
+        let m = &self.setup.migration;
+        let rate = self.setup.host_classes[self.hosts[h].class].net_mbps * m.bandwidth_share / 8.0;
+        let seconds = match m.model {
+            MigrationModel::Simple => simple(ram_mb, rate).duration_s,
+            MigrationModel::Precopy(p) => {
+                precopy(
+                    ram_mb,
+                    rate,
+                    p.dirty_mb_s,
+                    p.max_rounds,
+                    secs(p.max_downtime),
+                )
+                .duration_s
+            }
+        };
+        (seconds / secs(self.setup.control_interval))
+            .ceil()
+            .max(1.0)
+    }
+
+    /// Whether `detector` finds host `h` over-loaded at utilisation `u`, its history being
+    /// that of its committed VMs without `minus` and with `plus` (so a VM's own history comes
+    /// along when it is tentatively added, as in the reference).
+    pub(super) fn is_overloaded(
+        &self,
+        detector: &dyn OverloadDetector,
+        h: HostId,
+        u: f64,
+        plus: impl Iterator<Item = VmId>,
+        minus: &[VmId],
+    ) -> bool {
+        if self.history.keep() == 0 {
+            return detector.is_overloaded(&HostLoad::new(u, &[]));
+        }
+        let scale = 1.0 / self.setup.host_classes[self.hosts[h].class].mips;
+        let mut buf = [0.0; HISTORY_LEN];
+        let (mut n, mut ram) = (0, 0.0_f64);
+        let mut add = |vm: VmId| {
+            n = n.max(self.history.add_into(vm, &mut buf, scale));
+            ram = ram.max(self.setup.vm_types[self.vms[vm].vm_type].ram_mb);
+        };
+        self.for_each_committed(h, |vm| {
+            if !minus.contains(&vm) {
+                add(vm);
+            }
+        });
+        plus.for_each(&mut add);
+        let load = HostLoad {
+            utilisation: u,
+            history: &buf[HISTORY_LEN - n..],
+            horizon: self.horizon(h, ram),
+        };
+        detector.is_overloaded(&load)
+    }
+
+    /// One consolidation round; returns what could not be moved off over-loaded hosts.
+    pub(super) fn consolidate(&mut self, c: &mut Consolidator) -> power::Need {
+        self.history.record(&self.vms);
+        let detector = c.detector.as_ref();
         let overloaded: Vec<bool> = (0..self.hosts.len())
             .map(|h| {
                 self.hosts[h].state == PowerState::On
-                    && c.detector.is_overloaded(&HostLoad {
-                        utilisation: self.utilisation(h),
-                        history: &self.hosts[h].history,
-                    })
+                    && self.is_overloaded(detector, h, self.utilisation(h), std::iter::empty(), &[])
             })
             .collect();
 
         // 1. Select VMs off over-loaded hosts until each is no longer over-loaded.
         let mut to_move: Vec<VmId> = Vec::new();
-        for &h in on.iter().filter(|&&h| overloaded[h]) {
+        let wants_history = c.selection.history_len() > 0;
+        let mut series: Vec<Vec<f64>> = Vec::new();
+        for h in (0..self.hosts.len()).filter(|&h| overloaded[h]) {
             let capacity = self.setup.host_classes[self.hosts[h].class].mips;
             let mut pool: Vec<VmId> = self.hosts[h]
                 .vms
@@ -69,35 +136,42 @@ impl Simulation<'_> {
                 .filter(|&vm| self.vms[vm].state == VmState::Running(h))
                 .collect();
             let mut committed = self.hosts[h].committed_mips;
+            let first = to_move.len();
             while !pool.is_empty() {
+                if wants_history {
+                    series.resize_with(pool.len(), Vec::new);
+                    for (s, &vm) in series.iter_mut().zip(&pool) {
+                        self.history.copy_into(vm, s);
+                    }
+                }
                 let candidates: Vec<VmCandidate> = pool
                     .iter()
-                    .map(|&vm| {
+                    .enumerate()
+                    .map(|(i, &vm)| {
                         let t = &self.setup.vm_types[self.vms[vm].vm_type];
                         VmCandidate {
                             ram_mb: t.ram_mb,
                             demand_mips: self.vms[vm].demand_mips,
                             size_mips: t.mips,
+                            history: if wants_history { &series[i] } else { &[] },
                         }
                     })
                     .collect();
                 let Some(i) = c.selection.select(&candidates) else {
                     break;
                 };
-                let vm = pool.swap_remove(i);
+                let vm = pool.remove(i);
                 committed -= self.vms[vm].demand_mips;
                 to_move.push(vm);
-                let load = HostLoad {
-                    utilisation: committed / capacity,
-                    history: &self.hosts[h].history,
-                };
-                if !c.detector.is_overloaded(&load) {
+                let u = committed / capacity;
+                if !self.is_overloaded(detector, h, u, std::iter::empty(), &to_move[first..]) {
                     break;
                 }
             }
         }
 
-        // 2. Place them elsewhere, largest demand first if the policy says so.
+        // 2. Place them elsewhere, largest demand first if the policy says so: on a host that
+        // is on; failing that, on one still booting or going down (the copy waits for it).
         if c.placement.decreasing() {
             to_move.sort_by(|&a, &b| {
                 self.vms[b]
@@ -109,21 +183,29 @@ impl Simulation<'_> {
         let mut unplaced = power::Need::default();
         for vm in to_move {
             let need = self.need(vm, FitBasis::Demand);
-            let detector = c.detector.as_ref();
-            let found = self.find_host(
-                &need,
-                FitBasis::Demand,
-                c.placement.as_ref(),
-                &|h| overloaded[h],
-                &|host, u| {
-                    !detector.is_overloaded(&HostLoad {
-                        utilisation: u,
-                        history: &host.history,
-                    })
-                },
-            );
+            let mut found = None;
+            for state in [
+                PowerState::On,
+                PowerState::Booting,
+                PowerState::ShuttingDown,
+            ] {
+                found = self.find_host(
+                    &need,
+                    FitBasis::Demand,
+                    c.placement.as_ref(),
+                    state,
+                    &|h| overloaded[h],
+                    &|h, u| {
+                        u <= 1.0 + FIT_EPS
+                            && !self.is_overloaded(detector, h, u, std::iter::once(vm), &[])
+                    },
+                );
+                if found.is_some() {
+                    break;
+                }
+            }
             match found {
-                Some(dst) => self.start_migration(vm, dst),
+                Some(dst) => self.plan_migration(vm, dst),
                 None => {
                     unplaced.mips += need.mips;
                     unplaced.ram_mb += need.ram_mb;
@@ -154,6 +236,7 @@ impl Simulation<'_> {
         // A source is not a destination, and a destination is not evacuated, this round.
         let mut is_source = vec![false; self.hosts.len()];
         let mut is_destination = vec![false; self.hosts.len()];
+        let detector = c.detector.as_ref();
         for (u_src, src) in sources {
             if is_destination[src] {
                 continue;
@@ -166,8 +249,7 @@ impl Simulation<'_> {
                     .total_cmp(&self.vms[a].demand_mips)
                     .then(a.cmp(&b))
             });
-            let mut plan: Vec<(VmId, HostId, Need)> = Vec::new();
-            let detector = c.detector.as_ref();
+            let mut plan: Vec<(VmId, HostId)> = Vec::new();
             for &vm in &vms {
                 let need = self.need(vm, FitBasis::Demand);
                 // Only towards busier hosts: no ping-pong between two lightly loaded hosts.
@@ -177,29 +259,35 @@ impl Simulation<'_> {
                     &need,
                     FitBasis::Demand,
                     c.placement.as_ref(),
+                    PowerState::On,
                     &excluded,
-                    &|host, u| {
-                        !detector.is_overloaded(&HostLoad {
-                            utilisation: u,
-                            history: &host.history,
-                        })
+                    &|h, u| {
+                        let planned = plan.iter().filter(|p| p.1 == h).map(|p| p.0);
+                        u <= 1.0 + FIT_EPS
+                            && !self.is_overloaded(
+                                detector,
+                                h,
+                                u,
+                                planned.chain(std::iter::once(vm)),
+                                &[],
+                            )
                     },
                 );
                 match found {
                     Some(dst) => {
                         self.reserve(dst, vm, 1.0);
-                        plan.push((vm, dst, need));
+                        plan.push((vm, dst));
                     }
                     None => break,
                 }
             }
-            for &(vm, dst, _) in &plan {
+            for &(vm, dst) in &plan {
                 self.reserve(dst, vm, -1.0);
             }
             if plan.len() == vms.len() {
-                for (vm, dst, _) in plan {
+                for (vm, dst) in plan {
                     is_destination[dst] = true;
-                    self.start_migration(vm, dst);
+                    self.plan_migration(vm, dst);
                 }
             }
         }

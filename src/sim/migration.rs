@@ -1,38 +1,76 @@
-//! Live migrations: start, completion and abort.
+//! Live migrations: planning (the destination is reserved at once), queueing for a copy slot
+//! or a powered destination, copying round by round (simple or pre-copy, with host links
+//! shared among concurrent copies), completion and abort.
 
+use super::conflicts::ConflictKind;
 use super::records::MigrationRow;
+use super::setup::MigrationModel;
 use super::state::*;
 use super::{Event, Simulation};
+use crate::model::host::PowerState;
+use crate::model::migration::stop_copying;
 use crate::time::{SimTime, secs};
 
 impl Simulation<'_> {
-    pub(super) fn start_migration(&mut self, vm: VmId, dst: HostId) {
+    /// Plans the migration of running `vm` to `dst`: reserves the destination, logs clashes
+    /// with its power state and ping-pong, and starts copying if a slot is free.
+    pub(super) fn plan_migration(&mut self, vm: VmId, dst: HostId) {
         let VmState::Running(src) = self.vms[vm].state else {
             return;
         };
         self.accrue(src);
         self.accrue(dst);
+        let window = self.setup.conflicts.ping_pong_window;
+        if let Some(t) = self.vms[vm].last_moved
+            && window > 0
+            && self.now - t < window
+        {
+            self.conflict(
+                ConflictKind::PingPong,
+                Some(vm),
+                &[src, dst],
+                "migrated again within the ping-pong window",
+            );
+        }
+        match self.hosts[dst].state {
+            PowerState::Booting => self.conflict(
+                ConflictKind::DestinationBooting,
+                Some(vm),
+                &[src, dst],
+                "migration queued until the destination is on",
+            ),
+            PowerState::ShuttingDown => self.conflict(
+                ConflictKind::DestinationShuttingDown,
+                Some(vm),
+                &[src, dst],
+                "migration queued; the destination boots again once down",
+            ),
+            _ => {}
+        }
         let t = &self.setup.vm_types[self.vms[vm].vm_type];
-        let (src_class, dst_class) = (
-            &self.setup.host_classes[self.hosts[src].class],
-            &self.setup.host_classes[self.hosts[dst].class],
-        );
-        let mbps =
-            src_class.net_mbps.min(dst_class.net_mbps) * self.setup.migration.bandwidth_share;
-        let duration = (t.ram_mb * 8.0 / mbps * 1000.0).ceil() as SimTime;
         let m = self.migrations.len();
         self.migrations.push(Migration {
             vm,
             source: src,
             destination: dst,
+            planned: self.now,
             start: self.now,
-            end: self.now + duration,
-            data_mb: t.ram_mb,
+            end: self.now,
+            data_mb: 0.0,
             outcome: MigrationOutcome::InFlight,
+            phase: Phase::Queued,
+            rounds: 0,
+            round_mb: 0.0,
+            remaining_mb: 0.0,
+            round_start: self.now,
+            rate_mb_s: 0.0,
+            progress_at: self.now,
+            downtime: 0,
+            stamp: 0,
+            overload_logged: false,
         });
         self.hosts[dst].ram_used += t.ram_mb;
         self.hosts[dst].disk_used += t.disk_mb;
-        self.hosts[dst].empty_since = None;
         self.hosts[src].migrations.push(m);
         self.hosts[dst].migrations.push(m);
         self.hosts[src].migrations_out += 1;
@@ -40,14 +78,152 @@ impl Simulation<'_> {
         self.vms[vm].state = VmState::Migrating(m);
         self.in_flight += 1;
         self.started_since_row += 1;
+        self.mig_queue.push(m);
         self.refresh(src);
         self.refresh(dst);
-        self.queue
-            .push(self.now + duration, Event::MigrationDone(m));
+        self.pump_migrations();
+    }
+
+    /// Starts queued migrations, oldest first, whose destination is on and whose hosts both
+    /// have a free copy slot.
+    pub(super) fn pump_migrations(&mut self) {
+        let limit = self.setup.migration.max_concurrent;
+        let mut i = 0;
+        while i < self.mig_queue.len() {
+            let m = self.mig_queue[i];
+            let (src, dst) = (self.migrations[m].source, self.migrations[m].destination);
+            let free = |h: HostId| limit == 0 || self.hosts[h].copying < limit;
+            if self.hosts[dst].state == PowerState::On && free(src) && free(dst) {
+                self.mig_queue.remove(i);
+                self.start_copy(m);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    fn start_copy(&mut self, m: MigId) {
+        let (src, dst) = (self.migrations[m].source, self.migrations[m].destination);
+        self.accrue(src);
+        self.accrue(dst);
+        let ram = self.setup.vm_types[self.vms[self.migrations[m].vm].vm_type].ram_mb;
+        let mig = &mut self.migrations[m];
+        mig.phase = Phase::Copying;
+        mig.start = self.now;
+        mig.round_start = self.now;
+        mig.progress_at = self.now;
+        mig.round_mb = ram;
+        mig.remaining_mb = ram;
+        mig.rate_mb_s = 0.0;
+        self.hosts[src].copying += 1;
+        self.hosts[dst].copying += 1;
+        self.refresh(src);
+        self.refresh(dst);
+        self.reshare(src, dst);
+    }
+
+    /// The rate migration `m` gets now, MB/s: the bandwidth share of the slower link, split
+    /// equally among the copies using each link under the pre-copy model.
+    fn link_rate(&self, m: MigId) -> f64 {
+        let mig = &self.migrations[m];
+        let link = |h: HostId| self.setup.host_classes[self.hosts[h].class].net_mbps;
+        let (s, d) = (link(mig.source), link(mig.destination));
+        let mbps = match self.setup.migration.model {
+            MigrationModel::Simple => s.min(d),
+            MigrationModel::Precopy(_) => {
+                let users = |h: HostId| self.hosts[h].copying.max(1) as f64;
+                (s / users(mig.source)).min(d / users(mig.destination))
+            }
+        };
+        self.setup.migration.bandwidth_share * mbps / 8.0
+    }
+
+    /// Accounts `m`'s progress up to now at its old rate, takes its new rate and schedules the
+    /// end of its current round (unless the rate is unchanged and already scheduled).
+    fn reschedule(&mut self, m: MigId) {
+        let rate = self.link_rate(m);
+        let now = self.now;
+        let mig = &mut self.migrations[m];
+        let dt = (now - mig.progress_at) as f64 / 1000.0;
+        mig.remaining_mb = (mig.remaining_mb - mig.rate_mb_s * dt).max(0.0);
+        mig.progress_at = now;
+        if mig.rate_mb_s == rate {
+            return;
+        }
+        mig.rate_mb_s = rate;
+        mig.stamp += 1;
+        let ms = (mig.remaining_mb / rate * 1000.0 - 1e-6).ceil().max(0.0) as SimTime;
+        let event = Event::MigrationStep {
+            mig: m,
+            stamp: mig.stamp,
+        };
+        self.queue.push(now + ms, event);
+    }
+
+    /// Re-rates every copy on hosts `a` and `b` after a copy started or ended there.
+    fn reshare(&mut self, a: HostId, b: HostId) {
+        for h in [a, b] {
+            for i in 0..self.hosts[h].migrations.len() {
+                let m = self.hosts[h].migrations[i];
+                if self.migrations[m].phase != Phase::Queued {
+                    self.reschedule(m);
+                }
+            }
+        }
+    }
+
+    /// The end of a copy round: start the next pre-copy round, the stop-and-copy, or finish.
+    pub(super) fn on_migration_step(&mut self, m: MigId, stamp: u32) {
+        let mig = &self.migrations[m];
+        if mig.outcome != MigrationOutcome::InFlight || mig.stamp != stamp {
+            return;
+        }
+        let now = self.now;
+        let (src, phase, elapsed_s, rate) = {
+            let mig = &mut self.migrations[m];
+            mig.data_mb += mig.round_mb;
+            mig.remaining_mb = 0.0;
+            mig.progress_at = now;
+            let elapsed = (now - mig.round_start) as f64 / 1000.0;
+            (mig.source, mig.phase, elapsed, mig.rate_mb_s)
+        };
+        match (phase, self.setup.migration.model) {
+            (Phase::StopAndCopy, _) => {
+                let mig = &mut self.migrations[m];
+                mig.downtime = now - mig.round_start;
+                self.finish_migration(m);
+            }
+            (Phase::Copying, MigrationModel::Simple) => {
+                self.migrations[m].rounds = 1;
+                self.finish_migration(m);
+            }
+            (Phase::Copying, MigrationModel::Precopy(p)) => {
+                let dirty = p.dirty_mb_s * elapsed_s;
+                let mig = &mut self.migrations[m];
+                mig.rounds += 1;
+                let stop =
+                    stop_copying(mig.rounds, dirty, rate, p.max_rounds, secs(p.max_downtime));
+                mig.round_start = now;
+                mig.round_mb = dirty;
+                mig.remaining_mb = dirty;
+                mig.rate_mb_s = 0.0;
+                if stop {
+                    self.accrue(src);
+                    self.migrations[m].phase = Phase::StopAndCopy;
+                    self.refresh(src);
+                    if dirty <= 0.0 {
+                        self.finish_migration(m);
+                        return;
+                    }
+                }
+                self.reschedule(m);
+            }
+            (Phase::Queued, _) => {}
+        }
     }
 
     /// Detaches migration `m` from both hosts and records it with `outcome`.
-    pub(super) fn close_migration(&mut self, m: MigId, outcome: MigrationOutcome) {
+    fn close_migration(&mut self, m: MigId, outcome: MigrationOutcome) {
         let (src, dst) = (self.migrations[m].source, self.migrations[m].destination);
         self.accrue(src);
         self.accrue(dst);
@@ -56,6 +232,13 @@ impl Simulation<'_> {
             if let Some(i) = list.iter().position(|&x| x == m) {
                 list.swap_remove(i);
             }
+        }
+        if self.migrations[m].phase == Phase::Queued {
+            self.mig_queue.retain(|&x| x != m);
+            self.migrations[m].start = self.now;
+        } else {
+            self.hosts[src].copying -= 1;
+            self.hosts[dst].copying -= 1;
         }
         self.in_flight -= 1;
         let mig = &mut self.migrations[m];
@@ -75,12 +258,39 @@ impl Simulation<'_> {
             } else {
                 "aborted"
             },
+            wait_s: secs(mig.start - mig.planned),
+            rounds: mig.rounds,
+            downtime_s: secs(mig.downtime),
         };
         self.recorder.migration(&row);
     }
 
-    /// Aborts an in-flight migration: the VM stays on the source; the destination's
-    /// reservation is released.
+    fn finish_migration(&mut self, m: MigId) {
+        let (vm, src, dst) = (
+            self.migrations[m].vm,
+            self.migrations[m].source,
+            self.migrations[m].destination,
+        );
+        self.close_migration(m, MigrationOutcome::Done);
+        // The destination reserved RAM and disk at planning; release the source's copy.
+        let t = &self.setup.vm_types[self.vms[vm].vm_type];
+        self.hosts[src].ram_used -= t.ram_mb;
+        self.hosts[src].disk_used -= t.disk_mb;
+        let list = &mut self.hosts[src].vms;
+        if let Some(i) = list.iter().position(|&v| v == vm) {
+            list.swap_remove(i);
+        }
+        self.hosts[dst].vms.push(vm);
+        self.vms[vm].state = VmState::Running(dst);
+        self.vms[vm].last_moved = Some(self.now);
+        self.refresh(src);
+        self.refresh(dst);
+        self.after_migration(src, dst);
+    }
+
+    /// Aborts an in-flight or queued migration: the VM stays on the source, the destination's
+    /// reservation is released. The caller runs [`Self::after_migration`] once its own
+    /// changes are done.
     pub(super) fn abort_migration(&mut self, m: MigId) {
         let (vm, src, dst) = (
             self.migrations[m].vm,
@@ -91,38 +301,23 @@ impl Simulation<'_> {
         let t = &self.setup.vm_types[self.vms[vm].vm_type];
         self.hosts[dst].ram_used -= t.ram_mb;
         self.hosts[dst].disk_used -= t.disk_mb;
-        if self.hosts[dst].is_empty() {
-            self.hosts[dst].empty_since = Some(self.now);
-        }
         self.vms[vm].state = VmState::Running(src);
         self.refresh(src);
         self.refresh(dst);
     }
 
-    pub(super) fn on_migration_done(&mut self, m: MigId) {
-        if self.migrations[m].outcome != MigrationOutcome::InFlight {
-            return;
+    /// What a closed migration frees: link bandwidth, copy slots, deferred VMs and shutdowns
+    /// that waited for it.
+    pub(super) fn after_migration(&mut self, src: HostId, dst: HostId) {
+        self.reshare(src, dst);
+        self.pump_migrations();
+        for h in [src, dst] {
+            let host = &self.hosts[h];
+            if host.shutdown_pending && host.state == PowerState::On && host.is_empty() {
+                self.start_shutdown(h);
+            }
         }
-        let (vm, src, dst) = (
-            self.migrations[m].vm,
-            self.migrations[m].source,
-            self.migrations[m].destination,
-        );
-        self.close_migration(m, MigrationOutcome::Done);
-        // The destination reserved RAM and disk at the start; release the source's copy.
-        let t = &self.setup.vm_types[self.vms[vm].vm_type];
-        self.hosts[src].ram_used -= t.ram_mb;
-        self.hosts[src].disk_used -= t.disk_mb;
-        let list = &mut self.hosts[src].vms;
-        if let Some(i) = list.iter().position(|&v| v == vm) {
-            list.swap_remove(i);
-        }
-        if self.hosts[src].is_empty() {
-            self.hosts[src].empty_since = Some(self.now);
-        }
-        self.hosts[dst].vms.push(vm);
-        self.vms[vm].state = VmState::Running(dst);
-        self.refresh(src);
-        self.refresh(dst);
+        self.retry_deferred();
+        self.place_waiting();
     }
 }

@@ -1,6 +1,7 @@
 //! The simulation: a discrete-event loop over hosts, VMs and migrations that reports to a
 //! [`Recorder`] and returns the run's totals. It does no I/O.
 
+pub mod conflicts;
 pub mod energy;
 pub mod records;
 pub mod setup;
@@ -8,6 +9,7 @@ pub mod state;
 
 mod check;
 mod control;
+mod history;
 mod migration;
 mod placement;
 mod report;
@@ -21,7 +23,8 @@ use crate::policy::power::{POWER_POLICIES, PowerPolicy};
 use crate::policy::selection::{SELECTIONS, VmSelection};
 use crate::policy::{Entry, lookup};
 use crate::rng::{Stream, stream};
-use crate::time::{SimTime, secs};
+use crate::time::SimTime;
+use history::VmHistory;
 use rand::rngs::Xoshiro256PlusPlus;
 use records::*;
 use setup::Setup;
@@ -41,8 +44,13 @@ pub(crate) enum Event {
     VmArrive(VmId),
     /// A VM's lifetime is over.
     VmEnd(VmId),
-    /// A migration's copy completes (stale if the migration was aborted).
-    MigrationDone(MigId),
+    /// A migration's copy round ends (stale if aborted or re-rated since: `stamp` differs).
+    MigrationStep {
+        /// The migration.
+        mig: MigId,
+        /// Its reschedule count when the event was queued.
+        stamp: u32,
+    },
     /// A host finishes booting (stale if its generation moved on).
     BootDone { host: HostId, generation: u32 },
     /// A host finishes shutting down (stale if its generation moved on).
@@ -117,7 +125,10 @@ pub(crate) struct Simulation<'a> {
     vms: Vec<Vm>,
     migrations: Vec<Migration>,
     in_flight: usize,
+    mig_queue: Vec<MigId>,
     waiting: VecDeque<VmId>,
+    deferred: Vec<(VmId, HostId)>,
+    history: VmHistory,
     price: f64,
     noise: Xoshiro256PlusPlus,
     initial_placement: Box<dyn Placement>,
@@ -174,6 +185,7 @@ impl<'a> Simulation<'a> {
             .map(|&class| Host::new(class, PowerState::On))
             .collect();
         let mut vms = Vec::with_capacity(setup.vm_count());
+        let mut lifetimes = stream(setup.seed, Stream::Lifetimes);
         for (g, group) in setup.groups.iter().enumerate() {
             for _ in 0..group.count {
                 vms.push(Vm {
@@ -183,9 +195,15 @@ impl<'a> Simulation<'a> {
                     state: VmState::Pending,
                     demand_mips: 0.0,
                     arrived: None,
+                    // Drawn up front in VM order, so lifetimes do not depend on the policies.
+                    lifetime: group.lifetime.map(|l| l.draw(&mut lifetimes)),
+                    last_moved: None,
                 });
             }
         }
+        let keep = consolidator.as_ref().map_or(0, |c| {
+            c.detector.history_len().max(c.selection.history_len())
+        });
         let mut sim = Simulation {
             setup,
             recorder,
@@ -195,13 +213,16 @@ impl<'a> Simulation<'a> {
             vms,
             migrations: Vec::new(),
             in_flight: 0,
+            mig_queue: Vec::new(),
             waiting: VecDeque::new(),
+            deferred: Vec::new(),
+            history: VmHistory::new(keep),
             price: setup.tariff.price_at(0),
             noise: stream(setup.seed, Stream::Noise),
             initial_placement,
             consolidator,
             power,
-            conflicts: BTreeMap::new(),
+            conflicts: conflicts::empty_counts(),
             started_since_row: 0,
             on_counts: (usize::MAX, 0),
             events: 0,
@@ -252,7 +273,7 @@ impl<'a> Simulation<'a> {
                 Event::TariffChange => self.on_tariff_change(),
                 Event::VmArrive(vm) => self.on_vm_arrive(vm),
                 Event::VmEnd(vm) => self.on_vm_end(vm),
-                Event::MigrationDone(m) => self.on_migration_done(m),
+                Event::MigrationStep { mig, stamp } => self.on_migration_step(mig, stamp),
                 Event::BootDone { host, generation } => self.on_boot_done(host, generation),
                 Event::ShutdownDone { host, generation } => self.on_shutdown_done(host, generation),
                 Event::End => {
@@ -283,63 +304,63 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    /// Recomputes host `h`'s loads from its VMs and migrations, and its draw.
+    /// Recomputes host `h`'s loads from its VMs and migrations, its draw, and since when no VM
+    /// is committed to it.
     pub(super) fn refresh(&mut self, h: HostId) {
-        let overhead = self.setup.migration.cpu_overhead;
-        let degradation = self.setup.migration.degradation;
+        let mig_setup = &self.setup.migration;
         let host = &self.hosts[h];
         let size = |vm: VmId| self.setup.vm_types[self.vms[vm].vm_type].mips;
         let (mut requested, mut committed, mut sized) = (0.0, 0.0, 0.0);
+        let mut staying = 0usize;
         for &vm in &host.vms {
             let d = self.vms[vm].demand_mips;
             requested += d;
             if !matches!(self.vms[vm].state, VmState::Migrating(_)) {
                 committed += d;
                 sized += size(vm);
+                staying += 1;
             }
         }
         let (mut extra, mut lost) = (0.0, 0.0);
         for &m in &host.migrations {
-            let vm = self.migrations[m].vm;
-            let d = self.vms[vm].demand_mips;
-            extra += overhead * d;
-            if self.migrations[m].source == h {
-                lost += degradation * d;
+            let mig = &self.migrations[m];
+            let d = self.vms[mig.vm].demand_mips;
+            let copying = mig.phase != Phase::Queued;
+            if mig.source == h {
+                if copying {
+                    extra += mig_setup.overhead_source * d;
+                    lost += if mig.phase == Phase::StopAndCopy {
+                        d
+                    } else {
+                        mig_setup.degradation * d
+                    };
+                }
             } else {
                 committed += d;
-                sized += size(vm);
+                sized += size(mig.vm);
+                staying += 1;
+                if copying {
+                    extra += mig_setup.overhead_destination * d;
+                }
             }
         }
         let class = &self.setup.host_classes[host.class];
+        let now = self.now;
         let host = &mut self.hosts[h];
         host.requested_mips = requested;
         host.committed_mips = committed;
         host.sized_mips = sized;
         host.load_mips = requested + extra;
         host.lost_mips = lost;
+        host.empty_since = if host.state == PowerState::On && staying == 0 {
+            Some(host.empty_since.unwrap_or(now))
+        } else {
+            None
+        };
+        if staying > 0 {
+            host.shutdown_pending = false;
+        }
         host.refresh_draw(class);
-    }
-
-    pub(super) fn conflict(
-        &mut self,
-        kind: &'static str,
-        vm: Option<VmId>,
-        hosts: &[HostId],
-        action: &'static str,
-    ) {
-        *self.conflicts.entry(kind.to_string()).or_default() += 1;
-        let hosts = hosts
-            .iter()
-            .map(|h| h.to_string())
-            .collect::<Vec<_>>()
-            .join(";");
-        self.recorder.conflict(&ConflictRow {
-            time_s: secs(self.now),
-            kind,
-            vm,
-            hosts,
-            action,
-        });
     }
 
     // ---- load --------------------------------------------------------------------------
@@ -356,6 +377,9 @@ impl<'a> Simulation<'a> {
         }
         for h in 0..self.hosts.len() {
             self.refresh(h);
+            if !self.hosts[h].migrations.is_empty() {
+                self.check_destination_overload(h);
+            }
         }
     }
 

@@ -1,5 +1,8 @@
-//! Placing VMs on hosts: arrivals, the waiting queue and VM ends.
+//! Placing VMs on hosts: arrivals, the waiting queue, provisioning next to migrations in
+//! flight (allow / deny / defer), and VM ends.
 
+use super::conflicts::ConflictKind;
+use super::setup::Provisioning;
 use super::state::*;
 use super::{Event, Simulation};
 use crate::model::host::PowerState;
@@ -21,20 +24,22 @@ impl Simulation<'_> {
         }
     }
 
-    /// The best on host for `need` under `policy`, among hosts not `excluded`, whose RAM and
-    /// disk fit and for which `cpu_ok(host, utilisation after)` holds; CPU use is counted by
-    /// `basis` (VM sizes or demands).
+    /// The best host in power state `state` for `need` under `policy`, among hosts not
+    /// `excluded`, whose RAM and disk fit and for which `cpu_ok(host, utilisation after)`
+    /// holds; CPU use is counted by `basis` (VM sizes or demands). `cpu_ok` may be costly (an
+    /// adaptive detector), so it runs only on hosts that would beat the best so far.
     pub(super) fn find_host(
         &self,
         need: &Need,
         basis: FitBasis,
         policy: &dyn Placement,
+        state: PowerState,
         excluded: &dyn Fn(HostId) -> bool,
-        cpu_ok: &dyn Fn(&Host, f64) -> bool,
+        cpu_ok: &dyn Fn(HostId, f64) -> bool,
     ) -> Option<HostId> {
         let mut best: Option<(HostId, f64)> = None;
         for (h, host) in self.hosts.iter().enumerate() {
-            if host.state != PowerState::On || excluded(h) {
+            if host.state != state || excluded(h) {
                 continue;
             }
             let class = &self.setup.host_classes[host.class];
@@ -44,12 +49,15 @@ impl Simulation<'_> {
             };
             if host.ram_used + need.ram_mb > class.ram_mb + 1e-9
                 || (class.disk_mb > 0.0 && host.disk_used + need.disk_mb > class.disk_mb + 1e-9)
-                || !cpu_ok(host, (cpu_used + need.mips) / class.mips)
             {
                 continue;
             }
+            let u = (cpu_used + need.mips) / class.mips;
             if policy.takes_first() {
-                return Some(h);
+                if cpu_ok(h, u) {
+                    return Some(h);
+                }
+                continue;
             }
             let candidate = Candidate {
                 cpu_capacity: class.mips,
@@ -61,30 +69,95 @@ impl Simulation<'_> {
                 power: &class.power,
             };
             let score = policy.score(&candidate, need);
-            if best.is_none_or(|(_, b)| score < b) {
+            if best.is_none_or(|(_, b)| score < b) && cpu_ok(h, u) {
                 best = Some((h, score));
             }
         }
         best.map(|(h, _)| h)
     }
 
-    /// Tries to place a waiting VM with the initial placement policy; starts it if a host fits.
-    pub(super) fn try_place(&mut self, vm: VmId) -> bool {
+    /// The best on host for a new VM under the initial placement policy, not `excluded`.
+    fn find_for_new(&self, vm: VmId, excluded: &dyn Fn(HostId) -> bool) -> Option<HostId> {
         let need = self.need(vm, self.setup.initial_fit);
-        let basis = self.setup.initial_fit;
-        let found = self.find_host(
+        self.find_host(
             &need,
-            basis,
+            self.setup.initial_fit,
             self.initial_placement.as_ref(),
-            &|_| false,
+            PowerState::On,
+            excluded,
             &|_, u| u <= 1.0 + 1e-9,
-        );
-        match found {
-            Some(h) => {
+        )
+    }
+
+    /// Tries to place a waiting VM with the initial placement policy. Returns whether it was
+    /// placed or deferred (handled); `false` means no host fits and it must wait.
+    pub(super) fn try_place(&mut self, vm: VmId) -> bool {
+        let Some(h) = self.find_for_new(vm, &|_| false) else {
+            return false;
+        };
+        if self.hosts[h].migrations.is_empty() {
+            self.start_vm(vm, h);
+            return true;
+        }
+        match self.setup.conflicts.provisioning {
+            Provisioning::Allow => {
+                self.conflict(
+                    ConflictKind::ProvisionOnMigratingHost,
+                    Some(vm),
+                    &[h],
+                    "allowed: placed on the host during its migration",
+                );
                 self.start_vm(vm, h);
-                true
             }
-            None => false,
+            Provisioning::Deny => {
+                match self.find_for_new(vm, &|x| !self.hosts[x].migrations.is_empty()) {
+                    Some(other) => {
+                        self.conflict(
+                            ConflictKind::ProvisionOnMigratingHost,
+                            Some(vm),
+                            &[h, other],
+                            "denied: placed on the best host without a migration",
+                        );
+                        self.start_vm(vm, other);
+                    }
+                    None => {
+                        self.conflict(
+                            ConflictKind::ProvisionOnMigratingHost,
+                            Some(vm),
+                            &[h],
+                            "denied: no other host fits; waits for the host's migrations to end",
+                        );
+                        self.deferred.push((vm, h));
+                    }
+                }
+            }
+            Provisioning::Defer => {
+                self.conflict(
+                    ConflictKind::ProvisionOnMigratingHost,
+                    Some(vm),
+                    &[h],
+                    "deferred until the host's migrations end",
+                );
+                self.deferred.push((vm, h));
+            }
+        }
+        true
+    }
+
+    /// Places again the deferred VMs whose host has no migration left; those that no longer
+    /// fit anywhere join the waiting queue.
+    pub(super) fn retry_deferred(&mut self) {
+        let mut i = 0;
+        while i < self.deferred.len() {
+            let (vm, h) = self.deferred[i];
+            if !self.hosts[h].migrations.is_empty() {
+                i += 1;
+                continue;
+            }
+            self.deferred.swap_remove(i);
+            if !self.try_place(vm) {
+                self.waiting.push_back(vm);
+            }
         }
     }
 
@@ -112,16 +185,20 @@ impl Simulation<'_> {
     }
 
     pub(super) fn start_vm(&mut self, vm: VmId, h: HostId) {
+        debug_assert_eq!(
+            self.hosts[h].state,
+            PowerState::On,
+            "VM placed on a host not on"
+        );
         self.accrue(h);
         let t = &self.setup.vm_types[self.vms[vm].vm_type];
         let host = &mut self.hosts[h];
         host.vms.push(vm);
         host.ram_used += t.ram_mb;
         host.disk_used += t.disk_mb;
-        host.empty_since = None;
         self.vms[vm].state = VmState::Running(h);
         // A lifetime counts from when the VM starts running, not from when it asked.
-        if let Some(life) = self.setup.groups[self.vms[vm].group].lifetime {
+        if let Some(life) = self.vms[vm].lifetime {
             let end = self.now + life;
             if end < self.setup.duration {
                 self.queue.push(end, Event::VmEnd(vm));
@@ -140,9 +217,6 @@ impl Simulation<'_> {
         }
         host.ram_used -= t.ram_mb;
         host.disk_used -= t.disk_mb;
-        if host.is_empty() {
-            host.empty_since = Some(self.now);
-        }
         self.refresh(h);
     }
 
@@ -165,7 +239,7 @@ impl Simulation<'_> {
         if !self.waiting.is_empty() || !self.try_place(vm) {
             self.waiting.push_back(vm);
             self.conflict(
-                "capacity-shortfall",
+                ConflictKind::CapacityShortfall,
                 Some(vm),
                 &[],
                 "queued until capacity is available",
@@ -181,14 +255,19 @@ impl Simulation<'_> {
                 let (src, dst) = (self.migrations[m].source, self.migrations[m].destination);
                 self.abort_migration(m);
                 self.conflict(
-                    "vm-ended-while-migrating",
+                    ConflictKind::VmEndedWhileMigrating,
                     Some(vm),
                     &[src, dst],
                     "migration aborted, destination capacity released",
                 );
                 self.remove_from_host(vm, src);
+                self.vms[vm].state = VmState::Ended;
+                self.after_migration(src, dst);
             }
-            VmState::Waiting => self.waiting.retain(|&v| v != vm),
+            VmState::Waiting => {
+                self.waiting.retain(|&v| v != vm);
+                self.deferred.retain(|&(v, _)| v != vm);
+            }
             VmState::Pending | VmState::Ended => {}
         }
         self.vms[vm].state = VmState::Ended;

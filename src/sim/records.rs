@@ -37,6 +37,10 @@ pub struct IntervalRow {
     pub migrations_in_flight: usize,
     /// Migrations started since the previous row.
     pub migrations_started: usize,
+    /// Hosts asleep.
+    pub hosts_sleeping: usize,
+    /// Migrations planned but not copying yet (waiting for a slot or a booting destination).
+    pub migrations_queued: usize,
 }
 
 /// One row of `migrations.csv`, written when a migration ends.
@@ -50,16 +54,22 @@ pub struct MigrationRow {
     pub source: usize,
     /// Destination host id.
     pub destination: usize,
-    /// Start, s.
+    /// Start of the copy (or the abort, if it never started), s.
     pub start_s: f64,
     /// End (or abort), s.
     pub end_s: f64,
     /// End minus start, s.
     pub duration_s: f64,
-    /// Data copied, MB.
+    /// Data sent, MB (all pre-copy rounds and the stop-and-copy).
     pub data_mb: f64,
     /// `done` or `aborted`.
     pub outcome: &'static str,
+    /// Time queued between the decision and the start of the copy, s.
+    pub wait_s: f64,
+    /// Pre-copy rounds completed (1 for the simple model).
+    pub rounds: u32,
+    /// Time the VM was paused for the stop-and-copy, s.
+    pub downtime_s: f64,
 }
 
 /// One row of `conflicts.csv`: a clash with a migration or power transition in flight.
@@ -67,7 +77,7 @@ pub struct MigrationRow {
 pub struct ConflictRow {
     /// Time, s.
     pub time_s: f64,
-    /// Conflict kind (see docs/outputs.md).
+    /// Conflict kind (see [`super::conflicts::ConflictKind`]).
     pub kind: &'static str,
     /// VM involved, if any.
     pub vm: Option<usize>,
@@ -149,10 +159,14 @@ pub struct HostRow {
     pub migration_kwh: f64,
     /// Boot and shutdown part, kWh.
     pub transition_kwh: f64,
-    /// Off-state part, kWh.
+    /// Off- and sleep-state part, kWh.
     pub standby_kwh: f64,
     /// IT energy cost.
     pub cost: f64,
+    /// Suspends to sleep.
+    pub sleeps: u32,
+    /// Wakes from sleep.
+    pub wakes: u32,
 }
 
 /// `summary.json` → `energy`.
@@ -217,6 +231,12 @@ pub struct MigrationSummary {
     pub total_duration_s: f64,
     /// Data copied by completed migrations, GB.
     pub data_gb: f64,
+    /// Total time VMs were paused by completed migrations (stop-and-copy), s.
+    pub total_downtime_s: f64,
+    /// Longest pause of a completed migration, s.
+    pub max_downtime_s: f64,
+    /// Mean time completed migrations queued before copying, s.
+    pub mean_wait_s: f64,
 }
 
 /// `summary.json` → `sla` (Beloglazov & Buyya 2012).
@@ -237,7 +257,7 @@ pub struct SlaSummary {
 pub struct ConflictSummary {
     /// All conflicts.
     pub total: usize,
-    /// By kind.
+    /// By kind; every kind is listed, with 0 if it never happened.
     pub by_kind: BTreeMap<String, usize>,
 }
 
@@ -250,6 +270,10 @@ pub struct HostSummary {
     pub boots: u64,
     /// Shutdowns.
     pub shutdowns: u64,
+    /// Suspends to sleep.
+    pub sleeps: u64,
+    /// Wakes from sleep.
+    pub wakes: u64,
     /// Mean number of hosts on.
     pub mean_on: f64,
     /// Fewest hosts on at a control tick.

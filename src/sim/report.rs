@@ -26,6 +26,8 @@ impl Simulation<'_> {
             price_per_kwh: self.price,
             migrations_in_flight: self.in_flight,
             migrations_started: std::mem::take(&mut self.started_since_row),
+            hosts_sleeping: 0,
+            migrations_queued: self.mig_queue.len(),
         };
         for host in &self.hosts {
             match host.state {
@@ -36,6 +38,7 @@ impl Simulation<'_> {
                 PowerState::Booting => row.hosts_booting += 1,
                 PowerState::ShuttingDown => row.hosts_shutting_down += 1,
                 PowerState::Off => row.hosts_off += 1,
+                PowerState::Sleep => row.hosts_sleeping += 1,
             }
             row.vms_running += host.vms.len();
             row.demand_mips += host.requested_mips;
@@ -89,6 +92,8 @@ impl Simulation<'_> {
                 transition_kwh: k.transition,
                 standby_kwh: k.standby,
                 cost: host.energy.cost,
+                sleeps: host.sleeps,
+                wakes: host.wakes,
             });
         }
         let energy = EnergySummary::new(&joules, it_cost, setup.pue, &setup.currency);
@@ -114,6 +119,13 @@ impl Simulation<'_> {
             },
             total_duration_s: total_duration,
             data_gb: done.iter().map(|m| m.data_mb).sum::<f64>() / 1000.0,
+            total_downtime_s: done.iter().map(|m| secs(m.downtime)).sum(),
+            max_downtime_s: done.iter().map(|m| secs(m.downtime)).fold(0.0, f64::max),
+            mean_wait_s: if done.is_empty() {
+                0.0
+            } else {
+                done.iter().map(|m| secs(m.start - m.planned)).sum::<f64>() / done.len() as f64
+            },
         };
         let slatah = if on_ms > 0 {
             overload_ms as f64 / on_ms as f64
@@ -146,6 +158,8 @@ impl Simulation<'_> {
                 count: self.hosts.len(),
                 boots: self.hosts.iter().map(|h| h.boots as u64).sum(),
                 shutdowns: self.hosts.iter().map(|h| h.shutdowns as u64).sum(),
+                sleeps: self.hosts.iter().map(|h| h.sleeps as u64).sum(),
+                wakes: self.hosts.iter().map(|h| h.wakes as u64).sum(),
                 mean_on: on_ms as f64 / setup.duration.max(1) as f64,
                 min_on: if self.on_counts.0 == usize::MAX {
                     0

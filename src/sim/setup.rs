@@ -1,6 +1,7 @@
 //! The validated input of one simulation run, in the simulator's units.
 
 use crate::model::host::HostClass;
+use crate::model::lifetime::Lifetime;
 use crate::model::load::LoadCurve;
 use crate::model::tariff::Tariff;
 use crate::model::vm::VmType;
@@ -20,8 +21,8 @@ pub struct VmGroup {
     pub load: usize,
     /// Arrival time.
     pub start: SimTime,
-    /// Run time after arrival; `None` = until the end.
-    pub lifetime: Option<SimTime>,
+    /// Run time once started (drawn per VM from the lifetimes stream); `None` = until the end.
+    pub lifetime: Option<Lifetime>,
 }
 
 /// Consolidation settings: policy names and parameters, built into policies at run start.
@@ -50,17 +51,78 @@ pub struct PowerSetup {
     pub min_hosts_on: usize,
     /// Time an empty host waits before it may be switched off.
     pub idle_grace: SimTime,
+    /// Where powered-down hosts go: off, or asleep when their class can sleep.
+    pub park: Park,
+}
+
+/// The state a power-managed host is parked in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Park {
+    /// Switched off (long boot).
+    Off,
+    /// Suspended to RAM (short wake) if the class has a sleep state, else switched off.
+    Sleep,
+}
+
+/// How a live migration copies a VM.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MigrationModel {
+    /// One copy of the VM's RAM at a fixed rate: `share x` the slower of the two links
+    /// (CloudSim's model with a share of 0.5). Concurrent migrations do not slow each other.
+    Simple,
+    /// Iterative pre-copy: copy the RAM, then the pages dirtied meanwhile, round after round,
+    /// then pause the VM for a final stop-and-copy. Each host link is shared equally among the
+    /// migrations using it.
+    Precopy(Precopy),
+}
+
+/// Parameters of the pre-copy model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Precopy {
+    /// Rate at which a running VM dirties memory, MB/s.
+    pub dirty_mb_s: f64,
+    /// Most pre-copy rounds (the first full copy included) before stop-and-copy is forced.
+    pub max_rounds: u32,
+    /// Stop-and-copy starts once the data left would take at most this long, ms.
+    pub max_downtime: SimTime,
 }
 
 /// Live-migration settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MigrationSetup {
-    /// Fraction of the slower link a migration uses.
+    /// How the copy proceeds.
+    pub model: MigrationModel,
+    /// Fraction of a host's link that migrations may use.
     pub bandwidth_share: f64,
-    /// Extra CPU on source and destination, fraction of the VM's demand.
-    pub cpu_overhead: f64,
-    /// Fraction of demand the migrating VM loses.
+    /// Extra CPU on the source while copying, fraction of the VM's demand.
+    pub overhead_source: f64,
+    /// Extra CPU on the destination while copying, fraction of the VM's demand.
+    pub overhead_destination: f64,
+    /// Fraction of demand the migrating VM loses while pre-copying (all of it while paused).
     pub degradation: f64,
+    /// Most migrations copying at once per host (in or out); 0 = no limit. The rest queue.
+    pub max_concurrent: usize,
+}
+
+/// What happens when a new VM's best host is the source or destination of a migration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provisioning {
+    /// Place it there anyway.
+    Allow,
+    /// Place it on the best host without a migration in flight, or queue it.
+    Deny,
+    /// Wait until that host's migrations end, then place it again.
+    Defer,
+}
+
+/// How conflicts are resolved and when they are flagged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictSetup {
+    /// Provisioning onto a host with a migration in flight.
+    pub provisioning: Provisioning,
+    /// A VM migrated again less than this long after its last migration ended is a
+    /// ping-pong (0 = never flagged).
+    pub ping_pong_window: SimTime,
 }
 
 /// Everything a run needs; built from a scenario by [`crate::scenario::compile`].
@@ -96,6 +158,8 @@ pub struct Setup {
     pub power: PowerSetup,
     /// Live migration.
     pub migration: MigrationSetup,
+    /// Conflict resolution.
+    pub conflicts: ConflictSetup,
     /// Electricity tariff.
     pub tariff: Tariff,
     /// Currency label.

@@ -51,22 +51,33 @@ pub struct Host {
     pub committed_mips: f64,
     /// Like `committed_mips` but counting each VM at its full size (vCPUs x MIPS).
     pub sized_mips: f64,
-    /// CPU lost by VMs migrating away, MIPS.
+    /// CPU lost by VMs migrating away (degraded while pre-copying, all while paused), MIPS.
     pub lost_mips: f64,
+    /// Migrations copying now with this host as source or destination (queued ones excluded).
+    pub copying: usize,
     /// Current draw by cause, W.
     pub draw: Split,
     /// Energy and cost so far.
     pub energy: EnergyAccount,
     /// Other integrated measures.
     pub meters: Meters,
-    /// Since when the host has been on and empty, if it is.
+    /// Since when the host has been on with no VM committed to it (none staying, none
+    /// incoming), if so: it is empty, or draining its last VMs.
     pub empty_since: Option<SimTime>,
-    /// Utilisations at past control ticks, oldest first (bounded by the detector's needs).
-    pub history: Vec<f64>,
-    /// Number of boots.
+    /// Number of boots (from off).
     pub boots: u32,
-    /// Number of shutdowns.
+    /// Number of shutdowns (to off).
     pub shutdowns: u32,
+    /// Number of suspends to sleep.
+    pub sleeps: u32,
+    /// Number of wakes from sleep.
+    pub wakes: u32,
+    /// Whether power management asked to switch it off while migrations were still in flight:
+    /// it is switched off once they end, unless a VM is committed to it meanwhile.
+    pub shutdown_pending: bool,
+    /// Whether the current transition is a suspend to sleep (ShuttingDown) or a wake
+    /// (Booting), rather than a shutdown or boot.
+    pub via_sleep: bool,
     /// Migrations received.
     pub migrations_in: u32,
     /// Migrations sent.
@@ -89,13 +100,17 @@ impl Host {
             committed_mips: 0.0,
             sized_mips: 0.0,
             lost_mips: 0.0,
+            copying: 0,
             draw: Split::default(),
             energy: EnergyAccount::default(),
             meters: Meters::default(),
             empty_since: Some(0),
-            history: Vec::new(),
             boots: 0,
             shutdowns: 0,
+            sleeps: 0,
+            wakes: 0,
+            shutdown_pending: false,
+            via_sleep: false,
             migrations_in: 0,
             migrations_out: 0,
         }
@@ -121,6 +136,10 @@ impl Host {
         self.draw = match self.state {
             PowerState::Off => Split {
                 standby: class.off_w,
+                ..Split::default()
+            },
+            PowerState::Sleep => Split {
+                standby: class.sleep.map_or(class.off_w, |s| s.draw_w),
                 ..Split::default()
             },
             PowerState::Booting => Split {
@@ -181,6 +200,10 @@ pub struct Vm {
     pub demand_mips: f64,
     /// When it arrived.
     pub arrived: Option<SimTime>,
+    /// How long it runs once started (drawn once, at the start); `None` = until the end.
+    pub lifetime: Option<SimTime>,
+    /// When its last completed migration ended (for ping-pong detection).
+    pub last_moved: Option<SimTime>,
 }
 
 /// How a migration ended.
@@ -194,6 +217,18 @@ pub enum MigrationOutcome {
     Aborted,
 }
 
+/// Where a migration in flight stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Planned, destination reserved, not copying yet: waiting for a copy slot on a host or
+    /// for the destination to be on.
+    Queued,
+    /// Copying memory while the VM runs (pre-copy round, or the simple model's one copy).
+    Copying,
+    /// VM paused, the last dirty pages copied: the downtime.
+    StopAndCopy,
+}
+
 /// A live migration.
 #[derive(Debug, Clone)]
 pub struct Migration {
@@ -203,12 +238,34 @@ pub struct Migration {
     pub source: HostId,
     /// Destination host.
     pub destination: HostId,
-    /// Start time.
+    /// When it was decided (and the destination reserved).
+    pub planned: SimTime,
+    /// When copying started (equals `planned` unless it queued).
     pub start: SimTime,
-    /// Planned end time.
+    /// When it ended or was aborted (meaningful once closed).
     pub end: SimTime,
-    /// Data copied, MB.
+    /// Data sent so far, MB.
     pub data_mb: f64,
     /// Outcome so far.
     pub outcome: MigrationOutcome,
+    /// Phase while in flight.
+    pub phase: Phase,
+    /// Copy rounds completed (pre-copy rounds plus the stop-and-copy).
+    pub rounds: u32,
+    /// Data of the current round, MB.
+    pub round_mb: f64,
+    /// Data of the current round still to send, MB.
+    pub remaining_mb: f64,
+    /// When the current round started.
+    pub round_start: SimTime,
+    /// Current transfer rate, MB/s.
+    pub rate_mb_s: f64,
+    /// Time up to which `remaining_mb` is accounted.
+    pub progress_at: SimTime,
+    /// Time the VM was paused, ms.
+    pub downtime: SimTime,
+    /// Bumped whenever its next step is rescheduled; events with an older value are stale.
+    pub stamp: u32,
+    /// Whether a destination overload was already logged for it.
+    pub overload_logged: bool,
 }

@@ -1,0 +1,122 @@
+//! Per-VM demand histories at control-interval steps, for the adaptive overload detectors and
+//! MC selection. As in the reference, a host's history is built from its current VMs' own
+//! histories (a VM keeps its history when it moves), so it follows the VMs, not the machine.
+//!
+//! All VMs record at the same control tick, so one ring position serves them all: no
+//! allocation per tick, and reading value `age` steps back is an index computation.
+
+use super::state::{Vm, VmState};
+use crate::policy::overload::HISTORY_LEN;
+
+/// Ring buffers of past CPU demand (MIPS), one per VM.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct VmHistory {
+    keep: usize,
+    head: usize,
+    values: Vec<f64>,
+    len: Vec<u8>,
+}
+
+impl VmHistory {
+    /// Histories of `keep` values (capped at [`HISTORY_LEN`]; 0 = record nothing).
+    pub fn new(keep: usize) -> Self {
+        VmHistory {
+            keep: keep.min(HISTORY_LEN),
+            ..VmHistory::default()
+        }
+    }
+
+    /// Values kept per VM.
+    pub fn keep(&self) -> usize {
+        self.keep
+    }
+
+    /// Records every running VM's current demand as its newest value; VMs not running lose
+    /// their history.
+    pub fn record(&mut self, vms: &[Vm]) {
+        if self.keep == 0 {
+            return;
+        }
+        if self.len.len() < vms.len() {
+            self.len.resize(vms.len(), 0);
+            self.values.resize(vms.len() * self.keep, 0.0);
+        }
+        self.head = (self.head + 1) % self.keep;
+        for (v, vm) in vms.iter().enumerate() {
+            if matches!(vm.state, VmState::Running(_) | VmState::Migrating(_)) {
+                self.values[v * self.keep + self.head] = vm.demand_mips;
+                self.len[v] = (self.len[v] as usize + 1).min(self.keep) as u8;
+            } else {
+                self.len[v] = 0;
+            }
+        }
+    }
+
+    /// Number of values recorded for `vm`.
+    pub fn len(&self, vm: usize) -> usize {
+        self.len.get(vm).map_or(0, |&l| l as usize)
+    }
+
+    /// The value `age` steps back (0 = newest).
+    fn value(&self, vm: usize, age: usize) -> f64 {
+        self.values[vm * self.keep + (self.head + self.keep - age) % self.keep]
+    }
+
+    /// Adds `scale x` the history of `vm` into `out`, newest value in the last slot; returns
+    /// the history's length.
+    pub fn add_into(&self, vm: usize, out: &mut [f64], scale: f64) -> usize {
+        let n = self.len(vm).min(out.len());
+        let last = out.len() - 1;
+        for age in 0..n {
+            out[last - age] += self.value(vm, age) * scale;
+        }
+        n
+    }
+
+    /// The history of `vm`, oldest first, into `out` (cleared first).
+    pub fn copy_into(&self, vm: usize, out: &mut Vec<f64>) {
+        out.clear();
+        let n = self.len(vm);
+        out.extend((0..n).rev().map(|age| self.value(vm, age)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vm(demand: f64, running: bool) -> Vm {
+        Vm {
+            group: 0,
+            vm_type: 0,
+            load: 0,
+            state: if running {
+                VmState::Running(0)
+            } else {
+                VmState::Waiting
+            },
+            demand_mips: demand,
+            arrived: Some(0),
+            lifetime: None,
+            last_moved: None,
+        }
+    }
+
+    #[test]
+    fn ring_keeps_the_last_values_oldest_first() {
+        let mut h = VmHistory::new(3);
+        let mut vms = vec![vm(0.0, true), vm(0.0, false)];
+        for d in [1.0, 2.0, 3.0, 4.0] {
+            vms[0].demand_mips = d;
+            vms[1].demand_mips = d;
+            h.record(&vms);
+        }
+        let mut out = Vec::new();
+        h.copy_into(0, &mut out);
+        assert_eq!(out, vec![2.0, 3.0, 4.0]);
+        assert_eq!(h.len(1), 0, "a VM that is not running has no history");
+        let mut sum = [0.0; 5];
+        assert_eq!(h.add_into(0, &mut sum, 0.5), 3);
+        assert_eq!(sum, [0.0, 0.0, 1.0, 1.5, 2.0]);
+    }
+}
