@@ -15,6 +15,9 @@ mod placement;
 mod report;
 mod transitions;
 
+#[cfg(test)]
+mod tests;
+
 use crate::engine::EventQueue;
 use crate::model::host::PowerState;
 use crate::policy::overload::{DETECTORS, OverloadDetector};

@@ -1,0 +1,187 @@
+//! Hand-checked runs of the simulator: migration timing under both models, link sharing and
+//! the per-host copy limit, migration costs (PDM, energy), and power states.
+
+use super::Simulation;
+use super::records::{MemoryRecorder, MigrationRow};
+use crate::scenario;
+
+/// Three hosts of 8 x 1000 MIPS on an 800 Mbit/s (100 MB/s) link, two 1-vCPU VMs of 1024 MB
+/// at a constant half load, packed on host 0 by first fit; no consolidation, hosts always on.
+/// `migration` is the `[migration]` table.
+fn scenario(migration: &str) -> String {
+    format!(
+        r#"
+version = 1
+[simulation]
+name = "unit"
+duration = "1000s"
+control_interval = "1000s"
+
+[[hosts]]
+class = "h"
+count = 3
+cores = 8
+ram = "64 GB"
+network = "800 Mbit/s"
+power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+
+[[vm_types]]
+name = "vm"
+vcpus = 1
+ram = "1024 MB"
+
+[[vms]]
+type = "vm"
+count = 2
+load = "half"
+
+[loads.half]
+shape = "constant"
+level = 0.5
+
+[policy]
+initial_placement = "first-fit"
+consolidation = {{ enabled = false }}
+power = {{ name = "always-on" }}
+
+[migration]
+{migration}
+"#
+    )
+}
+
+const PRECOPY: &str = r#"model = "precopy"
+dirty_rate = "25 MB/s"
+max_downtime = "100ms"
+"#;
+
+/// Runs `text`, migrating VM `vm` to host `dst` for each pair at time 0.
+fn run_with(text: &str, moves: &[(usize, usize)]) -> (MemoryRecorder, super::Outcome) {
+    let setup = scenario::load(text, "unit.toml", &[]).unwrap();
+    let mut rec = MemoryRecorder::default();
+    let outcome = {
+        let mut sim = Simulation::new(&setup, &mut rec).unwrap();
+        for &(vm, dst) in moves {
+            sim.plan_migration(vm, dst);
+        }
+        sim.run();
+        sim.finish()
+    };
+    (rec, outcome)
+}
+
+fn row(rec: &MemoryRecorder, vm: usize) -> &MigrationRow {
+    rec.migrations.iter().find(|r| r.vm == vm).unwrap()
+}
+
+#[test]
+fn precopy_alone_takes_the_hand_computed_time_and_downtime() {
+    // 1024 MB at 100 MB/s while 25 MB/s get dirtied: rounds of 1024, 256, 64 and 16 MB
+    // (10.24 + 2.56 + 0.64 + 0.16 s); the 4 MB dirtied last fit the 0.1 s downtime target and
+    // go with the VM paused for 0.04 s. 13.64 s in all, 1364 MB sent.
+    let (rec, _) = run_with(&scenario(PRECOPY), &[(0, 1)]);
+    let r = row(&rec, 0);
+    assert_eq!(r.outcome, "done");
+    assert_eq!(r.duration_s, 13.64);
+    assert_eq!(r.downtime_s, 0.04);
+    assert_eq!(r.rounds, 4);
+    assert!((r.data_mb - 1364.0).abs() < 1e-9, "{r:?}");
+}
+
+#[test]
+fn two_precopies_sharing_a_link_each_take_longer_than_one_alone() {
+    // Both leave host 0, so each gets half its link, 50 MB/s, and dirtying (25 MB/s) now
+    // halves each round instead of quartering it: rounds of 20.48, 10.24, ..., 0.16 s
+    // (1024 MB down to 8 MB, eight rounds), then 4 MB paused for 0.08 s: 40.88 s each.
+    let (rec, _) = run_with(&scenario(PRECOPY), &[(0, 1), (1, 2)]);
+    for vm in [0, 1] {
+        let r = row(&rec, vm);
+        assert_eq!(r.duration_s, 40.88, "{r:?}");
+        assert_eq!(r.downtime_s, 0.08, "{r:?}");
+        assert_eq!(r.rounds, 8, "{r:?}");
+        assert!(r.duration_s > 13.64);
+    }
+}
+
+#[test]
+fn copy_limit_queues_the_second_migration_until_the_first_ends() {
+    // One copy at a time per host: the second waits the first's 13.64 s, then runs alone.
+    let text = scenario(&format!("{PRECOPY}max_concurrent = 1\n"));
+    let (rec, outcome) = run_with(&text, &[(0, 1), (1, 2)]);
+    assert_eq!(row(&rec, 0).duration_s, 13.64);
+    let second = row(&rec, 1);
+    assert_eq!((second.start_s, second.wait_s), (13.64, 13.64));
+    assert_eq!(second.duration_s, 13.64);
+    assert_eq!(outcome.summary.migrations.mean_wait_s, 6.82);
+}
+
+#[test]
+fn simple_migrations_do_not_share_bandwidth() {
+    // RAM over the link: 1024 MB / 100 MB/s = 10.24 s, concurrent or not; no downtime.
+    let (rec, _) = run_with(&scenario("model = \"simple\"\n"), &[(0, 1), (1, 2)]);
+    for vm in [0, 1] {
+        let r = row(&rec, vm);
+        assert_eq!((r.duration_s, r.downtime_s, r.rounds), (10.24, 0.0, 1));
+    }
+    // The cloudsim preset uses half the link: 20.48 s.
+    let (rec, _) = run_with(&scenario("preset = \"cloudsim\"\n"), &[(0, 1)]);
+    assert_eq!(row(&rec, 0).duration_s, 20.48);
+}
+
+#[test]
+fn migration_costs_cpu_energy_and_performance_by_hand() {
+    // Simple model, 10.24 s. The VM demands 500 MIPS (half of one 1000-MIPS vCPU); 10 %
+    // overhead adds 50 MIPS on source and destination: 50 / 8000 of the 100 W dynamic range
+    // = 0.625 W on each, for 10.24 s: 12.8 J of migration energy.
+    // PDM: the VM loses 10 % (50 MIPS) for 10.24 s = 512 MIPS s, over 2 VMs x 500 MIPS x
+    // 1000 s requested = 1e6 MIPS s: 5.12e-4.
+    let (_, outcome) = run_with(&scenario("model = \"simple\"\n"), &[(0, 1)]);
+    let s = &outcome.summary;
+    assert!(
+        (s.energy.migration_kwh * 3.6e6 - 12.8).abs() < 1e-6,
+        "{:?}",
+        s.energy
+    );
+    assert!((s.sla.pdm - 5.12e-4).abs() < 1e-12, "{:?}", s.sla);
+    // With the cloudsim preset only the destination pays (20.48 s x 0.625 W = 12.8 J again).
+    let (_, outcome) = run_with(&scenario("preset = \"cloudsim\"\n"), &[(0, 1)]);
+    assert!((outcome.summary.energy.migration_kwh * 3.6e6 - 12.8).abs() < 1e-6);
+}
+
+#[test]
+fn paused_vm_loses_all_its_demand_during_the_downtime() {
+    // Pre-copy: 10 % lost for 13.6 s of copying, 100 % for the 0.04 s pause:
+    // 50 x 13.6 + 500 x 0.04 = 700 MIPS s over 1e6 requested.
+    let (_, outcome) = run_with(&scenario(PRECOPY), &[(0, 1)]);
+    assert!(
+        (outcome.summary.sla.pdm - 7.0e-4).abs() < 1e-12,
+        "{:?}",
+        outcome.summary.sla
+    );
+}
+
+#[test]
+fn an_empty_host_is_suspended_and_its_transition_and_sleep_energy_counted() {
+    // Hosts 1 and 2 are empty at the first tick; with no headroom and one host kept on, both
+    // are parked: 10 s suspending at the shutdown draw (50 W) = 500 J of transition each, then
+    // 990 s asleep at 8 W = 7920 J of standby each.
+    let text = scenario("model = \"simple\"\n")
+        .replace(
+            "power = { model = \"linear\", idle_w = 100, max_w = 200 }",
+            "power = { model = \"linear\", idle_w = 100, max_w = 200 }\n\
+             states = { sleep_w = 8, suspend_time = \"10s\", wake_time = \"5s\", shutdown_w = 50 }",
+        )
+        .replace(
+            "power = { name = \"always-on\" }",
+            "power = { name = \"spare-capacity\", headroom = 0, park = \"sleep\" }",
+        );
+    let (_, outcome) = run_with(&text, &[]);
+    for h in [1, 2] {
+        let row = &outcome.hosts[h];
+        assert_eq!((row.sleeps, row.shutdowns, row.boots), (1, 0, 0));
+        assert!((row.transition_kwh * 3.6e6 - 500.0).abs() < 1e-6, "{row:?}");
+        assert!((row.standby_kwh * 3.6e6 - 7920.0).abs() < 1e-6, "{row:?}");
+        assert_eq!(row.idle_kwh, 0.0);
+    }
+    assert_eq!(outcome.summary.hosts.sleeps, 2);
+}
