@@ -66,10 +66,20 @@ impl VmHistory {
     /// the history's length.
     pub fn add_into(&self, vm: usize, out: &mut [f64], scale: f64) -> usize {
         let n = self.len(vm).min(out.len());
-        let last = out.len() - 1;
-        for age in 0..n {
-            out[last - age] += self.value(vm, age) * scale;
-        }
+        let ring = &self.values[vm * self.keep..(vm + 1) * self.keep];
+        let end = out.len();
+        // Ages 0..recent sit at ring[head + 1 - recent ..= head], the older ones wrap around to
+        // the ring's tail; both runs are in the same order as `out`, so the loops vectorise.
+        let recent = (self.head + 1).min(n);
+        let add = |dst: &mut [f64], src: &[f64]| {
+            dst.iter_mut().zip(src).for_each(|(d, s)| *d += s * scale);
+        };
+        add(
+            &mut out[end - recent..],
+            &ring[self.head + 1 - recent..=self.head],
+        );
+        let older = n - recent;
+        add(&mut out[end - n..end - recent], &ring[self.keep - older..]);
         n
     }
 
@@ -118,5 +128,24 @@ mod tests {
         let mut sum = [0.0; 5];
         assert_eq!(h.add_into(0, &mut sum, 0.5), 3);
         assert_eq!(sum, [0.0, 0.0, 1.0, 1.5, 2.0]);
+    }
+
+    #[test]
+    fn summing_into_a_buffer_matches_the_history_at_every_ring_position() {
+        let mut h = VmHistory::new(4);
+        let mut vms = vec![vm(0.0, true)];
+        for step in 1..=9u32 {
+            vms[0].demand_mips = step as f64;
+            h.record(&vms);
+            let mut sum = [0.0; 6];
+            let n = h.add_into(0, &mut sum, 1.0);
+            // The last min(step, 4) values, newest last: step-3 .. step.
+            let expect: Vec<f64> = (step.saturating_sub(3).max(1)..=step)
+                .map(f64::from)
+                .collect();
+            assert_eq!(n, expect.len());
+            assert_eq!(&sum[6 - n..], expect.as_slice(), "after {step} records");
+            assert!(sum[..6 - n].iter().all(|&v| v == 0.0));
+        }
     }
 }
