@@ -25,8 +25,11 @@ impl Simulation<'_> {
             None => power::Need::default(),
         };
         self.manage_power(unplaced);
+        self.retry_deferred(true);
         self.place_waiting();
         self.record_interval();
+        #[cfg(debug_assertions)]
+        self.audit();
         let next = self.now + self.setup.control_interval;
         if next < self.setup.duration {
             self.queue.push(next, Event::ControlTick);

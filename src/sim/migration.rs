@@ -317,7 +317,7 @@ impl Simulation<'_> {
                 self.start_shutdown(h);
             }
         }
-        self.retry_deferred();
+        self.retry_deferred(false);
         self.place_waiting();
     }
 }

@@ -92,9 +92,19 @@ impl Simulation<'_> {
     /// Tries to place a waiting VM with the initial placement policy. Returns whether it was
     /// placed or deferred (handled); `false` means no host fits and it must wait.
     pub(super) fn try_place(&mut self, vm: VmId) -> bool {
+        self.place_or_defer(vm, None)
+    }
+
+    /// [`Self::try_place`] for a VM that was deferred to host `before`: deferring it to the
+    /// same host again is not a new conflict and is not logged again.
+    fn place_or_defer(&mut self, vm: VmId, before: Option<HostId>) -> bool {
         let Some(h) = self.find_for_new(vm, &|_| false) else {
             return false;
         };
+        if before == Some(h) && !self.hosts[h].migrations.is_empty() {
+            self.deferred.push((vm, h));
+            return true;
+        }
         if self.hosts[h].migrations.is_empty() {
             self.start_vm(vm, h);
             return true;
@@ -144,18 +154,15 @@ impl Simulation<'_> {
         true
     }
 
-    /// Places again the deferred VMs whose host has no migration left; those that no longer
-    /// fit anywhere join the waiting queue.
-    pub(super) fn retry_deferred(&mut self) {
-        let mut i = 0;
-        while i < self.deferred.len() {
-            let (vm, h) = self.deferred[i];
-            if !self.hosts[h].migrations.is_empty() {
-                i += 1;
-                continue;
-            }
-            self.deferred.swap_remove(i);
-            if !self.try_place(vm) {
+    /// Places again the deferred VMs whose host has no migration left (or all of them, with
+    /// `all`, at a control tick: the best host may have changed); those that no longer fit
+    /// anywhere join the waiting queue.
+    pub(super) fn retry_deferred(&mut self, all: bool) {
+        let pending = std::mem::take(&mut self.deferred);
+        for (vm, h) in pending {
+            if !all && !self.hosts[h].migrations.is_empty() {
+                self.deferred.push((vm, h));
+            } else if !self.place_or_defer(vm, Some(h)) {
                 self.waiting.push_back(vm);
             }
         }

@@ -19,7 +19,7 @@ pub struct IntervalRow {
     pub hosts_off: usize,
     /// VMs running (including migrating).
     pub vms_running: usize,
-    /// VMs waiting for capacity.
+    /// VMs waiting for capacity (or deferred next to a migration).
     pub vms_waiting: usize,
     /// CPU requested by running VMs, MIPS.
     pub demand_mips: f64,
@@ -289,8 +289,11 @@ pub struct VmSummary {
     pub count: usize,
     /// VMs that ended before the end of the run.
     pub ended: usize,
-    /// VMs still waiting for capacity at the end.
+    /// VMs still waiting for capacity (or deferred) at the end.
     pub waiting_at_end: usize,
+    /// VMs running (or migrating) at the end; with `ended` and `waiting_at_end` this
+    /// accounts for every VM that arrived.
+    pub running_at_end: usize,
 }
 
 /// The headline numbers of a run, written as `summary.json`.
