@@ -272,4 +272,87 @@ level = 0.5
         assert_eq!(e.origin, "--set");
         assert_eq!(e.key.as_deref(), Some("hosts[0].cores"));
     }
+
+    #[test]
+    fn lifetimes_are_durations_or_distributions() {
+        use crate::model::lifetime::Lifetime;
+        let with = |life: &str| {
+            MINIMAL.replace(
+                "load = \"flat\"",
+                &format!("load = \"flat\"\nlifetime = {life}"),
+            )
+        };
+        let s = load(&with("\"2h\""), "t.toml", &[]).unwrap();
+        assert_eq!(s.groups[0].lifetime, Some(Lifetime::Fixed(7_200_000)));
+        let s = load(
+            &with("{ distribution = \"uniform\", min = \"1h\", max = \"3h\" }"),
+            "t.toml",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            s.groups[0].lifetime,
+            Some(Lifetime::Uniform {
+                min_ms: 3_600_000.0,
+                max_ms: 10_800_000.0
+            })
+        );
+        let e = load(
+            &with("{ distribution = \"uniform\", min = \"3h\", max = \"1h\" }"),
+            "t.toml",
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("vms[0].lifetime.max"));
+        let e = parse(
+            &with("{ distribution = \"weibull\", mean = \"1h\" }"),
+            "t.toml",
+            &[],
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("weibull") && e.message.contains("exponential"),
+            "{e}"
+        );
+        assert_eq!(e.line, Some(23), "the lifetime line: {e}");
+    }
+
+    #[test]
+    fn migration_models_presets_and_conflict_policies_compile() {
+        use crate::sim::setup::{MigrationModel, Provisioning};
+        let text = format!(
+            "{MINIMAL}\n[migration]\nmodel = \"precopy\"\ndirty_rate = \"20 MB/s\"\nmax_concurrent = 2\n\
+             [policy.conflicts]\nprovisioning = \"defer\"\nping_pong_window = \"30m\"\n"
+        );
+        let s = load(&text, "t.toml", &[]).unwrap();
+        let MigrationModel::Precopy(p) = s.migration.model else {
+            panic!("precopy expected");
+        };
+        assert_eq!(
+            (p.dirty_mb_s, p.max_rounds, p.max_downtime),
+            (20.0, 30, 300)
+        );
+        assert_eq!(s.migration.max_concurrent, 2);
+        assert_eq!(s.conflicts.provisioning, Provisioning::Defer);
+        assert_eq!(s.conflicts.ping_pong_window, 1_800_000);
+
+        let cloudsim = format!("{MINIMAL}\n[migration]\npreset = \"cloudsim\"\n");
+        let m = load(&cloudsim, "t.toml", &[]).unwrap().migration;
+        assert_eq!(m.model, MigrationModel::Simple);
+        assert_eq!(m.bandwidth_share, 0.5);
+        assert_eq!((m.overhead_source, m.overhead_destination), (0.0, 0.1));
+
+        let e = load(&cloudsim, "t.toml", &["migration.model=precopy".into()]).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("migration.model"));
+        let e = parse(
+            MINIMAL,
+            "t.toml",
+            &["policy.conflicts.provisioning=maybe".into()],
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("allow") && e.message.contains("defer"),
+            "{e}"
+        );
+    }
 }
