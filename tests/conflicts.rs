@@ -1,8 +1,9 @@
 //! Runs the `nightshift` binary on `scenarios/conflicts.toml` and checks, from its outputs,
 //! that every conflict kind of the catalog is provoked, logged and counted, that each
 //! provisioning resolution does what it says, and that no VM is lost or run on a host that is
-//! not on. (The binary is a debug build here, so its internal audit of every VM's whereabouts
-//! also runs at each control tick and would fail the run.)
+//! not on. Every run also passes `--check`, so the simulator verifies its invariants (each VM
+//! on exactly the host its state names, no VM on a host that is not on, reservations adding
+//! up) after every event and fails the run at the first violation.
 
 use nightshift::sim::conflicts::ConflictKind;
 use serde_json::Value;
@@ -15,7 +16,12 @@ const SCENARIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/conflicts
 /// Runs the scenario into `dir` with `--set` overrides; panics unless it exits 0.
 fn run(dir: &Path, sets: &[&str]) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_nightshift"));
-    cmd.arg("run").arg(SCENARIO).arg("--out").arg(dir).arg("-q");
+    cmd.arg("run")
+        .arg(SCENARIO)
+        .arg("--out")
+        .arg(dir)
+        .arg("--check")
+        .arg("-q");
     for s in sets {
         cmd.arg("--set").arg(s);
     }

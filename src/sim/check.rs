@@ -11,13 +11,25 @@ impl Simulation<'_> {
         let mut placed = vec![0u32; self.vms.len()];
         for (h, host) in self.hosts.iter().enumerate() {
             let class = &self.setup.host_classes[host.class];
-            if host.state != PowerState::On && !(host.vms.is_empty() && host.migrations.is_empty())
+            if host.state != PowerState::On && !host.vms.is_empty() {
+                return Err(format!(
+                    "host {h} is {:?} but holds {} VMs",
+                    host.state,
+                    host.vms.len()
+                ));
+            }
+            // A host that is not on may only hold reservations of migrations waiting for it.
+            if host.state != PowerState::On
+                && let Some(&m) = host.migrations.iter().find(|&&m| {
+                    self.migrations[m].destination != h || self.migrations[m].phase != Phase::Queued
+                })
             {
                 return Err(format!(
-                    "host {h} is {:?} but holds {} VMs and {} migrations",
+                    "host {h} is {:?} but migration {m} is {:?} from {} to {}",
                     host.state,
-                    host.vms.len(),
-                    host.migrations.len()
+                    self.migrations[m].phase,
+                    self.migrations[m].source,
+                    self.migrations[m].destination
                 ));
             }
             if host.ram_used > class.ram_mb * (1.0 + 1e-9) + 1e-6 {
@@ -32,14 +44,17 @@ impl Simulation<'_> {
                     host.ram_used, host.disk_used
                 ));
             }
+            let mut ram = 0.0;
             for &vm in &host.vms {
                 placed[vm] += 1;
+                ram += self.setup.vm_types[self.vms[vm].vm_type].ram_mb;
                 match self.vms[vm].state {
                     VmState::Running(at) if at == h => {}
                     VmState::Migrating(m) if self.migrations[m].source == h => {}
                     other => return Err(format!("host {h} lists VM {vm}, which is {other:?}")),
                 }
             }
+            let mut copying = 0;
             for &m in &host.migrations {
                 let mig = &self.migrations[m];
                 if mig.outcome != MigrationOutcome::InFlight
@@ -50,6 +65,24 @@ impl Simulation<'_> {
                         mig.outcome, mig.source, mig.destination
                     ));
                 }
+                if mig.destination == h {
+                    ram += self.setup.vm_types[self.vms[mig.vm].vm_type].ram_mb;
+                }
+                if mig.phase != Phase::Queued {
+                    copying += 1;
+                }
+            }
+            if (ram - host.ram_used).abs() > 1e-6 * ram.max(1.0) {
+                return Err(format!(
+                    "host {h} books {} MB RAM but its VMs and incoming migrations need {ram} MB",
+                    host.ram_used
+                ));
+            }
+            if copying != host.copying {
+                return Err(format!(
+                    "host {h} counts {} copies but {copying} of its migrations are copying",
+                    host.copying
+                ));
             }
         }
         let mut in_flight = 0;
@@ -77,6 +110,17 @@ impl Simulation<'_> {
                     return Err(format!(
                         "migration {m} of VM {vm} is missing from destination host {}",
                         mig.destination
+                    ));
+                }
+                if (mig.phase == Phase::Queued) != self.mig_queue.contains(&m) {
+                    return Err(format!(
+                        "migration {m} is {:?} but the copy queue {} it",
+                        mig.phase,
+                        if mig.phase == Phase::Queued {
+                            "lacks"
+                        } else {
+                            "holds"
+                        }
                     ));
                 }
             }
@@ -117,10 +161,11 @@ impl Simulation<'_> {
             .iter()
             .filter(|v| v.state == VmState::Waiting)
             .count();
-        if waiting != self.waiting.len() {
+        if waiting != self.waiting.len() + self.deferred.len() {
             return Err(format!(
-                "{waiting} VMs are waiting but the queue holds {}",
-                self.waiting.len()
+                "{waiting} VMs are waiting but the queue holds {} and {} are deferred",
+                self.waiting.len(),
+                self.deferred.len()
             ));
         }
         Ok(())
@@ -188,6 +233,32 @@ level = 0.5
     fn a_lost_migration_is_caught() {
         let e = with_sim(|s| s.in_flight = 1).unwrap_err();
         assert!(e.contains("in flight"), "{e}");
+    }
+
+    #[test]
+    fn a_reservation_on_a_host_that_is_off_is_caught_unless_it_waits_for_the_host() {
+        // A migration planned onto a booting host queues for it: consistent.
+        with_sim(|s| {
+            s.hosts[1].state = PowerState::Booting;
+            s.plan_migration(0, 1);
+        })
+        .unwrap();
+        // A copy running to a host that is off is not.
+        let e = with_sim(|s| {
+            s.plan_migration(0, 1);
+            s.hosts[1].state = PowerState::Off;
+        })
+        .unwrap_err();
+        assert!(
+            e.contains("host 1 is Off but migration 0 is Copying"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn wrong_ram_books_are_caught() {
+        let e = with_sim(|s| s.hosts[0].ram_used -= 1000.0).unwrap_err();
+        assert!(e.contains("host 0 books"), "{e}");
     }
 
     #[test]

@@ -28,8 +28,6 @@ impl Simulation<'_> {
         self.retry_deferred(true);
         self.place_waiting();
         self.record_interval();
-        #[cfg(debug_assertions)]
-        self.audit();
         let next = self.now + self.setup.control_interval;
         if next < self.setup.duration {
             self.queue.push(next, Event::ControlTick);

@@ -26,7 +26,7 @@ use crate::policy::power::{POWER_POLICIES, PowerPolicy};
 use crate::policy::selection::{SELECTIONS, VmSelection};
 use crate::policy::{Entry, lookup};
 use crate::rng::{Stream, stream};
-use crate::time::SimTime;
+use crate::time::{SimTime, secs};
 use history::VmHistory;
 use rand::rngs::Xoshiro256PlusPlus;
 use records::*;
