@@ -157,7 +157,7 @@ impl Simulation<'_> {
             mig: m,
             stamp: mig.stamp,
         };
-        self.queue.push(now + ms, event);
+        self.queue.push(now.saturating_add(ms), event);
     }
 
     /// Re-rates every copy on hosts `a` and `b` after a copy started or ended there.

@@ -206,7 +206,7 @@ impl Simulation<'_> {
         self.vms[vm].state = VmState::Running(h);
         // A lifetime counts from when the VM starts running, not from when it asked.
         if let Some(life) = self.vms[vm].lifetime {
-            let end = self.now + life;
+            let end = self.now.saturating_add(life);
             if end < self.setup.duration {
                 self.queue.push(end, Event::VmEnd(vm));
             }
