@@ -29,6 +29,16 @@ values = [0.1, 0.3]
     "small.toml".into()
 }
 
+/// Four seeds of a one-day night-consolidation: runs long enough to interrupt.
+fn slow_sweep(dir: &Path) {
+    let scenario = root().join("scenarios/night-consolidation.toml");
+    let text = format!(
+        "version = 1\nname = \"slow\"\nscenario = \"{}\"\nreplicates = 4\nset = [\"simulation.duration=\\\"1d\\\"\"]\n",
+        scenario.display()
+    );
+    fs::write(dir.join("slow.toml"), text).unwrap();
+}
+
 fn ok(dir: &Path, args: &[&str]) -> String {
     let out = run_in(dir, args);
     assert!(out.status.success(), "{args:?}: {}", stderr(&out));
@@ -132,12 +142,7 @@ fn a_folder_of_another_sweep_is_not_overwritten() {
 #[test]
 fn a_killed_sweep_resumes_to_the_same_results() {
     let tmp = tempfile::tempdir().unwrap();
-    let scenario = root().join("scenarios/night-consolidation.toml");
-    let text = format!(
-        "version = 1\nname = \"slow\"\nscenario = \"{}\"\nreplicates = 4\nset = [\"simulation.duration=\\\"1d\\\"\"]\n",
-        scenario.display()
-    );
-    fs::write(tmp.path().join("slow.toml"), text).unwrap();
+    slow_sweep(tmp.path());
     ok(
         tmp.path(),
         &["sweep", "slow.toml", "--out", "reference", "-q"],
@@ -204,12 +209,7 @@ fn a_killed_sweep_resumes_to_the_same_results() {
 #[test]
 fn ctrl_c_leaves_only_complete_runs() {
     let tmp = tempfile::tempdir().unwrap();
-    let scenario = root().join("scenarios/night-consolidation.toml");
-    let text = format!(
-        "version = 1\nname = \"slow\"\nscenario = \"{}\"\nreplicates = 4\nset = [\"simulation.duration=\\\"1d\\\"\"]\n",
-        scenario.display()
-    );
-    fs::write(tmp.path().join("slow.toml"), text).unwrap();
+    slow_sweep(tmp.path());
     let mut child = nightshift()
         .args(["sweep", "slow.toml", "--out", "int", "--jobs", "1", "-q"])
         .current_dir(tmp.path())
