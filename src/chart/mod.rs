@@ -289,3 +289,303 @@ pub fn comparison_charts(cmp: &Comparison) -> Vec<Box<dyn Chart + '_>> {
         Box::new(TradeOff::new(cmp)),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::ComparisonRow;
+    use serde_json::json;
+    use std::path::PathBuf;
+
+    /// A two-day run with 4 hosts, ticks every 6 h: power falls at night, host 3 is off at
+    /// night, one conflict at 13:00 on Monday.
+    fn sample_run() -> RunData {
+        let time_h: Vec<f64> = (0..=8).map(|i| i as f64 * 6.0).collect();
+        let n = time_h.len();
+        let on = vec![4.0, 3.0, 4.0, 4.0, 3.0, 3.0, 4.0, 4.0, 3.0];
+        let ts = Timeseries {
+            time_h: time_h.clone(),
+            hosts_off: on.iter().map(|o| 4.0 - o).collect(),
+            hosts_on: on,
+            hosts_booting: vec![0.0; n],
+            hosts_shutting_down: vec![0.0; n],
+            demand_mips: vec![
+                1000.0, 500.0, 1500.0, 1200.0, 500.0, 500.0, 1500.0, 1200.0, 500.0,
+            ],
+            capacity_on_mips: vec![
+                4000.0, 3000.0, 4000.0, 4000.0, 3000.0, 3000.0, 4000.0, 4000.0, 3000.0,
+            ],
+            power_w: vec![
+                800.0, 550.0, 900.0, 850.0, 550.0, 550.0, 900.0, 850.0, 550.0,
+            ],
+            energy_kwh: (0..n).map(|i| i as f64 * 4.0).collect(),
+            cost: (0..n).map(|i| i as f64 * 0.8).collect(),
+            migrations_started: vec![0.0, 3.0, 1.0, 0.0, 2.0, 0.0, 1.0, 0.0, 2.0],
+        };
+        let mut baseline = ts.clone();
+        baseline.power_w = vec![1000.0; n];
+        baseline.energy_kwh = (0..n).map(|i| i as f64 * 6.0).collect();
+        baseline.cost = (0..n).map(|i| i as f64 * 1.2).collect();
+        let nan = f32::NAN;
+        let mut values = Vec::new();
+        for t in 0..n {
+            let night = t % 4 == 0 || t % 4 == 1;
+            values.extend([0.5, 0.3, 0.9, if night { nan } else { 0.1 }]);
+        }
+        RunData {
+            dir: PathBuf::from("sample"),
+            summary: json!({
+                "scenario": "sample",
+                "seed": 1,
+                "duration_s": 172800.0,
+                "energy": {"it_kwh": 32.0, "facility_kwh": 44.8, "cost": 8.96, "currency": "EUR", "pue": 1.4},
+                "savings": {"energy_kwh": 16.0, "energy_fraction": 0.333333, "cost": 4.48, "cost_fraction": 0.333333},
+                "baseline": {"it_kwh": 48.0, "cost": 13.44}
+            }),
+            timeseries: ts,
+            baseline: Some(baseline),
+            conflict_h: vec![13.0],
+            utilisation: Some(Utilisation {
+                time_h,
+                hosts: 4,
+                values,
+            }),
+            scenario_text: Some("version = 1\n".into()),
+        }
+    }
+
+    fn texts(svg: &str) -> Vec<String> {
+        let doc = roxmltree::Document::parse(svg).expect("the SVG is well-formed XML");
+        assert_eq!(doc.root_element().tag_name().name(), "svg");
+        doc.descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+            .collect()
+    }
+
+    fn assert_has(texts: &[String], wanted: &[&str], chart: &str) {
+        for w in wanted {
+            assert!(
+                texts.iter().any(|t| t == w),
+                "{chart}: no text {w:?} among {texts:?}"
+            );
+        }
+    }
+
+    /// Every run chart is well-formed SVG whose text has its title, axis descriptions with
+    /// units, and a legend entry for each series.
+    #[test]
+    fn run_charts_have_titles_axes_and_series() {
+        let run = sample_run();
+        let charts = run_charts(&run);
+        let names: Vec<&str> = charts.iter().map(|c| c.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "power",
+                "energy",
+                "migrations",
+                "utilisation-heatmap",
+                "utilisation-distribution"
+            ]
+        );
+        let expected: [&[&str]; 5] = [
+            &[
+                "Power draw, CPU demand and hosts — sample",
+                "IT power (kW)",
+                "CPU (thousand MIPS)",
+                "night (22:00–06:00)",
+                "IT power",
+                "IT power, always-on baseline",
+                "CPU demand (right axis)",
+                "CPU capacity of hosts on (right axis)",
+                "hosts on",
+                "booting",
+                "shutting down",
+                "off",
+                "Mon 06:00",
+                "Wed 00:00",
+            ],
+            &[
+                "Cumulative energy and cost vs always-on — sample",
+                "IT energy (kWh)",
+                "cost (EUR, facility, PUE 1.4)",
+                "this run",
+                "always-on baseline (same workload)",
+                "saves 16.0 kWh of IT energy (33.3 %) against always-on",
+                "saves 4.5 EUR (33.3 %) against always-on",
+            ],
+            &[
+                "Live migrations and conflicts — sample",
+                "migrations started per 6 h",
+                "conflicts per 6 h",
+                "migrations started",
+                "conflicts (right axis)",
+                "9 migrations, 1 conflicts",
+            ],
+            &[
+                "Host CPU utilisation over time — sample",
+                "hosts, ranked by time on (most at the bottom)",
+                "not on",
+                "0–20 %",
+                "80–100 %",
+                "over 100 %",
+            ],
+            &[
+                "Utilisation of hosts while on — sample",
+                "share of host-intervals on (%)",
+                "cumulative (right axis)",
+                // Over the 8 drawn ticks hosts 0-2 are always on and host 3 on the 4 day
+                // ticks: 28 host-intervals summing 8 x (0.5 + 0.3 + 0.9) + 4 x 0.1 = 14.0,
+                // mean 50 %.
+                "mean 50.0 %, over-loaded 0.00 % of 28 host-intervals",
+            ],
+        ];
+        for (chart, wanted) in charts.iter().zip(expected) {
+            let svg = chart.render_svg().unwrap();
+            assert_has(&texts(&svg), wanted, chart.name());
+        }
+    }
+
+    /// The heat map merges equal neighbouring cells: host 3 (on by day only) alternates
+    /// between not-on and the 0–20 % band, so the 8 drawn columns give 2 cells of that band;
+    /// hosts 0, 1 and 2 are one rectangle each (bands 40–60, 20–40 and 80–100 %).
+    #[test]
+    fn heatmap_draws_one_rectangle_per_run_of_equal_cells() {
+        let run = sample_run();
+        let u = run.utilisation.as_ref().unwrap();
+        let svg = UtilisationHeatmap::new(&run, u).render_svg().unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let filled = |color: &str| {
+            doc.descendants()
+                .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some(color))
+                .count()
+        };
+        // Each band colour also appears once as a legend swatch.
+        assert_eq!(filled("#C7E9B4"), 2 + 1, "0–20 %: host 3 by day, twice");
+        assert_eq!(filled("#7FCDBB"), 1 + 1, "20–40 %: host 1");
+        assert_eq!(filled("#41B6C4"), 1 + 1, "40–60 %: host 0");
+        assert_eq!(filled("#253494"), 1 + 1, "80–100 %: host 2");
+        assert_eq!(filled("#0A0A0A"), 1, "over 100 %: legend only");
+    }
+
+    /// The PNG exporter writes a PNG of the chart's size with more than flat colour in it.
+    #[test]
+    fn png_is_decodable_at_the_chart_size() {
+        let run = sample_run();
+        let chart = PowerChart::new(&run);
+        let bytes = PngExporter.export(&chart).unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!((info.width, info.height), (1200, 900));
+        let pixels = &buf[..info.buffer_size()];
+        let mut colours: Vec<[u8; 3]> = pixels.chunks(3).map(|p| [p[0], p[1], p[2]]).collect();
+        colours.sort_unstable();
+        colours.dedup();
+        assert!(colours.len() > 20, "only {} colours", colours.len());
+        assert!(
+            colours.contains(&[31, 59, 115]),
+            "the IT power line's navy is drawn"
+        );
+    }
+
+    /// Same data, same bytes: charts carry no time stamp or hash-ordered content.
+    #[test]
+    fn charts_are_deterministic() {
+        let run = sample_run();
+        for chart in run_charts(&run) {
+            assert_eq!(chart.render_svg().unwrap(), chart.render_svg().unwrap());
+            assert_eq!(
+                PngExporter.export(chart.as_ref()).unwrap(),
+                PngExporter.export(chart.as_ref()).unwrap()
+            );
+        }
+    }
+
+    /// The conflict at 13:00 counts in the 18:00 row, like migrations started since 12:00.
+    #[test]
+    fn conflicts_count_in_the_next_row() {
+        let run = sample_run();
+        assert_eq!(
+            MigrationsChart::new(&run).conflicts_per_row(),
+            vec![0, 0, 0, 1, 0, 0, 0, 0, 0]
+        );
+    }
+
+    fn row(variant: &str, it_kwh: f64, migrations: u64, slav: f64) -> ComparisonRow {
+        ComparisonRow {
+            variant: variant.into(),
+            scenario: "sample".into(),
+            overrides: String::new(),
+            seed: 1,
+            it_kwh,
+            facility_kwh: it_kwh * 1.4,
+            cost: it_kwh * 0.3,
+            currency: "EUR".into(),
+            baseline_it_kwh: Some(1000.0),
+            baseline_cost: Some(300.0),
+            energy_saving: Some(1.0 - it_kwh / 1000.0),
+            cost_saving: Some(1.0 - it_kwh / 1000.0),
+            migrations,
+            aborted: 0,
+            slatah: 0.0,
+            pdm: 0.0,
+            slav,
+            esv: 0.0,
+            conflicts: 0,
+            boots: 0,
+            shutdowns: 0,
+            mean_hosts_on: 10.0,
+            run_dir: format!("runs/{variant}"),
+        }
+    }
+
+    /// Comparison bars label each variant and its value; the trade-off names each point.
+    #[test]
+    fn comparison_charts_name_variants_and_values() {
+        let cmp = Comparison {
+            dir: PathBuf::from("cmp"),
+            rows: vec![
+                row("always-on", 1000.0, 0, 0.0),
+                row("thr-mmt", 620.0, 1234, 2.5e-6),
+                row("lazy", 800.0, 400, 1.0e-6),
+            ],
+        };
+        let bars = texts(&CompareBars::new(&cmp).render_svg().unwrap());
+        assert_has(
+            &bars,
+            &[
+                "Policies compared — sample",
+                "IT energy (kWh)",
+                "cost (EUR, facility energy)",
+                "live migrations",
+                "SLAV (SLATAH × PDM)",
+                "always-on",
+                "thr-mmt",
+                "lazy",
+                "1\u{202f}000",
+                "620",
+                "1\u{202f}234",
+                "2.50e-6",
+                "always-on baseline",
+            ],
+            "compare-bars",
+        );
+        let trade = texts(&TradeOff::new(&cmp).render_svg().unwrap());
+        assert_has(
+            &trade,
+            &[
+                "Energy vs SLA violation — sample",
+                "IT energy (kWh)",
+                "SLAV (SLATAH × PDM)",
+                "thr-mmt",
+                "lazy",
+                "better: lower left",
+                "always-on baseline (no migrations: SLAV 0)",
+            ],
+            "compare-tradeoff",
+        );
+    }
+}

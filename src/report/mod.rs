@@ -23,6 +23,26 @@ pub struct Headline {
     pub value: String,
 }
 
+/// A simulated span as `2 days`, `1 day 6 h`, `3 h 20 min`, `45 s`.
+pub fn human_span(seconds: f64) -> String {
+    let s = seconds.max(0.0).round() as u64;
+    let (d, h, m) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60);
+    let mut parts = Vec::new();
+    if d > 0 {
+        parts.push(format!("{d} day{}", if d == 1 { "" } else { "s" }));
+    }
+    if h > 0 {
+        parts.push(format!("{h} h"));
+    }
+    if m > 0 && d == 0 {
+        parts.push(format!("{m} min"));
+    }
+    if parts.is_empty() {
+        parts.push(format!("{s} s"));
+    }
+    parts.join(" ")
+}
+
 fn pct(f: f64, decimals: usize) -> String {
     format!("{:.*} %", decimals, f * 100.0)
 }
@@ -40,7 +60,7 @@ pub fn run_headlines(run: &RunData) -> Vec<Headline> {
     push(
         "Simulated",
         n("duration_s").map(|d| {
-            let span = humantime::format_duration(std::time::Duration::from_secs(d as u64));
+            let span = human_span(d);
             let seed = n("seed").map_or(String::new(), |s| format!(", seed {s}"));
             let hosts =
                 n("hosts.count").map_or(String::new(), |h| format!(", {} hosts", grouped(h, 0)));
@@ -201,4 +221,18 @@ pub fn comparison_verdict(cmp: &Comparison) -> String {
         least(|r| r.it_kwh),
         least(|r| r.slav)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Spans read the way a planner says them; minutes are dropped once a span has days.
+    #[test]
+    fn spans_are_human() {
+        assert_eq!(human_span(172_800.0), "2 days");
+        assert_eq!(human_span(108_000.0), "1 day 6 h");
+        assert_eq!(human_span(12_000.0), "3 h 20 min");
+        assert_eq!(human_span(45.0), "45 s");
+    }
 }
