@@ -3,9 +3,10 @@
 //! all the way down, where the charts are.
 //!
 //! Chromium comes from Debian's packages: `.ci/install-chromium` installs it. Under CI (the
-//! `CI` variable set, as `.ci/run` has it) a missing Chromium fails this test, so that it can
-//! never pass without having looked; on a developer's machine it is skipped with a loud
-//! message instead. `NIGHTSHIFT_CHROMIUM` names another binary.
+//! `CI` variable set, as CI runs `.ci/run`) a missing Chromium is installed by running that
+//! script, and if it is still missing the test fails, so it can never pass without having
+//! looked; on a developer's machine it is skipped with a loud message instead (nothing is
+//! installed behind a developer's back). `NIGHTSHIFT_CHROMIUM` names another binary.
 
 use std::fs;
 use std::path::{Path, PathBuf};

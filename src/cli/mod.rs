@@ -1,8 +1,8 @@
 //! The command line: argument parsing, file reading and exit codes. Each subcommand lives in
 //! its own module; errors become exit status 2 (bad input) or 1 (anything else).
 
-mod generate;
 mod compare;
+mod generate;
 mod plot;
 mod run;
 mod sweep;

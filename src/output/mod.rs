@@ -2,8 +2,8 @@
 //! `hosts.csv` at the end, all into a staging folder that is renamed into place only when
 //! complete, so a failed run never leaves a half-written output folder.
 
-mod run_dir;
 mod comparison;
+mod run_dir;
 mod scenario_copy;
 mod staging;
 mod summary;

@@ -2,8 +2,7 @@
 //! `run`, `compare` and `sweep`.
 
 use super::{
-    BASELINE_TIMESERIES_FILE, CsvRecorder, SummaryFile, TimeseriesCsv, write_hosts,
-    write_summary,
+    BASELINE_TIMESERIES_FILE, CsvRecorder, SummaryFile, TimeseriesCsv, write_hosts, write_summary,
 };
 use crate::sim::{self, records::NullRecorder, setup::Setup};
 use std::fmt;
