@@ -288,6 +288,11 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
     };
     let mut rows = Vec::with_capacity(variants.len());
     let mut drawn = Drawn::default();
+    let width = variants
+        .iter()
+        .map(|v| v.name.chars().count())
+        .max()
+        .unwrap_or(0);
     for v in &variants {
         let folder = format!("runs/{}", folder_name(&v.name));
         let dir = staging.path().join(&folder);
@@ -299,7 +304,7 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
         let row = ComparisonRow::new(&v.name, &v.overrides, &folder, &summary);
         if !args.quiet {
             println!(
-                "  {:<20} {:>10} kWh IT  {:>10} {}  {:>7} migrations  SLAV {:.2e}",
+                "  {:<width$} {:>10} kWh IT  {:>10} {}  {:>7} migrations  SLAV {:.2e}",
                 v.name,
                 format!("{:.1}", row.it_kwh),
                 format!("{:.2}", row.cost),
