@@ -107,6 +107,8 @@ pub struct Timeseries {
     pub hosts_shutting_down: Vec<f64>,
     /// Hosts off.
     pub hosts_off: Vec<f64>,
+    /// Hosts in the low-power sleep state (zeros when the file has no such column).
+    pub hosts_sleeping: Vec<f64>,
     /// CPU demand, MIPS.
     pub demand_mips: Vec<f64>,
     /// CPU capacity of hosts on, MIPS.
@@ -135,10 +137,34 @@ const TIMESERIES_USED: &[&str] = &[
     "migrations_started",
 ];
 
+/// Columns read when present (files from before they existed lack them).
+const TIMESERIES_OPTIONAL: &[&str] = &["hosts_sleeping"];
+
+/// The header of a CSV file.
+fn header(path: &Path) -> Result<Vec<String>, DataError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .from_path(path)
+        .map_err(|e| data_error(path, None, format!("cannot read: {e}")))?;
+    Ok(reader
+        .headers()
+        .map_err(|e| data_error(path, Some(1), format!("cannot read the header: {e}")))?
+        .iter()
+        .map(str::to_string)
+        .collect())
+}
+
 impl Timeseries {
     /// Reads a `timeseries.csv` (or `baseline_timeseries.csv`).
     pub fn read(path: &Path) -> Result<Self, DataError> {
-        let mut c = read_columns(path, TIMESERIES_USED)?.into_iter();
+        let present = header(path)?;
+        let mut wanted: Vec<&str> = TIMESERIES_USED.to_vec();
+        let optional: Vec<&str> = TIMESERIES_OPTIONAL
+            .iter()
+            .copied()
+            .filter(|c| present.iter().any(|h| h == c))
+            .collect();
+        wanted.extend(&optional);
+        let mut c = read_columns(path, &wanted)?.into_iter();
         let mut next = || c.next().unwrap_or_default();
         let time_h = next().into_iter().map(|s| s / 3600.0).collect();
         let ts = Timeseries {
@@ -153,6 +179,13 @@ impl Timeseries {
             energy_kwh: next(),
             cost: next(),
             migrations_started: next(),
+            hosts_sleeping: Vec::new(),
+        };
+        let mut ts = ts;
+        ts.hosts_sleeping = if optional.contains(&"hosts_sleeping") {
+            next()
+        } else {
+            vec![0.0; ts.time_h.len()]
         };
         if ts.time_h.is_empty() {
             return Err(data_error(
@@ -439,6 +472,23 @@ mod tests {
         let e = read_columns(&path, &["a"]).unwrap_err();
         assert_eq!(e.line, Some(4));
         assert!(e.message.contains("\"lots\""), "{e}");
+    }
+
+    /// `hosts_sleeping` is read when the file has it and zero when it does not (files
+    /// written before the sleep state existed).
+    #[test]
+    fn sleeping_column_is_optional() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = TIMESERIES_USED.join(",");
+        let row = "0,1,0,0,2,100,200,300,0,0,0";
+        let old = dir.path().join("old.csv");
+        std::fs::write(&old, format!("{base}\n{row}\n")).unwrap();
+        assert_eq!(Timeseries::read(&old).unwrap().hosts_sleeping, vec![0.0]);
+        let new = dir.path().join("new.csv");
+        std::fs::write(&new, format!("{base},hosts_sleeping\n{row},1\n")).unwrap();
+        let ts = Timeseries::read(&new).unwrap();
+        assert_eq!(ts.hosts_sleeping, vec![1.0]);
+        assert_eq!(ts.power_w, vec![300.0]);
     }
 
     /// The wide utilisation file: NaN where a host was not on, times converted to hours.

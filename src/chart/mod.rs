@@ -309,6 +309,7 @@ mod tests {
             hosts_on: on,
             hosts_booting: vec![0.0; n],
             hosts_shutting_down: vec![0.0; n],
+            hosts_sleeping: vec![0.0; n],
             demand_mips: vec![
                 1000.0, 500.0, 1500.0, 1200.0, 500.0, 500.0, 1500.0, 1200.0, 500.0,
             ],
@@ -445,6 +446,18 @@ mod tests {
             let svg = chart.render_svg().unwrap();
             assert_has(&texts(&svg), wanted, chart.name());
         }
+    }
+
+    /// Sleeping hosts get their own band and legend entry, only when some host sleeps.
+    #[test]
+    fn sleeping_hosts_are_shown_when_present() {
+        let mut run = sample_run();
+        let without = texts(&PowerChart::new(&run).render_svg().unwrap());
+        assert!(!without.iter().any(|t| t == "sleeping"));
+        run.timeseries.hosts_sleeping[4] = 1.0;
+        run.timeseries.hosts_off[4] = 0.0;
+        let with = texts(&PowerChart::new(&run).render_svg().unwrap());
+        assert_has(&with, &["sleeping", "off"], "power");
     }
 
     /// The heat map merges equal neighbouring cells: host 3 (on by day only) alternates

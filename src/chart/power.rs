@@ -135,11 +135,17 @@ impl Figure for PowerChart<'_> {
             .zip(&ts.hosts_shutting_down)
             .map(|(a, b)| a + b)
             .collect();
-        let all: Vec<f64> = shutting
+        let sleeping: Vec<f64> = shutting
+            .iter()
+            .zip(&ts.hosts_sleeping)
+            .map(|(a, b)| a + b)
+            .collect();
+        let all: Vec<f64> = sleeping
             .iter()
             .zip(&ts.hosts_off)
             .map(|(a, b)| a + b)
             .collect();
+        let any_sleep = max_of(&ts.hosts_sleeping) > 0.0;
         let hosts_max = headroom(max_of(&all));
         // The right margin matches the upper panel's right axis, so the time axes line up.
         let mut chart = ChartBuilder::on(&lower_plot)
@@ -163,21 +169,23 @@ impl Figure for PowerChart<'_> {
             .draw()?;
         for (column, color) in [
             (&all, PALE),
+            (&sleeping, GREY),
             (&shutting, LIGHT),
             (&booting, MID),
             (on, DARK),
         ] {
             chart.draw_series(AreaSeries::new(ts.points(column, 1.0), 0.0, color.filled()))?;
         }
-        legend(
-            &lower_key,
-            &[
-                (Key::Swatch(DARK), "hosts on".to_string()),
-                (Key::Swatch(MID), "booting".to_string()),
-                (Key::Swatch(LIGHT), "shutting down".to_string()),
-                (Key::Swatch(PALE), "off".to_string()),
-            ],
-        )?;
+        let mut keys = vec![
+            (Key::Swatch(DARK), "hosts on".to_string()),
+            (Key::Swatch(MID), "booting".to_string()),
+            (Key::Swatch(LIGHT), "shutting down".to_string()),
+        ];
+        if any_sleep {
+            keys.push((Key::Swatch(GREY), "sleeping".to_string()));
+        }
+        keys.push((Key::Swatch(PALE), "off".to_string()));
+        legend(&lower_key, &keys)?;
         Ok(())
     }
 }

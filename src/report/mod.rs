@@ -136,7 +136,8 @@ pub fn run_headlines(run: &RunData) -> Vec<Headline> {
                 .and_then(|v| v.as_object())
                 .map(|m| {
                     m.iter()
-                        .filter_map(|(k, v)| v.as_f64().map(|v| format!("{k} {}", grouped(v, 0))))
+                        .filter_map(|(k, v)| v.as_f64().filter(|v| *v > 0.0).map(|v| (k, v)))
+                        .map(|(k, v)| format!("{k} {}", grouped(v, 0)))
                         .collect::<Vec<_>>()
                         .join(", ")
                 })
@@ -226,6 +227,44 @@ pub fn comparison_verdict(cmp: &Comparison) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn run_with(summary: serde_json::Value) -> RunData {
+        RunData {
+            dir: "r".into(),
+            summary,
+            timeseries: crate::chart::Timeseries::default(),
+            baseline: None,
+            conflict_h: Vec::new(),
+            utilisation: None,
+            scenario_text: None,
+        }
+    }
+
+    /// Conflicts list only the kinds that happened; without a baseline the saving says why
+    /// it is missing; absent keys leave their row out.
+    #[test]
+    fn headlines_come_from_summary_keys() {
+        let run = run_with(serde_json::json!({
+            "energy": {"it_kwh": 1234.56, "cost": 99.5, "currency": "EUR"},
+            "conflicts": {"total": 5, "by_kind": {"ping-pong": 5, "shutdown-refused": 0}},
+            "baseline": null,
+            "savings": null
+        }));
+        let rows = run_headlines(&run);
+        let value = |label: &str| {
+            rows.iter()
+                .find(|h| h.label == label)
+                .map(|h| h.value.clone())
+        };
+        assert_eq!(value("IT energy").as_deref(), Some("1\u{202f}234.6 kWh"));
+        assert_eq!(value("Cost").as_deref(), Some("99.50 EUR"));
+        assert_eq!(value("Conflicts").as_deref(), Some("5 (ping-pong 5)"));
+        assert_eq!(
+            value("Saving vs always-on").as_deref(),
+            Some("not computed (run with --no-baseline)")
+        );
+        assert_eq!(value("Migrations"), None);
+    }
 
     /// Spans read the way a planner says them; minutes are dropped once a span has days.
     #[test]
