@@ -5,12 +5,14 @@
 //! rows to a [`sim::records::Recorder`] and returns totals. The library does no I/O; the
 //! `nightshift` binary (module [`cli`]) reads files and writes CSV, JSON and charts.
 
+pub mod chart;
 pub mod cli;
 pub mod engine;
 pub mod generate;
 pub mod model;
 pub mod output;
 pub mod policy;
+pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod sim;

@@ -1,7 +1,9 @@
 //! The command line: argument parsing, file reading and exit codes. Each subcommand lives in
 //! its own module; errors become exit status 2 (bad input) or 1 (anything else).
 
+mod compare;
 mod generate;
+mod plot;
 mod run;
 mod sweep;
 mod validate;
@@ -21,7 +23,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run a scenario and write its outputs (summary.json, CSV files).
+    /// Run a scenario and write its outputs (summary.json, CSV files, charts, report.html).
     Run(run::RunArgs),
     /// Check scenario files without running them.
     Validate(validate::ValidateArgs),
@@ -31,6 +33,10 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Collect the runs of a sharded sweep into results.csv.
     Merge(sweep::MergeArgs),
+    /// Run the same workload and seed under several policies and compare them.
+    Compare(compare::CompareArgs),
+    /// Redraw the charts and reports of an earlier run or comparison from its files.
+    Plot(plot::PlotArgs),
 }
 
 /// An error that ends the program, with its exit status.
@@ -66,6 +72,8 @@ pub fn main() -> ExitCode {
         Command::Generate(args) => generate::generate(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => sweep::merge(args),
+        Command::Compare(args) => compare::compare(args),
+        Command::Plot(args) => plot::plot(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

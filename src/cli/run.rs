@@ -1,10 +1,12 @@
 //! `nightshift run SCENARIO`: simulate, write outputs, print a short summary.
 
+use super::plot::{Drawn, render_run};
 use super::{CliError, default_out, read_scenario};
-use crate::output::{RunError, RunOptions, Staging, SummaryFile, write_run};
+use crate::output::{self, RunError, RunOptions, Staging, SummaryFile};
 use crate::scenario;
+use crate::sim::setup::Setup;
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Arguments of `run`.
@@ -24,6 +26,13 @@ pub struct RunArgs {
     /// Skip the always-on baseline run (no savings in the summary).
     #[arg(long)]
     no_baseline: bool,
+    /// Do not draw charts (the reports are still written; `nightshift plot DIR` draws later).
+    #[arg(long)]
+    no_charts: bool,
+    /// Do not write host_utilisation.csv (large for big fleets; the heat map and utilisation
+    /// distribution charts need it).
+    #[arg(long)]
+    no_host_utilisation: bool,
     /// Replace the output folder if it exists.
     #[arg(long)]
     force: bool,
@@ -59,23 +68,59 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let io_err = |e: std::io::Error| {
         CliError::Other(format!("{}: cannot write outputs: {e}", out.display()))
     };
-    let options = RunOptions {
-        baseline: !args.no_baseline,
-        check: args.check,
+    let outputs = Outputs {
+        run: RunOptions {
+            baseline: !args.no_baseline,
+            check: args.check,
+            host_utilisation: !args.no_host_utilisation,
+            baseline_timeseries: true,
+        },
+        charts: !args.no_charts,
     };
-    let summary = write_run(&setup, staging.path(), options).map_err(|e| match e {
-        RunError::Sim(m) => CliError::Other(m),
-        RunError::Io(e) => io_err(e),
-    })?;
+    let copy = output::scenario_copy(&origin, &overrides, &text);
+    let (summary, drawn) = write_outputs(&setup, &copy, staging.path(), outputs)?;
     staging.commit(args.force).map_err(io_err)?;
     if !args.quiet {
-        print!("{}", report(&summary, &out, clock.elapsed().as_secs_f64()));
+        print!(
+            "{}",
+            report(&summary, &out, clock.elapsed().as_secs_f64(), &drawn)
+        );
     }
     Ok(())
 }
 
+/// What `run` and `compare` write for one simulation: the shared pipeline's options, and
+/// whether to draw charts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Outputs {
+    /// Baseline, invariant checks, host utilisation and baseline timeseries.
+    pub run: RunOptions,
+    /// Draw charts (reports are written either way).
+    pub charts: bool,
+}
+
+/// Runs `setup` through the shared pipeline into `dir`, then adds `scenario.toml` (the
+/// `scenario_copy`), the charts and the reports.
+pub(crate) fn write_outputs(
+    setup: &Setup,
+    scenario_copy: &str,
+    dir: &Path,
+    outputs: Outputs,
+) -> Result<(SummaryFile, Drawn), CliError> {
+    let io_err = |e: std::io::Error| {
+        CliError::Other(format!("{}: cannot write outputs: {e}", dir.display()))
+    };
+    let summary = output::write_run(setup, dir, outputs.run).map_err(|e| match e {
+        RunError::Sim(m) => CliError::Other(m),
+        RunError::Io(e) => io_err(e),
+    })?;
+    std::fs::write(dir.join("scenario.toml"), scenario_copy).map_err(io_err)?;
+    let drawn = render_run(dir, outputs.charts).map_err(|e| e.into_cli(false))?;
+    Ok((summary, drawn))
+}
+
 /// The short human-readable summary printed after a run.
-fn report(s: &SummaryFile, out: &std::path::Path, wall_s: f64) -> String {
+fn report(s: &SummaryFile, out: &Path, wall_s: f64, drawn: &Drawn) -> String {
     let r = &s.summary;
     let e = &r.energy;
     let mut text = format!(
@@ -129,7 +174,13 @@ fn report(s: &SummaryFile, out: &std::path::Path, wall_s: f64) -> String {
         },
         r.conflicts.total
     );
-    text += &format!("  outputs     {}/\n", out.display());
+    if drawn.charts > 0 {
+        text += &format!(
+            "  charts      {} charts ({} files) and reports drawn in {:.2} s\n",
+            drawn.charts, drawn.files, drawn.seconds
+        );
+    }
+    text += &format!("  outputs     {}/ (report.html)\n", out.display());
     text
 }
 

@@ -145,7 +145,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     install_interrupt_handler();
     let options = RunOptions {
         baseline: !args.no_baseline,
-        check: false,
+        ..RunOptions::default()
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))

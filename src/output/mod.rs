@@ -2,14 +2,20 @@
 //! `hosts.csv` at the end, all into a staging folder that is renamed into place only when
 //! complete, so a failed run never leaves a half-written output folder.
 
+mod comparison;
 mod run_dir;
+mod scenario_copy;
 mod staging;
 mod summary;
+mod utilisation;
 
 pub use run_dir::{RunError, RunOptions, write_run};
 
+pub use comparison::{COMPARISON_FILE, ComparisonRow, write_comparison};
+pub use scenario_copy::{scenario_copy, strip_copy_header};
 pub use staging::Staging;
 pub use summary::{BaselineSummary, Savings, SummaryFile};
+pub use utilisation::{HOST_UTILISATION_FILE, HostUtilisationCsv};
 
 use crate::sim::records::{ConflictRow, HostRow, IntervalRow, MigrationRow, Recorder};
 use serde::Serialize;
@@ -22,7 +28,9 @@ pub struct CsvRecorder {
     timeseries: csv::Writer<BufWriter<File>>,
     migrations: csv::Writer<BufWriter<File>>,
     conflicts: csv::Writer<BufWriter<File>>,
+    utilisation: Option<HostUtilisationCsv>,
     error: Option<csv::Error>,
+    utilisation_error: Option<io::Error>,
 }
 
 fn writer(dir: &Path, name: &str, header: &[&str]) -> io::Result<csv::Writer<BufWriter<File>>> {
@@ -42,8 +50,16 @@ impl CsvRecorder {
             timeseries: writer(dir, "timeseries.csv", TIMESERIES_COLUMNS)?,
             migrations: writer(dir, "migrations.csv", MIGRATION_COLUMNS)?,
             conflicts: writer(dir, "conflicts.csv", CONFLICT_COLUMNS)?,
+            utilisation: None,
             error: None,
+            utilisation_error: None,
         })
+    }
+
+    /// Also streams `host_utilisation.csv` for a fleet of `hosts` hosts.
+    pub fn with_host_utilisation(mut self, dir: &Path, hosts: usize) -> io::Result<Self> {
+        self.utilisation = Some(HostUtilisationCsv::create(dir, hosts)?);
+        Ok(self)
     }
 
     fn keep<T: Serialize>(
@@ -63,12 +79,18 @@ impl CsvRecorder {
         if let Some(e) = self.error.take() {
             return Err(io::Error::other(e));
         }
+        if let Some(e) = self.utilisation_error.take() {
+            return Err(e);
+        }
         for w in [
             &mut self.timeseries,
             &mut self.migrations,
             &mut self.conflicts,
         ] {
             w.flush()?;
+        }
+        if let Some(u) = self.utilisation.take() {
+            u.finish()?;
         }
         Ok(())
     }
@@ -84,6 +106,53 @@ impl Recorder for CsvRecorder {
     fn conflict(&mut self, row: &ConflictRow) {
         Self::keep(&mut self.error, &mut self.conflicts, row);
     }
+    fn wants_host_utilisation(&self) -> bool {
+        self.utilisation.is_some()
+    }
+    fn host_utilisation(&mut self, time_s: f64, hosts: &[Option<f64>]) {
+        if let Some(w) = &mut self.utilisation
+            && self.utilisation_error.is_none()
+            && let Err(e) = w.write_row(time_s, hosts)
+        {
+            self.utilisation_error = Some(e);
+        }
+    }
+}
+
+/// File name of the always-on baseline's timeseries (same columns as `timeseries.csv`).
+pub const BASELINE_TIMESERIES_FILE: &str = "baseline_timeseries.csv";
+
+/// Streams only timeseries rows, to a file of a given name: the always-on baseline's
+/// `baseline_timeseries.csv`, which the energy chart compares the run against.
+pub struct TimeseriesCsv {
+    rows: csv::Writer<BufWriter<File>>,
+    error: Option<csv::Error>,
+}
+
+impl TimeseriesCsv {
+    /// Creates `dir/name` with the timeseries header.
+    pub fn create(dir: &Path, name: &str) -> io::Result<Self> {
+        Ok(TimeseriesCsv {
+            rows: writer(dir, name, TIMESERIES_COLUMNS)?,
+            error: None,
+        })
+    }
+
+    /// Flushes the file; reports the first write error, if any.
+    pub fn finish(mut self) -> io::Result<()> {
+        if let Some(e) = self.error.take() {
+            return Err(io::Error::other(e));
+        }
+        self.rows.flush()
+    }
+}
+
+impl Recorder for TimeseriesCsv {
+    fn interval(&mut self, row: &IntervalRow) {
+        CsvRecorder::keep(&mut self.error, &mut self.rows, row);
+    }
+    fn migration(&mut self, _: &MigrationRow) {}
+    fn conflict(&mut self, _: &ConflictRow) {}
 }
 
 /// Columns of `timeseries.csv`, in order (the fields of [`IntervalRow`]).

@@ -1,7 +1,9 @@
 //! Running one setup and writing all of its outputs into a folder: the pipeline shared by
 //! `run`, `compare` and `sweep`.
 
-use super::{CsvRecorder, SummaryFile, write_hosts, write_summary};
+use super::{
+    BASELINE_TIMESERIES_FILE, CsvRecorder, SummaryFile, TimeseriesCsv, write_hosts, write_summary,
+};
 use crate::sim::{self, records::NullRecorder, setup::Setup};
 use std::fmt;
 use std::io;
@@ -14,6 +16,10 @@ pub struct RunOptions {
     pub baseline: bool,
     /// Check every invariant after every event.
     pub check: bool,
+    /// Also write `host_utilisation.csv` (every host's utilisation at every control tick).
+    pub host_utilisation: bool,
+    /// Also write the baseline's `baseline_timeseries.csv` (when the baseline runs).
+    pub baseline_timeseries: bool,
 }
 
 /// Why a run failed.
@@ -43,6 +49,9 @@ impl From<io::Error> for RunError {
 /// Runs `setup` (and its baseline if asked), writing every output into `dir`.
 pub fn write_run(setup: &Setup, dir: &Path, options: RunOptions) -> Result<SummaryFile, RunError> {
     let mut recorder = CsvRecorder::create(dir)?;
+    if options.host_utilisation {
+        recorder = recorder.with_host_utilisation(dir, setup.hosts.len())?;
+    }
     let outcome = if options.check {
         sim::run_checked(setup, &mut recorder)
     } else {
@@ -50,14 +59,19 @@ pub fn write_run(setup: &Setup, dir: &Path, options: RunOptions) -> Result<Summa
     }
     .map_err(RunError::Sim)?;
     recorder.finish()?;
-    let baseline = if options.baseline {
+    let baseline = if !options.baseline {
+        None
+    } else if options.baseline_timeseries {
+        let mut rows = TimeseriesCsv::create(dir, BASELINE_TIMESERIES_FILE)?;
+        let base = sim::run(&setup.baseline(), &mut rows).map_err(RunError::Sim)?;
+        rows.finish()?;
+        Some(base.summary)
+    } else {
         Some(
             sim::run(&setup.baseline(), &mut NullRecorder)
                 .map_err(RunError::Sim)?
                 .summary,
         )
-    } else {
-        None
     };
     let summary = SummaryFile::new(outcome.summary, baseline.as_ref());
     write_summary(dir, &summary)?;

@@ -2,7 +2,9 @@
 //!
 //! Paths use dots and array indices: `policy.power.headroom=0.3`, `hosts.0.count=10` or
 //! `hosts[0].count=10`. Values are TOML (`0.3`, `true`, `"pabfd"`, `[1, 2]`); a value that is
-//! not valid TOML is taken as a string, so `--set policy.power.name=always-on` works.
+//! not valid TOML is taken as a string, so `--set policy.power.name=always-on` works. An empty
+//! value (`--set policy.consolidation.overload_param=`) removes the key, so its default applies
+//! (how `nightshift compare` resets a detector's parameter when it switches detectors).
 
 use toml::{Table, Value};
 
@@ -24,7 +26,12 @@ pub fn apply_override(root: &mut Table, assignment: &str) -> Result<(), String> 
         ));
     }
     let mut node = Value::Table(std::mem::take(root));
-    let result = set_path(&mut node, &parts, parse_value(raw.trim()), key);
+    let raw = raw.trim();
+    let result = if raw.is_empty() {
+        remove_path(&mut node, &parts, key)
+    } else {
+        set_path(&mut node, &parts, parse_value(raw), key)
+    };
     if let Value::Table(t) = node {
         *root = t;
     }
@@ -73,6 +80,40 @@ fn set_path(node: &mut Value, path: &[String], value: Value, key: &str) -> Resul
     set_path(child, rest, value, key)
 }
 
+/// Removes the key at `path`; a path that does not exist is already at its default.
+fn remove_path(node: &mut Value, path: &[String], key: &str) -> Result<(), String> {
+    let (head, rest) = path.split_first().expect("paths are never empty");
+    match node {
+        Value::Table(t) if rest.is_empty() => {
+            t.remove(head);
+            Ok(())
+        }
+        Value::Table(t) => match t.get_mut(head) {
+            Some(child) => remove_path(child, rest, key),
+            None => Ok(()),
+        },
+        Value::Array(a) if !rest.is_empty() => {
+            let len = a.len();
+            let i: usize = head.parse().map_err(|_| {
+                format!("{key}: expected an array index 0..{len} where {head:?} is")
+            })?;
+            match a.get_mut(i) {
+                Some(child) => remove_path(child, rest, key),
+                None => Err(format!(
+                    "{key}: index {i} is out of range; the array has {len} entries"
+                )),
+            }
+        }
+        Value::Array(_) => Err(format!(
+            "{key}: an empty value removes a key, but array entries cannot be removed"
+        )),
+        other => Err(format!(
+            "{key}: {head:?} is inside a {}, which has no fields",
+            other.type_str()
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +131,30 @@ mod tests {
         assert_eq!(t["hosts"][0]["count"].as_integer(), Some(5));
         assert_eq!(t["policy"]["name"].as_str(), Some("always-on"));
         assert_eq!(t["policy"]["power"]["headroom"].as_float(), Some(0.3));
+    }
+
+    /// `KEY=` removes the key (its default then applies); removing what is not there is a
+    /// no-op that creates nothing; array entries cannot be removed.
+    #[test]
+    fn empty_value_removes_the_key() {
+        let mut t = table();
+        apply_override(&mut t, "policy.name=").unwrap();
+        assert!(t["policy"].as_table().unwrap().get("name").is_none());
+        apply_override(&mut t, "policy.consolidation.overload_param=").unwrap();
+        assert!(
+            t["policy"]
+                .as_table()
+                .unwrap()
+                .get("consolidation")
+                .is_none()
+        );
+        apply_override(&mut t, "hosts.0.count= ").unwrap();
+        assert!(t["hosts"][0].as_table().unwrap().is_empty());
+        assert!(
+            apply_override(&mut t, "hosts.0=")
+                .unwrap_err()
+                .contains("cannot be removed")
+        );
     }
 
     #[test]

@@ -143,6 +143,9 @@ pub(crate) struct Simulation<'a> {
     events: u64,
     check: bool,
     violation: Option<String>,
+    /// Per-host utilisations handed to the recorder at each tick (reused; empty when the
+    /// recorder does not want them).
+    utilisation: Vec<Option<f64>>,
 }
 
 impl<'a> Simulation<'a> {
@@ -207,6 +210,11 @@ impl<'a> Simulation<'a> {
         let keep = consolidator.as_ref().map_or(0, |c| {
             c.detector.history_len().max(c.selection.history_len())
         });
+        let utilisation = if recorder.wants_host_utilisation() {
+            vec![None; hosts.len()]
+        } else {
+            Vec::new()
+        };
         let mut sim = Simulation {
             setup,
             recorder,
@@ -231,6 +239,7 @@ impl<'a> Simulation<'a> {
             events: 0,
             check: false,
             violation: None,
+            utilisation,
         };
         sim.start();
         Ok(sim)

@@ -95,6 +95,14 @@ pub trait Recorder {
     fn migration(&mut self, row: &MigrationRow);
     /// A conflict.
     fn conflict(&mut self, row: &ConflictRow);
+    /// Whether [`Recorder::host_utilisation`] should be called at each control tick; the run
+    /// skips the per-host pass when it is not wanted.
+    fn wants_host_utilisation(&self) -> bool {
+        false
+    }
+    /// Every host's CPU utilisation at a control tick, indexed by host id: load (demand plus
+    /// migration overhead) over capacity, above 1 when over-loaded; `None` for hosts not on.
+    fn host_utilisation(&mut self, _time_s: f64, _hosts: &[Option<f64>]) {}
 }
 
 /// A recorder that drops everything (for baselines and benchmarks).

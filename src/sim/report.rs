@@ -51,6 +51,14 @@ impl Simulation<'_> {
             self.on_counts.1.max(row.hosts_on),
         );
         self.recorder.interval(&row);
+        if !self.utilisation.is_empty() {
+            for (slot, host) in self.utilisation.iter_mut().zip(&self.hosts) {
+                *slot = (host.state == PowerState::On)
+                    .then(|| host.load_mips / self.setup.host_classes[host.class].mips);
+            }
+            self.recorder
+                .host_utilisation(row.time_s, &self.utilisation);
+        }
     }
 
     pub(super) fn on_end(&mut self) {

@@ -1,0 +1,511 @@
+//! Reading a run's (or a comparison's) output folder back for charts and reports. Columns are
+//! looked up by name, so files that gain columns keep working; a missing column or a value
+//! that is not a number is an error naming the file, the row and the column.
+
+use crate::output::{
+    BASELINE_TIMESERIES_FILE, COMPARISON_FILE, ComparisonRow, HOST_UTILISATION_FILE,
+};
+use serde_json::Value;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A problem with a file of an earlier run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataError {
+    /// The file.
+    pub file: PathBuf,
+    /// 1-based line, when known (the header is line 1).
+    pub line: Option<u64>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for DataError {}
+
+fn data_error(file: &Path, line: Option<u64>, message: impl Into<String>) -> DataError {
+    DataError {
+        file: file.to_path_buf(),
+        line,
+        message: message.into(),
+    }
+}
+
+/// Reads the named numeric columns of a CSV file, in the order asked; empty fields are NaN.
+pub fn read_columns(path: &Path, wanted: &[&str]) -> Result<Vec<Vec<f64>>, DataError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .from_path(path)
+        .map_err(|e| data_error(path, None, format!("cannot read: {e}")))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| data_error(path, Some(1), format!("cannot read the header: {e}")))?
+        .clone();
+    let index: Vec<usize> = wanted
+        .iter()
+        .map(|name| {
+            headers.iter().position(|h| h == *name).ok_or_else(|| {
+                data_error(
+                    path,
+                    Some(1),
+                    format!("no column \"{name}\" (nightshift run writes it)"),
+                )
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let mut columns = vec![Vec::new(); wanted.len()];
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(data_error(path, Some(line), e.to_string())),
+        }
+        for ((col, &i), name) in columns.iter_mut().zip(&index).zip(wanted) {
+            let field = record.get(i).unwrap_or(b"");
+            col.push(parse_number(field).ok_or_else(|| {
+                data_error(
+                    path,
+                    Some(line),
+                    format!(
+                        "column \"{name}\": expected a number, found \"{}\"",
+                        String::from_utf8_lossy(field)
+                    ),
+                )
+            })?);
+        }
+    }
+    Ok(columns)
+}
+
+fn parse_number(field: &[u8]) -> Option<f64> {
+    if field.is_empty() {
+        return Some(f64::NAN);
+    }
+    std::str::from_utf8(field).ok()?.trim().parse().ok()
+}
+
+/// The columns of `timeseries.csv` the charts use, times in hours.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Timeseries {
+    /// Time of each control tick, h since the start (Monday 00:00).
+    pub time_h: Vec<f64>,
+    /// Hosts on.
+    pub hosts_on: Vec<f64>,
+    /// Hosts booting.
+    pub hosts_booting: Vec<f64>,
+    /// Hosts shutting down.
+    pub hosts_shutting_down: Vec<f64>,
+    /// Hosts off.
+    pub hosts_off: Vec<f64>,
+    /// Hosts in the low-power sleep state (zeros when the file has no such column).
+    pub hosts_sleeping: Vec<f64>,
+    /// CPU demand, MIPS.
+    pub demand_mips: Vec<f64>,
+    /// CPU capacity of hosts on, MIPS.
+    pub capacity_on_mips: Vec<f64>,
+    /// IT power, W.
+    pub power_w: Vec<f64>,
+    /// Cumulative IT energy, kWh.
+    pub energy_kwh: Vec<f64>,
+    /// Cumulative cost of IT energy (without PUE).
+    pub cost: Vec<f64>,
+    /// Migrations started since the previous tick.
+    pub migrations_started: Vec<f64>,
+}
+
+const TIMESERIES_USED: &[&str] = &[
+    "time_s",
+    "hosts_on",
+    "hosts_booting",
+    "hosts_shutting_down",
+    "hosts_off",
+    "demand_mips",
+    "capacity_on_mips",
+    "power_w",
+    "energy_kwh",
+    "cost",
+    "migrations_started",
+];
+
+/// Columns read when present (files from before they existed lack them).
+const TIMESERIES_OPTIONAL: &[&str] = &["hosts_sleeping"];
+
+/// The header of a CSV file.
+fn header(path: &Path) -> Result<Vec<String>, DataError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .from_path(path)
+        .map_err(|e| data_error(path, None, format!("cannot read: {e}")))?;
+    Ok(reader
+        .headers()
+        .map_err(|e| data_error(path, Some(1), format!("cannot read the header: {e}")))?
+        .iter()
+        .map(str::to_string)
+        .collect())
+}
+
+impl Timeseries {
+    /// Reads a `timeseries.csv` (or `baseline_timeseries.csv`).
+    pub fn read(path: &Path) -> Result<Self, DataError> {
+        let present = header(path)?;
+        let mut wanted: Vec<&str> = TIMESERIES_USED.to_vec();
+        let optional: Vec<&str> = TIMESERIES_OPTIONAL
+            .iter()
+            .copied()
+            .filter(|c| present.iter().any(|h| h == c))
+            .collect();
+        wanted.extend(&optional);
+        let mut c = read_columns(path, &wanted)?.into_iter();
+        let mut next = || c.next().unwrap_or_default();
+        let time_h = next().into_iter().map(|s| s / 3600.0).collect();
+        let ts = Timeseries {
+            time_h,
+            hosts_on: next(),
+            hosts_booting: next(),
+            hosts_shutting_down: next(),
+            hosts_off: next(),
+            demand_mips: next(),
+            capacity_on_mips: next(),
+            power_w: next(),
+            energy_kwh: next(),
+            cost: next(),
+            migrations_started: next(),
+            hosts_sleeping: Vec::new(),
+        };
+        let mut ts = ts;
+        ts.hosts_sleeping = if optional.contains(&"hosts_sleeping") {
+            next()
+        } else {
+            vec![0.0; ts.time_h.len()]
+        };
+        if ts.time_h.is_empty() {
+            return Err(data_error(
+                path,
+                None,
+                "no rows: the run recorded no control tick",
+            ));
+        }
+        Ok(ts)
+    }
+
+    /// The last tick, h.
+    pub fn end_h(&self) -> f64 {
+        self.time_h.last().copied().unwrap_or(0.0)
+    }
+
+    /// `(time_h, value)` pairs of a column, scaled.
+    pub fn points<'a>(
+        &'a self,
+        column: &'a [f64],
+        scale: f64,
+    ) -> impl Iterator<Item = (f64, f64)> + Clone + 'a {
+        self.time_h
+            .iter()
+            .zip(column)
+            .map(move |(&t, &v)| (t, v * scale))
+    }
+}
+
+/// `host_utilisation.csv`: every host's utilisation at every tick.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Utilisation {
+    /// Tick times, h.
+    pub time_h: Vec<f64>,
+    /// Number of hosts (columns).
+    pub hosts: usize,
+    /// Row-major `[tick][host]` utilisation; NaN where the host was not on.
+    pub values: Vec<f32>,
+}
+
+impl Utilisation {
+    /// Reads `host_utilisation.csv` (a `time_s` column, then one column per host).
+    pub fn read(path: &Path) -> Result<Self, DataError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .from_path(path)
+            .map_err(|e| data_error(path, None, format!("cannot read: {e}")))?;
+        let headers = reader
+            .byte_headers()
+            .map_err(|e| data_error(path, Some(1), e.to_string()))?;
+        if headers.get(0) != Some(b"time_s".as_slice()) {
+            return Err(data_error(
+                path,
+                Some(1),
+                "the first column must be \"time_s\"",
+            ));
+        }
+        let hosts = headers.len() - 1;
+        let (mut time_h, mut values) = (Vec::new(), Vec::new());
+        let mut record = csv::ByteRecord::new();
+        loop {
+            let line = reader.position().line();
+            match reader.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => return Err(data_error(path, Some(line), e.to_string())),
+            }
+            let bad = |col: usize| {
+                data_error(
+                    path,
+                    Some(line),
+                    format!(
+                        "column {}: expected a number or nothing, found \"{}\"",
+                        col + 1,
+                        String::from_utf8_lossy(record.get(col).unwrap_or(b""))
+                    ),
+                )
+            };
+            let t = parse_number(&record[0])
+                .filter(|t| t.is_finite())
+                .ok_or_else(|| bad(0))?;
+            time_h.push(t / 3600.0);
+            for col in 1..=hosts {
+                let v = parse_number(&record[col]).ok_or_else(|| bad(col))?;
+                values.push(v as f32);
+            }
+        }
+        Ok(Utilisation {
+            time_h,
+            hosts,
+            values,
+        })
+    }
+
+    /// Utilisation of `host` at tick `tick` (NaN when not on).
+    pub fn at(&self, tick: usize, host: usize) -> f32 {
+        self.values[tick * self.hosts + host]
+    }
+
+    /// Number of ticks.
+    pub fn ticks(&self) -> usize {
+        self.time_h.len()
+    }
+}
+
+/// Everything the charts and the report of one run need, read from its output folder.
+#[derive(Debug, Clone)]
+pub struct RunData {
+    /// The folder.
+    pub dir: PathBuf,
+    /// `summary.json`.
+    pub summary: Value,
+    /// `timeseries.csv`.
+    pub timeseries: Timeseries,
+    /// `baseline_timeseries.csv`, when the baseline ran.
+    pub baseline: Option<Timeseries>,
+    /// Times of conflicts (from `conflicts.csv`), h.
+    pub conflict_h: Vec<f64>,
+    /// `host_utilisation.csv`, when written.
+    pub utilisation: Option<Utilisation>,
+    /// `scenario.toml` (the scenario as run), when present.
+    pub scenario_text: Option<String>,
+}
+
+impl RunData {
+    /// Reads a run's output folder.
+    pub fn load(dir: &Path) -> Result<Self, DataError> {
+        let summary_path = dir.join("summary.json");
+        let text = std::fs::read_to_string(&summary_path)
+            .map_err(|e| data_error(&summary_path, None, format!("cannot read: {e}")))?;
+        let summary: Value = serde_json::from_str(&text).map_err(|e| {
+            data_error(
+                &summary_path,
+                Some(e.line() as u64),
+                format!("not valid JSON: {e}"),
+            )
+        })?;
+        let timeseries = Timeseries::read(&dir.join("timeseries.csv"))?;
+        let baseline_path = dir.join(BASELINE_TIMESERIES_FILE);
+        let baseline = if baseline_path.exists() {
+            Some(Timeseries::read(&baseline_path)?)
+        } else {
+            None
+        };
+        let conflicts = read_columns(&dir.join("conflicts.csv"), &["time_s"])?;
+        let conflict_h = conflicts
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| s / 3600.0)
+            .collect();
+        let util_path = dir.join(HOST_UTILISATION_FILE);
+        let utilisation = if util_path.exists() {
+            Some(Utilisation::read(&util_path)?)
+        } else {
+            None
+        };
+        let scenario_path = dir.join("scenario.toml");
+        let scenario_text = std::fs::read_to_string(&scenario_path).ok();
+        Ok(RunData {
+            dir: dir.to_path_buf(),
+            summary,
+            timeseries,
+            baseline,
+            conflict_h,
+            utilisation,
+            scenario_text,
+        })
+    }
+
+    /// A number in `summary.json` by dotted path (`energy.it_kwh`).
+    pub fn number(&self, path: &str) -> Option<f64> {
+        lookup(&self.summary, path).and_then(Value::as_f64)
+    }
+
+    /// A string in `summary.json` by dotted path.
+    pub fn text(&self, path: &str) -> Option<&str> {
+        lookup(&self.summary, path).and_then(Value::as_str)
+    }
+
+    /// The scenario's name.
+    pub fn scenario(&self) -> &str {
+        self.text("scenario").unwrap_or("scenario")
+    }
+
+    /// The currency of costs.
+    pub fn currency(&self) -> &str {
+        self.text("energy.currency").unwrap_or("")
+    }
+
+    /// The PUE applied to costs in the summary (1 when absent).
+    pub fn pue(&self) -> f64 {
+        self.number("energy.pue").unwrap_or(1.0)
+    }
+}
+
+/// A value inside a JSON document by dotted path.
+pub fn lookup<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(doc, |node, key| node.get(key))
+}
+
+/// A comparison's rows, read from `comparison.csv`, and each variant's scenario as run.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// The folder.
+    pub dir: PathBuf,
+    /// One row per variant, in the order they ran.
+    pub rows: Vec<ComparisonRow>,
+}
+
+impl Comparison {
+    /// Reads `comparison.csv` in `dir`.
+    pub fn load(dir: &Path) -> Result<Self, DataError> {
+        let path = dir.join(COMPARISON_FILE);
+        let mut reader = csv::ReaderBuilder::new()
+            .from_path(&path)
+            .map_err(|e| data_error(&path, None, format!("cannot read: {e}")))?;
+        let mut rows = Vec::new();
+        for (i, row) in reader.deserialize::<ComparisonRow>().enumerate() {
+            rows.push(row.map_err(|e| data_error(&path, Some(i as u64 + 2), e.to_string()))?);
+        }
+        if rows.is_empty() {
+            return Err(data_error(
+                &path,
+                None,
+                "no rows: the comparison has no variant",
+            ));
+        }
+        Ok(Comparison {
+            dir: dir.to_path_buf(),
+            rows,
+        })
+    }
+
+    /// The currency of costs (of the first variant).
+    pub fn currency(&self) -> &str {
+        self.rows.first().map_or("", |r| r.currency.as_str())
+    }
+
+    /// The baseline value of a metric when every variant shares it (same workload), else None.
+    pub fn shared_baseline(&self, pick: impl Fn(&ComparisonRow) -> Option<f64>) -> Option<f64> {
+        let first = pick(self.rows.first()?)?;
+        self.rows
+            .iter()
+            .all(|r| pick(r).is_some_and(|v| (v - first).abs() <= 1e-9 * first.abs().max(1.0)))
+            .then_some(first)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Columns come back by name whatever their position; extra columns are ignored; an
+    /// empty field is NaN.
+    #[test]
+    fn columns_are_found_by_name_and_extra_columns_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, "b,new_column,a\n1.5,x,2\n,y,-3e2\n").unwrap();
+        let cols = read_columns(&path, &["a", "b"]).unwrap();
+        assert_eq!(cols[0], vec![2.0, -300.0]);
+        assert_eq!(cols[1][0], 1.5);
+        assert!(cols[1][1].is_nan());
+    }
+
+    /// A missing column names the file, line 1 and the column.
+    #[test]
+    fn missing_column_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, "a\n1\n").unwrap();
+        let e = read_columns(&path, &["a", "power_w"]).unwrap_err();
+        assert_eq!(e.line, Some(1));
+        assert!(e.to_string().contains("no column \"power_w\""), "{e}");
+    }
+
+    /// A value that is not a number names its line (header = line 1) and column.
+    #[test]
+    fn bad_value_names_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, "a\n1\n2\nlots\n").unwrap();
+        let e = read_columns(&path, &["a"]).unwrap_err();
+        assert_eq!(e.line, Some(4));
+        assert!(e.message.contains("\"lots\""), "{e}");
+    }
+
+    /// `hosts_sleeping` is read when the file has it and zero when it does not (files
+    /// written before the sleep state existed).
+    #[test]
+    fn sleeping_column_is_optional() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = TIMESERIES_USED.join(",");
+        let row = "0,1,0,0,2,100,200,300,0,0,0";
+        let old = dir.path().join("old.csv");
+        std::fs::write(&old, format!("{base}\n{row}\n")).unwrap();
+        assert_eq!(Timeseries::read(&old).unwrap().hosts_sleeping, vec![0.0]);
+        let new = dir.path().join("new.csv");
+        std::fs::write(&new, format!("{base},hosts_sleeping\n{row},1\n")).unwrap();
+        let ts = Timeseries::read(&new).unwrap();
+        assert_eq!(ts.hosts_sleeping, vec![1.0]);
+        assert_eq!(ts.power_w, vec![300.0]);
+    }
+
+    /// The wide utilisation file: NaN where a host was not on, times converted to hours.
+    #[test]
+    fn utilisation_reads_wide_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(HOST_UTILISATION_FILE);
+        std::fs::write(
+            &path,
+            "time_s,host_0,host_1\n0.000,0.500,\n1800.000,,1.250\n",
+        )
+        .unwrap();
+        let u = Utilisation::read(&path).unwrap();
+        assert_eq!(u.hosts, 2);
+        assert_eq!(u.time_h, vec![0.0, 0.5]);
+        assert_eq!(u.at(0, 0), 0.5);
+        assert!(u.at(0, 1).is_nan());
+        assert_eq!(u.at(1, 1), 1.25);
+    }
+}

@@ -1,0 +1,191 @@
+//! Power draw and CPU demand over time, with the hosts on / booting / shutting down / off
+//! beneath and nights shaded: where the savings come from, at a glance.
+
+use super::data::RunData;
+use super::style::*;
+use super::{DrawResult, Figure};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// The power chart of a run (`power.svg`, `power.png`).
+pub struct PowerChart<'a> {
+    run: &'a RunData,
+}
+
+impl<'a> PowerChart<'a> {
+    /// The chart of `run`.
+    pub fn new(run: &'a RunData) -> Self {
+        PowerChart { run }
+    }
+}
+
+impl Figure for PowerChart<'_> {
+    fn name(&self) -> &'static str {
+        "power"
+    }
+
+    fn title(&self) -> String {
+        format!("Power draw, CPU demand and hosts — {}", self.run.scenario())
+    }
+
+    fn size(&self) -> (u32, u32) {
+        (1200, 900)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let body = titled(root, &self.title())?;
+        let height = body.dim_in_pixel().1;
+        let (upper, lower) = body.split_vertically(height * 58 / 100);
+        let (upper_key, upper_plot) = upper.split_vertically(40);
+        let (lower_key, lower_plot) = lower.split_vertically(40);
+        let ts = &self.run.timeseries;
+        let baseline = self.run.baseline.as_ref();
+        let axis = TimeAxis::new(ts.end_h());
+        let ticks = axis.ticks().len();
+
+        // Upper panel: power on the left axis, CPU on the right.
+        let power_max = headroom(
+            max_of(&ts.power_w).max(baseline.map_or(0.0, |b| max_of(&b.power_w))) / 1000.0,
+        );
+        let cpu_max = headroom(max_of(&ts.demand_mips).max(max_of(&ts.capacity_on_mips)) / 1000.0);
+        let mut chart = ChartBuilder::on(&upper_plot)
+            .margin_left(10)
+            .margin_right(10)
+            .margin_top(4)
+            .x_label_area_size(50)
+            .y_label_area_size(95)
+            .right_y_label_area_size(105)
+            .build_cartesian_2d(axis.range(), 0.0..power_max)?
+            .set_secondary_coord(axis.range(), 0.0..cpu_max);
+        chart.draw_series(
+            axis.nights()
+                .into_iter()
+                .map(|(a, b)| Rectangle::new([(a, 0.0), (b, power_max)], NIGHT.filled())),
+        )?;
+        chart
+            .configure_mesh()
+            .x_labels(ticks)
+            .x_label_formatter(&|h| axis.label(*h))
+            .y_label_formatter(&|v| axis_number(*v))
+            .x_desc(axis.description())
+            .y_desc("IT power (kW)")
+            .axis_desc_style(label_font())
+            .label_style(tick_font())
+            .bold_line_style(GRID)
+            .light_line_style(TRANSPARENT)
+            .draw()?;
+        chart
+            .configure_secondary_axes()
+            .y_desc("CPU (thousand MIPS)")
+            .y_label_formatter(&|v| axis_number(*v))
+            .axis_desc_style(label_font())
+            .label_style(tick_font())
+            .draw()?;
+        chart.draw_secondary_series(DashedLineSeries::new(
+            ts.points(&ts.capacity_on_mips, 1e-3),
+            10,
+            6,
+            LIGHT.stroke_width(3),
+        ))?;
+        chart.draw_secondary_series(LineSeries::new(
+            ts.points(&ts.demand_mips, 1e-3),
+            MID.stroke_width(2),
+        ))?;
+        if let Some(b) = baseline {
+            chart.draw_series(DashedLineSeries::new(
+                b.points(&b.power_w, 1e-3),
+                12,
+                7,
+                GREY.stroke_width(2),
+            ))?;
+        }
+        chart.draw_series(LineSeries::new(
+            ts.points(&ts.power_w, 1e-3),
+            DARK.stroke_width(3),
+        ))?;
+        let mut keys = vec![
+            (Key::Swatch(NIGHT), "night (22:00–06:00)".to_string()),
+            (Key::Line(DARK, 3), "IT power".to_string()),
+        ];
+        if baseline.is_some() {
+            keys.push((
+                Key::Dashed(GREY, 2),
+                "IT power, always-on baseline".to_string(),
+            ));
+        }
+        keys.push((Key::Line(MID, 2), "CPU demand (right axis)".to_string()));
+        keys.push((
+            Key::Dashed(LIGHT, 3),
+            "CPU capacity of hosts on (right axis)".to_string(),
+        ));
+        legend(&upper_key, &keys)?;
+
+        // Lower panel: hosts by power state, stacked (on at the bottom).
+        let on = &ts.hosts_on;
+        let booting: Vec<f64> = on
+            .iter()
+            .zip(&ts.hosts_booting)
+            .map(|(a, b)| a + b)
+            .collect();
+        let shutting: Vec<f64> = booting
+            .iter()
+            .zip(&ts.hosts_shutting_down)
+            .map(|(a, b)| a + b)
+            .collect();
+        let sleeping: Vec<f64> = shutting
+            .iter()
+            .zip(&ts.hosts_sleeping)
+            .map(|(a, b)| a + b)
+            .collect();
+        let all: Vec<f64> = sleeping
+            .iter()
+            .zip(&ts.hosts_off)
+            .map(|(a, b)| a + b)
+            .collect();
+        let any_sleep = max_of(&ts.hosts_sleeping) > 0.0;
+        let hosts_max = headroom(max_of(&all));
+        // The right margin matches the upper panel's right axis, so the time axes line up.
+        let mut chart = ChartBuilder::on(&lower_plot)
+            .margin_left(10)
+            .margin_right(10 + 105)
+            .margin_bottom(6)
+            .x_label_area_size(50)
+            .y_label_area_size(95)
+            .build_cartesian_2d(axis.range(), 0.0..hosts_max)?;
+        chart
+            .configure_mesh()
+            .x_labels(ticks)
+            .x_label_formatter(&|h| axis.label(*h))
+            .y_label_formatter(&|v| axis_number(*v))
+            .x_desc(axis.description())
+            .y_desc("hosts")
+            .axis_desc_style(label_font())
+            .label_style(tick_font())
+            .bold_line_style(GRID)
+            .light_line_style(TRANSPARENT)
+            .draw()?;
+        for (column, color) in [
+            (&all, PALE),
+            (&sleeping, GREY),
+            (&shutting, LIGHT),
+            (&booting, MID),
+            (on, DARK),
+        ] {
+            chart.draw_series(AreaSeries::new(ts.points(column, 1.0), 0.0, color.filled()))?;
+        }
+        let mut keys = vec![
+            (Key::Swatch(DARK), "hosts on".to_string()),
+            (Key::Swatch(MID), "booting".to_string()),
+            (Key::Swatch(LIGHT), "shutting down".to_string()),
+        ];
+        if any_sleep {
+            keys.push((Key::Swatch(GREY), "sleeping".to_string()));
+        }
+        keys.push((Key::Swatch(PALE), "off".to_string()));
+        legend(&lower_key, &keys)?;
+        Ok(())
+    }
+}

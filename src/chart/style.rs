@@ -1,0 +1,507 @@
+//! The look shared by every chart: fonts, a palette whose colours differ in lightness (so they
+//! stay apart when printed in grey), the simulated-time axis with nights, and a legend strip
+//! drawn above the plot instead of over the data.
+
+use super::DrawResult;
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// Font family of all text (the bundled font is registered under this name).
+pub const FONT: &str = "sans-serif";
+
+/// Title text.
+pub fn title_font() -> TextStyle<'static> {
+    (FONT, 30).into_font().color(&INK)
+}
+/// Axis descriptions.
+pub fn label_font() -> TextStyle<'static> {
+    (FONT, 20).into_font().color(&INK)
+}
+/// Tick labels and legend entries.
+pub fn tick_font() -> TextStyle<'static> {
+    (FONT, 17).into_font().color(&INK)
+}
+/// Notes and value labels.
+pub fn note_font() -> TextStyle<'static> {
+    (FONT, 16).into_font().color(&INK)
+}
+
+/// Crowded tick labels (many variants side by side).
+pub fn small_font() -> TextStyle<'static> {
+    (FONT, 13).into_font().color(&INK)
+}
+
+/// Text and axes (grey luma ≈ 40).
+pub const INK: RGBColor = RGBColor(40, 40, 40);
+/// The run's main series: dark navy (luma ≈ 57).
+pub const DARK: RGBColor = RGBColor(31, 59, 115);
+/// Second series: orange (luma ≈ 146).
+pub const MID: RGBColor = RGBColor(217, 130, 43);
+/// Third series: light blue (luma ≈ 180).
+pub const LIGHT: RGBColor = RGBColor(140, 190, 225);
+/// Reference series (the always-on baseline): mid grey, always dashed.
+pub const GREY: RGBColor = RGBColor(118, 118, 118);
+/// Background fills such as hosts off (luma ≈ 215).
+pub const PALE: RGBColor = RGBColor(215, 215, 215);
+/// Night shading (luma ≈ 234).
+pub const NIGHT: RGBColor = RGBColor(228, 232, 245);
+/// Grid lines.
+pub const GRID: RGBColor = RGBColor(225, 225, 225);
+
+/// Night, as the charts shade it: 22:00 to 06:00 simulated time.
+pub const NIGHT_START_H: f64 = 22.0;
+/// End of night.
+pub const NIGHT_END_H: f64 = 6.0;
+
+const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// The simulated-time x axis: hours since Monday 00:00, ticks on round hours.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimeAxis {
+    /// End of the axis, h.
+    pub end_h: f64,
+    /// Hours between ticks.
+    pub step_h: f64,
+}
+
+impl TimeAxis {
+    /// An axis from 0 to `end_h` with at most 8 intervals between ticks on round hours (so
+    /// `Mon 06:00` labels never overlap at report size).
+    pub fn new(end_h: f64) -> Self {
+        let end_h = if end_h > 0.0 { end_h } else { 1.0 };
+        let step_h = [1.0, 2.0, 3.0, 6.0, 12.0, 24.0, 48.0, 168.0]
+            .into_iter()
+            .find(|s| end_h / s <= 8.0)
+            .unwrap_or((end_h / 8.0 / 168.0).ceil() * 168.0);
+        TimeAxis { end_h, step_h }
+    }
+
+    /// Tick positions, h.
+    pub fn ticks(&self) -> Vec<f64> {
+        let n = (self.end_h / self.step_h).floor() as usize;
+        (0..=n).map(|i| i as f64 * self.step_h).collect()
+    }
+
+    /// The axis range with ticks bound to round hours.
+    pub fn range(&self) -> Keyed {
+        Keyed::new(0.0, self.end_h, self.ticks())
+    }
+
+    /// A tick label: `Mon 06:00` (or `Tue` at midnight when ticks are a day or more apart;
+    /// `day 9` past the first week).
+    pub fn label(&self, h: f64) -> String {
+        let minutes = (h * 60.0).round() as u64;
+        let day = minutes / (24 * 60);
+        let name = if day < 7 {
+            DAYS[day as usize].to_string()
+        } else {
+            format!("day {}", day + 1)
+        };
+        if self.step_h >= 24.0 {
+            name
+        } else {
+            let m = minutes % (24 * 60);
+            format!("{name} {:02}:{:02}", m / 60, m % 60)
+        }
+    }
+
+    /// The axis description.
+    pub fn description(&self) -> &'static str {
+        "simulated time (day, hh:mm)"
+    }
+
+    /// Night spans (22:00–06:00) within the axis, h.
+    pub fn nights(&self) -> Vec<(f64, f64)> {
+        let days = (self.end_h / 24.0).ceil() as i64;
+        (-1..=days)
+            .map(|d| {
+                (
+                    d as f64 * 24.0 + NIGHT_START_H,
+                    d as f64 * 24.0 + 24.0 + NIGHT_END_H,
+                )
+            })
+            .filter_map(|(a, b)| {
+                let (a, b) = (a.max(0.0), b.min(self.end_h));
+                (b > a).then_some((a, b))
+            })
+            .collect()
+    }
+}
+
+/// Clears `root` to white, draws `title` at the top and returns the area below it.
+pub fn titled<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+) -> Result<DrawingArea<DB, Shift>, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    Ok(root.margin(10, 0, 0, 0).titled(title, title_font())?)
+}
+
+/// A linear `f64` axis with ticks exactly where asked (round hours, variant indices, 1-2-5
+/// steps); plotters' own `with_key_points` cannot be combined with custom label formatting
+/// on `f64` ranges.
+#[derive(Clone)]
+pub struct Keyed {
+    inner: RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+impl Keyed {
+    /// The range `lo..hi` with `ticks`.
+    pub fn new(lo: f64, hi: f64, ticks: Vec<f64>) -> Self {
+        Keyed {
+            inner: (lo..hi).into(),
+            ticks,
+        }
+    }
+}
+
+impl Ranged for Keyed {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(value, limit)
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            return Vec::new();
+        }
+        let r = self.inner.range();
+        let slack = (r.end - r.start).abs() * 1e-9;
+        self.ticks
+            .iter()
+            .copied()
+            .filter(|t| *t >= r.start - slack && *t <= r.end + slack)
+            .collect()
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.inner.range()
+    }
+}
+
+/// How a legend entry is drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Key {
+    /// A solid line of a width.
+    Line(RGBColor, u32),
+    /// A dashed line of a width.
+    Dashed(RGBColor, u32),
+    /// A filled box.
+    Swatch(RGBColor),
+    /// A marker.
+    Marker(Shape, RGBColor),
+}
+
+/// Marker shapes, told apart without colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// Filled circle.
+    Circle,
+    /// Filled triangle.
+    Triangle,
+    /// Filled square.
+    Square,
+    /// Diagonal cross.
+    Cross,
+    /// Hollow square.
+    HollowSquare,
+}
+
+/// The shapes variants cycle through.
+pub const SHAPES: [Shape; 4] = [Shape::Circle, Shape::Triangle, Shape::Square, Shape::Cross];
+
+/// Draws a marker of `shape` centred at a pixel position.
+pub fn draw_marker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    shape: Shape,
+    color: RGBColor,
+    size: i32,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    match shape {
+        Shape::Circle => area.draw(&Circle::new((x, y), size, color.filled()))?,
+        Shape::Triangle => area.draw(&Polygon::new(
+            vec![
+                (x, y - size),
+                (x - size, y + size * 4 / 5),
+                (x + size, y + size * 4 / 5),
+            ],
+            color.filled(),
+        ))?,
+        Shape::Square => area.draw(&Rectangle::new(
+            [
+                (x - size * 4 / 5, y - size * 4 / 5),
+                (x + size * 4 / 5, y + size * 4 / 5),
+            ],
+            color.filled(),
+        ))?,
+        Shape::Cross => {
+            let s = size * 4 / 5;
+            let style = color.stroke_width(3);
+            area.draw(&PathElement::new(
+                vec![(x - s, y - s), (x + s, y + s)],
+                style,
+            ))?;
+            area.draw(&PathElement::new(
+                vec![(x - s, y + s), (x + s, y - s)],
+                style,
+            ))?;
+        }
+        Shape::HollowSquare => area.draw(&Rectangle::new(
+            [(x - size, y - size), (x + size, y + size)],
+            color.stroke_width(3),
+        ))?,
+    }
+    Ok(())
+}
+
+/// Draws a horizontal legend, centred in `area` (a strip above a plot), wrapping to a second
+/// line when the entries do not fit.
+pub fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(Key, String)],
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let font = tick_font();
+    let (width, height) = area.dim_in_pixel();
+    let key_w = 34;
+    let gap = 28;
+    let sizes: Vec<i32> = entries
+        .iter()
+        .map(|(_, label)| {
+            let (w, _) = area
+                .estimate_text_size(label, &font)
+                .unwrap_or((label.len() as u32 * 9, 0));
+            key_w + 8 + w as i32
+        })
+        .collect();
+    // Greedy wrapping into lines that fit the width.
+    let mut lines: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut used = 0;
+    for (i, &w) in sizes.iter().enumerate() {
+        let line = lines.last_mut().expect("never empty");
+        if !line.is_empty() && used + gap + w > width as i32 - 20 {
+            lines.push(vec![i]);
+            used = w;
+        } else {
+            used += if line.is_empty() { w } else { gap + w };
+            line.push(i);
+        }
+    }
+    let line_h = 26;
+    let top = (height as i32 - line_h * lines.len() as i32) / 2 + line_h / 2;
+    for (l, line) in lines.iter().enumerate() {
+        let total: i32 =
+            line.iter().map(|&i| sizes[i]).sum::<i32>() + gap * (line.len() as i32 - 1);
+        let mut x = (width as i32 - total) / 2;
+        let y = top + l as i32 * line_h;
+        for &i in line {
+            let (key, label) = &entries[i];
+            draw_key(area, *key, x, y, key_w)?;
+            area.draw(&Text::new(
+                label.clone(),
+                (x + key_w + 8, y),
+                font.clone().pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+            x += sizes[i] + gap;
+        }
+    }
+    Ok(())
+}
+
+fn draw_key<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    key: Key,
+    x: i32,
+    y: i32,
+    w: i32,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    match key {
+        Key::Line(c, width) => {
+            area.draw(&PathElement::new(
+                vec![(x, y), (x + w, y)],
+                c.stroke_width(width),
+            ))?;
+        }
+        Key::Dashed(c, width) => {
+            let dash = w / 4;
+            for i in 0..3 {
+                let a = x + i * (dash + dash / 2);
+                area.draw(&PathElement::new(
+                    vec![(a, y), (a + dash, y)],
+                    c.stroke_width(width),
+                ))?;
+            }
+        }
+        Key::Swatch(c) => {
+            area.draw(&Rectangle::new(
+                [(x + 4, y - 9), (x + w - 4, y + 9)],
+                c.filled(),
+            ))?;
+            area.draw(&Rectangle::new(
+                [(x + 4, y - 9), (x + w - 4, y + 9)],
+                GREY.stroke_width(1),
+            ))?;
+        }
+        Key::Marker(shape, c) => draw_marker(area, (x + w / 2, y), shape, c, 8)?,
+    }
+    Ok(())
+}
+
+/// Rounds a maximum up to a value that leaves room above the data.
+pub fn headroom(max: f64) -> f64 {
+    if max.is_finite() && max > 0.0 {
+        max * 1.08
+    } else {
+        1.0
+    }
+}
+
+/// Ticks from 0 to at least `max` on a 1-2-5 step, four to eight of them.
+pub fn nice_ticks(max: f64) -> Vec<f64> {
+    let max = if max.is_finite() && max > 0.0 {
+        max
+    } else {
+        1.0
+    };
+    let raw = max / 5.0;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|s| max / s <= 7.0)
+        .unwrap_or(10.0 * magnitude);
+    let n = (max / step - 1e-9).ceil() as usize;
+    (0..=n).map(|i| i as f64 * step).collect()
+}
+
+/// Ticks for counts: like [`nice_ticks`] but never closer than 1 apart.
+pub fn count_ticks(max: f64) -> Vec<f64> {
+    if max <= 5.0 {
+        (0..=(max.max(1.0).ceil() as usize))
+            .map(|i| i as f64)
+            .collect()
+    } else {
+        nice_ticks(max)
+    }
+}
+
+/// The largest finite value of a slice (0 when none).
+pub fn max_of(values: &[f64]) -> f64 {
+    values
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max)
+}
+
+/// A number with a thousands separator and `decimals` decimals (`12 345.6`).
+pub fn grouped(v: f64, decimals: usize) -> String {
+    let text = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    if v < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// A tick label for an axis whose values may be large or tiny.
+pub fn axis_number(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 {
+        "0".into()
+    } else if !(1e-3..1e6).contains(&a) {
+        format!("{v:.1e}")
+    } else if a >= 100.0 {
+        grouped(v, 0)
+    } else if a >= 1.0 {
+        let s = format!("{v:.1}");
+        s.strip_suffix(".0").map_or(s.clone(), str::to_string)
+    } else {
+        let s = format!("{v:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A two-day run gets a tick every 6 hours, labelled with the weekday and time.
+    #[test]
+    fn two_days_tick_every_six_hours() {
+        let axis = TimeAxis::new(48.0);
+        assert_eq!(axis.step_h, 6.0);
+        assert_eq!(axis.ticks().len(), 9);
+        assert_eq!(TimeAxis::new(24.0).step_h, 3.0);
+        assert_eq!(axis.label(0.0), "Mon 00:00");
+        assert_eq!(axis.label(30.0), "Tue 06:00");
+        // A week: daily ticks named by day.
+        let week = TimeAxis::new(168.0);
+        assert_eq!(week.step_h, 24.0);
+        assert_eq!(week.label(48.0), "Wed");
+        assert_eq!(TimeAxis::new(24.0 * 10.0).label(24.0 * 8.0), "day 9");
+    }
+
+    /// Nights of a run from Monday 00:00 to Wednesday 00:00: Monday 00–06, Mon 22 – Tue 06,
+    /// Tue 22 – Wed 00 (clipped to the axis).
+    #[test]
+    fn nights_are_clipped_to_the_axis() {
+        assert_eq!(
+            TimeAxis::new(48.0).nights(),
+            vec![(0.0, 6.0), (22.0, 30.0), (46.0, 48.0)]
+        );
+    }
+
+    /// 0..3.1e-5 gets ticks every 5e-6 up to 3.5e-5; 0..100 every 20.
+    #[test]
+    fn nice_ticks_cover_the_maximum() {
+        let t = nice_ticks(3.1e-5);
+        assert_eq!(t.len(), 8);
+        assert!((t[1] - 5e-6).abs() < 1e-18 && (t[7] - 3.5e-5).abs() < 1e-15);
+        assert_eq!(nice_ticks(100.0), vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+        assert_eq!(count_ticks(1.08), vec![0.0, 1.0, 2.0]);
+    }
+
+    /// Thousands are grouped with a narrow space; tiny and huge values go scientific.
+    #[test]
+    fn numbers_are_formatted_for_reading() {
+        assert_eq!(grouped(1234567.891, 1), "1\u{202f}234\u{202f}567.9");
+        assert_eq!(grouped(-950.0, 0), "-950");
+        assert_eq!(axis_number(2500.0), "2\u{202f}500");
+        assert_eq!(axis_number(12.0), "12");
+        assert_eq!(axis_number(0.25), "0.25");
+        assert_eq!(axis_number(0.9999), "1");
+        assert_eq!(axis_number(2e-5), "2.0e-5");
+    }
+}

@@ -1,0 +1,150 @@
+//! `nightshift plot DIR`: redraw the charts and reports of an earlier run (or comparison)
+//! from the files in its folder. `run` and `compare` draw through the same functions.
+
+use super::CliError;
+use crate::chart::{self, Comparison, DataError, RunData, WrittenChart};
+use crate::output::COMPARISON_FILE;
+use crate::report;
+use clap::Args;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Arguments of `plot`.
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// Output folder of `nightshift run` or `nightshift compare`.
+    dir: PathBuf,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// What drawing produced, for the closing message.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Drawn {
+    /// Charts drawn.
+    pub charts: usize,
+    /// Chart files written (each chart in each format).
+    pub files: usize,
+    /// Wall time spent reading the files, drawing and writing charts and reports, s.
+    pub seconds: f64,
+}
+
+impl Drawn {
+    fn add(&mut self, other: Drawn) {
+        self.charts += other.charts;
+        self.files += other.files;
+        self.seconds += other.seconds;
+    }
+}
+
+/// Why drawing failed: the folder's files (bad input) or writing (anything else).
+#[derive(Debug)]
+pub(crate) enum DrawError {
+    /// A file of the folder is missing or malformed.
+    Data(DataError),
+    /// A chart or report could not be drawn or written.
+    Write(String),
+}
+
+impl DrawError {
+    /// As a CLI error: a malformed folder is bad input when the user named it (`plot`), an
+    /// internal failure when nightshift has just written it (`run`, `compare`).
+    pub(crate) fn into_cli(self, user_folder: bool) -> CliError {
+        match self {
+            DrawError::Data(e) if user_folder => CliError::Input(e.to_string()),
+            DrawError::Data(e) => CliError::Other(e.to_string()),
+            DrawError::Write(e) => CliError::Other(e),
+        }
+    }
+}
+
+fn write_text(dir: &Path, name: &str, text: &str) -> Result<(), DrawError> {
+    let path = dir.join(name);
+    chart::write_atomically(&path, text.as_bytes())
+        .map_err(|e| DrawError::Write(format!("{}: cannot write: {e}", path.display())))
+}
+
+fn draw(dir: &Path, charts: &[Box<dyn chart::Chart + '_>]) -> Result<Vec<WrittenChart>, DrawError> {
+    chart::write_charts(dir, charts, &chart::default_exporters())
+        .map_err(|e| DrawError::Write(e.to_string()))
+}
+
+/// Draws a run's charts (unless `with_charts` is false) and writes its reports.
+pub(crate) fn render_run(dir: &Path, with_charts: bool) -> Result<Drawn, DrawError> {
+    let clock = Instant::now();
+    let run = RunData::load(dir).map_err(DrawError::Data)?;
+    let written = if with_charts {
+        draw(dir, &chart::run_charts(&run))?
+    } else {
+        Vec::new()
+    };
+    write_text(dir, "report.html", &report::run_html(&run, &written))?;
+    write_text(dir, "report.md", &report::run_markdown(&run, &written))?;
+    Ok(Drawn {
+        charts: written.len(),
+        files: written.len() * chart::default_exporters().len(),
+        seconds: clock.elapsed().as_secs_f64(),
+    })
+}
+
+/// Draws a comparison's charts (unless `with_charts` is false) and writes its reports.
+pub(crate) fn render_comparison(dir: &Path, with_charts: bool) -> Result<Drawn, DrawError> {
+    let clock = Instant::now();
+    let cmp = Comparison::load(dir).map_err(DrawError::Data)?;
+    let written = if with_charts {
+        draw(dir, &chart::comparison_charts(&cmp))?
+    } else {
+        Vec::new()
+    };
+    write_text(dir, "report.html", &report::comparison_html(&cmp, &written))?;
+    write_text(
+        dir,
+        "report.md",
+        &report::comparison_markdown(&cmp, &written),
+    )?;
+    Ok(Drawn {
+        charts: written.len(),
+        files: written.len() * chart::default_exporters().len(),
+        seconds: clock.elapsed().as_secs_f64(),
+    })
+}
+
+/// Redraws everything in the folder: a run, or a comparison and each of its runs.
+pub fn plot(args: PlotArgs) -> Result<(), CliError> {
+    let dir = &args.dir;
+    if !dir.is_dir() {
+        return Err(CliError::Input(format!(
+            "{}: not a folder; give the output folder of `nightshift run` or `nightshift compare`",
+            dir.display()
+        )));
+    }
+    let mut drawn = Drawn::default();
+    if dir.join(COMPARISON_FILE).exists() {
+        let cmp = Comparison::load(dir).map_err(|e| CliError::Input(e.to_string()))?;
+        for row in &cmp.rows {
+            let run_dir = dir.join(&row.run_dir);
+            if run_dir.join("summary.json").exists() {
+                drawn.add(render_run(&run_dir, true).map_err(|e| e.into_cli(true))?);
+            }
+        }
+        drawn.add(render_comparison(dir, true).map_err(|e| e.into_cli(true))?);
+    } else if dir.join("summary.json").exists() {
+        drawn.add(render_run(dir, true).map_err(|e| e.into_cli(true))?);
+    } else {
+        return Err(CliError::Input(format!(
+            "{}: neither summary.json (a run) nor {COMPARISON_FILE} (a comparison) is here",
+            dir.display()
+        )));
+    }
+    if !args.quiet {
+        println!(
+            "nightshift: drew {} charts ({} files) and the reports in {}/ in {:.2} s",
+            drawn.charts,
+            drawn.files,
+            dir.display(),
+            drawn.seconds
+        );
+    }
+    Ok(())
+}

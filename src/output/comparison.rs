@@ -1,0 +1,103 @@
+//! `comparison.csv`: one row per variant of `nightshift compare`, the headline numbers side by
+//! side (read back by the comparison charts, by column name).
+
+use super::SummaryFile;
+use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::io::{self, BufWriter};
+use std::path::Path;
+
+/// File name of a comparison's table.
+pub const COMPARISON_FILE: &str = "comparison.csv";
+
+/// One variant of a comparison: what ran and its headline numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComparisonRow {
+    /// Variant name (a policy preset, `name:` of `--variant`, or the scenario name).
+    pub variant: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// The `--set` overrides this variant applied on top of the scenario, `;`-separated.
+    pub overrides: String,
+    /// Seed.
+    pub seed: u64,
+    /// IT energy, kWh.
+    pub it_kwh: f64,
+    /// Facility energy, kWh.
+    pub facility_kwh: f64,
+    /// Facility energy cost.
+    pub cost: f64,
+    /// Currency of costs.
+    pub currency: String,
+    /// IT energy of the always-on baseline, kWh (empty when the baseline was skipped).
+    pub baseline_it_kwh: Option<f64>,
+    /// Cost of the always-on baseline.
+    pub baseline_cost: Option<f64>,
+    /// Share of the baseline's IT energy saved.
+    pub energy_saving: Option<f64>,
+    /// Share of the baseline's cost saved.
+    pub cost_saving: Option<f64>,
+    /// Migrations started.
+    pub migrations: u64,
+    /// Migrations aborted.
+    pub aborted: u64,
+    /// SLATAH.
+    pub slatah: f64,
+    /// PDM.
+    pub pdm: f64,
+    /// SLAV = SLATAH x PDM.
+    pub slav: f64,
+    /// ESV = energy x SLAV.
+    pub esv: f64,
+    /// Conflicts.
+    pub conflicts: u64,
+    /// Host boots.
+    pub boots: u64,
+    /// Host shutdowns.
+    pub shutdowns: u64,
+    /// Mean number of hosts on.
+    pub mean_hosts_on: f64,
+    /// The variant's run folder, relative to the comparison folder.
+    pub run_dir: String,
+}
+
+impl ComparisonRow {
+    /// The row of a variant from its summary.
+    pub fn new(variant: &str, overrides: &[String], run_dir: &str, s: &SummaryFile) -> Self {
+        let r = &s.summary;
+        ComparisonRow {
+            variant: variant.to_string(),
+            scenario: r.scenario.clone(),
+            overrides: overrides.join(";"),
+            seed: r.seed,
+            it_kwh: r.energy.it_kwh,
+            facility_kwh: r.energy.facility_kwh,
+            cost: r.energy.cost,
+            currency: r.energy.currency.clone(),
+            baseline_it_kwh: s.baseline.as_ref().map(|b| b.it_kwh),
+            baseline_cost: s.baseline.as_ref().map(|b| b.cost),
+            energy_saving: s.savings.as_ref().map(|v| v.energy_fraction),
+            cost_saving: s.savings.as_ref().map(|v| v.cost_fraction),
+            migrations: r.migrations.count as u64,
+            aborted: r.migrations.aborted as u64,
+            slatah: r.sla.slatah,
+            pdm: r.sla.pdm,
+            slav: r.sla.slav,
+            esv: r.sla.esv,
+            conflicts: r.conflicts.total as u64,
+            boots: r.hosts.boots,
+            shutdowns: r.hosts.shutdowns,
+            mean_hosts_on: r.hosts.mean_on,
+            run_dir: run_dir.to_string(),
+        }
+    }
+}
+
+/// Writes `comparison.csv` in `dir`.
+pub fn write_comparison(dir: &Path, rows: &[ComparisonRow]) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(BufWriter::new(File::create(dir.join(COMPARISON_FILE))?));
+    for row in rows {
+        w.serialize(row).map_err(io::Error::other)?;
+    }
+    w.flush()
+}

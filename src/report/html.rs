@@ -1,0 +1,201 @@
+//! `report.html`: one self-contained page (inline CSS, inline SVG charts, no script, no
+//! external resource), readable offline and printable.
+
+use super::{
+    Headline, comparison_columns, comparison_scenarios, comparison_verdict, run_headlines,
+};
+use crate::chart::data::Comparison;
+use crate::chart::{RunData, WrittenChart};
+
+const STYLE: &str = "\
+body{font-family:'Liberation Sans',Arial,Helvetica,sans-serif;color:#222;background:#fff;\
+margin:0 auto;max-width:1240px;padding:24px 32px;line-height:1.45}\
+h1{font-size:1.9em;margin:0 0 4px}h2{font-size:1.35em;margin:32px 0 10px;border-bottom:2px solid #1f3b73}\
+p.sub{color:#555;margin:0 0 16px}\
+table{border-collapse:collapse;margin:8px 0}th,td{padding:6px 12px;border-bottom:1px solid #ccc;\
+text-align:left;vertical-align:top}th{background:#eef1f8}td.num{text-align:right;font-variant-numeric:tabular-nums}\
+figure.chart{margin:20px 0 28px;page-break-inside:avoid}figure.chart svg{width:100%;height:auto;display:block;\
+border:1px solid #ddd}figcaption{color:#444;font-size:.95em;margin-top:6px}\
+pre{background:#f6f6f6;border:1px solid #ddd;padding:12px;overflow-x:auto;font-size:.85em}\
+p.note{color:#555}footer{margin-top:40px;color:#777;font-size:.85em}\
+@media print{body{max-width:none;padding:0}figure.chart svg{border:none}}";
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}<footer>Written by nightshift {}.</footer>\n</body>\n</html>\n",
+        escape(title),
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+fn headline_table(rows: &[Headline]) -> String {
+    let mut s = String::from("<table class=\"headline\">\n");
+    for h in rows {
+        s += &format!(
+            "<tr><th scope=\"row\">{}</th><td>{}</td></tr>\n",
+            escape(h.label),
+            escape(&h.value)
+        );
+    }
+    s + "</table>\n"
+}
+
+/// The charts as figures with inline SVG (labelled for screen readers).
+fn figures(charts: &[WrittenChart]) -> String {
+    let mut s = String::new();
+    for c in charts {
+        let svg = c.svg.trim();
+        let svg = svg.strip_prefix("<svg").map_or_else(
+            || svg.to_string(),
+            |rest| {
+                format!(
+                    "<svg role=\"img\" aria-label=\"{}\"{rest}",
+                    escape(&c.title)
+                )
+            },
+        );
+        s += &format!(
+            "<figure class=\"chart\" id=\"chart-{}\">\n{svg}\n<figcaption>{} (<a href=\"{}.svg\">SVG</a>, <a href=\"{}.png\">PNG</a>)</figcaption>\n</figure>\n",
+            c.name,
+            escape(&c.title),
+            c.name,
+            c.name
+        );
+    }
+    s
+}
+
+fn charts_section(charts: &[WrittenChart], missing: &str) -> String {
+    if charts.is_empty() {
+        format!(
+            "<h2>Charts</h2>\n<p class=\"note\">{}</p>\n",
+            escape(missing)
+        )
+    } else {
+        format!("<h2>Charts</h2>\n{}", figures(charts))
+    }
+}
+
+/// The report of a run.
+pub fn run_html(run: &RunData, charts: &[WrittenChart]) -> String {
+    let name = run.scenario();
+    let mut body = format!(
+        "<header>\n<h1>nightshift report: {}</h1>\n<p class=\"sub\">Energy, cost, migrations and SLA of one simulated run, against an always-on fleet running the same workload.</p>\n</header>\n",
+        escape(name)
+    );
+    body += "<h2>Headline numbers</h2>\n";
+    body += &headline_table(&run_headlines(run));
+    body += &charts_section(
+        charts,
+        "Charts were not drawn (run with --no-charts); `nightshift plot DIR` draws them.",
+    );
+    if run.utilisation.is_none() && !charts.is_empty() {
+        body += "<p class=\"note\">No host_utilisation.csv in this folder, so the utilisation heat map and distribution are left out.</p>\n";
+    }
+    body += "<h2>Scenario</h2>\n";
+    match &run.scenario_text {
+        Some(text) => body += &format!("<pre><code>{}</code></pre>\n", escape(text)),
+        None => body += "<p class=\"note\">scenario.toml is not in this folder.</p>\n",
+    }
+    body +=
+        "<h2>Files</h2>\n<p>summary.json, timeseries.csv, migrations.csv, conflicts.csv, hosts.csv";
+    if run.baseline.is_some() {
+        body += ", baseline_timeseries.csv";
+    }
+    if run.utilisation.is_some() {
+        body += ", host_utilisation.csv";
+    }
+    body += ".</p>\n";
+    page(&format!("nightshift report: {name}"), &body)
+}
+
+/// The report of a comparison.
+pub fn comparison_html(cmp: &Comparison, charts: &[WrittenChart]) -> String {
+    let names: Vec<&str> = cmp.rows.iter().map(|r| r.variant.as_str()).collect();
+    let mut body = format!(
+        "<header>\n<h1>nightshift comparison: {}</h1>\n<p class=\"sub\">The same workload and seed under each variant. {}</p>\n</header>\n",
+        escape(&names.join(", ")),
+        escape(&comparison_verdict(cmp))
+    );
+    body += "<h2>Headline numbers</h2>\n<table class=\"comparison\">\n<tr>";
+    let columns = comparison_columns();
+    for (header, _) in &columns {
+        body += &format!("<th>{}</th>", escape(header));
+    }
+    body += "<th>run</th></tr>\n";
+    for row in &cmp.rows {
+        body += "<tr>";
+        for (i, (_, cell)) in columns.iter().enumerate() {
+            let class = if i == 0 { "" } else { " class=\"num\"" };
+            body += &format!("<td{class}>{}</td>", escape(&cell(row)));
+        }
+        body += &format!(
+            "<td><a href=\"{}/report.html\">report</a></td></tr>\n",
+            escape(&row.run_dir)
+        );
+    }
+    body += "</table>\n";
+    body += &charts_section(
+        charts,
+        "Charts were not drawn (--no-charts); `nightshift plot DIR` draws them.",
+    );
+    body += "<h2>Variants</h2>\n<table class=\"variants\">\n<tr><th>variant</th><th>scenario</th><th>seed</th><th>overrides applied</th></tr>\n";
+    for row in &cmp.rows {
+        let overrides = if row.overrides.is_empty() {
+            "none (the scenario as written)".to_string()
+        } else {
+            row.overrides.replace(';', "; ")
+        };
+        body += &format!(
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td><code>{}</code></td></tr>\n",
+            escape(&row.variant),
+            escape(&row.scenario),
+            row.seed,
+            escape(&overrides)
+        );
+    }
+    body += "</table>\n";
+    for (name, text) in comparison_scenarios(cmp) {
+        body += &format!(
+            "<h2>Scenario {}</h2>\n<pre><code>{}</code></pre>\n",
+            escape(&name),
+            escape(&text)
+        );
+    }
+    page(
+        &format!("nightshift comparison: {}", names.join(", ")),
+        &body,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Markup characters in scenario text cannot open tags in the report.
+    #[test]
+    fn escape_neutralises_markup() {
+        assert_eq!(
+            escape("<script>\"a\" & 'b'</script>"),
+            "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;"
+        );
+    }
+}

@@ -1,0 +1,131 @@
+//! `report.md`: the same report as Markdown for wikis; charts are linked as the PNG files next
+//! to it.
+
+use super::{
+    Headline, comparison_columns, comparison_scenarios, comparison_verdict, run_headlines,
+};
+use crate::chart::data::Comparison;
+use crate::chart::{RunData, WrittenChart};
+
+/// Escapes a table cell (pipes would end the cell).
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// A fenced code block whose fence is longer than any backtick run in `text`.
+fn fenced(lang: &str, text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let body = if text.ends_with('\n') {
+        text.to_string()
+    } else {
+        format!("{text}\n")
+    };
+    format!("{fence}{lang}\n{body}{fence}\n")
+}
+
+fn headline_table(rows: &[Headline]) -> String {
+    let mut s = String::from("| Metric | Value |\n| --- | --- |\n");
+    for h in rows {
+        s += &format!("| {} | {} |\n", cell(h.label), cell(&h.value));
+    }
+    s
+}
+
+fn chart_links(charts: &[WrittenChart], missing: &str) -> String {
+    if charts.is_empty() {
+        return format!("{missing}\n");
+    }
+    charts
+        .iter()
+        .map(|c| format!("![{}]({}.png)\n", cell(&c.title), c.name))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The Markdown report of a run.
+pub fn run_markdown(run: &RunData, charts: &[WrittenChart]) -> String {
+    let mut s = format!("# nightshift report: {}\n\n", run.scenario());
+    s += "## Headline numbers\n\n";
+    s += &headline_table(&run_headlines(run));
+    s += "\n## Charts\n\n";
+    s += &chart_links(
+        charts,
+        "Charts were not drawn (`--no-charts`); `nightshift plot DIR` draws them.",
+    );
+    if let Some(text) = &run.scenario_text {
+        s += "\n## Scenario\n\n";
+        s += &fenced("toml", text);
+    }
+    s
+}
+
+/// The Markdown report of a comparison.
+pub fn comparison_markdown(cmp: &Comparison, charts: &[WrittenChart]) -> String {
+    let names: Vec<&str> = cmp.rows.iter().map(|r| r.variant.as_str()).collect();
+    let mut s = format!("# nightshift comparison: {}\n\n", names.join(", "));
+    s += &format!(
+        "The same workload and seed under each variant. {}\n\n## Headline numbers\n\n",
+        comparison_verdict(cmp)
+    );
+    let columns = comparison_columns();
+    s += "|";
+    for (header, _) in &columns {
+        s += &format!(" {} |", cell(header));
+    }
+    s += " run |\n|";
+    for (i, _) in columns.iter().enumerate() {
+        s += if i == 0 { " --- |" } else { " ---: |" };
+    }
+    s += " --- |\n";
+    for row in &cmp.rows {
+        s += "|";
+        for (_, value) in &columns {
+            s += &format!(" {} |", cell(&value(row)));
+        }
+        s += &format!(" [report]({}/report.md) |\n", row.run_dir);
+    }
+    s += "\n## Charts\n\n";
+    s += &chart_links(
+        charts,
+        "Charts were not drawn (`--no-charts`); `nightshift plot DIR` draws them.",
+    );
+    s += "\n## Variants\n\n| variant | scenario | seed | overrides applied |\n| --- | --- | ---: | --- |\n";
+    for row in &cmp.rows {
+        let overrides = if row.overrides.is_empty() {
+            "none (the scenario as written)".to_string()
+        } else {
+            format!("`{}`", row.overrides.replace(';', "`, `"))
+        };
+        s += &format!(
+            "| {} | {} | {} | {} |\n",
+            cell(&row.variant),
+            cell(&row.scenario),
+            row.seed,
+            cell(&overrides)
+        );
+    }
+    for (name, text) in comparison_scenarios(cmp) {
+        s += &format!("\n## Scenario {name}\n\n");
+        s += &fenced("toml", &text);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scenario containing a triple backtick gets a four-backtick fence.
+    #[test]
+    fn fence_outgrows_backticks_in_text() {
+        assert_eq!(fenced("toml", "a = 1\n"), "```toml\na = 1\n```\n");
+        assert_eq!(fenced("", "x ``` y"), "````\nx ``` y\n````\n");
+    }
+
+    /// Pipes in a cell are escaped so the table keeps its columns.
+    #[test]
+    fn cells_escape_pipes() {
+        assert_eq!(cell("a|b\nc"), "a\\|b c");
+    }
+}

@@ -1,0 +1,277 @@
+//! Reports of a run and of a comparison: `report.html`, self-contained (inline CSS, charts as
+//! inline SVG, no script, nothing fetched), and `report.md` for wikis (charts as PNG links).
+//! Both are built from the same headline rows, read from `summary.json` by key so that
+//! summaries that gain keys keep working.
+
+mod html;
+mod markdown;
+
+pub use html::{comparison_html, run_html};
+pub use markdown::{comparison_markdown, run_markdown};
+
+use crate::chart::RunData;
+use crate::chart::data::Comparison;
+use crate::chart::grouped;
+use crate::output::ComparisonRow;
+
+/// One headline number: what it is and its value, formatted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Headline {
+    /// What is measured.
+    pub label: &'static str,
+    /// Value with units.
+    pub value: String,
+}
+
+/// A simulated span as `2 days`, `1 day 6 h`, `3 h 20 min`, `45 s`.
+pub fn human_span(seconds: f64) -> String {
+    let s = seconds.max(0.0).round() as u64;
+    let (d, h, m) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60);
+    let mut parts = Vec::new();
+    if d > 0 {
+        parts.push(format!("{d} day{}", if d == 1 { "" } else { "s" }));
+    }
+    if h > 0 {
+        parts.push(format!("{h} h"));
+    }
+    if m > 0 && d == 0 {
+        parts.push(format!("{m} min"));
+    }
+    if parts.is_empty() {
+        parts.push(format!("{s} s"));
+    }
+    parts.join(" ")
+}
+
+fn pct(f: f64, decimals: usize) -> String {
+    format!("{:.*} %", decimals, f * 100.0)
+}
+
+/// The headline numbers of a run, from its `summary.json`.
+pub fn run_headlines(run: &RunData) -> Vec<Headline> {
+    let n = |k: &str| run.number(k);
+    let cur = run.currency();
+    let mut rows = Vec::new();
+    let mut push = |label, value: Option<String>| {
+        if let Some(value) = value {
+            rows.push(Headline { label, value });
+        }
+    };
+    push(
+        "Simulated",
+        n("duration_s").map(|d| {
+            let span = human_span(d);
+            let seed = n("seed").map_or(String::new(), |s| format!(", seed {s}"));
+            let hosts =
+                n("hosts.count").map_or(String::new(), |h| format!(", {} hosts", grouped(h, 0)));
+            let vms = n("vms.count").map_or(String::new(), |v| format!(", {} VMs", grouped(v, 0)));
+            format!("{span}{seed}{hosts}{vms}")
+        }),
+    );
+    push(
+        "IT energy",
+        n("energy.it_kwh").map(|v| format!("{} kWh", grouped(v, 1))),
+    );
+    push(
+        "Facility energy",
+        n("energy.facility_kwh").map(|v| format!("{} kWh (PUE {})", grouped(v, 1), run.pue())),
+    );
+    push(
+        "Cost",
+        n("energy.cost").map(|v| format!("{} {cur}", grouped(v, 2))),
+    );
+    push(
+        "Saving vs always-on",
+        Some(
+            match (
+                n("savings.energy_kwh"),
+                n("savings.energy_fraction"),
+                n("savings.cost"),
+                n("savings.cost_fraction"),
+                n("baseline.it_kwh"),
+            ) {
+                (Some(e), Some(ef), Some(c), Some(cf), Some(b)) => format!(
+                    "{} kWh ({}) and {} {cur} ({}) of always-on's {} kWh",
+                    grouped(e, 1),
+                    pct(ef, 1),
+                    grouped(c, 2),
+                    pct(cf, 1),
+                    grouped(b, 1)
+                ),
+                _ => "not computed (run with --no-baseline)".to_string(),
+            },
+        ),
+    );
+    push(
+        "Migrations",
+        n("migrations.count").map(|c| {
+            let mut s = grouped(c, 0);
+            if let Some(a) = n("migrations.aborted") {
+                s += &format!(" ({} aborted)", grouped(a, 0));
+            }
+            if let Some(m) = n("migrations.mean_duration_s") {
+                s += &format!(", mean {m:.1} s");
+            }
+            if let Some(d) = n("migrations.data_gb") {
+                s += &format!(", {} GB moved", grouped(d, 1));
+            }
+            s
+        }),
+    );
+    push(
+        "SLA",
+        n("sla.slav").map(|slav| {
+            format!(
+                "SLATAH {}, PDM {}, SLAV {slav:.3e}, ESV {:.3e}",
+                pct(n("sla.slatah").unwrap_or(0.0), 3),
+                pct(n("sla.pdm").unwrap_or(0.0), 4),
+                n("sla.esv").unwrap_or(0.0)
+            )
+        }),
+    );
+    push(
+        "Conflicts",
+        n("conflicts.total").map(|t| {
+            let kinds = crate::chart::data::lookup(&run.summary, "conflicts.by_kind")
+                .and_then(|v| v.as_object())
+                .map(|m| {
+                    m.iter()
+                        .filter_map(|(k, v)| v.as_f64().filter(|v| *v > 0.0).map(|v| (k, v)))
+                        .map(|(k, v)| format!("{k} {}", grouped(v, 0)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            if kinds.is_empty() {
+                grouped(t, 0)
+            } else {
+                format!("{} ({kinds})", grouped(t, 0))
+            }
+        }),
+    );
+    push(
+        "Hosts on",
+        n("hosts.mean_on").map(|m| {
+            format!(
+                "mean {m:.1}, min {}, max {}; {} boots, {} shutdowns",
+                grouped(n("hosts.min_on").unwrap_or(0.0), 0),
+                grouped(n("hosts.max_on").unwrap_or(0.0), 0),
+                grouped(n("hosts.boots").unwrap_or(0.0), 0),
+                grouped(n("hosts.shutdowns").unwrap_or(0.0), 0)
+            )
+        }),
+    );
+    rows
+}
+
+/// Columns of a comparison's table in the reports: header and the cell of a row.
+pub type ComparisonColumn = (&'static str, fn(&ComparisonRow) -> String);
+
+/// The comparison table's columns.
+pub fn comparison_columns() -> Vec<ComparisonColumn> {
+    fn opt_pct(v: Option<f64>) -> String {
+        v.map_or_else(|| "–".to_string(), |f| pct(f, 1))
+    }
+    vec![
+        ("variant", |r| r.variant.clone()),
+        ("IT energy (kWh)", |r| grouped(r.it_kwh, 1)),
+        ("cost", |r| format!("{} {}", grouped(r.cost, 2), r.currency)),
+        ("energy saved", |r| opt_pct(r.energy_saving)),
+        ("cost saved", |r| opt_pct(r.cost_saving)),
+        ("migrations", |r| grouped(r.migrations as f64, 0)),
+        ("SLATAH", |r| pct(r.slatah, 3)),
+        ("PDM", |r| pct(r.pdm, 4)),
+        ("SLAV", |r| format!("{:.3e}", r.slav)),
+        ("conflicts", |r| grouped(r.conflicts as f64, 0)),
+        ("hosts on (mean)", |r| format!("{:.1}", r.mean_hosts_on)),
+    ]
+}
+
+/// The scenarios of a comparison as run, once each: `(scenario name, text)`, the text taken
+/// from the first variant of each scenario with the header comment that lists that
+/// variant's overrides removed (the overrides are in the variants table).
+pub fn comparison_scenarios(cmp: &Comparison) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for row in &cmp.rows {
+        if out.iter().any(|(name, _)| *name == row.scenario) {
+            continue;
+        }
+        let path = cmp.dir.join(&row.run_dir).join("scenario.toml");
+        if let Ok(text) = std::fs::read_to_string(path) {
+            out.push((
+                row.scenario.clone(),
+                crate::output::strip_copy_header(&text).to_string(),
+            ));
+        }
+    }
+    out
+}
+
+/// A one-line summary of what a comparison found: the variant with the least energy and
+/// the one with the least SLAV.
+pub fn comparison_verdict(cmp: &Comparison) -> String {
+    let least = |key: fn(&ComparisonRow) -> f64| {
+        cmp.rows
+            .iter()
+            .min_by(|a, b| key(a).total_cmp(&key(b)))
+            .map(|r| r.variant.clone())
+            .unwrap_or_default()
+    };
+    format!(
+        "Least energy: {}. Least SLA violation (SLAV): {}.",
+        least(|r| r.it_kwh),
+        least(|r| r.slav)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_with(summary: serde_json::Value) -> RunData {
+        RunData {
+            dir: "r".into(),
+            summary,
+            timeseries: crate::chart::Timeseries::default(),
+            baseline: None,
+            conflict_h: Vec::new(),
+            utilisation: None,
+            scenario_text: None,
+        }
+    }
+
+    /// Conflicts list only the kinds that happened; without a baseline the saving says why
+    /// it is missing; absent keys leave their row out.
+    #[test]
+    fn headlines_come_from_summary_keys() {
+        let run = run_with(serde_json::json!({
+            "energy": {"it_kwh": 1234.56, "cost": 99.5, "currency": "EUR"},
+            "conflicts": {"total": 5, "by_kind": {"ping-pong": 5, "shutdown-refused": 0}},
+            "baseline": null,
+            "savings": null
+        }));
+        let rows = run_headlines(&run);
+        let value = |label: &str| {
+            rows.iter()
+                .find(|h| h.label == label)
+                .map(|h| h.value.clone())
+        };
+        assert_eq!(value("IT energy").as_deref(), Some("1\u{202f}234.6 kWh"));
+        assert_eq!(value("Cost").as_deref(), Some("99.50 EUR"));
+        assert_eq!(value("Conflicts").as_deref(), Some("5 (ping-pong 5)"));
+        assert_eq!(
+            value("Saving vs always-on").as_deref(),
+            Some("not computed (run with --no-baseline)")
+        );
+        assert_eq!(value("Migrations"), None);
+    }
+
+    /// Spans read the way a planner says them; minutes are dropped once a span has days.
+    #[test]
+    fn spans_are_human() {
+        assert_eq!(human_span(172_800.0), "2 days");
+        assert_eq!(human_span(108_000.0), "1 day 6 h");
+        assert_eq!(human_span(12_000.0), "3 h 20 min");
+        assert_eq!(human_span(45.0), "45 s");
+    }
+}
