@@ -1,0 +1,286 @@
+//! Long CSV: one row per VM and sample, rows of all VMs in one file (or several). Two
+//! layouts share this reader: the generic `time,vm,cpu[,ram]` format (documented in
+//! `docs/traces.md`, for converting any other trace) and the Azure readings (see
+//! [`super::azure`]).
+//!
+//! Generic layout: a header row naming the columns `time` (seconds on any clock, integer or
+//! decimal), `vm` (any text id), `cpu` (percent, 0-100) and optionally `ram` (percent of the
+//! VM's memory, 0-100; validated but not replayed: VM memory is reserved at its type's size).
+//! Columns may come in any order; other columns are an error, so a typo is not ignored.
+
+use super::{Level, TraceError, level_from_percent};
+use std::io::Read;
+
+/// Which columns a long-CSV layout has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// Name of the time column (seconds).
+    pub time: &'static str,
+    /// Name of the VM id column.
+    pub vm: &'static str,
+    /// Name of the CPU % column replayed.
+    pub cpu: &'static str,
+    /// Other columns that must hold a percentage when present (validated, not replayed).
+    pub percent: &'static [&'static str],
+    /// Whether files may lack the header (then the columns are in `order`).
+    pub headerless_order: Option<&'static [&'static str]>,
+}
+
+/// The generic `time,vm,cpu[,ram]` layout.
+pub const GENERIC: Layout = Layout {
+    time: "time",
+    vm: "vm",
+    cpu: "cpu",
+    percent: &["ram"],
+    headerless_order: None,
+};
+
+/// One row: time (ms on the trace's clock), VM id, CPU level and the row's line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row<'a> {
+    /// Time, ms.
+    pub time_ms: i64,
+    /// VM id.
+    pub vm: &'a str,
+    /// CPU utilisation.
+    pub cpu: Level,
+    /// 1-based line in the file.
+    pub line: u64,
+}
+
+#[derive(Debug, Clone)]
+struct Positions {
+    time: usize,
+    vm: usize,
+    cpu: usize,
+    percent: Vec<(usize, &'static str)>,
+    count: usize,
+}
+
+/// Reads the rows of one long-CSV file, validating each.
+pub struct Rows<R: Read> {
+    csv: csv::Reader<R>,
+    record: csv::StringRecord,
+    layout: Layout,
+    cols: Positions,
+    origin: String,
+    /// The first record was data (headerless file) and has not been returned yet.
+    first_is_data: bool,
+}
+
+impl<R: Read> Rows<R> {
+    /// Starts reading `reader` (named `origin` in errors) in `layout`; reads the header.
+    pub fn new(reader: R, origin: &str, layout: Layout) -> Result<Self, TraceError> {
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(reader);
+        let mut record = csv::StringRecord::new();
+        let read = csv
+            .read_record(&mut record)
+            .map_err(|e| csv_error(origin, &e))?;
+        if !read {
+            return Err(TraceError::file(
+                origin,
+                format!("empty file: expected a header row ({})", expected(&layout)),
+            ));
+        }
+        let headerless = layout.headerless_order.filter(|_| {
+            record
+                .get(0)
+                .is_some_and(|f| f.parse::<f64>().is_ok())
+        });
+        let cols = match headerless {
+            Some(order) => positions(&layout, order.iter().copied(), origin)?,
+            None => positions(&layout, record.iter(), origin)?,
+        };
+        Ok(Rows {
+            csv,
+            record,
+            layout,
+            cols,
+            origin: origin.to_string(),
+            first_is_data: headerless.is_some(),
+        })
+    }
+
+    /// The next row, or `None` at the end of the file.
+    pub fn next_row(&mut self) -> Result<Option<Row<'_>>, TraceError> {
+        if self.first_is_data {
+            self.first_is_data = false;
+        } else if !self
+            .csv
+            .read_record(&mut self.record)
+            .map_err(|e| csv_error(&self.origin, &e))?
+        {
+            return Ok(None);
+        }
+        let line = self.record.position().map_or(0, |p| p.line());
+        let origin = &self.origin;
+        let err = |field: &str, msg: String| TraceError::at(origin, line, Some(field), msg);
+        if self.record.len() != self.cols.count {
+            return Err(TraceError::at(
+                origin,
+                line,
+                None,
+                format!(
+                    "has {} fields but the header has {}",
+                    self.record.len(),
+                    self.cols.count
+                ),
+            ));
+        }
+        let field = |i: usize| self.record.get(i).unwrap_or("");
+        let time_text = field(self.cols.time);
+        let time_s: f64 = time_text
+            .parse()
+            .ok()
+            .filter(|t: &f64| t.is_finite())
+            .ok_or_else(|| {
+                err(
+                    self.layout.time,
+                    format!("{time_text:?} is not a number; expected a time in seconds"),
+                )
+            })?;
+        let percent = |i: usize, name: &str| {
+            let text = field(i);
+            let value: f64 = text.parse().map_err(|_| {
+                err(
+                    name,
+                    format!("{text:?} is not a number; expected a utilisation in percent (0-100)"),
+                )
+            })?;
+            level_from_percent(value).ok_or_else(|| {
+                err(
+                    name,
+                    format!("{value} is outside 0-100; expected a utilisation in percent"),
+                )
+            })
+        };
+        let cpu = percent(self.cols.cpu, self.layout.cpu)?;
+        for &(i, name) in &self.cols.percent {
+            percent(i, name)?;
+        }
+        let vm = field(self.cols.vm);
+        if vm.is_empty() {
+            return Err(err(self.layout.vm, "empty VM id".into()));
+        }
+        Ok(Some(Row {
+            time_ms: (time_s * 1000.0).round() as i64,
+            vm,
+            cpu,
+            line,
+        }))
+    }
+}
+
+fn expected(layout: &Layout) -> String {
+    let mut cols = vec![layout.time, layout.vm, layout.cpu];
+    cols.extend(layout.percent.iter().map(|c| *c));
+    cols.join(",")
+}
+
+fn positions<'a>(
+    layout: &Layout,
+    names: impl Iterator<Item = &'a str>,
+    origin: &str,
+) -> Result<Positions, TraceError> {
+    let names: Vec<&str> = names.collect();
+    let mut known = vec![layout.time, layout.vm, layout.cpu];
+    known.extend(layout.percent.iter().copied());
+    for name in &names {
+        if !known.contains(name) {
+            return Err(TraceError::at(
+                origin,
+                1,
+                None,
+                format!(
+                    "unknown column {name:?} in the header; valid columns: {}",
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    let find = |name: &str| {
+        names.iter().position(|n| *n == name).ok_or_else(|| {
+            TraceError::at(
+                origin,
+                1,
+                None,
+                format!(
+                    "header has no {name:?} column; expected columns {}",
+                    expected(layout)
+                ),
+            )
+        })
+    };
+    Ok(Positions {
+        time: find(layout.time)?,
+        vm: find(layout.vm)?,
+        cpu: find(layout.cpu)?,
+        percent: layout
+            .percent
+            .iter()
+            .filter_map(|&p| names.iter().position(|n| *n == p).map(|i| (i, p)))
+            .collect(),
+        count: names.len(),
+    })
+}
+
+fn csv_error(origin: &str, e: &csv::Error) -> TraceError {
+    match e.position() {
+        Some(p) => TraceError::at(origin, p.line(), None, e.to_string()),
+        None => TraceError::file(origin, e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(text: &str) -> Result<Vec<(i64, String, Level, u64)>, TraceError> {
+        let mut rows = Rows::new(text.as_bytes(), "t.csv", GENERIC)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next_row()? {
+            out.push((r.time_ms, r.vm.to_string(), r.cpu, r.line));
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn generic_rows_read_seconds_ids_and_percent_in_any_column_order() {
+        let rows = read_all("vm,time,cpu\na,0,10\nb,0,20.5\na,300.5,30\n").unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                (0, "a".into(), 1000, 2),
+                (0, "b".into(), 2050, 3),
+                (300_500, "a".into(), 3000, 4)
+            ]
+        );
+        let with_ram = read_all("time,vm,cpu,ram\n0,a,10,55\n").unwrap();
+        assert_eq!(with_ram.len(), 1);
+    }
+
+    #[test]
+    fn generic_errors_name_line_and_column() {
+        let e = read_all("").unwrap_err();
+        assert!(e.message.contains("empty file"), "{e}");
+        let e = read_all("time,vm,cpux\n").unwrap_err();
+        assert_eq!(e.line, Some(1));
+        assert!(e.message.contains("unknown column \"cpux\""), "{e}");
+        let e = read_all("time,vm\n0,a\n").unwrap_err();
+        assert!(e.message.contains("no \"cpu\" column"), "{e}");
+        let e = read_all("time,vm,cpu\n0,a,5\n1,a,x\n").unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (Some(3), Some("cpu")));
+        let e = read_all("time,vm,cpu\n0,a,-5\n").unwrap_err();
+        assert!(e.message.contains("outside 0-100"), "{e}");
+        let e = read_all("time,vm,cpu,ram\n0,a,5,120\n").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("ram"));
+        let e = read_all("time,vm,cpu\n0,a,5,7\n").unwrap_err();
+        assert!(e.message.contains("has 4 fields but the header has 3"), "{e}");
+        let e = read_all("time,vm,cpu\nnow,a,5\n").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("time"));
+    }
+}

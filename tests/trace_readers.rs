@@ -1,0 +1,297 @@
+//! The trace readers on the bundled samples (counts and first/last samples read by hand with
+//! awk from the files) and on malformed traces.
+
+use nightshift::trace::{self, Format, Level, TraceError, TraceIndex};
+use std::path::{Path, PathBuf};
+
+fn traces() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("traces")
+}
+
+fn vm<'a>(index: &'a TraceIndex, id: &str) -> (usize, &'a trace::VmInfo) {
+    index
+        .vms
+        .iter()
+        .enumerate()
+        .find(|(_, v)| v.id == id)
+        .unwrap_or_else(|| panic!("no VM {id}"))
+}
+
+/// Levels of VM `i` at `steps` through a fresh replay.
+fn levels(index: &TraceIndex, i: usize, steps: &[u32]) -> Vec<Level> {
+    let mut replay = trace::open(index);
+    let mut out = vec![0; index.vms.len()];
+    steps
+        .iter()
+        .map(|&s| {
+            replay.seek(s, &mut out).unwrap();
+            out[i]
+        })
+        .collect()
+}
+
+#[test]
+fn planetlab_day_has_1052_vms_of_288_five_minute_samples_sorted_by_bytes() {
+    let index = trace::scan(Format::PlanetLab, &traces().join("planetlab/20110303"), None)
+        .unwrap();
+    assert_eq!(index.vms.len(), 1052);
+    assert_eq!(index.interval_ms, 300_000);
+    assert_eq!(index.steps, 288);
+    assert!(index.warnings.is_empty(), "{:?}", index.warnings);
+    // `ls | LC_ALL=C sort`: first and last names.
+    assert_eq!(index.vms[0].id, "146-179_surfsnel_dsl_internl_net_colostate_557");
+    assert_eq!(index.vms[1051].id, "vn5_cse_wustl_edu_uw_oneswarm");
+    let ids: Vec<&[u8]> = index.vms.iter().map(|v| v.id.as_bytes()).collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "byte order");
+    // head -1 / tail -1 of two files.
+    let (i, v) = vm(&index, "146-179_surfsnel_dsl_internl_net_colostate_557");
+    assert_eq!((v.first_step, v.end_step), (0, 288));
+    assert_eq!(levels(&index, i, &[0, 287]), vec![2400, 5100]);
+    let (i, _) = vm(&index, "vn5_cse_wustl_edu_uw_oneswarm");
+    assert_eq!(levels(&index, i, &[0, 287, 288]), vec![1500, 400, 0]);
+}
+
+#[test]
+fn planetlab_replay_reproduces_the_published_day_mean() {
+    // awk over all 302,976 samples of 20110303: sum 3,730,979 %, mean 12.314437 % (the
+    // README gives 12.31).
+    let index = trace::scan(Format::PlanetLab, &traces().join("planetlab/20110303"), None)
+        .unwrap();
+    let mut replay = trace::open(&index);
+    let mut out = vec![0; index.vms.len()];
+    let mut sum: u64 = 0;
+    for step in 0..index.steps {
+        replay.seek(step, &mut out).unwrap();
+        sum += out.iter().map(|&l| u64::from(l)).sum::<u64>();
+    }
+    assert_eq!(sum, 3_730_979 * 100);
+}
+
+#[test]
+fn bitbrains_reads_16_vms_at_300_s_with_seconds_timestamps() {
+    let index = trace::scan(Format::Bitbrains, &traces().join("bitbrains-rnd"), None).unwrap();
+    assert_eq!(index.vms.len(), 16);
+    assert_eq!(index.interval_ms, 300_000, "median gap between rows");
+    let ids: Vec<&str> = index.vms.iter().map(|v| v.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["1", "10", "11", "12", "13", "14", "15", "16", "2", "3", "4", "5", "6", "7", "8", "9"]
+    );
+    // 1.csv: first row 1372629804 (2 cores, 1.5 %), last row 1375221457 (12.433333 %);
+    // (1375221457 - 1372629804) / 300 = 8638.84 -> step 8639.
+    let (i, v) = vm(&index, "1");
+    assert_eq!((v.first_step, v.end_step), (0, 8640));
+    assert_eq!(v.cores.as_deref(), Some("2"));
+    assert_eq!(levels(&index, i, &[0, 8639]), vec![150, 1243]);
+    assert_eq!(index.steps, 8640, "30 days at 300 s");
+    // 9.csv: 23.466667 % first, 22.2 % last.
+    let (i, _) = vm(&index, "9");
+    assert_eq!(levels(&index, i, &[0, 8639]), vec![2347, 2220]);
+}
+
+#[test]
+fn bitbrains_zero_core_rows_are_skipped_with_a_warning() {
+    let index = trace::scan(Format::Bitbrains, &traces().join("bitbrains-rnd"), None).unwrap();
+    // 14.csv: rows 2-9 report 0 cores; line 10 is the first provisioned row, 1375095746,
+    // 17.5 %: (1375095746 - 1372629804) / 300 = 8219.8 -> step 8220.
+    let (i, v) = vm(&index, "14");
+    assert_eq!((v.first_step, v.end_step), (8220, 8640));
+    assert_eq!(v.cores.as_deref(), Some("1"));
+    assert_eq!(levels(&index, i, &[8219, 8220, 8639]), vec![0, 1750, 67]);
+    let w: Vec<&String> = index.warnings.iter().filter(|w| w.contains("14.csv")).collect();
+    assert_eq!(w.len(), 1, "{:?}", index.warnings);
+    assert!(w[0].contains("8 rows report 0 CPU cores"), "{}", w[0]);
+}
+
+#[test]
+fn azure_reads_20_vms_whose_rows_span_27_files() {
+    let index = trace::scan(Format::Azure, &traces().join("azure-2019"), None).unwrap();
+    assert_eq!(index.vms.len(), 20);
+    assert_eq!(index.interval_ms, 300_000);
+    // Timestamps 0 .. 1799700 s: 6000 steps.
+    assert_eq!(index.steps, 6000);
+    let id = "AEPuB1nuIBMmVIc5OlpI9Wk6Im5ZH4wVEnqZxbtFl63ZGDwS8rzfJJdRYDz0ox6b";
+    let (i, v) = vm(&index, id);
+    assert_eq!((v.first_step, v.end_step), (0, 6000));
+    // avg_cpu 3.5863332518631985 at 0 (batch_1) and 4.137920363328623 at 1799700 (batch_27).
+    assert_eq!(levels(&index, i, &[0, 5999]), vec![359, 414]);
+    // deep_study_vms_metadata.csv: Delay-insensitive, 2 cores, 2 GB.
+    assert_eq!(v.category.as_deref(), Some("Delay-insensitive"));
+    assert_eq!(v.cores.as_deref(), Some("2"));
+    assert_eq!(v.memory_gb.as_deref(), Some("2"));
+    assert_eq!(index.vms[0].id, "+Iipd7vDjjEp/QdGlnk0SxnsdypsdteYwDDa0KZGY/E/Mi0TnQq/QDlRfmGxUgI3");
+    // Every VM misses 45 steps in each of two 13,500 s holes.
+    assert!(
+        index.warnings.iter().any(|w| w.contains("longest 13500 s")),
+        "{:?}",
+        index.warnings
+    );
+}
+
+#[test]
+fn generic_csv_converted_from_bitbrains_replays_the_same_levels() {
+    // traces/csv-example/bitbrains-first-day.csv is the first 288 rows of 1.csv and 9.csv,
+    // converted by the awk one-liner in docs/traces.md.
+    let csv = trace::scan(
+        Format::Csv,
+        &traces().join("csv-example/bitbrains-first-day.csv"),
+        None,
+    )
+    .unwrap();
+    assert_eq!(csv.vms.len(), 2);
+    assert_eq!(csv.interval_ms, 300_000);
+    let bb = trace::scan(Format::Bitbrains, &traces().join("bitbrains-rnd"), None).unwrap();
+    let (c1, v1) = vm(&csv, "1");
+    let (b1, _) = vm(&bb, "1");
+    let (c9, _) = vm(&csv, "9");
+    let (b9, _) = vm(&bb, "9");
+    let steps: Vec<u32> = (0..v1.end_step).collect();
+    assert_eq!(v1.end_step, 288);
+    assert_eq!(levels(&csv, c1, &steps), levels(&bb, b1, &steps));
+    assert_eq!(levels(&csv, c9, &steps), levels(&bb, b9, &steps));
+    assert_eq!(levels(&csv, c1, &[0]), vec![150]);
+}
+
+// ---- malformed traces ----------------------------------------------------------------
+
+fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+fn scan_err(format: Format, path: &Path) -> TraceError {
+    trace::scan(format, path, None).unwrap_err()
+}
+
+const BB_HEADER: &str = "Timestamp [ms];\tCPU cores;\tCPU capacity provisioned [MHZ];\tCPU usage [MHZ];\tCPU usage [%]\n";
+
+#[test]
+fn missing_folder_is_an_error_naming_it() {
+    let e = scan_err(Format::PlanetLab, Path::new("/nonexistent/planetlab/day"));
+    assert_eq!(e.file, "/nonexistent/planetlab/day");
+    assert!(e.message.contains("no such folder"), "{e}");
+    let e = scan_err(Format::Azure, Path::new("/nonexistent/azure"));
+    assert!(e.message.contains("no such folder"), "{e}");
+}
+
+#[test]
+fn empty_files_are_errors() {
+    let d = folder(&[("a", "1\n2\n"), ("b", "")]);
+    let e = scan_err(Format::PlanetLab, d.path());
+    assert!(e.file.ends_with("/b"), "{e}");
+    assert!(e.message.contains("empty file"), "{e}");
+    let d = folder(&[("1.csv", "")]);
+    assert!(scan_err(Format::Bitbrains, d.path()).message.contains("empty file"));
+    let d = folder(&[("r.csv", "")]);
+    assert!(scan_err(Format::Azure, d.path()).message.contains("empty file"));
+    let d = folder(&[]);
+    assert!(scan_err(Format::PlanetLab, d.path()).message.contains("no trace files"));
+}
+
+#[test]
+fn non_numbers_and_out_of_range_values_name_file_and_line() {
+    let d = folder(&[("a", "1\n2\nabc\n")]);
+    let e = scan_err(Format::PlanetLab, d.path());
+    assert_eq!(e.line, Some(3));
+    assert!(e.to_string().contains("/a:3: \"abc\" is not a number"), "{e}");
+    let d = folder(&[("a", "1\n-2\n")]);
+    assert_eq!(scan_err(Format::PlanetLab, d.path()).line, Some(2));
+    let d = folder(&[("a", "100.5\n")]);
+    assert!(scan_err(Format::PlanetLab, d.path()).message.contains("outside 0-100"));
+    let text = format!("{BB_HEADER}0;\t1;\t2600;\t10;\t5\n300;\t1;\t2600;\t10;\t-5\n");
+    let d = folder(&[("1.csv", &text)]);
+    let e = scan_err(Format::Bitbrains, d.path());
+    assert_eq!((e.line, e.field.as_deref()), (Some(3), Some("CPU usage [%]")));
+    let d = folder(&[("r.csv", "timestamp,vm_id,min_cpu,max_cpu,avg_cpu\n0,a,1,2,150\n")]);
+    let e = scan_err(Format::Azure, d.path());
+    assert_eq!((e.line, e.field.as_deref()), (Some(2), Some("avg_cpu")));
+}
+
+#[test]
+fn ragged_rows_are_errors_and_ragged_planetlab_lengths_a_warning() {
+    let text = format!("{BB_HEADER}0;\t1;\t2600;\t10;\t5\n300;\t1;\t2600\n");
+    let d = folder(&[("1.csv", &text)]);
+    let e = scan_err(Format::Bitbrains, d.path());
+    assert_eq!(e.line, Some(3));
+    assert!(e.message.contains("has 3 fields but the header has 5"), "{e}");
+    let d = folder(&[("r.csv", "time,vm,cpu\n0,a,1\n300,a\n")]);
+    assert_eq!(scan_err(Format::Csv, d.path()).line, Some(3));
+    // PlanetLab files of different lengths: each VM ends after its own last sample.
+    let d = folder(&[("a", "10\n20\n30\n"), ("b", "40\n")]);
+    let index = trace::scan(Format::PlanetLab, d.path(), None).unwrap();
+    assert_eq!(index.steps, 3);
+    assert_eq!((index.vms[1].first_step, index.vms[1].end_step), (0, 1));
+    assert!(index.warnings[0].contains("1 of 2 files have fewer samples"), "{:?}", index.warnings);
+    assert_eq!(levels(&index, 1, &[0, 1, 2]), vec![4000, 0, 0]);
+}
+
+#[test]
+fn a_vm_with_no_rows_is_an_error_and_an_all_zero_core_vm_too() {
+    let d = folder(&[("1.csv", BB_HEADER)]);
+    let e = scan_err(Format::Bitbrains, d.path());
+    assert!(e.message.contains("header but no rows"), "{e}");
+    let text = format!("{BB_HEADER}0;\t0;\t0;\t0;\t0\n300;\t0;\t0;\t0;\t0\n");
+    let d = folder(&[("1.csv", &text)]);
+    let e = scan_err(Format::Bitbrains, d.path());
+    assert!(e.message.contains("all 2 rows report 0 CPU cores"), "{e}");
+    // Long formats: a readings file with a header only is skipped with a warning; a VM listed
+    // in the metadata without readings is ignored with a warning.
+    let d = folder(&[
+        ("a.csv", "timestamp,vm_id,min_cpu,max_cpu,avg_cpu\n0,x,1,2,1\n300,x,1,2,1\n"),
+        ("b.csv", "timestamp,vm_id,min_cpu,max_cpu,avg_cpu\n"),
+        ("vm_metadata.csv", "vm_id,vm_virtual_core_count_bucket\nx,2\nghost,4\n"),
+    ]);
+    let index = trace::scan(Format::Azure, d.path(), None).unwrap();
+    assert_eq!(index.vms.len(), 1);
+    let w = index.warnings.join("\n");
+    assert!(w.contains("b.csv: header but no rows"), "{w}");
+    assert!(w.contains("1 VMs listed have no readings"), "{w}");
+}
+
+#[test]
+fn time_going_backwards_is_an_error_naming_both_places() {
+    let d = folder(&[
+        ("1.csv", "timestamp,vm_id,min_cpu,max_cpu,avg_cpu\n0,x,1,2,1\n600,x,1,2,1\n"),
+        ("2.csv", "timestamp,vm_id,min_cpu,max_cpu,avg_cpu\n300,x,1,2,1\n"),
+    ]);
+    let e = scan_err(Format::Azure, d.path());
+    // Files are read in the order of their first timestamp: 1.csv (0 s) then 2.csv (300 s).
+    assert!(e.file.ends_with("2.csv"), "{e}");
+    assert_eq!(e.line, Some(2));
+    assert!(e.message.contains("(600 s, ") && e.message.contains("1.csv:3)"), "{e}");
+    let text = format!("{BB_HEADER}600;\t1;\t1;\t1;\t1\n300;\t1;\t1;\t1;\t1\n");
+    let d = folder(&[("1.csv", &text)]);
+    assert_eq!(scan_err(Format::Bitbrains, d.path()).line, Some(3));
+}
+
+#[test]
+fn interval_comes_from_the_data_and_gaps_hold_the_previous_sample() {
+    // Rows every 60 s with one 240 s hole: the median gap is 60 s; the hole holds 20 %.
+    let d = folder(&[(
+        "t.csv",
+        "time,vm,cpu\n1000,a,10\n1060,a,20\n1300,a,30\n1360,a,40\n1420,a,50\n",
+    )]);
+    let index = trace::scan(Format::Csv, &d.path().join("t.csv"), None).unwrap();
+    assert_eq!(index.interval_ms, 60_000);
+    assert_eq!(index.steps, 8);
+    assert_eq!(
+        levels(&index, 0, &[0, 1, 2, 3, 4, 5, 6, 7]),
+        vec![1000, 2000, 2000, 2000, 2000, 3000, 4000, 5000]
+    );
+    assert!(index.warnings[0].contains("longest 240 s"), "{:?}", index.warnings);
+    let e = trace::scan(Format::Csv, &d.path().join("t.csv"), Some(1000)).unwrap_err();
+    assert!(e.message.contains("taken from the data"), "{e}");
+    let d = folder(&[("t.csv", "time,vm,cpu\n0,a,1\n0,b,1\n")]);
+    let e = scan_err(Format::Csv, &d.path().join("t.csv"));
+    assert!(e.message.contains("single sample"), "{e}");
+}
+
+#[test]
+fn a_replay_going_back_rewinds_for_loops() {
+    let d = folder(&[("a", "10\n20\n30\n")]);
+    let index = trace::scan(Format::PlanetLab, d.path(), None).unwrap();
+    assert_eq!(levels(&index, 0, &[0, 1, 2, 0, 1, 2]), vec![1000, 2000, 3000, 1000, 2000, 3000]);
+}
