@@ -19,3 +19,4 @@ pub mod sim;
 pub mod sweep;
 pub mod time;
 pub mod trace;
+pub mod workload;

@@ -16,11 +16,24 @@ pub enum Stream {
     Arrivals = 3,
     /// VM lifetimes.
     Lifetimes = 4,
+    /// Request batches: their size and VM types.
+    Requests = 5,
+    /// Lifetimes of requested VMs.
+    RequestLifetimes = 6,
+    /// Noise on the demand of replicated services.
+    Services = 7,
 }
 
 /// The random generator of `stream` for `seed`.
 pub fn stream(seed: u64, stream: Stream) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(splitmix64(seed ^ splitmix64(stream as u64)))
+}
+
+/// The generator of `stream` for the `index`-th member of a family (a team, a service), so
+/// that adding a team never shifts another team's draws.
+pub fn substream(seed: u64, stream: Stream, index: usize) -> Xoshiro256PlusPlus {
+    let family = splitmix64(seed ^ splitmix64(stream as u64));
+    Xoshiro256PlusPlus::seed_from_u64(splitmix64(family ^ splitmix64(index as u64 + 1)))
 }
 
 /// SplitMix64 finaliser: spreads nearby seeds far apart.
@@ -42,5 +55,13 @@ mod tests {
         assert_eq!(a, stream(42, Stream::Noise).random::<u64>());
         assert_ne!(a, stream(42, Stream::Selection).random::<u64>());
         assert_ne!(a, stream(43, Stream::Noise).random::<u64>());
+    }
+
+    #[test]
+    fn substreams_differ_by_member_and_from_the_parent_stream() {
+        let a: u64 = substream(42, Stream::Arrivals, 0).random();
+        assert_eq!(a, substream(42, Stream::Arrivals, 0).random::<u64>());
+        assert_ne!(a, substream(42, Stream::Arrivals, 1).random::<u64>());
+        assert_ne!(a, stream(42, Stream::Arrivals).random::<u64>());
     }
 }

@@ -32,14 +32,21 @@ fn levels(index: &TraceIndex, i: usize, steps: &[u32]) -> Vec<Level> {
 
 #[test]
 fn planetlab_day_has_1052_vms_of_288_five_minute_samples_sorted_by_bytes() {
-    let index = trace::scan(Format::PlanetLab, &traces().join("planetlab/20110303"), None)
-        .unwrap();
+    let index = trace::scan(
+        Format::PlanetLab,
+        &traces().join("planetlab/20110303"),
+        None,
+    )
+    .unwrap();
     assert_eq!(index.vms.len(), 1052);
     assert_eq!(index.interval_ms, 300_000);
     assert_eq!(index.steps, 288);
     assert!(index.warnings.is_empty(), "{:?}", index.warnings);
     // `ls | LC_ALL=C sort`: first and last names.
-    assert_eq!(index.vms[0].id, "146-179_surfsnel_dsl_internl_net_colostate_557");
+    assert_eq!(
+        index.vms[0].id,
+        "146-179_surfsnel_dsl_internl_net_colostate_557"
+    );
     assert_eq!(index.vms[1051].id, "vn5_cse_wustl_edu_uw_oneswarm");
     let ids: Vec<&[u8]> = index.vms.iter().map(|v| v.id.as_bytes()).collect();
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "byte order");
@@ -55,8 +62,12 @@ fn planetlab_day_has_1052_vms_of_288_five_minute_samples_sorted_by_bytes() {
 fn planetlab_replay_reproduces_the_published_day_mean() {
     // awk over all 302,976 samples of 20110303: sum 3,730,979 %, mean 12.314437 % (the
     // README gives 12.31).
-    let index = trace::scan(Format::PlanetLab, &traces().join("planetlab/20110303"), None)
-        .unwrap();
+    let index = trace::scan(
+        Format::PlanetLab,
+        &traces().join("planetlab/20110303"),
+        None,
+    )
+    .unwrap();
     let mut replay = trace::open(&index);
     let mut out = vec![0; index.vms.len()];
     let mut sum: u64 = 0;
@@ -75,7 +86,9 @@ fn bitbrains_reads_16_vms_at_300_s_with_seconds_timestamps() {
     let ids: Vec<&str> = index.vms.iter().map(|v| v.id.as_str()).collect();
     assert_eq!(
         ids,
-        ["1", "10", "11", "12", "13", "14", "15", "16", "2", "3", "4", "5", "6", "7", "8", "9"]
+        [
+            "1", "10", "11", "12", "13", "14", "15", "16", "2", "3", "4", "5", "6", "7", "8", "9"
+        ]
     );
     // 1.csv: first row 1372629804 (2 cores, 1.5 %), last row 1375221457 (12.433333 %);
     // (1375221457 - 1372629804) / 300 = 8638.84 -> step 8639.
@@ -98,7 +111,11 @@ fn bitbrains_zero_core_rows_are_skipped_with_a_warning() {
     assert_eq!((v.first_step, v.end_step), (8220, 8640));
     assert_eq!(v.cores.as_deref(), Some("1"));
     assert_eq!(levels(&index, i, &[8219, 8220, 8639]), vec![0, 1750, 67]);
-    let w: Vec<&String> = index.warnings.iter().filter(|w| w.contains("14.csv")).collect();
+    let w: Vec<&String> = index
+        .warnings
+        .iter()
+        .filter(|w| w.contains("14.csv"))
+        .collect();
     assert_eq!(w.len(), 1, "{:?}", index.warnings);
     assert!(w[0].contains("8 rows report 0 CPU cores"), "{}", w[0]);
 }
@@ -119,7 +136,10 @@ fn azure_reads_20_vms_whose_rows_span_27_files() {
     assert_eq!(v.category.as_deref(), Some("Delay-insensitive"));
     assert_eq!(v.cores.as_deref(), Some("2"));
     assert_eq!(v.memory_gb.as_deref(), Some("2"));
-    assert_eq!(index.vms[0].id, "+Iipd7vDjjEp/QdGlnk0SxnsdypsdteYwDDa0KZGY/E/Mi0TnQq/QDlRfmGxUgI3");
+    assert_eq!(
+        index.vms[0].id,
+        "+Iipd7vDjjEp/QdGlnk0SxnsdypsdteYwDDa0KZGY/E/Mi0TnQq/QDlRfmGxUgI3"
+    );
     // Every VM misses 45 steps in each of two 13,500 s holes.
     assert!(
         index.warnings.iter().any(|w| w.contains("longest 13500 s")),
@@ -184,11 +204,23 @@ fn empty_files_are_errors() {
     assert!(e.file.ends_with("/b"), "{e}");
     assert!(e.message.contains("empty file"), "{e}");
     let d = folder(&[("1.csv", "")]);
-    assert!(scan_err(Format::Bitbrains, d.path()).message.contains("empty file"));
+    assert!(
+        scan_err(Format::Bitbrains, d.path())
+            .message
+            .contains("empty file")
+    );
     let d = folder(&[("r.csv", "")]);
-    assert!(scan_err(Format::Azure, d.path()).message.contains("empty file"));
+    assert!(
+        scan_err(Format::Azure, d.path())
+            .message
+            .contains("empty file")
+    );
     let d = folder(&[]);
-    assert!(scan_err(Format::PlanetLab, d.path()).message.contains("no trace files"));
+    assert!(
+        scan_err(Format::PlanetLab, d.path())
+            .message
+            .contains("no trace files")
+    );
 }
 
 #[test]
@@ -196,16 +228,29 @@ fn non_numbers_and_out_of_range_values_name_file_and_line() {
     let d = folder(&[("a", "1\n2\nabc\n")]);
     let e = scan_err(Format::PlanetLab, d.path());
     assert_eq!(e.line, Some(3));
-    assert!(e.to_string().contains("/a:3: \"abc\" is not a number"), "{e}");
+    assert!(
+        e.to_string().contains("/a:3: \"abc\" is not a number"),
+        "{e}"
+    );
     let d = folder(&[("a", "1\n-2\n")]);
     assert_eq!(scan_err(Format::PlanetLab, d.path()).line, Some(2));
     let d = folder(&[("a", "100.5\n")]);
-    assert!(scan_err(Format::PlanetLab, d.path()).message.contains("outside 0-100"));
+    assert!(
+        scan_err(Format::PlanetLab, d.path())
+            .message
+            .contains("outside 0-100")
+    );
     let text = format!("{BB_HEADER}0;\t1;\t2600;\t10;\t5\n300;\t1;\t2600;\t10;\t-5\n");
     let d = folder(&[("1.csv", &text)]);
     let e = scan_err(Format::Bitbrains, d.path());
-    assert_eq!((e.line, e.field.as_deref()), (Some(3), Some("CPU usage [%]")));
-    let d = folder(&[("r.csv", "timestamp,vm_id,min_cpu,max_cpu,avg_cpu\n0,a,1,2,150\n")]);
+    assert_eq!(
+        (e.line, e.field.as_deref()),
+        (Some(3), Some("CPU usage [%]"))
+    );
+    let d = folder(&[(
+        "r.csv",
+        "timestamp,vm_id,min_cpu,max_cpu,avg_cpu\n0,a,1,2,150\n",
+    )]);
     let e = scan_err(Format::Azure, d.path());
     assert_eq!((e.line, e.field.as_deref()), (Some(2), Some("avg_cpu")));
 }
@@ -216,7 +261,10 @@ fn ragged_rows_are_errors_and_ragged_planetlab_lengths_a_warning() {
     let d = folder(&[("1.csv", &text)]);
     let e = scan_err(Format::Bitbrains, d.path());
     assert_eq!(e.line, Some(3));
-    assert!(e.message.contains("has 3 fields but the header has 5"), "{e}");
+    assert!(
+        e.message.contains("has 3 fields but the header has 5"),
+        "{e}"
+    );
     let d = folder(&[("r.csv", "time,vm,cpu\n0,a,1\n300,a\n")]);
     assert_eq!(scan_err(Format::Csv, d.path()).line, Some(3));
     // PlanetLab files of different lengths: each VM ends after its own last sample.
@@ -224,7 +272,11 @@ fn ragged_rows_are_errors_and_ragged_planetlab_lengths_a_warning() {
     let index = trace::scan(Format::PlanetLab, d.path(), None).unwrap();
     assert_eq!(index.steps, 3);
     assert_eq!((index.vms[1].first_step, index.vms[1].end_step), (0, 1));
-    assert!(index.warnings[0].contains("1 of 2 files have fewer samples"), "{:?}", index.warnings);
+    assert!(
+        index.warnings[0].contains("1 of 2 files have fewer samples"),
+        "{:?}",
+        index.warnings
+    );
     assert_eq!(levels(&index, 1, &[0, 1, 2]), vec![4000, 0, 0]);
 }
 
@@ -240,9 +292,15 @@ fn a_vm_with_no_rows_is_an_error_and_an_all_zero_core_vm_too() {
     // Long formats: a readings file with a header only is skipped with a warning; a VM listed
     // in the metadata without readings is ignored with a warning.
     let d = folder(&[
-        ("a.csv", "timestamp,vm_id,min_cpu,max_cpu,avg_cpu\n0,x,1,2,1\n300,x,1,2,1\n"),
+        (
+            "a.csv",
+            "timestamp,vm_id,min_cpu,max_cpu,avg_cpu\n0,x,1,2,1\n300,x,1,2,1\n",
+        ),
         ("b.csv", "timestamp,vm_id,min_cpu,max_cpu,avg_cpu\n"),
-        ("vm_metadata.csv", "vm_id,vm_virtual_core_count_bucket\nx,2\nghost,4\n"),
+        (
+            "vm_metadata.csv",
+            "vm_id,vm_virtual_core_count_bucket\nx,2\nghost,4\n",
+        ),
     ]);
     let index = trace::scan(Format::Azure, d.path(), None).unwrap();
     assert_eq!(index.vms.len(), 1);
@@ -254,14 +312,23 @@ fn a_vm_with_no_rows_is_an_error_and_an_all_zero_core_vm_too() {
 #[test]
 fn time_going_backwards_is_an_error_naming_both_places() {
     let d = folder(&[
-        ("1.csv", "timestamp,vm_id,min_cpu,max_cpu,avg_cpu\n0,x,1,2,1\n600,x,1,2,1\n"),
-        ("2.csv", "timestamp,vm_id,min_cpu,max_cpu,avg_cpu\n300,x,1,2,1\n"),
+        (
+            "1.csv",
+            "timestamp,vm_id,min_cpu,max_cpu,avg_cpu\n0,x,1,2,1\n600,x,1,2,1\n",
+        ),
+        (
+            "2.csv",
+            "timestamp,vm_id,min_cpu,max_cpu,avg_cpu\n300,x,1,2,1\n",
+        ),
     ]);
     let e = scan_err(Format::Azure, d.path());
     // Files are read in the order of their first timestamp: 1.csv (0 s) then 2.csv (300 s).
     assert!(e.file.ends_with("2.csv"), "{e}");
     assert_eq!(e.line, Some(2));
-    assert!(e.message.contains("(600 s, ") && e.message.contains("1.csv:3)"), "{e}");
+    assert!(
+        e.message.contains("(600 s, ") && e.message.contains("1.csv:3)"),
+        "{e}"
+    );
     let text = format!("{BB_HEADER}600;\t1;\t1;\t1;\t1\n300;\t1;\t1;\t1;\t1\n");
     let d = folder(&[("1.csv", &text)]);
     assert_eq!(scan_err(Format::Bitbrains, d.path()).line, Some(3));
@@ -281,7 +348,11 @@ fn interval_comes_from_the_data_and_gaps_hold_the_previous_sample() {
         levels(&index, 0, &[0, 1, 2, 3, 4, 5, 6, 7]),
         vec![1000, 2000, 2000, 2000, 2000, 3000, 4000, 5000]
     );
-    assert!(index.warnings[0].contains("longest 240 s"), "{:?}", index.warnings);
+    assert!(
+        index.warnings[0].contains("longest 240 s"),
+        "{:?}",
+        index.warnings
+    );
     let e = trace::scan(Format::Csv, &d.path().join("t.csv"), Some(1000)).unwrap_err();
     assert!(e.message.contains("taken from the data"), "{e}");
     let d = folder(&[("t.csv", "time,vm,cpu\n0,a,1\n0,b,1\n")]);
@@ -293,5 +364,8 @@ fn interval_comes_from_the_data_and_gaps_hold_the_previous_sample() {
 fn a_replay_going_back_rewinds_for_loops() {
     let d = folder(&[("a", "10\n20\n30\n")]);
     let index = trace::scan(Format::PlanetLab, d.path(), None).unwrap();
-    assert_eq!(levels(&index, 0, &[0, 1, 2, 0, 1, 2]), vec![1000, 2000, 3000, 1000, 2000, 3000]);
+    assert_eq!(
+        levels(&index, 0, &[0, 1, 2, 0, 1, 2]),
+        vec![1000, 2000, 3000, 1000, 2000, 3000]
+    );
 }

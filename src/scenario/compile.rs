@@ -2,6 +2,10 @@
 //! failing with the key path and what would be valid.
 
 use super::types::*;
+use super::workload_compile::{
+    check_fits, compile_requests, compile_services, compile_trace_group, compile_traces,
+    load_index, type_index,
+};
 use super::{FieldError, units};
 use crate::model::host::{HostClass as ClassModel, SleepState};
 use crate::model::lifetime::Lifetime;
@@ -15,8 +19,8 @@ use crate::policy::power::POWER_POLICIES;
 use crate::policy::selection::SELECTIONS;
 use crate::policy::{Entry, lookup, names};
 use crate::sim::setup::{
-    ConflictSetup, ConsolidationSetup, MigrationModel, MigrationSetup, Park, PowerSetup, Precopy,
-    Provisioning, Setup, VmGroup as GroupModel,
+    ConflictSetup, ConsolidationSetup, GroupDemand, MigrationModel, MigrationSetup, Park,
+    PowerSetup, Precopy, Provisioning, Setup, VmGroup as GroupModel,
 };
 
 type Check<T> = Result<T, FieldError>;
@@ -135,7 +139,10 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
         .iter()
         .map(|(name, c)| compile_load(&format!("loads.{name}"), c))
         .collect::<Check<Vec<_>>>()?;
+    let traces = compile_traces(s)?;
     let groups = compile_groups(s, &vm_types, &host_classes, &load_names)?;
+    let requests = compile_requests(s, &vm_types, &host_classes, &load_names)?;
+    let services = compile_services(s, &vm_types, &host_classes, &load_names, interval)?;
 
     let p = &s.policy;
     policy_name("policy.initial_placement", PLACEMENTS, &p.initial_placement)?;
@@ -252,6 +259,9 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
         },
         currency: e.currency.clone(),
         pue: e.pue,
+        traces,
+        requests,
+        services,
     })
 }
 
@@ -454,57 +464,67 @@ fn compile_groups(
     classes: &[ClassModel],
     loads: &[&String],
 ) -> Check<Vec<GroupModel>> {
-    if s.vms.is_empty() {
+    if s.vms.is_empty() && s.teams.is_empty() && s.services.is_empty() {
         return Err(FieldError::new(
             "vms",
-            "no VMs: add at least one [[vms]] group",
+            "no VMs: add at least one [[vms]] group (or [[teams]] or [[services]])",
         ));
     }
     let mut out = Vec::new();
     for (i, g) in s.vms.iter().enumerate() {
         let key = |f: &str| format!("vms[{i}].{f}");
-        let type_names: Vec<String> = types.iter().map(|t| format!("\"{}\"", t.name)).collect();
-        let vm_type = types
-            .iter()
-            .position(|t| t.name == g.vm_type)
-            .ok_or_else(|| {
-                FieldError::new(
-                    key("type"),
-                    format!(
-                        "unknown VM type \"{}\"; defined in [[vm_types]]: {}",
-                        g.vm_type,
-                        type_names.join(", ")
-                    ),
-                )
-            })?;
-        let load = loads.iter().position(|l| **l == g.load).ok_or_else(|| {
-            let known: Vec<String> = loads.iter().map(|l| format!("\"{l}\"")).collect();
-            FieldError::new(
-                key("load"),
-                format!(
-                    "unknown load \"{}\"; defined in [loads]: {}",
-                    g.load,
-                    known.join(", ")
-                ),
-            )
-        })?;
-        at_least_one(&key("count"), g.count, "VM")?;
-        let t = &types[vm_type];
-        let by_size = s.policy.initial_fit == FitBasis::Size;
-        let fits = classes.iter().any(|c| {
-            t.ram_mb <= c.ram_mb
-                && (c.disk_mb == 0.0 || t.disk_mb <= c.disk_mb)
-                && (!by_size || t.mips <= c.mips)
-        });
-        if !fits {
-            return Err(FieldError::new(
-                key("type"),
-                format!(
-                    "VM type \"{}\" ({} MIPS, {} MB RAM, {} MB disk) is larger than every host class",
-                    t.name, t.mips, t.ram_mb, t.disk_mb
-                ),
-            ));
+        if let Some(trace) = &g.trace {
+            let (vm_type, group) = compile_trace_group(i, g, trace, s, types, classes)?;
+            out.push(GroupModel {
+                name: g.name.clone().unwrap_or_else(|| format!("{trace}-{i}")),
+                vm_type,
+                count: 0,
+                demand: GroupDemand::Trace(group),
+                start: 0,
+                lifetime: None,
+            });
+            continue;
         }
+        for (field, used) in [
+            ("types", !g.types.is_empty()),
+            ("type_by", g.type_by.is_some()),
+            ("type_map", !g.type_map.is_empty()),
+        ] {
+            if used {
+                return Err(FieldError::new(
+                    key(field),
+                    "only for groups that replay a trace (`trace = ...`)",
+                ));
+            }
+        }
+        let vm_type = type_index(
+            &key("type"),
+            types,
+            g.vm_type.as_deref().ok_or_else(|| {
+                FieldError::new(key("type"), "missing: name a VM type from [[vm_types]]")
+            })?,
+        )?;
+        let load = load_index(
+            &key("load"),
+            loads,
+            g.load.as_deref().ok_or_else(|| {
+                FieldError::new(
+                    key("load"),
+                    "missing: name a load curve from [loads], or replay a trace with `trace`",
+                )
+            })?,
+        )?;
+        let count = g
+            .count
+            .ok_or_else(|| FieldError::new(key("count"), "missing: the number of VMs"))?;
+        at_least_one(&key("count"), count, "VM")?;
+        let t = &types[vm_type];
+        check_fits(
+            &key("type"),
+            t,
+            classes,
+            s.policy.initial_fit == FitBasis::Size,
+        )?;
         let lifetime = match &g.lifetime {
             None => None,
             Some(spec) => Some(compile_lifetime(&key("lifetime"), spec)?),
@@ -512,8 +532,8 @@ fn compile_groups(
         out.push(GroupModel {
             name: g.name.clone().unwrap_or_else(|| format!("{}-{i}", t.name)),
             vm_type,
-            count: g.count,
-            load,
+            count,
+            demand: GroupDemand::Curve(load),
             start: g.start.map_or(0, units::Duration::ms),
             lifetime,
         });

@@ -34,8 +34,17 @@ pub struct Estimate {
 /// Estimates the cost of running `s`, without allocating anything proportional to it.
 pub fn estimate(s: &Scenario) -> Estimate {
     let hosts: u64 = s.hosts.iter().map(|h| u64::from(h.count)).sum();
-    let vms: u64 = s.vms.iter().map(|g| u64::from(g.count)).sum();
     let duration = s.simulation.duration.ms();
+    // Trace groups without a count take every trace VM: unknown until the trace is read.
+    let groups: u64 = s.vms.iter().map(|g| u64::from(g.count.unwrap_or(0))).sum();
+    let replicas: u64 = s.services.iter().map(|v| u64::from(v.max_replicas)).sum();
+    let hours = duration as f64 / 3.6e6;
+    let requested: u64 = s
+        .teams
+        .iter()
+        .map(|t| (t.day_rate.max(t.night_rate) * hours * f64::from(t.batch_max)).min(1e18) as u64)
+        .fold(0u64, u64::saturating_add);
+    let vms = groups.saturating_add(replicas).saturating_add(requested);
     let interval = s.simulation.control_interval.ms().max(1);
     let step = s.simulation.load_step.map_or(interval, Duration::ms).max(1);
     let ticks = duration / interval + 1;

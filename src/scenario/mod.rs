@@ -7,10 +7,14 @@ pub mod limits;
 mod overrides;
 mod types;
 pub mod units;
+mod workload;
+mod workload_compile;
 
 pub use compile::compile;
 pub use overrides::apply_override;
 pub use types::*;
+pub use workload::*;
+pub use workload_compile::bind_traces;
 
 use crate::sim::setup::Setup;
 use std::fmt;

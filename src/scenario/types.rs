@@ -2,6 +2,7 @@
 //! documented in `docs/scenario.md`; serde rejects unknown fields so a typo never goes unnoticed.
 
 use super::units::{Duration, Mbps, Megabytes, TimeOfDay};
+use super::workload::{Requests, Service, Team, TraceDef, TypeRule};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -17,7 +18,9 @@ pub struct Scenario {
     pub hosts: Vec<HostClass>,
     /// VM shapes, referred to by name from `vms`.
     pub vm_types: Vec<VmType>,
-    /// VM groups: the initial population (and later arrivals), each with a load curve.
+    /// VM groups: the initial population (and later arrivals), each with a load curve or a
+    /// trace.
+    #[serde(default)]
     pub vms: Vec<VmGroup>,
     /// Named load curves, referred to by `vms[].load`.
     #[serde(default)]
@@ -31,6 +34,18 @@ pub struct Scenario {
     /// Electricity price and facility overhead.
     #[serde(default)]
     pub electricity: Electricity,
+    /// Recorded utilisation traces, referred to by `vms[].trace`.
+    #[serde(default)]
+    pub traces: BTreeMap<String, TraceDef>,
+    /// How VM requests wait, and the day/night boundaries of their arrival rates.
+    #[serde(default)]
+    pub requests: Requests,
+    /// Teams submitting batches of VMs during the run.
+    #[serde(default)]
+    pub teams: Vec<Team>,
+    /// Replicated services scaled by a schedule or an autoscaler.
+    #[serde(default)]
+    pub services: Vec<Service>,
 }
 
 /// `[simulation]`: what to run and for how long.
@@ -192,20 +207,38 @@ pub struct VmType {
     pub disk: Option<Megabytes>,
 }
 
-/// `[[vms]]`: a group of identical VMs sharing a load curve.
+/// `[[vms]]`: a group of VMs sharing a load curve, or replaying a trace.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VmGroup {
     /// Name of the group, shown in outputs; defaults to `<type>-<index>`.
     #[serde(default)]
     pub name: Option<String>,
-    /// A `vm_types` name.
-    #[serde(rename = "type")]
-    pub vm_type: String,
-    /// Number of VMs.
-    pub count: u32,
+    /// A `vm_types` name (for a trace group: every VM gets it).
+    #[serde(rename = "type", default)]
+    pub vm_type: Option<String>,
+    /// Number of VMs (for a trace group: the first `count` trace VMs; default all).
+    #[serde(default)]
+    pub count: Option<u32>,
     /// A `loads` name giving CPU demand over time (fraction of the VM's size).
-    pub load: String,
+    #[serde(default)]
+    pub load: Option<String>,
+    /// A `traces` name, instead of `load`: one VM per trace VM, replaying its samples.
+    #[serde(default)]
+    pub trace: Option<String>,
+    /// Trace groups: VM types the trace's VMs are spread over by `type_rule`.
+    #[serde(default)]
+    pub types: Vec<String>,
+    /// How `types` are spread: `blocks` (default; CloudSim's rule) or `cycle`.
+    #[serde(default)]
+    pub type_rule: TypeRule,
+    /// Trace groups: a per-VM trace attribute (`cores`, `memory_gb`, `category`) choosing
+    /// each VM's type through `type_map`.
+    #[serde(default)]
+    pub type_by: Option<String>,
+    /// Attribute value -> VM type for `type_by`; the key `"*"` matches any other value.
+    #[serde(default)]
+    pub type_map: BTreeMap<String, String>,
     /// When the group's VMs arrive; 0 = present at start.
     #[serde(default)]
     pub start: Option<Duration>,

@@ -6,6 +6,7 @@ pub mod energy;
 pub mod records;
 pub mod setup;
 pub mod state;
+pub mod workload_records;
 
 mod check;
 mod control;
@@ -13,6 +14,9 @@ mod history;
 mod migration;
 mod placement;
 mod report;
+mod requests;
+mod scaling;
+mod traces;
 mod transitions;
 
 #[cfg(test)]
@@ -27,10 +31,11 @@ use crate::policy::selection::{SELECTIONS, VmSelection};
 use crate::policy::{Entry, lookup};
 use crate::rng::{Stream, stream};
 use crate::time::{SimTime, secs};
+use crate::trace::Replay;
 use history::VmHistory;
 use rand::rngs::Xoshiro256PlusPlus;
 use records::*;
-use setup::Setup;
+use setup::{GroupDemand, Setup};
 use state::*;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -58,6 +63,14 @@ pub(crate) enum Event {
     BootDone { host: HostId, generation: u32 },
     /// A host finishes shutting down (stale if its generation moved on).
     ShutdownDone { host: HostId, generation: u32 },
+    /// A trace moves to its next sample (index into the setup's traces).
+    TraceStep(usize),
+    /// A team submits a request (index into the setup's teams).
+    Request(usize),
+    /// A service's schedule sets its replica count (index into the setup's services).
+    ScaleAt(usize),
+    /// A service's autoscaler decides (index into the setup's services).
+    Autoscale(usize),
     /// The end of the simulated span.
     End,
 }
@@ -69,6 +82,8 @@ pub struct Outcome {
     pub summary: Summary,
     /// Per-host totals (`hosts.csv`).
     pub hosts: Vec<HostRow>,
+    /// One row per team request (`requests.csv`), in submission order.
+    pub requests: Vec<RequestRow>,
 }
 
 /// Consolidation policies of a run.
@@ -98,19 +113,50 @@ fn build<T: ?Sized>(
 
 /// Runs `setup` to the end, streaming rows to `recorder`.
 ///
-/// Fails only if the setup names a policy that does not exist (scenario validation catches
-/// that earlier for scenario files).
+/// Fails if the setup names a policy that does not exist (scenario validation catches that
+/// earlier for scenario files) or replays traces (use [`run_with_traces`]).
 pub fn run(setup: &Setup, recorder: &mut dyn Recorder) -> Result<Outcome, String> {
+    run_with_traces(setup, Vec::new(), recorder)
+}
+
+/// Runs `setup`, whose traces are replayed by `replays` (one per `setup.traces` entry, in
+/// order, each bound with [`crate::scenario::bind_traces`]).
+///
+/// Also fails if a replay cannot read its trace (a file changed since it was scanned).
+pub fn run_with_traces(
+    setup: &Setup,
+    replays: Vec<Box<dyn Replay>>,
+    recorder: &mut dyn Recorder,
+) -> Result<Outcome, String> {
+    if replays.len() != setup.traces.len() {
+        return Err(format!(
+            "the scenario replays {} trace(s) but {} were opened",
+            setup.traces.len(),
+            replays.len()
+        ));
+    }
+    if let Some(t) = setup.traces.iter().find(|t| t.grid.is_none()) {
+        return Err(format!("trace {} was not bound to the scenario", t.name));
+    }
     let mut sim = Simulation::new(setup, recorder)?;
+    sim.traces = replays.into_iter().map(traces::TraceRun::new).collect();
+    sim.start();
     sim.run();
-    Ok(sim.finish())
+    match sim.failure.take() {
+        Some(e) => Err(e),
+        None => Ok(sim.finish()),
+    }
 }
 
 /// Like [`run`], but checks every invariant after every event and stops at the first
 /// violation, naming the event and what broke.
 pub fn run_checked(setup: &Setup, recorder: &mut dyn Recorder) -> Result<Outcome, String> {
+    if !setup.traces.is_empty() {
+        return Err("run_checked does not replay traces".into());
+    }
     let mut sim = Simulation::new(setup, recorder)?;
     sim.check = true;
+    sim.start();
     sim.run();
     match sim.violation.take() {
         Some(v) => Err(format!("invariant violated {v}")),
@@ -146,6 +192,16 @@ pub(crate) struct Simulation<'a> {
     /// Per-host utilisations handed to the recorder at each tick (reused; empty when the
     /// recorder does not want them).
     utilisation: Vec<Option<f64>>,
+    /// Trace replays, one per setup trace.
+    traces: Vec<traces::TraceRun>,
+    /// Team requests.
+    requests: requests::RequestRun,
+    /// Replicated services.
+    services: Vec<scaling::ServiceRun>,
+    /// VMs of groups and when they arrive, until `start` schedules them.
+    arrivals: Vec<(VmId, SimTime)>,
+    /// Why the run stopped early, if it did.
+    failure: Option<String>,
 }
 
 impl<'a> Simulation<'a> {
@@ -191,20 +247,39 @@ impl<'a> Simulation<'a> {
             .map(|&class| Host::new(class, PowerState::On))
             .collect();
         let mut vms = Vec::with_capacity(setup.vm_count());
+        let mut arrivals = Vec::with_capacity(setup.vm_count());
         let mut lifetimes = stream(setup.seed, Stream::Lifetimes);
         for (g, group) in setup.groups.iter().enumerate() {
-            for _ in 0..group.count {
-                vms.push(Vm {
-                    group: g,
-                    vm_type: group.vm_type,
-                    load: group.load,
-                    state: VmState::Pending,
-                    demand_mips: 0.0,
-                    arrived: None,
-                    // Drawn up front in VM order, so lifetimes do not depend on the policies.
-                    lifetime: group.lifetime.map(|l| l.draw(&mut lifetimes)),
-                    last_moved: None,
-                });
+            let vm = |vm_type, demand, lifetime| Vm {
+                origin: Origin::Group(g),
+                vm_type,
+                demand,
+                state: VmState::Pending,
+                demand_mips: 0.0,
+                arrived: None,
+                lifetime,
+                last_moved: None,
+            };
+            match &group.demand {
+                GroupDemand::Curve(load) => {
+                    for _ in 0..group.count {
+                        arrivals.push((vms.len(), group.start));
+                        // Drawn up front in VM order, so lifetimes do not depend on the
+                        // policies.
+                        let lifetime = group.lifetime.map(|l| l.draw(&mut lifetimes));
+                        vms.push(vm(group.vm_type, Demand::Curve(*load), lifetime));
+                    }
+                }
+                GroupDemand::Trace(tg) => {
+                    for t in &tg.vms {
+                        arrivals.push((vms.len(), t.arrive));
+                        let demand = Demand::Trace {
+                            trace: tg.trace,
+                            column: t.column,
+                        };
+                        vms.push(vm(t.vm_type, demand, t.end.map(|e| e - t.arrive)));
+                    }
+                }
             }
         }
         let keep = consolidator.as_ref().map_or(0, |c| {
@@ -240,8 +315,13 @@ impl<'a> Simulation<'a> {
             check: false,
             violation: None,
             utilisation,
+            traces: Vec::new(),
+            requests: requests::RequestRun::new(setup),
+            services: Vec::new(),
+            arrivals,
+            failure: None,
         };
-        sim.start();
+        sim.services = scaling::ServiceRun::build(setup);
         Ok(sim)
     }
 
@@ -252,21 +332,24 @@ impl<'a> Simulation<'a> {
         for h in 0..self.hosts.len() {
             self.refresh(h);
         }
+        if let Err(e) = self.start_traces() {
+            self.failure = Some(e);
+            return;
+        }
         let mut initial = Vec::new();
-        for (g, group) in self.setup.groups.iter().enumerate() {
-            let first = self.vms.iter().position(|vm| vm.group == g).unwrap_or(0);
-            for vm in first..first + group.count as usize {
-                if group.start == 0 {
-                    self.vms[vm].state = VmState::Waiting;
-                    self.vms[vm].arrived = Some(0);
-                    initial.push(vm);
-                } else if group.start < self.setup.duration {
-                    self.queue.push(group.start, Event::VmArrive(vm));
-                }
+        for (vm, at) in std::mem::take(&mut self.arrivals) {
+            if at == 0 {
+                self.vms[vm].state = VmState::Waiting;
+                self.vms[vm].arrived = Some(0);
+                initial.push(vm);
+            } else if at < self.setup.duration {
+                self.queue.push(at, Event::VmArrive(vm));
             }
         }
+        initial.extend(self.start_services());
         self.sample_load();
         self.place_batch(initial);
+        self.start_requests();
         if let Some(t) = self.setup.tariff.next_change_after(0) {
             self.queue.push(t, Event::TariffChange);
         }
@@ -276,6 +359,9 @@ impl<'a> Simulation<'a> {
 
     pub(super) fn run(&mut self) {
         while let Some((time, event)) = self.queue.pop() {
+            if self.failure.is_some() {
+                break;
+            }
             debug_assert!(time >= self.now, "time went backwards");
             self.now = time;
             self.events += 1;
@@ -288,6 +374,10 @@ impl<'a> Simulation<'a> {
                 Event::MigrationStep { mig, stamp } => self.on_migration_step(mig, stamp),
                 Event::BootDone { host, generation } => self.on_boot_done(host, generation),
                 Event::ShutdownDone { host, generation } => self.on_shutdown_done(host, generation),
+                Event::TraceStep(t) => self.on_trace_step(t),
+                Event::Request(team) => self.on_request(team),
+                Event::ScaleAt(s) => self.on_scale_at(s),
+                Event::Autoscale(s) => self.on_autoscale(s),
                 Event::End => {
                     self.on_end();
                     break;
@@ -377,15 +467,15 @@ impl<'a> Simulation<'a> {
 
     // ---- load --------------------------------------------------------------------------
 
-    /// Re-samples every live VM's demand and refreshes every host.
+    /// Re-samples every live VM's demand (and every service's) and refreshes every host.
     pub(super) fn sample_load(&mut self) {
         self.accrue_all();
-        for vm in &mut self.vms {
-            if matches!(vm.state, VmState::Pending | VmState::Ended) {
+        self.sample_services();
+        for vm in 0..self.vms.len() {
+            if matches!(self.vms[vm].state, VmState::Pending | VmState::Ended) {
                 continue;
             }
-            let size = self.setup.vm_types[vm.vm_type].mips;
-            vm.demand_mips = self.setup.loads[vm.load].sample(self.now, &mut self.noise) * size;
+            self.vms[vm].demand_mips = self.demand_now(vm);
         }
         for h in 0..self.hosts.len() {
             self.refresh(h);
@@ -393,6 +483,18 @@ impl<'a> Simulation<'a> {
                 self.check_destination_overload(h);
             }
         }
+    }
+
+    /// VM `vm`'s CPU demand now, MIPS: its load curve (with fresh noise), its trace's
+    /// current sample, or its share of its service.
+    pub(super) fn demand_now(&mut self, vm: VmId) -> f64 {
+        let size = self.setup.vm_types[self.vms[vm].vm_type].mips;
+        let fraction = match self.vms[vm].demand {
+            Demand::Curve(load) => self.setup.loads[load].sample(self.now, &mut self.noise),
+            Demand::Trace { trace, column } => self.trace_fraction(trace, column),
+            Demand::Service(s) => self.replica_share(s),
+        };
+        fraction * size
     }
 
     pub(super) fn on_load_step(&mut self) {

@@ -212,6 +212,7 @@ impl Simulation<'_> {
             }
         }
         self.refresh(h);
+        self.note_started(vm);
     }
 
     /// Removes a VM from the host it runs on, releasing its RAM and disk.
@@ -238,13 +239,11 @@ impl Simulation<'_> {
     }
 
     pub(super) fn on_vm_arrive(&mut self, vm: VmId) {
-        let size = self.setup.vm_types[self.vms[vm].vm_type].mips;
-        self.vms[vm].demand_mips =
-            self.setup.loads[self.vms[vm].load].sample(self.now, &mut self.noise) * size;
+        self.vms[vm].demand_mips = self.demand_now(vm);
         self.vms[vm].state = VmState::Waiting;
         self.vms[vm].arrived = Some(self.now);
         if !self.waiting.is_empty() || !self.try_place(vm) {
-            self.waiting.push_back(vm);
+            self.enqueue(vm);
             self.conflict(
                 ConflictKind::CapacityShortfall,
                 Some(vm),
@@ -275,8 +274,10 @@ impl Simulation<'_> {
                 self.waiting.retain(|&v| v != vm);
                 self.deferred.retain(|&(v, _)| v != vm);
             }
-            VmState::Pending | VmState::Ended => {}
+            VmState::Pending => {}
+            VmState::Ended => return,
         }
         self.vms[vm].state = VmState::Ended;
+        self.note_ended(vm);
     }
 }

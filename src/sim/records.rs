@@ -4,6 +4,8 @@ use super::energy::Split;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+pub use super::workload_records::{RequestRow, RequestSummary, ServiceSummary, TeamSummary};
+
 /// One row of `timeseries.csv`: the fleet at a control tick, after that tick's decisions.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IntervalRow {
@@ -325,6 +327,12 @@ pub struct Summary {
     pub hosts: HostSummary,
     /// VMs.
     pub vms: VmSummary,
+    /// Team requests, if the scenario has teams.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requests: Option<RequestSummary>,
+    /// Replicated services by name, if the scenario has services.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub services: Option<BTreeMap<String, ServiceSummary>>,
     /// Events processed.
     pub events: u64,
 }

@@ -65,8 +65,10 @@ impl Simulation<'_> {
         self.record_interval();
     }
 
-    pub(super) fn finish(self) -> Outcome {
+    pub(super) fn finish(mut self) -> Outcome {
         let setup = self.setup;
+        let (requests, request_summary) = self.request_report();
+        let services = self.service_report();
         let mut joules = Split::default();
         let mut it_cost = 0.0;
         let (mut on_ms, mut overload_ms, mut requested, mut lost) = (0u64, 0u64, 0.0, 0.0);
@@ -190,11 +192,14 @@ impl Simulation<'_> {
                     .filter(|v| matches!(v.state, VmState::Running(_) | VmState::Migrating(_)))
                     .count(),
             },
+            requests: request_summary,
+            services,
             events: self.events,
         };
         Outcome {
             summary,
             hosts: rows,
+            requests,
         }
     }
 }

@@ -7,18 +7,30 @@ use crate::model::tariff::Tariff;
 use crate::model::vm::VmType;
 use crate::scenario::FitBasis;
 use crate::time::SimTime;
+use crate::workload::replay::{TraceGroup, TraceSetup};
+use crate::workload::requests::RequestSetup;
+use crate::workload::scaling::ServiceSetup;
 
-/// A group of identical VMs that arrive together and follow one load curve.
+/// Where a group's CPU demand comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GroupDemand {
+    /// A load curve: index into [`Setup::loads`].
+    Curve(usize),
+    /// A trace replay, one VM per trace VM.
+    Trace(TraceGroup),
+}
+
+/// A group of VMs that follow one load curve (and arrive together), or replay one trace.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VmGroup {
     /// Group name.
     pub name: String,
-    /// Index into [`Setup::vm_types`].
+    /// Index into [`Setup::vm_types`]; a trace group's VMs carry their own types.
     pub vm_type: usize,
-    /// Number of VMs.
+    /// Number of VMs (for a trace group, known once its trace is bound).
     pub count: u32,
-    /// Index into [`Setup::loads`].
-    pub load: usize,
+    /// The demand of its VMs.
+    pub demand: GroupDemand,
     /// Arrival time.
     pub start: SimTime,
     /// Run time once started (drawn per VM from the lifetimes stream); `None` = until the end.
@@ -166,6 +178,12 @@ pub struct Setup {
     pub currency: String,
     /// Power usage effectiveness.
     pub pue: f64,
+    /// Traces replayed by trace groups.
+    pub traces: Vec<TraceSetup>,
+    /// Teams requesting VMs.
+    pub requests: RequestSetup,
+    /// Replicated services.
+    pub services: Vec<ServiceSetup>,
 }
 
 impl Setup {

@@ -185,22 +185,50 @@ pub enum VmState {
     Ended,
 }
 
+/// Where a VM comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A `[[vms]]` group (index into the setup's groups).
+    Group(usize),
+    /// A team's request (index into the run's requests).
+    Request(usize),
+    /// A replica of a service (index into the setup's services).
+    Service(usize),
+}
+
+/// What a VM's CPU demand follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Demand {
+    /// A load curve (index into the setup's loads).
+    Curve(usize),
+    /// A trace VM: the trace (index into the setup's traces) and the VM's column in it.
+    Trace {
+        /// Trace index.
+        trace: usize,
+        /// Column in the trace's replay.
+        column: u32,
+    },
+    /// An even share of a service's demand (index into the setup's services).
+    Service(usize),
+}
+
 /// A VM's state.
 #[derive(Debug, Clone)]
 pub struct Vm {
-    /// Index into the setup's groups.
-    pub group: usize,
+    /// Where it comes from.
+    pub origin: Origin,
     /// Index into the setup's VM types.
     pub vm_type: usize,
-    /// Index into the setup's load curves.
-    pub load: usize,
+    /// What its demand follows.
+    pub demand: Demand,
     /// Where it is.
     pub state: VmState,
     /// CPU requested now, MIPS.
     pub demand_mips: f64,
     /// When it arrived.
     pub arrived: Option<SimTime>,
-    /// How long it runs once started (drawn once, at the start); `None` = until the end.
+    /// How long it runs once started (drawn up front); `None` = until it is stopped or the
+    /// run ends.
     pub lifetime: Option<SimTime>,
     /// When its last completed migration ended (for ping-pong detection).
     pub last_moved: Option<SimTime>,

@@ -6,8 +6,8 @@
 //! A metadata file (`*metadata*.csv`, e.g. `deep_study_vms_metadata.csv`) in the same folder
 //! gives each VM's category and core and memory buckets, usable to map VMs onto VM types.
 
-use super::long_csv::Layout;
 use super::TraceError;
+use super::long_csv::Layout;
 use std::io::Read;
 
 /// The readings layout.
@@ -89,7 +89,10 @@ mod tests {
         for (text, line) in [(with, 2), (without, 1)] {
             let mut rows = Rows::new(text.as_bytes(), "r.csv", READINGS).unwrap();
             let r = rows.next_row().unwrap().unwrap();
-            assert_eq!((r.time_ms, r.vm, r.cpu, r.line), (300_000, "vmA", 359, line));
+            assert_eq!(
+                (r.time_ms, r.vm, r.cpu, r.line),
+                (300_000, "vmA", 359, line)
+            );
             assert!(rows.next_row().unwrap().is_none());
         }
     }

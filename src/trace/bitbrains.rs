@@ -79,12 +79,16 @@ pub fn row(line: &str, cols: &Columns) -> Result<Row, (Option<&'static str>, Str
         ));
     }
     let number = |i: usize, name: &'static str, what: &str| {
-        values[i].parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| {
-            (
-                Some(name),
-                format!("{:?} is not a number; expected {what}", values[i]),
-            )
-        })
+        values[i]
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| {
+                (
+                    Some(name),
+                    format!("{:?} is not a number; expected {what}", values[i]),
+                )
+            })
     };
     let time = number(cols.time, TIME, "Unix seconds")?;
     if time.fract() != 0.0 || time < 0.0 {

@@ -87,9 +87,9 @@ impl<R: BufRead> LineReader<R> {
             self.buf.pop();
         }
         let line = self.line;
-        std::str::from_utf8(&self.buf).map(|t| Some((line, t))).map_err(|_| {
-            TraceError::at(shown(path), self.line, None, "is not UTF-8 text")
-        })
+        std::str::from_utf8(&self.buf)
+            .map(|t| Some((line, t)))
+            .map_err(|_| TraceError::at(shown(path), self.line, None, "is not UTF-8 text"))
     }
 }
 
@@ -121,8 +121,8 @@ fn list(dir: &Path, keep: &dyn Fn(&str) -> bool) -> Result<Vec<(String, PathBuf)
     for entry in std::fs::read_dir(dir).map_err(|e| io_error(dir, e))? {
         let entry = entry.map_err(|e| io_error(dir, e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let is_file = entry.file_type().map_err(|e| io_error(dir, e))?.is_file()
-            || entry.path().is_file();
+        let is_file =
+            entry.file_type().map_err(|e| io_error(dir, e))?.is_file() || entry.path().is_file();
         if is_file && !name.starts_with('.') && keep(&name) {
             out.push((name, entry.path()));
         }
@@ -138,7 +138,11 @@ fn is_csv(name: &str) -> bool {
 /// Reads the trace at `path` in `format` once, validating every row, and returns its index.
 /// `interval_ms` sets the step of PlanetLab files (default 5 minutes); formats with
 /// timestamps take their interval from the data and reject it.
-pub fn scan(format: Format, path: &Path, interval_ms: Option<u64>) -> Result<TraceIndex, TraceError> {
+pub fn scan(
+    format: Format,
+    path: &Path,
+    interval_ms: Option<u64>,
+) -> Result<TraceIndex, TraceError> {
     if interval_ms.is_some() && format.has_timestamps() {
         return Err(TraceError::file(
             shown(path),
@@ -409,20 +413,19 @@ fn long_layout(format: Format) -> Layout {
 fn scan_long(path: &Path, format: Format) -> Result<TraceIndex, TraceError> {
     let layout = long_layout(format);
     let is_metadata = |name: &str| name.to_ascii_lowercase().contains("metadata");
-    let (readings, metadata_files): (Vec<PathBuf>, Vec<PathBuf>) = if format == Format::Csv
-        && path.is_file()
-    {
-        (vec![path.to_path_buf()], vec![])
-    } else {
-        let all = list(path, &is_csv)?;
-        let (meta, rest): (Vec<_>, Vec<_>) = all
-            .into_iter()
-            .partition(|(name, _)| format == Format::Azure && is_metadata(name));
-        (
-            rest.into_iter().map(|(_, p)| p).collect(),
-            meta.into_iter().map(|(_, p)| p).collect(),
-        )
-    };
+    let (readings, metadata_files): (Vec<PathBuf>, Vec<PathBuf>) =
+        if format == Format::Csv && path.is_file() {
+            (vec![path.to_path_buf()], vec![])
+        } else {
+            let all = list(path, &is_csv)?;
+            let (meta, rest): (Vec<_>, Vec<_>) = all
+                .into_iter()
+                .partition(|(name, _)| format == Format::Azure && is_metadata(name));
+            (
+                rest.into_iter().map(|(_, p)| p).collect(),
+                meta.into_iter().map(|(_, p)| p).collect(),
+            )
+        };
     if readings.is_empty() {
         return Err(TraceError::file(
             shown(path),
@@ -608,10 +611,8 @@ impl Replay for CompactReplay {
     }
 }
 
-/// One VM's file being replayed: a window of at most [`CHUNK_ROWS`] decoded samples.
-struct FileCursor {
-    file: VmFile,
-    hold: Hold,
+/// The samples of a per-VM file read ahead: at most [`CHUNK_ROWS`], and where to go on.
+struct Window {
     buffer: VecDeque<(u32, Level)>,
     offset: u64,
     line: u64,
@@ -621,11 +622,9 @@ struct FileCursor {
     at_end: bool,
 }
 
-impl FileCursor {
-    fn new(file: &VmFile, vm: &VmInfo) -> Self {
-        FileCursor {
-            file: file.clone(),
-            hold: Hold::new(vm.first_step, vm.end_step),
+impl Window {
+    fn new(file: &VmFile) -> Self {
+        Window {
             buffer: VecDeque::with_capacity(CHUNK_ROWS),
             offset: file.data_offset,
             line: file.data_line,
@@ -635,68 +634,33 @@ impl FileCursor {
         }
     }
 
-    fn rewind(&mut self) {
-        self.hold.rewind();
-        self.buffer.clear();
-        self.offset = self.file.data_offset;
-        self.line = self.file.data_line;
-        self.rows = 0;
-        self.decoder = planetlab::Decoder::default();
-        self.at_end = false;
+    /// The next sample of `file`, reading a chunk when the window is empty.
+    fn next(&mut self, file: &VmFile, grid: &Grid) -> Result<Option<(u32, Level)>, TraceError> {
+        if self.buffer.is_empty() && !self.at_end {
+            self.refill(file, grid)?;
+        }
+        Ok(self.buffer.pop_front())
     }
 
-    fn level_at(&mut self, step: u32, grid: &Grid) -> Result<Level, TraceError> {
-        let FileCursor {
-            file,
-            hold,
-            buffer,
-            offset,
-            line,
-            rows,
-            decoder,
-            at_end,
-        } = self;
-        let mut pull = || {
-            if buffer.is_empty() && !*at_end {
-                refill(file, grid, buffer, offset, line, rows, decoder, at_end)?;
-            }
-            Ok(buffer.pop_front())
-        };
-        hold.level_at(step, &mut pull)
-    }
-}
-
-/// Reads up to [`CHUNK_ROWS`] samples of `file` from `offset` into `buffer`.
-#[allow(clippy::too_many_arguments)]
-fn refill(
-    file: &VmFile,
-    grid: &Grid,
-    buffer: &mut VecDeque<(u32, Level)>,
-    offset: &mut u64,
-    line: &mut u64,
-    rows: &mut u32,
-    decoder: &mut planetlab::Decoder,
-    at_end: &mut bool,
-) -> Result<(), TraceError> {
-    let path = &file.path;
-    let mut reader = open_at(path, *offset, *line)?;
-    while buffer.len() < CHUNK_ROWS {
-        let Some((n, text)) = reader.next_line(path)? else {
-            *at_end = true;
-            break;
-        };
-        let sample = match &file.columns {
-            None => decoder
-                .line(n, text)
-                .map_err(|(l, m)| TraceError::at(shown(path), l, None, m))?
-                .map(|level| {
-                    *rows += 1;
-                    (*rows - 1, level)
-                }),
-            Some(columns) => {
-                if text.trim().is_empty() {
-                    None
-                } else {
+    /// Reads up to [`CHUNK_ROWS`] samples of `file` from where the last chunk ended.
+    fn refill(&mut self, file: &VmFile, grid: &Grid) -> Result<(), TraceError> {
+        let path = &file.path;
+        let mut reader = open_at(path, self.offset, self.line)?;
+        while self.buffer.len() < CHUNK_ROWS {
+            let Some((n, text)) = reader.next_line(path)? else {
+                self.at_end = true;
+                break;
+            };
+            let sample = match &file.columns {
+                None => self
+                    .decoder
+                    .line(n, text)
+                    .map_err(|(l, m)| TraceError::at(shown(path), l, None, m))?
+                    .map(|level| {
+                        self.rows += 1;
+                        (self.rows - 1, level)
+                    }),
+                Some(columns) if !text.trim().is_empty() => {
                     let row = bitbrains::row(text, columns)
                         .map_err(|(f, m)| TraceError::at(shown(path), n, f, m))?;
                     if row.cores == 0 {
@@ -713,15 +677,43 @@ fn refill(
                         Some((step, row.cpu))
                     }
                 }
+                Some(_) => None,
+            };
+            if let Some(s) = sample {
+                self.buffer.push_back(s);
             }
-        };
-        if let Some(s) = sample {
-            buffer.push_back(s);
+        }
+        self.offset = reader.offset;
+        self.line = reader.line;
+        Ok(())
+    }
+}
+
+/// One VM's file being replayed.
+struct FileCursor {
+    file: VmFile,
+    hold: Hold,
+    window: Window,
+}
+
+impl FileCursor {
+    fn new(file: &VmFile, vm: &VmInfo) -> Self {
+        FileCursor {
+            file: file.clone(),
+            hold: Hold::new(vm.first_step, vm.end_step),
+            window: Window::new(file),
         }
     }
-    *offset = reader.offset;
-    *line = reader.line;
-    Ok(())
+
+    fn rewind(&mut self) {
+        self.hold.rewind();
+        self.window = Window::new(&self.file);
+    }
+
+    fn level_at(&mut self, step: u32, grid: &Grid) -> Result<Level, TraceError> {
+        let FileCursor { file, hold, window } = self;
+        hold.level_at(step, &mut || window.next(file, grid))
+    }
 }
 
 /// Replays per-VM files, a chunk of rows at a time.
@@ -754,7 +746,11 @@ impl FileReplay {
 
     /// The most samples any VM holds in memory now (at most [`CHUNK_ROWS`]).
     pub fn buffered(&self) -> usize {
-        self.cursors.iter().map(|c| c.buffer.len()).max().unwrap_or(0)
+        self.cursors
+            .iter()
+            .map(|c| c.window.buffer.len())
+            .max()
+            .unwrap_or(0)
     }
 }
 

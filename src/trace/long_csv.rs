@@ -86,11 +86,9 @@ impl<R: Read> Rows<R> {
                 format!("empty file: expected a header row ({})", expected(&layout)),
             ));
         }
-        let headerless = layout.headerless_order.filter(|_| {
-            record
-                .get(0)
-                .is_some_and(|f| f.parse::<f64>().is_ok())
-        });
+        let headerless = layout
+            .headerless_order
+            .filter(|_| record.get(0).is_some_and(|f| f.parse::<f64>().is_ok()));
         let cols = match headerless {
             Some(order) => positions(&layout, order.iter().copied(), origin)?,
             None => positions(&layout, record.iter(), origin)?,
@@ -177,7 +175,7 @@ impl<R: Read> Rows<R> {
 
 fn expected(layout: &Layout) -> String {
     let mut cols = vec![layout.time, layout.vm, layout.cpu];
-    cols.extend(layout.percent.iter().map(|c| *c));
+    cols.extend(layout.percent.iter().copied());
     cols.join(",")
 }
 
@@ -279,7 +277,10 @@ mod tests {
         let e = read_all("time,vm,cpu,ram\n0,a,5,120\n").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("ram"));
         let e = read_all("time,vm,cpu\n0,a,5,7\n").unwrap_err();
-        assert!(e.message.contains("has 4 fields but the header has 3"), "{e}");
+        assert!(
+            e.message.contains("has 4 fields but the header has 3"),
+            "{e}"
+        );
         let e = read_all("time,vm,cpu\nnow,a,5\n").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("time"));
     }

@@ -233,10 +233,7 @@ mod tests {
     fn errors_name_file_line_and_field() {
         let e = TraceError::at("t/1.csv", 7, Some("CPU usage [%]"), "not a number");
         assert_eq!(e.to_string(), "t/1.csv:7: CPU usage [%]: not a number");
-        assert_eq!(
-            TraceError::file("t", "missing").to_string(),
-            "t: missing"
-        );
+        assert_eq!(TraceError::file("t", "missing").to_string(), "t: missing");
     }
 
     #[test]

@@ -38,9 +38,8 @@ pub fn parse_percent(text: &str) -> Result<Level, String> {
     let value: f64 = text.parse().map_err(|_| {
         format!("{text:?} is not a number; expected a CPU utilisation in percent (0-100)")
     })?;
-    level_from_percent(value).ok_or_else(|| {
-        format!("{text} is outside 0-100; expected a CPU utilisation in percent")
-    })
+    level_from_percent(value)
+        .ok_or_else(|| format!("{text} is outside 0-100; expected a CPU utilisation in percent"))
 }
 
 #[cfg(test)]
@@ -60,8 +59,15 @@ mod tests {
 
     #[test]
     fn integer_and_decimal_percentages_become_levels() {
-        assert_eq!(decode("24\n34\n0\n99\n12.5\n").unwrap(), vec![2400, 3400, 0, 9900, 1250]);
-        assert_eq!(decode("5\r\n6\r\n").unwrap(), vec![500, 600], "CRLF endings");
+        assert_eq!(
+            decode("24\n34\n0\n99\n12.5\n").unwrap(),
+            vec![2400, 3400, 0, 9900, 1250]
+        );
+        assert_eq!(
+            decode("5\r\n6\r\n").unwrap(),
+            vec![500, 600],
+            "CRLF endings"
+        );
     }
 
     #[test]

@@ -1,0 +1,278 @@
+//! Team requests in the simulation: arrivals, the batch of VMs each asks for, the waiting
+//! queue (FIFO or by priority), and response, waiting and turnaround times.
+
+use super::records::{RequestRow, RequestSummary, TeamSummary};
+use super::setup::Setup;
+use super::conflicts::ConflictKind;
+use super::state::*;
+use super::{Event, Simulation};
+use crate::policy::placement::Need;
+use crate::policy::power;
+use crate::rng::{Stream, substream};
+use crate::time::{SimTime, secs};
+use crate::workload::requests::{QueueOrder, jain};
+use rand::rngs::Xoshiro256PlusPlus;
+use std::collections::BTreeMap;
+
+/// One request and how far it has been served.
+#[derive(Debug, Clone)]
+struct Request {
+    team: usize,
+    submitted: SimTime,
+    vms: u32,
+    started: u32,
+    first_start: Option<SimTime>,
+    last_start: Option<SimTime>,
+    ended: u32,
+    last_end: Option<SimTime>,
+    queued: bool,
+}
+
+/// The requests of a run and each team's random streams (arrival times, batches, lifetimes).
+pub(crate) struct RequestRun {
+    arrivals: Vec<Xoshiro256PlusPlus>,
+    batches: Vec<Xoshiro256PlusPlus>,
+    lifetimes: Vec<Xoshiro256PlusPlus>,
+    list: Vec<Request>,
+}
+
+impl RequestRun {
+    pub(crate) fn new(setup: &Setup) -> Self {
+        let streams = |s: Stream| -> Vec<Xoshiro256PlusPlus> {
+            (0..setup.requests.teams.len())
+                .map(|i| substream(setup.seed, s, i))
+                .collect()
+        };
+        RequestRun {
+            arrivals: streams(Stream::Arrivals),
+            batches: streams(Stream::Requests),
+            lifetimes: streams(Stream::RequestLifetimes),
+            list: Vec::new(),
+        }
+    }
+}
+
+impl Simulation<'_> {
+    /// Schedules each team's first request.
+    pub(super) fn start_requests(&mut self) {
+        for team in 0..self.setup.requests.teams.len() {
+            self.schedule_request(team);
+        }
+    }
+
+    fn schedule_request(&mut self, team: usize) {
+        let arrivals = &self.setup.requests.teams[team].arrivals;
+        if let Some(t) = arrivals.next_after(
+            self.now,
+            self.setup.duration,
+            &mut self.requests.arrivals[team],
+        ) {
+            self.queue.push(t, Event::Request(team));
+        }
+    }
+
+    /// The queue priority of `vm`: its team's for requested VMs, 0 for others.
+    fn priority(&self, vm: VmId) -> i32 {
+        match self.vms[vm].origin {
+            Origin::Request(r) => self.setup.requests.teams[self.requests.list[r].team].priority,
+            _ => 0,
+        }
+    }
+
+    /// Puts `vm` in the waiting queue: at the back (FIFO), or behind every waiting VM of the
+    /// same or higher priority.
+    pub(super) fn enqueue(&mut self, vm: VmId) {
+        match self.setup.requests.queue {
+            QueueOrder::Fifo => self.waiting.push_back(vm),
+            QueueOrder::Priority => {
+                let p = self.priority(vm);
+                let at = self
+                    .waiting
+                    .iter()
+                    .position(|&w| self.priority(w) < p)
+                    .unwrap_or(self.waiting.len());
+                self.waiting.insert(at, vm);
+            }
+        }
+    }
+
+    /// Queues a batch of waiting VMs (largest first if the placement policy says so) and
+    /// places what fits; returns the first VM of the batch still waiting, if any.
+    pub(super) fn enqueue_batch(&mut self, mut batch: Vec<VmId>) -> Option<VmId> {
+        if self.initial_placement.decreasing() {
+            let needs: Vec<Need> = batch
+                .iter()
+                .map(|&vm| self.need(vm, self.setup.initial_fit))
+                .collect();
+            let mut order: Vec<usize> = (0..batch.len()).collect();
+            order.sort_by(|&a, &b| {
+                needs[b]
+                    .mips
+                    .total_cmp(&needs[a].mips)
+                    .then(needs[b].ram_mb.total_cmp(&needs[a].ram_mb))
+                    .then(a.cmp(&b))
+            });
+            batch = order.into_iter().map(|i| batch[i]).collect();
+        }
+        for &vm in &batch {
+            self.enqueue(vm);
+        }
+        self.place_waiting();
+        batch
+            .into_iter()
+            .find(|&vm| self.vms[vm].state == VmState::Waiting)
+    }
+
+    pub(super) fn on_request(&mut self, team: usize) {
+        let setup = &self.setup.requests.teams[team];
+        let types = setup.draw_batch(&mut self.requests.batches[team]);
+        let r = self.requests.list.len();
+        self.requests.list.push(Request {
+            team,
+            submitted: self.now,
+            vms: types.len() as u32,
+            started: 0,
+            first_start: None,
+            last_start: None,
+            ended: 0,
+            last_end: None,
+            queued: false,
+        });
+        let mut batch = Vec::with_capacity(types.len());
+        for vm_type in types {
+            let lifetime = setup
+                .lifetime
+                .map(|d| d.sample(&mut self.requests.lifetimes[team]));
+            let vm = self.vms.len();
+            self.vms.push(Vm {
+                origin: Origin::Request(r),
+                vm_type,
+                demand: Demand::Curve(setup.load),
+                state: VmState::Waiting,
+                demand_mips: 0.0,
+                arrived: Some(self.now),
+                lifetime,
+                last_moved: None,
+            });
+            self.vms[vm].demand_mips = self.demand_now(vm);
+            batch.push(vm);
+        }
+        if let Some(vm) = self.enqueue_batch(batch) {
+            self.requests.list[r].queued = true;
+            self.conflict(
+                ConflictKind::CapacityShortfall,
+                Some(vm),
+                &[],
+                "request queued until capacity is available",
+            );
+            self.manage_power(power::Need::default());
+        }
+        self.schedule_request(team);
+    }
+
+    /// Bookkeeping when `vm` starts running: request times, service shares.
+    pub(super) fn note_started(&mut self, vm: VmId) {
+        match self.vms[vm].origin {
+            Origin::Request(r) => {
+                let now = self.now;
+                let req = &mut self.requests.list[r];
+                req.started += 1;
+                req.first_start.get_or_insert(now);
+                if req.started == req.vms {
+                    req.last_start = Some(now);
+                }
+            }
+            Origin::Service(s) => self.resample_service(s),
+            Origin::Group(_) => {}
+        }
+    }
+
+    /// Bookkeeping when `vm` ends: request turnaround, service shares.
+    pub(super) fn note_ended(&mut self, vm: VmId) {
+        match self.vms[vm].origin {
+            Origin::Request(r) => {
+                let now = self.now;
+                let req = &mut self.requests.list[r];
+                req.ended += 1;
+                if req.ended == req.vms {
+                    req.last_end = Some(now);
+                }
+            }
+            Origin::Service(s) => self.replica_ended(s, vm),
+            Origin::Group(_) => {}
+        }
+    }
+
+    /// `requests.csv` rows and the `requests` summary (none without teams).
+    pub(super) fn request_report(&self) -> (Vec<RequestRow>, Option<RequestSummary>) {
+        let teams = &self.setup.requests.teams;
+        if teams.is_empty() {
+            return (Vec::new(), None);
+        }
+        let since = |t: Option<SimTime>, r: &Request| t.map(|t| secs(t - r.submitted));
+        let rows: Vec<RequestRow> = self
+            .requests
+            .list
+            .iter()
+            .enumerate()
+            .map(|(id, r)| RequestRow {
+                id,
+                team: teams[r.team].name.clone(),
+                submitted_s: secs(r.submitted),
+                vms: r.vms,
+                started: r.started,
+                response_s: since(r.first_start, r),
+                waiting_s: since(r.last_start, r),
+                turnaround_s: since(r.last_end, r),
+            })
+            .collect();
+        let mean = |xs: &[f64]| {
+            if xs.is_empty() {
+                0.0
+            } else {
+                xs.iter().sum::<f64>() / xs.len() as f64
+            }
+        };
+        let max = |xs: &[f64]| xs.iter().copied().fold(0.0, f64::max);
+        let of = |rows: &[&RequestRow], f: fn(&RequestRow) -> Option<f64>| -> Vec<f64> {
+            rows.iter().filter_map(|r| f(r)).collect()
+        };
+        let all: Vec<&RequestRow> = rows.iter().collect();
+        let mut by_team = BTreeMap::new();
+        let mut team_waits = Vec::new();
+        for team in teams {
+            let mine: Vec<&RequestRow> = rows.iter().filter(|r| r.team == team.name).collect();
+            let waits = of(&mine, |r| r.waiting_s);
+            if !mine.is_empty() {
+                team_waits.push(mean(&waits));
+            }
+            by_team.insert(
+                team.name.clone(),
+                TeamSummary {
+                    requests: mine.len(),
+                    vms: mine.iter().map(|r| u64::from(r.vms)).sum(),
+                    mean_waiting_s: mean(&waits),
+                    mean_response_s: mean(&of(&mine, |r| r.response_s)),
+                    max_waiting_s: max(&waits),
+                },
+            );
+        }
+        let waits = of(&all, |r| r.waiting_s);
+        let started: u64 = rows.iter().map(|r| u64::from(r.started)).sum();
+        let summary = RequestSummary {
+            count: rows.len(),
+            vms_requested: rows.iter().map(|r| u64::from(r.vms)).sum(),
+            vms_started: started,
+            queued: self.requests.list.iter().filter(|r| r.queued).count(),
+            incomplete: rows.iter().filter(|r| r.started < r.vms).count(),
+            mean_response_s: mean(&of(&all, |r| r.response_s)),
+            mean_waiting_s: mean(&waits),
+            max_waiting_s: max(&waits),
+            mean_turnaround_s: mean(&of(&all, |r| r.turnaround_s)),
+            throughput_vms_per_hour: started as f64 / (secs(self.setup.duration) / 3600.0),
+            fairness_jain: jain(&team_waits),
+            by_team,
+        };
+        (rows, Some(summary))
+    }
+}

@@ -1,0 +1,296 @@
+//! Replicated services in the simulation: replicas share the service's demand evenly, and a
+//! schedule or an autoscaler changes how many there are. Demand that saturated (or absent)
+//! replicas cannot serve is metered as unserved.
+
+use super::records::ServiceSummary;
+use super::setup::Setup;
+use super::conflicts::ConflictKind;
+use super::state::*;
+use super::{Event, Simulation};
+use crate::policy::power;
+use crate::rng::{Stream, substream};
+use crate::time::{MS_PER_HOUR, SimTime};
+use crate::workload::scaling::{Autoscaler, Scaling};
+use rand::rngs::Xoshiro256PlusPlus;
+use std::collections::BTreeMap;
+
+/// A service's replicas, demand and meters.
+pub(crate) struct ServiceRun {
+    /// Replicas (waiting or running), oldest first.
+    replicas: Vec<VmId>,
+    /// Total demand now, in busy replicas.
+    total: f64,
+    /// Replicas running now (as last counted).
+    running: u32,
+    rng: Xoshiro256PlusPlus,
+    autoscaler: Option<Autoscaler>,
+    since: SimTime,
+    replica_ms: f64,
+    demand_ms: f64,
+    served_ms: f64,
+    fewest: u32,
+    most: u32,
+    scale_ups: u32,
+    scale_downs: u32,
+}
+
+impl ServiceRun {
+    /// One run per service of `setup`.
+    pub(crate) fn build(setup: &Setup) -> Vec<ServiceRun> {
+        setup
+            .services
+            .iter()
+            .enumerate()
+            .map(|(i, s)| ServiceRun {
+                replicas: Vec::new(),
+                total: 0.0,
+                running: 0,
+                rng: substream(setup.seed, Stream::Services, i),
+                autoscaler: match &s.scaling {
+                    Scaling::Autoscale(a) => Some(Autoscaler::new(*a)),
+                    _ => None,
+                },
+                since: 0,
+                replica_ms: 0.0,
+                demand_ms: 0.0,
+                served_ms: 0.0,
+                fewest: s.initial,
+                most: s.initial,
+                scale_ups: 0,
+                scale_downs: 0,
+            })
+            .collect()
+    }
+
+    /// Adds the meters' integrals up to `now`.
+    fn accrue(&mut self, now: SimTime) {
+        let dt = (now - self.since) as f64;
+        self.replica_ms += self.replicas.len() as f64 * dt;
+        self.demand_ms += self.total * dt;
+        self.served_ms += self.total.min(f64::from(self.running)) * dt;
+        self.since = now;
+    }
+}
+
+impl Simulation<'_> {
+    /// Creates each service's initial replicas (returned, waiting, for the initial
+    /// placement) and schedules its scaling events.
+    pub(super) fn start_services(&mut self) -> Vec<VmId> {
+        let mut initial = Vec::new();
+        for s in 0..self.setup.services.len() {
+            let service = &self.setup.services[s];
+            for _ in 0..service.initial {
+                initial.push(self.new_replica(s));
+            }
+            match &service.scaling {
+                Scaling::Schedule(schedule) => {
+                    if let Some((t, _)) = schedule.next_after(0) {
+                        self.schedule_event(t, Event::ScaleAt(s));
+                    }
+                }
+                Scaling::Autoscale(a) => self.schedule_event(a.interval, Event::Autoscale(s)),
+                Scaling::Fixed => {}
+            }
+        }
+        initial
+    }
+
+    fn schedule_event(&mut self, t: SimTime, event: Event) {
+        if t < self.setup.duration {
+            self.queue.push(t, event);
+        }
+    }
+
+    /// A new waiting replica of service `s`.
+    fn new_replica(&mut self, s: usize) -> VmId {
+        let vm = self.vms.len();
+        self.vms.push(Vm {
+            origin: Origin::Service(s),
+            vm_type: self.setup.services[s].vm_type,
+            demand: Demand::Service(s),
+            state: VmState::Waiting,
+            demand_mips: 0.0,
+            arrived: Some(self.now),
+            lifetime: None,
+            last_moved: None,
+        });
+        self.services[s].replicas.push(vm);
+        self.vms[vm].demand_mips = self.demand_now(vm);
+        vm
+    }
+
+    /// Draws every service's total demand now (called with the load step).
+    pub(super) fn sample_services(&mut self) {
+        for s in 0..self.services.len() {
+            let service = &self.setup.services[s];
+            let run = &mut self.services[s];
+            run.accrue(self.now);
+            run.total = self.setup.loads[service.load].sample(self.now, &mut run.rng)
+                * f64::from(service.max);
+        }
+    }
+
+    /// A replica's share of service `s`'s demand, as a fraction of its CPU: the total spread
+    /// over the running replicas (over all replicas while none runs), capped at 1.
+    pub(super) fn replica_share(&self, s: usize) -> f64 {
+        let run = &self.services[s];
+        let over = if run.running > 0 {
+            run.running as usize
+        } else {
+            run.replicas.len()
+        };
+        if over == 0 {
+            0.0
+        } else {
+            (run.total / over as f64).min(1.0)
+        }
+    }
+
+    /// Recounts service `s`'s running replicas and updates their demands.
+    pub(super) fn resample_service(&mut self, s: usize) {
+        self.services[s].accrue(self.now);
+        let running = self.services[s]
+            .replicas
+            .iter()
+            .filter(|&&vm| {
+                matches!(
+                    self.vms[vm].state,
+                    VmState::Running(_) | VmState::Migrating(_)
+                )
+            })
+            .count() as u32;
+        self.services[s].running = running;
+        let share = self.replica_share(s);
+        for i in 0..self.services[s].replicas.len() {
+            let vm = self.services[s].replicas[i];
+            let hosts = match self.vms[vm].state {
+                VmState::Running(h) => [Some(h), None],
+                VmState::Migrating(m) => [
+                    Some(self.migrations[m].source),
+                    Some(self.migrations[m].destination),
+                ],
+                _ => [None, None],
+            };
+            for h in hosts.iter().flatten() {
+                self.accrue(*h);
+            }
+            self.vms[vm].demand_mips = share * self.setup.vm_types[self.vms[vm].vm_type].mips;
+            for h in hosts.iter().flatten() {
+                self.refresh(*h);
+            }
+        }
+    }
+
+    /// Forgets an ended replica of service `s`.
+    pub(super) fn replica_ended(&mut self, s: usize, vm: VmId) {
+        self.services[s].accrue(self.now);
+        self.services[s].replicas.retain(|&v| v != vm);
+        self.resample_service(s);
+    }
+
+    /// Sets service `s`'s replica count to `n`: new replicas queue for capacity; removed
+    /// ones are the newest, waiting ones first.
+    fn set_replicas(&mut self, s: usize, n: u32) {
+        let current = self.services[s].replicas.len() as u32;
+        if n == current {
+            return;
+        }
+        self.services[s].accrue(self.now);
+        let run = &mut self.services[s];
+        run.fewest = run.fewest.min(n);
+        run.most = run.most.max(n);
+        if n > current {
+            run.scale_ups += 1;
+            let batch: Vec<VmId> = (current..n).map(|_| self.new_replica(s)).collect();
+            if let Some(vm) = self.enqueue_batch(batch) {
+                self.conflict(
+                    ConflictKind::CapacityShortfall,
+                    Some(vm),
+                    &[],
+                    "replica queued until capacity is available",
+                );
+                self.manage_power(power::Need::default());
+            }
+        } else {
+            run.scale_downs += 1;
+            for _ in n..current {
+                let replicas = &self.services[s].replicas;
+                let vm = replicas
+                    .iter()
+                    .rev()
+                    .find(|&&v| self.vms[v].state == VmState::Waiting)
+                    .or(replicas.last())
+                    .copied();
+                if let Some(vm) = vm {
+                    self.on_vm_end(vm);
+                }
+            }
+        }
+        self.resample_service(s);
+    }
+
+    pub(super) fn on_scale_at(&mut self, s: usize) {
+        let Scaling::Schedule(schedule) = &self.setup.services[s].scaling else {
+            return;
+        };
+        if let Some(n) = schedule.in_force(self.now) {
+            self.set_replicas(s, n);
+        }
+        if let Some((t, _)) = schedule.next_after(self.now) {
+            self.schedule_event(t, Event::ScaleAt(s));
+        }
+    }
+
+    pub(super) fn on_autoscale(&mut self, s: usize) {
+        let service = &self.setup.services[s];
+        let run = &self.services[s];
+        let (current, ready) = (run.replicas.len() as u32, run.running);
+        let utilisation = if ready > 0 {
+            (run.total / f64::from(ready)).min(1.0)
+        } else {
+            0.0
+        };
+        let now = self.now;
+        if let Some(a) = self.services[s].autoscaler.as_mut() {
+            let interval = a.setup.interval;
+            let n = a.decide(now, current, ready, utilisation, service.min, service.max);
+            self.set_replicas(s, n);
+            self.schedule_event(now + interval, Event::Autoscale(s));
+        }
+    }
+
+    /// The `services` summary (none without services).
+    pub(super) fn service_report(&mut self) -> Option<BTreeMap<String, ServiceSummary>> {
+        if self.services.is_empty() {
+            return None;
+        }
+        let hours = |ms: f64| ms / MS_PER_HOUR as f64;
+        let duration = self.setup.duration.max(1) as f64;
+        let mut out = BTreeMap::new();
+        for (s, run) in self.services.iter_mut().enumerate() {
+            run.accrue(self.now);
+            let service = &self.setup.services[s];
+            let unserved = (run.demand_ms - run.served_ms).max(0.0);
+            out.insert(
+                service.name.clone(),
+                ServiceSummary {
+                    scaling: service.scaling.name().to_string(),
+                    mean_replicas: run.replica_ms / duration,
+                    min_replicas: run.fewest,
+                    max_replicas: run.most,
+                    replica_hours: hours(run.replica_ms),
+                    demand_replica_hours: hours(run.demand_ms),
+                    unserved_replica_hours: hours(unserved),
+                    unserved_fraction: if run.demand_ms > 0.0 {
+                        unserved / run.demand_ms
+                    } else {
+                        0.0
+                    },
+                    scale_ups: run.scale_ups,
+                    scale_downs: run.scale_downs,
+                },
+            );
+        }
+        Some(out)
+    }
+}
