@@ -14,6 +14,7 @@ use crate::policy::selection::SELECTIONS;
 use crate::policy::{lookup, names};
 use crate::scenario;
 use crate::sim::setup::Setup;
+use crate::trace::TraceIndex;
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -154,6 +155,8 @@ struct Variant {
     name: String,
     overrides: Vec<String>,
     setup: Setup,
+    /// The scanned traces `setup` replays, bound to it.
+    traces: Vec<TraceIndex>,
     origin: String,
     text: String,
     /// Overrides in force (global `--set`, the variant's, the seed), for the scenario copy.
@@ -230,12 +233,18 @@ fn load_variants(args: &CompareArgs) -> Result<Vec<Variant>, CliError> {
             let mut applied = args.set.clone();
             applied.extend(overrides.iter().cloned());
             applied.extend(seed.clone());
-            let setup = scenario::load(&text, &origin, &applied)
+            let mut setup = scenario::load(&text, &origin, &applied)
                 .map_err(|e| CliError::Input(format!("variant {name}: {e}")))?;
+            let (traces, _) =
+                super::traces::load(&mut setup, path, &text, &applied).map_err(|e| match e {
+                    CliError::Input(m) => CliError::Input(format!("variant {name}: {m}")),
+                    other => other,
+                })?;
             variants.push(Variant {
                 name,
                 overrides,
                 setup,
+                traces,
                 origin: origin.clone(),
                 text: text.clone(),
                 applied,
@@ -298,7 +307,7 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
         let dir = staging.path().join(&folder);
         std::fs::create_dir_all(&dir).map_err(io_err)?;
         let copy = output::scenario_copy(&v.origin, &v.applied, &v.text);
-        let (summary, d) = write_outputs(&v.setup, &copy, &dir, outputs)?;
+        let (summary, d) = write_outputs(&v.setup, &v.traces, &copy, &dir, outputs)?;
         drawn.charts += d.charts;
         drawn.files += d.files;
         let row = ComparisonRow::new(&v.name, &v.overrides, &folder, &summary);

@@ -6,6 +6,7 @@ mod generate;
 mod plot;
 mod run;
 mod sweep;
+mod traces;
 mod validate;
 
 use clap::{Parser, Subcommand};

@@ -1,10 +1,11 @@
 //! `nightshift run SCENARIO`: simulate, write outputs, print a short summary.
 
 use super::plot::{Drawn, render_run};
-use super::{CliError, default_out, read_scenario};
+use super::{CliError, default_out, read_scenario, traces};
 use crate::output::{self, RunError, RunOptions, Staging, SummaryFile};
 use crate::scenario;
 use crate::sim::setup::Setup;
+use crate::trace::TraceIndex;
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -52,8 +53,14 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         overrides.push(format!("simulation.seed={seed}"));
     }
     let origin = args.scenario.display().to_string();
-    let setup =
+    let mut setup =
         scenario::load(&text, &origin, &overrides).map_err(|e| CliError::Input(e.to_string()))?;
+    let (indexes, warnings) = traces::load(&mut setup, &args.scenario, &text, &overrides)?;
+    if !args.quiet {
+        for w in &warnings {
+            eprintln!("warning: {w}");
+        }
+    }
     let out = args.out.clone().unwrap_or_else(|| default_out(&setup.name));
     if out.exists() && !args.force {
         return Err(CliError::Input(format!(
@@ -78,7 +85,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         charts: !args.no_charts,
     };
     let copy = output::scenario_copy(&origin, &overrides, &text);
-    let (summary, drawn) = write_outputs(&setup, &copy, staging.path(), outputs)?;
+    let (summary, drawn) = write_outputs(&setup, &indexes, &copy, staging.path(), outputs)?;
     staging.commit(args.force).map_err(io_err)?;
     if !args.quiet {
         print!(
@@ -99,10 +106,11 @@ pub(crate) struct Outputs {
     pub charts: bool,
 }
 
-/// Runs `setup` through the shared pipeline into `dir`, then adds `scenario.toml` (the
-/// `scenario_copy`), the charts and the reports.
+/// Runs `setup` (replaying `traces`, its bound trace indexes) through the shared pipeline into
+/// `dir`, then adds `scenario.toml` (the `scenario_copy`), the charts and the reports.
 pub(crate) fn write_outputs(
     setup: &Setup,
+    traces: &[TraceIndex],
     scenario_copy: &str,
     dir: &Path,
     outputs: Outputs,
@@ -110,7 +118,7 @@ pub(crate) fn write_outputs(
     let io_err = |e: std::io::Error| {
         CliError::Other(format!("{}: cannot write outputs: {e}", dir.display()))
     };
-    let summary = output::write_run(setup, dir, outputs.run).map_err(|e| match e {
+    let summary = output::write_run(setup, traces, dir, outputs.run).map_err(|e| match e {
         RunError::Sim(m) => CliError::Other(m),
         RunError::Io(e) => io_err(e),
     })?;
@@ -174,6 +182,28 @@ fn report(s: &SummaryFile, out: &Path, wall_s: f64, drawn: &Drawn) -> String {
         },
         r.conflicts.total
     );
+    if let Some(q) = &r.requests {
+        text += &format!(
+            "  requests    {} ({} VMs, {} started), {} queued; waiting mean {:.0} s, max {:.0} s; fairness {:.3}\n",
+            q.count,
+            q.vms_requested,
+            q.vms_started,
+            q.queued,
+            q.mean_waiting_s,
+            q.max_waiting_s,
+            q.fairness_jain
+        );
+    }
+    for (name, v) in r.services.iter().flatten() {
+        text += &format!(
+            "  service     {name} ({}): {:.1} replicas on average ({}..{}), {:.2} % of demand unserved\n",
+            v.scaling,
+            v.mean_replicas,
+            v.min_replicas,
+            v.max_replicas,
+            v.unserved_fraction * 100.0
+        );
+    }
     if drawn.charts > 0 {
         text += &format!(
             "  charts      {} charts ({} files) and reports drawn in {:.2} s\n",

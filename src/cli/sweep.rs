@@ -103,7 +103,12 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
         .join(&sweep.scenario);
     let scenario_text = read_scenario(&scenario_path)?;
     let scenario_origin = scenario_path.display().to_string();
-    let base = scenario::load(&scenario_text, &scenario_origin, &sweep.set).map_err(input)?;
+    let mut base = scenario::load(&scenario_text, &scenario_origin, &sweep.set).map_err(input)?;
+    // Traces are read once up front so a bad trace fails before any run starts.
+    let (_, warnings) = super::traces::load(&mut base, &scenario_path, &scenario_text, &sweep.set)?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
     let runs = sweep.runs(base.seed);
     // Every run's overrides are checked before anything runs: a bad axis value fails fast.
     for run in &runs {
@@ -282,13 +287,15 @@ fn run_one(
     let target = run_dir(out, run);
     remove_stale_partials(out, run);
     // A folder at `target` is an earlier, different attempt (is_complete said no): replaced.
-    let setup = scenario::load(scenario_text, origin, &run.overrides).map_err(input)?;
+    let mut setup = scenario::load(scenario_text, origin, &run.overrides).map_err(input)?;
+    let (traces, _) =
+        super::traces::load(&mut setup, Path::new(origin), scenario_text, &run.overrides)?;
     let staging = Staging::create(&target).map_err(io_error(&target))?;
     ACTIVE
         .lock()
         .map_err(|_| CliError::Other("worker panicked".into()))?
         .push(staging.path().to_path_buf());
-    let result = write_run(&setup, staging.path(), options)
+    let result = write_run(&setup, &traces, staging.path(), options)
         .map_err(|e| CliError::Other(format!("run {}: {e}", run.id)))
         .and_then(|_| {
             let record = RunRecord {

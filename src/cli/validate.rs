@@ -1,6 +1,6 @@
 //! `nightshift validate SCENARIO...`: parse and check scenarios without running them.
 
-use super::{CliError, read_scenario};
+use super::{CliError, read_scenario, traces};
 use crate::scenario;
 use clap::Args;
 use std::path::PathBuf;
@@ -21,8 +21,13 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
     let mut bad = 0;
     for path in &args.scenarios {
         let checked = read_scenario(path).and_then(|text| {
-            scenario::load(&text, &path.display().to_string(), &args.set)
-                .map_err(|e| CliError::Input(e.to_string()))
+            let mut setup = scenario::load(&text, &path.display().to_string(), &args.set)
+                .map_err(|e| CliError::Input(e.to_string()))?;
+            let (_, warnings) = traces::load(&mut setup, path, &text, &args.set)?;
+            for w in warnings {
+                eprintln!("warning: {w}");
+            }
+            Ok(setup)
         });
         match checked {
             Ok(setup) => println!(

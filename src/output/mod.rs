@@ -17,7 +17,7 @@ pub use staging::Staging;
 pub use summary::{BaselineSummary, Savings, SummaryFile};
 pub use utilisation::{HOST_UTILISATION_FILE, HostUtilisationCsv};
 
-use crate::sim::records::{ConflictRow, HostRow, IntervalRow, MigrationRow, Recorder};
+use crate::sim::records::{ConflictRow, HostRow, IntervalRow, MigrationRow, Recorder, RequestRow};
 use serde::Serialize;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -204,6 +204,31 @@ pub fn write_hosts(dir: &Path, rows: &[HostRow]) -> io::Result<()> {
     w.flush()
 }
 
+/// Columns of `requests.csv` (the fields of [`RequestRow`]).
+pub const REQUEST_COLUMNS: &[&str] = &[
+    "id",
+    "team",
+    "submitted_s",
+    "vms",
+    "started",
+    "response_s",
+    "waiting_s",
+    "turnaround_s",
+];
+
+/// Writes `requests.csv`: one row per team request (a header only without teams).
+pub fn write_requests(dir: &Path, rows: &[RequestRow]) -> io::Result<()> {
+    let file = BufWriter::new(File::create(dir.join("requests.csv"))?);
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(file);
+    w.write_record(REQUEST_COLUMNS)?;
+    for row in rows {
+        w.serialize(row).map_err(io::Error::other)?;
+    }
+    w.flush()
+}
+
 /// Writes `summary.json` (pretty-printed, trailing newline).
 pub fn write_summary(dir: &Path, summary: &SummaryFile) -> io::Result<()> {
     let mut file = BufWriter::new(File::create(dir.join("summary.json"))?);
@@ -271,5 +296,16 @@ mod tests {
             action: "a",
         };
         assert_eq!(header_of(&c), CONFLICT_COLUMNS.join(","));
+        let r = RequestRow {
+            id: 0,
+            team: "t".into(),
+            submitted_s: 0.0,
+            vms: 1,
+            started: 1,
+            response_s: Some(0.0),
+            waiting_s: None,
+            turnaround_s: None,
+        };
+        assert_eq!(header_of(&r), REQUEST_COLUMNS.join(","));
     }
 }

@@ -2,9 +2,11 @@
 //! `run`, `compare` and `sweep`.
 
 use super::{
-    BASELINE_TIMESERIES_FILE, CsvRecorder, SummaryFile, TimeseriesCsv, write_hosts, write_summary,
+    BASELINE_TIMESERIES_FILE, CsvRecorder, SummaryFile, TimeseriesCsv, write_hosts, write_requests,
+    write_summary,
 };
 use crate::sim::{self, records::NullRecorder, setup::Setup};
+use crate::trace::{self, TraceIndex};
 use std::fmt;
 use std::io;
 use std::path::Path;
@@ -46,16 +48,23 @@ impl From<io::Error> for RunError {
     }
 }
 
-/// Runs `setup` (and its baseline if asked), writing every output into `dir`.
-pub fn write_run(setup: &Setup, dir: &Path, options: RunOptions) -> Result<SummaryFile, RunError> {
+/// Runs `setup` (and its baseline if asked), replaying `traces` (the scanned indexes of
+/// `setup.traces`, bound to it), writing every output into `dir`.
+pub fn write_run(
+    setup: &Setup,
+    traces: &[TraceIndex],
+    dir: &Path,
+    options: RunOptions,
+) -> Result<SummaryFile, RunError> {
+    let replays = || traces.iter().map(trace::open).collect::<Vec<_>>();
     let mut recorder = CsvRecorder::create(dir)?;
     if options.host_utilisation {
         recorder = recorder.with_host_utilisation(dir, setup.hosts.len())?;
     }
     let outcome = if options.check {
-        sim::run_checked(setup, &mut recorder)
+        sim::run_checked_with_traces(setup, replays(), &mut recorder)
     } else {
-        sim::run(setup, &mut recorder)
+        sim::run_with_traces(setup, replays(), &mut recorder)
     }
     .map_err(RunError::Sim)?;
     recorder.finish()?;
@@ -63,12 +72,13 @@ pub fn write_run(setup: &Setup, dir: &Path, options: RunOptions) -> Result<Summa
         None
     } else if options.baseline_timeseries {
         let mut rows = TimeseriesCsv::create(dir, BASELINE_TIMESERIES_FILE)?;
-        let base = sim::run(&setup.baseline(), &mut rows).map_err(RunError::Sim)?;
+        let base =
+            sim::run_with_traces(&setup.baseline(), replays(), &mut rows).map_err(RunError::Sim)?;
         rows.finish()?;
         Some(base.summary)
     } else {
         Some(
-            sim::run(&setup.baseline(), &mut NullRecorder)
+            sim::run_with_traces(&setup.baseline(), replays(), &mut NullRecorder)
                 .map_err(RunError::Sim)?
                 .summary,
         )
@@ -76,5 +86,6 @@ pub fn write_run(setup: &Setup, dir: &Path, options: RunOptions) -> Result<Summa
     let summary = SummaryFile::new(outcome.summary, baseline.as_ref());
     write_summary(dir, &summary)?;
     write_hosts(dir, &outcome.hosts)?;
+    write_requests(dir, &outcome.requests)?;
     Ok(summary)
 }

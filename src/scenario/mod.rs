@@ -159,29 +159,46 @@ impl Scenario {
     }
 }
 
-/// Parses, validates and compiles a scenario into a [`Setup`] ready to run.
+/// Parses, validates and compiles a scenario into a [`Setup`] ready to run (once its traces,
+/// if any, are bound with [`bind`]).
 pub fn load(text: &str, origin: &str, overrides: &[String]) -> Result<Setup, ScenarioError> {
     let scenario = parse(text, origin, overrides)?;
-    compile(&scenario).map_err(|e| {
-        let overridden = overrides
-            .iter()
-            .any(|o| o.split('=').next().is_some_and(|k| same_key(k, &e.key)));
-        ScenarioError {
-            origin: if overridden {
-                "--set".into()
-            } else {
-                origin.to_string()
-            },
-            line: if overridden {
-                None
-            } else {
-                locate(text, &e.key)
-            },
-            column: None,
-            key: Some(e.key),
-            message: e.message,
-        }
-    })
+    compile(&scenario).map_err(|e| locate_error(text, origin, overrides, e))
+}
+
+/// Binds the scanned traces (one index per `setup.traces` entry) to a setup loaded from
+/// `text`: fills trace groups' VMs. Returns warnings; errors name the line of the key.
+pub fn bind(
+    text: &str,
+    origin: &str,
+    overrides: &[String],
+    setup: &mut Setup,
+    indexes: &[crate::trace::TraceIndex],
+) -> Result<Vec<String>, ScenarioError> {
+    bind_traces(setup, indexes).map_err(|e| locate_error(text, origin, overrides, e))
+}
+
+/// A field error as a scenario error: blamed on `--set` if an override set that key, else
+/// on the file at the key's line.
+fn locate_error(text: &str, origin: &str, overrides: &[String], e: FieldError) -> ScenarioError {
+    let overridden = overrides
+        .iter()
+        .any(|o| o.split('=').next().is_some_and(|k| same_key(k, &e.key)));
+    ScenarioError {
+        origin: if overridden {
+            "--set".into()
+        } else {
+            origin.to_string()
+        },
+        line: if overridden {
+            None
+        } else {
+            locate(text, &e.key)
+        },
+        column: None,
+        key: Some(e.key),
+        message: e.message,
+    }
 }
 
 /// Whether an override key (`hosts.0.count`) names the same field as an error key

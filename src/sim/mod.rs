@@ -128,6 +128,30 @@ pub fn run_with_traces(
     replays: Vec<Box<dyn Replay>>,
     recorder: &mut dyn Recorder,
 ) -> Result<Outcome, String> {
+    run_inner(setup, replays, recorder, false)
+}
+
+/// Like [`run`], but checks every invariant after every event and stops at the first
+/// violation, naming the event and what broke.
+pub fn run_checked(setup: &Setup, recorder: &mut dyn Recorder) -> Result<Outcome, String> {
+    run_inner(setup, Vec::new(), recorder, true)
+}
+
+/// [`run_with_traces`] with the invariant checks of [`run_checked`].
+pub fn run_checked_with_traces(
+    setup: &Setup,
+    replays: Vec<Box<dyn Replay>>,
+    recorder: &mut dyn Recorder,
+) -> Result<Outcome, String> {
+    run_inner(setup, replays, recorder, true)
+}
+
+fn run_inner(
+    setup: &Setup,
+    replays: Vec<Box<dyn Replay>>,
+    recorder: &mut dyn Recorder,
+    check: bool,
+) -> Result<Outcome, String> {
     if replays.len() != setup.traces.len() {
         return Err(format!(
             "the scenario replays {} trace(s) but {} were opened",
@@ -139,27 +163,15 @@ pub fn run_with_traces(
         return Err(format!("trace {} was not bound to the scenario", t.name));
     }
     let mut sim = Simulation::new(setup, recorder)?;
+    sim.check = check;
     sim.traces = replays.into_iter().map(traces::TraceRun::new).collect();
     sim.start();
     sim.run();
+    if let Some(v) = sim.violation.take() {
+        return Err(format!("invariant violated {v}"));
+    }
     match sim.failure.take() {
         Some(e) => Err(e),
-        None => Ok(sim.finish()),
-    }
-}
-
-/// Like [`run`], but checks every invariant after every event and stops at the first
-/// violation, naming the event and what broke.
-pub fn run_checked(setup: &Setup, recorder: &mut dyn Recorder) -> Result<Outcome, String> {
-    if !setup.traces.is_empty() {
-        return Err("run_checked does not replay traces".into());
-    }
-    let mut sim = Simulation::new(setup, recorder)?;
-    sim.check = true;
-    sim.start();
-    sim.run();
-    match sim.violation.take() {
-        Some(v) => Err(format!("invariant violated {v}")),
         None => Ok(sim.finish()),
     }
 }

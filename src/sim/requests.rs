@@ -1,9 +1,9 @@
 //! Team requests in the simulation: arrivals, the batch of VMs each asks for, the waiting
 //! queue (FIFO or by priority), and response, waiting and turnaround times.
 
+use super::conflicts::ConflictKind;
 use super::records::{RequestRow, RequestSummary, TeamSummary};
 use super::setup::Setup;
-use super::conflicts::ConflictKind;
 use super::state::*;
 use super::{Event, Simulation};
 use crate::policy::placement::Need;

@@ -2,9 +2,9 @@
 //! schedule or an autoscaler changes how many there are. Demand that saturated (or absent)
 //! replicas cannot serve is metered as unserved.
 
+use super::conflicts::ConflictKind;
 use super::records::ServiceSummary;
 use super::setup::Setup;
-use super::conflicts::ConflictKind;
 use super::state::*;
 use super::{Event, Simulation};
 use crate::policy::power;
