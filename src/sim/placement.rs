@@ -206,7 +206,12 @@ impl Simulation<'_> {
         self.vms[vm].state = VmState::Running(h);
         // A lifetime counts from when the VM starts running, not from when it asked.
         if let Some(life) = self.vms[vm].lifetime {
-            let end = self.now.saturating_add(life);
+            // A trace VM ends with its last sample, however long it waited to start.
+            let from = match self.vms[vm].demand {
+                Demand::Trace { .. } => self.vms[vm].arrived.unwrap_or(self.now),
+                _ => self.now,
+            };
+            let end = from.saturating_add(life).max(self.now);
             if end < self.setup.duration {
                 self.queue.push(end, Event::VmEnd(vm));
             }

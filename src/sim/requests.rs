@@ -276,3 +276,90 @@ impl Simulation<'_> {
         (rows, Some(summary))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::records::NullRecorder;
+
+    /// One 4-core host, full from the start; two teams asking for 1 to 3 VMs of 4 vCPUs.
+    fn setup(queue: &str) -> Setup {
+        let text = format!(
+            r#"
+version = 1
+[simulation]
+name = "queue"
+[[hosts]]
+class = "h"
+count = 1
+cores = 4
+ram = "64 GB"
+power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+[[vm_types]]
+name = "big"
+vcpus = 4
+ram = "4 GB"
+[[vms]]
+type = "big"
+count = 1
+load = "flat"
+[loads.flat]
+shape = "constant"
+level = 0.5
+[requests]
+queue = "{queue}"
+[[teams]]
+name = "low"
+day_rate = 1
+batch_min = 1
+batch_max = 3
+types = ["big"]
+load = "flat"
+[[teams]]
+name = "high"
+day_rate = 1
+batch_min = 1
+batch_max = 3
+types = ["big"]
+load = "flat"
+priority = 5
+"#
+        );
+        crate::scenario::load(&text, "queue.toml", &[]).unwrap()
+    }
+
+    /// Teams of the waiting VMs, front first, after low, high, low submit in that order.
+    fn waiting_teams(queue: &str) -> Vec<usize> {
+        let setup = setup(queue);
+        let mut recorder = NullRecorder;
+        let mut sim = Simulation::new(&setup, &mut recorder).unwrap();
+        sim.start();
+        for team in [0, 1, 0] {
+            sim.on_request(team);
+        }
+        sim.waiting
+            .iter()
+            .map(|&vm| match sim.vms[vm].origin {
+                Origin::Request(r) => sim.requests.list[r].team,
+                _ => usize::MAX,
+            })
+            .collect()
+    }
+
+    fn runs(teams: &[usize]) -> Vec<usize> {
+        let mut out = teams.to_vec();
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn fifo_queue_keeps_submission_order() {
+        assert_eq!(runs(&waiting_teams("fifo")), vec![0, 1, 0]);
+    }
+
+    #[test]
+    fn priority_queue_puts_the_higher_priority_team_first() {
+        let teams = waiting_teams("priority");
+        assert_eq!(runs(&teams), vec![1, 0], "{teams:?}");
+    }
+}

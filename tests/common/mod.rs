@@ -69,3 +69,33 @@ pub fn num(v: &serde_json::Value, path: &str) -> f64 {
         .as_f64()
         .unwrap_or_else(|| panic!("{path} is not a number"))
 }
+
+/// Runs `nightshift` with `args` (in the current folder).
+pub fn run_args(args: &[&str]) -> Output {
+    nightshift().args(args).output().expect("the binary runs")
+}
+
+/// Runs `nightshift run SCENARIO --out DIR --quiet [extra]` and asserts success.
+pub fn run_ok(scenario: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    let o = run_args(&args);
+    assert!(o.status.success(), "run failed: {}", stderr(&o));
+    o
+}
+
+/// The column `name` of a CSV as text (empty cells stay empty).
+pub fn text_column(path: &Path, name: &str) -> Vec<String> {
+    let (header, rows) = read_csv(path);
+    let i = header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {}", path.display()));
+    rows.into_iter().map(|r| r[i].clone()).collect()
+}
