@@ -156,6 +156,9 @@ pub struct Service {
     /// Load curve giving the service's total demand as a fraction of `max_replicas` busy
     /// replicas; the running replicas share it evenly.
     pub load: String,
+    /// CPU a replica uses with no traffic (runtime, health checks), as a fraction of its size.
+    #[serde(default)]
+    pub idle: f64,
     /// Fewest replicas.
     #[serde(default = "one_u32")]
     pub min_replicas: u32,

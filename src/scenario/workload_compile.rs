@@ -451,6 +451,15 @@ pub(super) fn compile_services(
         let vm_type = type_index(&key("type"), types, &v.vm_type)?;
         check_fits(&key("type"), &types[vm_type], classes, by_size)?;
         let load = load_index(&key("load"), loads, &v.load)?;
+        if !(0.0..1.0).contains(&v.idle) {
+            return Err(FieldError::new(
+                key("idle"),
+                format!(
+                    "must be a fraction of the replica's CPU, at least 0 and below 1 (got {})",
+                    v.idle
+                ),
+            ));
+        }
         if v.max_replicas == 0 || v.max_replicas < v.min_replicas {
             return Err(FieldError::new(
                 key("max_replicas"),
@@ -568,6 +577,7 @@ pub(super) fn compile_services(
             name: v.name.clone(),
             vm_type,
             load,
+            idle: v.idle,
             min: v.min_replicas,
             max: v.max_replicas,
             initial,

@@ -498,13 +498,13 @@ impl<'a> Simulation<'a> {
     }
 
     /// VM `vm`'s CPU demand now, MIPS: its load curve (with fresh noise), its trace's
-    /// current sample, or its share of its service.
+    /// current sample, or (a replica) its idle floor plus its share of its service.
     pub(super) fn demand_now(&mut self, vm: VmId) -> f64 {
         let size = self.setup.vm_types[self.vms[vm].vm_type].mips;
         let fraction = match self.vms[vm].demand {
             Demand::Curve(load) => self.setup.loads[load].sample(self.now, &mut self.noise),
             Demand::Trace { trace, column } => self.trace_fraction(trace, column),
-            Demand::Service(s) => self.replica_share(s),
+            Demand::Service(s) => self.replica_fraction(s),
         };
         fraction * size
     }

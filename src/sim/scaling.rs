@@ -146,6 +146,13 @@ impl Simulation<'_> {
         }
     }
 
+    /// A replica's demand as a fraction of its CPU: its idle floor plus its share of the
+    /// traffic on the rest.
+    pub(super) fn replica_fraction(&self, s: usize) -> f64 {
+        let idle = self.setup.services[s].idle;
+        idle + (1.0 - idle) * self.replica_share(s)
+    }
+
     /// Recounts service `s`'s running replicas and updates their demands.
     pub(super) fn resample_service(&mut self, s: usize) {
         self.services[s].accrue(self.now);
@@ -160,7 +167,7 @@ impl Simulation<'_> {
             })
             .count() as u32;
         self.services[s].running = running;
-        let share = self.replica_share(s);
+        let share = self.replica_fraction(s);
         for i in 0..self.services[s].replicas.len() {
             let vm = self.services[s].replicas[i];
             let hosts = match self.vms[vm].state {

@@ -175,6 +175,8 @@ pub struct ServiceSetup {
     pub vm_type: usize,
     /// Load curve: total demand as a fraction of `max` busy replicas.
     pub load: usize,
+    /// CPU a replica uses with no traffic, fraction of its size.
+    pub idle: f64,
     /// Fewest replicas.
     pub min: u32,
     /// Most replicas.
