@@ -38,9 +38,9 @@ fn demand_at(out: &Path, time_s: f64) -> f64 {
     let demand = column(&out.join("timeseries.csv"), "demand_mips");
     let i = times
         .iter()
-        .position(|t| t.parse::<f64>().unwrap() == time_s)
+        .position(|&t| t == time_s)
         .unwrap_or_else(|| panic!("no row at {time_s}"));
-    demand[i].parse().unwrap()
+    demand[i]
 }
 
 #[test]
@@ -108,14 +108,14 @@ type_map = {{ "1" = "one-core", "2" = "two-core" }}
     let first16 = times
         .iter()
         .zip(&running)
-        .find(|(_, r)| r.as_str() == "16")
-        .map(|(t, _)| t.parse::<f64>().unwrap());
+        .find(|&(_, &r)| r == 16.0)
+        .map(|(&t, _)| t);
     assert_eq!(first16, Some(2_466_000.0));
-    assert_eq!(running[0], "15");
+    assert_eq!(running[0], 15.0);
 
     // Without --quiet, the reader's decision about 14.csv is a warning on stderr.
     let out2 = dir.path().join("out2");
-    let o = nightshift(&[
+    let o = run_args(&[
         "run",
         s.to_str().unwrap(),
         "--out",
@@ -225,7 +225,7 @@ fn expect_input_error(body: &str, needles: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let s = scenario(dir.path(), body);
     let out = dir.path().join("out");
-    let o = nightshift(&["run", s.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = run_args(&["run", s.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     for n in needles {
@@ -342,7 +342,7 @@ fn every_bundled_scenario_validates() {
     }
     let mut args = vec!["validate"];
     args.extend(names.iter().map(String::as_str));
-    let o = nightshift(&args);
+    let o = run_args(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(

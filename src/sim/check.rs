@@ -205,6 +205,7 @@ level = 0.5
         let setup = crate::scenario::load(TINY, "tiny.toml", &[]).unwrap();
         let mut rec = NullRecorder;
         let mut sim = Simulation::new(&setup, &mut rec).unwrap();
+        sim.start();
         sim.check_invariants()
             .expect("a fresh simulation is consistent");
         corrupt(&mut sim);
