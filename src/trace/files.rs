@@ -335,8 +335,10 @@ fn scan_bitbrains(dir: &Path) -> Result<TraceIndex, TraceError> {
         interval_ms,
     };
     let mut warnings = Vec::new();
-    let mut vms = Vec::with_capacity(scans.len());
-    let mut files = Vec::with_capacity(scans.len());
+    let mut spacing = Spacing::default();
+    let count = scans.len();
+    let mut vms = Vec::with_capacity(count);
+    let mut files = Vec::with_capacity(count);
     for (name, s) in scans {
         let path = shown(&s.file.path);
         if s.unprovisioned > 0 {
@@ -345,7 +347,7 @@ fn scan_bitbrains(dir: &Path) -> Result<TraceIndex, TraceError> {
                 s.unprovisioned
             ));
         }
-        warnings.extend(hole_warning(&path, &s.gaps, interval_ms));
+        spacing.add(&path, &s.gaps, interval_ms);
         let step = |t: i64| grid.step(t).unwrap_or(0);
         let mut vm = VmInfo::new(
             name.strip_suffix(".csv").unwrap_or(&name),
@@ -356,6 +358,7 @@ fn scan_bitbrains(dir: &Path) -> Result<TraceIndex, TraceError> {
         vms.push(vm);
         files.push(s.file);
     }
+    warnings.extend(spacing.warning(&shown(dir), count));
     Ok(TraceIndex {
         format: Format::Bitbrains,
         source: shown(dir),
@@ -367,31 +370,63 @@ fn scan_bitbrains(dir: &Path) -> Result<TraceIndex, TraceError> {
     })
 }
 
-/// A warning about holes (gaps of 1.5 intervals or more) and crowded samples (closer than
-/// half an interval), from one VM's gaps.
-fn hole_warning(what: &str, gaps: &IntervalEstimate, interval_ms: u64) -> Option<String> {
-    let (mut holes, mut longest, mut crowded) = (0u64, 0u64, 0u64);
-    for (gap, n) in gaps.counts() {
-        if gap * 2 >= interval_ms * 3 {
-            holes += n;
-            longest = longest.max(gap);
-        } else if gap * 2 < interval_ms {
-            crowded += n;
+/// Irregular spacing found in a trace: holes (gaps of 1.5 intervals or more, where the
+/// previous sample is held) and crowded samples (less than half an interval after the
+/// previous one, where the later is kept).
+#[derive(Debug, Default, Clone)]
+struct Spacing {
+    holes: u64,
+    longest: u64,
+    longest_in: String,
+    crowded: u64,
+    vms: usize,
+}
+
+impl Spacing {
+    /// Adds the gaps of VM `vm`.
+    fn add(&mut self, vm: &str, gaps: &IntervalEstimate, interval_ms: u64) {
+        let before = (self.holes, self.crowded);
+        for (gap, n) in gaps.counts() {
+            if gap * 2 >= interval_ms * 3 {
+                self.holes += n;
+                if gap > self.longest {
+                    self.longest = gap;
+                    self.longest_in = vm.to_string();
+                }
+            } else if gap * 2 < interval_ms {
+                self.crowded += n;
+            }
+        }
+        if (self.holes, self.crowded) != before {
+            self.vms += 1;
         }
     }
-    let mut parts = Vec::new();
-    if holes > 0 {
-        parts.push(format!(
-            "{holes} gaps of 1.5 intervals or more (longest {} s): the previous sample is held",
-            longest / 1000
-        ));
+
+    /// One warning line for the whole trace at `what`, if anything was irregular.
+    fn warning(&self, what: &str, vms: usize) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.holes > 0 {
+            parts.push(format!(
+                "{} gaps of 1.5 intervals or more (longest {} s, {}): the previous sample is held",
+                self.holes,
+                self.longest / 1000,
+                self.longest_in
+            ));
+        }
+        if self.crowded > 0 {
+            parts.push(format!(
+                "{} samples less than half an interval after the previous one: the later one is kept",
+                self.crowded
+            ));
+        }
+        (!parts.is_empty()).then(|| {
+            format!(
+                "{what}: {} of {vms} VMs sampled irregularly: {}",
+                self.vms,
+                parts.join("; ")
+            )
+        })
     }
-    if crowded > 0 {
-        parts.push(format!(
-            "{crowded} samples less than half an interval after the previous one: the later one is kept"
-        ));
-    }
-    (!parts.is_empty()).then(|| format!("{what}: {}", parts.join("; ")))
 }
 
 /// Per-VM totals gathered by the first pass over a long trace.
@@ -526,15 +561,11 @@ fn scan_long(path: &Path, format: Format) -> Result<TraceIndex, TraceError> {
         vms.push(VmInfo::new(id.clone(), first, last + 1));
         index.insert(id, i);
     }
-    let mut holes = IntervalEstimate::default();
-    for v in per_vm.values() {
-        holes.merge(&v.gaps);
+    let mut spacing = Spacing::default();
+    for (id, v) in &per_vm {
+        spacing.add(&format!("VM {id}"), &v.gaps, interval_ms);
     }
-    warnings.extend(hole_warning(
-        &format!("{} ({} VMs)", shown(path), vms.len()),
-        &holes,
-        interval_ms,
-    ));
+    warnings.extend(spacing.warning(&shown(path), vms.len()));
 
     // Pass 2: the levels, snapped to the grid, held in memory (2 bytes per VM and step).
     let mut series: Vec<Series> = vms
