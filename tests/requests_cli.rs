@@ -186,3 +186,65 @@ lifetime = { distribution = "exponential", mean = "40m" }
     let teams = text_column(&out.join("requests.csv"), "team");
     assert!(teams.iter().any(|t| t == "alpha") && teams.iter().any(|t| t == "beta"));
 }
+
+#[test]
+fn traces_requests_and_services_together_give_byte_identical_outputs() {
+    // A trace group, a team and an autoscaled service in one scenario, run twice.
+    let text = BOOT_WAIT
+        .replace("count = 2\ncores = 4", "count = 6\ncores = 4")
+        .replace(
+            "[policy.consolidation]",
+            &format!(
+                r#"[traces.day]
+format = "csv"
+path = "{}"
+
+[[vms]]
+name = "replayed"
+trace = "day"
+type = "full"
+
+[loads.wave]
+shape = "sinusoid"
+trough = 0.1
+peak = 0.9
+noise = {{ distribution = "normal", sd = 0.05 }}
+
+[[services]]
+name = "svc"
+type = "full"
+load = "wave"
+max_replicas = 3
+scaling = "autoscale"
+
+[policy.consolidation]"#,
+                root()
+                    .join("traces/csv-example/bitbrains-first-day.csv")
+                    .display()
+            ),
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(dir.path(), "all.toml", &text);
+    let outs: Vec<_> = ["a", "b"]
+        .iter()
+        .map(|name| {
+            let out = dir.path().join(name);
+            run_ok(&scenario, &out, &[]);
+            out
+        })
+        .collect();
+    let mut files: Vec<String> = std::fs::read_dir(&outs[0])
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert!(files.contains(&"requests.csv".to_string()), "{files:?}");
+    for f in &files {
+        let a = std::fs::read(outs[0].join(f)).unwrap();
+        let b = std::fs::read(outs[1].join(f)).unwrap();
+        assert!(a == b, "{f} differs between two runs");
+    }
+    let s = summary(&outs[0]);
+    assert_eq!(s["services"]["svc"]["scaling"], "autoscale");
+    assert!(s["requests"]["count"].as_u64().unwrap() > 0);
+}
