@@ -361,6 +361,39 @@ fn interval_comes_from_the_data_and_gaps_hold_the_previous_sample() {
 }
 
 #[test]
+fn long_planetlab_files_are_streamed_and_read_the_same() {
+    // 600 samples per file: more than the 512 kept in memory, so the replay streams them in
+    // windows of 128 rows; every level must still be the file's line.
+    let a: String = (0..600).map(|i| format!("{}\n", i % 100)).collect();
+    let b: String = (0..450).map(|i| format!("{}.5\n", (i * 7) % 99)).collect();
+    let d = folder(&[("a", &a), ("b", &b)]);
+    let index = trace::scan(Format::PlanetLab, d.path(), None).unwrap();
+    assert!(trace::files::FileReplay::of(&index).is_some(), "streamed");
+    assert_eq!(index.steps, 600);
+    let steps: Vec<u32> = (0..600).collect();
+    let want_a: Vec<Level> = (0..600).map(|i| (i % 100) as Level * 100).collect();
+    let want_b: Vec<Level> = (0..600)
+        .map(|i| {
+            if i < 450 {
+                ((i * 7) % 99) as Level * 100 + 50
+            } else {
+                0
+            }
+        })
+        .collect();
+    assert_eq!(levels(&index, 0, &steps), want_a);
+    assert_eq!(levels(&index, 1, &steps), want_b);
+    // A day-long folder is kept in memory instead.
+    let day = trace::scan(
+        Format::PlanetLab,
+        &traces().join("planetlab/20110303"),
+        None,
+    )
+    .unwrap();
+    assert!(trace::files::FileReplay::of(&day).is_none(), "preloaded");
+}
+
+#[test]
 fn a_replay_going_back_rewinds_for_loops() {
     let d = folder(&[("a", "10\n20\n30\n")]);
     let index = trace::scan(Format::PlanetLab, d.path(), None).unwrap();

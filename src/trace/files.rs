@@ -1,7 +1,9 @@
 //! File access for traces: listing folders, the scanning pass ([`scan`]) and replays
 //! ([`open`]). Per-VM-file formats are replayed by re-opening each file at the offset reached
 //! and reading [`CHUNK_ROWS`] rows at a time, so no file stays open between steps and a
-//! replay holds at most `CHUNK_ROWS` rows per VM, however long the trace.
+//! replay holds at most `CHUNK_ROWS` rows per VM, however long the trace. Short PlanetLab
+//! traces (at most [`PRELOAD_MAX_STEPS`] samples per file) are kept in memory by the scan
+//! instead, which is smaller than a streaming window.
 
 use super::grid::{Grid, Hold, IntervalEstimate, Series};
 use super::long_csv::{Layout, Rows};
@@ -16,6 +18,11 @@ use std::sync::Arc;
 
 /// Rows read from a per-VM file at a time during a replay.
 pub const CHUNK_ROWS: usize = 128;
+
+/// A PlanetLab trace whose files all have at most this many samples is kept in memory by the
+/// scan (2 bytes a sample, less than a streaming window of [`CHUNK_ROWS`] rows) instead of
+/// being streamed: a day of 288 samples is 576 bytes per VM, and replays open no file.
+pub const PRELOAD_MAX_STEPS: u32 = 512;
 
 /// Where a trace's samples are.
 #[derive(Debug, Clone)]
@@ -170,16 +177,35 @@ fn scan_planetlab(dir: &Path, interval_ms: u64) -> Result<TraceIndex, TraceError
     }
     let mut vms = Vec::with_capacity(names.len());
     let mut files = Vec::with_capacity(names.len());
+    // Levels kept while every file is short enough to preload; dropped at the first long one.
+    let mut preload: Option<Vec<Series>> = Some(Vec::with_capacity(names.len()));
     for (name, path) in names {
         let mut reader = open_at(&path, 0, 0)?;
         let mut decoder = planetlab::Decoder::default();
         let mut count: u32 = 0;
+        let mut levels = Vec::new();
         while let Some((line, text)) = reader.next_line(&path)? {
             match decoder.line(line, text) {
-                Ok(Some(_)) => count += 1,
+                Ok(Some(level)) => {
+                    count += 1;
+                    if preload.is_some() {
+                        if count <= PRELOAD_MAX_STEPS {
+                            levels.push(level);
+                        } else {
+                            preload = None;
+                        }
+                    }
+                }
                 Ok(None) => {}
                 Err((line, msg)) => return Err(TraceError::at(shown(&path), line, None, msg)),
             }
+        }
+        if let Some(series) = preload.as_mut() {
+            levels.shrink_to_fit();
+            series.push(Series {
+                first: 0,
+                values: levels,
+            });
         }
         if count == 0 {
             return Err(TraceError::file(
@@ -208,6 +234,16 @@ fn scan_planetlab(dir: &Path, interval_ms: u64) -> Result<TraceIndex, TraceError
             first.end_step
         ));
     }
+    let data = match preload {
+        Some(series) => Data::Compact(Arc::new(series)),
+        None => Data::Files {
+            grid: Grid {
+                origin_ms: 0,
+                interval_ms,
+            },
+            files,
+        },
+    };
     Ok(TraceIndex {
         format: Format::PlanetLab,
         source: shown(dir),
@@ -215,13 +251,7 @@ fn scan_planetlab(dir: &Path, interval_ms: u64) -> Result<TraceIndex, TraceError
         steps,
         vms,
         warnings,
-        data: Data::Files {
-            grid: Grid {
-                origin_ms: 0,
-                interval_ms,
-            },
-            files,
-        },
+        data,
     })
 }
 

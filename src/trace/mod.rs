@@ -7,7 +7,8 @@
 //! warnings. [`open`] then gives a [`Replay`] that yields every VM's utilisation step by step:
 //! per-VM-file formats (PlanetLab, Bitbrains) are streamed from disk a few rows at a time, so a
 //! replay holds [`files::CHUNK_ROWS`] rows per VM whatever the trace length; long formats
-//! (Azure, CSV), whose rows mix all VMs, are held compactly (2 bytes per VM and step).
+//! (Azure, CSV), whose rows mix all VMs, and short PlanetLab traces (a day) are held compactly
+//! (2 bytes per VM and step).
 //!
 //! The parsers ([`planetlab`], [`bitbrains`], [`azure`], [`long_csv`]) work on text and
 //! readers; [`files`] is the thin layer that lists folders and opens files. Formats and their
