@@ -94,12 +94,13 @@ impl VmHistory {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::state::{Demand, Origin};
 
     fn vm(demand: f64, running: bool) -> Vm {
         Vm {
-            group: 0,
+            origin: Origin::Group(0),
             vm_type: 0,
-            load: 0,
+            demand: Demand::Curve(0),
             state: if running {
                 VmState::Running(0)
             } else {

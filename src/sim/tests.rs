@@ -61,6 +61,7 @@ fn run_with(text: &str, moves: &[(usize, usize)]) -> (MemoryRecorder, super::Out
     let mut rec = MemoryRecorder::default();
     let outcome = {
         let mut sim = Simulation::new(&setup, &mut rec).unwrap();
+        sim.start();
         for &(vm, dst) in moves {
             sim.plan_migration(vm, dst);
         }
