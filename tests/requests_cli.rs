@@ -47,7 +47,7 @@ batch_min = 1
 batch_max = 1
 types = ["full"]
 load = "half"
-lifetime = { distribution = "fixed", value = "20m" }
+lifetime = "20m"
 
 [policy.consolidation]
 enabled = false

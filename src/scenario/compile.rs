@@ -312,7 +312,8 @@ fn compile_migration(m: &Migration) -> Check<MigrationSetup> {
     })
 }
 
-fn compile_lifetime(key: &str, spec: &LifetimeSpec) -> Check<Lifetime> {
+/// Compiles a lifetime (`vms[].lifetime`, `teams[].lifetime`) at `key`.
+pub(super) fn compile_lifetime(key: &str, spec: &LifetimeSpec) -> Check<Lifetime> {
     let positive_ms = |k: &str, d: units::Duration| -> Check<f64> {
         if d.ms() == 0 {
             Err(FieldError::new(

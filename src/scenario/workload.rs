@@ -3,6 +3,7 @@
 //! and `[[services]]` (replicated services scaled by a schedule or an autoscaler). Documented
 //! in `docs/scenario.md` and `docs/traces.md`.
 
+use super::types::LifetimeSpec;
 use super::units::{Duration, TimeOfDay};
 use serde::Deserialize;
 
@@ -102,9 +103,10 @@ pub struct Team {
     pub weights: Vec<f64>,
     /// Load curve (a `loads` name) of the VMs.
     pub load: String,
-    /// How long each VM runs once started; absent = until the end.
+    /// How long each VM runs once started: a duration or a distribution, as for
+    /// `vms[].lifetime`; absent = until the end.
     #[serde(default)]
-    pub lifetime: Option<Lifetime>,
+    pub lifetime: Option<LifetimeSpec>,
     /// Queue priority under `requests.queue = "priority"` (higher first).
     #[serde(default)]
     pub priority: i32,
@@ -112,36 +114,6 @@ pub struct Team {
 
 fn one_u32() -> u32 {
     1
-}
-
-/// A distribution of VM lifetimes.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "distribution", rename_all = "kebab-case", deny_unknown_fields)]
-pub enum Lifetime {
-    /// Always the same.
-    Fixed {
-        /// The lifetime.
-        value: Duration,
-    },
-    /// Uniform between `min` and `max`.
-    Uniform {
-        /// Shortest.
-        min: Duration,
-        /// Longest.
-        max: Duration,
-    },
-    /// Exponential with this mean (memoryless: many short VMs, a few long ones).
-    Exponential {
-        /// Mean lifetime.
-        mean: Duration,
-    },
-    /// Log-normal with this median and shape `sigma` (heavy tail, as measured in clouds).
-    Lognormal {
-        /// Median lifetime.
-        median: Duration,
-        /// Standard deviation of the lifetime's logarithm.
-        sigma: f64,
-    },
 }
 
 /// `[[services]]`: a replicated service whose replica count a schedule or an autoscaler sets.

@@ -2,18 +2,17 @@
 //! `services`) and the binding of scanned traces to a compiled setup.
 
 use super::FieldError;
+use super::compile::compile_lifetime;
 use super::types::{Scenario, VmGroup as GroupSpec};
 use super::units::TimeOfDay;
-use super::workload::{Lifetime, TraceDef, TypeRule};
+use super::workload::{TraceDef, TypeRule};
 use crate::model::host::HostClass;
 use crate::model::vm::VmType;
 use crate::sim::setup::{GroupDemand, Setup};
 use crate::time::{MS_PER_HOUR, SimTime};
 use crate::trace::{ATTRIBUTES, Format, TraceIndex};
 use crate::workload::replay::{TraceGrid, TraceGroup, TraceSetup, TraceVm, TypeMapping};
-use crate::workload::requests::{
-    Arrivals, DayWindow, LifetimeDist, QueueOrder, RequestSetup, TeamSetup,
-};
+use crate::workload::requests::{Arrivals, DayWindow, QueueOrder, RequestSetup, TeamSetup};
 use crate::workload::scaling::{
     AutoscaleSetup, DAY_NAMES, EVERY_DAY, Scaling, Schedule, ScheduleEntry, ServiceSetup,
 };
@@ -273,43 +272,6 @@ pub(super) fn compile_trace_group(
     ))
 }
 
-fn lifetime(key: &str, l: &Lifetime) -> Check<LifetimeDist> {
-    let positive = |k: &str, ms: SimTime| {
-        if ms == 0 {
-            Err(FieldError::new(
-                format!("{key}.{k}"),
-                "must be longer than 0 s",
-            ))
-        } else {
-            Ok(ms)
-        }
-    };
-    Ok(match l {
-        Lifetime::Fixed { value } => LifetimeDist::Fixed(positive("value", value.ms())?),
-        Lifetime::Uniform { min, max } => {
-            if min > max {
-                return Err(FieldError::new(
-                    format!("{key}.min"),
-                    format!("must not exceed max ({max}), got {min}"),
-                ));
-            }
-            LifetimeDist::Uniform(min.ms(), positive("max", max.ms())?)
-        }
-        Lifetime::Exponential { mean } => {
-            LifetimeDist::Exponential(positive("mean", mean.ms())? as f64)
-        }
-        Lifetime::Lognormal { median, sigma } => {
-            if !(sigma.is_finite() && *sigma >= 0.0) {
-                return Err(FieldError::new(
-                    format!("{key}.sigma"),
-                    format!("must be zero or more (got {sigma})"),
-                ));
-            }
-            LifetimeDist::LogNormal(positive("median", median.ms())? as f64, *sigma)
-        }
-    })
-}
-
 /// Compiles `[requests]` and `[[teams]]`.
 pub(super) fn compile_requests(
     s: &Scenario,
@@ -419,7 +381,7 @@ pub(super) fn compile_requests(
             lifetime: t
                 .lifetime
                 .as_ref()
-                .map(|l| lifetime(&key("lifetime"), l))
+                .map(|l| compile_lifetime(&key("lifetime"), l))
                 .transpose()?,
             priority: t.priority,
         });
@@ -744,7 +706,7 @@ schedule = [{ at = "22:00", replicas = 1 }, { at = "07:00", replicas = 4, days =
             "load = \"flat\"\n[[services]]",
             "load = \"flat\"\nlifetime = { distribution = \"uniform\", min = \"2h\", max = \"1h\" }\n[[services]]",
         );
-        assert_eq!(k, "teams[0].lifetime.min");
+        assert_eq!(k, "teams[0].lifetime.max");
     }
 
     #[test]

@@ -142,7 +142,7 @@ impl Simulation<'_> {
         for vm_type in types {
             let lifetime = setup
                 .lifetime
-                .map(|d| d.sample(&mut self.requests.lifetimes[team]));
+                .map(|d| d.draw(&mut self.requests.lifetimes[team]));
             let vm = self.vms.len();
             self.vms.push(Vm {
                 origin: Origin::Request(r),

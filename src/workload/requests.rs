@@ -1,9 +1,11 @@
 //! VM requests: teams submitting batches of VMs at random times, with a day and a night rate,
-//! each VM running for a random lifetime; and the fairness of the service they get.
+//! each VM running for a lifetime (fixed or drawn, as [`Lifetime`]); and the fairness of the
+//! service they get.
 
+use crate::model::lifetime::Lifetime;
 use crate::time::{MS_PER_DAY, MS_PER_HOUR, SimTime};
 use rand::{Rng, RngExt};
-use rand_distr::{Distribution, Exp, LogNormal};
+use rand_distr::{Distribution, Exp};
 
 /// The order in which waiting VMs are served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,52 +99,6 @@ impl Arrivals {
     }
 }
 
-/// A lifetime distribution, in ms.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum LifetimeDist {
-    /// Always this long.
-    Fixed(SimTime),
-    /// Uniform between the two.
-    Uniform(SimTime, SimTime),
-    /// Exponential with this mean, ms.
-    Exponential(f64),
-    /// Log-normal with this median (ms) and sigma.
-    LogNormal(f64, f64),
-}
-
-impl LifetimeDist {
-    /// A lifetime, at least 1 ms.
-    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> SimTime {
-        let ms = match *self {
-            LifetimeDist::Fixed(v) => v as f64,
-            LifetimeDist::Uniform(lo, hi) => {
-                if hi > lo {
-                    rng.random_range(lo..=hi) as f64
-                } else {
-                    lo as f64
-                }
-            }
-            LifetimeDist::Exponential(mean) => {
-                Exp::new(1.0 / mean).map(|d| d.sample(rng)).unwrap_or(mean)
-            }
-            LifetimeDist::LogNormal(median, sigma) => LogNormal::new(median.ln(), sigma)
-                .map(|d| d.sample(rng))
-                .unwrap_or(median),
-        };
-        (ms.round().min(1e17) as SimTime).max(1)
-    }
-
-    /// The mean lifetime, ms.
-    pub fn mean(&self) -> f64 {
-        match *self {
-            LifetimeDist::Fixed(v) => v as f64,
-            LifetimeDist::Uniform(lo, hi) => (lo + hi) as f64 / 2.0,
-            LifetimeDist::Exponential(mean) => mean,
-            LifetimeDist::LogNormal(median, sigma) => median * (sigma * sigma / 2.0).exp(),
-        }
-    }
-}
-
 /// A team and what it asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TeamSetup {
@@ -160,8 +116,8 @@ pub struct TeamSetup {
     pub cumulative: Vec<f64>,
     /// Load curve index of its VMs.
     pub load: usize,
-    /// Lifetime of its VMs; `None` = until the end.
-    pub lifetime: Option<LifetimeDist>,
+    /// Lifetime of its VMs once started; `None` = until the end.
+    pub lifetime: Option<Lifetime>,
     /// Queue priority (higher first).
     pub priority: i32,
 }
@@ -305,27 +261,6 @@ mod tests {
                 .next_after(20 * H, 3 * MS_PER_DAY, &mut rng)
                 .unwrap();
             assert!(w.is_day(t), "arrival at night: {t}");
-        }
-    }
-
-    #[test]
-    fn lifetimes_have_their_means() {
-        let mut rng = stream(3, Stream::Lifetimes);
-        let mean_of = |d: LifetimeDist, rng: &mut _| {
-            (0..20_000).map(|_| d.sample(rng) as f64).sum::<f64>() / 20_000.0
-        };
-        assert_eq!(LifetimeDist::Fixed(5 * H).sample(&mut rng), 5 * H);
-        for d in [
-            LifetimeDist::Uniform(H, 3 * H),
-            LifetimeDist::Exponential(4.0 * H as f64),
-            LifetimeDist::LogNormal(2.0 * H as f64, 0.5),
-        ] {
-            let m = mean_of(d, &mut rng);
-            assert!(
-                (m / d.mean() - 1.0).abs() < 0.03,
-                "{d:?}: {m} vs {}",
-                d.mean()
-            );
         }
     }
 
