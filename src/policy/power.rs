@@ -29,6 +29,11 @@ pub struct Need {
     pub ram_mb: f64,
     /// Hosts that stay powered whatever the load.
     pub min_hosts: usize,
+    /// CPU of VMs that found no room on any on host (part of `mips`): hosts must be powered
+    /// up for them, whatever the fleet-wide headroom says, MIPS.
+    pub stranded_mips: f64,
+    /// Memory of those VMs, MB.
+    pub stranded_ram_mb: f64,
 }
 
 /// The hosts to boot and to switch off.
@@ -83,6 +88,12 @@ impl PowerPolicy for SpareCapacity {
         let mut cap_ram: f64 = hosts.iter().filter(powered).map(|h| h.ram_mb).sum();
         let mut on = hosts.iter().filter(powered).count();
         let short = |mips: f64, ram: f64| need.mips > usable * mips || need.ram_mb > usable * ram;
+        // Capacity on its way up serves the VMs that found no room on the hosts already on.
+        let rising = |h: &&HostPower| h.state == PowerState::Booting;
+        let mut rising_mips: f64 = hosts.iter().filter(rising).map(|h| h.mips).sum();
+        let mut rising_ram: f64 = hosts.iter().filter(rising).map(|h| h.ram_mb).sum();
+        let stranded =
+            |mips: f64, ram: f64| need.stranded_mips > mips || need.stranded_ram_mb > ram;
         let mut plan = PowerPlan::default();
 
         let by_efficiency = |a: &&HostPower, b: &&HostPower| {
@@ -90,7 +101,7 @@ impl PowerPolicy for SpareCapacity {
                 .total_cmp(&b.watts_per_mips)
                 .then(a.id.cmp(&b.id))
         };
-        if short(cap_mips, cap_ram) || on < need.min_hosts {
+        if short(cap_mips, cap_ram) || on < need.min_hosts || stranded(rising_mips, rising_ram) {
             let mut off: Vec<&HostPower> = hosts.iter().filter(|h| is_parked(h.state)).collect();
             off.sort_by(|a, b| {
                 (a.state != PowerState::Sleep)
@@ -98,12 +109,17 @@ impl PowerPolicy for SpareCapacity {
                     .then(by_efficiency(a, b))
             });
             for h in off {
-                if !short(cap_mips, cap_ram) && on >= need.min_hosts {
+                if !short(cap_mips, cap_ram)
+                    && on >= need.min_hosts
+                    && !stranded(rising_mips, rising_ram)
+                {
                     break;
                 }
                 plan.boot.push(h.id);
                 cap_mips += h.mips;
                 cap_ram += h.ram_mb;
+                rising_mips += h.mips;
+                rising_ram += h.ram_mb;
                 on += 1;
             }
             return plan;
@@ -172,6 +188,7 @@ mod tests {
                 mips: 1500.0,
                 ram_mb: 0.0,
                 min_hosts: 1,
+                ..Need::default()
             },
         );
         assert_eq!(
@@ -180,6 +197,41 @@ mod tests {
                 boot: vec![],
                 shut_down: vec![3, 2]
             }
+        );
+    }
+
+    #[test]
+    fn vms_that_found_no_room_get_hosts_booted_for_them() {
+        // The fleet-wide headroom is fine (1000 of 3000 MIPS), but a 1500-MIPS VM found no
+        // room on the on hosts: power up parked capacity for it, most efficient first (id 2,
+        // then id 1), counting hosts already booting (id 3, 1000 MIPS) first.
+        let hosts = [
+            host(0, PowerState::On, false, 0.1),
+            host(1, PowerState::Off, false, 0.3),
+            host(2, PowerState::Off, false, 0.2),
+            host(3, PowerState::Booting, false, 0.25),
+        ];
+        let need = Need {
+            mips: 1000.0,
+            min_hosts: 1,
+            stranded_mips: 1500.0,
+            ..Need::default()
+        };
+        let plan = SpareCapacity { headroom: 0.2 }.plan(&hosts, need);
+        assert_eq!(
+            plan,
+            PowerPlan {
+                boot: vec![2],
+                shut_down: vec![]
+            }
+        );
+        let need = Need {
+            stranded_mips: 3500.0,
+            ..need
+        };
+        assert_eq!(
+            SpareCapacity { headroom: 0.2 }.plan(&hosts, need).boot,
+            vec![2, 1]
         );
     }
 
@@ -198,6 +250,7 @@ mod tests {
                 mips: 2000.0,
                 ram_mb: 0.0,
                 min_hosts: 1,
+                ..Need::default()
             },
         );
         assert_eq!(
@@ -223,6 +276,7 @@ mod tests {
                 mips: 1000.0,
                 ram_mb: 0.0,
                 min_hosts: 1,
+                ..Need::default()
             },
         );
         assert_eq!(plan.boot, vec![2]);

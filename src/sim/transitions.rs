@@ -149,6 +149,8 @@ impl Simulation<'_> {
             let n = self.need(vm, self.setup.initial_fit);
             need.mips += n.mips;
             need.ram_mb += n.ram_mb;
+            need.stranded_mips += n.mips;
+            need.stranded_ram_mb += n.ram_mb;
         }
         let plan = self.power.plan(&view, need);
         for h in plan.boot {
