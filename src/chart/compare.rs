@@ -94,8 +94,8 @@ impl<'a> CompareBars<'a> {
 }
 
 impl Figure for CompareBars<'_> {
-    fn name(&self) -> &'static str {
-        "compare-bars"
+    fn name(&self) -> String {
+        "compare-bars".into()
     }
 
     fn title(&self) -> String {
@@ -171,8 +171,6 @@ impl<'a> TradeOff<'a> {
     }
 }
 
-const POINT_COLORS: [RGBColor; 4] = [DARK, MID, LIGHT, INK];
-
 /// Places point labels so that they do not overprint: a label that would overlap one already
 /// placed moves up a line until it is clear.
 #[derive(Debug, Default)]
@@ -198,8 +196,8 @@ impl LabelPlacer {
 }
 
 impl Figure for TradeOff<'_> {
-    fn name(&self) -> &'static str {
-        "compare-tradeoff"
+    fn name(&self) -> String {
+        "compare-tradeoff".into()
     }
 
     fn title(&self) -> String {
@@ -218,125 +216,178 @@ impl Figure for TradeOff<'_> {
         let (key, plot) = body.split_vertically(if self.cmp.rows.len() > 5 { 66 } else { 40 });
         let rows = &self.cmp.rows;
         let baseline = self.cmp.shared_baseline(|r| r.baseline_it_kwh);
-        let energies: Vec<f64> = rows.iter().map(|r| r.it_kwh).chain(baseline).collect();
-        let lo = energies.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = energies.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let pad = ((hi - lo) * 0.12).max(hi.abs() * 0.02).max(1e-9);
-        let (x0, x1) = ((lo - pad).max(0.0), hi + pad);
-        let slav_max = rows.iter().map(|r| r.slav).fold(0.0, f64::max);
-        let y_ticks = nice_ticks(if slav_max > 0.0 {
-            slav_max * 1.25
-        } else {
-            1e-6
-        });
-        let y_max = y_ticks.last().copied().unwrap_or(1e-6);
-        let n_y = y_ticks.len();
-        let mut chart = ChartBuilder::on(&plot)
-            .margin_left(10)
-            .margin_right(40)
-            .margin_top(10)
-            .margin_bottom(6)
-            .x_label_area_size(50)
-            .y_label_area_size(110)
-            // A little room below 0 so that points with no violation are not cut by the axis.
-            .build_cartesian_2d(x0..x1, Keyed::new(-y_max * 0.04, y_max, y_ticks))?;
-        chart
-            .configure_mesh()
-            .x_labels(8)
-            .y_labels(n_y)
-            .x_label_formatter(&|v| axis_number(*v))
-            .y_label_formatter(&|v| {
-                if *v == 0.0 {
-                    "0".into()
-                } else {
-                    format!("{v:.1e}")
-                }
-            })
-            .x_desc("IT energy (kWh)")
-            .y_desc("SLAV (SLATAH × PDM)")
-            .axis_desc_style(label_font())
-            .label_style(tick_font())
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .draw()?;
-        let plotting = chart.plotting_area().strip_coord_spec();
-        let (ox, oy) = plotting.get_base_pixel();
-        let mut points: Vec<(f64, f64, Shape, RGBColor, String)> = rows
+        let mut points: Vec<TradePoint> = rows
             .iter()
             .enumerate()
-            .map(|(i, r)| {
-                (
-                    r.it_kwh,
-                    r.slav,
-                    SHAPES[i % SHAPES.len()],
-                    POINT_COLORS[i % POINT_COLORS.len()],
-                    r.variant.clone(),
-                )
+            .map(|(i, r)| TradePoint {
+                energy: r.it_kwh,
+                slav: r.slav,
+                shape: SHAPES[i % SHAPES.len()],
+                color: POINT_COLORS[i % POINT_COLORS.len()],
+                label: Some(r.variant.clone()),
             })
             .collect();
         if let Some(b) = baseline {
-            points.push((
-                b,
-                0.0,
-                Shape::HollowSquare,
-                GREY,
-                "always-on baseline".to_string(),
-            ));
+            points.push(TradePoint {
+                energy: b,
+                slav: 0.0,
+                shape: Shape::HollowSquare,
+                color: GREY,
+                label: Some("always-on baseline".to_string()),
+            });
         }
-        let mut keys = Vec::new();
-        let mut labels = LabelPlacer::default();
-        for (energy, slav, shape, color, name) in &points {
-            let at = chart.backend_coord(&(*energy, *slav));
-            let local = (at.0 - ox, at.1 - oy);
-            draw_marker(&plotting, local, *shape, *color, 10)?;
-            let width = plotting
-                .estimate_text_size(name, &tick_font())
-                .map_or(name.len() as i32 * 9, |(w, _)| w as i32);
-            let plot_w = plotting.dim_in_pixel().0 as i32;
-            let x = if local.0 + 14 + width > plot_w - 4 {
-                local.0 - 14 - width
-            } else {
-                local.0 + 14
-            };
-            let spot = labels.place((x, local.1 - 12), width, 20);
-            if spot.1 != local.1 - 12 {
-                // A leader line from the point to its moved label.
-                let end_x = if spot.0 < local.0 {
-                    spot.0 + width
+        draw_energy_slav(
+            &plot,
+            &points,
+            &[],
+            10,
+            "every variant has SLAV 0 (no host at 100 % CPU, or no migration): better = left",
+        )?;
+        let keys: Vec<(Key, String)> = points
+            .iter()
+            .map(|p| {
+                let label = if p.shape == Shape::HollowSquare {
+                    "always-on baseline (no migrations: SLAV 0)".to_string()
                 } else {
-                    spot.0
+                    p.label.clone().unwrap_or_default()
                 };
-                plotting.draw(&PathElement::new(
-                    vec![(local.0, local.1 - 6), (end_x, spot.1 - 8)],
-                    GREY.stroke_width(1),
-                ))?;
-            }
-            plotting.draw(&Text::new(
-                name.clone(),
-                spot,
-                tick_font().pos(Pos::new(HPos::Left, VPos::Bottom)),
-            ))?;
-            let label = if *shape == Shape::HollowSquare {
-                "always-on baseline (no migrations: SLAV 0)".to_string()
-            } else {
-                name.clone()
-            };
-            keys.push((Key::Marker(*shape, *color), label));
-        }
-        let note = if slav_max > 0.0 {
-            "better: lower left".to_string()
-        } else {
-            "every variant has SLAV 0 (no host at 100 % CPU, or no migration): better = left"
-                .to_string()
-        };
-        plotting.draw(&Text::new(
-            note,
-            (14, 12),
-            note_font().pos(Pos::new(HPos::Left, VPos::Top)),
-        ))?;
+                (Key::Marker(p.shape, p.color), label)
+            })
+            .collect();
         legend(&key, &keys)?;
         Ok(())
     }
+}
+
+/// One marker of an energy-vs-SLAV chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TradePoint {
+    /// IT energy, kWh (x).
+    pub energy: f64,
+    /// SLAV (y).
+    pub slav: f64,
+    /// Marker shape.
+    pub shape: Shape,
+    /// Marker colour.
+    pub color: RGBColor,
+    /// Text beside the marker, if any.
+    pub label: Option<String>,
+}
+
+/// Draws IT energy (x) against SLAV (y) on `plot`: axes, a dashed grey line through `front`
+/// (energy, SLAV pairs in order; nothing when empty), the markers of `points` (`marker` px),
+/// their labels kept apart by a [`LabelPlacer`], and a note saying which way is better
+/// (`zero_note` when every point has SLAV 0). The legend is the caller's.
+pub fn draw_energy_slav<DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    points: &[TradePoint],
+    front: &[(f64, f64)],
+    marker: i32,
+    zero_note: &str,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let finite: Vec<&TradePoint> = points
+        .iter()
+        .filter(|p| p.energy.is_finite() && p.slav.is_finite())
+        .collect();
+    let lo = finite
+        .iter()
+        .map(|p| p.energy)
+        .fold(f64::INFINITY, f64::min);
+    let hi = finite
+        .iter()
+        .map(|p| p.energy)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = if lo <= hi { (lo, hi) } else { (0.0, 1.0) };
+    let pad = ((hi - lo) * 0.12).max(hi.abs() * 0.02).max(1e-9);
+    let (x0, x1) = ((lo - pad).max(0.0), hi + pad);
+    let slav_max = finite.iter().map(|p| p.slav).fold(0.0, f64::max);
+    let y_ticks = nice_ticks(if slav_max > 0.0 {
+        slav_max * 1.25
+    } else {
+        1e-6
+    });
+    let y_max = y_ticks.last().copied().unwrap_or(1e-6);
+    let n_y = y_ticks.len();
+    let mut chart = ChartBuilder::on(plot)
+        .margin_left(10)
+        .margin_right(40)
+        .margin_top(10)
+        .margin_bottom(6)
+        .x_label_area_size(50)
+        .y_label_area_size(110)
+        // A little room below 0 so that points with no violation are not cut by the axis.
+        .build_cartesian_2d(x0..x1, Keyed::new(-y_max * 0.04, y_max, y_ticks))?;
+    chart
+        .configure_mesh()
+        .x_labels(8)
+        .y_labels(n_y)
+        .x_label_formatter(&|v| axis_number(*v))
+        .y_label_formatter(&|v| slav_number(*v))
+        .x_desc("IT energy (kWh)")
+        .y_desc("SLAV (SLATAH × PDM)")
+        .axis_desc_style(label_font())
+        .label_style(tick_font())
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .draw()?;
+    if front.len() > 1 {
+        chart.draw_series(DashedLineSeries::new(
+            front.to_vec(),
+            10,
+            6,
+            GREY.stroke_width(2),
+        ))?;
+    }
+    let plotting = chart.plotting_area().strip_coord_spec();
+    let (ox, oy) = plotting.get_base_pixel();
+    let mut labels = LabelPlacer::default();
+    for p in finite {
+        let at = chart.backend_coord(&(p.energy, p.slav));
+        let local = (at.0 - ox, at.1 - oy);
+        draw_marker(&plotting, local, p.shape, p.color, marker)?;
+        let Some(name) = &p.label else { continue };
+        let width = plotting
+            .estimate_text_size(name, &tick_font())
+            .map_or(name.len() as i32 * 9, |(w, _)| w as i32);
+        let plot_w = plotting.dim_in_pixel().0 as i32;
+        let x = if local.0 + 14 + width > plot_w - 4 {
+            local.0 - 14 - width
+        } else {
+            local.0 + 14
+        };
+        let spot = labels.place((x, local.1 - 12), width, 20);
+        if spot.1 != local.1 - 12 {
+            // A leader line from the point to its moved label.
+            let end_x = if spot.0 < local.0 {
+                spot.0 + width
+            } else {
+                spot.0
+            };
+            plotting.draw(&PathElement::new(
+                vec![(local.0, local.1 - 6), (end_x, spot.1 - 8)],
+                GREY.stroke_width(1),
+            ))?;
+        }
+        plotting.draw(&Text::new(
+            name.clone(),
+            spot,
+            tick_font().pos(Pos::new(HPos::Left, VPos::Bottom)),
+        ))?;
+    }
+    let note = if slav_max > 0.0 {
+        "better: lower left"
+    } else {
+        zero_note
+    };
+    plotting.draw(&Text::new(
+        note.to_string(),
+        (14, 12),
+        note_font().pos(Pos::new(HPos::Left, VPos::Top)),
+    ))?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -46,8 +46,8 @@ impl<'a> UtilisationDistribution<'a> {
 }
 
 impl Figure for UtilisationDistribution<'_> {
-    fn name(&self) -> &'static str {
-        "utilisation-distribution"
+    fn name(&self) -> String {
+        "utilisation-distribution".into()
     }
 
     fn title(&self) -> String {

@@ -79,8 +79,8 @@ impl<'a> EnergyChart<'a> {
 }
 
 impl Figure for EnergyChart<'_> {
-    fn name(&self) -> &'static str {
-        "energy"
+    fn name(&self) -> String {
+        "energy".into()
     }
 
     fn title(&self) -> String {

@@ -147,8 +147,8 @@ impl<'a> UtilisationHeatmap<'a> {
 }
 
 impl Figure for UtilisationHeatmap<'_> {
-    fn name(&self) -> &'static str {
-        "utilisation-heatmap"
+    fn name(&self) -> String {
+        "utilisation-heatmap".into()
     }
 
     fn title(&self) -> String {

@@ -61,8 +61,8 @@ pub fn duration_label(h: f64) -> String {
 }
 
 impl Figure for MigrationsChart<'_> {
-    fn name(&self) -> &'static str {
-        "migrations"
+    fn name(&self) -> String {
+        "migrations".into()
     }
 
     fn title(&self) -> String {

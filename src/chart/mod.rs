@@ -55,7 +55,7 @@ impl std::error::Error for ChartError {}
 /// A chart drawable on any plotters backend (not object safe: see [`Chart`]).
 pub trait Figure {
     /// File name stem, e.g. `power` for `power.svg` and `power.png`.
-    fn name(&self) -> &'static str;
+    fn name(&self) -> String;
     /// The title drawn on top (also the report's caption).
     fn title(&self) -> String;
     /// Size in pixels (SVG user units).
@@ -71,7 +71,7 @@ pub trait Figure {
 /// A chart behind `dyn`: what exporters and the report use.
 pub trait Chart {
     /// File name stem.
-    fn name(&self) -> &'static str;
+    fn name(&self) -> String;
     /// Title.
     fn title(&self) -> String;
     /// Size in pixels.
@@ -83,7 +83,7 @@ pub trait Chart {
 }
 
 impl<F: Figure> Chart for F {
-    fn name(&self) -> &'static str {
+    fn name(&self) -> String {
         Figure::name(self)
     }
     fn title(&self) -> String {
@@ -97,8 +97,9 @@ impl<F: Figure> Chart for F {
         let mut text = String::new();
         {
             let root = SVGBackend::with_string(&mut text, Figure::size(self)).into_drawing_area();
-            self.draw(&root).map_err(|e| error(self.name(), e))?;
-            root.present().map_err(|e| error(self.name(), e))?;
+            self.draw(&root)
+                .map_err(|e| error(&Figure::name(self), e))?;
+            root.present().map_err(|e| error(&Figure::name(self), e))?;
         }
         Ok(text)
     }
@@ -108,8 +109,9 @@ impl<F: Figure> Chart for F {
         let mut pixels = vec![0u8; w as usize * h as usize * 3];
         {
             let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
-            self.draw(&root).map_err(|e| error(self.name(), e))?;
-            root.present().map_err(|e| error(self.name(), e))?;
+            self.draw(&root)
+                .map_err(|e| error(&Figure::name(self), e))?;
+            root.present().map_err(|e| error(&Figure::name(self), e))?;
         }
         Ok(pixels)
     }
@@ -169,7 +171,7 @@ impl Exporter for PngExporter {
     fn export(&self, chart: &dyn Chart) -> Result<Vec<u8>, ChartError> {
         let pixels = chart.render_rgb()?;
         let (w, h) = chart.size();
-        encode_png(&pixels, w, h).map_err(|e| error(chart.name(), e))
+        encode_png(&pixels, w, h).map_err(|e| error(&chart.name(), e))
     }
 }
 
@@ -191,7 +193,7 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingError>
 #[derive(Debug, Clone, PartialEq)]
 pub struct WrittenChart {
     /// File name stem.
-    pub name: &'static str,
+    pub name: String,
     /// Title.
     pub title: String,
     /// The SVG document.
@@ -379,7 +381,7 @@ mod tests {
     fn run_charts_have_titles_axes_and_series() {
         let run = sample_run();
         let charts = run_charts(&run);
-        let names: Vec<&str> = charts.iter().map(|c| c.name()).collect();
+        let names: Vec<String> = charts.iter().map(|c| c.name()).collect();
         assert_eq!(
             names,
             [
@@ -444,7 +446,7 @@ mod tests {
         ];
         for (chart, wanted) in charts.iter().zip(expected) {
             let svg = chart.render_svg().unwrap();
-            assert_has(&texts(&svg), wanted, chart.name());
+            assert_has(&texts(&svg), wanted, &chart.name());
         }
     }
 

@@ -20,8 +20,8 @@ impl<'a> PowerChart<'a> {
 }
 
 impl Figure for PowerChart<'_> {
-    fn name(&self) -> &'static str {
-        "power"
+    fn name(&self) -> String {
+        "power".into()
     }
 
     fn title(&self) -> String {

@@ -219,6 +219,9 @@ pub enum Shape {
 /// The shapes variants cycle through.
 pub const SHAPES: [Shape; 4] = [Shape::Circle, Shape::Triangle, Shape::Square, Shape::Cross];
 
+/// The colours variants cycle through (with [`SHAPES`]), from dark to light and back.
+pub const POINT_COLORS: [RGBColor; 4] = [DARK, MID, LIGHT, INK];
+
 /// Draws a marker of `shape` centred at a pixel position.
 pub fn draw_marker<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -433,6 +436,15 @@ pub fn grouped(v: f64, decimals: usize) -> String {
         out.insert(0, '-');
     }
     out
+}
+
+/// A SLAV tick label: `0`, else one decimal in scientific notation (`2.5e-6`).
+pub fn slav_number(v: f64) -> String {
+    if v == 0.0 {
+        "0".into()
+    } else {
+        format!("{v:.1e}")
+    }
 }
 
 /// A tick label for an axis whose values may be large or tiny.
