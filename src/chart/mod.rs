@@ -15,6 +15,8 @@ mod heatmap;
 mod migrations;
 mod power;
 mod style;
+mod sweep;
+pub mod sweep_results;
 
 pub use compare::{CompareBars, TradeOff};
 pub use data::{Comparison, DataError, RunData, Timeseries, Utilisation};
@@ -24,6 +26,8 @@ pub use heatmap::UtilisationHeatmap;
 pub use migrations::MigrationsChart;
 pub use power::PowerChart;
 pub use style::grouped;
+pub use sweep::{SweepByAxis, SweepTradeOff};
+pub use sweep_results::SweepResults;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -290,6 +294,19 @@ pub fn comparison_charts(cmp: &Comparison) -> Vec<Box<dyn Chart + '_>> {
         Box::new(CompareBars::new(cmp)),
         Box::new(TradeOff::new(cmp)),
     ]
+}
+
+/// The charts of a sweep: metrics against each axis the plan picks, then the energy-vs-SLAV
+/// trade-off (see [`sweep_results::plan`]).
+pub fn sweep_charts(results: &SweepResults) -> Vec<Box<dyn Chart + '_>> {
+    let plan = results.plan();
+    let mut charts: Vec<Box<dyn Chart + '_>> = plan
+        .by_axis
+        .into_iter()
+        .map(|p| Box::new(SweepByAxis::new(results, p)) as Box<dyn Chart + '_>)
+        .collect();
+    charts.push(Box::new(SweepTradeOff::new(results, plan.tradeoff_series)));
+    charts
 }
 
 #[cfg(test)]

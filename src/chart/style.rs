@@ -199,6 +199,8 @@ pub enum Key {
     Swatch(RGBColor),
     /// A marker.
     Marker(Shape, RGBColor),
+    /// A line (dashed when the flag is set) with a marker on it.
+    MarkedLine(Shape, RGBColor, bool),
 }
 
 /// Marker shapes, told apart without colour.
@@ -364,6 +366,20 @@ where
             ))?;
         }
         Key::Marker(shape, c) => draw_marker(area, (x + w / 2, y), shape, c, 8)?,
+        Key::MarkedLine(shape, c, dashed) => {
+            draw_key(
+                area,
+                if dashed {
+                    Key::Dashed(c, 3)
+                } else {
+                    Key::Line(c, 3)
+                },
+                x,
+                y,
+                w,
+            )?;
+            draw_marker(area, (x + w / 2, y), shape, c, 7)?;
+        }
     }
     Ok(())
 }
@@ -393,6 +409,32 @@ pub fn nice_ticks(max: f64) -> Vec<f64> {
         .unwrap_or(10.0 * magnitude);
     let n = (max / step - 1e-9).ceil() as usize;
     (0..=n).map(|i| i as f64 * step).collect()
+}
+
+/// Ticks on a 1-2-5 step from a tick at or below `lo` to one at or above `hi`, four to seven
+/// intervals; never below 0 when `lo` is not. Equal ends get a span around them.
+pub fn span_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let (lo, hi) = if !(lo.is_finite() && hi.is_finite()) || hi < lo {
+        (0.0, 1.0)
+    } else if hi - lo <= 1e-12 * hi.abs().max(lo.abs()) {
+        let d = if hi == 0.0 { 1.0 } else { hi.abs() * 0.1 };
+        let below = if lo >= 0.0 { (lo - d).max(0.0) } else { lo - d };
+        (below, hi + d)
+    } else {
+        (lo, hi)
+    };
+    let magnitude = 10f64.powf(((hi - lo) / 5.0).log10().floor());
+    let intervals = |step: f64| ((hi / step - 1e-9).ceil() - (lo / step + 1e-9).floor()) as i64;
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0, 20.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|&s| intervals(s) <= 7)
+        .unwrap_or(20.0 * magnitude);
+    let (a, b) = (
+        (lo / step + 1e-9).floor() as i64,
+        (hi / step - 1e-9).ceil() as i64,
+    );
+    (a..=b).map(|k| k as f64 * step).collect()
 }
 
 /// Ticks for counts: like [`nice_ticks`] but never closer than 1 apart.
@@ -436,6 +478,42 @@ pub fn grouped(v: f64, decimals: usize) -> String {
         out.insert(0, '-');
     }
     out
+}
+
+/// Decimals that show a tick step exactly (0.25 needs 2, 2.5 needs 1, 5 needs 0), at most 9.
+pub fn step_decimals(step: f64) -> usize {
+    let step = step.abs();
+    (0..9)
+        .find(|&d| {
+            let scaled = step * 10f64.powi(d as i32);
+            (scaled - scaled.round()).abs() <= 1e-6 * scaled.max(1.0)
+        })
+        .unwrap_or(9)
+}
+
+/// Tick labels for `ticks` (evenly spaced): as many decimals as the step needs, or, when
+/// `scientific`, one mantissa precision for all in scientific notation (`2.5e-7`); 0 is `0`.
+pub fn tick_labeller(ticks: &[f64], scientific: bool) -> impl Fn(f64) -> String + use<> {
+    let step = match ticks {
+        [a, b, ..] => b - a,
+        _ => 1.0,
+    };
+    let top = ticks.iter().map(|t| t.abs()).fold(0.0, f64::max);
+    let decimals = if scientific {
+        let e = if top > 0.0 { top.log10().floor() } else { 0.0 };
+        step_decimals(step / 10f64.powf(e)).max(1)
+    } else {
+        step_decimals(step)
+    };
+    move |v: f64| {
+        if v == 0.0 || v.abs() < step.abs() * 1e-9 {
+            "0".to_string()
+        } else if scientific {
+            format!("{v:.decimals$e}")
+        } else {
+            grouped(v, decimals)
+        }
+    }
 }
 
 /// A SLAV tick label: `0`, else one decimal in scientific notation (`2.5e-6`).
@@ -503,6 +581,45 @@ mod tests {
         assert!((t[1] - 5e-6).abs() < 1e-18 && (t[7] - 3.5e-5).abs() < 1e-15);
         assert_eq!(nice_ticks(100.0), vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
         assert_eq!(count_ticks(1.08), vec![0.0, 1.0, 2.0]);
+    }
+
+    /// 9.43..11.53 kWh gets ticks every 0.5 from 9 to 12; -3..12 every 2.5 (seven intervals);
+    /// equal ends are widened by 10 % (not below 0); zero spans 0..1.
+    #[test]
+    fn span_ticks_cover_the_data_on_round_steps() {
+        let close = |got: Vec<f64>, want: &[f64]| {
+            got.len() == want.len() && got.iter().zip(want).all(|(g, w)| (g - w).abs() < 1e-9)
+        };
+        assert!(close(
+            span_ticks(9.43, 11.53),
+            &[9.0, 9.5, 10.0, 10.5, 11.0, 11.5, 12.0]
+        ));
+        assert!(close(
+            span_ticks(-3.0, 12.0),
+            &[-5.0, -2.5, 0.0, 2.5, 5.0, 7.5, 10.0, 12.5]
+        ));
+        assert!(close(
+            span_ticks(5.0, 5.0),
+            &[4.4, 4.6, 4.8, 5.0, 5.2, 5.4, 5.6]
+        ));
+        assert!(close(span_ticks(0.0, 0.0), &[0.0, 0.2, 0.4, 0.6, 0.8, 1.0]));
+    }
+
+    /// Labels carry the decimals their step needs, so close ticks never read the same.
+    #[test]
+    fn tick_labels_tell_close_ticks_apart() {
+        assert_eq!(step_decimals(0.25), 2);
+        assert_eq!(step_decimals(2.5), 1);
+        assert_eq!(step_decimals(5.0), 0);
+        assert_eq!(step_decimals(0.002), 3);
+        let plain = tick_labeller(&[14.2, 14.202, 14.204], false);
+        assert_eq!(plain(14.202), "14.202");
+        assert_eq!(plain(1500.0), "1\u{202f}500.000");
+        let sci = tick_labeller(&[4e-7, 4.5e-7, 5e-7], true);
+        assert_eq!(sci(4.5e-7), "4.5e-7");
+        assert_eq!(sci(0.0), "0");
+        let fine = tick_labeller(&[1.0e-6, 1.02e-6, 1.04e-6], true);
+        assert_eq!(fine(1.02e-6), "1.02e-6");
     }
 
     /// Thousands are grouped with a narrow space; tiny and huge values go scientific.

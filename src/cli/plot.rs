@@ -1,9 +1,11 @@
-//! `nightshift plot DIR`: redraw the charts and reports of an earlier run (or comparison)
-//! from the files in its folder. `run` and `compare` draw through the same functions.
+//! `nightshift plot DIR`: redraw the charts and reports of an earlier run, comparison or
+//! sweep from the files in its folder. `run`, `compare`, `sweep` and `merge` draw through the
+//! same functions.
 
 use super::CliError;
-use crate::chart::{self, Comparison, DataError, RunData, WrittenChart};
+use crate::chart::{self, Comparison, DataError, RunData, SweepResults, WrittenChart};
 use crate::output::COMPARISON_FILE;
+use crate::sweep::MANIFEST_FILE;
 use crate::report;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -12,7 +14,7 @@ use std::time::Instant;
 /// Arguments of `plot`.
 #[derive(Debug, Args)]
 pub struct PlotArgs {
-    /// Output folder of `nightshift run` or `nightshift compare`.
+    /// Output folder of `nightshift run`, `nightshift compare` or `nightshift sweep`.
     dir: PathBuf,
     /// Print nothing on success.
     #[arg(long, short)]
@@ -110,12 +112,32 @@ pub(crate) fn render_comparison(dir: &Path, with_charts: bool) -> Result<Drawn, 
     })
 }
 
-/// Redraws everything in the folder: a run, or a comparison and each of its runs.
+/// Draws a sweep's charts from its `results.csv` (unless `with_charts` is false) and writes
+/// its reports.
+pub(crate) fn render_sweep(dir: &Path, with_charts: bool) -> Result<Drawn, DrawError> {
+    let clock = Instant::now();
+    let results = SweepResults::load(dir).map_err(DrawError::Data)?;
+    let written = if with_charts {
+        draw(dir, &chart::sweep_charts(&results))?
+    } else {
+        Vec::new()
+    };
+    write_text(dir, "report.html", &report::sweep_html(&results, &written))?;
+    write_text(dir, "report.md", &report::sweep_markdown(&results, &written))?;
+    Ok(Drawn {
+        charts: written.len(),
+        files: written.len() * chart::default_exporters().len(),
+        seconds: clock.elapsed().as_secs_f64(),
+    })
+}
+
+/// Redraws everything in the folder: a run, a comparison and each of its runs, or a sweep
+/// (its own charts and reports; a run of it is redrawn by naming its folder).
 pub fn plot(args: PlotArgs) -> Result<(), CliError> {
     let dir = &args.dir;
     if !dir.is_dir() {
         return Err(CliError::Input(format!(
-            "{}: not a folder; give the output folder of `nightshift run` or `nightshift compare`",
+            "{}: not a folder; give the output folder of `nightshift run`, `compare` or `sweep`",
             dir.display()
         )));
     }
@@ -129,11 +151,13 @@ pub fn plot(args: PlotArgs) -> Result<(), CliError> {
             }
         }
         drawn.add(render_comparison(dir, true).map_err(|e| e.into_cli(true))?);
+    } else if dir.join(MANIFEST_FILE).exists() {
+        drawn.add(render_sweep(dir, true).map_err(|e| e.into_cli(true))?);
     } else if dir.join("summary.json").exists() {
         drawn.add(render_run(dir, true).map_err(|e| e.into_cli(true))?);
     } else {
         return Err(CliError::Input(format!(
-            "{}: neither summary.json (a run) nor {COMPARISON_FILE} (a comparison) is here",
+            "{}: neither summary.json (a run), {COMPARISON_FILE} (a comparison) nor {MANIFEST_FILE} (a sweep) is here",
             dir.display()
         )));
     }

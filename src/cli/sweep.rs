@@ -3,15 +3,20 @@
 //! `results.csv`.
 //!
 //! Layout of a sweep folder: `sweep.json` (what the sweep is: name, fingerprint, run ids and
-//! axes), `runs/<id>/` (one complete run each, with `run.json` naming its sweep and index), and
-//! `results.csv` once every run is present. A run is written into a hidden staging folder and
+//! axes), copies of the sweep file and base scenario (`sweep.toml`, `scenario.toml`),
+//! `runs/<id>/` (one complete run each, with `run.json` naming its sweep and index), and
+//! `results.csv`, the sweep charts and reports once every run is present. A run is written into a hidden staging folder and
 //! renamed when complete, so an interrupted sweep leaves only complete runs and a rerun skips
 //! them.
 
+use super::plot::{Drawn, render_run, render_sweep};
 use super::{CliError, read_scenario};
-use crate::output::{RunOptions, Staging, write_run};
+use crate::output::{self, RunOptions, Staging, write_run};
 use crate::scenario;
-use crate::sweep::{RunSpec, Shard, Sweep, fingerprint};
+use crate::sweep::{
+    MANIFEST_FILE, Manifest, RESULTS_FILE, RunSpec, SCENARIO_COPY_FILE, SWEEP_COPY_FILE, Shard,
+    Sweep, fingerprint,
+};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -42,6 +47,14 @@ pub struct SweepArgs {
     /// Skip the always-on baseline of each run (no savings columns).
     #[arg(long)]
     no_baseline: bool,
+    /// Do not draw the sweep's charts (the reports are still written; `nightshift plot DIR`
+    /// draws them later).
+    #[arg(long)]
+    no_charts: bool,
+    /// Also draw each run's own charts and reports in runs/<id>/ (off by default: it costs
+    /// time per run; `nightshift plot DIR/runs/<id>` draws one run's later).
+    #[arg(long)]
+    run_charts: bool,
     /// Replace an output folder that holds a different sweep.
     #[arg(long)]
     force: bool,
@@ -55,16 +68,12 @@ pub struct SweepArgs {
 pub struct MergeArgs {
     /// A sweep's output folder, after all its shards ran.
     dir: PathBuf,
-}
-
-/// `sweep.json`: what a sweep folder holds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Manifest {
-    sweep: String,
-    fingerprint: String,
-    nightshift: String,
-    axes: Vec<String>,
-    runs: Vec<String>,
+    /// Do not draw the sweep's charts (the reports are still written).
+    #[arg(long)]
+    no_charts: bool,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 /// `runs/<id>/run.json`: which sweep and run a folder is.
@@ -135,7 +144,11 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
         axes: sweep.axes.iter().map(|a| a.key.clone()).collect(),
         runs: runs.iter().map(|r| r.id.clone()).collect(),
     };
-    prepare(&out, &manifest, args.force)?;
+    let copies = [
+        (SWEEP_COPY_FILE, text.as_str()),
+        (SCENARIO_COPY_FILE, scenario_text.as_str()),
+    ];
+    prepare(&out, &manifest, args.force, &copies)?;
 
     let todo: Vec<&RunSpec> = runs
         .iter()
@@ -148,9 +161,12 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
         owned - todo.len()
     ));
     install_interrupt_handler();
+    // A run's own charts need the per-host utilisation and the baseline's timeseries.
     let options = RunOptions {
         baseline: !args.no_baseline,
-        ..RunOptions::default()
+        check: false,
+        host_utilisation: args.run_charts,
+        baseline_timeseries: args.run_charts,
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
@@ -166,6 +182,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
                     &manifest,
                     run,
                     options,
+                    args.run_charts,
                 );
                 bar.inc(1);
                 r
@@ -176,12 +193,12 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     results.into_iter().collect::<Result<Vec<()>, CliError>>()?;
 
     if shard.count == 1 {
-        let n = write_results(&out)?;
+        let (n, drawn) = collect(&out, !args.no_charts)?;
         if !args.quiet {
             println!(
-                "nightshift sweep {}: {n} runs, results in {}",
+                "nightshift sweep {}: {n} runs; {}",
                 sweep.name,
-                out.join("results.csv").display()
+                collected(&out, &drawn)
             );
         }
     } else if !args.quiet {
@@ -194,14 +211,39 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Checks every run is present and from the same sweep, then writes `results.csv`.
+/// Checks every run is present and from the same sweep, then writes `results.csv`, the
+/// sweep's charts and its reports.
 pub fn merge(args: MergeArgs) -> Result<(), CliError> {
-    let n = write_results(&args.dir)?;
-    println!(
-        "nightshift merge: {n} runs, results in {}",
-        args.dir.join("results.csv").display()
-    );
+    let (n, drawn) = collect(&args.dir, !args.no_charts)?;
+    if !args.quiet {
+        println!(
+            "nightshift merge: {n} runs; {}",
+            collected(&args.dir, &drawn)
+        );
+    }
     Ok(())
+}
+
+/// Writes `results.csv`, then the charts (unless `with_charts` is false) and the reports
+/// drawn from it: what an unsharded sweep and `merge` end with. Returns the number of runs.
+fn collect(out: &Path, with_charts: bool) -> Result<(usize, Drawn), CliError> {
+    let n = write_results(out)?;
+    let drawn = render_sweep(out, with_charts).map_err(|e| e.into_cli(false))?;
+    Ok((n, drawn))
+}
+
+/// The closing line's account of what was written.
+fn collected(out: &Path, drawn: &Drawn) -> String {
+    let charts = if drawn.charts > 0 {
+        format!("{} charts, ", drawn.charts)
+    } else {
+        String::new()
+    };
+    format!(
+        "results in {}, {charts}report in {}",
+        out.join(RESULTS_FILE).display(),
+        out.join("report.html").display()
+    )
 }
 
 fn progress(len: u64, quiet: bool) -> ProgressBar {
@@ -230,9 +272,15 @@ fn install_interrupt_handler() {
     });
 }
 
-/// Creates the sweep folder or checks that it holds this very sweep.
-fn prepare(out: &Path, manifest: &Manifest, force: bool) -> Result<(), CliError> {
-    let path = out.join("sweep.json");
+/// Creates the sweep folder or checks that it holds this very sweep, then writes the
+/// manifest and `copies` (file name, text).
+fn prepare(
+    out: &Path,
+    manifest: &Manifest,
+    force: bool,
+    copies: &[(&str, &str)],
+) -> Result<(), CliError> {
+    let path = out.join(MANIFEST_FILE);
     if let Ok(text) = fs::read_to_string(&path) {
         let existing: Option<Manifest> = serde_json::from_str(&text).ok();
         if existing.as_ref() != Some(manifest) {
@@ -254,12 +302,13 @@ fn prepare(out: &Path, manifest: &Manifest, force: bool) -> Result<(), CliError>
         fs::remove_dir_all(out).map_err(io_error(out))?;
     }
     fs::create_dir_all(out.join("runs")).map_err(io_error(out))?;
-    // Every shard writes the same manifest; write-then-rename keeps concurrent writers safe.
-    let tmp = out.join(format!(".sweep.json.{}", std::process::id()));
+    // Every shard writes the same files; write-then-rename keeps concurrent writers safe.
     let json =
         serde_json::to_string_pretty(manifest).map_err(|e| CliError::Other(e.to_string()))? + "\n";
-    fs::write(&tmp, json).map_err(io_error(&tmp))?;
-    fs::rename(&tmp, &path).map_err(io_error(&path))?;
+    for (name, text) in copies.iter().copied().chain([(MANIFEST_FILE, json.as_str())]) {
+        let file = out.join(name);
+        crate::chart::write_atomically(&file, text.as_bytes()).map_err(io_error(&file))?;
+    }
     Ok(())
 }
 
@@ -283,6 +332,7 @@ fn run_one(
     manifest: &Manifest,
     run: &RunSpec,
     options: RunOptions,
+    charts: bool,
 ) -> Result<(), CliError> {
     let target = run_dir(out, run);
     remove_stale_partials(out, run);
@@ -311,6 +361,16 @@ fn run_one(
                 .map_err(|e| CliError::Other(e.to_string()))?
                 + "\n";
             fs::write(staging.path().join("run.json"), json).map_err(io_error(&target))
+        })
+        .and_then(|_| {
+            if !charts {
+                return Ok(());
+            }
+            let copy = output::scenario_copy(origin, &run.overrides, scenario_text);
+            fs::write(staging.path().join("scenario.toml"), copy).map_err(io_error(&target))?;
+            render_run(staging.path(), true)
+                .map(|_| ())
+                .map_err(|e| e.into_cli(false))
         });
     if let Ok(mut active) = ACTIVE.lock() {
         active.retain(|p| p != staging.path());
@@ -357,7 +417,7 @@ const RESULT_COLUMNS: &[(&str, &str)] = &[
 /// Reads every run of the sweep in `out` and writes `results.csv`; fails if any is missing or
 /// from another sweep. Returns the number of runs.
 fn write_results(out: &Path) -> Result<usize, CliError> {
-    let manifest_path = out.join("sweep.json");
+    let manifest_path = out.join(MANIFEST_FILE);
     let text = fs::read_to_string(&manifest_path).map_err(|e| {
         input(format!(
             "{}: not a sweep folder ({e})",
@@ -401,8 +461,8 @@ fn write_results(out: &Path) -> Result<usize, CliError> {
             shown.join(", ")
         )));
     }
-    let path = out.join("results.csv");
-    let tmp = out.join(format!(".results.csv.{}", std::process::id()));
+    let path = out.join(RESULTS_FILE);
+    let tmp = out.join(format!(".{RESULTS_FILE}.{}", std::process::id()));
     let mut w = csv::Writer::from_path(&tmp)
         .map_err(|e| CliError::Other(format!("{}: {e}", tmp.display())))?;
     let mut header: Vec<String> = vec!["index".into(), "id".into(), "seed".into()];

@@ -3,9 +3,10 @@
 
 use super::{
     Headline, comparison_columns, comparison_scenarios, comparison_verdict, run_headlines,
+    sweep_headlines, sweep_table, sweep_verdict,
 };
 use crate::chart::data::Comparison;
-use crate::chart::{RunData, WrittenChart};
+use crate::chart::{RunData, SweepResults, WrittenChart};
 
 const STYLE: &str = "\
 body{font-family:'Liberation Sans',Arial,Helvetica,sans-serif;color:#222;background:#fff;\
@@ -17,7 +18,7 @@ text-align:left;vertical-align:top}th{background:#eef1f8}td.num{text-align:right
 figure.chart{margin:20px 0 28px;page-break-inside:avoid}figure.chart svg{width:100%;height:auto;display:block;\
 border:1px solid #ddd}figcaption{color:#444;font-size:.95em;margin-top:6px}\
 pre{background:#f6f6f6;border:1px solid #ddd;padding:12px;overflow-x:auto;font-size:.85em}\
-p.note{color:#555}footer{margin-top:40px;color:#777;font-size:.85em}\
+p.note{color:#555}tr.best td{font-weight:bold;background:#fdf0dc}footer{margin-top:40px;color:#777;font-size:.85em}\
 @media print{body{max-width:none;padding:0}figure.chart svg{border:none}}";
 
 /// Escapes text for HTML element content and attribute values.
@@ -184,6 +185,62 @@ pub fn comparison_html(cmp: &Comparison, charts: &[WrittenChart]) -> String {
         &format!("nightshift comparison: {}", names.join(", ")),
         &body,
     )
+}
+
+/// The report of a sweep.
+pub fn sweep_html(r: &SweepResults, charts: &[WrittenChart]) -> String {
+    let mut body = format!(
+        "<header>\n<h1>nightshift sweep: {}</h1>\n<p class=\"sub\">{} runs of one base scenario over the sweep's axes. {}</p>\n</header>\n",
+        escape(&r.name),
+        r.runs.len(),
+        escape(&sweep_verdict(r))
+    );
+    body += "<h2>Headline numbers</h2>\n";
+    body += &headline_table(&sweep_headlines(r));
+    body += &charts_section(
+        charts,
+        "Charts were not drawn (--no-charts); `nightshift plot DIR` draws them.",
+    );
+    let table = sweep_table(r);
+    body += "<h2>Axis points</h2>\n<p class=\"note\">One row per combination of axis values; numbers are means over its runs (seeds). Bold rows have the least energy or the least SLAV (ties broken by the other); the best column says which.</p>\n";
+    if table.hidden > 0 {
+        body += &format!(
+            "<p class=\"note\">{} more axis points are left out of this table; results.csv has every run.</p>\n",
+            table.hidden
+        );
+    }
+    body += "<table class=\"sweep\">\n<tr>";
+    for h in &table.headers {
+        body += &format!("<th>{}</th>", escape(h));
+    }
+    body += "</tr>\n";
+    let axes = r.axes.len();
+    for row in &table.rows {
+        body += if row.best.is_empty() {
+            "<tr>"
+        } else {
+            "<tr class=\"best\">"
+        };
+        for (i, c) in row.cells.iter().enumerate() {
+            let class = if i < axes { "" } else { " class=\"num\"" };
+            body += &format!("<td{class}>{}</td>", escape(c));
+        }
+        body += &format!("<td>{}</td></tr>\n", escape(&row.best.join(", ")));
+    }
+    body += "</table>\n";
+    body += "<h2>Sweep file</h2>\n";
+    match &r.sweep_text {
+        Some(text) => body += &format!("<pre><code>{}</code></pre>\n", escape(text)),
+        None => body += "<p class=\"note\">sweep.toml is not in this folder.</p>\n",
+    }
+    if let Some(text) = &r.scenario_text {
+        body += &format!(
+            "<h2>Base scenario</h2>\n<pre><code>{}</code></pre>\n",
+            escape(text)
+        );
+    }
+    body += "<h2>Files</h2>\n<p>results.csv (one row per run), sweep.json, sweep.toml, scenario.toml, and runs/&lt;id&gt;/ with each run's complete output.</p>\n";
+    page(&format!("nightshift sweep: {}", r.name), &body)
 }
 
 #[cfg(test)]

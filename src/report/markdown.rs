@@ -3,9 +3,10 @@
 
 use super::{
     Headline, comparison_columns, comparison_scenarios, comparison_verdict, run_headlines,
+    sweep_headlines, sweep_table, sweep_verdict,
 };
 use crate::chart::data::Comparison;
-use crate::chart::{RunData, WrittenChart};
+use crate::chart::{RunData, SweepResults, WrittenChart};
 
 /// Escapes a table cell (pipes would end the cell).
 fn cell(text: &str) -> String {
@@ -108,6 +109,64 @@ pub fn comparison_markdown(cmp: &Comparison, charts: &[WrittenChart]) -> String 
     for (name, text) in comparison_scenarios(cmp) {
         s += &format!("\n## Scenario {name}\n\n");
         s += &fenced("toml", &text);
+    }
+    s
+}
+
+/// The Markdown report of a sweep.
+pub fn sweep_markdown(r: &SweepResults, charts: &[WrittenChart]) -> String {
+    let mut s = format!("# nightshift sweep: {}\n\n", r.name);
+    s += &format!(
+        "{} runs of one base scenario over the sweep's axes. {}\n\n## Headline numbers\n\n",
+        r.runs.len(),
+        sweep_verdict(r)
+    );
+    s += &headline_table(&sweep_headlines(r));
+    s += "\n## Charts\n\n";
+    s += &chart_links(
+        charts,
+        "Charts were not drawn (`--no-charts`); `nightshift plot DIR` draws them.",
+    );
+    let table = sweep_table(r);
+    s += "\n## Axis points\n\nOne row per combination of axis values; numbers are means over its runs (seeds). Rows in bold have the least energy or the least SLAV (ties broken by the other).\n\n";
+    if table.hidden > 0 {
+        s += &format!(
+            "{} more axis points are left out of this table; results.csv has every run.\n\n",
+            table.hidden
+        );
+    }
+    let axes = r.axes.len();
+    s += "|";
+    for h in &table.headers {
+        s += &format!(" {} |", cell(h));
+    }
+    s += "\n|";
+    for i in 0..table.headers.len() {
+        s += if i < axes || i + 1 == table.headers.len() {
+            " --- |"
+        } else {
+            " ---: |"
+        };
+    }
+    s += "\n";
+    for row in &table.rows {
+        s += "|";
+        for c in row.cells.iter().chain([&row.best.join(", ")]) {
+            if row.best.is_empty() || c.is_empty() {
+                s += &format!(" {} |", cell(c));
+            } else {
+                s += &format!(" **{}** |", cell(c));
+            }
+        }
+        s += "\n";
+    }
+    if let Some(text) = &r.sweep_text {
+        s += "\n## Sweep file\n\n";
+        s += &fenced("toml", text);
+    }
+    if let Some(text) = &r.scenario_text {
+        s += "\n## Base scenario\n\n";
+        s += &fenced("toml", text);
     }
     s
 }

@@ -1,4 +1,4 @@
-//! Reports of a run and of a comparison: `report.html`, self-contained (inline CSS, charts as
+//! Reports of a run, a comparison and a sweep: `report.html`, self-contained (inline CSS, charts as
 //! inline SVG, no script, nothing fetched), and `report.md` for wikis (charts as PNG links).
 //! Both are built from the same headline rows, read from `summary.json` by key so that
 //! summaries that gain keys keep working.
@@ -6,12 +6,12 @@
 mod html;
 mod markdown;
 
-pub use html::{comparison_html, run_html};
-pub use markdown::{comparison_markdown, run_markdown};
+pub use html::{comparison_html, run_html, sweep_html};
+pub use markdown::{comparison_markdown, run_markdown, sweep_markdown};
 
-use crate::chart::RunData;
 use crate::chart::data::Comparison;
-use crate::chart::grouped;
+use crate::chart::sweep_results::{AxisPoint, Metric};
+use crate::chart::{RunData, SweepResults, grouped};
 use crate::output::ComparisonRow;
 
 /// One headline number: what it is and its value, formatted.
@@ -43,8 +43,13 @@ pub fn human_span(seconds: f64) -> String {
     parts.join(" ")
 }
 
+/// A fraction as a percentage; a value that rounds to zero reads `0.0 %`, never `-0.0 %`.
 fn pct(f: f64, decimals: usize) -> String {
-    format!("{:.*} %", decimals, f * 100.0)
+    let text = format!("{:.*}", decimals, f * 100.0);
+    match text.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => format!("{rest} %"),
+        _ => format!("{text} %"),
+    }
 }
 
 /// The headline numbers of a run, from its `summary.json`.
@@ -222,6 +227,235 @@ pub fn comparison_verdict(cmp: &Comparison) -> String {
         least(|r| r.it_kwh),
         least(|r| r.slav)
     )
+}
+
+/// How many axis points are marked best by energy and by SLAV in a sweep's table.
+pub const SWEEP_BEST: usize = 3;
+
+/// Longest sweep table shown in full; a longer one shows only its best rows.
+pub const SWEEP_TABLE_MAX: usize = 200;
+
+/// A sweep's table: one row per axis point (means over its seeds), the best marked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepTable {
+    /// Column headers (the last one is the `best` column).
+    pub headers: Vec<String>,
+    /// Rows in run order.
+    pub rows: Vec<SweepTableRow>,
+    /// Axis points left out (a long table keeps only its best rows).
+    pub hidden: usize,
+}
+
+/// One row of a sweep's table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepTableRow {
+    /// Cells, one per header but the last.
+    pub cells: Vec<String>,
+    /// Why the row is marked (`least energy #1`, `least SLAV #2`), empty if it is not.
+    pub best: Vec<String>,
+}
+
+/// Mean energy and SLAV of each axis point, in point order.
+fn point_means(r: &SweepResults, points: &[AxisPoint]) -> Vec<(f64, f64)> {
+    points
+        .iter()
+        .map(|p| {
+            (
+                r.stat(&p.runs, Metric::ItKwh).mean,
+                r.stat(&p.runs, Metric::Slav).mean,
+            )
+        })
+        .collect()
+}
+
+/// Indices of the `k` best points by `(primary, secondary)` ascending, ties broken by the
+/// other metric and then by run order.
+fn best_by(means: &[(f64, f64)], k: usize, slav_first: bool) -> Vec<usize> {
+    let key = |i: usize| {
+        let (e, s) = means[i];
+        if slav_first { (s, e) } else { (e, s) }
+    };
+    let mut order: Vec<usize> = (0..means.len())
+        .filter(|&i| means[i].0.is_finite() && means[i].1.is_finite())
+        .collect();
+    order.sort_by(|&a, &b| {
+        let (ka, kb) = (key(a), key(b));
+        ka.0.total_cmp(&kb.0)
+            .then(ka.1.total_cmp(&kb.1))
+            .then(a.cmp(&b))
+    });
+    order.truncate(k);
+    order
+}
+
+/// A point's description by every varying axis (`base` when none varies).
+fn point_name(r: &SweepResults, p: &AxisPoint) -> String {
+    let d = r.describe(&p.values, &r.varying());
+    if d.is_empty() { "base".to_string() } else { d }
+}
+
+fn sci(v: f64) -> String {
+    if v == 0.0 {
+        "0".to_string()
+    } else if v.is_finite() {
+        format!("{v:.3e}")
+    } else {
+        "–".to_string()
+    }
+}
+
+fn opt_pct(v: f64) -> String {
+    if v.is_finite() {
+        pct(v, 1)
+    } else {
+        "–".to_string()
+    }
+}
+
+/// The table of a sweep's axis points: axis values, runs, mean headline numbers, and the
+/// [`SWEEP_BEST`] points with least energy and least SLAV marked.
+pub fn sweep_table(r: &SweepResults) -> SweepTable {
+    let points = r.points();
+    let means = point_means(r, &points);
+    let mut best: Vec<Vec<String>> = vec![Vec::new(); points.len()];
+    for (rank, &i) in best_by(&means, SWEEP_BEST, false).iter().enumerate() {
+        best[i].push(format!("least energy #{}", rank + 1));
+    }
+    for (rank, &i) in best_by(&means, SWEEP_BEST, true).iter().enumerate() {
+        best[i].push(format!("least SLAV #{}", rank + 1));
+    }
+    let mut headers: Vec<String> = r.axes.iter().map(|a| a.key.clone()).collect();
+    headers.extend(
+        [
+            "runs",
+            "IT energy (kWh)",
+            "energy saved",
+            "cost saved",
+            "migrations",
+            "SLAV",
+            "conflicts",
+            "hosts on (mean)",
+            "best",
+        ]
+        .map(String::from),
+    );
+    let long = points.len() > SWEEP_TABLE_MAX;
+    let mut rows = Vec::new();
+    for (p, best) in points.iter().zip(best) {
+        if long && best.is_empty() {
+            continue;
+        }
+        let mean = |m: Metric| r.stat(&p.runs, m).mean;
+        let mut cells: Vec<String> = r
+            .axes
+            .iter()
+            .zip(&p.values)
+            .map(|(a, &v)| a.values[v].clone())
+            .collect();
+        cells.push(p.runs.len().to_string());
+        cells.push(grouped(mean(Metric::ItKwh), 2));
+        cells.push(opt_pct(mean(Metric::EnergySaving)));
+        cells.push(opt_pct(mean(Metric::CostSaving)));
+        cells.push(grouped(mean(Metric::Migrations), 1));
+        cells.push(sci(mean(Metric::Slav)));
+        cells.push(grouped(mean(Metric::Conflicts), 1));
+        cells.push(format!("{:.1}", mean(Metric::MeanHostsOn)));
+        rows.push(SweepTableRow { cells, best });
+    }
+    SweepTable {
+        headers,
+        hidden: points.len() - rows.len(),
+        rows,
+    }
+}
+
+/// A one-line summary of a sweep: the axis point with the least energy and the one with the
+/// least SLAV (ties broken by the other).
+pub fn sweep_verdict(r: &SweepResults) -> String {
+    let points = r.points();
+    let means = point_means(r, &points);
+    let pick = |slav_first: bool| {
+        best_by(&means, 1, slav_first)
+            .first()
+            .map(|&i| (point_name(r, &points[i]), means[i]))
+    };
+    match (pick(false), pick(true)) {
+        (Some((e_name, (e, s))), Some((s_name, _))) if e_name == s_name => format!(
+            "Least energy and least SLA violation: {e_name} ({} kWh, SLAV {}).",
+            grouped(e, 2),
+            sci(s)
+        ),
+        (Some((e_name, (e, _))), Some((s_name, (se, s)))) => format!(
+            "Least energy: {e_name} ({} kWh). Least SLA violation: {s_name} (SLAV {}, {} kWh).",
+            grouped(e, 2),
+            sci(s),
+            grouped(se, 2)
+        ),
+        _ => "No run has both an energy and a SLAV value.".to_string(),
+    }
+}
+
+/// The headline rows of a sweep.
+pub fn sweep_headlines(r: &SweepResults) -> Vec<Headline> {
+    let points = r.points();
+    let seeds = r.seeds_per_point();
+    let mut rows = vec![Headline {
+        label: "Runs",
+        value: format!(
+            "{} ({} axis point{} × {seeds} seed{})",
+            r.runs.len(),
+            points.len(),
+            if points.len() == 1 { "" } else { "s" },
+            if seeds == 1 { "" } else { "s" }
+        ),
+    }];
+    if !r.axes.is_empty() {
+        rows.push(Headline {
+            label: "Axes",
+            value: r
+                .axes
+                .iter()
+                .map(|a| format!("{}: {}", a.key, a.values.join(", ")))
+                .collect::<Vec<_>>()
+                .join("; "),
+        });
+    }
+    let mut seed_list: Vec<&str> = Vec::new();
+    for run in &r.runs {
+        if !seed_list.contains(&run.seed.as_str()) {
+            seed_list.push(&run.seed);
+        }
+    }
+    rows.push(Headline {
+        label: "Seeds",
+        value: if seed_list.iter().all(|s| s.is_empty()) {
+            "the scenario's own seed".to_string()
+        } else {
+            seed_list.join(", ")
+        },
+    });
+    let energy: Vec<f64> = r.runs.iter().map(|x| x.get(Metric::ItKwh)).collect();
+    let lo = energy.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = energy.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if lo.is_finite() && hi.is_finite() {
+        rows.push(Headline {
+            label: "IT energy",
+            value: format!(
+                "{} to {} kWh per run{}",
+                grouped(lo, 2),
+                grouped(hi, 2),
+                r.shared_baseline().map_or(String::new(), |b| format!(
+                    "; always-on baseline {} kWh",
+                    grouped(b, 2)
+                ))
+            ),
+        });
+    }
+    rows.push(Headline {
+        label: "Verdict",
+        value: sweep_verdict(r),
+    });
+    rows
 }
 
 #[cfg(test)]

@@ -9,9 +9,47 @@ mod shard;
 
 pub use shard::Shard;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use toml::Value;
+
+/// Name of the manifest file in a sweep folder.
+pub const MANIFEST_FILE: &str = "sweep.json";
+/// Name of the table of results in a sweep folder (one row per run).
+pub const RESULTS_FILE: &str = "results.csv";
+/// Name of the verbatim copy of the sweep file in a sweep folder.
+pub const SWEEP_COPY_FILE: &str = "sweep.toml";
+/// Name of the verbatim copy of the base scenario in a sweep folder.
+pub const SCENARIO_COPY_FILE: &str = "scenario.toml";
+
+/// `sweep.json`: what a sweep folder holds. Every shard writes the same one; `merge` and
+/// `plot` read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The sweep's name.
+    pub sweep: String,
+    /// Hash of the sweep file, the base scenario and the nightshift version ([`fingerprint`]).
+    pub fingerprint: String,
+    /// The nightshift version that ran it.
+    pub nightshift: String,
+    /// Axis keys, in file order (the axis columns of `results.csv`).
+    pub axes: Vec<String>,
+    /// Run ids, in expansion order.
+    pub runs: Vec<String>,
+}
+
+/// Short names of axis keys: the last path segment, or the whole key when two axes share it.
+/// Used in run ids and in chart legends.
+pub fn short_keys<S: AsRef<str>>(keys: &[S]) -> Vec<String> {
+    let last = |k: &str| k.rsplit('.').next().unwrap_or(k).to_string();
+    keys.iter()
+        .map(|k| {
+            let k = k.as_ref();
+            let shared = keys.iter().filter(|o| last(o.as_ref()) == last(k)).count() > 1;
+            if shared { k.to_string() } else { last(k) }
+        })
+        .collect()
+}
 
 /// A sweep file as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -278,14 +316,12 @@ impl Sweep {
     /// A folder-safe id: each axis as `<short key>=<value>`, then `seed=<n>`, joined by `_`.
     /// The short key is the last path segment, or the whole path if two axes share it.
     fn run_id(&self, values: &[(String, String)], seed: Option<u64>) -> String {
-        let last = |k: &str| k.rsplit('.').next().unwrap_or(k).to_string();
+        let keys: Vec<&str> = self.axes.iter().map(|a| a.key.as_str()).collect();
+        let short = short_keys(&keys);
         let mut parts: Vec<String> = values
             .iter()
-            .map(|(k, v)| {
-                let shared = self.axes.iter().filter(|a| last(&a.key) == last(k)).count() > 1;
-                let name = if shared { k.clone() } else { last(k) };
-                format!("{}={}", sanitize(&name), sanitize(v))
-            })
+            .zip(&short)
+            .map(|((_, v), name)| format!("{}={}", sanitize(name), sanitize(v)))
             .collect();
         if let Some(s) = seed {
             parts.push(format!("seed={s}"));
@@ -298,8 +334,8 @@ impl Sweep {
     }
 }
 
-/// Keeps letters, digits and `.-+=`; anything else becomes `-`.
-fn sanitize(text: &str) -> String {
+/// Keeps letters, digits and `.-+`; anything else becomes `-` (folder- and file-name safe).
+pub fn sanitize(text: &str) -> String {
     let t: String = text
         .trim_matches('"')
         .chars()

@@ -1,0 +1,531 @@
+//! Sweep charts, drawn from `results.csv`: metrics against each axis (one line per value of
+//! the other axes, seeds aggregated into a mean with min–max whiskers), and energy against
+//! SLAV with one marker series per value of a chosen axis and the Pareto front marked.
+//! Which charts and which lines follow [`super::sweep_results::plan`].
+
+use super::compare::{TradePoint, draw_energy_slav};
+use super::style::*;
+use super::sweep_results::{
+    AxisChartPlan, Metric, SweepAxis, SweepResults, pareto_front,
+};
+use super::{DrawResult, Figure};
+use crate::sweep::sanitize;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// How the `j`-th line or marker series is drawn: colour, shape, dashed. Four colours of
+/// different lightness with four shapes; the next four lines are dashed with shifted shapes.
+fn series_style(j: usize) -> (RGBColor, Shape, bool) {
+    (
+        POINT_COLORS[j % POINT_COLORS.len()],
+        SHAPES[(j + j / POINT_COLORS.len()) % SHAPES.len()],
+        (j / POINT_COLORS.len()) % 2 == 1,
+    )
+}
+
+/// The runs behind one line: per value of the x axis, the runs at it.
+struct Line {
+    label: String,
+    cells: Vec<Vec<usize>>,
+}
+
+/// One panel: what it shows and how its numbers read.
+struct Panel {
+    caption: String,
+    metric: Metric,
+    scale: f64,
+    /// Tick labels in scientific notation (SLAV).
+    scientific: bool,
+}
+
+/// IT energy, cost saving (or cost without a baseline), SLAV and migrations against one axis
+/// (`sweep-by-<axis>.svg`, `.png`).
+pub struct SweepByAxis<'a> {
+    results: &'a SweepResults,
+    plan: AxisChartPlan,
+    lines: Vec<Line>,
+}
+
+impl<'a> SweepByAxis<'a> {
+    /// The chart of `results` that `plan` describes.
+    pub fn new(results: &'a SweepResults, plan: AxisChartPlan) -> Self {
+        let n_x = results.axes[plan.x].values.len();
+        let mut keys: Vec<Vec<usize>> = Vec::new();
+        let mut lines: Vec<Line> = Vec::new();
+        for (i, run) in results.runs.iter().enumerate() {
+            let key: Vec<usize> = plan.series.iter().map(|&a| run.values[a]).collect();
+            let l = match keys.iter().position(|k| *k == key) {
+                Some(l) => l,
+                None => {
+                    let label = if plan.series.is_empty() {
+                        "mean of runs".to_string()
+                    } else {
+                        results.describe(&run.values, &plan.series)
+                    };
+                    keys.push(key);
+                    lines.push(Line {
+                        label,
+                        cells: vec![Vec::new(); n_x],
+                    });
+                    keys.len() - 1
+                }
+            };
+            lines[l].cells[run.values[plan.x]].push(i);
+        }
+        SweepByAxis {
+            results,
+            plan,
+            lines,
+        }
+    }
+
+    fn axis(&self) -> &SweepAxis {
+        &self.results.axes[self.plan.x]
+    }
+
+    /// The x position of each value of the axis, and the tick positions.
+    fn positions(&self) -> (Vec<f64>, Vec<f64>, f64, f64) {
+        let axis = self.axis();
+        match &axis.numbers {
+            Some(numbers) => {
+                let lo = numbers.iter().copied().fold(f64::INFINITY, f64::min);
+                let hi = numbers.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let pad = ((hi - lo) * 0.06).max(hi.abs().max(1.0) * 1e-9);
+                let ticks = if numbers.len() <= 10 {
+                    let mut t = numbers.clone();
+                    t.sort_by(f64::total_cmp);
+                    t
+                } else {
+                    span_ticks(lo, hi)
+                        .into_iter()
+                        .filter(|t| *t >= lo - pad && *t <= hi + pad)
+                        .collect()
+                };
+                (numbers.clone(), ticks, lo - pad, hi + pad)
+            }
+            None => {
+                let n = axis.values.len();
+                let x: Vec<f64> = (0..n).map(|i| i as f64).collect();
+                (x.clone(), x, -0.5, n as f64 - 0.5)
+            }
+        }
+    }
+
+    fn panels(&self) -> [Panel; 4] {
+        let cost = if self.results.has_baseline() {
+            Panel {
+                caption: "cost saving vs always-on (%)".into(),
+                metric: Metric::CostSaving,
+                scale: 100.0,
+                scientific: false,
+            }
+        } else {
+            Panel {
+                caption: format!("cost ({}, facility energy)", self.results.currency)
+                    .replace(" (, ", " ("),
+                metric: Metric::Cost,
+                scale: 1.0,
+                scientific: false,
+            }
+        };
+        [
+            Panel {
+                caption: "IT energy (kWh)".into(),
+                metric: Metric::ItKwh,
+                scale: 1.0,
+                scientific: false,
+            },
+            cost,
+            Panel {
+                caption: "SLAV (SLATAH × PDM)".into(),
+                metric: Metric::Slav,
+                scale: 1.0,
+                scientific: true,
+            },
+            Panel {
+                caption: "live migrations".into(),
+                metric: Metric::Migrations,
+                scale: 1.0,
+                scientific: false,
+            },
+        ]
+    }
+
+    /// Most runs behind one point.
+    fn runs_per_point(&self) -> usize {
+        self.lines
+            .iter()
+            .flat_map(|l| l.cells.iter().map(Vec::len))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// What each point and whisker stands for.
+    fn note(&self) -> String {
+        let n = self.runs_per_point();
+        let seeds = self.results.seeds_per_point();
+        let pooled: Vec<&str> = self
+            .plan
+            .pooled
+            .iter()
+            .map(|&a| self.results.axes[a].key.as_str())
+            .collect();
+        if n <= 1 {
+            "each point: one run".to_string()
+        } else if pooled.is_empty() {
+            format!("each point: mean of {n} seeds; whiskers: min to max")
+        } else {
+            let seeds = if seeds > 1 {
+                format!(" × {seeds} seeds")
+            } else {
+                String::new()
+            };
+            format!(
+                "each point: mean of {n} runs (all values of {}{seeds}); whiskers: min to max",
+                pooled.join(", ")
+            )
+        }
+    }
+
+    fn panel<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, panel: &Panel) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let r = self.results;
+        let (xs, x_ticks, x0, x1) = self.positions();
+        let categorical = !self.axis().is_numeric();
+        let m = self.lines.len();
+        let dodge = |j: usize| {
+            if categorical && m > 1 {
+                (j as f64 - (m as f64 - 1.0) / 2.0) * (0.6 / m as f64).min(0.15)
+            } else {
+                0.0
+            }
+        };
+        // (x, mean, min, max) per line, finite means only, in x order.
+        let series: Vec<Vec<(f64, f64, f64, f64)>> = self
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(j, line)| {
+                let mut pts: Vec<(f64, f64, f64, f64)> = line
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, runs)| !runs.is_empty())
+                    .map(|(v, runs)| {
+                        let s = r.stat(runs, panel.metric);
+                        (
+                            xs[v] + dodge(j),
+                            s.mean * panel.scale,
+                            s.min * panel.scale,
+                            s.max * panel.scale,
+                        )
+                    })
+                    .filter(|p| p.1.is_finite())
+                    .collect();
+                pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+                pts
+            })
+            .collect();
+        let all = series.iter().flatten();
+        let lo = all.clone().map(|p| p.2).fold(f64::INFINITY, f64::min);
+        let hi = all.map(|p| p.3).fold(f64::NEG_INFINITY, f64::max);
+        let y_ticks = if panel.metric == Metric::Slav && hi <= 0.0 && lo >= 0.0 {
+            nice_ticks(1e-6)
+        } else {
+            span_ticks(lo, hi)
+        };
+        let (y0, y1) = (
+            y_ticks.first().copied().unwrap_or(0.0),
+            y_ticks.last().copied().unwrap_or(1.0),
+        );
+        let n_y = y_ticks.len();
+        let n_x = x_ticks.len();
+        let axis = self.axis();
+        let y_label = tick_labeller(&y_ticks, panel.scientific);
+        let x_number = tick_labeller(&x_ticks, false);
+        // A tick at an axis value reads as the value was written in the sweep file.
+        let x_label = |v: &f64| {
+            let written = if categorical {
+                let i = v.round();
+                (i >= 0.0 && (v - i).abs() < 1e-9)
+                    .then(|| axis.values.get(i as usize).cloned())
+                    .flatten()
+            } else {
+                axis.numbers
+                    .as_ref()
+                    .and_then(|n| n.iter().position(|x| x == v))
+                    .map(|i| axis.values[i].clone())
+            };
+            match written {
+                Some(text) => text,
+                None if categorical => String::new(),
+                None => x_number(*v),
+            }
+        };
+        let mut chart = ChartBuilder::on(area)
+            .caption(&panel.caption, label_font())
+            .margin(12)
+            .margin_right(24)
+            .x_label_area_size(58)
+            .y_label_area_size(90)
+            .build_cartesian_2d(
+                Keyed::new(x0, x1, x_ticks),
+                Keyed::new(y0 - (y1 - y0) * 0.02, y1, y_ticks),
+            )?;
+        chart
+            .configure_mesh()
+            .x_labels(n_x)
+            .y_labels(n_y)
+            .x_label_formatter(&x_label)
+            .y_label_formatter(&|v| y_label(*v))
+            .x_desc(axis.key.as_str())
+            .axis_desc_style(note_font())
+            .label_style(if n_x > 6 { small_font() } else { tick_font() })
+            .bold_line_style(GRID)
+            .light_line_style(TRANSPARENT)
+            .draw()?;
+        // Lines first, then whiskers and markers over every line.
+        for (j, pts) in series.iter().enumerate() {
+            let (color, _, dashed) = series_style(j);
+            let path: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.1)).collect();
+            if categorical || path.len() < 2 {
+                continue;
+            }
+            if dashed {
+                chart.draw_series(DashedLineSeries::new(
+                    path,
+                    12,
+                    7,
+                    color.stroke_width(3),
+                ))?;
+            } else {
+                chart.draw_series(LineSeries::new(path, color.stroke_width(3)))?;
+            }
+        }
+        let plotting = chart.plotting_area().strip_coord_spec();
+        let (ox, oy) = plotting.get_base_pixel();
+        let local = |x: f64, y: f64| {
+            let (px, py) = chart.backend_coord(&(x, y));
+            (px - ox, py - oy)
+        };
+        for (j, pts) in series.iter().enumerate() {
+            let (color, shape, _) = series_style(j);
+            for &(x, _, min, max) in pts {
+                if max > min {
+                    let (a, b) = (local(x, min), local(x, max));
+                    let style = color.stroke_width(2);
+                    plotting.draw(&PathElement::new(vec![a, b], style))?;
+                    for end in [a, b] {
+                        plotting.draw(&PathElement::new(
+                            vec![(end.0 - 6, end.1), (end.0 + 6, end.1)],
+                            style,
+                        ))?;
+                    }
+                }
+            }
+            for &(x, mean, _, _) in pts {
+                draw_marker(&plotting, local(x, mean), shape, color, 7)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Figure for SweepByAxis<'_> {
+    fn name(&self) -> String {
+        format!("sweep-by-{}", sanitize(&self.axis().short))
+    }
+
+    fn title(&self) -> String {
+        format!("Results by {} — sweep {}", self.axis().key, self.results.name)
+    }
+
+    fn size(&self) -> (u32, u32) {
+        (1200, 950)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let body = titled(root, &self.title())?;
+        let (key, rest) = body.split_vertically(if self.lines.len() > 4 { 66 } else { 40 });
+        let (note, grid) = rest.split_vertically(26);
+        let categorical = !self.axis().is_numeric();
+        let keys: Vec<(Key, String)> = self
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(j, line)| {
+                let (color, shape, dashed) = series_style(j);
+                let key = if categorical {
+                    Key::Marker(shape, color)
+                } else {
+                    Key::MarkedLine(shape, color, dashed)
+                };
+                (key, line.label.clone())
+            })
+            .collect();
+        legend(&key, &keys)?;
+        let (w, _) = note.dim_in_pixel();
+        note.draw(&Text::new(
+            self.note(),
+            (w as i32 / 2, 13),
+            note_font().pos(Pos::new(HPos::Center, VPos::Center)),
+        ))?;
+        let areas = grid.split_evenly((2, 2));
+        for (area, panel) in areas.iter().zip(self.panels()) {
+            self.panel(area, &panel)?;
+        }
+        Ok(())
+    }
+}
+
+/// IT energy against SLAV, one marker per axis point (mean of its seeds), one marker series
+/// per value of the plan's axis, the Pareto front dashed and labelled
+/// (`sweep-tradeoff.svg`, `.png`).
+pub struct SweepTradeOff<'a> {
+    results: &'a SweepResults,
+    series: Option<usize>,
+}
+
+/// Most front points labelled; a longer front is drawn without labels.
+const MAX_LABELS: usize = 12;
+
+impl<'a> SweepTradeOff<'a> {
+    /// The trade-off of `results`, marker series by the values of axis `series`.
+    pub fn new(results: &'a SweepResults, series: Option<usize>) -> Self {
+        SweepTradeOff { results, series }
+    }
+
+    /// The markers (axis points, then the shared baseline) and the front's points.
+    fn points(&self) -> (Vec<TradePoint>, Vec<(f64, f64)>) {
+        let r = self.results;
+        let points = r.points();
+        let means: Vec<(f64, f64)> = points
+            .iter()
+            .map(|p| {
+                (
+                    r.stat(&p.runs, Metric::ItKwh).mean,
+                    r.stat(&p.runs, Metric::Slav).mean,
+                )
+            })
+            .collect();
+        let front = pareto_front(&means);
+        let label_axes: Vec<usize> = r
+            .varying()
+            .into_iter()
+            .filter(|a| Some(*a) != self.series)
+            .collect();
+        let labelled = front.len() <= MAX_LABELS && !label_axes.is_empty();
+        let mut markers: Vec<TradePoint> = points
+            .iter()
+            .zip(&means)
+            .enumerate()
+            .map(|(i, (p, &(energy, slav)))| {
+                let j = self.series.map_or(0, |s| p.values[s]);
+                let (color, shape, _) = series_style(j);
+                TradePoint {
+                    energy,
+                    slav,
+                    shape,
+                    color,
+                    label: (labelled && front.contains(&i))
+                        .then(|| r.describe(&p.values, &label_axes)),
+                }
+            })
+            .collect();
+        if let Some(b) = r.shared_baseline() {
+            markers.push(TradePoint {
+                energy: b,
+                slav: 0.0,
+                shape: Shape::HollowSquare,
+                color: GREY,
+                label: Some("always-on baseline".into()),
+            });
+        }
+        let line = front.iter().map(|&i| means[i]).collect();
+        (markers, line)
+    }
+}
+
+impl Figure for SweepTradeOff<'_> {
+    fn name(&self) -> String {
+        "sweep-tradeoff".into()
+    }
+
+    fn title(&self) -> String {
+        format!("Energy vs SLA violation — sweep {}", self.results.name)
+    }
+
+    fn size(&self) -> (u32, u32) {
+        (1200, 800)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let r = self.results;
+        let body = titled(root, &self.title())?;
+        let n_series = self.series.map_or(1, |s| r.axes[s].values.len());
+        let (key, rest) = body.split_vertically(if n_series > 3 { 66 } else { 40 });
+        let (note, plot) = rest.split_vertically(26);
+        let (markers, front) = self.points();
+        draw_energy_slav(
+            &plot,
+            &markers,
+            &front,
+            8,
+            "every point has SLAV 0 (no host at 100 % CPU, or no migration): better = left",
+        )?;
+        let mut keys: Vec<(Key, String)> = match self.series {
+            Some(s) => {
+                let axis = &r.axes[s];
+                axis.values
+                    .iter()
+                    .enumerate()
+                    .map(|(j, v)| {
+                        let (color, shape, _) = series_style(j);
+                        (Key::Marker(shape, color), format!("{}={v}", axis.short))
+                    })
+                    .collect()
+            }
+            None => {
+                let (color, shape, _) = series_style(0);
+                vec![(Key::Marker(shape, color), "axis point".to_string())]
+            }
+        };
+        if front.len() > 1 {
+            keys.push((Key::Dashed(GREY, 2), "Pareto front".to_string()));
+        }
+        if r.shared_baseline().is_some() {
+            keys.push((
+                Key::Marker(Shape::HollowSquare, GREY),
+                "always-on baseline (no migrations: SLAV 0)".to_string(),
+            ));
+        }
+        legend(&key, &keys)?;
+        let seeds = r.seeds_per_point();
+        let each = if seeds > 1 {
+            format!("each marker: one axis point, mean of {seeds} seeds")
+        } else {
+            "each marker: one run".to_string()
+        };
+        let front_note = if front.len() > 1 {
+            "; dashed: the Pareto front (no other point has both less energy and less SLAV)"
+        } else {
+            ""
+        };
+        let (w, _) = note.dim_in_pixel();
+        note.draw(&Text::new(
+            format!("{each}{front_note}"),
+            (w as i32 / 2, 13),
+            note_font().pos(Pos::new(HPos::Center, VPos::Center)),
+        ))?;
+        Ok(())
+    }
+}
