@@ -5,9 +5,7 @@
 
 use super::compare::{TradePoint, draw_energy_slav};
 use super::style::*;
-use super::sweep_results::{
-    AxisChartPlan, Metric, SweepAxis, SweepResults, pareto_front,
-};
+use super::sweep_results::{AxisChartPlan, Metric, SweepAxis, SweepResults, pareto_front};
 use super::{DrawResult, Figure};
 use crate::sweep::sanitize;
 use plotters::coord::Shift;
@@ -295,12 +293,7 @@ impl<'a> SweepByAxis<'a> {
                 continue;
             }
             if dashed {
-                chart.draw_series(DashedLineSeries::new(
-                    path,
-                    12,
-                    7,
-                    color.stroke_width(3),
-                ))?;
+                chart.draw_series(DashedLineSeries::new(path, 12, 7, color.stroke_width(3)))?;
             } else {
                 chart.draw_series(LineSeries::new(path, color.stroke_width(3)))?;
             }
@@ -340,7 +333,11 @@ impl Figure for SweepByAxis<'_> {
     }
 
     fn title(&self) -> String {
-        format!("Results by {} — sweep {}", self.axis().key, self.results.name)
+        format!(
+            "Results by {} — sweep {}",
+            self.axis().key,
+            self.results.name
+        )
     }
 
     fn size(&self) -> (u32, u32) {
@@ -527,5 +524,169 @@ impl Figure for SweepTradeOff<'_> {
             note_font().pos(Pos::new(HPos::Center, VPos::Center)),
         ))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::Chart;
+    use crate::chart::sweep_results::{SweepPlan, sample};
+
+    fn texts(svg: &str) -> Vec<String> {
+        let doc = roxmltree::Document::parse(svg).expect("the SVG is well-formed XML");
+        doc.descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+            .collect()
+    }
+
+    fn assert_has(texts: &[String], wanted: &[&str]) {
+        for w in wanted {
+            assert!(
+                texts.iter().any(|t| t == w),
+                "no text {w:?} among {texts:?}"
+            );
+        }
+    }
+
+    /// Polylines (lines, whiskers, legend keys) stroked in `color`.
+    fn polylines(svg: &str, color: &str) -> usize {
+        let doc = roxmltree::Document::parse(svg).unwrap();
+        doc.descendants()
+            .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some(color))
+            .count()
+    }
+
+    /// The sample's headroom chart: title, the four panels, a line per policy in the legend,
+    /// the note on seeds, x ticks as written, and energy ticks every 5 kWh over 80..100.
+    /// Each policy is one line in each of the 4 panels plus its legend key; spare-capacity's
+    /// two points have a spread in energy and in cost saving, so 2 x 2 whiskers of 3 strokes.
+    #[test]
+    fn by_axis_chart_has_panels_lines_and_whiskers() {
+        let r = sample();
+        let plan = r.plan();
+        assert_eq!(
+            plan,
+            SweepPlan {
+                by_axis: vec![AxisChartPlan {
+                    x: 1,
+                    series: vec![0],
+                    pooled: vec![]
+                }],
+                tradeoff_series: Some(0)
+            }
+        );
+        let chart = SweepByAxis::new(&r, plan.by_axis[0].clone());
+        assert_eq!(Chart::name(&chart), "sweep-by-headroom");
+        let svg = chart.render_svg().unwrap();
+        assert_has(
+            &texts(&svg),
+            &[
+                "Results by policy.power.headroom — sweep demo",
+                "IT energy (kWh)",
+                "cost saving vs always-on (%)",
+                "SLAV (SLATAH × PDM)",
+                "live migrations",
+                "name=always-on",
+                "name=spare-capacity",
+                "each point: mean of 2 seeds; whiskers: min to max",
+                "policy.power.headroom",
+                "0.1",
+                "0.3",
+                "80",
+                "85",
+                "95",
+                "100",
+                "2.0e-6",
+            ],
+        );
+        assert_eq!(
+            polylines(&svg, "#1F3B73"),
+            4 + 1,
+            "always-on: 4 lines, 1 key"
+        );
+        assert_eq!(
+            polylines(&svg, "#D9822B"),
+            4 + 1 + 2 * 2 * 3,
+            "spare-capacity: 4 lines, 1 key, 4 whiskers"
+        );
+    }
+
+    /// The trade-off: a marker series per policy, the front labelled by headroom (the
+    /// series axis is in the legend), the shared baseline, and what markers stand for.
+    #[test]
+    fn tradeoff_marks_series_front_and_baseline() {
+        let r = sample();
+        let chart = SweepTradeOff::new(&r, Some(0));
+        assert_eq!(Chart::name(&chart), "sweep-tradeoff");
+        let (markers, front) = chart.points();
+        // Front by energy: spare 0.1 (82, 2e-6), spare 0.3 (91, 1e-6), always-on 0.1 (100, 0);
+        // always-on 0.3 ties with 0.1 and is not on it.
+        assert_eq!(front, vec![(82.0, 2e-6), (91.0, 1e-6), (100.0, 0.0)]);
+        let labels: Vec<Option<&str>> = markers.iter().map(|m| m.label.as_deref()).collect();
+        assert_eq!(
+            labels,
+            [
+                Some("headroom=0.1"),
+                None,
+                Some("headroom=0.1"),
+                Some("headroom=0.3"),
+                Some("always-on baseline")
+            ]
+        );
+        let svg = chart.render_svg().unwrap();
+        assert_has(
+            &texts(&svg),
+            &[
+                "Energy vs SLA violation — sweep demo",
+                "IT energy (kWh)",
+                "SLAV (SLATAH × PDM)",
+                "name=always-on",
+                "name=spare-capacity",
+                "Pareto front",
+                "always-on baseline (no migrations: SLAV 0)",
+                "headroom=0.3",
+                "better: lower left",
+                "each marker: one axis point, mean of 2 seeds; dashed: the Pareto front (no other point has both less energy and less SLAV)",
+            ],
+        );
+    }
+
+    /// With only categorical axes the chart puts categories on x, one marker per category
+    /// and series, never joined by a line, and legend keys are bare markers: the dark series
+    /// (headroom=low) draws only spare-capacity's whiskers in energy and cost saving (80..84),
+    /// 2 whiskers of 3 strokes each.
+    #[test]
+    fn categorical_axes_are_not_joined_by_lines() {
+        let mut r = sample();
+        for (i, v) in ["low", "high"].iter().enumerate() {
+            r.axes[1].values[i] = v.to_string();
+        }
+        r.axes[1].numbers = None;
+        let plan = r.plan();
+        // Both axes have 2 values: the first in file order goes on x.
+        assert_eq!(plan.by_axis[0].x, 0);
+        let chart = SweepByAxis::new(&r, plan.by_axis[0].clone());
+        let svg = chart.render_svg().unwrap();
+        assert_has(
+            &texts(&svg),
+            &[
+                "Results by policy.power.name — sweep demo",
+                "always-on",
+                "spare-capacity",
+                "headroom=low",
+            ],
+        );
+        assert_eq!(polylines(&svg, "#1F3B73"), 2 * 3);
+    }
+
+    /// Same results, same bytes.
+    #[test]
+    fn sweep_charts_are_deterministic() {
+        let r = sample();
+        for chart in crate::chart::sweep_charts(&r) {
+            assert_eq!(chart.render_svg().unwrap(), chart.render_svg().unwrap());
+        }
     }
 }

@@ -233,13 +233,8 @@ impl SweepResults {
             .and_then(|v| lookup(&v, "energy.currency")?.as_str().map(str::to_string))
             .unwrap_or_default();
         let read = |name: &str| std::fs::read_to_string(dir.join(name)).ok();
-        let mut results = SweepResults::from_columns(
-            &manifest.sweep,
-            &manifest.axes,
-            &texts,
-            &numbers,
-            currency,
-        );
+        let mut results =
+            SweepResults::from_columns(&manifest.sweep, &manifest.axes, &texts, &numbers, currency);
         results.dir = dir.to_path_buf();
         results.sweep_text = read(SWEEP_COPY_FILE);
         results.scenario_text = read(SCENARIO_COPY_FILE);
@@ -366,7 +361,11 @@ impl SweepResults {
 
     /// Largest number of runs in one axis point (the seeds per point).
     pub fn seeds_per_point(&self) -> usize {
-        self.points().iter().map(|p| p.runs.len()).max().unwrap_or(0)
+        self.points()
+            .iter()
+            .map(|p| p.runs.len())
+            .max()
+            .unwrap_or(0)
     }
 
     /// `short=value` for the given axes of a point, joined by `, ` (empty for no axes).
@@ -472,10 +471,7 @@ pub fn plan(axes: &[SweepAxis]) -> SweepPlan {
                 .filter(|&s| axes[s].values.len() <= MAX_LINES)
                 .into_iter()
                 .collect();
-            let pooled = others
-                .into_iter()
-                .filter(|a| !series.contains(a))
-                .collect();
+            let pooled = others.into_iter().filter(|a| !series.contains(a)).collect();
             AxisChartPlan { x, series, pooled }
         })
         .collect();
@@ -516,9 +512,66 @@ pub fn pareto_front(points: &[(f64, f64)]) -> Vec<usize> {
     front
 }
 
+/// A sweep for tests: `policy.power.name` (always-on, spare-capacity) x
+/// `policy.power.headroom` (0.1, 0.3) x seeds 1 and 2, always-on baseline 110 kWh for all.
+/// IT energy per run 100, 100, 100, 100 | 80, 84 | 90, 92 (means 100, 100, 82, 91); SLAV 0
+/// for always-on, 2e-6 and 1e-6 for spare-capacity at 0.1 and 0.3; migrations 0, 10, 6.
+#[cfg(test)]
+pub(crate) fn sample() -> SweepResults {
+    let keys = vec![
+        "policy.power.name".to_string(),
+        "policy.power.headroom".to_string(),
+    ];
+    let ids: Vec<String> = (0..8).map(|i| format!("run{i}")).collect();
+    let seeds: Vec<String> = (0..8).map(|i| (1 + i % 2).to_string()).collect();
+    let names: Vec<String> = (0..8)
+        .map(|i| if i < 4 { "always-on" } else { "spare-capacity" }.to_string())
+        .collect();
+    let heads: Vec<String> = (0..8)
+        .map(|i| if i % 4 < 2 { "0.1" } else { "0.3" }.to_string())
+        .collect();
+    let it = [100.0, 100.0, 100.0, 100.0, 80.0, 84.0, 90.0, 92.0];
+    let column = |f: &dyn Fn(usize) -> f64| (0..8).map(f).collect::<Vec<f64>>();
+    let numbers: Vec<Vec<f64>> = Metric::ALL
+        .iter()
+        .map(|m| match m {
+            Metric::ItKwh => column(&|i| it[i]),
+            Metric::Cost => column(&|i| it[i] * 0.4),
+            Metric::BaselineItKwh => column(&|_| 110.0),
+            Metric::EnergySaving | Metric::CostSaving => column(&|i| 1.0 - it[i] / 110.0),
+            Metric::Migrations => column(&|i| [0.0, 10.0, 6.0][(i / 4) * (1 + i % 4 / 2)]),
+            Metric::Slav => column(&|i| [0.0, 2e-6, 1e-6][(i / 4) * (1 + i % 4 / 2)]),
+            Metric::Conflicts => column(&|_| 0.0),
+            Metric::MeanHostsOn => column(&|i| [10.0, 6.0, 8.0][(i / 4) * (1 + i % 4 / 2)]),
+        })
+        .collect();
+    SweepResults::from_columns(
+        "demo",
+        &keys,
+        &[ids, seeds, names, heads],
+        &numbers,
+        "EUR".into(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sample's groups: 4 points; spare-capacity at 0.3 has energies 90 and 92, one
+    /// shared baseline, 2 seeds per point.
+    #[test]
+    fn sample_groups_as_documented() {
+        let r = sample();
+        let points = r.points();
+        assert_eq!(points.len(), 4);
+        let s = r.stat(&points[3].runs, Metric::ItKwh);
+        assert_eq!((s.mean, s.min, s.max), (91.0, 90.0, 92.0));
+        assert_eq!(r.stat(&points[2].runs, Metric::Slav).mean, 2e-6);
+        assert_eq!(r.stat(&points[1].runs, Metric::Migrations).mean, 0.0);
+        assert_eq!(r.shared_baseline(), Some(110.0));
+        assert!(r.has_baseline());
+    }
 
     fn axis(key: &str, values: &[&str]) -> SweepAxis {
         let values: Vec<String> = values.iter().map(|v| v.to_string()).collect();
@@ -565,7 +618,10 @@ mod tests {
         assert_eq!((s.mean, s.min, s.max), (8.5, 8.0, 9.0));
         assert_eq!(r.seeds_per_point(), 2);
         assert!(!r.has_baseline());
-        assert_eq!(r.describe(&points[3].values, &[0, 1]), "name=spare, headroom=0.3");
+        assert_eq!(
+            r.describe(&points[3].values, &[0, 1]),
+            "name=spare, headroom=0.3"
+        );
     }
 
     /// Two axes: the numeric one is on x with a line per policy; the policy makes the

@@ -5,8 +5,8 @@
 use super::CliError;
 use crate::chart::{self, Comparison, DataError, RunData, SweepResults, WrittenChart};
 use crate::output::COMPARISON_FILE;
-use crate::sweep::MANIFEST_FILE;
 use crate::report;
+use crate::sweep::MANIFEST_FILE;
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -123,7 +123,11 @@ pub(crate) fn render_sweep(dir: &Path, with_charts: bool) -> Result<Drawn, DrawE
         Vec::new()
     };
     write_text(dir, "report.html", &report::sweep_html(&results, &written))?;
-    write_text(dir, "report.md", &report::sweep_markdown(&results, &written))?;
+    write_text(
+        dir,
+        "report.md",
+        &report::sweep_markdown(&results, &written),
+    )?;
     Ok(Drawn {
         charts: written.len(),
         files: written.len() * chart::default_exporters().len(),

@@ -305,7 +305,11 @@ fn prepare(
     // Every shard writes the same files; write-then-rename keeps concurrent writers safe.
     let json =
         serde_json::to_string_pretty(manifest).map_err(|e| CliError::Other(e.to_string()))? + "\n";
-    for (name, text) in copies.iter().copied().chain([(MANIFEST_FILE, json.as_str())]) {
+    for (name, text) in copies
+        .iter()
+        .copied()
+        .chain([(MANIFEST_FILE, json.as_str())])
+    {
         let file = out.join(name);
         crate::chart::write_atomically(&file, text.as_bytes()).map_err(io_error(&file))?;
     }

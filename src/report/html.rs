@@ -247,6 +247,54 @@ pub fn sweep_html(r: &SweepResults, charts: &[WrittenChart]) -> String {
 mod tests {
     use super::*;
 
+    /// Eight headrooms, one run each, energy falling and SLAV rising with headroom: the
+    /// three least-energy rows (0.6, 0.7, 0.8) and the three least-SLAV rows (0.1, 0.2, 0.3)
+    /// are bold, the two in the middle are not; the sweep file is echoed escaped.
+    #[test]
+    fn sweep_report_highlights_best_rows_and_echoes_the_sweep() {
+        use crate::chart::sweep_results::Metric;
+        let values: Vec<String> = (1..=8).map(|i| format!("0.{i}")).collect();
+        let texts = vec![
+            values.iter().map(|v| format!("headroom={v}")).collect(),
+            vec![String::new(); 8],
+            values.clone(),
+        ];
+        let numbers: Vec<Vec<f64>> = Metric::ALL
+            .iter()
+            .map(|m| match m {
+                Metric::ItKwh => (0..8).map(|i| 100.0 - i as f64).collect(),
+                Metric::Slav => (0..8).map(|i| i as f64 * 1e-7).collect(),
+                _ => vec![1.0; 8],
+            })
+            .collect();
+        let mut r = SweepResults::from_columns(
+            "h",
+            &["policy.power.headroom".to_string()],
+            &texts,
+            &numbers,
+            "EUR".into(),
+        );
+        r.sweep_text = Some("name = \"<h>\"\n".into());
+        let html = sweep_html(&r, &[]);
+        assert_eq!(html.matches("<tr class=\"best\">").count(), 6);
+        let row = |v: &str| {
+            html.lines()
+                .find(|l| l.contains(&format!("<td>{v}</td>")))
+                .unwrap_or_else(|| panic!("a row for {v}"))
+                .to_string()
+        };
+        assert!(row("0.1").contains("least SLAV #1"));
+        assert!(row("0.8").contains("least energy #1"));
+        assert!(row("0.4").starts_with("<tr><td>"));
+        assert!(row("0.5").starts_with("<tr><td>"));
+        assert!(html.contains("name = &quot;&lt;h&gt;&quot;"));
+        assert!(html.contains("Seeds</th><td>the scenario&#39;s own seed"));
+        assert!(
+            html.contains("nightshift plot DIR"),
+            "says how to draw charts"
+        );
+    }
+
     /// Markup characters in scenario text cannot open tags in the report.
     #[test]
     fn escape_neutralises_markup() {

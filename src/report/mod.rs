@@ -500,6 +500,56 @@ mod tests {
         assert_eq!(value("Migrations"), None);
     }
 
+    /// The sample sweep's means: energy 100, 100, 82, 91 and SLAV 0, 0, 2e-6, 1e-6. Least
+    /// energy: spare 0.1, spare 0.3, then always-on 0.1 (tied with 0.3 on both, first in run
+    /// order). Least SLAV: the two always-on points (SLAV 0, same energy: run order), then
+    /// spare 0.3.
+    #[test]
+    fn sweep_table_marks_the_best_points() {
+        let r = crate::chart::sweep_results::sample();
+        let table = sweep_table(&r);
+        assert_eq!(table.hidden, 0);
+        let best: Vec<String> = table.rows.iter().map(|row| row.best.join(", ")).collect();
+        assert_eq!(
+            best,
+            [
+                "least energy #3, least SLAV #1",
+                "least SLAV #2",
+                "least energy #1",
+                "least energy #2, least SLAV #3"
+            ]
+        );
+        assert_eq!(
+            table.rows[3].cells,
+            [
+                "spare-capacity",
+                "0.3",
+                "2",
+                "91.00",
+                // 1 - 91/110
+                "17.3 %",
+                "17.3 %",
+                "6.0",
+                "1.000e-6",
+                "0.0",
+                "8.0"
+            ]
+        );
+        assert_eq!(table.headers.len(), table.rows[0].cells.len() + 1);
+        assert_eq!(
+            sweep_verdict(&r),
+            "Least energy: name=spare-capacity, headroom=0.1 (82.00 kWh). Least SLA violation: name=always-on, headroom=0.1 (SLAV 0, 100.00 kWh)."
+        );
+    }
+
+    /// A fraction that rounds to zero never reads as negative.
+    #[test]
+    fn percentages_have_no_negative_zero() {
+        assert_eq!(pct(-0.00004, 1), "0.0 %");
+        assert_eq!(pct(-0.004, 1), "-0.4 %");
+        assert_eq!(pct(0.25, 0), "25 %");
+    }
+
     /// Spans read the way a planner says them; minutes are dropped once a span has days.
     #[test]
     fn spans_are_human() {
