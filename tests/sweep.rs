@@ -39,6 +39,35 @@ fn slow_sweep(dir: &Path) {
     fs::write(dir.join("slow.toml"), text).unwrap();
 }
 
+/// The sweep-level files that the small sweep's charts and reports make.
+const SWEEP_FILES: [&str; 6] = [
+    "sweep-by-headroom.svg",
+    "sweep-by-headroom.png",
+    "sweep-tradeoff.svg",
+    "sweep-tradeoff.png",
+    "report.html",
+    "report.md",
+];
+
+fn svg_texts(path: &Path) -> Vec<String> {
+    let text = fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&text)
+        .unwrap_or_else(|e| panic!("{} is not well-formed: {e}", path.display()));
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+        .collect()
+}
+
+fn png_size(path: &Path) -> (u32, u32) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    (info.width, info.height)
+}
+
 fn ok(dir: &Path, args: &[&str]) -> String {
     let out = run_in(dir, args);
     assert!(out.status.success(), "{args:?}: {}", stderr(&out));
@@ -62,7 +91,17 @@ fn three_shards_then_merge_equal_one_process() {
             "a shard does not write results"
         );
     }
-    ok(tmp.path(), &["merge", "sharded"]);
+    for name in SWEEP_FILES {
+        assert!(
+            !tmp.path().join("sharded").join(name).exists(),
+            "a shard draws no {name}"
+        );
+    }
+    let said = ok(tmp.path(), &["merge", "sharded"]);
+    assert!(
+        said.contains("8 runs") && said.contains("2 charts"),
+        "{said}"
+    );
     let whole = fs::read(tmp.path().join("whole/results.csv")).unwrap();
     assert_eq!(
         whole,
@@ -71,6 +110,156 @@ fn three_shards_then_merge_equal_one_process() {
     let text = String::from_utf8(whole).unwrap();
     assert_eq!(text.lines().count(), 1 + 8);
     assert!(text.starts_with("index,id,seed,policy.power.name,policy.power.headroom,it_kwh,"));
+    // Charts and reports come from results.csv and the sweep's files only: the same bytes
+    // whichever way the runs were made.
+    for name in SWEEP_FILES
+        .iter()
+        .chain(&["sweep.toml", "scenario.toml", "sweep.json"])
+    {
+        assert_eq!(
+            fs::read(tmp.path().join("whole").join(name)).unwrap(),
+            fs::read(tmp.path().join("sharded").join(name)).unwrap(),
+            "{name}"
+        );
+    }
+}
+
+/// A sweep draws a chart of the metrics by its numeric axis (a line per power policy) and
+/// the energy-vs-SLAV trade-off (a marker series per policy), writes both reports with the
+/// sweep file echoed, leaves the runs' own charts out by default, and `plot` redraws the
+/// very same files.
+#[test]
+fn sweep_draws_charts_and_reports_and_plot_redraws_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = small_sweep(tmp.path());
+    let said = ok(tmp.path(), &["sweep", &sweep, "--out", "s"]);
+    assert!(said.contains("2 charts"), "{said}");
+    let dir = tmp.path().join("s");
+    let by = svg_texts(&dir.join("sweep-by-headroom.svg"));
+    for want in [
+        "Results by policy.power.headroom — sweep small",
+        "IT energy (kWh)",
+        "cost saving vs always-on (%)",
+        "SLAV (SLATAH × PDM)",
+        "live migrations",
+        "name=always-on",
+        "name=spare-capacity",
+        "each point: mean of 2 seeds; whiskers: min to max",
+        "0.1",
+        "0.3",
+    ] {
+        assert!(by.iter().any(|t| t == want), "no {want:?} in {by:?}");
+    }
+    let trade = svg_texts(&dir.join("sweep-tradeoff.svg"));
+    for want in [
+        "Energy vs SLA violation — sweep small",
+        "name=always-on",
+        "name=spare-capacity",
+        "each marker: one axis point, mean of 2 seeds",
+    ] {
+        assert!(trade.iter().any(|t| t == want), "no {want:?} in {trade:?}");
+    }
+    assert_eq!(png_size(&dir.join("sweep-by-headroom.png")), (1200, 950));
+    assert_eq!(png_size(&dir.join("sweep-tradeoff.png")), (1200, 800));
+    let html = fs::read_to_string(dir.join("report.html")).unwrap();
+    assert_eq!(html.matches("<figure class=\"chart\"").count(), 2);
+    // Every run of exercise-1 has SLAV 0, so least SLAV falls back to least energy: both
+    // lists are spare-capacity 0.1, 0.3, then always-on 0.1 (tied with always-on 0.3, first
+    // in run order). Three of the four rows are marked.
+    assert_eq!(html.matches("<tr class=\"best\">").count(), 3);
+    assert!(html.contains("least energy #1"));
+    assert!(
+        html.contains("name = &quot;small&quot;"),
+        "the sweep file is echoed"
+    );
+    assert!(html.contains("[[hosts]]"), "the base scenario is echoed");
+    assert!(!html.contains("<script") && !html.contains("<link"));
+    let md = fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(md.contains("](sweep-tradeoff.png)") && md.contains("| **spare-capacity** |"));
+    let run = dir.join("runs/name=spare-capacity_headroom=0.1_seed=1");
+    assert!(run.join("summary.json").exists() && !run.join("power.svg").exists());
+
+    let before: Vec<Vec<u8>> = SWEEP_FILES
+        .iter()
+        .map(|n| fs::read(dir.join(n)).unwrap())
+        .collect();
+    for name in SWEEP_FILES {
+        fs::remove_file(dir.join(name)).unwrap();
+    }
+    let said = ok(tmp.path(), &["plot", "s"]);
+    assert!(said.contains("drew 2 charts (4 files)"), "{said}");
+    for (name, bytes) in SWEEP_FILES.iter().zip(&before) {
+        assert_eq!(&fs::read(dir.join(name)).unwrap(), bytes, "{name}");
+    }
+}
+
+/// `--no-charts` on `sweep` and `merge` draws no chart but writes the reports, which say how
+/// to draw later; `--run-charts` gives each run its own charts and report; neither changes
+/// results.csv.
+#[test]
+fn chart_flags_of_sweep_and_merge() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = small_sweep(tmp.path());
+    ok(
+        tmp.path(),
+        &[
+            "sweep",
+            &sweep,
+            "--out",
+            "plain",
+            "--no-charts",
+            "--run-charts",
+            "-q",
+        ],
+    );
+    for k in 0..2 {
+        let shard = format!("{k}/2");
+        ok(
+            tmp.path(),
+            &["sweep", &sweep, "--out", "merged", "--shard", &shard, "-q"],
+        );
+    }
+    ok(tmp.path(), &["merge", "merged", "--no-charts", "-q"]);
+    for dir in ["plain", "merged"] {
+        let dir = tmp.path().join(dir);
+        assert!(!dir.join("sweep-tradeoff.svg").exists());
+        let html = fs::read_to_string(dir.join("report.html")).unwrap();
+        assert!(html.contains("nightshift plot DIR"), "{}", dir.display());
+        assert!(dir.join("report.md").exists());
+    }
+    let run = tmp
+        .path()
+        .join("plain/runs/name=always-on_headroom=0.3_seed=2");
+    for name in [
+        "power.svg",
+        "utilisation-heatmap.png",
+        "report.html",
+        "scenario.toml",
+    ] {
+        assert!(run.join(name).exists(), "--run-charts writes {name}");
+    }
+    assert_eq!(
+        fs::read(tmp.path().join("plain/results.csv")).unwrap(),
+        fs::read(tmp.path().join("merged/results.csv")).unwrap()
+    );
+}
+
+/// `plot` on a sharded sweep that is not merged yet says to merge first (exit 2).
+#[test]
+fn plot_on_an_unmerged_sweep_asks_for_merge() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = small_sweep(tmp.path());
+    ok(
+        tmp.path(),
+        &["sweep", &sweep, "--out", "part", "--shard", "0/2", "-q"],
+    );
+    let out = run_in(tmp.path(), &["plot", "part"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("results.csv") && err.contains("nightshift merge"),
+        "{err}"
+    );
 }
 
 #[test]
