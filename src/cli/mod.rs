@@ -32,11 +32,11 @@ enum Command {
     Generate(generate::GenerateArgs),
     /// Run a parameter sweep (all of it, or one shard) in parallel.
     Sweep(sweep::SweepArgs),
-    /// Collect the runs of a sharded sweep into results.csv.
+    /// Collect the runs of a sharded sweep into results.csv, its charts and its report.
     Merge(sweep::MergeArgs),
     /// Run the same workload and seed under several policies and compare them.
     Compare(compare::CompareArgs),
-    /// Redraw the charts and reports of an earlier run or comparison from its files.
+    /// Redraw the charts and reports of an earlier run, comparison or sweep from its files.
     Plot(plot::PlotArgs),
 }
 
