@@ -215,3 +215,88 @@ fn report_renders_in_headless_chromium_with_every_chart() {
         "the orange demand line"
     );
 }
+
+/// A sweep's report renders too: its two charts inline (the metrics by headroom and the
+/// energy-vs-SLAV trade-off), the table of axis points with the best rows marked, and the
+/// charts' navy ink on the screenshot.
+#[test]
+fn sweep_report_renders_in_headless_chromium() {
+    let Some(browser) = chromium() else {
+        let msg = "chromium is not installed: run .ci/install-chromium (apt-get install chromium)";
+        if under_ci() {
+            panic!("{msg}; under CI this test must run, not skip");
+        }
+        eprintln!("\n*** SKIPPED sweep_report_renders_in_headless_chromium: {msg} ***\n");
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/exercise-1.toml");
+    let sweep = work.path().join("s.toml");
+    fs::write(
+        &sweep,
+        format!(
+            "version = 1\nname = \"s\"\nscenario = \"{}\"\nreplicates = 2\nset = [\"simulation.duration=\\\"1d\\\"\"]\n[[axis]]\nkey = \"policy.power.name\"\nvalues = [\"always-on\", \"spare-capacity\"]\n[[axis]]\nkey = \"policy.power.headroom\"\nvalues = [0.1, 0.3]\n",
+            scenario.display()
+        ),
+    )
+    .unwrap();
+    let out = work.path().join("sweep");
+    let o = Command::new(env!("CARGO_BIN_EXE_nightshift"))
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let url = format!("file://{}", out.join("report.html").display());
+    let dom_file = work.path().join("dom.html");
+    headless(&browser, work.path(), &["--dump-dom"], &url, &dom_file);
+    let dom = fs::read_to_string(&dom_file).unwrap();
+    assert!(dom.contains("<title>nightshift sweep: s</title>"));
+    assert_eq!(dom.matches("<svg ").count(), 2, "one inline SVG per chart");
+    for name in ["sweep-by-headroom", "sweep-tradeoff"] {
+        let start = dom
+            .find(&format!("<figure class=\"chart\" id=\"chart-{name}\">"))
+            .unwrap_or_else(|| panic!("figure chart-{name} is in the DOM"));
+        let figure = &dom[start..start + dom[start..].find("</figure>").unwrap()];
+        let texts = figure.matches("<text ").count();
+        assert!(texts >= 15, "{name}: {texts} text elements");
+    }
+    assert_eq!(dom.matches("<tr class=\"best\">").count(), 3);
+
+    let shot = work.path().join("shot.png");
+    let arg = format!("--screenshot={}", shot.display());
+    headless(
+        &browser,
+        work.path(),
+        &[&arg, "--window-size=1280,3000"],
+        &url,
+        &work.path().join("shot.log"),
+    );
+    let decoder = png::Decoder::new(std::io::BufReader::new(fs::File::open(&shot).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let (w, h) = (info.width as usize, info.height as usize);
+    // Rows with the navy of the always-on series: its lines in the first chart and its
+    // markers in the second, so they span more than one chart's height (about 950 px).
+    let navy: Vec<usize> = (0..h)
+        .filter(|&y| {
+            buf[y * w * channels..(y + 1) * w * channels]
+                .chunks(channels)
+                .filter(|p| {
+                    p[..3]
+                        .iter()
+                        .zip([31u8, 59, 115])
+                        .all(|(&a, b)| a.abs_diff(b) <= 3)
+                })
+                .count()
+                >= 5
+        })
+        .collect();
+    let span = navy.last().unwrap_or(&0) - navy.first().unwrap_or(&0);
+    assert!(span > 1_000, "navy chart ink spans only {span} px");
+}

@@ -271,7 +271,8 @@ impl<'a> SweepByAxis<'a> {
             .y_label_area_size(90)
             .build_cartesian_2d(
                 Keyed::new(x0, x1, x_ticks),
-                Keyed::new(y0 - (y1 - y0) * 0.02, y1, y_ticks),
+                // A little room beyond the end ticks so that markers there are not cut.
+                Keyed::new(y0 - (y1 - y0) * 0.03, y1 + (y1 - y0) * 0.03, y_ticks),
             )?;
         chart
             .configure_mesh()

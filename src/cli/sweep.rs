@@ -234,10 +234,10 @@ fn collect(out: &Path, with_charts: bool) -> Result<(usize, Drawn), CliError> {
 
 /// The closing line's account of what was written.
 fn collected(out: &Path, drawn: &Drawn) -> String {
-    let charts = if drawn.charts > 0 {
-        format!("{} charts, ", drawn.charts)
-    } else {
-        String::new()
+    let charts = match drawn.charts {
+        0 => String::new(),
+        1 => "1 chart, ".to_string(),
+        n => format!("{n} charts, "),
     };
     format!(
         "results in {}, {charts}report in {}",

@@ -3,7 +3,7 @@
 
 use super::{
     Headline, comparison_columns, comparison_scenarios, comparison_verdict, run_headlines,
-    sweep_headlines, sweep_table, sweep_verdict,
+    sweep_headlines, sweep_table,
 };
 use crate::chart::data::Comparison;
 use crate::chart::{RunData, SweepResults, WrittenChart};
@@ -190,10 +190,9 @@ pub fn comparison_html(cmp: &Comparison, charts: &[WrittenChart]) -> String {
 /// The report of a sweep.
 pub fn sweep_html(r: &SweepResults, charts: &[WrittenChart]) -> String {
     let mut body = format!(
-        "<header>\n<h1>nightshift sweep: {}</h1>\n<p class=\"sub\">{} runs of one base scenario over the sweep's axes. {}</p>\n</header>\n",
+        "<header>\n<h1>nightshift sweep: {}</h1>\n<p class=\"sub\">{} runs of one base scenario over the sweep's axes.</p>\n</header>\n",
         escape(&r.name),
         r.runs.len(),
-        escape(&sweep_verdict(r))
     );
     body += "<h2>Headline numbers</h2>\n";
     body += &headline_table(&sweep_headlines(r));

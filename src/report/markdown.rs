@@ -3,7 +3,7 @@
 
 use super::{
     Headline, comparison_columns, comparison_scenarios, comparison_verdict, run_headlines,
-    sweep_headlines, sweep_table, sweep_verdict,
+    sweep_headlines, sweep_table,
 };
 use crate::chart::data::Comparison;
 use crate::chart::{RunData, SweepResults, WrittenChart};
@@ -117,9 +117,8 @@ pub fn comparison_markdown(cmp: &Comparison, charts: &[WrittenChart]) -> String 
 pub fn sweep_markdown(r: &SweepResults, charts: &[WrittenChart]) -> String {
     let mut s = format!("# nightshift sweep: {}\n\n", r.name);
     s += &format!(
-        "{} runs of one base scenario over the sweep's axes. {}\n\n## Headline numbers\n\n",
+        "{} runs of one base scenario over the sweep's axes.\n\n## Headline numbers\n\n",
         r.runs.len(),
-        sweep_verdict(r)
     );
     s += &headline_table(&sweep_headlines(r));
     s += "\n## Charts\n\n";

@@ -288,10 +288,14 @@ fn best_by(means: &[(f64, f64)], k: usize, slav_first: bool) -> Vec<usize> {
     order
 }
 
-/// A point's description by every varying axis (`base` when none varies).
+/// A point's description by every varying axis (`the base scenario` when none varies).
 fn point_name(r: &SweepResults, p: &AxisPoint) -> String {
     let d = r.describe(&p.values, &r.varying());
-    if d.is_empty() { "base".to_string() } else { d }
+    if d.is_empty() {
+        "the base scenario".to_string()
+    } else {
+        d
+    }
 }
 
 fn sci(v: f64) -> String {
