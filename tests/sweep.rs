@@ -244,6 +244,30 @@ fn chart_flags_of_sweep_and_merge() {
     );
 }
 
+/// `plot` on a sweep whose results.csv lost a column names the file, line 1 and the column
+/// (exit 2).
+#[test]
+fn plot_names_a_damaged_results_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = small_sweep(tmp.path());
+    ok(
+        tmp.path(),
+        &["sweep", &sweep, "--out", "s", "-q", "--no-charts"],
+    );
+    let path = tmp.path().join("s/results.csv");
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace(",slav,", ",slav_renamed,");
+    fs::write(&path, text).unwrap();
+    let out = run_in(tmp.path(), &["plot", "s"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("results.csv:1: no column \"slav\" (nightshift merge writes it)"),
+        "{err}"
+    );
+}
+
 /// `plot` on a sharded sweep that is not merged yet says to merge first (exit 2).
 #[test]
 fn plot_on_an_unmerged_sweep_asks_for_merge() {

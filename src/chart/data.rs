@@ -1,10 +1,12 @@
-//! Reading a run's (or a comparison's) output folder back for charts and reports. Columns are
-//! looked up by name, so files that gain columns keep working; a missing column or a value
-//! that is not a number is an error naming the file, the row and the column.
+//! Reading a run's (or a comparison's) output folder back for charts and reports (a sweep's
+//! is in `sweep_results`). Columns are looked up by name, so files that gain columns keep
+//! working; a missing column or a value that is not a number is an error naming the file,
+//! the row and the column.
 
 use crate::output::{
     BASELINE_TIMESERIES_FILE, COMPARISON_FILE, ComparisonRow, HOST_UTILISATION_FILE,
 };
+use crate::sweep::RESULTS_FILE;
 use serde_json::Value;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -40,8 +42,11 @@ fn data_error(file: &Path, line: Option<u64>, message: impl Into<String>) -> Dat
     }
 }
 
-/// Reads the named numeric columns of a CSV file, in the order asked; empty fields are NaN.
-pub fn read_columns(path: &Path, wanted: &[&str]) -> Result<Vec<Vec<f64>>, DataError> {
+/// Opens a CSV file and finds the position of each wanted column by name.
+fn open_columns(
+    path: &Path,
+    wanted: &[&str],
+) -> Result<(csv::Reader<std::fs::File>, Vec<usize>), DataError> {
     let mut reader = csv::ReaderBuilder::new()
         .from_path(path)
         .map_err(|e| data_error(path, None, format!("cannot read: {e}")))?;
@@ -49,18 +54,48 @@ pub fn read_columns(path: &Path, wanted: &[&str]) -> Result<Vec<Vec<f64>>, DataE
         .headers()
         .map_err(|e| data_error(path, Some(1), format!("cannot read the header: {e}")))?
         .clone();
-    let index: Vec<usize> = wanted
+    let writer = if path.file_name().is_some_and(|n| n == RESULTS_FILE) {
+        "nightshift merge"
+    } else {
+        "nightshift run"
+    };
+    let index = wanted
         .iter()
         .map(|name| {
             headers.iter().position(|h| h == *name).ok_or_else(|| {
                 data_error(
                     path,
                     Some(1),
-                    format!("no column \"{name}\" (nightshift run writes it)"),
+                    format!("no column \"{name}\" ({writer} writes it)"),
                 )
             })
         })
         .collect::<Result<_, _>>()?;
+    Ok((reader, index))
+}
+
+/// Reads the named text columns of a CSV file, in the order asked.
+pub fn read_text_columns(path: &Path, wanted: &[&str]) -> Result<Vec<Vec<String>>, DataError> {
+    let (mut reader, index) = open_columns(path, wanted)?;
+    let mut columns = vec![Vec::new(); wanted.len()];
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(data_error(path, Some(line), e.to_string())),
+        }
+        for (col, &i) in columns.iter_mut().zip(&index) {
+            col.push(record.get(i).unwrap_or("").to_string());
+        }
+    }
+    Ok(columns)
+}
+
+/// Reads the named numeric columns of a CSV file, in the order asked; empty fields are NaN.
+pub fn read_columns(path: &Path, wanted: &[&str]) -> Result<Vec<Vec<f64>>, DataError> {
+    let (mut reader, index) = open_columns(path, wanted)?;
     let mut columns = vec![Vec::new(); wanted.len()];
     let mut record = csv::ByteRecord::new();
     loop {

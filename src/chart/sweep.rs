@@ -82,7 +82,7 @@ impl<'a> SweepByAxis<'a> {
         &self.results.axes[self.plan.x]
     }
 
-    /// The x position of each value of the axis, and the tick positions.
+    /// The x position of each value of the axis, the tick positions, and the x range.
     fn positions(&self) -> (Vec<f64>, Vec<f64>, f64, f64) {
         let axis = self.axis();
         match &axis.numbers {

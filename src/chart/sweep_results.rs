@@ -5,7 +5,7 @@
 //! Only [`SweepResults::load`] reads files; grouping, statistics and the chart plan are pure
 //! functions of the rows, tested on rows built in memory.
 
-use super::data::{DataError, lookup, read_columns};
+use super::data::{DataError, lookup, read_columns, read_text_columns};
 use crate::sweep::{
     MANIFEST_FILE, Manifest, RESULTS_FILE, SCENARIO_COPY_FILE, SWEEP_COPY_FILE, short_keys,
 };
@@ -160,40 +160,6 @@ fn data_error(file: &Path, line: Option<u64>, message: impl Into<String>) -> Dat
         line,
         message: message.into(),
     }
-}
-
-/// Reads the named text columns of a CSV file, in the order asked.
-fn read_text_columns(path: &Path, wanted: &[&str]) -> Result<Vec<Vec<String>>, DataError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .from_path(path)
-        .map_err(|e| data_error(path, None, format!("cannot read: {e}")))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| data_error(path, Some(1), format!("cannot read the header: {e}")))?
-        .clone();
-    let index: Vec<usize> = wanted
-        .iter()
-        .map(|name| {
-            headers.iter().position(|h| h == *name).ok_or_else(|| {
-                data_error(
-                    path,
-                    Some(1),
-                    format!("no column \"{name}\" (nightshift merge writes it)"),
-                )
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    let mut columns = vec![Vec::new(); wanted.len()];
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map(|p| p.line());
-            data_error(path, line, e.to_string())
-        })?;
-        for (col, &i) in columns.iter_mut().zip(&index) {
-            col.push(record.get(i).unwrap_or("").to_string());
-        }
-    }
-    Ok(columns)
 }
 
 impl SweepResults {
