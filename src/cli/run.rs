@@ -85,7 +85,16 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         charts: !args.no_charts,
     };
     let copy = output::scenario_copy(&origin, &overrides, &text);
-    let (summary, drawn) = write_outputs(&setup, &indexes, &copy, staging.path(), outputs)?;
+    let bar = RunProgress::new(setup.duration as f64 / 1000.0, args.quiet);
+    let (summary, drawn) = write_outputs(
+        &setup,
+        &indexes,
+        &copy,
+        staging.path(),
+        outputs,
+        &|stage, t| bar.update(stage, t),
+    )?;
+    bar.finish();
     staging.commit(args.force).map_err(io_err)?;
     if !args.quiet {
         print!(
@@ -114,14 +123,17 @@ pub(crate) fn write_outputs(
     scenario_copy: &str,
     dir: &Path,
     outputs: Outputs,
+    progress: &dyn Fn(&'static str, f64),
 ) -> Result<(SummaryFile, Drawn), CliError> {
     let io_err = |e: std::io::Error| {
         CliError::Other(format!("{}: cannot write outputs: {e}", dir.display()))
     };
-    let summary = output::write_run(setup, traces, dir, outputs.run).map_err(|e| match e {
-        RunError::Sim(m) => CliError::Other(m),
-        RunError::Io(e) => io_err(e),
-    })?;
+    let summary = output::write_run_reporting(setup, traces, dir, outputs.run, progress).map_err(
+        |e| match e {
+            RunError::Sim(m) => CliError::Other(m),
+            RunError::Io(e) => io_err(e),
+        },
+    )?;
     std::fs::write(dir.join("scenario.toml"), scenario_copy).map_err(io_err)?;
     let drawn = render_run(dir, outputs.charts).map_err(|e| e.into_cli(false))?;
     Ok((summary, drawn))
@@ -221,5 +233,54 @@ fn span(seconds: f64) -> String {
         86_400 => "1 day".into(),
         s if s % 86_400 == 0 => format!("{} days", s / 86_400),
         s => humantime::format_duration(std::time::Duration::from_secs(s)).to_string(),
+    }
+}
+
+/// A progress bar on stderr for runs that take more than a couple of seconds; never shown
+/// when stderr is not a terminal or with `--quiet`.
+struct RunProgress {
+    bar: indicatif::ProgressBar,
+    started: Instant,
+    enabled: bool,
+}
+
+impl RunProgress {
+    /// Seconds of wall time before the bar appears.
+    const DELAY_S: f64 = 2.0;
+
+    fn new(duration_s: f64, quiet: bool) -> Self {
+        use std::io::IsTerminal;
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(duration_s.max(1.0) as u64),
+            indicatif::ProgressDrawTarget::hidden(),
+        );
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{msg:>9} {bar:40} {percent:>3} % of simulated time, {elapsed} elapsed, ~{eta} left",
+        ) {
+            bar.set_style(style);
+        }
+        RunProgress {
+            bar,
+            started: Instant::now(),
+            enabled: !quiet && std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn update(&self, stage: &'static str, simulated_s: f64) {
+        if !self.enabled {
+            return;
+        }
+        if self.bar.is_hidden() && self.started.elapsed().as_secs_f64() > Self::DELAY_S {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        if self.bar.message() != stage {
+            self.bar.set_message(stage);
+        }
+        self.bar.set_position(simulated_s as u64);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
     }
 }

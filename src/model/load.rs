@@ -83,7 +83,12 @@ impl LoadCurve {
 
     /// The level at time `t` with noise drawn from `rng`, clamped to `0..=1`.
     pub fn sample<R: Rng + ?Sized>(&self, t: SimTime, rng: &mut R) -> f64 {
-        let level = self.level(t);
+        self.with_noise(self.level(t), rng)
+    }
+
+    /// `level` (from [`Self::level`]) with this curve's noise drawn from `rng`, clamped to
+    /// `0..=1`: lets a caller compute the level once per time for many VMs.
+    pub fn with_noise<R: Rng + ?Sized>(&self, level: f64, rng: &mut R) -> f64 {
         let delta = match self.noise {
             None => return level,
             Some(Noise::Normal(sd)) if sd > 0.0 => {

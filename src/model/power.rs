@@ -38,6 +38,26 @@ impl PowerModel {
     pub fn max_w(&self) -> f64 {
         self.watts(1.0)
     }
+
+    /// The least power increase from adding `d` of utilisation to a host at any utilisation
+    /// `u` in `0..=1-d` (`None` if `d > 1`): a lower bound that lets placement skip a whole
+    /// class of hosts. The increase is piecewise linear in `u`, so its minimum is at a point
+    /// where `u` or `u + d` crosses a table point, or at an end.
+    pub fn min_increase(&self, d: f64) -> Option<f64> {
+        if !(0.0..=1.0).contains(&d) {
+            return None;
+        }
+        let increase = |u: f64| self.watts(u + d) - self.watts(u);
+        Some(match self {
+            PowerModel::Linear { .. } => increase(0.0),
+            PowerModel::Table(_) => (0..=10)
+                .flat_map(|k| [k as f64 / 10.0, k as f64 / 10.0 - d])
+                .chain([0.0, 1.0 - d])
+                .filter(|u| (0.0..=1.0 - d).contains(u))
+                .map(increase)
+                .fold(f64::INFINITY, f64::min),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -58,6 +78,30 @@ mod tests {
         assert_eq!(m.watts(0.25), 150.0);
         assert_eq!(m.watts(1.0), 300.0);
         assert_eq!(m.watts(1.7), 300.0, "utilisation is clamped at 100 %");
+    }
+
+    #[test]
+    fn min_increase_bounds_every_increase() {
+        let table = PowerModel::Table(G4);
+        // Adding 10 %: the smallest rise between two G4 table points is 2 W (60 -> 70 %,
+        // 106 -> 108 W, and 80 -> 90 %, 112 -> 114 W).
+        assert!((table.min_increase(0.1).unwrap() - 2.0).abs() < 1e-12);
+        for d in [0.0, 0.05, 0.13, 0.5, 0.99, 1.0] {
+            let lb = table.min_increase(d).unwrap();
+            for i in 0..=1000 {
+                let u = i as f64 / 1000.0 * (1.0 - d);
+                assert!(
+                    table.watts(u + d) - table.watts(u) >= lb - 1e-12,
+                    "d {d} u {u}"
+                );
+            }
+        }
+        let linear = PowerModel::Linear {
+            idle_w: 100.0,
+            max_w: 300.0,
+        };
+        assert!((linear.min_increase(0.25).unwrap() - 50.0).abs() < 1e-12);
+        assert_eq!(linear.min_increase(1.5), None);
     }
 
     #[test]

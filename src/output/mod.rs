@@ -3,13 +3,15 @@
 //! complete, so a failed run never leaves a half-written output folder.
 
 mod comparison;
+mod progress;
 mod run_dir;
 mod scenario_copy;
 mod staging;
 mod summary;
 mod utilisation;
 
-pub use run_dir::{RunError, RunOptions, write_run};
+pub use progress::Progress;
+pub use run_dir::{RunError, RunOptions, write_run, write_run_reporting};
 
 pub use comparison::{COMPARISON_FILE, ComparisonRow, write_comparison};
 pub use scenario_copy::{scenario_copy, strip_copy_header};

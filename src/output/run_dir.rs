@@ -2,8 +2,8 @@
 //! `run`, `compare` and `sweep`.
 
 use super::{
-    BASELINE_TIMESERIES_FILE, CsvRecorder, SummaryFile, TimeseriesCsv, write_hosts, write_requests,
-    write_summary,
+    BASELINE_TIMESERIES_FILE, CsvRecorder, Progress, SummaryFile, TimeseriesCsv, write_hosts,
+    write_requests, write_summary,
 };
 use crate::sim::{self, records::NullRecorder, setup::Setup};
 use crate::trace::{self, TraceIndex};
@@ -56,31 +56,58 @@ pub fn write_run(
     dir: &Path,
     options: RunOptions,
 ) -> Result<SummaryFile, RunError> {
+    write_run_reporting(setup, traces, dir, options, &|_, _| {})
+}
+
+/// [`write_run`], calling `report(stage, simulated seconds)` as the run (stage `"run"`) and
+/// then its baseline (stage `"baseline"`) progress.
+pub fn write_run_reporting(
+    setup: &Setup,
+    traces: &[TraceIndex],
+    dir: &Path,
+    options: RunOptions,
+    report: &dyn Fn(&'static str, f64),
+) -> Result<SummaryFile, RunError> {
     let replays = || traces.iter().map(trace::open).collect::<Vec<_>>();
-    let mut recorder = CsvRecorder::create(dir)?;
+    let mut csv = CsvRecorder::create(dir)?;
     if options.host_utilisation {
-        recorder = recorder.with_host_utilisation(dir, setup.hosts.len())?;
+        csv = csv.with_host_utilisation(dir, setup.hosts.len())?;
     }
+    let mut recorder = Progress {
+        inner: csv,
+        report: &|t| report("run", t),
+    };
     let outcome = if options.check {
         sim::run_checked_with_traces(setup, replays(), &mut recorder)
     } else {
         sim::run_with_traces(setup, replays(), &mut recorder)
     }
     .map_err(RunError::Sim)?;
-    recorder.finish()?;
+    recorder.inner.finish()?;
     let baseline = if !options.baseline {
         None
     } else if options.baseline_timeseries {
-        let mut rows = TimeseriesCsv::create(dir, BASELINE_TIMESERIES_FILE)?;
+        let rows = TimeseriesCsv::create(dir, BASELINE_TIMESERIES_FILE)?;
+        let mut rows = Progress {
+            inner: rows,
+            report: &|t| report("baseline", t),
+        };
         let base =
             sim::run_with_traces(&setup.baseline(), replays(), &mut rows).map_err(RunError::Sim)?;
-        rows.finish()?;
+        rows.inner.finish()?;
         Some(base.summary)
     } else {
         Some(
-            sim::run_with_traces(&setup.baseline(), replays(), &mut NullRecorder)
-                .map_err(RunError::Sim)?
-                .summary,
+            sim::run_with_traces(
+                &setup.baseline(),
+                replays(),
+                &mut Progress {
+                    inner: NullRecorder,
+                    report: &|t| report("baseline", t),
+                },
+            )
+            .map_err(RunError::Sim)?
+            .summary,
         )
     };
     let summary = SummaryFile::new(outcome.summary, baseline.as_ref());

@@ -73,6 +73,11 @@ pub trait Placement: Send {
     fn decreasing(&self) -> bool {
         false
     }
+    /// A score no host of a class (its power model and CPU capacity) can beat for `need`,
+    /// if the policy can tell: placement then skips classes that cannot win. `None` = scan.
+    fn lower_bound(&self, _power: &PowerModel, _cpu_capacity: f64, _need: &Need) -> Option<f64> {
+        None
+    }
 }
 
 /// First host (by id) that fits.
@@ -124,6 +129,14 @@ impl Placement for PowerAwareBestFitDecreasing {
     }
     fn decreasing(&self) -> bool {
         true
+    }
+    fn lower_bound(&self, power: &PowerModel, cpu_capacity: f64, need: &Need) -> Option<f64> {
+        // No host fits a VM larger than itself: such a class can be skipped whatever the best.
+        Some(
+            power
+                .min_increase(need.mips / cpu_capacity)
+                .unwrap_or(f64::INFINITY),
+        )
     }
 }
 

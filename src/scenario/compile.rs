@@ -167,6 +167,7 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
                 "policy.consolidation.underload_threshold",
                 c.underload_threshold,
             )?,
+            evacuation_failures: c.evacuation_failures,
         })
     } else {
         None

@@ -479,6 +479,10 @@ pub struct Consolidation {
     /// Evacuate hosts whose utilisation is below this fraction (0 disables evacuation).
     #[serde(default = "default_underload")]
     pub underload_threshold: f64,
+    /// Stop evacuating for the round after this many under-loaded hosts could not be
+    /// emptied (0 = try every one).
+    #[serde(default = "default_evacuation_failures")]
+    pub evacuation_failures: u32,
 }
 
 impl Default for Consolidation {
@@ -490,10 +494,14 @@ impl Default for Consolidation {
             selection: default_selection(),
             placement: default_placement(),
             underload_threshold: default_underload(),
+            evacuation_failures: default_evacuation_failures(),
         }
     }
 }
 
+fn default_evacuation_failures() -> u32 {
+    16
+}
 fn yes() -> bool {
     true
 }

@@ -1,5 +1,6 @@
 //! The control loop: consolidation (overload relief, evacuation of under-loaded hosts).
 
+use super::placement::FIT_EPS;
 use super::setup::MigrationModel;
 use super::state::*;
 use super::{Consolidator, Event, Simulation};
@@ -10,9 +11,6 @@ use crate::policy::power;
 use crate::policy::selection::VmCandidate;
 use crate::scenario::FitBasis;
 use crate::time::secs;
-
-/// Tolerance on "the VM fits the host's CPU".
-const FIT_EPS: f64 = 1e-9;
 
 impl Simulation<'_> {
     pub(super) fn on_control_tick(&mut self) {
@@ -238,7 +236,11 @@ impl Simulation<'_> {
         let mut is_source = vec![false; self.hosts.len()];
         let mut is_destination = vec![false; self.hosts.len()];
         let detector = c.detector.as_ref();
+        let mut failures = 0;
         for (u_src, src) in sources {
+            if c.evacuation_failures > 0 && failures >= c.evacuation_failures {
+                break;
+            }
             if is_destination[src] {
                 continue;
             }
@@ -290,6 +292,8 @@ impl Simulation<'_> {
                     is_destination[dst] = true;
                     self.plan_migration(vm, dst);
                 }
+            } else {
+                failures += 1;
             }
         }
     }

@@ -92,6 +92,7 @@ pub(crate) struct Consolidator {
     selection: Box<dyn VmSelection>,
     placement: Box<dyn Placement>,
     underload_threshold: f64,
+    evacuation_failures: u32,
 }
 
 fn build<T: ?Sized>(
@@ -192,6 +193,10 @@ pub(crate) struct Simulation<'a> {
     history: VmHistory,
     price: f64,
     noise: Xoshiro256PlusPlus,
+    /// Host ids of each class, in id order (placement visits classes that can win).
+    hosts_by_class: Vec<Vec<HostId>>,
+    /// Each load curve's noiseless level at the time it was last computed.
+    curve_levels: Vec<Option<(SimTime, f64)>>,
     initial_placement: Box<dyn Placement>,
     consolidator: Option<Consolidator>,
     power: Box<dyn PowerPolicy>,
@@ -244,6 +249,7 @@ impl<'a> Simulation<'a> {
                 )?,
                 placement: build(PLACEMENTS, "placement", &c.placement, None, setup.seed)?,
                 underload_threshold: c.underload_threshold,
+                evacuation_failures: c.evacuation_failures,
             }),
         };
         let power = build(
@@ -317,6 +323,14 @@ impl<'a> Simulation<'a> {
             history: VmHistory::new(keep),
             price: setup.tariff.price_at(0),
             noise: stream(setup.seed, Stream::Noise),
+            curve_levels: vec![None; setup.loads.len()],
+            hosts_by_class: (0..setup.host_classes.len())
+                .map(|c| {
+                    (0..setup.hosts.len())
+                        .filter(|&h| setup.hosts[h] == c)
+                        .collect()
+                })
+                .collect(),
             initial_placement,
             consolidator,
             power,
@@ -502,7 +516,18 @@ impl<'a> Simulation<'a> {
     pub(super) fn demand_now(&mut self, vm: VmId) -> f64 {
         let size = self.setup.vm_types[self.vms[vm].vm_type].mips;
         let fraction = match self.vms[vm].demand {
-            Demand::Curve(load) => self.setup.loads[load].sample(self.now, &mut self.noise),
+            Demand::Curve(load) => {
+                // The level is the same for every VM on the curve at a time: compute it once.
+                let level = match self.curve_levels[load] {
+                    Some((t, level)) if t == self.now => level,
+                    _ => {
+                        let level = self.setup.loads[load].level(self.now);
+                        self.curve_levels[load] = Some((self.now, level));
+                        level
+                    }
+                };
+                self.setup.loads[load].with_noise(level, &mut self.noise)
+            }
             Demand::Trace { trace, column } => self.trace_fraction(trace, column),
             Demand::Service(s) => self.replica_fraction(s),
         };

@@ -10,6 +10,9 @@ use crate::policy::placement::{Candidate, Need, Placement};
 use crate::policy::power;
 use crate::scenario::FitBasis;
 
+/// Slack when comparing a host's utilisation with 100 %, for rounding in sums of demands.
+pub(super) const FIT_EPS: f64 = 1e-9;
+
 impl Simulation<'_> {
     pub(super) fn need(&self, vm: VmId, basis: FitBasis) -> Need {
         let t = &self.setup.vm_types[self.vms[vm].vm_type];
@@ -37,31 +40,35 @@ impl Simulation<'_> {
         excluded: &dyn Fn(HostId) -> bool,
         cpu_ok: &dyn Fn(HostId, f64) -> bool,
     ) -> Option<HostId> {
-        let mut best: Option<(HostId, f64)> = None;
-        for (h, host) in self.hosts.iter().enumerate() {
+        // The utilisation after placing, if the host is a candidate at all.
+        let fits = |h: HostId| -> Option<f64> {
+            let host = &self.hosts[h];
             if host.state != state || excluded(h) {
-                continue;
+                return None;
             }
             let class = &self.setup.host_classes[host.class];
-            let cpu_used = match basis {
-                FitBasis::Size => host.sized_mips,
-                FitBasis::Demand => host.committed_mips,
-            };
             if host.ram_used + need.ram_mb > class.ram_mb + 1e-9
                 || (class.disk_mb > 0.0 && host.disk_used + need.disk_mb > class.disk_mb + 1e-9)
             {
-                continue;
+                return None;
             }
-            let u = (cpu_used + need.mips) / class.mips;
-            if policy.takes_first() {
-                if cpu_ok(h, u) {
-                    return Some(h);
-                }
-                continue;
-            }
+            let u = (self.cpu_used(h, basis) + need.mips) / class.mips;
+            // Every caller's `cpu_ok` refuses more than 100 %: skip scoring such hosts.
+            (u <= 1.0 + FIT_EPS).then_some(u)
+        };
+        if policy.takes_first() {
+            return (0..self.hosts.len()).find(|&h| fits(h).is_some_and(|u| cpu_ok(h, u)));
+        }
+        // The winner is the least (score, id) among candidates that `cpu_ok` accepts, in
+        // whatever order hosts are visited; `cpu_ok` runs only on hosts that would win.
+        let mut best: Option<(f64, HostId)> = None;
+        let consider = |h: HostId, best: &mut Option<(f64, HostId)>| {
+            let Some(u) = fits(h) else { return };
+            let host = &self.hosts[h];
+            let class = &self.setup.host_classes[host.class];
             let candidate = Candidate {
                 cpu_capacity: class.mips,
-                cpu_used,
+                cpu_used: self.cpu_used(h, basis),
                 ram_capacity: class.ram_mb,
                 ram_used: host.ram_used,
                 disk_capacity: class.disk_mb,
@@ -69,11 +76,43 @@ impl Simulation<'_> {
                 power: &class.power,
             };
             let score = policy.score(&candidate, need);
-            if best.is_none_or(|(_, b)| score < b) && cpu_ok(h, u) {
-                best = Some((h, score));
+            if best.is_none_or(|(bs, bh)| score < bs || (score == bs && h < bh)) && cpu_ok(h, u) {
+                *best = Some((score, h));
+            }
+        };
+        let classes = &self.setup.host_classes;
+        let bounds: Option<Vec<f64>> = classes
+            .iter()
+            .map(|c| policy.lower_bound(&c.power, c.mips, need))
+            .collect();
+        match bounds {
+            None => (0..self.hosts.len()).for_each(|h| consider(h, &mut best)),
+            Some(bounds) => {
+                // Classes whose best possible score beats the best found so far, most promising
+                // first; the margin covers rounding in the hosts' own scores.
+                let mut order: Vec<usize> = (0..classes.len()).collect();
+                order.sort_by(|&a, &b| bounds[a].total_cmp(&bounds[b]));
+                for c in order {
+                    let margin = 1e-9 * (1.0 + bounds[c].abs());
+                    if !bounds[c].is_finite() || best.is_some_and(|(bs, _)| bounds[c] - margin > bs)
+                    {
+                        break;
+                    }
+                    for &h in &self.hosts_by_class[c] {
+                        consider(h, &mut best);
+                    }
+                }
             }
         }
-        best.map(|(h, _)| h)
+        best.map(|(_, h)| h)
+    }
+
+    /// CPU committed on host `h`, counted by VM sizes or demands.
+    fn cpu_used(&self, h: HostId, basis: FitBasis) -> f64 {
+        match basis {
+            FitBasis::Size => self.hosts[h].sized_mips,
+            FitBasis::Demand => self.hosts[h].committed_mips,
+        }
     }
 
     /// The best on host for a new VM under the initial placement policy, not `excluded`.
@@ -85,7 +124,7 @@ impl Simulation<'_> {
             self.initial_placement.as_ref(),
             PowerState::On,
             excluded,
-            &|_, u| u <= 1.0 + 1e-9,
+            &|_, u| u <= 1.0 + FIT_EPS,
         )
     }
 

@@ -50,6 +50,8 @@ pub struct ConsolidationSetup {
     pub placement: String,
     /// Hosts below this utilisation are evacuated (0 = never).
     pub underload_threshold: f64,
+    /// Failed evacuations after which a round stops trying (0 = no limit).
+    pub evacuation_failures: u32,
 }
 
 /// Power-management settings.

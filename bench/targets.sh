@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Whole-run benchmarks against the performance targets of docs/performance.md: builds in
+# release, generates the scale scenarios, runs each target once (charts and baseline off,
+# outputs written), and prints wall time and peak memory (from /usr/bin/time -v) next to the
+# target. Usage: bench/targets.sh [--quick]   (--quick skips the 100,000-host day)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=${1:-}
+cargo build --release -q
+bin=target/release/nightshift
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# measure NAME TARGET_S TARGET_MB -- ARGS...: one run, one table row.
+measure() {
+    local name=$1 target_s=$2 target_mb=$3
+    shift 4
+    /usr/bin/time -v "$bin" "$@" --out "$work/out" --force --no-baseline --no-charts -q 2> "$work/time" >/dev/null
+    local wall rss
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$work/time")
+    rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$work/time")
+    local events
+    events=$(sed -n 's/.*"events": \([0-9]*\).*/\1/p' "$work/out/summary.json")
+    local verdict="met"
+    if [ "$target_s" != "-" ] && awk -v w="$wall" -v t="$target_s" 'BEGIN { exit !(w > t) }'; then verdict="MISSED"; fi
+    if [ "$target_mb" != "-" ] && [ "$rss" -gt "$target_mb" ]; then verdict="MISSED"; fi
+    printf '%-44s %9s s %7s MB  target %6s s %6s MB  %-6s %12s events %10.0f events/s\n' \
+        "$name" "$wall" "$rss" "$target_s" "$target_mb" "$verdict" "$events" "$(awk -v e="$events" -v w="$wall" 'BEGIN { print (w > 0 ? e / w : 0) }')"
+    echo "$wall" > "$work/last"
+}
+
+gen() { "$bin" generate --hosts "$1" --vms "$2" --days "$3" -o "$work/g-$1-$3.toml"; echo "$work/g-$1-$3.toml"; }
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -m); nightshift $($bin --version)"
+reference=scenarios/reference/lr-mmt-1.2.toml
+[ -f "$reference" ] || reference=scenarios/planetlab-day.toml
+measure "reference day, LR-MMT-1.2 (800 h, 1052 VMs)" 0.1 64 -- run "$reference"
+measure "10k hosts, 100k VMs, 7 days" 60 2048 -- run "$(gen 10000 100000 7)"
+measure "growth: 2.5k hosts, 25k VMs, 1 day" - - -- run "$(gen 2500 25000 1)"
+small=$(cat "$work/last")
+measure "growth: 5k hosts, 50k VMs, 1 day" - - -- run "$(gen 5000 50000 1)"
+large=$(cat "$work/last")
+awk -v a="$small" -v b="$large" 'BEGIN { r = b / a; printf "growth when doubling hosts and VMs: %.2fx (target <= 2.3x): %s\n", r, (r <= 2.3 ? "met" : "MISSED") }'
+if [ "$quick" != "--quick" ]; then
+    measure "100k hosts, 1M VMs, 1 day" - - -- run "$(gen 100000 1000000 1)"
+fi
