@@ -1,0 +1,214 @@
+//! Property test over whole random scenarios: fleets, loads, lifetimes, requests, services,
+//! every policy and migration model. Each is run with every invariant checked after every
+//! event (`run_checked`); none may violate one, and energy must add up.
+
+use nightshift::scenario;
+use nightshift::sim::{self, records::MemoryRecorder};
+use proptest::prelude::*;
+use std::fmt::Write;
+
+const DETECTORS: [&str; 5] = ["thr", "iqr", "mad", "lr", "lrr"];
+const SELECTIONS: [&str; 4] = ["mmt", "mu", "rs", "mc"];
+const PLACEMENTS: [&str; 5] = [
+    "pabfd",
+    "first-fit",
+    "first-fit-decreasing",
+    "best-fit",
+    "worst-fit",
+];
+
+/// A host class: count, cores, core MIPS, RAM GB, linear (else SPECpower), boot s, sleep.
+type Class = (u32, u32, u32, u32, bool, u32, bool);
+
+fn class() -> impl Strategy<Value = Class> {
+    (
+        1u32..5,
+        1u32..17,
+        500u32..3001,
+        2u32..65,
+        any::<bool>(),
+        0u32..301,
+        any::<bool>(),
+    )
+}
+
+/// A VM group: type index, count, load index, start minutes, lifetime kind (0 none, 1 fixed,
+/// 2 exponential, 3 uniform).
+type Group = (usize, u32, usize, u32, u8);
+
+fn group() -> impl Strategy<Value = Group> {
+    (
+        0usize..3,
+        1u32..15,
+        0usize..3,
+        prop_oneof![Just(0u32), 0u32..240],
+        0u8..4,
+    )
+}
+
+/// Policy knobs: detector, selection, placement, initial placement, underload %, power
+/// policy, headroom %, park in sleep, precopy, max concurrent, provisioning.
+type Knobs = (
+    usize,
+    usize,
+    usize,
+    usize,
+    u32,
+    bool,
+    u32,
+    bool,
+    bool,
+    u32,
+    usize,
+);
+
+fn knobs() -> impl Strategy<Value = Knobs> {
+    (
+        0usize..5,
+        0usize..4,
+        0usize..5,
+        0usize..5,
+        0u32..70,
+        any::<bool>(),
+        0u32..60,
+        any::<bool>(),
+        any::<bool>(),
+        0u32..3,
+        0usize..3,
+    )
+}
+
+fn scenario_text(
+    seed: u64,
+    hours: u32,
+    classes: &[Class],
+    groups: &[Group],
+    k: Knobs,
+    team: bool,
+    service: bool,
+) -> String {
+    let (
+        det,
+        sel,
+        place,
+        initial,
+        underload,
+        spare,
+        headroom,
+        sleep,
+        precopy,
+        concurrent,
+        provisioning,
+    ) = k;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "version = 1\n[simulation]\nname = \"random\"\nseed = {seed}\nduration = \"{hours}h\"\ncontrol_interval = \"10m\""
+    );
+    // The largest class bounds the VM shapes so every type fits some host.
+    let (max_cores, max_mips, max_ram) = classes
+        .iter()
+        .fold((u32::MAX, u32::MAX, u32::MAX), |(c, m, r), k| {
+            (c.min(k.1), m.min(k.2), r.min(k.3))
+        });
+    for (i, &(count, cores, mips, ram, linear, boot, sleepy)) in classes.iter().enumerate() {
+        let power = if linear {
+            format!(
+                "{{ model = \"linear\", idle_w = {}, max_w = {} }}",
+                50 + i * 10,
+                150 + cores * 10
+            )
+        } else {
+            let watts: Vec<String> = (0..11).map(|j| (60 + 5 * j + i).to_string()).collect();
+            format!(
+                "{{ model = \"specpower\", watts = [{}] }}",
+                watts.join(", ")
+            )
+        };
+        let sleep_w = if sleepy { ", sleep_w = 8" } else { "" };
+        let _ = writeln!(
+            s,
+            "[[hosts]]\nclass = \"c{i}\"\ncount = {count}\ncores = {cores}\ncore_mips = {mips}\nram = \"{ram} GB\"\nnetwork = \"1 Gbit/s\"\npower = {power}\nstates = {{ boot_time = \"{boot}s\", shutdown_time = \"{}s\"{sleep_w} }}",
+            boot / 3
+        );
+    }
+    for t in 0..3u32 {
+        let vcpus = (1 + t).min(max_cores);
+        let ram_mb = (512 * (1 + t)).min(max_ram * 1000);
+        let _ = writeln!(
+            s,
+            "[[vm_types]]\nname = \"t{t}\"\nvcpus = {vcpus}\nvcpu_mips = {}\nram = \"{ram_mb} MB\"",
+            max_mips.min(1000)
+        );
+    }
+    for (i, &(t, count, load, start, life)) in groups.iter().enumerate() {
+        let lifetime = match life {
+            1 => "lifetime = \"90m\"\n".to_string(),
+            2 => "lifetime = { distribution = \"exponential\", mean = \"1h\" }\n".to_string(),
+            3 => "lifetime = { distribution = \"uniform\", min = \"10m\", max = \"3h\" }\n"
+                .to_string(),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            s,
+            "[[vms]]\nname = \"g{i}\"\ntype = \"t{t}\"\ncount = {count}\nload = \"l{load}\"\nstart = \"{start}m\"\n{lifetime}"
+        );
+    }
+    s.push_str(
+        "[loads.l0]\nshape = \"constant\"\nlevel = 0.6\nnoise = { distribution = \"normal\", sd = 0.2 }\n\
+         [loads.l1]\nshape = \"sinusoid\"\ntrough = 0.05\npeak = 0.95\npeak_hour = 2\n\
+         [loads.l2]\nshape = \"hourly\"\nlevels = [0.9, 0.1, 0.9, 0.1, 0.9, 0.1, 0.9, 0.1, 0.9, 0.1, 0.9, 0.1, 0.9, 0.1, 0.9, 0.1, 0.9, 0.1, 0.9, 0.1, 0.9, 0.1, 0.9, 0.1]\nnoise = { distribution = \"uniform\", half_width = 0.1 }\n",
+    );
+    if team {
+        s.push_str("[[teams]]\nname = \"ci\"\nday_rate = 6\nnight_rate = 6\nbatch_min = 1\nbatch_max = 6\ntypes = [\"t0\", \"t1\"]\nload = \"l0\"\nlifetime = \"40m\"\n");
+    }
+    if service {
+        s.push_str("[[services]]\nname = \"web\"\ntype = \"t0\"\nload = \"l1\"\nmin_replicas = 1\nmax_replicas = 6\nscaling = \"autoscale\"\n");
+    }
+    let _ = writeln!(
+        s,
+        "[policy]\ninitial_placement = \"{}\"\n[policy.consolidation]\noverload = \"{}\"\nselection = \"{}\"\nplacement = \"{}\"\nunderload_threshold = {}\n\
+         [policy.power]\nname = \"{}\"\nheadroom = {}\npark = \"{}\"\n[policy.conflicts]\nprovisioning = \"{}\"\n\
+         [migration]\nmodel = \"{}\"\nmax_concurrent = {concurrent}",
+        PLACEMENTS[initial],
+        DETECTORS[det],
+        SELECTIONS[sel],
+        PLACEMENTS[place],
+        underload as f64 / 100.0,
+        if spare { "spare-capacity" } else { "always-on" },
+        headroom as f64 / 100.0,
+        if sleep { "sleep" } else { "off" },
+        ["allow", "deny", "defer"][provisioning],
+        if precopy { "precopy" } else { "simple" },
+    );
+    s
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_scenarios_run_with_every_invariant_checked(
+        seed in any::<u64>(),
+        hours in 1u32..7,
+        classes in proptest::collection::vec(class(), 1..4),
+        groups in proptest::collection::vec(group(), 1..4),
+        k in knobs(),
+        team in any::<bool>(),
+        service in any::<bool>(),
+    ) {
+        let text = scenario_text(seed, hours, &classes, &groups, k, team, service);
+        let setup = scenario::load(&text, "random.toml", &[]).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        let mut rec = MemoryRecorder::default();
+        let outcome = sim::run_checked(&setup, &mut rec).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        let e = &outcome.summary.energy;
+        let parts = e.idle_kwh + e.dynamic_kwh + e.migration_kwh + e.transition_kwh + e.standby_kwh;
+        prop_assert!((parts - e.it_kwh).abs() <= 1e-9 * e.it_kwh.max(1.0), "energy split {parts} != {}", e.it_kwh);
+        let per_host: f64 = outcome.hosts.iter().map(|h| h.it_kwh).sum();
+        prop_assert!((per_host - e.it_kwh).abs() <= 1e-9 * e.it_kwh.max(1.0), "hosts {per_host} != {}", e.it_kwh);
+        let m = &outcome.summary.migrations;
+        prop_assert_eq!(m.count, m.completed + m.aborted + m.in_flight);
+        // Time never goes back in what the run reports.
+        prop_assert!(rec.intervals.windows(2).all(|w| w[0].time_s <= w[1].time_s));
+    }
+}
