@@ -154,3 +154,38 @@ fn an_existing_output_folder_is_kept_unless_forced() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+#[test]
+fn an_output_folder_that_cannot_be_created_is_reported_with_exit_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/exercise-1.toml");
+    let scenario = scenario.to_str().unwrap();
+    fs::write(tmp.path().join("a-file"), "not a folder").unwrap();
+    let out = run_in(tmp.path(), &["run", scenario, "--out", "a-file/run", "-q"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("a-file is a file, not a folder"),
+        "{}",
+        stderr(&out)
+    );
+    // /proc takes no new folders, even for root.
+    let out = run_in(
+        tmp.path(),
+        &["run", scenario, "--out", "/proc/nightshift-test/run", "-q"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("/proc/nightshift-test/run: cannot create"),
+        "{}",
+        stderr(&out)
+    );
+    let names: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        names,
+        vec![std::ffi::OsString::from("a-file")],
+        "nothing half-written is left"
+    );
+}

@@ -18,6 +18,12 @@ impl Staging {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
+        if let Some(file) = parent.ancestors().find(|a| a.is_file()) {
+            return Err(io::Error::other(format!(
+                "{} is a file, not a folder",
+                file.display()
+            )));
+        }
         fs::create_dir_all(parent)?;
         let name = target
             .file_name()
