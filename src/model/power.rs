@@ -12,6 +12,16 @@ pub enum PowerModel {
     },
     /// SPECpower table: watts at 0, 10, ..., 100 % CPU, linearly interpolated.
     Table([f64; 11]),
+    /// A SPECpower table evaluated with CloudSim 3.0.3's arithmetic (same values, rounded its
+    /// way: in the reference reproduction its rounding decides ties between hosts).
+    CloudsimTable([f64; 11]),
+    /// The linear model evaluated with CloudSim 3.0.3's arithmetic.
+    CloudsimLinear {
+        /// Watts at 0 % CPU.
+        idle_w: f64,
+        /// Watts at 100 % CPU.
+        max_w: f64,
+    },
 }
 
 impl PowerModel {
@@ -25,6 +35,32 @@ impl PowerModel {
                 let i = (x.floor() as usize).min(9);
                 let frac = x - i as f64;
                 points[i] + (points[i + 1] - points[i]) * frac
+            }
+            PowerModel::CloudsimTable(points) => {
+                // PowerModelSpecPower.getPower: the points on multiples of 10 %, else
+                // p1 + (p2 - p1) / 10 x (u - u1 / 10) x 100.
+                if u % 0.1 == 0.0 {
+                    return points[(u * 10.0) as usize];
+                }
+                let lo = (u * 10.0).floor() as usize;
+                let hi = ((u * 10.0).ceil() as usize).min(10);
+                let delta = (points[hi] - points[lo]) / 10.0;
+                points[lo] + delta * (u - lo as f64 / 10.0) * 100.0
+            }
+            PowerModel::CloudsimLinear { idle_w, max_w } => {
+                idle_w + (max_w - idle_w) / 100.0 * u * 100.0
+            }
+        }
+    }
+
+    /// The same model evaluated with CloudSim 3.0.3's arithmetic (for the `cloudsim` profile).
+    pub fn in_cloudsim_arithmetic(&self) -> PowerModel {
+        match *self {
+            PowerModel::Linear { idle_w, max_w } | PowerModel::CloudsimLinear { idle_w, max_w } => {
+                PowerModel::CloudsimLinear { idle_w, max_w }
+            }
+            PowerModel::Table(points) | PowerModel::CloudsimTable(points) => {
+                PowerModel::CloudsimTable(points)
             }
         }
     }
@@ -112,5 +148,22 @@ mod tests {
         // Halfway between 40 % (99.5 W) and 50 % (102 W).
         assert!((m.watts(0.45) - 100.75).abs() < 1e-9);
         assert_eq!(m.watts(1.0), 117.0);
+    }
+
+    #[test]
+    fn cloudsim_arithmetic_gives_the_same_watts_up_to_rounding() {
+        let ours = PowerModel::Table(G4);
+        let theirs = ours.in_cloudsim_arithmetic();
+        for i in 0..=1000 {
+            let u = f64::from(i) / 1000.0;
+            assert!((ours.watts(u) - theirs.watts(u)).abs() < 1e-9, "at {u}");
+        }
+        assert_eq!(theirs.watts(0.0), 86.0);
+        assert_eq!(theirs.watts(1.0), 117.0);
+        let linear = PowerModel::Linear {
+            idle_w: 100.0,
+            max_w: 300.0,
+        };
+        assert!((linear.in_cloudsim_arithmetic().watts(0.25) - 150.0).abs() < 1e-12);
     }
 }

@@ -24,6 +24,10 @@ pub struct Candidate<'a> {
     pub cpu_capacity: f64,
     /// CPU committed before the VM, MIPS.
     pub cpu_used: f64,
+    /// CPU load the host's current draw corresponds to, MIPS: normally `cpu_used`; the
+    /// `cloudsim` profile passes the load measured at the last update, as CloudSim does not
+    /// refresh a host's power while it plans.
+    pub cpu_reference: f64,
     /// RAM capacity, MB.
     pub ram_capacity: f64,
     /// RAM committed before the VM, MB.
@@ -51,9 +55,9 @@ impl Candidate<'_> {
             + frac(self.disk_capacity, self.disk_used, need.disk_mb)
     }
 
-    /// Increase in power draw (W) from adding `need`'s CPU.
+    /// Increase in power draw (W) from adding `need`'s CPU, over the draw at `cpu_reference`.
     pub fn power_increase(&self, need: &Need) -> f64 {
-        let before = self.power.watts(self.cpu_used / self.cpu_capacity);
+        let before = self.power.watts(self.cpu_reference / self.cpu_capacity);
         let after = self
             .power
             .watts((self.cpu_used + need.mips) / self.cpu_capacity);
@@ -177,6 +181,7 @@ mod tests {
         Candidate {
             cpu_capacity: 1000.0,
             cpu_used,
+            cpu_reference: cpu_used,
             ram_capacity: 1000.0,
             ram_used,
             disk_capacity: 0.0,

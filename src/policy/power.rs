@@ -55,6 +55,10 @@ pub fn is_parked(state: PowerState) -> bool {
 pub trait PowerPolicy: Send {
     /// Decides boots and shutdowns given every host and what the fleet must hold.
     fn plan(&mut self, hosts: &[HostPower], need: Need) -> PowerPlan;
+    /// Whether an on host draws its peak power whatever its load (no frequency scaling).
+    fn peak_draw(&self) -> bool {
+        false
+    }
 }
 
 /// Every host stays on: the baseline.
@@ -69,6 +73,28 @@ impl PowerPolicy for AlwaysOn {
                 .collect(),
             shut_down: vec![],
         }
+    }
+}
+
+/// Non-power-aware (NPA), the baseline of Beloglazov & Buyya (2012): every host stays on and
+/// draws its peak power whatever its load (no frequency scaling, nothing switched off).
+pub struct NonPowerAware;
+impl PowerPolicy for NonPowerAware {
+    fn plan(&mut self, hosts: &[HostPower], need: Need) -> PowerPlan {
+        AlwaysOn.plan(hosts, need)
+    }
+    fn peak_draw(&self) -> bool {
+        true
+    }
+}
+
+/// DVFS, the other baseline of Beloglazov & Buyya (2012): power follows load, and a host with
+/// no VM is switched off at once; hosts are powered up only when the committed load needs
+/// them (spare capacity with no headroom).
+pub struct Dvfs;
+impl PowerPolicy for Dvfs {
+    fn plan(&mut self, hosts: &[HostPower], need: Need) -> PowerPlan {
+        SpareCapacity { headroom: 0.0 }.plan(hosts, need)
     }
 }
 
@@ -145,6 +171,16 @@ pub const POWER_POLICIES: &[Entry<dyn PowerPolicy>] = &[
         name: "always-on",
         summary: "every host stays on (the baseline)",
         build: |_, _| Box::new(AlwaysOn),
+    },
+    Entry {
+        name: "npa",
+        summary: "non-power-aware baseline: every host on at its peak power all the time",
+        build: |_, _| Box::new(NonPowerAware),
+    },
+    Entry {
+        name: "dvfs",
+        summary: "power follows load; hosts with no VM are switched off at once",
+        build: |_, _| Box::new(Dvfs),
     },
     Entry {
         name: "spare-capacity",
@@ -280,6 +316,33 @@ mod tests {
             },
         );
         assert_eq!(plan.boot, vec![2]);
+    }
+
+    #[test]
+    fn npa_keeps_every_host_on_at_peak_and_dvfs_switches_every_empty_host_off() {
+        let hosts = [
+            host(0, PowerState::On, false, 0.1),
+            host(1, PowerState::On, true, 0.1),
+            host(2, PowerState::Off, false, 0.1),
+        ];
+        // NPA boots the off host and switches nothing off.
+        let plan = NonPowerAware.plan(&hosts, Need::default());
+        assert_eq!(plan.boot, vec![2]);
+        assert!(plan.shut_down.is_empty() && NonPowerAware.peak_draw());
+        // DVFS: 500 MIPS committed fit on host 0 alone, so the empty host 1 goes off.
+        let need = Need {
+            mips: 500.0,
+            ram_mb: 0.0,
+            min_hosts: 1,
+        };
+        assert_eq!(
+            Dvfs.plan(&hosts, need),
+            PowerPlan {
+                boot: vec![],
+                shut_down: vec![1]
+            }
+        );
+        assert!(!Dvfs.peak_draw());
     }
 
     #[test]

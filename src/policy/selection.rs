@@ -82,7 +82,15 @@ impl VmSelection for RandomSelection {
 /// multiple correlation), since correlated VMs peak together. Uses the most recent values all
 /// candidates have; falls back to MMT when there is one candidate, when there are not more
 /// values than candidates, or when no VM's R² is defined (every history constant).
-pub struct MaximumCorrelation;
+///
+/// With `cloudsim_rules`, it decides as CloudSim 3.0.3 does: MMT only when there are fewer
+/// values than candidates; a VM needs an R² above 0 to be chosen, and when none has one the
+/// first candidate goes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaximumCorrelation {
+    /// Follow CloudSim 3.0.3's fallbacks (the `cloudsim` profile).
+    pub cloudsim_rules: bool,
+}
 impl VmSelection for MaximumCorrelation {
     fn select(&mut self, candidates: &[VmCandidate]) -> Option<usize> {
         let n = candidates.len();
@@ -91,7 +99,8 @@ impl VmSelection for MaximumCorrelation {
             .map(|c| c.history.len())
             .min()
             .unwrap_or(0);
-        if n < 2 || m <= n {
+        let too_short = if self.cloudsim_rules { m < n } else { m <= n };
+        if n < 2 || too_short {
             return MinimumMigrationTime.select(candidates);
         }
         let recent =
@@ -103,7 +112,13 @@ impl VmSelection for MaximumCorrelation {
                 .filter(|&j| j != i)
                 .map(|j| series[j].as_slice())
                 .collect();
+            let floor = if self.cloudsim_rules {
+                0.0
+            } else {
+                f64::NEG_INFINITY
+            };
             if let Some(r2) = r_squared(&series[i], &others)
+                && r2 > floor
                 && best.is_none_or(|(_, b)| r2 > b)
             {
                 best = Some((i, r2));
@@ -111,6 +126,7 @@ impl VmSelection for MaximumCorrelation {
         }
         match best {
             Some((i, _)) => Some(i),
+            None if self.cloudsim_rules => Some(0),
             None => MinimumMigrationTime.select(candidates),
         }
     }
@@ -140,7 +156,7 @@ pub const SELECTIONS: &[Entry<dyn VmSelection>] = &[
     Entry {
         name: "mc",
         summary: "maximum correlation: VM whose history the others' explain best (R²)",
-        build: |_, _| Box::new(MaximumCorrelation),
+        build: |_, _| Box::new(MaximumCorrelation::default()),
     },
 ];
 
@@ -223,7 +239,7 @@ mod tests {
             }
         }
         let cs = [with(&va, 100.0), with(&vs, 900.0), with(&vb, 100.0)];
-        assert_eq!(MaximumCorrelation.select(&cs), Some(1));
+        assert_eq!(MaximumCorrelation::default().select(&cs), Some(1));
         let r2 = r_squared(&vs, &[&va, &vb]).unwrap();
         assert!((r2 - 16.0 / 16.08).abs() < 1e-12, "R² {r2}");
     }
@@ -246,9 +262,9 @@ mod tests {
                 ..c(600.0, 1.0, 1.0)
             },
         ];
-        assert_eq!(MaximumCorrelation.select(&cs), Some(1));
+        assert_eq!(MaximumCorrelation::default().select(&cs), Some(1));
         // A lone VM: nothing to correlate with.
-        assert_eq!(MaximumCorrelation.select(&cs[..1]), Some(0));
+        assert_eq!(MaximumCorrelation::default().select(&cs[..1]), Some(0));
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::policy::selection::SELECTIONS;
 use crate::policy::{Entry, lookup, names};
 use crate::sim::setup::{
     ConflictSetup, ConsolidationSetup, GroupDemand, MigrationModel, MigrationSetup, Park,
-    PowerSetup, Precopy, Provisioning, Setup, VmGroup as GroupModel,
+    PowerSetup, Precopy, Profile, Provisioning, Setup, VmGroup as GroupModel,
 };
 
 type Check<T> = Result<T, FieldError>;
@@ -131,7 +131,10 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
     }
 
     super::limits::check(s)?;
-    let (host_classes, hosts) = compile_hosts(&s.hosts)?;
+    let (host_classes, mut hosts) = compile_hosts(&s.hosts)?;
+    if sim.host_order == HostOrderSpec::Interleaved {
+        hosts = interleave(&hosts, host_classes.len());
+    }
     let vm_types = compile_vm_types(&s.vm_types)?;
     let load_names: Vec<&String> = s.loads.keys().collect();
     let loads = s
@@ -192,6 +195,13 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
     }
 
     let migration = compile_migration(&s.migration)?;
+    let profile = match sim.profile {
+        ProfileSpec::Realistic => Profile::Realistic,
+        ProfileSpec::Cloudsim => {
+            check_cloudsim(&migration, interval, duration)?;
+            Profile::Cloudsim
+        }
+    };
     let conflicts = ConflictSetup {
         provisioning: match p.conflicts.provisioning {
             ProvisioningSpec::Allow => Provisioning::Allow,
@@ -263,7 +273,51 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
         traces,
         requests,
         services,
+        profile,
     })
+}
+
+/// Host classes in round robin (one host of each class in turn while its count lasts), from
+/// the class of each host in class order.
+fn interleave(hosts: &[usize], classes: usize) -> Vec<usize> {
+    let mut left = vec![0usize; classes];
+    for &c in hosts {
+        left[c] += 1;
+    }
+    let mut out = Vec::with_capacity(hosts.len());
+    while out.len() < hosts.len() {
+        for (c, n) in left.iter_mut().enumerate() {
+            if *n > 0 {
+                *n -= 1;
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// What the `cloudsim` profile needs: CloudSim's migration model (one copy of the RAM at a
+/// fixed rate, started at once) and room for its offset control ticks.
+fn check_cloudsim(m: &MigrationSetup, interval: u64, duration: u64) -> Check<()> {
+    if m.model != MigrationModel::Simple {
+        return Err(FieldError::new(
+            "migration.model",
+            "the cloudsim profile uses the \"simple\" model (CloudSim copies the RAM once); use preset = \"cloudsim\"",
+        ));
+    }
+    if m.max_concurrent != 0 {
+        return Err(FieldError::new(
+            "migration.max_concurrent",
+            "must be 0 under the cloudsim profile (CloudSim starts every migration at once)",
+        ));
+    }
+    if interval + crate::sim::cloudsim::TICK_OFFSET >= duration {
+        return Err(FieldError::new(
+            "simulation.control_interval",
+            "under the cloudsim profile the first update runs 0.1 s after the first interval: make the duration longer than the interval",
+        ));
+    }
+    Ok(())
 }
 
 fn compile_migration(m: &Migration) -> Check<MigrationSetup> {

@@ -66,6 +66,38 @@ pub struct Simulation {
     /// Period at which load curves are re-sampled; defaults to the control interval.
     #[serde(default)]
     pub load_step: Option<Duration>,
+    /// Accounting profile: `realistic` (nightshift's own model) or `cloudsim` (CloudSim
+    /// 3.0.3's modelling choices, to reproduce its consolidation study; see
+    /// docs/validation.md).
+    #[serde(default)]
+    pub profile: ProfileSpec,
+    /// How host ids are given out: `by-class` (the first class's hosts first) or
+    /// `interleaved` (round robin over the classes, as CloudSim's set-up alternates its two
+    /// host types).
+    #[serde(default)]
+    pub host_order: HostOrderSpec,
+}
+
+/// `simulation.profile`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProfileSpec {
+    /// nightshift's model: boot and shutdown delays and energy, exact integration.
+    #[default]
+    Realistic,
+    /// CloudSim 3.0.3's accounting and consolidation loop.
+    Cloudsim,
+}
+
+/// `simulation.host_order`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HostOrderSpec {
+    /// Class by class, in the order of `[[hosts]]`.
+    #[default]
+    ByClass,
+    /// One host of each class in turn while counts last.
+    Interleaved,
 }
 
 fn default_duration() -> Duration {

@@ -14,6 +14,16 @@ use crate::time::secs;
 
 impl Simulation<'_> {
     pub(super) fn on_control_tick(&mut self) {
+        if self.cloudsim.is_some() {
+            self.cs_tick();
+            self.place_waiting();
+            self.record_interval();
+            let next = self.now + self.setup.control_interval;
+            if next < self.setup.duration {
+                self.queue.push(next, Event::ControlTick);
+            }
+            return;
+        }
         let unplaced = match self.consolidator.take() {
             Some(mut c) => {
                 let unplaced = self.consolidate(&mut c);
@@ -55,7 +65,7 @@ impl Simulation<'_> {
     /// Control intervals it takes to migrate `ram_mb` off host `h` at its full link share,
     /// rounded up, at least 1: how far ahead the regression detectors predict (the reference
     /// uses the longest migration time of the host's VMs).
-    fn horizon(&self, h: HostId, ram_mb: f64) -> f64 {
+    pub(super) fn horizon(&self, h: HostId, ram_mb: f64) -> f64 {
         let m = &self.setup.migration;
         let rate = self.setup.host_classes[self.hosts[h].class].net_mbps * m.bandwidth_share / 8.0;
         let seconds = match m.model {

@@ -47,6 +47,16 @@ impl Simulation<'_> {
             ),
             _ => {}
         }
+        let m = self.open_migration(vm, src, dst);
+        self.vms[vm].state = VmState::Migrating(m);
+        self.refresh(src);
+        self.refresh(dst);
+        self.pump_migrations();
+    }
+
+    /// Records a migration of `vm` from `src` to `dst`, reserves the destination and queues
+    /// the copy; returns its id.
+    pub(super) fn open_migration(&mut self, vm: VmId, src: HostId, dst: HostId) -> MigId {
         let t = &self.setup.vm_types[self.vms[vm].vm_type];
         let m = self.migrations.len();
         self.migrations.push(Migration {
@@ -75,13 +85,10 @@ impl Simulation<'_> {
         self.hosts[dst].migrations.push(m);
         self.hosts[src].migrations_out += 1;
         self.hosts[dst].migrations_in += 1;
-        self.vms[vm].state = VmState::Migrating(m);
         self.in_flight += 1;
         self.started_since_row += 1;
         self.mig_queue.push(m);
-        self.refresh(src);
-        self.refresh(dst);
-        self.pump_migrations();
+        m
     }
 
     /// Starts queued migrations, oldest first, whose destination is on and whose hosts both
@@ -93,7 +100,10 @@ impl Simulation<'_> {
             let m = self.mig_queue[i];
             let (src, dst) = (self.migrations[m].source, self.migrations[m].destination);
             let free = |h: HostId| limit == 0 || self.hosts[h].copying < limit;
-            if self.hosts[dst].state == PowerState::On && free(src) && free(dst) {
+            // Under the cloudsim profile a host with no load is off, and a migration to it
+            // starts at once (switching on is instant).
+            let ready = self.hosts[dst].state == PowerState::On || self.cloudsim.is_some();
+            if ready && free(src) && free(dst) {
                 self.mig_queue.remove(i);
                 self.start_copy(m);
             } else {
@@ -178,6 +188,15 @@ impl Simulation<'_> {
         if mig.outcome != MigrationOutcome::InFlight || mig.stamp != stamp {
             return;
         }
+        if self.cs_due() {
+            // CloudSim updates the datacenter before moving the VM, its clock at the copy's
+            // start plus RAM over rate.
+            let clock = secs(mig.start) + mig.round_mb / mig.rate_mb_s;
+            self.cs_update(false, clock);
+            if self.migrations[m].outcome != MigrationOutcome::InFlight {
+                return;
+            }
+        }
         let now = self.now;
         let (src, phase, elapsed_s, rate) = {
             let mig = &mut self.migrations[m];
@@ -223,7 +242,7 @@ impl Simulation<'_> {
     }
 
     /// Detaches migration `m` from both hosts and records it with `outcome`.
-    fn close_migration(&mut self, m: MigId, outcome: MigrationOutcome) {
+    pub(super) fn close_migration(&mut self, m: MigId, outcome: MigrationOutcome) {
         let (src, dst) = (self.migrations[m].source, self.migrations[m].destination);
         self.accrue(src);
         self.accrue(dst);
@@ -276,16 +295,30 @@ impl Simulation<'_> {
         let t = &self.setup.vm_types[self.vms[vm].vm_type];
         self.hosts[src].ram_used -= t.ram_mb;
         self.hosts[src].disk_used -= t.disk_mb;
-        let list = &mut self.hosts[src].vms;
-        if let Some(i) = list.iter().position(|&v| v == vm) {
-            list.swap_remove(i);
-        }
+        self.detach(src, vm);
         self.hosts[dst].vms.push(vm);
         self.vms[vm].state = VmState::Running(dst);
         self.vms[vm].last_moved = Some(self.now);
         self.refresh(src);
         self.refresh(dst);
+        if self.cloudsim.is_some() {
+            self.cs_after_migration(vm, m, dst);
+        }
         self.after_migration(src, dst);
+    }
+
+    /// Takes `vm` off host `h`'s list (keeping the others' order under the `cloudsim`
+    /// profile, whose selection breaks ties by list order).
+    pub(super) fn detach(&mut self, h: HostId, vm: VmId) {
+        let keep_order = self.cloudsim.is_some();
+        let list = &mut self.hosts[h].vms;
+        if let Some(i) = list.iter().position(|&v| v == vm) {
+            if keep_order {
+                list.remove(i);
+            } else {
+                list.swap_remove(i);
+            }
+        }
     }
 
     /// Aborts an in-flight or queued migration: the VM stays on the source, the destination's

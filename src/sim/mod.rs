@@ -1,6 +1,7 @@
 //! The simulation: a discrete-event loop over hosts, VMs and migrations that reports to a
 //! [`Recorder`] and returns the run's totals. It does no I/O.
 
+pub mod cloudsim;
 pub mod conflicts;
 pub mod energy;
 pub mod records;
@@ -35,7 +36,7 @@ use crate::trace::Replay;
 use history::VmHistory;
 use rand::rngs::Xoshiro256PlusPlus;
 use records::*;
-use setup::{GroupDemand, Setup};
+use setup::{GroupDemand, Profile, Setup};
 use state::*;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -219,6 +220,10 @@ pub(crate) struct Simulation<'a> {
     arrivals: Vec<(VmId, SimTime)>,
     /// Why the run stopped early, if it did.
     failure: Option<String>,
+    /// On hosts draw their peak power whatever their load (the `npa` power policy).
+    peak_draw: bool,
+    /// The `cloudsim` profile's accounting, when the run follows it.
+    cloudsim: Option<cloudsim::Cloudsim>,
 }
 
 impl<'a> Simulation<'a> {
@@ -230,23 +235,27 @@ impl<'a> Simulation<'a> {
             None,
             setup.seed,
         )?;
+        let profile = setup.profile == Profile::Cloudsim;
         let consolidator = match &setup.consolidation {
             None => None,
             Some(c) => Some(Consolidator {
                 detector: build(
                     DETECTORS,
                     "overload",
-                    &c.overload,
+                    cloudsim::detector_name(profile, &c.overload),
                     c.overload_param,
                     setup.seed,
                 )?,
-                selection: build(
-                    SELECTIONS,
-                    "selection",
-                    &c.selection,
-                    None,
-                    seed_of(setup.seed, Stream::Selection),
-                )?,
+                selection: match cloudsim::selection(profile, &c.selection) {
+                    Some(s) => s,
+                    None => build(
+                        SELECTIONS,
+                        "selection",
+                        &c.selection,
+                        None,
+                        seed_of(setup.seed, Stream::Selection),
+                    )?,
+                },
                 placement: build(PLACEMENTS, "placement", &c.placement, None, setup.seed)?,
                 underload_threshold: c.underload_threshold,
                 evacuation_failures: c.evacuation_failures,
@@ -346,7 +355,18 @@ impl<'a> Simulation<'a> {
             services: Vec::new(),
             arrivals,
             failure: None,
+            peak_draw: false,
+            cloudsim: None,
         };
+        sim.peak_draw = sim.power.peak_draw();
+        if profile {
+            sim.cloudsim = Some(cloudsim::Cloudsim::new(
+                &setup.host_classes,
+                sim.hosts.len(),
+                sim.vms.len(),
+                sim.peak_draw,
+            ));
+        }
         sim.services = scaling::ServiceRun::build(setup);
         Ok(sim)
     }
@@ -374,13 +394,23 @@ impl<'a> Simulation<'a> {
         }
         initial.extend(self.start_services());
         self.sample_load();
-        self.place_batch(initial);
+        if self.cloudsim.is_some() {
+            self.cs_place_initial(initial);
+        } else {
+            self.place_batch(initial);
+        }
         self.start_requests();
         if let Some(t) = self.setup.tariff.next_change_after(0) {
             self.queue.push(t, Event::TariffChange);
         }
-        self.queue.push(self.setup.load_step, Event::LoadStep);
-        self.queue.push(0, Event::ControlTick);
+        if self.cloudsim.is_some() {
+            // Demand is read at each update; the first update follows the first interval.
+            let first = self.setup.control_interval + cloudsim::TICK_OFFSET;
+            self.queue.push(first, Event::ControlTick);
+        } else {
+            self.queue.push(self.setup.load_step, Event::LoadStep);
+            self.queue.push(0, Event::ControlTick);
+        }
     }
 
     pub(super) fn run(&mut self) {
@@ -420,8 +450,12 @@ impl<'a> Simulation<'a> {
 
     // ---- bookkeeping -------------------------------------------------------------------
 
-    /// Adds host `h`'s energy up to now; call before changing its state or load.
+    /// Adds host `h`'s energy up to now; call before changing its state or load. (Under the
+    /// `cloudsim` profile energy is added at its updates only.)
     pub(super) fn accrue(&mut self, h: HostId) {
+        if self.cloudsim.is_some() {
+            return;
+        }
         let class = &self.setup.host_classes[self.hosts[h].class];
         self.hosts[h].accrue(self.now, class, self.price);
     }
@@ -489,6 +523,16 @@ impl<'a> Simulation<'a> {
             host.shutdown_pending = false;
         }
         host.refresh_draw(class);
+        if self.peak_draw && host.state == PowerState::On {
+            host.draw = energy::Split {
+                idle: class.power.idle_w(),
+                dynamic: class.power.max_w() - class.power.idle_w(),
+                ..energy::Split::default()
+            };
+        }
+        if self.cloudsim.is_some() {
+            self.cs_refresh(h);
+        }
     }
 
     // ---- load --------------------------------------------------------------------------
@@ -527,6 +571,9 @@ impl<'a> Simulation<'a> {
                     }
                 };
                 self.setup.loads[load].with_noise(level, &mut self.noise)
+            }
+            Demand::Trace { trace, column } if self.cloudsim.is_some() => {
+                self.trace_fraction_between(trace, column)
             }
             Demand::Trace { trace, column } => self.trace_fraction(trace, column),
             Demand::Service(s) => self.replica_fraction(s),

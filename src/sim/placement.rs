@@ -69,6 +69,7 @@ impl Simulation<'_> {
             let candidate = Candidate {
                 cpu_capacity: class.mips,
                 cpu_used: self.cpu_used(h, basis),
+                cpu_reference: self.cpu_used(h, basis),
                 ram_capacity: class.ram_mb,
                 ram_used: host.ram_used,
                 disk_capacity: class.disk_mb,
@@ -262,11 +263,9 @@ impl Simulation<'_> {
     /// Removes a VM from the host it runs on, releasing its RAM and disk.
     pub(super) fn remove_from_host(&mut self, vm: VmId, h: HostId) {
         self.accrue(h);
+        self.detach(h, vm);
         let t = &self.setup.vm_types[self.vms[vm].vm_type];
         let host = &mut self.hosts[h];
-        if let Some(i) = host.vms.iter().position(|&v| v == vm) {
-            host.vms.swap_remove(i);
-        }
         host.ram_used -= t.ram_mb;
         host.disk_used -= t.disk_mb;
         self.refresh(h);
@@ -303,6 +302,14 @@ impl Simulation<'_> {
             VmState::Running(h) => self.remove_from_host(vm, h),
             VmState::Migrating(m) => {
                 let (src, dst) = (self.migrations[m].source, self.migrations[m].destination);
+                if let Some(next) = self.cs_pending_follow(vm) {
+                    let other = self.migrations[next].destination;
+                    self.close_migration(next, MigrationOutcome::Aborted);
+                    let t = &self.setup.vm_types[self.vms[vm].vm_type];
+                    self.hosts[other].ram_used -= t.ram_mb;
+                    self.hosts[other].disk_used -= t.disk_mb;
+                    self.refresh(other);
+                }
                 self.abort_migration(m);
                 self.conflict(
                     ConflictKind::VmEndedWhileMigrating,

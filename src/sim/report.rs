@@ -66,6 +66,7 @@ impl Simulation<'_> {
     }
 
     pub(super) fn finish(mut self) -> Outcome {
+        self.cs_finish();
         let setup = self.setup;
         let (requests, request_summary) = self.request_report();
         let services = self.service_report();

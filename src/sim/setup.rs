@@ -139,6 +139,16 @@ pub struct ConflictSetup {
     pub ping_pong_window: SimTime,
 }
 
+/// Which modelling choices a run follows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Profile {
+    /// nightshift's own model (the default).
+    #[default]
+    Realistic,
+    /// CloudSim 3.0.3's accounting and consolidation loop (see [`crate::sim::cloudsim`]).
+    Cloudsim,
+}
+
 /// Everything a run needs; built from a scenario by [`crate::scenario::compile`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Setup {
@@ -186,15 +196,22 @@ pub struct Setup {
     pub requests: RequestSetup,
     /// Replicated services.
     pub services: Vec<ServiceSetup>,
+    /// Modelling choices.
+    pub profile: Profile,
 }
 
 impl Setup {
-    /// The always-on baseline of the same workload: every host on, no consolidation.
+    /// The always-on baseline of the same workload: every host on, no consolidation (under
+    /// the `cloudsim` profile, where hosts with no load are off, the non-power-aware one).
     pub fn baseline(&self) -> Setup {
+        let name = match self.profile {
+            Profile::Realistic => "always-on",
+            Profile::Cloudsim => "npa",
+        };
         Setup {
             consolidation: None,
             power: PowerSetup {
-                name: "always-on".into(),
+                name: name.into(),
                 ..self.power.clone()
             },
             ..self.clone()

@@ -3,12 +3,16 @@
 
 use super::state::*;
 use super::{Event, Simulation};
+use crate::time::secs;
 use crate::trace::{Level, Replay};
 
-/// A trace being replayed: the replay and every trace VM's current level.
+/// A trace being replayed: the replay and every trace VM's current level (and, under the
+/// `cloudsim` profile, which interpolates between samples, the next one).
 pub(crate) struct TraceRun {
     replay: Box<dyn Replay>,
     levels: Vec<Level>,
+    next: Vec<Level>,
+    step: Option<u32>,
 }
 
 impl TraceRun {
@@ -16,6 +20,8 @@ impl TraceRun {
         TraceRun {
             replay,
             levels: Vec::new(),
+            next: Vec::new(),
+            step: None,
         }
     }
 }
@@ -26,18 +32,43 @@ impl Simulation<'_> {
         for t in 0..self.traces.len() {
             let vms = self.setup.traces[t].grid.map_or(0, |g| g.vms);
             self.traces[t].levels = vec![0; vms];
+            self.traces[t].next = vec![0; vms];
             self.seek_trace(t)?;
         }
         Ok(())
     }
 
-    /// Moves trace `t` to the step replayed now and schedules its next step.
+    /// Moves trace `t` to the step replayed now and schedules its next step. Under the
+    /// `cloudsim` profile it also reads the step after (the replay only moves forward: the
+    /// levels read ahead become the current ones); past the trace's last step the last sample
+    /// holds, as in CloudSim.
     fn seek_trace(&mut self, t: usize) -> Result<(), String> {
         let setup = &self.setup.traces[t];
         let run = &mut self.traces[t];
-        run.replay
-            .seek(setup.step_at(self.now), &mut run.levels)
-            .map_err(|e| e.to_string())?;
+        let step = setup.step_at(self.now);
+        if self.cloudsim.is_some() {
+            if run.step.is_some_and(|s| s + 1 == step) {
+                std::mem::swap(&mut run.levels, &mut run.next);
+            } else {
+                run.replay
+                    .seek(step, &mut run.levels)
+                    .map_err(|e| e.to_string())?;
+            }
+            let steps = setup.grid.map_or(0, |g| g.steps);
+            if step + 1 < steps || setup.looped {
+                let after = setup.step_at(self.now + setup.grid.map_or(0, |g| g.interval));
+                run.replay
+                    .seek(after, &mut run.next)
+                    .map_err(|e| e.to_string())?;
+            } else {
+                run.next.copy_from_slice(&run.levels);
+            }
+            run.step = Some(step);
+        } else {
+            run.replay
+                .seek(step, &mut run.levels)
+                .map_err(|e| e.to_string())?;
+        }
         let next = setup.next_step_time(self.now);
         if next < self.setup.duration {
             self.queue.push(next, Event::TraceStep(t));
@@ -55,7 +86,36 @@ impl Simulation<'_> {
         self.setup.traces[t].fraction(level)
     }
 
+    /// VM `column` of trace `t` at the current time, interpolated linearly between the current
+    /// sample and the next (CloudSim's PlanetLab utilisation model), as a fraction of its CPU.
+    pub(super) fn trace_fraction_between(&self, t: usize, column: u32) -> f64 {
+        let setup = &self.setup.traces[t];
+        let run = &self.traces[t];
+        let col = column as usize;
+        let (Some(&a), Some(&b)) = (run.levels.get(col), run.next.get(col)) else {
+            return 0.0;
+        };
+        let (a, b) = (setup.fraction(a), setup.fraction(b));
+        let interval = setup.grid.map_or(1, |g| g.interval.max(1));
+        let interval_s = secs(interval);
+        // Seconds since the current sample, from CloudSim's clock in seconds.
+        let clock = self
+            .cloudsim
+            .as_ref()
+            .map_or(secs(self.now), |cs| cs.clock());
+        let sample = secs(self.now + setup.shift - (self.now + setup.shift) % interval);
+        let into = clock + secs(setup.shift) - sample;
+        a + (b - a) / interval_s * into
+    }
+
     pub(super) fn on_trace_step(&mut self, t: usize) {
+        if self.cloudsim.is_some() {
+            // The profile reads demand at its updates only.
+            if let Err(e) = self.seek_trace(t) {
+                self.failure = Some(e);
+            }
+            return;
+        }
         self.accrue_all();
         if let Err(e) = self.seek_trace(t) {
             self.failure = Some(e);

@@ -1,0 +1,413 @@
+//! The `cloudsim` accounting profile: CloudSim 3.0.3's modelling choices, on the same engine
+//! and policies, so that its PlanetLab consolidation study can be reproduced (see
+//! `docs/validation.md`).
+//!
+//! Under this profile the datacenter is *updated* at control ticks (offset by
+//! [`TICK_OFFSET`], as CloudSim's periodic events are) and whenever migrations end. At an
+//! update every VM's demand is re-read (traces interpolated between samples), every host's CPU
+//! is shared CloudSim's way ([`share`]), and between two updates a host's energy is the
+//! trapezoid of its power at both ends, or nothing if it carried no load at the first one (a
+//! host with no load is off; switching is instant and free). SLATAH and PDM follow CloudSim's
+//! state histories: a host violates its SLA while it delivers less CPU than is asked of it
+//! (an arriving VM asks for all of its demand but gets 10 %), and a migrating VM loses what its
+//! source does not deliver. A VM whose demand is exactly 0 at an update ends (CloudSim takes
+//! its workload as finished). Consolidation follows CloudSim's loop ([`plan`]).
+
+mod control;
+pub(crate) mod plan;
+pub mod share;
+
+use super::Simulation;
+use super::energy::Split;
+use super::state::*;
+use crate::model::host::{HostClass, PowerState};
+use crate::model::power::PowerModel;
+use crate::time::SimTime;
+use share::{Claim, Role, Scheduler};
+
+/// CloudSim runs its periodic update 0.1 s after each multiple of the scheduling interval
+/// (300.1 s, 600.1 s, ...): the control ticks of the profile are offset by as much.
+pub const TICK_OFFSET: SimTime = 100;
+
+/// A state-history entry of a host: what it delivered and was asked from `time` on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct HostEntry {
+    time: SimTime,
+    allocated: f64,
+    requested: f64,
+    active: bool,
+}
+
+/// A state-history entry of a VM.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct VmEntry {
+    time: SimTime,
+    /// Host whose meters the interval is charged to.
+    host: HostId,
+    allocated: f64,
+    requested: f64,
+    migrating: bool,
+}
+
+/// Per-host accounting of the profile.
+#[derive(Debug, Clone, Default)]
+struct HostAccount {
+    /// CPU the host delivers (CloudSim's utilisation, MIPS) since its last change.
+    allocated: f64,
+    /// Latest state entry (replaced while the time stays the same).
+    entry: Option<HostEntry>,
+    /// Whether the last closed entry was active (CloudSim starts from "active").
+    was_active: bool,
+}
+
+/// The profile's state during a run.
+#[derive(Debug, Clone)]
+pub(crate) struct Cloudsim {
+    /// Time up to which energy is accounted.
+    last_update: SimTime,
+    /// Whether the first update happened (nothing is accounted before it).
+    started: bool,
+    /// Every host draws its peak power all the time (the `npa` power policy).
+    peak: bool,
+    /// CloudSim's clock at the current update, s (a migration ends at its start plus RAM over
+    /// rate, computed in seconds as CloudSim does).
+    clock: f64,
+    hosts: Vec<HostAccount>,
+    vms: Vec<Option<VmEntry>>,
+    /// Per VM, the second migration planned in the same round, if any.
+    follow: Vec<Option<MigId>>,
+    /// Each host class's power model in CloudSim's arithmetic.
+    power: Vec<PowerModel>,
+    claims: Vec<Claim>,
+    members: Vec<VmId>,
+    shares: Vec<f64>,
+}
+
+impl Cloudsim {
+    /// The profile's state for `hosts` hosts and `vms` VMs; `peak` for the non-power-aware
+    /// baseline.
+    pub(crate) fn new(classes: &[HostClass], hosts: usize, vms: usize, peak: bool) -> Self {
+        Cloudsim {
+            power: classes
+                .iter()
+                .map(|c| c.power.in_cloudsim_arithmetic())
+                .collect(),
+            last_update: 0,
+            started: false,
+            peak,
+            clock: 0.0,
+            hosts: vec![
+                HostAccount {
+                    was_active: true,
+                    ..HostAccount::default()
+                };
+                hosts
+            ],
+            vms: vec![None; vms],
+            follow: vec![None; vms],
+            claims: Vec::new(),
+            members: Vec::new(),
+            shares: Vec::new(),
+        }
+    }
+
+    /// Host class `class`'s power model in CloudSim's arithmetic.
+    pub(crate) fn power(&self, class: usize) -> &PowerModel {
+        &self.power[class]
+    }
+
+    /// CloudSim's clock at the current update, s.
+    pub(crate) fn clock(&self) -> f64 {
+        self.clock
+    }
+
+    fn set_follow(&mut self, vm: VmId, m: Option<MigId>) {
+        self.follow[vm] = m;
+    }
+
+    fn take_follow(&mut self, vm: VmId) -> Option<MigId> {
+        self.follow.get_mut(vm).and_then(Option::take)
+    }
+
+    /// CloudSim's utilisation of every host at its last change, MIPS.
+    pub(crate) fn allocated(&self) -> impl Iterator<Item = f64> + '_ {
+        self.hosts.iter().map(|h| h.allocated)
+    }
+}
+
+/// CloudSim's utilisation of a host as a fraction, as its power model and policies read it:
+/// values just above 1 (rounding) count as 1.
+pub(crate) fn utilisation(allocated: f64, capacity: f64) -> f64 {
+    let u = allocated / capacity;
+    if u > 1.0 && u < 1.01 { 1.0 } else { u }
+}
+
+impl Simulation<'_> {
+    /// The CPU sharing rule of host `h` under the profile.
+    pub(super) fn scheduler(&self, h: HostId) -> Scheduler {
+        let class = &self.setup.host_classes[self.hosts[h].class];
+        let m = &self.setup.migration;
+        Scheduler {
+            capacity: class.mips,
+            core: class.mips / f64::from(class.cores.max(1)),
+            keep: 1.0 - m.degradation,
+            arrive: m.overhead_destination,
+        }
+    }
+
+    /// Re-shares host `h`'s CPU the profile's way after a change: its delivered CPU, draw and
+    /// power state, and (once the first update has happened) its state entry and those of its
+    /// VMs at the current time.
+    pub(super) fn cs_refresh(&mut self, h: HostId) {
+        let Some(mut cs) = self.cloudsim.take() else {
+            return;
+        };
+        cs.claims.clear();
+        cs.members.clear();
+        for &vm in &self.hosts[h].vms {
+            let role = match self.vms[vm].state {
+                VmState::Migrating(m) if self.migrations[m].source == h => Role::Leaving,
+                _ => Role::Resident,
+            };
+            cs.members.push(vm);
+            cs.claims.push(self.claim(vm, role));
+        }
+        for &m in &self.hosts[h].migrations {
+            if self.migrations[m].destination == h {
+                let vm = self.migrations[m].vm;
+                cs.members.push(vm);
+                cs.claims.push(self.claim(vm, Role::Arriving));
+            }
+        }
+        let totals = self.scheduler(h).share(&cs.claims, &mut cs.shares);
+        let class = &self.setup.host_classes[self.hosts[h].class];
+        let power = &cs.power[self.hosts[h].class];
+        let active = totals.allocated > 0.0;
+        if cs.started {
+            cs.hosts[h].allocated = totals.allocated;
+        }
+        let host = &mut self.hosts[h];
+        host.load_mips = totals.allocated;
+        host.lost_mips = totals.requested - totals.allocated;
+        let u = utilisation(totals.allocated, class.mips);
+        host.draw = if cs.peak {
+            Split {
+                idle: power.idle_w(),
+                dynamic: power.max_w() - power.idle_w(),
+                ..Split::default()
+            }
+        } else if active {
+            Split {
+                idle: power.idle_w(),
+                dynamic: power.watts(u) - power.idle_w(),
+                ..Split::default()
+            }
+        } else {
+            Split::default()
+        };
+        if cs.started {
+            host.state = if active {
+                PowerState::On
+            } else {
+                PowerState::Off
+            };
+            let entry = HostEntry {
+                time: self.now,
+                allocated: totals.allocated,
+                requested: totals.requested,
+                active,
+            };
+            self.host_entry(&mut cs, h, entry);
+            for i in 0..cs.members.len() {
+                let c = cs.claims[i];
+                if c.role == Role::Arriving {
+                    continue;
+                }
+                let entry = VmEntry {
+                    time: self.now,
+                    host: h,
+                    allocated: cs.shares[i],
+                    requested: c.requested,
+                    migrating: c.role == Role::Leaving,
+                };
+                let vm = cs.members[i];
+                self.vm_entry(&mut cs, vm, entry);
+            }
+        }
+        self.cloudsim = Some(cs);
+    }
+
+    fn claim(&self, vm: VmId, role: Role) -> Claim {
+        Claim {
+            requested: self.vms[vm].demand_mips,
+            vcpus: self.setup.vm_types[self.vms[vm].vm_type].vcpus,
+            role,
+        }
+    }
+
+    /// Records host `h`'s state from `entry.time` on, closing its previous entry: time active,
+    /// time delivering less than asked (SLATAH), and switch-offs.
+    fn host_entry(&mut self, cs: &mut Cloudsim, h: HostId, entry: HostEntry) {
+        let account = &mut cs.hosts[h];
+        if let Some(prev) = account.entry
+            && prev.time < entry.time
+        {
+            let dt = entry.time - prev.time;
+            let meters = &mut self.hosts[h].meters;
+            if prev.active {
+                meters.on_ms += dt;
+                if prev.allocated < prev.requested {
+                    meters.overload_ms += dt;
+                }
+            }
+            close_transition(account, &mut self.hosts[h], prev.active);
+        }
+        account.entry = Some(entry);
+    }
+
+    /// Records VM `vm`'s state from `entry.time` on, closing its previous entry: CPU asked,
+    /// and CPU lost while migrating (PDM).
+    fn vm_entry(&mut self, cs: &mut Cloudsim, vm: VmId, entry: VmEntry) {
+        if let Some(prev) = cs.vms[vm]
+            && prev.time < entry.time
+        {
+            let dt = (entry.time - prev.time) as f64;
+            let meters = &mut self.hosts[prev.host].meters;
+            meters.requested_mips_ms += prev.requested * dt;
+            if prev.migrating {
+                meters.lost_mips_ms += (prev.requested - prev.allocated) * dt;
+            }
+        }
+        cs.vms[vm] = Some(entry);
+    }
+
+    /// Whether the profile is on and its last update is older than now.
+    pub(super) fn cs_due(&self) -> bool {
+        self.cloudsim
+            .as_ref()
+            .is_some_and(|cs| !cs.started || cs.last_update < self.now)
+    }
+
+    /// The profile's full update at the current time (`clock`: CloudSim's clock, s): demands
+    /// re-read, every host re-shared,
+    /// energy of the interval since the last update added, VM histories recorded (at a tick),
+    /// and VMs whose demand is 0 ended.
+    pub(super) fn cs_update(&mut self, tick: bool, clock: f64) {
+        let Some(mut cs) = self.cloudsim.take() else {
+            return;
+        };
+        let dt = self.now - cs.last_update;
+        cs.started = true;
+        cs.clock = clock;
+        let before: Vec<f64> = cs.allocated().collect();
+        self.cloudsim = Some(cs);
+        for vm in 0..self.vms.len() {
+            if matches!(
+                self.vms[vm].state,
+                VmState::Running(_) | VmState::Migrating(_)
+            ) {
+                self.vms[vm].demand_mips = self.demand_now(vm);
+            }
+        }
+        let price = self.price;
+        for (h, &from) in before.iter().enumerate() {
+            self.refresh(h);
+            let cs = self.cloudsim.as_ref().expect("profile state");
+            let class = &self.setup.host_classes[self.hosts[h].class];
+            let power = &cs.power[self.hosts[h].class];
+            let to = cs.hosts[h].allocated;
+            let seconds = dt as f64 / 1000.0;
+            let (u0, u1) = (utilisation(from, class.mips), utilisation(to, class.mips));
+            // Mean draw over the interval: the peak for the non-power-aware baseline, else
+            // the trapezoid of both ends, nothing if the host was off at the start.
+            let mean = if cs.peak {
+                power.max_w()
+            } else if from != 0.0 {
+                let p0 = power.watts(u0);
+                p0 + (power.watts(u1) - p0) / 2.0
+            } else {
+                0.0
+            };
+            let draw = if mean > 0.0 {
+                Split {
+                    idle: power.idle_w(),
+                    dynamic: mean - power.idle_w(),
+                    ..Split::default()
+                }
+            } else {
+                Split::default()
+            };
+            let host = &mut self.hosts[h];
+            host.energy.accrue(self.now, &draw, price);
+            host.meters.utilisation_ms += if from != 0.0 {
+                (u0 + u1) / 2.0 * seconds * 1000.0
+            } else {
+                0.0
+            };
+        }
+        if let Some(cs) = self.cloudsim.as_mut() {
+            cs.last_update = self.now;
+        }
+        if tick {
+            self.history.record(&self.vms);
+        }
+        self.end_idle_vms();
+    }
+
+    /// Ends every running VM whose demand is exactly 0 (CloudSim's "completed" VMs).
+    pub(super) fn end_idle_vms(&mut self) {
+        for h in 0..self.hosts.len() {
+            let mut i = 0;
+            while i < self.hosts[h].vms.len() {
+                let vm = self.hosts[h].vms[i];
+                if self.vms[vm].state == VmState::Running(h) && self.vms[vm].demand_mips == 0.0 {
+                    self.on_vm_end(vm);
+                } else {
+                    i += 1;
+                }
+            }
+        }
+    }
+
+    /// Closes the profile's histories at the end of the run (the last switch-offs count).
+    pub(super) fn cs_finish(&mut self) {
+        let Some(mut cs) = self.cloudsim.take() else {
+            return;
+        };
+        for h in 0..self.hosts.len() {
+            if let Some(last) = cs.hosts[h].entry {
+                close_transition(&mut cs.hosts[h], &mut self.hosts[h], last.active);
+            }
+        }
+        self.cloudsim = Some(cs);
+    }
+}
+
+/// Counts a switch-off (active to inactive) or a switch-on when an entry closes.
+fn close_transition(account: &mut HostAccount, host: &mut Host, active: bool) {
+    if account.was_active && !active {
+        host.shutdowns += 1;
+    } else if !account.was_active && active {
+        host.boots += 1;
+    }
+    account.was_active = active;
+}
+
+/// The detector a run builds for `name`: under the profile `lrr` is `lr`, because CloudSim
+/// 3.0.3's robust regression computes its weights but never applies them.
+pub(crate) fn detector_name(profile: bool, name: &str) -> &str {
+    if profile && name == "lrr" { "lr" } else { name }
+}
+
+/// The selection a run builds for `name` when the profile changes it: MC with CloudSim's
+/// fallbacks.
+pub(crate) fn selection(
+    profile: bool,
+    name: &str,
+) -> Option<Box<dyn crate::policy::selection::VmSelection>> {
+    (profile && name == "mc").then(|| {
+        Box::new(crate::policy::selection::MaximumCorrelation {
+            cloudsim_rules: true,
+        }) as Box<dyn crate::policy::selection::VmSelection>
+    })
+}

@@ -1,0 +1,367 @@
+//! CloudSim's consolidation round, planned on a copy of the hosts' VM lists (nothing in the
+//! simulation changes until the plan is carried out).
+//!
+//! 1. Every host is checked by the overload detector (utilisation = the demand of the VMs on
+//!    its list over its capacity; history = the sum of their own histories).
+//! 2. From each over-loaded host, in id order, the selection policy takes VMs (not those
+//!    migrating) until the detector is satisfied.
+//! 3. Those VMs, largest demand first, go to the host the placement policy scores best (in id
+//!    order, first wins ties), among hosts not over-loaded that have a core fast enough for
+//!    the VM and enough CPU not yet handed out, and that the detector does not find
+//!    over-loaded with the VM added (unless they deliver no CPU at all). RAM is not checked.
+//! 4. Then, repeatedly, the least-utilised host that carries load (by the utilisation measured
+//!    at the update, below the under-load threshold; CloudSim's is 100 %) is tried: all the VMs on its list must find a place elsewhere (over-loaded
+//!    hosts, hosts that carried no load and hosts already tried are excluded), or none moves.
+//!    Hosts that received VMs in this step are not tried; those that received VMs in step 3
+//!    are, and their new VMs are then planned again (as in CloudSim).
+//!
+//! The policies score with the power the host drew at the update as their baseline, since
+//! CloudSim does not refresh it while planning.
+
+use super::super::Simulation;
+use super::super::state::*;
+use super::share::{Claim, Role};
+use crate::policy::overload::{HISTORY_LEN, HostLoad, OverloadDetector};
+use crate::policy::placement::{Candidate, Need, Placement};
+use crate::policy::selection::{VmCandidate, VmSelection};
+
+/// CPU left and CPU delivered on a planned host.
+#[derive(Debug, Clone, Copy)]
+struct Fit {
+    /// Not handed out, MIPS.
+    available: f64,
+    /// Delivered, counting arriving VMs at their full share, MIPS.
+    used: f64,
+}
+
+/// A consolidation round being planned.
+pub(crate) struct Planner<'s, 'a> {
+    sim: &'s Simulation<'a>,
+    /// Each host's VM list as CloudSim keeps it: residents in arrival order, then arriving VMs.
+    lists: Vec<Vec<(VmId, Role)>>,
+    fits: Vec<Option<Fit>>,
+    /// CPU each host delivered at the update (its power baseline), MIPS.
+    measured: Vec<f64>,
+    claims: Vec<Claim>,
+    shares: Vec<f64>,
+    series: Vec<Vec<f64>>,
+}
+
+impl<'s, 'a> Planner<'s, 'a> {
+    /// A planner over the simulation's current hosts.
+    pub(crate) fn new(sim: &'s Simulation<'a>) -> Self {
+        let lists = sim
+            .hosts
+            .iter()
+            .enumerate()
+            .map(|(h, host)| {
+                let mut list: Vec<(VmId, Role)> = host
+                    .vms
+                    .iter()
+                    .map(|&vm| match sim.vms[vm].state {
+                        VmState::Migrating(m) if sim.migrations[m].source == h => {
+                            (vm, Role::Leaving)
+                        }
+                        _ => (vm, Role::Resident),
+                    })
+                    .collect();
+                list.extend(
+                    host.migrations
+                        .iter()
+                        .filter(|&&m| sim.migrations[m].destination == h)
+                        .map(|&m| (sim.migrations[m].vm, Role::Arriving)),
+                );
+                list
+            })
+            .collect();
+        let measured = match &sim.cloudsim {
+            Some(cs) => cs.allocated().collect(),
+            None => vec![0.0; sim.hosts.len()],
+        };
+        Planner {
+            sim,
+            lists,
+            fits: vec![None; sim.hosts.len()],
+            measured,
+            claims: Vec::new(),
+            shares: Vec::new(),
+            series: Vec::new(),
+        }
+    }
+
+    fn capacity(&self, h: HostId) -> f64 {
+        self.sim.setup.host_classes[self.sim.hosts[h].class].mips
+    }
+
+    /// Host class `class`'s power model as CloudSim evaluates it.
+    fn power(&self, class: usize) -> &'s crate::model::power::PowerModel {
+        match &self.sim.cloudsim {
+            Some(cs) => cs.power(class),
+            None => &self.sim.setup.host_classes[class].power,
+        }
+    }
+
+    fn migrating(&self, vm: VmId) -> bool {
+        matches!(self.sim.vms[vm].state, VmState::Migrating(_))
+    }
+
+    fn demand(&self, vm: VmId) -> f64 {
+        self.sim.vms[vm].demand_mips
+    }
+
+    fn remove(&mut self, h: HostId, vm: VmId) {
+        if let Some(i) = self.lists[h].iter().position(|&(v, _)| v == vm) {
+            self.lists[h].remove(i);
+        }
+        self.fits[h] = None;
+    }
+
+    fn add(&mut self, h: HostId, vm: VmId) {
+        self.lists[h].push((vm, Role::Resident));
+        self.fits[h] = None;
+    }
+
+    /// CPU left and delivered on host `h` with its planned list.
+    fn fit(&mut self, h: HostId) -> Fit {
+        if let Some(f) = self.fits[h] {
+            return f;
+        }
+        let sim = self.sim;
+        self.claims.clear();
+        self.claims
+            .extend(self.lists[h].iter().map(|&(vm, role)| Claim {
+                requested: sim.vms[vm].demand_mips,
+                vcpus: sim.setup.vm_types[sim.vms[vm].vm_type].vcpus,
+                role,
+            }));
+        let sched = sim.scheduler(h);
+        let totals = sched.share(&self.claims, &mut self.shares);
+        let mut used = 0.0;
+        for (c, &a) in self.claims.iter().zip(&self.shares) {
+            if c.role == Role::Arriving {
+                used += a * sched.keep / sched.arrive;
+            }
+            used += a;
+        }
+        let f = Fit {
+            available: totals.available,
+            used,
+        };
+        self.fits[h] = Some(f);
+        f
+    }
+
+    /// Whether `detector` finds host `h` over-loaded with its planned list (plus `extra`).
+    fn overloaded(&self, detector: &dyn OverloadDetector, h: HostId, extra: Option<VmId>) -> bool {
+        let sim = self.sim;
+        let members = || self.lists[h].iter().map(|&(vm, _)| vm).chain(extra);
+        let capacity = self.capacity(h);
+        let utilisation = members().map(|vm| self.demand(vm)).sum::<f64>() / capacity;
+        if sim.history.keep() == 0 {
+            return detector.is_overloaded(&HostLoad::new(utilisation, &[]));
+        }
+        let mut buf = [0.0; HISTORY_LEN];
+        let (mut n, mut ram) = (0, 0.0_f64);
+        for vm in members() {
+            n = n.max(sim.history.add_into(vm, &mut buf, 1.0 / capacity));
+            ram = ram.max(sim.setup.vm_types[sim.vms[vm].vm_type].ram_mb);
+        }
+        detector.is_overloaded(&HostLoad {
+            utilisation,
+            history: &buf[HISTORY_LEN - n..],
+            horizon: sim.horizon(h, ram),
+        })
+    }
+
+    /// The VM `selection` takes off host `h` next (VMs migrating are not candidates).
+    fn select(&mut self, selection: &mut dyn VmSelection, h: HostId) -> Option<VmId> {
+        let sim = self.sim;
+        let pool: Vec<VmId> = self.lists[h]
+            .iter()
+            .map(|&(vm, _)| vm)
+            .filter(|&vm| !self.migrating(vm))
+            .collect();
+        let wants_history = selection.history_len() > 0;
+        if wants_history {
+            self.series.resize_with(pool.len(), Vec::new);
+            for (s, &vm) in self.series.iter_mut().zip(&pool) {
+                sim.history.copy_into(vm, s);
+            }
+        }
+        let candidates: Vec<VmCandidate> = pool
+            .iter()
+            .enumerate()
+            .map(|(i, &vm)| {
+                let t = &sim.setup.vm_types[sim.vms[vm].vm_type];
+                VmCandidate {
+                    ram_mb: t.ram_mb,
+                    demand_mips: sim.vms[vm].demand_mips,
+                    size_mips: t.mips,
+                    history: if wants_history { &self.series[i] } else { &[] },
+                }
+            })
+            .collect();
+        selection.select(&candidates).map(|i| pool[i])
+    }
+
+    /// The host `placement` scores best for `vm` among hosts not `excluded`.
+    fn find(
+        &mut self,
+        detector: &dyn OverloadDetector,
+        placement: &dyn Placement,
+        vm: VmId,
+        excluded: &[bool],
+    ) -> Option<HostId> {
+        let sim = self.sim;
+        let t = &sim.setup.vm_types[sim.vms[vm].vm_type];
+        let need = Need {
+            mips: self.demand(vm),
+            ram_mb: t.ram_mb,
+            disk_mb: t.disk_mb,
+        };
+        let per_vcpu = need.mips / f64::from(t.vcpus.max(1));
+        let mut best: Option<(HostId, f64)> = None;
+        for (h, &skip) in excluded.iter().enumerate() {
+            if skip || per_vcpu > sim.scheduler(h).core {
+                continue;
+            }
+            let fit = self.fit(h);
+            if fit.available < need.mips {
+                continue;
+            }
+            // A host that delivers nothing takes the VM without asking the detector.
+            let accepts = |p: &Self| fit.used == 0.0 || !p.overloaded(detector, h, Some(vm));
+            if placement.takes_first() {
+                if accepts(self) {
+                    return Some(h);
+                }
+                continue;
+            }
+            let host = &sim.hosts[h];
+            let class = &sim.setup.host_classes[host.class];
+            let candidate = Candidate {
+                cpu_capacity: class.mips,
+                cpu_used: fit.used,
+                cpu_reference: self.measured[h],
+                ram_capacity: class.ram_mb,
+                ram_used: host.ram_used,
+                disk_capacity: class.disk_mb,
+                disk_used: host.disk_used,
+                power: self.power(host.class),
+            };
+            let score = placement.score(&candidate, &need);
+            if best.is_none_or(|(_, b)| score < b) && accepts(self) {
+                best = Some((h, score));
+            }
+        }
+        best.map(|(h, _)| h)
+    }
+
+    /// Sorts `vms` by demand, largest first, keeping the order of equal demands.
+    fn by_demand(&self, vms: &mut [VmId]) {
+        vms.sort_by(|&a, &b| self.demand(b).total_cmp(&self.demand(a)));
+    }
+
+    /// Plans one round: the migrations to start, in order (a VM may appear twice, as in
+    /// CloudSim, when a host that received it is then evacuated).
+    pub(crate) fn plan(
+        mut self,
+        detector: &dyn OverloadDetector,
+        selection: &mut dyn VmSelection,
+        placement: &dyn Placement,
+        underload: f64,
+    ) -> Vec<(VmId, HostId)> {
+        let n = self.lists.len();
+        let over: Vec<bool> = (0..n).map(|h| self.overloaded(detector, h, None)).collect();
+        let mut to_move = Vec::new();
+        for h in (0..n).filter(|&h| over[h]) {
+            while let Some(vm) = self.select(selection, h) {
+                to_move.push(vm);
+                self.remove(h, vm);
+                if !self.overloaded(detector, h, None) {
+                    break;
+                }
+            }
+        }
+        self.by_demand(&mut to_move);
+        let mut map = Vec::new();
+        for vm in to_move {
+            if let Some(dst) = self.find(detector, placement, vm, &over) {
+                self.add(dst, vm);
+                map.push((vm, dst));
+            }
+        }
+
+        // Under-loaded hosts, least utilised first.
+        let measured: Vec<f64> = (0..n)
+            .map(|h| super::utilisation(self.measured[h], self.capacity(h)))
+            .collect();
+        let mut tried: Vec<bool> = (0..n).map(|h| over[h] || measured[h] == 0.0).collect();
+        let mut closed = tried.clone();
+        let mut count = tried.iter().filter(|&&t| t).count();
+        // CloudSim tries every host below 100 %; `underload` lowers that bar (0: never).
+        let limit = underload.min(1.0);
+        while count < n {
+            let mut pick: Option<(HostId, f64)> = None;
+            for h in (0..n).filter(|&h| !tried[h]) {
+                let u = measured[h];
+                if u > 0.0 && u < pick.map_or(limit, |p| p.1) && !self.draining(h) {
+                    pick = Some((h, u));
+                }
+            }
+            let Some((src, _)) = pick else {
+                break;
+            };
+            tried[src] = true;
+            count += 1;
+            closed[src] = true;
+            let mut vms: Vec<VmId> = self.lists[src]
+                .iter()
+                .map(|&(vm, _)| vm)
+                .filter(|&vm| !self.migrating(vm))
+                .collect();
+            if vms.is_empty() {
+                continue;
+            }
+            self.by_demand(&mut vms);
+            let mut moves: Vec<(VmId, HostId)> = Vec::new();
+            for &vm in &vms {
+                match self.find(detector, placement, vm, &closed) {
+                    Some(dst) => {
+                        self.add(dst, vm);
+                        moves.push((vm, dst));
+                    }
+                    None => {
+                        for &(v, d) in &moves {
+                            self.remove(d, v);
+                        }
+                        moves.clear();
+                        break;
+                    }
+                }
+            }
+            for &(_, dst) in &moves {
+                if !tried[dst] {
+                    tried[dst] = true;
+                    count += 1;
+                }
+            }
+            map.extend(moves);
+        }
+        map
+    }
+
+    /// Whether every VM on host `h`'s list is migrating, or one is arriving (CloudSim does not
+    /// evacuate such a host).
+    fn draining(&self, h: HostId) -> bool {
+        for &(vm, role) in &self.lists[h] {
+            if !self.migrating(vm) {
+                return false;
+            }
+            if role == Role::Arriving {
+                return true;
+            }
+        }
+        true
+    }
+}
