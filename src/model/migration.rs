@@ -41,8 +41,9 @@ pub fn stop_copying(
 }
 
 /// Iterative pre-copy at a constant `rate_mb_s` with memory dirtied at `dirty_mb_s`: round 1
-/// sends the RAM, round k+1 what round k's duration dirtied, until the remainder fits in
-/// `max_downtime_s` or `max_rounds` rounds are done; then the remainder goes with the VM paused.
+/// sends the RAM, round k+1 what round k's duration dirtied (at most the whole RAM), until the
+/// remainder fits in `max_downtime_s` or `max_rounds` rounds are done; then the remainder goes
+/// with the VM paused.
 pub fn precopy(
     ram_mb: f64,
     rate_mb_s: f64,
@@ -57,7 +58,7 @@ pub fn precopy(
         rounds += 1;
         duration += t;
         data += volume;
-        volume = dirty_mb_s * t;
+        volume = (dirty_mb_s * t).min(ram_mb);
         if stop_copying(rounds, volume, rate_mb_s, max_rounds, max_downtime_s) {
             break;
         }
@@ -89,12 +90,14 @@ mod tests {
 
     #[test]
     fn round_cap_forces_stop_and_copy_when_dirtying_outpaces_the_link() {
-        // Dirtying 200 MB/s on a 100 MB/s link never converges: 2 rounds (1000 MB in 10 s,
-        // then 2000 MB in 20 s), then 4000 MB paused for 40 s.
+        // Dirtying 200 MB/s on a 100 MB/s link never converges: 2 rounds of the whole 1000 MB
+        // (a VM cannot dirty more memory than it has) in 10 s each, then 1000 MB paused for
+        // 10 s.
         let p = precopy(1000.0, 100.0, 200.0, 2, 0.3);
         assert_eq!(p.rounds, 2);
-        assert!((p.downtime_s - 40.0).abs() < 1e-9);
-        assert!((p.duration_s - 70.0).abs() < 1e-9);
+        assert!((p.downtime_s - 10.0).abs() < 1e-9);
+        assert!((p.duration_s - 30.0).abs() < 1e-9);
+        assert!((p.data_mb - 3000.0).abs() < 1e-9);
     }
 
     #[test]

@@ -217,7 +217,9 @@ impl Simulation<'_> {
                 self.finish_migration(m);
             }
             (Phase::Copying, MigrationModel::Precopy(p)) => {
-                let dirty = p.dirty_mb_s * elapsed_s;
+                // A VM cannot dirty more memory than it has.
+                let ram = self.setup.vm_types[self.vms[self.migrations[m].vm].vm_type].ram_mb;
+                let dirty = (p.dirty_mb_s * elapsed_s).min(ram);
                 let mig = &mut self.migrations[m];
                 mig.rounds += 1;
                 let stop =

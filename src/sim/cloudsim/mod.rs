@@ -111,6 +111,26 @@ impl Cloudsim {
         }
     }
 
+    /// Checks the second migrations planned in a round (for the invariant checker): each is in
+    /// flight, of its VM, which is migrating by another one; returns how many there are.
+    pub(crate) fn follow_ups(&self, migrations: &[Migration], vms: &[Vm]) -> Result<usize, String> {
+        let mut n = 0;
+        for (vm, next) in self.follow.iter().enumerate() {
+            let Some(m) = *next else { continue };
+            let ok = migrations[m].vm == vm
+                && migrations[m].outcome == MigrationOutcome::InFlight
+                && matches!(vms[vm].state, VmState::Migrating(first) if first != m);
+            if !ok {
+                return Err(format!(
+                    "VM {vm} has a second migration {m} pending, but it is {:?} of VM {} while the VM is {:?}",
+                    migrations[m].outcome, migrations[m].vm, vms[vm].state
+                ));
+            }
+            n += 1;
+        }
+        Ok(n)
+    }
+
     /// Host class `class`'s power model in CloudSim's arithmetic.
     pub(crate) fn power(&self, class: usize) -> &PowerModel {
         &self.power[class]
@@ -411,3 +431,6 @@ pub(crate) fn selection(
         }) as Box<dyn crate::policy::selection::VmSelection>
     })
 }
+
+#[cfg(test)]
+mod tests;
