@@ -226,6 +226,29 @@ mod tests {
     }
 
     #[test]
+    fn pabfd_measures_the_increase_from_the_reference_load() {
+        let p = PowerModel::Linear {
+            idle_w: 100.0,
+            max_w: 200.0,
+        };
+        let need = Need {
+            mips: 100.0,
+            ram_mb: 0.0,
+            disk_mb: 0.0,
+        };
+        // 300 MIPS committed but the draw was measured at 200 (the cloudsim profile's stale
+        // baseline): from 20 % (120 W) to 40 % (140 W) = 20 W, not 10 W.
+        let stale = Candidate {
+            cpu_reference: 200.0,
+            ..host(&p, 300.0, 0.0)
+        };
+        assert!((PowerAwareBestFitDecreasing.score(&stale, &need) - 20.0).abs() < 1e-9);
+        assert!(
+            (PowerAwareBestFitDecreasing.score(&host(&p, 300.0, 0.0), &need) - 10.0).abs() < 1e-9
+        );
+    }
+
+    #[test]
     fn every_registered_name_builds() {
         for e in PLACEMENTS {
             let _ = (e.build)(None, 0);

@@ -268,6 +268,39 @@ mod tests {
     }
 
     #[test]
+    fn mc_under_cloudsim_rules_needs_as_many_values_as_vms_and_falls_back_to_the_first() {
+        // Three constant histories: no R² is defined. Our MC takes MMT (index 1, least RAM);
+        // CloudSim's takes the first candidate.
+        let flat: &'static [f64] = &[0.3, 0.3, 0.3, 0.3, 0.3];
+        let cs = [
+            VmCandidate {
+                history: flat,
+                ..c(900.0, 1.0, 1.0)
+            },
+            VmCandidate {
+                history: flat,
+                ..c(300.0, 1.0, 1.0)
+            },
+            VmCandidate {
+                history: flat,
+                ..c(600.0, 1.0, 1.0)
+            },
+        ];
+        let cloudsim = MaximumCorrelation {
+            cloudsim_rules: true,
+        };
+        assert_eq!(MaximumCorrelation::default().select(&cs), Some(1));
+        assert_eq!({ cloudsim }.select(&cs), Some(0));
+        // Two values for three VMs: too few for either, both take MMT.
+        let short: &'static [f64] = &[0.1, 0.2];
+        let few = cs.map(|c| VmCandidate {
+            history: short,
+            ..c
+        });
+        assert_eq!({ cloudsim }.select(&few), Some(1));
+    }
+
+    #[test]
     fn every_registered_name_builds() {
         for e in SELECTIONS {
             let mut s = (e.build)(None, 3);

@@ -339,6 +339,17 @@ level = 0.5
     }
 
     #[test]
+    fn interleaved_host_order_alternates_classes_while_counts_last() {
+        let two = format!(
+            "{MINIMAL}\n[[hosts]]\nclass = \"b\"\ncount = 2\ncores = 1\nram = \"1 GB\"\npower = {{ model = \"linear\", idle_w = 1, max_w = 2 }}\n"
+        );
+        // Two hosts of MINIMAL's class 0, then two of class 1; interleaved, they alternate.
+        assert_eq!(load(&two, "t.toml", &[]).unwrap().hosts, vec![0, 0, 1, 1]);
+        let over = ["simulation.host_order=interleaved".to_string()];
+        assert_eq!(load(&two, "t.toml", &over).unwrap().hosts, vec![0, 1, 0, 1]);
+    }
+
+    #[test]
     fn migration_models_presets_and_conflict_policies_compile() {
         use crate::sim::setup::{MigrationModel, Provisioning};
         let text = format!(
