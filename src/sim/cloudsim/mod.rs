@@ -226,7 +226,7 @@ impl Simulation<'_> {
             Split::default()
         };
         if cs.started {
-            host.state = if active {
+            host.state = if active || cs.peak {
                 PowerState::On
             } else {
                 PowerState::Off
