@@ -85,8 +85,8 @@ impl PowerModel {
         }
         let increase = |u: f64| self.watts(u + d) - self.watts(u);
         Some(match self {
-            PowerModel::Linear { .. } => increase(0.0),
-            PowerModel::Table(_) => (0..=10)
+            PowerModel::Linear { .. } | PowerModel::CloudsimLinear { .. } => increase(0.0),
+            PowerModel::Table(_) | PowerModel::CloudsimTable(_) => (0..=10)
                 .flat_map(|k| [k as f64 / 10.0, k as f64 / 10.0 - d])
                 .chain([0.0, 1.0 - d])
                 .filter(|u| (0.0..=1.0 - d).contains(u))

@@ -79,6 +79,7 @@ pub trait Placement: Send {
     }
     /// A score no host of a class (its power model and CPU capacity) can beat for `need`,
     /// if the policy can tell: placement then skips classes that cannot win. `None` = scan.
+    /// (For candidates whose `cpu_reference` is their `cpu_used`, as `find_host` builds them.)
     fn lower_bound(&self, _power: &PowerModel, _cpu_capacity: f64, _need: &Need) -> Option<f64> {
         None
     }

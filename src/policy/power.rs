@@ -332,8 +332,8 @@ mod tests {
         // DVFS: 500 MIPS committed fit on host 0 alone, so the empty host 1 goes off.
         let need = Need {
             mips: 500.0,
-            ram_mb: 0.0,
             min_hosts: 1,
+            ..Need::default()
         };
         assert_eq!(
             Dvfs.plan(&hosts, need),
