@@ -203,3 +203,32 @@ fn validate_reports_each_bad_file_and_exits_2() {
     assert!(stdout(&out).contains("ok: good.toml"));
     assert!(stderr(&out).contains("bad.toml:10:"), "{}", stderr(&out));
 }
+
+#[test]
+fn bad_sweep_files_exit_2_naming_file_line_and_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("s.toml"), GOOD).unwrap();
+    let sweep = "version = 1\nname = \"x\"\nscenario = \"s.toml\"\n[[axis]]\nkey = \"policy.power.headroom\"\nvalus = [0.1]\n";
+    fs::write(tmp.path().join("sweep.toml"), sweep).unwrap();
+    let out = run_in(tmp.path(), &["sweep", "sweep.toml", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("sweep.toml:6:") && stderr(&out).contains("unknown field `valus`"),
+        "{}",
+        stderr(&out)
+    );
+    // A value the scenario refuses fails before any run starts, naming the run and the key.
+    let sweep = "version = 1\nname = \"x\"\nscenario = \"s.toml\"\n[[axis]]\nkey = \"hosts.0.cores\"\nvalues = [4, 0]\n";
+    fs::write(tmp.path().join("sweep.toml"), sweep).unwrap();
+    let out = run_in(tmp.path(), &["sweep", "sweep.toml", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cores=0") && stderr(&out).contains("hosts[0].cores"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !tmp.path().join("out").exists(),
+        "nothing is written before every run is checked"
+    );
+}

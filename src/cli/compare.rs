@@ -33,30 +33,9 @@ pub struct CompareArgs {
     /// A variant with its own overrides: NAME:KEY=VALUE[,KEY=VALUE...] (repeatable).
     #[arg(long = "variant", value_name = "NAME:KEY=VALUE,...")]
     variants: Vec<String>,
-    /// Output folder [default: output/<first scenario name>-compare/].
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
-    /// Seed of every variant (overrides each scenario's simulation.seed).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Override a value in every variant: KEY=VALUE (repeatable).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    set: Vec<String>,
-    /// Skip the always-on baselines (no savings columns).
-    #[arg(long)]
-    no_baseline: bool,
-    /// Do not draw charts (reports are still written).
-    #[arg(long)]
-    no_charts: bool,
-    /// Do not write host_utilisation.csv in the variants' run folders.
-    #[arg(long)]
-    no_host_utilisation: bool,
-    /// Replace the output folder if it exists.
-    #[arg(long)]
-    force: bool,
-    /// Print nothing on success.
-    #[arg(long, short)]
-    quiet: bool,
+    /// Where and what to write.
+    #[command(flatten)]
+    output: super::OutputArgs,
 }
 
 /// Named policy presets besides OVERLOAD-SELECTION pairs: name, overrides, description.
@@ -201,12 +180,12 @@ fn load_variants(args: &CompareArgs) -> Result<Vec<Variant>, CliError> {
             "nothing to compare: give --policies (e.g. always-on,power-only,thr-mmt), --variant NAME:KEY=VALUE, or several scenario files".into(),
         ));
     }
-    let seed = args.seed.map(|s| format!("simulation.seed={s}"));
+    let seed = args.output.seed.map(|s| format!("simulation.seed={s}"));
     let mut variants = Vec::new();
     for path in &args.scenarios {
         let text = read_scenario(path)?;
         let origin = path.display().to_string();
-        let base = scenario::load(&text, &origin, &args.set)
+        let base = scenario::load(&text, &origin, &args.output.set)
             .map_err(|e| CliError::Input(e.to_string()))?;
         let detector = base.consolidation.as_ref().map(|c| c.overload.clone());
         let many = args.scenarios.len() > 1;
@@ -230,7 +209,7 @@ fn load_variants(args: &CompareArgs) -> Result<Vec<Variant>, CliError> {
             todo.push((base.name.clone(), Vec::new()));
         }
         for (name, overrides) in todo {
-            let mut applied = args.set.clone();
+            let mut applied = args.output.set.clone();
             applied.extend(overrides.iter().cloned());
             applied.extend(seed.clone());
             let mut setup = scenario::load(&text, &origin, &applied)
@@ -271,10 +250,11 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
     let variants = load_variants(&args)?;
     let first = &variants[0].setup.name;
     let out = args
+        .output
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{first}-compare")));
-    if out.exists() && !args.force {
+    if out.exists() && !args.output.force {
         return Err(CliError::Input(format!(
             "{} already exists; pass --force to replace it, or --out DIR to write elsewhere",
             out.display()
@@ -288,12 +268,12 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
     };
     let outputs = Outputs {
         run: RunOptions {
-            baseline: !args.no_baseline,
+            baseline: !args.output.no_baseline,
             check: false,
-            host_utilisation: !args.no_host_utilisation,
+            host_utilisation: !args.output.no_host_utilisation,
             baseline_timeseries: true,
         },
-        charts: !args.no_charts,
+        charts: !args.output.no_charts,
     };
     let mut rows = Vec::with_capacity(variants.len());
     let mut drawn = Drawn::default();
@@ -311,7 +291,7 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
         drawn.charts += d.charts;
         drawn.files += d.files;
         let row = ComparisonRow::new(&v.name, &v.overrides, &folder, &summary);
-        if !args.quiet {
+        if !args.output.quiet {
             println!(
                 "  {:<width$} {:>10} kWh IT  {:>10} {}  {:>7} migrations  SLAV {:.2e}",
                 v.name,
@@ -325,11 +305,12 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
         rows.push(row);
     }
     output::write_comparison(staging.path(), &rows).map_err(io_err)?;
-    let d = render_comparison(staging.path(), !args.no_charts).map_err(|e| e.into_cli(false))?;
+    let d =
+        render_comparison(staging.path(), !args.output.no_charts).map_err(|e| e.into_cli(false))?;
     drawn.charts += d.charts;
     drawn.files += d.files;
-    staging.commit(args.force).map_err(io_err)?;
-    if !args.quiet {
+    staging.commit(args.output.force).map_err(io_err)?;
+    if !args.output.quiet {
         println!(
             "nightshift: compared {} variants in {:.2} s; {} charts; outputs in {}/ (comparison.csv, report.html)",
             rows.len(),

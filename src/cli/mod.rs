@@ -40,6 +40,37 @@ enum Command {
     Plot(plot::PlotArgs),
 }
 
+/// Options shared by the commands that simulate and write an output folder (`run`, `compare`).
+#[derive(Debug, clap::Args)]
+pub(crate) struct OutputArgs {
+    /// Output folder [default: output/<scenario name>/; for compare,
+    /// output/<first scenario name>-compare/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Seed of every random stream (overrides simulation.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override a scenario value: KEY=VALUE, e.g. policy.power.headroom=0.3 (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Skip the always-on baseline (no savings in the summary).
+    #[arg(long)]
+    pub no_baseline: bool,
+    /// Do not draw charts (reports are still written; `nightshift plot DIR` draws them later).
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Do not write host_utilisation.csv (large for big fleets; the heat map and the
+    /// utilisation distribution need it).
+    #[arg(long)]
+    pub no_host_utilisation: bool,
+    /// Replace the output folder if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
 /// An error that ends the program, with its exit status.
 #[derive(Debug)]
 pub enum CliError {

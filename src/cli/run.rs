@@ -15,54 +15,36 @@ use std::time::Instant;
 pub struct RunArgs {
     /// Scenario file (TOML).
     scenario: PathBuf,
-    /// Output folder [default: output/<scenario name>/].
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
-    /// Seed of every random stream (overrides simulation.seed).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Override a scenario value: KEY=VALUE, e.g. policy.power.headroom=0.3 (repeatable).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    set: Vec<String>,
-    /// Skip the always-on baseline run (no savings in the summary).
-    #[arg(long)]
-    no_baseline: bool,
-    /// Do not draw charts (the reports are still written; `nightshift plot DIR` draws later).
-    #[arg(long)]
-    no_charts: bool,
-    /// Do not write host_utilisation.csv (large for big fleets; the heat map and utilisation
-    /// distribution charts need it).
-    #[arg(long)]
-    no_host_utilisation: bool,
-    /// Replace the output folder if it exists.
-    #[arg(long)]
-    force: bool,
     /// Check every invariant after every event (slower); a violation stops the run.
     #[arg(long)]
     check: bool,
-    /// Print nothing on success.
-    #[arg(long, short)]
-    quiet: bool,
+    /// Where and what to write.
+    #[command(flatten)]
+    output: super::OutputArgs,
 }
 
 /// Runs the scenario and its baseline, and writes every output.
 pub fn run(args: RunArgs) -> Result<(), CliError> {
     let text = read_scenario(&args.scenario)?;
-    let mut overrides = args.set.clone();
-    if let Some(seed) = args.seed {
+    let mut overrides = args.output.set.clone();
+    if let Some(seed) = args.output.seed {
         overrides.push(format!("simulation.seed={seed}"));
     }
     let origin = args.scenario.display().to_string();
     let mut setup =
         scenario::load(&text, &origin, &overrides).map_err(|e| CliError::Input(e.to_string()))?;
     let (indexes, warnings) = traces::load(&mut setup, &args.scenario, &text, &overrides)?;
-    if !args.quiet {
+    if !args.output.quiet {
         for w in &warnings {
             eprintln!("warning: {w}");
         }
     }
-    let out = args.out.clone().unwrap_or_else(|| default_out(&setup.name));
-    if out.exists() && !args.force {
+    let out = args
+        .output
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&setup.name));
+    if out.exists() && !args.output.force {
         return Err(CliError::Input(format!(
             "{} already exists; pass --force to replace it, or --out DIR to write elsewhere",
             out.display()
@@ -77,15 +59,15 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     };
     let outputs = Outputs {
         run: RunOptions {
-            baseline: !args.no_baseline,
+            baseline: !args.output.no_baseline,
             check: args.check,
-            host_utilisation: !args.no_host_utilisation,
+            host_utilisation: !args.output.no_host_utilisation,
             baseline_timeseries: true,
         },
-        charts: !args.no_charts,
+        charts: !args.output.no_charts,
     };
     let copy = output::scenario_copy(&origin, &overrides, &text);
-    let bar = RunProgress::new(setup.duration as f64 / 1000.0, args.quiet);
+    let bar = RunProgress::new(setup.duration as f64 / 1000.0, args.output.quiet);
     let (summary, drawn) = write_outputs(
         &setup,
         &indexes,
@@ -95,8 +77,8 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         &|stage, t| bar.update(stage, t),
     )?;
     bar.finish();
-    staging.commit(args.force).map_err(io_err)?;
-    if !args.quiet {
+    staging.commit(args.output.force).map_err(io_err)?;
+    if !args.output.quiet {
         print!(
             "{}",
             report(&summary, &out, clock.elapsed().as_secs_f64(), &drawn)
