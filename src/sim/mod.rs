@@ -165,7 +165,8 @@ fn run_inner(
         return Err(format!("trace {} was not bound to the scenario", t.name));
     }
     let mut sim = Simulation::new(setup, recorder)?;
-    sim.check = check;
+    // Debug builds (every `cargo test`) check every invariant after every event, always.
+    sim.check = check || cfg!(debug_assertions);
     sim.traces = replays.into_iter().map(traces::TraceRun::new).collect();
     sim.start();
     sim.run();
