@@ -197,6 +197,8 @@ pub(crate) struct Simulation<'a> {
     noise: Xoshiro256PlusPlus,
     /// Host ids of each class, in id order (placement visits classes that can win).
     hosts_by_class: Vec<Vec<HostId>>,
+    /// Scratch for placement: (least possible score, class), reused across calls.
+    class_order: std::cell::RefCell<Vec<(f64, usize)>>,
     /// Each load curve's noiseless level at the time it was last computed.
     curve_levels: Vec<Option<(SimTime, f64)>>,
     initial_placement: Box<dyn Placement>,
@@ -334,6 +336,7 @@ impl<'a> Simulation<'a> {
             price: setup.tariff.price_at(0),
             noise: stream(setup.seed, Stream::Noise),
             curve_levels: vec![None; setup.loads.len()],
+            class_order: std::cell::RefCell::new(Vec::new()),
             hosts_by_class: (0..setup.host_classes.len())
                 .map(|c| {
                     (0..setup.hosts.len())

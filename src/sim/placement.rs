@@ -81,27 +81,32 @@ impl Simulation<'_> {
                 *best = Some((score, h));
             }
         };
-        let classes = &self.setup.host_classes;
-        let bounds: Option<Vec<f64>> = classes
-            .iter()
-            .map(|c| policy.lower_bound(&c.power, c.mips, need))
-            .collect();
-        match bounds {
-            None => (0..self.hosts.len()).for_each(|h| consider(h, &mut best)),
-            Some(bounds) => {
-                // Classes whose best possible score beats the best found so far, most promising
-                // first; the margin covers rounding in the hosts' own scores.
-                let mut order: Vec<usize> = (0..classes.len()).collect();
-                order.sort_by(|&a, &b| bounds[a].total_cmp(&bounds[b]));
-                for c in order {
-                    let margin = 1e-9 * (1.0 + bounds[c].abs());
-                    if !bounds[c].is_finite() || best.is_some_and(|(bs, _)| bounds[c] - margin > bs)
-                    {
-                        break;
-                    }
-                    for &h in &self.hosts_by_class[c] {
-                        consider(h, &mut best);
-                    }
+        // Classes with the least score any of their hosts could show, in a buffer kept across
+        // calls (no allocation per placement); `None` from the policy means scan every host.
+        let mut order = self.class_order.borrow_mut();
+        order.clear();
+        for (c, class) in self.setup.host_classes.iter().enumerate() {
+            match policy.lower_bound(&class.power, class.mips, need) {
+                Some(bound) => order.push((bound, c)),
+                None => {
+                    order.clear();
+                    break;
+                }
+            }
+        }
+        if order.is_empty() {
+            (0..self.hosts.len()).for_each(|h| consider(h, &mut best));
+        } else {
+            // Most promising class first (ties in class order); stop once no class left can
+            // beat the best host found; the margin covers rounding in the hosts' own scores.
+            order.sort_by(|a, b| a.0.total_cmp(&b.0));
+            for &(bound, c) in order.iter() {
+                let margin = 1e-9 * (1.0 + bound.abs());
+                if !bound.is_finite() || best.is_some_and(|(bs, _)| bound - margin > bs) {
+                    break;
+                }
+                for &h in &self.hosts_by_class[c] {
+                    consider(h, &mut best);
                 }
             }
         }
