@@ -67,7 +67,13 @@ impl PowerModel {
 
     /// Watts at 0 % CPU.
     pub fn idle_w(&self) -> f64 {
-        self.watts(0.0)
+        // The same bits as `watts(0.0)` (each model adds exactly 0 there), without the work.
+        match self {
+            PowerModel::Linear { idle_w, .. } | PowerModel::CloudsimLinear { idle_w, .. } => {
+                *idle_w
+            }
+            PowerModel::Table(points) | PowerModel::CloudsimTable(points) => points[0],
+        }
     }
 
     /// Watts at 100 % CPU.
@@ -103,6 +109,27 @@ mod tests {
     const G4: [f64; 11] = [
         86.0, 89.4, 92.6, 96.0, 99.5, 102.0, 106.0, 108.0, 112.0, 114.0, 117.0,
     ];
+
+    #[test]
+    fn idle_w_has_the_bits_of_watts_at_zero() {
+        for (idle, max) in [(0.1, 0.3), (86.0, 117.0), (93.7, 135.0), (1e-3, 7e5)] {
+            let linear = PowerModel::Linear {
+                idle_w: idle,
+                max_w: max,
+            };
+            let table = PowerModel::Table(std::array::from_fn(|i| {
+                idle + (max - idle) * i as f64 / 10.0
+            }));
+            for m in [
+                linear.clone(),
+                table.clone(),
+                linear.in_cloudsim_arithmetic(),
+                table.in_cloudsim_arithmetic(),
+            ] {
+                assert_eq!(m.idle_w().to_bits(), m.watts(0.0).to_bits(), "{m:?}");
+            }
+        }
+    }
 
     #[test]
     fn linear_model_interpolates_between_idle_and_max() {

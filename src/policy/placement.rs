@@ -24,10 +24,11 @@ pub struct Candidate<'a> {
     pub cpu_capacity: f64,
     /// CPU committed before the VM, MIPS.
     pub cpu_used: f64,
-    /// CPU load the host's current draw corresponds to, MIPS: normally `cpu_used`; the
-    /// `cloudsim` profile passes the load measured at the last update, as CloudSim does not
-    /// refresh a host's power while it plans.
-    pub cpu_reference: f64,
+    /// The draw the increase is measured from, W: normally the draw at `cpu_used`; the
+    /// `cloudsim` profile passes the draw at the load measured at the last update, as
+    /// CloudSim does not refresh a host's power while it plans (callers may compute it once
+    /// per round).
+    pub reference_w: f64,
     /// RAM capacity, MB.
     pub ram_capacity: f64,
     /// RAM committed before the VM, MB.
@@ -55,9 +56,9 @@ impl Candidate<'_> {
             + frac(self.disk_capacity, self.disk_used, need.disk_mb)
     }
 
-    /// Increase in power draw (W) from adding `need`'s CPU, over the draw at `cpu_reference`.
+    /// Increase in power draw (W) from adding `need`'s CPU, over `reference_w`.
     pub fn power_increase(&self, need: &Need) -> f64 {
-        let before = self.power.watts(self.cpu_reference / self.cpu_capacity);
+        let before = self.reference_w;
         let after = self
             .power
             .watts((self.cpu_used + need.mips) / self.cpu_capacity);
@@ -79,7 +80,7 @@ pub trait Placement: Send {
     }
     /// A score no host of a class (its power model and CPU capacity) can beat for `need`,
     /// if the policy can tell: placement then skips classes that cannot win. `None` = scan.
-    /// (For candidates whose `cpu_reference` is their `cpu_used`, as `find_host` builds them.)
+    /// (For candidates whose `reference_w` is the draw at `cpu_used`, as `find_host` builds them.)
     fn lower_bound(&self, _power: &PowerModel, _cpu_capacity: f64, _need: &Need) -> Option<f64> {
         None
     }
@@ -182,7 +183,7 @@ mod tests {
         Candidate {
             cpu_capacity: 1000.0,
             cpu_used,
-            cpu_reference: cpu_used,
+            reference_w: power.watts(cpu_used / 1000.0),
             ram_capacity: 1000.0,
             ram_used,
             disk_capacity: 0.0,
@@ -240,7 +241,7 @@ mod tests {
         // 300 MIPS committed but the draw was measured at 200 (the cloudsim profile's stale
         // baseline): from 20 % (120 W) to 40 % (140 W) = 20 W, not 10 W.
         let stale = Candidate {
-            cpu_reference: 200.0,
+            reference_w: p.watts(0.2),
             ..host(&p, 300.0, 0.0)
         };
         assert!((PowerAwareBestFitDecreasing.score(&stale, &need) - 20.0).abs() < 1e-9);

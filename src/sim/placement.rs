@@ -69,7 +69,7 @@ impl Simulation<'_> {
             let candidate = Candidate {
                 cpu_capacity: class.mips,
                 cpu_used: self.cpu_used(h, basis),
-                cpu_reference: self.cpu_used(h, basis),
+                reference_w: class.power.watts(self.cpu_used(h, basis) / class.mips),
                 ram_capacity: class.ram_mb,
                 ram_used: host.ram_used,
                 disk_capacity: class.disk_mb,

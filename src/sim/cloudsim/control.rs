@@ -64,18 +64,19 @@ impl Simulation<'_> {
                 }
                 continue;
             }
+            let power = self
+                .cloudsim
+                .as_ref()
+                .map_or(&class.power, |cs| cs.power(host.class));
             let candidate = Candidate {
                 cpu_capacity: class.mips,
                 cpu_used: used,
-                cpu_reference: 0.0,
+                reference_w: power.idle_w(),
                 ram_capacity: class.ram_mb,
                 ram_used: host.ram_used,
                 disk_capacity: class.disk_mb,
                 disk_used: host.disk_used,
-                power: self
-                    .cloudsim
-                    .as_ref()
-                    .map_or(&class.power, |cs| cs.power(host.class)),
+                power,
             };
             let score = policy.score(&candidate, &need);
             if best.is_none_or(|(_, b)| score < b) && accepts() {

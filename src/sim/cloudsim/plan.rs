@@ -42,6 +42,8 @@ pub(crate) struct Planner<'s, 'a> {
     fits: Vec<Option<Fit>>,
     /// CPU each host delivered at the update (its power baseline), MIPS.
     measured: Vec<f64>,
+    /// Each host's draw at its measured load: PABFD's baseline, fixed for the round.
+    reference_w: Vec<f64>,
     claims: Vec<Claim>,
     shares: Vec<f64>,
     series: Vec<Vec<f64>>,
@@ -78,11 +80,22 @@ impl<'s, 'a> Planner<'s, 'a> {
             Some(cs) => cs.allocated().collect(),
             None => vec![0.0; sim.hosts.len()],
         };
+        let reference_w = (0..sim.hosts.len())
+            .map(|h| {
+                let class = sim.hosts[h].class;
+                let power = sim
+                    .cloudsim
+                    .as_ref()
+                    .map_or(&sim.setup.host_classes[class].power, |cs| cs.power(class));
+                power.watts(measured[h] / sim.setup.host_classes[class].mips)
+            })
+            .collect();
         Planner {
             sim,
             lists,
             fits: vec![None; sim.hosts.len()],
             measured,
+            reference_w,
             claims: Vec::new(),
             shares: Vec::new(),
             series: Vec::new(),
@@ -242,7 +255,7 @@ impl<'s, 'a> Planner<'s, 'a> {
             let candidate = Candidate {
                 cpu_capacity: class.mips,
                 cpu_used: fit.used,
-                cpu_reference: self.measured[h],
+                reference_w: self.reference_w[h],
                 ram_capacity: class.ram_mb,
                 ram_used: host.ram_used,
                 disk_capacity: class.disk_mb,
