@@ -11,6 +11,7 @@ pub mod workload_records;
 
 mod check;
 mod control;
+mod first_fit;
 mod history;
 mod migration;
 mod placement;
