@@ -66,8 +66,7 @@ impl<'a> CompareBars<'a> {
             .y_label_formatter(&|v| axis_number(*v))
             .axis_desc_style(label_font())
             .label_style(if n > 5 { small_font() } else { tick_font() })
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
+            .house_grid()
             .disable_x_mesh()
             .draw()?;
         chart.draw_series(values.iter().enumerate().map(|(i, &v)| {
@@ -330,8 +329,7 @@ where
         .y_desc("SLAV (SLATAH × PDM)")
         .axis_desc_style(label_font())
         .label_style(tick_font())
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
+        .house_grid()
         .draw()?;
     if front.len() > 1 {
         chart.draw_series(DashedLineSeries::new(

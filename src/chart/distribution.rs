@@ -103,8 +103,7 @@ impl Figure for UtilisationDistribution<'_> {
             .y_desc("share of host-intervals on (%)")
             .axis_desc_style(label_font())
             .label_style(tick_font())
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
+            .house_grid()
             .draw()?;
         chart
             .configure_secondary_axes()

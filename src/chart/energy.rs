@@ -52,8 +52,7 @@ impl<'a> EnergyChart<'a> {
             .y_desc(y_desc)
             .axis_desc_style(label_font())
             .label_style(tick_font())
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
+            .house_grid()
             .draw()?;
         if let Some(b) = baseline {
             chart.draw_series(DashedLineSeries::new(

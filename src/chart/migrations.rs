@@ -110,8 +110,7 @@ impl Figure for MigrationsChart<'_> {
             .y_desc(format!("migrations started per {}", duration_label(step)))
             .axis_desc_style(label_font())
             .label_style(tick_font())
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
+            .house_grid()
             .draw()?;
         chart
             .configure_secondary_axes()

@@ -74,8 +74,7 @@ impl Figure for PowerChart<'_> {
             .y_desc("IT power (kW)")
             .axis_desc_style(label_font())
             .label_style(tick_font())
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
+            .house_grid()
             .draw()?;
         chart
             .configure_secondary_axes()
@@ -164,8 +163,7 @@ impl Figure for PowerChart<'_> {
             .y_desc("hosts")
             .axis_desc_style(label_font())
             .label_style(tick_font())
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
+            .house_grid()
             .draw()?;
         for (column, color) in [
             (&all, PALE),

@@ -51,6 +51,25 @@ pub const NIGHT: RGBColor = RGBColor(228, 232, 245);
 /// Grid lines.
 pub const GRID: RGBColor = RGBColor(225, 225, 225);
 
+/// The house grid on a chart's mesh: light grey major lines, no minor lines.
+pub trait HouseGrid {
+    /// Applies the house grid.
+    fn house_grid(&mut self) -> &mut Self;
+}
+
+impl<X, Y, XT, YT, DB> HouseGrid for plotters::chart::MeshStyle<'_, '_, X, Y, DB>
+where
+    X: plotters::coord::ranged1d::Ranged<ValueType = XT>
+        + plotters::coord::ranged1d::ValueFormatter<XT>,
+    Y: plotters::coord::ranged1d::Ranged<ValueType = YT>
+        + plotters::coord::ranged1d::ValueFormatter<YT>,
+    DB: DrawingBackend,
+{
+    fn house_grid(&mut self) -> &mut Self {
+        self.bold_line_style(GRID).light_line_style(TRANSPARENT)
+    }
+}
+
 /// Night, as the charts shade it: 22:00 to 06:00 simulated time.
 pub const NIGHT_START_H: f64 = 22.0;
 /// End of night.

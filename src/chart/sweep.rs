@@ -283,8 +283,7 @@ impl<'a> SweepByAxis<'a> {
             .x_desc(axis.key.as_str())
             .axis_desc_style(note_font())
             .label_style(if n_x > 6 { small_font() } else { tick_font() })
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
+            .house_grid()
             .draw()?;
         // Lines first, then whiskers and markers over every line.
         for (j, pts) in series.iter().enumerate() {

@@ -129,7 +129,7 @@ fn report(s: &SummaryFile, out: &Path, wall_s: f64, drawn: &Drawn) -> String {
         "nightshift: {} (seed {}), {} simulated in {:.2} s\n",
         r.scenario,
         r.seed,
-        span(r.duration_s),
+        crate::report::human_span(r.duration_s),
         wall_s
     );
     text += &format!(
@@ -206,16 +206,6 @@ fn report(s: &SummaryFile, out: &Path, wall_s: f64, drawn: &Drawn) -> String {
     }
     text += &format!("  outputs     {}/ (report.html)\n", out.display());
     text
-}
-
-/// A simulated span for people: "2 days", "1 day", or humantime's form ("1h 30m").
-fn span(seconds: f64) -> String {
-    let s = seconds as u64;
-    match s {
-        86_400 => "1 day".into(),
-        s if s % 86_400 == 0 => format!("{} days", s / 86_400),
-        s => humantime::format_duration(std::time::Duration::from_secs(s)).to_string(),
-    }
 }
 
 /// A progress bar on stderr for runs that take more than a couple of seconds; never shown
