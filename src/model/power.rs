@@ -81,25 +81,79 @@ impl PowerModel {
         self.watts(1.0)
     }
 
-    /// The least power increase from adding `d` of utilisation to a host at any utilisation
-    /// `u` in `0..=1-d` (`None` if `d > 1`): a lower bound that lets placement skip a whole
-    /// class of hosts. The increase is piecewise linear in `u`, so its minimum is at a point
-    /// where `u` or `u + d` crosses a table point, or at an end.
-    pub fn min_increase(&self, d: f64) -> Option<f64> {
-        if !(0.0..=1.0).contains(&d) {
-            return None;
+    /// Watts added by raising utilisation from `u` to `u + d`. For a table, computed as the
+    /// least slope among the segments `u..u + d` covers times `d`, plus what the steeper
+    /// segments add on their share (each term at least 0): a host whose range lies in one
+    /// segment gets exactly slope × `d`, so hosts that tie in exact arithmetic tie to the bit
+    /// (the lowest id wins), and no host gets less than [`Self::min_increase`] says.
+    pub fn increase(&self, u: f64, d: f64) -> f64 {
+        match self {
+            PowerModel::Linear { idle_w, max_w } => (max_w - idle_w) * d,
+            PowerModel::Table(p) => {
+                let slope = |s: usize| (p[s + 1] - p[s]) * 10.0;
+                let (i, j) = (segment(u), segment(u + d));
+                if i == j {
+                    return slope(i) * d;
+                }
+                let least = (i..=j).map(slope).fold(f64::INFINITY, f64::min);
+                // Both at least 0, by the definition of `segment`.
+                let first = SEGMENT_START[i + 1] - u;
+                let last = u + d - SEGMENT_START[j];
+                let middle: f64 = (i + 1..j).map(|s| (slope(s) - least) / 10.0).sum();
+                least * d + ((slope(i) - least) * first + middle + (slope(j) - least) * last)
+            }
+            PowerModel::CloudsimTable(_) | PowerModel::CloudsimLinear { .. } => {
+                self.watts(u + d) - self.watts(u)
+            }
         }
-        let increase = |u: f64| self.watts(u + d) - self.watts(u);
-        Some(match self {
-            PowerModel::Linear { .. } | PowerModel::CloudsimLinear { .. } => increase(0.0),
-            PowerModel::Table(_) | PowerModel::CloudsimTable(_) => (0..=10)
-                .flat_map(|k| [k as f64 / 10.0, k as f64 / 10.0 - d])
-                .chain([0.0, 1.0 - d])
-                .filter(|u| (0.0..=1.0 - d).contains(u))
-                .map(increase)
-                .fold(f64::INFINITY, f64::min),
-        })
     }
+
+    /// A lower bound on [`Self::increase`] of `d` for every utilisation `u` in `lo..=hi`, to the
+    /// bit, so placement can skip whole ranges of hosts. It is the increase itself for a
+    /// linear model and for a range within one segment. Across segments it is the least
+    /// increase in exact arithmetic (at an end of the range or where `u` or `u + d` crosses a
+    /// segment start), less a margin far above rounding, but never less than the least slope
+    /// among the segments covered times `d`, which bounds every computed increase exactly.
+    pub fn min_increase(&self, lo: f64, hi: f64, d: f64) -> f64 {
+        match self {
+            PowerModel::Linear { .. } => self.increase(lo, d),
+            PowerModel::Table(p) => {
+                let (i, j) = (segment(lo), segment(hi + d));
+                let least = (i..=j)
+                    .map(|s| (p[s + 1] - p[s]) * 10.0)
+                    .fold(f64::INFINITY, f64::min);
+                if i == j {
+                    return least * d;
+                }
+                let inside = |u: &f64| lo < *u && *u < hi;
+                let lowest = SEGMENT_START[i + 1..=j]
+                    .iter()
+                    .flat_map(|&start| [start, start - d])
+                    .filter(inside)
+                    .chain([lo, hi])
+                    .map(|u| self.increase(u, d))
+                    .fold(f64::INFINITY, f64::min);
+                (lowest - 1e-9 * (1.0 + lowest.abs())).max(least * d)
+            }
+            // Not used for placement bounds (the cloudsim profile scans): no bound.
+            PowerModel::CloudsimTable(_) | PowerModel::CloudsimLinear { .. } => f64::NEG_INFINITY,
+        }
+    }
+}
+
+/// Where each segment of a power table starts, in CPU fraction.
+const SEGMENT_START: [f64; 10] = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+
+/// The table segment (0..=9) utilisation `u` falls in: the last whose start is at most `u`
+/// (the first for negative values and NaN), so `segment(u) == k` exactly when
+/// `segment_start(k) <= u` and, below the last, `u < segment_start(k + 1)`.
+pub fn segment(u: f64) -> usize {
+    SEGMENT_START[1..].partition_point(|&start| start <= u)
+}
+
+/// Where segment `k` (0..=9) of a power table starts, in CPU fraction.
+pub fn segment_start(k: usize) -> f64 {
+    SEGMENT_START[k]
 }
 
 #[cfg(test)]
@@ -144,27 +198,86 @@ mod tests {
     }
 
     #[test]
-    fn min_increase_bounds_every_increase() {
+    fn increase_is_the_rise_of_the_curve() {
         let table = PowerModel::Table(G4);
-        // Adding 10 %: the smallest rise between two G4 table points is 2 W (60 -> 70 %,
-        // 106 -> 108 W, and 80 -> 90 %, 112 -> 114 W).
-        assert!((table.min_increase(0.1).unwrap() - 2.0).abs() < 1e-12);
-        for d in [0.0, 0.05, 0.13, 0.5, 0.99, 1.0] {
-            let lb = table.min_increase(d).unwrap();
-            for i in 0..=1000 {
-                let u = i as f64 / 1000.0 * (1.0 - d);
-                assert!(
-                    table.watts(u + d) - table.watts(u) >= lb - 1e-12,
-                    "d {d} u {u}"
-                );
+        // 45 % -> 75 %: 100.75 W (halfway between 99.5 and 102) -> 110 W (halfway between
+        // 108 and 112).
+        assert!((table.increase(0.45, 0.3) - 9.25).abs() < 1e-12);
+        // Within one segment (60-70 %, 106 -> 108 W, 20 W per unit): 0.05 x 20 = 1 W.
+        assert_eq!(table.increase(0.61, 0.05), 20.0 * 0.05);
+        for i in 0..=200 {
+            let u = f64::from(i) / 250.0;
+            for d in [0.0, 0.01, 0.1, 0.17, 0.2] {
+                let rise = table.watts(u + d) - table.watts(u);
+                assert!((table.increase(u, d) - rise).abs() < 1e-9, "u {u} d {d}");
             }
         }
         let linear = PowerModel::Linear {
             idle_w: 100.0,
             max_w: 300.0,
         };
-        assert!((linear.min_increase(0.25).unwrap() - 50.0).abs() < 1e-12);
-        assert_eq!(linear.min_increase(1.5), None);
+        assert_eq!(linear.increase(0.1, 0.25), 50.0);
+        assert_eq!(linear.increase(0.7, 0.25), 50.0);
+    }
+
+    #[test]
+    fn segments_start_on_the_tenths() {
+        for k in 0..10 {
+            let start = segment_start(k);
+            assert_eq!(segment(start), k);
+            if k > 0 {
+                assert_eq!(segment(start.next_down()), k - 1, "just below {start}");
+            }
+        }
+        assert_eq!(segment(-0.5), 0);
+        assert_eq!(segment(1.0), 9);
+        assert_eq!(segment(1.5), 9);
+        assert_eq!(segment(f64::NAN), 0);
+    }
+
+    #[test]
+    fn hosts_in_one_segment_tie_to_the_bit() {
+        // In float arithmetic watts(u + d) - watts(u) differs in the last bits from host to
+        // host; the increase does not, so the lowest id wins a tie as documented.
+        let table = PowerModel::Table(G4);
+        let d = 0.013;
+        let bits = table.increase(0.3, d).to_bits();
+        for i in 0..=80 {
+            let u = 0.3 + f64::from(i) / 1000.0;
+            assert_eq!(table.increase(u, d).to_bits(), bits, "u {u}");
+        }
+    }
+
+    #[test]
+    fn min_increase_bounds_every_increase_in_the_range_to_the_bit() {
+        let table = PowerModel::Table(G4);
+        // Adding 10 % anywhere: the least slope of G4 is 20 W per unit (60 -> 70 %, 106 ->
+        // 108 W, and 80 -> 90 %, 112 -> 114 W), so at least 2 W.
+        assert_eq!(table.min_increase(0.0, 0.9, 0.1), 20.0 * 0.1);
+        for (lo, hi) in [
+            (0.0, 1.0),
+            (0.05, 0.3),
+            (0.42, 0.47),
+            (0.6, 0.6),
+            (0.31, 0.9),
+        ] {
+            for d in [0.0, 0.05, 0.13, 0.5, 1e-7] {
+                let bound = table.min_increase(lo, hi, d);
+                for i in 0..=1000 {
+                    let u = lo + (hi - lo) * f64::from(i) / 1000.0;
+                    assert!(table.increase(u, d) >= bound, "lo {lo} hi {hi} d {d} u {u}");
+                }
+            }
+        }
+        // 42-47 % plus 2 % stays within 40-50 % (99.5 -> 102 W, 25 W per unit): the bound is
+        // the increase of every host there.
+        assert_eq!(table.min_increase(0.42, 0.47, 0.02), 25.0 * 0.02);
+        assert_eq!(table.increase(0.44, 0.02), 25.0 * 0.02);
+        let linear = PowerModel::Linear {
+            idle_w: 100.0,
+            max_w: 300.0,
+        };
+        assert_eq!(linear.min_increase(0.0, 0.75, 0.25), 50.0);
     }
 
     #[test]

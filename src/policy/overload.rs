@@ -53,6 +53,11 @@ pub trait OverloadDetector: Send {
     fn history_len(&self) -> usize {
         0
     }
+    /// A utilisation above which the detector finds any host over-loaded whatever its
+    /// history, if there is one: placement then skips hosts that would pass it in bulk.
+    fn ceiling(&self) -> Option<f64> {
+        None
+    }
 }
 
 /// Static threshold (THR): over-loaded when utilisation exceeds the threshold.
@@ -60,6 +65,9 @@ pub struct Threshold(pub f64);
 impl OverloadDetector for Threshold {
     fn is_overloaded(&self, load: &HostLoad) -> bool {
         load.utilisation > self.0
+    }
+    fn ceiling(&self) -> Option<f64> {
+        Some(self.0)
     }
 }
 

@@ -24,11 +24,11 @@ pub struct Candidate<'a> {
     pub cpu_capacity: f64,
     /// CPU committed before the VM, MIPS.
     pub cpu_used: f64,
-    /// The draw the increase is measured from, W: normally the draw at `cpu_used`; the
-    /// `cloudsim` profile passes the draw at the load measured at the last update, as
-    /// CloudSim does not refresh a host's power while it plans (callers may compute it once
-    /// per round).
-    pub reference_w: f64,
+    /// The draw the increase is measured from under the `cloudsim` profile, W: the draw at
+    /// the load measured at the last update, as CloudSim does not refresh a host's power
+    /// while it plans. `None`: the increase is measured from `cpu_used`
+    /// ([`PowerModel::increase`]).
+    pub baseline_w: Option<f64>,
     /// RAM capacity, MB.
     pub ram_capacity: f64,
     /// RAM committed before the VM, MB.
@@ -56,13 +56,19 @@ impl Candidate<'_> {
             + frac(self.disk_capacity, self.disk_used, need.disk_mb)
     }
 
-    /// Increase in power draw (W) from adding `need`'s CPU, over `reference_w`.
+    /// Increase in power draw (W) from adding `need`'s CPU.
     pub fn power_increase(&self, need: &Need) -> f64 {
-        let before = self.reference_w;
-        let after = self
-            .power
-            .watts((self.cpu_used + need.mips) / self.cpu_capacity);
-        after - before
+        match self.baseline_w {
+            Some(before) => {
+                self.power
+                    .watts((self.cpu_used + need.mips) / self.cpu_capacity)
+                    - before
+            }
+            None => self.power.increase(
+                self.cpu_used / self.cpu_capacity,
+                need.mips / self.cpu_capacity,
+            ),
+        }
     }
 }
 
@@ -78,10 +84,18 @@ pub trait Placement: Send {
     fn decreasing(&self) -> bool {
         false
     }
-    /// A score no host of a class (its power model and CPU capacity) can beat for `need`,
-    /// if the policy can tell: placement then skips classes that cannot win. `None` = scan.
-    /// (For candidates whose `reference_w` is the draw at `cpu_used`, as `find_host` builds them.)
-    fn lower_bound(&self, _power: &PowerModel, _cpu_capacity: f64, _need: &Need) -> Option<f64> {
+    /// A score below which no host of a class (its power model and CPU capacity) whose
+    /// committed CPU fraction lies in `lo..=hi` scores for `need`, to the bit, if the policy
+    /// can tell: placement then skips such hosts in bulk. `None`: every host is scored. (For
+    /// candidates without a `baseline_w`.)
+    fn range_bound(
+        &self,
+        _power: &PowerModel,
+        _cpu_capacity: f64,
+        _lo: f64,
+        _hi: f64,
+        _need: &Need,
+    ) -> Option<f64> {
         None
     }
 }
@@ -94,6 +108,9 @@ impl Placement for FirstFit {
     }
     fn takes_first(&self) -> bool {
         true
+    }
+    fn range_bound(&self, _: &PowerModel, _: f64, _: f64, _: f64, _: &Need) -> Option<f64> {
+        Some(0.0)
     }
 }
 
@@ -108,6 +125,9 @@ impl Placement for FirstFitDecreasing {
     }
     fn decreasing(&self) -> bool {
         true
+    }
+    fn range_bound(&self, _: &PowerModel, _: f64, _: f64, _: f64, _: &Need) -> Option<f64> {
+        Some(0.0)
     }
 }
 
@@ -136,13 +156,15 @@ impl Placement for PowerAwareBestFitDecreasing {
     fn decreasing(&self) -> bool {
         true
     }
-    fn lower_bound(&self, power: &PowerModel, cpu_capacity: f64, need: &Need) -> Option<f64> {
-        // No host fits a VM larger than itself: such a class can be skipped whatever the best.
-        Some(
-            power
-                .min_increase(need.mips / cpu_capacity)
-                .unwrap_or(f64::INFINITY),
-        )
+    fn range_bound(
+        &self,
+        power: &PowerModel,
+        cpu_capacity: f64,
+        lo: f64,
+        hi: f64,
+        need: &Need,
+    ) -> Option<f64> {
+        Some(power.min_increase(lo, hi, need.mips / cpu_capacity))
     }
 }
 
@@ -183,7 +205,7 @@ mod tests {
         Candidate {
             cpu_capacity: 1000.0,
             cpu_used,
-            reference_w: power.watts(cpu_used / 1000.0),
+            baseline_w: None,
             ram_capacity: 1000.0,
             ram_used,
             disk_capacity: 0.0,
@@ -241,7 +263,7 @@ mod tests {
         // 300 MIPS committed but the draw was measured at 200 (the cloudsim profile's stale
         // baseline): from 20 % (120 W) to 40 % (140 W) = 20 W, not 10 W.
         let stale = Candidate {
-            reference_w: p.watts(0.2),
+            baseline_w: Some(p.watts(0.2)),
             ..host(&p, 300.0, 0.0)
         };
         assert!((PowerAwareBestFitDecreasing.score(&stale, &need) - 20.0).abs() < 1e-9);

@@ -1,6 +1,7 @@
 //! The control loop: consolidation (overload relief, evacuation of under-loaded hosts).
 
 use super::placement::FIT_EPS;
+use super::placement_index::Window;
 use super::setup::MigrationModel;
 use super::state::*;
 use super::{Consolidator, Event, Simulation};
@@ -131,6 +132,11 @@ impl Simulation<'_> {
                     && self.is_overloaded(detector, h, self.utilisation(h), std::iter::empty(), &[])
             })
             .collect();
+        // Over-loaded hosts take no VM this round: placement searches skip them in bulk.
+        let index = self.index.get_mut();
+        for h in (0..overloaded.len()).filter(|&h| overloaded[h]) {
+            index.bar(h);
+        }
 
         // 1. Select VMs off over-loaded hosts until each is no longer over-loaded.
         let mut to_move: Vec<VmId> = Vec::new();
@@ -189,6 +195,9 @@ impl Simulation<'_> {
                     .then(a.cmp(&b))
             });
         }
+        let most = detector
+            .ceiling()
+            .map_or(1.0 + FIT_EPS, |c| c.min(1.0 + FIT_EPS));
         let mut unplaced = power::Need::default();
         for vm in to_move {
             let need = self.need(vm, FitBasis::Demand);
@@ -203,6 +212,10 @@ impl Simulation<'_> {
                     FitBasis::Demand,
                     c.placement.as_ref(),
                     state,
+                    Window {
+                        min: f64::NEG_INFINITY,
+                        max: most,
+                    },
                     &|h| overloaded[h],
                     &|h, u| {
                         u <= 1.0 + FIT_EPS
@@ -226,6 +239,7 @@ impl Simulation<'_> {
         if c.underload_threshold > 0.0 {
             self.evacuate_underloaded(c, &overloaded);
         }
+        self.index.get_mut().lift_bars();
         unplaced
     }
 
@@ -246,6 +260,9 @@ impl Simulation<'_> {
         let mut is_source = vec![false; self.hosts.len()];
         let mut is_destination = vec![false; self.hosts.len()];
         let detector = c.detector.as_ref();
+        let most = detector
+            .ceiling()
+            .map_or(1.0 + FIT_EPS, |c| c.min(1.0 + FIT_EPS));
         let mut failures = 0;
         for (u_src, src) in sources {
             if c.evacuation_failures > 0 && failures >= c.evacuation_failures {
@@ -255,6 +272,7 @@ impl Simulation<'_> {
                 continue;
             }
             is_source[src] = true;
+            self.index.get_mut().bar(src);
             let mut vms = self.hosts[src].vms.clone();
             vms.sort_by(|&a, &b| {
                 self.vms[b]
@@ -273,6 +291,10 @@ impl Simulation<'_> {
                     FitBasis::Demand,
                     c.placement.as_ref(),
                     PowerState::On,
+                    Window {
+                        min: u_src,
+                        max: most,
+                    },
                     &excluded,
                     &|h, u| {
                         let planned = plan.iter().filter(|p| p.1 == h).map(|p| p.0);
@@ -310,6 +332,7 @@ impl Simulation<'_> {
 
     /// Adds (`sign` = 1) or removes (-1) a tentative reservation of `vm` on `h` while planning.
     pub(super) fn reserve(&mut self, h: HostId, vm: VmId, sign: f64) {
+        self.index.get_mut().touch(h);
         let t = &self.setup.vm_types[self.vms[vm].vm_type];
         let host = &mut self.hosts[h];
         host.committed_mips += sign * self.vms[vm].demand_mips;

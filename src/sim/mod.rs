@@ -15,6 +15,7 @@ mod first_fit;
 mod history;
 mod migration;
 mod placement;
+mod placement_index;
 mod report;
 mod requests;
 mod scaling;
@@ -196,10 +197,8 @@ pub(crate) struct Simulation<'a> {
     history: VmHistory,
     price: f64,
     noise: Xoshiro256PlusPlus,
-    /// Host ids of each class, in id order (placement visits classes that can win).
-    hosts_by_class: Vec<Vec<HostId>>,
-    /// Scratch for placement: (least possible score, class), reused across calls.
-    class_order: std::cell::RefCell<Vec<(f64, usize)>>,
+    /// Hosts by class and power state, for placement searches ([`placement_index`]).
+    index: std::cell::RefCell<placement_index::PlacementIndex>,
     /// Each load curve's noiseless level at the time it was last computed.
     curve_levels: Vec<Option<(SimTime, f64)>>,
     initial_placement: Box<dyn Placement>,
@@ -337,14 +336,10 @@ impl<'a> Simulation<'a> {
             price: setup.tariff.price_at(0),
             noise: stream(setup.seed, Stream::Noise),
             curve_levels: vec![None; setup.loads.len()],
-            class_order: std::cell::RefCell::new(Vec::new()),
-            hosts_by_class: (0..setup.host_classes.len())
-                .map(|c| {
-                    (0..setup.hosts.len())
-                        .filter(|&h| setup.hosts[h] == c)
-                        .collect()
-                })
-                .collect(),
+            index: std::cell::RefCell::new(placement_index::PlacementIndex::new(
+                &setup.hosts,
+                setup.host_classes.len(),
+            )),
             initial_placement,
             consolidator,
             power,
@@ -474,6 +469,7 @@ impl<'a> Simulation<'a> {
     /// Recomputes host `h`'s loads from its VMs and migrations, its draw, and since when no VM
     /// is committed to it.
     pub(super) fn refresh(&mut self, h: HostId) {
+        self.index.get_mut().touch(h);
         let mig_setup = &self.setup.migration;
         let host = &self.hosts[h];
         let size = |vm: VmId| self.setup.vm_types[self.vms[vm].vm_type].mips;

@@ -3,6 +3,7 @@
 
 use super::conflicts::ConflictKind;
 use super::first_fit::FirstFitIndex;
+use super::placement_index::{Best, Window};
 use super::setup::Provisioning;
 use super::state::*;
 use super::{Event, Simulation};
@@ -30,47 +31,42 @@ impl Simulation<'_> {
 
     /// The best host in power state `state` for `need` under `policy`, among hosts not
     /// `excluded`, whose RAM and disk fit and for which `cpu_ok(host, utilisation after)`
-    /// holds; CPU use is counted by `basis` (VM sizes or demands). `cpu_ok` may be costly (an
-    /// adaptive detector), so it runs only on hosts that would beat the best so far.
+    /// holds; CPU use is counted by `basis` (VM sizes or demands). The winner is the least
+    /// (score, id) among such hosts. `cpu_ok` may be costly (an adaptive detector), so it
+    /// runs only on hosts that would beat the best so far. `window` states what `excluded`
+    /// and `cpu_ok` imply about utilisation, so the placement index can skip hosts in bulk.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn find_host(
         &self,
         need: &Need,
         basis: FitBasis,
         policy: &dyn Placement,
         state: PowerState,
+        window: Window,
         excluded: &dyn Fn(HostId) -> bool,
         cpu_ok: &dyn Fn(HostId, f64) -> bool,
     ) -> Option<HostId> {
-        // The utilisation after placing, if the host is a candidate at all.
-        let fits = |h: HostId| -> Option<f64> {
+        let consider = |h: HostId, best: &mut Best| {
             let host = &self.hosts[h];
             if host.state != state || excluded(h) {
-                return None;
+                return;
             }
             let class = &self.setup.host_classes[host.class];
             if host.ram_used + need.ram_mb > class.ram_mb + 1e-9
                 || (class.disk_mb > 0.0 && host.disk_used + need.disk_mb > class.disk_mb + 1e-9)
             {
-                return None;
+                return;
             }
-            let u = (self.cpu_used(h, basis) + need.mips) / class.mips;
+            let cpu_used = self.cpu_used(h, basis);
+            let u = (cpu_used + need.mips) / class.mips;
             // Every caller's `cpu_ok` refuses more than 100 %: skip scoring such hosts.
-            (u <= 1.0 + FIT_EPS).then_some(u)
-        };
-        if policy.takes_first() {
-            return (0..self.hosts.len()).find(|&h| fits(h).is_some_and(|u| cpu_ok(h, u)));
-        }
-        // The winner is the least (score, id) among candidates that `cpu_ok` accepts, in
-        // whatever order hosts are visited; `cpu_ok` runs only on hosts that would win.
-        let mut best: Option<(f64, HostId)> = None;
-        let consider = |h: HostId, best: &mut Option<(f64, HostId)>| {
-            let Some(u) = fits(h) else { return };
-            let host = &self.hosts[h];
-            let class = &self.setup.host_classes[host.class];
+            if u > 1.0 + FIT_EPS {
+                return;
+            }
             let candidate = Candidate {
                 cpu_capacity: class.mips,
-                cpu_used: self.cpu_used(h, basis),
-                reference_w: class.power.watts(self.cpu_used(h, basis) / class.mips),
+                cpu_used,
+                baseline_w: None,
                 ram_capacity: class.ram_mb,
                 ram_used: host.ram_used,
                 disk_capacity: class.disk_mb,
@@ -82,40 +78,42 @@ impl Simulation<'_> {
                 *best = Some((score, h));
             }
         };
-        // Classes with the least score any of their hosts could show, in a buffer kept across
-        // calls (no allocation per placement); `None` from the policy means scan every host.
-        let mut order = self.class_order.borrow_mut();
-        order.clear();
-        for (c, class) in self.setup.host_classes.iter().enumerate() {
-            match policy.lower_bound(&class.power, class.mips, need) {
-                Some(bound) => order.push((bound, c)),
-                None => {
-                    order.clear();
+        let scan = || {
+            let mut best = None;
+            for h in 0..self.hosts.len() {
+                consider(h, &mut best);
+                if best.is_some() && policy.takes_first() {
                     break;
                 }
             }
-        }
-        if order.is_empty() {
-            (0..self.hosts.len()).for_each(|h| consider(h, &mut best));
-        } else {
-            // Most promising class first (ties in class order); stop once no class left can
-            // beat the best host found; the margin covers rounding in the hosts' own scores.
-            order.sort_by(|a, b| a.0.total_cmp(&b.0));
-            for &(bound, c) in order.iter() {
-                let margin = 1e-9 * (1.0 + bound.abs());
-                if !bound.is_finite() || best.is_some_and(|(bs, _)| bound - margin > bs) {
-                    break;
-                }
-                for &h in &self.hosts_by_class[c] {
-                    consider(h, &mut best);
-                }
+            best
+        };
+        let indexed = self.index.borrow_mut().search(
+            self,
+            policy,
+            state,
+            basis,
+            need,
+            window,
+            &mut |h, best| consider(h, best),
+        );
+        let best = match indexed {
+            Some(best) => {
+                // Every `cargo test` checks the index against the scan it stands for.
+                debug_assert_eq!(
+                    best.map(|b| b.1),
+                    scan().map(|b| b.1),
+                    "placement index and scan disagree for {need:?}"
+                );
+                best
             }
-        }
+            None => scan(),
+        };
         best.map(|(_, h)| h)
     }
 
     /// CPU committed on host `h`, counted by VM sizes or demands.
-    fn cpu_used(&self, h: HostId, basis: FitBasis) -> f64 {
+    pub(super) fn cpu_used(&self, h: HostId, basis: FitBasis) -> f64 {
         match basis {
             FitBasis::Size => self.hosts[h].sized_mips,
             FitBasis::Demand => self.hosts[h].committed_mips,
@@ -130,6 +128,10 @@ impl Simulation<'_> {
             self.setup.initial_fit,
             self.initial_placement.as_ref(),
             PowerState::On,
+            Window {
+                min: f64::NEG_INFINITY,
+                max: 1.0 + FIT_EPS,
+            },
             excluded,
             &|_, u| u <= 1.0 + FIT_EPS,
         )

@@ -71,7 +71,7 @@ impl Simulation<'_> {
             let candidate = Candidate {
                 cpu_capacity: class.mips,
                 cpu_used: used,
-                reference_w: power.idle_w(),
+                baseline_w: Some(power.idle_w()),
                 ram_capacity: class.ram_mb,
                 ram_used: host.ram_used,
                 disk_capacity: class.disk_mb,

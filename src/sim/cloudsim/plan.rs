@@ -255,7 +255,7 @@ impl<'s, 'a> Planner<'s, 'a> {
             let candidate = Candidate {
                 cpu_capacity: class.mips,
                 cpu_used: fit.used,
-                reference_w: self.reference_w[h],
+                baseline_w: Some(self.reference_w[h]),
                 ram_capacity: class.ram_mb,
                 ram_used: host.ram_used,
                 disk_capacity: class.disk_mb,
