@@ -339,6 +339,11 @@ impl<'a> Simulation<'a> {
             index: std::cell::RefCell::new(placement_index::PlacementIndex::new(
                 &setup.hosts,
                 setup.host_classes.len(),
+                &setup
+                    .vm_types
+                    .iter()
+                    .map(|t| (t.ram_mb, t.disk_mb))
+                    .collect::<Vec<_>>(),
             )),
             initial_placement,
             consolidator,

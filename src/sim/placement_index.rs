@@ -1,8 +1,8 @@
 //! A placement index. For each host class, a segment tree over the class's hosts in id order
-//! keeps, for every subtree, the range of CPU utilisation of its hosts within each tenth of
-//! the CPU range (a power table's segment) and the most free RAM and disk among them, for the
-//! hosts in one power state. A search visits subtrees best
-//! first, by the least score the placement policy says any of their hosts could show
+//! keeps, for every subtree and each tenth of the CPU range (a power table's segment), the
+//! most CPU utilisation of its hosts there and, for each size of VM, the least utilisation
+//! of those with the RAM and disk to take it, for the hosts in one power state. A search
+//! visits subtrees best first, by the least score the placement policy says any of their hosts could show
 //! ([`Placement::range_bound`]), judges hosts at the leaves exactly as a scan of every host
 //! does, and stops when no subtree left can beat the best host found. So it returns the host
 //! the scan returns (debug builds check every search against the scan), usually after
@@ -49,33 +49,47 @@ pub(super) struct Window {
 /// The best host so far: (score, host id); lower wins.
 pub(super) type Best = Option<(f64, HostId)>;
 
-/// A subtree's summary, per power table segment ([`segment`]): the least and most CPU
-/// utilisation of its hosts in that segment (`lo > hi` if none), and the most free RAM and
-/// disk of any one of them. Keeping segments apart keeps bounds tight: hosts on one segment
-/// share a slope, and the hosts on the cheapest segments are often full on RAM. Stored in
-/// `f32`, rounded outwards (ranges wider, free space larger), so a summary never rules out a
-/// host that fits.
-#[derive(Debug, Clone, Copy)]
-struct Node {
-    lo: [f32; SEGMENTS],
-    hi: [f32; SEGMENTS],
-    ram: [f32; SEGMENTS],
-    disk: [f32; SEGMENTS],
+/// The RAM and disk a VM needs, MB: the sizes subtree summaries keep apart.
+pub(super) type Size = (f64, f64);
+
+/// At most this many sizes are kept apart (more would make summaries large); other VMs are
+/// judged by the largest kept size they cover.
+const MAX_SIZES: usize = 8;
+
+/// Subtree summaries of one class, in one flat array: per node, per power table segment
+/// ([`segment`]), the most CPU utilisation of its hosts in the segment (`-inf` if none), then
+/// per size, the least utilisation in the segment of the hosts with RAM and disk for that
+/// size (`inf` if none). Keeping segments apart keeps bounds tight (hosts on one segment
+/// share a slope); keeping sizes apart avoids mistaking a subtree whose cheap hosts are full
+/// on RAM, and whose hosts with RAM are full on CPU, for one that can take the VM. Values
+/// are `f32`, rounded outwards, so a summary never rules out a host that fits.
+struct Summaries {
+    sizes: usize,
+    data: Vec<f32>,
 }
 
-const EMPTY: Node = Node {
-    lo: [f32::INFINITY; SEGMENTS],
-    hi: [f32::NEG_INFINITY; SEGMENTS],
-    ram: [f32::NEG_INFINITY; SEGMENTS],
-    disk: [f32::NEG_INFINITY; SEGMENTS],
-};
+impl Summaries {
+    fn stride(&self) -> usize {
+        SEGMENTS * (1 + self.sizes)
+    }
 
-fn merge(a: &Node, b: &Node) -> Node {
-    Node {
-        lo: std::array::from_fn(|s| a.lo[s].min(b.lo[s])),
-        hi: std::array::from_fn(|s| a.hi[s].max(b.hi[s])),
-        ram: std::array::from_fn(|s| a.ram[s].max(b.ram[s])),
-        disk: std::array::from_fn(|s| a.disk[s].max(b.disk[s])),
+    fn node(&self, i: usize) -> &[f32] {
+        let w = self.stride();
+        &self.data[i * w..(i + 1) * w]
+    }
+
+    /// Sets node `i` to the union of its children.
+    fn merge(&mut self, i: usize) {
+        let w = self.stride();
+        let (head, tail) = self.data.split_at_mut(2 * i * w);
+        let (left, right) = tail[..2 * w].split_at(w);
+        let node = &mut head[i * w..(i + 1) * w];
+        for s in 0..SEGMENTS {
+            node[s] = left[s].max(right[s]);
+        }
+        for v in SEGMENTS..w {
+            node[v] = left[v].min(right[v]);
+        }
     }
 }
 
@@ -96,7 +110,7 @@ fn up(v: f64) -> f32 {
 struct Tree {
     state: PowerState,
     basis: FitBasis,
-    classes: Vec<Vec<Node>>,
+    classes: Vec<Summaries>,
 }
 
 /// A subtree waiting to be visited, ordered by (least score, first host id).
@@ -146,12 +160,15 @@ pub(super) struct PlacementIndex {
     pending: Vec<HostId>,
     barred: Vec<bool>,
     bars: Vec<HostId>,
+    /// The VM sizes kept apart, the first (0, 0): every host has room for it.
+    kept: Vec<Size>,
     heap: BinaryHeap<Reverse<Visit>>,
 }
 
 impl PlacementIndex {
-    /// An index over hosts of the given classes (`class_of[h]`), with no tree built yet.
-    pub(super) fn new(class_of: &[usize], classes: usize) -> Self {
+    /// An index over hosts of the given classes (`class_of[h]`), for VMs of the given sizes,
+    /// with no tree built yet.
+    pub(super) fn new(class_of: &[usize], classes: usize, vm_sizes: &[Size]) -> Self {
         let mut members = vec![Vec::new(); classes];
         let mut position = Vec::with_capacity(class_of.len());
         for (h, &c) in class_of.iter().enumerate() {
@@ -171,8 +188,21 @@ impl PlacementIndex {
             pending: Vec::new(),
             barred: vec![false; class_of.len()],
             bars: Vec::new(),
+            kept: kept_sizes(vm_sizes),
             heap: BinaryHeap::new(),
         }
+    }
+
+    /// The kept size a VM of size `need` is judged by: the largest it covers (every host with
+    /// room for the VM has room for it).
+    fn size_of(&self, need: &Need) -> usize {
+        let mut best = 0;
+        for (k, &(ram, disk)) in self.kept.iter().enumerate() {
+            if ram <= need.ram_mb && disk <= need.disk_mb && (ram, disk) > self.kept[best] {
+                best = k;
+            }
+        }
+        best
     }
 
     /// Marks host `h` as changed (load, RAM, disk or power state).
@@ -203,40 +233,62 @@ impl PlacementIndex {
         self.bars.clear();
     }
 
-    /// The leaf of host `h` in a tree for `state` and `basis`.
-    fn leaf(&self, sim: &Simulation, h: HostId, state: PowerState, basis: FitBasis) -> Node {
+    /// Writes the leaf of host `h` (at node `i`) in summaries for `state` and `basis`.
+    fn leaf(
+        &self,
+        sim: &Simulation,
+        h: HostId,
+        state: PowerState,
+        basis: FitBasis,
+        into: &mut Summaries,
+        i: usize,
+    ) {
+        let w = into.stride();
+        let node = &mut into.data[i * w..(i + 1) * w];
+        node[..SEGMENTS].fill(f32::NEG_INFINITY);
+        node[SEGMENTS..].fill(f32::INFINITY);
         let host = &sim.hosts[h];
         if host.state != state || self.barred[h] {
-            return EMPTY;
+            return;
         }
         let class = &sim.setup.host_classes[host.class];
         let u = sim.cpu_used(h, basis) / class.mips;
+        let ram = class.ram_mb - host.ram_used;
         let disk = if class.disk_mb > 0.0 {
             class.disk_mb - host.disk_used
         } else {
             f64::INFINITY
         };
         let s = segment(u);
-        let mut leaf = EMPTY;
-        leaf.lo[s] = down(u);
-        leaf.hi[s] = up(u);
-        leaf.ram[s] = up(class.ram_mb - host.ram_used);
-        leaf.disk[s] = up(disk);
-        leaf
+        node[s] = up(u);
+        for (k, &(need_ram, need_disk)) in self.kept.iter().enumerate() {
+            if ram >= need_ram - MB_SLACK && disk >= need_disk - MB_SLACK {
+                node[SEGMENTS * (1 + k) + s] = down(u);
+            }
+        }
     }
 
-    /// Builds the nodes of every class for `state` and `basis`.
-    fn build(&self, sim: &Simulation, state: PowerState, basis: FitBasis) -> Vec<Vec<Node>> {
+    /// Builds the summaries of every class for `state` and `basis`.
+    fn build(&self, sim: &Simulation, state: PowerState, basis: FitBasis) -> Vec<Summaries> {
         self.members
             .iter()
             .zip(&self.sizes)
             .map(|(hosts, &size)| {
-                let mut nodes = vec![EMPTY; 2 * size];
-                for (i, &h) in hosts.iter().enumerate() {
-                    nodes[size + i] = self.leaf(sim, h, state, basis);
+                let mut nodes = Summaries {
+                    sizes: self.kept.len(),
+                    data: Vec::new(),
+                };
+                let w = nodes.stride();
+                nodes.data = vec![0.0; 2 * size * w];
+                for i in 0..2 * size {
+                    nodes.data[i * w..i * w + SEGMENTS].fill(f32::NEG_INFINITY);
+                    nodes.data[i * w + SEGMENTS..(i + 1) * w].fill(f32::INFINITY);
+                }
+                for (p, &h) in hosts.iter().enumerate() {
+                    self.leaf(sim, h, state, basis, &mut nodes, size + p);
                 }
                 for i in (1..size).rev() {
-                    nodes[i] = merge(&nodes[2 * i], &nodes[2 * i + 1]);
+                    nodes.merge(i);
                 }
                 nodes
             })
@@ -257,17 +309,18 @@ impl PlacementIndex {
         } else {
             for t in 0..self.trees.len() {
                 let (state, basis) = (self.trees[t].state, self.trees[t].basis);
+                let mut classes = std::mem::take(&mut self.trees[t].classes);
                 for &h in &self.pending {
                     let (c, p) = self.position[h];
-                    let leaf = self.leaf(sim, h, state, basis);
-                    let nodes = &mut self.trees[t].classes[c as usize];
+                    let nodes = &mut classes[c as usize];
                     let mut i = self.sizes[c as usize] + p as usize;
-                    nodes[i] = leaf;
+                    self.leaf(sim, h, state, basis, nodes, i);
                     while i > 1 {
                         i /= 2;
-                        nodes[i] = merge(&nodes[2 * i], &nodes[2 * i + 1]);
+                        nodes.merge(i);
                     }
                 }
+                self.trees[t].classes = classes;
             }
         }
         for &h in &self.pending {
@@ -313,26 +366,24 @@ impl PlacementIndex {
         policy.range_bound(&probe.power, probe.mips, 0.0, 1.0, need)?;
         self.catch_up(sim);
         let t = self.tree(sim, state, basis);
+        let kind = self.size_of(need);
         let (tree, sizes, members) = (&self.trees[t], &self.sizes, &self.members);
         let heap = &mut self.heap;
         heap.clear();
         // Queues node `i` of class `c` if a host in it might take the VM and win.
         let push = |heap: &mut BinaryHeap<Reverse<Visit>>, c: usize, i: usize| -> Option<()> {
-            let n = &tree.classes[c][i];
+            let n = tree.classes[c].node(i);
             let class = &classes[c];
             let top = window.max - need.mips / class.mips + CPU_SLACK;
-            // The least bound over the segments, each over its hosts that fit and that the
-            // window admits (a range starting no lower than its segment, so its slope is
-            // the segment's).
+            // The least bound over the segments, each over its hosts with room for the VM's
+            // size that the window admits (a range starting no lower than its segment, so
+            // its slope is the segment's).
             let mut bound = f64::INFINITY;
             for s in 0..SEGMENTS {
-                if f64::from(n.ram[s]) < need.ram_mb - MB_SLACK
-                    || f64::from(n.disk[s]) < need.disk_mb - MB_SLACK
-                {
-                    continue;
-                }
-                let lo = f64::from(n.lo[s]).max(window.min).max(segment_start(s));
-                let hi = f64::from(n.hi[s]).min(top);
+                let lo = f64::from(n[SEGMENTS * (1 + kind) + s])
+                    .max(window.min)
+                    .max(segment_start(s));
+                let hi = f64::from(n[s]).min(top);
                 if lo <= hi {
                     bound =
                         bound.min(policy.range_bound(&class.power, class.mips, lo, hi, need)?);
@@ -377,30 +428,76 @@ impl PlacementIndex {
     }
 }
 
+/// The VM sizes to keep apart: (0, 0), then the distinct sizes, largest RAM first, evenly
+/// thinned to [`MAX_SIZES`] in all.
+fn kept_sizes(vm_sizes: &[Size]) -> Vec<Size> {
+    let mut all: Vec<Size> = vm_sizes.to_vec();
+    all.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)));
+    all.dedup();
+    let room = MAX_SIZES - 1;
+    let picked: Vec<Size> = if all.len() <= room {
+        all
+    } else {
+        (0..room).map(|i| all[i * all.len() / room]).collect()
+    };
+    std::iter::once((0.0, 0.0)).chain(picked).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn summaries_keep_segments_apart_and_round_outwards() {
-        let mut a = EMPTY;
-        a.lo[3] = down(0.35);
-        a.hi[3] = up(0.35);
-        a.ram[3] = up(0.0);
-        let mut b = EMPTY;
-        b.lo[3] = down(0.31);
-        b.hi[3] = up(0.31);
-        b.ram[3] = up(1000.0);
-        b.lo[8] = down(0.84);
-        b.hi[8] = up(0.84);
-        b.ram[8] = up(64000.0);
-        let both = merge(&a, &b);
-        assert!(f64::from(both.lo[3]) <= 0.31 && f64::from(both.hi[3]) >= 0.35);
-        assert_eq!(both.ram[3], 1000.0);
-        assert_eq!(both.ram[8], 64000.0);
-        assert!(both.lo[0] > both.hi[0], "no host in the first segment");
+    fn summaries_keep_segments_and_sizes_apart() {
+        // One size besides (0, 0): stride 10 x 3.
+        let mut nodes = Summaries {
+            sizes: 2,
+            data: Vec::new(),
+        };
+        let w = nodes.stride();
+        assert_eq!(w, 30);
+        nodes.data = vec![0.0; 4 * w];
+        for i in 0..4 {
+            nodes.data[i * w..i * w + SEGMENTS].fill(f32::NEG_INFINITY);
+            nodes.data[i * w + SEGMENTS..(i + 1) * w].fill(f32::INFINITY);
+        }
+        // Leaf 2: 31 % and room for the VM size; leaf 3: 35 %, no room.
+        nodes.data[2 * w + 3] = up(0.31);
+        nodes.data[2 * w + 13] = down(0.31);
+        nodes.data[2 * w + 23] = down(0.31);
+        nodes.data[3 * w + 3] = up(0.35);
+        nodes.data[3 * w + 13] = down(0.35);
+        nodes.merge(1);
+        let root = nodes.node(1);
+        assert!(f64::from(root[3]) >= 0.35, "most load in the segment");
+        assert!(f64::from(root[13]) <= 0.31, "least load of any host there");
+        assert!(
+            f64::from(root[23]) <= 0.31 && f64::from(root[23]) > 0.3,
+            "least with room"
+        );
+        assert_eq!(root[0], f32::NEG_INFINITY, "no host in the first segment");
         for v in [0.1, 0.3, 1.0 / 3.0, 12345.678, 0.0] {
             assert!(f64::from(down(v)) <= v && f64::from(up(v)) >= v, "{v}");
         }
+    }
+
+    #[test]
+    fn vms_are_judged_by_the_largest_kept_size_they_cover() {
+        let kept = kept_sizes(&[(4000.0, 40.0), (16000.0, 100.0), (4000.0, 40.0)]);
+        assert_eq!(kept, vec![(0.0, 0.0), (16000.0, 100.0), (4000.0, 40.0)]);
+        let many: Vec<Size> = (1..=20).map(|i| (f64::from(i) * 1000.0, 0.0)).collect();
+        let kept = kept_sizes(&many);
+        assert_eq!(kept.len(), MAX_SIZES);
+        assert_eq!(kept[1], (20000.0, 0.0), "the largest is kept");
+        let index = PlacementIndex::new(&[0], 1, &many);
+        let need = |ram_mb: f64| Need {
+            mips: 1.0,
+            ram_mb,
+            disk_mb: 0.0,
+        };
+        // 20 sizes thinned to 7: 20, 18, 15, 12, 9, 6, 3 GB kept; 13 GB is judged as 12 GB.
+        assert_eq!(index.kept[index.size_of(&need(13000.0))], (12000.0, 0.0));
+        assert_eq!(index.kept[index.size_of(&need(500.0))], (0.0, 0.0));
+        assert_eq!(index.kept[index.size_of(&need(20000.0))], (20000.0, 0.0));
     }
 }
