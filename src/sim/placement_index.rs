@@ -56,26 +56,61 @@ pub(super) type Size = (f64, f64);
 /// judged by the largest kept size they cover.
 const MAX_SIZES: usize = 8;
 
-/// Subtree summaries of one class, in one flat array: per node, per power table segment
-/// ([`segment`]), the most CPU utilisation of its hosts in the segment (`-inf` if none), then
-/// per size, the least utilisation in the segment of the hosts with RAM and disk for that
-/// size (`inf` if none). Keeping segments apart keeps bounds tight (hosts on one segment
-/// share a slope); keeping sizes apart avoids mistaking a subtree whose cheap hosts are full
-/// on RAM, and whose hosts with RAM are full on CPU, for one that can take the VM. Values
-/// are `f32`, rounded outwards, so a summary never rules out a host that fits.
+/// Subtree summaries of one class, in one flat array: per node, per VM size kept apart, per
+/// power table segment ([`segment`]), the least and the most CPU utilisation of the hosts in
+/// the segment with RAM and disk for that size (`least > most` if none). Keeping segments
+/// apart keeps bounds tight (hosts on one segment share a slope); keeping sizes apart avoids
+/// mistaking a subtree whose cheap hosts are full on RAM, and whose hosts with RAM are full on
+/// CPU, for one that can take the VM. Values are `f32`, rounded outwards, so a summary never
+/// rules out a host that fits.
 struct Summaries {
     sizes: usize,
     data: Vec<f32>,
 }
 
 impl Summaries {
+    /// Empty summaries for `nodes` nodes.
+    fn new(sizes: usize, nodes: usize) -> Self {
+        let mut empty = Summaries {
+            sizes,
+            data: Vec::new(),
+        };
+        let w = empty.stride();
+        empty.data = vec![0.0; nodes * w];
+        for i in 0..nodes {
+            empty.clear(i);
+        }
+        empty
+    }
+
     fn stride(&self) -> usize {
-        SEGMENTS * (1 + self.sizes)
+        2 * SEGMENTS * self.sizes
+    }
+
+    /// Where a node's least loads for size `k` start: all least loads come first, then all
+    /// most loads, so merging is two straight loops.
+    fn least(&self, k: usize) -> usize {
+        SEGMENTS * k
+    }
+
+    /// Where a node's most loads for size `k` start.
+    fn most(&self, k: usize) -> usize {
+        SEGMENTS * (self.sizes + k)
     }
 
     fn node(&self, i: usize) -> &[f32] {
         let w = self.stride();
         &self.data[i * w..(i + 1) * w]
+    }
+
+    /// Makes node `i` empty and returns it.
+    fn clear(&mut self, i: usize) -> &mut [f32] {
+        let w = self.stride();
+        let node = &mut self.data[i * w..(i + 1) * w];
+        let (least, most) = node.split_at_mut(w / 2);
+        least.fill(f32::INFINITY);
+        most.fill(f32::NEG_INFINITY);
+        node
     }
 
     /// Sets node `i` to the union of its children.
@@ -84,11 +119,12 @@ impl Summaries {
         let (head, tail) = self.data.split_at_mut(2 * i * w);
         let (left, right) = tail[..2 * w].split_at(w);
         let node = &mut head[i * w..(i + 1) * w];
-        for s in 0..SEGMENTS {
-            node[s] = left[s].max(right[s]);
-        }
-        for v in SEGMENTS..w {
+        let half = w / 2;
+        for v in 0..half {
             node[v] = left[v].min(right[v]);
+        }
+        for v in half..w {
+            node[v] = left[v].max(right[v]);
         }
     }
 }
@@ -111,6 +147,9 @@ struct Tree {
     state: PowerState,
     basis: FitBasis,
     classes: Vec<Summaries>,
+    /// Hosts changed since the tree was last brought up to date (each once).
+    pending: Vec<HostId>,
+    dirty: Vec<bool>,
 }
 
 /// A subtree waiting to be visited, ordered by (least score, first host id).
@@ -156,11 +195,9 @@ pub(super) struct PlacementIndex {
     /// Each host's (class, position among its class).
     position: Vec<(u32, u32)>,
     trees: Vec<Tree>,
-    dirty: Vec<bool>,
-    pending: Vec<HostId>,
     barred: Vec<bool>,
     bars: Vec<HostId>,
-    /// The VM sizes kept apart, the first (0, 0): every host has room for it.
+    /// The VM sizes kept apart.
     kept: Vec<Size>,
     heap: BinaryHeap<Reverse<Visit>>,
 }
@@ -184,8 +221,6 @@ impl PlacementIndex {
             sizes,
             position,
             trees: Vec::new(),
-            dirty: vec![false; class_of.len()],
-            pending: Vec::new(),
             barred: vec![false; class_of.len()],
             bars: Vec::new(),
             kept: kept_sizes(vm_sizes),
@@ -194,12 +229,15 @@ impl PlacementIndex {
     }
 
     /// The kept size a VM of size `need` is judged by: the largest it covers (every host with
-    /// room for the VM has room for it).
-    fn size_of(&self, need: &Need) -> usize {
-        let mut best = 0;
+    /// room for the VM has room for it); `None` if it covers none.
+    fn size_of(&self, need: &Need) -> Option<usize> {
+        let mut best: Option<usize> = None;
         for (k, &(ram, disk)) in self.kept.iter().enumerate() {
-            if ram <= need.ram_mb && disk <= need.disk_mb && (ram, disk) > self.kept[best] {
-                best = k;
+            if ram <= need.ram_mb
+                && disk <= need.disk_mb
+                && best.is_none_or(|b| (ram, disk) > self.kept[b])
+            {
+                best = Some(k);
             }
         }
         best
@@ -207,9 +245,11 @@ impl PlacementIndex {
 
     /// Marks host `h` as changed (load, RAM, disk or power state).
     pub(super) fn touch(&mut self, h: HostId) {
-        if !self.trees.is_empty() && !self.dirty[h] {
-            self.dirty[h] = true;
-            self.pending.push(h);
+        for tree in &mut self.trees {
+            if !tree.dirty[h] {
+                tree.dirty[h] = true;
+                tree.pending.push(h);
+            }
         }
     }
 
@@ -243,10 +283,8 @@ impl PlacementIndex {
         into: &mut Summaries,
         i: usize,
     ) {
-        let w = into.stride();
-        let node = &mut into.data[i * w..(i + 1) * w];
-        node[..SEGMENTS].fill(f32::NEG_INFINITY);
-        node[SEGMENTS..].fill(f32::INFINITY);
+        let (least, most) = (into.least(0), into.most(0));
+        let node = into.clear(i);
         let host = &sim.hosts[h];
         if host.state != state || self.barred[h] {
             return;
@@ -260,89 +298,92 @@ impl PlacementIndex {
             f64::INFINITY
         };
         let s = segment(u);
-        node[s] = up(u);
         for (k, &(need_ram, need_disk)) in self.kept.iter().enumerate() {
             if ram >= need_ram - MB_SLACK && disk >= need_disk - MB_SLACK {
-                node[SEGMENTS * (1 + k) + s] = down(u);
+                node[least + SEGMENTS * k + s] = down(u);
+                node[most + SEGMENTS * k + s] = up(u);
             }
         }
     }
 
-    /// Builds the summaries of every class for `state` and `basis`.
-    fn build(&self, sim: &Simulation, state: PowerState, basis: FitBasis) -> Vec<Summaries> {
-        self.members
-            .iter()
-            .zip(&self.sizes)
-            .map(|(hosts, &size)| {
-                let mut nodes = Summaries {
-                    sizes: self.kept.len(),
-                    data: Vec::new(),
-                };
-                let w = nodes.stride();
-                nodes.data = vec![0.0; 2 * size * w];
-                for i in 0..2 * size {
-                    nodes.data[i * w..i * w + SEGMENTS].fill(f32::NEG_INFINITY);
-                    nodes.data[i * w + SEGMENTS..(i + 1) * w].fill(f32::INFINITY);
-                }
-                for (p, &h) in hosts.iter().enumerate() {
-                    self.leaf(sim, h, state, basis, &mut nodes, size + p);
-                }
-                for i in (1..size).rev() {
-                    nodes.merge(i);
-                }
-                nodes
-            })
-            .collect()
-    }
-
-    /// Brings every tree up to date with the hosts touched since the last search.
-    fn catch_up(&mut self, sim: &Simulation) {
-        if self.pending.is_empty() {
-            return;
-        }
-        // Past an eighth of the hosts, rebuilding (linear) beats updating (log per host).
-        if self.pending.len() * 8 > self.position.len() {
-            for t in 0..self.trees.len() {
-                let (state, basis) = (self.trees[t].state, self.trees[t].basis);
-                self.trees[t].classes = self.build(sim, state, basis);
-            }
-        } else {
-            for t in 0..self.trees.len() {
-                let (state, basis) = (self.trees[t].state, self.trees[t].basis);
-                let mut classes = std::mem::take(&mut self.trees[t].classes);
-                for &h in &self.pending {
-                    let (c, p) = self.position[h];
-                    let nodes = &mut classes[c as usize];
-                    let mut i = self.sizes[c as usize] + p as usize;
-                    self.leaf(sim, h, state, basis, nodes, i);
-                    while i > 1 {
-                        i /= 2;
-                        nodes.merge(i);
+    /// Writes every leaf and node of `classes`, summaries for `state` and `basis`.
+    fn fill(
+        &self,
+        sim: &Simulation,
+        state: PowerState,
+        basis: FitBasis,
+        classes: &mut [Summaries],
+    ) {
+        for ((hosts, &size), nodes) in self.members.iter().zip(&self.sizes).zip(classes) {
+            for p in 0..size {
+                match hosts.get(p) {
+                    Some(&h) => self.leaf(sim, h, state, basis, nodes, size + p),
+                    None => {
+                        nodes.clear(size + p);
                     }
                 }
-                self.trees[t].classes = classes;
+            }
+            for i in (1..size).rev() {
+                nodes.merge(i);
             }
         }
-        for &h in &self.pending {
-            self.dirty[h] = false;
-        }
-        self.pending.clear();
     }
 
-    /// The tree for `state` and `basis`, built if it is not yet.
+    /// Brings tree `t` up to date with the hosts changed since it last was.
+    fn catch_up(&mut self, sim: &Simulation, t: usize) {
+        if self.trees[t].pending.is_empty() {
+            return;
+        }
+        let (state, basis) = (self.trees[t].state, self.trees[t].basis);
+        let mut classes = std::mem::take(&mut self.trees[t].classes);
+        let pending = std::mem::take(&mut self.trees[t].pending);
+        // Past an eighth of the hosts (after a load step, all of them), refilling the whole
+        // tree (linear) beats updating each leaf and its ancestors.
+        if pending.len() * 8 > self.position.len() {
+            self.fill(sim, state, basis, &mut classes);
+        } else {
+            for &h in &pending {
+                let (c, p) = self.position[h];
+                let nodes = &mut classes[c as usize];
+                let mut i = self.sizes[c as usize] + p as usize;
+                self.leaf(sim, h, state, basis, nodes, i);
+                while i > 1 {
+                    i /= 2;
+                    nodes.merge(i);
+                }
+            }
+        }
+        let tree = &mut self.trees[t];
+        for &h in &pending {
+            tree.dirty[h] = false;
+        }
+        tree.classes = classes;
+        tree.pending = pending;
+        tree.pending.clear();
+    }
+
+    /// The tree for `state` and `basis`, up to date, built if it is not yet.
     fn tree(&mut self, sim: &Simulation, state: PowerState, basis: FitBasis) -> usize {
         if let Some(t) = self
             .trees
             .iter()
             .position(|t| t.state == state && t.basis == basis)
         {
+            self.catch_up(sim, t);
             return t;
         }
-        let classes = self.build(sim, state, basis);
+        let mut classes: Vec<Summaries> = self
+            .sizes
+            .iter()
+            .map(|&size| Summaries::new(self.kept.len(), 2 * size))
+            .collect();
+        self.fill(sim, state, basis, &mut classes);
         self.trees.push(Tree {
             state,
             basis,
             classes,
+            pending: Vec::new(),
+            dirty: vec![false; self.position.len()],
         });
         self.trees.len() - 1
     }
@@ -364,9 +405,8 @@ impl PlacementIndex {
         let classes = &sim.setup.host_classes;
         let probe = classes.first()?;
         policy.range_bound(&probe.power, probe.mips, 0.0, 1.0, need)?;
-        self.catch_up(sim);
+        let kind = self.size_of(need)?;
         let t = self.tree(sim, state, basis);
-        let kind = self.size_of(need);
         let (tree, sizes, members) = (&self.trees[t], &self.sizes, &self.members);
         let heap = &mut self.heap;
         heap.clear();
@@ -380,10 +420,10 @@ impl PlacementIndex {
             // its slope is the segment's).
             let mut bound = f64::INFINITY;
             for s in 0..SEGMENTS {
-                let lo = f64::from(n[SEGMENTS * (1 + kind) + s])
+                let lo = f64::from(n[tree.classes[c].least(kind) + s])
                     .max(window.min)
                     .max(segment_start(s));
-                let hi = f64::from(n[s]).min(top);
+                let hi = f64::from(n[tree.classes[c].most(kind) + s]).min(top);
                 if lo <= hi {
                     bound =
                         bound.min(policy.range_bound(&class.power, class.mips, lo, hi, need)?);
@@ -428,19 +468,23 @@ impl PlacementIndex {
     }
 }
 
-/// The VM sizes to keep apart: (0, 0), then the distinct sizes, largest RAM first, evenly
-/// thinned to [`MAX_SIZES`] in all.
+/// The VM sizes to keep apart: the distinct sizes, largest RAM first; beyond [`MAX_SIZES`],
+/// evenly thinned, plus the least RAM and the least disk of any size, which every VM covers.
 fn kept_sizes(vm_sizes: &[Size]) -> Vec<Size> {
     let mut all: Vec<Size> = vm_sizes.to_vec();
     all.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)));
     all.dedup();
+    if all.len() <= MAX_SIZES {
+        return all;
+    }
     let room = MAX_SIZES - 1;
-    let picked: Vec<Size> = if all.len() <= room {
-        all
-    } else {
-        (0..room).map(|i| all[i * all.len() / room]).collect()
-    };
-    std::iter::once((0.0, 0.0)).chain(picked).collect()
+    let floor = all.iter().fold((f64::INFINITY, f64::INFINITY), |m, s| {
+        (m.0.min(s.0), m.1.min(s.1))
+    });
+    (0..room)
+        .map(|i| all[i * all.len() / room])
+        .chain(std::iter::once(floor))
+        .collect()
 }
 
 #[cfg(test)]
@@ -449,33 +493,26 @@ mod tests {
 
     #[test]
     fn summaries_keep_segments_and_sizes_apart() {
-        // One size besides (0, 0): stride 10 x 3.
-        let mut nodes = Summaries {
-            sizes: 2,
-            data: Vec::new(),
-        };
-        let w = nodes.stride();
-        assert_eq!(w, 30);
-        nodes.data = vec![0.0; 4 * w];
-        for i in 0..4 {
-            nodes.data[i * w..i * w + SEGMENTS].fill(f32::NEG_INFINITY);
-            nodes.data[i * w + SEGMENTS..(i + 1) * w].fill(f32::INFINITY);
-        }
-        // Leaf 2: 31 % and room for the VM size; leaf 3: 35 %, no room.
-        nodes.data[2 * w + 3] = up(0.31);
-        nodes.data[2 * w + 13] = down(0.31);
-        nodes.data[2 * w + 23] = down(0.31);
-        nodes.data[3 * w + 3] = up(0.35);
-        nodes.data[3 * w + 13] = down(0.35);
+        // Two sizes: (0, 0) and one VM size; 2 x 10 values each.
+        let mut nodes = Summaries::new(2, 4);
+        assert_eq!(nodes.stride(), 40);
+        // Leaf 2: 31 % with room for the VM size; leaf 3: 35 %, no room.
+        let (l0, l1, m0, m1) = (nodes.least(0), nodes.least(1), nodes.most(0), nodes.most(1));
+        let leaf = nodes.clear(2);
+        leaf[l0 + 3] = down(0.31);
+        leaf[m0 + 3] = up(0.31);
+        leaf[l1 + 3] = down(0.31);
+        leaf[m1 + 3] = up(0.31);
+        let leaf = nodes.clear(3);
+        leaf[l0 + 3] = down(0.35);
+        leaf[m0 + 3] = up(0.35);
         nodes.merge(1);
         let root = nodes.node(1);
-        assert!(f64::from(root[3]) >= 0.35, "most load in the segment");
-        assert!(f64::from(root[13]) <= 0.31, "least load of any host there");
-        assert!(
-            f64::from(root[23]) <= 0.31 && f64::from(root[23]) > 0.3,
-            "least with room"
-        );
-        assert_eq!(root[0], f32::NEG_INFINITY, "no host in the first segment");
+        let at = |v: usize| f64::from(root[v]);
+        assert!(at(l0 + 3) <= 0.31 && at(m0 + 3) >= 0.35);
+        assert!(at(l1 + 3) <= 0.31 && at(l1 + 3) > 0.3);
+        assert!(at(m1 + 3) < 0.32, "the host with room is at 31 %");
+        assert!(at(l0) > at(m0), "no host in the first segment");
         for v in [0.1, 0.3, 1.0 / 3.0, 12345.678, 0.0] {
             assert!(f64::from(down(v)) <= v && f64::from(up(v)) >= v, "{v}");
         }
@@ -484,20 +521,34 @@ mod tests {
     #[test]
     fn vms_are_judged_by_the_largest_kept_size_they_cover() {
         let kept = kept_sizes(&[(4000.0, 40.0), (16000.0, 100.0), (4000.0, 40.0)]);
-        assert_eq!(kept, vec![(0.0, 0.0), (16000.0, 100.0), (4000.0, 40.0)]);
+        assert_eq!(kept, vec![(16000.0, 100.0), (4000.0, 40.0)]);
         let many: Vec<Size> = (1..=20).map(|i| (f64::from(i) * 1000.0, 0.0)).collect();
         let kept = kept_sizes(&many);
         assert_eq!(kept.len(), MAX_SIZES);
-        assert_eq!(kept[1], (20000.0, 0.0), "the largest is kept");
+        assert_eq!(kept[0], (20000.0, 0.0), "the largest is kept");
+        assert_eq!(
+            kept[MAX_SIZES - 1],
+            (1000.0, 0.0),
+            "and the least, which all cover"
+        );
         let index = PlacementIndex::new(&[0], 1, &many);
-        let need = |ram_mb: f64| Need {
-            mips: 1.0,
-            ram_mb,
-            disk_mb: 0.0,
+        let kept_for = |ram_mb: f64| {
+            let need = Need {
+                mips: 1.0,
+                ram_mb,
+                disk_mb: 0.0,
+            };
+            index.size_of(&need).map(|k| index.kept[k])
         };
-        // 20 sizes thinned to 7: 20, 18, 15, 12, 9, 6, 3 GB kept; 13 GB is judged as 12 GB.
-        assert_eq!(index.kept[index.size_of(&need(13000.0))], (12000.0, 0.0));
-        assert_eq!(index.kept[index.size_of(&need(500.0))], (0.0, 0.0));
-        assert_eq!(index.kept[index.size_of(&need(20000.0))], (20000.0, 0.0));
+        // 20 sizes thinned to 7 + the least: 20, 18, 15, 12, 9, 6, 3, 1 GB; 13 GB is judged
+        // as 12 GB.
+        assert_eq!(kept_for(13000.0), Some((12000.0, 0.0)));
+        assert_eq!(kept_for(1000.0), Some((1000.0, 0.0)));
+        assert_eq!(kept_for(20000.0), Some((20000.0, 0.0)));
+        assert_eq!(
+            kept_for(500.0),
+            None,
+            "smaller than any size: the caller scans"
+        );
     }
 }
