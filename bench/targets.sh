@@ -2,7 +2,9 @@
 # Whole-run benchmarks against the performance targets of docs/performance.md: builds in
 # release, generates the scale scenarios, runs each target once (charts and baseline off,
 # outputs written), and prints wall time and peak memory (from /usr/bin/time -v) next to the
-# target. Usage: bench/targets.sh [--quick]   (--quick skips the 100,000-host day)
+# target; the growth pair runs three times each and compares CPU time (user + system), which
+# other work on the machine blurs less than wall time. Usage: bench/targets.sh [--quick]
+# (--quick skips the 100,000-host day)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=${1:-}
@@ -26,7 +28,26 @@ measure() {
     if [ "$target_mb" != "-" ] && [ "$rss" -gt "$target_mb" ]; then verdict="MISSED"; fi
     printf '%-44s %9s s %7s MB  target %6s s %6s MB  %-6s %12s events %10.0f events/s\n' \
         "$name" "$wall" "$rss" "$target_s" "$target_mb" "$verdict" "$events" "$(awk -v e="$events" -v w="$wall" 'BEGIN { print (w > 0 ? e / w : 0) }')"
-    echo "$wall" > "$work/last"
+    local cpu
+    cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$work/time")
+    echo "$wall $events $cpu" > "$work/last"
+}
+
+# best NAME -- ARGS...: the run with the least CPU time (user + system) of three, for ratios
+# that other work on the machine would otherwise blur; prints its row and "CPU time: X s".
+best() {
+    local name=$1 least="" line
+    shift 2
+    for _ in 1 2 3; do
+        measure "$name" - - -- "$@" > "$work/row"
+        read -r _ events cpu < "$work/last"
+        if [ -z "$least" ] || awk -v c="$cpu" -v l="${least%% *}" 'BEGIN { exit !(c < l) }'; then
+            least="$cpu $events"
+            line=$(cat "$work/row")
+        fi
+    done
+    echo "$line  (CPU ${least%% *} s)"
+    echo "$least" > "$work/last"
 }
 
 gen() { "$bin" generate --hosts "$1" --vms "$2" --days "$3" -o "$work/g-$1-$3.toml"; echo "$work/g-$1-$3.toml"; }
@@ -36,11 +57,15 @@ reference=scenarios/reference/lr-mmt-1.2.toml
 [ -f "$reference" ] || reference=scenarios/planetlab-day.toml
 measure "reference day, LR-MMT-1.2 (800 h, 1052 VMs)" 0.1 64 -- run "$reference"
 measure "10k hosts, 100k VMs, 7 days" 60 2048 -- run "$(gen 10000 100000 7)"
-measure "growth: 2.5k hosts, 25k VMs, 1 day" - - -- run "$(gen 2500 25000 1)"
-small=$(cat "$work/last")
-measure "growth: 5k hosts, 50k VMs, 1 day" - - -- run "$(gen 5000 50000 1)"
-large=$(cat "$work/last")
-awk -v a="$small" -v b="$large" 'BEGIN { r = b / a; printf "growth when doubling hosts and VMs: %.2fx (target <= 2.3x): %s\n", r, (r <= 2.3 ? "met" : "MISSED") }'
+best "growth: 2.5k hosts, 25k VMs, 1 day (best of 3)" -- run "$(gen 2500 25000 1)"
+read -r small small_events < "$work/last"
+best "growth: 5k hosts, 50k VMs, 1 day (best of 3)" -- run "$(gen 5000 50000 1)"
+read -r large large_events < "$work/last"
+awk -v a="$small" -v b="$large" -v ea="$small_events" -v eb="$large_events" 'BEGIN {
+    r = b / a; e = eb / ea
+    printf "growth when doubling hosts and VMs: %.2fx the CPU time (target <= 2.3x): %s\n", r, (r <= 2.3 ? "met" : "MISSED")
+    printf "  the simulated work grew %.2fx (events); time per event grew %.2fx\n", e, r / e
+}'
 if [ "$quick" != "--quick" ]; then
     measure "100k hosts, 1M VMs, 1 day" - - -- run "$(gen 100000 1000000 1)"
 fi

@@ -32,6 +32,11 @@ const MB_SLACK: f64 = 1e-6;
 /// Slack in CPU fraction when skipping subtrees for CPU, far above rounding.
 const CPU_SLACK: f64 = 1e-9;
 
+/// Searches left to the scan, per VM size kept apart, before a stale tree is refilled: a
+/// refill writes about 40 values per host and size, a scan judges each host in about as much
+/// work as 10 (see [`PlacementIndex::search`]).
+const SCANS_PER_SIZE: u32 = 4;
+
 /// Tenths of the CPU range a subtree summary keeps apart: a power table's segments.
 const SEGMENTS: usize = 10;
 
@@ -120,11 +125,20 @@ impl Summaries {
         let (left, right) = tail[..2 * w].split_at(w);
         let node = &mut head[i * w..(i + 1) * w];
         let half = w / 2;
+        // Plain comparisons (no NaN is ever stored) so the loops vectorise.
         for v in 0..half {
-            node[v] = left[v].min(right[v]);
+            node[v] = if right[v] < left[v] {
+                right[v]
+            } else {
+                left[v]
+            };
         }
         for v in half..w {
-            node[v] = left[v].max(right[v]);
+            node[v] = if right[v] > left[v] {
+                right[v]
+            } else {
+                left[v]
+            };
         }
     }
 }
@@ -150,6 +164,8 @@ struct Tree {
     /// Hosts changed since the tree was last brought up to date (each once).
     pending: Vec<HostId>,
     dirty: Vec<bool>,
+    /// Searches left to the scan since the tree last needed a refill.
+    declined: u32,
 }
 
 /// A subtree waiting to be visited, ordered by (least score, first host id).
@@ -329,17 +345,28 @@ impl PlacementIndex {
         }
     }
 
+    /// Whether tree `t` must be refilled whole before a search: never filled yet, or more than
+    /// an eighth of the hosts changed (after a load step, all of them), where refilling
+    /// (linear) beats updating each leaf and its ancestors.
+    fn needs_refill(&self, t: usize) -> bool {
+        let tree = &self.trees[t];
+        tree.classes.is_empty() || tree.pending.len() * 8 > self.position.len()
+    }
+
     /// Brings tree `t` up to date with the hosts changed since it last was.
     fn catch_up(&mut self, sim: &Simulation, t: usize) {
-        if self.trees[t].pending.is_empty() {
-            return;
-        }
+        let refill = self.needs_refill(t);
         let (state, basis) = (self.trees[t].state, self.trees[t].basis);
         let mut classes = std::mem::take(&mut self.trees[t].classes);
         let pending = std::mem::take(&mut self.trees[t].pending);
-        // Past an eighth of the hosts (after a load step, all of them), refilling the whole
-        // tree (linear) beats updating each leaf and its ancestors.
-        if pending.len() * 8 > self.position.len() {
+        if classes.is_empty() {
+            classes = self
+                .sizes
+                .iter()
+                .map(|&size| Summaries::new(self.kept.len(), 2 * size))
+                .collect();
+        }
+        if refill {
             self.fill(sim, state, basis, &mut classes);
         } else {
             for &h in &pending {
@@ -360,37 +387,34 @@ impl PlacementIndex {
         tree.classes = classes;
         tree.pending = pending;
         tree.pending.clear();
+        tree.declined = 0;
     }
 
-    /// The tree for `state` and `basis`, up to date, built if it is not yet.
-    fn tree(&mut self, sim: &Simulation, state: PowerState, basis: FitBasis) -> usize {
+    /// The tree for `state` and `basis` (not filled until first searched).
+    fn tree(&mut self, state: PowerState, basis: FitBasis) -> usize {
         if let Some(t) = self
             .trees
             .iter()
             .position(|t| t.state == state && t.basis == basis)
         {
-            self.catch_up(sim, t);
             return t;
         }
-        let mut classes: Vec<Summaries> = self
-            .sizes
-            .iter()
-            .map(|&size| Summaries::new(self.kept.len(), 2 * size))
-            .collect();
-        self.fill(sim, state, basis, &mut classes);
         self.trees.push(Tree {
             state,
             basis,
-            classes,
+            classes: Vec::new(),
             pending: Vec::new(),
             dirty: vec![false; self.position.len()],
+            declined: 0,
         });
         self.trees.len() - 1
     }
 
     /// The best host for `need` under `policy` among hosts in `state` whose committed CPU
     /// (counted by `basis`) lies in `window`: `consider(h, best)` judges host `h` exactly and
-    /// updates `best`. `None` if the policy cannot bound scores (the caller scans instead).
+    /// updates `best`. `None` if the caller should scan instead: the policy cannot bound
+    /// scores, the VM is smaller than any size kept apart, or the tree is stale and a scan is
+    /// cheaper than refilling it for now.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn search(
         &mut self,
@@ -406,7 +430,17 @@ impl PlacementIndex {
         let probe = classes.first()?;
         policy.range_bound(&probe.power, probe.mips, 0.0, 1.0, need)?;
         let kind = self.size_of(need)?;
-        let t = self.tree(sim, state, basis);
+        let t = self.tree(state, basis);
+        // A refill costs as much as several scans: the first searches after a load step
+        // (often the only ones, between arrivals) scan instead, and only a burst (a
+        // consolidation round) pays for the refill, so neither costs more than twice the best
+        // choice in hindsight.
+        if self.needs_refill(t) && self.trees[t].declined < SCANS_PER_SIZE * self.kept.len() as u32
+        {
+            self.trees[t].declined += 1;
+            return None;
+        }
+        self.catch_up(sim, t);
         let (tree, sizes, members) = (&self.trees[t], &self.sizes, &self.members);
         let heap = &mut self.heap;
         heap.clear();
