@@ -34,12 +34,27 @@ struct Fit {
     used: f64,
 }
 
+/// What the detector reads of a host's planned list, summed once until the list changes
+/// (adding a VM to these sums gives the bits of summing the list with the VM at its end).
+#[derive(Debug, Clone, Copy)]
+struct ListLoad {
+    /// The members' demands summed in list order, MIPS.
+    demand: f64,
+    /// The members' histories over the host's capacity, summed in list order, newest last.
+    history: [f64; HISTORY_LEN],
+    /// Length of the longest member history.
+    len: usize,
+    /// Largest member RAM, MB.
+    ram_mb: f64,
+}
+
 /// A consolidation round being planned.
 pub(crate) struct Planner<'s, 'a> {
     sim: &'s Simulation<'a>,
     /// Each host's VM list as CloudSim keeps it: residents in arrival order, then arriving VMs.
     lists: Vec<Vec<(VmId, Role)>>,
     fits: Vec<Option<Fit>>,
+    loads: Vec<Option<ListLoad>>,
     /// CPU each host delivered at the update (its power baseline), MIPS.
     measured: Vec<f64>,
     /// Each host's draw at its measured load: PABFD's baseline, fixed for the round.
@@ -94,6 +109,7 @@ impl<'s, 'a> Planner<'s, 'a> {
             sim,
             lists,
             fits: vec![None; sim.hosts.len()],
+            loads: vec![None; sim.hosts.len()],
             measured,
             reference_w,
             claims: Vec::new(),
@@ -127,11 +143,13 @@ impl<'s, 'a> Planner<'s, 'a> {
             self.lists[h].remove(i);
         }
         self.fits[h] = None;
+        self.loads[h] = None;
     }
 
     fn add(&mut self, h: HostId, vm: VmId) {
         self.lists[h].push((vm, Role::Resident));
         self.fits[h] = None;
+        self.loads[h] = None;
     }
 
     /// CPU left and delivered on host `h` with its planned list.
@@ -164,25 +182,57 @@ impl<'s, 'a> Planner<'s, 'a> {
         f
     }
 
-    /// Whether `detector` finds host `h` over-loaded with its planned list (plus `extra`).
-    fn overloaded(&self, detector: &dyn OverloadDetector, h: HostId, extra: Option<VmId>) -> bool {
-        let sim = self.sim;
-        let members = || self.lists[h].iter().map(|&(vm, _)| vm).chain(extra);
-        let capacity = self.capacity(h);
-        let utilisation = members().map(|vm| self.demand(vm)).sum::<f64>() / capacity;
-        if sim.history.keep() == 0 {
-            return detector.is_overloaded(&HostLoad::new(utilisation, &[]));
+    /// The sums the detector reads over host `h`'s planned list.
+    fn load(&mut self, h: HostId) -> ListLoad {
+        if let Some(l) = self.loads[h] {
+            return l;
         }
-        let mut buf = [0.0; HISTORY_LEN];
-        let (mut n, mut ram) = (0, 0.0_f64);
-        for vm in members() {
-            n = n.max(sim.history.add_into(vm, &mut buf, 1.0 / capacity));
-            ram = ram.max(sim.setup.vm_types[sim.vms[vm].vm_type].ram_mb);
+        let mut l = ListLoad {
+            // As `Sum` starts, so that adding a demand later gives the bits of summing it last.
+            demand: -0.0,
+            history: [0.0; HISTORY_LEN],
+            len: 0,
+            ram_mb: 0.0,
+        };
+        for &(vm, _) in &self.lists[h] {
+            self.add_to(&mut l, h, vm);
+        }
+        self.loads[h] = Some(l);
+        l
+    }
+
+    /// Adds VM `vm`'s demand, history and RAM to `l`, sums over host `h`'s list.
+    fn add_to(&self, l: &mut ListLoad, h: HostId, vm: VmId) {
+        let sim = self.sim;
+        l.demand += self.demand(vm);
+        if sim.history.keep() > 0 {
+            let n = sim
+                .history
+                .add_into(vm, &mut l.history, 1.0 / self.capacity(h));
+            l.len = l.len.max(n);
+        }
+        l.ram_mb = l.ram_mb.max(sim.setup.vm_types[sim.vms[vm].vm_type].ram_mb);
+    }
+
+    /// Whether `detector` finds host `h` over-loaded with its planned list (plus `extra`).
+    fn overloaded(
+        &mut self,
+        detector: &dyn OverloadDetector,
+        h: HostId,
+        extra: Option<VmId>,
+    ) -> bool {
+        let mut l = self.load(h);
+        if let Some(vm) = extra {
+            self.add_to(&mut l, h, vm);
+        }
+        let utilisation = l.demand / self.capacity(h);
+        if self.sim.history.keep() == 0 {
+            return detector.is_overloaded(&HostLoad::new(utilisation, &[]));
         }
         detector.is_overloaded(&HostLoad {
             utilisation,
-            history: &buf[HISTORY_LEN - n..],
-            horizon: sim.horizon(h, ram),
+            history: &l.history[HISTORY_LEN - l.len..],
+            horizon: self.sim.horizon(h, l.ram_mb),
         })
     }
 
@@ -243,7 +293,7 @@ impl<'s, 'a> Planner<'s, 'a> {
                 continue;
             }
             // A host that delivers nothing takes the VM without asking the detector.
-            let accepts = |p: &Self| fit.used == 0.0 || !p.overloaded(detector, h, Some(vm));
+            let accepts = |p: &mut Self| fit.used == 0.0 || !p.overloaded(detector, h, Some(vm));
             if placement.takes_first() {
                 if accepts(self) {
                     return Some(h);
