@@ -57,8 +57,11 @@ pub(crate) struct Planner<'s, 'a> {
     loads: Vec<Option<ListLoad>>,
     /// CPU each host delivered at the update (its power baseline), MIPS.
     measured: Vec<f64>,
-    /// Each host's draw at its measured load: PABFD's baseline, fixed for the round.
-    reference_w: Vec<f64>,
+    /// Speed of one core of each host, MIPS (a vCPU never gets more).
+    cores: Vec<f64>,
+    /// Each host as the placement policy sees it, but for the CPU used (set from its fit):
+    /// its baseline is the draw at its measured load, fixed for the round, as in PABFD.
+    candidates: Vec<Candidate<'s>>,
     claims: Vec<Claim>,
     shares: Vec<f64>,
     series: Vec<Vec<f64>>,
@@ -95,15 +98,8 @@ impl<'s, 'a> Planner<'s, 'a> {
             Some(cs) => cs.allocated().collect(),
             None => vec![0.0; sim.hosts.len()],
         };
-        let reference_w = (0..sim.hosts.len())
-            .map(|h| {
-                let class = sim.hosts[h].class;
-                let power = sim
-                    .cloudsim
-                    .as_ref()
-                    .map_or(&sim.setup.host_classes[class].power, |cs| cs.power(class));
-                power.watts(measured[h] / sim.setup.host_classes[class].mips)
-            })
+        let candidates = (0..sim.hosts.len())
+            .map(|h| candidate(sim, h, measured[h]))
             .collect();
         Planner {
             sim,
@@ -111,7 +107,10 @@ impl<'s, 'a> Planner<'s, 'a> {
             fits: vec![None; sim.hosts.len()],
             loads: vec![None; sim.hosts.len()],
             measured,
-            reference_w,
+            cores: (0..sim.hosts.len())
+                .map(|h| sim.scheduler(h).core)
+                .collect(),
+            candidates,
             claims: Vec::new(),
             shares: Vec::new(),
             series: Vec::new(),
@@ -120,14 +119,6 @@ impl<'s, 'a> Planner<'s, 'a> {
 
     fn capacity(&self, h: HostId) -> f64 {
         self.sim.setup.host_classes[self.sim.hosts[h].class].mips
-    }
-
-    /// Host class `class`'s power model as CloudSim evaluates it.
-    fn power(&self, class: usize) -> &'s crate::model::power::PowerModel {
-        match &self.sim.cloudsim {
-            Some(cs) => cs.power(class),
-            None => &self.sim.setup.host_classes[class].power,
-        }
     }
 
     fn migrating(&self, vm: VmId) -> bool {
@@ -267,13 +258,13 @@ impl<'s, 'a> Planner<'s, 'a> {
         selection.select(&candidates).map(|i| pool[i])
     }
 
-    /// The host `placement` scores best for `vm` among hosts not `excluded`.
+    /// The host `placement` scores best for `vm` among the `open` hosts (in id order).
     fn find(
         &mut self,
         detector: &dyn OverloadDetector,
         placement: &dyn Placement,
         vm: VmId,
-        excluded: &[bool],
+        open: &[HostId],
     ) -> Option<HostId> {
         let sim = self.sim;
         let t = &sim.setup.vm_types[sim.vms[vm].vm_type];
@@ -283,41 +274,38 @@ impl<'s, 'a> Planner<'s, 'a> {
             disk_mb: t.disk_mb,
         };
         let per_vcpu = need.mips / f64::from(t.vcpus.max(1));
+        let takes_first = placement.takes_first();
         let mut best: Option<(HostId, f64)> = None;
-        for (h, &skip) in excluded.iter().enumerate() {
-            if skip || per_vcpu > sim.scheduler(h).core {
+        for &h in open {
+            if per_vcpu > self.cores[h] {
                 continue;
             }
             let fit = self.fit(h);
             if fit.available < need.mips {
                 continue;
             }
-            // A host that delivers nothing takes the VM without asking the detector.
-            let accepts = |p: &mut Self| fit.used == 0.0 || !p.overloaded(detector, h, Some(vm));
-            if placement.takes_first() {
-                if accepts(self) {
+            if takes_first {
+                if self.accepts(detector, h, fit, vm) {
                     return Some(h);
                 }
                 continue;
             }
-            let host = &sim.hosts[h];
-            let class = &sim.setup.host_classes[host.class];
             let candidate = Candidate {
-                cpu_capacity: class.mips,
                 cpu_used: fit.used,
-                baseline_w: Some(self.reference_w[h]),
-                ram_capacity: class.ram_mb,
-                ram_used: host.ram_used,
-                disk_capacity: class.disk_mb,
-                disk_used: host.disk_used,
-                power: self.power(host.class),
+                ..self.candidates[h]
             };
             let score = placement.score(&candidate, &need);
-            if best.is_none_or(|(_, b)| score < b) && accepts(self) {
+            if best.is_none_or(|(_, b)| score < b) && self.accepts(detector, h, fit, vm) {
                 best = Some((h, score));
             }
         }
         best.map(|(h, _)| h)
+    }
+
+    /// Whether host `h` (with `fit`) may take `vm`: the detector must not find it over-loaded
+    /// with the VM added, unless it delivers nothing (then the detector is not asked).
+    fn accepts(&mut self, detector: &dyn OverloadDetector, h: HostId, fit: Fit, vm: VmId) -> bool {
+        fit.used == 0.0 || !self.overloaded(detector, h, Some(vm))
     }
 
     /// Sorts `vms` by demand, largest first, keeping the order of equal demands.
@@ -347,9 +335,10 @@ impl<'s, 'a> Planner<'s, 'a> {
             }
         }
         self.by_demand(&mut to_move);
+        let not_over: Vec<HostId> = (0..n).filter(|&h| !over[h]).collect();
         let mut map = Vec::new();
         for vm in to_move {
-            if let Some(dst) = self.find(detector, placement, vm, &over) {
+            if let Some(dst) = self.find(detector, placement, vm, &not_over) {
                 self.add(dst, vm);
                 map.push((vm, dst));
             }
@@ -360,7 +349,8 @@ impl<'s, 'a> Planner<'s, 'a> {
             .map(|h| super::utilisation(self.measured[h], self.capacity(h)))
             .collect();
         let mut tried: Vec<bool> = (0..n).map(|h| over[h] || measured[h] == 0.0).collect();
-        let mut closed = tried.clone();
+        // Hosts that may receive VMs: not over-loaded, carrying load, not tried as a source.
+        let mut open: Vec<HostId> = (0..n).filter(|&h| !tried[h]).collect();
         let mut count = tried.iter().filter(|&&t| t).count();
         // CloudSim tries every host below 100 %; `underload` lowers that bar (0: never).
         let limit = underload.min(1.0);
@@ -377,7 +367,9 @@ impl<'s, 'a> Planner<'s, 'a> {
             };
             tried[src] = true;
             count += 1;
-            closed[src] = true;
+            if let Ok(i) = open.binary_search(&src) {
+                open.remove(i);
+            }
             let mut vms: Vec<VmId> = self.lists[src]
                 .iter()
                 .map(|&(vm, _)| vm)
@@ -389,7 +381,7 @@ impl<'s, 'a> Planner<'s, 'a> {
             self.by_demand(&mut vms);
             let mut moves: Vec<(VmId, HostId)> = Vec::new();
             for &vm in &vms {
-                match self.find(detector, placement, vm, &closed) {
+                match self.find(detector, placement, vm, &open) {
                     Some(dst) => {
                         self.add(dst, vm);
                         moves.push((vm, dst));
@@ -426,5 +418,26 @@ impl<'s, 'a> Planner<'s, 'a> {
             }
         }
         true
+    }
+}
+
+/// Host `h` as a placement policy sees it in a round, with no CPU used yet: its baseline is
+/// its draw at the CPU it delivered at the update (`measured`, MIPS).
+fn candidate<'s>(sim: &'s Simulation<'_>, h: HostId, measured: f64) -> Candidate<'s> {
+    let host = &sim.hosts[h];
+    let class = &sim.setup.host_classes[host.class];
+    let power = match &sim.cloudsim {
+        Some(cs) => cs.power(host.class),
+        None => &class.power,
+    };
+    Candidate {
+        cpu_capacity: class.mips,
+        cpu_used: 0.0,
+        baseline_w: Some(power.watts(measured / class.mips)),
+        ram_capacity: class.ram_mb,
+        ram_used: host.ram_used,
+        disk_capacity: class.disk_mb,
+        disk_used: host.disk_used,
+        power,
     }
 }
