@@ -528,6 +528,11 @@ impl<'a> Simulation<'a> {
         if staying > 0 {
             host.shutdown_pending = false;
         }
+        if self.cloudsim.is_some() {
+            // The profile shares the CPU and sets the draw its own way.
+            self.cs_refresh(h);
+            return;
+        }
         host.refresh_draw(class);
         if self.peak_draw && host.state == PowerState::On {
             host.draw = energy::Split {
@@ -535,9 +540,6 @@ impl<'a> Simulation<'a> {
                 dynamic: class.power.max_w() - class.power.idle_w(),
                 ..energy::Split::default()
             };
-        }
-        if self.cloudsim.is_some() {
-            self.cs_refresh(h);
         }
     }
 
