@@ -225,8 +225,9 @@ pub(crate) struct Simulation<'a> {
     failure: Option<String>,
     /// On hosts draw their peak power whatever their load (the `npa` power policy).
     peak_draw: bool,
-    /// The `cloudsim` profile's accounting, when the run follows it.
-    cloudsim: Option<cloudsim::Cloudsim>,
+    /// The `cloudsim` profile's accounting, when the run follows it (boxed: its methods take
+    /// it out of the simulation and put it back a million times a day, a pointer each).
+    cloudsim: Option<Box<cloudsim::Cloudsim>>,
 }
 
 impl<'a> Simulation<'a> {
@@ -365,12 +366,12 @@ impl<'a> Simulation<'a> {
         };
         sim.peak_draw = sim.power.peak_draw();
         if profile {
-            sim.cloudsim = Some(cloudsim::Cloudsim::new(
+            sim.cloudsim = Some(Box::new(cloudsim::Cloudsim::new(
                 &setup.host_classes,
                 sim.hosts.len(),
                 sim.vms.len(),
                 sim.peak_draw,
-            ));
+            )));
         }
         sim.services = scaling::ServiceRun::build(setup);
         Ok(sim)
