@@ -312,6 +312,22 @@ impl Simulation<'_> {
         cs.vms[vm] = Some(entry);
     }
 
+    /// Whether a refresh of host `h` now would change nothing the run reads: it has no VM and
+    /// no migration (so it was last refreshed that way: the energy rule), and its last state
+    /// entry is inactive with no switch-off left to count, so closing it adds nothing. Only
+    /// the entry's start time would move, which an inactive entry never reads.
+    fn cs_settled(&self, h: HostId) -> bool {
+        let host = &self.hosts[h];
+        let Some(cs) = self.cloudsim.as_ref() else {
+            return false;
+        };
+        let account = &cs.hosts[h];
+        host.vms.is_empty()
+            && host.migrations.is_empty()
+            && !account.was_active
+            && account.entry.is_some_and(|e| !e.active)
+    }
+
     /// Whether the profile is on and its last update is older than now.
     pub(super) fn cs_due(&self) -> bool {
         self.cloudsim
@@ -344,7 +360,9 @@ impl Simulation<'_> {
         }
         let price = self.price;
         for (h, &(from, p0)) in before.iter().enumerate() {
-            self.refresh(h);
+            if !self.cs_settled(h) {
+                self.refresh(h);
+            }
             let cs = self.cloudsim.as_ref().expect("profile state");
             let class = &self.setup.host_classes[self.hosts[h].class];
             let power = &cs.power[self.hosts[h].class];
