@@ -62,6 +62,8 @@ pub(crate) struct Planner<'s, 'a> {
     /// Each host as the placement policy sees it, but for the CPU used (set from its fit):
     /// its baseline is the draw at its measured load, fixed for the round, as in PABFD.
     candidates: Vec<Candidate<'s>>,
+    /// The hosts delivering nothing scored so far in a search, one per look (see `twins`).
+    idle_scored: Vec<HostId>,
     claims: Vec<Claim>,
     shares: Vec<f64>,
     series: Vec<Vec<f64>>,
@@ -111,6 +113,7 @@ impl<'s, 'a> Planner<'s, 'a> {
                 .map(|h| sim.scheduler(h).core)
                 .collect(),
             candidates,
+            idle_scored: Vec::new(),
             claims: Vec::new(),
             shares: Vec::new(),
             series: Vec::new(),
@@ -276,6 +279,7 @@ impl<'s, 'a> Planner<'s, 'a> {
         let per_vcpu = need.mips / f64::from(t.vcpus.max(1));
         let takes_first = placement.takes_first();
         let mut best: Option<(HostId, f64)> = None;
+        self.idle_scored.clear();
         for &h in open {
             if per_vcpu > self.cores[h] {
                 continue;
@@ -290,6 +294,14 @@ impl<'s, 'a> Planner<'s, 'a> {
                 }
                 continue;
             }
+            if fit.used == 0.0 {
+                // A host that delivers nothing takes the VM if it scores best, so once such a
+                // host is scored, `best` is at or below the score of each later twin of it.
+                if self.idle_scored.iter().any(|&r| self.twins(r, h)) {
+                    continue;
+                }
+                self.idle_scored.push(h);
+            }
             let candidate = Candidate {
                 cpu_used: fit.used,
                 ..self.candidates[h]
@@ -300,6 +312,28 @@ impl<'s, 'a> Planner<'s, 'a> {
             }
         }
         best.map(|(h, _)| h)
+    }
+
+    /// Whether hosts `a` and `b` (both fitted) look the same to a search: the same core speed,
+    /// fit and candidate, bit for bit and with the same power model, so that any policy
+    /// scores them the same. Many empty hosts of a class are such twins.
+    fn twins(&self, a: HostId, b: HostId) -> bool {
+        let same = |x: f64, y: f64| x.to_bits() == y.to_bits();
+        let (Some(fa), Some(fb)) = (self.fits[a], self.fits[b]) else {
+            return false;
+        };
+        let (ca, cb) = (&self.candidates[a], &self.candidates[b]);
+        same(self.cores[a], self.cores[b])
+            && same(fa.available, fb.available)
+            && same(fa.used, fb.used)
+            && same(ca.cpu_capacity, cb.cpu_capacity)
+            && same(ca.cpu_used, cb.cpu_used)
+            && ca.baseline_w.map(f64::to_bits) == cb.baseline_w.map(f64::to_bits)
+            && same(ca.ram_capacity, cb.ram_capacity)
+            && same(ca.ram_used, cb.ram_used)
+            && same(ca.disk_capacity, cb.disk_capacity)
+            && same(ca.disk_used, cb.disk_used)
+            && std::ptr::eq(ca.power, cb.power)
     }
 
     /// Whether host `h` (with `fit`) may take `vm`: the detector must not find it over-loaded
