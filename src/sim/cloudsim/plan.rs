@@ -62,6 +62,10 @@ pub(crate) struct Planner<'s, 'a> {
     /// Each host as the placement policy sees it, but for the CPU used (set from its fit):
     /// its baseline is the draw at its measured load, fixed for the round, as in PABFD.
     candidates: Vec<Candidate<'s>>,
+    /// Per host, the first host that looks the same to a search before anything is planned
+    /// (same core speed and candidate): found among the hosts with no measured load, the
+    /// others being their own.
+    looks: Vec<HostId>,
     /// The hosts delivering nothing scored so far in a search, one per look (see `twins`).
     idle_scored: Vec<HostId>,
     claims: Vec<Claim>,
@@ -100,19 +104,22 @@ impl<'s, 'a> Planner<'s, 'a> {
             Some(cs) => cs.allocated().collect(),
             None => vec![0.0; sim.hosts.len()],
         };
-        let candidates = (0..sim.hosts.len())
+        let candidates: Vec<Candidate> = (0..sim.hosts.len())
             .map(|h| candidate(sim, h, measured[h]))
             .collect();
+        let cores: Vec<f64> = (0..sim.hosts.len())
+            .map(|h| sim.scheduler(h).core)
+            .collect();
+        let looks = looks(&candidates, &cores, &measured);
         Planner {
             sim,
             lists,
             fits: vec![None; sim.hosts.len()],
             loads: vec![None; sim.hosts.len()],
             measured,
-            cores: (0..sim.hosts.len())
-                .map(|h| sim.scheduler(h).core)
-                .collect(),
+            cores,
             candidates,
+            looks,
             idle_scored: Vec::new(),
             claims: Vec::new(),
             shares: Vec::new(),
@@ -314,26 +321,16 @@ impl<'s, 'a> Planner<'s, 'a> {
         best.map(|(h, _)| h)
     }
 
-    /// Whether hosts `a` and `b` (both fitted) look the same to a search: the same core speed,
-    /// fit and candidate, bit for bit and with the same power model, so that any policy
-    /// scores them the same. Many empty hosts of a class are such twins.
+    /// Whether hosts `a` and `b` (both fitted) look the same to a search: the same look and
+    /// the same fit, bit for bit, so that any policy scores them the same. Many empty hosts
+    /// of a class are such twins.
     fn twins(&self, a: HostId, b: HostId) -> bool {
-        let same = |x: f64, y: f64| x.to_bits() == y.to_bits();
         let (Some(fa), Some(fb)) = (self.fits[a], self.fits[b]) else {
             return false;
         };
-        let (ca, cb) = (&self.candidates[a], &self.candidates[b]);
-        same(self.cores[a], self.cores[b])
-            && same(fa.available, fb.available)
-            && same(fa.used, fb.used)
-            && same(ca.cpu_capacity, cb.cpu_capacity)
-            && same(ca.cpu_used, cb.cpu_used)
-            && ca.baseline_w.map(f64::to_bits) == cb.baseline_w.map(f64::to_bits)
-            && same(ca.ram_capacity, cb.ram_capacity)
-            && same(ca.ram_used, cb.ram_used)
-            && same(ca.disk_capacity, cb.disk_capacity)
-            && same(ca.disk_used, cb.disk_used)
-            && std::ptr::eq(ca.power, cb.power)
+        self.looks[a] == self.looks[b]
+            && fa.available.to_bits() == fb.available.to_bits()
+            && fa.used.to_bits() == fb.used.to_bits()
     }
 
     /// Whether host `h` (with `fit`) may take `vm`: the detector must not find it over-loaded
@@ -453,6 +450,40 @@ impl<'s, 'a> Planner<'s, 'a> {
         }
         true
     }
+}
+
+/// Per host, the first host with the same core speed and candidate, bit for bit and with the
+/// same power model, among the hosts with no `measured` load (few looks: typically one per
+/// class); a host with load is its own look.
+fn looks(candidates: &[Candidate], cores: &[f64], measured: &[f64]) -> Vec<HostId> {
+    let same = |x: f64, y: f64| x.to_bits() == y.to_bits();
+    let alike = |a: HostId, b: HostId| {
+        let (ca, cb) = (&candidates[a], &candidates[b]);
+        same(cores[a], cores[b])
+            && same(ca.cpu_capacity, cb.cpu_capacity)
+            && same(ca.cpu_used, cb.cpu_used)
+            && ca.baseline_w.map(f64::to_bits) == cb.baseline_w.map(f64::to_bits)
+            && same(ca.ram_capacity, cb.ram_capacity)
+            && same(ca.ram_used, cb.ram_used)
+            && same(ca.disk_capacity, cb.disk_capacity)
+            && same(ca.disk_used, cb.disk_used)
+            && std::ptr::eq(ca.power, cb.power)
+    };
+    let mut firsts: Vec<HostId> = Vec::new();
+    (0..candidates.len())
+        .map(|h| {
+            if measured[h] != 0.0 {
+                return h;
+            }
+            match firsts.iter().find(|&&r| alike(r, h)) {
+                Some(&r) => r,
+                None => {
+                    firsts.push(h);
+                    h
+                }
+            }
+        })
+        .collect()
 }
 
 /// Host `h` as a placement policy sees it in a round, with no CPU used yet: its baseline is
