@@ -66,8 +66,8 @@ pub(crate) struct Planner<'s, 'a> {
     /// (same core speed and candidate): found among the hosts with no measured load, the
     /// others being their own.
     looks: Vec<HostId>,
-    /// The hosts delivering nothing scored so far in a search, one per look (see `twins`).
-    idle_scored: Vec<HostId>,
+    /// Whether another host has the same look.
+    shares_look: Vec<bool>,
     claims: Vec<Claim>,
     shares: Vec<f64>,
     series: Vec<Vec<f64>>,
@@ -111,6 +111,13 @@ impl<'s, 'a> Planner<'s, 'a> {
             .map(|h| sim.scheduler(h).core)
             .collect();
         let looks = looks(&candidates, &cores, &measured);
+        let mut shares_look = vec![false; looks.len()];
+        for (h, &first) in looks.iter().enumerate() {
+            if first != h {
+                shares_look[h] = true;
+                shares_look[first] = true;
+            }
+        }
         Planner {
             sim,
             lists,
@@ -120,7 +127,7 @@ impl<'s, 'a> Planner<'s, 'a> {
             cores,
             candidates,
             looks,
-            idle_scored: Vec::new(),
+            shares_look,
             claims: Vec::new(),
             shares: Vec::new(),
             series: Vec::new(),
@@ -268,7 +275,8 @@ impl<'s, 'a> Planner<'s, 'a> {
         selection.select(&candidates).map(|i| pool[i])
     }
 
-    /// The host `placement` scores best for `vm` among the `open` hosts (in id order).
+    /// The host `placement` scores best for `vm` among the `open` hosts (in id order; see
+    /// [`Self::without_twins`] for the hosts that can be left out).
     fn find(
         &mut self,
         detector: &dyn OverloadDetector,
@@ -286,7 +294,6 @@ impl<'s, 'a> Planner<'s, 'a> {
         let per_vcpu = need.mips / f64::from(t.vcpus.max(1));
         let takes_first = placement.takes_first();
         let mut best: Option<(HostId, f64)> = None;
-        self.idle_scored.clear();
         for &h in open {
             if per_vcpu > self.cores[h] {
                 continue;
@@ -301,14 +308,6 @@ impl<'s, 'a> Planner<'s, 'a> {
                 }
                 continue;
             }
-            if fit.used == 0.0 {
-                // A host that delivers nothing takes the VM if it scores best, so once such a
-                // host is scored, `best` is at or below the score of each later twin of it.
-                if self.idle_scored.iter().any(|&r| self.twins(r, h)) {
-                    continue;
-                }
-                self.idle_scored.push(h);
-            }
             let candidate = Candidate {
                 cpu_used: fit.used,
                 ..self.candidates[h]
@@ -319,6 +318,26 @@ impl<'s, 'a> Planner<'s, 'a> {
             }
         }
         best.map(|(h, _)| h)
+    }
+
+    /// `hosts` (in id order) without the hosts that have a twin delivering nothing earlier in
+    /// the list: such a twin passes the same checks and takes the VM without asking the
+    /// detector whenever it scores best, so once it has been scored the best score is at or
+    /// below the score of each later twin, which cannot win under the strict `<`. (Many empty
+    /// hosts of a class are such twins; a search then scores one of them.)
+    fn without_twins(&mut self, hosts: &[HostId]) -> Vec<HostId> {
+        let mut idle: Vec<HostId> = Vec::new();
+        let mut kept = Vec::with_capacity(hosts.len());
+        for &h in hosts {
+            if self.shares_look[h] && self.fit(h).used == 0.0 {
+                if idle.iter().any(|&r| self.twins(r, h)) {
+                    continue;
+                }
+                idle.push(h);
+            }
+            kept.push(h);
+        }
+        kept
     }
 
     /// Whether hosts `a` and `b` (both fitted) look the same to a search: the same look and
@@ -367,11 +386,15 @@ impl<'s, 'a> Planner<'s, 'a> {
         }
         self.by_demand(&mut to_move);
         let not_over: Vec<HostId> = (0..n).filter(|&h| !over[h]).collect();
+        let mut visit = self.without_twins(&not_over);
         let mut map = Vec::new();
         for vm in to_move {
-            if let Some(dst) = self.find(detector, placement, vm, &not_over) {
+            if let Some(dst) = self.find(detector, placement, vm, &visit) {
                 self.add(dst, vm);
                 map.push((vm, dst));
+                if self.shares_look[dst] {
+                    visit = self.without_twins(&not_over);
+                }
             }
         }
 
@@ -381,6 +404,7 @@ impl<'s, 'a> Planner<'s, 'a> {
             .collect();
         let mut tried: Vec<bool> = (0..n).map(|h| over[h] || measured[h] == 0.0).collect();
         // Hosts that may receive VMs: not over-loaded, carrying load, not tried as a source.
+        // Having measured load, each is its own look: none has a twin to leave out.
         let mut open: Vec<HostId> = (0..n).filter(|&h| !tried[h]).collect();
         let mut count = tried.iter().filter(|&&t| t).count();
         // CloudSim tries every host below 100 %; `underload` lowers that bar (0: never).
