@@ -340,6 +340,28 @@ impl<'s, 'a> Planner<'s, 'a> {
         kept
     }
 
+    /// After idle host `dst` (fitted `was`), kept in `visit` = `without_twins(hosts)`,
+    /// received a VM: adds to `visit` the first of the twins it hid, the first later host of
+    /// `hosts` with its look and fit (any other twin of that one lies behind it too), so that
+    /// `visit` is again `without_twins(hosts)`.
+    fn reveal_twin(&mut self, hosts: &[HostId], visit: &mut Vec<HostId>, dst: HostId, was: Fit) {
+        let start = hosts.partition_point(|&h| h <= dst);
+        for &h in &hosts[start..] {
+            if self.looks[h] != self.looks[dst] {
+                continue;
+            }
+            let fit = self.fit(h);
+            if fit.used.to_bits() == was.used.to_bits()
+                && fit.available.to_bits() == was.available.to_bits()
+            {
+                if let Err(i) = visit.binary_search(&h) {
+                    visit.insert(i, h);
+                }
+                return;
+            }
+        }
+    }
+
     /// Whether hosts `a` and `b` (both fitted) look the same to a search: the same look and
     /// the same fit, bit for bit, so that any policy scores them the same. Many empty hosts
     /// of a class are such twins.
@@ -390,10 +412,12 @@ impl<'s, 'a> Planner<'s, 'a> {
         let mut map = Vec::new();
         for vm in to_move {
             if let Some(dst) = self.find(detector, placement, vm, &visit) {
+                let was = self.fit(dst);
                 self.add(dst, vm);
                 map.push((vm, dst));
-                if self.shares_look[dst] {
-                    visit = self.without_twins(&not_over);
+                if self.shares_look[dst] && was.used == 0.0 {
+                    self.reveal_twin(&not_over, &mut visit, dst, was);
+                    debug_assert_eq!(visit, self.without_twins(&not_over));
                 }
             }
         }
