@@ -378,17 +378,18 @@ impl Simulation<'_> {
             } else {
                 0.0
             };
-            let draw = if mean > 0.0 {
-                Split {
-                    idle: power.idle_w(),
-                    dynamic: mean - power.idle_w(),
-                    ..Split::default()
-                }
-            } else {
-                Split::default()
-            };
+            let idle_w = power.idle_w();
             let host = &mut self.hosts[h];
-            host.energy.accrue(self.now, &draw, price);
+            if mean > 0.0 {
+                let draw = Split {
+                    idle: idle_w,
+                    dynamic: mean - idle_w,
+                    ..Split::default()
+                };
+                host.energy.accrue(self.now, &draw, price);
+            } else {
+                host.energy.skip_to(self.now);
+            }
             host.meters.utilisation_ms += if from != 0.0 {
                 (u0 + u1) / 2.0 * seconds * 1000.0
             } else {
