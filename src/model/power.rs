@@ -24,6 +24,29 @@ pub enum PowerModel {
     },
 }
 
+/// Whether `u` (in `0..=1`, or NaN) is an exact multiple of the double `0.1`: the same answer
+/// as CloudSim's `u % 0.1 == 0.0`, without a call to `fmod`.
+///
+/// `%` is exact, so the remainder is 0 exactly when `u = k x d` for an integer `k`, where
+/// `d = 3602879701896397 x 2^-55` is the double nearest 0.1. A double is an odd integer below
+/// 2^53 times a power of two, and `k x d` has the odd part `k' x 3602879701896397` (with `k'`
+/// the odd part of `k`); since 3602879701896397 > 2^53 / 2.5, only `k' = 1` stays below 2^53.
+/// So `k` is 0 or a power of two, and `k x d <= 1` leaves `k` in {0, 1, 2, 4, 8}: exactly the
+/// doubles 0, 0.1, 0.2, 0.4 and 0.8 (doubling is exact). `-0.0 % 0.1` is `-0.0`, which
+/// equals 0 here as there; NaN is no multiple in either.
+fn is_multiple_of_tenth(u: f64) -> bool {
+    u == 0.0 || u == 0.1 || u == 0.2 || u == 0.4 || u == 0.8
+}
+
+/// `(x.floor() as usize, x.ceil() as usize)` for `x` in `0..=10` (or NaN), without calls to
+/// libm: the cast truncates, which is the floor of a non-negative value, and the ceiling is
+/// one more when `x` lies above it (never for NaN, which casts to 0 both ways).
+fn floor_ceil(x: f64) -> (usize, usize) {
+    let lo = x as usize;
+    let hi = if x > lo as f64 { lo + 1 } else { lo };
+    (lo, hi)
+}
+
 impl PowerModel {
     /// Watts at utilisation `u`, clamped to `0..=1`.
     pub fn watts(&self, u: f64) -> f64 {
@@ -39,11 +62,11 @@ impl PowerModel {
             PowerModel::CloudsimTable(points) => {
                 // PowerModelSpecPower.getPower: the points on multiples of 10 %, else
                 // p1 + (p2 - p1) / 10 x (u - u1 / 10) x 100.
-                if u % 0.1 == 0.0 {
+                if is_multiple_of_tenth(u) {
                     return points[(u * 10.0) as usize];
                 }
-                let lo = (u * 10.0).floor() as usize;
-                let hi = ((u * 10.0).ceil() as usize).min(10);
+                let (lo, hi) = floor_ceil(u * 10.0);
+                let hi = hi.min(10);
                 let delta = (points[hi] - points[lo]) / 10.0;
                 points[lo] + delta * (u - lo as f64 / 10.0) * 100.0
             }
@@ -163,6 +186,72 @@ mod tests {
     const G4: [f64; 11] = [
         86.0, 89.4, 92.6, 96.0, 99.5, 102.0, 106.0, 108.0, 112.0, 114.0, 117.0,
     ];
+
+    /// Utilisations where the shortcuts could go wrong: the multiples of 0.1 and their
+    /// neighbouring doubles, the ends, NaN, and a deterministic spread over `0..=1`.
+    fn tricky_utilisations() -> Vec<f64> {
+        let mut us = vec![0.0, -0.0, 1.0, f64::NAN, f64::MIN_POSITIVE, 5e-324];
+        for k in 0..=10 {
+            for u in [f64::from(k) / 10.0, f64::from(k) * 0.1] {
+                us.extend([u, u.next_up(), u.next_down()]);
+            }
+        }
+        // A 64-bit linear congruential generator: reproducible, no dependency.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..200_000 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            us.push((state >> 11) as f64 / (1u64 << 53) as f64);
+        }
+        us.retain(|u| u.is_nan() || (0.0..=1.0).contains(u));
+        us
+    }
+
+    #[test]
+    fn multiples_of_a_tenth_are_those_the_remainder_finds() {
+        let us = tricky_utilisations();
+        for &u in &us {
+            assert_eq!(is_multiple_of_tenth(u), u % 0.1 == 0.0, "u = {u:e}");
+        }
+        let found = us.iter().filter(|&&u| u % 0.1 == 0.0 && u > 0.0).count();
+        // 0.1, 0.2, 0.4 and 0.8, each listed twice (k / 10 and k x 0.1 give the same double).
+        assert_eq!(found, 8);
+    }
+
+    #[test]
+    fn cloudsim_table_has_the_bits_of_cloudsims_formula() {
+        // PowerModelSpecPower.getPower written out with `%`, floor and ceil, as CloudSim has it.
+        let cloudsim = |p: &[f64; 11], u: f64| {
+            if u % 0.1 == 0.0 {
+                return p[(u * 10.0) as usize];
+            }
+            let lo = (u * 10.0).floor() as usize;
+            let hi = ((u * 10.0).ceil() as usize).min(10);
+            p[lo] + (p[hi] - p[lo]) / 10.0 * (u - lo as f64 / 10.0) * 100.0
+        };
+        let m = PowerModel::CloudsimTable(G4);
+        for u in tricky_utilisations().into_iter().filter(|u| !u.is_nan()) {
+            assert_eq!(
+                m.watts(u).to_bits(),
+                cloudsim(&G4, u).to_bits(),
+                "u = {u:e}"
+            );
+        }
+    }
+
+    #[test]
+    fn floor_ceil_matches_libm_on_the_table_range() {
+        let us = tricky_utilisations();
+        for x in us.iter().map(|u| u * 10.0).chain((0..=10).map(f64::from)) {
+            let (lo, hi) = floor_ceil(x);
+            assert_eq!(
+                (lo, hi),
+                (x.floor() as usize, x.ceil() as usize),
+                "x = {x:e}"
+            );
+        }
+    }
 
     #[test]
     fn idle_w_has_the_bits_of_watts_at_zero() {

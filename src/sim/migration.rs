@@ -49,9 +49,27 @@ impl Simulation<'_> {
         }
         let m = self.open_migration(vm, src, dst);
         self.vms[vm].state = VmState::Migrating(m);
-        self.refresh(src);
-        self.refresh(dst);
+        if !self.cs_copies_at_once(m) {
+            self.refresh(src);
+            self.refresh(dst);
+        }
         self.pump_migrations();
+    }
+
+    /// Whether, under the `cloudsim` profile, the next pump starts queued migration `m`
+    /// before anything else: it is alone in the queue and both hosts have a copy slot (the
+    /// profile starts copies to hosts in any power state). The copy then refreshes both hosts
+    /// at the same time, and a refresh of them before it is redundant: nothing reads them in
+    /// between, and the profile's state entries at one time are replaced, not closed.
+    fn cs_copies_at_once(&self, m: MigId) -> bool {
+        let limit = self.setup.migration.max_concurrent;
+        let free = |h: HostId| limit == 0 || self.hosts[h].copying < limit;
+        let mig = &self.migrations[m];
+        self.cloudsim.is_some()
+            && self.mig_queue.len() == 1
+            && self.mig_queue[0] == m
+            && free(mig.source)
+            && free(mig.destination)
     }
 
     /// Records a migration of `vm` from `src` to `dst`, reserves the destination and queues

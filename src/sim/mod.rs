@@ -225,8 +225,9 @@ pub(crate) struct Simulation<'a> {
     failure: Option<String>,
     /// On hosts draw their peak power whatever their load (the `npa` power policy).
     peak_draw: bool,
-    /// The `cloudsim` profile's accounting, when the run follows it.
-    cloudsim: Option<cloudsim::Cloudsim>,
+    /// The `cloudsim` profile's accounting, when the run follows it (boxed: its methods take
+    /// it out of the simulation and put it back a million times a day, a pointer each).
+    cloudsim: Option<Box<cloudsim::Cloudsim>>,
 }
 
 impl<'a> Simulation<'a> {
@@ -365,12 +366,12 @@ impl<'a> Simulation<'a> {
         };
         sim.peak_draw = sim.power.peak_draw();
         if profile {
-            sim.cloudsim = Some(cloudsim::Cloudsim::new(
+            sim.cloudsim = Some(Box::new(cloudsim::Cloudsim::new(
                 &setup.host_classes,
                 sim.hosts.len(),
                 sim.vms.len(),
                 sim.peak_draw,
-            ));
+            )));
         }
         sim.services = scaling::ServiceRun::build(setup);
         Ok(sim)
@@ -528,6 +529,11 @@ impl<'a> Simulation<'a> {
         if staying > 0 {
             host.shutdown_pending = false;
         }
+        if self.cloudsim.is_some() {
+            // The profile shares the CPU and sets the draw its own way.
+            self.cs_refresh(h);
+            return;
+        }
         host.refresh_draw(class);
         if self.peak_draw && host.state == PowerState::On {
             host.draw = energy::Split {
@@ -535,9 +541,6 @@ impl<'a> Simulation<'a> {
                 dynamic: class.power.max_w() - class.power.idle_w(),
                 ..energy::Split::default()
             };
-        }
-        if self.cloudsim.is_some() {
-            self.cs_refresh(h);
         }
     }
 

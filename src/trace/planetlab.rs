@@ -35,16 +35,45 @@ impl Decoder {
 
 /// A utilisation in percent (integer or decimal) as a [`Level`].
 pub fn parse_percent(text: &str) -> Result<Level, String> {
-    let value: f64 = text.parse().map_err(|_| {
-        format!("{text:?} is not a number; expected a CPU utilisation in percent (0-100)")
-    })?;
+    let value: f64 = match whole_number(text) {
+        Some(v) => v,
+        None => text.parse().map_err(|_| {
+            format!("{text:?} is not a number; expected a CPU utilisation in percent (0-100)")
+        })?,
+    };
     level_from_percent(value)
         .ok_or_else(|| format!("{text} is outside 0-100; expected a CPU utilisation in percent"))
+}
+
+/// The value of `text` when it is one to nine ASCII digits (PlanetLab's usual sample), as
+/// `text.parse::<f64>()` gives it, without the general parser: such a number is below 2^53,
+/// so its conversion is exact either way.
+fn whole_number(text: &str) -> Option<f64> {
+    if text.is_empty() || text.len() > 9 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = text.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+    Some(f64::from(n))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_read_as_the_float_parser_reads_them() {
+        let texts = (0..=1000)
+            .map(|n| n.to_string())
+            .chain(["007", "0000", "999999999"].map(String::from));
+        for text in texts {
+            let parsed: f64 = text.parse().unwrap();
+            assert_eq!(whole_number(&text), Some(parsed), "{text}");
+        }
+        // Anything else is left to the float parser.
+        for text in ["", "1.5", "-3", "+3", "1e2", " 4", "1000000000", "١٢"] {
+            assert_eq!(whole_number(text), None, "{text:?}");
+        }
+    }
 
     fn decode(text: &str) -> Result<Vec<Level>, (u64, String)> {
         let mut d = Decoder::default();

@@ -42,6 +42,8 @@ impl Simulation<'_> {
         let policy = self.initial_placement.as_ref();
         let detector = self.consolidator.as_ref().map(|c| c.detector.as_ref());
         let mut best: Option<(HostId, f64)> = None;
+        // The hosts with nothing placed yet that have been scored, one per look.
+        let mut idle_scored: Vec<HostId> = Vec::new();
         for (h, host) in self.hosts.iter().enumerate() {
             let class = &self.setup.host_classes[host.class];
             let used = host.sized_mips;
@@ -64,6 +66,14 @@ impl Simulation<'_> {
                 }
                 continue;
             }
+            if used == 0.0 {
+                // A host with nothing placed takes the VM whenever it scores best, so once
+                // one is scored the best score is at or below that of each later twin.
+                if idle_scored.iter().any(|&r| self.initial_twins(r, h)) {
+                    continue;
+                }
+                idle_scored.push(h);
+            }
             let power = self
                 .cloudsim
                 .as_ref()
@@ -84,6 +94,17 @@ impl Simulation<'_> {
             }
         }
         best.map(|(h, _)| h)
+    }
+
+    /// Whether hosts `a` and `b` look the same to the initial placement (same class, CPU,
+    /// RAM and disk placed, bit for bit), so that any policy scores them the same.
+    fn initial_twins(&self, a: HostId, b: HostId) -> bool {
+        let (a, b) = (&self.hosts[a], &self.hosts[b]);
+        let same = |x: f64, y: f64| x.to_bits() == y.to_bits();
+        a.class == b.class
+            && same(a.sized_mips, b.sized_mips)
+            && same(a.ram_used, b.ram_used)
+            && same(a.disk_used, b.disk_used)
     }
 
     /// A control tick under the profile: the full update, then CloudSim's consolidation round,

@@ -54,6 +54,8 @@ struct VmEntry {
 struct HostAccount {
     /// CPU the host delivers (CloudSim's utilisation, MIPS) since its last change.
     allocated: f64,
+    /// The host's power at `allocated` (its idle draw when it delivers nothing), W.
+    watts: f64,
     /// Latest state entry (replaced while the time stays the same).
     entry: Option<HostEntry>,
     /// Whether the last closed entry was active (CloudSim starts from "active").
@@ -81,6 +83,8 @@ pub(crate) struct Cloudsim {
     claims: Vec<Claim>,
     members: Vec<VmId>,
     shares: Vec<f64>,
+    /// Each host's `allocated` and `watts` before an update (reused from update to update).
+    before: Vec<(f64, f64)>,
 }
 
 impl Cloudsim {
@@ -108,6 +112,7 @@ impl Cloudsim {
             claims: Vec::new(),
             members: Vec::new(),
             shares: Vec::new(),
+            before: Vec::new(),
         }
     }
 
@@ -203,13 +208,19 @@ impl Simulation<'_> {
         let class = &self.setup.host_classes[self.hosts[h].class];
         let power = &cs.power[self.hosts[h].class];
         let active = totals.allocated > 0.0;
+        // With no CPU delivered, the utilisation is 0, where a model draws its idle power.
+        let watts = if active {
+            power.watts(utilisation(totals.allocated, class.mips))
+        } else {
+            power.idle_w()
+        };
         if cs.started {
             cs.hosts[h].allocated = totals.allocated;
+            cs.hosts[h].watts = watts;
         }
         let host = &mut self.hosts[h];
         host.load_mips = totals.allocated;
         host.lost_mips = totals.requested - totals.allocated;
-        let u = utilisation(totals.allocated, class.mips);
         host.draw = if cs.peak {
             Split {
                 idle: power.idle_w(),
@@ -219,7 +230,7 @@ impl Simulation<'_> {
         } else if active {
             Split {
                 idle: power.idle_w(),
-                dynamic: power.watts(u) - power.idle_w(),
+                dynamic: watts - power.idle_w(),
                 ..Split::default()
             }
         } else {
@@ -301,6 +312,22 @@ impl Simulation<'_> {
         cs.vms[vm] = Some(entry);
     }
 
+    /// Whether a refresh of host `h` now would change nothing the run reads: it has no VM and
+    /// no migration (so it was last refreshed that way: the energy rule), and its last state
+    /// entry is inactive with no switch-off left to count, so closing it adds nothing. Only
+    /// the entry's start time would move, which an inactive entry never reads.
+    fn cs_settled(&self, h: HostId) -> bool {
+        let host = &self.hosts[h];
+        let Some(cs) = self.cloudsim.as_ref() else {
+            return false;
+        };
+        let account = &cs.hosts[h];
+        host.vms.is_empty()
+            && host.migrations.is_empty()
+            && !account.was_active
+            && account.entry.is_some_and(|e| !e.active)
+    }
+
     /// Whether the profile is on and its last update is older than now.
     pub(super) fn cs_due(&self) -> bool {
         self.cloudsim
@@ -319,7 +346,9 @@ impl Simulation<'_> {
         let dt = self.now - cs.last_update;
         cs.started = true;
         cs.clock = clock;
-        let before: Vec<f64> = cs.allocated().collect();
+        let mut before = std::mem::take(&mut cs.before);
+        before.clear();
+        before.extend(cs.hosts.iter().map(|a| (a.allocated, a.watts)));
         self.cloudsim = Some(cs);
         for vm in 0..self.vms.len() {
             if matches!(
@@ -330,12 +359,14 @@ impl Simulation<'_> {
             }
         }
         let price = self.price;
-        for (h, &from) in before.iter().enumerate() {
-            self.refresh(h);
+        for (h, &(from, p0)) in before.iter().enumerate() {
+            if !self.cs_settled(h) {
+                self.refresh(h);
+            }
             let cs = self.cloudsim.as_ref().expect("profile state");
             let class = &self.setup.host_classes[self.hosts[h].class];
             let power = &cs.power[self.hosts[h].class];
-            let to = cs.hosts[h].allocated;
+            let (to, p1) = (cs.hosts[h].allocated, cs.hosts[h].watts);
             let seconds = dt as f64 / 1000.0;
             let (u0, u1) = (utilisation(from, class.mips), utilisation(to, class.mips));
             // Mean draw over the interval: the peak for the non-power-aware baseline, else
@@ -343,22 +374,22 @@ impl Simulation<'_> {
             let mean = if cs.peak {
                 power.max_w()
             } else if from != 0.0 {
-                let p0 = power.watts(u0);
-                p0 + (power.watts(u1) - p0) / 2.0
+                p0 + (p1 - p0) / 2.0
             } else {
                 0.0
             };
-            let draw = if mean > 0.0 {
-                Split {
-                    idle: power.idle_w(),
-                    dynamic: mean - power.idle_w(),
-                    ..Split::default()
-                }
-            } else {
-                Split::default()
-            };
+            let idle_w = power.idle_w();
             let host = &mut self.hosts[h];
-            host.energy.accrue(self.now, &draw, price);
+            if mean > 0.0 {
+                let draw = Split {
+                    idle: idle_w,
+                    dynamic: mean - idle_w,
+                    ..Split::default()
+                };
+                host.energy.accrue(self.now, &draw, price);
+            } else {
+                host.energy.skip_to(self.now);
+            }
             host.meters.utilisation_ms += if from != 0.0 {
                 (u0 + u1) / 2.0 * seconds * 1000.0
             } else {
@@ -367,6 +398,7 @@ impl Simulation<'_> {
         }
         if let Some(cs) = self.cloudsim.as_mut() {
             cs.last_update = self.now;
+            cs.before = before;
         }
         if tick {
             self.history.record(&self.vms);

@@ -34,16 +34,40 @@ struct Fit {
     used: f64,
 }
 
+/// What the detector reads of a host's planned list, summed once until the list changes
+/// (adding a VM to these sums gives the bits of summing the list with the VM at its end).
+#[derive(Debug, Clone, Copy)]
+struct ListLoad {
+    /// The members' demands summed in list order, MIPS.
+    demand: f64,
+    /// The members' histories over the host's capacity, summed in list order, newest last.
+    history: [f64; HISTORY_LEN],
+    /// Length of the longest member history.
+    len: usize,
+    /// Largest member RAM, MB.
+    ram_mb: f64,
+}
+
 /// A consolidation round being planned.
 pub(crate) struct Planner<'s, 'a> {
     sim: &'s Simulation<'a>,
     /// Each host's VM list as CloudSim keeps it: residents in arrival order, then arriving VMs.
     lists: Vec<Vec<(VmId, Role)>>,
     fits: Vec<Option<Fit>>,
+    loads: Vec<Option<ListLoad>>,
     /// CPU each host delivered at the update (its power baseline), MIPS.
     measured: Vec<f64>,
-    /// Each host's draw at its measured load: PABFD's baseline, fixed for the round.
-    reference_w: Vec<f64>,
+    /// Speed of one core of each host, MIPS (a vCPU never gets more).
+    cores: Vec<f64>,
+    /// Each host as the placement policy sees it, but for the CPU used (set from its fit):
+    /// its baseline is the draw at its measured load, fixed for the round, as in PABFD.
+    candidates: Vec<Candidate<'s>>,
+    /// Per host, the first host that looks the same to a search before anything is planned
+    /// (same core speed and candidate): found among the hosts with no measured load, the
+    /// others being their own.
+    looks: Vec<HostId>,
+    /// Whether another host has the same look.
+    shares_look: Vec<bool>,
     claims: Vec<Claim>,
     shares: Vec<f64>,
     series: Vec<Vec<f64>>,
@@ -80,22 +104,30 @@ impl<'s, 'a> Planner<'s, 'a> {
             Some(cs) => cs.allocated().collect(),
             None => vec![0.0; sim.hosts.len()],
         };
-        let reference_w = (0..sim.hosts.len())
-            .map(|h| {
-                let class = sim.hosts[h].class;
-                let power = sim
-                    .cloudsim
-                    .as_ref()
-                    .map_or(&sim.setup.host_classes[class].power, |cs| cs.power(class));
-                power.watts(measured[h] / sim.setup.host_classes[class].mips)
-            })
+        let candidates: Vec<Candidate> = (0..sim.hosts.len())
+            .map(|h| candidate(sim, h, measured[h]))
             .collect();
+        let cores: Vec<f64> = (0..sim.hosts.len())
+            .map(|h| sim.scheduler(h).core)
+            .collect();
+        let looks = looks(&candidates, &cores, &measured);
+        let mut shares_look = vec![false; looks.len()];
+        for (h, &first) in looks.iter().enumerate() {
+            if first != h {
+                shares_look[h] = true;
+                shares_look[first] = true;
+            }
+        }
         Planner {
             sim,
             lists,
             fits: vec![None; sim.hosts.len()],
+            loads: vec![None; sim.hosts.len()],
             measured,
-            reference_w,
+            cores,
+            candidates,
+            looks,
+            shares_look,
             claims: Vec::new(),
             shares: Vec::new(),
             series: Vec::new(),
@@ -104,14 +136,6 @@ impl<'s, 'a> Planner<'s, 'a> {
 
     fn capacity(&self, h: HostId) -> f64 {
         self.sim.setup.host_classes[self.sim.hosts[h].class].mips
-    }
-
-    /// Host class `class`'s power model as CloudSim evaluates it.
-    fn power(&self, class: usize) -> &'s crate::model::power::PowerModel {
-        match &self.sim.cloudsim {
-            Some(cs) => cs.power(class),
-            None => &self.sim.setup.host_classes[class].power,
-        }
     }
 
     fn migrating(&self, vm: VmId) -> bool {
@@ -127,11 +151,13 @@ impl<'s, 'a> Planner<'s, 'a> {
             self.lists[h].remove(i);
         }
         self.fits[h] = None;
+        self.loads[h] = None;
     }
 
     fn add(&mut self, h: HostId, vm: VmId) {
         self.lists[h].push((vm, Role::Resident));
         self.fits[h] = None;
+        self.loads[h] = None;
     }
 
     /// CPU left and delivered on host `h` with its planned list.
@@ -164,25 +190,57 @@ impl<'s, 'a> Planner<'s, 'a> {
         f
     }
 
-    /// Whether `detector` finds host `h` over-loaded with its planned list (plus `extra`).
-    fn overloaded(&self, detector: &dyn OverloadDetector, h: HostId, extra: Option<VmId>) -> bool {
-        let sim = self.sim;
-        let members = || self.lists[h].iter().map(|&(vm, _)| vm).chain(extra);
-        let capacity = self.capacity(h);
-        let utilisation = members().map(|vm| self.demand(vm)).sum::<f64>() / capacity;
-        if sim.history.keep() == 0 {
-            return detector.is_overloaded(&HostLoad::new(utilisation, &[]));
+    /// The sums the detector reads over host `h`'s planned list.
+    fn load(&mut self, h: HostId) -> ListLoad {
+        if let Some(l) = self.loads[h] {
+            return l;
         }
-        let mut buf = [0.0; HISTORY_LEN];
-        let (mut n, mut ram) = (0, 0.0_f64);
-        for vm in members() {
-            n = n.max(sim.history.add_into(vm, &mut buf, 1.0 / capacity));
-            ram = ram.max(sim.setup.vm_types[sim.vms[vm].vm_type].ram_mb);
+        let mut l = ListLoad {
+            // As `Sum` starts, so that adding a demand later gives the bits of summing it last.
+            demand: -0.0,
+            history: [0.0; HISTORY_LEN],
+            len: 0,
+            ram_mb: 0.0,
+        };
+        for &(vm, _) in &self.lists[h] {
+            self.add_to(&mut l, h, vm);
+        }
+        self.loads[h] = Some(l);
+        l
+    }
+
+    /// Adds VM `vm`'s demand, history and RAM to `l`, sums over host `h`'s list.
+    fn add_to(&self, l: &mut ListLoad, h: HostId, vm: VmId) {
+        let sim = self.sim;
+        l.demand += self.demand(vm);
+        if sim.history.keep() > 0 {
+            let n = sim
+                .history
+                .add_into(vm, &mut l.history, 1.0 / self.capacity(h));
+            l.len = l.len.max(n);
+        }
+        l.ram_mb = l.ram_mb.max(sim.setup.vm_types[sim.vms[vm].vm_type].ram_mb);
+    }
+
+    /// Whether `detector` finds host `h` over-loaded with its planned list (plus `extra`).
+    fn overloaded(
+        &mut self,
+        detector: &dyn OverloadDetector,
+        h: HostId,
+        extra: Option<VmId>,
+    ) -> bool {
+        let mut l = self.load(h);
+        if let Some(vm) = extra {
+            self.add_to(&mut l, h, vm);
+        }
+        let utilisation = l.demand / self.capacity(h);
+        if self.sim.history.keep() == 0 {
+            return detector.is_overloaded(&HostLoad::new(utilisation, &[]));
         }
         detector.is_overloaded(&HostLoad {
             utilisation,
-            history: &buf[HISTORY_LEN - n..],
-            horizon: sim.horizon(h, ram),
+            history: &l.history[HISTORY_LEN - l.len..],
+            horizon: self.sim.horizon(h, l.ram_mb),
         })
     }
 
@@ -217,13 +275,14 @@ impl<'s, 'a> Planner<'s, 'a> {
         selection.select(&candidates).map(|i| pool[i])
     }
 
-    /// The host `placement` scores best for `vm` among hosts not `excluded`.
+    /// The host `placement` scores best for `vm` among the `open` hosts (in id order; see
+    /// [`Self::without_twins`] for the hosts that can be left out).
     fn find(
         &mut self,
         detector: &dyn OverloadDetector,
         placement: &dyn Placement,
         vm: VmId,
-        excluded: &[bool],
+        open: &[HostId],
     ) -> Option<HostId> {
         let sim = self.sim;
         let t = &sim.setup.vm_types[sim.vms[vm].vm_type];
@@ -233,41 +292,92 @@ impl<'s, 'a> Planner<'s, 'a> {
             disk_mb: t.disk_mb,
         };
         let per_vcpu = need.mips / f64::from(t.vcpus.max(1));
+        let takes_first = placement.takes_first();
         let mut best: Option<(HostId, f64)> = None;
-        for (h, &skip) in excluded.iter().enumerate() {
-            if skip || per_vcpu > sim.scheduler(h).core {
+        for &h in open {
+            if per_vcpu > self.cores[h] {
                 continue;
             }
             let fit = self.fit(h);
             if fit.available < need.mips {
                 continue;
             }
-            // A host that delivers nothing takes the VM without asking the detector.
-            let accepts = |p: &Self| fit.used == 0.0 || !p.overloaded(detector, h, Some(vm));
-            if placement.takes_first() {
-                if accepts(self) {
+            if takes_first {
+                if self.accepts(detector, h, fit, vm) {
                     return Some(h);
                 }
                 continue;
             }
-            let host = &sim.hosts[h];
-            let class = &sim.setup.host_classes[host.class];
             let candidate = Candidate {
-                cpu_capacity: class.mips,
                 cpu_used: fit.used,
-                baseline_w: Some(self.reference_w[h]),
-                ram_capacity: class.ram_mb,
-                ram_used: host.ram_used,
-                disk_capacity: class.disk_mb,
-                disk_used: host.disk_used,
-                power: self.power(host.class),
+                ..self.candidates[h]
             };
             let score = placement.score(&candidate, &need);
-            if best.is_none_or(|(_, b)| score < b) && accepts(self) {
+            if best.is_none_or(|(_, b)| score < b) && self.accepts(detector, h, fit, vm) {
                 best = Some((h, score));
             }
         }
         best.map(|(h, _)| h)
+    }
+
+    /// `hosts` (in id order) without the hosts that have a twin delivering nothing earlier in
+    /// the list: such a twin passes the same checks and takes the VM without asking the
+    /// detector whenever it scores best, so once it has been scored the best score is at or
+    /// below the score of each later twin, which cannot win under the strict `<`. (Many empty
+    /// hosts of a class are such twins; a search then scores one of them.)
+    fn without_twins(&mut self, hosts: &[HostId]) -> Vec<HostId> {
+        let mut idle: Vec<HostId> = Vec::new();
+        let mut kept = Vec::with_capacity(hosts.len());
+        for &h in hosts {
+            if self.shares_look[h] && self.fit(h).used == 0.0 {
+                if idle.iter().any(|&r| self.twins(r, h)) {
+                    continue;
+                }
+                idle.push(h);
+            }
+            kept.push(h);
+        }
+        kept
+    }
+
+    /// After idle host `dst` (fitted `was`), kept in `visit` = `without_twins(hosts)`,
+    /// received a VM: adds to `visit` the first of the twins it hid, the first later host of
+    /// `hosts` with its look and fit (any other twin of that one lies behind it too), so that
+    /// `visit` is again `without_twins(hosts)`.
+    fn reveal_twin(&mut self, hosts: &[HostId], visit: &mut Vec<HostId>, dst: HostId, was: Fit) {
+        let start = hosts.partition_point(|&h| h <= dst);
+        for &h in &hosts[start..] {
+            if self.looks[h] != self.looks[dst] {
+                continue;
+            }
+            let fit = self.fit(h);
+            if fit.used.to_bits() == was.used.to_bits()
+                && fit.available.to_bits() == was.available.to_bits()
+            {
+                if let Err(i) = visit.binary_search(&h) {
+                    visit.insert(i, h);
+                }
+                return;
+            }
+        }
+    }
+
+    /// Whether hosts `a` and `b` (both fitted) look the same to a search: the same look and
+    /// the same fit, bit for bit, so that any policy scores them the same. Many empty hosts
+    /// of a class are such twins.
+    fn twins(&self, a: HostId, b: HostId) -> bool {
+        let (Some(fa), Some(fb)) = (self.fits[a], self.fits[b]) else {
+            return false;
+        };
+        self.looks[a] == self.looks[b]
+            && fa.available.to_bits() == fb.available.to_bits()
+            && fa.used.to_bits() == fb.used.to_bits()
+    }
+
+    /// Whether host `h` (with `fit`) may take `vm`: the detector must not find it over-loaded
+    /// with the VM added, unless it delivers nothing (then the detector is not asked).
+    fn accepts(&mut self, detector: &dyn OverloadDetector, h: HostId, fit: Fit, vm: VmId) -> bool {
+        fit.used == 0.0 || !self.overloaded(detector, h, Some(vm))
     }
 
     /// Sorts `vms` by demand, largest first, keeping the order of equal demands.
@@ -297,11 +407,18 @@ impl<'s, 'a> Planner<'s, 'a> {
             }
         }
         self.by_demand(&mut to_move);
+        let not_over: Vec<HostId> = (0..n).filter(|&h| !over[h]).collect();
+        let mut visit = self.without_twins(&not_over);
         let mut map = Vec::new();
         for vm in to_move {
-            if let Some(dst) = self.find(detector, placement, vm, &over) {
+            if let Some(dst) = self.find(detector, placement, vm, &visit) {
+                let was = self.fit(dst);
                 self.add(dst, vm);
                 map.push((vm, dst));
+                if self.shares_look[dst] && was.used == 0.0 {
+                    self.reveal_twin(&not_over, &mut visit, dst, was);
+                    debug_assert_eq!(visit, self.without_twins(&not_over));
+                }
             }
         }
 
@@ -310,7 +427,9 @@ impl<'s, 'a> Planner<'s, 'a> {
             .map(|h| super::utilisation(self.measured[h], self.capacity(h)))
             .collect();
         let mut tried: Vec<bool> = (0..n).map(|h| over[h] || measured[h] == 0.0).collect();
-        let mut closed = tried.clone();
+        // Hosts that may receive VMs: not over-loaded, carrying load, not tried as a source.
+        // Having measured load, each is its own look: none has a twin to leave out.
+        let mut open: Vec<HostId> = (0..n).filter(|&h| !tried[h]).collect();
         let mut count = tried.iter().filter(|&&t| t).count();
         // CloudSim tries every host below 100 %; `underload` lowers that bar (0: never).
         let limit = underload.min(1.0);
@@ -327,7 +446,9 @@ impl<'s, 'a> Planner<'s, 'a> {
             };
             tried[src] = true;
             count += 1;
-            closed[src] = true;
+            if let Ok(i) = open.binary_search(&src) {
+                open.remove(i);
+            }
             let mut vms: Vec<VmId> = self.lists[src]
                 .iter()
                 .map(|&(vm, _)| vm)
@@ -339,7 +460,7 @@ impl<'s, 'a> Planner<'s, 'a> {
             self.by_demand(&mut vms);
             let mut moves: Vec<(VmId, HostId)> = Vec::new();
             for &vm in &vms {
-                match self.find(detector, placement, vm, &closed) {
+                match self.find(detector, placement, vm, &open) {
                     Some(dst) => {
                         self.add(dst, vm);
                         moves.push((vm, dst));
@@ -376,5 +497,60 @@ impl<'s, 'a> Planner<'s, 'a> {
             }
         }
         true
+    }
+}
+
+/// Per host, the first host with the same core speed and candidate, bit for bit and with the
+/// same power model, among the hosts with no `measured` load (few looks: typically one per
+/// class); a host with load is its own look.
+fn looks(candidates: &[Candidate], cores: &[f64], measured: &[f64]) -> Vec<HostId> {
+    let same = |x: f64, y: f64| x.to_bits() == y.to_bits();
+    let alike = |a: HostId, b: HostId| {
+        let (ca, cb) = (&candidates[a], &candidates[b]);
+        same(cores[a], cores[b])
+            && same(ca.cpu_capacity, cb.cpu_capacity)
+            && same(ca.cpu_used, cb.cpu_used)
+            && ca.baseline_w.map(f64::to_bits) == cb.baseline_w.map(f64::to_bits)
+            && same(ca.ram_capacity, cb.ram_capacity)
+            && same(ca.ram_used, cb.ram_used)
+            && same(ca.disk_capacity, cb.disk_capacity)
+            && same(ca.disk_used, cb.disk_used)
+            && std::ptr::eq(ca.power, cb.power)
+    };
+    let mut firsts: Vec<HostId> = Vec::new();
+    (0..candidates.len())
+        .map(|h| {
+            if measured[h] != 0.0 {
+                return h;
+            }
+            match firsts.iter().find(|&&r| alike(r, h)) {
+                Some(&r) => r,
+                None => {
+                    firsts.push(h);
+                    h
+                }
+            }
+        })
+        .collect()
+}
+
+/// Host `h` as a placement policy sees it in a round, with no CPU used yet: its baseline is
+/// its draw at the CPU it delivered at the update (`measured`, MIPS).
+fn candidate<'s>(sim: &'s Simulation<'_>, h: HostId, measured: f64) -> Candidate<'s> {
+    let host = &sim.hosts[h];
+    let class = &sim.setup.host_classes[host.class];
+    let power = match &sim.cloudsim {
+        Some(cs) => cs.power(host.class),
+        None => &class.power,
+    };
+    Candidate {
+        cpu_capacity: class.mips,
+        cpu_used: 0.0,
+        baseline_w: Some(power.watts(measured / class.mips)),
+        ram_capacity: class.ram_mb,
+        ram_used: host.ram_used,
+        disk_capacity: class.disk_mb,
+        disk_used: host.disk_used,
+        power,
     }
 }
