@@ -476,6 +476,11 @@ impl<'a> Simulation<'a> {
     /// is committed to it.
     pub(super) fn refresh(&mut self, h: HostId) {
         self.index.get_mut().touch(h);
+        if self.cloudsim.is_some() {
+            // The profile shares the CPU and sets the draw its own way.
+            self.cs_refresh(h);
+            return;
+        }
         let mig_setup = &self.setup.migration;
         let host = &self.hosts[h];
         let size = |vm: VmId| self.setup.vm_types[self.vms[vm].vm_type].mips;
@@ -528,11 +533,6 @@ impl<'a> Simulation<'a> {
         };
         if staying > 0 {
             host.shutdown_pending = false;
-        }
-        if self.cloudsim.is_some() {
-            // The profile shares the CPU and sets the draw its own way.
-            self.cs_refresh(h);
-            return;
         }
         host.refresh_draw(class);
         if self.peak_draw && host.state == PowerState::On {

@@ -180,30 +180,14 @@ impl Simulation<'_> {
         }
     }
 
-    /// Re-shares host `h`'s CPU the profile's way after a change: its delivered CPU, draw and
-    /// power state, and (once the first update has happened) its state entry and those of its
-    /// VMs at the current time.
+    /// Re-shares host `h`'s CPU the profile's way after a change: its loads (as
+    /// [`Simulation::refresh`] defines them), delivered CPU, draw and power state, and (once
+    /// the first update has happened) its state entry and those of its VMs at the current time.
     pub(super) fn cs_refresh(&mut self, h: HostId) {
         let Some(mut cs) = self.cloudsim.take() else {
             return;
         };
-        cs.claims.clear();
-        cs.members.clear();
-        for &vm in &self.hosts[h].vms {
-            let role = match self.vms[vm].state {
-                VmState::Migrating(m) if self.migrations[m].source == h => Role::Leaving,
-                _ => Role::Resident,
-            };
-            cs.members.push(vm);
-            cs.claims.push(self.claim(vm, role));
-        }
-        for &m in &self.hosts[h].migrations {
-            if self.migrations[m].destination == h {
-                let vm = self.migrations[m].vm;
-                cs.members.push(vm);
-                cs.claims.push(self.claim(vm, Role::Arriving));
-            }
-        }
+        self.gather(&mut cs, h);
         let totals = self.scheduler(h).share(&cs.claims, &mut cs.shares);
         let class = &self.setup.host_classes[self.hosts[h].class];
         let power = &cs.power[self.hosts[h].class];
@@ -268,11 +252,61 @@ impl Simulation<'_> {
         self.cloudsim = Some(cs);
     }
 
-    fn claim(&self, vm: VmId, role: Role) -> Claim {
-        Claim {
-            requested: self.vms[vm].demand_mips,
-            vcpus: self.setup.vm_types[self.vms[vm].vm_type].vcpus,
-            role,
+    /// In one pass over host `h`'s VMs and migrations: fills `cs.members` and `cs.claims`
+    /// (residents and leaving VMs in list order, then arriving VMs), and sets the host's
+    /// requested, committed and sized loads, `empty_since` and `shutdown_pending` as
+    /// [`Simulation::refresh`] does (same sums in the same order, so the same bits).
+    fn gather(&mut self, cs: &mut Cloudsim, h: HostId) {
+        cs.claims.clear();
+        cs.members.clear();
+        let (mut requested, mut committed, mut sized) = (0.0, 0.0, 0.0);
+        let mut staying = 0usize;
+        let host = &self.hosts[h];
+        for &vm in &host.vms {
+            let v = &self.vms[vm];
+            let t = &self.setup.vm_types[v.vm_type];
+            let d = v.demand_mips;
+            requested += d;
+            let role = match v.state {
+                VmState::Migrating(m) if self.migrations[m].source == h => Role::Leaving,
+                VmState::Migrating(_) => Role::Resident,
+                _ => {
+                    committed += d;
+                    sized += t.mips;
+                    staying += 1;
+                    Role::Resident
+                }
+            };
+            cs.members.push(vm);
+            cs.claims.push(claim(v, t.vcpus, role));
+        }
+        for &m in &host.migrations {
+            let mig = &self.migrations[m];
+            if mig.source == h {
+                continue;
+            }
+            let v = &self.vms[mig.vm];
+            let t = &self.setup.vm_types[v.vm_type];
+            committed += v.demand_mips;
+            sized += t.mips;
+            staying += 1;
+            if mig.destination == h {
+                cs.members.push(mig.vm);
+                cs.claims.push(claim(v, t.vcpus, Role::Arriving));
+            }
+        }
+        let now = self.now;
+        let host = &mut self.hosts[h];
+        host.requested_mips = requested;
+        host.committed_mips = committed;
+        host.sized_mips = sized;
+        host.empty_since = if host.state == PowerState::On && staying == 0 {
+            Some(host.empty_since.unwrap_or(now))
+        } else {
+            None
+        };
+        if staying > 0 {
+            host.shutdown_pending = false;
         }
     }
 
@@ -432,6 +466,15 @@ impl Simulation<'_> {
             }
         }
         self.cloudsim = Some(cs);
+    }
+}
+
+/// VM `v`'s claim (with `vcpus` virtual CPUs) in role `role`.
+fn claim(v: &Vm, vcpus: u32, role: Role) -> Claim {
+    Claim {
+        requested: v.demand_mips,
+        vcpus,
+        role,
     }
 }
 
