@@ -11,7 +11,6 @@ pub mod workload_records;
 
 mod check;
 mod control;
-mod first_fit;
 mod history;
 mod migration;
 mod placement;

@@ -2,7 +2,6 @@
 //! flight (allow / deny / defer), and VM ends.
 
 use super::conflicts::ConflictKind;
-use super::first_fit::FirstFitIndex;
 use super::placement_index::{Best, Window};
 use super::setup::Provisioning;
 use super::state::*;
@@ -232,39 +231,11 @@ impl Simulation<'_> {
             });
             batch = order.into_iter().map(|i| batch[i]).collect();
         }
-        // First fit over a large batch with no migration anywhere (the initial placement):
-        // an index finds the same host as the scan, without visiting every host.
-        if self.initial_placement.takes_first() && self.in_flight == 0 && batch.len() > 64 {
-            let basis = self.setup.initial_fit;
-            let mut index = FirstFitIndex::build(self, basis);
-            for vm in batch {
-                let need = self.need(vm, basis);
-                match index.first(&need, &|h| self.fits_new(h, &need, basis)) {
-                    Some(h) => {
-                        self.start_vm(vm, h);
-                        index.update(self, h);
-                    }
-                    None => self.waiting.push_back(vm),
-                }
-            }
-            return;
-        }
         for vm in batch {
             if !self.try_place(vm) {
                 self.waiting.push_back(vm);
             }
         }
-    }
-
-    /// Whether a new VM needing `need` fits on host `h` (on, RAM, disk, CPU within 100 %
-    /// counted by `basis`): exactly the test `find_host` applies for new VMs.
-    pub(super) fn fits_new(&self, h: HostId, need: &Need, basis: FitBasis) -> bool {
-        let host = &self.hosts[h];
-        let class = &self.setup.host_classes[host.class];
-        host.state == PowerState::On
-            && host.ram_used + need.ram_mb <= class.ram_mb + 1e-9
-            && (class.disk_mb <= 0.0 || host.disk_used + need.disk_mb <= class.disk_mb + 1e-9)
-            && (self.cpu_used(h, basis) + need.mips) / class.mips <= 1.0 + FIT_EPS
     }
 
     pub(super) fn start_vm(&mut self, vm: VmId, h: HostId) {
