@@ -57,19 +57,25 @@ impl Simulation<'_> {
     }
 
     /// Whether, under the `cloudsim` profile, the next pump starts queued migration `m`
-    /// before anything else: it is alone in the queue and both hosts have a copy slot (the
-    /// profile starts copies to hosts in any power state). The copy then refreshes both hosts
+    /// before anything else: it is alone in the queue and may start. The copy then refreshes both hosts
     /// at the same time, and a refresh of them before it is redundant: nothing reads them in
     /// between, and the profile's state entries at one time are replaced, not closed.
     fn cs_copies_at_once(&self, m: MigId) -> bool {
-        let limit = self.setup.migration.max_concurrent;
-        let free = |h: HostId| limit == 0 || self.hosts[h].copying < limit;
-        let mig = &self.migrations[m];
         self.cloudsim.is_some()
             && self.mig_queue.len() == 1
             && self.mig_queue[0] == m
-            && free(mig.source)
-            && free(mig.destination)
+            && self.can_start(m)
+    }
+
+    /// Whether queued migration `m` may start copying now: its destination is on (under the
+    /// `cloudsim` profile a host with no load is off, and switching on is instant) and both
+    /// hosts have a free copy slot.
+    fn can_start(&self, m: MigId) -> bool {
+        let limit = self.setup.migration.max_concurrent;
+        let free = |h: HostId| limit == 0 || self.hosts[h].copying < limit;
+        let (src, dst) = (self.migrations[m].source, self.migrations[m].destination);
+        let ready = self.hosts[dst].state == PowerState::On || self.cloudsim.is_some();
+        ready && free(src) && free(dst)
     }
 
     /// Records a migration of `vm` from `src` to `dst`, reserves the destination and queues
@@ -112,16 +118,10 @@ impl Simulation<'_> {
     /// Starts queued migrations, oldest first, whose destination is on and whose hosts both
     /// have a free copy slot.
     pub(super) fn pump_migrations(&mut self) {
-        let limit = self.setup.migration.max_concurrent;
         let mut i = 0;
         while i < self.mig_queue.len() {
             let m = self.mig_queue[i];
-            let (src, dst) = (self.migrations[m].source, self.migrations[m].destination);
-            let free = |h: HostId| limit == 0 || self.hosts[h].copying < limit;
-            // Under the cloudsim profile a host with no load is off, and a migration to it
-            // starts at once (switching on is instant).
-            let ready = self.hosts[dst].state == PowerState::On || self.cloudsim.is_some();
-            if ready && free(src) && free(dst) {
+            if self.can_start(m) {
                 self.mig_queue.remove(i);
                 self.start_copy(m);
             } else {
