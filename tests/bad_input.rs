@@ -153,6 +153,43 @@ fn unknown_policy_lists_valid_names() {
 }
 
 #[test]
+fn destination_headroom_that_leaves_no_destination_is_refused() {
+    // THR's threshold is 0.9 unless set: a head-room of 0.9 would bar every destination.
+    let text = format!("{GOOD}\n[policy.consolidation]\ndestination_headroom = 0.9\n");
+    rejects(
+        &text,
+        &[],
+        &[
+            "policy.consolidation.destination_headroom",
+            "below the thr threshold, 0.9",
+        ],
+    );
+    let text =
+        format!("{GOOD}\n[policy.consolidation]\noverload = \"lr\"\ndestination_headroom = 1.5\n");
+    rejects(
+        &text,
+        &[],
+        &["destination_headroom", "fraction between 0 and 1 (got 1.5)"],
+    );
+}
+
+#[test]
+fn destination_headroom_is_refused_under_the_cloudsim_profile() {
+    let text = format!(
+        "{GOOD}\n[policy.consolidation]\ndestination_headroom = 0.05\n[migration]\npreset = \"cloudsim\"\n"
+    )
+    .replace("duration = \"1h\"", "duration = \"1h\"\nprofile = \"cloudsim\"");
+    rejects(
+        &text,
+        &[],
+        &[
+            "destination_headroom",
+            "must be 0 under the cloudsim profile",
+        ],
+    );
+}
+
+#[test]
 fn malformed_set_is_refused() {
     rejects(GOOD, &["--set", "hosts.0.count"], &["--set", "KEY=VALUE"]);
     rejects(

@@ -13,7 +13,7 @@ use crate::model::load::{LoadCurve as CurveModel, Noise as NoiseModel, Shape};
 use crate::model::power::PowerModel;
 use crate::model::tariff::{Period, Tariff};
 use crate::model::vm::VmType as VmTypeModel;
-use crate::policy::overload::DETECTORS;
+use crate::policy::overload::{DETECTORS, THR_DEFAULT};
 use crate::policy::placement::PLACEMENTS;
 use crate::policy::power::POWER_POLICIES;
 use crate::policy::selection::SELECTIONS;
@@ -56,6 +56,25 @@ fn fraction(key: &str, v: f64) -> Check<f64> {
             format!("must be a fraction between 0 and 1 (got {v})"),
         ))
     }
+}
+
+/// `policy.consolidation.destination_headroom`: a fraction that leaves a destination some
+/// room under THR's threshold (other detectors' ceiling is 100 %).
+fn destination_headroom(c: &Consolidation) -> Check<f64> {
+    const KEY: &str = "policy.consolidation.destination_headroom";
+    let h = fraction(KEY, c.destination_headroom)?;
+    let (ceiling, what) = if c.overload == "thr" {
+        (c.overload_param.unwrap_or(THR_DEFAULT), "the thr threshold")
+    } else {
+        (1.0, "1 (full utilisation)")
+    };
+    if h >= ceiling {
+        return Err(FieldError::new(
+            KEY,
+            format!("is {h} but must be below {what}, {ceiling}: no destination could take a VM"),
+        ));
+    }
+    Ok(h)
 }
 
 fn at_least_one(key: &str, v: u32, what: &str) -> Check<u32> {
@@ -171,6 +190,7 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
                 c.underload_threshold,
             )?,
             evacuation_failures: c.evacuation_failures,
+            destination_headroom: destination_headroom(c)?,
         })
     } else {
         None
@@ -199,6 +219,15 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
         ProfileSpec::Realistic => Profile::Realistic,
         ProfileSpec::Cloudsim => {
             check_cloudsim(&migration, interval, duration)?;
+            if consolidation
+                .as_ref()
+                .is_some_and(|c| c.destination_headroom > 0.0)
+            {
+                return Err(FieldError::new(
+                    "policy.consolidation.destination_headroom",
+                    "must be 0 under the cloudsim profile (CloudSim only keeps a destination from becoming over-loaded)",
+                ));
+            }
             Profile::Cloudsim
         }
     };

@@ -515,6 +515,11 @@ pub struct Consolidation {
     /// emptied (0 = try every one).
     #[serde(default = "default_evacuation_failures")]
     pub evacuation_failures: u32,
+    /// How far below the detector's ceiling (THR's threshold, else 100 %) a destination must
+    /// stay after taking a VM: a margin against moving VMs onto hosts that the next load
+    /// rise over-loads (0 = none, as in the reference).
+    #[serde(default)]
+    pub destination_headroom: f64,
 }
 
 impl Default for Consolidation {
@@ -527,6 +532,7 @@ impl Default for Consolidation {
             placement: default_placement(),
             underload_threshold: default_underload(),
             evacuation_failures: default_evacuation_failures(),
+            destination_headroom: 0.0,
         }
     }
 }

@@ -195,7 +195,7 @@ impl Simulation<'_> {
                     .then(a.cmp(&b))
             });
         }
-        let most = most_after(detector);
+        let most = most_after(detector) - c.destination_headroom;
         let mut unplaced = power::Need::default();
         for vm in to_move {
             let need = self.need(vm, FitBasis::Demand);
@@ -216,8 +216,7 @@ impl Simulation<'_> {
                     },
                     &|h| overloaded[h],
                     &|h, u| {
-                        u <= 1.0 + FIT_EPS
-                            && !self.is_overloaded(detector, h, u, std::iter::once(vm), &[])
+                        u <= most && !self.is_overloaded(detector, h, u, std::iter::once(vm), &[])
                     },
                 );
                 if found.is_some() {
@@ -258,7 +257,7 @@ impl Simulation<'_> {
         let mut is_source = vec![false; self.hosts.len()];
         let mut is_destination = vec![false; self.hosts.len()];
         let detector = c.detector.as_ref();
-        let most = most_after(detector);
+        let most = most_after(detector) - c.destination_headroom;
         let mut failures = 0;
         for (u_src, src) in sources {
             if c.evacuation_failures > 0 && failures >= c.evacuation_failures {
@@ -294,7 +293,7 @@ impl Simulation<'_> {
                     &excluded,
                     &|h, u| {
                         let planned = plan.iter().filter(|p| p.1 == h).map(|p| p.0);
-                        u <= 1.0 + FIT_EPS
+                        u <= most
                             && !self.is_overloaded(
                                 detector,
                                 h,
@@ -339,7 +338,8 @@ impl Simulation<'_> {
 }
 
 /// The most utilisation a destination may reach under `detector` (THR's threshold, else
-/// 100 %): the window placement searches may skip hosts beyond.
+/// 100 %) before the destination head-room is taken off: the window placement searches may
+/// skip hosts beyond.
 fn most_after(detector: &dyn OverloadDetector) -> f64 {
     detector
         .ceiling()

@@ -95,6 +95,7 @@ pub(crate) struct Consolidator {
     placement: Box<dyn Placement>,
     underload_threshold: f64,
     evacuation_failures: u32,
+    destination_headroom: f64,
 }
 
 fn build<T: ?Sized>(
@@ -262,6 +263,7 @@ impl<'a> Simulation<'a> {
                 placement: build(PLACEMENTS, "placement", &c.placement, None, setup.seed)?,
                 underload_threshold: c.underload_threshold,
                 evacuation_failures: c.evacuation_failures,
+                destination_headroom: c.destination_headroom,
             }),
         };
         let power = build(

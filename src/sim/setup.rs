@@ -52,6 +52,8 @@ pub struct ConsolidationSetup {
     pub underload_threshold: f64,
     /// Failed evacuations after which a round stops trying (0 = no limit).
     pub evacuation_failures: u32,
+    /// Utilisation a destination keeps free below the detector's ceiling, fraction.
+    pub destination_headroom: f64,
 }
 
 /// Power-management settings.

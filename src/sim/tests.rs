@@ -186,3 +186,117 @@ fn an_empty_host_is_suspended_and_its_transition_and_sleep_energy_counted() {
     }
     assert_eq!(outcome.summary.hosts.sleeps, 2);
 }
+
+/// Host 0 (6 x 1000 MIPS) holds five 1-vCPU VMs at `busy` load, host 1 (5 x 1000 MIPS) one
+/// 2-vCPU VM at `light` load (first fit: the 2-vCPU VM no longer fits on host 0), host 2
+/// (8 x 1000 MIPS) is empty; THR 0.8, first-fit destinations, hosts always on, consolidation
+/// at 300 s and 600 s with the given under-load threshold and destination head-room.
+fn consolidation_scenario(busy: f64, light: f64, underload: f64, headroom: f64) -> String {
+    format!(
+        r#"
+version = 1
+[simulation]
+name = "unit"
+duration = "900s"
+control_interval = "300s"
+
+[[hosts]]
+class = "six"
+count = 1
+cores = 6
+ram = "64 GB"
+power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+
+[[hosts]]
+class = "five"
+count = 1
+cores = 5
+ram = "64 GB"
+power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+
+[[hosts]]
+class = "eight"
+count = 1
+cores = 8
+ram = "64 GB"
+power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+
+[[vm_types]]
+name = "one"
+vcpus = 1
+ram = "1024 MB"
+
+[[vm_types]]
+name = "two"
+vcpus = 2
+ram = "1024 MB"
+
+[[vms]]
+type = "one"
+count = 5
+load = "busy"
+
+[[vms]]
+type = "two"
+count = 1
+load = "light"
+
+[loads.busy]
+shape = "constant"
+level = {busy}
+
+[loads.light]
+shape = "constant"
+level = {light}
+
+[policy]
+initial_placement = "first-fit"
+power = {{ name = "always-on" }}
+
+[policy.consolidation]
+overload = "thr"
+overload_param = 0.8
+placement = "first-fit"
+underload_threshold = {underload}
+destination_headroom = {headroom}
+"#
+    )
+}
+
+/// (VM, source, destination) of every migration of a run.
+fn moves(text: &str) -> Vec<(usize, usize, usize)> {
+    let (rec, _) = run_with(text, &[]);
+    rec.migrations
+        .iter()
+        .map(|r| (r.vm, r.source, r.destination))
+        .collect()
+}
+
+#[test]
+fn destination_headroom_sends_relief_past_a_host_it_would_leave_near_the_threshold() {
+    // Host 0 at 5 x 1000 / 6000 = 0.833 > 0.8 sheds one VM (1000 MIPS; 4000 / 6000 = 0.667
+    // is not over-loaded). First fit offers host 1 first: 2000 + 1000 of 5000 = 0.6, within
+    // 0.8, so it takes the VM; with a head-room of 0.25 the bar is 0.55 and host 2 takes it
+    // (1000 / 8000 = 0.125).
+    assert_eq!(
+        moves(&consolidation_scenario(1.0, 1.0, 0.0, 0.0)),
+        [(0, 0, 1)]
+    );
+    assert_eq!(
+        moves(&consolidation_scenario(1.0, 1.0, 0.0, 0.25)),
+        [(0, 0, 2)]
+    );
+}
+
+#[test]
+fn destination_headroom_keeps_an_evacuation_off_a_host_it_would_leave_near_the_threshold() {
+    // Host 1 at 2 x 1000 x 0.3 / 5000 = 0.12 is under-loaded (0.4); its VM (600 MIPS) may go
+    // to busier host 0 at 4000 / 6000 = 0.667: 4600 / 6000 = 0.767 is within 0.8. With a
+    // head-room of 0.1 the bar is 0.7: host 0 refuses, empty host 2 is not busier, and
+    // nothing moves.
+    assert_eq!(
+        moves(&consolidation_scenario(0.8, 0.3, 0.4, 0.0)),
+        [(5, 1, 0)]
+    );
+    assert_eq!(moves(&consolidation_scenario(0.8, 0.3, 0.4, 0.1)), []);
+}
