@@ -161,10 +161,17 @@ impl<'s, 'a> Planner<'s, 'a> {
     }
 
     /// CPU left and delivered on host `h` with its planned list.
+    #[inline]
     fn fit(&mut self, h: HostId) -> Fit {
-        if let Some(f) = self.fits[h] {
-            return f;
+        match self.fits[h] {
+            Some(f) => f,
+            None => self.fit_anew(h),
         }
+    }
+
+    /// [`Self::fit`] when the list changed since it was last shared out.
+    #[inline(never)]
+    fn fit_anew(&mut self, h: HostId) -> Fit {
         let sim = self.sim;
         self.claims.clear();
         self.claims
