@@ -147,3 +147,24 @@ fn bundled_crontab_vs_autoscaler_both_save_against_fixed_replicas() {
     assert!(f(&web(&auto), "unserved_fraction") < f(&web(&cron), "unserved_fraction"));
     assert_eq!(f(&web(&fixed), "replica_hours"), 40.0 * 48.0);
 }
+
+#[test]
+fn validate_counts_services_and_teams_besides_the_vm_groups() {
+    // nightly-scale-down has 8 VMs in groups and a service `web` of 4 to 40 replicas;
+    // exercise-2 has 4,030 VMs in groups and five teams requesting more.
+    let out = run_args(&[
+        "validate",
+        "scenarios/nightly-scale-down.toml",
+        "scenarios/exercise-2.toml",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("24 hosts, 8 VMs + service web (4-40 replicas), 2days simulated"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1050 hosts, 4030 VMs + requests from 5 teams, 3days simulated"),
+        "{text}"
+    );
+}

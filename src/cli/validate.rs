@@ -2,6 +2,7 @@
 
 use super::{CliError, read_scenario, traces};
 use crate::scenario;
+use crate::sim::setup::Setup;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -14,6 +15,21 @@ pub struct ValidateArgs {
     /// Override a scenario value before checking: KEY=VALUE (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+}
+
+/// What runs on the fleet: the VMs of the groups, then each service's replica range and the
+/// teams that request VMs (their counts are only known once the run draws them).
+fn workload(setup: &Setup) -> String {
+    let mut parts = vec![format!("{} VMs", setup.vm_count())];
+    for s in &setup.services {
+        parts.push(format!("service {} ({}-{} replicas)", s.name, s.min, s.max));
+    }
+    match setup.requests.teams.len() {
+        0 => {}
+        1 => parts.push("requests from 1 team".into()),
+        n => parts.push(format!("requests from {n} teams")),
+    }
+    parts.join(" + ")
 }
 
 /// Checks every file, reporting each problem; fails with status 2 if any is invalid.
@@ -31,11 +47,11 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
         });
         match checked {
             Ok(setup) => println!(
-                "ok: {} ({}: {} hosts, {} VMs, {} simulated)",
+                "ok: {} ({}: {} hosts, {}, {} simulated)",
                 path.display(),
                 setup.name,
                 setup.hosts.len(),
-                setup.vm_count(),
+                workload(&setup),
                 humantime::format_duration(std::time::Duration::from_millis(setup.duration))
             ),
             Err(CliError::Input(msg) | CliError::Other(msg)) => {
