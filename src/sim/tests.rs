@@ -192,6 +192,15 @@ fn an_empty_host_is_suspended_and_its_transition_and_sleep_energy_counted() {
 /// (8 x 1000 MIPS) is empty; THR 0.8, first-fit destinations, hosts always on, consolidation
 /// at 300 s and 600 s with the given under-load threshold and destination head-room.
 fn consolidation_scenario(busy: f64, light: f64, underload: f64, headroom: f64) -> String {
+    let hosts: String = [("six", 6), ("five", 5), ("eight", 8)]
+        .iter()
+        .map(|(class, cores)| {
+            format!(
+                "[[hosts]]\nclass = \"{class}\"\ncount = 1\ncores = {cores}\nram = \"64 GB\"\n\
+                 power = {{ model = \"linear\", idle_w = 100, max_w = 200 }}\n\n"
+            )
+        })
+        .collect();
     format!(
         r#"
 version = 1
@@ -200,27 +209,7 @@ name = "unit"
 duration = "900s"
 control_interval = "300s"
 
-[[hosts]]
-class = "six"
-count = 1
-cores = 6
-ram = "64 GB"
-power = {{ model = "linear", idle_w = 100, max_w = 200 }}
-
-[[hosts]]
-class = "five"
-count = 1
-cores = 5
-ram = "64 GB"
-power = {{ model = "linear", idle_w = 100, max_w = 200 }}
-
-[[hosts]]
-class = "eight"
-count = 1
-cores = 8
-ram = "64 GB"
-power = {{ model = "linear", idle_w = 100, max_w = 200 }}
-
+{hosts}
 [[vm_types]]
 name = "one"
 vcpus = 1
