@@ -255,6 +255,72 @@ fn non_numbers_and_out_of_range_values_name_file_and_line() {
     assert_eq!((e.line, e.field.as_deref()), (Some(2), Some("avg_cpu")));
 }
 
+fn bytes_folder(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn planetlab_crlf_endings_padding_and_trailing_blank_lines_read_as_plain_samples() {
+    // The same three samples (24 %, 34 %, 12.5 %) written five ways; the scan keeps them in
+    // memory (3 samples per file).
+    let d = folder(&[
+        ("a", "24\n34\n12.5\n"),
+        ("b", "24\r\n34\r\n12.5\r\n\r\n\n"),
+        ("c", "24\n34\n12.5"),
+        ("d", " 24\t\n034 \n12.50\n\n\n"),
+        ("e", "000000024\n0000000034\n12.5\r"),
+    ]);
+    let index = trace::scan(Format::PlanetLab, d.path(), None).unwrap();
+    assert!(trace::files::FileReplay::of(&index).is_none(), "preloaded");
+    assert_eq!(index.steps, 3);
+    for i in 0..5 {
+        assert_eq!(index.vms[i].end_step, 3, "{}", index.vms[i].id);
+        assert_eq!(levels(&index, i, &[0, 1, 2]), vec![2400, 3400, 1250]);
+    }
+    // 600 CRLF lines and two blank ones at the end: streamed, read the same by the replay.
+    let long: String = (0..600).map(|i| format!("{}\r\n", i % 101)).collect();
+    let d = folder(&[("a", &format!("{long}\r\n\r\n"))]);
+    let index = trace::scan(Format::PlanetLab, d.path(), None).unwrap();
+    assert!(trace::files::FileReplay::of(&index).is_some(), "streamed");
+    assert_eq!(index.steps, 600);
+    let steps: Vec<u32> = (0..600).collect();
+    let want: Vec<Level> = (0..600).map(|i| (i % 101) as Level * 100).collect();
+    assert_eq!(levels(&index, 0, &steps), want);
+}
+
+#[test]
+fn planetlab_blank_line_between_samples_is_an_error_at_the_blank_line() {
+    for (text, line) in [
+        ("1\n2\n\n3\n", 3),
+        ("1\r\n\r\n3\r\n", 2),
+        ("1\n \t\n2\n", 2),
+        ("1\n\n\n\n50.5\n", 2),
+    ] {
+        let d = folder(&[("a", "1\n"), ("b", text)]);
+        let e = scan_err(Format::PlanetLab, d.path());
+        assert!(e.file.ends_with("/b"), "{e}");
+        assert_eq!(e.line, Some(line), "{text:?}: {e}");
+        assert!(e.message.contains("blank line before more samples"), "{e}");
+    }
+}
+
+#[test]
+fn planetlab_non_utf8_bytes_are_an_error_naming_file_and_line() {
+    let d = bytes_folder(&[("a", b"10\n20\n"), ("b", b"10\n20\n\xff\xfe\n30\n")]);
+    let e = scan_err(Format::PlanetLab, d.path());
+    assert!(e.to_string().ends_with("/b:3: is not UTF-8 text"), "{e}");
+    // A stray byte inside a number, and after a blank line (the bytes are checked first).
+    let d = bytes_folder(&[("a", b"1\n2\xe9\n")]);
+    assert_eq!(scan_err(Format::PlanetLab, d.path()).line, Some(2));
+    let d = bytes_folder(&[("a", b"1\n\n\x80\n")]);
+    let e = scan_err(Format::PlanetLab, d.path());
+    assert_eq!((e.line, e.message.as_str()), (Some(3), "is not UTF-8 text"));
+}
+
 #[test]
 fn ragged_rows_are_errors_and_ragged_planetlab_lengths_a_warning() {
     let text = format!("{BB_HEADER}0;\t1;\t2600;\t10;\t5\n300;\t1;\t2600\n");

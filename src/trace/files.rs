@@ -8,7 +8,8 @@
 use super::grid::{Grid, Hold, IntervalEstimate, Series};
 use super::long_csv::{Layout, Rows};
 use super::{
-    Format, Level, Replay, TraceError, TraceIndex, VmInfo, azure, bitbrains, long_csv, planetlab,
+    Format, Level, NOT_UTF8, Replay, TraceError, TraceIndex, VmInfo, azure, bitbrains, lines,
+    long_csv, planetlab,
 };
 use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
@@ -96,7 +97,7 @@ impl<R: BufRead> LineReader<R> {
         let line = self.line;
         std::str::from_utf8(&self.buf)
             .map(|t| Some((line, t)))
-            .map_err(|_| TraceError::at(shown(path), self.line, None, "is not UTF-8 text"))
+            .map_err(|_| TraceError::at(shown(path), self.line, None, NOT_UTF8))
     }
 }
 
@@ -112,13 +113,14 @@ fn open_at(path: &Path, offset: u64, line: u64) -> Result<LineReader<BufReader<F
 /// The regular files of `dir` (hidden ones excluded) whose names satisfy `keep`, sorted by
 /// name as bytes.
 fn list(dir: &Path, keep: &dyn Fn(&str) -> bool) -> Result<Vec<(String, PathBuf)>, TraceError> {
-    if !dir.exists() {
+    // One status call for both checks (`Path::exists` and `is_dir` would make one each).
+    let Ok(status) = std::fs::metadata(dir) else {
         return Err(TraceError::file(
             shown(dir),
             "no such folder: check the trace path (relative paths start at the scenario file's folder)",
         ));
-    }
-    if !dir.is_dir() {
+    };
+    if !status.is_dir() {
         return Err(TraceError::file(
             shown(dir),
             "is a file, but this trace format is a folder of files",
@@ -179,14 +181,23 @@ fn scan_planetlab(dir: &Path, interval_ms: u64) -> Result<TraceIndex, TraceError
     let mut files = Vec::with_capacity(names.len());
     // Levels kept while every file is short enough to preload; dropped at the first long one.
     let mut preload: Option<Vec<Series>> = Some(Vec::with_capacity(names.len()));
+    // Reused from file to file: the bytes read and the levels of the file being read.
+    let mut buf = Vec::new();
+    let mut levels: Vec<Level> = Vec::with_capacity(PRELOAD_MAX_STEPS as usize);
     for (name, path) in names {
-        let mut reader = open_at(&path, 0, 0)?;
+        let mut file = File::open(&path).map_err(|e| io_error(&path, e))?;
         let mut decoder = planetlab::Decoder::default();
         let mut count: u32 = 0;
-        let mut levels = Vec::new();
-        while let Some((line, text)) = reader.next_line(&path)? {
-            match decoder.line(line, text) {
-                Ok(Some(level)) => {
+        levels.clear();
+        lines::each_line(
+            &mut file,
+            &mut buf,
+            lines::BLOCK,
+            |line, bytes| {
+                if let Some(level) = decoder
+                    .bytes(line, bytes)
+                    .map_err(|(line, msg)| TraceError::at(shown(&path), line, None, msg))?
+                {
                     count += 1;
                     if preload.is_some() {
                         if count <= PRELOAD_MAX_STEPS {
@@ -196,15 +207,14 @@ fn scan_planetlab(dir: &Path, interval_ms: u64) -> Result<TraceIndex, TraceError
                         }
                     }
                 }
-                Ok(None) => {}
-                Err((line, msg)) => return Err(TraceError::at(shown(&path), line, None, msg)),
-            }
-        }
+                Ok(())
+            },
+            |e| io_error(&path, e),
+        )?;
         if let Some(series) = preload.as_mut() {
-            levels.shrink_to_fit();
             series.push(Series {
                 first: 0,
-                values: levels,
+                values: levels.as_slice().to_vec(),
             });
         }
         if count == 0 {

@@ -18,6 +18,7 @@ pub mod azure;
 pub mod bitbrains;
 pub mod files;
 pub mod grid;
+pub mod lines;
 pub mod long_csv;
 pub mod planetlab;
 
@@ -40,6 +41,9 @@ pub fn level_from_percent(percent: f64) -> Option<Level> {
         None
     }
 }
+
+/// The message of a trace line that is not UTF-8 (the error names the file and line).
+pub(crate) const NOT_UTF8: &str = "is not UTF-8 text";
 
 /// A level as a fraction of the VM's CPU (0..=1).
 pub fn fraction(level: Level) -> f64 {

@@ -2,7 +2,7 @@
 //! holds one CPU utilisation in percent per line, one line per 5-minute interval, no header.
 //! VM ids are the file names sorted by bytes (as CloudSim lists them).
 
-use super::{Level, level_from_percent};
+use super::{Level, NOT_UTF8, level_from_percent};
 
 /// The sampling interval the format implies, ms (5 minutes).
 pub const INTERVAL_MS: u64 = 300_000;
@@ -15,6 +15,22 @@ pub struct Decoder {
 }
 
 impl Decoder {
+    /// Decodes line `line` (1-based) given as bytes, as [`Decoder::line`] decodes it once the
+    /// bytes are checked to be UTF-8 (else an error at the line), with a shortcut for a plain
+    /// whole percentage (PlanetLab's usual sample) that skips the text checks.
+    #[inline]
+    pub fn bytes(&mut self, line: u64, bytes: &[u8]) -> Result<Option<Level>, (u64, String)> {
+        if self.blank_line.is_none()
+            && let Some(n) = whole_number(bytes)
+            && n <= 100
+        {
+            // n <= 100, so n x 100 is the level `level_from_percent` gives (exact in f64).
+            return Ok(Some(n as Level * 100));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| (line, NOT_UTF8.to_string()))?;
+        self.line(line, text)
+    }
+
     /// Decodes line `line` (1-based): `Ok(Some(level))` for a sample, `Ok(None)` for a blank
     /// line, `Err((line, message))` for anything else.
     pub fn line(&mut self, line: u64, text: &str) -> Result<Option<Level>, (u64, String)> {
@@ -35,8 +51,8 @@ impl Decoder {
 
 /// A utilisation in percent (integer or decimal) as a [`Level`].
 pub fn parse_percent(text: &str) -> Result<Level, String> {
-    let value: f64 = match whole_number(text) {
-        Some(v) => v,
+    let value: f64 = match whole_number(text.as_bytes()) {
+        Some(n) => f64::from(n),
         None => text.parse().map_err(|_| {
             format!("{text:?} is not a number; expected a CPU utilisation in percent (0-100)")
         })?,
@@ -45,20 +61,21 @@ pub fn parse_percent(text: &str) -> Result<Level, String> {
         .ok_or_else(|| format!("{text} is outside 0-100; expected a CPU utilisation in percent"))
 }
 
-/// The value of `text` when it is one to nine ASCII digits (PlanetLab's usual sample), as
-/// `text.parse::<f64>()` gives it, without the general parser: such a number is below 2^53,
-/// so its conversion is exact either way.
-fn whole_number(text: &str) -> Option<f64> {
-    if text.is_empty() || text.len() > 9 || !text.bytes().all(|b| b.is_ascii_digit()) {
+/// The value of `bytes` when they are one to nine ASCII digits (PlanetLab's usual sample),
+/// without the general float parser: such a number is below 2^53, so `text.parse::<f64>()`
+/// gives exactly its `f64::from`.
+fn whole_number(bytes: &[u8]) -> Option<u32> {
+    if bytes.is_empty() || bytes.len() > 9 || !bytes.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let n = text.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
-    Some(f64::from(n))
+    Some(bytes.iter().fold(0u32, |n, b| n * 10 + u32::from(b - b'0')))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::trace::FULL;
+    use proptest::prelude::{Just, Strategy};
 
     #[test]
     fn whole_numbers_read_as_the_float_parser_reads_them() {
@@ -67,11 +84,15 @@ mod tests {
             .chain(["007", "0000", "999999999"].map(String::from));
         for text in texts {
             let parsed: f64 = text.parse().unwrap();
-            assert_eq!(whole_number(&text), Some(parsed), "{text}");
+            assert_eq!(
+                whole_number(text.as_bytes()).map(f64::from),
+                Some(parsed),
+                "{text}"
+            );
         }
         // Anything else is left to the float parser.
         for text in ["", "1.5", "-3", "+3", "1e2", " 4", "1000000000", "١٢"] {
-            assert_eq!(whole_number(text), None, "{text:?}");
+            assert_eq!(whole_number(text.as_bytes()), None, "{text:?}");
         }
     }
 
@@ -116,5 +137,76 @@ mod tests {
         assert_eq!(line, 3);
         assert!(msg.contains("outside 0-100"), "{msg}");
         assert_eq!(decode("101\n").unwrap_err().0, 1);
+    }
+
+    /// The line-by-line replay's decoding: the UTF-8 check, then [`Decoder::line`].
+    fn decode_as_text(lines: &[Vec<u8>]) -> Vec<Result<Option<Level>, (u64, String)>> {
+        let mut d = Decoder::default();
+        let mut out = Vec::new();
+        for (i, l) in (1..).zip(lines) {
+            let r = match std::str::from_utf8(l) {
+                Ok(text) => d.line(i, text),
+                Err(_) => Err((i, NOT_UTF8.to_string())),
+            };
+            let stop = r.is_err();
+            out.push(r);
+            if stop {
+                break;
+            }
+        }
+        out
+    }
+
+    fn decode_as_bytes(lines: &[Vec<u8>]) -> Vec<Result<Option<Level>, (u64, String)>> {
+        let mut d = Decoder::default();
+        let mut out = Vec::new();
+        for (i, l) in (1..).zip(lines) {
+            let r = d.bytes(i, l);
+            let stop = r.is_err();
+            out.push(r);
+            if stop {
+                break;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn bytes_shortcut_agrees_on_edge_values() {
+        let lines: Vec<Vec<u8>> = ["0", "100", "101", "000000100", "0000000100", "999999999"]
+            .iter()
+            .map(|t| t.as_bytes().to_vec())
+            .collect();
+        for l in &lines {
+            let one = std::slice::from_ref(l);
+            assert_eq!(decode_as_bytes(one), decode_as_text(one), "{l:?}");
+        }
+        assert_eq!(
+            decode_as_bytes(&lines[..2]),
+            vec![Ok(Some(0)), Ok(Some(FULL))]
+        );
+    }
+
+    proptest::proptest! {
+        /// Whatever the lines (numbers, blanks, padding, stray bytes), decoding bytes gives
+        /// what decoding checked text gives: the same levels and the same first error.
+        #[test]
+        fn decoding_bytes_matches_decoding_text(
+            lines in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[0-9]{1,4}",
+                    "[0-9]{1,3}\\.[0-9]{1,3}",
+                    "[ \t]{0,2}[0-9]{0,3}[ \t]{0,2}",
+                    Just(String::new()),
+                    "\\PC{0,4}",
+                ]
+                .prop_map(String::into_bytes)
+                .boxed()
+                .prop_union(proptest::collection::vec(proptest::prelude::any::<u8>(), 0..4).boxed()),
+                0..12,
+            )
+        ) {
+            proptest::prop_assert_eq!(decode_as_bytes(&lines), decode_as_text(&lines));
+        }
     }
 }
