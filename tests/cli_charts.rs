@@ -256,6 +256,52 @@ fn chart_flags_skip_what_they_name() {
     assert_eq!(html.matches("<figure class=\"chart\"").count(), 3);
 }
 
+/// Without charts the reports are written from the summary alone (the series are not read):
+/// they are exactly what the fully loaded folder gives without charts, and their file list
+/// still names the optional files present.
+#[test]
+fn reports_without_charts_match_the_fully_loaded_folder() {
+    use nightshift::chart::{RunData, RunFiles};
+    use nightshift::report::{run_html, run_markdown};
+    let dir = tempfile::tempdir().unwrap();
+    for (name, extra, files) in [
+        (
+            "all",
+            &["--no-charts"][..],
+            RunFiles {
+                baseline: true,
+                host_utilisation: true,
+            },
+        ),
+        (
+            "lean",
+            &["--no-charts", "--no-baseline", "--no-host-utilisation"][..],
+            RunFiles {
+                baseline: false,
+                host_utilisation: false,
+            },
+        ),
+    ] {
+        let out = dir.path().join(name);
+        run_small(&out, extra);
+        let full = RunData::load(&out).unwrap();
+        let summary = RunData::load_summary(&out).unwrap();
+        assert_eq!((full.files, summary.files), (files, files), "{name}");
+        assert!(summary.timeseries.time_h.is_empty() && summary.utilisation.is_none());
+        let html = fs::read_to_string(out.join("report.html")).unwrap();
+        assert_eq!(html, run_html(&full, &[]), "{name}");
+        assert_eq!(
+            fs::read_to_string(out.join("report.md")).unwrap(),
+            run_markdown(&full, &[]),
+            "{name}"
+        );
+        assert_eq!(
+            html.contains("baseline_timeseries.csv, host_utilisation.csv."),
+            name == "all"
+        );
+    }
+}
+
 /// `compare` runs each variant on the same workload and seed: the `always-on` preset is the
 /// baseline itself (same energy to the last bit, no migration), every variant shares one
 /// baseline, and the comparison folder has its table, charts, reports and runs.

@@ -325,13 +325,25 @@ impl Utilisation {
     }
 }
 
+/// Which optional files a run's output folder holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunFiles {
+    /// `baseline_timeseries.csv` (the baseline ran).
+    pub baseline: bool,
+    /// `host_utilisation.csv`.
+    pub host_utilisation: bool,
+}
+
 /// Everything the charts and the report of one run need, read from its output folder.
+/// [`RunData::load_summary`] reads only what the reports use: its series are empty.
 #[derive(Debug, Clone)]
 pub struct RunData {
     /// The folder.
     pub dir: PathBuf,
     /// `summary.json`.
     pub summary: Value,
+    /// Which optional files the folder holds.
+    pub files: RunFiles,
     /// `timeseries.csv`.
     pub timeseries: Timeseries,
     /// `baseline_timeseries.csv`, when the baseline ran.
@@ -347,6 +359,29 @@ pub struct RunData {
 impl RunData {
     /// Reads a run's output folder.
     pub fn load(dir: &Path) -> Result<Self, DataError> {
+        let mut run = Self::load_summary(dir)?;
+        run.timeseries = Timeseries::read(&dir.join("timeseries.csv"))?;
+        if run.files.baseline {
+            run.baseline = Some(Timeseries::read(&dir.join(BASELINE_TIMESERIES_FILE))?);
+        }
+        let conflicts = read_columns(&dir.join("conflicts.csv"), &["time_s"])?;
+        run.conflict_h = conflicts
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| s / 3600.0)
+            .collect();
+        if run.files.host_utilisation {
+            run.utilisation = Some(Utilisation::read(&dir.join(HOST_UTILISATION_FILE))?);
+        }
+        Ok(run)
+    }
+
+    /// Reads what the reports of a run use, without its series (for a run without charts):
+    /// `summary.json`, `scenario.toml` and which optional files are there. The timeseries,
+    /// conflicts and utilisation are left empty.
+    pub fn load_summary(dir: &Path) -> Result<Self, DataError> {
         let summary_path = dir.join("summary.json");
         let text = std::fs::read_to_string(&summary_path)
             .map_err(|e| data_error(&summary_path, None, format!("cannot read: {e}")))?;
@@ -357,36 +392,19 @@ impl RunData {
                 format!("not valid JSON: {e}"),
             )
         })?;
-        let timeseries = Timeseries::read(&dir.join("timeseries.csv"))?;
-        let baseline_path = dir.join(BASELINE_TIMESERIES_FILE);
-        let baseline = if baseline_path.exists() {
-            Some(Timeseries::read(&baseline_path)?)
-        } else {
-            None
+        let files = RunFiles {
+            baseline: dir.join(BASELINE_TIMESERIES_FILE).exists(),
+            host_utilisation: dir.join(HOST_UTILISATION_FILE).exists(),
         };
-        let conflicts = read_columns(&dir.join("conflicts.csv"), &["time_s"])?;
-        let conflict_h = conflicts
-            .into_iter()
-            .next()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|s| s / 3600.0)
-            .collect();
-        let util_path = dir.join(HOST_UTILISATION_FILE);
-        let utilisation = if util_path.exists() {
-            Some(Utilisation::read(&util_path)?)
-        } else {
-            None
-        };
-        let scenario_path = dir.join("scenario.toml");
-        let scenario_text = std::fs::read_to_string(&scenario_path).ok();
+        let scenario_text = std::fs::read_to_string(dir.join("scenario.toml")).ok();
         Ok(RunData {
             dir: dir.to_path_buf(),
             summary,
-            timeseries,
-            baseline,
-            conflict_h,
-            utilisation,
+            files,
+            timeseries: Timeseries::default(),
+            baseline: None,
+            conflict_h: Vec::new(),
+            utilisation: None,
             scenario_text,
         })
     }

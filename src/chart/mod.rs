@@ -19,7 +19,7 @@ mod sweep;
 pub mod sweep_results;
 
 pub use compare::{CompareBars, TradeOff};
-pub use data::{Comparison, DataError, RunData, Timeseries, Utilisation};
+pub use data::{Comparison, DataError, RunData, RunFiles, Timeseries, Utilisation};
 pub use distribution::UtilisationDistribution;
 pub use energy::EnergyChart;
 pub use heatmap::UtilisationHeatmap;
@@ -362,6 +362,10 @@ mod tests {
                 "savings": {"energy_kwh": 16.0, "energy_fraction": 0.333333, "cost": 4.48, "cost_fraction": 0.333333},
                 "baseline": {"it_kwh": 48.0, "cost": 13.44}
             }),
+            files: RunFiles {
+                baseline: true,
+                host_utilisation: true,
+            },
             timeseries: ts,
             baseline: Some(baseline),
             conflict_h: vec![13.0],

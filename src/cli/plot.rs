@@ -75,7 +75,13 @@ fn draw(dir: &Path, charts: &[Box<dyn chart::Chart + '_>]) -> Result<Vec<Written
 /// Draws a run's charts (unless `with_charts` is false) and writes its reports.
 pub(crate) fn render_run(dir: &Path, with_charts: bool) -> Result<Drawn, DrawError> {
     let clock = Instant::now();
-    let run = RunData::load(dir).map_err(DrawError::Data)?;
+    // The reports need the summary only; the series are read for the charts.
+    let run = if with_charts {
+        RunData::load(dir)
+    } else {
+        RunData::load_summary(dir)
+    }
+    .map_err(DrawError::Data)?;
     let written = if with_charts {
         draw(dir, &chart::run_charts(&run))?
     } else {

@@ -108,7 +108,7 @@ pub fn run_html(run: &RunData, charts: &[WrittenChart]) -> String {
         charts,
         "Charts were not drawn (run with --no-charts); `nightshift plot DIR` draws them.",
     );
-    if run.utilisation.is_none() && !charts.is_empty() {
+    if !run.files.host_utilisation && !charts.is_empty() {
         body += "<p class=\"note\">No host_utilisation.csv in this folder, so the utilisation heat map and distribution are left out.</p>\n";
     }
     body += "<h2>Scenario</h2>\n";
@@ -118,10 +118,10 @@ pub fn run_html(run: &RunData, charts: &[WrittenChart]) -> String {
     }
     body +=
         "<h2>Files</h2>\n<p>summary.json, timeseries.csv, migrations.csv, conflicts.csv, hosts.csv";
-    if run.baseline.is_some() {
+    if run.files.baseline {
         body += ", baseline_timeseries.csv";
     }
-    if run.utilisation.is_some() {
+    if run.files.host_utilisation {
         body += ", host_utilisation.csv";
     }
     body += ".</p>\n";

@@ -470,6 +470,7 @@ mod tests {
         RunData {
             dir: "r".into(),
             summary,
+            files: Default::default(),
             timeseries: crate::chart::Timeseries::default(),
             baseline: None,
             conflict_h: Vec::new(),
