@@ -48,6 +48,21 @@ struct ListLoad {
     ram_mb: f64,
 }
 
+impl ListLoad {
+    /// Whether both hold the same bits.
+    fn same_bits(&self, other: &ListLoad) -> bool {
+        let same = |a: f64, b: f64| a.to_bits() == b.to_bits();
+        self.len == other.len
+            && same(self.demand, other.demand)
+            && same(self.ram_mb, other.ram_mb)
+            && self
+                .history
+                .iter()
+                .zip(&other.history)
+                .all(|(&a, &b)| same(a, b))
+    }
+}
+
 /// A consolidation round being planned.
 pub(crate) struct Planner<'s, 'a> {
     sim: &'s Simulation<'a>,
@@ -157,7 +172,15 @@ impl<'s, 'a> Planner<'s, 'a> {
     fn add(&mut self, h: HostId, vm: VmId) {
         self.lists[h].push((vm, Role::Resident));
         self.fits[h] = None;
-        self.loads[h] = None;
+        // The VM joins at the end of the list: adding it to the sums gives their bits anew.
+        if let Some(mut l) = self.loads[h] {
+            self.add_to(&mut l, h, vm);
+            debug_assert!(
+                l.same_bits(&self.summed(h)),
+                "host {h}: sums after adding VM {vm}"
+            );
+            self.loads[h] = Some(l);
+        }
     }
 
     /// CPU left and delivered on host `h` with its planned list.
@@ -202,6 +225,13 @@ impl<'s, 'a> Planner<'s, 'a> {
         if let Some(l) = self.loads[h] {
             return l;
         }
+        let l = self.summed(h);
+        self.loads[h] = Some(l);
+        l
+    }
+
+    /// [`Self::load`] summed afresh.
+    fn summed(&self, h: HostId) -> ListLoad {
         let mut l = ListLoad {
             // As `Sum` starts, so that adding a demand later gives the bits of summing it last.
             demand: -0.0,
@@ -212,7 +242,6 @@ impl<'s, 'a> Planner<'s, 'a> {
         for &(vm, _) in &self.lists[h] {
             self.add_to(&mut l, h, vm);
         }
-        self.loads[h] = Some(l);
         l
     }
 
