@@ -121,6 +121,8 @@ impl Simulation<'_> {
             c.underload_threshold,
         );
         self.consolidator = Some(c);
+        // Each host the plan touches is refreshed once, after all its migrations are open.
+        self.cs_batch(true);
         for (vm, dst) in map {
             match self.vms[vm].state {
                 VmState::Running(_) => self.plan_migration(vm, dst),
@@ -128,6 +130,7 @@ impl Simulation<'_> {
                 _ => {}
             }
         }
+        self.cs_batch(false);
     }
 
     /// Starts a second migration of `vm`, already migrating by `first`, to `dst` (CloudSim

@@ -85,6 +85,12 @@ pub(crate) struct Cloudsim {
     shares: Vec<f64>,
     /// Each host's `allocated` and `watts` before an update (reused from update to update).
     before: Vec<(f64, f64)>,
+    /// Whether refreshes are being collected (see [`Simulation::cs_batch`]).
+    batching: bool,
+    /// The hosts whose refresh was put off, in order, each once.
+    batch: Vec<HostId>,
+    /// Per host, whether it is in `batch`.
+    batched: Vec<bool>,
 }
 
 impl Cloudsim {
@@ -113,6 +119,9 @@ impl Cloudsim {
             members: Vec::new(),
             shares: Vec::new(),
             before: Vec::new(),
+            batching: false,
+            batch: Vec::new(),
+            batched: vec![false; hosts],
         }
     }
 
@@ -184,6 +193,15 @@ impl Simulation<'_> {
     /// [`Simulation::refresh`] defines them), delivered CPU, draw and power state, and (once
     /// the first update has happened) its state entry and those of its VMs at the current time.
     pub(super) fn cs_refresh(&mut self, h: HostId) {
+        if let Some(cs) = self.cloudsim.as_mut()
+            && cs.batching
+        {
+            if !cs.batched[h] {
+                cs.batched[h] = true;
+                cs.batch.push(h);
+            }
+            return;
+        }
         let Some(mut cs) = self.cloudsim.take() else {
             return;
         };
@@ -250,6 +268,32 @@ impl Simulation<'_> {
             }
         }
         self.cloudsim = Some(cs);
+    }
+
+    /// Starts (`on`) or ends collecting refreshes: while on, a host's refresh is put off, and
+    /// ending refreshes each host that asked, once. For a batch of changes at one instant in
+    /// which nothing reads what a refresh sets (the migrations a round plans): a refresh reads
+    /// only the host's own lists and replaces its state entries at the same time, so the last
+    /// of several refreshes of a host is the one that counts, whatever the order of hosts.
+    pub(super) fn cs_batch(&mut self, on: bool) {
+        let Some(cs) = self.cloudsim.as_mut() else {
+            return;
+        };
+        cs.batching = on;
+        if on {
+            return;
+        }
+        let mut batch = std::mem::take(&mut cs.batch);
+        for &h in &batch {
+            if let Some(cs) = self.cloudsim.as_mut() {
+                cs.batched[h] = false;
+            }
+            self.cs_refresh(h);
+        }
+        batch.clear();
+        if let Some(cs) = self.cloudsim.as_mut() {
+            cs.batch = batch;
+        }
     }
 
     /// In one pass over host `h`'s VMs and migrations: fills `cs.members` and `cs.claims`
