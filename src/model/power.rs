@@ -24,20 +24,6 @@ pub enum PowerModel {
     },
 }
 
-/// Whether `u` (in `0..=1`, or NaN) is an exact multiple of the double `0.1`: the same answer
-/// as CloudSim's `u % 0.1 == 0.0`, without a call to `fmod`.
-///
-/// `%` is exact, so the remainder is 0 exactly when `u = k x d` for an integer `k`, where
-/// `d = 3602879701896397 x 2^-55` is the double nearest 0.1. A double is an odd integer below
-/// 2^53 times a power of two, and `k x d` has the odd part `k' x 3602879701896397` (with `k'`
-/// the odd part of `k`); since 3602879701896397 > 2^53 / 2.5, only `k' = 1` stays below 2^53.
-/// So `k` is 0 or a power of two, and `k x d <= 1` leaves `k` in {0, 1, 2, 4, 8}: exactly the
-/// doubles 0, 0.1, 0.2, 0.4 and 0.8 (doubling is exact). `-0.0 % 0.1` is `-0.0`, which
-/// equals 0 here as there; NaN is no multiple in either.
-fn is_multiple_of_tenth(u: f64) -> bool {
-    u == 0.0 || u == 0.1 || u == 0.2 || u == 0.4 || u == 0.8
-}
-
 /// `(x.floor() as usize, x.ceil() as usize)` for `x` in `0..=10` (or NaN), without calls to
 /// libm: the cast truncates, which is the floor of a non-negative value, and the ceiling is
 /// one more when `x` lies above it (never for NaN, which casts to 0 both ways).
@@ -60,11 +46,12 @@ impl PowerModel {
                 points[i] + (points[i + 1] - points[i]) * frac
             }
             PowerModel::CloudsimTable(points) => {
-                // PowerModelSpecPower.getPower: the points on multiples of 10 %, else
-                // p1 + (p2 - p1) / 10 x (u - u1 / 10) x 100.
-                if is_multiple_of_tenth(u) {
-                    return points[(u * 10.0) as usize];
-                }
+                // PowerModelSpecPower.getPower: the points where `u % 0.1 == 0`, else
+                // p1 + (p2 - p1) / 10 x (u - u1 / 10) x 100. The remainder is 0 exactly at
+                // the doubles 0, 0.1, 0.2, 0.4 and 0.8 (`u = k x d` with d the double nearest
+                // 0.1 has an odd part below 2^53 only for k in {0, 1, 2, 4, 8}), where u x 10
+                // is the integer k: floor and ceiling meet, p2 - p1 is 0, and the formula
+                // gives the point too. So no test is needed (the test below checks the bits).
                 let (lo, hi) = floor_ceil(u * 10.0);
                 let hi = hi.min(10);
                 let delta = (points[hi] - points[lo]) / 10.0;
@@ -209,14 +196,19 @@ mod tests {
     }
 
     #[test]
-    fn multiples_of_a_tenth_are_those_the_remainder_finds() {
+    fn the_remainder_is_zero_only_at_the_tenths_that_double_from_one_tenth() {
         let us = tricky_utilisations();
         for &u in &us {
-            assert_eq!(is_multiple_of_tenth(u), u % 0.1 == 0.0, "u = {u:e}");
+            let expected = [0.0, 0.1, 0.2, 0.4, 0.8].contains(&u);
+            assert_eq!(u % 0.1 == 0.0, expected, "u = {u:e}");
+            if expected {
+                assert_eq!(
+                    (u * 10.0).fract(),
+                    0.0,
+                    "u = {u:e}: u x 10 is a whole number"
+                );
+            }
         }
-        let found = us.iter().filter(|&&u| u % 0.1 == 0.0 && u > 0.0).count();
-        // 0.1, 0.2, 0.4 and 0.8, each listed twice (k / 10 and k x 0.1 give the same double).
-        assert_eq!(found, 8);
     }
 
     #[test]
@@ -230,13 +222,19 @@ mod tests {
             let hi = ((u * 10.0).ceil() as usize).min(10);
             p[lo] + (p[hi] - p[lo]) / 10.0 * (u - lo as f64 / 10.0) * 100.0
         };
-        let m = PowerModel::CloudsimTable(G4);
-        for u in tricky_utilisations().into_iter().filter(|u| !u.is_nan()) {
-            assert_eq!(
-                m.watts(u).to_bits(),
-                cloudsim(&G4, u).to_bits(),
-                "u = {u:e}"
-            );
+        // HP ProLiant G4 and G5, the reference's two servers.
+        let g5 = [
+            93.7, 97.0, 101.0, 105.0, 110.0, 116.0, 121.0, 125.0, 129.0, 133.0, 135.0,
+        ];
+        for points in [G4, g5] {
+            let m = PowerModel::CloudsimTable(points);
+            for u in tricky_utilisations().into_iter().filter(|u| !u.is_nan()) {
+                assert_eq!(
+                    m.watts(u).to_bits(),
+                    cloudsim(&points, u).to_bits(),
+                    "u = {u:e}"
+                );
+            }
         }
     }
 

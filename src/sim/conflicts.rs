@@ -78,7 +78,12 @@ impl Simulation<'_> {
         hosts: &[HostId],
         action: &'static str,
     ) {
-        *self.conflicts.entry(kind.name().to_string()).or_default() += 1;
+        match self.conflicts.get_mut(kind.name()) {
+            Some(n) => *n += 1,
+            None => {
+                self.conflicts.insert(kind.name().to_string(), 1);
+            }
+        }
         let hosts = hosts
             .iter()
             .map(|h| h.to_string())
