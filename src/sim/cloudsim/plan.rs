@@ -74,7 +74,7 @@ pub(crate) struct Planner<'s, 'a> {
     measured: Vec<f64>,
     /// Speed of one core of each host, MIPS (a vCPU never gets more).
     cores: Vec<f64>,
-    /// Each host as the placement policy sees it, but for the CPU used (set from its fit):
+    /// Each host as the placement policy sees it, its CPU used set from its fit when scored:
     /// its baseline is the draw at its measured load, fixed for the round, as in PABFD.
     candidates: Vec<Candidate<'s>>,
     /// Per host, the first host that looks the same to a search before anything is planned
@@ -344,11 +344,9 @@ impl<'s, 'a> Planner<'s, 'a> {
                 }
                 continue;
             }
-            let candidate = Candidate {
-                cpu_used: fit.used,
-                ..self.candidates[h]
-            };
-            let score = placement.score(&candidate, &need);
+            let candidate = &mut self.candidates[h];
+            candidate.cpu_used = fit.used;
+            let score = placement.score(candidate, &need);
             if best.is_none_or(|(_, b)| score < b) && self.accepts(detector, h, fit, vm) {
                 best = Some((h, score));
             }
