@@ -63,6 +63,47 @@ impl ListLoad {
     }
 }
 
+impl ListLoad {
+    /// The sums of an empty list, as `Sum` starts (so that adding a demand later gives the
+    /// bits of summing it last).
+    const EMPTY: ListLoad = ListLoad {
+        demand: -0.0,
+        history: [0.0; HISTORY_LEN],
+        len: 0,
+        ram_mb: 0.0,
+    };
+}
+
+/// Adds VM `vm`'s demand, history (times `scale`, one over the host's capacity) and RAM to
+/// `l`, the sums over a host's list.
+fn add_to(sim: &Simulation, scale: f64, l: &mut ListLoad, vm: VmId) {
+    l.demand += sim.vms[vm].demand_mips;
+    if sim.history.keep() > 0 {
+        let n = sim.history.add_into(vm, &mut l.history, scale);
+        l.len = l.len.max(n);
+    }
+    l.ram_mb = l.ram_mb.max(sim.setup.vm_types[sim.vms[vm].vm_type].ram_mb);
+}
+
+/// Whether `detector` finds host `h` (of `capacity` MIPS) over-loaded with the sums `l`.
+fn judge(
+    sim: &Simulation,
+    detector: &dyn OverloadDetector,
+    h: HostId,
+    capacity: f64,
+    l: &ListLoad,
+) -> bool {
+    let utilisation = l.demand / capacity;
+    if sim.history.keep() == 0 {
+        return detector.is_overloaded(&HostLoad::new(utilisation, &[]));
+    }
+    detector.is_overloaded(&HostLoad {
+        utilisation,
+        history: &l.history[HISTORY_LEN - l.len..],
+        horizon: sim.horizon(h, l.ram_mb),
+    })
+}
+
 /// A consolidation round being planned.
 pub(crate) struct Planner<'s, 'a> {
     sim: &'s Simulation<'a>,
@@ -173,13 +214,13 @@ impl<'s, 'a> Planner<'s, 'a> {
         self.lists[h].push((vm, Role::Resident));
         self.fits[h] = None;
         // The VM joins at the end of the list: adding it to the sums gives their bits anew.
-        if let Some(mut l) = self.loads[h] {
-            self.add_to(&mut l, h, vm);
+        let (sim, scale) = (self.sim, 1.0 / self.capacity(h));
+        if let Some(l) = self.loads[h].as_mut() {
+            add_to(sim, scale, l, vm);
             debug_assert!(
-                l.same_bits(&self.summed(h)),
+                self.loads[h].is_some_and(|l| l.same_bits(&self.summed(h))),
                 "host {h}: sums after adding VM {vm}"
             );
-            self.loads[h] = Some(l);
         }
     }
 
@@ -220,42 +261,26 @@ impl<'s, 'a> Planner<'s, 'a> {
         f
     }
 
-    /// The sums the detector reads over host `h`'s planned list.
-    fn load(&mut self, h: HostId) -> ListLoad {
-        if let Some(l) = self.loads[h] {
-            return l;
+    /// The sums the detector reads over host `h`'s planned list (summed in place when the
+    /// list changed).
+    fn load(&mut self, h: HostId) -> &ListLoad {
+        let (sim, scale) = (self.sim, 1.0 / self.capacity(h));
+        if self.loads[h].is_none() {
+            let l = self.loads[h].insert(ListLoad::EMPTY);
+            for &(vm, _) in &self.lists[h] {
+                add_to(sim, scale, l, vm);
+            }
         }
-        let l = self.summed(h);
-        self.loads[h] = Some(l);
-        l
+        self.loads[h].as_ref().expect("summed above")
     }
 
-    /// [`Self::load`] summed afresh.
+    /// [`Self::load`] summed afresh (for checks).
     fn summed(&self, h: HostId) -> ListLoad {
-        let mut l = ListLoad {
-            // As `Sum` starts, so that adding a demand later gives the bits of summing it last.
-            demand: -0.0,
-            history: [0.0; HISTORY_LEN],
-            len: 0,
-            ram_mb: 0.0,
-        };
+        let mut l = ListLoad::EMPTY;
         for &(vm, _) in &self.lists[h] {
-            self.add_to(&mut l, h, vm);
+            add_to(self.sim, 1.0 / self.capacity(h), &mut l, vm);
         }
         l
-    }
-
-    /// Adds VM `vm`'s demand, history and RAM to `l`, sums over host `h`'s list.
-    fn add_to(&self, l: &mut ListLoad, h: HostId, vm: VmId) {
-        let sim = self.sim;
-        l.demand += self.demand(vm);
-        if sim.history.keep() > 0 {
-            let n = sim
-                .history
-                .add_into(vm, &mut l.history, 1.0 / self.capacity(h));
-            l.len = l.len.max(n);
-        }
-        l.ram_mb = l.ram_mb.max(sim.setup.vm_types[sim.vms[vm].vm_type].ram_mb);
     }
 
     /// Whether `detector` finds host `h` over-loaded with its planned list (plus `extra`).
@@ -265,19 +290,17 @@ impl<'s, 'a> Planner<'s, 'a> {
         h: HostId,
         extra: Option<VmId>,
     ) -> bool {
-        let mut l = self.load(h);
-        if let Some(vm) = extra {
-            self.add_to(&mut l, h, vm);
+        let capacity = self.capacity(h);
+        let sim = self.sim;
+        let l = self.load(h);
+        match extra {
+            Some(vm) => {
+                let mut with = *l;
+                add_to(sim, 1.0 / capacity, &mut with, vm);
+                judge(sim, detector, h, capacity, &with)
+            }
+            None => judge(sim, detector, h, capacity, l),
         }
-        let utilisation = l.demand / self.capacity(h);
-        if self.sim.history.keep() == 0 {
-            return detector.is_overloaded(&HostLoad::new(utilisation, &[]));
-        }
-        detector.is_overloaded(&HostLoad {
-            utilisation,
-            history: &l.history[HISTORY_LEN - l.len..],
-            horizon: self.sim.horizon(h, l.ram_mb),
-        })
     }
 
     /// The VM `selection` takes off host `h` next (VMs migrating are not candidates).
