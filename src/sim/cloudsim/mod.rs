@@ -437,9 +437,16 @@ impl Simulation<'_> {
             }
         }
         let price = self.price;
+        let peak = self.cloudsim.as_ref().is_some_and(|cs| cs.peak);
         for (h, &(from, p0)) in before.iter().enumerate() {
             if !self.cs_settled(h) {
                 self.refresh(h);
+            }
+            if from == 0.0 && !peak {
+                // Off at the start of the interval: it drew and delivered nothing (adding the
+                // zeros below would leave every sum as it is).
+                self.hosts[h].energy.skip_to(self.now);
+                continue;
             }
             let cs = self.cloudsim.as_ref().expect("profile state");
             let class = &self.setup.host_classes[self.hosts[h].class];
