@@ -89,6 +89,30 @@ impl Simulation<'_> {
     /// VM `column` of trace `t` at the current time, interpolated linearly between the current
     /// sample and the next (CloudSim's PlanetLab utilisation model), as a fraction of its CPU.
     pub(super) fn trace_fraction_between(&self, t: usize, column: u32) -> f64 {
+        self.trace_fraction_at(t, column, self.trace_clock(t))
+    }
+
+    /// For [`Self::trace_fraction_at`]: trace `t`'s sampling interval and the time since its
+    /// current sample by CloudSim's clock, s (the same for all its VMs at one update).
+    pub(super) fn trace_clock(&self, t: usize) -> (f64, f64) {
+        let setup = &self.setup.traces[t];
+        let interval = setup.grid.map_or(1, |g| g.interval.max(1));
+        // Seconds since the current sample, from CloudSim's clock in seconds.
+        let clock = self
+            .cloudsim
+            .as_ref()
+            .map_or(secs(self.now), |cs| cs.clock());
+        let sample = secs(self.now + setup.shift - (self.now + setup.shift) % interval);
+        (secs(interval), clock + secs(setup.shift) - sample)
+    }
+
+    /// [`Self::trace_fraction_between`] with trace `t`'s `(interval, since sample)` given.
+    pub(super) fn trace_fraction_at(
+        &self,
+        t: usize,
+        column: u32,
+        (interval_s, into): (f64, f64),
+    ) -> f64 {
         let setup = &self.setup.traces[t];
         let run = &self.traces[t];
         let col = column as usize;
@@ -96,15 +120,6 @@ impl Simulation<'_> {
             return 0.0;
         };
         let (a, b) = (setup.fraction(a), setup.fraction(b));
-        let interval = setup.grid.map_or(1, |g| g.interval.max(1));
-        let interval_s = secs(interval);
-        // Seconds since the current sample, from CloudSim's clock in seconds.
-        let clock = self
-            .cloudsim
-            .as_ref()
-            .map_or(secs(self.now), |cs| cs.clock());
-        let sample = secs(self.now + setup.shift - (self.now + setup.shift) % interval);
-        let into = clock + secs(setup.shift) - sample;
         a + (b - a) / interval_s * into
     }
 

@@ -428,14 +428,26 @@ impl Simulation<'_> {
         before.clear();
         before.extend(cs.hosts.iter().map(|a| (a.allocated, a.watts)));
         self.cloudsim = Some(cs);
+        // Each trace's clock once per update, not once per VM.
+        let mut clocks = std::mem::take(&mut self.trace_clocks);
+        clocks.clear();
+        clocks.extend((0..self.traces.len()).map(|t| self.trace_clock(t)));
         for vm in 0..self.vms.len() {
-            if matches!(
+            if !matches!(
                 self.vms[vm].state,
                 VmState::Running(_) | VmState::Migrating(_)
             ) {
-                self.vms[vm].demand_mips = self.demand_now(vm);
+                continue;
             }
+            self.vms[vm].demand_mips = match self.vms[vm].demand {
+                Demand::Trace { trace, column } => {
+                    let size = self.setup.vm_types[self.vms[vm].vm_type].mips;
+                    self.trace_fraction_at(trace, column, clocks[trace]) * size
+                }
+                _ => self.demand_now(vm),
+            };
         }
+        self.trace_clocks = clocks;
         let price = self.price;
         let peak = self.cloudsim.as_ref().is_some_and(|cs| cs.peak);
         for (h, &(from, p0)) in before.iter().enumerate() {
