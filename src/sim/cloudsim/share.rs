@@ -58,8 +58,12 @@ pub struct Scheduler {
 impl Scheduler {
     /// A claim's demand capped at one core per vCPU.
     pub fn capped(&self, c: &Claim) -> f64 {
-        let per = c.requested / f64::from(c.vcpus.max(1));
-        per.min(self.core) * f64::from(c.vcpus.max(1))
+        if c.vcpus <= 1 {
+            // Dividing and multiplying by one are exact: the same bits, without the division.
+            return c.requested.min(self.core);
+        }
+        let per = c.requested / f64::from(c.vcpus);
+        per.min(self.core) * f64::from(c.vcpus)
     }
 
     /// What a claim takes from the host's capacity when it fits.
@@ -79,21 +83,31 @@ impl Scheduler {
         let mut available = self.capacity;
         let mut oversubscribed = false;
         let mut requested = 0.0;
+        // What the host delivers, summed in claim order as `Sum` would (from -0.0); redone
+        // below if the claims over-subscribe it.
+        let mut allocated = -0.0;
         for c in claims {
             requested += c.requested;
-            let need = self.need(c);
+            let capped = self.capped(c);
+            let need = if c.role == Role::Arriving {
+                capped * self.arrive
+            } else {
+                capped
+            };
             if !oversubscribed && available >= need {
-                let capped = self.capped(c);
-                out.push(match c.role {
+                let share = match c.role {
                     Role::Resident => capped,
                     Role::Leaving => capped * self.keep,
                     Role::Arriving => capped * self.arrive,
-                });
+                };
+                out.push(share);
+                allocated += delivered(c, share, self.keep);
                 available -= need;
             } else if need > 0.0 {
                 oversubscribed = true;
             } else {
                 out.push(0.0);
+                allocated += delivered(c, 0.0, self.keep);
             }
         }
         if oversubscribed {
@@ -110,24 +124,28 @@ impl Scheduler {
                 share.floor()
             }));
             available = 0.0;
+            allocated = claims
+                .iter()
+                .zip(out.iter())
+                .map(|(c, &a)| delivered(c, a, self.keep))
+                .sum();
         }
-        let allocated = claims
-            .iter()
-            .zip(out.iter())
-            .map(|(c, &a)| {
-                if c.role == Role::Leaving {
-                    a / self.keep
-                } else {
-                    a
-                }
-            })
-            .sum();
         Totals {
             allocated,
             requested,
             available,
             oversubscribed,
         }
+    }
+}
+
+/// The CPU a host delivers for claim `c` given `share`: a leaving VM's share is what is left
+/// to it after degradation (`keep`), while the host still delivers all of it.
+fn delivered(c: &Claim, share: f64, keep: f64) -> f64 {
+    if c.role == Role::Leaving {
+        share / keep
+    } else {
+        share
     }
 }
 
