@@ -114,12 +114,20 @@ impl Simulation<'_> {
         let Some(mut c) = self.consolidator.take() else {
             return;
         };
-        let map = Planner::new(self).plan(
+        let lists = self
+            .cloudsim
+            .as_mut()
+            .map(|cs| std::mem::take(&mut cs.lists))
+            .unwrap_or_default();
+        let (map, lists) = Planner::new(self, lists).plan(
             c.detector.as_ref(),
             c.selection.as_mut(),
             c.placement.as_ref(),
             c.underload_threshold,
         );
+        if let Some(cs) = self.cloudsim.as_mut() {
+            cs.lists = lists;
+        }
         self.consolidator = Some(c);
         // Each host the plan touches is refreshed once, after all its migrations are open.
         self.cs_batch(true);

@@ -91,6 +91,8 @@ pub(crate) struct Cloudsim {
     batch: Vec<HostId>,
     /// Per host, whether it is in `batch`.
     batched: Vec<bool>,
+    /// The planner's per-host VM lists, kept from round to round for their buffers.
+    lists: Vec<plan::HostList>,
 }
 
 impl Cloudsim {
@@ -122,6 +124,7 @@ impl Cloudsim {
             batching: false,
             batch: Vec::new(),
             batched: vec![false; hosts],
+            lists: Vec::new(),
         }
     }
 

@@ -104,11 +104,14 @@ fn judge(
     })
 }
 
+/// A host's VM list as CloudSim keeps it: residents in arrival order, then arriving VMs.
+pub(crate) type HostList = Vec<(VmId, Role)>;
+
 /// A consolidation round being planned.
 pub(crate) struct Planner<'s, 'a> {
     sim: &'s Simulation<'a>,
-    /// Each host's VM list as CloudSim keeps it: residents in arrival order, then arriving VMs.
-    lists: Vec<Vec<(VmId, Role)>>,
+    /// Each host's VM list.
+    lists: Vec<HostList>,
     fits: Vec<Option<Fit>>,
     loads: Vec<Option<ListLoad>>,
     /// CPU each host delivered at the update (its power baseline), MIPS.
@@ -130,32 +133,23 @@ pub(crate) struct Planner<'s, 'a> {
 }
 
 impl<'s, 'a> Planner<'s, 'a> {
-    /// A planner over the simulation's current hosts.
-    pub(crate) fn new(sim: &'s Simulation<'a>) -> Self {
-        let lists = sim
-            .hosts
-            .iter()
-            .enumerate()
-            .map(|(h, host)| {
-                let mut list: Vec<(VmId, Role)> = host
-                    .vms
+    /// A planner over the simulation's current hosts; `lists` is what the last round's
+    /// [`Self::plan`] handed back (its buffers are reused; empty at first).
+    pub(crate) fn new(sim: &'s Simulation<'a>, mut lists: Vec<HostList>) -> Self {
+        lists.resize_with(sim.hosts.len(), Vec::new);
+        for (h, (host, list)) in sim.hosts.iter().zip(&mut lists).enumerate() {
+            list.clear();
+            list.extend(host.vms.iter().map(|&vm| match sim.vms[vm].state {
+                VmState::Migrating(m) if sim.migrations[m].source == h => (vm, Role::Leaving),
+                _ => (vm, Role::Resident),
+            }));
+            list.extend(
+                host.migrations
                     .iter()
-                    .map(|&vm| match sim.vms[vm].state {
-                        VmState::Migrating(m) if sim.migrations[m].source == h => {
-                            (vm, Role::Leaving)
-                        }
-                        _ => (vm, Role::Resident),
-                    })
-                    .collect();
-                list.extend(
-                    host.migrations
-                        .iter()
-                        .filter(|&&m| sim.migrations[m].destination == h)
-                        .map(|&m| (sim.migrations[m].vm, Role::Arriving)),
-                );
-                list
-            })
-            .collect();
+                    .filter(|&&m| sim.migrations[m].destination == h)
+                    .map(|&m| (sim.migrations[m].vm, Role::Arriving)),
+            );
+        }
         let measured = match &sim.cloudsim {
             Some(cs) => cs.allocated().collect(),
             None => vec![0.0; sim.hosts.len()],
@@ -443,14 +437,15 @@ impl<'s, 'a> Planner<'s, 'a> {
     }
 
     /// Plans one round: the migrations to start, in order (a VM may appear twice, as in
-    /// CloudSim, when a host that received it is then evacuated).
+    /// CloudSim, when a host that received it is then evacuated), and the list buffers for
+    /// the next round's planner.
     pub(crate) fn plan(
         mut self,
         detector: &dyn OverloadDetector,
         selection: &mut dyn VmSelection,
         placement: &dyn Placement,
         underload: f64,
-    ) -> Vec<(VmId, HostId)> {
+    ) -> (Vec<(VmId, HostId)>, Vec<HostList>) {
         let n = self.lists.len();
         let over: Vec<bool> = (0..n).map(|h| self.overloaded(detector, h, None)).collect();
         let mut to_move = Vec::new();
@@ -539,7 +534,7 @@ impl<'s, 'a> Planner<'s, 'a> {
             }
             map.extend(moves);
         }
-        map
+        (map, self.lists)
     }
 
     /// Whether every VM on host `h`'s list is migrating, or one is arriving (CloudSim does not
