@@ -84,11 +84,16 @@ impl Simulation<'_> {
                 self.conflicts.insert(kind.name().to_string(), 1);
             }
         }
-        let hosts = hosts
-            .iter()
-            .map(|h| h.to_string())
-            .collect::<Vec<_>>()
-            .join(";");
+        use std::fmt::Write;
+        // Host ids joined by ';' (writing to a String cannot fail).
+        let mut ids = String::with_capacity(8 * hosts.len());
+        for (i, h) in hosts.iter().enumerate() {
+            if i > 0 {
+                ids.push(';');
+            }
+            let _ = write!(ids, "{h}");
+        }
+        let hosts = ids;
         self.recorder.conflict(&ConflictRow {
             time_s: secs(self.now),
             kind: kind.name(),
