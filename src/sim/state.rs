@@ -212,19 +212,21 @@ pub enum Demand {
     Service(usize),
 }
 
-/// A VM's state.
+/// A VM's state. The fields read for every VM of a host at each load step (where it is, its
+/// demand, its type) come first, in declaration order, so that they share a cache line.
 #[derive(Debug, Clone)]
+#[repr(C)]
 pub struct Vm {
-    /// Where it comes from.
-    pub origin: Origin,
-    /// Index into the setup's VM types.
-    pub vm_type: usize,
-    /// What its demand follows.
-    pub demand: Demand,
     /// Where it is.
     pub state: VmState,
     /// CPU requested now, MIPS.
     pub demand_mips: f64,
+    /// Index into the setup's VM types.
+    pub vm_type: usize,
+    /// What its demand follows.
+    pub demand: Demand,
+    /// Where it comes from.
+    pub origin: Origin,
     /// When it arrived.
     pub arrived: Option<SimTime>,
     /// How long it runs once started (drawn up front); `None` = until it is stopped or the
