@@ -526,19 +526,9 @@ impl<'a> Simulation<'a> {
         let class = &self.setup.host_classes[host.class];
         let now = self.now;
         let host = &mut self.hosts[h];
-        host.requested_mips = requested;
-        host.committed_mips = committed;
-        host.sized_mips = sized;
+        host.set_loads((requested, committed, sized), staying, now);
         host.load_mips = requested + extra;
         host.lost_mips = lost;
-        host.empty_since = if host.state == PowerState::On && staying == 0 {
-            Some(host.empty_since.unwrap_or(now))
-        } else {
-            None
-        };
-        if staying > 0 {
-            host.shutdown_pending = false;
-        }
         host.refresh_draw(class);
         if self.peak_draw && host.state == PowerState::On {
             host.draw = energy::Split {

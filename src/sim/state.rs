@@ -85,6 +85,27 @@ pub struct Host {
 }
 
 impl Host {
+    /// Sets the loads a refresh summed over the host's VMs and migrations at `now`, and
+    /// whether it is empty: `staying` VMs are neither leaving nor gone.
+    pub(super) fn set_loads(
+        &mut self,
+        (requested, committed, sized): (f64, f64, f64),
+        staying: usize,
+        now: SimTime,
+    ) {
+        self.requested_mips = requested;
+        self.committed_mips = committed;
+        self.sized_mips = sized;
+        self.empty_since = if self.state == PowerState::On && staying == 0 {
+            Some(self.empty_since.unwrap_or(now))
+        } else {
+            None
+        };
+        if staying > 0 {
+            self.shutdown_pending = false;
+        }
+    }
+
     /// A host of `class` in `state` at time 0.
     pub fn new(class: usize, state: PowerState) -> Self {
         Host {

@@ -343,18 +343,7 @@ impl Simulation<'_> {
             }
         }
         let now = self.now;
-        let host = &mut self.hosts[h];
-        host.requested_mips = requested;
-        host.committed_mips = committed;
-        host.sized_mips = sized;
-        host.empty_since = if host.state == PowerState::On && staying == 0 {
-            Some(host.empty_since.unwrap_or(now))
-        } else {
-            None
-        };
-        if staying > 0 {
-            host.shutdown_pending = false;
-        }
+        self.hosts[h].set_loads((requested, committed, sized), staying, now);
     }
 
     /// Records host `h`'s state from `entry.time` on, closing its previous entry: time active,
