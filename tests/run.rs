@@ -189,3 +189,32 @@ fn an_output_folder_that_cannot_be_created_is_reported_with_exit_1() {
         "nothing half-written is left"
     );
 }
+
+/// A write that fails part-way (here the shell's file-size limit, with the signal it sends
+/// ignored, so that writes fail with EFBIG as they would with ENOSPC on a full disk): exit 1,
+/// the folder the user asked for named, and neither it nor the staging folder left behind.
+#[cfg(unix)]
+#[test]
+fn a_write_that_fails_part_way_leaves_nothing_and_names_the_output_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/exercise-1.toml");
+    // Files of at most 4 blocks of 512 bytes: a week of 5-minute rows is far more.
+    let script = format!(
+        "ulimit -f 4; trap '' XFSZ; exec '{}' run '{}' --out out --no-charts -q",
+        env!("CARGO_BIN_EXE_nightshift"),
+        scenario.display()
+    );
+    let out = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(tmp.path())
+        .output()
+        .expect("sh runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("out: cannot write outputs: File too large"),
+        "{}",
+        stderr(&out)
+    );
+    let left: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "nothing half-written is left: {left:?}");
+}

@@ -287,7 +287,16 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
         let dir = staging.path().join(&folder);
         std::fs::create_dir_all(&dir).map_err(io_err)?;
         let copy = output::scenario_copy(&v.origin, &v.applied, &v.text);
-        let (summary, d) = write_outputs(&v.setup, &v.traces, &copy, &dir, outputs, &|_, _| {})?;
+        let shown = out.join(&folder);
+        let (summary, d) = write_outputs(
+            &v.setup,
+            &v.traces,
+            &copy,
+            &dir,
+            &shown,
+            outputs,
+            &|_, _| {},
+        )?;
         drawn.charts += d.charts;
         drawn.files += d.files;
         let row = ComparisonRow::new(&v.name, &v.overrides, &folder, &summary);

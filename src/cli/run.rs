@@ -73,6 +73,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         &indexes,
         &copy,
         staging.path(),
+        &out,
         outputs,
         &|stage, t| bar.update(stage, t),
     )?;
@@ -98,17 +99,19 @@ pub(crate) struct Outputs {
 }
 
 /// Runs `setup` (replaying `traces`, its bound trace indexes) through the shared pipeline into
-/// `dir`, then adds `scenario.toml` (the `scenario_copy`), the charts and the reports.
+/// `dir`, then adds `scenario.toml` (the `scenario_copy`), the charts and the reports. Errors
+/// name `shown`, the folder the user asked for (`dir` is its staging copy).
 pub(crate) fn write_outputs(
     setup: &Setup,
     traces: &[TraceIndex],
     scenario_copy: &str,
     dir: &Path,
+    shown: &Path,
     outputs: Outputs,
     progress: &dyn Fn(&'static str, f64),
 ) -> Result<(SummaryFile, Drawn), CliError> {
     let io_err = |e: std::io::Error| {
-        CliError::Other(format!("{}: cannot write outputs: {e}", dir.display()))
+        CliError::Other(format!("{}: cannot write outputs: {e}", shown.display()))
     };
     let summary = output::write_run_reporting(setup, traces, dir, outputs.run, progress).map_err(
         |e| match e {
