@@ -61,9 +61,7 @@ impl ListLoad {
                 .zip(&other.history)
                 .all(|(&a, &b)| same(a, b))
     }
-}
 
-impl ListLoad {
     /// The sums of an empty list, as `Sum` starts (so that adding a demand later gives the
     /// bits of summing it last).
     const EMPTY: ListLoad = ListLoad {
