@@ -49,22 +49,9 @@ impl Simulation<'_> {
         }
         let m = self.open_migration(vm, src, dst);
         self.vms[vm].state = VmState::Migrating(m);
-        if !self.cs_copies_at_once(m) {
-            self.refresh(src);
-            self.refresh(dst);
-        }
+        self.refresh(src);
+        self.refresh(dst);
         self.pump_migrations();
-    }
-
-    /// Whether, under the `cloudsim` profile, the next pump starts queued migration `m`
-    /// before anything else: it is alone in the queue and may start. The copy then refreshes both hosts
-    /// at the same time, and a refresh of them before it is redundant: nothing reads them in
-    /// between, and the profile's state entries at one time are replaced, not closed.
-    fn cs_copies_at_once(&self, m: MigId) -> bool {
-        self.cloudsim.is_some()
-            && self.mig_queue.len() == 1
-            && self.mig_queue[0] == m
-            && self.can_start(m)
     }
 
     /// Whether queued migration `m` may start copying now: its destination is on (under the
