@@ -420,7 +420,8 @@ impl Simulation<'_> {
         before.clear();
         before.extend(cs.hosts.iter().map(|a| (a.allocated, a.watts)));
         self.cloudsim = Some(cs);
-        // Each trace's clock once per update, not once per VM.
+        // Each trace's clock once per update, not once per VM (`demand_now` works it out per
+        // call; the other kinds of demand go through it).
         let mut clocks = std::mem::take(&mut self.trace_clocks);
         clocks.clear();
         clocks.extend((0..self.traces.len()).map(|t| self.trace_clock(t)));
@@ -459,13 +460,11 @@ impl Simulation<'_> {
             let seconds = dt as f64 / 1000.0;
             let (u0, u1) = (utilisation(from, class.mips), utilisation(to, class.mips));
             // Mean draw over the interval: the peak for the non-power-aware baseline, else
-            // the trapezoid of both ends, nothing if the host was off at the start.
-            let mean = if cs.peak {
+            // the trapezoid of both ends (a host off at the start was skipped above).
+            let mean = if peak {
                 power.max_w()
-            } else if from != 0.0 {
-                p0 + (p1 - p0) / 2.0
             } else {
-                0.0
+                p0 + (p1 - p0) / 2.0
             };
             let idle_w = power.idle_w();
             let host = &mut self.hosts[h];
