@@ -161,7 +161,19 @@ fn destination_headroom_that_leaves_no_destination_is_refused() {
         &[],
         &[
             "policy.consolidation.destination_headroom",
-            "below the thr threshold, 0.9",
+            "must be below 0.9, the most a destination may reach under \"thr\"",
+        ],
+    );
+    // A threshold above 100 %: destinations still stop at full utilisation.
+    let text = format!(
+        "{GOOD}\n[policy.consolidation]\noverload_param = 1.2\ndestination_headroom = 1.0\n"
+    );
+    rejects(
+        &text,
+        &[],
+        &[
+            "destination_headroom",
+            "must be below 1, the most a destination",
         ],
     );
     let text =

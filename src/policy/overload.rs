@@ -60,9 +60,6 @@ pub trait OverloadDetector: Send {
     }
 }
 
-/// THR's threshold when the scenario sets none.
-pub const THR_DEFAULT: f64 = 0.9;
-
 /// Static threshold (THR): over-loaded when utilisation exceeds the threshold.
 pub struct Threshold(pub f64);
 impl OverloadDetector for Threshold {
@@ -172,7 +169,7 @@ pub const DETECTORS: &[Entry<dyn OverloadDetector>] = &[
     Entry {
         name: "thr",
         summary: "static threshold on utilisation (parameter: threshold, default 0.9)",
-        build: |p, _| Box::new(Threshold(p.unwrap_or(THR_DEFAULT))),
+        build: |p, _| Box::new(Threshold(p.unwrap_or(0.9))),
     },
     Entry {
         name: "iqr",

@@ -13,7 +13,7 @@ use crate::model::load::{LoadCurve as CurveModel, Noise as NoiseModel, Shape};
 use crate::model::power::PowerModel;
 use crate::model::tariff::{Period, Tariff};
 use crate::model::vm::VmType as VmTypeModel;
-use crate::policy::overload::{DETECTORS, THR_DEFAULT};
+use crate::policy::overload::DETECTORS;
 use crate::policy::placement::PLACEMENTS;
 use crate::policy::power::POWER_POLICIES;
 use crate::policy::selection::SELECTIONS;
@@ -58,20 +58,22 @@ fn fraction(key: &str, v: f64) -> Check<f64> {
     }
 }
 
-/// `policy.consolidation.destination_headroom`: a fraction that leaves a destination some
-/// room under THR's threshold (other detectors' ceiling is 100 %).
+/// `policy.consolidation.destination_headroom`: a fraction below the most a destination may
+/// reach under the detector (its ceiling, as the control loop reads it, at most 100 %), so
+/// that some destination can still take a VM. The detector's name was checked before.
 fn destination_headroom(c: &Consolidation) -> Check<f64> {
     const KEY: &str = "policy.consolidation.destination_headroom";
     let h = fraction(KEY, c.destination_headroom)?;
-    let (ceiling, what) = if c.overload == "thr" {
-        (c.overload_param.unwrap_or(THR_DEFAULT), "the thr threshold")
-    } else {
-        (1.0, "1 (full utilisation)")
-    };
+    let ceiling = lookup(DETECTORS, &c.overload)
+        .and_then(|d| (d.build)(c.overload_param, 0).ceiling())
+        .map_or(1.0, |ceiling| ceiling.min(1.0));
     if h >= ceiling {
         return Err(FieldError::new(
             KEY,
-            format!("is {h} but must be below {what}, {ceiling}: no destination could take a VM"),
+            format!(
+                "is {h} but must be below {ceiling}, the most a destination may reach under \"{}\": no destination could take a VM",
+                c.overload
+            ),
         ));
     }
     Ok(h)
