@@ -87,7 +87,8 @@ pub trait Placement: Send {
     /// A score below which no host of a class (its power model and CPU capacity) whose
     /// committed CPU fraction lies in `lo..=hi` scores for `need`, to the bit, if the policy
     /// can tell: placement then skips such hosts in bulk. `None`: every host is scored. (For
-    /// candidates without a `baseline_w`.)
+    /// candidates without a `baseline_w`.) A policy that takes the first host scores 0
+    /// everywhere.
     fn range_bound(
         &self,
         _power: &PowerModel,
@@ -96,7 +97,7 @@ pub trait Placement: Send {
         _hi: f64,
         _need: &Need,
     ) -> Option<f64> {
-        None
+        self.takes_first().then_some(0.0)
     }
 }
 
@@ -108,9 +109,6 @@ impl Placement for FirstFit {
     }
     fn takes_first(&self) -> bool {
         true
-    }
-    fn range_bound(&self, _: &PowerModel, _: f64, _: f64, _: f64, _: &Need) -> Option<f64> {
-        Some(0.0)
     }
 }
 
@@ -125,9 +123,6 @@ impl Placement for FirstFitDecreasing {
     }
     fn decreasing(&self) -> bool {
         true
-    }
-    fn range_bound(&self, _: &PowerModel, _: f64, _: f64, _: f64, _: &Need) -> Option<f64> {
-        Some(0.0)
     }
 }
 

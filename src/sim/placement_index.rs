@@ -1,8 +1,8 @@
 //! A placement index. For each host class, a segment tree over the class's hosts in id order
-//! keeps, for every subtree and each tenth of the CPU range (a power table's segment), the
-//! most CPU utilisation of its hosts there and, for each size of VM, the least utilisation
-//! of those with the RAM and disk to take it, for the hosts in one power state. A search
-//! visits subtrees best first, by the least score the placement policy says any of their hosts could show
+//! keeps, for every subtree, each size of VM and each tenth of the CPU range (a power table's
+//! segment), the least and the most CPU utilisation of the hosts there with the RAM and disk
+//! to take the VM, for the hosts in one power state. A search visits subtrees best first, by
+//! the least score the placement policy says any of their hosts could show
 //! ([`Placement::range_bound`]), judges hosts at the leaves exactly as a scan of every host
 //! does, and stops when no subtree left can beat the best host found. So it returns the host
 //! the scan returns (debug builds check every search against the scan), usually after
@@ -427,8 +427,9 @@ impl PlacementIndex {
         consider: &mut dyn FnMut(HostId, &mut Best),
     ) -> Option<Best> {
         let classes = &sim.setup.host_classes;
+        // Whether the policy bounds scores at all: asked over a one-point range, the cheapest.
         let probe = classes.first()?;
-        policy.range_bound(&probe.power, probe.mips, 0.0, 1.0, need)?;
+        policy.range_bound(&probe.power, probe.mips, 0.0, 0.0, need)?;
         let kind = self.size_of(need)?;
         let t = self.tree(state, basis);
         // A refill costs as much as several scans: the first searches after a load step
