@@ -215,9 +215,7 @@ impl Simulation<'_> {
                         max: most,
                     },
                     &|h| overloaded[h],
-                    &|h, u| {
-                        u <= most && !self.is_overloaded(detector, h, u, std::iter::once(vm), &[])
-                    },
+                    &|h, u| !self.is_overloaded(detector, h, u, std::iter::once(vm), &[]),
                 );
                 if found.is_some() {
                     break;
@@ -278,9 +276,9 @@ impl Simulation<'_> {
             let mut plan: Vec<(VmId, HostId)> = Vec::new();
             for &vm in &vms {
                 let need = self.need(vm, FitBasis::Demand);
-                // Only towards busier hosts: no ping-pong between two lightly loaded hosts.
-                let excluded =
-                    |h: HostId| overloaded[h] || is_source[h] || self.utilisation(h) < u_src;
+                // Only towards busier hosts (the window's floor): no ping-pong between two
+                // lightly loaded hosts.
+                let excluded = |h: HostId| overloaded[h] || is_source[h];
                 let found = self.find_host(
                     &need,
                     FitBasis::Demand,
@@ -293,14 +291,7 @@ impl Simulation<'_> {
                     &excluded,
                     &|h, u| {
                         let planned = plan.iter().filter(|p| p.1 == h).map(|p| p.0);
-                        u <= most
-                            && !self.is_overloaded(
-                                detector,
-                                h,
-                                u,
-                                planned.chain(std::iter::once(vm)),
-                                &[],
-                            )
+                        !self.is_overloaded(detector, h, u, planned.chain(std::iter::once(vm)), &[])
                     },
                 );
                 match found {

@@ -29,11 +29,12 @@ impl Simulation<'_> {
     }
 
     /// The best host in power state `state` for `need` under `policy`, among hosts not
-    /// `excluded`, whose RAM and disk fit and for which `cpu_ok(host, utilisation after)`
-    /// holds; CPU use is counted by `basis` (VM sizes or demands). The winner is the least
-    /// (score, id) among such hosts. `cpu_ok` may be costly (an adaptive detector), so it
-    /// runs only on hosts that would beat the best so far. `window` states what `excluded`
-    /// and `cpu_ok` imply about utilisation, so the placement index can skip hosts in bulk.
+    /// `excluded`, whose RAM and disk fit, whose utilisation lies in `window` (at least
+    /// `window.min` before the VM, at most `window.max` after it) and for which
+    /// `cpu_ok(host, utilisation after)` holds; CPU use is counted by `basis` (VM sizes or
+    /// demands). The winner is the least (score, id) among such hosts. `cpu_ok` may be costly
+    /// (an adaptive detector), so it runs only on hosts that would beat the best so far. The
+    /// placement index skips hosts outside the window in bulk.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn find_host(
         &self,
@@ -58,8 +59,7 @@ impl Simulation<'_> {
             }
             let cpu_used = self.cpu_used(h, basis);
             let u = (cpu_used + need.mips) / class.mips;
-            // Every caller's `cpu_ok` refuses more than 100 %: skip scoring such hosts.
-            if u > 1.0 + FIT_EPS {
+            if u > window.max || cpu_used / class.mips < window.min {
                 return;
             }
             let candidate = Candidate {
@@ -132,7 +132,7 @@ impl Simulation<'_> {
                 max: 1.0 + FIT_EPS,
             },
             excluded,
-            &|_, u| u <= 1.0 + FIT_EPS,
+            &|_, _| true,
         )
     }
 
