@@ -238,7 +238,9 @@ impl Simulation<'_> {
         unplaced
     }
 
-    pub(super) fn evacuate_underloaded(&mut self, c: &Consolidator, overloaded: &[bool]) {
+    /// Empties under-loaded hosts whose VMs all fit on busier ones. It bars its sources from
+    /// placement searches; [`Self::consolidate`], its caller, lifts the round's bars.
+    fn evacuate_underloaded(&mut self, c: &Consolidator, overloaded: &[bool]) {
         let mut sources: Vec<(f64, HostId)> = (0..self.hosts.len())
             .filter(|&h| {
                 let host = &self.hosts[h];

@@ -201,9 +201,6 @@ pub(crate) struct Simulation<'a> {
     index: std::cell::RefCell<placement_index::PlacementIndex>,
     /// Each load curve's noiseless level at the time it was last computed.
     curve_levels: Vec<Option<(SimTime, f64)>>,
-    /// Per trace, its interval and the time since its current sample at a `cloudsim` update
-    /// (reused from update to update).
-    trace_clocks: Vec<(f64, f64)>,
     initial_placement: Box<dyn Placement>,
     consolidator: Option<Consolidator>,
     power: Box<dyn PowerPolicy>,
@@ -341,7 +338,6 @@ impl<'a> Simulation<'a> {
             price: setup.tariff.price_at(0),
             noise: stream(setup.seed, Stream::Noise),
             curve_levels: vec![None; setup.loads.len()],
-            trace_clocks: Vec::new(),
             index: std::cell::RefCell::new(placement_index::PlacementIndex::new(
                 &setup.hosts,
                 setup.host_classes.len(),

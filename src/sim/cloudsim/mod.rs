@@ -93,6 +93,9 @@ pub(crate) struct Cloudsim {
     batched: Vec<bool>,
     /// The planner's per-host VM lists, kept from round to round for their buffers.
     lists: Vec<plan::HostList>,
+    /// Per trace, its interval and the time since its current sample at an update (reused
+    /// from update to update).
+    trace_clocks: Vec<(f64, f64)>,
 }
 
 impl Cloudsim {
@@ -125,6 +128,7 @@ impl Cloudsim {
             batch: Vec::new(),
             batched: vec![false; hosts],
             lists: Vec::new(),
+            trace_clocks: Vec::new(),
         }
     }
 
@@ -422,7 +426,11 @@ impl Simulation<'_> {
         self.cloudsim = Some(cs);
         // Each trace's clock once per update, not once per VM (`demand_now` works it out per
         // call; the other kinds of demand go through it).
-        let mut clocks = std::mem::take(&mut self.trace_clocks);
+        let mut clocks = self
+            .cloudsim
+            .as_mut()
+            .map(|cs| std::mem::take(&mut cs.trace_clocks))
+            .unwrap_or_default();
         clocks.clear();
         clocks.extend((0..self.traces.len()).map(|t| self.trace_clock(t)));
         for vm in 0..self.vms.len() {
@@ -440,7 +448,9 @@ impl Simulation<'_> {
                 _ => self.demand_now(vm),
             };
         }
-        self.trace_clocks = clocks;
+        if let Some(cs) = self.cloudsim.as_mut() {
+            cs.trace_clocks = clocks;
+        }
         let price = self.price;
         let peak = self.cloudsim.as_ref().is_some_and(|cs| cs.peak);
         for (h, &(from, p0)) in before.iter().enumerate() {
