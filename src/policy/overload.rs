@@ -139,7 +139,7 @@ impl OverloadDetector for LocalRegression {
         }
     }
     fn history_len(&self) -> usize {
-        HISTORY_LEN
+        REGRESSION_WINDOW
     }
 }
 
@@ -159,7 +159,7 @@ impl OverloadDetector for RobustLocalRegression {
         }
     }
     fn history_len(&self) -> usize {
-        HISTORY_LEN
+        REGRESSION_WINDOW
     }
 }
 
