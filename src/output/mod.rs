@@ -3,6 +3,7 @@
 //! complete, so a failed run never leaves a half-written output folder.
 
 mod comparison;
+mod csv_line;
 mod progress;
 mod run_dir;
 mod scenario_copy;
@@ -20,6 +21,7 @@ pub use summary::{BaselineSummary, Savings, SummaryFile};
 pub use utilisation::{HOST_UTILISATION_FILE, HostUtilisationCsv};
 
 use crate::sim::records::{ConflictRow, HostRow, IntervalRow, MigrationRow, Recorder, RequestRow};
+use csv_line::CsvLine;
 use serde::Serialize;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -28,11 +30,21 @@ use std::path::Path;
 /// Streams timeseries, migration and conflict rows to CSV files in a folder.
 pub struct CsvRecorder {
     timeseries: csv::Writer<BufWriter<File>>,
-    migrations: csv::Writer<BufWriter<File>>,
-    conflicts: csv::Writer<BufWriter<File>>,
+    /// Written line by line ([`CsvLine`]): the files with the most rows.
+    migrations: BufWriter<File>,
+    conflicts: BufWriter<File>,
+    line: CsvLine,
     utilisation: Option<HostUtilisationCsv>,
     error: Option<csv::Error>,
+    line_error: Option<io::Error>,
     utilisation_error: Option<io::Error>,
+}
+
+/// Creates `dir/name` for [`CsvLine`]s, with its header.
+fn line_writer(dir: &Path, name: &str, header: &[&str]) -> io::Result<BufWriter<File>> {
+    let mut file = BufWriter::with_capacity(1 << 16, File::create(dir.join(name))?);
+    writeln!(file, "{}", header.join(","))?;
+    Ok(file)
 }
 
 fn writer(dir: &Path, name: &str, header: &[&str]) -> io::Result<csv::Writer<BufWriter<File>>> {
@@ -50,10 +62,12 @@ impl CsvRecorder {
     pub fn create(dir: &Path) -> io::Result<Self> {
         Ok(CsvRecorder {
             timeseries: writer(dir, "timeseries.csv", TIMESERIES_COLUMNS)?,
-            migrations: writer(dir, "migrations.csv", MIGRATION_COLUMNS)?,
-            conflicts: writer(dir, "conflicts.csv", CONFLICT_COLUMNS)?,
+            migrations: line_writer(dir, "migrations.csv", MIGRATION_COLUMNS)?,
+            conflicts: line_writer(dir, "conflicts.csv", CONFLICT_COLUMNS)?,
+            line: CsvLine::default(),
             utilisation: None,
             error: None,
+            line_error: None,
             utilisation_error: None,
         })
     }
@@ -81,16 +95,12 @@ impl CsvRecorder {
         if let Some(e) = self.error.take() {
             return Err(io::Error::other(e));
         }
-        if let Some(e) = self.utilisation_error.take() {
+        if let Some(e) = self.line_error.take().or(self.utilisation_error.take()) {
             return Err(e);
         }
-        for w in [
-            &mut self.timeseries,
-            &mut self.migrations,
-            &mut self.conflicts,
-        ] {
-            w.flush()?;
-        }
+        self.timeseries.flush()?;
+        self.migrations.flush()?;
+        self.conflicts.flush()?;
         if let Some(u) = self.utilisation.take() {
             u.finish()?;
         }
@@ -103,10 +113,40 @@ impl Recorder for CsvRecorder {
         Self::keep(&mut self.error, &mut self.timeseries, row);
     }
     fn migration(&mut self, row: &MigrationRow) {
-        Self::keep(&mut self.error, &mut self.migrations, row);
+        if self.line_error.is_some() {
+            return;
+        }
+        let id = |v: usize| v as u64;
+        self.line
+            .uint(id(row.id))
+            .uint(id(row.vm))
+            .uint(id(row.source))
+            .uint(id(row.destination))
+            .float(row.start_s)
+            .float(row.end_s)
+            .float(row.duration_s)
+            .float(row.data_mb)
+            .text(row.outcome)
+            .float(row.wait_s)
+            .uint(u64::from(row.rounds))
+            .float(row.downtime_s);
+        if let Err(e) = self.line.write_to(&mut self.migrations) {
+            self.line_error = Some(e);
+        }
     }
     fn conflict(&mut self, row: &ConflictRow) {
-        Self::keep(&mut self.error, &mut self.conflicts, row);
+        if self.line_error.is_some() {
+            return;
+        }
+        self.line.float(row.time_s).text(row.kind);
+        match row.vm {
+            Some(vm) => self.line.uint(vm as u64),
+            None => self.line.empty(),
+        };
+        self.line.text(&row.hosts).text(row.action);
+        if let Err(e) = self.line.write_to(&mut self.conflicts) {
+            self.line_error = Some(e);
+        }
     }
     fn wants_host_utilisation(&self) -> bool {
         self.utilisation.is_some()

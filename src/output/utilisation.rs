@@ -55,20 +55,8 @@ impl HostUtilisationCsv {
     }
 }
 
-fn push_uint(s: &mut String, mut v: u64) {
-    let mut digits = [0u8; 20];
-    let mut n = 0;
-    loop {
-        digits[n] = b'0' + (v % 10) as u8;
-        n += 1;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    for &d in digits[..n].iter().rev() {
-        s.push(d as char);
-    }
+fn push_uint(s: &mut String, v: u64) {
+    s.push_str(itoa::Buffer::new().format(v));
 }
 
 /// Appends `v` rounded to three decimals (`0.257`, `1.000`, `-0.010`); non-finite values,
