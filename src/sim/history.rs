@@ -3,7 +3,9 @@
 //! histories (a VM keeps its history when it moves), so it follows the VMs, not the machine.
 //!
 //! All VMs record at the same control tick, so one ring position serves them all: no
-//! allocation per tick, and reading value `age` steps back is an index computation.
+//! allocation per tick, and reading value `age` steps back is an index computation. Each
+//! value is written twice, `keep` apart, so that the last `keep` values always lie in one
+//! run in age order: summing a history is then one loop, with no wrap-around.
 
 use super::state::{Vm, VmState};
 use crate::policy::overload::HISTORY_LEN;
@@ -39,12 +41,14 @@ impl VmHistory {
         }
         if self.len.len() < vms.len() {
             self.len.resize(vms.len(), 0);
-            self.values.resize(vms.len() * self.keep, 0.0);
+            self.values.resize(vms.len() * 2 * self.keep, 0.0);
         }
         self.head = (self.head + 1) % self.keep;
         for (v, vm) in vms.iter().enumerate() {
             if matches!(vm.state, VmState::Running(_) | VmState::Migrating(_)) {
-                self.values[v * self.keep + self.head] = vm.demand_mips;
+                let at = v * 2 * self.keep + self.head;
+                self.values[at] = vm.demand_mips;
+                self.values[at + self.keep] = vm.demand_mips;
                 self.len[v] = (self.len[v] as usize + 1).min(self.keep) as u8;
             } else {
                 self.len[v] = 0;
@@ -57,29 +61,22 @@ impl VmHistory {
         self.len.get(vm).map_or(0, |&l| l as usize)
     }
 
-    /// The value `age` steps back (0 = newest).
-    fn value(&self, vm: usize, age: usize) -> f64 {
-        self.values[vm * self.keep + (self.head + self.keep - age) % self.keep]
+    /// The last `n` values of `vm` (at most `keep`), oldest first.
+    fn recent(&self, vm: usize, n: usize) -> &[f64] {
+        // Slots head + 1 ..= head + keep of the doubled ring hold the last `keep` values.
+        let newest = vm * 2 * self.keep + self.head + self.keep;
+        &self.values[newest + 1 - n..=newest]
     }
 
     /// Adds `scale x` the history of `vm` into `out`, newest value in the last slot; returns
     /// the history's length.
     pub fn add_into(&self, vm: usize, out: &mut [f64], scale: f64) -> usize {
         let n = self.len(vm).min(out.len());
-        let ring = &self.values[vm * self.keep..(vm + 1) * self.keep];
         let end = out.len();
-        // Ages 0..recent sit at ring[head + 1 - recent ..= head], the older ones wrap around to
-        // the ring's tail; both runs are in the same order as `out`, so the loops vectorise.
-        let recent = (self.head + 1).min(n);
-        let add = |dst: &mut [f64], src: &[f64]| {
-            dst.iter_mut().zip(src).for_each(|(d, s)| *d += s * scale);
-        };
-        add(
-            &mut out[end - recent..],
-            &ring[self.head + 1 - recent..=self.head],
-        );
-        let older = n - recent;
-        add(&mut out[end - n..end - recent], &ring[self.keep - older..]);
+        out[end - n..]
+            .iter_mut()
+            .zip(self.recent(vm, n))
+            .for_each(|(d, s)| *d += s * scale);
         n
     }
 
@@ -87,7 +84,7 @@ impl VmHistory {
     pub fn copy_into(&self, vm: usize, out: &mut Vec<f64>) {
         out.clear();
         let n = self.len(vm);
-        out.extend((0..n).rev().map(|age| self.value(vm, age)));
+        out.extend_from_slice(self.recent(vm, n));
     }
 }
 
