@@ -73,14 +73,14 @@ impl CsvLine {
 /// trailing zeros dropped is the shortest round-trip form ryu finds.
 fn push_shortest(buf: &mut Vec<u8>, v: f64) {
     if v.abs() < 1e9 {
-        let k = (v * 1000.0).round();
-        // `k` is a whole number below 2^53 and the division is correctly rounded, so equality
-        // means `v` is the double nearest `k / 1000`.
-        if k / 1000.0 == v {
+        // The nearest whole number of thousandths (a cast, where `round` is a call to libm);
+        // it is below 2^53, so exact as a double, and the division is correctly rounded: the
+        // equality means `v` is the double nearest `k / 1000`.
+        let k = (v.abs() * 1000.0 + 0.5) as u64;
+        if k as f64 / 1000.0 == v.abs() {
             if v.is_sign_negative() {
                 buf.push(b'-');
             }
-            let k = k.abs() as u64;
             buf.extend_from_slice(itoa::Buffer::new().format(k / 1000).as_bytes());
             buf.push(b'.');
             let frac = k % 1000;
