@@ -14,7 +14,12 @@ pub enum PowerModel {
     Table([f64; 11]),
     /// A SPECpower table evaluated with CloudSim 3.0.3's arithmetic (same values, rounded its
     /// way: in the reference reproduction its rounding decides ties between hosts).
-    CloudsimTable([f64; 11]),
+    CloudsimTable {
+        /// Watts at 0, 10, ..., 100 % CPU.
+        points: [f64; 11],
+        /// Per segment, CloudSim's `(p2 - p1) / 10`, divided once here rather than per call.
+        steps: [f64; 10],
+    },
     /// The linear model evaluated with CloudSim 3.0.3's arithmetic.
     CloudsimLinear {
         /// Watts at 0 % CPU.
@@ -47,7 +52,7 @@ impl PowerModel {
                 let frac = x - i as f64;
                 points[i] + (points[i + 1] - points[i]) * frac
             }
-            PowerModel::CloudsimTable(points) => {
+            PowerModel::CloudsimTable { points, steps } => {
                 // PowerModelSpecPower.getPower: the points where `u % 0.1 == 0`, else
                 // p1 + (p2 - p1) / 10 x (u - u1 / 10) x 100. The remainder is 0 exactly at
                 // the doubles 0, 0.1, 0.2, 0.4 and 0.8 (`u = k x d` with d the double nearest
@@ -55,13 +60,21 @@ impl PowerModel {
                 // is the integer k: floor and ceiling meet, p2 - p1 is 0, and the formula
                 // gives the point too. So no test is needed (the test below checks the bits).
                 let (lo, hi) = floor_ceil(u * 10.0);
-                let hi = hi.min(10);
-                let delta = (points[hi] - points[lo]) / 10.0;
+                // (p2 - p1) / 10 is 0 where floor and ceiling meet, or at 100 %.
+                let delta = if hi > lo && lo < 10 { steps[lo] } else { 0.0 };
                 points[lo] + delta * (u - lo as f64 / 10.0) * 100.0
             }
             PowerModel::CloudsimLinear { idle_w, max_w } => {
                 idle_w + (max_w - idle_w) / 100.0 * u * 100.0
             }
+        }
+    }
+
+    /// A SPECpower table evaluated with CloudSim 3.0.3's arithmetic.
+    pub fn cloudsim_table(points: [f64; 11]) -> PowerModel {
+        PowerModel::CloudsimTable {
+            points,
+            steps: std::array::from_fn(|i| (points[i + 1] - points[i]) / 10.0),
         }
     }
 
@@ -71,8 +84,8 @@ impl PowerModel {
             PowerModel::Linear { idle_w, max_w } | PowerModel::CloudsimLinear { idle_w, max_w } => {
                 PowerModel::CloudsimLinear { idle_w, max_w }
             }
-            PowerModel::Table(points) | PowerModel::CloudsimTable(points) => {
-                PowerModel::CloudsimTable(points)
+            PowerModel::Table(points) | PowerModel::CloudsimTable { points, .. } => {
+                PowerModel::cloudsim_table(points)
             }
         }
     }
@@ -84,7 +97,7 @@ impl PowerModel {
             PowerModel::Linear { idle_w, .. } | PowerModel::CloudsimLinear { idle_w, .. } => {
                 *idle_w
             }
-            PowerModel::Table(points) | PowerModel::CloudsimTable(points) => points[0],
+            PowerModel::Table(points) | PowerModel::CloudsimTable { points, .. } => points[0],
         }
     }
 
@@ -114,7 +127,7 @@ impl PowerModel {
                 let middle: f64 = (i + 1..j).map(|s| (slope(s) - least) / 10.0).sum();
                 least * d + ((slope(i) - least) * first + middle + (slope(j) - least) * last)
             }
-            PowerModel::CloudsimTable(_) | PowerModel::CloudsimLinear { .. } => {
+            PowerModel::CloudsimTable { .. } | PowerModel::CloudsimLinear { .. } => {
                 self.watts(u + d) - self.watts(u)
             }
         }
@@ -148,7 +161,9 @@ impl PowerModel {
                 (lowest - 1e-9 * (1.0 + lowest.abs())).max(least * d)
             }
             // Not used for placement bounds (the cloudsim profile scans): no bound.
-            PowerModel::CloudsimTable(_) | PowerModel::CloudsimLinear { .. } => f64::NEG_INFINITY,
+            PowerModel::CloudsimTable { .. } | PowerModel::CloudsimLinear { .. } => {
+                f64::NEG_INFINITY
+            }
         }
     }
 }
@@ -229,7 +244,7 @@ mod tests {
             93.7, 97.0, 101.0, 105.0, 110.0, 116.0, 121.0, 125.0, 129.0, 133.0, 135.0,
         ];
         for points in [G4, g5] {
-            let m = PowerModel::CloudsimTable(points);
+            let m = PowerModel::cloudsim_table(points);
             for u in tricky_utilisations().into_iter().filter(|u| !u.is_nan()) {
                 assert_eq!(
                     m.watts(u).to_bits(),
