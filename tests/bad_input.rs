@@ -186,6 +186,19 @@ fn destination_headroom_that_leaves_no_destination_is_refused() {
 }
 
 #[test]
+fn an_empty_night_is_refused() {
+    let text = GOOD.replace(
+        "duration = \"1h\"",
+        "duration = \"1h\"\nnight = { from = \"06:00\", to = \"06:00\" }",
+    );
+    rejects(
+        &text,
+        &[],
+        &["simulation.night.to", "must differ from `from`"],
+    );
+}
+
+#[test]
 fn destination_headroom_is_refused_under_the_cloudsim_profile() {
     let text = format!(
         "{GOOD}\n[policy.consolidation]\ndestination_headroom = 0.05\n[migration]\npreset = \"cloudsim\"\n"

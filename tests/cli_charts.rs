@@ -97,6 +97,32 @@ fn svg_texts(path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// `simulation.night` moves the charts' night: `summary.json` records it, and the power and
+/// migration charts shade and name it (19:30–07:00 here, where the default is 22:00–06:00).
+#[test]
+fn the_scenarios_night_is_recorded_and_named_in_the_legends() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    run_small(
+        &out,
+        &[
+            "--no-baseline",
+            "--set",
+            "simulation.night={ from = \"19:30\", to = \"07:00\" }",
+        ],
+    );
+    let summary = json(&out.join("summary.json"));
+    assert_eq!(num(&summary, "night.from_h"), 19.5);
+    assert_eq!(num(&summary, "night.to_h"), 7.0);
+    for chart in ["power", "migrations"] {
+        let texts = svg_texts(&out.join(format!("{chart}.svg")));
+        assert!(
+            texts.iter().any(|t| t == "night (19:30–07:00)"),
+            "{chart}.svg names the scenario's night: {texts:?}"
+        );
+    }
+}
+
 /// `run` writes every chart as PNG and SVG, the reports, and logs whose ends match the
 /// summary: the energy chart ends at the headline energy and cost, and the heat map's data
 /// has exactly `hosts_on` values at each tick.

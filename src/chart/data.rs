@@ -3,6 +3,7 @@
 //! working; a missing column or a value that is not a number is an error naming the file,
 //! the row and the column.
 
+use super::style::Night;
 use crate::output::{
     BASELINE_TIMESERIES_FILE, COMPARISON_FILE, ComparisonRow, HOST_UTILISATION_FILE,
 };
@@ -417,6 +418,15 @@ impl RunData {
     /// A string in `summary.json` by dotted path.
     pub fn text(&self, path: &str) -> Option<&str> {
         lookup(&self.summary, path).and_then(Value::as_str)
+    }
+
+    /// The hours the charts shade as night (`night` in `summary.json`; 22:00–06:00 for run
+    /// folders written before it was there).
+    pub fn night(&self) -> Night {
+        match (self.number("night.from_h"), self.number("night.to_h")) {
+            (Some(from_h), Some(to_h)) => Night { from_h, to_h },
+            _ => Night::DEFAULT,
+        }
     }
 
     /// The scenario's name.

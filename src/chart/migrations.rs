@@ -97,7 +97,7 @@ impl Figure for MigrationsChart<'_> {
             .build_cartesian_2d(axis.range(), 0.0..started_max)?
             .set_secondary_coord(axis.range(), Keyed::new(0.0, conflict_max, conflict_ticks));
         chart.draw_series(
-            axis.nights()
+            axis.nights(self.run.night())
                 .into_iter()
                 .map(|(a, b)| Rectangle::new([(a, 0.0), (b, started_max)], NIGHT.filled())),
         )?;
@@ -148,7 +148,7 @@ impl Figure for MigrationsChart<'_> {
         legend(
             &key,
             &[
-                (Key::Swatch(NIGHT), "night (22:00–06:00)".to_string()),
+                (Key::Swatch(NIGHT), self.run.night().label()),
                 (Key::Swatch(DARK), "migrations started".to_string()),
                 (
                     Key::Marker(Shape::Triangle, MID),

@@ -61,7 +61,7 @@ impl Figure for PowerChart<'_> {
             .build_cartesian_2d(axis.range(), 0.0..power_max)?
             .set_secondary_coord(axis.range(), 0.0..cpu_max);
         chart.draw_series(
-            axis.nights()
+            axis.nights(self.run.night())
                 .into_iter()
                 .map(|(a, b)| Rectangle::new([(a, 0.0), (b, power_max)], NIGHT.filled())),
         )?;
@@ -106,7 +106,7 @@ impl Figure for PowerChart<'_> {
             DARK.stroke_width(3),
         ))?;
         let mut keys = vec![
-            (Key::Swatch(NIGHT), "night (22:00–06:00)".to_string()),
+            (Key::Swatch(NIGHT), self.run.night().label()),
             (Key::Line(DARK, 3), "IT power".to_string()),
         ];
         if baseline.is_some() {

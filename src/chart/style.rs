@@ -70,10 +70,32 @@ where
     }
 }
 
-/// Night, as the charts shade it: 22:00 to 06:00 simulated time.
-pub const NIGHT_START_H: f64 = 22.0;
-/// End of night.
-pub const NIGHT_END_H: f64 = 6.0;
+/// The daily hours the charts shade as night (`simulation.night`, in `summary.json`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Night {
+    /// Start, hours after midnight.
+    pub from_h: f64,
+    /// End, hours after midnight (at or below `from_h`: the night wraps midnight).
+    pub to_h: f64,
+}
+
+impl Night {
+    /// 22:00 to 06:00, the scenario default (and the night of run folders from before the
+    /// setting existed).
+    pub const DEFAULT: Night = Night {
+        from_h: 22.0,
+        to_h: 6.0,
+    };
+
+    /// The legend entry: `night (22:00–06:00)`.
+    pub fn label(&self) -> String {
+        let hhmm = |h: f64| {
+            let m = (h * 60.0).round() as u32;
+            format!("{:02}:{:02}", m / 60, m % 60)
+        };
+        format!("night ({}–{})", hhmm(self.from_h), hhmm(self.to_h))
+    }
+}
 
 const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
@@ -132,15 +154,18 @@ impl TimeAxis {
         "simulated time (day, hh:mm)"
     }
 
-    /// Night spans (22:00–06:00) within the axis, h.
-    pub fn nights(&self) -> Vec<(f64, f64)> {
+    /// The spans of `night` within the axis, h.
+    pub fn nights(&self, night: Night) -> Vec<(f64, f64)> {
+        let length = if night.to_h > night.from_h {
+            night.to_h - night.from_h
+        } else {
+            24.0 - night.from_h + night.to_h
+        };
         let days = (self.end_h / 24.0).ceil() as i64;
         (-1..=days)
             .map(|d| {
-                (
-                    d as f64 * 24.0 + NIGHT_START_H,
-                    d as f64 * 24.0 + 24.0 + NIGHT_END_H,
-                )
+                let start = d as f64 * 24.0 + night.from_h;
+                (start, start + length)
             })
             .filter_map(|(a, b)| {
                 let (a, b) = (a.max(0.0), b.min(self.end_h));
@@ -587,9 +612,32 @@ mod tests {
     #[test]
     fn nights_are_clipped_to_the_axis() {
         assert_eq!(
-            TimeAxis::new(48.0).nights(),
+            TimeAxis::new(48.0).nights(Night::DEFAULT),
             vec![(0.0, 6.0), (22.0, 30.0), (46.0, 48.0)]
         );
+    }
+
+    /// A night within one day (01:00–05:30) and one wrapping midnight (19:30–07:00) over
+    /// Monday and Tuesday; the labels name both ends.
+    #[test]
+    fn a_scenarios_night_is_shaded_and_labelled() {
+        let axis = TimeAxis::new(48.0);
+        let early = Night {
+            from_h: 1.0,
+            to_h: 5.5,
+        };
+        assert_eq!(axis.nights(early), vec![(1.0, 5.5), (25.0, 29.5)]);
+        assert_eq!(early.label(), "night (01:00–05:30)");
+        let long = Night {
+            from_h: 19.5,
+            to_h: 7.0,
+        };
+        assert_eq!(
+            axis.nights(long),
+            vec![(0.0, 7.0), (19.5, 31.0), (43.5, 48.0)]
+        );
+        assert_eq!(long.label(), "night (19:30–07:00)");
+        assert_eq!(Night::DEFAULT.label(), "night (22:00–06:00)");
     }
 
     /// 0..3.1e-5 gets ticks every 5e-6 up to 3.5e-5; 0..100 every 20.

@@ -269,10 +269,18 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
         periods.push(Period::from_hours(t.from.0, t.to.0, t.price_per_kwh));
     }
 
+    if sim.night.from == sim.night.to {
+        return Err(FieldError::new(
+            "simulation.night.to",
+            "must differ from `from` (the night would be empty); the default is from \"22:00\" to \"06:00\"",
+        ));
+    }
+
     Ok(Setup {
         name: sim.name.clone(),
         seed: sim.seed,
         duration,
+        night_h: (sim.night.from.0, sim.night.to.0),
         control_interval: interval,
         load_step,
         host_classes,

@@ -76,6 +76,28 @@ pub struct Simulation {
     /// host types).
     #[serde(default)]
     pub host_order: HostOrderSpec,
+    /// The hours the charts shade and label as night (they may wrap midnight).
+    #[serde(default)]
+    pub night: NightSpec,
+}
+
+/// `simulation.night`: the daily hours the charts shade as night.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NightSpec {
+    /// Start of the night.
+    pub from: TimeOfDay,
+    /// End of the night (before `from`: the night wraps midnight).
+    pub to: TimeOfDay,
+}
+
+impl Default for NightSpec {
+    fn default() -> Self {
+        NightSpec {
+            from: TimeOfDay(22.0),
+            to: TimeOfDay(6.0),
+        }
+    }
 }
 
 /// `simulation.profile`.

@@ -306,6 +306,15 @@ pub struct VmSummary {
     pub running_at_end: usize,
 }
 
+/// The daily hours a run's charts shade as night (`simulation.night`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct NightSummary {
+    /// Start, hours after midnight.
+    pub from_h: f64,
+    /// End, hours after midnight (below `from_h`: the night wraps midnight).
+    pub to_h: f64,
+}
+
 /// The headline numbers of a run, written as `summary.json`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
@@ -315,6 +324,8 @@ pub struct Summary {
     pub seed: u64,
     /// Simulated span, s.
     pub duration_s: f64,
+    /// The hours the charts shade as night.
+    pub night: NightSummary,
     /// Energy and cost.
     pub energy: EnergySummary,
     /// Live migrations.

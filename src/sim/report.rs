@@ -158,6 +158,10 @@ impl Simulation<'_> {
             scenario: setup.name.clone(),
             seed: setup.seed,
             duration_s: secs(setup.duration),
+            night: NightSummary {
+                from_h: setup.night_h.0,
+                to_h: setup.night_h.1,
+            },
             energy,
             migrations,
             sla,
