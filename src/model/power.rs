@@ -115,7 +115,7 @@ impl PowerModel {
         match self {
             PowerModel::Linear { idle_w, max_w } => (max_w - idle_w) * d,
             PowerModel::Table(p) => {
-                let slope = |s: usize| (p[s + 1] - p[s]) * 10.0;
+                let slope = |s: usize| slope(p, s);
                 let (i, j) = (segment(u), segment(u + d));
                 if i == j {
                     return slope(i) * d;
@@ -144,9 +144,7 @@ impl PowerModel {
             PowerModel::Linear { .. } => self.increase(lo, d),
             PowerModel::Table(p) => {
                 let (i, j) = (segment(lo), segment(hi + d));
-                let least = (i..=j)
-                    .map(|s| (p[s + 1] - p[s]) * 10.0)
-                    .fold(f64::INFINITY, f64::min);
+                let least = (i..=j).map(|s| slope(p, s)).fold(f64::INFINITY, f64::min);
                 if i == j {
                     return least * d;
                 }
@@ -166,6 +164,11 @@ impl PowerModel {
             }
         }
     }
+}
+
+/// The slope of segment `s` of power table `p`, W per unit of CPU fraction.
+fn slope(p: &[f64; 11], s: usize) -> f64 {
+    (p[s + 1] - p[s]) * 10.0
 }
 
 /// Where each segment of a power table starts, in CPU fraction.
