@@ -8,15 +8,24 @@ use crate::policy::overload::HostLoad;
 use crate::policy::placement::{Candidate, Need};
 use crate::scenario::FitBasis;
 use crate::time::secs;
+use std::collections::{BTreeMap, BTreeSet};
 
 impl Simulation<'_> {
     /// Places the VMs present at the start one by one, in id order, as CloudSim creates them:
     /// each asks for its full size (or its demand, with `initial_fit = "demand"`), and RAM is
     /// checked; the rest wait.
     pub(in crate::sim) fn cs_place_initial(&mut self, batch: Vec<VmId>) {
+        let mut looks = InitialLooks::default();
+        for h in 0..self.hosts.len() {
+            looks.add(self, h);
+        }
         for vm in batch {
-            match self.cs_initial_host(vm) {
-                Some(h) => self.start_vm(vm, h),
+            match self.cs_initial_host(vm, &looks.firsts()) {
+                Some(h) => {
+                    looks.remove(self, h);
+                    self.start_vm(vm, h);
+                    looks.add(self, h);
+                }
                 None => self.waiting.push_back(vm),
             }
         }
@@ -27,8 +36,9 @@ impl Simulation<'_> {
     /// with its migration policy) a host that the detector does not find over-loaded with the
     /// VM, unless the host is empty. Until their workload starts, the VMs already placed ask
     /// for no CPU, so the detector sees the new VM alone; the power baseline of every host is
-    /// its idle draw (nothing has been measured yet).
-    fn cs_initial_host(&self, vm: VmId) -> Option<HostId> {
+    /// its idle draw (nothing has been measured yet). Only `firsts` (in id order) are tried:
+    /// the first host of each look (see [`InitialLooks`]).
+    fn cs_initial_host(&self, vm: VmId, firsts: &[HostId]) -> Option<HostId> {
         let t = &self.setup.vm_types[self.vms[vm].vm_type];
         let need = Need {
             mips: match self.setup.initial_fit {
@@ -42,9 +52,8 @@ impl Simulation<'_> {
         let policy = self.initial_placement.as_ref();
         let detector = self.consolidator.as_ref().map(|c| c.detector.as_ref());
         let mut best: Option<(HostId, f64)> = None;
-        // The hosts with nothing placed yet that have been scored, one per look.
-        let mut idle_scored: Vec<HostId> = Vec::new();
-        for (h, host) in self.hosts.iter().enumerate() {
+        for &h in firsts {
+            let host = &self.hosts[h];
             let class = &self.setup.host_classes[host.class];
             let used = host.sized_mips;
             if per_vcpu > self.scheduler(h).core
@@ -66,14 +75,6 @@ impl Simulation<'_> {
                 }
                 continue;
             }
-            if used == 0.0 {
-                // A host with nothing placed takes the VM whenever it scores best, so once
-                // one is scored the best score is at or below that of each later twin.
-                if idle_scored.iter().any(|&r| self.initial_twins(r, h)) {
-                    continue;
-                }
-                idle_scored.push(h);
-            }
             let power = self
                 .cloudsim
                 .as_ref()
@@ -94,17 +95,6 @@ impl Simulation<'_> {
             }
         }
         best.map(|(h, _)| h)
-    }
-
-    /// Whether hosts `a` and `b` look the same to the initial placement (same class, CPU,
-    /// RAM and disk placed, bit for bit), so that any policy scores them the same.
-    fn initial_twins(&self, a: HostId, b: HostId) -> bool {
-        let (a, b) = (&self.hosts[a], &self.hosts[b]);
-        let same = |x: f64, y: f64| x.to_bits() == y.to_bits();
-        a.class == b.class
-            && same(a.sized_mips, b.sized_mips)
-            && same(a.ram_used, b.ram_used)
-            && same(a.disk_used, b.disk_used)
     }
 
     /// A control tick under the profile: the full update, then CloudSim's consolidation round,
@@ -189,5 +179,56 @@ impl Simulation<'_> {
     /// twice (aborted along with the VM).
     pub(in crate::sim) fn cs_pending_follow(&mut self, vm: VmId) -> Option<MigId> {
         self.cloudsim.as_mut().and_then(|cs| cs.take_follow(vm))
+    }
+}
+
+/// What the initial placement sees of a host: its class and the CPU, RAM and disk placed on
+/// it, bit for bit.
+type Look = (usize, u64, u64, u64);
+
+/// The hosts grouped by look, while the initial placement runs. Hosts of one look score the
+/// same for any policy and get the same answer from the detector (which sees the new VM
+/// alone, and is not asked about an empty host), so only the first of them (by id) can be
+/// picked under the strict `<`: the search tries one host per look. The reference's 800
+/// hosts show two to six looks while its 1,052 VMs are placed (one of 800 hosts each).
+#[derive(Debug, Default)]
+struct InitialLooks {
+    hosts: BTreeMap<Look, BTreeSet<HostId>>,
+}
+
+impl InitialLooks {
+    fn look(sim: &Simulation, h: HostId) -> Look {
+        let host = &sim.hosts[h];
+        (
+            host.class,
+            host.sized_mips.to_bits(),
+            host.ram_used.to_bits(),
+            host.disk_used.to_bits(),
+        )
+    }
+
+    fn add(&mut self, sim: &Simulation, h: HostId) {
+        self.hosts.entry(Self::look(sim, h)).or_default().insert(h);
+    }
+
+    fn remove(&mut self, sim: &Simulation, h: HostId) {
+        let look = Self::look(sim, h);
+        if let Some(set) = self.hosts.get_mut(&look) {
+            set.remove(&h);
+            if set.is_empty() {
+                self.hosts.remove(&look);
+            }
+        }
+    }
+
+    /// The first host of each look, in id order.
+    fn firsts(&self) -> Vec<HostId> {
+        let mut firsts: Vec<HostId> = self
+            .hosts
+            .values()
+            .filter_map(|s| s.first().copied())
+            .collect();
+        firsts.sort_unstable();
+        firsts
     }
 }

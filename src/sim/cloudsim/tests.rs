@@ -270,3 +270,57 @@ fn a_vm_given_to_a_host_that_is_then_evacuated_is_planned_twice_as_in_cloudsim()
     let hosts_on: Vec<usize> = rec.intervals.iter().map(|r| r.hosts_on).collect();
     assert_eq!(hosts_on, vec![3, 2, 2]);
 }
+
+/// Six 1000-MIPS VMs placed by PABFD on four 2000-MIPS hosts, by size, under THR 0.8.
+const SPREAD: &str = r#"
+[[vm_types]]
+name = "vm"
+vcpus = 1
+vcpu_mips = 1000
+ram = "625 MB"
+
+[[vms]]
+type = "vm"
+count = 6
+load = "half"
+
+[loads.half]
+shape = "constant"
+level = 0.5
+
+[policy]
+initial_placement = "pabfd"
+initial_fit = "size"
+
+[policy.consolidation]
+overload = "thr"
+overload_param = 0.8
+selection = "mmt"
+placement = "pabfd"
+underload_threshold = 0.0
+"#;
+
+#[test]
+fn initial_placement_takes_the_first_host_of_each_look() {
+    let setup = scenario::load(&scenario(4, SPREAD), "profile.toml", &[]).unwrap();
+    let mut rec = MemoryRecorder::default();
+    let mut sim = Simulation::new(&setup, &mut rec).unwrap();
+    sim.start();
+    // Every baseline is the idle draw (100 W): an empty host adds 50 W for a 1000-MIPS VM, a
+    // half-full one 100 W, so the first four VMs go to the four empty hosts in id order. The
+    // fifth finds four half-full hosts that look the same (the detector sees the VM alone,
+    // 50 % < 80 %, and accepts each): the first, host 0, takes it; the sixth finds host 0
+    // full and hosts 1 to 3 alike: host 1.
+    let hosts: Vec<Option<usize>> = sim
+        .vms
+        .iter()
+        .map(|v| match v.state {
+            super::super::state::VmState::Running(h) => Some(h),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        hosts,
+        vec![Some(0), Some(1), Some(2), Some(3), Some(0), Some(1)]
+    );
+}
