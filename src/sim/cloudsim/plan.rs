@@ -128,6 +128,8 @@ pub(crate) struct Planner<'s, 'a> {
     claims: Vec<Claim>,
     shares: Vec<f64>,
     series: Vec<Vec<f64>>,
+    /// Per host class, whether the detector finds a host with an empty list over-loaded.
+    empty_verdicts: Vec<Option<bool>>,
 }
 
 impl<'s, 'a> Planner<'s, 'a> {
@@ -179,6 +181,7 @@ impl<'s, 'a> Planner<'s, 'a> {
             claims: Vec::new(),
             shares: Vec::new(),
             series: Vec::new(),
+            empty_verdicts: vec![None; sim.setup.host_classes.len()],
         }
     }
 
@@ -284,6 +287,13 @@ impl<'s, 'a> Planner<'s, 'a> {
     ) -> bool {
         let capacity = self.capacity(h);
         let sim = self.sim;
+        if extra.is_none() && self.lists[h].is_empty() {
+            // The detector's view of an empty list depends on the host's class alone (no
+            // demand, no history, the horizon of no RAM): asked once per class and round.
+            let class = sim.hosts[h].class;
+            return *self.empty_verdicts[class]
+                .get_or_insert_with(|| judge(sim, detector, h, capacity, &ListLoad::EMPTY));
+        }
         let l = self.load(h);
         match extra {
             Some(vm) => {
