@@ -13,6 +13,10 @@ pub(crate) struct TraceRun {
     levels: Vec<Level>,
     next: Vec<Level>,
     step: Option<u32>,
+    /// Under the `cloudsim` profile, per column: the fraction at the current sample and
+    /// CloudSim's `(next - current) / interval`, per second, worked out once per sample
+    /// rather than at every update (the same operations, so the same bits).
+    ramp: Vec<(f64, f64)>,
 }
 
 impl TraceRun {
@@ -22,6 +26,7 @@ impl TraceRun {
             levels: Vec::new(),
             next: Vec::new(),
             step: None,
+            ramp: Vec::new(),
         }
     }
 }
@@ -64,6 +69,13 @@ impl Simulation<'_> {
                 run.next.copy_from_slice(&run.levels);
             }
             run.step = Some(step);
+            let interval_s = secs(setup.grid.map_or(1, |g| g.interval.max(1)));
+            run.ramp.clear();
+            run.ramp
+                .extend(run.levels.iter().zip(&run.next).map(|(&a, &b)| {
+                    let (a, b) = (setup.fraction(a), setup.fraction(b));
+                    (a, (b - a) / interval_s)
+                }));
         } else {
             run.replay
                 .seek(step, &mut run.levels)
@@ -92,9 +104,9 @@ impl Simulation<'_> {
         self.trace_fraction_at(t, column, self.trace_clock(t))
     }
 
-    /// For [`Self::trace_fraction_at`]: trace `t`'s sampling interval and the time since its
-    /// current sample by CloudSim's clock, s (the same for all its VMs at one update).
-    pub(super) fn trace_clock(&self, t: usize) -> (f64, f64) {
+    /// For [`Self::trace_fraction_at`]: the time since trace `t`'s current sample by
+    /// CloudSim's clock, s (the same for all its VMs at one update).
+    pub(super) fn trace_clock(&self, t: usize) -> f64 {
         let setup = &self.setup.traces[t];
         let interval = setup.grid.map_or(1, |g| g.interval.max(1));
         // Seconds since the current sample, from CloudSim's clock in seconds.
@@ -103,24 +115,16 @@ impl Simulation<'_> {
             .as_ref()
             .map_or(secs(self.now), |cs| cs.clock());
         let sample = secs(self.now + setup.shift - (self.now + setup.shift) % interval);
-        (secs(interval), clock + secs(setup.shift) - sample)
+        clock + secs(setup.shift) - sample
     }
 
-    /// [`Self::trace_fraction_between`] with trace `t`'s `(interval, since sample)` given.
-    pub(super) fn trace_fraction_at(
-        &self,
-        t: usize,
-        column: u32,
-        (interval_s, into): (f64, f64),
-    ) -> f64 {
-        let setup = &self.setup.traces[t];
-        let run = &self.traces[t];
-        let col = column as usize;
-        let (Some(&a), Some(&b)) = (run.levels.get(col), run.next.get(col)) else {
-            return 0.0;
-        };
-        let (a, b) = (setup.fraction(a), setup.fraction(b));
-        a + (b - a) / interval_s * into
+    /// [`Self::trace_fraction_between`] with the time since trace `t`'s sample given (`into`,
+    /// s): `a + (b - a) / interval * into`.
+    pub(super) fn trace_fraction_at(&self, t: usize, column: u32, into: f64) -> f64 {
+        match self.traces[t].ramp.get(column as usize) {
+            Some(&(a, per_s)) => a + per_s * into,
+            None => 0.0,
+        }
     }
 
     pub(super) fn on_trace_step(&mut self, t: usize) {

@@ -93,9 +93,9 @@ pub(crate) struct Cloudsim {
     batched: Vec<bool>,
     /// The planner's per-host VM lists, kept from round to round for their buffers.
     lists: Vec<plan::HostList>,
-    /// Per trace, its interval and the time since its current sample at an update (reused
-    /// from update to update).
-    trace_clocks: Vec<(f64, f64)>,
+    /// Per trace, the time since its current sample at an update, s (reused from update to
+    /// update).
+    trace_clocks: Vec<f64>,
 }
 
 impl Cloudsim {
