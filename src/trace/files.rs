@@ -13,7 +13,7 @@ use super::{
 };
 use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
-use std::io::{BufRead, BufReader, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -182,35 +182,50 @@ fn scan_planetlab(dir: &Path, interval_ms: u64) -> Result<TraceIndex, TraceError
     // Levels kept while every file is short enough to preload; dropped at the first long one.
     let mut preload: Option<Vec<Series>> = Some(Vec::with_capacity(names.len()));
     // Reused from file to file: the bytes read and the levels of the file being read.
-    let mut buf = Vec::new();
+    let (mut head, mut buf) = (Vec::new(), Vec::new());
     let mut levels: Vec<Level> = Vec::with_capacity(PRELOAD_MAX_STEPS as usize);
     for (name, path) in names {
         let mut file = File::open(&path).map_err(|e| io_error(&path, e))?;
         let mut decoder = planetlab::Decoder::default();
         let mut count: u32 = 0;
         levels.clear();
-        lines::each_line(
-            &mut file,
-            &mut buf,
-            lines::BLOCK,
-            |line, bytes| {
-                if let Some(level) = decoder
-                    .bytes(line, bytes)
-                    .map_err(|(line, msg)| TraceError::at(shown(&path), line, None, msg))?
-                {
-                    count += 1;
-                    if preload.is_some() {
-                        if count <= PRELOAD_MAX_STEPS {
-                            levels.push(level);
-                        } else {
-                            preload = None;
+        // A file of one block (a day of samples is about 1 KB) in PlanetLab's own form is read
+        // in one pass; anything else goes line by line through the decoder, from the bytes
+        // already read on.
+        head.clear();
+        (&mut file)
+            .take(lines::BLOCK as u64 + 1)
+            .read_to_end(&mut head)
+            .map_err(|e| io_error(&path, e))?;
+        if head.len() <= lines::BLOCK && planetlab::whole_percent_lines(&head, &mut levels) {
+            count = levels.len() as u32;
+            if count > PRELOAD_MAX_STEPS {
+                preload = None;
+            }
+        } else {
+            lines::each_line(
+                &mut (&head[..]).chain(&mut file),
+                &mut buf,
+                lines::BLOCK,
+                |line, bytes| {
+                    if let Some(level) = decoder
+                        .bytes(line, bytes)
+                        .map_err(|(line, msg)| TraceError::at(shown(&path), line, None, msg))?
+                    {
+                        count += 1;
+                        if preload.is_some() {
+                            if count <= PRELOAD_MAX_STEPS {
+                                levels.push(level);
+                            } else {
+                                preload = None;
+                            }
                         }
                     }
-                }
-                Ok(())
-            },
-            |e| io_error(&path, e),
-        )?;
+                    Ok(())
+                },
+                |e| io_error(&path, e),
+            )?;
+        }
         if let Some(series) = preload.as_mut() {
             series.push(Series {
                 first: 0,

@@ -49,6 +49,36 @@ impl Decoder {
     }
 }
 
+/// The levels of a whole file in PlanetLab's own form, every line a whole percentage from 0
+/// to 100 (at most three digits) ended by `\n`, appended to `out`, in one pass over the
+/// bytes; `false` (and `out` as it was) for anything else, which the line [`Decoder`] then
+/// reads (and reports, if it is wrong). On such a file both give the same levels.
+pub fn whole_percent_lines(bytes: &[u8], out: &mut Vec<Level>) -> bool {
+    let before = out.len();
+    let (mut n, mut digits) = (0u16, 0u8);
+    for &b in bytes {
+        match b {
+            b'0'..=b'9' if digits < 3 => {
+                n = n * 10 + u16::from(b - b'0');
+                digits += 1;
+            }
+            b'\n' if digits > 0 && n <= 100 => {
+                out.push(n * 100);
+                (n, digits) = (0, 0);
+            }
+            _ => {
+                out.truncate(before);
+                return false;
+            }
+        }
+    }
+    if digits > 0 || out.len() == before {
+        out.truncate(before);
+        return false;
+    }
+    true
+}
+
 /// A utilisation in percent (integer or decimal) as a [`Level`].
 pub fn parse_percent(text: &str) -> Result<Level, String> {
     let value: f64 = match whole_number(text.as_bytes()) {
@@ -76,6 +106,68 @@ mod tests {
     use super::*;
     use crate::trace::FULL;
     use proptest::prelude::{Just, Strategy};
+
+    /// The levels the line decoder gives for a whole text, or None where it reports an error.
+    fn decoded(text: &[u8]) -> Option<Vec<Level>> {
+        let mut decoder = Decoder::default();
+        let mut levels = Vec::new();
+        let mut body = text;
+        if let Some(stripped) = body.strip_suffix(b"\n") {
+            body = stripped;
+        }
+        for (i, line) in body.split(|&b| b == b'\n').enumerate() {
+            if let Some(level) = decoder.bytes(i as u64 + 1, line).ok()? {
+                levels.push(level);
+            }
+        }
+        Some(levels)
+    }
+
+    #[test]
+    fn whole_percent_files_read_in_one_pass() {
+        let mut out = vec![7];
+        assert!(whole_percent_lines(b"0\n5\n100\n042\n", &mut out));
+        assert_eq!(out, vec![7, 0, 500, 10_000, 4_200]);
+        for other in [
+            &b""[..],
+            b"5",
+            b"5\n6",
+            b"101\n",
+            b"0005\n",
+            b"5\r\n",
+            b"5\n\n",
+            b"\n5\n",
+            b"2.5\n",
+            b"-1\n",
+        ] {
+            let mut out = vec![7];
+            assert!(!whole_percent_lines(other, &mut out), "{other:?}");
+            assert_eq!(out, vec![7], "{other:?} leaves the levels as they were");
+        }
+    }
+
+    proptest::proptest! {
+        /// Wherever the one-pass reader takes a file, the line decoder reads the same levels.
+        #[test]
+        fn one_pass_and_line_decoder_agree(
+            text in proptest::collection::vec(
+                proptest::prop_oneof![
+                    (0u32..=120).prop_map(|n| format!("{n}\n")),
+                    Just("\n".to_string()),
+                    Just("7.5\n".to_string()),
+                    Just("007\n".to_string()),
+                    Just("3\r\n".to_string()),
+                ],
+                0..20,
+            )
+            .prop_map(|lines| lines.concat())
+        ) {
+            let mut fast = Vec::new();
+            if whole_percent_lines(text.as_bytes(), &mut fast) {
+                proptest::prop_assert_eq!(Some(fast), decoded(text.as_bytes()));
+            }
+        }
+    }
 
     #[test]
     fn whole_numbers_read_as_the_float_parser_reads_them() {
