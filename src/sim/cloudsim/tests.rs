@@ -271,23 +271,9 @@ fn a_vm_given_to_a_host_that_is_then_evacuated_is_planned_twice_as_in_cloudsim()
     assert_eq!(hosts_on, vec![3, 2, 2]);
 }
 
-/// Six 1000-MIPS VMs placed by PABFD on four 2000-MIPS hosts, by size, under THR 0.8.
-const SPREAD: &str = r#"
-[[vm_types]]
-name = "vm"
-vcpus = 1
-vcpu_mips = 1000
-ram = "625 MB"
-
-[[vms]]
-type = "vm"
-count = 6
-load = "half"
-
-[loads.half]
-shape = "constant"
-level = 0.5
-
+/// The policies of [`initial_placement_takes_the_first_host_of_each_look`]: PABFD by size,
+/// THR 0.8.
+const SPREAD_POLICY: &str = r#"
 [policy]
 initial_placement = "pabfd"
 initial_fit = "size"
@@ -302,7 +288,12 @@ underload_threshold = 0.0
 
 #[test]
 fn initial_placement_takes_the_first_host_of_each_look() {
-    let setup = scenario::load(&scenario(4, SPREAD), "profile.toml", &[]).unwrap();
+    // Six of `ONE_VM`'s 1000-MIPS VMs on four 2000-MIPS hosts.
+    let body = format!(
+        "{}{SPREAD_POLICY}",
+        ONE_VM.replace("count = 1", "count = 6")
+    );
+    let setup = scenario::load(&scenario(4, &body), "profile.toml", &[]).unwrap();
     let mut rec = MemoryRecorder::default();
     let mut sim = Simulation::new(&setup, &mut rec).unwrap();
     sim.start();
