@@ -66,9 +66,9 @@ impl Scheduler {
         per.min(self.core) * f64::from(c.vcpus)
     }
 
-    /// What a claim takes from the host's capacity when it fits.
-    fn need(&self, c: &Claim) -> f64 {
-        let capped = self.capped(c);
+    /// What a claim takes from the host's capacity when it fits, its demand being `capped`
+    /// ([`Self::capped`]).
+    fn need(&self, c: &Claim, capped: f64) -> f64 {
         if c.role == Role::Arriving {
             capped * self.arrive
         } else {
@@ -89,11 +89,7 @@ impl Scheduler {
         for c in claims {
             requested += c.requested;
             let capped = self.capped(c);
-            let need = if c.role == Role::Arriving {
-                capped * self.arrive
-            } else {
-                capped
-            };
+            let need = self.need(c, capped);
             if !oversubscribed && available >= need {
                 let share = match c.role {
                     Role::Resident => capped,
@@ -111,7 +107,7 @@ impl Scheduler {
             }
         }
         if oversubscribed {
-            let asked: f64 = claims.iter().map(|c| self.need(c)).sum();
+            let asked: f64 = claims.iter().map(|c| self.need(c, self.capped(c))).sum();
             let scale = self.capacity / asked;
             out.clear();
             out.extend(claims.iter().map(|c| {
