@@ -115,17 +115,16 @@ impl PowerModel {
         match self {
             PowerModel::Linear { idle_w, max_w } => (max_w - idle_w) * d,
             PowerModel::Table(p) => {
-                let slope = |s: usize| slope(p, s);
                 let (i, j) = (segment(u), segment(u + d));
                 if i == j {
-                    return slope(i) * d;
+                    return slope(p, i) * d;
                 }
-                let least = (i..=j).map(slope).fold(f64::INFINITY, f64::min);
+                let least = (i..=j).map(|s| slope(p, s)).fold(f64::INFINITY, f64::min);
                 // Both at least 0, by the definition of `segment`.
                 let first = SEGMENT_START[i + 1] - u;
                 let last = u + d - SEGMENT_START[j];
-                let middle: f64 = (i + 1..j).map(|s| (slope(s) - least) / 10.0).sum();
-                least * d + ((slope(i) - least) * first + middle + (slope(j) - least) * last)
+                let middle: f64 = (i + 1..j).map(|s| (slope(p, s) - least) / 10.0).sum();
+                least * d + ((slope(p, i) - least) * first + middle + (slope(p, j) - least) * last)
             }
             PowerModel::CloudsimTable { .. } | PowerModel::CloudsimLinear { .. } => {
                 self.watts(u + d) - self.watts(u)
