@@ -58,6 +58,11 @@ pub trait OverloadDetector: Send {
     fn ceiling(&self) -> Option<f64> {
         None
     }
+    /// The most utilisation a destination may reach under the detector: its ceiling, at most
+    /// `full` (100 %, plus whatever tolerance the caller's comparisons allow).
+    fn most_within(&self, full: f64) -> f64 {
+        self.ceiling().map_or(full, |c| c.min(full))
+    }
 }
 
 /// Static threshold (THR): over-loaded when utilisation exceeds the threshold.

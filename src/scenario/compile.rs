@@ -65,8 +65,7 @@ fn destination_headroom(c: &Consolidation) -> Check<f64> {
     const KEY: &str = "policy.consolidation.destination_headroom";
     let h = fraction(KEY, c.destination_headroom)?;
     let ceiling = lookup(DETECTORS, &c.overload)
-        .and_then(|d| (d.build)(c.overload_param, 0).ceiling())
-        .map_or(1.0, |ceiling| ceiling.min(1.0));
+        .map_or(1.0, |d| (d.build)(c.overload_param, 0).most_within(1.0));
     if h >= ceiling {
         return Err(FieldError::new(
             KEY,

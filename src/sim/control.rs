@@ -195,7 +195,7 @@ impl Simulation<'_> {
                     .then(a.cmp(&b))
             });
         }
-        let most = most_after(detector) - c.destination_headroom;
+        let most = detector.most_within(1.0 + FIT_EPS) - c.destination_headroom;
         let mut unplaced = power::Need::default();
         for vm in to_move {
             let need = self.need(vm, FitBasis::Demand);
@@ -257,7 +257,7 @@ impl Simulation<'_> {
         let mut is_source = vec![false; self.hosts.len()];
         let mut is_destination = vec![false; self.hosts.len()];
         let detector = c.detector.as_ref();
-        let most = most_after(detector) - c.destination_headroom;
+        let most = detector.most_within(1.0 + FIT_EPS) - c.destination_headroom;
         let mut failures = 0;
         for (u_src, src) in sources {
             if c.evacuation_failures > 0 && failures >= c.evacuation_failures {
@@ -328,13 +328,4 @@ impl Simulation<'_> {
         host.ram_used += sign * t.ram_mb;
         host.disk_used += sign * t.disk_mb;
     }
-}
-
-/// The most utilisation a destination may reach under `detector` (THR's threshold, else
-/// 100 %) before the destination head-room is taken off: the window placement searches may
-/// skip hosts beyond.
-fn most_after(detector: &dyn OverloadDetector) -> f64 {
-    detector
-        .ceiling()
-        .map_or(1.0 + FIT_EPS, |c| c.min(1.0 + FIT_EPS))
 }
