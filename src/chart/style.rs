@@ -70,32 +70,7 @@ where
     }
 }
 
-/// The daily hours the charts shade as night (`simulation.night`, in `summary.json`).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Night {
-    /// Start, hours after midnight.
-    pub from_h: f64,
-    /// End, hours after midnight (at or below `from_h`: the night wraps midnight).
-    pub to_h: f64,
-}
-
-impl Night {
-    /// 22:00 to 06:00, the scenario default (and the night of run folders from before the
-    /// setting existed).
-    pub const DEFAULT: Night = Night {
-        from_h: 22.0,
-        to_h: 6.0,
-    };
-
-    /// The legend entry: `night (22:00–06:00)`.
-    pub fn label(&self) -> String {
-        let hhmm = |h: f64| {
-            let m = (h * 60.0).round() as u32;
-            format!("{:02}:{:02}", m / 60, m % 60)
-        };
-        format!("night ({}–{})", hhmm(self.from_h), hhmm(self.to_h))
-    }
-}
+pub use crate::sim::records::Night;
 
 const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
@@ -156,11 +131,7 @@ impl TimeAxis {
 
     /// The spans of `night` within the axis, h.
     pub fn nights(&self, night: Night) -> Vec<(f64, f64)> {
-        let length = if night.to_h > night.from_h {
-            night.to_h - night.from_h
-        } else {
-            24.0 - night.from_h + night.to_h
-        };
+        let length = night.length_h();
         let days = (self.end_h / 24.0).ceil() as i64;
         (-1..=days)
             .map(|d| {

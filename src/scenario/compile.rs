@@ -18,6 +18,7 @@ use crate::policy::placement::PLACEMENTS;
 use crate::policy::power::POWER_POLICIES;
 use crate::policy::selection::SELECTIONS;
 use crate::policy::{Entry, lookup, names};
+use crate::sim::records::Night;
 use crate::sim::setup::{
     ConflictSetup, ConsolidationSetup, GroupDemand, MigrationModel, MigrationSetup, Park,
     PowerSetup, Precopy, Profile, Provisioning, Setup, VmGroup as GroupModel,
@@ -268,7 +269,12 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
         periods.push(Period::from_hours(t.from.0, t.to.0, t.price_per_kwh));
     }
 
-    if sim.night.from == sim.night.to {
+    // 24:00 is midnight, as 00:00 is.
+    let night = Night {
+        from_h: sim.night.from.0 % 24.0,
+        to_h: sim.night.to.0 % 24.0,
+    };
+    if night.from_h == night.to_h {
         return Err(FieldError::new(
             "simulation.night.to",
             "must differ from `from` (the night would be empty); the default is from \"22:00\" to \"06:00\"",
@@ -279,7 +285,7 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
         name: sim.name.clone(),
         seed: sim.seed,
         duration,
-        night_h: (sim.night.from.0, sim.night.to.0),
+        night,
         control_interval: interval,
         load_step,
         host_classes,

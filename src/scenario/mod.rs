@@ -294,6 +294,21 @@ level = 0.5
         assert_eq!(e.key.as_deref(), Some("hosts[0].cores"));
     }
 
+    /// Either end of `simulation.night` may be left at its default (22:00 to 06:00), and
+    /// 24:00 is midnight, so 24:00 to 00:00 is an empty night.
+    #[test]
+    fn night_ends_default_separately_and_midnight_is_one_time() {
+        let with = |night: &str| {
+            let text = MINIMAL.replace("name = \"tiny\"", &format!("name = \"tiny\"\n{night}"));
+            load(&text, "tiny.toml", &[]).map(|s| (s.night.from_h, s.night.to_h))
+        };
+        assert_eq!(with("").unwrap(), (22.0, 6.0));
+        assert_eq!(with("night = { from = \"20:30\" }").unwrap(), (20.5, 6.0));
+        assert_eq!(with("night = { to = \"24:00\" }").unwrap(), (22.0, 0.0));
+        let e = with("night = { from = \"24:00\", to = \"00:00\" }").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("simulation.night.to"));
+    }
+
     #[test]
     fn lifetimes_are_durations_or_distributions() {
         use crate::model::lifetime::Lifetime;

@@ -81,21 +81,32 @@ pub struct Simulation {
     pub night: NightSpec,
 }
 
-/// `simulation.night`: the daily hours the charts shade as night.
+/// `simulation.night`: the daily hours the charts shade as night; either end may be left
+/// at its default.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NightSpec {
     /// Start of the night.
+    #[serde(default = "default_night_from")]
     pub from: TimeOfDay,
     /// End of the night (before `from`: the night wraps midnight).
+    #[serde(default = "default_night_to")]
     pub to: TimeOfDay,
+}
+
+fn default_night_from() -> TimeOfDay {
+    TimeOfDay(22.0)
+}
+
+fn default_night_to() -> TimeOfDay {
+    TimeOfDay(6.0)
 }
 
 impl Default for NightSpec {
     fn default() -> Self {
         NightSpec {
-            from: TimeOfDay(22.0),
-            to: TimeOfDay(6.0),
+            from: default_night_from(),
+            to: default_night_to(),
         }
     }
 }

@@ -306,13 +306,40 @@ pub struct VmSummary {
     pub running_at_end: usize,
 }
 
-/// The daily hours a run's charts shade as night (`simulation.night`).
+/// The daily hours a run's charts shade as night (`simulation.night`), in `summary.json`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct NightSummary {
-    /// Start, hours after midnight.
+pub struct Night {
+    /// Start, hours after midnight (`0..24`).
     pub from_h: f64,
-    /// End, hours after midnight (below `from_h`: the night wraps midnight).
+    /// End, hours after midnight (`0..24`; below `from_h`: the night wraps midnight).
     pub to_h: f64,
+}
+
+impl Night {
+    /// 22:00 to 06:00, the scenario default (and the night of run folders from before the
+    /// setting existed).
+    pub const DEFAULT: Night = Night {
+        from_h: 22.0,
+        to_h: 6.0,
+    };
+
+    /// How long the night lasts, h.
+    pub fn length_h(&self) -> f64 {
+        if self.to_h > self.from_h {
+            self.to_h - self.from_h
+        } else {
+            24.0 - self.from_h + self.to_h
+        }
+    }
+
+    /// The legend entry: `night (22:00–06:00)`.
+    pub fn label(&self) -> String {
+        let hhmm = |h: f64| {
+            let m = (h * 60.0).round() as u32;
+            format!("{:02}:{:02}", m / 60, m % 60)
+        };
+        format!("night ({}–{})", hhmm(self.from_h), hhmm(self.to_h))
+    }
 }
 
 /// The headline numbers of a run, written as `summary.json`.
@@ -325,7 +352,7 @@ pub struct Summary {
     /// Simulated span, s.
     pub duration_s: f64,
     /// The hours the charts shade as night.
-    pub night: NightSummary,
+    pub night: Night,
     /// Energy and cost.
     pub energy: EnergySummary,
     /// Live migrations.

@@ -158,10 +158,7 @@ impl Simulation<'_> {
             scenario: setup.name.clone(),
             seed: setup.seed,
             duration_s: secs(setup.duration),
-            night: NightSummary {
-                from_h: setup.night_h.0,
-                to_h: setup.night_h.1,
-            },
+            night: setup.night,
             energy,
             migrations,
             sla,

@@ -160,8 +160,8 @@ pub struct Setup {
     pub seed: u64,
     /// Simulated span.
     pub duration: SimTime,
-    /// The hours the charts shade as night: from, to (hours of the day; may wrap midnight).
-    pub night_h: (f64, f64),
+    /// The hours the charts shade as night.
+    pub night: super::records::Night,
     /// Control-loop period.
     pub control_interval: SimTime,
     /// Load re-sampling period.
