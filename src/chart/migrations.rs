@@ -51,9 +51,9 @@ pub fn typical_step_h(times: &[f64]) -> f64 {
 /// A duration in hours as `5 min`, `1 h`, `90 s`.
 pub fn duration_label(h: f64) -> String {
     let s = (h * 3600.0).round() as u64;
-    if s % 3600 == 0 {
+    if s.is_multiple_of(3600) {
         format!("{} h", s / 3600)
-    } else if s % 60 == 0 {
+    } else if s.is_multiple_of(60) {
         format!("{} min", s / 60)
     } else {
         format!("{s} s")

@@ -78,11 +78,9 @@ impl Simulation<'_> {
         hosts: &[HostId],
         action: &'static str,
     ) {
-        match self.conflicts.get_mut(kind.name()) {
-            Some(n) => *n += 1,
-            None => {
-                self.conflicts.insert(kind.name().to_string(), 1);
-            }
+        // Every kind is counted from the start (`empty_counts`).
+        if let Some(n) = self.conflicts.get_mut(kind.name()) {
+            *n += 1;
         }
         use std::fmt::Write;
         // Host ids joined by ';' (writing to a String cannot fail).
@@ -93,12 +91,11 @@ impl Simulation<'_> {
             }
             let _ = write!(ids, "{h}");
         }
-        let hosts = ids;
         self.recorder.conflict(&ConflictRow {
             time_s: secs(self.now),
             kind: kind.name(),
             vm,
-            hosts,
+            hosts: ids,
             action,
         });
     }

@@ -229,7 +229,7 @@ fn scan_planetlab(dir: &Path, interval_ms: u64) -> Result<TraceIndex, TraceError
         if let Some(series) = preload.as_mut() {
             series.push(Series {
                 first: 0,
-                values: levels.as_slice().to_vec(),
+                values: levels.clone(),
             });
         }
         if count == 0 {
