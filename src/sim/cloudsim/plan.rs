@@ -102,6 +102,34 @@ fn judge(
     })
 }
 
+/// [`judge`] of the sums `l` with VM `vm` added at the end of the list (the same bits as
+/// [`add_to`] then [`judge`], copying only the history values the sums hold).
+fn judge_with(
+    sim: &Simulation,
+    detector: &dyn OverloadDetector,
+    h: HostId,
+    capacity: f64,
+    l: &ListLoad,
+    vm: VmId,
+) -> bool {
+    let demand = l.demand + sim.vms[vm].demand_mips;
+    let utilisation = demand / capacity;
+    if sim.history.keep() == 0 {
+        return detector.is_overloaded(&HostLoad::new(utilisation, &[]));
+    }
+    let mut history = [0.0; HISTORY_LEN];
+    let len = l.len.max(sim.history.len(vm).min(HISTORY_LEN));
+    let tail = HISTORY_LEN - len;
+    history[tail..].copy_from_slice(&l.history[tail..]);
+    sim.history.add_into(vm, &mut history, 1.0 / capacity);
+    let ram_mb = l.ram_mb.max(sim.setup.vm_types[sim.vms[vm].vm_type].ram_mb);
+    detector.is_overloaded(&HostLoad {
+        utilisation,
+        history: &history[tail..],
+        horizon: sim.horizon(h, ram_mb),
+    })
+}
+
 /// A host's VM list as CloudSim keeps it: residents in arrival order, then arriving VMs.
 pub(crate) type HostList = Vec<(VmId, Role)>;
 
@@ -296,11 +324,7 @@ impl<'s, 'a> Planner<'s, 'a> {
         }
         let l = self.load(h);
         match extra {
-            Some(vm) => {
-                let mut with = *l;
-                add_to(sim, 1.0 / capacity, &mut with, vm);
-                judge(sim, detector, h, capacity, &with)
-            }
+            Some(vm) => judge_with(sim, detector, h, capacity, l, vm),
             None => judge(sim, detector, h, capacity, l),
         }
     }
