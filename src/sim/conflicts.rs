@@ -61,11 +61,15 @@ impl ConflictKind {
     }
 }
 
+/// Conflict counts, one per kind in the order of [`ConflictKind::ALL`].
+pub type ConflictCounts = [usize; ConflictKind::ALL.len()];
+
 /// Conflict counts by kind name, every kind present (zero if it never happened).
-pub fn empty_counts() -> BTreeMap<String, usize> {
+pub fn counts_by_name(counts: &ConflictCounts) -> BTreeMap<String, usize> {
     ConflictKind::ALL
         .iter()
-        .map(|k| (k.name().to_string(), 0))
+        .zip(counts)
+        .map(|(k, &n)| (k.name().to_string(), n))
         .collect()
 }
 
@@ -78,18 +82,14 @@ impl Simulation<'_> {
         hosts: &[HostId],
         action: &'static str,
     ) {
-        // Every kind is counted from the start (`empty_counts`).
-        if let Some(n) = self.conflicts.get_mut(kind.name()) {
-            *n += 1;
-        }
-        use std::fmt::Write;
-        // Host ids joined by ';' (writing to a String cannot fail).
+        self.conflicts[kind as usize] += 1;
+        // Host ids joined by ';'.
         let mut ids = String::with_capacity(8 * hosts.len());
-        for (i, h) in hosts.iter().enumerate() {
+        for (i, &h) in hosts.iter().enumerate() {
             if i > 0 {
                 ids.push(';');
             }
-            let _ = write!(ids, "{h}");
+            ids.push_str(itoa::Buffer::new().format(h));
         }
         self.recorder.conflict(&ConflictRow {
             time_s: secs(self.now),
@@ -130,8 +130,18 @@ mod tests {
 
     #[test]
     fn kind_names_are_unique_and_every_kind_is_counted() {
-        let counts = empty_counts();
-        assert_eq!(counts.len(), ConflictKind::ALL.len());
-        assert!(counts.values().all(|&n| n == 0));
+        let mut counts = ConflictCounts::default();
+        counts[ConflictKind::PingPong as usize] += 2;
+        let by_name = counts_by_name(&counts);
+        assert_eq!(by_name.len(), ConflictKind::ALL.len());
+        assert_eq!(by_name["ping-pong"], 2);
+        assert_eq!(by_name.values().sum::<usize>(), 2);
+    }
+
+    #[test]
+    fn every_kind_indexes_its_own_count() {
+        for (i, k) in ConflictKind::ALL.iter().enumerate() {
+            assert_eq!(*k as usize, i, "{}", k.name());
+        }
     }
 }

@@ -39,7 +39,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use records::*;
 use setup::{GroupDemand, Profile, Setup};
 use state::*;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// What happens in the simulation, at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,7 +204,7 @@ pub(crate) struct Simulation<'a> {
     initial_placement: Box<dyn Placement>,
     consolidator: Option<Consolidator>,
     power: Box<dyn PowerPolicy>,
-    conflicts: BTreeMap<String, usize>,
+    conflicts: conflicts::ConflictCounts,
     started_since_row: usize,
     on_counts: (usize, usize),
     events: u64,
@@ -350,7 +350,7 @@ impl<'a> Simulation<'a> {
             initial_placement,
             consolidator,
             power,
-            conflicts: conflicts::empty_counts(),
+            conflicts: conflicts::ConflictCounts::default(),
             started_since_row: 0,
             on_counts: (usize::MAX, 0),
             events: 0,

@@ -163,8 +163,8 @@ impl Simulation<'_> {
             migrations,
             sla,
             conflicts: ConflictSummary {
-                total: self.conflicts.values().sum(),
-                by_kind: self.conflicts.clone(),
+                total: self.conflicts.iter().sum(),
+                by_kind: super::conflicts::counts_by_name(&self.conflicts),
             },
             hosts: HostSummary {
                 count: self.hosts.len(),
