@@ -134,7 +134,11 @@ impl Simulation<'_> {
         self.hosts[dst].copying += 1;
         self.refresh(src);
         self.refresh(dst);
-        self.reshare(src, dst);
+        if self.fixed_rates {
+            self.reschedule(m);
+        } else {
+            self.reshare(src, dst);
+        }
     }
 
     /// The rate migration `m` gets now, MB/s: the bandwidth share of the slower link, split
@@ -175,8 +179,12 @@ impl Simulation<'_> {
         self.queue.push(now.saturating_add(ms), event);
     }
 
-    /// Re-rates every copy on hosts `a` and `b` after a copy started or ended there.
+    /// Re-rates every copy on hosts `a` and `b` after a copy started or ended there (nothing to
+    /// do when rates are fixed: a copy's progress is then only read at its end).
     fn reshare(&mut self, a: HostId, b: HostId) {
+        if self.fixed_rates {
+            return;
+        }
         for h in [a, b] {
             for i in 0..self.hosts[h].migrations.len() {
                 let m = self.hosts[h].migrations[i];

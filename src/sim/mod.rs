@@ -205,6 +205,9 @@ pub(crate) struct Simulation<'a> {
     consolidator: Option<Consolidator>,
     power: Box<dyn PowerPolicy>,
     conflicts: conflicts::ConflictCounts,
+    /// Whether a copy's rate is fixed once it starts: the simple migration model on links all
+    /// of one speed (no copy then needs re-rating when another starts or ends).
+    fixed_rates: bool,
     started_since_row: usize,
     on_counts: (usize, usize),
     events: u64,
@@ -351,6 +354,11 @@ impl<'a> Simulation<'a> {
             consolidator,
             power,
             conflicts: conflicts::ConflictCounts::default(),
+            fixed_rates: matches!(setup.migration.model, setup::MigrationModel::Simple)
+                && setup
+                    .host_classes
+                    .windows(2)
+                    .all(|w| w[0].net_mbps == w[1].net_mbps),
             started_since_row: 0,
             on_counts: (usize::MAX, 0),
             events: 0,
