@@ -332,11 +332,13 @@ impl<'s, 'a> Planner<'s, 'a> {
     /// The VM `selection` takes off host `h` next (VMs migrating are not candidates).
     fn select(&mut self, selection: &mut dyn VmSelection, h: HostId) -> Option<VmId> {
         let sim = self.sim;
-        let pool: Vec<VmId> = self.lists[h]
-            .iter()
-            .map(|&(vm, _)| vm)
-            .filter(|&vm| !self.migrating(vm))
-            .collect();
+        let mut pool: Vec<VmId> = Vec::with_capacity(self.lists[h].len());
+        pool.extend(
+            self.lists[h]
+                .iter()
+                .map(|&(vm, _)| vm)
+                .filter(|&vm| !self.migrating(vm)),
+        );
         let wants_history = selection.history_len() > 0;
         if wants_history {
             self.series.resize_with(pool.len(), Vec::new);
@@ -491,7 +493,8 @@ impl<'s, 'a> Planner<'s, 'a> {
             }
         }
         self.by_demand(&mut to_move);
-        let not_over: Vec<HostId> = (0..n).filter(|&h| !over[h]).collect();
+        let mut not_over: Vec<HostId> = Vec::with_capacity(n);
+        not_over.extend((0..n).filter(|&h| !over[h]));
         let mut visit = self.without_twins(&not_over);
         let mut map = Vec::new();
         for vm in to_move {
@@ -513,7 +516,8 @@ impl<'s, 'a> Planner<'s, 'a> {
         let mut tried: Vec<bool> = (0..n).map(|h| over[h] || measured[h] == 0.0).collect();
         // Hosts that may receive VMs: not over-loaded, carrying load, not tried as a source.
         // Having measured load, each is its own look: none has a twin to leave out.
-        let mut open: Vec<HostId> = (0..n).filter(|&h| !tried[h]).collect();
+        let mut open: Vec<HostId> = Vec::with_capacity(n);
+        open.extend((0..n).filter(|&h| !tried[h]));
         let mut count = tried.iter().filter(|&&t| t).count();
         // CloudSim tries every host below 100 %; `underload` lowers that bar (0: never).
         let limit = underload.min(1.0);
@@ -533,11 +537,13 @@ impl<'s, 'a> Planner<'s, 'a> {
             if let Ok(i) = open.binary_search(&src) {
                 open.remove(i);
             }
-            let mut vms: Vec<VmId> = self.lists[src]
-                .iter()
-                .map(|&(vm, _)| vm)
-                .filter(|&vm| !self.migrating(vm))
-                .collect();
+            let mut vms: Vec<VmId> = Vec::with_capacity(self.lists[src].len());
+            vms.extend(
+                self.lists[src]
+                    .iter()
+                    .map(|&(vm, _)| vm)
+                    .filter(|&vm| !self.migrating(vm)),
+            );
             if vms.is_empty() {
                 continue;
             }
@@ -630,7 +636,12 @@ fn candidate<'s>(sim: &'s Simulation<'_>, h: HostId, measured: f64) -> Candidate
     Candidate {
         cpu_capacity: class.mips,
         cpu_used: 0.0,
-        baseline_w: Some(power.watts(measured / class.mips)),
+        // The draw at no load is the idle draw, bit for bit (see `PowerModel::idle_w`).
+        baseline_w: Some(if measured == 0.0 {
+            power.idle_w()
+        } else {
+            power.watts(measured / class.mips)
+        }),
         ram_capacity: class.ram_mb,
         ram_used: host.ram_used,
         disk_capacity: class.disk_mb,
