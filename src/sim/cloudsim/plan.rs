@@ -518,22 +518,27 @@ impl<'s, 'a> Planner<'s, 'a> {
         // Having measured load, each is its own look: none has a twin to leave out.
         let mut open: Vec<HostId> = Vec::with_capacity(n);
         open.extend((0..n).filter(|&h| !tried[h]));
-        let mut count = tried.iter().filter(|&&t| t).count();
         // CloudSim tries every host below 100 %; `underload` lowers that bar (0: never).
         let limit = underload.min(1.0);
-        while count < n {
-            let mut pick: Option<(HostId, f64)> = None;
-            for h in (0..n).filter(|&h| !tried[h]) {
-                let u = measured[h];
-                if u > 0.0 && u < pick.map_or(limit, |p| p.1) && !self.draining(h) {
-                    pick = Some((h, u));
-                }
+        // The hosts that may be tried, least utilised first (ties in id order, as a scan in id
+        // order keeping only a strictly lower value picks them). Measured loads do not change
+        // while planning, so one sort serves the round; a host once tried stays tried.
+        let mut order: Vec<HostId> = Vec::with_capacity(n);
+        order.extend((0..n).filter(|&h| !tried[h] && measured[h] > 0.0 && measured[h] < limit));
+        order.sort_by(|&a, &b| measured[a].total_cmp(&measured[b]));
+        let mut first = 0;
+        loop {
+            while first < order.len() && tried[order[first]] {
+                first += 1;
             }
-            let Some((src, _)) = pick else {
+            let pick = order[first..]
+                .iter()
+                .copied()
+                .find(|&h| !tried[h] && !self.draining(h));
+            let Some(src) = pick else {
                 break;
             };
             tried[src] = true;
-            count += 1;
             if let Ok(i) = open.binary_search(&src) {
                 open.remove(i);
             }
@@ -565,10 +570,7 @@ impl<'s, 'a> Planner<'s, 'a> {
                 }
             }
             for &(_, dst) in &moves {
-                if !tried[dst] {
-                    tried[dst] = true;
-                    count += 1;
-                }
+                tried[dst] = true;
             }
             map.extend(moves);
         }
