@@ -433,6 +433,8 @@ impl Simulation<'_> {
             .unwrap_or_default();
         clocks.clear();
         clocks.extend((0..self.traces.len()).map(|t| self.trace_clock(t)));
+        // Whether a VM's demand became 0 (only then may one end below).
+        let mut idle = false;
         for vm in 0..self.vms.len() {
             if !matches!(
                 self.vms[vm].state,
@@ -440,13 +442,15 @@ impl Simulation<'_> {
             ) {
                 continue;
             }
-            self.vms[vm].demand_mips = match self.vms[vm].demand {
+            let demand = match self.vms[vm].demand {
                 Demand::Trace { trace, column } => {
                     let size = self.setup.vm_types[self.vms[vm].vm_type].mips;
                     self.trace_fraction_at(trace, column, clocks[trace]) * size
                 }
                 _ => self.demand_now(vm),
             };
+            idle |= demand == 0.0;
+            self.vms[vm].demand_mips = demand;
         }
         if let Some(cs) = self.cloudsim.as_mut() {
             cs.trace_clocks = clocks;
@@ -501,7 +505,9 @@ impl Simulation<'_> {
         if tick {
             self.history.record(&self.vms);
         }
-        self.end_idle_vms();
+        if idle {
+            self.end_idle_vms();
+        }
     }
 
     /// Ends every running VM whose demand is exactly 0 (CloudSim's "completed" VMs).
