@@ -210,6 +210,7 @@ impl Simulation<'_> {
                 return;
             }
         }
+        self.cs_batch_steps();
         let now = self.now;
         let (src, phase, elapsed_s, rate) = {
             let mig = &mut self.migrations[m];
@@ -364,6 +365,10 @@ impl Simulation<'_> {
             if host.shutdown_pending && host.state == PowerState::On && host.is_empty() {
                 self.start_shutdown(h);
             }
+        }
+        if !self.deferred.is_empty() || !self.waiting.is_empty() {
+            // Placement reads the hosts' loads: refresh those put off first.
+            self.cs_batch(false);
         }
         self.retry_deferred(false);
         self.place_waiting();

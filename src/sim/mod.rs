@@ -429,7 +429,20 @@ impl<'a> Simulation<'a> {
     }
 
     pub(super) fn run(&mut self) {
+        let mut last: Option<Event> = None;
         while let Some((time, event)) = self.queue.pop() {
+            // Refreshes put off by the migrations that ended at the last instant are done
+            // before anything else happens (`on_migration_step`).
+            if self.cs_batching()
+                && (time != self.now || !matches!(event, Event::MigrationStep { .. }))
+            {
+                self.cs_batch(false);
+                if let Some(done) = last.take()
+                    && !self.checked(&done)
+                {
+                    break;
+                }
+            }
             if self.failure.is_some() {
                 break;
             }
@@ -454,13 +467,25 @@ impl<'a> Simulation<'a> {
                     break;
                 }
             }
-            if self.check
-                && let Err(what) = self.check_invariants()
-            {
-                self.violation = Some(format!("after {event:?} at {} s: {what}", secs(self.now)));
+            if self.cs_batching() {
+                // Checked once the refreshes are done.
+                last = Some(event);
+            } else if !self.checked(&event) {
                 break;
             }
         }
+        self.cs_batch(false);
+    }
+
+    /// In a checked run, whether the invariants hold after `event` (else the violation is kept).
+    fn checked(&mut self, event: &Event) -> bool {
+        if self.check
+            && let Err(what) = self.check_invariants()
+        {
+            self.violation = Some(format!("after {event:?} at {} s: {what}", secs(self.now)));
+            return false;
+        }
+        true
     }
 
     // ---- bookkeeping -------------------------------------------------------------------

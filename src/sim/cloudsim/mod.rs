@@ -87,6 +87,9 @@ pub(crate) struct Cloudsim {
     before: Vec<(f64, f64)>,
     /// Whether refreshes are being collected (see [`Simulation::cs_batch`]).
     batching: bool,
+    /// Whether the refreshes of the migrations ending at one instant are collected (always,
+    /// but for the test that shows it changes nothing).
+    batch_steps: bool,
     /// The hosts whose refresh was put off, in order, each once.
     batch: Vec<HostId>,
     /// Per host, whether it is in `batch`.
@@ -125,6 +128,7 @@ impl Cloudsim {
             shares: Vec::new(),
             before: Vec::new(),
             batching: false,
+            batch_steps: true,
             batch: Vec::new(),
             batched: vec![false; hosts],
             lists: Vec::new(),
@@ -283,6 +287,9 @@ impl Simulation<'_> {
     /// only the host's own lists and replaces its state entries at the same time, so the last
     /// of several refreshes of a host is the one that counts, whatever the order of hosts.
     pub(super) fn cs_batch(&mut self, on: bool) {
+        if !on && !self.cs_batching() {
+            return;
+        }
         let Some(cs) = self.cloudsim.as_mut() else {
             return;
         };
@@ -390,6 +397,20 @@ impl Simulation<'_> {
     /// no migration (so it was last refreshed that way: the energy rule), and its last state
     /// entry is inactive with no switch-off left to count, so closing it adds nothing. Only
     /// the entry's start time would move, which an inactive entry never reads.
+    /// Whether refreshes are being collected ([`Self::cs_batch`]).
+    pub(super) fn cs_batching(&self) -> bool {
+        self.cloudsim.as_ref().is_some_and(|cs| cs.batching)
+    }
+
+    /// Starts collecting the refreshes of the migrations that end at this instant (see
+    /// [`Simulation::run`]): the update at the first of them has accounted every host up to
+    /// now, so only each host's final state at the instant counts.
+    pub(super) fn cs_batch_steps(&mut self) {
+        if self.cloudsim.as_ref().is_some_and(|cs| cs.batch_steps) {
+            self.cs_batch(true);
+        }
+    }
+
     fn cs_settled(&self, h: HostId) -> bool {
         let host = &self.hosts[h];
         let Some(cs) = self.cloudsim.as_ref() else {

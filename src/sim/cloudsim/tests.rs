@@ -315,3 +315,73 @@ fn initial_placement_takes_the_first_host_of_each_look() {
         vec![Some(0), Some(1), Some(2), Some(3), Some(0), Some(1)]
     );
 }
+
+/// Fourteen hosts and thirty VMs of one RAM size on a day/night curve: every round evacuates
+/// hosts, and the copies it starts together end together.
+const BUSY_DAY: &str = r#"
+[[vm_types]]
+name = "vm"
+vcpus = 1
+vcpu_mips = 700
+ram = "625 MB"
+
+[[vms]]
+type = "vm"
+count = 30
+load = "day"
+
+[loads.day]
+shape = "sinusoid"
+trough = 0.1
+peak = 0.9
+noise = { distribution = "uniform", half_width = 0.2 }
+
+[policy]
+initial_placement = "pabfd"
+power = { name = "dvfs" }
+
+[policy.consolidation]
+overload = "lr"
+overload_param = 1.2
+selection = "mmt"
+placement = "pabfd"
+underload_threshold = 1.0
+"#;
+
+#[test]
+fn collecting_the_refreshes_of_migrations_ending_together_changes_nothing() {
+    let text = scenario(14, BUSY_DAY).replace("\"700s\"", "\"1d\"");
+    let setup = scenario::load(&text, "profile.toml", &[]).unwrap();
+    let run = |batch: bool| {
+        let mut rec = MemoryRecorder::default();
+        let outcome = {
+            let mut sim = Simulation::new(&setup, &mut rec).unwrap();
+            sim.check = true;
+            if let Some(cs) = sim.cloudsim.as_mut() {
+                cs.batch_steps = batch;
+            }
+            sim.start();
+            sim.run();
+            assert_eq!(sim.violation, None);
+            sim.finish()
+        };
+        (rec, outcome)
+    };
+    let (batched, with) = run(true);
+    let (one_by_one, without) = run(false);
+    // Migrations that end at one instant, several of them onto or off one host: the case.
+    let ends = |rec: &MemoryRecorder| {
+        let mut ends: Vec<u64> = rec.migrations.iter().map(|m| m.end_s.to_bits()).collect();
+        ends.sort_unstable();
+        ends.len() - {
+            ends.dedup();
+            ends.len()
+        }
+    };
+    assert!(ends(&batched) > 20, "{} shared ends", ends(&batched));
+    assert_eq!(batched.migrations, one_by_one.migrations);
+    assert_eq!(batched.intervals, one_by_one.intervals);
+    assert_eq!(batched.conflicts, one_by_one.conflicts);
+    assert_eq!(with.summary, without.summary);
+    assert_eq!(with.hosts, without.hosts);
+}
