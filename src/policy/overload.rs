@@ -130,6 +130,33 @@ fn predict(load: &HostLoad, robust: bool) -> Option<f64> {
     Some(line.at(REGRESSION_WINDOW as f64 + load.horizon))
 }
 
+/// LR's verdict `safety x prediction >= 1` when an estimate of the prediction settles it, else
+/// `None` (then the least-squares fit decides, as the reference computes it).
+///
+/// The prediction of a least-squares line through `(i, y_i)`, `i = 1..n`, at `x` is the fixed
+/// weighted sum `sum y_i (1/n + (i - m)(x - m) / sxx)` (`m` the mean of the `i`, `sxx` the sum
+/// of their squared deviations): four independent products at a time instead of the fit's
+/// chains of dependent sums and divisions. The two differ by rounding only, far below a
+/// billionth of the values' weighted size, so a verdict at least that far from the bar is the
+/// fit's. LR asks this at every host it considers for a VM.
+fn clear_verdict(window: &[f64; REGRESSION_WINDOW], horizon: f64, safety: f64) -> Option<bool> {
+    const N: f64 = REGRESSION_WINDOW as f64;
+    const MEAN: f64 = (N + 1.0) / 2.0;
+    const SXX: f64 = N * (N * N - 1.0) / 12.0;
+    let k = (N + horizon - MEAN) / SXX;
+    let (mut sum, mut size) = ([0.0; 4], [0.0; 4]);
+    for (i, &y) in window.iter().enumerate() {
+        let term = y * (1.0 / N + (i as f64 + 1.0 - MEAN) * k);
+        sum[i % 4] += term;
+        size[i % 4] += term.abs() + y.abs();
+    }
+    let estimate = safety * ((sum[0] + sum[1]) + (sum[2] + sum[3]));
+    let tolerance =
+        1e-9 * safety * (1.0 + k.abs() * N) * ((size[0] + size[1]) + (size[2] + size[3]));
+    // A NaN or infinite value fails the comparison: the fit decides.
+    ((estimate - 1.0).abs() > tolerance).then_some(estimate >= 1.0)
+}
+
 /// Local regression (LR): fit a straight line by least squares to the last 10 values and call
 /// the host over-loaded when `safety x prediction >= 1`; needs 10 values, else the fallback.
 pub struct LocalRegression {
@@ -138,6 +165,12 @@ pub struct LocalRegression {
 }
 impl OverloadDetector for LocalRegression {
     fn is_overloaded(&self, load: &HostLoad) -> bool {
+        let h = load.recent();
+        if let Some(window) = h.last_chunk::<REGRESSION_WINDOW>()
+            && let Some(verdict) = clear_verdict(window, load.horizon, self.safety)
+        {
+            return verdict;
+        }
         match predict(load, false) {
             Some(p) => self.safety * p >= 1.0,
             None => load.utilisation > FALLBACK_THRESHOLD,
@@ -287,6 +320,53 @@ mod tests {
         let mut longer = vec![5.0; 5];
         longer.extend_from_slice(&line);
         assert!((predict(&load(0.0, &longer), false).unwrap() - 0.8).abs() < 1e-12);
+    }
+
+    /// LR's verdict by the least-squares fit alone, as the reference computes it.
+    fn fitted_verdict(window: &[f64], horizon: f64, safety: f64) -> bool {
+        let load = HostLoad {
+            horizon,
+            ..load(0.0, window)
+        };
+        safety * predict(&load, false).unwrap() >= 1.0
+    }
+
+    #[test]
+    fn a_prediction_on_the_bar_is_left_to_the_fit() {
+        // 0.3, 0.35, ..., 0.75 predict 0.8 one interval ahead: 1.25 x 0.8 is 1 up to rounding.
+        let line: [f64; 10] = std::array::from_fn(|i| 0.25 + 0.05 * (i + 1) as f64);
+        assert_eq!(clear_verdict(&line, 1.0, 1.25), None);
+        assert_eq!(clear_verdict(&line, 1.0, 1.2), Some(false));
+        assert_eq!(clear_verdict(&line, 2.0, 1.2), Some(true));
+        assert_eq!(clear_verdict(&[f64::NAN; 10], 1.0, 1.2), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_estimated_verdict_is_the_fits(
+            window in proptest::array::uniform10(0.0..3.0f64),
+            horizon in 1.0..6.0f64,
+            safety in 0.5..3.0f64,
+        ) {
+            if let Some(verdict) = clear_verdict(&window, horizon, safety) {
+                proptest::prop_assert_eq!(verdict, fitted_verdict(&window, horizon, safety));
+            }
+        }
+
+        #[test]
+        fn near_the_bar_the_estimate_agrees_or_defers(
+            window in proptest::array::uniform10(0.0..3.0f64),
+            horizon in 1.0..6.0f64,
+            ulps in -4i64..=4,
+        ) {
+            // A safety that puts the fitted prediction on the bar, give or take a few ulps.
+            let p = predict(&HostLoad { horizon, ..load(0.0, &window) }, false).unwrap();
+            proptest::prop_assume!(p > 1e-3);
+            let safety = f64::from_bits(((1.0 / p).to_bits() as i64 + ulps) as u64);
+            if let Some(verdict) = clear_verdict(&window, horizon, safety) {
+                proptest::prop_assert_eq!(verdict, fitted_verdict(&window, horizon, safety));
+            }
+        }
     }
 
     #[test]
