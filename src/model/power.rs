@@ -29,6 +29,19 @@ pub enum PowerModel {
     },
 }
 
+/// `k / 10` for `k` in `0..=10`, as the division gives it (constant evaluation rounds as the
+/// processor does): a load instead of a division on the way to a CloudSim table's watts, which
+/// placement scoring asks for every candidate host.
+const TENTHS: [f64; 11] = {
+    let mut tenths = [0.0; 11];
+    let mut k = 0;
+    while k < 11 {
+        tenths[k] = k as f64 / 10.0;
+        k += 1;
+    }
+    tenths
+};
+
 /// `(x.floor() as usize, x.ceil() as usize)` for `x` in `0..=10` (or NaN), without calls to
 /// libm: the cast truncates, which is the floor of a non-negative value, and the ceiling is
 /// one more when `x` lies above it (never for NaN, which casts to 0 both ways).
@@ -62,7 +75,7 @@ impl PowerModel {
                 let (lo, hi) = floor_ceil(u * 10.0);
                 // (p2 - p1) / 10 is 0 where floor and ceiling meet, or at 100 %.
                 let delta = if hi > lo && lo < 10 { steps[lo] } else { 0.0 };
-                points[lo] + delta * (u - lo as f64 / 10.0) * 100.0
+                points[lo] + delta * (u - TENTHS[lo]) * 100.0
             }
             PowerModel::CloudsimLinear { idle_w, max_w } => {
                 idle_w + (max_w - idle_w) / 100.0 * u * 100.0
@@ -266,6 +279,16 @@ mod tests {
                 (lo, hi),
                 (x.floor() as usize, x.ceil() as usize),
                 "x = {x:e}"
+            );
+        }
+    }
+
+    #[test]
+    fn tenths_are_the_quotients_of_the_division() {
+        for (k, tenth) in TENTHS.iter().enumerate() {
+            assert_eq!(
+                tenth.to_bits(),
+                (std::hint::black_box(k) as f64 / 10.0).to_bits()
             );
         }
     }
