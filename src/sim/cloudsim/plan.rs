@@ -158,6 +158,8 @@ pub(crate) struct Planner<'s, 'a> {
     series: Vec<Vec<f64>>,
     /// Per host class, whether the detector finds a host with an empty list over-loaded.
     empty_verdicts: Vec<Option<bool>>,
+    /// A search's eligible hosts with their scores and fits, in visiting order.
+    scored: Vec<(HostId, f64, Fit)>,
 }
 
 impl<'s, 'a> Planner<'s, 'a> {
@@ -210,6 +212,7 @@ impl<'s, 'a> Planner<'s, 'a> {
             shares: Vec::new(),
             series: Vec::new(),
             empty_verdicts: vec![None; sim.setup.host_classes.len()],
+            scored: Vec::new(),
         }
     }
 
@@ -380,7 +383,11 @@ impl<'s, 'a> Planner<'s, 'a> {
         };
         let per_vcpu = need.mips / f64::from(t.vcpus.max(1));
         let takes_first = placement.takes_first();
-        let mut best: Option<(HostId, f64)> = None;
+        // Every host is scored first, then the best is picked: no branch waits on a score
+        // while the next ones are worked out (a PABFD score is a chain of a division and an
+        // interpolation), and the detector is asked in the same order as before.
+        let mut scored = std::mem::take(&mut self.scored);
+        scored.clear();
         for &h in open {
             if per_vcpu > self.cores[h] {
                 continue;
@@ -391,17 +398,22 @@ impl<'s, 'a> Planner<'s, 'a> {
             }
             if takes_first {
                 if self.accepts(detector, h, fit, vm) {
+                    self.scored = scored;
                     return Some(h);
                 }
                 continue;
             }
             let candidate = &mut self.candidates[h];
             candidate.cpu_used = fit.used;
-            let score = placement.score(candidate, &need);
+            scored.push((h, placement.score(candidate, &need), fit));
+        }
+        let mut best: Option<(HostId, f64)> = None;
+        for &(h, score, fit) in &scored {
             if best.is_none_or(|(_, b)| score < b) && self.accepts(detector, h, fit, vm) {
                 best = Some((h, score));
             }
         }
+        self.scored = scored;
         best.map(|(h, _)| h)
     }
 
