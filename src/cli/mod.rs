@@ -97,6 +97,16 @@ pub(crate) fn read_scenario(path: &Path) -> Result<String, CliError> {
 
 /// Parses arguments, runs the subcommand and maps errors to exit statuses.
 pub fn main() -> ExitCode {
+    // A panic is a bug, reported by the default hook. Release builds then abort without
+    // running destructors (which remove unfinished output folders when a panic unwinds), so
+    // the folders being filled are removed here.
+    if cfg!(panic = "abort") {
+        let report = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            report(info);
+            crate::output::remove_unfinished();
+        }));
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run::run(args),

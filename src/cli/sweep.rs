@@ -24,7 +24,6 @@ use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 /// Arguments of `sweep`.
 #[derive(Debug, Args)]
@@ -87,9 +86,6 @@ struct RunRecord {
     values: Vec<(String, String)>,
     overrides: Vec<String>,
 }
-
-/// Staging folders in use, removed on Ctrl-C so that only complete runs remain.
-static ACTIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 fn input(e: impl ToString) -> CliError {
     CliError::Input(e.to_string())
@@ -262,11 +258,7 @@ fn progress(len: u64, quiet: bool) -> ProgressBar {
 fn install_interrupt_handler() {
     // A second installation (tests calling twice in one process) is harmless to skip.
     let _ = ctrlc::set_handler(|| {
-        if let Ok(active) = ACTIVE.lock() {
-            for dir in active.iter() {
-                let _ = fs::remove_dir_all(dir);
-            }
-        }
+        output::remove_unfinished();
         eprintln!("\ninterrupted: complete runs are kept; run the same command again to finish");
         std::process::exit(130);
     });
@@ -345,10 +337,6 @@ fn run_one(
     let (traces, _) =
         super::traces::load(&mut setup, Path::new(origin), scenario_text, &run.overrides)?;
     let staging = Staging::create(&target).map_err(io_error(&target))?;
-    ACTIVE
-        .lock()
-        .map_err(|_| CliError::Other("worker panicked".into()))?
-        .push(staging.path().to_path_buf());
     let result = write_run(&setup, &traces, staging.path(), options)
         .map_err(|e| CliError::Other(format!("run {}: {e}", run.id)))
         .and_then(|_| {
@@ -376,9 +364,6 @@ fn run_one(
                 .map(|_| ())
                 .map_err(|e| e.into_cli(false))
         });
-    if let Ok(mut active) = ACTIVE.lock() {
-        active.retain(|p| p != staging.path());
-    }
     result?;
     staging.commit(true).map_err(io_error(&target))
 }

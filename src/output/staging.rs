@@ -3,6 +3,28 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// Staging folders neither committed nor dropped yet, so that an interruption or a panic
+/// (which ends the process without running destructors: release builds abort) can remove them.
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn live() -> MutexGuard<'static, Vec<PathBuf>> {
+    // The list stays valid whatever a panicking holder was doing: each change is one call.
+    LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Removes every staging folder still being filled: for a process ending early (Ctrl-C, a
+/// panic), so that it leaves only complete runs behind.
+pub fn remove_unfinished() {
+    // `try_lock`: never wait here, in a signal handler's thread or a panic hook.
+    let Ok(live) = LIVE.try_lock() else {
+        return;
+    };
+    for dir in live.iter() {
+        let _ = fs::remove_dir_all(dir);
+    }
+}
 
 /// A folder being filled; dropped without [`Staging::commit`], it is removed.
 pub struct Staging {
@@ -33,6 +55,7 @@ impl Staging {
             fs::remove_dir_all(&dir)?;
         }
         fs::create_dir(&dir)?;
+        live().push(dir.clone());
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
@@ -58,6 +81,7 @@ impl Staging {
         }
         fs::rename(&self.dir, &self.target)?;
         self.committed = true;
+        live().retain(|d| d != &self.dir);
         Ok(())
     }
 }
@@ -66,6 +90,39 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
+            live().retain(|d| d != &self.dir);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unfinished_folders_are_listed_until_committed_or_dropped_and_can_be_removed() {
+        let root = std::env::temp_dir().join(format!("nightshift-staging-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(&root).unwrap();
+        let kept = Staging::create(&root.join("kept")).unwrap();
+        let dropped = Staging::create(&root.join("dropped")).unwrap();
+        let cut = Staging::create(&root.join("cut")).unwrap();
+        let (kept_dir, dropped_dir, cut_dir) = (
+            kept.path().to_path_buf(),
+            dropped.path().to_path_buf(),
+            cut.path().to_path_buf(),
+        );
+        assert!(live().contains(&kept_dir) && live().contains(&cut_dir));
+        kept.commit(false).unwrap();
+        drop(dropped);
+        assert!(!live().contains(&kept_dir) && !live().contains(&dropped_dir));
+        assert!(root.join("kept").is_dir() && !dropped_dir.exists());
+        // A process ending early: the folder still being filled goes, the committed run stays.
+        remove_unfinished();
+        assert!(!cut_dir.exists());
+        assert!(root.join("kept").is_dir());
+        std::mem::forget(cut);
+        live().retain(|d| d != &cut_dir);
+        fs::remove_dir_all(&root).unwrap();
     }
 }
