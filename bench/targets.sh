@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Whole-run benchmarks against the performance targets of docs/performance.md: builds in
 # release, generates the scale scenarios, runs each target (charts and baseline off, outputs
-# written), and prints wall time and peak memory (from /usr/bin/time -v) next to the target.
+# written), and prints wall time (the shell's microsecond clock) and peak memory (from
+# /usr/bin/time -v) next to the target.
 # The reference day's row is the fastest of nine runs; the growth pair runs five times each,
 # alternately, and compares CPU time (user + system), which other work on the machine blurs
 # less than wall time. Usage: bench/targets.sh [--quick] (--quick skips the 100,000-host day)
 set -euo pipefail
+# A point, not a comma, in $EPOCHREALTIME and in the numbers awk reads.
+export LC_ALL=C
 cd "$(dirname "$0")/.."
 quick=${1:-}
 cargo build --release -q

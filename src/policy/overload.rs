@@ -136,9 +136,9 @@ fn predict(load: &HostLoad, robust: bool) -> Option<f64> {
 /// The prediction of a least-squares line through `(i, y_i)`, `i = 1..n`, at `x` is the fixed
 /// weighted sum `sum y_i (1/n + (i - m)(x - m) / sxx)` (`m` the mean of the `i`, `sxx` the sum
 /// of their squared deviations): four independent products at a time instead of the fit's
-/// chains of dependent sums and divisions. The two differ by rounding only, far below a
-/// billionth of the values' weighted size, so a verdict at least that far from the bar is the
-/// fit's. LR asks this at every host it considers for a VM.
+/// chains of dependent sums and divisions. The two differ by rounding only, some 1e-15 of the
+/// values' weighted size; a verdict further from the bar than 1e-9 of that size (times the
+/// leverage of the horizon) is the fit's. LR asks this at every host it considers for a VM.
 fn clear_verdict(window: &[f64; REGRESSION_WINDOW], horizon: f64, safety: f64) -> Option<bool> {
     const N: f64 = REGRESSION_WINDOW as f64;
     const MEAN: f64 = (N + 1.0) / 2.0;
@@ -152,7 +152,7 @@ fn clear_verdict(window: &[f64; REGRESSION_WINDOW], horizon: f64, safety: f64) -
     }
     let estimate = safety * ((sum[0] + sum[1]) + (sum[2] + sum[3]));
     let tolerance =
-        1e-9 * safety * (1.0 + k.abs() * N) * ((size[0] + size[1]) + (size[2] + size[3]));
+        1e-9 * safety.abs() * (1.0 + k.abs() * N) * ((size[0] + size[1]) + (size[2] + size[3]));
     // A NaN or infinite value fails the comparison: the fit decides.
     ((estimate - 1.0).abs() > tolerance).then_some(estimate >= 1.0)
 }

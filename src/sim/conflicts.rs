@@ -46,6 +46,21 @@ impl ConflictKind {
         ConflictKind::CapacityShortfall,
     ];
 
+    /// Where the kind lies in [`Self::ALL`] and in [`ConflictCounts`] (a match, so that a new
+    /// kind does not compile until it has its place).
+    pub const fn index(self) -> usize {
+        match self {
+            ConflictKind::VmEndedWhileMigrating => 0,
+            ConflictKind::ProvisionOnMigratingHost => 1,
+            ConflictKind::ShutdownRefused => 2,
+            ConflictKind::DestinationOverloaded => 3,
+            ConflictKind::DestinationBooting => 4,
+            ConflictKind::DestinationShuttingDown => 5,
+            ConflictKind::PingPong => 6,
+            ConflictKind::CapacityShortfall => 7,
+        }
+    }
+
     /// The name used in `conflicts.csv` and `summary.json`.
     pub fn name(self) -> &'static str {
         match self {
@@ -82,7 +97,7 @@ impl Simulation<'_> {
         hosts: &[HostId],
         action: &'static str,
     ) {
-        self.conflicts[kind as usize] += 1;
+        self.conflicts[kind.index()] += 1;
         // Host ids joined by ';'.
         let mut ids = String::with_capacity(8 * hosts.len());
         for (i, &h) in hosts.iter().enumerate() {
@@ -131,7 +146,7 @@ mod tests {
     #[test]
     fn kind_names_are_unique_and_every_kind_is_counted() {
         let mut counts = ConflictCounts::default();
-        counts[ConflictKind::PingPong as usize] += 2;
+        counts[ConflictKind::PingPong.index()] += 2;
         let by_name = counts_by_name(&counts);
         assert_eq!(by_name.len(), ConflictKind::ALL.len());
         assert_eq!(by_name["ping-pong"], 2);
@@ -141,7 +156,7 @@ mod tests {
     #[test]
     fn every_kind_indexes_its_own_count() {
         for (i, k) in ConflictKind::ALL.iter().enumerate() {
-            assert_eq!(*k as usize, i, "{}", k.name());
+            assert_eq!(k.index(), i, "{}", k.name());
         }
     }
 }

@@ -87,8 +87,9 @@ pub(crate) struct Cloudsim {
     before: Vec<(f64, f64)>,
     /// Whether refreshes are being collected (see [`Simulation::cs_batch`]).
     batching: bool,
-    /// Whether the refreshes of the migrations ending at one instant are collected (always,
-    /// but for the test that shows it changes nothing).
+    /// Whether the refreshes of the migrations ending at one instant are collected (off only
+    /// in the test that shows collecting changes nothing).
+    #[cfg(test)]
     batch_steps: bool,
     /// The hosts whose refresh was put off, in order, each once.
     batch: Vec<HostId>,
@@ -128,6 +129,7 @@ impl Cloudsim {
             shares: Vec::new(),
             before: Vec::new(),
             batching: false,
+            #[cfg(test)]
             batch_steps: true,
             batch: Vec::new(),
             batched: vec![false; hosts],
@@ -283,9 +285,11 @@ impl Simulation<'_> {
 
     /// Starts (`on`) or ends collecting refreshes: while on, a host's refresh is put off, and
     /// ending refreshes each host that asked, once. For a batch of changes at one instant in
-    /// which nothing reads what a refresh sets (the migrations a round plans): a refresh reads
-    /// only the host's own lists and replaces its state entries at the same time, so the last
-    /// of several refreshes of a host is the one that counts, whatever the order of hosts.
+    /// which nothing reads what a refresh sets (the migrations a round plans, those that end
+    /// together): a refresh reads the host's own lists and replaces its state entries at the
+    /// same time, so the last of several refreshes of a host is the one that counts, whatever
+    /// the order of hosts. (It also reads the power state the last refresh left, for
+    /// `empty_since`, which only power management reads, and the profile has none.)
     pub(super) fn cs_batch(&mut self, on: bool) {
         if !on && !self.cs_batching() {
             return;
@@ -393,10 +397,6 @@ impl Simulation<'_> {
         cs.vms[vm] = Some(entry);
     }
 
-    /// Whether a refresh of host `h` now would change nothing the run reads: it has no VM and
-    /// no migration (so it was last refreshed that way: the energy rule), and its last state
-    /// entry is inactive with no switch-off left to count, so closing it adds nothing. Only
-    /// the entry's start time would move, which an inactive entry never reads.
     /// Whether refreshes are being collected ([`Self::cs_batch`]).
     pub(super) fn cs_batching(&self) -> bool {
         self.cloudsim.as_ref().is_some_and(|cs| cs.batching)
@@ -406,11 +406,17 @@ impl Simulation<'_> {
     /// [`Simulation::run`]): the update at the first of them has accounted every host up to
     /// now, so only each host's final state at the instant counts.
     pub(super) fn cs_batch_steps(&mut self) {
-        if self.cloudsim.as_ref().is_some_and(|cs| cs.batch_steps) {
-            self.cs_batch(true);
+        #[cfg(test)]
+        if self.cloudsim.as_ref().is_some_and(|cs| !cs.batch_steps) {
+            return;
         }
+        self.cs_batch(true);
     }
 
+    /// Whether a refresh of host `h` now would change nothing the run reads: it has no VM and
+    /// no migration (so it was last refreshed that way: the energy rule), and its last state
+    /// entry is inactive with no switch-off left to count, so closing it adds nothing. Only
+    /// the entry's start time would move, which an inactive entry never reads.
     fn cs_settled(&self, h: HostId) -> bool {
         let host = &self.hosts[h];
         let Some(cs) = self.cloudsim.as_ref() else {
@@ -454,7 +460,7 @@ impl Simulation<'_> {
             .unwrap_or_default();
         clocks.clear();
         clocks.extend((0..self.traces.len()).map(|t| self.trace_clock(t)));
-        // Whether a VM's demand became 0 (only then may one end below).
+        // Whether a VM's demand is 0 (only then may one end below).
         let mut idle = false;
         for vm in 0..self.vms.len() {
             if !matches!(

@@ -91,15 +91,8 @@ fn judge(
     capacity: f64,
     l: &ListLoad,
 ) -> bool {
-    let utilisation = l.demand / capacity;
-    if sim.history.keep() == 0 {
-        return detector.is_overloaded(&HostLoad::new(utilisation, &[]));
-    }
-    detector.is_overloaded(&HostLoad {
-        utilisation,
-        history: &l.history[HISTORY_LEN - l.len..],
-        horizon: sim.horizon(h, l.ram_mb),
-    })
+    let history = &l.history[HISTORY_LEN - l.len..];
+    ask(sim, detector, h, l.demand / capacity, history, l.ram_mb)
 }
 
 /// [`judge`] of the sums `l` with VM `vm` added at the end of the list (the same bits as
@@ -112,20 +105,35 @@ fn judge_with(
     l: &ListLoad,
     vm: VmId,
 ) -> bool {
-    let demand = l.demand + sim.vms[vm].demand_mips;
-    let utilisation = demand / capacity;
+    let utilisation = (l.demand + sim.vms[vm].demand_mips) / capacity;
+    let ram_mb = l.ram_mb.max(sim.setup.vm_types[sim.vms[vm].vm_type].ram_mb);
     if sim.history.keep() == 0 {
-        return detector.is_overloaded(&HostLoad::new(utilisation, &[]));
+        return ask(sim, detector, h, utilisation, &[], ram_mb);
     }
     let mut history = [0.0; HISTORY_LEN];
     let len = l.len.max(sim.history.len(vm).min(HISTORY_LEN));
     let tail = HISTORY_LEN - len;
     history[tail..].copy_from_slice(&l.history[tail..]);
     sim.history.add_into(vm, &mut history, 1.0 / capacity);
-    let ram_mb = l.ram_mb.max(sim.setup.vm_types[sim.vms[vm].vm_type].ram_mb);
+    ask(sim, detector, h, utilisation, &history[tail..], ram_mb)
+}
+
+/// Whether `detector` finds host `h` over-loaded at `utilisation` with `history`, predicting
+/// as far ahead as migrating `ram_mb` takes (without histories, one interval and no history).
+fn ask(
+    sim: &Simulation,
+    detector: &dyn OverloadDetector,
+    h: HostId,
+    utilisation: f64,
+    history: &[f64],
+    ram_mb: f64,
+) -> bool {
+    if sim.history.keep() == 0 {
+        return detector.is_overloaded(&HostLoad::new(utilisation, &[]));
+    }
     detector.is_overloaded(&HostLoad {
         utilisation,
-        history: &history[tail..],
+        history,
         horizon: sim.horizon(h, ram_mb),
     })
 }
