@@ -121,10 +121,12 @@ pub fn scenario(size: Size) -> String {
             c.name, c.cores, c.core_mips, c.ram_gb, c.disk_tb, c.network, c.power, c.boot_time
         );
     }
+    // vCPUs as fast as the slowest generation's cores, so that every host can run every type.
+    let vcpu_mips = CLASSES.iter().map(|c| c.core_mips).min().unwrap_or(0);
     for (_, name, vcpus, ram, disk) in TYPES {
         let _ = writeln!(
             s,
-            "[[vm_types]]\nname = \"{name}\"\nvcpus = {vcpus}\nvcpu_mips = 2400\nram = \"{ram} GB\"\ndisk = \"{disk} GB\"\n"
+            "[[vm_types]]\nname = \"{name}\"\nvcpus = {vcpus}\nvcpu_mips = {vcpu_mips}\nram = \"{ram} GB\"\ndisk = \"{disk} GB\"\n"
         );
     }
     for ((_, name, ..), count) in TYPES.iter().zip(split(vms, TYPES.iter().map(|t| t.0))) {

@@ -48,6 +48,11 @@ pub struct SleepState {
 }
 
 impl HostClass {
+    /// Speed of one core, MIPS: the most one virtual CPU can get on this class.
+    pub fn core_mips(&self) -> f64 {
+        self.mips / f64::from(self.cores.max(1))
+    }
+
     /// Watts at full load per MIPS: lower is more efficient; power management boots the most
     /// efficient hosts first and switches the least efficient off first.
     pub fn watts_per_mips(&self) -> f64 {

@@ -15,6 +15,9 @@ pub struct Need {
     pub ram_mb: f64,
     /// Disk in MB.
     pub disk_mb: f64,
+    /// Speed each virtual CPU needs of a core, MIPS: a host whose cores are slower cannot run
+    /// the VM (0: any core).
+    pub vcpu_mips: f64,
 }
 
 /// A host that fits the VM, as a placement policy sees it.
@@ -219,6 +222,7 @@ mod tests {
             mips: 100.0,
             ram_mb: 100.0,
             disk_mb: 0.0,
+            vcpu_mips: 0.0,
         };
         let (full, empty) = (host(&p, 700.0, 500.0), host(&p, 100.0, 100.0));
         assert!(BestFit.score(&full, &need) < BestFit.score(&empty, &need));
@@ -236,6 +240,7 @@ mod tests {
             mips: 100.0,
             ram_mb: 0.0,
             disk_mb: 0.0,
+            vcpu_mips: 0.0,
         };
         // From 80 % to 90 % on the G4 table: 114 - 112 = 2 W.
         assert!(
@@ -254,6 +259,7 @@ mod tests {
             mips: 100.0,
             ram_mb: 0.0,
             disk_mb: 0.0,
+            vcpu_mips: 0.0,
         };
         // 300 MIPS committed but the draw was measured at 200 (the cloudsim profile's stale
         // baseline): from 20 % (120 W) to 40 % (140 W) = 20 W, not 10 W.

@@ -3,7 +3,7 @@
 
 use super::types::*;
 use super::workload_compile::{
-    check_fits, compile_requests, compile_services, compile_trace_group, compile_traces,
+    FitRule, check_fits, compile_requests, compile_services, compile_trace_group, compile_traces,
     load_index, type_index,
 };
 use super::{FieldError, units};
@@ -619,12 +619,7 @@ fn compile_groups(
             .ok_or_else(|| FieldError::new(key("count"), "missing: the number of VMs"))?;
         at_least_one(&key("count"), count, "VM")?;
         let t = &types[vm_type];
-        check_fits(
-            &key("type"),
-            t,
-            classes,
-            s.policy.initial_fit == FitBasis::Size,
-        )?;
+        check_fits(&key("type"), t, classes, FitRule::of(s))?;
         let lifetime = match &g.lifetime {
             None => None,
             Some(spec) => Some(compile_lifetime(&key("lifetime"), spec)?),

@@ -51,25 +51,53 @@ pub(super) fn load_index(key: &str, loads: &[&String], name: &str) -> Check<usiz
     })
 }
 
-/// An error at `key` unless VM type `t` fits some host class (RAM and disk, and CPU when
-/// `by_size`).
-pub(super) fn check_fits(key: &str, t: &VmType, classes: &[HostClass], by_size: bool) -> Check<()> {
-    let fits = classes.iter().any(|c| {
+/// What a VM type must find in some host class to be placed at all (RAM and disk always).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct FitRule {
+    /// Its full CPU size (placement counts sizes).
+    by_size: bool,
+    /// Cores as fast as its vCPUs (the realistic model always asks it; CloudSim when it
+    /// counts sizes).
+    cores: bool,
+}
+
+impl FitRule {
+    /// The rule of scenario `s`'s placement.
+    pub(super) fn of(s: &Scenario) -> Self {
+        let by_size = s.policy.initial_fit == super::FitBasis::Size;
+        let realistic = matches!(s.simulation.profile, super::types::ProfileSpec::Realistic);
+        FitRule {
+            by_size,
+            cores: by_size || realistic,
+        }
+    }
+}
+
+/// An error at `key` unless VM type `t` fits some host class under `rule`.
+pub(super) fn check_fits(key: &str, t: &VmType, classes: &[HostClass], rule: FitRule) -> Check<()> {
+    let room = |c: &HostClass| {
         t.ram_mb <= c.ram_mb
             && (c.disk_mb == 0.0 || t.disk_mb <= c.disk_mb)
-            && (!by_size || t.mips <= c.mips)
-    });
-    if fits {
-        Ok(())
-    } else {
-        Err(FieldError::new(
-            key,
-            format!(
-                "VM type \"{}\" ({} MIPS, {} MB RAM, {} MB disk) is larger than every host class",
-                t.name, t.mips, t.ram_mb, t.disk_mb
-            ),
-        ))
+            && (!rule.by_size || t.mips <= c.mips)
+    };
+    let vcpu_mips = t.mips / f64::from(t.vcpus.max(1));
+    let cores = |c: &HostClass| !rule.cores || vcpu_mips <= c.core_mips() * (1.0 + 1e-9);
+    if classes.iter().any(|c| room(c) && cores(c)) {
+        return Ok(());
     }
+    let message = if classes.iter().any(room) {
+        let fastest = classes.iter().map(HostClass::core_mips).fold(0.0, f64::max);
+        format!(
+            "VM type \"{}\" has vCPUs of {vcpu_mips} MIPS, faster than the cores of every host class that has room for it (fastest core: {fastest} MIPS); a vCPU runs on one core",
+            t.name
+        )
+    } else {
+        format!(
+            "VM type \"{}\" ({} MIPS, {} MB RAM, {} MB disk) is larger than every host class",
+            t.name, t.mips, t.ram_mb, t.disk_mb
+        )
+    };
+    Err(FieldError::new(key, message))
 }
 
 /// Compiles `[traces.<name>]` entries, in name order.
@@ -200,7 +228,7 @@ pub(super) fn compile_trace_group(
             "needs `type_by` (the attribute it maps)",
         ));
     }
-    let by_size = s.policy.initial_fit == super::FitBasis::Size;
+    let fit_rule = FitRule::of(s);
     let mut used = Vec::new();
     let mapping = if let Some(name) = &g.vm_type {
         let t = type_index(&key("type"), types, name)?;
@@ -253,7 +281,7 @@ pub(super) fn compile_trace_group(
         }
     };
     for (k, t) in &used {
-        check_fits(k, &types[*t], classes, by_size)?;
+        check_fits(k, &types[*t], classes, fit_rule)?;
     }
     if g.count == Some(0) {
         return Err(FieldError::new(
@@ -300,7 +328,7 @@ pub(super) fn compile_requests(
         from: tod_ms(r.day_from),
         to: tod_ms(r.day_to),
     };
-    let by_size = s.policy.initial_fit == super::FitBasis::Size;
+    let fit_rule = FitRule::of(s);
     let mut teams: Vec<TeamSetup> = Vec::new();
     for (i, t) in s.teams.iter().enumerate() {
         let key = |f: &str| format!("teams[{i}].{f}");
@@ -343,7 +371,7 @@ pub(super) fn compile_requests(
         for (j, name) in t.types.iter().enumerate() {
             let k = format!("teams[{i}].types[{j}]");
             let id = type_index(&k, types, name)?;
-            check_fits(&k, &types[id], classes, by_size)?;
+            check_fits(&k, &types[id], classes, fit_rule)?;
             type_ids.push(id);
         }
         if !t.weights.is_empty() {
@@ -397,7 +425,7 @@ pub(super) fn compile_services(
     loads: &[&String],
     control_interval: SimTime,
 ) -> Check<Vec<ServiceSetup>> {
-    let by_size = s.policy.initial_fit == super::FitBasis::Size;
+    let fit_rule = FitRule::of(s);
     let mut out: Vec<ServiceSetup> = Vec::new();
     for (i, v) in s.services.iter().enumerate() {
         let key = |f: &str| format!("services[{i}].{f}");
@@ -411,7 +439,7 @@ pub(super) fn compile_services(
             ));
         }
         let vm_type = type_index(&key("type"), types, &v.vm_type)?;
-        check_fits(&key("type"), &types[vm_type], classes, by_size)?;
+        check_fits(&key("type"), &types[vm_type], classes, fit_rule)?;
         let load = load_index(&key("load"), loads, &v.load)?;
         if !(0.0..1.0).contains(&v.idle) {
             return Err(FieldError::new(

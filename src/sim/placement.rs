@@ -6,7 +6,7 @@ use super::placement_index::{Best, Window};
 use super::setup::Provisioning;
 use super::state::*;
 use super::{Event, Simulation};
-use crate::model::host::PowerState;
+use crate::model::host::{HostClass, PowerState};
 use crate::policy::placement::{Candidate, Need, Placement};
 use crate::policy::power;
 use crate::scenario::FitBasis;
@@ -14,17 +14,31 @@ use crate::scenario::FitBasis;
 /// Slack when comparing a host's utilisation with 100 %, for rounding in sums of demands.
 pub(super) const FIT_EPS: f64 = 1e-9;
 
+/// Whether the cores of `class` are fast enough for each virtual CPU of `need`.
+pub(super) fn cores_fit(class: &HostClass, need: &Need) -> bool {
+    need.vcpu_mips <= class.core_mips() * (1.0 + FIT_EPS)
+}
+
 impl Simulation<'_> {
+    /// What VM `vm` needs of a host, its CPU counted by `basis`. Each vCPU needs a core at
+    /// least as fast as the type's vCPUs; under the `cloudsim` profile, as fast as its share of
+    /// the CPU counted (CloudSim's rule: with demands, a VM asking little fits slower cores).
     pub(super) fn need(&self, vm: VmId, basis: FitBasis) -> Need {
         let t = &self.setup.vm_types[self.vms[vm].vm_type];
         let mips = match basis {
             FitBasis::Size => t.mips,
             FitBasis::Demand => self.vms[vm].demand_mips,
         };
+        let per_vcpu = |mips: f64| mips / f64::from(t.vcpus.max(1));
         Need {
             mips,
             ram_mb: t.ram_mb,
             disk_mb: t.disk_mb,
+            vcpu_mips: if self.cloudsim.is_some() {
+                per_vcpu(mips)
+            } else {
+                per_vcpu(t.mips)
+            },
         }
     }
 
@@ -52,7 +66,8 @@ impl Simulation<'_> {
                 return;
             }
             let class = &self.setup.host_classes[host.class];
-            if host.ram_used + need.ram_mb > class.ram_mb + 1e-9
+            if !cores_fit(class, need)
+                || host.ram_used + need.ram_mb > class.ram_mb + 1e-9
                 || (class.disk_mb > 0.0 && host.disk_used + need.disk_mb > class.disk_mb + 1e-9)
             {
                 return;

@@ -482,7 +482,8 @@ impl PlacementIndex {
             Some(())
         };
         for (c, hosts) in members.iter().enumerate() {
-            if !hosts.is_empty() {
+            // A class whose cores are too slow holds no candidate (as the scan judges).
+            if !hosts.is_empty() && super::placement::cores_fit(&classes[c], need) {
                 push(heap, c, 1)?;
             }
         }
@@ -572,6 +573,7 @@ mod tests {
                 mips: 1.0,
                 ram_mb,
                 disk_mb: 0.0,
+                vcpu_mips: 0.0,
             };
             index.size_of(&need).map(|k| index.kept[k])
         };

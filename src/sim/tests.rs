@@ -289,3 +289,90 @@ fn destination_headroom_keeps_an_evacuation_off_a_host_it_would_leave_near_the_t
     );
     assert_eq!(moves(&consolidation_scenario(0.8, 0.3, 0.4, 0.1)), []);
 }
+
+/// Host 0 has four 1000-MIPS cores, host 1 two of 2500; a VM of one 2000-MIPS vCPU, placed by
+/// first fit under `profile`.
+fn cores_scenario(profile: &str) -> String {
+    format!(
+        r#"
+version = 1
+[simulation]
+name = "cores"
+duration = "1000s"
+control_interval = "300s"
+profile = "{profile}"
+
+[[hosts]]
+class = "slow"
+count = 1
+cores = 4
+core_mips = 1000
+ram = "8 GB"
+power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+
+[[hosts]]
+class = "fast"
+count = 1
+cores = 2
+core_mips = 2500
+ram = "8 GB"
+power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+
+[[vm_types]]
+name = "vm"
+vcpus = 1
+vcpu_mips = 2000
+ram = "1024 MB"
+
+[[vms]]
+type = "vm"
+count = 1
+load = "low"
+
+[loads.low]
+shape = "constant"
+level = 0.25
+
+[policy]
+initial_placement = "first-fit"
+initial_fit = "demand"
+consolidation = {{ enabled = false }}
+power = {{ name = "always-on" }}
+"#
+    )
+}
+
+#[test]
+fn a_vcpu_runs_only_on_a_core_at_least_as_fast() {
+    use super::state::VmState;
+    let placed_on = |profile: &str| {
+        let setup = scenario::load(&cores_scenario(profile), "unit.toml", &[]).unwrap();
+        let mut rec = MemoryRecorder::default();
+        let mut sim = Simulation::new(&setup, &mut rec).unwrap();
+        sim.start();
+        sim.vms[0].state
+    };
+    // Host 0 comes first and has 4000 MIPS free, but its cores (1000) are slower than the
+    // vCPU (2000): the realistic model places the VM on host 1.
+    assert_eq!(placed_on("realistic"), VmState::Running(1));
+    // CloudSim's rule counts the vCPU's share of the demand placed (500 MIPS), which a
+    // 1000-MIPS core serves: host 0.
+    assert_eq!(placed_on("cloudsim"), VmState::Running(0));
+}
+
+#[test]
+fn a_vm_type_faster_than_every_core_is_refused() {
+    let text = cores_scenario("realistic").replace("core_mips = 2500", "core_mips = 1500");
+    let e = scenario::load(&text, "unit.toml", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("vCPUs of 2000 MIPS") && e.contains("fastest core: 1500 MIPS"),
+        "{e}"
+    );
+    // CloudSim counting demands places it on a slower core (its vCPU then gets one core).
+    let text = cores_scenario("cloudsim").replace("core_mips = 2500", "core_mips = 1500");
+    if let Err(e) = scenario::load(&text, "unit.toml", &[]) {
+        panic!("{e}");
+    }
+}

@@ -5,8 +5,7 @@ use super::super::Simulation;
 use super::super::state::*;
 use super::plan::Planner;
 use crate::policy::overload::HostLoad;
-use crate::policy::placement::{Candidate, Need};
-use crate::scenario::FitBasis;
+use crate::policy::placement::Candidate;
 use crate::time::secs;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -39,16 +38,8 @@ impl Simulation<'_> {
     /// its idle draw (nothing has been measured yet). Only `firsts` (in id order) are tried:
     /// the first host of each look (see [`InitialLooks`]).
     fn cs_initial_host(&self, vm: VmId, firsts: &[HostId]) -> Option<HostId> {
-        let t = &self.setup.vm_types[self.vms[vm].vm_type];
-        let need = Need {
-            mips: match self.setup.initial_fit {
-                FitBasis::Size => t.mips,
-                FitBasis::Demand => self.vms[vm].demand_mips,
-            },
-            ram_mb: t.ram_mb,
-            disk_mb: t.disk_mb,
-        };
-        let per_vcpu = need.mips / f64::from(t.vcpus.max(1));
+        let need = self.need(vm, self.setup.initial_fit);
+        let per_vcpu = need.vcpu_mips;
         let policy = self.initial_placement.as_ref();
         let detector = self.consolidator.as_ref().map(|c| c.detector.as_ref());
         let mut best: Option<(HostId, f64)> = None;

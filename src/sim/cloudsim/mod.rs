@@ -196,7 +196,7 @@ impl Simulation<'_> {
         let m = &self.setup.migration;
         Scheduler {
             capacity: class.mips,
-            core: class.mips / f64::from(class.cores.max(1)),
+            core: class.core_mips(),
             keep: 1.0 - m.degradation,
             arrive: m.overhead_destination,
         }

@@ -22,8 +22,9 @@ use super::super::Simulation;
 use super::super::state::*;
 use super::share::{Claim, Role};
 use crate::policy::overload::{HISTORY_LEN, HostLoad, OverloadDetector};
-use crate::policy::placement::{Candidate, Need, Placement};
+use crate::policy::placement::{Candidate, Placement};
 use crate::policy::selection::{VmCandidate, VmSelection};
+use crate::scenario::FitBasis;
 
 /// CPU left and CPU delivered on a planned host.
 #[derive(Debug, Clone, Copy)]
@@ -382,14 +383,8 @@ impl<'s, 'a> Planner<'s, 'a> {
         vm: VmId,
         open: &[HostId],
     ) -> Option<HostId> {
-        let sim = self.sim;
-        let t = &sim.setup.vm_types[sim.vms[vm].vm_type];
-        let need = Need {
-            mips: self.demand(vm),
-            ram_mb: t.ram_mb,
-            disk_mb: t.disk_mb,
-        };
-        let per_vcpu = need.mips / f64::from(t.vcpus.max(1));
+        let need = self.sim.need(vm, FitBasis::Demand);
+        let per_vcpu = need.vcpu_mips;
         let takes_first = placement.takes_first();
         // Every host is scored first, then the best is picked: no branch waits on a score
         // while the next ones are worked out (a PABFD score is a chain of a division and an
