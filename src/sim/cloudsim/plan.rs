@@ -341,16 +341,23 @@ impl<'s, 'a> Planner<'s, 'a> {
         }
     }
 
-    /// The VM `selection` takes off host `h` next (VMs migrating are not candidates).
-    fn select(&mut self, selection: &mut dyn VmSelection, h: HostId) -> Option<VmId> {
-        let sim = self.sim;
-        let mut pool: Vec<VmId> = Vec::with_capacity(self.lists[h].len());
-        pool.extend(
+    /// The VMs on host `h`'s planned list that are not migrating, in list order: those a
+    /// round may move.
+    fn movable(&self, h: HostId) -> Vec<VmId> {
+        let mut vms = Vec::with_capacity(self.lists[h].len());
+        vms.extend(
             self.lists[h]
                 .iter()
                 .map(|&(vm, _)| vm)
                 .filter(|&vm| !self.migrating(vm)),
         );
+        vms
+    }
+
+    /// The VM `selection` takes off host `h` next (VMs migrating are not candidates).
+    fn select(&mut self, selection: &mut dyn VmSelection, h: HostId) -> Option<VmId> {
+        let sim = self.sim;
+        let pool = self.movable(h);
         let wants_history = selection.history_len() > 0;
         if wants_history {
             self.series.resize_with(pool.len(), Vec::new);
@@ -557,13 +564,7 @@ impl<'s, 'a> Planner<'s, 'a> {
             if let Ok(i) = open.binary_search(&src) {
                 open.remove(i);
             }
-            let mut vms: Vec<VmId> = Vec::with_capacity(self.lists[src].len());
-            vms.extend(
-                self.lists[src]
-                    .iter()
-                    .map(|&(vm, _)| vm)
-                    .filter(|&vm| !self.migrating(vm)),
-            );
+            let mut vms = self.movable(src);
             if vms.is_empty() {
                 continue;
             }
