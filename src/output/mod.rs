@@ -22,7 +22,6 @@ pub use utilisation::{HOST_UTILISATION_FILE, HostUtilisationCsv};
 
 use crate::sim::records::{ConflictRow, HostRow, IntervalRow, MigrationRow, Recorder, RequestRow};
 use csv_line::CsvLine;
-use serde::Serialize;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
@@ -35,9 +34,8 @@ pub struct CsvRecorder {
     conflicts: BufWriter<File>,
     line: CsvLine,
     utilisation: Option<HostUtilisationCsv>,
-    error: Option<csv::Error>,
-    line_error: Option<io::Error>,
-    utilisation_error: Option<io::Error>,
+    /// The run's first write error: nothing more is written after it, and `finish` reports it.
+    error: Option<io::Error>,
 }
 
 /// Creates `dir/name` for [`CsvLine`]s, with its header.
@@ -67,8 +65,6 @@ impl CsvRecorder {
             line: CsvLine::default(),
             utilisation: None,
             error: None,
-            line_error: None,
-            utilisation_error: None,
         })
     }
 
@@ -78,24 +74,16 @@ impl CsvRecorder {
         Ok(self)
     }
 
-    fn keep<T: Serialize>(
-        error: &mut Option<csv::Error>,
-        w: &mut csv::Writer<BufWriter<File>>,
-        row: &T,
-    ) {
-        if error.is_none()
-            && let Err(e) = w.serialize(row)
-        {
-            *error = Some(e);
+    /// Keeps `result`'s error if it is the run's first.
+    fn keep(&mut self, result: io::Result<()>) {
+        if let Err(e) = result {
+            self.error.get_or_insert(e);
         }
     }
 
     /// Flushes every file; reports the first write error of the run, if any.
     pub fn finish(mut self) -> io::Result<()> {
         if let Some(e) = self.error.take() {
-            return Err(io::Error::other(e));
-        }
-        if let Some(e) = self.line_error.take().or(self.utilisation_error.take()) {
             return Err(e);
         }
         self.timeseries.flush()?;
@@ -110,10 +98,13 @@ impl CsvRecorder {
 
 impl Recorder for CsvRecorder {
     fn interval(&mut self, row: &IntervalRow) {
-        Self::keep(&mut self.error, &mut self.timeseries, row);
+        if self.error.is_none() {
+            let written = self.timeseries.serialize(row).map_err(io::Error::from);
+            self.keep(written);
+        }
     }
     fn migration(&mut self, row: &MigrationRow) {
-        if self.line_error.is_some() {
+        if self.error.is_some() {
             return;
         }
         let id = |v: usize| v as u64;
@@ -130,12 +121,11 @@ impl Recorder for CsvRecorder {
             .float(row.wait_s)
             .uint(u64::from(row.rounds))
             .float(row.downtime_s);
-        if let Err(e) = self.line.write_to(&mut self.migrations) {
-            self.line_error = Some(e);
-        }
+        let written = self.line.write_to(&mut self.migrations);
+        self.keep(written);
     }
     fn conflict(&mut self, row: &ConflictRow) {
-        if self.line_error.is_some() {
+        if self.error.is_some() {
             return;
         }
         self.line.float(row.time_s).text(row.kind);
@@ -144,19 +134,18 @@ impl Recorder for CsvRecorder {
             None => self.line.empty(),
         };
         self.line.text(&row.hosts).text(row.action);
-        if let Err(e) = self.line.write_to(&mut self.conflicts) {
-            self.line_error = Some(e);
-        }
+        let written = self.line.write_to(&mut self.conflicts);
+        self.keep(written);
     }
     fn wants_host_utilisation(&self) -> bool {
         self.utilisation.is_some()
     }
     fn host_utilisation(&mut self, time_s: f64, hosts: &[Option<f64>]) {
-        if let Some(w) = &mut self.utilisation
-            && self.utilisation_error.is_none()
-            && let Err(e) = w.write_row(time_s, hosts)
+        if self.error.is_none()
+            && let Some(w) = &mut self.utilisation
         {
-            self.utilisation_error = Some(e);
+            let written = w.write_row(time_s, hosts);
+            self.keep(written);
         }
     }
 }
@@ -168,7 +157,8 @@ pub const BASELINE_TIMESERIES_FILE: &str = "baseline_timeseries.csv";
 /// `baseline_timeseries.csv`, which the energy chart compares the run against.
 pub struct TimeseriesCsv {
     rows: csv::Writer<BufWriter<File>>,
-    error: Option<csv::Error>,
+    /// The first write error: nothing more is written after it, and `finish` reports it.
+    error: Option<io::Error>,
 }
 
 impl TimeseriesCsv {
@@ -183,7 +173,7 @@ impl TimeseriesCsv {
     /// Flushes the file; reports the first write error, if any.
     pub fn finish(mut self) -> io::Result<()> {
         if let Some(e) = self.error.take() {
-            return Err(io::Error::other(e));
+            return Err(e);
         }
         self.rows.flush()
     }
@@ -191,7 +181,11 @@ impl TimeseriesCsv {
 
 impl Recorder for TimeseriesCsv {
     fn interval(&mut self, row: &IntervalRow) {
-        CsvRecorder::keep(&mut self.error, &mut self.rows, row);
+        if self.error.is_none()
+            && let Err(e) = self.rows.serialize(row)
+        {
+            self.error = Some(e.into());
+        }
     }
     fn migration(&mut self, _: &MigrationRow) {}
     fn conflict(&mut self, _: &ConflictRow) {}
@@ -283,6 +277,38 @@ pub fn write_summary(dir: &Path, summary: &SummaryFile) -> io::Result<()> {
 mod tests {
     use super::*;
     use crate::sim::records::MemoryRecorder;
+    use serde::Serialize;
+
+    /// A full disk: the first write error stops the writing and is what `finish` reports.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_first_write_error_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/dev/full", dir.path().join("migrations.csv")).unwrap();
+        // The header is buffered, so creating succeeds.
+        let mut rec = CsvRecorder::create(dir.path()).unwrap();
+        let row = MigrationRow {
+            id: 0,
+            vm: 1,
+            source: 2,
+            destination: 3,
+            start_s: 300.1,
+            end_s: 310.1,
+            duration_s: 10.0,
+            data_mb: 625.0,
+            outcome: "done",
+            wait_s: 0.0,
+            rounds: 1,
+            downtime_s: 0.0,
+        };
+        // Some 100 KB of rows: more than the 64 KB buffer, so a write fails on the way.
+        for _ in 0..2000 {
+            rec.migration(&row);
+        }
+        assert!(rec.error.is_some(), "the failed write is kept");
+        let e = rec.finish().unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::StorageFull, "{e}");
+    }
 
     /// `migrations.csv` and `conflicts.csv`, written line by line, hold what the csv crate
     /// writes for the same rows through serde: header, fields in order, quoting.
