@@ -335,54 +335,23 @@ pub struct RunFiles {
     pub host_utilisation: bool,
 }
 
-/// Everything the charts and the report of one run need, read from its output folder.
-/// [`RunData::load_summary`] reads only what the reports use: its series are empty.
+/// What the reports of a run read from its output folder: `summary.json`, `scenario.toml` and
+/// which optional files are there (no series: a run without charts reads only this).
 #[derive(Debug, Clone)]
-pub struct RunData {
+pub struct RunSummary {
     /// The folder.
     pub dir: PathBuf,
     /// `summary.json`.
     pub summary: Value,
     /// Which optional files the folder holds.
     pub files: RunFiles,
-    /// `timeseries.csv`.
-    pub timeseries: Timeseries,
-    /// `baseline_timeseries.csv`, when the baseline ran.
-    pub baseline: Option<Timeseries>,
-    /// Times of conflicts (from `conflicts.csv`), h.
-    pub conflict_h: Vec<f64>,
-    /// `host_utilisation.csv`, when written.
-    pub utilisation: Option<Utilisation>,
     /// `scenario.toml` (the scenario as run), when present.
     pub scenario_text: Option<String>,
 }
 
-impl RunData {
-    /// Reads a run's output folder.
+impl RunSummary {
+    /// Reads a run's summary, scenario and file list.
     pub fn load(dir: &Path) -> Result<Self, DataError> {
-        let mut run = Self::load_summary(dir)?;
-        run.timeseries = Timeseries::read(&dir.join("timeseries.csv"))?;
-        if run.files.baseline {
-            run.baseline = Some(Timeseries::read(&dir.join(BASELINE_TIMESERIES_FILE))?);
-        }
-        let conflicts = read_columns(&dir.join("conflicts.csv"), &["time_s"])?;
-        run.conflict_h = conflicts
-            .into_iter()
-            .next()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|s| s / 3600.0)
-            .collect();
-        if run.files.host_utilisation {
-            run.utilisation = Some(Utilisation::read(&dir.join(HOST_UTILISATION_FILE))?);
-        }
-        Ok(run)
-    }
-
-    /// Reads what the reports of a run use, without its series (for a run without charts):
-    /// `summary.json`, `scenario.toml` and which optional files are there. The timeseries,
-    /// conflicts and utilisation are left empty.
-    pub fn load_summary(dir: &Path) -> Result<Self, DataError> {
         let summary_path = dir.join("summary.json");
         let text = std::fs::read_to_string(&summary_path)
             .map_err(|e| data_error(&summary_path, None, format!("cannot read: {e}")))?;
@@ -398,14 +367,10 @@ impl RunData {
             host_utilisation: dir.join(HOST_UTILISATION_FILE).exists(),
         };
         let scenario_text = std::fs::read_to_string(dir.join("scenario.toml")).ok();
-        Ok(RunData {
+        Ok(RunSummary {
             dir: dir.to_path_buf(),
             summary,
             files,
-            timeseries: Timeseries::default(),
-            baseline: None,
-            conflict_h: Vec::new(),
-            utilisation: None,
             scenario_text,
         })
     }
@@ -442,6 +407,62 @@ impl RunData {
     /// The PUE applied to costs in the summary (1 when absent).
     pub fn pue(&self) -> f64 {
         self.number("energy.pue").unwrap_or(1.0)
+    }
+}
+
+/// Everything the charts of one run need: its summary (which it dereferences to) and its
+/// series, read from its output folder.
+#[derive(Debug, Clone)]
+pub struct RunData {
+    /// What the reports read.
+    pub about: RunSummary,
+    /// `timeseries.csv`.
+    pub timeseries: Timeseries,
+    /// `baseline_timeseries.csv`, when the baseline ran.
+    pub baseline: Option<Timeseries>,
+    /// Times of conflicts (from `conflicts.csv`), h.
+    pub conflict_h: Vec<f64>,
+    /// `host_utilisation.csv`, when written.
+    pub utilisation: Option<Utilisation>,
+}
+
+impl std::ops::Deref for RunData {
+    type Target = RunSummary;
+    fn deref(&self) -> &RunSummary {
+        &self.about
+    }
+}
+
+impl RunData {
+    /// Reads a run's output folder.
+    pub fn load(dir: &Path) -> Result<Self, DataError> {
+        let about = RunSummary::load(dir)?;
+        let timeseries = Timeseries::read(&dir.join("timeseries.csv"))?;
+        let baseline = if about.files.baseline {
+            Some(Timeseries::read(&dir.join(BASELINE_TIMESERIES_FILE))?)
+        } else {
+            None
+        };
+        let conflicts = read_columns(&dir.join("conflicts.csv"), &["time_s"])?;
+        let conflict_h = conflicts
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| s / 3600.0)
+            .collect();
+        let utilisation = if about.files.host_utilisation {
+            Some(Utilisation::read(&dir.join(HOST_UTILISATION_FILE))?)
+        } else {
+            None
+        };
+        Ok(RunData {
+            about,
+            timeseries,
+            baseline,
+            conflict_h,
+            utilisation,
+        })
     }
 }
 

@@ -19,7 +19,7 @@ mod sweep;
 pub mod sweep_results;
 
 pub use compare::{CompareBars, TradeOff};
-pub use data::{Comparison, DataError, RunData, RunFiles, Timeseries, Utilisation};
+pub use data::{Comparison, DataError, RunData, RunFiles, RunSummary, Timeseries, Utilisation};
 pub use distribution::UtilisationDistribution;
 pub use energy::EnergyChart;
 pub use heatmap::UtilisationHeatmap;
@@ -353,18 +353,21 @@ mod tests {
             values.extend([0.5, 0.3, 0.9, if night { nan } else { 0.1 }]);
         }
         RunData {
-            dir: PathBuf::from("sample"),
-            summary: json!({
+            about: RunSummary {
+                dir: PathBuf::from("sample"),
+                summary: json!({
                 "scenario": "sample",
                 "seed": 1,
                 "duration_s": 172800.0,
                 "energy": {"it_kwh": 32.0, "facility_kwh": 44.8, "cost": 8.96, "currency": "EUR", "pue": 1.4},
                 "savings": {"energy_kwh": 16.0, "energy_fraction": 0.333333, "cost": 4.48, "cost_fraction": 0.333333},
                 "baseline": {"it_kwh": 48.0, "cost": 13.44}
-            }),
-            files: RunFiles {
-                baseline: true,
-                host_utilisation: true,
+                }),
+                files: RunFiles {
+                    baseline: true,
+                    host_utilisation: true,
+                },
+                scenario_text: Some("version = 1\n".into()),
             },
             timeseries: ts,
             baseline: Some(baseline),
@@ -374,7 +377,6 @@ mod tests {
                 hosts: 4,
                 values,
             }),
-            scenario_text: Some("version = 1\n".into()),
         }
     }
 

@@ -3,7 +3,7 @@
 //! same functions.
 
 use super::CliError;
-use crate::chart::{self, Comparison, DataError, RunData, SweepResults, WrittenChart};
+use crate::chart::{self, Comparison, DataError, RunData, RunSummary, SweepResults, WrittenChart};
 use crate::output::COMPARISON_FILE;
 use crate::report;
 use crate::sweep::MANIFEST_FILE;
@@ -76,16 +76,12 @@ fn draw(dir: &Path, charts: &[Box<dyn chart::Chart + '_>]) -> Result<Vec<Written
 pub(crate) fn render_run(dir: &Path, with_charts: bool) -> Result<Drawn, DrawError> {
     let clock = Instant::now();
     // The reports need the summary only; the series are read for the charts.
-    let run = if with_charts {
-        RunData::load(dir)
+    let (run, written) = if with_charts {
+        let data = RunData::load(dir).map_err(DrawError::Data)?;
+        let written = draw(dir, &chart::run_charts(&data))?;
+        (data.about, written)
     } else {
-        RunData::load_summary(dir)
-    }
-    .map_err(DrawError::Data)?;
-    let written = if with_charts {
-        draw(dir, &chart::run_charts(&run))?
-    } else {
-        Vec::new()
+        (RunSummary::load(dir).map_err(DrawError::Data)?, Vec::new())
     };
     write_text(dir, "report.html", &report::run_html(&run, &written))?;
     write_text(dir, "report.md", &report::run_markdown(&run, &written))?;

@@ -6,7 +6,7 @@ use super::{
     sweep_headlines, sweep_table,
 };
 use crate::chart::data::Comparison;
-use crate::chart::{RunData, SweepResults, WrittenChart};
+use crate::chart::{RunSummary, SweepResults, WrittenChart};
 
 const STYLE: &str = "\
 body{font-family:'Liberation Sans',Arial,Helvetica,sans-serif;color:#222;background:#fff;\
@@ -96,7 +96,7 @@ fn charts_section(charts: &[WrittenChart], missing: &str) -> String {
 }
 
 /// The report of a run.
-pub fn run_html(run: &RunData, charts: &[WrittenChart]) -> String {
+pub fn run_html(run: &RunSummary, charts: &[WrittenChart]) -> String {
     let name = run.scenario();
     let mut body = format!(
         "<header>\n<h1>nightshift report: {}</h1>\n<p class=\"sub\">Energy, cost, migrations and SLA of one simulated run, against an always-on fleet running the same workload.</p>\n</header>\n",

@@ -6,7 +6,7 @@ use super::{
     sweep_headlines, sweep_table,
 };
 use crate::chart::data::Comparison;
-use crate::chart::{RunData, SweepResults, WrittenChart};
+use crate::chart::{RunSummary, SweepResults, WrittenChart};
 
 /// Escapes a table cell (pipes would end the cell).
 fn cell(text: &str) -> String {
@@ -45,7 +45,7 @@ fn chart_links(charts: &[WrittenChart], missing: &str) -> String {
 }
 
 /// The Markdown report of a run.
-pub fn run_markdown(run: &RunData, charts: &[WrittenChart]) -> String {
+pub fn run_markdown(run: &RunSummary, charts: &[WrittenChart]) -> String {
     let mut s = format!("# nightshift report: {}\n\n", run.scenario());
     s += "## Headline numbers\n\n";
     s += &headline_table(&run_headlines(run));

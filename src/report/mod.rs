@@ -11,7 +11,7 @@ pub use markdown::{comparison_markdown, run_markdown, sweep_markdown};
 
 use crate::chart::data::Comparison;
 use crate::chart::sweep_results::{AxisPoint, Metric};
-use crate::chart::{RunData, SweepResults, grouped};
+use crate::chart::{RunSummary, SweepResults, grouped};
 use crate::output::ComparisonRow;
 
 /// One headline number: what it is and its value, formatted.
@@ -53,7 +53,7 @@ fn pct(f: f64, decimals: usize) -> String {
 }
 
 /// The headline numbers of a run, from its `summary.json`.
-pub fn run_headlines(run: &RunData) -> Vec<Headline> {
+pub fn run_headlines(run: &RunSummary) -> Vec<Headline> {
     let n = |k: &str| run.number(k);
     let cur = run.currency();
     let mut rows = Vec::new();
@@ -466,15 +466,11 @@ pub fn sweep_headlines(r: &SweepResults) -> Vec<Headline> {
 mod tests {
     use super::*;
 
-    fn run_with(summary: serde_json::Value) -> RunData {
-        RunData {
+    fn run_with(summary: serde_json::Value) -> RunSummary {
+        RunSummary {
             dir: "r".into(),
             summary,
             files: Default::default(),
-            timeseries: crate::chart::Timeseries::default(),
-            baseline: None,
-            conflict_h: Vec::new(),
-            utilisation: None,
             scenario_text: None,
         }
     }
