@@ -122,7 +122,11 @@ pub fn scenario(size: Size) -> String {
         );
     }
     // vCPUs as fast as the slowest generation's cores, so that every host can run every type.
-    let vcpu_mips = CLASSES.iter().map(|c| c.core_mips).min().unwrap_or(0);
+    let vcpu_mips = CLASSES
+        .iter()
+        .map(|c| c.core_mips)
+        .min()
+        .expect("the generator has host classes");
     for (_, name, vcpus, ram, disk) in TYPES {
         let _ = writeln!(
             s,
@@ -205,6 +209,13 @@ mod tests {
             assert_eq!(setup.hosts.len(), hosts as usize);
             assert_eq!(setup.vm_count(), vms as usize);
             assert_eq!(setup.duration, 2 * 86_400_000);
+            // Every host class can run every VM type: a vCPU needs a core as fast.
+            for class in &setup.host_classes {
+                for t in &setup.vm_types {
+                    let vcpu_mips = t.mips / f64::from(t.vcpus);
+                    assert!(class.runs_vcpu(vcpu_mips), "{} / {}", class.name, t.name);
+                }
+            }
         }
     }
 

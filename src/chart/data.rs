@@ -342,7 +342,7 @@ pub struct RunSummary {
     /// The folder.
     pub dir: PathBuf,
     /// `summary.json`.
-    pub summary: Value,
+    pub json: Value,
     /// Which optional files the folder holds.
     pub files: RunFiles,
     /// `scenario.toml` (the scenario as run), when present.
@@ -355,7 +355,7 @@ impl RunSummary {
         let summary_path = dir.join("summary.json");
         let text = std::fs::read_to_string(&summary_path)
             .map_err(|e| data_error(&summary_path, None, format!("cannot read: {e}")))?;
-        let summary: Value = serde_json::from_str(&text).map_err(|e| {
+        let json: Value = serde_json::from_str(&text).map_err(|e| {
             data_error(
                 &summary_path,
                 Some(e.line() as u64),
@@ -369,7 +369,7 @@ impl RunSummary {
         let scenario_text = std::fs::read_to_string(dir.join("scenario.toml")).ok();
         Ok(RunSummary {
             dir: dir.to_path_buf(),
-            summary,
+            json,
             files,
             scenario_text,
         })
@@ -377,12 +377,12 @@ impl RunSummary {
 
     /// A number in `summary.json` by dotted path (`energy.it_kwh`).
     pub fn number(&self, path: &str) -> Option<f64> {
-        lookup(&self.summary, path).and_then(Value::as_f64)
+        lookup(&self.json, path).and_then(Value::as_f64)
     }
 
     /// A string in `summary.json` by dotted path.
     pub fn text(&self, path: &str) -> Option<&str> {
-        lookup(&self.summary, path).and_then(Value::as_str)
+        lookup(&self.json, path).and_then(Value::as_str)
     }
 
     /// The hours the charts shade as night (`night` in `summary.json`; 22:00–06:00 for run
@@ -415,7 +415,7 @@ impl RunSummary {
 #[derive(Debug, Clone)]
 pub struct RunData {
     /// What the reports read.
-    pub about: RunSummary,
+    pub summary: RunSummary,
     /// `timeseries.csv`.
     pub timeseries: Timeseries,
     /// `baseline_timeseries.csv`, when the baseline ran.
@@ -429,16 +429,16 @@ pub struct RunData {
 impl std::ops::Deref for RunData {
     type Target = RunSummary;
     fn deref(&self) -> &RunSummary {
-        &self.about
+        &self.summary
     }
 }
 
 impl RunData {
     /// Reads a run's output folder.
     pub fn load(dir: &Path) -> Result<Self, DataError> {
-        let about = RunSummary::load(dir)?;
+        let summary = RunSummary::load(dir)?;
         let timeseries = Timeseries::read(&dir.join("timeseries.csv"))?;
-        let baseline = if about.files.baseline {
+        let baseline = if summary.files.baseline {
             Some(Timeseries::read(&dir.join(BASELINE_TIMESERIES_FILE))?)
         } else {
             None
@@ -451,13 +451,13 @@ impl RunData {
             .into_iter()
             .map(|s| s / 3600.0)
             .collect();
-        let utilisation = if about.files.host_utilisation {
+        let utilisation = if summary.files.host_utilisation {
             Some(Utilisation::read(&dir.join(HOST_UTILISATION_FILE))?)
         } else {
             None
         };
         Ok(RunData {
-            about,
+            summary,
             timeseries,
             baseline,
             conflict_h,

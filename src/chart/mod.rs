@@ -353,9 +353,9 @@ mod tests {
             values.extend([0.5, 0.3, 0.9, if night { nan } else { 0.1 }]);
         }
         RunData {
-            about: RunSummary {
+            summary: RunSummary {
                 dir: PathBuf::from("sample"),
-                summary: json!({
+                json: json!({
                 "scenario": "sample",
                 "seed": 1,
                 "duration_s": 172800.0,

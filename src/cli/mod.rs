@@ -107,6 +107,16 @@ pub fn main() -> ExitCode {
             crate::output::remove_unfinished();
         }));
     }
+    // Ctrl-C leaves no half-written output folder either.
+    let _ = ctrlc::set_handler(|| {
+        crate::output::remove_unfinished();
+        let note = INTERRUPTED
+            .get()
+            .copied()
+            .unwrap_or("unfinished output removed");
+        eprintln!("\ninterrupted: {note}");
+        std::process::exit(130);
+    });
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run::run(args),
@@ -125,6 +135,14 @@ pub fn main() -> ExitCode {
             ExitCode::from(e.code())
         }
     }
+}
+
+/// What Ctrl-C says after removing the unfinished output, when a command has more to say.
+static INTERRUPTED: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+/// Sets what Ctrl-C says (once per process).
+pub(crate) fn when_interrupted(note: &'static str) {
+    let _ = INTERRUPTED.set(note);
 }
 
 /// The default output folder of a scenario: `output/<name>/`.

@@ -79,7 +79,7 @@ pub(crate) fn render_run(dir: &Path, with_charts: bool) -> Result<Drawn, DrawErr
     let (run, written) = if with_charts {
         let data = RunData::load(dir).map_err(DrawError::Data)?;
         let written = draw(dir, &chart::run_charts(&data))?;
-        (data.about, written)
+        (data.summary, written)
     } else {
         (RunSummary::load(dir).map_err(DrawError::Data)?, Vec::new())
     };

@@ -156,7 +156,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
         "shard {shard}, {} of {owned} runs already done",
         owned - todo.len()
     ));
-    install_interrupt_handler();
+    super::when_interrupted("complete runs are kept; run the same command again to finish");
     // A run's own charts need the per-host utilisation and the baseline's timeseries.
     let options = RunOptions {
         baseline: !args.no_baseline,
@@ -253,15 +253,6 @@ fn progress(len: u64, quiet: bool) -> ProgressBar {
         bar.set_style(style);
     }
     bar
-}
-
-fn install_interrupt_handler() {
-    // A second installation (tests calling twice in one process) is harmless to skip.
-    let _ = ctrlc::set_handler(|| {
-        output::remove_unfinished();
-        eprintln!("\ninterrupted: complete runs are kept; run the same command again to finish");
-        std::process::exit(130);
-    });
 }
 
 /// Creates the sweep folder or checks that it holds this very sweep, then writes the

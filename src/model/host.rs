@@ -53,6 +53,13 @@ impl HostClass {
         self.mips / f64::from(self.cores.max(1))
     }
 
+    /// Whether a core is fast enough for a vCPU of `vcpu_mips` (a vCPU runs on one core; a
+    /// billionth of slack for rounding). Placement asks it of every host it judges, so it is
+    /// multiplied out rather than divided.
+    pub fn runs_vcpu(&self, vcpu_mips: f64) -> bool {
+        vcpu_mips * f64::from(self.cores.max(1)) <= self.mips * (1.0 + 1e-9)
+    }
+
     /// Watts at full load per MIPS: lower is more efficient; power management boots the most
     /// efficient hosts first and switches the least efficient off first.
     pub fn watts_per_mips(&self) -> f64 {

@@ -15,13 +15,11 @@ fn live() -> MutexGuard<'static, Vec<PathBuf>> {
 }
 
 /// Removes every staging folder still being filled: for a process ending early (Ctrl-C, a
-/// panic), so that it leaves only complete runs behind.
+/// panic), so that it leaves only complete runs behind. Waits for the list if another thread
+/// holds it (only ever for a push or a removal; the Ctrl-C handler runs on a thread of its
+/// own, not in a signal handler).
 pub fn remove_unfinished() {
-    // `try_lock`: never wait here, in a signal handler's thread or a panic hook.
-    let Ok(live) = LIVE.try_lock() else {
-        return;
-    };
-    for dir in live.iter() {
+    for dir in live().iter() {
         let _ = fs::remove_dir_all(dir);
     }
 }

@@ -14,6 +14,8 @@ pub struct HostPower {
     pub mips: f64,
     /// Memory, MB.
     pub ram_mb: f64,
+    /// Speed of one core, MIPS (a VM's vCPU needs a core at least as fast).
+    pub core_mips: f64,
     /// Whether it may be switched off now: on, empty, no migration in or out, idle long enough.
     pub removable: bool,
     /// Watts at full load per MIPS (lower = more efficient).
@@ -34,6 +36,9 @@ pub struct Need {
     pub stranded_mips: f64,
     /// Memory of those VMs, MB.
     pub stranded_ram_mb: f64,
+    /// The fastest vCPU among them, MIPS: a host with slower cores cannot take them all, so
+    /// it is not powered up for them (0: any host).
+    pub stranded_vcpu_mips: f64,
 }
 
 /// The hosts to boot and to switch off.
@@ -114,8 +119,10 @@ impl PowerPolicy for SpareCapacity {
         let mut cap_ram: f64 = hosts.iter().filter(powered).map(|h| h.ram_mb).sum();
         let mut on = hosts.iter().filter(powered).count();
         let short = |mips: f64, ram: f64| need.mips > usable * mips || need.ram_mb > usable * ram;
-        // Capacity on its way up serves the VMs that found no room on the hosts already on.
-        let rising = |h: &&HostPower| h.state == PowerState::Booting;
+        // Capacity on its way up serves the VMs that found no room on the hosts already on,
+        // if its cores can run them.
+        let serves = |h: &HostPower| h.core_mips * (1.0 + 1e-9) >= need.stranded_vcpu_mips;
+        let rising = |h: &&HostPower| h.state == PowerState::Booting && serves(h);
         let mut rising_mips: f64 = hosts.iter().filter(rising).map(|h| h.mips).sum();
         let mut rising_ram: f64 = hosts.iter().filter(rising).map(|h| h.ram_mb).sum();
         let stranded =
@@ -135,18 +142,22 @@ impl PowerPolicy for SpareCapacity {
                     .then(by_efficiency(a, b))
             });
             for h in off {
-                if !short(cap_mips, cap_ram)
-                    && on >= need.min_hosts
-                    && !stranded(rising_mips, rising_ram)
-                {
+                let enough = !short(cap_mips, cap_ram) && on >= need.min_hosts;
+                if enough && !stranded(rising_mips, rising_ram) {
                     break;
+                }
+                if enough && !serves(h) {
+                    // Wanted only for the stranded VMs, which its cores cannot run.
+                    continue;
                 }
                 plan.boot.push(h.id);
                 cap_mips += h.mips;
                 cap_ram += h.ram_mb;
-                rising_mips += h.mips;
-                rising_ram += h.ram_mb;
                 on += 1;
+                if serves(h) {
+                    rising_mips += h.mips;
+                    rising_ram += h.ram_mb;
+                }
             }
             return plan;
         }
@@ -203,6 +214,7 @@ mod tests {
             state,
             mips: 1000.0,
             ram_mb: 1000.0,
+            core_mips: 1000.0,
             removable,
             watts_per_mips: wpm,
         }
@@ -268,6 +280,37 @@ mod tests {
         assert_eq!(
             SpareCapacity { headroom: 0.2 }.plan(&hosts, need).boot,
             vec![2, 1]
+        );
+    }
+
+    #[test]
+    fn hosts_whose_cores_are_too_slow_are_not_booted_for_stranded_vms() {
+        // A VM of 1500-MIPS vCPUs found no room: the most efficient parked host (id 1) has
+        // 1000-MIPS cores, so host 2 (2000) is booted for it; the booting host 3 (1000) does
+        // not count as capacity on its way up for it either.
+        let mut hosts = [
+            host(0, PowerState::On, false, 0.1),
+            host(1, PowerState::Off, false, 0.2),
+            host(2, PowerState::Off, false, 0.3),
+            host(3, PowerState::Booting, false, 0.25),
+        ];
+        hosts[2].core_mips = 2000.0;
+        let need = Need {
+            mips: 1000.0,
+            min_hosts: 1,
+            stranded_mips: 500.0,
+            stranded_vcpu_mips: 1500.0,
+            ..Need::default()
+        };
+        let plan = SpareCapacity { headroom: 0.2 }.plan(&hosts, need);
+        assert_eq!(plan.boot, vec![2]);
+        // With no host fast enough parked, none is booted for it.
+        hosts[2].core_mips = 1000.0;
+        assert!(
+            SpareCapacity { headroom: 0.2 }
+                .plan(&hosts, need)
+                .boot
+                .is_empty()
         );
     }
 

@@ -137,7 +137,7 @@ pub fn run_headlines(run: &RunSummary) -> Vec<Headline> {
     push(
         "Conflicts",
         n("conflicts.total").map(|t| {
-            let kinds = crate::chart::data::lookup(&run.summary, "conflicts.by_kind")
+            let kinds = crate::chart::data::lookup(&run.json, "conflicts.by_kind")
                 .and_then(|v| v.as_object())
                 .map(|m| {
                     m.iter()
@@ -469,7 +469,7 @@ mod tests {
     fn run_with(summary: serde_json::Value) -> RunSummary {
         RunSummary {
             dir: "r".into(),
-            summary,
+            json: summary,
             files: Default::default(),
             scenario_text: None,
         }

@@ -81,12 +81,14 @@ pub(super) fn check_fits(key: &str, t: &VmType, classes: &[HostClass], rule: Fit
             && (!rule.by_size || t.mips <= c.mips)
     };
     let vcpu_mips = t.mips / f64::from(t.vcpus.max(1));
-    let cores = |c: &HostClass| !rule.cores || vcpu_mips <= c.core_mips() * (1.0 + 1e-9);
+    let cores = |c: &HostClass| !rule.cores || c.runs_vcpu(vcpu_mips);
     if classes.iter().any(|c| room(c) && cores(c)) {
         return Ok(());
     }
     let message = if classes.iter().any(room) {
-        let fastest = classes.iter().map(HostClass::core_mips).fold(0.0, f64::max);
+        let fastest = (classes.iter().filter(|c| room(c)))
+            .map(HostClass::core_mips)
+            .fold(0.0, f64::max);
         format!(
             "VM type \"{}\" has vCPUs of {vcpu_mips} MIPS, faster than the cores of every host class that has room for it (fastest core: {fastest} MIPS); a vCPU runs on one core",
             t.name

@@ -16,7 +16,7 @@ pub(super) const FIT_EPS: f64 = 1e-9;
 
 /// Whether the cores of `class` are fast enough for each virtual CPU of `need`.
 pub(super) fn cores_fit(class: &HostClass, need: &Need) -> bool {
-    need.vcpu_mips <= class.core_mips() * (1.0 + FIT_EPS)
+    class.runs_vcpu(need.vcpu_mips)
 }
 
 impl Simulation<'_> {
@@ -43,7 +43,8 @@ impl Simulation<'_> {
     }
 
     /// The best host in power state `state` for `need` under `policy`, among hosts not
-    /// `excluded`, whose RAM and disk fit, whose utilisation lies in `window` (at least
+    /// `excluded`, whose cores are fast enough for its vCPUs, whose RAM and disk fit, whose
+    /// utilisation lies in `window` (at least
     /// `window.min` before the VM, at most `window.max` after it) and for which
     /// `cpu_ok(host, utilisation after)` holds; CPU use is counted by `basis` (VM sizes or
     /// demands). The winner is the least (score, id) among such hosts. `cpu_ok` may be costly

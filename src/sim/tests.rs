@@ -376,3 +376,29 @@ fn a_vm_type_faster_than_every_core_is_refused() {
         panic!("{e}");
     }
 }
+
+#[test]
+fn placement_searches_skip_classes_whose_cores_are_too_slow() {
+    use super::state::VmState;
+    // Forty hosts of each class and 120 VMs placed by PABFD: enough searches for the placement
+    // index to serve most of them (debug builds check each against the scan). The slow class
+    // draws less per MIPS, so PABFD would prefer it; its cores cannot run the VMs.
+    let text = cores_scenario("realistic")
+        .replace("count = 1\ncores = 4", "count = 40\ncores = 4")
+        .replace("count = 1\ncores = 2", "count = 40\ncores = 2")
+        .replacen("max_w = 200", "max_w = 120", 1)
+        .replace("count = 1\nload", "count = 120\nload")
+        .replace(
+            "initial_placement = \"first-fit\"",
+            "initial_placement = \"pabfd\"",
+        );
+    let setup = scenario::load(&text, "unit.toml", &[]).unwrap();
+    let mut rec = MemoryRecorder::default();
+    let mut sim = Simulation::new(&setup, &mut rec).unwrap();
+    sim.start();
+    let on = |vm: usize| match sim.vms[vm].state {
+        VmState::Running(h) => sim.setup.host_classes[sim.hosts[h].class].name.clone(),
+        other => format!("{other:?}"),
+    };
+    assert!((0..120).all(|vm| on(vm) == "fast"), "{:?}", on(0));
+}

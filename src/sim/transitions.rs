@@ -143,6 +143,7 @@ impl Simulation<'_> {
                 state: host.state,
                 mips: class.mips,
                 ram_mb: class.ram_mb,
+                core_mips: class.core_mips(),
                 removable: host.state == PowerState::On
                     && host.empty_since.is_some_and(|t| t + grace <= self.now),
                 watts_per_mips: class.watts_per_mips(),
@@ -155,6 +156,7 @@ impl Simulation<'_> {
             need.ram_mb += n.ram_mb;
             need.stranded_mips += n.mips;
             need.stranded_ram_mb += n.ram_mb;
+            need.stranded_vcpu_mips = need.stranded_vcpu_mips.max(n.vcpu_mips);
         }
         let plan = self.power.plan(&view, need);
         for h in plan.boot {
