@@ -38,6 +38,14 @@ pub struct CsvRecorder {
     error: Option<io::Error>,
 }
 
+/// Keeps `result`'s error in `first` unless an earlier one is there: a writer reports the
+/// first error of its run.
+fn keep_first(first: &mut Option<io::Error>, result: io::Result<()>) {
+    if let Err(e) = result {
+        first.get_or_insert(e);
+    }
+}
+
 /// A csv writer's error as the I/O error it is (a full disk stays `StorageFull`), or wrapped.
 fn io_error(e: csv::Error) -> io::Error {
     if !e.is_io_error() {
@@ -85,13 +93,6 @@ impl CsvRecorder {
         Ok(self)
     }
 
-    /// Keeps `result`'s error if it is the run's first.
-    fn keep(&mut self, result: io::Result<()>) {
-        if let Err(e) = result {
-            self.error.get_or_insert(e);
-        }
-    }
-
     /// Flushes every file; reports the first write error of the run, if any.
     pub fn finish(mut self) -> io::Result<()> {
         if let Some(e) = self.error.take() {
@@ -111,7 +112,7 @@ impl Recorder for CsvRecorder {
     fn interval(&mut self, row: &IntervalRow) {
         if self.error.is_none() {
             let written = self.timeseries.serialize(row).map_err(io_error);
-            self.keep(written);
+            keep_first(&mut self.error, written);
         }
     }
     fn migration(&mut self, row: &MigrationRow) {
@@ -133,7 +134,7 @@ impl Recorder for CsvRecorder {
             .uint(u64::from(row.rounds))
             .float(row.downtime_s);
         let written = self.line.write_to(&mut self.migrations);
-        self.keep(written);
+        keep_first(&mut self.error, written);
     }
     fn conflict(&mut self, row: &ConflictRow) {
         if self.error.is_some() {
@@ -146,7 +147,7 @@ impl Recorder for CsvRecorder {
         };
         self.line.text(&row.hosts).text(row.action);
         let written = self.line.write_to(&mut self.conflicts);
-        self.keep(written);
+        keep_first(&mut self.error, written);
     }
     fn wants_host_utilisation(&self) -> bool {
         self.utilisation.is_some()
@@ -156,7 +157,7 @@ impl Recorder for CsvRecorder {
             && let Some(w) = &mut self.utilisation
         {
             let written = w.write_row(time_s, hosts);
-            self.keep(written);
+            keep_first(&mut self.error, written);
         }
     }
 }
@@ -192,10 +193,9 @@ impl TimeseriesCsv {
 
 impl Recorder for TimeseriesCsv {
     fn interval(&mut self, row: &IntervalRow) {
-        if self.error.is_none()
-            && let Err(e) = self.rows.serialize(row)
-        {
-            self.error = Some(io_error(e));
+        if self.error.is_none() {
+            let written = self.rows.serialize(row).map_err(io_error);
+            keep_first(&mut self.error, written);
         }
     }
     fn migration(&mut self, _: &MigrationRow) {}

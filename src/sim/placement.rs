@@ -6,18 +6,13 @@ use super::placement_index::{Best, Window};
 use super::setup::Provisioning;
 use super::state::*;
 use super::{Event, Simulation};
-use crate::model::host::{HostClass, PowerState};
+use crate::model::host::PowerState;
 use crate::policy::placement::{Candidate, Need, Placement};
 use crate::policy::power;
 use crate::scenario::FitBasis;
 
 /// Slack when comparing a host's utilisation with 100 %, for rounding in sums of demands.
 pub(super) const FIT_EPS: f64 = 1e-9;
-
-/// Whether the cores of `class` are fast enough for each virtual CPU of `need`.
-pub(super) fn cores_fit(class: &HostClass, need: &Need) -> bool {
-    class.runs_vcpu(need.vcpu_mips)
-}
 
 impl Simulation<'_> {
     /// What VM `vm` needs of a host, its CPU counted by `basis`. Each vCPU needs a core at
@@ -44,12 +39,12 @@ impl Simulation<'_> {
 
     /// The best host in power state `state` for `need` under `policy`, among hosts not
     /// `excluded`, whose cores are fast enough for its vCPUs, whose RAM and disk fit, whose
-    /// utilisation lies in `window` (at least
-    /// `window.min` before the VM, at most `window.max` after it) and for which
-    /// `cpu_ok(host, utilisation after)` holds; CPU use is counted by `basis` (VM sizes or
-    /// demands). The winner is the least (score, id) among such hosts. `cpu_ok` may be costly
-    /// (an adaptive detector), so it runs only on hosts that would beat the best so far. The
-    /// placement index skips hosts outside the window in bulk.
+    /// utilisation lies in `window` (at least `window.min` before the VM, at most `window.max`
+    /// after it) and for which `cpu_ok(host, utilisation after)` holds; CPU use is counted by
+    /// `basis` (VM sizes or demands). The winner is the least (score, id) among such hosts.
+    /// `cpu_ok` may be costly (an adaptive detector), so it runs only on hosts that would beat
+    /// the best so far. The placement index skips hosts outside the window, and classes whose
+    /// cores are too slow, in bulk.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn find_host(
         &self,
@@ -67,7 +62,7 @@ impl Simulation<'_> {
                 return;
             }
             let class = &self.setup.host_classes[host.class];
-            if !cores_fit(class, need)
+            if !class.runs_vcpu(need.vcpu_mips)
                 || host.ram_used + need.ram_mb > class.ram_mb + 1e-9
                 || (class.disk_mb > 0.0 && host.disk_used + need.disk_mb > class.disk_mb + 1e-9)
             {

@@ -483,7 +483,7 @@ impl PlacementIndex {
         };
         for (c, hosts) in members.iter().enumerate() {
             // A class whose cores are too slow holds no candidate (as the scan judges).
-            if !hosts.is_empty() && super::placement::cores_fit(&classes[c], need) {
+            if !hosts.is_empty() && classes[c].runs_vcpu(need.vcpu_mips) {
                 push(heap, c, 1)?;
             }
         }

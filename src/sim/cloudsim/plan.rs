@@ -515,8 +515,7 @@ impl<'s, 'a> Planner<'s, 'a> {
             }
         }
         self.by_demand(&mut to_move);
-        let mut not_over: Vec<HostId> = Vec::with_capacity(n);
-        not_over.extend((0..n).filter(|&h| !over[h]));
+        let not_over = hosts_where(n, |h| !over[h]);
         let mut visit = self.without_twins(&not_over);
         let mut map = Vec::new();
         for vm in to_move {
@@ -538,15 +537,13 @@ impl<'s, 'a> Planner<'s, 'a> {
         let mut tried: Vec<bool> = (0..n).map(|h| over[h] || measured[h] == 0.0).collect();
         // Hosts that may receive VMs: not over-loaded, carrying load, not tried as a source.
         // Having measured load, each is its own look: none has a twin to leave out.
-        let mut open: Vec<HostId> = Vec::with_capacity(n);
-        open.extend((0..n).filter(|&h| !tried[h]));
+        let mut open = hosts_where(n, |h| !tried[h]);
         // CloudSim tries every host below 100 %; `underload` lowers that bar (0: never).
         let limit = underload.min(1.0);
         // The hosts that may be tried, least utilised first (ties in id order, as a scan in id
         // order keeping only a strictly lower value picks them). Measured loads do not change
         // while planning, so one sort serves the round; a host once tried stays tried.
-        let mut order: Vec<HostId> = Vec::with_capacity(n);
-        order.extend((0..n).filter(|&h| !tried[h] && measured[h] > 0.0 && measured[h] < limit));
+        let mut order = hosts_where(n, |h| !tried[h] && measured[h] > 0.0 && measured[h] < limit);
         order.sort_by(|&a, &b| measured[a].total_cmp(&measured[b]));
         let mut first = 0;
         loop {
@@ -606,6 +603,14 @@ impl<'s, 'a> Planner<'s, 'a> {
         }
         true
     }
+}
+
+/// The hosts `0..n` that `keep`, in id order (collected into room for all of them: a round's
+/// lists would otherwise grow by reallocation).
+fn hosts_where(n: usize, keep: impl Fn(HostId) -> bool) -> Vec<HostId> {
+    let mut hosts = Vec::with_capacity(n);
+    hosts.extend((0..n).filter(|&h| keep(h)));
+    hosts
 }
 
 /// Per host, the first host with the same core speed and candidate, bit for bit and with the
