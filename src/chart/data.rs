@@ -35,7 +35,8 @@ impl fmt::Display for DataError {
 
 impl std::error::Error for DataError {}
 
-fn data_error(file: &Path, line: Option<u64>, message: impl Into<String>) -> DataError {
+/// An error reading `file` (at `line`, when known).
+pub(super) fn data_error(file: &Path, line: Option<u64>, message: impl Into<String>) -> DataError {
     DataError {
         file: file.to_path_buf(),
         line,

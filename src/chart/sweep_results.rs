@@ -5,7 +5,7 @@
 //! Only [`SweepResults::load`] reads files; grouping, statistics and the chart plan are pure
 //! functions of the rows, tested on rows built in memory.
 
-use super::data::{DataError, lookup, read_columns, read_text_columns};
+use super::data::{DataError, data_error, lookup, read_columns, read_text_columns};
 use crate::sweep::{
     MANIFEST_FILE, Manifest, RESULTS_FILE, SCENARIO_COPY_FILE, SWEEP_COPY_FILE, short_keys,
 };
@@ -152,14 +152,6 @@ pub struct SweepResults {
     pub sweep_text: Option<String>,
     /// The base scenario as written (`scenario.toml`), when present.
     pub scenario_text: Option<String>,
-}
-
-fn data_error(file: &Path, line: Option<u64>, message: impl Into<String>) -> DataError {
-    DataError {
-        file: file.to_path_buf(),
-        line,
-        message: message.into(),
-    }
 }
 
 impl SweepResults {
