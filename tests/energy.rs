@@ -33,7 +33,7 @@ level = 0.45
 [policy.consolidation]
 enabled = false
 [policy.power]
-name = "always-on"
+name = "keep-on"
 {extra}
 "#
     )

@@ -175,7 +175,7 @@ fn scenario_text(
         SELECTIONS[sel],
         PLACEMENTS[place],
         underload as f64 / 100.0,
-        if spare { "spare-capacity" } else { "always-on" },
+        if spare { "spare-capacity" } else { "keep-on" },
         headroom as f64 / 100.0,
         if sleep { "sleep" } else { "off" },
         ["allow", "deny", "defer"][provisioning],

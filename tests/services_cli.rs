@@ -47,7 +47,7 @@ target = 0.5
 enabled = false
 
 [policy.power]
-name = "always-on"
+name = "keep-on"
 "#;
 
 fn run_service(extra: &[&str]) -> serde_json::Value {

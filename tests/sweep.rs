@@ -18,7 +18,7 @@ replicates = 2
 set = ["simulation.duration=\"1d\""]
 [[axis]]
 key = "policy.power.name"
-values = ["always-on", "spare-capacity"]
+values = ["keep-on", "spare-capacity"]
 [[axis]]
 key = "policy.power.headroom"
 values = [0.1, 0.3]

@@ -19,7 +19,7 @@ power = { model = "linear", idle_w = 100, max_w = 300 }
 enabled = false
 
 [policy.power]
-name = "always-on"
+name = "keep-on"
 "#;
 
 fn scenario(dir: &Path, body: &str) -> PathBuf {

@@ -45,7 +45,7 @@ pub const PRESETS: &[(&str, &[&str], &str)] = &[
         "always-on",
         &[
             "policy.consolidation.enabled=false",
-            "policy.power.name=always-on",
+            "policy.power.name=keep-on",
         ],
         "every host on, no migrations (the baseline)",
     ),

@@ -151,9 +151,30 @@ fn report(s: &SummaryFile, out: &Path, wall_s: f64, drawn: &Drawn) -> String {
             e.currency,
             sv.cost_fraction * 100.0
         );
+        if !sv.comparable {
+            text += &format!("  WARNING     {}\n", sv.caveat);
+        }
+    }
+    let v = &r.vms;
+    if v.unplaced > 0
+        || v.unserved_fraction > 0.0005
+        || s.savings.as_ref().is_some_and(|x| !x.comparable)
+    {
+        text += &format!(
+            "  workload    {} of {} VMs placed, {:.1} % of CPU demand unserved ({:.1} vCPU-h){}\n",
+            v.count - v.unplaced,
+            v.count,
+            v.unserved_fraction * 100.0,
+            v.unserved_demand_core_h,
+            s.baseline.as_ref().map_or(String::new(), |b| format!(
+                "; always-on: {} never placed, {:.1} % unserved",
+                b.vms_unplaced,
+                b.unserved_fraction * 100.0
+            ))
+        );
     }
     text += &format!(
-        "  hosts       {} in fleet, {:.1} on on average ({}..{}), {} boots, {} shutdowns\n",
+        "  hosts       {} in fleet, {:.1} on average ({}..{} on), {} boots, {} shutdowns\n",
         r.hosts.count,
         r.hosts.mean_on,
         r.hosts.min_on,

@@ -43,5 +43,11 @@ pub(crate) fn load(
     let bound = scenario::bind(text, &origin, overrides, setup, &indexes)
         .map_err(|e| CliError::Input(e.to_string()))?;
     warnings.extend(bound);
+    warnings.extend(
+        setup
+            .capacity_warnings()
+            .into_iter()
+            .map(|w| format!("{origin}: {w}")),
+    );
     Ok((indexes, warnings))
 }

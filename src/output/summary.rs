@@ -14,6 +14,14 @@ pub struct BaselineSummary {
     pub cost: f64,
     /// SLATAH of the baseline (hosts at 100 % without consolidation).
     pub slatah: f64,
+    /// VMs the baseline never placed (see `vms.unplaced`).
+    pub vms_unplaced: usize,
+    /// CPU demand of the baseline's VMs, vCPU-hours (see `vms.demand_core_h`).
+    pub demand_core_h: f64,
+    /// The part of it the baseline did not serve, vCPU-hours.
+    pub unserved_demand_core_h: f64,
+    /// `unserved_demand_core_h / demand_core_h`.
+    pub unserved_fraction: f64,
 }
 
 /// What the scenario saves against the baseline; positive = saves.
@@ -27,6 +35,11 @@ pub struct Savings {
     pub cost: f64,
     /// Saved share of the baseline's cost.
     pub cost_fraction: f64,
+    /// Whether both runs served the same VMs and demand (within [`Savings::TOLERANCE`]), so
+    /// that the saving compares like with like.
+    pub comparable: bool,
+    /// Why not, in words (empty when comparable).
+    pub caveat: String,
 }
 
 impl Savings {
@@ -35,11 +48,46 @@ impl Savings {
         let frac = |saved: f64, base: f64| if base > 0.0 { saved / base } else { 0.0 };
         let energy = baseline.it_kwh - run.energy.it_kwh;
         let cost = baseline.cost - run.energy.cost;
+        let caveat = Self::caveat(run, baseline);
         Savings {
             energy_kwh: energy,
             energy_fraction: frac(energy, baseline.it_kwh),
             cost,
             cost_fraction: frac(cost, baseline.cost),
+            comparable: caveat.is_empty(),
+            caveat,
+        }
+    }
+
+    /// Largest difference in the share of demand served by the run and the baseline for which
+    /// a saving still counts as like-for-like: one percentage point.
+    pub const TOLERANCE: f64 = 0.01;
+
+    /// What makes `run` and `baseline` serve different workloads, in words; empty if nothing.
+    fn caveat(run: &Summary, baseline: &BaselineSummary) -> String {
+        let v = &run.vms;
+        let mut why = Vec::new();
+        if v.unplaced != baseline.vms_unplaced {
+            why.push(format!(
+                "{} VMs never placed in this run, {} in the baseline",
+                v.unplaced, baseline.vms_unplaced
+            ));
+        }
+        let gap = v.unserved_fraction - baseline.unserved_fraction;
+        if gap.abs() > Self::TOLERANCE {
+            why.push(format!(
+                "{:.1} % of CPU demand unserved in this run, {:.1} % in the baseline",
+                v.unserved_fraction * 100.0,
+                baseline.unserved_fraction * 100.0
+            ));
+        }
+        if why.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "not like-for-like: {}; the saving compares different workloads",
+                why.join("; ")
+            )
         }
     }
 }
@@ -64,6 +112,10 @@ impl SummaryFile {
             facility_kwh: b.energy.facility_kwh,
             cost: b.energy.cost,
             slatah: b.sla.slatah,
+            vms_unplaced: b.vms.unplaced,
+            demand_core_h: b.vms.demand_core_h,
+            unserved_demand_core_h: b.vms.unserved_demand_core_h,
+            unserved_fraction: b.vms.unserved_fraction,
         });
         let savings = baseline.as_ref().map(|b| Savings::between(&summary, b));
         SummaryFile {

@@ -179,8 +179,8 @@ impl PowerPolicy for SpareCapacity {
 /// Every power policy, by scenario name. The parameter of `spare-capacity` is its headroom.
 pub const POWER_POLICIES: &[Entry<dyn PowerPolicy>] = &[
     Entry {
-        name: "always-on",
-        summary: "every host stays on (the baseline)",
+        name: "keep-on",
+        summary: "every host stays on (consolidation still runs unless disabled)",
         build: |_, _| Box::new(AlwaysOn),
     },
     Entry {

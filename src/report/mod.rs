@@ -104,8 +104,32 @@ pub fn run_headlines(run: &RunSummary) -> Vec<Headline> {
                     grouped(b, 1)
                 ),
                 _ => "not computed (run with --no-baseline)".to_string(),
-            },
+            }
+            .to_string()
+                + &caveat(run),
         ),
+    );
+    push(
+        "Workload served",
+        n("vms.unplaced").map(|u| {
+            let count = n("vms.count").unwrap_or(0.0);
+            let mut s = format!(
+                "{} of {} VMs placed, {} of CPU demand unserved",
+                grouped((count - u).max(0.0), 0),
+                grouped(count, 0),
+                pct(n("vms.unserved_fraction").unwrap_or(0.0), 1)
+            );
+            if let (Some(bu), Some(bf)) =
+                (n("baseline.vms_unplaced"), n("baseline.unserved_fraction"))
+            {
+                s += &format!(
+                    "; always-on: {} never placed, {} unserved",
+                    grouped(bu, 0),
+                    pct(bf, 1)
+                );
+            }
+            s
+        }),
     );
     push(
         "Migrations",
@@ -167,6 +191,15 @@ pub fn run_headlines(run: &RunSummary) -> Vec<Headline> {
         }),
     );
     rows
+}
+
+/// The saving's caveat (` — not like-for-like: …`) when the run and its baseline served
+/// different workloads; empty otherwise.
+fn caveat(run: &RunSummary) -> String {
+    crate::chart::data::lookup(&run.json, "savings.caveat")
+        .and_then(|v| v.as_str())
+        .filter(|c| !c.is_empty())
+        .map_or(String::new(), |c| format!(" — {c}"))
 }
 
 /// Columns of a comparison's table in the reports: header and the cell of a row.

@@ -197,6 +197,14 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
     } else {
         None
     };
+    if p.power.name == "always-on" {
+        return Err(FieldError::new(
+            "policy.power.name",
+            "the power policy \"always-on\" is now called \"keep-on\" (every host stays on; \
+             consolidation still runs unless policy.consolidation.enabled = false). \
+             \"always-on\" names only the baseline: every host on and no consolidation",
+        ));
+    }
     policy_name("policy.power.name", POWER_POLICIES, &p.power.name)?;
     let headroom = fraction("policy.power.headroom", p.power.headroom)?;
     if headroom >= 1.0 {
@@ -294,7 +302,14 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
         groups,
         loads,
         initial_placement: p.initial_placement.clone(),
-        initial_fit: p.initial_fit,
+        initial_fit: p.initial_fit.unwrap_or(
+            if consolidation.is_some() && matches!(sim.profile, ProfileSpec::Realistic) {
+                FitBasis::Demand
+            } else {
+                FitBasis::Size
+            },
+        ),
+        baseline_fit: p.initial_fit.unwrap_or(FitBasis::Size),
         consolidation,
         power: PowerSetup {
             name: p.power.name.clone(),

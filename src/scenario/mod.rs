@@ -109,6 +109,23 @@ fn locate(text: &str, key: &str) -> Option<usize> {
     span.map(|s| line_col(text, s.start).0)
 }
 
+/// A detector's parameter means something else under another detector (THR's 0.85 is a
+/// utilisation, LR's 1.2 a safety factor): when `--set` switches
+/// `policy.consolidation.overload` without setting `overload_param`, the file's parameter
+/// is dropped so that the new detector's default applies.
+fn reset_detector_param(table: &mut toml::Table, keys: &[&str]) {
+    let set = |k: &str| keys.iter().any(|&key| key == k);
+    if set("policy.consolidation.overload") && !set("policy.consolidation.overload_param") {
+        let consolidation = table
+            .get_mut("policy")
+            .and_then(|p| p.get_mut("consolidation"))
+            .and_then(|c| c.as_table_mut());
+        if let Some(c) = consolidation {
+            c.remove("overload_param");
+        }
+    }
+}
+
 /// Parses scenario `text` (from `origin`, e.g. its path) and applies `--set` overrides.
 pub fn parse(text: &str, origin: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
     let err = |line: Option<(usize, usize)>, key: Option<String>, message: String| ScenarioError {
@@ -140,8 +157,9 @@ pub fn parse(text: &str, origin: &str, overrides: &[String]) -> Result<Scenario,
     }
     let keys: Vec<&str> = overrides
         .iter()
-        .map(|o| o.split('=').next().unwrap_or(""))
+        .map(|o| o.split('=').next().unwrap_or("").trim())
         .collect();
+    reset_detector_param(&mut table, &keys);
     Scenario::deserialize_table(table).map_err(|e| {
         err(
             None,
@@ -239,6 +257,29 @@ load = "flat"
 shape = "constant"
 level = 0.5
 "#;
+
+    #[test]
+    fn switching_the_detector_with_set_drops_the_files_parameter() {
+        let text = format!(
+            "{MINIMAL}\n[policy.consolidation]\noverload = \"thr\"\noverload_param = 0.85\n"
+        );
+        let param = |sets: &[&str]| {
+            let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+            let s = parse(&text, "t.toml", &sets).unwrap();
+            (
+                s.policy.consolidation.overload,
+                s.policy.consolidation.overload_param,
+            )
+        };
+        // THR's 0.85 is no safety factor for LR: LR's own default (1.2) applies.
+        let lr = "policy.consolidation.overload=lr";
+        assert_eq!(param(&[lr]), ("lr".to_string(), None));
+        let both = [lr, "policy.consolidation.overload_param=1.5"];
+        assert_eq!(param(&both), ("lr".to_string(), Some(1.5)));
+        // Other overrides leave the file's parameter alone.
+        let other = ["policy.power.headroom=0.3"];
+        assert_eq!(param(&other), ("thr".to_string(), Some(0.85)));
+    }
 
     #[test]
     fn minimal_scenario_parses_with_defaults() {

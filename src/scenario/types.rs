@@ -440,9 +440,10 @@ pub struct Policy {
     #[serde(default = "default_initial_placement")]
     pub initial_placement: String,
     /// What placement counts as a VM's CPU need: `size` (its full vCPUs) or `demand` (its
-    /// current load, as CloudSim does).
+    /// current load, as CloudSim does). Unset: demand where the run consolidates (so the
+    /// first control tick has nothing to re-pack), size otherwise and in the baseline.
     #[serde(default)]
-    pub initial_fit: FitBasis,
+    pub initial_fit: Option<FitBasis>,
     /// Dynamic consolidation by live migration.
     #[serde(default)]
     pub consolidation: Consolidation,
@@ -498,7 +499,7 @@ impl Default for Policy {
     fn default() -> Self {
         Policy {
             initial_placement: default_initial_placement(),
-            initial_fit: FitBasis::default(),
+            initial_fit: None,
             consolidation: Consolidation::default(),
             power: PowerPolicySpec::default(),
             conflicts: ConflictPolicySpec::default(),

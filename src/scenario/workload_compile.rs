@@ -64,7 +64,9 @@ pub(super) struct FitRule {
 impl FitRule {
     /// The rule of scenario `s`'s placement.
     pub(super) fn of(s: &Scenario) -> Self {
-        let by_size = s.policy.initial_fit == super::FitBasis::Size;
+        // The baseline places by size unless the scenario says otherwise: VMs must fit so.
+        let by_size =
+            s.policy.initial_fit.unwrap_or(super::FitBasis::Size) == super::FitBasis::Size;
         let realistic = matches!(s.simulation.profile, super::types::ProfileSpec::Realistic);
         FitRule {
             by_size,

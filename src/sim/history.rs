@@ -107,6 +107,7 @@ mod tests {
             arrived: Some(0),
             lifetime: None,
             last_moved: None,
+            waiting_since: 0,
         }
     }
 

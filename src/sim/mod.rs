@@ -231,6 +231,10 @@ pub(crate) struct Simulation<'a> {
     /// The `cloudsim` profile's accounting, when the run follows it (boxed: its methods take
     /// it out of the simulation and put it back a million times a day, a pointer each).
     cloudsim: Option<Box<cloudsim::Cloudsim>>,
+    /// vCPUs per MIPS of each VM type: a VM's demand in vCPUs is its MIPS times this.
+    cores_per_mips: Vec<f64>,
+    /// Demand of VMs while they waited for a host, vCPU x ms.
+    waiting_core_ms: f64,
 }
 
 impl<'a> Simulation<'a> {
@@ -294,6 +298,7 @@ impl<'a> Simulation<'a> {
                 arrived: None,
                 lifetime,
                 last_moved: None,
+                waiting_since: 0,
             };
             match &group.demand {
                 GroupDemand::Curve(load) => {
@@ -372,6 +377,18 @@ impl<'a> Simulation<'a> {
             failure: None,
             peak_draw: false,
             cloudsim: None,
+            cores_per_mips: setup
+                .vm_types
+                .iter()
+                .map(|t| {
+                    if t.mips > 0.0 {
+                        f64::from(t.vcpus) / t.mips
+                    } else {
+                        0.0
+                    }
+                })
+                .collect(),
+            waiting_core_ms: 0.0,
         };
         sim.peak_draw = sim.power.peak_draw();
         if profile {
@@ -401,6 +418,7 @@ impl<'a> Simulation<'a> {
         for (vm, at) in std::mem::take(&mut self.arrivals) {
             if at == 0 {
                 self.vms[vm].state = VmState::Waiting;
+                self.vms[vm].waiting_since = 0;
                 self.vms[vm].arrived = Some(0);
                 initial.push(vm);
             } else if at < self.setup.duration {
@@ -503,10 +521,12 @@ impl<'a> Simulation<'a> {
         let host = &self.hosts[h];
         let size = |vm: VmId| self.setup.vm_types[self.vms[vm].vm_type].mips;
         let (mut requested, mut committed, mut sized) = (0.0, 0.0, 0.0);
+        let (mut cores, mut lost_cores) = (0.0, 0.0);
         let mut staying = 0usize;
         for &vm in &host.vms {
             let d = self.vms[vm].demand_mips;
             requested += d;
+            cores += d * self.cores_per_mips[self.vms[vm].vm_type];
             if !matches!(self.vms[vm].state, VmState::Migrating(_)) {
                 committed += d;
                 sized += size(vm);
@@ -521,11 +541,13 @@ impl<'a> Simulation<'a> {
             if mig.source == h {
                 if copying {
                     extra += mig_setup.overhead_source * d;
-                    lost += if mig.phase == Phase::StopAndCopy {
-                        d
+                    let share = if mig.phase == Phase::StopAndCopy {
+                        1.0
                     } else {
-                        mig_setup.degradation * d
+                        mig_setup.degradation
                     };
+                    lost += share * d;
+                    lost_cores += share * d * self.cores_per_mips[self.vms[mig.vm].vm_type];
                 }
             } else {
                 committed += d;
@@ -542,6 +564,15 @@ impl<'a> Simulation<'a> {
         host.set_loads((requested, committed, sized), staying, now);
         host.load_mips = requested + extra;
         host.lost_mips = lost;
+        host.requested_cores = cores;
+        // What migrations take is lost; demand beyond capacity goes unserved too, shared by
+        // the other VMs in proportion to their demand.
+        let short = (host.load_mips - class.mips).clamp(0.0, requested);
+        host.unserved_cores = if short > 0.0 {
+            lost_cores + short / requested * (cores - lost_cores)
+        } else {
+            lost_cores
+        };
         host.refresh_draw(class);
         if self.peak_draw && host.state == PowerState::On {
             host.draw = energy::Split {
@@ -562,6 +593,7 @@ impl<'a> Simulation<'a> {
             if matches!(self.vms[vm].state, VmState::Pending | VmState::Ended) {
                 continue;
             }
+            self.meter_waiting(vm);
             self.vms[vm].demand_mips = self.demand_now(vm);
         }
         for h in 0..self.hosts.len() {

@@ -130,9 +130,33 @@ impl Simulation<'_> {
         }
     }
 
-    /// The best on host for a new VM under the initial placement policy, not `excluded`.
+    /// The best on host for a new VM under the initial placement policy, not `excluded`. A
+    /// run that consolidates and places by demand first looks where consolidation would put
+    /// the VM (below the overload detector's ceiling, less the destination head-room), so its
+    /// next control tick finds nothing to move; failing that, anywhere it fits.
     fn find_for_new(&self, vm: VmId, excluded: &dyn Fn(HostId) -> bool) -> Option<HostId> {
         let need = self.need(vm, self.setup.initial_fit);
+        if self.setup.initial_fit == FitBasis::Demand
+            && self.cloudsim.is_none()
+            && let Some(c) = &self.consolidator
+        {
+            let detector = c.detector.as_ref();
+            let found = self.find_host(
+                &need,
+                FitBasis::Demand,
+                self.initial_placement.as_ref(),
+                PowerState::On,
+                Window {
+                    min: f64::NEG_INFINITY,
+                    max: detector.most_within(1.0 + FIT_EPS) - c.destination_headroom,
+                },
+                excluded,
+                &|h, u| !self.is_overloaded(detector, h, u, std::iter::once(vm), &[]),
+            );
+            if found.is_some() {
+                return found;
+            }
+        }
         self.find_host(
             &need,
             self.setup.initial_fit,
@@ -249,6 +273,17 @@ impl Simulation<'_> {
         }
     }
 
+    /// Meters the demand VM `vm` left unserved while waiting, up to now; call before its
+    /// demand changes and when it stops waiting.
+    pub(super) fn meter_waiting(&mut self, vm: VmId) {
+        let v = &mut self.vms[vm];
+        if v.state == VmState::Waiting {
+            let dt = (self.now - v.waiting_since) as f64;
+            self.waiting_core_ms += v.demand_mips * self.cores_per_mips[v.vm_type] * dt;
+            v.waiting_since = self.now;
+        }
+    }
+
     pub(super) fn start_vm(&mut self, vm: VmId, h: HostId) {
         debug_assert_eq!(
             self.hosts[h].state,
@@ -256,6 +291,7 @@ impl Simulation<'_> {
             "VM placed on a host not on"
         );
         self.accrue(h);
+        self.meter_waiting(vm);
         let t = &self.setup.vm_types[self.vms[vm].vm_type];
         let host = &mut self.hosts[h];
         host.vms.push(vm);
@@ -302,6 +338,7 @@ impl Simulation<'_> {
     pub(super) fn on_vm_arrive(&mut self, vm: VmId) {
         self.vms[vm].demand_mips = self.demand_now(vm);
         self.vms[vm].state = VmState::Waiting;
+        self.vms[vm].waiting_since = self.now;
         self.vms[vm].arrived = Some(self.now);
         if !self.waiting.is_empty() || !self.try_place(vm) {
             self.enqueue(vm);
@@ -340,6 +377,7 @@ impl Simulation<'_> {
                 self.after_migration(src, dst);
             }
             VmState::Waiting => {
+                self.meter_waiting(vm);
                 self.waiting.retain(|&v| v != vm);
                 self.deferred.retain(|&(v, _)| v != vm);
             }

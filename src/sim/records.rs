@@ -304,6 +304,19 @@ pub struct VmSummary {
     /// VMs running (or migrating) at the end; with `ended` and `waiting_at_end` this
     /// accounts for every VM that arrived.
     pub running_at_end: usize,
+    /// VMs that arrived and never ran (a VM that ran never waits again, so these are the
+    /// VMs waiting at the end).
+    pub unplaced: usize,
+    /// CPU demand of every VM that arrived, placed or waiting, vCPU-hours (demand over the
+    /// VM's vCPU speed, integrated over time).
+    pub demand_core_h: f64,
+    /// The part of `demand_core_h` not served: VMs waiting for a host, hosts short of CPU,
+    /// VMs slowed or paused by their migration, vCPU-hours.
+    pub unserved_demand_core_h: f64,
+    /// The part of `unserved_demand_core_h` of VMs waiting for a host, vCPU-hours.
+    pub waiting_core_h: f64,
+    /// `unserved_demand_core_h / demand_core_h` (0 when there is no demand).
+    pub unserved_fraction: f64,
 }
 
 /// The daily hours a run's charts shade as night (`simulation.night`), in `summary.json`.

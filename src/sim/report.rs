@@ -67,12 +67,17 @@ impl Simulation<'_> {
 
     pub(super) fn finish(mut self) -> Outcome {
         self.cs_finish();
+        for vm in 0..self.vms.len() {
+            self.meter_waiting(vm);
+        }
         let setup = self.setup;
         let (requests, request_summary) = self.request_report();
         let services = self.service_report();
         let mut joules = Split::default();
         let mut it_cost = 0.0;
         let (mut on_ms, mut overload_ms, mut requested, mut lost) = (0u64, 0u64, 0.0, 0.0);
+        let (mut demand_core_ms, mut unserved_core_ms) =
+            (self.waiting_core_ms, self.waiting_core_ms);
         let mut rows = Vec::with_capacity(self.hosts.len());
         for (h, host) in self.hosts.iter().enumerate() {
             joules.add_scaled(&host.energy.joules, 1.0);
@@ -81,6 +86,8 @@ impl Simulation<'_> {
             overload_ms += host.meters.overload_ms;
             requested += host.meters.requested_mips_ms;
             lost += host.meters.lost_mips_ms;
+            demand_core_ms += host.meters.requested_core_ms;
+            unserved_core_ms += host.meters.unserved_core_ms;
             let k = host.energy.joules.to_kwh();
             rows.push(HostRow {
                 host: h,
@@ -129,7 +136,8 @@ impl Simulation<'_> {
                 total_duration / done.len() as f64
             },
             total_duration_s: total_duration,
-            data_gb: done.iter().map(|m| m.data_mb).sum::<f64>() / 1000.0,
+            // Float sums start at -0.0: adding 0.0 reads an empty sum as 0.
+            data_gb: done.iter().map(|m| m.data_mb).sum::<f64>() / 1000.0 + 0.0,
             total_downtime_s: done.iter().map(|m| secs(m.downtime)).sum(),
             max_downtime_s: done.iter().map(|m| secs(m.downtime)).fold(0.0, f64::max),
             mean_wait_s: if done.is_empty() {
@@ -188,6 +196,15 @@ impl Simulation<'_> {
                     .filter(|v| v.state == VmState::Ended)
                     .count(),
                 waiting_at_end: self.waiting.len() + self.deferred.len(),
+                unplaced: self.waiting.len() + self.deferred.len(),
+                demand_core_h: demand_core_ms / 3.6e6,
+                unserved_demand_core_h: unserved_core_ms / 3.6e6,
+                waiting_core_h: self.waiting_core_ms / 3.6e6,
+                unserved_fraction: if demand_core_ms > 0.0 {
+                    unserved_core_ms / demand_core_ms
+                } else {
+                    0.0
+                },
                 running_at_end: self
                     .vms
                     .iter()

@@ -153,6 +153,7 @@ impl Simulation<'_> {
                 arrived: Some(self.now),
                 lifetime,
                 last_moved: None,
+                waiting_since: self.now,
             });
             self.vms[vm].demand_mips = self.demand_now(vm);
             batch.push(vm);
@@ -306,6 +307,8 @@ load = "flat"
 [loads.flat]
 shape = "constant"
 level = 0.5
+[policy]
+initial_fit = "size"
 [requests]
 queue = "{queue}"
 [[teams]]

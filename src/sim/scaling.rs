@@ -113,6 +113,7 @@ impl Simulation<'_> {
             arrived: Some(self.now),
             lifetime: None,
             last_moved: None,
+            waiting_since: self.now,
         });
         self.services[s].replicas.push(vm);
         self.vms[vm].demand_mips = self.demand_now(vm);
@@ -181,6 +182,7 @@ impl Simulation<'_> {
             for h in hosts.iter().flatten() {
                 self.accrue(*h);
             }
+            self.meter_waiting(vm);
             self.vms[vm].demand_mips = share * self.setup.vm_types[self.vms[vm].vm_type].mips;
             for h in hosts.iter().flatten() {
                 self.refresh(*h);

@@ -180,6 +180,8 @@ pub struct Setup {
     pub initial_placement: String,
     /// What initial placement counts as a VM's CPU need.
     pub initial_fit: FitBasis,
+    /// What it counts in the always-on baseline (which does not consolidate).
+    pub baseline_fit: FitBasis,
     /// Consolidation, if enabled.
     pub consolidation: Option<ConsolidationSetup>,
     /// Power management.
@@ -209,17 +211,67 @@ impl Setup {
     /// the `cloudsim` profile, where hosts with no load are off, the non-power-aware one).
     pub fn baseline(&self) -> Setup {
         let name = match self.profile {
-            Profile::Realistic => "always-on",
+            Profile::Realistic => "keep-on",
             Profile::Cloudsim => "npa",
         };
         Setup {
             consolidation: None,
+            initial_fit: self.baseline_fit,
             power: PowerSetup {
                 name: name.into(),
                 ..self.power.clone()
             },
             ..self.clone()
         }
+    }
+
+    /// Warnings when the fleet cannot hold every VM of the `[[vms]]` groups at once: RAM
+    /// (always reserved in full), and CPU at full size when the baseline places by size. The
+    /// always-on baseline would then leave VMs waiting, and the saving compare different
+    /// workloads.
+    pub fn capacity_warnings(&self) -> Vec<String> {
+        let (mut mips, mut ram) = (0.0, 0.0);
+        for g in &self.groups {
+            match &g.demand {
+                GroupDemand::Curve(_) => {
+                    let t = &self.vm_types[g.vm_type];
+                    mips += t.mips * f64::from(g.count);
+                    ram += t.ram_mb * f64::from(g.count);
+                }
+                GroupDemand::Trace(tg) => {
+                    for vm in &tg.vms {
+                        mips += self.vm_types[vm.vm_type].mips;
+                        ram += self.vm_types[vm.vm_type].ram_mb;
+                    }
+                }
+            }
+        }
+        let (mut fleet_mips, mut fleet_ram) = (0.0, 0.0);
+        for &c in &self.hosts {
+            fleet_mips += self.host_classes[c].mips;
+            fleet_ram += self.host_classes[c].ram_mb;
+        }
+        let mut out = Vec::new();
+        let hint = "the always-on baseline will leave VMs waiting and the saving will not be \
+                    like-for-like; add hosts or remove VMs";
+        if self.baseline_fit == FitBasis::Size && mips > fleet_mips {
+            out.push(format!(
+                "the VMs' full CPU size ({:.0} MIPS) is {:.2} times the fleet's ({:.0} MIPS): \
+                 {hint}, or set policy.initial_fit = \"demand\" to place by demand",
+                mips,
+                mips / fleet_mips,
+                fleet_mips
+            ));
+        }
+        if ram > fleet_ram {
+            out.push(format!(
+                "the VMs' RAM ({:.0} GB) is {:.2} times the fleet's ({:.0} GB): {hint}",
+                ram / 1e3,
+                ram / fleet_ram,
+                fleet_ram / 1e3
+            ));
+        }
+        out
     }
 
     /// Total number of VMs over all groups.

@@ -24,6 +24,11 @@ pub struct Meters {
     pub requested_mips_ms: f64,
     /// Integral of MIPS lost to migration degradation, MIPS x ms.
     pub lost_mips_ms: f64,
+    /// Integral of the resident VMs' demand in vCPUs (demand over vCPU speed), vCPU x ms.
+    pub requested_core_ms: f64,
+    /// Integral of that demand not served (the host short of CPU, or a VM slowed or paused by
+    /// its migration), vCPU x ms.
+    pub unserved_core_ms: f64,
 }
 
 /// A host's state.
@@ -53,6 +58,10 @@ pub struct Host {
     pub sized_mips: f64,
     /// CPU lost by VMs migrating away (degraded while pre-copying, all while paused), MIPS.
     pub lost_mips: f64,
+    /// Demand of resident VMs in vCPUs (each VM's demand over its vCPU speed).
+    pub requested_cores: f64,
+    /// Part of `requested_cores` not served now, vCPUs.
+    pub unserved_cores: f64,
     /// Migrations copying now with this host as source or destination (queued ones excluded).
     pub copying: usize,
     /// Current draw by cause, W.
@@ -121,6 +130,8 @@ impl Host {
             committed_mips: 0.0,
             sized_mips: 0.0,
             lost_mips: 0.0,
+            requested_cores: 0.0,
+            unserved_cores: 0.0,
             copying: 0,
             draw: Split::default(),
             energy: EnergyAccount::default(),
@@ -149,6 +160,8 @@ impl Host {
         }
         self.meters.requested_mips_ms += self.requested_mips * dt as f64;
         self.meters.lost_mips_ms += self.lost_mips * dt as f64;
+        self.meters.requested_core_ms += self.requested_cores * dt as f64;
+        self.meters.unserved_core_ms += self.unserved_cores * dt as f64;
         self.energy.accrue(now, &self.draw, price);
     }
 
@@ -255,6 +268,8 @@ pub struct Vm {
     pub lifetime: Option<SimTime>,
     /// When its last completed migration ended (for ping-pong detection).
     pub last_moved: Option<SimTime>,
+    /// While it waits: the time up to which its unserved demand is metered.
+    pub waiting_since: SimTime,
 }
 
 /// How a migration ended.

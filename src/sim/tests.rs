@@ -42,7 +42,7 @@ level = 0.5
 [policy]
 initial_placement = "first-fit"
 consolidation = {{ enabled = false }}
-power = {{ name = "always-on" }}
+power = {{ name = "keep-on" }}
 
 [migration]
 {migration}
@@ -240,7 +240,8 @@ level = {light}
 
 [policy]
 initial_placement = "first-fit"
-power = {{ name = "always-on" }}
+initial_fit = "size"
+power = {{ name = "keep-on" }}
 
 [policy.consolidation]
 overload = "thr"
@@ -337,7 +338,7 @@ level = 0.25
 initial_placement = "first-fit"
 initial_fit = "demand"
 consolidation = {{ enabled = false }}
-power = {{ name = "always-on" }}
+power = {{ name = "keep-on" }}
 "#
     )
 }

@@ -148,6 +148,7 @@ impl Simulation<'_> {
                 continue;
             }
             let size = self.setup.vm_types[self.vms[vm].vm_type].mips;
+            self.meter_waiting(vm);
             self.vms[vm].demand_mips = self.trace_fraction(t, column) * size;
         }
         for h in 0..self.hosts.len() {

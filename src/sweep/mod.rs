@@ -412,7 +412,7 @@ range = { from = 0.1, to = 0.3, step = 0.1 }
 
 [[axis]]
 key = "policy.power.name"
-values = ["always-on", "spare-capacity"]
+values = ["keep-on", "spare-capacity"]
 "#;
 
     #[test]

@@ -388,11 +388,14 @@ impl Simulation<'_> {
             && prev.time < entry.time
         {
             let dt = (entry.time - prev.time) as f64;
+            let per_mips = self.cores_per_mips[self.vms[vm].vm_type];
             let meters = &mut self.hosts[prev.host].meters;
             meters.requested_mips_ms += prev.requested * dt;
             if prev.migrating {
                 meters.lost_mips_ms += (prev.requested - prev.allocated) * dt;
             }
+            meters.requested_core_ms += prev.requested * per_mips * dt;
+            meters.unserved_core_ms += (prev.requested - prev.allocated).max(0.0) * per_mips * dt;
         }
         cs.vms[vm] = Some(entry);
     }
