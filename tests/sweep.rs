@@ -142,7 +142,7 @@ fn sweep_draws_charts_and_reports_and_plot_redraws_them() {
         "cost saving vs always-on (%)",
         "SLAV (SLATAH × PDM)",
         "live migrations",
-        "name=always-on",
+        "name=keep-on",
         "name=spare-capacity",
         "each point: mean of 2 seeds; whiskers: min to max",
         "0.1",
@@ -153,7 +153,7 @@ fn sweep_draws_charts_and_reports_and_plot_redraws_them() {
     let trade = svg_texts(&dir.join("sweep-tradeoff.svg"));
     for want in [
         "Energy vs SLA violation — sweep small",
-        "name=always-on",
+        "name=keep-on",
         "name=spare-capacity",
         "each marker: one axis point, mean of 2 seeds",
     ] {
@@ -229,7 +229,7 @@ fn chart_flags_of_sweep_and_merge() {
     }
     let run = tmp
         .path()
-        .join("plain/runs/name=always-on_headroom=0.3_seed=2");
+        .join("plain/runs/name=keep-on_headroom=0.3_seed=2");
     for name in [
         "power.svg",
         "utilisation-heatmap.png",

@@ -344,7 +344,7 @@ mod tests {
             policy_overrides("always-on", None).unwrap(),
             vec![
                 "policy.consolidation.enabled=false",
-                "policy.power.name=always-on"
+                "policy.power.name=keep-on"
             ]
         );
         assert_eq!(

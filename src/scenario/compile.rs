@@ -224,6 +224,22 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
         ));
     }
 
+    let warmup = sim.warmup.map_or(0, |w| w.ms());
+    if warmup >= duration {
+        return Err(FieldError::new(
+            "simulation.warmup",
+            format!(
+                "must be shorter than the duration ({}), e.g. \"6h\"",
+                sim.duration
+            ),
+        ));
+    }
+    if warmup > 0 && matches!(sim.profile, ProfileSpec::Cloudsim) {
+        return Err(FieldError::new(
+            "simulation.warmup",
+            "the cloudsim profile measures from time 0, as CloudSim does: remove the warm-up",
+        ));
+    }
     let migration = compile_migration(&s.migration)?;
     let profile = match sim.profile {
         ProfileSpec::Realistic => Profile::Realistic,
@@ -293,6 +309,7 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
         name: sim.name.clone(),
         seed: sim.seed,
         duration,
+        warmup,
         night,
         control_interval: interval,
         load_step,

@@ -79,6 +79,10 @@ pub struct Simulation {
     /// The hours the charts shade and label as night (they may wrap midnight).
     #[serde(default)]
     pub night: NightSpec,
+    /// Time at the start left out of every metric, row and chart (and of the baseline's),
+    /// while the fleet settles from its initial placement; none by default.
+    #[serde(default)]
+    pub warmup: Option<Duration>,
 }
 
 /// `simulation.night`: the daily hours the charts shade as night; either end may be left

@@ -89,6 +89,41 @@ pub fn counts_by_name(counts: &ConflictCounts) -> BTreeMap<String, usize> {
 }
 
 impl Simulation<'_> {
+    /// Counts and logs a conflict that leaves VM `vm` waiting (for capacity, or for a host's
+    /// migrations to end), unless the VM is already waiting on an earlier one: a wait is one
+    /// conflict, however often placement is retried. [`Self::close_wait`] logs its end.
+    pub(super) fn wait_conflict(
+        &mut self,
+        kind: ConflictKind,
+        vm: VmId,
+        hosts: &[HostId],
+        action: &'static str,
+    ) {
+        if self.open_waits.contains_key(&vm) {
+            return;
+        }
+        self.open_waits.insert(vm, kind);
+        self.conflict(kind, Some(vm), hosts, action);
+    }
+
+    /// Logs, uncounted, the end of VM `vm`'s wait, if it had one: it was placed on `host`,
+    /// or it ended (`None`) before it was.
+    pub(super) fn close_wait(&mut self, vm: VmId, host: Option<HostId>) {
+        let Some(kind) = self.open_waits.remove(&vm) else {
+            return;
+        };
+        self.recorder.conflict(&ConflictRow {
+            time_s: secs(self.now),
+            kind: kind.name(),
+            vm: Some(vm),
+            hosts: host.map_or(String::new(), |h| itoa::Buffer::new().format(h).to_string()),
+            action: match host {
+                Some(_) => "resolved: placed",
+                None => "resolved: the VM ended before it was placed",
+            },
+        });
+    }
+
     /// Counts and logs a conflict of `kind` involving `vm` and `hosts`, with what was done.
     pub(super) fn conflict(
         &mut self,
@@ -97,6 +132,9 @@ impl Simulation<'_> {
         hosts: &[HostId],
         action: &'static str,
     ) {
+        if !self.measuring() {
+            return;
+        }
         self.conflicts[kind.index()] += 1;
         // Host ids joined by ';'.
         let mut ids = String::with_capacity(8 * hosts.len());

@@ -297,7 +297,9 @@ impl Simulation<'_> {
             rounds: mig.rounds,
             downtime_s: secs(mig.downtime),
         };
-        self.recorder.migration(&row);
+        if m >= self.first_reported_mig {
+            self.recorder.migration(&row);
+        }
     }
 
     fn finish_migration(&mut self, m: MigId) {

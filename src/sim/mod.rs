@@ -73,6 +73,8 @@ pub(crate) enum Event {
     ScaleAt(usize),
     /// A service's autoscaler decides (index into the setup's services).
     Autoscale(usize),
+    /// The warm-up is over: every meter, count and account starts again from zero.
+    WarmupEnd,
     /// The end of the simulated span.
     End,
 }
@@ -235,6 +237,10 @@ pub(crate) struct Simulation<'a> {
     cores_per_mips: Vec<f64>,
     /// Demand of VMs while they waited for a host, vCPU x ms.
     waiting_core_ms: f64,
+    /// Migrations with a smaller id started during the warm-up and are not reported.
+    first_reported_mig: MigId,
+    /// VMs waiting on a logged conflict, and its kind ([`Self::wait_conflict`]).
+    open_waits: std::collections::BTreeMap<VmId, conflicts::ConflictKind>,
 }
 
 impl<'a> Simulation<'a> {
@@ -389,6 +395,8 @@ impl<'a> Simulation<'a> {
                 })
                 .collect(),
             waiting_core_ms: 0.0,
+            open_waits: std::collections::BTreeMap::new(),
+            first_reported_mig: 0,
         };
         sim.peak_draw = sim.power.peak_draw();
         if profile {
@@ -407,6 +415,10 @@ impl<'a> Simulation<'a> {
     pub(super) fn start(&mut self) {
         // End first: among events at the end time, it runs before anything else.
         self.queue.push(self.setup.duration, Event::End);
+        // Next: among events at the warm-up's end, the reset runs first.
+        if self.setup.warmup > 0 {
+            self.queue.push(self.setup.warmup, Event::WarmupEnd);
+        }
         for h in 0..self.hosts.len() {
             self.refresh(h);
         }
@@ -474,6 +486,7 @@ impl<'a> Simulation<'a> {
                 Event::Request(team) => self.on_request(team),
                 Event::ScaleAt(s) => self.on_scale_at(s),
                 Event::Autoscale(s) => self.on_autoscale(s),
+                Event::WarmupEnd => self.on_warmup_end(),
                 Event::End => {
                     self.on_end();
                     break;

@@ -213,9 +213,9 @@ impl Simulation<'_> {
                         self.start_vm(vm, other);
                     }
                     None => {
-                        self.conflict(
+                        self.wait_conflict(
                             ConflictKind::ProvisionOnMigratingHost,
-                            Some(vm),
+                            vm,
                             &[h],
                             "denied: no other host fits; waits for the host's migrations to end",
                         );
@@ -224,9 +224,9 @@ impl Simulation<'_> {
                 }
             }
             Provisioning::Defer => {
-                self.conflict(
+                self.wait_conflict(
                     ConflictKind::ProvisionOnMigratingHost,
-                    Some(vm),
+                    vm,
                     &[h],
                     "deferred until the host's migrations end",
                 );
@@ -269,6 +269,12 @@ impl Simulation<'_> {
         for vm in batch {
             if !self.try_place(vm) {
                 self.waiting.push_back(vm);
+                self.wait_conflict(
+                    ConflictKind::CapacityShortfall,
+                    vm,
+                    &[],
+                    "queued until capacity is available",
+                );
             }
         }
     }
@@ -311,6 +317,7 @@ impl Simulation<'_> {
             }
         }
         self.refresh(h);
+        self.close_wait(vm, Some(h));
         self.note_started(vm);
     }
 
@@ -342,9 +349,9 @@ impl Simulation<'_> {
         self.vms[vm].arrived = Some(self.now);
         if !self.waiting.is_empty() || !self.try_place(vm) {
             self.enqueue(vm);
-            self.conflict(
+            self.wait_conflict(
                 ConflictKind::CapacityShortfall,
-                Some(vm),
+                vm,
                 &[],
                 "queued until capacity is available",
             );
@@ -378,6 +385,7 @@ impl Simulation<'_> {
             }
             VmState::Waiting => {
                 self.meter_waiting(vm);
+                self.close_wait(vm, None);
                 self.waiting.retain(|&v| v != vm);
                 self.deferred.retain(|&(v, _)| v != vm);
             }

@@ -364,6 +364,8 @@ pub struct Summary {
     pub seed: u64,
     /// Simulated span, s.
     pub duration_s: f64,
+    /// The warm-up at its start, left out of every other number, s (0 = none).
+    pub warmup_s: f64,
     /// The hours the charts shade as night.
     pub night: Night,
     /// Energy and cost.

@@ -10,6 +10,10 @@ use crate::time::secs;
 impl Simulation<'_> {
     pub(super) fn record_interval(&mut self) {
         self.accrue_all();
+        if !self.measuring() {
+            self.started_since_row = 0;
+            return;
+        }
         let mut row = IntervalRow {
             time_s: secs(self.now),
             hosts_on: 0,
@@ -59,6 +63,37 @@ impl Simulation<'_> {
             self.recorder
                 .host_utilisation(row.time_s, &self.utilisation);
         }
+    }
+
+    /// Ends the warm-up: what happened so far is dropped from every total, so the run's
+    /// metrics cover the time after it alone.
+    pub(super) fn on_warmup_end(&mut self) {
+        self.accrue_all();
+        for vm in 0..self.vms.len() {
+            self.meter_waiting(vm);
+        }
+        self.waiting_core_ms = 0.0;
+        for host in &mut self.hosts {
+            host.energy = super::energy::EnergyAccount {
+                since: self.now,
+                ..Default::default()
+            };
+            host.meters = Meters::default();
+            (host.boots, host.shutdowns, host.sleeps, host.wakes) = (0, 0, 0, 0);
+            (host.migrations_in, host.migrations_out) = (0, 0);
+        }
+        self.conflicts = Default::default();
+        self.first_reported_mig = self.migrations.len();
+        self.started_since_row = 0;
+        self.on_counts = (usize::MAX, 0);
+        for s in &mut self.services {
+            s.restart_meters(self.now);
+        }
+    }
+
+    /// Whether the warm-up is over (or there is none): rows and counts are reported.
+    pub(super) fn measuring(&self) -> bool {
+        self.now >= self.setup.warmup
     }
 
     pub(super) fn on_end(&mut self) {
@@ -115,21 +150,24 @@ impl Simulation<'_> {
             });
         }
         let energy = EnergySummary::new(&joules, it_cost, setup.pue, &setup.currency);
-        let done: Vec<&Migration> = self
-            .migrations
+        // Migrations started during the warm-up are left out.
+        let reported = &self.migrations[self.first_reported_mig..];
+        let done: Vec<&Migration> = reported
             .iter()
             .filter(|m| m.outcome == MigrationOutcome::Done)
             .collect();
         let total_duration: f64 = done.iter().map(|m| secs(m.end - m.start)).sum();
         let migrations = MigrationSummary {
-            count: self.migrations.len(),
+            count: reported.len(),
             completed: done.len(),
-            aborted: self
-                .migrations
+            aborted: reported
                 .iter()
                 .filter(|m| m.outcome == MigrationOutcome::Aborted)
                 .count(),
-            in_flight: self.in_flight,
+            in_flight: reported
+                .iter()
+                .filter(|m| m.outcome == MigrationOutcome::InFlight)
+                .count(),
             mean_duration_s: if done.is_empty() {
                 0.0
             } else {
@@ -166,6 +204,7 @@ impl Simulation<'_> {
             scenario: setup.name.clone(),
             seed: setup.seed,
             duration_s: secs(setup.duration),
+            warmup_s: secs(setup.warmup),
             night: setup.night,
             energy,
             migrations,
@@ -180,7 +219,7 @@ impl Simulation<'_> {
                 shutdowns: self.hosts.iter().map(|h| h.shutdowns as u64).sum(),
                 sleeps: self.hosts.iter().map(|h| h.sleeps as u64).sum(),
                 wakes: self.hosts.iter().map(|h| h.wakes as u64).sum(),
-                mean_on: on_ms as f64 / setup.duration.max(1) as f64,
+                mean_on: on_ms as f64 / (setup.duration - setup.warmup).max(1) as f64,
                 min_on: if self.on_counts.0 == usize::MAX {
                     0
                 } else {

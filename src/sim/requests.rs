@@ -160,9 +160,9 @@ impl Simulation<'_> {
         }
         if let Some(vm) = self.enqueue_batch(batch) {
             self.requests.list[r].queued = true;
-            self.conflict(
+            self.wait_conflict(
                 ConflictKind::CapacityShortfall,
-                Some(vm),
+                vm,
                 &[],
                 "request queued until capacity is available",
             );

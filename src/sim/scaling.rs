@@ -62,6 +62,14 @@ impl ServiceRun {
             .collect()
     }
 
+    /// Drops the meters' integrals so far (the end of the warm-up) and restarts them at `now`.
+    pub(super) fn restart_meters(&mut self, now: SimTime) {
+        self.accrue(now);
+        (self.replica_ms, self.demand_ms, self.served_ms) = (0.0, 0.0, 0.0);
+        (self.scale_ups, self.scale_downs) = (0, 0);
+        (self.fewest, self.most) = (self.replicas.len() as u32, self.replicas.len() as u32);
+    }
+
     /// Adds the meters' integrals up to `now`.
     fn accrue(&mut self, now: SimTime) {
         let dt = (now - self.since) as f64;
@@ -212,9 +220,9 @@ impl Simulation<'_> {
             run.scale_ups += 1;
             let batch: Vec<VmId> = (current..n).map(|_| self.new_replica(s)).collect();
             if let Some(vm) = self.enqueue_batch(batch) {
-                self.conflict(
+                self.wait_conflict(
                     ConflictKind::CapacityShortfall,
-                    Some(vm),
+                    vm,
                     &[],
                     "replica queued until capacity is available",
                 );

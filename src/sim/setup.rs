@@ -160,6 +160,8 @@ pub struct Setup {
     pub seed: u64,
     /// Simulated span.
     pub duration: SimTime,
+    /// Time at the start left out of every metric and row (0 = none).
+    pub warmup: SimTime,
     /// The hours the charts shade as night.
     pub night: super::records::Night,
     /// Control-loop period.

@@ -173,7 +173,7 @@ fn an_empty_host_is_suspended_and_its_transition_and_sleep_energy_counted() {
              states = { sleep_w = 8, suspend_time = \"10s\", wake_time = \"5s\", shutdown_w = 50 }",
         )
         .replace(
-            "power = { name = \"always-on\" }",
+            "power = { name = \"keep-on\" }",
             "power = { name = \"spare-capacity\", headroom = 0, park = \"sleep\" }",
         );
     let (_, outcome) = run_with(&text, &[]);

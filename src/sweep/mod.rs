@@ -420,8 +420,8 @@ values = ["keep-on", "spare-capacity"]
         let s = Sweep::parse(SWEEP, "s.toml").unwrap();
         assert_eq!(s.len(), 3 * 2 * 2);
         let runs = s.runs(40);
-        assert_eq!(runs[0].id, "headroom=0.1_name=always-on_seed=40");
-        assert_eq!(runs[1].id, "headroom=0.1_name=always-on_seed=41");
+        assert_eq!(runs[0].id, "headroom=0.1_name=keep-on_seed=40");
+        assert_eq!(runs[1].id, "headroom=0.1_name=keep-on_seed=41");
         assert_eq!(runs[2].id, "headroom=0.1_name=spare-capacity_seed=40");
         assert_eq!(runs[11].id, "headroom=0.3_name=spare-capacity_seed=41");
         assert_eq!(

@@ -2,6 +2,7 @@
 //! tick, and migrations (including CloudSim's VMs planned twice in one round).
 
 use super::super::Simulation;
+use super::super::conflicts::ConflictKind;
 use super::super::state::*;
 use super::plan::Planner;
 use crate::policy::overload::HostLoad;
@@ -25,7 +26,15 @@ impl Simulation<'_> {
                     self.start_vm(vm, h);
                     looks.add(self, h);
                 }
-                None => self.waiting.push_back(vm),
+                None => {
+                    self.waiting.push_back(vm);
+                    self.wait_conflict(
+                        ConflictKind::CapacityShortfall,
+                        vm,
+                        &[],
+                        "queued until capacity is available",
+                    );
+                }
             }
         }
     }
