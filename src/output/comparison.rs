@@ -59,6 +59,16 @@ pub struct ComparisonRow {
     pub mean_hosts_on: f64,
     /// The variant's run folder, relative to the comparison folder.
     pub run_dir: String,
+    /// VMs that never ran (`vms.unplaced`).
+    #[serde(default)]
+    pub vms_unplaced: u64,
+    /// Share of CPU demand not served (`vms.unserved_fraction`).
+    #[serde(default)]
+    pub unserved_fraction: f64,
+    /// Whether the saving compares like with like (`savings.comparable`; empty without a
+    /// baseline).
+    #[serde(default)]
+    pub saving_comparable: Option<bool>,
 }
 
 impl ComparisonRow {
@@ -89,6 +99,9 @@ impl ComparisonRow {
             shutdowns: r.hosts.shutdowns,
             mean_hosts_on: r.hosts.mean_on,
             run_dir: run_dir.to_string(),
+            vms_unplaced: r.vms.unplaced as u64,
+            unserved_fraction: r.vms.unserved_fraction,
+            saving_comparable: s.savings.as_ref().map(|v| v.comparable),
         }
     }
 }

@@ -214,7 +214,13 @@ pub fn comparison_columns() -> Vec<ComparisonColumn> {
         ("variant", |r| r.variant.clone()),
         ("IT energy (kWh)", |r| grouped(r.it_kwh, 1)),
         ("cost", |r| format!("{} {}", grouped(r.cost, 2), r.currency)),
-        ("energy saved", |r| opt_pct(r.energy_saving)),
+        ("energy saved", |r| {
+            let saved = opt_pct(r.energy_saving);
+            match r.saving_comparable {
+                Some(false) => format!("{saved} (not like-for-like)"),
+                _ => saved,
+            }
+        }),
         ("cost saved", |r| opt_pct(r.cost_saving)),
         ("migrations", |r| grouped(r.migrations as f64, 0)),
         ("SLATAH", |r| pct(r.slatah, 3)),
@@ -222,6 +228,8 @@ pub fn comparison_columns() -> Vec<ComparisonColumn> {
         ("SLAV", |r| format!("{:.3e}", r.slav)),
         ("conflicts", |r| grouped(r.conflicts as f64, 0)),
         ("hosts on (mean)", |r| format!("{:.1}", r.mean_hosts_on)),
+        ("VMs never placed", |r| grouped(r.vms_unplaced as f64, 0)),
+        ("demand unserved", |r| pct(r.unserved_fraction, 1)),
     ]
 }
 

@@ -63,6 +63,10 @@ impl VmHistory {
 
     /// The last `n` values of `vm` (at most `keep`), oldest first.
     fn recent(&self, vm: usize, n: usize) -> &[f64] {
+        if n == 0 {
+            // Before the first record (a placement at time 0) the ring is not allocated.
+            return &[];
+        }
         // Slots head + 1 ..= head + keep of the doubled ring hold the last `keep` values.
         let newest = vm * 2 * self.keep + self.head + self.keep;
         &self.values[newest + 1 - n..=newest]
