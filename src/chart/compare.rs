@@ -3,6 +3,7 @@
 
 use super::data::Comparison;
 use super::style::*;
+use super::tolerance::SLAV;
 use super::{DrawResult, Figure};
 use crate::output::ComparisonRow;
 use plotters::coord::Shift;
@@ -37,6 +38,7 @@ impl<'a> CompareBars<'a> {
         value: impl Fn(&ComparisonRow) -> f64,
         label: impl Fn(f64) -> String,
         baseline: Option<f64>,
+        floor: f64,
     ) -> DrawResult
     where
         DB::ErrorType: 'static,
@@ -44,7 +46,7 @@ impl<'a> CompareBars<'a> {
         let rows = &self.cmp.rows;
         let n = rows.len();
         let values: Vec<f64> = rows.iter().map(&value).collect();
-        let y_max = headroom(max_of(&values).max(baseline.unwrap_or(0.0)) * 1.1);
+        let y_max = headroom(max_of(&values).max(baseline.unwrap_or(0.0)).max(floor) * 1.1);
         let keys: Vec<f64> = (0..n).map(|i| i as f64).collect();
         let mut chart = ChartBuilder::on(area)
             .caption(caption, label_font())
@@ -121,6 +123,7 @@ impl Figure for CompareBars<'_> {
             |r| r.it_kwh,
             |v| grouped(v, 0),
             energy_base,
+            0.0,
         )?;
         self.panel(
             &panels[1],
@@ -128,6 +131,7 @@ impl Figure for CompareBars<'_> {
             |r| r.cost,
             |v| grouped(v, 0),
             cost_base,
+            0.0,
         )?;
         self.panel(
             &panels[2],
@@ -135,6 +139,7 @@ impl Figure for CompareBars<'_> {
             |r| r.migrations as f64,
             |v| grouped(v, 0),
             None,
+            0.0,
         )?;
         self.panel(
             &panels[3],
@@ -148,6 +153,8 @@ impl Figure for CompareBars<'_> {
                 }
             },
             None,
+            // The SLAV axis reaches 10 times the tolerance's floor, so noise stays flat.
+            10.0 * SLAV.absolute,
         )?;
         let mut keys = vec![(Key::Swatch(DARK), "variant".to_string())];
         if energy_base.is_some() || cost_base.is_some() {
@@ -315,13 +322,7 @@ impl Figure for TradeOff<'_> {
                 label: Some("always-on baseline".to_string()),
             });
         }
-        draw_energy_slav(
-            &plot,
-            &points,
-            &[],
-            10,
-            "every variant has SLAV 0 (no host at 100 % CPU, or no migration): better = left",
-        )?;
+        draw_energy_slav(&plot, &points, &[], 10, "variant")?;
         let keys: Vec<(Key, String)> = points
             .iter()
             .map(|p| {
@@ -356,13 +357,16 @@ pub struct TradePoint {
 /// Draws IT energy (x) against SLAV (y) on `plot`: axes, a dashed grey line through `front`
 /// (energy, SLAV pairs in order; nothing when empty), the markers of `points` (`marker` px),
 /// their labels kept apart by a [`LabelPlacer`], and a note saying which way is better
-/// (`zero_note` when every point has SLAV 0). The legend is the caller's.
+/// (when every point, a `what`, has SLAV within [`SLAV`]'s floor, that it is 0 or
+/// negligible: then only energy tells points apart). The SLAV axis reaches at least 10 times
+/// the floor, so noise below it is not blown up into a trade-off. The legend is the
+/// caller's.
 pub fn draw_energy_slav<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Shift>,
     points: &[TradePoint],
     front: &[(f64, f64)],
     marker: i32,
-    zero_note: &str,
+    what: &str,
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
@@ -383,11 +387,7 @@ where
     let pad = ((hi - lo) * 0.12).max(hi.abs() * 0.02).max(1e-9);
     let (x0, x1) = ((lo - pad).max(0.0), hi + pad);
     let slav_max = finite.iter().map(|p| p.slav).fold(0.0, f64::max);
-    let y_ticks = nice_ticks(if slav_max > 0.0 {
-        slav_max * 1.25
-    } else {
-        1e-6
-    });
+    let y_ticks = nice_ticks((slav_max * 1.25).max(10.0 * SLAV.absolute));
     let y_max = y_ticks.last().copied().unwrap_or(1e-6);
     let n_y = y_ticks.len();
     let mut chart = ChartBuilder::on(plot)
@@ -459,13 +459,18 @@ where
             tick_font().pos(Pos::new(HPos::Left, VPos::Bottom)),
         ))?;
     }
-    let note = if slav_max > 0.0 {
-        "better: lower left"
+    let note = if slav_max > SLAV.absolute {
+        "better: lower left".to_string()
+    } else if slav_max == 0.0 {
+        format!("every {what} has SLAV 0 (no host at 100 % CPU, or no migration): better = left")
     } else {
-        zero_note
+        format!(
+            "every {what} has a negligible SLAV (at most {:.0e}): better = left",
+            SLAV.absolute
+        )
     };
     plotting.draw(&Text::new(
-        note.to_string(),
+        note,
         (14, 12),
         note_font().pos(Pos::new(HPos::Left, VPos::Top)),
     ))?;

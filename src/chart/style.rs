@@ -122,7 +122,7 @@ impl TimeAxis {
         if self.step_h < 24.0 {
             let m = minutes % (24 * 60);
             format!("{} {:02}:{:02}", day_name(day), m / 60, m % 60)
-        } else if day > 0 && (h - self.end_h).abs() < 1e-9 && minutes % (24 * 60) == 0 {
+        } else if day > 0 && (h - self.end_h).abs() < 1e-9 && minutes.is_multiple_of(24 * 60) {
             format!("{} 24:00", day_name(day - 1))
         } else {
             day_name(day)
@@ -425,7 +425,8 @@ pub fn unspiked(
     let mut pieces = Vec::new();
     let mut piece: Vec<(f64, f64)> = Vec::new();
     // The last two distinct pixels of the piece.
-    let (mut before, mut last): (Option<(i32, i32)>, Option<(i32, i32)>) = (None, None);
+    let mut before: Option<(i32, i32)> = None;
+    let mut last: Option<(i32, i32)> = None;
     for p in points {
         let q = px(&p);
         if Some(q) == last {

@@ -6,7 +6,7 @@
 use super::compare::{TradePoint, draw_energy_slav};
 use super::style::*;
 use super::sweep_results::{AxisChartPlan, Metric, SweepAxis, SweepResults};
-use super::tolerance::pareto_front;
+use super::tolerance::{SLAV, pareto_front};
 use super::{DrawResult, Figure};
 use crate::sweep::sanitize;
 use plotters::coord::Shift;
@@ -231,8 +231,9 @@ impl<'a> SweepByAxis<'a> {
         let all = series.iter().flatten();
         let lo = all.clone().map(|p| p.2).fold(f64::INFINITY, f64::min);
         let hi = all.map(|p| p.3).fold(f64::NEG_INFINITY, f64::max);
-        let y_ticks = if panel.metric == Metric::Slav && hi <= 0.0 && lo >= 0.0 {
-            nice_ticks(1e-6)
+        // SLAV within 10 times the tolerance's floor is drawn from 0, not zoomed into.
+        let y_ticks = if panel.metric == Metric::Slav && hi <= 10.0 * SLAV.absolute && lo >= 0.0 {
+            nice_ticks(10.0 * SLAV.absolute)
         } else {
             span_ticks(lo, hi)
         };
@@ -480,13 +481,7 @@ impl Figure for SweepTradeOff<'_> {
         let (key, rest) = body.split_vertically(if n_series > 3 { 66 } else { 40 });
         let (note, plot) = rest.split_vertically(26);
         let (markers, front) = self.points();
-        draw_energy_slav(
-            &plot,
-            &markers,
-            &front,
-            8,
-            "every point has SLAV 0 (no host at 100 % CPU, or no migration): better = left",
-        )?;
+        draw_energy_slav(&plot, &markers, &front, 8, "point")?;
         let mut keys: Vec<(Key, String)> = match self.series {
             Some(s) => {
                 let axis = &r.axes[s];
