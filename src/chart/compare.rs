@@ -3,6 +3,7 @@
 
 use super::data::Comparison;
 use super::style::*;
+use super::tolerance::SLAV;
 use super::{DrawResult, Figure};
 use crate::output::ComparisonRow;
 use plotters::coord::Shift;
@@ -37,6 +38,7 @@ impl<'a> CompareBars<'a> {
         value: impl Fn(&ComparisonRow) -> f64,
         label: impl Fn(f64) -> String,
         baseline: Option<f64>,
+        floor: f64,
     ) -> DrawResult
     where
         DB::ErrorType: 'static,
@@ -44,7 +46,7 @@ impl<'a> CompareBars<'a> {
         let rows = &self.cmp.rows;
         let n = rows.len();
         let values: Vec<f64> = rows.iter().map(&value).collect();
-        let y_max = headroom(max_of(&values).max(baseline.unwrap_or(0.0)) * 1.1);
+        let y_max = headroom(max_of(&values).max(baseline.unwrap_or(0.0)).max(floor) * 1.1);
         let keys: Vec<f64> = (0..n).map(|i| i as f64).collect();
         let mut chart = ChartBuilder::on(area)
             .caption(caption, label_font())
@@ -121,6 +123,7 @@ impl Figure for CompareBars<'_> {
             |r| r.it_kwh,
             |v| grouped(v, 0),
             energy_base,
+            0.0,
         )?;
         self.panel(
             &panels[1],
@@ -128,6 +131,7 @@ impl Figure for CompareBars<'_> {
             |r| r.cost,
             |v| grouped(v, 0),
             cost_base,
+            0.0,
         )?;
         self.panel(
             &panels[2],
@@ -135,6 +139,7 @@ impl Figure for CompareBars<'_> {
             |r| r.migrations as f64,
             |v| grouped(v, 0),
             None,
+            0.0,
         )?;
         self.panel(
             &panels[3],
@@ -148,6 +153,8 @@ impl Figure for CompareBars<'_> {
                 }
             },
             None,
+            // The SLAV axis reaches 10 times the tolerance's floor, so noise stays flat.
+            10.0 * SLAV.absolute,
         )?;
         let mut keys = vec![(Key::Swatch(DARK), "variant".to_string())];
         if energy_base.is_some() || cost_base.is_some() {
@@ -170,27 +177,107 @@ impl<'a> TradeOff<'a> {
     }
 }
 
-/// Places point labels so that they do not overprint: a label that would overlap one already
-/// placed moves up a line until it is clear.
-#[derive(Debug, Default)]
+/// Places point labels so that each reads as its own marker's: a label may not overprint
+/// another label or any marker, must lie inside the plot, and must be nearer its own marker
+/// than any other (a label just above a neighbour's marker reads as the neighbour's). It
+/// tries right of the marker, left, then above and below (centred, ending or starting at
+/// the marker); when none
+/// fits it goes above-right (above-left at the plot's edge), moved up until clear of labels
+/// and markers, with a leader line to its marker.
+#[derive(Debug)]
 pub struct LabelPlacer {
+    /// Boxes (left, top, right, bottom) of the labels placed.
     placed: Vec<(i32, i32, i32, i32)>,
+    /// Marker centres.
+    markers: Vec<(i32, i32)>,
+    /// Half the marker size, px.
+    half: i32,
+    /// The plot's width and height, px.
+    size: (i32, i32),
 }
 
+/// Gap between a marker's centre and its label, px.
+const LABEL_GAP: i32 = 14;
+
 impl LabelPlacer {
-    /// The position (left, bottom) for a label of `width` x `height` pixels wanted at `at`.
-    pub fn place(&mut self, at: (i32, i32), width: i32, height: i32) -> (i32, i32) {
-        let (x, mut y) = at;
-        let overlaps = |y: i32, placed: &[(i32, i32, i32, i32)]| {
-            placed.iter().any(|&(px, py, pw, ph)| {
-                x < px + pw && px < x + width && y - height < py && py - ph < y
-            })
-        };
-        while overlaps(y, &self.placed) {
-            y -= height;
+    /// A placer for labels of `markers` (centres, `half` px either side) on a plot of `size`.
+    pub fn new(markers: Vec<(i32, i32)>, half: i32, size: (i32, i32)) -> Self {
+        LabelPlacer {
+            placed: Vec::new(),
+            markers,
+            half,
+            size,
         }
-        self.placed.push((x, y, width, height));
-        (x, y)
+    }
+
+    /// The position (left, bottom) of a label of `width` x `height` pixels for the marker at
+    /// `at`, and whether it needs a leader line to its marker.
+    pub fn place(&mut self, at: (i32, i32), width: i32, height: i32) -> ((i32, i32), bool) {
+        let (x, y) = at;
+        let right = x + LABEL_GAP;
+        let left = x - LABEL_GAP - width;
+        let h = self.half;
+        let (above, below) = (y - LABEL_GAP, y + LABEL_GAP + height);
+        let candidates = [
+            (right, y + height / 2),
+            (left, y + height / 2),
+            (x - width / 2, above),
+            (x + h - width, above),
+            (x - h, above),
+            (x - width / 2, below),
+            (x + h - width, below),
+            (x - h, below),
+        ];
+        let chosen = candidates
+            .into_iter()
+            .map(|(l, b)| (l, b - height, l + width, b))
+            .find(|&r| self.inside(r) && self.clear(r) && self.nearest_is(r, at));
+        let (rect, leader) = match chosen {
+            Some(r) => (r, false),
+            None => {
+                let l = if right + width > self.size.0 - 4 {
+                    left
+                } else {
+                    right
+                };
+                let mut r = (l, y - 12 - height, l + width, y - 12);
+                while !self.clear(r) && r.1 > 0 {
+                    r = (r.0, r.1 - height, r.2, r.3 - height);
+                }
+                (r, true)
+            }
+        };
+        self.placed.push(rect);
+        ((rect.0, rect.3), leader)
+    }
+
+    fn inside(&self, r: (i32, i32, i32, i32)) -> bool {
+        r.0 >= 0 && r.1 >= 0 && r.2 <= self.size.0 && r.3 <= self.size.1
+    }
+
+    /// Whether `r` overprints no label and no marker.
+    fn clear(&self, r: (i32, i32, i32, i32)) -> bool {
+        let overlaps = |o: (i32, i32, i32, i32)| r.0 < o.2 && o.0 < r.2 && r.1 < o.3 && o.1 < r.3;
+        let h = self.half;
+        !self.placed.iter().any(|&o| overlaps(o))
+            && !self
+                .markers
+                .iter()
+                .any(|&(mx, my)| overlaps((mx - h, my - h, mx + h, my + h)))
+    }
+
+    /// Whether the marker at `at` is nearer `r` than every marker elsewhere.
+    fn nearest_is(&self, r: (i32, i32, i32, i32), at: (i32, i32)) -> bool {
+        let distance = |(mx, my): (i32, i32)| {
+            let dx = f64::from((r.0 - mx).max(mx - r.2).max(0));
+            let dy = f64::from((r.1 - my).max(my - r.3).max(0));
+            dx.hypot(dy)
+        };
+        let own = distance(at);
+        self.markers
+            .iter()
+            .filter(|&&m| m != at)
+            .all(|&m| distance(m) > own)
     }
 }
 
@@ -235,13 +322,7 @@ impl Figure for TradeOff<'_> {
                 label: Some("always-on baseline".to_string()),
             });
         }
-        draw_energy_slav(
-            &plot,
-            &points,
-            &[],
-            10,
-            "every variant has SLAV 0 (no host at 100 % CPU, or no migration): better = left",
-        )?;
+        draw_energy_slav(&plot, &points, &[], 10, "variant")?;
         let keys: Vec<(Key, String)> = points
             .iter()
             .map(|p| {
@@ -276,13 +357,16 @@ pub struct TradePoint {
 /// Draws IT energy (x) against SLAV (y) on `plot`: axes, a dashed grey line through `front`
 /// (energy, SLAV pairs in order; nothing when empty), the markers of `points` (`marker` px),
 /// their labels kept apart by a [`LabelPlacer`], and a note saying which way is better
-/// (`zero_note` when every point has SLAV 0). The legend is the caller's.
+/// (when every point, a `what`, has SLAV within [`SLAV`]'s floor, that it is 0 or
+/// negligible: then only energy tells points apart). The SLAV axis reaches at least 10 times
+/// the floor, so noise below it is not blown up into a trade-off. The legend is the
+/// caller's.
 pub fn draw_energy_slav<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Shift>,
     points: &[TradePoint],
     front: &[(f64, f64)],
     marker: i32,
-    zero_note: &str,
+    what: &str,
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
@@ -303,11 +387,7 @@ where
     let pad = ((hi - lo) * 0.12).max(hi.abs() * 0.02).max(1e-9);
     let (x0, x1) = ((lo - pad).max(0.0), hi + pad);
     let slav_max = finite.iter().map(|p| p.slav).fold(0.0, f64::max);
-    let y_ticks = nice_ticks(if slav_max > 0.0 {
-        slav_max * 1.25
-    } else {
-        1e-6
-    });
+    let y_ticks = nice_ticks((slav_max * 1.25).max(10.0 * SLAV.absolute));
     let y_max = y_ticks.last().copied().unwrap_or(1e-6);
     let n_y = y_ticks.len();
     let mut chart = ChartBuilder::on(plot)
@@ -341,31 +421,35 @@ where
     }
     let plotting = chart.plotting_area().strip_coord_spec();
     let (ox, oy) = plotting.get_base_pixel();
-    let mut labels = LabelPlacer::default();
-    for p in finite {
+    let local = |p: &TradePoint| {
         let at = chart.backend_coord(&(p.energy, p.slav));
-        let local = (at.0 - ox, at.1 - oy);
-        draw_marker(&plotting, local, p.shape, p.color, marker)?;
+        (at.0 - ox, at.1 - oy)
+    };
+    let (plot_w, plot_h) = plotting.dim_in_pixel();
+    let mut labels = LabelPlacer::new(
+        finite.iter().map(|p| local(p)).collect(),
+        marker,
+        (plot_w as i32, plot_h as i32),
+    );
+    for p in &finite {
+        draw_marker(&plotting, local(p), p.shape, p.color, marker)?;
+    }
+    for p in &finite {
         let Some(name) = &p.label else { continue };
+        let at = local(p);
         let width = plotting
             .estimate_text_size(name, &tick_font())
             .map_or(name.len() as i32 * 9, |(w, _)| w as i32);
-        let plot_w = plotting.dim_in_pixel().0 as i32;
-        let x = if local.0 + 14 + width > plot_w - 4 {
-            local.0 - 14 - width
-        } else {
-            local.0 + 14
-        };
-        let spot = labels.place((x, local.1 - 12), width, 20);
-        if spot.1 != local.1 - 12 {
+        let (spot, leader) = labels.place(at, width, 20);
+        if leader {
             // A leader line from the point to its moved label.
-            let end_x = if spot.0 < local.0 {
+            let end_x = if spot.0 < at.0 {
                 spot.0 + width
             } else {
                 spot.0
             };
             plotting.draw(&PathElement::new(
-                vec![(local.0, local.1 - 6), (end_x, spot.1 - 8)],
+                vec![(at.0, at.1 - 6), (end_x, spot.1 - 8)],
                 GREY.stroke_width(1),
             ))?;
         }
@@ -375,13 +459,18 @@ where
             tick_font().pos(Pos::new(HPos::Left, VPos::Bottom)),
         ))?;
     }
-    let note = if slav_max > 0.0 {
-        "better: lower left"
+    let note = if slav_max > SLAV.absolute {
+        "better: lower left".to_string()
+    } else if slav_max == 0.0 {
+        format!("every {what} has SLAV 0 (no host at 100 % CPU, or no migration): better = left")
     } else {
-        zero_note
+        format!(
+            "every {what} has a negligible SLAV (at most {:.0e}): better = left",
+            SLAV.absolute
+        )
     };
     plotting.draw(&Text::new(
-        note.to_string(),
+        note,
         (14, 12),
         note_font().pos(Pos::new(HPos::Left, VPos::Top)),
     ))?;
@@ -392,14 +481,17 @@ where
 mod tests {
     use super::*;
 
-    /// Labels wanted at the same spot stack upwards a line (20 px) at a time; the third, wanted
-    /// 5 px higher, clears both after three moves (195 -> 155); one far away stays.
+    /// Markers at (100, 200) and (128, 200), 8 px either side, on a 1000 x 600 plot: the
+    /// first's 80 px label goes left, since on the right it would sit over the second marker;
+    /// the second's goes right. A third marker in a crowd with no free side gets its label
+    /// moved up with a leader line.
     #[test]
-    fn coincident_labels_stack_upwards() {
-        let mut p = LabelPlacer::default();
-        assert_eq!(p.place((100, 200), 80, 20), (100, 200));
-        assert_eq!(p.place((100, 200), 80, 20), (100, 180));
-        assert_eq!(p.place((110, 195), 80, 20), (110, 155));
-        assert_eq!(p.place((400, 200), 80, 20), (400, 200));
+    fn labels_sit_nearest_their_own_marker() {
+        let markers = vec![(100, 200), (128, 200), (400, 300), (380, 300), (420, 300)];
+        let mut p = LabelPlacer::new(markers.clone(), 8, (1000, 600));
+        assert_eq!(p.place((100, 200), 80, 20), ((6, 210), false));
+        assert_eq!(p.place((128, 200), 80, 20), ((142, 210), false));
+        let (spot, leader) = p.place((400, 300), 80, 20);
+        assert!(leader && spot.1 < 300 - 8, "{spot:?}");
     }
 }

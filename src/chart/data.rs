@@ -520,6 +520,38 @@ impl Comparison {
     }
 }
 
+/// A run for chart tests: `n` ticks `step_h` apart, 10 hosts on, 1000 MIPS of demand on 2000,
+/// 100 kW, no migrations, no baseline, no conflicts.
+#[cfg(test)]
+pub(crate) fn test_run(n: usize, step_h: f64) -> RunData {
+    let ts = Timeseries {
+        time_h: (0..n).map(|i| i as f64 * step_h).collect(),
+        hosts_on: vec![10.0; n],
+        hosts_booting: vec![0.0; n],
+        hosts_shutting_down: vec![0.0; n],
+        hosts_off: vec![0.0; n],
+        hosts_sleeping: vec![0.0; n],
+        demand_mips: vec![1000.0; n],
+        capacity_on_mips: vec![2000.0; n],
+        power_w: vec![100_000.0; n],
+        energy_kwh: (0..n).map(|i| i as f64 * 100.0 * step_h).collect(),
+        cost: vec![0.0; n],
+        migrations_started: vec![0.0; n],
+    };
+    RunData {
+        summary: RunSummary {
+            dir: PathBuf::from("test"),
+            json: serde_json::json!({"scenario": "test"}),
+            files: RunFiles::default(),
+            scenario_text: None,
+        },
+        timeseries: ts,
+        baseline: None,
+        conflict_h: Vec::new(),
+        utilisation: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

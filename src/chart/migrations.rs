@@ -48,6 +48,52 @@ pub fn typical_step_h(times: &[f64]) -> f64 {
     steps[steps.len() / 2]
 }
 
+/// Closest bars may be, px: narrower ones are drawn 0 px wide in the SVG and vanish in the
+/// PNG (a week of 5-minute ticks is under half a pixel per tick).
+const MIN_BAR_PX: f64 = 4.0;
+
+/// Round bin lengths, s: a bin is one of these when the step divides it.
+const ROUND_BINS_S: [f64; 17] = [
+    60.0, 120.0, 300.0, 600.0, 900.0, 1200.0, 1800.0, 3600.0, 7200.0, 10800.0, 14400.0, 21600.0,
+    43200.0, 86400.0, 172800.0, 345600.0, 604800.0,
+];
+
+/// The length of one bar, h: the step when bars of a step are at least [`MIN_BAR_PX`] apart
+/// on a plot `plot_px` wide showing `end_h` hours, else the shortest round length the step
+/// divides that is (else the fewest whole steps that are).
+pub fn bin_h(step_h: f64, end_h: f64, plot_px: f64) -> f64 {
+    let needed = end_h * MIN_BAR_PX / plot_px;
+    if step_h >= needed || step_h <= 0.0 {
+        return step_h;
+    }
+    let step_s = (step_h * 3600.0).round();
+    ROUND_BINS_S
+        .into_iter()
+        .find(|&s| s / 3600.0 >= needed && step_s > 0.0 && s % step_s == 0.0)
+        .map_or_else(|| (needed / step_h).ceil() * step_h, |s| s / 3600.0)
+}
+
+/// Sums a per-row count into bins of `bin` hours from time 0: a row counts what happened
+/// since the previous row, so the row at t falls in the bin ending at or after t, and the
+/// row at t = 0 (what the first tick did) in the first bin.
+pub fn binned(times: &[f64], values: &[f64], bin: f64) -> Vec<f64> {
+    let index = |t: f64| {
+        if t <= 0.0 || bin <= 0.0 {
+            0
+        } else {
+            ((t / bin - 1e-9).ceil() as usize).saturating_sub(1)
+        }
+    };
+    let n = times.last().map_or(0, |&t| index(t) + 1);
+    let mut sums = vec![0.0; n];
+    for (&t, &v) in times.iter().zip(values) {
+        if v.is_finite() {
+            sums[index(t)] += v;
+        }
+    }
+    sums
+}
+
 /// A duration in hours as `5 min`, `1 h`, `90 s`.
 pub fn duration_label(h: f64) -> String {
     let s = (h * 3600.0).round() as u64;
@@ -81,11 +127,18 @@ impl Figure for MigrationsChart<'_> {
         let (key, plot) = body.split_vertically(40);
         let ts = &self.run.timeseries;
         let axis = TimeAxis::new(ts.end_h());
-        let step = typical_step_h(&ts.time_h);
-        let conflicts = self.conflicts_per_row();
-        let started_max = headroom(max_of(&ts.migrations_started).max(1.0));
-        let conflict_ticks =
-            count_ticks(conflicts.iter().copied().max().unwrap_or(0) as f64 * 1.08);
+        // The plot's width: the area less the margins and both axis label areas.
+        let plot_px = (f64::from(plot.dim_in_pixel().0) - 2.0 * (10.0 + 95.0)).max(100.0);
+        let bin = bin_h(typical_step_h(&ts.time_h), axis.end_h, plot_px);
+        let started = binned(&ts.time_h, &ts.migrations_started, bin);
+        let conflict_rows: Vec<f64> = self
+            .conflicts_per_row()
+            .into_iter()
+            .map(|c| c as f64)
+            .collect();
+        let conflicts = binned(&ts.time_h, &conflict_rows, bin);
+        let started_max = headroom(max_of(&started).max(1.0));
+        let conflict_ticks = count_ticks(max_of(&conflicts) * 1.08);
         let conflict_max = conflict_ticks.last().copied().unwrap_or(1.0);
         let mut chart = ChartBuilder::on(&plot)
             .margin_left(10)
@@ -107,38 +160,49 @@ impl Figure for MigrationsChart<'_> {
             .x_label_formatter(&|h| axis.label(*h))
             .y_label_formatter(&|v| axis_number(*v))
             .x_desc(axis.description())
-            .y_desc(format!("migrations started per {}", duration_label(step)))
+            .y_desc(format!("migrations started per {}", duration_label(bin)))
             .axis_desc_style(label_font())
             .label_style(tick_font())
             .house_grid()
             .draw()?;
         chart
             .configure_secondary_axes()
-            .y_desc(format!("conflicts per {}", duration_label(step)))
+            .y_desc(format!("conflicts per {}", duration_label(bin)))
             .y_label_formatter(&|v| axis_number(*v))
             .axis_desc_style(label_font())
             .label_style(tick_font())
             .draw()?;
-        let half = step * 0.45;
-        chart.draw_series(
-            ts.time_h
-                .iter()
-                .zip(&ts.migrations_started)
-                .filter(|(_, n)| **n > 0.0)
-                .map(|(&t, &n)| Rectangle::new([(t - half, 0.0), (t + half, n)], DARK.filled())),
-        )?;
+        // Each bar spans its bin (the last one cut at the axis's end), a tenth left free on
+        // either side.
+        let span = |b: usize| {
+            let start = b as f64 * bin;
+            let end = (start + bin).min(axis.end_h);
+            let gap = (end - start) * 0.1;
+            (start + gap, end - gap)
+        };
+        chart.draw_series(started.iter().enumerate().filter(|(_, n)| **n > 0.0).map(
+            |(b, &n)| {
+                let (a, z) = span(b);
+                Rectangle::new([(a, 0.0), (z, n)], DARK.filled())
+            },
+        ))?;
         chart.draw_secondary_series(
-            ts.time_h
+            conflicts
                 .iter()
-                .zip(&conflicts)
-                .filter(|(_, c)| **c > 0)
-                .map(|(&t, &c)| TriangleMarker::new((t, c as f64), 7, MID.filled())),
+                .enumerate()
+                .filter(|(_, c)| **c > 0.0)
+                .map(|(b, &c)| {
+                    let (a, z) = span(b);
+                    TriangleMarker::new(((a + z) / 2.0, c), 7, MID.filled())
+                }),
         )?;
         let total_started: f64 = ts.migrations_started.iter().filter(|v| v.is_finite()).sum();
+        let n_conflicts = self.run.conflict_h.len();
         let note = format!(
-            "{} migrations, {} conflicts",
+            "{} migrations, {} conflict{}",
             grouped(total_started, 0),
-            grouped(self.run.conflict_h.len() as f64, 0)
+            grouped(n_conflicts as f64, 0),
+            if n_conflicts == 1 { "" } else { "s" }
         );
         chart.draw_series(std::iter::once(Text::new(
             note,
@@ -163,6 +227,53 @@ impl Figure for MigrationsChart<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Bars of the migrations chart: (x, width, height) of the rectangles filled navy,
+    /// the legend's swatch (the one 18 px high at the top) left out.
+    fn bars(svg: &str) -> Vec<(f64, f64, f64)> {
+        let doc = roxmltree::Document::parse(svg).unwrap();
+        let num = |n: roxmltree::Node, a: &str| n.attribute(a).unwrap().parse::<f64>().unwrap();
+        doc.descendants()
+            .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some("#1F3B73"))
+            .map(|n| (num(n, "x"), num(n, "width"), num(n, "height")))
+            .filter(|&(_, _, h)| h != 18.0)
+            .collect()
+    }
+
+    /// A week at 5-minute ticks with 1660 migrations at the first tick (t = 0) and 10 at
+    /// every other: 2016 bars would be under half a pixel each, so ticks are summed per hour
+    /// (168 bars, each wider than 3 px), and the first hour's bar (1660 + 12 x 10 = 1780),
+    /// the tallest, is drawn from the axis's start instead of a zero-width rectangle.
+    #[test]
+    fn every_bar_of_a_week_is_visible() {
+        let mut run = crate::chart::data::test_run(2017, 1.0 / 12.0);
+        run.timeseries.migrations_started = vec![10.0; 2017];
+        run.timeseries.migrations_started[0] = 1660.0;
+        let chart = MigrationsChart::new(&run);
+        let svg = crate::chart::Chart::render_svg(&chart).unwrap();
+        let bars = bars(&svg);
+        assert_eq!(bars.len(), 168);
+        let thin: Vec<_> = bars.iter().filter(|b| b.1 < 3.0).collect();
+        assert!(thin.is_empty(), "{} bars under 3 px: {thin:?}", thin.len());
+        let first = bars.iter().min_by(|a, b| a.0.total_cmp(&b.0)).unwrap();
+        let tallest = bars.iter().map(|b| b.2).fold(0.0, f64::max);
+        assert_eq!(first.2, tallest, "the first hour has the most migrations");
+        let texts: Vec<String> = roxmltree::Document::parse(&svg)
+            .unwrap()
+            .descendants()
+            .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+            .collect();
+        assert!(
+            texts.iter().any(|t| t == "migrations started per 1 h"),
+            "{texts:?}"
+        );
+        assert!(
+            texts
+                .iter()
+                .any(|t| t == "21\u{202f}820 migrations, 0 conflicts"),
+            "{texts:?}"
+        );
+    }
 
     /// 5-minute steps are found as the median even with a short last step.
     #[test]

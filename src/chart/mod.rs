@@ -17,6 +17,7 @@ mod power;
 mod style;
 mod sweep;
 pub mod sweep_results;
+pub mod tolerance;
 
 pub use compare::{CompareBars, TradeOff};
 pub use data::{Comparison, DataError, RunData, RunFiles, RunSummary, Timeseries, Utilisation};
@@ -447,7 +448,7 @@ mod tests {
                 "conflicts per 6 h",
                 "migrations started",
                 "conflicts (right axis)",
-                "9 migrations, 1 conflicts",
+                "9 migrations, 1 conflict",
             ],
             &[
                 "Host CPU utilisation over time — sample",

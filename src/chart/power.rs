@@ -83,28 +83,30 @@ impl Figure for PowerChart<'_> {
             .axis_desc_style(label_font())
             .label_style(tick_font())
             .draw()?;
-        chart.draw_secondary_series(DashedLineSeries::new(
-            ts.points(&ts.capacity_on_mips, 1e-3),
-            10,
-            6,
-            LIGHT.stroke_width(3),
-        ))?;
-        chart.draw_secondary_series(LineSeries::new(
-            ts.points(&ts.demand_mips, 1e-3),
-            MID.stroke_width(2),
-        ))?;
-        if let Some(b) = baseline {
-            chart.draw_series(DashedLineSeries::new(
-                b.points(&b.power_w, 1e-3),
-                12,
-                7,
-                GREY.stroke_width(2),
+        // Thick lines are drawn in pieces that never turn sharply (see `unspiked`).
+        let right = |p: &(f64, f64)| chart.borrow_secondary().backend_coord(p);
+        let capacity = unspiked(ts.points(&ts.capacity_on_mips, 1e-3), right);
+        let demand = unspiked(ts.points(&ts.demand_mips, 1e-3), right);
+        let left = |p: &(f64, f64)| chart.backend_coord(p);
+        let base = baseline.map(|b| unspiked(b.points(&b.power_w, 1e-3), left));
+        let power = unspiked(ts.points(&ts.power_w, 1e-3), left);
+        for piece in capacity {
+            chart.draw_secondary_series(DashedLineSeries::new(
+                piece,
+                10,
+                6,
+                LIGHT.stroke_width(3),
             ))?;
         }
-        chart.draw_series(LineSeries::new(
-            ts.points(&ts.power_w, 1e-3),
-            DARK.stroke_width(3),
-        ))?;
+        for piece in demand {
+            chart.draw_secondary_series(LineSeries::new(piece, MID.stroke_width(2)))?;
+        }
+        for piece in base.into_iter().flatten() {
+            chart.draw_series(DashedLineSeries::new(piece, 12, 7, GREY.stroke_width(2)))?;
+        }
+        for piece in power {
+            chart.draw_series(LineSeries::new(piece, DARK.stroke_width(3)))?;
+        }
         let mut keys = vec![
             (Key::Swatch(NIGHT), self.run.night().label()),
             (Key::Line(DARK, 3), "IT power".to_string()),
@@ -185,5 +187,45 @@ impl Figure for PowerChart<'_> {
         keys.push((Key::Swatch(PALE), "off".to_string()));
         legend(&lower_key, &keys)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::Chart;
+    use crate::chart::data::test_run;
+
+    /// The week at 5-minute ticks with power at 100 kW but for `jumps`: (tick, kW).
+    fn week(jumps: &[(usize, f64)]) -> RunData {
+        let mut run = test_run(2016, 1.0 / 12.0);
+        for &(i, kw) in jumps {
+            run.timeseries.power_w[i] = kw * 1000.0;
+        }
+        run
+    }
+
+    /// A sharp jump in power (to 10 kW for one tick, to 20 kW for another) draws nothing
+    /// above the plot: plotters' thick-line rasteriser mitres such a turn into a spike that
+    /// ran up through the legend into the title of the PNG (the SVG was right). The rows
+    /// above the upper plot (title and legend, the first 100 px) equal those of the chart
+    /// without the jumps, pixel for pixel.
+    #[test]
+    fn a_sharp_power_jump_stays_inside_the_plot() {
+        let flat = PowerChart::new(&week(&[])).render_rgb().unwrap();
+        let jumpy = PowerChart::new(&week(&[(1000, 10.0), (1500, 20.0)]))
+            .render_rgb()
+            .unwrap();
+        let rows = 100 * 1200 * 3;
+        let differing: Vec<(usize, usize)> = (0..rows / 3)
+            .filter(|&p| flat[p * 3..p * 3 + 3] != jumpy[p * 3..p * 3 + 3])
+            .map(|p| (p % 1200, p / 1200))
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "{} pixels above the plot differ, first at (x, y) {:?}",
+            differing.len(),
+            differing.first()
+        );
     }
 }

@@ -107,20 +107,25 @@ impl TimeAxis {
     }
 
     /// A tick label: `Mon 06:00` (or `Tue` at midnight when ticks are a day or more apart;
-    /// `day 9` past the first week).
+    /// `day 9` past the first week). Day-apart ticks name the day that starts there, so the
+    /// axis's last tick, where the run ends, names the day that ends there: `Sun 24:00`.
     pub fn label(&self, h: f64) -> String {
         let minutes = (h * 60.0).round() as u64;
-        let day = minutes / (24 * 60);
-        let name = if day < 7 {
-            DAYS[day as usize].to_string()
-        } else {
-            format!("day {}", day + 1)
+        let day_name = |day: u64| {
+            if day < 7 {
+                DAYS[day as usize].to_string()
+            } else {
+                format!("day {}", day + 1)
+            }
         };
-        if self.step_h >= 24.0 {
-            name
-        } else {
+        let day = minutes / (24 * 60);
+        if self.step_h < 24.0 {
             let m = minutes % (24 * 60);
-            format!("{name} {:02}:{:02}", m / 60, m % 60)
+            format!("{} {:02}:{:02}", day_name(day), m / 60, m % 60)
+        } else if day > 0 && (h - self.end_h).abs() < 1e-9 && minutes.is_multiple_of(24 * 60) {
+            format!("{} 24:00", day_name(day - 1))
+        } else {
+            day_name(day)
         }
     }
 
@@ -399,6 +404,51 @@ where
     Ok(())
 }
 
+/// Cosine of the sharpest turn a thick line is drawn through in one piece (29°, where SVG's
+/// default miter limit of 4 gives up on the join).
+const SHARPEST_TURN_COS: f64 = 0.875;
+
+/// Splits a line into pieces that turn by less than 29° at no inner vertex, as drawn (`px`
+/// maps a point to its pixel; points on the same pixel count once). Plotters' bitmap
+/// backend joins the segments of a thick line with an unlimited miter, so a sharp jump and
+/// back (power falling for one tick) drew a spike far out of the plot; pieces joined end
+/// to end look the same as the SVG's line, without that join.
+pub fn unspiked(
+    points: impl IntoIterator<Item = (f64, f64)>,
+    px: impl Fn(&(f64, f64)) -> (i32, i32),
+) -> Vec<Vec<(f64, f64)>> {
+    let sharp = |a: (i32, i32), b: (i32, i32), c: (i32, i32)| {
+        let u = (f64::from(a.0 - b.0), f64::from(a.1 - b.1));
+        let v = (f64::from(c.0 - b.0), f64::from(c.1 - b.1));
+        (u.0 * v.0 + u.1 * v.1) > SHARPEST_TURN_COS * u.0.hypot(u.1) * v.0.hypot(v.1)
+    };
+    let mut pieces = Vec::new();
+    let mut piece: Vec<(f64, f64)> = Vec::new();
+    // The last two distinct pixels of the piece.
+    let mut before: Option<(i32, i32)> = None;
+    let mut last: Option<(i32, i32)> = None;
+    for p in points {
+        let q = px(&p);
+        if Some(q) == last {
+            piece.push(p);
+            continue;
+        }
+        if let (Some(a), Some(b)) = (before, last)
+            && sharp(a, b, q)
+        {
+            let joint = *piece.last().expect("a piece with a last pixel has points");
+            pieces.push(std::mem::replace(&mut piece, vec![joint]));
+        }
+        piece.push(p);
+        before = last;
+        last = Some(q);
+    }
+    if !piece.is_empty() {
+        pieces.push(piece);
+    }
+    pieces
+}
+
 /// Rounds a maximum up to a value that leaves room above the data.
 pub fn headroom(max: f64) -> f64 {
     if max.is_finite() && max > 0.0 {
@@ -578,6 +628,20 @@ mod tests {
         assert_eq!(TimeAxis::new(24.0 * 10.0).label(24.0 * 8.0), "day 9");
     }
 
+    /// A week's daily ticks name days; the last tick is the end of Sunday, `Sun 24:00`, not
+    /// a day 8 the run never reaches. Ticks inside the run keep their names, and an end tick
+    /// that names a time of day (`Wed 00:00` after two days) stays as it is.
+    #[test]
+    fn a_week_ends_at_the_end_of_sunday() {
+        let week = TimeAxis::new(168.0);
+        assert_eq!(week.label(144.0), "Sun");
+        assert_eq!(week.label(168.0), "Sun 24:00");
+        let ten = TimeAxis::new(240.0);
+        assert_eq!(ten.label(192.0), "day 9");
+        assert_eq!(ten.label(240.0), "day 10 24:00");
+        assert_eq!(TimeAxis::new(48.0).label(48.0), "Wed 00:00");
+    }
+
     /// Nights of a run from Monday 00:00 to Wednesday 00:00: Monday 00–06, Mon 22 – Tue 06,
     /// Tue 22 – Wed 00 (clipped to the axis).
     #[test]
@@ -609,6 +673,30 @@ mod tests {
         );
         assert_eq!(long.label(), "night (19:30–07:00)");
         assert_eq!(Night::DEFAULT.label(), "night (22:00–06:00)");
+    }
+
+    /// A line down 300 px and back up one pixel to the right turns by under 1°: it is
+    /// split there, the joint point in both pieces; a right angle and points on one pixel
+    /// do not split.
+    #[test]
+    fn lines_split_at_sharp_turns_only() {
+        let px = |p: &(f64, f64)| (p.0 as i32, p.1 as i32);
+        let spike = [
+            (0.0, 0.0),
+            (10.0, 0.0),
+            (10.0, 300.0),
+            (11.0, 0.0),
+            (20.0, 0.0),
+        ];
+        assert_eq!(
+            unspiked(spike, px),
+            vec![
+                vec![(0.0, 0.0), (10.0, 0.0), (10.0, 300.0)],
+                vec![(10.0, 300.0), (11.0, 0.0), (20.0, 0.0)]
+            ]
+        );
+        let corner = [(0.0, 0.0), (10.0, 0.0), (10.2, 0.4), (10.0, 10.0)];
+        assert_eq!(unspiked(corner, px).len(), 1);
     }
 
     /// 0..3.1e-5 gets ticks every 5e-6 up to 3.5e-5; 0..100 every 20.

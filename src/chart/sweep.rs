@@ -5,7 +5,8 @@
 
 use super::compare::{TradePoint, draw_energy_slav};
 use super::style::*;
-use super::sweep_results::{AxisChartPlan, Metric, SweepAxis, SweepResults, pareto_front};
+use super::sweep_results::{AxisChartPlan, Metric, SweepAxis, SweepResults};
+use super::tolerance::{SLAV, pareto_front};
 use super::{DrawResult, Figure};
 use crate::sweep::sanitize;
 use plotters::coord::Shift;
@@ -230,8 +231,9 @@ impl<'a> SweepByAxis<'a> {
         let all = series.iter().flatten();
         let lo = all.clone().map(|p| p.2).fold(f64::INFINITY, f64::min);
         let hi = all.map(|p| p.3).fold(f64::NEG_INFINITY, f64::max);
-        let y_ticks = if panel.metric == Metric::Slav && hi <= 0.0 && lo >= 0.0 {
-            nice_ticks(1e-6)
+        // SLAV within 10 times the tolerance's floor is drawn from 0, not zoomed into.
+        let y_ticks = if panel.metric == Metric::Slav && hi <= 10.0 * SLAV.absolute && lo >= 0.0 {
+            nice_ticks(10.0 * SLAV.absolute)
         } else {
             span_ticks(lo, hi)
         };
@@ -292,10 +294,17 @@ impl<'a> SweepByAxis<'a> {
             if categorical || path.len() < 2 {
                 continue;
             }
-            if dashed {
-                chart.draw_series(DashedLineSeries::new(path, 12, 7, color.stroke_width(3)))?;
-            } else {
-                chart.draw_series(LineSeries::new(path, color.stroke_width(3)))?;
+            for piece in unspiked(path, |p| chart.backend_coord(p)) {
+                if dashed {
+                    chart.draw_series(DashedLineSeries::new(
+                        piece,
+                        12,
+                        7,
+                        color.stroke_width(3),
+                    ))?;
+                } else {
+                    chart.draw_series(LineSeries::new(piece, color.stroke_width(3)))?;
+                }
             }
         }
         let plotting = chart.plotting_area().strip_coord_spec();
@@ -472,13 +481,7 @@ impl Figure for SweepTradeOff<'_> {
         let (key, rest) = body.split_vertically(if n_series > 3 { 66 } else { 40 });
         let (note, plot) = rest.split_vertically(26);
         let (markers, front) = self.points();
-        draw_energy_slav(
-            &plot,
-            &markers,
-            &front,
-            8,
-            "every point has SLAV 0 (no host at 100 % CPU, or no migration): better = left",
-        )?;
+        draw_energy_slav(&plot, &markers, &front, 8, "point")?;
         let mut keys: Vec<(Key, String)> = match self.series {
             Some(s) => {
                 let axis = &r.axes[s];
@@ -679,6 +682,96 @@ mod tests {
             ],
         );
         assert_eq!(polylines(&svg, "#1F3B73"), 2 * 3);
+    }
+
+    /// A sweep of two policies and three headrooms, one seed, like sweeps/headroom.toml:
+    /// spare-capacity 0.1 (860 kWh, SLAV 1e-6) is on the front, 0.2 (876 kWh, same SLAV)
+    /// is beaten by it and sits 28 px to its right at the same height, 0.3 (908 kWh, SLAV 0)
+    /// is on the front. A label is read as belonging to the marker nearest it, so the label
+    /// `headroom=0.1` must be nearer its own marker than any other (it sat just above 0.2's).
+    #[test]
+    fn front_labels_keep_clear_of_other_markers() {
+        let keys = vec![
+            "policy.power.name".to_string(),
+            "policy.power.headroom".to_string(),
+        ];
+        let names = [
+            "always-on",
+            "always-on",
+            "always-on",
+            "spare-capacity",
+            "spare-capacity",
+            "spare-capacity",
+        ];
+        let heads = ["0.1", "0.2", "0.3", "0.1", "0.2", "0.3"];
+        let texts = vec![
+            (0..6).map(|i| format!("r{i}")).collect(),
+            vec![String::new(); 6],
+            names.iter().map(|s| s.to_string()).collect(),
+            heads.iter().map(|s| s.to_string()).collect(),
+        ];
+        let it = [1330.0, 1330.0, 1330.0, 860.0, 875.7, 908.0];
+        let slav = [0.0, 0.0, 0.0, 1e-6, 1e-6, 0.0];
+        let numbers: Vec<Vec<f64>> = Metric::ALL
+            .iter()
+            .map(|m| match m {
+                Metric::ItKwh => it.to_vec(),
+                Metric::Slav => slav.to_vec(),
+                Metric::BaselineItKwh => vec![1358.6; 6],
+                _ => vec![1.0; 6],
+            })
+            .collect();
+        let r = SweepResults::from_columns("h", &keys, &texts, &numbers, "EUR".into());
+        let svg = SweepTradeOff::new(&r, Some(0)).render_svg().unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let num = |t: &str| t.parse::<f64>().unwrap();
+        // Triangles (spare-capacity): the apex is 8 px above the centre.
+        let mut centres: Vec<(f64, f64)> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("polygon") && n.attribute("fill") == Some("#D9822B"))
+            .map(|n| {
+                let apex = n.attribute("points").unwrap().split(' ').next().unwrap();
+                let (x, y) = apex.split_once(',').unwrap();
+                (num(x), num(y) + 8.0)
+            })
+            .collect();
+        centres.extend(
+            doc.descendants()
+                .filter(|n| n.has_tag_name("circle"))
+                .map(|n| {
+                    (
+                        num(n.attribute("cx").unwrap()),
+                        num(n.attribute("cy").unwrap()),
+                    )
+                }),
+        );
+        // The legend's keys (above 110 px) are no markers of points.
+        centres.retain(|c| c.1 > 110.0);
+        let label = doc
+            .descendants()
+            .find(|n| n.has_tag_name("text") && n.text().map(str::trim) == Some("headroom=0.1"))
+            .expect("the front point 0.1 is labelled");
+        let (x, y) = (
+            num(label.attribute("x").unwrap()),
+            num(label.attribute("y").unwrap()),
+        );
+        // The label's box, at least 7 px per character wide and 20 px high, anchored at its
+        // bottom left; its own marker is the leftmost triangle (least energy).
+        let (right, top) = (x + 7.0 * "headroom=0.1".len() as f64, y - 20.0);
+        let distance = |c: &(f64, f64)| {
+            let dx = (x - c.0).max(c.0 - right).max(0.0);
+            let dy = (top - c.1).max(c.1 - y).max(0.0);
+            dx.hypot(dy)
+        };
+        let own = *centres.iter().min_by(|a, b| a.0.total_cmp(&b.0)).unwrap();
+        let nearer: Vec<&(f64, f64)> = centres
+            .iter()
+            .filter(|c| **c != own && distance(c) <= distance(&own))
+            .collect();
+        assert!(
+            nearer.is_empty(),
+            "label at ({x}, {y}) is nearer {nearer:?} than its marker {own:?}"
+        );
     }
 
     /// Same results, same bytes.

@@ -447,29 +447,6 @@ pub fn plan(axes: &[SweepAxis]) -> SweepPlan {
     }
 }
 
-/// Indices (into `points`) of the points no other point beats on both energy and SLAV
-/// (lower is better on each), sorted by energy: the choices worth making.
-pub fn pareto_front(points: &[(f64, f64)]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..points.len())
-        .filter(|&i| points[i].0.is_finite() && points[i].1.is_finite())
-        .collect();
-    order.sort_by(|&a, &b| {
-        points[a]
-            .0
-            .total_cmp(&points[b].0)
-            .then(points[a].1.total_cmp(&points[b].1))
-    });
-    let mut front = Vec::new();
-    let mut best_slav = f64::INFINITY;
-    for i in order {
-        if points[i].1 < best_slav {
-            best_slav = points[i].1;
-            front.push(i);
-        }
-    }
-    front
-}
-
 /// A sweep for tests: `policy.power.name` (always-on, spare-capacity) x
 /// `policy.power.headroom` (0.1, 0.3) x seeds 1 and 2, always-on baseline 110 kWh for all.
 /// IT energy per run 100, 100, 100, 100 | 80, 84 | 90, 92 (means 100, 100, 82, 91); SLAV 0
@@ -676,20 +653,5 @@ mod tests {
             }]
         );
         assert_eq!(p.tradeoff_series, Some(0));
-    }
-
-    /// The front keeps the points nothing beats on both counts: (5, 3) beats (6, 4); (9, 0)
-    /// and (7, 1) stay; (7, 2) loses to (7, 1); NaN is skipped.
-    #[test]
-    fn pareto_front_keeps_undominated_points_by_energy() {
-        let pts = [
-            (9.0, 0.0),
-            (6.0, 4.0),
-            (5.0, 3.0),
-            (7.0, 1.0),
-            (7.0, 2.0),
-            (f64::NAN, 0.0),
-        ];
-        assert_eq!(pareto_front(&pts), vec![2, 3, 0]);
     }
 }

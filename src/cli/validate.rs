@@ -52,7 +52,7 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
                 setup.name,
                 setup.hosts.len(),
                 workload(&setup),
-                humantime::format_duration(std::time::Duration::from_millis(setup.duration))
+                crate::report::human_span(setup.duration as f64 / 1000.0)
             ),
             Err(CliError::Input(msg) | CliError::Other(msg)) => {
                 eprintln!("error: {msg}");

@@ -2,7 +2,7 @@
 //! external resource), readable offline and printable.
 
 use super::{
-    Headline, comparison_columns, comparison_scenarios, comparison_verdict, run_headlines,
+    Headline, comparison_scenarios, comparison_table, comparison_verdict, run_headlines,
     sweep_headlines, sweep_table,
 };
 use crate::chart::data::Comparison;
@@ -137,16 +137,16 @@ pub fn comparison_html(cmp: &Comparison, charts: &[WrittenChart]) -> String {
         escape(&comparison_verdict(cmp))
     );
     body += "<h2>Headline numbers</h2>\n<table class=\"comparison\">\n<tr>";
-    let columns = comparison_columns();
-    for (header, _) in &columns {
+    let table = comparison_table(cmp);
+    for header in &table.headers {
         body += &format!("<th>{}</th>", escape(header));
     }
     body += "<th>run</th></tr>\n";
-    for row in &cmp.rows {
+    for (row, cells) in cmp.rows.iter().zip(&table.rows) {
         body += "<tr>";
-        for (i, (_, cell)) in columns.iter().enumerate() {
+        for (i, cell) in cells.iter().enumerate() {
             let class = if i == 0 { "" } else { " class=\"num\"" };
-            body += &format!("<td{class}>{}</td>", escape(&cell(row)));
+            body += &format!("<td{class}>{}</td>", escape(cell));
         }
         body += &format!(
             "<td><a href=\"{}/report.html\">report</a></td></tr>\n",
@@ -154,6 +154,9 @@ pub fn comparison_html(cmp: &Comparison, charts: &[WrittenChart]) -> String {
         );
     }
     body += "</table>\n";
+    for note in &table.notes {
+        body += &format!("<p class=\"note\">{}</p>\n", escape(note));
+    }
     body += &charts_section(
         charts,
         "Charts were not drawn (--no-charts); `nightshift plot DIR` draws them.",
@@ -201,7 +204,7 @@ pub fn sweep_html(r: &SweepResults, charts: &[WrittenChart]) -> String {
         "Charts were not drawn (--no-charts); `nightshift plot DIR` draws them.",
     );
     let table = sweep_table(r);
-    body += "<h2>Axis points</h2>\n<p class=\"note\">One row per combination of axis values; numbers are means over its runs (seeds). Bold rows have the least energy or the least SLAV (ties broken by the other); the best column says which.</p>\n";
+    body += "<h2>Axis points</h2>\n<p class=\"note\">One row per combination of axis values; numbers are means over its runs (seeds). Bold rows have the least energy or the least SLAV (values within the tolerance count as ties, broken by the other metric; no row is marked for SLAV when it is negligible everywhere); the best column says which.</p>\n";
     if table.hidden > 0 {
         body += &format!(
             "<p class=\"note\">{} more axis points are left out of this table; results.csv has every run.</p>\n",
@@ -227,6 +230,9 @@ pub fn sweep_html(r: &SweepResults, charts: &[WrittenChart]) -> String {
         body += &format!("<td>{}</td></tr>\n", escape(&row.best.join(", ")));
     }
     body += "</table>\n";
+    for note in &table.notes {
+        body += &format!("<p class=\"note\">{}</p>\n", escape(note));
+    }
     body += "<h2>Sweep file</h2>\n";
     match &r.sweep_text {
         Some(text) => body += &format!("<pre><code>{}</code></pre>\n", escape(text)),

@@ -2,7 +2,7 @@
 //! to it.
 
 use super::{
-    Headline, comparison_columns, comparison_scenarios, comparison_verdict, run_headlines,
+    Headline, comparison_scenarios, comparison_table, comparison_verdict, run_headlines,
     sweep_headlines, sweep_table,
 };
 use crate::chart::data::Comparison;
@@ -69,22 +69,25 @@ pub fn comparison_markdown(cmp: &Comparison, charts: &[WrittenChart]) -> String 
         "The same workload and seed under each variant. {}\n\n## Headline numbers\n\n",
         comparison_verdict(cmp)
     );
-    let columns = comparison_columns();
+    let table = comparison_table(cmp);
     s += "|";
-    for (header, _) in &columns {
+    for header in &table.headers {
         s += &format!(" {} |", cell(header));
     }
     s += " run |\n|";
-    for (i, _) in columns.iter().enumerate() {
+    for i in 0..table.headers.len() {
         s += if i == 0 { " --- |" } else { " ---: |" };
     }
     s += " --- |\n";
-    for row in &cmp.rows {
+    for (row, cells) in cmp.rows.iter().zip(&table.rows) {
         s += "|";
-        for (_, value) in &columns {
-            s += &format!(" {} |", cell(&value(row)));
+        for value in cells {
+            s += &format!(" {} |", cell(value));
         }
         s += &format!(" [report]({}/report.md) |\n", row.run_dir);
+    }
+    for note in &table.notes {
+        s += &format!("\n{note}\n");
     }
     s += "\n## Charts\n\n";
     s += &chart_links(
@@ -127,7 +130,7 @@ pub fn sweep_markdown(r: &SweepResults, charts: &[WrittenChart]) -> String {
         "Charts were not drawn (`--no-charts`); `nightshift plot DIR` draws them.",
     );
     let table = sweep_table(r);
-    s += "\n## Axis points\n\nOne row per combination of axis values; numbers are means over its runs (seeds). Rows in bold have the least energy or the least SLAV (ties broken by the other).\n\n";
+    s += "\n## Axis points\n\nOne row per combination of axis values; numbers are means over its runs (seeds). Rows in bold have the least energy or the least SLAV (values within the tolerance count as ties, broken by the other metric; no row is marked for SLAV when it is negligible everywhere).\n\n";
     if table.hidden > 0 {
         s += &format!(
             "{} more axis points are left out of this table; results.csv has every run.\n\n",
@@ -158,6 +161,9 @@ pub fn sweep_markdown(r: &SweepResults, charts: &[WrittenChart]) -> String {
             }
         }
         s += "\n";
+    }
+    for note in &table.notes {
+        s += &format!("\n{note}\n");
     }
     if let Some(text) = &r.sweep_text {
         s += "\n## Sweep file\n\n";
