@@ -368,10 +368,10 @@ fn range_values(r: &RangeFile) -> Result<Vec<String>, String> {
             r.from, r.to, r.step
         ));
     }
-    // Counted in floating point: a tiny step gives a count beyond any integer, which a cast
-    // would saturate and `+ 1` wrap to 0.
+    // Counted in floating point (finite inputs, step > 0: never NaN): a tiny step gives a
+    // count beyond any integer, which a cast would saturate and `+ 1` wrap to 0.
     let count = ((r.to - r.from) / r.step + 1e-9).floor() + 1.0;
-    if !(count <= MAX_RUNS as f64) {
+    if count > MAX_RUNS as f64 {
         return Err(format!(
             "range from {:?} to {:?} in steps of {:?} has more than {MAX_RUNS} values, the limit; use a larger step",
             r.from, r.to, r.step
