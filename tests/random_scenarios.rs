@@ -1,6 +1,7 @@
 //! Property test over whole random scenarios: fleets, loads, lifetimes, requests, services,
-//! every policy and migration model. Each is run with every invariant checked after every
-//! event (`run_checked`); none may violate one, and energy must add up.
+//! every policy and migration model, under both profiles (teams and services run under the
+//! realistic one; the `cloudsim` profile must refuse them). Each is run with every invariant
+//! checked after every event (`run_checked`); none may violate one, and energy must add up.
 
 use nightshift::scenario;
 use nightshift::sim::{self, records::MemoryRecorder};
@@ -68,7 +69,7 @@ fn knobs() -> impl Strategy<Value = Knobs> {
         0usize..4,
         0usize..5,
         0usize..5,
-        0u32..70,
+        0u32..101,
         any::<bool>(),
         0u32..60,
         any::<bool>(),
@@ -78,15 +79,32 @@ fn knobs() -> impl Strategy<Value = Knobs> {
     )
 }
 
+/// What a scenario mixes in: a team of requests, an autoscaled service, the `cloudsim`
+/// profile (else the realistic one), and a 100 Mbit/s link on some classes (long copies, and
+/// links of different speeds: under the profile a VM planned twice may then see its second
+/// copy end first).
+#[derive(Debug, Clone, Copy)]
+struct Mix {
+    team: bool,
+    service: bool,
+    cloudsim: bool,
+    slow_link: bool,
+}
+
 fn scenario_text(
     seed: u64,
     hours: u32,
     classes: &[Class],
     groups: &[Group],
     k: Knobs,
-    team: bool,
-    service: bool,
+    mix: Mix,
 ) -> String {
+    let Mix {
+        team,
+        service,
+        cloudsim,
+        slow_link,
+    } = mix;
     let (
         det,
         sel,
@@ -103,8 +121,10 @@ fn scenario_text(
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "version = 1\n[simulation]\nname = \"random\"\nseed = {seed}\nduration = \"{hours}h\"\ncontrol_interval = \"10m\""
+        "version = 1\n[simulation]\nname = \"random\"\nseed = {seed}\nduration = \"{hours}h\"\ncontrol_interval = \"10m\"\nprofile = \"{}\"",
+        if cloudsim { "cloudsim" } else { "realistic" }
     );
+
     // The largest class bounds the VM shapes so every type fits some host.
     let (max_cores, max_mips, max_ram) = classes
         .iter()
@@ -112,6 +132,11 @@ fn scenario_text(
             (c.min(k.1), m.min(k.2), r.min(k.3))
         });
     for (i, &(count, cores, mips, ram, linear, boot, sleepy)) in classes.iter().enumerate() {
+        let link = if slow_link && (i % 2 == 0 || cores % 2 == 0) {
+            "100 Mbit/s"
+        } else {
+            "1 Gbit/s"
+        };
         let power = if linear {
             format!(
                 "{{ model = \"linear\", idle_w = {}, max_w = {} }}",
@@ -128,7 +153,7 @@ fn scenario_text(
         let sleep_w = if sleepy { ", sleep_w = 8" } else { "" };
         let _ = writeln!(
             s,
-            "[[hosts]]\nclass = \"c{i}\"\ncount = {count}\ncores = {cores}\ncore_mips = {mips}\nram = \"{ram} GB\"\nnetwork = \"1 Gbit/s\"\npower = {power}\nstates = {{ boot_time = \"{boot}s\", shutdown_time = \"{}s\"{sleep_w} }}",
+            "[[hosts]]\nclass = \"c{i}\"\ncount = {count}\ncores = {cores}\ncore_mips = {mips}\nram = \"{ram} GB\"\nnetwork = \"{link}\"\npower = {power}\nstates = {{ boot_time = \"{boot}s\", shutdown_time = \"{}s\"{sleep_w} }}",
             boot / 3
         );
     }
@@ -169,7 +194,7 @@ fn scenario_text(
         s,
         "[policy]\ninitial_placement = \"{}\"\n[policy.consolidation]\noverload = \"{}\"\nselection = \"{}\"\nplacement = \"{}\"\nunderload_threshold = {}\n\
          [policy.power]\nname = \"{}\"\nheadroom = {}\npark = \"{}\"\n[policy.conflicts]\nprovisioning = \"{}\"\n\
-         [migration]\nmodel = \"{}\"\nmax_concurrent = {concurrent}",
+         [migration]\nmodel = \"{}\"\nmax_concurrent = {}",
         PLACEMENTS[initial],
         DETECTORS[det],
         SELECTIONS[sel],
@@ -179,13 +204,18 @@ fn scenario_text(
         headroom as f64 / 100.0,
         if sleep { "sleep" } else { "off" },
         ["allow", "deny", "defer"][provisioning],
-        if precopy { "precopy" } else { "simple" },
+        if precopy && !cloudsim {
+            "precopy"
+        } else {
+            "simple"
+        },
+        if cloudsim { 0 } else { concurrent },
     );
     s
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
 
     #[test]
     fn random_scenarios_run_with_every_invariant_checked(
@@ -196,9 +226,19 @@ proptest! {
         k in knobs(),
         team in any::<bool>(),
         service in any::<bool>(),
+        cloudsim in any::<bool>(),
+        slow_link in any::<bool>(),
     ) {
-        let text = scenario_text(seed, hours, &classes, &groups, k, team, service);
-        let setup = scenario::load(&text, "random.toml", &[]).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        let mix = Mix { team, service, cloudsim, slow_link };
+        let text = scenario_text(seed, hours, &classes, &groups, k, mix);
+        let loaded = scenario::load(&text, "random.toml", &[]);
+        if cloudsim && (team || service) {
+            // The profile runs [[vms]] groups only: refused up front, never run.
+            let e = loaded.err().map(|e| e.to_string()).unwrap_or_default();
+            prop_assert!(e.contains("is not supported under the cloudsim profile"), "{e}\n{text}");
+            return Ok(());
+        }
+        let setup = loaded.map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         let mut rec = MemoryRecorder::default();
         let outcome = sim::run_checked(&setup, &mut rec).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         let e = &outcome.summary.energy;

@@ -137,6 +137,54 @@ pub(crate) fn render_sweep(dir: &Path, with_charts: bool) -> Result<Drawn, DrawE
     })
 }
 
+/// The keys every run's `summary.json` holds as numbers (the design's contract, plus what
+/// the reports' headline rows start from).
+const SUMMARY_NUMBERS: [&str; 13] = [
+    "seed",
+    "duration_s",
+    "energy.it_kwh",
+    "energy.facility_kwh",
+    "energy.cost",
+    "migrations.count",
+    "sla.slatah",
+    "sla.pdm",
+    "sla.slav",
+    "sla.esv",
+    "conflicts.total",
+    "hosts.boots",
+    "hosts.shutdowns",
+];
+
+/// Checks that run folder `dir`'s `summary.json` is one nightshift wrote: valid JSON with the
+/// scenario's name and every key of [`SUMMARY_NUMBERS`] as a number (not negative). Reports
+/// leave out what they do not find, so a damaged summary would otherwise give a report that
+/// silently misses its headline numbers.
+fn check_summary(dir: &Path) -> Result<(), CliError> {
+    let run = RunSummary::load(dir).map_err(|e| CliError::Input(e.to_string()))?;
+    let path = dir.join("summary.json");
+    let damaged = |what: String| {
+        CliError::Input(format!(
+            "{}: {what}; it is not a summary nightshift wrote (run the scenario again to rebuild the folder)",
+            path.display()
+        ))
+    };
+    if run.text("scenario").is_none() {
+        return Err(damaged(
+            "`scenario` (the scenario's name, a string) is missing".into(),
+        ));
+    }
+    for key in SUMMARY_NUMBERS {
+        match run.number(key) {
+            None => return Err(damaged(format!("`{key}` is missing or not a number"))),
+            Some(v) if v < 0.0 => {
+                return Err(damaged(format!("`{key}` is {v}, below 0")));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
 /// Redraws everything in the folder: a run, a comparison and each of its runs, or a sweep
 /// (its own charts and reports; a run of it is redrawn by naming its folder).
 pub fn plot(args: PlotArgs) -> Result<(), CliError> {
@@ -150,6 +198,13 @@ pub fn plot(args: PlotArgs) -> Result<(), CliError> {
     let mut drawn = Drawn::default();
     if dir.join(COMPARISON_FILE).exists() {
         let cmp = Comparison::load(dir).map_err(|e| CliError::Input(e.to_string()))?;
+        // Every run is checked before anything is drawn: nothing is written over bad input.
+        for row in &cmp.rows {
+            let run_dir = dir.join(&row.run_dir);
+            if run_dir.join("summary.json").exists() {
+                check_summary(&run_dir)?;
+            }
+        }
         for row in &cmp.rows {
             let run_dir = dir.join(&row.run_dir);
             if run_dir.join("summary.json").exists() {
@@ -160,6 +215,7 @@ pub fn plot(args: PlotArgs) -> Result<(), CliError> {
     } else if dir.join(MANIFEST_FILE).exists() {
         drawn.add(render_sweep(dir, true).map_err(|e| e.into_cli(true))?);
     } else if dir.join("summary.json").exists() {
+        check_summary(dir)?;
         drawn.add(render_run(dir, true).map_err(|e| e.into_cli(true))?);
     } else {
         return Err(CliError::Input(format!(

@@ -33,7 +33,8 @@ pub struct SweepArgs {
     /// Output folder [default: output/<sweep name>/].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Runs at once [default: all cores].
+    /// Runs at once [default: all cores]; capped at the machine's parallelism and the number
+    /// of runs.
     #[arg(long, short, value_name = "N")]
     jobs: Option<usize>,
     /// Run only shard K of N (`K/N`, 0-based), or `auto` from SLURM_ARRAY_TASK_ID or
@@ -93,6 +94,14 @@ fn input(e: impl ToString) -> CliError {
 
 fn io_error(path: &Path) -> impl Fn(std::io::Error) -> CliError + '_ {
     move |e| CliError::Other(format!("{}: {e}", path.display()))
+}
+
+/// Worker threads for `runs` runs when `-j jobs` is asked: at most the machine's parallelism
+/// (more threads only contend for the same cores and memory) and the number of runs, at least
+/// one.
+fn workers(jobs: Option<usize>, runs: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    jobs.unwrap_or(cores).clamp(1, cores).min(runs.max(1))
 }
 
 /// Runs a sweep (or one shard of it).
@@ -165,7 +174,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
         baseline_timeseries: args.run_charts,
     };
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
+        .num_threads(workers(args.jobs, todo.len()))
         .build()
         .map_err(|e| CliError::Other(format!("cannot start worker threads: {e}")))?;
     let results: Vec<Result<(), CliError>> = pool.install(|| {
@@ -475,4 +484,20 @@ fn write_results(out: &Path) -> Result<usize, CliError> {
     drop(w);
     fs::rename(&tmp, &path).map_err(io_error(&path))?;
     Ok(rows.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::workers;
+
+    #[test]
+    fn jobs_are_capped_at_the_cores_and_the_runs() {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        // `-j 100000` on a 2-run sweep: issue 18 item 10 saw some 2,000 threads.
+        assert_eq!(workers(Some(100_000), 2), cores.min(2));
+        assert_eq!(workers(Some(100_000), 1_000), cores);
+        assert_eq!(workers(None, 1_000), cores);
+        assert_eq!(workers(Some(0), 5), 1);
+        assert_eq!(workers(Some(1), 0), 1);
+    }
 }

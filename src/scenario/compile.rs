@@ -245,6 +245,7 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
         ProfileSpec::Realistic => Profile::Realistic,
         ProfileSpec::Cloudsim => {
             check_cloudsim(&migration, interval, duration)?;
+            check_cloudsim_workload(s)?;
             if consolidation
                 .as_ref()
                 .is_some_and(|c| c.destination_headroom > 0.0)
@@ -392,6 +393,29 @@ fn check_cloudsim(m: &MigrationSetup, interval: u64, duration: u64) -> Check<()>
             "simulation.control_interval",
             "under the cloudsim profile the first update runs 0.1 s after the first interval: make the duration longer than the interval",
         ));
+    }
+    Ok(())
+}
+
+/// What the `cloudsim` profile runs: the VMs of `[[vms]]` groups (curves or traces, at the
+/// start or later). CloudSim's study has no team requests or scaled services, and the
+/// profile's accounting (hosts switching on and off instantly with their load, per-VM state
+/// histories of the VMs set up at the start) does not model what they measure: waits for
+/// capacity and boots.
+fn check_cloudsim_workload(s: &Scenario) -> Check<()> {
+    let refuse = |what: &str| {
+        FieldError::new(
+            format!("{what}[0]"),
+            format!(
+                "[[{what}]] is not supported under the cloudsim profile, which runs [[vms]] groups only (curves or traces); remove it or use profile = \"realistic\""
+            ),
+        )
+    };
+    if !s.teams.is_empty() {
+        return Err(refuse("teams"));
+    }
+    if !s.services.is_empty() {
+        return Err(refuse("services"));
     }
     Ok(())
 }

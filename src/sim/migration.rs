@@ -15,9 +15,13 @@ impl Simulation<'_> {
     /// Plans the migration of running `vm` to `dst`: reserves the destination, logs clashes
     /// with its power state and ping-pong, and starts copying if a slot is free.
     pub(super) fn plan_migration(&mut self, vm: VmId, dst: HostId) {
+        // A VM already migrating is not planned again here, nor moved to where it is.
         let VmState::Running(src) = self.vms[vm].state else {
             return;
         };
+        if src == dst {
+            return;
+        }
         self.accrue(src);
         self.accrue(dst);
         let window = self.setup.conflicts.ping_pong_window;
@@ -209,6 +213,9 @@ impl Simulation<'_> {
             if self.migrations[m].outcome != MigrationOutcome::InFlight {
                 return;
             }
+        }
+        if self.cloudsim.is_some() && self.cs_follow_waits(m) {
+            return;
         }
         self.cs_batch_steps();
         let now = self.now;

@@ -368,10 +368,16 @@ fn range_values(r: &RangeFile) -> Result<Vec<String>, String> {
             r.from, r.to, r.step
         ));
     }
-    let n = ((r.to - r.from) / r.step + 1e-9).floor() as usize + 1;
-    if n > MAX_RUNS {
-        return Err(format!("range has {n} values; the limit is {MAX_RUNS}"));
+    // Counted in floating point (finite inputs, step > 0: never NaN): a tiny step gives a
+    // count beyond any integer, which a cast would saturate and `+ 1` wrap to 0.
+    let count = ((r.to - r.from) / r.step + 1e-9).floor() + 1.0;
+    if count > MAX_RUNS as f64 {
+        return Err(format!(
+            "range from {:?} to {:?} in steps of {:?} has more than {MAX_RUNS} values, the limit; use a larger step",
+            r.from, r.to, r.step
+        ));
     }
+    let n = count as usize;
     // Values are computed from the index (no accumulated error) and printed with at most 10
     // significant decimals so 0.1 + 2 x 0.1 reads 0.3.
     Ok((0..n)
@@ -459,6 +465,14 @@ values = ["keep-on", "spare-capacity"]
         let text = "version = 1\nname = \"x\"\nscenario = \"b.toml\"\n[[axis]]\nkey = \"a.count\"\nvalues = [1]\n[[axis]]\nkey = \"b.count\"\nvalues = [2]\n";
         let s = Sweep::parse(text, "s.toml").unwrap();
         assert_eq!(s.run(0, 0).id, "a.count=1_b.count=2");
+    }
+
+    #[test]
+    fn a_tiny_range_step_is_refused_not_wrapped() {
+        // 1e-300 makes 1e299 values: refused by count, where the count used to wrap to 0.
+        let e = Sweep::parse(&SWEEP.replace("step = 0.1", "step = 1e-300"), "s.toml").unwrap_err();
+        let want = format!("in steps of 1e-300 has more than {MAX_RUNS} values, the limit");
+        assert!(e.to_string().contains(&want), "{e}");
     }
 
     #[test]

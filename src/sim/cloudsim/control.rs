@@ -123,12 +123,43 @@ impl Simulation<'_> {
         self.cs_batch(true);
         for (vm, dst) in map {
             match self.vms[vm].state {
-                VmState::Running(_) => self.plan_migration(vm, dst),
-                VmState::Migrating(first) => self.cs_follow(vm, first, dst),
+                VmState::Running(src) if src != dst => self.plan_migration(vm, dst),
+                VmState::Migrating(first) if self.cs_may_follow(vm, first, dst) => {
+                    self.cs_follow(vm, first, dst)
+                }
                 _ => {}
             }
         }
         self.cs_batch(false);
+    }
+
+    /// Whether `vm`, migrating by `first`, may be given a second migration to `dst`: it has
+    /// none yet (a VM migrates at most twice at once), and `dst` is neither where the first
+    /// lands (the second would leave from there to there) nor where it leaves from.
+    fn cs_may_follow(&self, vm: VmId, first: MigId, dst: HostId) -> bool {
+        let m = &self.migrations[first];
+        let pending = self.cloudsim.as_ref().is_some_and(|cs| cs.has_follow(vm));
+        !pending && dst != m.destination && dst != m.source
+    }
+
+    /// Whether migration `m`, whose copy just ended, is a VM's second migration while its
+    /// first is still copying (over a slower link): it then waits, its copy done, and lands as
+    /// soon as the first has (the VM is carried on from the first's destination).
+    pub(in crate::sim) fn cs_follow_waits(&mut self, m: MigId) -> bool {
+        let vm = self.migrations[m].vm;
+        let first = match self.vms[vm].state {
+            VmState::Migrating(first) if first != m => first,
+            _ => return false,
+        };
+        let Some(cs) = self.cloudsim.as_mut() else {
+            return false;
+        };
+        if cs.follow.get(vm) != Some(&Some(m)) {
+            return false;
+        }
+        debug_assert_eq!(self.migrations[first].outcome, MigrationOutcome::InFlight);
+        cs.follow_copied[vm] = true;
+        true
     }
 
     /// Starts a second migration of `vm`, already migrating by `first`, to `dst` (CloudSim
@@ -151,7 +182,7 @@ impl Simulation<'_> {
     pub(in crate::sim) fn cs_after_migration(&mut self, vm: VmId, m: MigId, at: HostId) {
         let follow = self.cloudsim.as_mut().and_then(|cs| cs.take_follow(vm));
         match follow {
-            Some(next) if next != m => {
+            Some((next, copied)) if next != m => {
                 let old = self.migrations[next].source;
                 let list = &mut self.hosts[old].migrations;
                 if let Some(i) = list.iter().position(|&x| x == next) {
@@ -166,6 +197,14 @@ impl Simulation<'_> {
                 self.vms[vm].state = VmState::Migrating(next);
                 self.refresh(old);
                 self.refresh(at);
+                if copied {
+                    // Its copy ended first: it lands right after this one, at this instant.
+                    let stamp = self.migrations[next].stamp;
+                    self.queue.push(
+                        self.now,
+                        super::super::Event::MigrationStep { mig: next, stamp },
+                    );
+                }
             }
             _ => {
                 if self.vms[vm].state == VmState::Running(at) && self.vms[vm].demand_mips == 0.0 {
@@ -178,7 +217,10 @@ impl Simulation<'_> {
     /// The migration still to come for `vm` after the one in flight, if CloudSim planned it
     /// twice (aborted along with the VM).
     pub(in crate::sim) fn cs_pending_follow(&mut self, vm: VmId) -> Option<MigId> {
-        self.cloudsim.as_mut().and_then(|cs| cs.take_follow(vm))
+        self.cloudsim
+            .as_mut()
+            .and_then(|cs| cs.take_follow(vm))
+            .map(|(next, _)| next)
     }
 }
 

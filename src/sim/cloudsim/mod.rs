@@ -78,6 +78,9 @@ pub(crate) struct Cloudsim {
     vms: Vec<Option<VmEntry>>,
     /// Per VM, the second migration planned in the same round, if any.
     follow: Vec<Option<MigId>>,
+    /// Per VM, whether its second migration finished copying before the first ended (over a
+    /// faster link): it then lands once the first has (see [`Simulation::cs_follow_waits`]).
+    follow_copied: Vec<bool>,
     /// Each host class's power model in CloudSim's arithmetic.
     power: Vec<PowerModel>,
     claims: Vec<Claim>,
@@ -124,6 +127,7 @@ impl Cloudsim {
             ],
             vms: vec![None; vms],
             follow: vec![None; vms],
+            follow_copied: vec![false; vms],
             claims: Vec::new(),
             members: Vec::new(),
             shares: Vec::new(),
@@ -170,10 +174,18 @@ impl Cloudsim {
 
     fn set_follow(&mut self, vm: VmId, m: Option<MigId>) {
         self.follow[vm] = m;
+        self.follow_copied[vm] = false;
     }
 
-    fn take_follow(&mut self, vm: VmId) -> Option<MigId> {
-        self.follow.get_mut(vm).and_then(Option::take)
+    /// Takes `vm`'s second migration, and whether it already finished copying.
+    fn take_follow(&mut self, vm: VmId) -> Option<(MigId, bool)> {
+        let next = self.follow.get_mut(vm).and_then(Option::take)?;
+        Some((next, std::mem::take(&mut self.follow_copied[vm])))
+    }
+
+    /// Whether `vm` has a second migration pending.
+    fn has_follow(&self, vm: VmId) -> bool {
+        self.follow.get(vm).is_some_and(Option::is_some)
     }
 
     /// CloudSim's utilisation of every host at its last change, MIPS.
