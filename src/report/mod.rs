@@ -795,6 +795,9 @@ mod tests {
             shutdowns: 0,
             mean_hosts_on: 10.0,
             run_dir: format!("runs/{variant}"),
+            vms_unplaced: 0,
+            unserved_fraction: 0.0,
+            saving_comparable: Some(true),
         }
     }
 

@@ -114,7 +114,7 @@ fn locate(text: &str, key: &str) -> Option<usize> {
 /// `policy.consolidation.overload` without setting `overload_param`, the file's parameter
 /// is dropped so that the new detector's default applies.
 fn reset_detector_param(table: &mut toml::Table, keys: &[&str]) {
-    let set = |k: &str| keys.iter().any(|&key| key == k);
+    let set = |k: &str| keys.contains(&k);
     if set("policy.consolidation.overload") && !set("policy.consolidation.overload_param") {
         let consolidation = table
             .get_mut("policy")
