@@ -93,7 +93,7 @@ selection = "mmt"
 placement = "worst-fit"
 underload_threshold = 0.45
 [policy.power]
-name = "always-on"
+name = "keep-on"
 headroom = 0
 park = "off"
 [policy.conflicts]
