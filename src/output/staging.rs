@@ -1,5 +1,9 @@
 //! A staging folder beside the destination, renamed into place when the run is complete.
+//! Its writer holds the lock file inside it, so that a folder left by a process that died
+//! is told apart from one still being written ([`super::remove_leftovers`]).
 
+use super::lock::Lock;
+use super::scratch::{Kind, LOCK_FILE, create_scratch};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -29,6 +33,8 @@ pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     committed: bool,
+    /// The lock on the folder's lock file, held while the folder is written.
+    lock: Lock,
 }
 
 impl Staging {
@@ -45,19 +51,18 @@ impl Staging {
             )));
         }
         fs::create_dir_all(parent)?;
-        let name = target
-            .file_name()
-            .map_or("run".into(), |n| n.to_string_lossy().into_owned());
-        let dir = parent.join(format!(".{name}.partial-{}", std::process::id()));
-        if dir.exists() {
-            fs::remove_dir_all(&dir)?;
-        }
-        fs::create_dir(&dir)?;
+        let (dir, lock) = create_scratch(
+            target,
+            Kind::Partial,
+            |p| fs::create_dir(p),
+            |p| Lock::try_take(&p.join(LOCK_FILE), true, true),
+        )?;
         live().push(dir.clone());
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
             committed: false,
+            lock,
         })
     }
 
@@ -77,6 +82,8 @@ impl Staging {
             }
             fs::remove_dir_all(&self.target)?;
         }
+        // Without its lock file the folder is judged by its PID and age, both keeping it.
+        self.lock.remove_file()?;
         fs::rename(&self.dir, &self.target)?;
         self.committed = true;
         live().retain(|d| d != &self.dir);
