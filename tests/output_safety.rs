@@ -248,6 +248,23 @@ fn a_fifo_as_input_is_refused_instead_of_blocking() {
         );
         assert!(!scenarios.join("o").exists());
     }
+    // A trace that is a named pipe: refused, not read.
+    let with_trace = MINI.replace("load = \"flat\"", "trace = \"t\"")
+        + "\n[traces.t]\nformat = \"csv\"\npath = \"pipe.toml\"\n";
+    fs::write(scenarios.join("traced.toml"), with_trace).unwrap();
+    let child = nightshift()
+        .args(["validate", "traced.toml"])
+        .current_dir(&scenarios)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let o = wait_at_most(child, Duration::from_secs(10));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("pipe.toml: is not a regular file or a folder (a named pipe"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// Issue 18 item 14: two processes running the same shard into one folder deleted each
@@ -446,7 +463,7 @@ fn generate_on_a_full_disk_leaves_no_file() {
 }
 
 /// Issue 16: `generate -o FILE` overwrote an existing file silently and printed nothing. An
-/// existing file is kept without `--force` (exit 2); what was written is printed.
+/// existing file is kept without `--force` (exit 2); what was written is said on stderr.
 #[test]
 fn generate_keeps_an_existing_file_and_says_what_it_wrote() {
     let tmp = tempfile::tempdir().unwrap();
@@ -462,23 +479,24 @@ fn generate_keeps_an_existing_file_and_says_what_it_wrote() {
     let o = run_in(tmp.path(), &[&args[..], &["--force"]].concat());
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stdout(&o).starts_with("nightshift: wrote mine.toml (3 hosts, 5 VMs, 1 day(s), seed 1;"),
+        stderr(&o).starts_with("nightshift: wrote mine.toml (3 hosts, 5 VMs, 1 day(s), seed 1;"),
         "{}",
-        stdout(&o)
+        stderr(&o)
     );
+    assert_eq!(stdout(&o), "", "stdout carries a scenario or nothing");
     let o = run_in(tmp.path(), &["validate", "mine.toml"]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
 /// Issue 18 item 20: a full disk while drawing charts named the hidden staging file. The
 /// error names the file in the folder asked for. The limit (32 KiB) lets a six-hour run's CSV
-/// files through and stops the first chart.
+/// files through and stops the first chart. The `output/` folder made for the run goes too.
 #[cfg(unix)]
 #[test]
 fn a_full_disk_while_drawing_names_the_folder_asked_for() {
     let tmp = tempfile::tempdir().unwrap();
     let script = format!(
-        "ulimit -f 64; trap '' XFSZ; exec '{}' run '{}' --set 'simulation.duration=\"6h\"' --out out -q",
+        "ulimit -f 64; trap '' XFSZ; exec '{}' run '{}' --set 'simulation.duration=\"6h\"' --out output/out -q",
         env!("CARGO_BIN_EXE_nightshift"),
         root().join("scenarios/exercise-1.toml").display()
     );
@@ -490,7 +508,7 @@ fn a_full_disk_while_drawing_names_the_folder_asked_for() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(
         stderr(&o),
-        "error: out/power.svg: cannot write: File too large (os error 27)\n"
+        "error: output/out/power.svg: cannot write: File too large (os error 27)\n"
     );
     assert!(names(tmp.path()).is_empty(), "{:?}", names(tmp.path()));
 }

@@ -1,7 +1,7 @@
 //! `nightshift generate`: write a scale-test scenario of any size.
 
 use super::destination::{parent_of, remove_leftovers};
-use super::{CliError, say};
+use super::{CliError, say, tell};
 use crate::generate::{Size, scenario};
 use crate::output::{Sweep, write_atomically};
 use clap::Args;
@@ -60,13 +60,15 @@ pub fn generate(args: GenerateArgs) -> Result<(), CliError> {
     }
     write_atomically(&path, text.as_bytes())
         .map_err(|e| CliError::Other(format!("{}: cannot write: {e}", path.display())))?;
-    say(&format!(
-        "nightshift: wrote {} ({} hosts, {} VMs, {} day(s), seed {}; {} bytes)\n",
+    // On stderr: stdout carries the scenario itself when there is no -o, and nothing else.
+    tell(&format!(
+        "nightshift: wrote {} ({} hosts, {} VMs, {} day(s), seed {}; {} bytes)",
         path.display(),
         args.hosts,
         args.vms,
         args.days,
         args.seed,
         text.len()
-    ))
+    ));
+    Ok(())
 }
