@@ -2,7 +2,7 @@
 //! sweep from the files in its folder. `run`, `compare`, `sweep` and `merge` draw through the
 //! same functions.
 
-use super::destination::remove_leftovers;
+use super::destination::{is_output_folder, remove_leftovers};
 use super::{CliError, say};
 use crate::chart::{self, Comparison, DataError, RunData, RunSummary, SweepResults, WrittenChart};
 use crate::output::{COMPARISON_FILE, Sweep};
@@ -186,7 +186,10 @@ pub fn plot(args: PlotArgs) -> Result<(), CliError> {
             dir.display()
         )));
     }
-    remove_leftovers(dir, Sweep::All, args.quiet);
+    // Only in a folder nightshift wrote are hidden temporary files its own.
+    if is_output_folder(dir) {
+        remove_leftovers(dir, Sweep::All, args.quiet);
+    }
     let mut drawn = Drawn::default();
     if dir.join(COMPARISON_FILE).exists() {
         let cmp = Comparison::load(dir).map_err(|e| CliError::Input(e.to_string()))?;

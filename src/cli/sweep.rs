@@ -243,7 +243,9 @@ fn lock_shard(out: &Path, shard: Shard) -> Result<Lock, CliError> {
 /// Checks every run is present and from the same sweep, then writes `results.csv`, the
 /// sweep's charts and its reports.
 pub fn merge(args: MergeArgs) -> Result<(), CliError> {
-    remove_leftovers(&args.dir, Leftovers::All, args.quiet);
+    if args.dir.join(MANIFEST_FILE).is_file() {
+        remove_leftovers(&args.dir, Leftovers::All, args.quiet);
+    }
     let (n, drawn) = collect(&args.dir, !args.no_charts)?;
     if !args.quiet {
         say(&format!(

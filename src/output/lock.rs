@@ -35,7 +35,9 @@ fn still_at(file: &File, path: &Path) -> bool {
 
 impl Lock {
     /// Locks the file at `path`, creating it if `create` (and only if it does not exist when
-    /// `create_new`). `Ok(None)`: another process holds it, or it went away meanwhile.
+    /// `create_new`). `Ok(None)`: another process holds it, or it went away meanwhile. On a
+    /// filesystem without locks, a writer (`create`) goes on unlocked, and a cleaner gets the
+    /// error, so that it leaves the entry alone.
     pub fn try_take(path: &Path, create: bool, create_new: bool) -> io::Result<Option<Lock>> {
         loop {
             let file = OpenOptions::new()
@@ -47,6 +49,7 @@ impl Lock {
             match file.try_lock() {
                 Ok(()) => {}
                 Err(fs::TryLockError::WouldBlock) => return Ok(None),
+                Err(fs::TryLockError::Error(_)) if create => {}
                 Err(fs::TryLockError::Error(e)) => return Err(e),
             }
             if still_at(&file, path) {
