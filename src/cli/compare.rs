@@ -9,7 +9,7 @@ use super::destination::{check_apart, check_replace, parent_of, remove_leftovers
 use super::plot::{Drawn, Folder, render_comparison};
 use super::run::{Outputs, write_outputs};
 use super::{CliError, read_scenario, say};
-use crate::output::{self, ComparisonRow, RunOptions, Staging, Sweep};
+use crate::output::{self, ComparisonRow, RunOptions, Scope, Staging};
 use crate::policy::overload::DETECTORS;
 use crate::policy::selection::SELECTIONS;
 use crate::policy::{lookup, names};
@@ -267,7 +267,7 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
     }
     check_apart(&out, &inputs)?;
     check_replace(&out, args.output.force)?;
-    remove_leftovers(parent_of(&out), Sweep::Folders, args.output.quiet);
+    remove_leftovers(parent_of(&out), Scope::Folders, args.output.quiet);
     let clock = Instant::now();
     let staging = Staging::create(&out)
         .map_err(|e| CliError::Other(format!("{}: cannot create: {e}", out.display())))?;

@@ -4,7 +4,7 @@
 //! nightshift did not write. Also removes what killed runs left beside it.
 
 use super::{CliError, tell};
-use crate::output::{self, COMPARISON_FILE, Sweep};
+use crate::output::{self, COMPARISON_FILE, Scope};
 use crate::sweep::{MANIFEST_FILE, RESULTS_FILE};
 use std::path::{Component, Path, PathBuf};
 
@@ -99,10 +99,10 @@ pub(crate) fn check_nightshift_folder(out: &Path) -> Result<(), CliError> {
     )))
 }
 
-/// Removes the staging folders (and, with `sweep` naming one, that file's temporary files)
+/// Removes the staging folders (and the temporary files `scope` names)
 /// that killed processes left in `dir`, saying so on stderr unless `quiet`.
-pub(crate) fn remove_leftovers(dir: &Path, sweep: Sweep, quiet: bool) {
-    let removed = output::remove_leftovers(dir, sweep);
+pub(crate) fn remove_leftovers(dir: &Path, scope: Scope, quiet: bool) {
+    let removed = output::remove_leftovers(dir, scope);
     if quiet || removed.is_empty() {
         return;
     }

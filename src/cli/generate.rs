@@ -3,7 +3,7 @@
 use super::destination::{parent_of, remove_leftovers};
 use super::{CliError, say, tell};
 use crate::generate::{Size, scenario};
-use crate::output::{Sweep, write_atomically};
+use crate::output::{Scope, write_atomically};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -56,7 +56,7 @@ pub fn generate(args: GenerateArgs) -> Result<(), CliError> {
         }
     }
     if let Some(name) = path.file_name() {
-        remove_leftovers(parent_of(&path), Sweep::FoldersAndTmpOf(name), false);
+        remove_leftovers(parent_of(&path), Scope::FoldersAndTmpOf(name), false);
     }
     write_atomically(&path, text.as_bytes())
         .map_err(|e| CliError::Other(format!("{}: cannot write: {e}", path.display())))?;

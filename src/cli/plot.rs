@@ -5,7 +5,7 @@
 use super::destination::{is_output_folder, remove_leftovers};
 use super::{CliError, say};
 use crate::chart::{self, Comparison, DataError, RunData, RunSummary, SweepResults, WrittenChart};
-use crate::output::{COMPARISON_FILE, Sweep};
+use crate::output::{COMPARISON_FILE, Scope};
 use crate::report;
 use crate::sweep::MANIFEST_FILE;
 use clap::Args;
@@ -188,7 +188,7 @@ pub fn plot(args: PlotArgs) -> Result<(), CliError> {
     }
     // Only in a folder nightshift wrote are hidden temporary files its own.
     if is_output_folder(dir) {
-        remove_leftovers(dir, Sweep::All, args.quiet);
+        remove_leftovers(dir, Scope::All, args.quiet);
     }
     let mut drawn = Drawn::default();
     if dir.join(COMPARISON_FILE).exists() {
@@ -196,7 +196,7 @@ pub fn plot(args: PlotArgs) -> Result<(), CliError> {
         for row in &cmp.rows {
             let run_dir = dir.join(&row.run_dir);
             if run_dir.join("summary.json").exists() {
-                remove_leftovers(&run_dir, Sweep::All, args.quiet);
+                remove_leftovers(&run_dir, Scope::All, args.quiet);
                 drawn.add(render_run(Folder::at(&run_dir), true).map_err(|e| e.into_cli(true))?);
             }
         }

@@ -3,7 +3,7 @@
 use super::destination::{check_apart, check_replace, parent_of, remove_leftovers};
 use super::plot::{Drawn, Folder, render_run};
 use super::{CliError, default_out, read_scenario, say, tell, traces};
-use crate::output::{self, RunError, RunOptions, Staging, SummaryFile, Sweep};
+use crate::output::{self, RunError, RunOptions, Scope, Staging, SummaryFile};
 use crate::scenario;
 use crate::sim::setup::Setup;
 use crate::trace::TraceIndex;
@@ -54,7 +54,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     );
     check_apart(&out, &inputs)?;
     check_replace(&out, args.output.force)?;
-    remove_leftovers(parent_of(&out), Sweep::Folders, args.output.quiet);
+    remove_leftovers(parent_of(&out), Scope::Folders, args.output.quiet);
 
     let clock = Instant::now();
     let staging = Staging::create(&out)

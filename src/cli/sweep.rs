@@ -12,7 +12,7 @@
 use super::destination::{check_apart, check_nightshift_folder, remove_leftovers};
 use super::plot::{Drawn, Folder, render_run, render_sweep};
 use super::{CliError, read_input, read_scenario, say, tell};
-use crate::output::{self, AtomicFile, Lock, RunOptions, Staging, Sweep as Leftovers, write_run};
+use crate::output::{self, AtomicFile, Lock, RunOptions, Scope, Staging, write_run};
 use crate::scenario;
 use crate::sweep::{
     MANIFEST_FILE, Manifest, RESULTS_FILE, RunSpec, SCENARIO_COPY_FILE, SWEEP_COPY_FILE, Shard,
@@ -112,10 +112,8 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     let mut base = scenario::load(&scenario_text, &scenario_origin, &sweep.set).map_err(input)?;
     // Traces are read once up front so a bad trace fails before any run starts.
     let (_, warnings) = super::traces::load(&mut base, &scenario_path, &scenario_text, &sweep.set)?;
-    if !args.quiet {
-        for w in warnings {
-            tell(&format!("warning: {w}"));
-        }
+    for w in warnings {
+        tell(&format!("warning: {w}"));
     }
     let runs = sweep.runs(base.seed);
     // The inputs no output folder may hold: the sweep file, the scenario, every run's traces.
@@ -158,8 +156,8 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     check_apart(&out, &inputs)?;
     prepare(&out, &manifest, args.force, &copies)?;
     let _running = lock_shard(&out, shard)?;
-    remove_leftovers(&out, Leftovers::All, args.quiet);
-    remove_leftovers(&out.join("runs"), Leftovers::All, args.quiet);
+    remove_leftovers(&out, Scope::All, args.quiet);
+    remove_leftovers(&out.join("runs"), Scope::All, args.quiet);
 
     let todo: Vec<&RunSpec> = runs
         .iter()
@@ -244,7 +242,7 @@ fn lock_shard(out: &Path, shard: Shard) -> Result<Lock, CliError> {
 /// sweep's charts and its reports.
 pub fn merge(args: MergeArgs) -> Result<(), CliError> {
     if args.dir.join(MANIFEST_FILE).is_file() {
-        remove_leftovers(&args.dir, Leftovers::All, args.quiet);
+        remove_leftovers(&args.dir, Scope::All, args.quiet);
     }
     let (n, drawn) = collect(&args.dir, !args.no_charts)?;
     if !args.quiet {

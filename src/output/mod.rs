@@ -19,7 +19,7 @@ pub use run_dir::{RunError, RunOptions, write_run, write_run_reporting};
 pub use comparison::{COMPARISON_FILE, ComparisonRow, write_comparison};
 pub use lock::Lock;
 pub use scenario_copy::{scenario_copy, strip_copy_header};
-pub use scratch::{AtomicFile, Leftover, Sweep, remove_leftovers, write_atomically};
+pub use scratch::{AtomicFile, Leftover, Scope, remove_leftovers, write_atomically};
 pub use staging::{Staging, remove_unfinished};
 pub use summary::{BaselineSummary, Savings, SummaryFile};
 pub use utilisation::{HOST_UTILISATION_FILE, HostUtilisationCsv};

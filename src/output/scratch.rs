@@ -179,7 +179,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// Which scratch entries of a folder [`remove_leftovers`] looks at.
 #[derive(Debug, Clone, Copy)]
-pub enum Sweep<'a> {
+pub enum Scope<'a> {
     /// Staging folders (any destination's) and temporary files: a folder nightshift writes.
     All,
     /// Staging folders only: a folder of the user's that holds output folders.
@@ -201,7 +201,7 @@ pub struct Leftover {
 /// can be taken (the owner is gone), and staging folders from before lock files whose PID no
 /// longer runs here. Entries still written are left alone; errors are ignored (an entry that
 /// cannot be removed now is tried again next time).
-pub fn remove_leftovers(dir: &Path, sweep: Sweep) -> Vec<Leftover> {
+pub fn remove_leftovers(dir: &Path, scope: Scope) -> Vec<Leftover> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -217,7 +217,7 @@ pub fn remove_leftovers(dir: &Path, sweep: Sweep) -> Vec<Leftover> {
         };
         let gone = match kind {
             Kind::Partial if meta.is_dir() => partial_is_left_over(&path, pid, &meta),
-            Kind::Tmp if meta.is_file() && tmp_is_ours(&name, sweep) => {
+            Kind::Tmp if meta.is_file() && tmp_is_ours(&name, scope) => {
                 Lock::try_take(&path, false, false).ok().flatten().map(Some)
             }
             _ => continue,
@@ -238,11 +238,11 @@ pub fn remove_leftovers(dir: &Path, sweep: Sweep) -> Vec<Leftover> {
 }
 
 /// Whether a temporary file of this name is one [`remove_leftovers`] may judge.
-fn tmp_is_ours(name: &OsStr, sweep: Sweep) -> bool {
-    match sweep {
-        Sweep::All => true,
-        Sweep::Folders => false,
-        Sweep::FoldersAndTmpOf(file) => {
+fn tmp_is_ours(name: &OsStr, scope: Scope) -> bool {
+    match scope {
+        Scope::All => true,
+        Scope::Folders => false,
+        Scope::FoldersAndTmpOf(file) => {
             let prefix = scratch_name(file, Kind::Tmp, 0, 0);
             let prefix = prefix.trim_end_matches('0');
             name.to_string_lossy().starts_with(prefix)
@@ -341,7 +341,7 @@ mod tests {
         // A lock-less folder of a young or unknown writer, and a file of the user's: kept.
         fs::create_dir(dir.join(".young.partial-1")).unwrap();
         fs::write(dir.join("notes.partial-1"), "").unwrap();
-        let removed = remove_leftovers(dir, Sweep::All);
+        let removed = remove_leftovers(dir, Scope::All);
         assert_eq!(
             removed,
             vec![
@@ -359,7 +359,7 @@ mod tests {
         // In a user's folder only the named file's temporary files are judged.
         fs::write(dir.join(".other.toml.tmp-1"), "").unwrap();
         fs::write(dir.join(".big.toml.tmp-1"), "").unwrap();
-        let removed = remove_leftovers(dir, Sweep::FoldersAndTmpOf(OsStr::new("big.toml")));
+        let removed = remove_leftovers(dir, Scope::FoldersAndTmpOf(OsStr::new("big.toml")));
         assert_eq!(removed.len(), 1);
         assert!(dir.join(".other.toml.tmp-1").exists());
         live_tmp.commit().unwrap();
