@@ -130,6 +130,9 @@ fn an_existing_output_folder_is_kept_unless_forced() {
     let scenario = scenario.to_str().unwrap();
     fs::create_dir(tmp.path().join("taken")).unwrap();
     fs::write(tmp.path().join("taken/notes.txt"), "mine").unwrap();
+    // An earlier run's folder (one without any file nightshift writes is never replaced:
+    // tests/output_safety.rs).
+    fs::write(tmp.path().join("taken/summary.json"), "{}").unwrap();
     let out = run_in(tmp.path(), &["run", scenario, "--out", "taken", "-q"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--force"), "{}", stderr(&out));

@@ -223,8 +223,7 @@ pub fn write_charts(
         for exporter in exporters {
             let bytes = exporter.export(chart.as_ref()).map_err(WriteError::Chart)?;
             let file = dir.join(format!("{}.{}", chart.name(), exporter.extension()));
-            write_atomically(&file, &bytes)
-                .map_err(|e| WriteError::Io(file.display().to_string(), e))?;
+            write_atomically(&file, &bytes).map_err(|e| WriteError::Io(file_name(&file), e))?;
             if exporter.extension() == "svg" {
                 svg = String::from_utf8(bytes).ok();
             }
@@ -247,7 +246,7 @@ pub fn write_charts(
 pub enum WriteError {
     /// A chart could not be drawn.
     Chart(ChartError),
-    /// A file could not be written (path, error).
+    /// A file could not be written (its name in the folder, error).
     Io(String, io::Error),
 }
 
@@ -262,17 +261,14 @@ impl fmt::Display for WriteError {
 
 impl std::error::Error for WriteError {}
 
-/// Writes `bytes` to a temporary name next to `path` and renames it into place.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let name = path
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
+
+pub use crate::output::write_atomically;
 
 /// The charts of one run: power, energy, migrations, and (when `host_utilisation.csv` was
 /// written) the utilisation heat map and distribution.

@@ -5,10 +5,11 @@
 //! A policy name is a preset that stands for `--set` overrides (see [`policy_overrides`]);
 //! `--variant NAME:KEY=VALUE,...` gives a variant any overrides at all.
 
-use super::plot::{Drawn, render_comparison};
+use super::destination::{check_apart, check_replace, parent_of, remove_leftovers};
+use super::plot::{Drawn, Folder, render_comparison};
 use super::run::{Outputs, write_outputs};
-use super::{CliError, read_scenario};
-use crate::output::{self, ComparisonRow, RunOptions, Staging};
+use super::{CliError, read_scenario, say};
+use crate::output::{self, ComparisonRow, RunOptions, Scope, Staging};
 use crate::policy::overload::DETECTORS;
 use crate::policy::selection::SELECTIONS;
 use crate::policy::{lookup, names};
@@ -254,12 +255,19 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{first}-compare")));
-    if out.exists() && !args.output.force {
-        return Err(CliError::Input(format!(
-            "{} already exists; pass --force to replace it, or --out DIR to write elsewhere",
-            out.display()
-        )));
+    let mut inputs = args.scenarios.clone();
+    for v in &variants {
+        let scenario = Path::new(&v.origin);
+        inputs.extend(
+            v.setup
+                .traces
+                .iter()
+                .map(|t| super::traces::resolve(scenario, &t.path)),
+        );
     }
+    check_apart(&out, &inputs)?;
+    check_replace(&out, args.output.force)?;
+    remove_leftovers(parent_of(&out), Scope::Folders, args.output.quiet);
     let clock = Instant::now();
     let staging = Staging::create(&out)
         .map_err(|e| CliError::Other(format!("{}: cannot create: {e}", out.display())))?;
@@ -301,32 +309,35 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
         drawn.files += d.files;
         let row = ComparisonRow::new(&v.name, &v.overrides, &folder, &summary);
         if !args.output.quiet {
-            println!(
-                "  {:<width$} {:>10} kWh IT  {:>10} {}  {:>7} migrations  SLAV {:.2e}",
+            say(&format!(
+                "  {:<width$} {:>10} kWh IT  {:>10} {}  {:>7} migrations  SLAV {:.2e}\n",
                 v.name,
                 format!("{:.1}", row.it_kwh),
                 format!("{:.2}", row.cost),
                 row.currency,
                 row.migrations,
                 row.slav
-            );
+            ))?;
         }
         rows.push(row);
     }
     output::write_comparison(staging.path(), &rows).map_err(io_err)?;
-    let d =
-        render_comparison(staging.path(), !args.output.no_charts).map_err(|e| e.into_cli(false))?;
+    let folder = Folder {
+        dir: staging.path(),
+        shown: &out,
+    };
+    let d = render_comparison(folder, !args.output.no_charts).map_err(|e| e.into_cli(false))?;
     drawn.charts += d.charts;
     drawn.files += d.files;
     staging.commit(args.output.force).map_err(io_err)?;
     if !args.output.quiet {
-        println!(
-            "nightshift: compared {} variants in {:.2} s; {} charts; outputs in {}/ (comparison.csv, report.html)",
+        say(&format!(
+            "nightshift: compared {} variants in {:.2} s; {} charts; outputs in {}/ (comparison.csv, report.html)\n",
             rows.len(),
             clock.elapsed().as_secs_f64(),
             drawn.charts,
             out.display()
-        );
+        ))?;
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! its own module; errors become exit status 2 (bad input) or 1 (anything else).
 
 mod compare;
+mod destination;
 mod generate;
 mod plot;
 mod run;
@@ -10,6 +11,7 @@ mod traces;
 mod validate;
 
 use clap::{Parser, Subcommand};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -63,7 +65,8 @@ pub(crate) struct OutputArgs {
     /// utilisation distribution need it).
     #[arg(long)]
     pub no_host_utilisation: bool,
-    /// Replace the output folder if it exists.
+    /// Replace this output folder if it exists (only a folder nightshift wrote, never one that
+    /// holds the current folder or an input).
     #[arg(long)]
     pub force: bool,
     /// Print nothing on success.
@@ -78,6 +81,9 @@ pub enum CliError {
     Input(String),
     /// Anything else (I/O, internal): exit status 1.
     Other(String),
+    /// Standard output was closed by its reader (`| head -1`): the program stops quietly with
+    /// status 141, what a shell reports for a process ended by SIGPIPE.
+    StdoutClosed,
 }
 
 impl CliError {
@@ -85,14 +91,53 @@ impl CliError {
         match self {
             CliError::Input(_) => 2,
             CliError::Other(_) => 1,
+            CliError::StdoutClosed => 141,
         }
     }
 }
 
-/// Reads a scenario file, turning a missing or unreadable file into an input error.
+/// Writes `text` to standard output. A reader that went away ends the program quietly
+/// ([`CliError::StdoutClosed`]); any other failure (a full disk) is an error naming stdout.
+pub(crate) fn say(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => CliError::StdoutClosed,
+            _ => CliError::Other(format!("cannot write to standard output: {e}")),
+        })
+}
+
+/// Writes a line to standard error; a closed or full stderr is ignored (there is nowhere left
+/// to report it).
+pub(crate) fn tell(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+/// Reads an input file (`what`: "scenario", "sweep"). Only regular files are read: a FIFO
+/// without a writer would block forever, a device might never end.
+pub(crate) fn read_input(path: &Path, what: &str) -> Result<String, CliError> {
+    let cannot = |e: &dyn std::fmt::Display| {
+        CliError::Input(format!("{}: cannot read {what}: {e}", path.display()))
+    };
+    let meta = std::fs::metadata(path).map_err(|e| cannot(&e))?;
+    if !meta.is_file() {
+        let kind = if meta.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file (a named pipe, socket or device)"
+        };
+        return Err(cannot(&format!(
+            "it is {kind}; give the {what} as a .toml file"
+        )));
+    }
+    std::fs::read_to_string(path).map_err(|e| cannot(&e))
+}
+
+/// Reads a scenario file, turning a missing, unreadable or non-regular file into an input
+/// error.
 pub(crate) fn read_scenario(path: &Path) -> Result<String, CliError> {
-    std::fs::read_to_string(path)
-        .map_err(|e| CliError::Input(format!("{}: cannot read scenario: {e}", path.display())))
+    read_input(path, "scenario")
 }
 
 /// Parses arguments, runs the subcommand and maps errors to exit statuses.
@@ -107,14 +152,14 @@ pub fn main() -> ExitCode {
             crate::output::remove_unfinished();
         }));
     }
-    // Ctrl-C leaves no half-written output folder either.
+    // Ctrl-C, SIGTERM and SIGHUP leave no half-written output folder either.
     let _ = ctrlc::set_handler(|| {
         crate::output::remove_unfinished();
         let note = INTERRUPTED
             .get()
             .copied()
             .unwrap_or("unfinished output removed");
-        eprintln!("\ninterrupted: {note}");
+        tell(&format!("\ninterrupted: {note}"));
         std::process::exit(130);
     });
     let cli = Cli::parse();
@@ -130,8 +175,9 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let (CliError::Input(msg) | CliError::Other(msg)) = &e;
-            eprintln!("error: {msg}");
+            if let CliError::Input(msg) | CliError::Other(msg) = &e {
+                tell(&format!("error: {msg}"));
+            }
             ExitCode::from(e.code())
         }
     }

@@ -2,9 +2,10 @@
 //! sweep from the files in its folder. `run`, `compare`, `sweep` and `merge` draw through the
 //! same functions.
 
-use super::CliError;
+use super::destination::{is_output_folder, remove_leftovers};
+use super::{CliError, say};
 use crate::chart::{self, Comparison, DataError, RunData, RunSummary, SweepResults, WrittenChart};
-use crate::output::COMPARISON_FILE;
+use crate::output::{COMPARISON_FILE, Scope};
 use crate::report;
 use crate::sweep::MANIFEST_FILE;
 use clap::Args;
@@ -61,30 +62,59 @@ impl DrawError {
     }
 }
 
-fn write_text(dir: &Path, name: &str, text: &str) -> Result<(), DrawError> {
-    let path = dir.join(name);
-    chart::write_atomically(&path, text.as_bytes())
-        .map_err(|e| DrawError::Write(format!("{}: cannot write: {e}", path.display())))
+/// A folder drawn into: where the files go (`dir`, perhaps a hidden staging folder) and the
+/// folder the user asked for, which errors name (`shown`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Folder<'a> {
+    /// Where to write.
+    pub dir: &'a Path,
+    /// What to call it in messages.
+    pub shown: &'a Path,
 }
 
-fn draw(dir: &Path, charts: &[Box<dyn chart::Chart + '_>]) -> Result<Vec<WrittenChart>, DrawError> {
-    chart::write_charts(dir, charts, &chart::default_exporters())
-        .map_err(|e| DrawError::Write(e.to_string()))
+impl<'a> Folder<'a> {
+    /// A folder written in place, named as it is.
+    pub(crate) fn at(dir: &'a Path) -> Self {
+        Folder { dir, shown: dir }
+    }
+
+    fn cannot_write(&self, name: &str, e: impl std::fmt::Display) -> DrawError {
+        DrawError::Write(format!(
+            "{}: cannot write: {e}",
+            self.shown.join(name).display()
+        ))
+    }
+}
+
+fn write_text(folder: Folder, name: &str, text: &str) -> Result<(), DrawError> {
+    chart::write_atomically(&folder.dir.join(name), text.as_bytes())
+        .map_err(|e| folder.cannot_write(name, e))
+}
+
+fn draw(
+    folder: Folder,
+    charts: &[Box<dyn chart::Chart + '_>],
+) -> Result<Vec<WrittenChart>, DrawError> {
+    chart::write_charts(folder.dir, charts, &chart::default_exporters()).map_err(|e| match e {
+        chart::WriteError::Io(name, e) => folder.cannot_write(&name, e),
+        other => DrawError::Write(other.to_string()),
+    })
 }
 
 /// Draws a run's charts (unless `with_charts` is false) and writes its reports.
-pub(crate) fn render_run(dir: &Path, with_charts: bool) -> Result<Drawn, DrawError> {
+pub(crate) fn render_run(folder: Folder, with_charts: bool) -> Result<Drawn, DrawError> {
+    let dir = folder.dir;
     let clock = Instant::now();
     // The reports need the summary only; the series are read for the charts.
     let (run, written) = if with_charts {
         let data = RunData::load(dir).map_err(DrawError::Data)?;
-        let written = draw(dir, &chart::run_charts(&data))?;
+        let written = draw(folder, &chart::run_charts(&data))?;
         (data.summary, written)
     } else {
         (RunSummary::load(dir).map_err(DrawError::Data)?, Vec::new())
     };
-    write_text(dir, "report.html", &report::run_html(&run, &written))?;
-    write_text(dir, "report.md", &report::run_markdown(&run, &written))?;
+    write_text(folder, "report.html", &report::run_html(&run, &written))?;
+    write_text(folder, "report.md", &report::run_markdown(&run, &written))?;
     Ok(Drawn {
         charts: written.len(),
         files: written.len() * chart::default_exporters().len(),
@@ -93,17 +123,21 @@ pub(crate) fn render_run(dir: &Path, with_charts: bool) -> Result<Drawn, DrawErr
 }
 
 /// Draws a comparison's charts (unless `with_charts` is false) and writes its reports.
-pub(crate) fn render_comparison(dir: &Path, with_charts: bool) -> Result<Drawn, DrawError> {
+pub(crate) fn render_comparison(folder: Folder, with_charts: bool) -> Result<Drawn, DrawError> {
     let clock = Instant::now();
-    let cmp = Comparison::load(dir).map_err(DrawError::Data)?;
+    let cmp = Comparison::load(folder.dir).map_err(DrawError::Data)?;
     let written = if with_charts {
-        draw(dir, &chart::comparison_charts(&cmp))?
+        draw(folder, &chart::comparison_charts(&cmp))?
     } else {
         Vec::new()
     };
-    write_text(dir, "report.html", &report::comparison_html(&cmp, &written))?;
     write_text(
-        dir,
+        folder,
+        "report.html",
+        &report::comparison_html(&cmp, &written),
+    )?;
+    write_text(
+        folder,
         "report.md",
         &report::comparison_markdown(&cmp, &written),
     )?;
@@ -118,15 +152,20 @@ pub(crate) fn render_comparison(dir: &Path, with_charts: bool) -> Result<Drawn, 
 /// its reports.
 pub(crate) fn render_sweep(dir: &Path, with_charts: bool) -> Result<Drawn, DrawError> {
     let clock = Instant::now();
+    let folder = Folder::at(dir);
     let results = SweepResults::load(dir).map_err(DrawError::Data)?;
     let written = if with_charts {
-        draw(dir, &chart::sweep_charts(&results))?
+        draw(folder, &chart::sweep_charts(&results))?
     } else {
         Vec::new()
     };
-    write_text(dir, "report.html", &report::sweep_html(&results, &written))?;
     write_text(
-        dir,
+        folder,
+        "report.html",
+        &report::sweep_html(&results, &written),
+    )?;
+    write_text(
+        folder,
         "report.md",
         &report::sweep_markdown(&results, &written),
     )?;
@@ -195,6 +234,10 @@ pub fn plot(args: PlotArgs) -> Result<(), CliError> {
             dir.display()
         )));
     }
+    // Only in a folder nightshift wrote are hidden temporary files its own.
+    if is_output_folder(dir) {
+        remove_leftovers(dir, Scope::All, args.quiet);
+    }
     let mut drawn = Drawn::default();
     if dir.join(COMPARISON_FILE).exists() {
         let cmp = Comparison::load(dir).map_err(|e| CliError::Input(e.to_string()))?;
@@ -208,15 +251,16 @@ pub fn plot(args: PlotArgs) -> Result<(), CliError> {
         for row in &cmp.rows {
             let run_dir = dir.join(&row.run_dir);
             if run_dir.join("summary.json").exists() {
-                drawn.add(render_run(&run_dir, true).map_err(|e| e.into_cli(true))?);
+                remove_leftovers(&run_dir, Scope::All, args.quiet);
+                drawn.add(render_run(Folder::at(&run_dir), true).map_err(|e| e.into_cli(true))?);
             }
         }
-        drawn.add(render_comparison(dir, true).map_err(|e| e.into_cli(true))?);
+        drawn.add(render_comparison(Folder::at(dir), true).map_err(|e| e.into_cli(true))?);
     } else if dir.join(MANIFEST_FILE).exists() {
         drawn.add(render_sweep(dir, true).map_err(|e| e.into_cli(true))?);
     } else if dir.join("summary.json").exists() {
         check_summary(dir)?;
-        drawn.add(render_run(dir, true).map_err(|e| e.into_cli(true))?);
+        drawn.add(render_run(Folder::at(dir), true).map_err(|e| e.into_cli(true))?);
     } else {
         return Err(CliError::Input(format!(
             "{}: neither summary.json (a run), {COMPARISON_FILE} (a comparison) nor {MANIFEST_FILE} (a sweep) is here",
@@ -224,13 +268,13 @@ pub fn plot(args: PlotArgs) -> Result<(), CliError> {
         )));
     }
     if !args.quiet {
-        println!(
-            "nightshift: drew {} charts ({} files) and the reports in {}/ in {:.2} s",
+        say(&format!(
+            "nightshift: drew {} charts ({} files) and the reports in {}/ in {:.2} s\n",
             drawn.charts,
             drawn.files,
             dir.display(),
             drawn.seconds
-        );
+        ))?;
     }
     Ok(())
 }

@@ -1,8 +1,9 @@
 //! `nightshift run SCENARIO`: simulate, write outputs, print a short summary.
 
-use super::plot::{Drawn, render_run};
-use super::{CliError, default_out, read_scenario, traces};
-use crate::output::{self, RunError, RunOptions, Staging, SummaryFile};
+use super::destination::{check_apart, check_replace, parent_of, remove_leftovers};
+use super::plot::{Drawn, Folder, render_run};
+use super::{CliError, default_out, read_scenario, say, tell, traces};
+use crate::output::{self, RunError, RunOptions, Scope, Staging, SummaryFile};
 use crate::scenario;
 use crate::sim::setup::Setup;
 use crate::trace::TraceIndex;
@@ -36,7 +37,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let (indexes, warnings) = traces::load(&mut setup, &args.scenario, &text, &overrides)?;
     if !args.output.quiet {
         for w in &warnings {
-            eprintln!("warning: {w}");
+            tell(&format!("warning: {w}"));
         }
     }
     let out = args
@@ -44,12 +45,16 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(&setup.name));
-    if out.exists() && !args.output.force {
-        return Err(CliError::Input(format!(
-            "{} already exists; pass --force to replace it, or --out DIR to write elsewhere",
-            out.display()
-        )));
-    }
+    let mut inputs = vec![args.scenario.clone()];
+    inputs.extend(
+        setup
+            .traces
+            .iter()
+            .map(|t| traces::resolve(&args.scenario, &t.path)),
+    );
+    check_apart(&out, &inputs)?;
+    check_replace(&out, args.output.force)?;
+    remove_leftovers(parent_of(&out), Scope::Folders, args.output.quiet);
 
     let clock = Instant::now();
     let staging = Staging::create(&out)
@@ -80,10 +85,18 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     bar.finish();
     staging.commit(args.output.force).map_err(io_err)?;
     if !args.output.quiet {
-        print!(
-            "{}",
-            report(&summary, &out, clock.elapsed().as_secs_f64(), &drawn)
-        );
+        say(&report(
+            &summary,
+            &out,
+            clock.elapsed().as_secs_f64(),
+            &drawn,
+        ))?;
+        if args.check {
+            say(&format!(
+                "  checked     every invariant after each of the run's {} events: all held\n",
+                summary.summary.events
+            ))?;
+        }
     }
     Ok(())
 }
@@ -120,7 +133,7 @@ pub(crate) fn write_outputs(
         },
     )?;
     std::fs::write(dir.join("scenario.toml"), scenario_copy).map_err(io_err)?;
-    let drawn = render_run(dir, outputs.charts).map_err(|e| e.into_cli(false))?;
+    let drawn = render_run(Folder { dir, shown }, outputs.charts).map_err(|e| e.into_cli(false))?;
     Ok((summary, drawn))
 }
 

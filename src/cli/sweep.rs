@@ -9,9 +9,10 @@
 //! renamed when complete, so an interrupted sweep leaves only complete runs and a rerun skips
 //! them.
 
-use super::plot::{Drawn, render_run, render_sweep};
-use super::{CliError, read_scenario};
-use crate::output::{self, RunOptions, Staging, write_run};
+use super::destination::{check_apart, check_nightshift_folder, remove_leftovers};
+use super::plot::{Drawn, Folder, render_run, render_sweep};
+use super::{CliError, read_input, read_scenario, say, tell};
+use crate::output::{self, AtomicFile, Lock, RunOptions, Scope, Staging, write_run};
 use crate::scenario;
 use crate::sweep::{
     MANIFEST_FILE, Manifest, RESULTS_FILE, RunSpec, SCENARIO_COPY_FILE, SWEEP_COPY_FILE, Shard,
@@ -55,7 +56,8 @@ pub struct SweepArgs {
     /// time per run; `nightshift plot DIR/runs/<id>` draws one run's later).
     #[arg(long)]
     run_charts: bool,
-    /// Replace an output folder that holds a different sweep.
+    /// Replace an output folder that holds a different sweep (or another nightshift output;
+    /// never a folder nightshift did not write, nor one holding the current folder or inputs).
     #[arg(long)]
     force: bool,
     /// No progress bar and no summary line.
@@ -106,8 +108,7 @@ fn workers(jobs: Option<usize>, runs: usize) -> usize {
 
 /// Runs a sweep (or one shard of it).
 pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
-    let text = fs::read_to_string(&args.sweep)
-        .map_err(|e| input(format!("{}: cannot read sweep: {e}", args.sweep.display())))?;
+    let text = read_input(&args.sweep, "sweep")?;
     let origin = args.sweep.display().to_string();
     let sweep = Sweep::parse(&text, &origin).map_err(input)?;
     let scenario_path = args
@@ -121,13 +122,21 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     // Traces are read once up front so a bad trace fails before any run starts.
     let (_, warnings) = super::traces::load(&mut base, &scenario_path, &scenario_text, &sweep.set)?;
     for w in warnings {
-        eprintln!("warning: {w}");
+        tell(&format!("warning: {w}"));
     }
     let runs = sweep.runs(base.seed);
+    // The inputs no output folder may hold: the sweep file, the scenario, every run's traces.
+    let mut inputs = vec![args.sweep.clone(), scenario_path.clone()];
     // Every run's overrides are checked before anything runs: a bad axis value fails fast.
     for run in &runs {
-        scenario::load(&scenario_text, &scenario_origin, &run.overrides)
+        let setup = scenario::load(&scenario_text, &scenario_origin, &run.overrides)
             .map_err(|e| input(format!("run {} ({}): {e}", run.index, run.id)))?;
+        inputs.extend(
+            setup
+                .traces
+                .iter()
+                .map(|t| super::traces::resolve(&scenario_path, &t.path)),
+        );
     }
     let shard = match args.shard.as_deref() {
         None => Shard::ALL,
@@ -153,7 +162,11 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
         (SWEEP_COPY_FILE, text.as_str()),
         (SCENARIO_COPY_FILE, scenario_text.as_str()),
     ];
+    check_apart(&out, &inputs)?;
     prepare(&out, &manifest, args.force, &copies)?;
+    let _running = lock_shard(&out, shard)?;
+    remove_leftovers(&out, Scope::All, args.quiet);
+    remove_leftovers(&out.join("runs"), Scope::All, args.quiet);
 
     let todo: Vec<&RunSpec> = runs
         .iter()
@@ -200,31 +213,52 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     if shard.count == 1 {
         let (n, drawn) = collect(&out, !args.no_charts)?;
         if !args.quiet {
-            println!(
-                "nightshift sweep {}: {n} runs; {}",
+            say(&format!(
+                "nightshift sweep {}: {n} runs; {}\n",
                 sweep.name,
                 collected(&out, &drawn)
-            );
+            ))?;
         }
     } else if !args.quiet {
-        println!(
-            "nightshift sweep {}: shard {shard} done ({owned} runs); when every shard is done: nightshift merge {}",
+        say(&format!(
+            "nightshift sweep {}: shard {shard} done ({owned} runs); when every shard is done: nightshift merge {}\n",
             sweep.name,
             out.display()
-        );
+        ))?;
     }
     Ok(())
+}
+
+/// Takes the lock of `shard` in the sweep folder `out` (removed when dropped), or says that
+/// another process runs that shard there: two would write the same runs.
+fn lock_shard(out: &Path, shard: Shard) -> Result<Lock, CliError> {
+    let path = out.join(format!(".shard-{}-of-{}.lock", shard.index, shard.count));
+    match Lock::try_take(&path, true, false) {
+        Ok(Some(lock)) => Ok(lock.removed_when_dropped()),
+        Ok(None) => Err(CliError::Other(format!(
+            "{}: shard {shard} of this sweep is already running in this folder (another process holds {}); wait for it to end, or give this one another --out",
+            out.display(),
+            path.display()
+        ))),
+        Err(e) => Err(CliError::Other(format!(
+            "{}: cannot lock: {e}",
+            path.display()
+        ))),
+    }
 }
 
 /// Checks every run is present and from the same sweep, then writes `results.csv`, the
 /// sweep's charts and its reports.
 pub fn merge(args: MergeArgs) -> Result<(), CliError> {
+    if args.dir.join(MANIFEST_FILE).is_file() {
+        remove_leftovers(&args.dir, Scope::All, args.quiet);
+    }
     let (n, drawn) = collect(&args.dir, !args.no_charts)?;
     if !args.quiet {
-        println!(
-            "nightshift merge: {n} runs; {}",
+        say(&format!(
+            "nightshift merge: {n} runs; {}\n",
             collected(&args.dir, &drawn)
-        );
+        ))?;
     }
     Ok(())
 }
@@ -282,6 +316,7 @@ fn prepare(
                     out.display()
                 )));
             }
+            check_nightshift_folder(out)?;
             fs::remove_dir_all(out).map_err(io_error(out))?;
         }
     } else if out.exists() && fs::read_dir(out).map_err(io_error(out))?.next().is_some() {
@@ -291,6 +326,7 @@ fn prepare(
                 out.display()
             )));
         }
+        check_nightshift_folder(out)?;
         fs::remove_dir_all(out).map_err(io_error(out))?;
     }
     fs::create_dir_all(out.join("runs")).map_err(io_error(out))?;
@@ -331,7 +367,6 @@ fn run_one(
     charts: bool,
 ) -> Result<(), CliError> {
     let target = run_dir(out, run);
-    remove_stale_partials(out, run);
     // A folder at `target` is an earlier, different attempt (is_complete said no): replaced.
     let mut setup = scenario::load(scenario_text, origin, &run.overrides).map_err(input)?;
     let (traces, _) =
@@ -360,25 +395,20 @@ fn run_one(
             }
             let copy = output::scenario_copy(origin, &run.overrides, scenario_text);
             fs::write(staging.path().join("scenario.toml"), copy).map_err(io_error(&target))?;
-            render_run(staging.path(), true)
+            let folder = Folder {
+                dir: staging.path(),
+                shown: &target,
+            };
+            render_run(folder, true)
                 .map(|_| ())
                 .map_err(|e| e.into_cli(false))
         });
     result?;
-    staging.commit(true).map_err(io_error(&target))
-}
-
-/// Removes staging folders this run left behind in an earlier, killed attempt. Only this run's:
-/// other shards may be writing theirs.
-fn remove_stale_partials(out: &Path, run: &RunSpec) {
-    let prefix = format!(".{}.partial-", run.id);
-    if let Ok(entries) = fs::read_dir(out.join("runs")) {
-        for e in entries.flatten() {
-            if e.file_name().to_string_lossy().starts_with(&prefix) {
-                let _ = fs::remove_dir_all(e.path());
-            }
-        }
+    // Another process (an overlapping shard) completed the same run meanwhile: its copy stays.
+    if is_complete(out, manifest, run) {
+        return Ok(());
     }
+    staging.commit(true).map_err(io_error(&target))
 }
 
 /// Headline columns of `results.csv`, after the run's index, id, seed and axis values: the
@@ -451,13 +481,11 @@ fn write_results(out: &Path) -> Result<usize, CliError> {
         )));
     }
     let path = out.join(RESULTS_FILE);
-    let tmp = out.join(format!(".{RESULTS_FILE}.{}", std::process::id()));
-    let mut w = csv::Writer::from_path(&tmp)
-        .map_err(|e| CliError::Other(format!("{}: {e}", tmp.display())))?;
+    let mut w = csv::Writer::from_writer(AtomicFile::create(&path).map_err(io_error(&path))?);
     let mut header: Vec<String> = vec!["index".into(), "id".into(), "seed".into()];
     header.extend(manifest.axes.iter().cloned());
     header.extend(RESULT_COLUMNS.iter().map(|(name, _)| name.to_string()));
-    let csv_err = |e: csv::Error| CliError::Other(format!("{}: {e}", tmp.display()));
+    let csv_err = |e: csv::Error| CliError::Other(format!("{}: {e}", path.display()));
     w.write_record(&header).map_err(csv_err)?;
     for (record, summary) in &rows {
         let mut row = vec![
@@ -480,9 +508,10 @@ fn write_results(out: &Path) -> Result<usize, CliError> {
         }
         w.write_record(&row).map_err(csv_err)?;
     }
-    w.flush().map_err(io_error(&tmp))?;
-    drop(w);
-    fs::rename(&tmp, &path).map_err(io_error(&path))?;
+    w.into_inner()
+        .map_err(|e| CliError::Other(format!("{}: {}", path.display(), e.error())))?
+        .commit()
+        .map_err(io_error(&path))?;
     Ok(rows.len())
 }
 

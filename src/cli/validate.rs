@@ -1,6 +1,6 @@
 //! `nightshift validate SCENARIO...`: parse and check scenarios without running them.
 
-use super::{CliError, read_scenario, traces};
+use super::{CliError, read_scenario, say, tell, traces};
 use crate::scenario;
 use crate::sim::setup::Setup;
 use clap::Args;
@@ -41,23 +41,24 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
                 .map_err(|e| CliError::Input(e.to_string()))?;
             let (_, warnings) = traces::load(&mut setup, path, &text, &args.set)?;
             for w in warnings {
-                eprintln!("warning: {w}");
+                tell(&format!("warning: {w}"));
             }
             Ok(setup)
         });
         match checked {
-            Ok(setup) => println!(
-                "ok: {} ({}: {} hosts, {}, {} simulated)",
+            Ok(setup) => say(&format!(
+                "ok: {} ({}: {} hosts, {}, {} simulated)\n",
                 path.display(),
                 setup.name,
                 setup.hosts.len(),
                 workload(&setup),
                 crate::report::human_span(setup.duration as f64 / 1000.0)
-            ),
+            ))?,
             Err(CliError::Input(msg) | CliError::Other(msg)) => {
-                eprintln!("error: {msg}");
+                tell(&format!("error: {msg}"));
                 bad += 1;
             }
+            Err(closed @ CliError::StdoutClosed) => return Err(closed),
         }
     }
     match bad {

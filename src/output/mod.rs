@@ -4,9 +4,11 @@
 
 mod comparison;
 mod csv_line;
+mod lock;
 mod progress;
 mod run_dir;
 mod scenario_copy;
+mod scratch;
 mod staging;
 mod summary;
 mod utilisation;
@@ -15,7 +17,9 @@ pub use progress::Progress;
 pub use run_dir::{RunError, RunOptions, write_run, write_run_reporting};
 
 pub use comparison::{COMPARISON_FILE, ComparisonRow, write_comparison};
+pub use lock::Lock;
 pub use scenario_copy::{scenario_copy, strip_copy_header};
+pub use scratch::{AtomicFile, Leftover, Scope, remove_leftovers, write_atomically};
 pub use staging::{Staging, remove_unfinished};
 pub use summary::{BaselineSummary, Savings, SummaryFile};
 pub use utilisation::{HOST_UTILISATION_FILE, HostUtilisationCsv};

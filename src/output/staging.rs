@@ -1,5 +1,9 @@
 //! A staging folder beside the destination, renamed into place when the run is complete.
+//! Its writer holds the lock file inside it, so that a folder left by a process that died
+//! is told apart from one still being written ([`super::remove_leftovers`]).
 
+use super::lock::Lock;
+use super::scratch::{Kind, LOCK_FILE, create_scratch};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -29,6 +33,29 @@ pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     committed: bool,
+    /// The lock on the folder's lock file, held while the folder is written.
+    lock: Lock,
+    /// The outermost folder made to hold it (`output/` on a first run), removed with the
+    /// staging folder when left empty.
+    made: Option<PathBuf>,
+}
+
+/// The outermost missing folder on the way to `dir`, which `create_dir_all(dir)` would make.
+fn outermost_missing(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+        .last()
+        .map(Path::to_path_buf)
+}
+
+/// Removes `from` and its parents up to `made`, as long as they are empty.
+fn remove_empty(from: &Path, made: &Option<PathBuf>) {
+    let Some(made) = made else { return };
+    for dir in from.ancestors() {
+        if !dir.starts_with(made) || fs::remove_dir(dir).is_err() {
+            return;
+        }
+    }
 }
 
 impl Staging {
@@ -44,20 +71,22 @@ impl Staging {
                 file.display()
             )));
         }
+        let made = outermost_missing(parent);
         fs::create_dir_all(parent)?;
-        let name = target
-            .file_name()
-            .map_or("run".into(), |n| n.to_string_lossy().into_owned());
-        let dir = parent.join(format!(".{name}.partial-{}", std::process::id()));
-        if dir.exists() {
-            fs::remove_dir_all(&dir)?;
-        }
-        fs::create_dir(&dir)?;
+        let (dir, lock) = create_scratch(
+            target,
+            Kind::Partial,
+            |p| fs::create_dir(p),
+            |p| Lock::try_take(&p.join(LOCK_FILE), true, true),
+        )
+        .inspect_err(|_| remove_empty(parent, &made))?;
         live().push(dir.clone());
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
             committed: false,
+            lock,
+            made,
         })
     }
 
@@ -77,6 +106,8 @@ impl Staging {
             }
             fs::remove_dir_all(&self.target)?;
         }
+        // Without its lock file the folder is judged by its PID and age, both keeping it.
+        self.lock.remove_file()?;
         fs::rename(&self.dir, &self.target)?;
         self.committed = true;
         live().retain(|d| d != &self.dir);
@@ -89,6 +120,9 @@ impl Drop for Staging {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
             live().retain(|d| d != &self.dir);
+            if let Some(parent) = self.dir.parent() {
+                remove_empty(parent, &self.made);
+            }
         }
     }
 }

@@ -120,10 +120,17 @@ fn list(dir: &Path, keep: &dyn Fn(&str) -> bool) -> Result<Vec<(String, PathBuf)
             "no such folder: check the trace path (relative paths start at the scenario file's folder)",
         ));
     };
-    if !status.is_dir() {
+    if status.is_file() {
         return Err(TraceError::file(
             shown(dir),
             "is a file, but this trace format is a folder of files",
+        ));
+    }
+    if !status.is_dir() {
+        // Reading a named pipe without a writer would block forever.
+        return Err(TraceError::file(
+            shown(dir),
+            "is not a regular file or a folder (a named pipe, socket or device): give a trace file or folder",
         ));
     }
     let mut out = Vec::new();
