@@ -171,7 +171,14 @@ fn allow_and_defer_resolve_provisioning_as_the_scenario_says() {
     let tmp = tempfile::tempdir().unwrap();
     for (mode, prefix) in [("allow", "allowed"), ("defer", "deferred")] {
         let dir = tmp.path().join(mode);
-        run(&dir, &[&format!("policy.conflicts.provisioning={mode}")]);
+        // VMs placed by demand as they arrive land next to migrations more often.
+        run(
+            &dir,
+            &[
+                &format!("policy.conflicts.provisioning={mode}"),
+                "policy.initial_fit=demand",
+            ],
+        );
         let provisioning: Vec<_> = rows(&dir.join("conflicts.csv"))
             .into_iter()
             .filter(|c| c["kind"] == "provision-on-migrating-host")

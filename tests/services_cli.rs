@@ -160,11 +160,11 @@ fn validate_counts_services_and_teams_besides_the_vm_groups() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("24 hosts, 8 VMs + service web (4-40 replicas), 2days simulated"),
+        text.contains("24 hosts, 8 VMs + service web (4-40 replicas), 2 days simulated"),
         "{text}"
     );
     assert!(
-        text.contains("1050 hosts, 4030 VMs + requests from 5 teams, 3days simulated"),
+        text.contains("1050 hosts, 4030 VMs + requests from 5 teams, 3 days simulated"),
         "{text}"
     );
 }

@@ -320,14 +320,15 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
         groups,
         loads,
         initial_placement: p.initial_placement.clone(),
-        initial_fit: p.initial_fit.unwrap_or(
+        initial_fit: p.initial_fit.unwrap_or(FitBasis::Size),
+        startup_fit: p.initial_fit.unwrap_or(
             if consolidation.is_some() && matches!(sim.profile, ProfileSpec::Realistic) {
                 FitBasis::Demand
             } else {
                 FitBasis::Size
             },
         ),
-        baseline_fit: p.initial_fit.unwrap_or(FitBasis::Size),
+        baseline_startup_fit: p.initial_fit.unwrap_or(FitBasis::Size),
         consolidation,
         power: PowerSetup {
             name: p.power.name.clone(),

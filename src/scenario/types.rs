@@ -444,8 +444,8 @@ pub struct Policy {
     #[serde(default = "default_initial_placement")]
     pub initial_placement: String,
     /// What placement counts as a VM's CPU need: `size` (its full vCPUs) or `demand` (its
-    /// current load, as CloudSim does). Unset: demand where the run consolidates (so the
-    /// first control tick has nothing to re-pack), size otherwise and in the baseline.
+    /// current load, as CloudSim does). Unset: size, except for the VMs present at time 0 of a
+    /// run that consolidates, placed by demand so its first tick has nothing to re-pack.
     #[serde(default)]
     pub initial_fit: Option<FitBasis>,
     /// Dynamic consolidation by live migration.

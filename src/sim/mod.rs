@@ -237,6 +237,9 @@ pub(crate) struct Simulation<'a> {
     cores_per_mips: Vec<f64>,
     /// Demand of VMs while they waited for a host, vCPU x ms.
     waiting_core_ms: f64,
+    /// What placement counts as a new VM's CPU need now: the start-up basis while the VMs of
+    /// time 0 are placed, then the scenario's.
+    fit: crate::scenario::FitBasis,
     /// Migrations with a smaller id started during the warm-up and are not reported.
     first_reported_mig: MigId,
     /// VMs waiting on a logged conflict, and its kind ([`Self::wait_conflict`]).
@@ -397,6 +400,7 @@ impl<'a> Simulation<'a> {
             waiting_core_ms: 0.0,
             open_waits: std::collections::BTreeMap::new(),
             first_reported_mig: 0,
+            fit: setup.startup_fit,
         };
         sim.peak_draw = sim.power.peak_draw();
         if profile {
@@ -443,6 +447,7 @@ impl<'a> Simulation<'a> {
             self.cs_place_initial(initial);
         } else {
             self.place_batch(initial);
+            self.fit = self.setup.initial_fit;
         }
         self.start_requests();
         if let Some(t) = self.setup.tariff.next_change_after(0) {

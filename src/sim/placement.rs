@@ -130,13 +130,13 @@ impl Simulation<'_> {
         }
     }
 
-    /// The best on host for a new VM under the initial placement policy, not `excluded`. A
-    /// run that consolidates and places by demand first looks where consolidation would put
-    /// the VM (below the overload detector's ceiling, less the destination head-room), so its
+    /// The best on host for a new VM under the initial placement policy, not `excluded`.
+    /// Placing by demand in a run that consolidates, it first looks where consolidation would
+    /// put the VM (below the overload detector's ceiling, less the destination head-room), so its
     /// next control tick finds nothing to move; failing that, anywhere it fits.
     fn find_for_new(&self, vm: VmId, excluded: &dyn Fn(HostId) -> bool) -> Option<HostId> {
-        let need = self.need(vm, self.setup.initial_fit);
-        if self.setup.initial_fit == FitBasis::Demand
+        let need = self.need(vm, self.fit);
+        if self.fit == FitBasis::Demand
             && self.cloudsim.is_none()
             && let Some(c) = &self.consolidator
         {
@@ -159,7 +159,7 @@ impl Simulation<'_> {
         }
         self.find_host(
             &need,
-            self.setup.initial_fit,
+            self.fit,
             self.initial_placement.as_ref(),
             PowerState::On,
             Window {
@@ -253,10 +253,7 @@ impl Simulation<'_> {
     /// Places a batch of arriving VMs (largest first if the policy says so); the rest wait.
     pub(super) fn place_batch(&mut self, mut batch: Vec<VmId>) {
         if self.initial_placement.decreasing() {
-            let needs: Vec<Need> = batch
-                .iter()
-                .map(|&vm| self.need(vm, self.setup.initial_fit))
-                .collect();
+            let needs: Vec<Need> = batch.iter().map(|&vm| self.need(vm, self.fit)).collect();
             let mut order: Vec<usize> = (0..batch.len()).collect();
             order.sort_by(|&a, &b| {
                 needs[b]

@@ -100,10 +100,7 @@ impl Simulation<'_> {
     /// places what fits; returns the first VM of the batch still waiting, if any.
     pub(super) fn enqueue_batch(&mut self, mut batch: Vec<VmId>) -> Option<VmId> {
         if self.initial_placement.decreasing() {
-            let needs: Vec<Need> = batch
-                .iter()
-                .map(|&vm| self.need(vm, self.setup.initial_fit))
-                .collect();
+            let needs: Vec<Need> = batch.iter().map(|&vm| self.need(vm, self.fit)).collect();
             let mut order: Vec<usize> = (0..batch.len()).collect();
             order.sort_by(|&a, &b| {
                 needs[b]

@@ -180,10 +180,13 @@ pub struct Setup {
     pub loads: Vec<LoadCurve>,
     /// Initial placement policy name.
     pub initial_placement: String,
-    /// What initial placement counts as a VM's CPU need.
+    /// What placement counts as the CPU need of a VM arriving during the run.
     pub initial_fit: FitBasis,
-    /// What it counts in the always-on baseline (which does not consolidate).
-    pub baseline_fit: FitBasis,
+    /// What it counts for the VMs present at time 0: demand in a run that consolidates
+    /// (unless the scenario says otherwise), so its first tick has nothing to re-pack.
+    pub startup_fit: FitBasis,
+    /// The same in the always-on baseline, which never consolidates.
+    pub baseline_startup_fit: FitBasis,
     /// Consolidation, if enabled.
     pub consolidation: Option<ConsolidationSetup>,
     /// Power management.
@@ -218,7 +221,7 @@ impl Setup {
         };
         Setup {
             consolidation: None,
-            initial_fit: self.baseline_fit,
+            startup_fit: self.baseline_startup_fit,
             power: PowerSetup {
                 name: name.into(),
                 ..self.power.clone()
@@ -256,7 +259,7 @@ impl Setup {
         let mut out = Vec::new();
         let hint = "the always-on baseline will leave VMs waiting and the saving will not be \
                     like-for-like; add hosts or remove VMs";
-        if self.baseline_fit == FitBasis::Size && mips > fleet_mips {
+        if self.baseline_startup_fit == FitBasis::Size && mips > fleet_mips {
             out.push(format!(
                 "the VMs' full CPU size ({:.0} MIPS) is {:.2} times the fleet's ({:.0} MIPS): \
                  {hint}, or set policy.initial_fit = \"demand\" to place by demand",

@@ -151,7 +151,7 @@ impl Simulation<'_> {
         }
         // Deferred VMs are not counted: each has a host that fits it once its migrations end.
         for &vm in &self.waiting {
-            let n = self.need(vm, self.setup.initial_fit);
+            let n = self.need(vm, self.fit);
             need.mips += n.mips;
             need.ram_mb += n.ram_mb;
             need.stranded_mips += n.mips;
