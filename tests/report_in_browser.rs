@@ -235,7 +235,7 @@ fn sweep_report_renders_in_headless_chromium() {
     fs::write(
         &sweep,
         format!(
-            "version = 1\nname = \"s\"\nscenario = \"{}\"\nreplicates = 2\nset = [\"simulation.duration=\\\"1d\\\"\"]\n[[axis]]\nkey = \"policy.power.name\"\nvalues = [\"always-on\", \"spare-capacity\"]\n[[axis]]\nkey = \"policy.power.headroom\"\nvalues = [0.1, 0.3]\n",
+            "version = 1\nname = \"s\"\nscenario = \"{}\"\nreplicates = 2\nset = [\"simulation.duration=\\\"1d\\\"\"]\n[[axis]]\nkey = \"policy.power.name\"\nvalues = [\"keep-on\", \"spare-capacity\"]\n[[axis]]\nkey = \"policy.power.headroom\"\nvalues = [0.1, 0.3]\n",
             scenario.display()
         ),
     )
@@ -281,7 +281,7 @@ fn sweep_report_renders_in_headless_chromium() {
     let info = reader.next_frame(&mut buf).unwrap();
     let channels = info.color_type.samples();
     let (w, h) = (info.width as usize, info.height as usize);
-    // Rows with the navy of the always-on series: its lines in the first chart and its
+    // Rows with the navy of the keep-on series (the first): its lines in the first chart and its
     // markers in the second, so they span more than one chart's height (about 950 px).
     let navy: Vec<usize> = (0..h)
         .filter(|&y| {
