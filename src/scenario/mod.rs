@@ -4,6 +4,7 @@
 
 mod compile;
 pub mod limits;
+mod messages;
 mod overrides;
 mod types;
 pub mod units;
@@ -121,8 +122,8 @@ pub fn parse(text: &str, origin: &str, overrides: &[String]) -> Result<Scenario,
     let from_toml = |e: toml::de::Error| {
         err(
             e.span().map(|s| line_col(text, s.start)),
-            None,
-            e.message().trim().to_string(),
+            e.span().and_then(|s| messages::key_at(text, s.start)),
+            messages::tidy(e.message()),
         )
     };
     if overrides.is_empty() {
@@ -146,7 +147,11 @@ pub fn parse(text: &str, origin: &str, overrides: &[String]) -> Result<Scenario,
         err(
             None,
             None,
-            format!("{} (after --set {})", e.message().trim(), keys.join(", ")),
+            format!(
+                "{} (after --set {})",
+                messages::tidy(e.message()),
+                keys.join(", ")
+            ),
         )
     })
 }
