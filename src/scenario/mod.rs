@@ -12,7 +12,7 @@ mod workload;
 mod workload_compile;
 
 pub use compile::compile;
-pub use overrides::apply_override;
+pub use overrides::{Applied, apply_override};
 pub use types::*;
 pub use workload::*;
 pub use workload_compile::bind_traces;
@@ -130,14 +130,21 @@ pub fn parse(text: &str, origin: &str, overrides: &[String]) -> Result<Scenario,
         return toml::from_str::<Scenario>(text).map_err(from_toml);
     }
     let mut table: toml::Table = toml::from_str(text).map_err(from_toml)?;
+    let set_error = |o: &String, message: String| ScenarioError {
+        origin: "--set".into(),
+        line: None,
+        column: None,
+        key: Some(o.clone()),
+        message,
+    };
+    let mut absent = Vec::new();
     for o in overrides {
-        apply_override(&mut table, o).map_err(|message| ScenarioError {
-            origin: "--set".into(),
-            line: None,
-            column: None,
-            key: Some(o.clone()),
-            message,
-        })?;
+        if let Applied::Absent(path) = apply_override(&mut table, o).map_err(|m| set_error(o, m))? {
+            absent.push((o, path));
+        }
+    }
+    for (o, path) in absent {
+        removable_field(&table, o, &path).map_err(|m| set_error(o, m))?;
     }
     let keys: Vec<&str> = overrides
         .iter()
@@ -154,6 +161,29 @@ pub fn parse(text: &str, origin: &str, overrides: &[String]) -> Result<Scenario,
             ),
         )
     })
+}
+
+/// Checks that override `o` (`KEY=`), which removed nothing from `table`, names a field of
+/// the format (its default then applies), by asking the format: with a probe value at `path`,
+/// the table must not fail on an unknown field along the path. So a typo
+/// (`policy.power.headrom=`) is refused instead of doing nothing.
+fn removable_field(table: &toml::Table, o: &str, path: &[String]) -> Result<(), String> {
+    let key = o.split('=').next().unwrap_or(o).trim();
+    let mut probe = table.clone();
+    apply_override(&mut probe, &format!("{key}=false"))?;
+    let Err(e) = Scenario::deserialize_table(probe) else {
+        return Ok(());
+    };
+    let message = messages::tidy(e.message());
+    if path
+        .iter()
+        .any(|name| message.contains(&format!("unknown field `{name}`")))
+    {
+        return Err(format!(
+            "the scenario does not set this key, and it is not a field of the format ({message}); an empty value resets a field to its default"
+        ));
+    }
+    Ok(())
 }
 
 impl Scenario {
