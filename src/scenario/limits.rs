@@ -7,12 +7,11 @@
 //! - Size estimates: a scenario too large to run on a big machine is refused before anything
 //!   is allocated, with the estimated memory and work, instead of meeting the OOM killer (or
 //!   a clock that never reaches the end) hours later.
-//! - [`short`] and [`excerpt`]: how messages quote what the user wrote (a number in at most a
-//!   dozen characters, a text in at most [`EXCERPT_CHARS`]).
 
 use super::FieldError;
 use super::types::Scenario;
 use super::units::Duration;
+pub use crate::quote::short;
 
 /// The values a kind of scenario field may take.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -159,32 +158,6 @@ pub fn check_duration(key: &str, d: Duration, min_ms: u64, max_ms: u64) -> Resul
             Duration(max_ms)
         ),
     ))
-}
-
-/// A number as messages quote it: as written when short, else in scientific notation, so a
-/// `1e308` is echoed in 6 characters, not 309 digits.
-pub fn short(v: f64) -> String {
-    let plain = format!("{v}");
-    if plain.len() <= 12 {
-        plain
-    } else {
-        format!("{v:.3e}")
-    }
-}
-
-/// The most characters of a user's text a message quotes.
-pub const EXCERPT_CHARS: usize = 40;
-
-/// A user's text as messages quote it: in quotes, cut after [`EXCERPT_CHARS`] characters with
-/// the full length given, so a 20 MB line is not echoed whole.
-pub fn excerpt(text: &str) -> String {
-    let count = text.chars().count();
-    if count <= EXCERPT_CHARS {
-        format!("{text:?}")
-    } else {
-        let head: String = text.chars().take(EXCERPT_CHARS).collect();
-        format!("{head:?}... ({count} characters)")
-    }
 }
 
 /// Memory per host in the simulator's state (measured bound, bytes).

@@ -2,7 +2,7 @@
 //! TOML reader's wording with the names of Rust types (`PowerModelSpec`, `u32`) replaced by
 //! what the field takes, and overlong numbers and texts cut short.
 
-use super::limits::{EXCERPT_CHARS, short};
+use crate::quote::{EXCERPT_CHARS, short};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 

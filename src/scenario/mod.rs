@@ -6,6 +6,7 @@ mod compile;
 pub mod limits;
 mod messages;
 mod overrides;
+pub mod plausible;
 mod types;
 pub mod units;
 mod workload;
@@ -202,7 +203,8 @@ pub fn load(text: &str, origin: &str, overrides: &[String]) -> Result<Setup, Sce
 }
 
 /// Binds the scanned traces (one index per `setup.traces` entry) to a setup loaded from
-/// `text`: fills trace groups' VMs. Returns warnings; errors name the line of the key.
+/// `text`: fills trace groups' VMs. Returns warnings (the scenario's implausible values, see
+/// [`plausible`], then the binding's); errors name the line of the key.
 pub fn bind(
     text: &str,
     origin: &str,
@@ -210,7 +212,14 @@ pub fn bind(
     setup: &mut Setup,
     indexes: &[crate::trace::TraceIndex],
 ) -> Result<Vec<String>, ScenarioError> {
-    bind_traces(setup, indexes).map_err(|e| locate_error(text, origin, overrides, e))
+    let mut warnings: Vec<String> = plausible::warnings(setup)
+        .into_iter()
+        .map(|w| locate_error(text, origin, overrides, w).to_string())
+        .collect();
+    warnings.extend(
+        bind_traces(setup, indexes).map_err(|e| locate_error(text, origin, overrides, e))?,
+    );
+    Ok(warnings)
 }
 
 /// A field error as a scenario error: blamed on `--set` if an override set that key, else

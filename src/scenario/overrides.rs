@@ -8,7 +8,7 @@
 //! caller checks that a key removed where the scenario did not set it is a field of the
 //! format ([`Applied::Absent`]), so a typo (`policy.power.headrom=`) is not a silent no-op.
 
-use super::limits::excerpt;
+use crate::quote::excerpt;
 use toml::{Table, Value};
 
 /// What an override did.

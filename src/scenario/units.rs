@@ -5,7 +5,7 @@
 //! Durations and times of day also take a bare number in their base unit (seconds, hours),
 //! which nobody reads another way.
 
-use super::limits::{excerpt, short};
+use crate::quote::{excerpt, short};
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use std::fmt;
