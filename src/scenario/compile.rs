@@ -111,7 +111,7 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
             "simulation.duration",
             format!(
                 "must be longer than 0 s and at most {} (ten years), e.g. \"1d\" (got {})",
-                units::Duration(limits::MAX_DURATION_MS),
+                limits::span(limits::MAX_DURATION_MS),
                 sim.duration
             ),
         ));

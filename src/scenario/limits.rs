@@ -145,6 +145,17 @@ pub const MIN_INTERVAL_MS: u64 = 1000;
 /// The longest boot, shutdown, suspend or wake time: a day (servers boot in minutes).
 pub const MAX_STATE_TIME_MS: u64 = 86_400_000;
 
+/// A span as limits are written: whole days as `3650d` (humantime would say
+/// `9years 11months ...`), anything else as the scenario writes durations (`1s`, `5m`).
+pub fn span(ms: u64) -> String {
+    const DAY: u64 = 86_400_000;
+    if ms >= DAY && ms % DAY == 0 {
+        format!("{}d", ms / DAY)
+    } else {
+        Duration(ms).to_string()
+    }
+}
+
 /// A duration at `key` within `min_ms..=max_ms`, or an error giving the range.
 pub fn check_duration(key: &str, d: Duration, min_ms: u64, max_ms: u64) -> Result<u64, FieldError> {
     if (min_ms..=max_ms).contains(&d.ms()) {
@@ -152,11 +163,7 @@ pub fn check_duration(key: &str, d: Duration, min_ms: u64, max_ms: u64) -> Resul
     }
     Err(FieldError::new(
         key,
-        format!(
-            "must be {} to {} (got {d})",
-            Duration(min_ms),
-            Duration(max_ms)
-        ),
+        format!("must be {} to {} (got {d})", span(min_ms), span(max_ms)),
     ))
 }
 
