@@ -374,6 +374,29 @@ level = 0.5
         assert_eq!(e.memory_bytes, 800 * 512 + 1052 * 128);
     }
 
+    /// Issue 18 items 7 and 8: a tariff's changes (two a period a day, each accruing every
+    /// host) and an autoscaler's decisions (each rescanning its window) are work too.
+    #[test]
+    fn tariffs_and_autoscalers_count_in_the_work() {
+        let tariff = format!(
+            "{BASE}[electricity]\ntariff = [{{ from = \"22:00\", to = \"06:00\", price_per_kwh = 0.1 }}]\n"
+        );
+        let e = estimate(&parse(&tariff, "t", &[]).unwrap());
+        // A day is 2 calendar days at most: 2 x 2 changes x 800 hosts on top of the base.
+        assert_eq!(e.work, 289 * (800 + 1052) + 289 * 800 + 2 * 2 * 800);
+        let service = format!(
+            "{BASE}[[services]]\nname = \"s\"\ntype = \"vm\"\nload = \"l\"\nmax_replicas = 10\nscaling = \"autoscale\"\nautoscale = {{ interval = \"1s\", scale_down_window = \"5m\" }}\n"
+        );
+        let e = estimate(&parse(&service, "t", &[]).unwrap());
+        // 86,401 decisions, each over 301 window entries and 10 replicas.
+        let decisions = 86_401 * (301 + 10);
+        assert_eq!(
+            e.work,
+            289 * (800 + 1052 + 10) + 289 * 800 + decisions
+        );
+        assert_eq!(e.busiest, WorkSource::Service(0));
+    }
+
     #[test]
     fn billions_of_vms_are_refused_with_the_memory_estimate() {
         let s = parse(

@@ -35,6 +35,10 @@ const WORDS: &[(&str, &str)] = &[
         "cannot recurse further; max recursion depth met",
         "values nested too deeply (arrays or tables inside one another); no scenario field nests more than two levels",
     ),
+    (
+        "u64 value was too large",
+        "the number is too large (TOML integers go up to 9223372036854775807)",
+    ),
     ("expected u32", "expected a whole number from 0 to 4294967295"),
     (
         "expected u64",
