@@ -85,7 +85,11 @@ fn bare_sizes_and_bandwidths_are_refused_suggesting_a_unit() {
     rejects(
         &GOOD.replace("network = \"10 Gbit/s\"", "network = 25"),
         &[],
-        &["s.toml:12:", "hosts[0].network", r#"write "25 Gbit/s" or "25 Mbit/s""#],
+        &[
+            "s.toml:12:",
+            "hosts[0].network",
+            r#"write "25 Gbit/s" or "25 Mbit/s""#,
+        ],
     );
     rejects(
         &GOOD.replace("ram = \"4 GB\"", "ram = \"4\""),
@@ -109,7 +113,9 @@ fn implausible_values_are_warned_about() {
     let (code, err) = validate(&text, &[]);
     assert_eq!(code, Some(0), "{err}");
     assert!(
-        err.contains("warning: s.toml:12: hosts[0].network: 100 Mbit/s is slower than any datacenter link"),
+        err.contains(
+            "warning: s.toml:12: hosts[0].network: 100 Mbit/s is slower than any datacenter link"
+        ),
         "{err}"
     );
     assert!(
@@ -118,7 +124,10 @@ fn implausible_values_are_warned_about() {
     );
     let (code, err) = validate(GOOD, &[]);
     assert_eq!(code, Some(0), "{err}");
-    assert!(!err.contains("warning"), "a plausible scenario warns of nothing: {err}");
+    assert!(
+        !err.contains("warning"),
+        "a plausible scenario warns of nothing: {err}"
+    );
 }
 
 /// Every bundled scenario spells its sizes with units and validates without a warning.
@@ -171,14 +180,26 @@ fn a_power_table_that_dips_is_refused_at_the_point() {
 #[test]
 fn huge_finite_values_are_refused_with_the_range() {
     for (set, key, range) in [
-        ("hosts.0.power.max_w=1e308", "hosts[0].power.max_w", "0 to 50000 W"),
+        (
+            "hosts.0.power.max_w=1e308",
+            "hosts[0].power.max_w",
+            "0 to 50000 W",
+        ),
         (
             "electricity.price_per_kwh=1e308",
             "electricity.price_per_kwh",
             "0 to 10000 per kWh",
         ),
-        ("electricity.pue=1e308", "electricity.pue", "must be 1 to 5 (got 1.000e308)"),
-        ("hosts.0.core_mips=1e308", "hosts[0].core_mips", "above 0 and up to 1000000 MIPS"),
+        (
+            "electricity.pue=1e308",
+            "electricity.pue",
+            "must be 1 to 5 (got 1.000e308)",
+        ),
+        (
+            "hosts.0.core_mips=1e308",
+            "hosts[0].core_mips",
+            "above 0 and up to 1000000 MIPS",
+        ),
     ] {
         let err = rejects(GOOD, &["--set", set], &[key, range]);
         assert!(!err.contains("00000000000000000000"), "{err}");
@@ -186,7 +207,10 @@ fn huge_finite_values_are_refused_with_the_range() {
     rejects(
         &GOOD.replace("ram = \"16 GB\"", "ram = \"1e10 TB\""),
         &[],
-        &["hosts[0].ram", "must be above 0 and up to 100000000 MB (100 TB)"],
+        &[
+            "hosts[0].ram",
+            "must be above 0 and up to 100000000 MB (100 TB)",
+        ],
     );
 }
 
@@ -200,12 +224,18 @@ fn a_millisecond_autoscaler_is_refused() {
     rejects(
         &(GOOD.to_string() + service),
         &[],
-        &["services[0].autoscale.interval", "must be 1s to 3650d (got 1ms)"],
+        &[
+            "services[0].autoscale.interval",
+            "must be 1s to 3650d (got 1ms)",
+        ],
     );
     rejects(
         GOOD,
         &["--set", "simulation.control_interval=0.5"],
-        &["simulation.control_interval", "must be between 1s and the duration"],
+        &[
+            "simulation.control_interval",
+            "must be between 1s and the duration",
+        ],
     );
 }
 
@@ -250,7 +280,10 @@ fn tariff_changes_count_in_the_estimate() {
             "--set",
             "simulation.load_step=\"3650d\"",
         ],
-        &["electricity.tariff", "each daily tariff change accrues every host"],
+        &[
+            "electricity.tariff",
+            "each daily tariff change accrues every host",
+        ],
     );
 }
 
@@ -263,7 +296,10 @@ fn malformed_set_keys_and_typos_in_removals_are_refused() {
     rejects(
         GOOD,
         &["--set", "hosts[0.count=1"],
-        &["--set", "malformed key \"hosts[0.count\": a '[' is not closed"],
+        &[
+            "--set",
+            "malformed key \"hosts[0.count\": a '[' is not closed",
+        ],
     );
     rejects(
         GOOD,
@@ -292,7 +328,11 @@ fn messages_name_the_field_in_the_users_words() {
             "power = 5",
         ),
         &[],
-        &["s.toml:13:", "hosts[0].power", "expected a power model, like"],
+        &[
+            "s.toml:13:",
+            "hosts[0].power",
+            "expected a power model, like",
+        ],
     );
     assert!(!err.contains("PowerModelSpec"), "{err}");
     let err = rejects(

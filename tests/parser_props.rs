@@ -163,7 +163,16 @@ proptest! {
 /// A message in the user's words (issue 18 item 24): no name of a Rust type, no number of
 /// hundreds of digits, no page of echoed input.
 fn in_users_words(message: &str) -> Result<(), TestCaseError> {
-    for rust in ["untagged", "internally tagged", "Spec", "struct ", "recursion", "u32", "u64", "f64"] {
+    for rust in [
+        "untagged",
+        "internally tagged",
+        "Spec",
+        "struct ",
+        "recursion",
+        "u32",
+        "u64",
+        "f64",
+    ] {
         prop_assert!(!message.contains(rust), "{rust:?} in: {message}");
     }
     let longest_digits = message
@@ -172,7 +181,11 @@ fn in_users_words(message: &str) -> Result<(), TestCaseError> {
         .max()
         .unwrap_or(0);
     prop_assert!(longest_digits <= 20, "a long number in: {message}");
-    prop_assert!(message.len() <= 1000, "{} characters: {message}", message.len());
+    prop_assert!(
+        message.len() <= 1000,
+        "{} characters: {message}",
+        message.len()
+    );
     Ok(())
 }
 

@@ -1,12 +1,12 @@
 //! Validation and compilation of a parsed scenario into a [`Setup`]: every semantic check, each
 //! failing with the key path and what would be valid.
 
+use super::limits::{self, short};
 use super::types::*;
 use super::workload_compile::{
     FitRule, check_fits, compile_requests, compile_services, compile_trace_group, compile_traces,
     load_index, type_index,
 };
-use super::limits::{self, short};
 use super::{FieldError, units};
 use crate::model::host::{HostClass as ClassModel, SleepState};
 use crate::model::lifetime::Lifetime;
@@ -488,7 +488,8 @@ fn compile_hosts(classes: &[HostClass]) -> Check<(Vec<ClassModel>, Vec<usize>)> 
         };
         let st = &c.states;
         limits::WATTS.check(&key("states.off_w"), st.off_w)?;
-        let boot_w = limits::WATTS.check(&key("states.boot_w"), st.boot_w.unwrap_or(power.max_w()))?;
+        let boot_w =
+            limits::WATTS.check(&key("states.boot_w"), st.boot_w.unwrap_or(power.max_w()))?;
         let shutdown_w = limits::WATTS.check(
             &key("states.shutdown_w"),
             st.shutdown_w.unwrap_or(power.idle_w()),
@@ -665,9 +666,9 @@ fn compile_load(key: &str, c: &LoadCurve) -> Check<CurveModel> {
     let noise = |n: &Option<Noise>| -> Check<Option<NoiseModel>> {
         Ok(match n {
             None => None,
-            Some(Noise::Normal { sd }) => {
-                Some(NoiseModel::Normal(limits::NOISE.check(&k("noise.sd"), *sd)?))
-            }
+            Some(Noise::Normal { sd }) => Some(NoiseModel::Normal(
+                limits::NOISE.check(&k("noise.sd"), *sd)?,
+            )),
             Some(Noise::Uniform { half_width }) => Some(NoiseModel::Uniform(
                 limits::NOISE.check(&k("noise.half_width"), *half_width)?,
             )),
@@ -700,7 +701,8 @@ fn compile_load(key: &str, c: &LoadCurve) -> Check<CurveModel> {
                     peak: *peak,
                     peak_hour: peak_hour.0,
                 },
-                weekend_factor: limits::WEEKEND_FACTOR.check(&k("weekend_factor"), *weekend_factor)?,
+                weekend_factor: limits::WEEKEND_FACTOR
+                    .check(&k("weekend_factor"), *weekend_factor)?,
                 noise: noise(n)?,
             }
         }
@@ -720,7 +722,8 @@ fn compile_load(key: &str, c: &LoadCurve) -> Check<CurveModel> {
             }
             CurveModel {
                 shape: Shape::Hourly(arr),
-                weekend_factor: limits::WEEKEND_FACTOR.check(&k("weekend_factor"), *weekend_factor)?,
+                weekend_factor: limits::WEEKEND_FACTOR
+                    .check(&k("weekend_factor"), *weekend_factor)?,
                 noise: noise(n)?,
             }
         }

@@ -65,7 +65,11 @@ impl Range {
         if self.min_included {
             format!("{} to {}{unit}", short(self.min), short(self.max))
         } else {
-            format!("above {} and up to {}{unit}", short(self.min), short(self.max))
+            format!(
+                "above {} and up to {}{unit}",
+                short(self.min),
+                short(self.max)
+            )
         }
     }
 
@@ -250,7 +254,10 @@ pub fn estimate(s: &Scenario) -> Estimate {
         })
         .collect();
     let mut parts = vec![
-        (WorkSource::LoadSteps, steps.saturating_mul(hosts.saturating_add(vms))),
+        (
+            WorkSource::LoadSteps,
+            steps.saturating_mul(hosts.saturating_add(vms)),
+        ),
         (WorkSource::ControlTicks, ticks.saturating_mul(hosts)),
         (WorkSource::Tariff, tariff_changes.saturating_mul(hosts)),
     ];
@@ -390,10 +397,7 @@ level = 0.5
         let e = estimate(&parse(&service, "t", &[]).unwrap());
         // 86,401 decisions, each over 301 window entries and 10 replicas.
         let decisions = 86_401 * (301 + 10);
-        assert_eq!(
-            e.work,
-            289 * (800 + 1052 + 10) + 289 * 800 + decisions
-        );
+        assert_eq!(e.work, 289 * (800 + 1052 + 10) + 289 * 800 + decisions);
         assert_eq!(e.busiest, WorkSource::Service(0));
     }
 

@@ -39,7 +39,10 @@ const WORDS: &[(&str, &str)] = &[
         "u64 value was too large",
         "the number is too large (TOML integers go up to 9223372036854775807)",
     ),
-    ("expected u32", "expected a whole number from 0 to 4294967295"),
+    (
+        "expected u32",
+        "expected a whole number from 0 to 4294967295",
+    ),
     (
         "expected u64",
         "expected a whole number from 0 to 18446744073709551615",
@@ -50,7 +53,10 @@ const WORDS: &[(&str, &str)] = &[
     ),
     ("expected f64", "expected a number"),
     ("expected a boolean", "expected true or false"),
-    ("expected a sequence", "expected a list in brackets, like [1, 2]"),
+    (
+        "expected a sequence",
+        "expected a list in brackets, like [1, 2]",
+    ),
     ("expected a map", "expected a table"),
 ];
 

@@ -216,9 +216,8 @@ pub fn bind(
         .into_iter()
         .map(|w| locate_error(text, origin, overrides, w).to_string())
         .collect();
-    warnings.extend(
-        bind_traces(setup, indexes).map_err(|e| locate_error(text, origin, overrides, e))?,
-    );
+    warnings
+        .extend(bind_traces(setup, indexes).map_err(|e| locate_error(text, origin, overrides, e))?);
     Ok(warnings)
 }
 

@@ -88,7 +88,8 @@ mod tests {
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].key, "hosts[1].ram");
         assert!(
-            w[0].message.contains("smallest VM type needs (\"vm\", 4000 MB)"),
+            w[0].message
+                .contains("smallest VM type needs (\"vm\", 4000 MB)"),
             "{}",
             w[0].message
         );

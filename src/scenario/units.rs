@@ -6,8 +6,8 @@
 //! which nobody reads another way.
 
 use crate::quote::{excerpt, short};
-use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
 
 /// A number or a string, as a scenario value may be written either way.
@@ -81,7 +81,10 @@ fn finite_non_negative(value: f64, what: &str) -> Result<f64, String> {
         return Err(format!("{what} must be a finite number"));
     }
     if value < 0.0 {
-        return Err(format!("{what} must not be negative (got {})", short(value)));
+        return Err(format!(
+            "{what} must not be negative (got {})",
+            short(value)
+        ));
     }
     Ok(value)
 }
@@ -155,9 +158,8 @@ impl TryFrom<Raw> for Mbps {
         const VALID: &str = "a string like \"1 Gbit/s\", \"10 Gbps\", \"125 MB/s\" (units: Kbit/s, Mbit/s, Gbit/s, Kbps, Mbps, Gbps, MB/s, GB/s)";
         let mbps = match &raw {
             Raw::Text(t) => {
-                let (v, unit) = split_number(t).ok_or_else(|| {
-                    format!("invalid bandwidth {}: expected {VALID}", excerpt(t))
-                })?;
+                let (v, unit) = split_number(t)
+                    .ok_or_else(|| format!("invalid bandwidth {}: expected {VALID}", excerpt(t)))?;
                 let factor = match unit {
                     "" => return Err(unit_required("bandwidth", &short(v), "Gbit/s", "Mbit/s")),
                     "Mbit/s" | "Mbps" | "Mb/s" => 1.0,
@@ -329,7 +331,10 @@ mod tests {
     #[test]
     fn wrong_kinds_and_huge_numbers_are_told_in_the_users_words() {
         let e = parse::<Megabytes>("true").unwrap_err();
-        assert!(e.contains(r#"expected a size with a unit, like "16 GB""#), "{e}");
+        assert!(
+            e.contains(r#"expected a size with a unit, like "16 GB""#),
+            "{e}"
+        );
         assert!(!e.contains("Raw") && !e.contains("untagged"), "{e}");
         let e = parse::<Duration>("[1]").unwrap_err();
         assert!(e.contains("expected a duration"), "{e}");

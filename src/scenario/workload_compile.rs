@@ -2,8 +2,8 @@
 //! `services`) and the binding of scanned traces to a compiled setup.
 
 use super::FieldError;
-use super::limits;
 use super::compile::compile_lifetime;
+use super::limits;
 use super::types::{Scenario, VmGroup as GroupSpec};
 use super::units::TimeOfDay;
 use super::workload::{TraceDef, TypeRule};

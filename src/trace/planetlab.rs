@@ -91,13 +91,12 @@ pub fn parse_percent(text: &str) -> Result<Level, String> {
             )
         })?,
     };
-    level_from_percent(value)
-        .ok_or_else(|| {
-            format!(
-                "{} is outside 0-100; expected a CPU utilisation in percent",
-                short(value)
-            )
-        })
+    level_from_percent(value).ok_or_else(|| {
+        format!(
+            "{} is outside 0-100; expected a CPU utilisation in percent",
+            short(value)
+        )
+    })
 }
 
 /// The value of `bytes` when they are one to nine ASCII digits (PlanetLab's usual sample),
