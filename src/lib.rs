@@ -12,6 +12,7 @@ pub mod generate;
 pub mod model;
 pub mod output;
 pub mod policy;
+pub mod quote;
 pub mod report;
 pub mod rng;
 pub mod scenario;

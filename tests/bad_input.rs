@@ -96,7 +96,7 @@ fn missing_required_value_is_named() {
 #[test]
 fn negative_size_is_refused_with_its_line() {
     rejects(
-        &GOOD.replace("ram = \"16 GB\"", "ram = -16"),
+        &GOOD.replace("ram = \"16 GB\"", "ram = \"-16 GB\""),
         &[],
         &["s.toml:11:", "must not be negative"],
     );
@@ -110,9 +110,9 @@ fn zero_size_is_refused_with_its_key() {
         &["s.toml:10:", "hosts[0].cores", "at least 1"],
     );
     rejects(
-        &GOOD.replace("ram = \"4 GB\"", "ram = 0"),
+        &GOOD.replace("ram = \"4 GB\"", "ram = \"0 GB\""),
         &[],
-        &["vm_types[0].ram", "positive"],
+        &["vm_types[0].ram", "must be above 0"],
     );
 }
 

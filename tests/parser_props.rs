@@ -70,6 +70,9 @@ fn nasty_value() -> impl Strategy<Value = String> {
         Just("inf".to_string()),
         Just("-inf".to_string()),
         Just("1e308".to_string()),
+        Just("16".to_string()),
+        Just("\"16\"".to_string()),
+        Just("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[".to_string()),
         Just("18446744073709551615".to_string()),
         Just("\"\"".to_string()),
         Just("\"12 parsecs\"".to_string()),
@@ -131,6 +134,7 @@ proptest! {
             Err(e) => {
                 prop_assert!(e.origin == "mut.toml");
                 prop_assert!(e.line.is_some() || e.key.is_some(), "no place in: {e}");
+                in_users_words(&e.to_string())?;
             }
             Ok(setup) => {
                 // Whatever validation accepted must run cleanly.
@@ -142,10 +146,47 @@ proptest! {
         }
     }
 
+    /// Any override is a setup or a clean error; a key with unbalanced brackets is never
+    /// taken for another (`hosts[0.count` used to set `hosts.0.count`).
     #[test]
     fn arbitrary_overrides_never_panic(key in "[a-z_]{1,12}(\\.[a-z0-9_\\[\\]]{1,12}){0,3}", value in nasty_value()) {
-        let _ = scenario::load(BASE, "base.toml", &[format!("{key}={value}")]);
+        let result = scenario::load(BASE, "base.toml", &[format!("{key}={value}")]);
+        if key.matches('[').count() != key.matches(']').count() {
+            prop_assert!(result.is_err(), "{key} accepted");
+        }
+        if let Err(e) = result {
+            in_users_words(&e.to_string())?;
+        }
     }
+}
+
+/// A message in the user's words (issue 18 item 24): no name of a Rust type, no number of
+/// hundreds of digits, no page of echoed input.
+fn in_users_words(message: &str) -> Result<(), TestCaseError> {
+    for rust in [
+        "untagged",
+        "internally tagged",
+        "Spec",
+        "struct ",
+        "recursion",
+        "u32",
+        "u64",
+        "f64",
+    ] {
+        prop_assert!(!message.contains(rust), "{rust:?} in: {message}");
+    }
+    let longest_digits = message
+        .split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    prop_assert!(longest_digits <= 20, "a long number in: {message}");
+    prop_assert!(
+        message.len() <= 1000,
+        "{} characters: {message}",
+        message.len()
+    );
+    Ok(())
 }
 
 #[test]

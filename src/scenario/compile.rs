@@ -1,6 +1,7 @@
 //! Validation and compilation of a parsed scenario into a [`Setup`]: every semantic check, each
 //! failing with the key path and what would be valid.
 
+use super::limits::{self, short};
 use super::types::*;
 use super::workload_compile::{
     FitRule, check_fits, compile_requests, compile_services, compile_trace_group, compile_traces,
@@ -26,35 +27,13 @@ use crate::sim::setup::{
 
 type Check<T> = Result<T, FieldError>;
 
-fn positive(key: &str, v: f64, unit: &str) -> Check<f64> {
-    if v.is_finite() && v > 0.0 {
-        Ok(v)
-    } else {
-        Err(FieldError::new(
-            key,
-            format!("must be a positive number of {unit} (got {v})"),
-        ))
-    }
-}
-
-fn non_negative(key: &str, v: f64, unit: &str) -> Check<f64> {
-    if v.is_finite() && v >= 0.0 {
-        Ok(v)
-    } else {
-        Err(FieldError::new(
-            key,
-            format!("must be zero or more {unit} (got {v})"),
-        ))
-    }
-}
-
 fn fraction(key: &str, v: f64) -> Check<f64> {
     if (0.0..=1.0).contains(&v) {
         Ok(v)
     } else {
         Err(FieldError::new(
             key,
-            format!("must be a fraction between 0 and 1 (got {v})"),
+            format!("must be a fraction between 0 and 1 (got {})", short(v)),
         ))
     }
 }
@@ -127,30 +106,34 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
         ));
     }
     let duration = sim.duration.ms();
-    if duration == 0 {
+    if duration == 0 || duration > limits::MAX_DURATION_MS {
         return Err(FieldError::new(
             "simulation.duration",
-            "must be longer than 0 s, e.g. \"1d\"",
-        ));
-    }
-    let interval = sim.control_interval.ms();
-    if interval == 0 || interval > duration {
-        return Err(FieldError::new(
-            "simulation.control_interval",
             format!(
-                "must be between 1 ms and the duration ({}), e.g. \"5m\"",
+                "must be longer than 0 s and at most {} (ten years), e.g. \"1d\" (got {})",
+                limits::span(limits::MAX_DURATION_MS),
                 sim.duration
             ),
         ));
     }
-    let load_step = sim.load_step.map_or(interval, units::Duration::ms);
-    if load_step == 0 {
+    let interval = sim.control_interval.ms();
+    if interval < limits::MIN_INTERVAL_MS || interval > duration {
         return Err(FieldError::new(
-            "simulation.load_step",
-            "must be longer than 0 s, e.g. \"5m\"",
+            "simulation.control_interval",
+            format!(
+                "must be between 1s and the duration ({}), e.g. \"5m\" (got {})",
+                sim.duration, sim.control_interval
+            ),
         ));
     }
+    let load_step = limits::check_duration(
+        "simulation.load_step",
+        sim.load_step.unwrap_or(sim.control_interval),
+        limits::MIN_INTERVAL_MS,
+        limits::MAX_DURATION_MS,
+    )?;
 
+    super::workload_compile::check_autoscale_intervals(s)?;
     super::limits::check(s)?;
     let (host_classes, mut hosts) = compile_hosts(&s.hosts)?;
     if sim.host_order == HostOrderSpec::Interleaved {
@@ -176,11 +159,7 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
         policy_name("policy.consolidation.selection", SELECTIONS, &c.selection)?;
         policy_name("policy.consolidation.placement", PLACEMENTS, &c.placement)?;
         if let Some(v) = c.overload_param {
-            positive(
-                "policy.consolidation.overload_param",
-                v,
-                "(threshold or safety factor)",
-            )?;
+            limits::OVERLOAD_PARAM.check("policy.consolidation.overload_param", v)?;
         }
         Some(ConsolidationSetup {
             overload: c.overload.clone(),
@@ -264,26 +243,22 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
             ProvisioningSpec::Deny => Provisioning::Deny,
             ProvisioningSpec::Defer => Provisioning::Defer,
         },
-        ping_pong_window: p.conflicts.ping_pong_window.ms(),
+        ping_pong_window: limits::check_duration(
+            "policy.conflicts.ping_pong_window",
+            p.conflicts.ping_pong_window,
+            0,
+            limits::MAX_DURATION_MS,
+        )?,
     };
 
     let e = &s.electricity;
-    non_negative("electricity.price_per_kwh", e.price_per_kwh, "per kWh")?;
-    if !(e.pue.is_finite() && e.pue >= 1.0) {
-        return Err(FieldError::new(
-            "electricity.pue",
-            format!(
-                "must be 1 or more (got {}); typical values are 1.1 to 2",
-                e.pue
-            ),
-        ));
-    }
+    limits::PRICE_PER_KWH.check("electricity.price_per_kwh", e.price_per_kwh)?;
+    limits::PUE.check("electricity.pue", e.pue)?;
     let mut periods = Vec::new();
     for (i, t) in e.tariff.iter().enumerate() {
-        non_negative(
+        limits::PRICE_PER_KWH.check(
             &format!("electricity.tariff[{i}].price_per_kwh"),
             t.price_per_kwh,
-            "per kWh",
         )?;
         if t.from == t.to {
             return Err(FieldError::new(
@@ -334,7 +309,12 @@ pub fn compile(s: &Scenario) -> Result<Setup, FieldError> {
             name: p.power.name.clone(),
             headroom,
             min_hosts_on: p.power.min_hosts_on as usize,
-            idle_grace: p.power.idle_grace.ms(),
+            idle_grace: limits::check_duration(
+                "policy.power.idle_grace",
+                p.power.idle_grace,
+                0,
+                limits::MAX_DURATION_MS,
+            )?,
             park: match p.power.park {
                 ParkSpec::Off => Park::Off,
                 ParkSpec::Sleep => Park::Sleep,
@@ -440,20 +420,23 @@ fn compile_migration(m: &Migration) -> Check<MigrationSetup> {
             "must be above 0 (a migration needs some bandwidth)",
         ));
     }
-    let overhead = non_negative(
-        "migration.cpu_overhead",
-        m.cpu_overhead,
-        "(fraction of demand)",
-    )?;
+    let overhead = limits::CPU_OVERHEAD.check("migration.cpu_overhead", m.cpu_overhead)?;
     let model = match m.model {
         MigrationModelSpec::Simple => MigrationModel::Simple,
         MigrationModelSpec::Precopy => {
-            let dirty_mb_s = non_negative("migration.dirty_rate", m.dirty_rate.0, "Mbit/s")? / 8.0;
+            let dirty_mb_s =
+                limits::DIRTY_RATE_MBPS.check("migration.dirty_rate", m.dirty_rate.0)? / 8.0;
             at_least_one("migration.max_rounds", m.max_rounds, "round")?;
+            limits::MAX_ROUNDS.check_count("migration.max_rounds", m.max_rounds)?;
             MigrationModel::Precopy(Precopy {
                 dirty_mb_s,
                 max_rounds: m.max_rounds,
-                max_downtime: m.max_downtime.ms(),
+                max_downtime: limits::check_duration(
+                    "migration.max_downtime",
+                    m.max_downtime,
+                    0,
+                    limits::MAX_STATE_TIME_MS,
+                )?,
             })
         }
     };
@@ -477,7 +460,8 @@ pub(super) fn compile_lifetime(key: &str, spec: &LifetimeSpec) -> Check<Lifetime
                 "must be longer than 0 s, e.g. \"2h\"",
             ))
         } else {
-            Ok(d.ms() as f64)
+            limits::check_duration(&format!("{key}{k}"), d, 1, limits::MAX_DURATION_MS)
+                .map(|ms| ms as f64)
         }
     };
     Ok(match spec {
@@ -499,7 +483,7 @@ pub(super) fn compile_lifetime(key: &str, spec: &LifetimeSpec) -> Check<Lifetime
         LifetimeSpec::Drawn(LifetimeDistribution::Lognormal { median, sigma }) => {
             Lifetime::LogNormal {
                 median_ms: positive_ms(".median", *median)?,
-                sigma: non_negative(&format!("{key}.sigma"), *sigma, "(log-scale spread)")?,
+                sigma: limits::SIGMA.check(&format!("{key}.sigma"), *sigma)?,
             }
         }
     })
@@ -517,17 +501,27 @@ fn compile_hosts(classes: &[HostClass]) -> Check<(Vec<ClassModel>, Vec<usize>)> 
     for (i, c) in classes.iter().enumerate() {
         let key = |f: &str| format!("hosts[{i}].{f}");
         at_least_one(&key("count"), c.count, "host")?;
+        limits::HOST_COUNT.check_count(&key("count"), c.count)?;
         at_least_one(&key("cores"), c.cores, "core")?;
-        positive(&key("core_mips"), c.core_mips, "MIPS")?;
-        positive(&key("ram"), c.ram.0, "MB")?;
-        positive(&key("network"), c.network.0, "Mbit/s")?;
+        limits::CORES.check_count(&key("cores"), c.cores)?;
+        limits::CORE_MIPS.check(&key("core_mips"), c.core_mips)?;
+        limits::RAM_MB.check(&key("ram"), c.ram.0)?;
+        if let Some(d) = c.disk {
+            limits::DISK_MB.check(&key("disk"), d.0)?;
+        }
+        limits::NETWORK_MBPS.check(&key("network"), c.network.0)?;
         let power = match &c.power {
             PowerModelSpec::Linear { idle_w, max_w } => {
-                non_negative(&key("power.idle_w"), *idle_w, "W")?;
-                if !(max_w.is_finite() && max_w >= idle_w) {
+                limits::WATTS.check(&key("power.idle_w"), *idle_w)?;
+                limits::WATTS.check(&key("power.max_w"), *max_w)?;
+                if max_w < idle_w {
                     return Err(FieldError::new(
                         key("power.max_w"),
-                        format!("must be at least idle_w ({idle_w} W), got {max_w}"),
+                        format!(
+                            "must be at least idle_w ({} W), got {}",
+                            short(*idle_w),
+                            short(*max_w)
+                        ),
                     ));
                 }
                 PowerModel::Linear {
@@ -545,30 +539,29 @@ fn compile_hosts(classes: &[HostClass]) -> Check<(Vec<ClassModel>, Vec<usize>)> 
                         ),
                     )
                 })?;
-                for (j, w) in points.iter().enumerate() {
-                    non_negative(&format!("hosts[{i}].power.watts[{j}]"), *w, "W")?;
-                }
+                power_table(i, &points)?;
                 PowerModel::Table(points)
             }
         };
         let st = &c.states;
-        non_negative(&key("states.off_w"), st.off_w, "W")?;
-        let boot_w = non_negative(
-            &key("states.boot_w"),
-            st.boot_w.unwrap_or(power.max_w()),
-            "W",
-        )?;
-        let shutdown_w = non_negative(
+        limits::WATTS.check(&key("states.off_w"), st.off_w)?;
+        let boot_w =
+            limits::WATTS.check(&key("states.boot_w"), st.boot_w.unwrap_or(power.max_w()))?;
+        let shutdown_w = limits::WATTS.check(
             &key("states.shutdown_w"),
             st.shutdown_w.unwrap_or(power.idle_w()),
-            "W",
         )?;
+        let state_time = |f: &str, d: units::Duration| {
+            limits::check_duration(&key(f), d, 0, limits::MAX_STATE_TIME_MS)
+        };
+        let boot_ms = state_time("states.boot_time", st.boot_time)?;
+        let shutdown_ms = state_time("states.shutdown_time", st.shutdown_time)?;
         let sleep = match st.sleep_w {
             None => None,
             Some(w) => Some(SleepState {
-                draw_w: non_negative(&key("states.sleep_w"), w, "W")?,
-                suspend_ms: st.suspend_time.ms(),
-                wake_ms: st.wake_time.ms(),
+                draw_w: limits::WATTS.check(&key("states.sleep_w"), w)?,
+                suspend_ms: state_time("states.suspend_time", st.suspend_time)?,
+                wake_ms: state_time("states.wake_time", st.wake_time)?,
             }),
         };
         models.push(ClassModel {
@@ -580,15 +573,38 @@ fn compile_hosts(classes: &[HostClass]) -> Check<(Vec<ClassModel>, Vec<usize>)> 
             net_mbps: c.network.0,
             power,
             off_w: st.off_w,
-            boot_ms: st.boot_time.ms(),
+            boot_ms,
             boot_w,
-            shutdown_ms: st.shutdown_time.ms(),
+            shutdown_ms,
             shutdown_w,
             sleep,
         });
         hosts.extend(std::iter::repeat_n(i, c.count as usize));
     }
     Ok((models, hosts))
+}
+
+/// Checks host class `i`'s SPECpower table: each point a plausible draw, and never below the
+/// point before it. More work at 10 % more CPU never draws less power; a table that dips (a
+/// dropped digit: `116` typed `16`) would book negative dynamic and migration energy.
+fn power_table(i: usize, points: &[f64; 11]) -> Check<()> {
+    for (j, w) in points.iter().enumerate() {
+        let key = format!("hosts[{i}].power.watts[{j}]");
+        limits::WATTS.check(&key, *w)?;
+        if j > 0 && *w < points[j - 1] {
+            return Err(FieldError::new(
+                key,
+                format!(
+                    "{} W at {} % CPU is below the {} W at {} %: a power table never decreases as load rises (a digit may be missing)",
+                    short(*w),
+                    j * 10,
+                    short(points[j - 1]),
+                    (j - 1) * 10
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn compile_vm_types(types: &[VmType]) -> Check<Vec<VmTypeModel>> {
@@ -602,8 +618,12 @@ fn compile_vm_types(types: &[VmType]) -> Check<Vec<VmTypeModel>> {
             ));
         }
         at_least_one(&key("vcpus"), t.vcpus, "vCPU")?;
-        positive(&key("vcpu_mips"), t.vcpu_mips, "MIPS")?;
-        positive(&key("ram"), t.ram.0, "MB")?;
+        limits::CORES.check_count(&key("vcpus"), t.vcpus)?;
+        limits::CORE_MIPS.check(&key("vcpu_mips"), t.vcpu_mips)?;
+        limits::RAM_MB.check(&key("ram"), t.ram.0)?;
+        if let Some(d) = t.disk {
+            limits::DISK_MB.check(&key("disk"), d.0)?;
+        }
         out.push(VmTypeModel {
             name: t.name.clone(),
             vcpus: t.vcpus,
@@ -686,7 +706,12 @@ fn compile_groups(
             vm_type,
             count,
             demand: GroupDemand::Curve(load),
-            start: g.start.map_or(0, units::Duration::ms),
+            start: limits::check_duration(
+                &key("start"),
+                g.start.unwrap_or_default(),
+                0,
+                limits::MAX_DURATION_MS,
+            )?,
             lifetime,
         });
     }
@@ -698,16 +723,12 @@ fn compile_load(key: &str, c: &LoadCurve) -> Check<CurveModel> {
     let noise = |n: &Option<Noise>| -> Check<Option<NoiseModel>> {
         Ok(match n {
             None => None,
-            Some(Noise::Normal { sd }) => Some(NoiseModel::Normal(non_negative(
-                &k("noise.sd"),
-                *sd,
-                "(fraction)",
-            )?)),
-            Some(Noise::Uniform { half_width }) => Some(NoiseModel::Uniform(non_negative(
-                &k("noise.half_width"),
-                *half_width,
-                "(fraction)",
-            )?)),
+            Some(Noise::Normal { sd }) => Some(NoiseModel::Normal(
+                limits::NOISE.check(&k("noise.sd"), *sd)?,
+            )),
+            Some(Noise::Uniform { half_width }) => Some(NoiseModel::Uniform(
+                limits::NOISE.check(&k("noise.half_width"), *half_width)?,
+            )),
         })
     };
     Ok(match c {
@@ -737,11 +758,8 @@ fn compile_load(key: &str, c: &LoadCurve) -> Check<CurveModel> {
                     peak: *peak,
                     peak_hour: peak_hour.0,
                 },
-                weekend_factor: non_negative(
-                    &k("weekend_factor"),
-                    *weekend_factor,
-                    "(multiplier)",
-                )?,
+                weekend_factor: limits::WEEKEND_FACTOR
+                    .check(&k("weekend_factor"), *weekend_factor)?,
                 noise: noise(n)?,
             }
         }
@@ -761,11 +779,8 @@ fn compile_load(key: &str, c: &LoadCurve) -> Check<CurveModel> {
             }
             CurveModel {
                 shape: Shape::Hourly(arr),
-                weekend_factor: non_negative(
-                    &k("weekend_factor"),
-                    *weekend_factor,
-                    "(multiplier)",
-                )?,
+                weekend_factor: limits::WEEKEND_FACTOR
+                    .check(&k("weekend_factor"), *weekend_factor)?,
                 noise: noise(n)?,
             }
         }

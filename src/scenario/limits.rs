@@ -1,9 +1,175 @@
-//! Size limits: a scenario too large to run on a big machine is refused before anything is
-//! allocated, with the estimated memory and work, instead of meeting the OOM killer hours later.
+//! Limits on what a scenario may ask for, all in one place:
+//!
+//! - [`Range`]s: the values a real datacenter can have for each kind of numeric field (watts,
+//!   prices, PUE, sizes, bandwidths, rates, durations...). A value outside is a typo or a
+//!   unit slip, and is refused with the range in the message, before it can turn into an
+//!   infinite energy or a run that never ends. `docs/reliability.md` lists every field's range.
+//! - Size estimates: a scenario too large to run on a big machine is refused before anything
+//!   is allocated, with the estimated memory and work, instead of meeting the OOM killer (or
+//!   a clock that never reaches the end) hours later.
 
 use super::FieldError;
 use super::types::Scenario;
 use super::units::Duration;
+pub use crate::quote::short;
+
+/// The values a kind of scenario field may take.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    /// The smallest value.
+    pub min: f64,
+    /// Whether `min` itself is valid (false: the value must be above it).
+    pub min_included: bool,
+    /// The largest value (included).
+    pub max: f64,
+    /// The unit the range is written in, in messages (may be empty).
+    pub unit: &'static str,
+}
+
+impl Range {
+    const fn closed(min: f64, max: f64, unit: &'static str) -> Range {
+        Range {
+            min,
+            min_included: true,
+            max,
+            unit,
+        }
+    }
+
+    const fn above(min: f64, max: f64, unit: &'static str) -> Range {
+        Range {
+            min,
+            min_included: false,
+            max,
+            unit,
+        }
+    }
+
+    /// Whether `v` is in the range (NaN never is).
+    pub fn contains(&self, v: f64) -> bool {
+        let low = if self.min_included {
+            v >= self.min
+        } else {
+            v > self.min
+        };
+        low && v <= self.max
+    }
+
+    /// The range in words: `0 to 50000 W`, `above 0 and up to 1e6 MIPS`.
+    pub fn describe(&self) -> String {
+        let unit = if self.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", self.unit)
+        };
+        if self.min_included {
+            format!("{} to {}{unit}", short(self.min), short(self.max))
+        } else {
+            format!(
+                "above {} and up to {}{unit}",
+                short(self.min),
+                short(self.max)
+            )
+        }
+    }
+
+    /// `v`, or an error at `key` giving the range.
+    pub fn check(&self, key: &str, v: f64) -> Result<f64, FieldError> {
+        if self.contains(v) {
+            Ok(v)
+        } else {
+            Err(FieldError::new(
+                key,
+                format!("must be {} (got {})", self.describe(), short(v)),
+            ))
+        }
+    }
+
+    /// An integer `v`, or an error at `key` giving the range.
+    pub fn check_count(&self, key: &str, v: u32) -> Result<u32, FieldError> {
+        self.check(key, f64::from(v)).map(|_| v)
+    }
+}
+
+/// A host's draw in any power state (a two-socket server draws 100-500 W, an eight-GPU
+/// server about 10 kW; 50 kW would be a whole rack).
+pub const WATTS: Range = Range::closed(0.0, 50_000.0, "W");
+/// Price of a kWh, in the scenario's currency (0.05-0.50 in EUR or USD; currencies with small
+/// units, such as JPY or INR, reach a few hundred; price spikes a few times more).
+pub const PRICE_PER_KWH: Range = Range::closed(0.0, 10_000.0, "per kWh");
+/// Power usage effectiveness (1.1 in the best hyperscale halls, 2 to 3 in old rooms).
+pub const PUE: Range = Range::closed(1.0, 5.0, "");
+/// Speed of one core or vCPU (a modern core is some 10^4 MIPS).
+pub const CORE_MIPS: Range = Range::above(0.0, 1e6, "MIPS");
+/// Cores of a host, vCPUs of a VM (the largest machines have a few thousand hardware threads).
+pub const CORES: Range = Range::closed(1.0, 10_000.0, "");
+/// Hosts of one class (the largest clouds run a few million servers in all).
+pub const HOST_COUNT: Range = Range::closed(1.0, 10_000_000.0, "hosts");
+/// RAM of a host or VM, MB (the largest servers have 32 TB).
+pub const RAM_MB: Range = Range::above(0.0, 1e8, "MB (100 TB)");
+/// Local disk of a host or VM, MB (a storage server holds about a petabyte).
+pub const DISK_MB: Range = Range::closed(0.0, 1e10, "MB (10 PB)");
+/// A host's network link, Mbit/s (links are 1 to 800 Gbit/s).
+pub const NETWORK_MBPS: Range = Range::above(0.0, 1e7, "Mbit/s (10 Tbit/s)");
+/// The rate a running VM dirties memory, Mbit/s (bounded by memory bandwidth).
+pub const DIRTY_RATE_MBPS: Range = Range::closed(0.0, 1e7, "Mbit/s (10 Tbit/s)");
+/// A fraction (utilisation, share, threshold, probability).
+pub const FRACTION: Range = Range::closed(0.0, 1.0, "");
+/// An overload detector's parameter: THR's threshold (a fraction) or the safety factor of
+/// MAD, IQR, LR and LRR (CloudSim's study uses 0.7 to 3).
+pub const OVERLOAD_PARAM: Range = Range::above(0.0, 10.0, "");
+/// Migration CPU overhead, a fraction of the VM's demand.
+pub const CPU_OVERHEAD: Range = Range::closed(0.0, 1.0, "of the VM's demand");
+/// Pre-copy rounds.
+pub const MAX_ROUNDS: Range = Range::closed(1.0, 1000.0, "rounds");
+/// Multiplier of a load curve on weekends.
+pub const WEEKEND_FACTOR: Range = Range::closed(0.0, 10.0, "");
+/// Spread of load noise, a fraction of the VM's size.
+pub const NOISE: Range = Range::closed(0.0, 1.0, "of the VM's size");
+/// Spread (sigma) of a log-normal lifetime, on the log scale.
+pub const SIGMA: Range = Range::closed(0.0, 10.0, "");
+/// Multiplier of a trace's samples.
+pub const TRACE_SCALE: Range = Range::above(0.0, 100.0, "");
+/// Requests a team makes per hour (one a second at most).
+pub const TEAM_RATE: Range = Range::closed(0.0, 3600.0, "requests per hour");
+/// VMs in one request (the design's requests ask for 1 to 50 VMs; a big batch job for more).
+pub const BATCH: Range = Range::closed(1.0, 10_000.0, "VMs");
+/// Relative weight of a VM type in a team's draws.
+pub const WEIGHT: Range = Range::closed(0.0, 1e6, "");
+/// Replicas of a service.
+pub const REPLICAS: Range = Range::closed(0.0, 100_000.0, "replicas");
+
+/// The longest simulated span: ten years (a planning horizon; a run that long already takes
+/// hours). Longer ones (a 584-million-year run) are refused at `simulation.duration`.
+pub const MAX_DURATION_MS: u64 = 10 * 365 * 86_400_000;
+/// The shortest period of anything periodic (control interval, load step, autoscaler
+/// interval, trace interval): 1 s, the resolution of every trace format and controller the
+/// simulator models (Kubernetes' autoscaler looks every 15 s).
+pub const MIN_INTERVAL_MS: u64 = 1000;
+/// The longest boot, shutdown, suspend or wake time: a day (servers boot in minutes).
+pub const MAX_STATE_TIME_MS: u64 = 86_400_000;
+
+/// A span as limits are written: whole days as `3650d` (humantime would say
+/// `9years 11months ...`), anything else as the scenario writes durations (`1s`, `5m`).
+pub fn span(ms: u64) -> String {
+    const DAY: u64 = 86_400_000;
+    if ms >= DAY && ms % DAY == 0 {
+        format!("{}d", ms / DAY)
+    } else {
+        Duration(ms).to_string()
+    }
+}
+
+/// A duration at `key` within `min_ms..=max_ms`, or an error giving the range.
+pub fn check_duration(key: &str, d: Duration, min_ms: u64, max_ms: u64) -> Result<u64, FieldError> {
+    if (min_ms..=max_ms).contains(&d.ms()) {
+        return Ok(d.ms());
+    }
+    Err(FieldError::new(
+        key,
+        format!("must be {} to {} (got {d})", span(min_ms), span(max_ms)),
+    ))
+}
 
 /// Memory per host in the simulator's state (measured bound, bytes).
 const BYTES_PER_HOST: u64 = 512;
@@ -25,10 +191,27 @@ pub struct Estimate {
     pub vms: u64,
     /// Peak memory of the simulator's state, bytes.
     pub memory_bytes: u64,
-    /// Host and VM updates over the run (load steps and control ticks).
+    /// Host and VM updates over the run: load steps, control ticks, tariff changes (each
+    /// accrues every host), autoscaler decisions (each rescans its window) and scheduled
+    /// scalings.
     pub work: u64,
     /// Rows of `timeseries.csv`.
     pub rows: u64,
+    /// What most of `work` goes to.
+    pub busiest: WorkSource,
+}
+
+/// A part of a run's work, to name the setting that would reduce it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkSource {
+    /// Load steps: every host and VM re-sampled.
+    LoadSteps,
+    /// Control ticks: every host looked at.
+    ControlTicks,
+    /// Tariff changes: every host accrued.
+    Tariff,
+    /// Service `i`'s scaling decisions.
+    Service(usize),
 }
 
 /// Estimates the cost of running `s`, without allocating anything proportional to it.
@@ -49,16 +232,56 @@ pub fn estimate(s: &Scenario) -> Estimate {
     let step = s.simulation.load_step.map_or(interval, Duration::ms).max(1);
     let ticks = duration / interval + 1;
     let steps = duration / step + 1;
+    let days = duration / 86_400_000 + 1;
+    // A tariff period starts and ends once a day; each change accrues every host.
+    let tariff_changes = days.saturating_mul(2 * s.electricity.tariff.len() as u64);
+    let per_service: Vec<u64> = s
+        .services
+        .iter()
+        .map(|v| {
+            let max = u64::from(v.max_replicas);
+            match v.scaling.as_str() {
+                "autoscale" => {
+                    let every = v.autoscale.interval.map_or(interval, Duration::ms).max(1);
+                    let window = v.autoscale.scale_down_window.ms() / every + 1;
+                    (duration / every + 1).saturating_mul(window.saturating_add(max))
+                }
+                "schedule" => days
+                    .saturating_mul(v.schedule.len() as u64)
+                    .saturating_mul(max.saturating_add(1)),
+                _ => 0,
+            }
+        })
+        .collect();
+    let mut parts = vec![
+        (
+            WorkSource::LoadSteps,
+            steps.saturating_mul(hosts.saturating_add(vms)),
+        ),
+        (WorkSource::ControlTicks, ticks.saturating_mul(hosts)),
+        (WorkSource::Tariff, tariff_changes.saturating_mul(hosts)),
+    ];
+    parts.extend(
+        per_service
+            .iter()
+            .enumerate()
+            .map(|(i, &w)| (WorkSource::Service(i), w)),
+    );
+    let work = parts.iter().fold(0u64, |a, p| a.saturating_add(p.1));
+    // The first of the largest parts, so ties name the load step as before.
+    let busiest = parts
+        .iter()
+        .fold(parts[0], |best, &p| if p.1 > best.1 { p } else { best })
+        .0;
     Estimate {
         hosts,
         vms,
         memory_bytes: hosts
             .saturating_mul(BYTES_PER_HOST)
             .saturating_add(vms.saturating_mul(BYTES_PER_VM)),
-        work: steps
-            .saturating_mul(hosts.saturating_add(vms))
-            .saturating_add(ticks.saturating_mul(hosts)),
+        work,
         rows: ticks,
+        busiest,
     }
 }
 
@@ -90,10 +313,28 @@ pub fn check(s: &Scenario) -> Result<Estimate, FieldError> {
         ));
     }
     if e.work > MAX_WORK {
+        let (key, hint) = match e.busiest {
+            WorkSource::LoadSteps => (
+                "simulation.load_step".to_string(),
+                "use a longer load step or a shorter duration",
+            ),
+            WorkSource::ControlTicks => (
+                "simulation.control_interval".to_string(),
+                "use a longer control interval or a shorter duration",
+            ),
+            WorkSource::Tariff => (
+                "electricity.tariff".to_string(),
+                "each daily tariff change accrues every host: use fewer periods or a shorter duration",
+            ),
+            WorkSource::Service(i) => (
+                format!("services[{i}]"),
+                "each scaling decision looks at every replica and rescans the scale-down window: use a longer autoscaler interval, a shorter window or a shorter duration",
+            ),
+        };
         return Err(FieldError::new(
-            "simulation.load_step",
+            key,
             format!(
-                "the run needs about {:.1e} host and VM updates (estimated memory {:.1} GiB), beyond the limit of {:.0e}; use a longer load step or a shorter duration",
+                "the run needs about {:.1e} host and VM updates (estimated memory {:.1} GiB), beyond the limit of {:.0e}; {hint}",
                 e.work as f64,
                 gib(e.memory_bytes),
                 MAX_WORK as f64
@@ -138,6 +379,26 @@ level = 0.5
         assert_eq!(e.rows, 289);
         assert_eq!(e.work, 289 * (800 + 1052) + 289 * 800);
         assert_eq!(e.memory_bytes, 800 * 512 + 1052 * 128);
+    }
+
+    /// Issue 18 items 7 and 8: a tariff's changes (two a period a day, each accruing every
+    /// host) and an autoscaler's decisions (each rescanning its window) are work too.
+    #[test]
+    fn tariffs_and_autoscalers_count_in_the_work() {
+        let tariff = format!(
+            "{BASE}[electricity]\ntariff = [{{ from = \"22:00\", to = \"06:00\", price_per_kwh = 0.1 }}]\n"
+        );
+        let e = estimate(&parse(&tariff, "t", &[]).unwrap());
+        // A day is 2 calendar days at most: 2 x 2 changes x 800 hosts on top of the base.
+        assert_eq!(e.work, 289 * (800 + 1052) + 289 * 800 + 2 * 2 * 800);
+        let service = format!(
+            "{BASE}[[services]]\nname = \"s\"\ntype = \"vm\"\nload = \"l\"\nmax_replicas = 10\nscaling = \"autoscale\"\nautoscale = {{ interval = \"1s\", scale_down_window = \"5m\" }}\n"
+        );
+        let e = estimate(&parse(&service, "t", &[]).unwrap());
+        // 86,401 decisions, each over 301 window entries and 10 replicas.
+        let decisions = 86_401 * (301 + 10);
+        assert_eq!(e.work, 289 * (800 + 1052 + 10) + 289 * 800 + decisions);
+        assert_eq!(e.busiest, WorkSource::Service(0));
     }
 
     #[test]

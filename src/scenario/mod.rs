@@ -4,14 +4,16 @@
 
 mod compile;
 pub mod limits;
+mod messages;
 mod overrides;
+pub mod plausible;
 mod types;
 pub mod units;
 mod workload;
 mod workload_compile;
 
 pub use compile::compile;
-pub use overrides::apply_override;
+pub use overrides::{Applied, apply_override};
 pub use types::*;
 pub use workload::*;
 pub use workload_compile::bind_traces;
@@ -138,22 +140,29 @@ pub fn parse(text: &str, origin: &str, overrides: &[String]) -> Result<Scenario,
     let from_toml = |e: toml::de::Error| {
         err(
             e.span().map(|s| line_col(text, s.start)),
-            None,
-            e.message().trim().to_string(),
+            e.span().and_then(|s| messages::key_at(text, s.start)),
+            messages::tidy(e.message()),
         )
     };
     if overrides.is_empty() {
         return toml::from_str::<Scenario>(text).map_err(from_toml);
     }
     let mut table: toml::Table = toml::from_str(text).map_err(from_toml)?;
+    let set_error = |o: &String, message: String| ScenarioError {
+        origin: "--set".into(),
+        line: None,
+        column: None,
+        key: Some(o.clone()),
+        message,
+    };
+    let mut absent = Vec::new();
     for o in overrides {
-        apply_override(&mut table, o).map_err(|message| ScenarioError {
-            origin: "--set".into(),
-            line: None,
-            column: None,
-            key: Some(o.clone()),
-            message,
-        })?;
+        if let Applied::Absent(path) = apply_override(&mut table, o).map_err(|m| set_error(o, m))? {
+            absent.push((o, path));
+        }
+    }
+    for (o, path) in absent {
+        removable_field(&table, o, &path).map_err(|m| set_error(o, m))?;
     }
     let keys: Vec<&str> = overrides
         .iter()
@@ -164,9 +173,36 @@ pub fn parse(text: &str, origin: &str, overrides: &[String]) -> Result<Scenario,
         err(
             None,
             None,
-            format!("{} (after --set {})", e.message().trim(), keys.join(", ")),
+            format!(
+                "{} (after --set {})",
+                messages::tidy(e.message()),
+                keys.join(", ")
+            ),
         )
     })
+}
+
+/// Checks that override `o` (`KEY=`), which removed nothing from `table`, names a field of
+/// the format (its default then applies), by asking the format: with a probe value at `path`,
+/// the table must not fail on an unknown field along the path. So a typo
+/// (`policy.power.headrom=`) is refused instead of doing nothing.
+fn removable_field(table: &toml::Table, o: &str, path: &[String]) -> Result<(), String> {
+    let key = o.split('=').next().unwrap_or(o).trim();
+    let mut probe = table.clone();
+    apply_override(&mut probe, &format!("{key}=false"))?;
+    let Err(e) = Scenario::deserialize_table(probe) else {
+        return Ok(());
+    };
+    let message = messages::tidy(e.message());
+    if path
+        .iter()
+        .any(|name| message.contains(&format!("unknown field `{name}`")))
+    {
+        return Err(format!(
+            "the scenario does not set this key, and it is not a field of the format ({message}); an empty value resets a field to its default"
+        ));
+    }
+    Ok(())
 }
 
 impl Scenario {
@@ -185,7 +221,8 @@ pub fn load(text: &str, origin: &str, overrides: &[String]) -> Result<Setup, Sce
 }
 
 /// Binds the scanned traces (one index per `setup.traces` entry) to a setup loaded from
-/// `text`: fills trace groups' VMs. Returns warnings; errors name the line of the key.
+/// `text`: fills trace groups' VMs. Returns warnings (the scenario's implausible values, see
+/// [`plausible`], then the binding's); errors name the line of the key.
 pub fn bind(
     text: &str,
     origin: &str,
@@ -193,7 +230,13 @@ pub fn bind(
     setup: &mut Setup,
     indexes: &[crate::trace::TraceIndex],
 ) -> Result<Vec<String>, ScenarioError> {
-    bind_traces(setup, indexes).map_err(|e| locate_error(text, origin, overrides, e))
+    let mut warnings: Vec<String> = plausible::warnings(setup)
+        .into_iter()
+        .map(|w| locate_error(text, origin, overrides, w).to_string())
+        .collect();
+    warnings
+        .extend(bind_traces(setup, indexes).map_err(|e| locate_error(text, origin, overrides, e))?);
+    Ok(warnings)
 }
 
 /// A field error as a scenario error: blamed on `--set` if an override set that key, else

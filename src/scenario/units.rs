@@ -1,14 +1,16 @@
 //! Quantities with units in scenario files: sizes, bandwidths, durations and times of day.
 //!
-//! Each accepts a bare number in its base unit (MB, Mbit/s, seconds, hours) or a string with a
-//! unit (`"16 GiB"`, `"10 Gbit/s"`, `"5m"`, `"22:00"`), so scenarios read like a datasheet.
+//! Sizes and bandwidths need a unit (`"16 GB"`, `"10 Gbit/s"`): a bare `ram = 16` was read as
+//! 16 MB where a planner meant 16 GB, so it is refused with the two readings to choose from.
+//! Durations and times of day also take a bare number in their base unit (seconds, hours),
+//! which nobody reads another way.
 
+use crate::quote::{excerpt, short};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
 
 /// A number or a string, as a scenario value may be written either way.
-#[derive(Deserialize)]
-#[serde(untagged)]
 enum Raw {
     Int(i64),
     Float(f64),
@@ -23,6 +25,44 @@ impl Raw {
             Raw::Text(_) => None,
         }
     }
+
+    /// Reads a number or a string; anything else is refused saying `expecting` (what the
+    /// field takes, in the user's words), not the name of this type.
+    fn read<'de, D: Deserializer<'de>>(d: D, expecting: &'static str) -> Result<Raw, D::Error> {
+        struct RawVisitor(&'static str);
+        impl Visitor<'_> for RawVisitor {
+            type Value = Raw;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.0)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Raw, E> {
+                Ok(Raw::Int(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Raw, E> {
+                Ok(Raw::Float(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Raw, E> {
+                Ok(Raw::Float(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Raw, E> {
+                Ok(Raw::Text(v.to_string()))
+            }
+        }
+        d.deserialize_any(RawVisitor(expecting))
+    }
+}
+
+/// `Deserialize` for a unit type `$t` through its `TryFrom<Raw>`, saying `$expecting` when the
+/// value is neither a number nor a string.
+macro_rules! deserialize_via_raw {
+    ($t:ty, $expecting:expr) => {
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = Raw::read(d, $expecting)?;
+                <$t>::try_from(raw).map_err(de::Error::custom)
+            }
+        }
+    };
 }
 
 /// Splits `"16 GiB"` into `(16.0, "GiB")`.
@@ -41,27 +81,40 @@ fn finite_non_negative(value: f64, what: &str) -> Result<f64, String> {
         return Err(format!("{what} must be a finite number"));
     }
     if value < 0.0 {
-        return Err(format!("{what} must not be negative (got {value})"));
+        return Err(format!(
+            "{what} must not be negative (got {})",
+            short(value)
+        ));
     }
     Ok(value)
 }
 
-/// A size in megabytes (10^6 bytes), e.g. RAM or disk. Bare numbers are MB.
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Deserialize)]
-#[serde(try_from = "Raw")]
+/// The refusal of a bare number (or a string without a unit) where a unit is required,
+/// offering the two readings a planner most likely meant.
+fn unit_required(what: &str, value: &str, big: &str, base: &str) -> String {
+    format!(
+        "{value} has no unit: write \"{value} {big}\" or \"{value} {base}\" (a {what} needs a unit)"
+    )
+}
+
+/// A size in megabytes (10^6 bytes), e.g. RAM or disk, written with its unit (`"16 GB"`).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub struct Megabytes(pub f64);
+
+deserialize_via_raw!(Megabytes, "a size with a unit, like \"16 GB\"");
 
 impl TryFrom<Raw> for Megabytes {
     type Error = String;
     fn try_from(raw: Raw) -> Result<Self, String> {
-        const VALID: &str = "a number of MB or a string like \"870 MB\", \"16 GiB\", \"2 TB\" (units: KB, MB, GB, TB, KiB, MiB, GiB, TiB)";
+        const VALID: &str = "a string like \"870 MB\", \"16 GiB\", \"2 TB\" (units: KB, MB, GB, TB, KiB, MiB, GiB, TiB)";
         let mb = match &raw {
             Raw::Text(t) => {
                 let (v, unit) = split_number(t)
-                    .ok_or_else(|| format!("invalid size {t:?}: expected {VALID}"))?;
+                    .ok_or_else(|| format!("invalid size {}: expected {VALID}", excerpt(t)))?;
                 let factor = match unit {
+                    "" => return Err(unit_required("size", &short(v), "GB", "MB")),
                     "KB" | "kB" => 1e-3,
-                    "" | "MB" => 1.0,
+                    "MB" => 1.0,
                     "GB" => 1e3,
                     "TB" => 1e6,
                     "KiB" => 1024.0 / 1e6,
@@ -70,13 +123,18 @@ impl TryFrom<Raw> for Megabytes {
                     "TiB" => 1_099_511_627_776.0 / 1e6,
                     _ => {
                         return Err(format!(
-                            "invalid size {t:?}: unknown unit {unit:?}; expected {VALID}"
+                            "invalid size {}: unknown unit {}; expected {VALID}",
+                            excerpt(t),
+                            excerpt(unit)
                         ));
                     }
                 };
                 v * factor
             }
-            other => other.number().expect("numbers have a value"),
+            other => {
+                let v = other.number().expect("numbers have a value");
+                return Err(unit_required("size", &short(v), "GB", "MB"));
+            }
         };
         finite_non_negative(mb, "a size").map(Megabytes)
     }
@@ -88,35 +146,41 @@ impl fmt::Display for Megabytes {
     }
 }
 
-/// A bandwidth in megabits per second. Bare numbers are Mbit/s.
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Deserialize)]
-#[serde(try_from = "Raw")]
+/// A bandwidth in megabits per second, written with its unit (`"10 Gbit/s"`, `"50 MB/s"`).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub struct Mbps(pub f64);
+
+deserialize_via_raw!(Mbps, "a bandwidth with a unit, like \"10 Gbit/s\"");
 
 impl TryFrom<Raw> for Mbps {
     type Error = String;
     fn try_from(raw: Raw) -> Result<Self, String> {
-        const VALID: &str =
-            "a number of Mbit/s or a string like \"1 Gbit/s\", \"10 Gbps\", \"125 MB/s\"";
+        const VALID: &str = "a string like \"1 Gbit/s\", \"10 Gbps\", \"125 MB/s\" (units: Kbit/s, Mbit/s, Gbit/s, Kbps, Mbps, Gbps, MB/s, GB/s)";
         let mbps = match &raw {
             Raw::Text(t) => {
                 let (v, unit) = split_number(t)
-                    .ok_or_else(|| format!("invalid bandwidth {t:?}: expected {VALID}"))?;
+                    .ok_or_else(|| format!("invalid bandwidth {}: expected {VALID}", excerpt(t)))?;
                 let factor = match unit {
-                    "" | "Mbit/s" | "Mbps" | "Mb/s" => 1.0,
+                    "" => return Err(unit_required("bandwidth", &short(v), "Gbit/s", "Mbit/s")),
+                    "Mbit/s" | "Mbps" | "Mb/s" => 1.0,
                     "Gbit/s" | "Gbps" | "Gb/s" => 1e3,
                     "Kbit/s" | "kbit/s" | "Kbps" | "kbps" => 1e-3,
                     "MB/s" => 8.0,
                     "GB/s" => 8e3,
                     _ => {
                         return Err(format!(
-                            "invalid bandwidth {t:?}: unknown unit {unit:?}; expected {VALID}"
+                            "invalid bandwidth {}: unknown unit {}; expected {VALID}",
+                            excerpt(t),
+                            excerpt(unit)
                         ));
                     }
                 };
                 v * factor
             }
-            other => other.number().expect("numbers have a value"),
+            other => {
+                let v = other.number().expect("numbers have a value");
+                return Err(unit_required("bandwidth", &short(v), "Gbit/s", "Mbit/s"));
+            }
         };
         finite_non_negative(mbps, "a bandwidth").map(Mbps)
     }
@@ -124,9 +188,13 @@ impl TryFrom<Raw> for Mbps {
 
 /// A duration, stored in whole milliseconds. Bare numbers are seconds (fractions allowed);
 /// strings use humantime syntax: `"300s"`, `"5m"`, `"1h 30m"`, `"7d"`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-#[serde(try_from = "Raw")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Duration(pub u64);
+
+deserialize_via_raw!(
+    Duration,
+    "a duration: seconds as a number or a string like \"5m\""
+);
 
 impl Duration {
     /// The duration in milliseconds of simulated time.
@@ -148,8 +216,8 @@ impl TryFrom<Raw> for Duration {
                     return seconds_to_ms(secs).map(Duration);
                 }
                 humantime::parse_duration(t.trim())
-                    .map_err(|e| format!("invalid duration {t:?} ({e}); expected seconds as a number or a string like \"300s\", \"5m\", \"1h 30m\", \"7d\""))
-                    .and_then(|d| u64::try_from(d.as_millis()).map_err(|_| format!("duration {t:?} is too long")))
+                    .map_err(|e| format!("invalid duration {} ({}); expected seconds as a number or a string like \"300s\", \"5m\", \"1h 30m\", \"7d\"", excerpt(t), excerpt(&e.to_string())))
+                    .and_then(|d| u64::try_from(d.as_millis()).map_err(|_| format!("duration {} is too long", excerpt(t))))
                     .map(Duration)
             }
             other => seconds_to_ms(other.number().expect("numbers have a value")).map(Duration),
@@ -161,7 +229,7 @@ fn seconds_to_ms(secs: f64) -> Result<u64, String> {
     let secs = finite_non_negative(secs, "a duration")?;
     let ms = (secs * 1000.0).round();
     if ms > 1e17 {
-        return Err(format!("duration of {secs} s is too long"));
+        return Err(format!("duration of {} s is too long", short(secs)));
     }
     Ok(ms as u64)
 }
@@ -178,16 +246,18 @@ impl fmt::Display for Duration {
 
 /// A time of day in hours since midnight, `0 <= h <= 24`. Bare numbers are hours (`14.5`);
 /// strings are `"HH:MM"`.
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Deserialize)]
-#[serde(try_from = "Raw")]
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub struct TimeOfDay(pub f64);
+
+deserialize_via_raw!(TimeOfDay, "a time of day like \"22:00\"");
 
 impl TryFrom<Raw> for TimeOfDay {
     type Error = String;
     fn try_from(raw: Raw) -> Result<Self, String> {
         let bad = |t: &str| {
             format!(
-                "invalid time of day {t:?}: expected \"HH:MM\" (00:00 to 24:00) or hours as a number"
+                "invalid time of day {}: expected \"HH:MM\" (00:00 to 24:00) or hours as a number",
+                excerpt(t)
             )
         };
         let hours = match &raw {
@@ -203,7 +273,7 @@ impl TryFrom<Raw> for TimeOfDay {
             other => other.number().expect("numbers have a value"),
         };
         if !(0.0..=24.0).contains(&hours) {
-            return Err(format!("time of day {hours} h is outside 0..24 h"));
+            return Err(format!("time of day {} h is outside 0..24 h", short(hours)));
         }
         Ok(TimeOfDay(hours))
     }
@@ -220,12 +290,12 @@ mod tests {
         }
         toml::from_str::<W<T>>(&format!("v = {toml_value}"))
             .map(|w| w.v)
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.message().to_string())
     }
 
     #[test]
     fn sizes_convert_to_megabytes() {
-        assert_eq!(parse::<Megabytes>("870").unwrap().0, 870.0);
+        assert_eq!(parse::<Megabytes>("\"870 MB\"").unwrap().0, 870.0);
         assert_eq!(parse::<Megabytes>("\"16 GB\"").unwrap().0, 16_000.0);
         assert_eq!(parse::<Megabytes>("\"4 GiB\"").unwrap().0, 4294.967296);
         assert_eq!(parse::<Megabytes>("\"1TB\"").unwrap().0, 1e6);
@@ -234,14 +304,51 @@ mod tests {
                 .unwrap_err()
                 .contains("unknown unit")
         );
-        assert!(parse::<Megabytes>("-1").unwrap_err().contains("negative"));
+        assert!(
+            parse::<Megabytes>("\"-1 GB\"")
+                .unwrap_err()
+                .contains("negative")
+        );
+    }
+
+    /// Issue 16: `ram = 16` meant 16 GB and was read as 16 MB. A size or bandwidth without a
+    /// unit is refused with both readings to choose from, whether written as a number or as
+    /// a string.
+    #[test]
+    fn sizes_and_bandwidths_need_a_unit() {
+        let e = parse::<Megabytes>("16").unwrap_err();
+        assert!(e.contains(r#"write "16 GB" or "16 MB""#), "{e}");
+        let e = parse::<Megabytes>("\"16\"").unwrap_err();
+        assert!(e.contains(r#"write "16 GB" or "16 MB""#), "{e}");
+        let e = parse::<Mbps>("25").unwrap_err();
+        assert!(e.contains(r#"write "25 Gbit/s" or "25 Mbit/s""#), "{e}");
+        let e = parse::<Mbps>("2.5").unwrap_err();
+        assert!(e.contains(r#""2.5 Gbit/s""#), "{e}");
+    }
+
+    /// Issue 18 item 24: a value of the wrong kind is refused in the field's words, not with
+    /// the name of a type inside the parser; a huge number is quoted short.
+    #[test]
+    fn wrong_kinds_and_huge_numbers_are_told_in_the_users_words() {
+        let e = parse::<Megabytes>("true").unwrap_err();
+        assert!(
+            e.contains(r#"expected a size with a unit, like "16 GB""#),
+            "{e}"
+        );
+        assert!(!e.contains("Raw") && !e.contains("untagged"), "{e}");
+        let e = parse::<Duration>("[1]").unwrap_err();
+        assert!(e.contains("expected a duration"), "{e}");
+        let e = parse::<Duration>("1e308").unwrap_err();
+        assert!(e.contains("1.000e308 s is too long"), "{e}");
+        let e = parse::<Megabytes>(&format!("\"{} GBs\"", "9".repeat(400))).unwrap_err();
+        assert!(e.len() < 400, "quotes an excerpt: {e}");
     }
 
     #[test]
     fn bandwidths_convert_to_mbps() {
         assert_eq!(parse::<Mbps>("\"1 Gbit/s\"").unwrap().0, 1000.0);
         assert_eq!(parse::<Mbps>("\"125 MB/s\"").unwrap().0, 1000.0);
-        assert_eq!(parse::<Mbps>("100").unwrap().0, 100.0);
+        assert_eq!(parse::<Mbps>("\"100 Mbit/s\"").unwrap().0, 100.0);
     }
 
     #[test]

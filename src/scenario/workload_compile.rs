@@ -3,6 +3,7 @@
 
 use super::FieldError;
 use super::compile::compile_lifetime;
+use super::limits;
 use super::types::{Scenario, VmGroup as GroupSpec};
 use super::units::TimeOfDay;
 use super::workload::{TraceDef, TypeRule};
@@ -134,12 +135,8 @@ fn compile_trace(name: &str, t: &TraceDef) -> Check<TraceSetup> {
             "must name the trace's folder or file",
         ));
     }
-    if !(t.scale.is_finite() && t.scale > 0.0) {
-        return Err(FieldError::new(
-            key("scale"),
-            format!("must be a positive multiplier (got {})", t.scale),
-        ));
-    }
+    limits::TRACE_SCALE.check(&key("scale"), t.scale)?;
+    limits::check_duration(&key("shift"), t.shift, 0, limits::MAX_DURATION_MS)?;
     let interval = match t.interval {
         None => None,
         Some(_) if format.has_timestamps() => {
@@ -151,13 +148,12 @@ fn compile_trace(name: &str, t: &TraceDef) -> Check<TraceSetup> {
                 ),
             ));
         }
-        Some(d) if d.ms() == 0 => {
-            return Err(FieldError::new(
-                key("interval"),
-                "must be longer than 0 s, e.g. \"5m\"",
-            ));
-        }
-        Some(d) => Some(d.ms()),
+        Some(d) => Some(limits::check_duration(
+            &key("interval"),
+            d,
+            limits::MIN_INTERVAL_MS,
+            limits::MAX_DURATION_MS,
+        )?),
     };
     Ok(TraceSetup {
         name: name.to_string(),
@@ -343,12 +339,7 @@ pub(super) fn compile_requests(
             ));
         }
         for (f, rate) in [("day_rate", t.day_rate), ("night_rate", t.night_rate)] {
-            if !(rate.is_finite() && rate >= 0.0) {
-                return Err(FieldError::new(
-                    key(f),
-                    format!("must be zero or more requests per hour (got {rate})"),
-                ));
-            }
+            limits::TEAM_RATE.check(&key(f), rate)?;
         }
         if t.batch_min == 0 {
             return Err(FieldError::new(
@@ -356,6 +347,7 @@ pub(super) fn compile_requests(
                 "must be at least 1 VM (got 0)",
             ));
         }
+        limits::BATCH.check_count(&key("batch_max"), t.batch_max)?;
         if t.batch_max < t.batch_min {
             return Err(FieldError::new(
                 key("batch_max"),
@@ -389,9 +381,10 @@ pub(super) fn compile_requests(
                     ),
                 ));
             }
-            if t.weights.iter().any(|w| !(w.is_finite() && *w >= 0.0))
-                || t.weights.iter().sum::<f64>() <= 0.0
-            {
+            for (j, w) in t.weights.iter().enumerate() {
+                limits::WEIGHT.check(&format!("teams[{i}].weights[{j}]"), *w)?;
+            }
+            if t.weights.iter().sum::<f64>() <= 0.0 {
                 return Err(FieldError::new(
                     key("weights"),
                     "must be zero or more, and not all zero",
@@ -419,6 +412,23 @@ pub(super) fn compile_requests(
         });
     }
     Ok(RequestSetup { queue, teams })
+}
+
+/// Checks the autoscalers' intervals before the size estimate divides by them: at least
+/// [`limits::MIN_INTERVAL_MS`] (each decision rescans its window, so a 1 ms autoscaler would
+/// take hours over a day), at most the longest run.
+pub(super) fn check_autoscale_intervals(s: &Scenario) -> Check<()> {
+    for (i, v) in s.services.iter().enumerate() {
+        if let Some(d) = v.autoscale.interval {
+            limits::check_duration(
+                &format!("services[{i}].autoscale.interval"),
+                d,
+                limits::MIN_INTERVAL_MS,
+                limits::MAX_DURATION_MS,
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Compiles `[[services]]`.
@@ -450,10 +460,11 @@ pub(super) fn compile_services(
                 key("idle"),
                 format!(
                     "must be a fraction of the replica's CPU, at least 0 and below 1 (got {})",
-                    v.idle
+                    limits::short(v.idle)
                 ),
             ));
         }
+        limits::REPLICAS.check_count(&key("max_replicas"), v.max_replicas)?;
         if v.max_replicas == 0 || v.max_replicas < v.min_replicas {
             return Err(FieldError::new(
                 key("max_replicas"),
@@ -521,23 +532,20 @@ pub(super) fn compile_services(
                         key("autoscale.target"),
                         format!(
                             "must be a utilisation above 0 and at most 1 (got {})",
-                            a.target
+                            limits::short(a.target)
                         ),
                     ));
                 }
                 if !(0.0..1.0).contains(&a.tolerance) {
                     return Err(FieldError::new(
                         key("autoscale.tolerance"),
-                        format!("must be at least 0 and below 1 (got {})", a.tolerance),
+                        format!(
+                            "must be at least 0 and below 1 (got {})",
+                            limits::short(a.tolerance)
+                        ),
                     ));
                 }
                 let interval = a.interval.map_or(control_interval, |d| d.ms());
-                if interval == 0 {
-                    return Err(FieldError::new(
-                        key("autoscale.interval"),
-                        "must be longer than 0 s, e.g. \"1m\"",
-                    ));
-                }
                 if v.min_replicas == 0 {
                     return Err(FieldError::new(
                         key("min_replicas"),
@@ -548,7 +556,12 @@ pub(super) fn compile_services(
                     target: a.target,
                     interval,
                     tolerance: a.tolerance,
-                    window: a.scale_down_window.ms(),
+                    window: limits::check_duration(
+                        &key("autoscale.scale_down_window"),
+                        a.scale_down_window,
+                        0,
+                        limits::MAX_DURATION_MS,
+                    )?,
                 })
             }
             other => {

@@ -8,7 +8,8 @@
 //! everywhere). nightshift reads timestamps as seconds, and skips 0-core rows (the VM's replay
 //! starts at its first row with cores), counting them in a warning.
 
-use super::{Level, level_from_percent};
+use super::{Level, duplicate, level_from_percent};
+use crate::quote::{excerpt, short};
 
 /// The header column holding the timestamp (Unix seconds, whatever its label says).
 pub const TIME: &str = "Timestamp [ms]";
@@ -48,12 +49,18 @@ fn fields(line: &str) -> impl Iterator<Item = &str> {
 /// Reads the header row; fails naming the missing column.
 pub fn header(line: &str) -> Result<Columns, String> {
     let names: Vec<&str> = fields(line).collect();
+    if let Some(dup) = duplicate(&names) {
+        return Err(format!(
+            "column {} appears twice in the header: each column is named once",
+            excerpt(dup)
+        ));
+    }
     let find = |name: &str| {
         names.iter().position(|n| *n == name).ok_or_else(|| {
             format!(
                 "header has no {name:?} column; a GWA-T-12 header starts \"{TIME};\\t{CORES};\\t...\" and has {CPU:?} (got {} columns: {})",
                 names.len(),
-                names.join(" | ")
+                excerpt(&names.join(" | "))
             )
         })
     };
@@ -86,7 +93,7 @@ pub fn row(line: &str, cols: &Columns) -> Result<Row, (Option<&'static str>, Str
             .ok_or_else(|| {
                 (
                     Some(name),
-                    format!("{:?} is not a number; expected {what}", values[i]),
+                    format!("{} is not a number; expected {what}", excerpt(values[i])),
                 )
             })
     };
@@ -94,21 +101,30 @@ pub fn row(line: &str, cols: &Columns) -> Result<Row, (Option<&'static str>, Str
     if time.fract() != 0.0 || time < 0.0 {
         return Err((
             Some(TIME),
-            format!("{time} is not a whole, non-negative number of Unix seconds"),
+            format!(
+                "{} is not a whole, non-negative number of Unix seconds",
+                short(time)
+            ),
         ));
     }
     let cores = number(cols.cores, CORES, "a whole number of cores")?;
     if cores.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&cores) {
         return Err((
             Some(CORES),
-            format!("{cores} is not a whole, non-negative number of cores"),
+            format!(
+                "{} is not a whole, non-negative number of cores",
+                short(cores)
+            ),
         ));
     }
     let cpu_pct = number(cols.cpu, CPU, "a CPU utilisation in percent (0-100)")?;
     let cpu = level_from_percent(cpu_pct).ok_or_else(|| {
         (
             Some(CPU),
-            format!("{cpu_pct} is outside 0-100; expected a CPU utilisation in percent"),
+            format!(
+                "{} is outside 0-100; expected a CPU utilisation in percent",
+                short(cpu_pct)
+            ),
         )
     })?;
     Ok(Row {

@@ -11,6 +11,7 @@ use super::{
     Format, Level, NOT_UTF8, Replay, TraceError, TraceIndex, VmInfo, azure, bitbrains, lines,
     long_csv, planetlab,
 };
+use crate::quote::excerpt;
 use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
@@ -49,6 +50,9 @@ pub(crate) struct VmFile {
     data_line: u64,
     /// Bitbrains columns (`None` for PlanetLab).
     columns: Option<bitbrains::Columns>,
+    /// Bytes in the file when it was scanned: a replay that reaches its end elsewhere finds
+    /// the file changed since (truncated or appended to) and stops with an error.
+    size: u64,
 }
 
 fn shown(path: &Path) -> String {
@@ -193,6 +197,7 @@ fn scan_planetlab(dir: &Path, interval_ms: u64) -> Result<TraceIndex, TraceError
     let mut levels: Vec<Level> = Vec::with_capacity(PRELOAD_MAX_STEPS as usize);
     for (name, path) in names {
         let mut file = File::open(&path).map_err(|e| io_error(&path, e))?;
+        let size = file.metadata().map_err(|e| io_error(&path, e))?.len();
         let mut decoder = planetlab::Decoder::default();
         let mut count: u32 = 0;
         levels.clear();
@@ -251,6 +256,7 @@ fn scan_planetlab(dir: &Path, interval_ms: u64) -> Result<TraceIndex, TraceError
             data_offset: 0,
             data_line: 0,
             columns: None,
+            size,
         });
     }
     let steps = vms.iter().map(|v| v.end_step).max().unwrap_or(0);
@@ -309,11 +315,12 @@ fn scan_bitbrains_file(path: &Path) -> Result<BitbrainsScan, TraceError> {
         Some((_, header)) => bitbrains::header(header.trim_start_matches('\u{feff}'))
             .map_err(|m| TraceError::at(shown(path), 1, None, m))?,
     };
-    let file = VmFile {
+    let mut file = VmFile {
         path: path.to_path_buf(),
         data_offset: reader.offset,
         data_line: reader.line,
         columns: Some(columns),
+        size: 0,
     };
     let mut first: Option<(i64, u32)> = None;
     let mut previous: Option<(i64, u64)> = None;
@@ -348,6 +355,7 @@ fn scan_bitbrains_file(path: &Path) -> Result<BitbrainsScan, TraceError> {
         first.get_or_insert((t, row.cores));
         previous = Some((t, line));
     }
+    file.size = reader.offset;
     let (Some((first_ms, cores)), Some((last_ms, _))) = (first, previous) else {
         return Err(TraceError::file(
             shown(path),
@@ -579,9 +587,9 @@ fn scan_long(path: &Path, format: Format) -> Result<TraceIndex, TraceError> {
                             r.line,
                             Some(layout.time),
                             format!(
-                                "time {} s of VM {:?} is not after its previous sample ({} s, {}:{}): each VM's rows must be in time order",
+                                "time {} s of VM {} is not after its previous sample ({} s, {}:{}): each VM's rows must be in time order",
                                 r.time_ms as f64 / 1000.0,
-                                r.vm,
+                                excerpt(r.vm),
                                 vm.last_ms as f64 / 1000.0,
                                 shown(&files[vm.last_at.0]),
                                 vm.last_at.1
@@ -612,7 +620,10 @@ fn scan_long(path: &Path, format: Format) -> Result<TraceIndex, TraceError> {
     let too_long = |id: &str| {
         TraceError::file(
             shown(path),
-            format!("VM {id:?} spans more than 2^32 steps of the interval"),
+            format!(
+                "VM {} spans more than 2^32 steps of the interval",
+                excerpt(id)
+            ),
         )
     };
     let mut vms = Vec::with_capacity(per_vm.len());
@@ -741,6 +752,9 @@ impl Window {
         let mut reader = open_at(path, self.offset, self.line)?;
         while self.buffer.len() < CHUNK_ROWS {
             let Some((n, text)) = reader.next_line(path)? else {
+                if reader.offset != file.size {
+                    return Err(changed_since_scan(file, reader.offset));
+                }
                 self.at_end = true;
                 break;
             };
@@ -780,6 +794,20 @@ impl Window {
         self.line = reader.line;
         Ok(())
     }
+}
+
+/// The error of a replay that found `file` ending at byte `end`, not where the scan saw it end:
+/// the file was cut (or grown) while the run read it, and the run's results would silently
+/// mix two versions of it.
+fn changed_since_scan(file: &VmFile, end: u64) -> TraceError {
+    TraceError::file(
+        shown(&file.path),
+        format!(
+            "the file changed while the run was reading it: it ends at byte {end} but had {} bytes when it was scanned{}; run again once it no longer changes",
+            file.size,
+            if end < file.size { " (truncated?)" } else { "" }
+        ),
+    )
 }
 
 /// One VM's file being replayed.

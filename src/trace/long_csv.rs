@@ -9,6 +9,7 @@
 //! Columns may come in any order; other columns are an error, so a typo is not ignored.
 
 use super::{Level, TraceError, level_from_percent};
+use crate::quote::{excerpt, short};
 use std::io::Read;
 
 /// Which columns a long-CSV layout has.
@@ -138,7 +139,10 @@ impl<R: Read> Rows<R> {
             .ok_or_else(|| {
                 err(
                     self.layout.time,
-                    format!("{time_text:?} is not a number; expected a time in seconds"),
+                    format!(
+                        "{} is not a number; expected a time in seconds",
+                        excerpt(time_text)
+                    ),
                 )
             })?;
         let percent = |i: usize, name: &str| {
@@ -146,13 +150,19 @@ impl<R: Read> Rows<R> {
             let value: f64 = text.parse().map_err(|_| {
                 err(
                     name,
-                    format!("{text:?} is not a number; expected a utilisation in percent (0-100)"),
+                    format!(
+                        "{} is not a number; expected a utilisation in percent (0-100)",
+                        excerpt(text)
+                    ),
                 )
             })?;
             level_from_percent(value).ok_or_else(|| {
                 err(
                     name,
-                    format!("{value} is outside 0-100; expected a utilisation in percent"),
+                    format!(
+                        "{} is outside 0-100; expected a utilisation in percent",
+                        short(value)
+                    ),
                 )
             })
         };
@@ -194,11 +204,23 @@ fn positions<'a>(
                 1,
                 None,
                 format!(
-                    "unknown column {name:?} in the header; valid columns: {}",
+                    "unknown column {} in the header; valid columns: {}",
+                    excerpt(name),
                     known.join(", ")
                 ),
             ));
         }
+    }
+    if let Some(dup) = super::duplicate(&names) {
+        return Err(TraceError::at(
+            origin,
+            1,
+            Some(dup),
+            format!(
+                "column {} appears twice in the header: each column is named once",
+                excerpt(dup)
+            ),
+        ));
     }
     let find = |name: &str| {
         names.iter().position(|n| *n == name).ok_or_else(|| {

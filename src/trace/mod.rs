@@ -42,6 +42,16 @@ pub fn level_from_percent(percent: f64) -> Option<Level> {
     }
 }
 
+/// The first column name of a header that appears twice: two `cpu` columns would leave the
+/// reader to pick one silently.
+pub(crate) fn duplicate<'a>(names: &[&'a str]) -> Option<&'a str> {
+    names
+        .iter()
+        .enumerate()
+        .find(|(i, n)| names[..*i].contains(n))
+        .map(|(_, n)| *n)
+}
+
 /// The message of a trace line that is not UTF-8 (the error names the file and line).
 pub(crate) const NOT_UTF8: &str = "is not UTF-8 text";
 

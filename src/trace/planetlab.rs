@@ -3,6 +3,7 @@
 //! VM ids are the file names sorted by bytes (as CloudSim lists them).
 
 use super::{Level, NOT_UTF8, level_from_percent};
+use crate::quote::{excerpt, short};
 
 /// The sampling interval the format implies, ms (5 minutes).
 pub const INTERVAL_MS: u64 = 300_000;
@@ -84,11 +85,18 @@ pub fn parse_percent(text: &str) -> Result<Level, String> {
     let value: f64 = match whole_number(text.as_bytes()) {
         Some(n) => f64::from(n),
         None => text.parse().map_err(|_| {
-            format!("{text:?} is not a number; expected a CPU utilisation in percent (0-100)")
+            format!(
+                "{} is not a number; expected a CPU utilisation in percent (0-100)",
+                excerpt(text)
+            )
         })?,
     };
-    level_from_percent(value)
-        .ok_or_else(|| format!("{text} is outside 0-100; expected a CPU utilisation in percent"))
+    level_from_percent(value).ok_or_else(|| {
+        format!(
+            "{} is outside 0-100; expected a CPU utilisation in percent",
+            short(value)
+        )
+    })
 }
 
 /// The value of `bytes` when they are one to nine ASCII digits (PlanetLab's usual sample),

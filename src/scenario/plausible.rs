@@ -1,0 +1,97 @@
+//! Warnings for values that are valid but unlikely to be what the planner meant: a slow link,
+//! a tiny VM, a host class too small for every VM type. Each threshold and its reason is in
+//! `docs/scenario.md` ("Plausibility warnings"). The run goes on; the CLI prints them as
+//! `warning:` lines.
+
+use super::FieldError;
+use crate::sim::setup::Setup;
+
+/// A host link below this (Mbit/s) is unusual: servers have had 1 Gbit/s ports since the
+/// mid-2000s and datacenter hosts use 10 to 100 Gbit/s; a `"25 Mbit/s"` likely meant Gbit/s.
+pub const MIN_LINK_MBPS: f64 = 1000.0;
+/// A VM with less RAM than this (MB) is unusual: a minimal Linux guest needs about 128 MB,
+/// and the smallest cloud instances have 512 MB.
+pub const MIN_VM_RAM_MB: f64 = 128.0;
+
+/// The plausibility warnings of `setup`, each at the key it is about.
+pub fn warnings(setup: &Setup) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    for (i, c) in setup.host_classes.iter().enumerate() {
+        if c.net_mbps < MIN_LINK_MBPS {
+            out.push(FieldError::new(
+                format!("hosts[{i}].network"),
+                format!(
+                    "{} Mbit/s is slower than any datacenter link (1 to 100 Gbit/s): live migrations will take {:.0} times as long as on 1 Gbit/s; did you mean Gbit/s?",
+                    c.net_mbps,
+                    MIN_LINK_MBPS / c.net_mbps
+                ),
+            ));
+        }
+        // Smaller than some VM types is a mixed fleet; smaller than all of them is a class
+        // that never runs anything.
+        if let Some(t) = setup
+            .vm_types
+            .iter()
+            .min_by(|a, b| a.ram_mb.total_cmp(&b.ram_mb))
+            .filter(|t| t.ram_mb > c.ram_mb)
+        {
+            out.push(FieldError::new(
+                format!("hosts[{i}].ram"),
+                format!(
+                    "{} MB is less than the smallest VM type needs (\"{}\", {} MB): no VM ever runs on class \"{}\"; did you mean GB?",
+                    c.ram_mb, t.name, t.ram_mb, c.name
+                ),
+            ));
+        }
+    }
+    for (i, t) in setup.vm_types.iter().enumerate() {
+        if t.ram_mb < MIN_VM_RAM_MB {
+            out.push(FieldError::new(
+                format!("vm_types[{i}].ram"),
+                format!(
+                    "{} MB is less than a minimal guest OS needs (about {MIN_VM_RAM_MB} MB); did you mean GB?",
+                    t.ram_mb
+                ),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::load;
+
+    fn keys(text: &str) -> Vec<String> {
+        let setup = load(text, "w.toml", &[]).unwrap();
+        warnings(&setup).into_iter().map(|w| w.key).collect()
+    }
+
+    #[test]
+    fn plausible_values_warn_of_nothing() {
+        assert!(keys(crate::scenario::tests::MINIMAL).is_empty());
+    }
+
+    /// Issue 16: `network = 25` meant 25 Gbit/s; `ram = 16` meant 16 GB. Written with the
+    /// small unit, they are valid but warned about.
+    #[test]
+    fn slow_links_tiny_vms_and_hosts_smaller_than_every_vm_are_warned_about() {
+        let text = crate::scenario::tests::MINIMAL
+            .replace("ram = \"16 GB\"", "ram = \"2 GB\"\nnetwork = \"25 Mbit/s\"")
+            .replace("ram = \"4 GB\"", "ram = \"64 MB\"");
+        assert_eq!(keys(&text), ["hosts[0].network", "vm_types[0].ram"]);
+        let bigger = crate::scenario::tests::MINIMAL.to_string()
+            + "[[hosts]]\nclass = \"tiny\"\ncount = 1\ncores = 8\nram = \"2 GB\"\npower = { model = \"linear\", idle_w = 1, max_w = 2 }\n";
+        let setup = load(&bigger, "w.toml", &[]).unwrap();
+        let w = warnings(&setup);
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].key, "hosts[1].ram");
+        assert!(
+            w[0].message
+                .contains("smallest VM type needs (\"vm\", 4000 MB)"),
+            "{}",
+            w[0].message
+        );
+    }
+}
