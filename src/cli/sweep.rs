@@ -120,17 +120,27 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     let scenario_origin = scenario_path.display().to_string();
     let mut base = scenario::load(&scenario_text, &scenario_origin, &sweep.set).map_err(input)?;
     // Traces are read once up front so a bad trace fails before any run starts.
-    let (_, warnings) = super::traces::load(&mut base, &scenario_path, &scenario_text, &sweep.set)?;
+    let (indexes, warnings) =
+        super::traces::load(&mut base, &scenario_path, &scenario_text, &sweep.set)?;
     for w in warnings {
         tell(&format!("warning: {w}"));
     }
     let runs = sweep.runs(base.seed);
     // The inputs no output folder may hold: the sweep file, the scenario, every run's traces.
     let mut inputs = vec![args.sweep.clone(), scenario_path.clone()];
-    // Every run's overrides are checked before anything runs: a bad axis value fails fast.
+    // Every run is checked before anything runs, its traces included: a bad axis value fails
+    // fast, not halfway through the sweep.
+    let mut scans = super::traces::Scans::new(&base, &scenario_path, indexes);
     for run in &runs {
-        let setup = scenario::load(&scenario_text, &scenario_origin, &run.overrides)
-            .map_err(|e| input(format!("run {} ({}): {e}", run.index, run.id)))?;
+        let in_run = |e: String| input(format!("run {} ({}): {e}", run.index, run.id));
+        let mut setup = scenario::load(&scenario_text, &scenario_origin, &run.overrides)
+            .map_err(|e| in_run(e.to_string()))?;
+        scans
+            .check(&mut setup, &scenario_path, &scenario_text, &run.overrides)
+            .map_err(|e| match e {
+                CliError::Input(m) => in_run(m),
+                other => other,
+            })?;
         inputs.extend(
             setup
                 .traces

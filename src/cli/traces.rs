@@ -4,7 +4,9 @@
 use super::CliError;
 use crate::scenario;
 use crate::sim::setup::Setup;
-use crate::trace::{self, TraceIndex};
+use crate::time::SimTime;
+use crate::trace::{self, Format, TraceIndex};
+use crate::workload::replay::TraceSetup;
 use std::path::{Path, PathBuf};
 
 /// A trace's path: as written if absolute, else relative to the scenario file's folder.
@@ -29,9 +31,7 @@ pub(crate) fn load(
     let mut indexes = Vec::with_capacity(setup.traces.len());
     let mut warnings = Vec::new();
     for t in &setup.traces {
-        let path = resolve(scenario_path, &t.path);
-        let index = trace::scan(t.format, &path, t.interval)
-            .map_err(|e| CliError::Input(format!("{origin}: traces.{}: {e}", t.name)))?;
+        let index = scan(t, scenario_path)?;
         warnings.extend(
             index
                 .warnings
@@ -50,4 +50,62 @@ pub(crate) fn load(
             .map(|w| format!("{origin}: {w}")),
     );
     Ok((indexes, warnings))
+}
+
+/// Scans one trace of the scenario at `scenario_path`; errors name the scenario and trace.
+fn scan(t: &TraceSetup, scenario_path: &Path) -> Result<TraceIndex, CliError> {
+    trace::scan(t.format, &resolve(scenario_path, &t.path), t.interval).map_err(|e| {
+        CliError::Input(format!(
+            "{}: traces.{}: {e}",
+            scenario_path.display(),
+            t.name
+        ))
+    })
+}
+
+/// Traces scanned once for many runs of one scenario (a sweep's), so that every run's traces
+/// can be checked before the first run starts without reading a file twice.
+pub(crate) struct Scans(Vec<((Format, PathBuf, Option<SimTime>), TraceIndex)>);
+
+impl Scans {
+    /// Starts from the traces of `setup` already scanned by [`load`] (`indexes`, in order).
+    pub(crate) fn new(setup: &Setup, scenario_path: &Path, indexes: Vec<TraceIndex>) -> Scans {
+        Scans(
+            setup
+                .traces
+                .iter()
+                .map(|t| (t.format, resolve(scenario_path, &t.path), t.interval))
+                .zip(indexes)
+                .collect(),
+        )
+    }
+
+    /// Checks that the traces of `setup` (the scenario at `scenario_path` as `overrides`
+    /// changed it) can be read and bound: a missing file, a shift past a trace's end or more
+    /// VMs than a trace holds fail here. Each distinct trace is scanned once over all calls.
+    pub(crate) fn check(
+        &mut self,
+        setup: &mut Setup,
+        scenario_path: &Path,
+        text: &str,
+        overrides: &[String],
+    ) -> Result<(), CliError> {
+        let mut found = Vec::with_capacity(setup.traces.len());
+        for t in &setup.traces {
+            let key = (t.format, resolve(scenario_path, &t.path), t.interval);
+            let at = match self.0.iter().position(|(k, _)| *k == key) {
+                Some(i) => i,
+                None => {
+                    self.0.push((key, scan(t, scenario_path)?));
+                    self.0.len() - 1
+                }
+            };
+            found.push(at);
+        }
+        let indexes: Vec<&TraceIndex> = found.iter().map(|&i| &self.0[i].1).collect();
+        let origin = scenario_path.display().to_string();
+        scenario::bind(text, &origin, overrides, setup, &indexes)
+            .map(drop)
+            .map_err(|e| CliError::Input(e.to_string()))
+    }
 }

@@ -228,7 +228,7 @@ pub fn bind(
     origin: &str,
     overrides: &[String],
     setup: &mut Setup,
-    indexes: &[crate::trace::TraceIndex],
+    indexes: &[impl std::borrow::Borrow<crate::trace::TraceIndex>],
 ) -> Result<Vec<String>, ScenarioError> {
     let mut warnings: Vec<String> = plausible::warnings(setup)
         .into_iter()

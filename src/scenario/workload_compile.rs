@@ -1,6 +1,7 @@
 //! Validation of the workload sections (`traces`, trace groups, `requests`, `teams`,
 //! `services`) and the binding of scanned traces to a compiled setup.
 
+use std::borrow::Borrow;
 use super::FieldError;
 use super::compile::compile_lifetime;
 use super::limits;
@@ -597,7 +598,10 @@ pub(super) fn compile_services(
 /// Binds scanned traces to `setup`: one index per `setup.traces` entry, in order. Fills each
 /// trace's grid and each trace group's VMs (types, arrivals, ends) and count. Returns
 /// warnings (a replay shorter than the run).
-pub fn bind_traces(setup: &mut Setup, indexes: &[TraceIndex]) -> Result<Vec<String>, FieldError> {
+pub fn bind_traces<I: Borrow<TraceIndex>>(
+    setup: &mut Setup,
+    indexes: &[I],
+) -> Result<Vec<String>, FieldError> {
     assert_eq!(
         indexes.len(),
         setup.traces.len(),
@@ -605,6 +609,7 @@ pub fn bind_traces(setup: &mut Setup, indexes: &[TraceIndex]) -> Result<Vec<Stri
     );
     let mut warnings = Vec::new();
     for (t, index) in setup.traces.iter_mut().zip(indexes) {
+        let index = index.borrow();
         t.grid = Some(TraceGrid {
             interval: index.interval_ms,
             steps: index.steps,
@@ -638,7 +643,7 @@ pub fn bind_traces(setup: &mut Setup, indexes: &[TraceIndex]) -> Result<Vec<Stri
             continue;
         };
         let trace = &setup.traces[tg.trace];
-        let index = &indexes[tg.trace];
+        let index = indexes[tg.trace].borrow();
         let n = match tg.limit {
             Some(limit) if limit as usize > index.vms.len() => {
                 return Err(FieldError::new(

@@ -10,6 +10,7 @@ mod shard;
 pub use shard::Shard;
 
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::fmt;
 use toml::Value;
 
@@ -206,7 +207,16 @@ impl Sweep {
             (Some(list), None) if list.is_empty() => {
                 return Err(err(None, "seeds: the list is empty".into()));
             }
-            (Some(list), None) => Seeds::List(list),
+            (Some(list), None) => {
+                // Two runs with one seed would share a run id (and a folder).
+                if let Some(s) = first_repeat(list.iter().copied()) {
+                    return Err(err(
+                        None,
+                        format!("seeds: {s} is listed twice; each seed names its own runs"),
+                    ));
+                }
+                Seeds::List(list)
+            }
             (None, Some(0)) => return Err(err(None, "replicates: must be at least 1".into())),
             (None, Some(n)) => Seeds::Replicates(n),
             (None, None) => Seeds::Scenario,
@@ -232,6 +242,22 @@ impl Sweep {
                     ));
                 }
             };
+            // Run ids are built from the values' folder-safe forms: two values with one form
+            // would name the same run folder.
+            let mut seen: HashMap<String, &str> = HashMap::new();
+            for v in &values {
+                if let Some(before) = seen.insert(sanitize(v), v) {
+                    let same = if before == v {
+                        format!("{v} is listed twice")
+                    } else {
+                        format!(
+                            "{before} and {v} would name the same run folder ({}); nightshift keeps letters, digits and '.-+' of a value",
+                            sanitize(v)
+                        )
+                    };
+                    return Err(at(format!("values: {same}")));
+                }
+            }
             axes.push(Axis {
                 key: a.key.clone(),
                 values,
@@ -332,6 +358,12 @@ impl Sweep {
             parts.join("_")
         }
     }
+}
+
+/// The first item seen twice, if any.
+fn first_repeat<T: std::hash::Hash + Eq + Copy>(items: impl Iterator<Item = T>) -> Option<T> {
+    let mut seen = std::collections::HashSet::new();
+    items.into_iter().find(|&i| !seen.insert(i))
 }
 
 /// Keeps letters, digits and `.-+`; anything else becomes `-` (folder- and file-name safe).
@@ -473,6 +505,39 @@ values = ["keep-on", "spare-capacity"]
         let e = Sweep::parse(&SWEEP.replace("step = 0.1", "step = 1e-300"), "s.toml").unwrap_err();
         let want = format!("in steps of 1e-300 has more than {MAX_RUNS} values, the limit");
         assert!(e.to_string().contains(&want), "{e}");
+    }
+
+    /// Issue 18 item 12: runs that would share an id (and so a folder) are refused when the
+    /// sweep is read, not halfway through it.
+    #[test]
+    fn runs_that_would_share_a_folder_are_refused_up_front() {
+        let seeds = SWEEP.replace("replicates = 2", "seeds = [1, 2, 1]");
+        let e = Sweep::parse(&seeds, "s.toml").unwrap_err();
+        assert!(e.message.contains("seeds: 1 is listed twice"), "{e}");
+        let twice = r#"version = 1
+name = "t"
+scenario = "s.toml"
+[[axis]]
+key = "policy.power.name"
+values = ["keep-on", "spare-capacity", "keep-on"]
+"#;
+        let e = Sweep::parse(twice, "s.toml").unwrap_err();
+        assert!(
+            e.message
+                .contains("axis[0] (policy.power.name): values: keep-on is listed twice"),
+            "{e}"
+        );
+        // "a b" and "a/b" both become the folder-safe "a-b".
+        let slug = twice.replace(
+            r#"["keep-on", "spare-capacity", "keep-on"]"#,
+            r#"["a b", "a/b"]"#,
+        );
+        let e = Sweep::parse(&slug, "s.toml").unwrap_err();
+        assert!(
+            e.message
+                .contains("a b and a/b would name the same run folder (a-b)"),
+            "{e}"
+        );
     }
 
     #[test]
