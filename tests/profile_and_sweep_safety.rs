@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{run_args, stderr};
+use common::{run_args, run_in, stderr};
 use std::path::Path;
 
 /// Four hosts, one class on a 100 Mbit/s link and three on 1 Gbit/s links, under the profile:
@@ -297,4 +297,119 @@ fn plot_refuses_a_damaged_summary() {
         assert!(e.contains("summary.json: ") && e.contains(key), "{e}");
         assert!(snapshot(&out) == before, "plot wrote into the folder");
     }
+}
+
+/// A scenario replaying a three-sample PlanetLab trace (15 minutes) of two VMs, in `dir`.
+fn tiny_trace_scenario(dir: &Path) -> std::path::PathBuf {
+    let day = dir.join("day");
+    std::fs::create_dir(&day).unwrap();
+    std::fs::write(day.join("vm-a"), "10\n20\n30\n").unwrap();
+    std::fs::write(day.join("vm-b"), "40\n50\n60\n").unwrap();
+    write(
+        dir,
+        "traced.toml",
+        r#"version = 1
+[simulation]
+name = "traced"
+duration = "10m"
+[[hosts]]
+class = "h"
+count = 2
+cores = 4
+ram = "16 GB"
+power = { model = "linear", idle_w = 100, max_w = 200 }
+[[vm_types]]
+name = "small"
+vcpus = 1
+ram = "1 GB"
+[traces.t]
+format = "planetlab"
+path = "day"
+[[vms]]
+trace = "t"
+type = "small"
+"#,
+    )
+}
+
+/// Runs `sweep` from `dir` and expects exit 2 with every one of `needles` in its message and
+/// no output folder.
+fn sweep_refused(dir: &Path, sweep: &str, needles: &[&str]) {
+    write(dir, "sw.toml", sweep);
+    let o = run_in(dir, &["sweep", "sw.toml", "--out", "out", "-q"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    for n in needles {
+        assert!(err.contains(n), "{n:?} not in {err}");
+    }
+    assert!(
+        !dir.join("out").exists(),
+        "nothing is written before runs start"
+    );
+}
+
+/// Issue 18 item 13: axis values that are only wrong against the trace (a shift past its
+/// 15-minute end, a folder that does not exist, more VMs than its two) are refused before the
+/// first run starts, naming the run, instead of failing halfway with a folder left behind.
+#[test]
+fn trace_dependent_axis_values_are_checked_before_any_run() {
+    let dir = tempfile::tempdir().unwrap();
+    tiny_trace_scenario(dir.path());
+    let sweep = |key: &str, values: &str| {
+        format!(
+            "version = 1\nname = \"s\"\nscenario = \"traced.toml\"\n[[axis]]\nkey = \"{key}\"\nvalues = {values}\n"
+        )
+    };
+    sweep_refused(
+        dir.path(),
+        &sweep("traces.t.shift", r#"["0s", "1h"]"#),
+        &[
+            "run 1 (shift=1h)",
+            "traces.t.shift",
+            "beyond the end of the trace",
+        ],
+    );
+    sweep_refused(
+        dir.path(),
+        &sweep("traces.t.path", r#"["day", "no-such-day"]"#),
+        &[
+            "run 1 (path=no-such-day)",
+            "traces.t",
+            "no-such-day: no such folder",
+        ],
+    );
+    sweep_refused(
+        dir.path(),
+        &sweep("vms.0.count", "[2, 3]"),
+        &["run 1 (count=3)", "vms[0].count"],
+    );
+    // The same sweep over values the trace allows runs both.
+    write(
+        dir.path(),
+        "sw.toml",
+        &sweep("traces.t.shift", r#"["0s", "5m"]"#),
+    );
+    let o = run_in(
+        dir.path(),
+        &["sweep", "sw.toml", "--out", "out", "-q", "--no-charts"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// Issue 18 item 12: two runs that would share a run id (and folder) are refused when the
+/// sweep is read, before anything is written.
+#[test]
+fn runs_that_would_share_a_folder_are_refused_before_any_run() {
+    let dir = tempfile::tempdir().unwrap();
+    tiny_trace_scenario(dir.path());
+    sweep_refused(
+        dir.path(),
+        "version = 1\nname = \"s\"\nscenario = \"traced.toml\"\nseeds = [1, 1]\n",
+        &["sw.toml", "seeds: 1 is listed twice"],
+    );
+    sweep_refused(
+        dir.path(),
+        "version = 1\nname = \"s\"\nscenario = \"traced.toml\"\n[[axis]]\nkey = \"simulation.name\"\nvalues = [\"a b\", \"a/b\"]\n",
+        &[r#"values: "a b" and "a/b" would name the same run folder (a-b)"#],
+    );
 }

@@ -1,7 +1,6 @@
 //! Validation of the workload sections (`traces`, trace groups, `requests`, `teams`,
 //! `services`) and the binding of scanned traces to a compiled setup.
 
-use std::borrow::Borrow;
 use super::FieldError;
 use super::compile::compile_lifetime;
 use super::limits;
@@ -18,6 +17,7 @@ use crate::workload::requests::{Arrivals, DayWindow, QueueOrder, RequestSetup, T
 use crate::workload::scaling::{
     AutoscaleSetup, DAY_NAMES, EVERY_DAY, Scaling, Schedule, ScheduleEntry, ServiceSetup,
 };
+use std::borrow::Borrow;
 
 type Check<T> = Result<T, FieldError>;
 

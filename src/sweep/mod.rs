@@ -524,7 +524,7 @@ values = ["keep-on", "spare-capacity", "keep-on"]
         let e = Sweep::parse(twice, "s.toml").unwrap_err();
         assert!(
             e.message
-                .contains("axis[0] (policy.power.name): values: keep-on is listed twice"),
+                .contains(r#"axis[0] (policy.power.name): values: "keep-on" is listed twice"#),
             "{e}"
         );
         // "a b" and "a/b" both become the folder-safe "a-b".
@@ -535,7 +535,7 @@ values = ["keep-on", "spare-capacity", "keep-on"]
         let e = Sweep::parse(&slug, "s.toml").unwrap_err();
         assert!(
             e.message
-                .contains("a b and a/b would name the same run folder (a-b)"),
+                .contains(r#""a b" and "a/b" would name the same run folder (a-b)"#),
             "{e}"
         );
     }
