@@ -6,7 +6,7 @@
 
 mod common;
 use common::*;
-use nightshift::trace::{self, Format, Replay};
+use nightshift::trace::{self, Format};
 use std::fs;
 
 /// A small valid scenario: each test replaces one line.

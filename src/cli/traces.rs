@@ -65,7 +65,10 @@ fn scan(t: &TraceSetup, scenario_path: &Path) -> Result<TraceIndex, CliError> {
 
 /// Traces scanned once for many runs of one scenario (a sweep's), so that every run's traces
 /// can be checked before the first run starts without reading a file twice.
-pub(crate) struct Scans(Vec<((Format, PathBuf, Option<SimTime>), TraceIndex)>);
+pub(crate) struct Scans(Vec<(ScanKey, TraceIndex)>);
+
+/// What makes two scans of a trace the same: its format, resolved path and interval.
+type ScanKey = (Format, PathBuf, Option<SimTime>);
 
 impl Scans {
     /// Starts from the traces of `setup` already scanned by [`load`] (`indexes`, in order).

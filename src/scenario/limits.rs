@@ -153,7 +153,7 @@ pub const MAX_STATE_TIME_MS: u64 = 86_400_000;
 /// `9years 11months ...`), anything else as the scenario writes durations (`1s`, `5m`).
 pub fn span(ms: u64) -> String {
     const DAY: u64 = 86_400_000;
-    if ms >= DAY && ms % DAY == 0 {
+    if ms >= DAY && ms.is_multiple_of(DAY) {
         format!("{}d", ms / DAY)
     } else {
         Duration(ms).to_string()
