@@ -26,7 +26,7 @@ done
 for s in scenarios/reference/*.toml; do
     run "$s" --out "$work/out/reference-$(basename "$s" .toml)" --no-charts
 done
-"$bin" generate --hosts 2500 --vms 25000 --seed 7 -o "$work/g2500.toml"
+"$bin" generate --hosts 2500 --vms 25000 --seed 7 -o "$work/g2500.toml" 2>/dev/null
 run "$work/g2500.toml" --out "$work/out/generated-2500" --no-charts
 "$bin" compare scenarios/exercise-1.toml --policies always-on,power-only,thr-mmt \
     --set 'simulation.duration="1d"' --out "$work/out/compare" --force -q >/dev/null
