@@ -130,7 +130,8 @@ fn implausible_values_are_warned_about() {
     );
 }
 
-/// Every bundled scenario spells its sizes with units and validates without a warning.
+/// Every bundled scenario spells its sizes with units and validates without a warning, but
+/// for the capacity warnings of the deliberately crowded conflicts.toml.
 #[test]
 fn bundled_scenarios_validate_without_warnings() {
     let mut paths: Vec<String> = Vec::new();
@@ -148,7 +149,14 @@ fn bundled_scenarios_validate_without_warnings() {
     let out = run_args(&args);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(!err.contains("warning"), "{err}");
+    // conflicts.toml is over-subscribed on purpose (its header says so): its capacity warnings
+    // are the only ones, and they are expected.
+    let unexpected: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("warning") && !l.contains("scenarios/conflicts.toml: the VMs'"))
+        .collect();
+    assert!(unexpected.is_empty(), "{err}");
+    assert_eq!(err.matches("conflicts.toml: the VMs'").count(), 2, "{err}");
 }
 
 // ---- issue 18 item 5: power tables -------------------------------------------------------

@@ -320,7 +320,7 @@ fn bad_trace_settings_exit_2_naming_the_key_and_line() {
     );
     expect_input_error(
         &base(&format!("{pl}\nscale = 0"), "trace = \"t\"\ntype = \"one\""),
-        &["traces.t.scale: must be a positive multiplier"],
+        &["traces.t.scale: must be above 0 and up to 100 (got 0)"],
     );
 }
 
