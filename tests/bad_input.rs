@@ -33,31 +33,6 @@ shape = "constant"
 level = 0.5
 "#;
 
-/// Runs `scenario` (text) with extra args; asserts exit 2, no output folder, and that stderr
-/// contains every `expected` fragment. Returns stderr.
-fn rejects(scenario: &str, extra: &[&str], expected: &[&str]) -> String {
-    let tmp = tempfile::tempdir().unwrap();
-    fs::write(tmp.path().join("s.toml"), scenario).unwrap();
-    let mut args = vec!["run", "s.toml", "--out", "out"];
-    args.extend_from_slice(extra);
-    let out = run_in(tmp.path(), &args);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
-    for e in expected {
-        assert!(err.contains(e), "expected {e:?} in: {err}");
-    }
-    let entries: Vec<_> = fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(
-        entries,
-        vec![std::ffi::OsString::from("s.toml")],
-        "nothing but the scenario may be left"
-    );
-    err
-}
-
 #[test]
 fn the_good_scenario_runs() {
     let tmp = tempfile::tempdir().unwrap();

@@ -39,28 +39,6 @@ shape = "constant"
 level = 0.5
 "#;
 
-/// Runs `nightshift run` on `scenario` (text, written as `s.toml`) with `extra` arguments;
-/// asserts exit status 2, that nothing but the scenario is left, and that stderr holds every
-/// `expected` fragment. Returns stderr.
-fn rejects(scenario: &str, extra: &[&str], expected: &[&str]) -> String {
-    let tmp = tempfile::tempdir().unwrap();
-    fs::write(tmp.path().join("s.toml"), scenario).unwrap();
-    let mut args = vec!["run", "s.toml", "--out", "out", "--no-charts"];
-    args.extend_from_slice(extra);
-    let out = run_in(tmp.path(), &args);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
-    for e in expected {
-        assert!(err.contains(e), "expected {e:?} in: {err}");
-    }
-    let entries: Vec<_> = fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(entries, ["s.toml"], "nothing but the scenario may be left");
-    err
-}
-
 /// `nightshift validate` on `scenario`: exit status and stderr.
 fn validate(scenario: &str, extra: &[&str]) -> (Option<i32>, String) {
     let tmp = tempfile::tempdir().unwrap();

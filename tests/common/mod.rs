@@ -99,3 +99,25 @@ pub fn text_column(path: &Path, name: &str) -> Vec<String> {
         .unwrap_or_else(|| panic!("no column {name} in {}", path.display()));
     rows.into_iter().map(|r| r[i].clone()).collect()
 }
+
+/// Runs `nightshift run` on `scenario` (text, written as `s.toml` in a fresh folder) with
+/// `extra` arguments; asserts exit status 2, that nothing but the scenario is left, and that
+/// stderr holds every `expected` fragment. Returns stderr.
+pub fn rejects(scenario: &str, extra: &[&str], expected: &[&str]) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("s.toml"), scenario).unwrap();
+    let mut args = vec!["run", "s.toml", "--out", "out", "--no-charts"];
+    args.extend_from_slice(extra);
+    let out = run_in(tmp.path(), &args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    for e in expected {
+        assert!(err.contains(e), "expected {e:?} in: {err}");
+    }
+    let entries: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(entries, ["s.toml"], "nothing but the scenario may be left");
+    err
+}
