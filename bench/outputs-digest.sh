@@ -42,8 +42,10 @@ values = [0.1, 0.3]
 EOF
 "$bin" sweep "$work/sweep.toml" --out "$work/out/sweep" -j 2 -q >/dev/null
 
-# The scenario's own path is written into summary.json: replace the temporary folder's name.
+# Paths are written into some outputs (summary.json, the sweep's copies): the temporary
+# folder and this checkout are replaced by names, so listings of two checkouts compare.
+root=$PWD
 cd "$work/out"
 find . -type f | sort | while read -r f; do
-    printf '%s  %s\n' "$(sed "s#$work#WORK#g" "$f" | sha256sum | cut -d' ' -f1)" "${f#./}"
+    printf '%s  %s\n' "$(sed -e "s#$work#WORK#g" -e "s#$root#ROOT#g" "$f" | sha256sum | cut -d' ' -f1)" "${f#./}"
 done
