@@ -292,6 +292,33 @@ level = 0.5
         assert_eq!(s.policy.power.name, "spare-capacity");
     }
 
+    /// serde quotes the name of an internally tagged enum of the format when a value is not a
+    /// table; messages.rs says what the field takes instead, under the `...Spec` names of
+    /// [`file`]. A renamed type missing there would show the user "LoadCurveSpec".
+    #[test]
+    fn the_formats_type_names_never_reach_the_user() {
+        let power = "power = { model = \"linear\", idle_w = 100, max_w = 200 }";
+        for (from, to, words) in [
+            (power, "power = 5", "expected a power model, like"),
+            (
+                "level = 0.5",
+                "level = 0.5\nnoise = 5",
+                "expected a noise table, like",
+            ),
+            (
+                "[loads.flat]\nshape = \"constant\"\nlevel = 0.5",
+                "[loads]\nflat = 5",
+                "expected a load curve with a shape, like",
+            ),
+        ] {
+            let text = MINIMAL.replace(from, to);
+            assert_ne!(text, MINIMAL, "{from:?} is in MINIMAL");
+            let e = parse(&text, "t.toml", &[]).unwrap_err().to_string();
+            assert!(e.contains(words), "{e}");
+            assert!(!e.contains("Spec") && !e.contains("tagged"), "{e}");
+        }
+    }
+
     #[test]
     fn unknown_field_names_file_line_and_valid_fields() {
         let text = MINIMAL.replace("cores = 8", "corse = 8");
