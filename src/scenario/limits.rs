@@ -8,8 +8,8 @@
 //!   is allocated, with the estimated memory and work, instead of meeting the OOM killer (or
 //!   a clock that never reaches the end) hours later.
 
-use super::FieldError;
-use super::types::Scenario;
+use super::error::FieldError;
+use super::file::ScenarioSpec;
 use super::units::Duration;
 pub use crate::quote::short;
 
@@ -215,7 +215,7 @@ pub enum WorkSource {
 }
 
 /// Estimates the cost of running `s`, without allocating anything proportional to it.
-pub fn estimate(s: &Scenario) -> Estimate {
+pub fn estimate(s: &ScenarioSpec) -> Estimate {
     let hosts: u64 = s.hosts.iter().map(|h| u64::from(h.count)).sum();
     let duration = s.simulation.duration.ms();
     // Trace groups without a count take every trace VM: unknown until the trace is read.
@@ -286,7 +286,7 @@ pub fn estimate(s: &Scenario) -> Estimate {
 }
 
 /// Refuses scenarios whose estimate exceeds the limits, saying by how much.
-pub fn check(s: &Scenario) -> Result<Estimate, FieldError> {
+pub fn check(s: &ScenarioSpec) -> Result<Estimate, FieldError> {
     let e = estimate(s);
     let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
     if e.memory_bytes > MAX_MEMORY_BYTES {

@@ -16,15 +16,15 @@ const WORDS: &[(&str, &str)] = &[
         "a power model, like { model = \"linear\", idle_w = 100, max_w = 200 } or { model = \"specpower\", watts = [...] }",
     ),
     (
-        "internally tagged enum LoadCurve",
+        "internally tagged enum LoadCurveSpec",
         "a load curve with a shape, like shape = \"constant\" and level = 0.5",
     ),
     (
-        "internally tagged enum Noise",
+        "internally tagged enum NoiseSpec",
         "a noise table, like { distribution = \"normal\", sd = 0.05 }",
     ),
     (
-        "internally tagged enum LifetimeDistribution",
+        "internally tagged enum LifetimeDistributionSpec",
         "a lifetime distribution, like { distribution = \"exponential\", mean = \"2h\" }",
     ),
     (

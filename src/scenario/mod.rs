@@ -1,78 +1,33 @@
 //! Scenario files: parsing (TOML, version 1), `--set` overrides, validation with messages that
 //! name the file, line and key, and compilation into a [`Setup`]. No file I/O here: callers
 //! pass the text and a name for it.
+//!
+//! Naming rule: a type that mirrors the file (a section, a table, a choice written in it)
+//! lives in [`file`] and ends in `Spec` (`HostClassSpec`, `MigrationSpec`); the compiled types
+//! it becomes live in the core ([`crate::sim::setup`], [`crate::model`], [`crate::workload`])
+//! and never end in `Spec` (`HostClass`, `MigrationSetup`). The value types of [`units`]
+//! (`Duration`, `Megabytes`...) are how the file writes a quantity, read by both.
+//!
+//! The parts, each used only by those after it: [`units`] and [`file`] (the format),
+//! [`error`], [`limits`], `compile` (one module per section), [`plausible`] (warnings), and
+//! this module's [`parse`], [`load`] and [`bind`], which tie them together and give errors a
+//! line.
 
 mod compile;
+pub mod error;
+pub mod file;
 pub mod limits;
 mod messages;
 mod overrides;
 pub mod plausible;
-mod types;
 pub mod units;
-mod workload;
-mod workload_compile;
 
-pub use compile::compile;
+pub use compile::{bind_traces, compile};
+pub use error::{FieldError, ScenarioError};
+pub use file::ScenarioSpec;
 pub use overrides::{Applied, apply_override};
-pub use types::*;
-pub use workload::*;
-pub use workload_compile::bind_traces;
 
 use crate::sim::setup::Setup;
-use std::fmt;
-
-/// A problem with a scenario: where it is and what would be valid.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScenarioError {
-    /// The file (or `--set`) the problem is in.
-    pub origin: String,
-    /// 1-based line, when known.
-    pub line: Option<usize>,
-    /// 1-based column, when known.
-    pub column: Option<usize>,
-    /// Dotted key path, when known (`hosts[0].cores`).
-    pub key: Option<String>,
-    /// What is wrong and what would be valid.
-    pub message: String,
-}
-
-impl fmt::Display for ScenarioError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.origin)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-            if let Some(col) = self.column {
-                write!(f, ":{col}")?;
-            }
-        }
-        write!(f, ": ")?;
-        if let Some(key) = &self.key {
-            write!(f, "{key}: ")?;
-        }
-        write!(f, "{}", self.message)
-    }
-}
-
-impl std::error::Error for ScenarioError {}
-
-/// A validation failure inside the scenario: the key path and the message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    /// Dotted key path with indices, e.g. `hosts[1].cores`.
-    pub key: String,
-    /// What is wrong and what would be valid.
-    pub message: String,
-}
-
-impl FieldError {
-    /// A field error at `key`.
-    pub fn new(key: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError {
-            key: key.into(),
-            message: message.into(),
-        }
-    }
-}
 
 /// 1-based line and column of byte offset `pos` in `text`.
 fn line_col(text: &str, pos: usize) -> (usize, usize) {
@@ -129,7 +84,11 @@ fn reset_detector_param(table: &mut toml::Table, keys: &[&str]) {
 }
 
 /// Parses scenario `text` (from `origin`, e.g. its path) and applies `--set` overrides.
-pub fn parse(text: &str, origin: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+pub fn parse(
+    text: &str,
+    origin: &str,
+    overrides: &[String],
+) -> Result<ScenarioSpec, ScenarioError> {
     let err = |line: Option<(usize, usize)>, key: Option<String>, message: String| ScenarioError {
         origin: origin.to_string(),
         line: line.map(|l| l.0),
@@ -145,7 +104,7 @@ pub fn parse(text: &str, origin: &str, overrides: &[String]) -> Result<Scenario,
         )
     };
     if overrides.is_empty() {
-        return toml::from_str::<Scenario>(text).map_err(from_toml);
+        return toml::from_str::<ScenarioSpec>(text).map_err(from_toml);
     }
     let mut table: toml::Table = toml::from_str(text).map_err(from_toml)?;
     let set_error = |o: &String, message: String| ScenarioError {
@@ -169,7 +128,7 @@ pub fn parse(text: &str, origin: &str, overrides: &[String]) -> Result<Scenario,
         .map(|o| o.split('=').next().unwrap_or("").trim())
         .collect();
     reset_detector_param(&mut table, &keys);
-    Scenario::deserialize_table(table).map_err(|e| {
+    ScenarioSpec::deserialize_table(table).map_err(|e| {
         err(
             None,
             None,
@@ -190,7 +149,7 @@ fn removable_field(table: &toml::Table, o: &str, path: &[String]) -> Result<(), 
     let key = o.split('=').next().unwrap_or(o).trim();
     let mut probe = table.clone();
     apply_override(&mut probe, &format!("{key}=false"))?;
-    let Err(e) = Scenario::deserialize_table(probe) else {
+    let Err(e) = ScenarioSpec::deserialize_table(probe) else {
         return Ok(());
     };
     let message = messages::tidy(e.message());
@@ -205,8 +164,8 @@ fn removable_field(table: &toml::Table, o: &str, path: &[String]) -> Result<(), 
     Ok(())
 }
 
-impl Scenario {
-    fn deserialize_table(table: toml::Table) -> Result<Scenario, toml::de::Error> {
+impl ScenarioSpec {
+    fn deserialize_table(table: toml::Table) -> Result<ScenarioSpec, toml::de::Error> {
         // Re-serialising keeps one code path (and its messages) for files and overrides.
         let text = toml::to_string(&table).expect("a TOML table serialises");
         toml::from_str(&text)
@@ -331,6 +290,33 @@ level = 0.5
         assert_eq!(s.simulation.control_interval.ms(), 300_000);
         assert_eq!(s.hosts[0].ram.0, 16_000.0);
         assert_eq!(s.policy.power.name, "spare-capacity");
+    }
+
+    /// serde quotes the name of an internally tagged enum of the format when a value is not a
+    /// table; messages.rs says what the field takes instead, under the `...Spec` names of
+    /// [`file`]. A renamed type missing there would show the user "LoadCurveSpec".
+    #[test]
+    fn the_formats_type_names_never_reach_the_user() {
+        let power = "power = { model = \"linear\", idle_w = 100, max_w = 200 }";
+        for (from, to, words) in [
+            (power, "power = 5", "expected a power model, like"),
+            (
+                "level = 0.5",
+                "level = 0.5\nnoise = 5",
+                "expected a noise table, like",
+            ),
+            (
+                "[loads.flat]\nshape = \"constant\"\nlevel = 0.5",
+                "[loads]\nflat = 5",
+                "expected a load curve with a shape, like",
+            ),
+        ] {
+            let text = MINIMAL.replace(from, to);
+            assert_ne!(text, MINIMAL, "{from:?} is in MINIMAL");
+            let e = parse(&text, "t.toml", &[]).unwrap_err().to_string();
+            assert!(e.contains(words), "{e}");
+            assert!(!e.contains("Spec") && !e.contains("tagged"), "{e}");
+        }
     }
 
     #[test]

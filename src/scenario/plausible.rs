@@ -3,7 +3,7 @@
 //! `docs/scenario.md` ("Plausibility warnings"). The run goes on; the CLI prints them as
 //! `warning:` lines.
 
-use super::FieldError;
+use super::error::FieldError;
 use crate::sim::setup::Setup;
 
 /// A host link below this (Mbit/s) is unusual: servers have had 1 Gbit/s ports since the

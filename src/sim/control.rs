@@ -10,7 +10,7 @@ use crate::model::migration::{precopy, simple};
 use crate::policy::overload::{HISTORY_LEN, HostLoad, OverloadDetector};
 use crate::policy::power;
 use crate::policy::selection::VmCandidate;
-use crate::scenario::FitBasis;
+use crate::sim::setup::FitBasis;
 use crate::time::secs;
 
 impl Simulation<'_> {

@@ -239,7 +239,7 @@ pub(crate) struct Simulation<'a> {
     waiting_core_ms: f64,
     /// What placement counts as a new VM's CPU need now: the start-up basis while the VMs of
     /// time 0 are placed, then the scenario's.
-    fit: crate::scenario::FitBasis,
+    fit: setup::FitBasis,
     /// Migrations with a smaller id started during the warm-up and are not reported.
     first_reported_mig: MigId,
     /// VMs waiting on a logged conflict, and its kind ([`Self::wait_conflict`]).

@@ -9,7 +9,7 @@ use super::{Event, Simulation};
 use crate::model::host::PowerState;
 use crate::policy::placement::{Candidate, Need, Placement};
 use crate::policy::power;
-use crate::scenario::FitBasis;
+use crate::sim::setup::FitBasis;
 
 /// Slack when comparing a host's utilisation with 100 %, for rounding in sums of demands.
 pub(super) const FIT_EPS: f64 = 1e-9;

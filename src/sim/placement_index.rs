@@ -23,7 +23,7 @@ use super::state::HostId;
 use crate::model::host::PowerState;
 use crate::model::power::{segment, segment_start};
 use crate::policy::placement::{Need, Placement};
-use crate::scenario::FitBasis;
+use crate::sim::setup::FitBasis;
 
 /// Slack in MB when skipping subtrees for RAM or disk: far above rounding in sums of MB, far
 /// below any VM's size. Skipping must never drop a host the exact test accepts.

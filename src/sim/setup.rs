@@ -5,11 +5,20 @@ use crate::model::lifetime::Lifetime;
 use crate::model::load::LoadCurve;
 use crate::model::tariff::Tariff;
 use crate::model::vm::VmType;
-use crate::scenario::FitBasis;
 use crate::time::SimTime;
 use crate::workload::replay::{TraceGroup, TraceSetup};
 use crate::workload::requests::RequestSetup;
 use crate::workload::scaling::ServiceSetup;
+
+/// What placement counts as a VM's CPU need. The scenario's `policy.initial_fit` chooses it
+/// for the placement of new VMs; consolidation always counts demand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FitBasis {
+    /// The VM's full size (vCPUs x MIPS).
+    Size,
+    /// The VM's demand at the time it is placed.
+    Demand,
+}
 
 /// Where a group's CPU demand comes from.
 #[derive(Debug, Clone, PartialEq)]

@@ -24,7 +24,7 @@ use super::share::{Claim, Role};
 use crate::policy::overload::{HISTORY_LEN, HostLoad, OverloadDetector};
 use crate::policy::placement::{Candidate, Placement};
 use crate::policy::selection::{VmCandidate, VmSelection};
-use crate::scenario::FitBasis;
+use crate::sim::setup::FitBasis;
 
 /// CPU left and CPU delivered on a planned host.
 #[derive(Debug, Clone, Copy)]

@@ -1,0 +1,88 @@
+//! What groups, teams and services refer to: VM types and load curves by name, and the host
+//! classes a VM type must fit in.
+
+use super::checks::Check;
+use crate::model::host::HostClass;
+use crate::model::vm::VmType;
+use crate::scenario::error::FieldError;
+use crate::scenario::file::{FitBasisSpec, ProfileSpec, ScenarioSpec};
+
+/// The index of VM type `name`, or an error at `key` listing the types.
+pub(super) fn type_index(key: &str, types: &[VmType], name: &str) -> Check<usize> {
+    types.iter().position(|t| t.name == name).ok_or_else(|| {
+        let known: Vec<String> = types.iter().map(|t| format!("\"{}\"", t.name)).collect();
+        FieldError::new(
+            key,
+            format!(
+                "unknown VM type \"{name}\"; defined in [[vm_types]]: {}",
+                known.join(", ")
+            ),
+        )
+    })
+}
+
+/// The index of load curve `name`, or an error at `key` listing the curves.
+pub(super) fn load_index(key: &str, loads: &[&String], name: &str) -> Check<usize> {
+    loads.iter().position(|l| *l == name).ok_or_else(|| {
+        let known: Vec<String> = loads.iter().map(|l| format!("\"{l}\"")).collect();
+        FieldError::new(
+            key,
+            format!(
+                "unknown load \"{name}\"; defined in [loads]: {}",
+                known.join(", ")
+            ),
+        )
+    })
+}
+
+/// What a VM type must find in some host class to be placed at all (RAM and disk always).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct FitRule {
+    /// Its full CPU size (placement counts sizes).
+    by_size: bool,
+    /// Cores as fast as its vCPUs (the realistic model always asks it; CloudSim when it
+    /// counts sizes).
+    cores: bool,
+}
+
+impl FitRule {
+    /// The rule of scenario `s`'s placement.
+    pub(super) fn of(s: &ScenarioSpec) -> Self {
+        // The baseline places by size unless the scenario says otherwise: VMs must fit so.
+        let by_size = s.policy.initial_fit.unwrap_or(FitBasisSpec::Size) == FitBasisSpec::Size;
+        let realistic = matches!(s.simulation.profile, ProfileSpec::Realistic);
+        FitRule {
+            by_size,
+            cores: by_size || realistic,
+        }
+    }
+}
+
+/// An error at `key` unless VM type `t` fits some host class under `rule`.
+pub(super) fn check_fits(key: &str, t: &VmType, classes: &[HostClass], rule: FitRule) -> Check<()> {
+    let room = |c: &HostClass| {
+        t.ram_mb <= c.ram_mb
+            && (c.disk_mb == 0.0 || t.disk_mb <= c.disk_mb)
+            && (!rule.by_size || t.mips <= c.mips)
+    };
+    let vcpu_mips = t.mips / f64::from(t.vcpus.max(1));
+    let cores = |c: &HostClass| !rule.cores || c.runs_vcpu(vcpu_mips);
+    if classes.iter().any(|c| room(c) && cores(c)) {
+        return Ok(());
+    }
+    let message = if classes.iter().any(room) {
+        let fastest = (classes.iter().filter(|c| room(c)))
+            .map(HostClass::core_mips)
+            .fold(0.0, f64::max);
+        format!(
+            "VM type \"{}\" has vCPUs of {vcpu_mips} MIPS, faster than the cores of every host class that has room for it (fastest core: {fastest} MIPS); a vCPU runs on one core",
+            t.name
+        )
+    } else {
+        format!(
+            "VM type \"{}\" ({} MIPS, {} MB RAM, {} MB disk) is larger than every host class",
+            t.name, t.mips, t.ram_mb, t.disk_mb
+        )
+    };
+    Err(FieldError::new(key, message))
+}

@@ -1,0 +1,116 @@
+//! `[[hosts]]`: the classes of hypervisors, their power models and power states.
+
+use super::defaults::default_mips;
+use crate::scenario::units::{Duration, Mbps, Megabytes};
+use serde::{Deserialize, Serialize};
+
+/// `[[hosts]]`: a class of identical hypervisors.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostClassSpec {
+    /// Class name, shown in hosts.csv.
+    pub class: String,
+    /// Number of hosts of this class.
+    pub count: u32,
+    /// Physical cores.
+    pub cores: u32,
+    /// Capacity of one core in MIPS (any consistent CPU unit; VMs use the same).
+    #[serde(default = "default_mips")]
+    pub core_mips: f64,
+    /// Memory.
+    pub ram: Megabytes,
+    /// Local disk.
+    #[serde(default)]
+    pub disk: Option<Megabytes>,
+    /// Network link used by live migration.
+    #[serde(default = "default_network")]
+    pub network: Mbps,
+    /// Power draw as a function of CPU utilisation while on.
+    pub power: PowerModelSpec,
+    /// Power states: off draw, boot and shutdown durations and draws.
+    #[serde(default)]
+    pub states: PowerStatesSpec,
+}
+
+fn default_network() -> Mbps {
+    Mbps(10_000.0)
+}
+
+/// `power`: the power model of a host class.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(tag = "model", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum PowerModelSpec {
+    /// Linear between idle (0 % CPU) and max (100 % CPU) watts.
+    Linear {
+        /// Watts at 0 % CPU while on.
+        idle_w: f64,
+        /// Watts at 100 % CPU.
+        max_w: f64,
+    },
+    /// A SPECpower_ssj2008 table: watts at 0, 10, ..., 100 % CPU, linear in between.
+    Specpower {
+        /// Eleven watt values.
+        watts: Vec<f64>,
+    },
+}
+
+/// `states`: power states of a host class other than On.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PowerStatesSpec {
+    /// Draw while switched off (BMC, PSU standby), watts.
+    #[serde(default = "default_off_w")]
+    pub off_w: f64,
+    /// Time from power-on to accepting VMs.
+    #[serde(default = "default_boot_time")]
+    pub boot_time: Duration,
+    /// Draw while booting, watts.
+    #[serde(default)]
+    pub boot_w: Option<f64>,
+    /// Time from shutdown decision to off.
+    #[serde(default = "default_shutdown_time")]
+    pub shutdown_time: Duration,
+    /// Draw while shutting down, watts.
+    #[serde(default)]
+    pub shutdown_w: Option<f64>,
+    /// Draw while asleep (suspended to RAM), watts; setting it gives the class a sleep state.
+    #[serde(default)]
+    pub sleep_w: Option<f64>,
+    /// Time from the sleep decision to asleep (draws `shutdown_w`).
+    #[serde(default = "default_suspend_time")]
+    pub suspend_time: Duration,
+    /// Time from the wake decision to accepting VMs (draws `boot_w`).
+    #[serde(default = "default_wake_time")]
+    pub wake_time: Duration,
+}
+
+impl Default for PowerStatesSpec {
+    fn default() -> Self {
+        PowerStatesSpec {
+            off_w: default_off_w(),
+            boot_time: default_boot_time(),
+            boot_w: None,
+            shutdown_time: default_shutdown_time(),
+            shutdown_w: None,
+            sleep_w: None,
+            suspend_time: default_suspend_time(),
+            wake_time: default_wake_time(),
+        }
+    }
+}
+
+fn default_off_w() -> f64 {
+    5.0
+}
+fn default_boot_time() -> Duration {
+    Duration::from_secs(180)
+}
+fn default_shutdown_time() -> Duration {
+    Duration::from_secs(30)
+}
+fn default_suspend_time() -> Duration {
+    Duration::from_secs(10)
+}
+fn default_wake_time() -> Duration {
+    Duration::from_secs(20)
+}

@@ -1,0 +1,86 @@
+//! `[migration]`: the live-migration model and its presets.
+
+use crate::scenario::units::{Duration, Mbps};
+use serde::Deserialize;
+
+/// `[migration]`: the live-migration model.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationSpec {
+    /// `simple` (RAM / bandwidth) or `precopy` (iterative pre-copy with dirty pages).
+    #[serde(default)]
+    pub model: MigrationModelSpec,
+    /// `cloudsim`: the reference's set-up (simple model, half the link, CPU overhead on the
+    /// destination only). A preset changes defaults; fields set explicitly still win.
+    #[serde(default)]
+    pub preset: Option<MigrationPresetSpec>,
+    /// Fraction of a host's link migrations may use (default 1, or 0.5 with the cloudsim preset).
+    #[serde(default)]
+    pub bandwidth_share: Option<f64>,
+    /// Extra CPU on source and destination while copying, as a fraction of the VM's demand.
+    #[serde(default = "default_overhead")]
+    pub cpu_overhead: f64,
+    /// Fraction of its demand a migrating VM loses (what PDM measures).
+    #[serde(default = "default_overhead")]
+    pub degradation: f64,
+    /// Precopy: rate at which a running VM dirties memory (`"50 MB/s"`, bare numbers Mbit/s).
+    #[serde(default = "default_dirty_rate")]
+    pub dirty_rate: Mbps,
+    /// Precopy: most pre-copy rounds, the first full copy included.
+    #[serde(default = "default_max_rounds")]
+    pub max_rounds: u32,
+    /// Precopy: stop-and-copy once the remaining data takes at most this long to send.
+    #[serde(default = "default_max_downtime")]
+    pub max_downtime: Duration,
+    /// Most migrations copying at once per host, in or out (0 = no limit); the rest queue.
+    #[serde(default)]
+    pub max_concurrent: u32,
+}
+
+impl Default for MigrationSpec {
+    fn default() -> Self {
+        MigrationSpec {
+            model: MigrationModelSpec::default(),
+            preset: None,
+            bandwidth_share: None,
+            cpu_overhead: default_overhead(),
+            degradation: default_overhead(),
+            dirty_rate: default_dirty_rate(),
+            max_rounds: default_max_rounds(),
+            max_downtime: default_max_downtime(),
+            max_concurrent: 0,
+        }
+    }
+}
+
+/// `migration.model`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MigrationModelSpec {
+    /// Duration = RAM / bandwidth.
+    #[default]
+    Simple,
+    /// Iterative pre-copy.
+    Precopy,
+}
+
+/// `migration.preset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MigrationPresetSpec {
+    /// CloudSim 3.0.3's PlanetLab set-up.
+    Cloudsim,
+}
+
+fn default_overhead() -> f64 {
+    0.1
+}
+fn default_dirty_rate() -> Mbps {
+    Mbps(400.0)
+}
+fn default_max_rounds() -> u32 {
+    30
+}
+fn default_max_downtime() -> Duration {
+    Duration(300)
+}

@@ -1,0 +1,214 @@
+//! `[policy]`: initial placement, consolidation, power management and conflict resolution.
+
+use super::defaults::one_u32;
+use crate::scenario::units::Duration;
+use serde::Deserialize;
+
+/// `[policy]`: the decisions a planner compares.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySpec {
+    /// Initial placement of VMs: a placement policy name.
+    #[serde(default = "default_initial_placement")]
+    pub initial_placement: String,
+    /// What placement counts as a VM's CPU need: `size` (its full vCPUs) or `demand` (its
+    /// current load, as CloudSim does). Unset: size, except for the VMs present at time 0 of a
+    /// run that consolidates, placed by demand so its first tick has nothing to re-pack.
+    #[serde(default)]
+    pub initial_fit: Option<FitBasisSpec>,
+    /// Dynamic consolidation by live migration.
+    #[serde(default)]
+    pub consolidation: ConsolidationSpec,
+    /// Power management of hosts.
+    #[serde(default)]
+    pub power: PowerPolicySpec,
+    /// How conflicts with migrations in flight are resolved.
+    #[serde(default)]
+    pub conflicts: ConflictPolicySpec,
+}
+
+/// `[policy.conflicts]`: resolution of clashes with migrations in flight.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConflictPolicySpec {
+    /// A new VM whose best host is the source or destination of a migration: `allow`
+    /// (place it there), `deny` (place it elsewhere or queue it), `defer` (wait for the
+    /// host's migrations to end).
+    #[serde(default)]
+    pub provisioning: ProvisioningSpec,
+    /// A VM migrated again within this window of its last migration is logged as ping-pong.
+    #[serde(default = "default_ping_pong_window")]
+    pub ping_pong_window: Duration,
+}
+
+impl Default for ConflictPolicySpec {
+    fn default() -> Self {
+        ConflictPolicySpec {
+            provisioning: ProvisioningSpec::default(),
+            ping_pong_window: default_ping_pong_window(),
+        }
+    }
+}
+
+fn default_ping_pong_window() -> Duration {
+    Duration::from_secs(3600)
+}
+
+/// `policy.conflicts.provisioning`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProvisioningSpec {
+    /// Place the VM on the host anyway.
+    #[default]
+    Allow,
+    /// Never place on a host with a migration in flight.
+    Deny,
+    /// Wait for the host's migrations to end.
+    Defer,
+}
+
+impl Default for PolicySpec {
+    fn default() -> Self {
+        PolicySpec {
+            initial_placement: default_initial_placement(),
+            initial_fit: None,
+            consolidation: ConsolidationSpec::default(),
+            power: PowerPolicySpec::default(),
+            conflicts: ConflictPolicySpec::default(),
+        }
+    }
+}
+
+fn default_initial_placement() -> String {
+    "first-fit-decreasing".into()
+}
+
+/// `policy.initial_fit`: what placement counts as a VM's CPU need (compiled into
+/// [`crate::sim::setup::FitBasis`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FitBasisSpec {
+    /// The VM's full size (vCPUs x MIPS).
+    Size,
+    /// The VM's demand at the time it is placed.
+    Demand,
+}
+
+/// `[policy.consolidation]`: overload detection, VM selection, destination placement and
+/// evacuation of under-loaded hosts, run every control interval.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsolidationSpec {
+    /// Whether consolidation runs at all.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Overload detector name.
+    #[serde(default = "default_overload")]
+    pub overload: String,
+    /// The detector's parameter (threshold or safety factor); each detector has a default.
+    #[serde(default)]
+    pub overload_param: Option<f64>,
+    /// VM selection policy name.
+    #[serde(default = "default_selection")]
+    pub selection: String,
+    /// Placement policy for migrating VMs.
+    #[serde(default = "default_placement")]
+    pub placement: String,
+    /// Evacuate hosts whose utilisation is below this fraction (0 disables evacuation).
+    #[serde(default = "default_underload")]
+    pub underload_threshold: f64,
+    /// Stop evacuating for the round after this many under-loaded hosts could not be
+    /// emptied (0 = try every one).
+    #[serde(default = "default_evacuation_failures")]
+    pub evacuation_failures: u32,
+    /// How far below the detector's ceiling (THR's threshold, else 100 %) a destination must
+    /// stay after taking a VM: a margin against moving VMs onto hosts that the next load
+    /// rise over-loads (0 = none, as in the reference).
+    #[serde(default)]
+    pub destination_headroom: f64,
+}
+
+impl Default for ConsolidationSpec {
+    fn default() -> Self {
+        ConsolidationSpec {
+            enabled: true,
+            overload: default_overload(),
+            overload_param: None,
+            selection: default_selection(),
+            placement: default_placement(),
+            underload_threshold: default_underload(),
+            evacuation_failures: default_evacuation_failures(),
+            destination_headroom: 0.0,
+        }
+    }
+}
+
+fn default_evacuation_failures() -> u32 {
+    16
+}
+fn yes() -> bool {
+    true
+}
+fn default_overload() -> String {
+    "thr".into()
+}
+fn default_selection() -> String {
+    "mmt".into()
+}
+fn default_placement() -> String {
+    "pabfd".into()
+}
+fn default_underload() -> f64 {
+    0.5
+}
+
+/// `[policy.power]`: which hosts are powered, and when.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PowerPolicySpec {
+    /// `always-on` or `spare-capacity`.
+    #[serde(default = "default_power_policy")]
+    pub name: String,
+    /// Fraction of powered capacity (CPU and RAM) kept free for `spare-capacity`.
+    #[serde(default = "default_headroom")]
+    pub headroom: f64,
+    /// Hosts that always stay on, whatever the load.
+    #[serde(default = "one_u32")]
+    pub min_hosts_on: u32,
+    /// An empty host must stay empty this long before it is switched off.
+    #[serde(default)]
+    pub idle_grace: Duration,
+    /// Where powered-down hosts go: `off`, or `sleep` (classes without `sleep_w` go off).
+    #[serde(default)]
+    pub park: ParkSpec,
+}
+
+/// `policy.power.park`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ParkSpec {
+    /// Switch hosts off.
+    #[default]
+    Off,
+    /// Suspend hosts to RAM.
+    Sleep,
+}
+
+impl Default for PowerPolicySpec {
+    fn default() -> Self {
+        PowerPolicySpec {
+            name: default_power_policy(),
+            headroom: default_headroom(),
+            min_hosts_on: 1,
+            idle_grace: Duration(0),
+            park: ParkSpec::default(),
+        }
+    }
+}
+
+fn default_power_policy() -> String {
+    "spare-capacity".into()
+}
+fn default_headroom() -> f64 {
+    0.2
+}
