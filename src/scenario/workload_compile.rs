@@ -11,7 +11,7 @@ use crate::model::host::HostClass;
 use crate::model::vm::VmType;
 use crate::sim::setup::{GroupDemand, Setup};
 use crate::time::{MS_PER_HOUR, SimTime};
-use crate::trace::{ATTRIBUTES, Format, TraceIndex};
+use crate::trace::{self, ATTRIBUTES, TraceIndex};
 use crate::workload::replay::{TraceGrid, TraceGroup, TraceSetup, TraceVm, TypeMapping};
 use crate::workload::requests::{Arrivals, DayWindow, QueueOrder, RequestSetup, TeamSetup};
 use crate::workload::scaling::{
@@ -116,17 +116,13 @@ pub(super) fn compile_traces(s: &Scenario) -> Check<Vec<TraceSetup>> {
 
 fn compile_trace(name: &str, t: &TraceDef) -> Check<TraceSetup> {
     let key = |f: &str| format!("traces.{name}.{f}");
-    let format = Format::from_name(&t.format).ok_or_else(|| {
-        let valid: Vec<String> = Format::ALL
-            .iter()
-            .map(|(_, n)| format!("\"{n}\""))
-            .collect();
+    let format = trace::format(&t.format).ok_or_else(|| {
         FieldError::new(
             key("format"),
             format!(
                 "unknown trace format \"{}\"; valid: {}",
                 t.format,
-                valid.join(", ")
+                trace::formats::names()
             ),
         )
     })?;
@@ -158,7 +154,7 @@ fn compile_trace(name: &str, t: &TraceDef) -> Check<TraceSetup> {
     };
     Ok(TraceSetup {
         name: name.to_string(),
-        format,
+        format: format.name(),
         path: t.path.clone(),
         shift: t.shift.ms(),
         looped: t.looped,

@@ -1,12 +1,55 @@
 //! The PlanetLab (CoMon) format: a folder with one file per VM, named after the VM; each file
 //! holds one CPU utilisation in percent per line, one line per 5-minute interval, no header.
 //! VM ids are the file names sorted by bytes (as CloudSim lists them).
+//!
+//! A scan reads every file; a trace whose files all have at most [`PRELOAD_MAX_STEPS`]
+//! samples (a day) is kept in memory, a longer one is streamed from its files by the replay.
 
-use super::{Level, NOT_UTF8, level_from_percent};
 use crate::quote::{excerpt, short};
+use crate::trace::files::{Data, LineSamples, VmFile, io_error, list, shown};
+use crate::trace::grid::Series;
+use crate::trace::{
+    Level, NOT_UTF8, TraceError, TraceFormat, TraceIndex, VmInfo, level_from_percent, lines,
+};
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
 
 /// The sampling interval the format implies, ms (5 minutes).
 pub const INTERVAL_MS: u64 = 300_000;
+
+/// A PlanetLab trace whose files all have at most this many samples is kept in memory by the
+/// scan (2 bytes a sample, less than a streaming window of
+/// [`crate::trace::files::CHUNK_ROWS`] rows) instead of being streamed: a day of 288 samples
+/// is 576 bytes per VM, and replays open no file.
+pub const PRELOAD_MAX_STEPS: u32 = 512;
+
+/// The PlanetLab format, for the registry ([`super::FORMATS`]).
+#[derive(Debug, Clone, Copy)]
+pub struct PlanetLab;
+
+impl TraceFormat for PlanetLab {
+    fn name(&self) -> &'static str {
+        "planetlab"
+    }
+
+    fn summary(&self) -> &'static str {
+        "a folder, one file per VM, one CPU % per line at a fixed step (5 minutes)"
+    }
+
+    fn has_timestamps(&self) -> bool {
+        false
+    }
+
+    fn settings(&self) -> &'static [&'static str] {
+        &["interval"]
+    }
+
+    fn scan(&self, path: &Path, interval_ms: Option<u64>) -> Result<TraceIndex, TraceError> {
+        scan_folder(path, interval_ms.unwrap_or(INTERVAL_MS))
+    }
+}
 
 /// Decodes the lines of one PlanetLab file. A blank line is allowed only at the end of the
 /// file (trailing newlines); the decoder remembers one so that a sample after it is an error.
@@ -107,6 +150,144 @@ fn whole_number(bytes: &[u8]) -> Option<u32> {
         return None;
     }
     Some(bytes.iter().fold(0u32, |n, b| n * 10 + u32::from(b - b'0')))
+}
+
+/// Reads every file of the folder `dir`, each sample a step of `interval_ms`.
+fn scan_folder(dir: &Path, interval_ms: u64) -> Result<TraceIndex, TraceError> {
+    let names = list(dir, &|_| true)?;
+    if names.is_empty() {
+        return Err(TraceError::file(
+            shown(dir),
+            "folder has no trace files: a PlanetLab trace is one file per VM",
+        ));
+    }
+    let mut vms = Vec::with_capacity(names.len());
+    let mut files = Vec::with_capacity(names.len());
+    // Levels kept while every file is short enough to preload; dropped at the first long one.
+    let mut preload: Option<Vec<Series>> = Some(Vec::with_capacity(names.len()));
+    // Reused from file to file: the bytes read and the levels of the file being read.
+    let (mut head, mut buf) = (Vec::new(), Vec::new());
+    let mut levels: Vec<Level> = Vec::with_capacity(PRELOAD_MAX_STEPS as usize);
+    for (name, path) in names {
+        let mut file = File::open(&path).map_err(|e| io_error(&path, e))?;
+        let size = file.metadata().map_err(|e| io_error(&path, e))?.len();
+        let mut decoder = Decoder::default();
+        let mut count: u32 = 0;
+        levels.clear();
+        // A file of one block (a day of samples is about 1 KB) in PlanetLab's own form is read
+        // in one pass; anything else goes line by line through the decoder, from the bytes
+        // already read on.
+        head.clear();
+        (&mut file)
+            .take(lines::BLOCK as u64 + 1)
+            .read_to_end(&mut head)
+            .map_err(|e| io_error(&path, e))?;
+        if head.len() <= lines::BLOCK && whole_percent_lines(&head, &mut levels) {
+            count = levels.len() as u32;
+            if count > PRELOAD_MAX_STEPS {
+                preload = None;
+            }
+        } else {
+            lines::each_line(
+                &mut (&head[..]).chain(&mut file),
+                &mut buf,
+                lines::BLOCK,
+                |line, bytes| {
+                    if let Some(level) = decoder
+                        .bytes(line, bytes)
+                        .map_err(|(line, msg)| TraceError::at(shown(&path), line, None, msg))?
+                    {
+                        count += 1;
+                        if preload.is_some() {
+                            if count <= PRELOAD_MAX_STEPS {
+                                levels.push(level);
+                            } else {
+                                preload = None;
+                            }
+                        }
+                    }
+                    Ok(())
+                },
+                |e| io_error(&path, e),
+            )?;
+        }
+        if let Some(series) = preload.as_mut() {
+            series.push(Series {
+                first: 0,
+                values: levels.clone(),
+            });
+        }
+        if count == 0 {
+            return Err(TraceError::file(
+                shown(&path),
+                "empty file: a PlanetLab file holds one CPU % (0-100) per line",
+            ));
+        }
+        vms.push(VmInfo::new(name, 0, count));
+        files.push(VmFile {
+            path,
+            data_offset: 0,
+            data_line: 0,
+            size,
+            samples: Box::new(Lines::default()),
+        });
+    }
+    let steps = vms.iter().map(|v| v.end_step).max().unwrap_or(0);
+    let mut warnings = Vec::new();
+    let short: Vec<&VmInfo> = vms.iter().filter(|v| v.end_step < steps).collect();
+    if let Some(first) = short.first() {
+        warnings.push(format!(
+            "{}: {} of {} files have fewer samples than the longest ({steps}), e.g. {:?} with {}: each of those VMs ends after its last sample",
+            shown(dir),
+            short.len(),
+            vms.len(),
+            first.id,
+            first.end_step
+        ));
+    }
+    let data = match preload {
+        Some(series) => Data::Compact(Arc::new(series)),
+        None => Data::Files(files),
+    };
+    Ok(TraceIndex {
+        format: PlanetLab.name(),
+        source: shown(dir),
+        interval_ms,
+        steps,
+        vms,
+        warnings,
+        data,
+    })
+}
+
+/// A streamed file's lines as samples: data row `k` is grid step `k`.
+#[derive(Debug, Clone, Default)]
+struct Lines {
+    decoder: Decoder,
+    /// Data rows read so far.
+    rows: u32,
+}
+
+impl LineSamples for Lines {
+    fn sample(
+        &mut self,
+        path: &Path,
+        line: u64,
+        text: &str,
+    ) -> Result<Option<(u32, Level)>, TraceError> {
+        let level = self
+            .decoder
+            .line(line, text)
+            .map_err(|(l, m)| TraceError::at(shown(path), l, None, m))?;
+        Ok(level.map(|level| {
+            self.rows += 1;
+            (self.rows - 1, level)
+        }))
+    }
+
+    fn boxed_clone(&self) -> Box<dyn LineSamples> {
+        Box::new(self.clone())
+    }
 }
 
 #[cfg(test)]
