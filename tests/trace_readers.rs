@@ -449,3 +449,40 @@ fn a_replay_going_back_rewinds_for_loops() {
         vec![1000, 2000, 3000, 1000, 2000, 3000]
     );
 }
+
+/// Every `.rs` file under `dir`, recursively.
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The simulation core consumes the replay seam it defines (`src/workload/replay.rs`:
+/// `Replay`, `Level`, `VmInfo`) and never imports the trace readers, which implement it:
+/// dependencies go trace -> core only. A code line (not a comment) naming `crate::trace` in
+/// the core's folders fails this.
+#[test]
+fn the_core_never_imports_the_trace_readers() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    for part in ["sim", "workload", "model", "policy", "engine"] {
+        rust_files(&src.join(part), &mut files);
+    }
+    assert!(files.len() > 20, "found the core's files: {files:?}");
+    let mut imports = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let code = line.trim_start();
+            if !code.starts_with("//") && code.contains("crate::trace") {
+                imports.push(format!("{}:{}: {code}", file.display(), i + 1));
+            }
+        }
+    }
+    assert!(imports.is_empty(), "{imports:#?}");
+}

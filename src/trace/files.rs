@@ -52,6 +52,7 @@ impl Clone for Box<dyn LineSamples> {
 /// A per-VM file and where its samples start.
 #[derive(Debug, Clone)]
 pub(crate) struct VmFile {
+    /// The file.
     pub(crate) path: PathBuf,
     /// Byte offset of the first data line.
     pub(crate) data_offset: u64,
@@ -240,9 +241,8 @@ impl Window {
                 self.at_end = true;
                 break;
             };
-            let sample = self.samples.sample(path, n, text)?;
-            if let Some(s) = sample {
-                self.buffer.push_back(s);
+            if let Some(sample) = self.samples.sample(path, n, text)? {
+                self.buffer.push_back(sample);
             }
         }
         self.offset = reader.offset;

@@ -60,16 +60,14 @@ pub struct Decoder {
 
 impl Decoder {
     /// Decodes line `line` (1-based) given as bytes, as [`Decoder::line`] decodes it once the
-    /// bytes are checked to be UTF-8 (else an error at the line), with a shortcut for a plain
-    /// whole percentage (PlanetLab's usual sample) that skips the text checks.
+    /// bytes are checked to be UTF-8 (else an error at the line), with the [`whole_percent`]
+    /// shortcut for PlanetLab's usual sample that skips the text checks.
     #[inline]
     pub fn bytes(&mut self, line: u64, bytes: &[u8]) -> Result<Option<Level>, (u64, String)> {
         if self.blank_line.is_none()
-            && let Some(n) = whole_number(bytes)
-            && n <= 100
+            && let Some(level) = whole_percent(bytes)
         {
-            // n <= 100, so n x 100 is the level `level_from_percent` gives (exact in f64).
-            return Ok(Some(n as Level * 100));
+            return Ok(Some(level));
         }
         let text = std::str::from_utf8(bytes).map_err(|_| (line, NOT_UTF8.to_string()))?;
         self.line(line, text)
@@ -93,30 +91,27 @@ impl Decoder {
     }
 }
 
-/// The levels of a whole file in PlanetLab's own form, every line a whole percentage from 0
-/// to 100 (at most three digits) ended by `\n`, appended to `out`, in one pass over the
-/// bytes; `false` (and `out` as it was) for anything else, which the line [`Decoder`] then
-/// reads (and reports, if it is wrong). On such a file both give the same levels.
+/// The levels of a whole file in PlanetLab's own form, every line a [`whole_percent`] ended
+/// by `\n`, appended to `out`, in one pass over the bytes; `false` (and `out` as it was) for
+/// anything else, which the line [`Decoder`] then reads (and reports, if it is wrong). On
+/// such a file both give the same levels.
 pub fn whole_percent_lines(bytes: &[u8], out: &mut Vec<Level>) -> bool {
     let before = out.len();
-    let (mut n, mut digits) = (0u16, 0u8);
+    let mut digits = Digits::default();
     for &b in bytes {
-        match b {
-            b'0'..=b'9' if digits < 3 => {
-                n = n * 10 + u16::from(b - b'0');
-                digits += 1;
-            }
-            b'\n' if digits > 0 && n <= 100 => {
-                out.push(n * 100);
-                (n, digits) = (0, 0);
-            }
-            _ => {
-                out.truncate(before);
-                return false;
-            }
+        let more = if b == b'\n' {
+            let level = digits.level();
+            digits = Digits::default();
+            level.map(|level| out.push(level)).is_some()
+        } else {
+            digits.push(b)
+        };
+        if !more {
+            out.truncate(before);
+            return false;
         }
     }
-    if digits > 0 || out.len() == before {
+    if digits.count > 0 || out.len() == before {
         out.truncate(before);
         return false;
     }
@@ -125,15 +120,15 @@ pub fn whole_percent_lines(bytes: &[u8], out: &mut Vec<Level>) -> bool {
 
 /// A utilisation in percent (integer or decimal) as a [`Level`].
 pub fn parse_percent(text: &str) -> Result<Level, String> {
-    let value: f64 = match whole_number(text.as_bytes()) {
-        Some(n) => f64::from(n),
-        None => text.parse().map_err(|_| {
-            format!(
-                "{} is not a number; expected a CPU utilisation in percent (0-100)",
-                excerpt(text)
-            )
-        })?,
-    };
+    if let Some(level) = whole_percent(text.as_bytes()) {
+        return Ok(level);
+    }
+    let value: f64 = text.parse().map_err(|_| {
+        format!(
+            "{} is not a number; expected a CPU utilisation in percent (0-100)",
+            excerpt(text)
+        )
+    })?;
     level_from_percent(value).ok_or_else(|| {
         format!(
             "{} is outside 0-100; expected a CPU utilisation in percent",
@@ -142,14 +137,47 @@ pub fn parse_percent(text: &str) -> Result<Level, String> {
     })
 }
 
-/// The value of `bytes` when they are one to nine ASCII digits (PlanetLab's usual sample),
-/// without the general float parser: such a number is below 2^53, so `text.parse::<f64>()`
-/// gives exactly its `f64::from`.
-fn whole_number(bytes: &[u8]) -> Option<u32> {
-    if bytes.is_empty() || bytes.len() > 9 || !bytes.iter().all(u8::is_ascii_digit) {
-        return None;
+/// The level of `bytes` when they are a whole percentage written as one to nine ASCII digits
+/// worth 0 to 100 (PlanetLab's usual sample): the one shortcut past the general float parser
+/// that the whole-file, line and text readers share (see [`Digits`]).
+#[inline]
+fn whole_percent(bytes: &[u8]) -> Option<Level> {
+    let mut digits = Digits::default();
+    for &b in bytes {
+        if !digits.push(b) {
+            return None;
+        }
     }
-    Some(bytes.iter().fold(0u32, |n, b| n * 10 + u32::from(b - b'0')))
+    digits.level()
+}
+
+/// A whole percentage read a digit at a time, so that a whole file is read in one pass. At
+/// most nine digits: such a number is below 2^53, so `text.parse::<f64>()` gives exactly its
+/// value and [`level_from_percent`] exactly n x 100.
+#[derive(Debug, Clone, Copy, Default)]
+struct Digits {
+    value: u32,
+    count: u8,
+}
+
+impl Digits {
+    /// Takes the next byte; `false` if it is not an ASCII digit or would be the tenth.
+    #[inline]
+    fn push(&mut self, b: u8) -> bool {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 || self.count == 9 {
+            return false;
+        }
+        self.value = self.value * 10 + u32::from(digit);
+        self.count += 1;
+        true
+    }
+
+    /// The level of the digits read, if there is at least one and they are worth 0 to 100.
+    #[inline]
+    fn level(self) -> Option<Level> {
+        (self.count > 0 && self.value <= 100).then(|| self.value as Level * 100)
+    }
 }
 
 /// Reads every file of the folder `dir`, each sample a step of `interval_ms`.
@@ -315,14 +343,15 @@ mod tests {
     #[test]
     fn whole_percent_files_read_in_one_pass() {
         let mut out = vec![7];
-        assert!(whole_percent_lines(b"0\n5\n100\n042\n", &mut out));
-        assert_eq!(out, vec![7, 0, 500, 10_000, 4_200]);
+        assert!(whole_percent_lines(b"0\n5\n100\n042\n0005\n", &mut out));
+        assert_eq!(out, vec![7, 0, 500, 10_000, 4_200, 500]);
         for other in [
             &b""[..],
+            b"\n",
             b"5",
             b"5\n6",
             b"101\n",
-            b"0005\n",
+            b"0000000005\n",
             b"5\r\n",
             b"5\n\n",
             b"\n5\n",
@@ -359,22 +388,25 @@ mod tests {
     }
 
     #[test]
-    fn whole_numbers_read_as_the_float_parser_reads_them() {
+    fn whole_percentages_read_as_the_float_parser_reads_them() {
         let texts = (0..=1000)
             .map(|n| n.to_string())
-            .chain(["007", "0000", "999999999"].map(String::from));
+            .chain(["007", "0000", "000000100", "999999999"].map(String::from));
         for text in texts {
             let parsed: f64 = text.parse().unwrap();
-            assert_eq!(
-                whole_number(text.as_bytes()).map(f64::from),
-                Some(parsed),
-                "{text}"
-            );
+            // 0 to 100 take the shortcut to the level the float parser gives; above 100 the
+            // float parser reports the value.
+            let expected = (parsed <= 100.0).then(|| level_from_percent(parsed).unwrap());
+            assert_eq!(whole_percent(text.as_bytes()), expected, "{text}");
         }
         // Anything else is left to the float parser.
-        for text in ["", "1.5", "-3", "+3", "1e2", " 4", "1000000000", "١٢"] {
-            assert_eq!(whole_number(text.as_bytes()), None, "{text:?}");
+        for text in ["", "1.5", "-3", "+3", "1e2", " 4", "0000000100", "١٢"] {
+            assert_eq!(whole_percent(text.as_bytes()), None, "{text:?}");
         }
+        assert_eq!(
+            parse_percent("101").unwrap_err(),
+            "101 is outside 0-100; expected a CPU utilisation in percent"
+        );
     }
 
     fn decode(text: &str) -> Result<Vec<Level>, (u64, String)> {
