@@ -5,7 +5,7 @@
 //! A counting global allocator measures the peak heap; this file holds a single test so no
 //! other test allocates at the same time.
 
-use nightshift::trace::{self, Replay, files::CHUNK_ROWS, files::FileReplay};
+use nightshift::trace::{self, Replay, samples::CHUNK_ROWS, samples::FileReplay};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -261,7 +261,10 @@ fn planetlab_crlf_endings_padding_and_trailing_blank_lines_read_as_plain_samples
         ("e", "000000024\n0000000034\n12.5\r"),
     ]);
     let index = trace::scan("planetlab", d.path(), None).unwrap();
-    assert!(trace::files::FileReplay::of(&index).is_none(), "preloaded");
+    assert!(
+        trace::samples::FileReplay::of(&index).is_none(),
+        "preloaded"
+    );
     assert_eq!(index.steps, 3);
     for i in 0..5 {
         assert_eq!(index.vms[i].end_step, 3, "{}", index.vms[i].id);
@@ -271,7 +274,7 @@ fn planetlab_crlf_endings_padding_and_trailing_blank_lines_read_as_plain_samples
     let long: String = (0..600).map(|i| format!("{}\r\n", i % 101)).collect();
     let d = folder(&[("a", &format!("{long}\r\n\r\n"))]);
     let index = trace::scan("planetlab", d.path(), None).unwrap();
-    assert!(trace::files::FileReplay::of(&index).is_some(), "streamed");
+    assert!(trace::samples::FileReplay::of(&index).is_some(), "streamed");
     assert_eq!(index.steps, 600);
     let steps: Vec<u32> = (0..600).collect();
     let want: Vec<Level> = (0..600).map(|i| (i % 101) as Level * 100).collect();
@@ -420,7 +423,7 @@ fn long_planetlab_files_are_streamed_and_read_the_same() {
     let b: String = (0..450).map(|i| format!("{}.5\n", (i * 7) % 99)).collect();
     let d = folder(&[("a", &a), ("b", &b)]);
     let index = trace::scan("planetlab", d.path(), None).unwrap();
-    assert!(trace::files::FileReplay::of(&index).is_some(), "streamed");
+    assert!(trace::samples::FileReplay::of(&index).is_some(), "streamed");
     assert_eq!(index.steps, 600);
     let steps: Vec<u32> = (0..600).collect();
     let want_a: Vec<Level> = (0..600).map(|i| (i % 100) as Level * 100).collect();
@@ -437,7 +440,7 @@ fn long_planetlab_files_are_streamed_and_read_the_same() {
     assert_eq!(levels(&index, 1, &steps), want_b);
     // A day-long folder is kept in memory instead.
     let day = trace::scan("planetlab", &traces().join("planetlab/20110303"), None).unwrap();
-    assert!(trace::files::FileReplay::of(&day).is_none(), "preloaded");
+    assert!(trace::samples::FileReplay::of(&day).is_none(), "preloaded");
 }
 
 #[test]
@@ -485,4 +488,21 @@ fn the_core_never_imports_the_trace_readers() {
         }
     }
     assert!(imports.is_empty(), "{imports:#?}");
+}
+
+/// Every format of the registry is documented: `docs/traces.md` has a `### \`name\`` section
+/// for it, so a format added to `FORMATS` without its page fails here.
+#[test]
+fn every_registered_format_has_its_section_in_the_docs() {
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/traces.md"))
+            .unwrap();
+    let names: Vec<&str> = trace::FORMATS.iter().map(|f| f.name()).collect();
+    assert_eq!(names, ["planetlab", "bitbrains", "azure", "csv"]);
+    for name in names {
+        assert!(
+            docs.contains(&format!("\n### `{name}`: ")),
+            "docs/traces.md has no section for the {name} format"
+        );
+    }
 }

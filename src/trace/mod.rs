@@ -8,22 +8,23 @@
 //! last step on the grid, the sampling interval taken from the data, per-VM attributes and
 //! warnings. [`open`] then gives a [`Replay`] that yields every VM's utilisation step by step:
 //! per-VM-file formats (PlanetLab, Bitbrains) are streamed from disk a few rows at a time, so a
-//! replay holds [`files::CHUNK_ROWS`] rows per VM whatever the trace length; long formats
+//! replay holds [`samples::CHUNK_ROWS`] rows per VM whatever the trace length; long formats
 //! (Azure, CSV), whose rows mix all VMs, and short PlanetLab traces (a day) are held compactly
 //! (2 bytes per VM and step).
 //!
 //! Each format is one module of [`formats`] holding its parser and its scan
 //! ([`formats::planetlab`], [`formats::bitbrains`], [`formats::azure`],
 //! [`formats::long_csv`]), a type implementing [`TraceFormat`], and one row of the
-//! [`FORMATS`] table in `formats/mod.rs`; adding a format touches those two files. [`files`]
-//! is the small shared layer that lists folders, opens files and replays; [`grid`] snaps
-//! samples to steps and [`lines`] splits whole files into lines.
+//! [`FORMATS`] table in `formats/mod.rs`; adding a format touches those two files. What the
+//! formats share: [`files`] lists folders and opens files, [`samples`] keeps the samples and
+//! replays them, [`grid`] snaps samples to steps, [`lines`] splits whole files into lines.
 //! Formats and their quirks are documented in `docs/traces.md`.
 
 pub mod files;
 pub mod formats;
 pub mod grid;
 pub mod lines;
+pub mod samples;
 
 pub use crate::workload::replay::{ATTRIBUTES, FULL, Level, Replay, VmInfo, fraction};
 pub use formats::{FORMATS, TraceFormat, format, open, scan};
@@ -125,7 +126,7 @@ pub struct TraceIndex {
     /// Things the reader did about odd data, one line each.
     pub warnings: Vec<String>,
     /// Where the samples are.
-    pub(crate) data: files::Data,
+    pub(crate) data: samples::Data,
 }
 
 #[cfg(test)]

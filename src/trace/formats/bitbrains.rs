@@ -9,8 +9,9 @@
 //! starts at its first row with cores), counting them in a warning.
 
 use crate::quote::{excerpt, short};
-use crate::trace::files::{Data, LineSamples, VmFile, is_csv, list, open_at, shown};
+use crate::trace::files::{is_csv, list, open_at, shown};
 use crate::trace::grid::{Grid, IntervalEstimate, Spacing};
+use crate::trace::samples::{Data, LineSamples, VmFile};
 use crate::trace::{
     Level, TraceError, TraceFormat, TraceIndex, VmInfo, duplicate, level_from_percent,
 };

@@ -9,8 +9,9 @@
 //! Columns may come in any order; other columns are an error, so a typo is not ignored.
 
 use crate::quote::{excerpt, short};
-use crate::trace::files::{Data, io_error, is_csv, list, shown};
+use crate::trace::files::{io_error, is_csv, list, shown};
 use crate::trace::grid::{Grid, IntervalEstimate, Series, Spacing};
+use crate::trace::samples::Data;
 use crate::trace::{Level, TraceError, TraceFormat, TraceIndex, VmInfo, level_from_percent};
 use std::collections::BTreeMap;
 use std::fs::File;

@@ -9,7 +9,7 @@ pub mod bitbrains;
 pub mod long_csv;
 pub mod planetlab;
 
-use super::{Replay, TraceError, TraceIndex, files};
+use super::{Replay, TraceError, TraceIndex, samples};
 use std::path::Path;
 
 /// A trace format: its name in scenarios, what it is, and how to read it.
@@ -38,7 +38,7 @@ pub trait TraceFormat: Sync {
     /// replays the samples where the scan left them (in memory, or in per-VM files read a
     /// chunk at a time), which every format so far does.
     fn open(&self, index: &TraceIndex) -> Box<dyn Replay> {
-        files::open(index)
+        samples::open(index)
     }
 }
 
@@ -91,7 +91,7 @@ pub fn scan(format: &str, path: &Path, interval_ms: Option<u64>) -> Result<Trace
 pub fn open(index: &TraceIndex) -> Box<dyn Replay> {
     match self::format(index.format) {
         Some(reader) => reader.open(index),
-        None => files::open(index),
+        None => samples::open(index),
     }
 }
 

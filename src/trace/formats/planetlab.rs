@@ -6,8 +6,9 @@
 //! samples (a day) is kept in memory, a longer one is streamed from its files by the replay.
 
 use crate::quote::{excerpt, short};
-use crate::trace::files::{Data, LineSamples, VmFile, io_error, list, shown};
+use crate::trace::files::{io_error, list, shown};
 use crate::trace::grid::Series;
+use crate::trace::samples::{Data, LineSamples, VmFile};
 use crate::trace::{
     Level, NOT_UTF8, TraceError, TraceFormat, TraceIndex, VmInfo, level_from_percent, lines,
 };
@@ -21,7 +22,7 @@ pub const INTERVAL_MS: u64 = 300_000;
 
 /// A PlanetLab trace whose files all have at most this many samples is kept in memory by the
 /// scan (2 bytes a sample, less than a streaming window of
-/// [`crate::trace::files::CHUNK_ROWS`] rows) instead of being streamed: a day of 288 samples
+/// [`crate::trace::samples::CHUNK_ROWS`] rows) instead of being streamed: a day of 288 samples
 /// is 576 bytes per VM, and replays open no file.
 pub const PRELOAD_MAX_STEPS: u32 = 512;
 
@@ -60,7 +61,7 @@ pub struct Decoder {
 
 impl Decoder {
     /// Decodes line `line` (1-based) given as bytes, as [`Decoder::line`] decodes it once the
-    /// bytes are checked to be UTF-8 (else an error at the line), with the [`whole_percent`]
+    /// bytes are checked to be UTF-8 (else an error at the line), with the `whole_percent`
     /// shortcut for PlanetLab's usual sample that skips the text checks.
     #[inline]
     pub fn bytes(&mut self, line: u64, bytes: &[u8]) -> Result<Option<Level>, (u64, String)> {
@@ -91,7 +92,7 @@ impl Decoder {
     }
 }
 
-/// The levels of a whole file in PlanetLab's own form, every line a [`whole_percent`] ended
+/// The levels of a whole file in PlanetLab's own form, every line a `whole_percent` ended
 /// by `\n`, appended to `out`, in one pass over the bytes; `false` (and `out` as it was) for
 /// anything else, which the line [`Decoder`] then reads (and reports, if it is wrong). On
 /// such a file both give the same levels.
