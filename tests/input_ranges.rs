@@ -6,7 +6,7 @@
 
 mod common;
 use common::*;
-use nightshift::trace::{self, Format};
+use nightshift::trace;
 use std::fs;
 
 /// A small valid scenario: each test replaces one line.
@@ -382,7 +382,7 @@ fn a_trace_truncated_after_the_scan_stops_the_replay() {
     let text: String = (0..600).map(|i| format!("{}\n", i % 100)).collect();
     let file = tmp.path().join("vm1");
     fs::write(&file, &text).unwrap();
-    let index = trace::scan(Format::PlanetLab, tmp.path(), None).unwrap();
+    let index = trace::scan("planetlab", tmp.path(), None).unwrap();
     let mut replay = trace::open(&index);
     let mut out = vec![0; 1];
     replay.seek(0, &mut out).unwrap();

@@ -5,7 +5,7 @@
 //! A counting global allocator measures the peak heap; this file holds a single test so no
 //! other test allocates at the same time.
 
-use nightshift::trace::{self, Format, Replay, files::CHUNK_ROWS, files::FileReplay};
+use nightshift::trace::{self, Replay, samples::CHUNK_ROWS, samples::FileReplay};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -38,7 +38,7 @@ fn thirty_day_bitbrains_replay_holds_at_most_a_chunk_per_vm() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("traces/bitbrains-rnd");
     let before_scan = IN_USE.load(Ordering::SeqCst);
     PEAK.store(before_scan, Ordering::SeqCst);
-    let index = trace::scan(Format::Bitbrains, &dir, None).unwrap();
+    let index = trace::scan("bitbrains", &dir, None).unwrap();
     let scan_peak = PEAK.load(Ordering::SeqCst) - before_scan;
     assert_eq!((index.vms.len(), index.steps), (16, 8640));
     // The scan reads line by line too: it keeps per-file gap counts, never a file's text.

@@ -5,7 +5,7 @@ use super::CliError;
 use crate::scenario;
 use crate::sim::setup::Setup;
 use crate::time::SimTime;
-use crate::trace::{self, Format, TraceIndex};
+use crate::trace::{self, TraceIndex};
 use crate::workload::replay::TraceSetup;
 use std::path::{Path, PathBuf};
 
@@ -68,7 +68,7 @@ fn scan(t: &TraceSetup, scenario_path: &Path) -> Result<TraceIndex, CliError> {
 pub(crate) struct Scans(Vec<(ScanKey, TraceIndex)>);
 
 /// What makes two scans of a trace the same: its format, resolved path and interval.
-type ScanKey = (Format, PathBuf, Option<SimTime>);
+type ScanKey = (&'static str, PathBuf, Option<SimTime>);
 
 impl Scans {
     /// Starts from the traces of `setup` already scanned by [`load`] (`indexes`, in order).

@@ -33,7 +33,7 @@ use crate::policy::selection::{SELECTIONS, VmSelection};
 use crate::policy::{Entry, lookup};
 use crate::rng::{Stream, stream};
 use crate::time::{SimTime, secs};
-use crate::trace::Replay;
+use crate::workload::replay::Replay;
 use history::VmHistory;
 use rand::rngs::Xoshiro256PlusPlus;
 use records::*;

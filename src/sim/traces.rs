@@ -4,7 +4,7 @@
 use super::state::*;
 use super::{Event, Simulation};
 use crate::time::secs;
-use crate::trace::{Level, Replay};
+use crate::workload::replay::{Level, Replay};
 
 /// A trace being replayed: the replay and every trace VM's current level (and, under the
 /// `cloudsim` profile, which interpolates between samples, the next one).

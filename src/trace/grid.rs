@@ -47,6 +47,65 @@ impl IntervalEstimate {
     }
 }
 
+/// Irregular spacing found in a trace: holes (gaps of 1.5 intervals or more, where the
+/// previous sample is held) and crowded samples (less than half an interval after the
+/// previous one, where the later is kept).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Spacing {
+    holes: u64,
+    longest: u64,
+    longest_in: String,
+    crowded: u64,
+    vms: usize,
+}
+
+impl Spacing {
+    /// Adds the gaps of VM `vm`.
+    pub(crate) fn add(&mut self, vm: &str, gaps: &IntervalEstimate, interval_ms: u64) {
+        let before = (self.holes, self.crowded);
+        for (gap, n) in gaps.counts() {
+            if gap * 2 >= interval_ms * 3 {
+                self.holes += n;
+                if gap > self.longest {
+                    self.longest = gap;
+                    self.longest_in = vm.to_string();
+                }
+            } else if gap * 2 < interval_ms {
+                self.crowded += n;
+            }
+        }
+        if (self.holes, self.crowded) != before {
+            self.vms += 1;
+        }
+    }
+
+    /// One warning line for the whole trace at `what`, if anything was irregular.
+    pub(crate) fn warning(&self, what: &str, vms: usize) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.holes > 0 {
+            parts.push(format!(
+                "{} gaps of 1.5 intervals or more (longest {} s, {}): the previous sample is held",
+                self.holes,
+                self.longest / 1000,
+                self.longest_in
+            ));
+        }
+        if self.crowded > 0 {
+            parts.push(format!(
+                "{} samples less than half an interval after the previous one: the later one is kept",
+                self.crowded
+            ));
+        }
+        (!parts.is_empty()).then(|| {
+            format!(
+                "{what}: {} of {vms} VMs sampled irregularly: {}",
+                self.vms,
+                parts.join("; ")
+            )
+        })
+    }
+}
+
 /// A regular grid: step `k` is at `origin_ms + k x interval_ms` on the trace's clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Grid {

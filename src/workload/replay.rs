@@ -1,16 +1,85 @@
 //! A trace on the simulated timeline: time shift, looping, scaling, and the mapping of trace
-//! VMs onto VM types.
+//! VMs onto VM types; and the replay seam the simulation consumes ([`Replay`]: every trace
+//! VM's [`Level`] at a grid step, [`VmInfo`]: what a trace says about one VM). The trace
+//! readers in `crate::trace` implement it; the core never imports them.
 
 use crate::time::SimTime;
-use crate::trace::{Format, Level, VmInfo, fraction};
+
+/// CPU utilisation in hundredths of a percent (0 ..= [`FULL`]): two bytes per sample.
+pub type Level = u16;
+
+/// The level of 100 % utilisation.
+pub const FULL: Level = 10_000;
+
+/// A level as a fraction of the VM's CPU (0..=1).
+pub fn fraction(level: Level) -> f64 {
+    f64::from(level) / f64::from(FULL)
+}
+
+/// Why a replay could not go on (a trace file that changed since it was scanned, say); its
+/// message names the file.
+pub type ReplayError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A trace being replayed: every VM's level, one grid step at a time.
+pub trait Replay {
+    /// Writes each VM's level at grid step `step` into `out` (one entry per VM, in the order
+    /// of the scanned trace's VMs): the VM's latest sample at or before the step, 0 outside
+    /// its first..end steps. Steps must not decrease, except that going back rewinds the
+    /// replay (for looped traces).
+    fn seek(&mut self, step: u32, out: &mut [Level]) -> Result<(), ReplayError>;
+}
+
+/// Per-VM attributes a scenario can map onto VM types (`type_by`).
+pub const ATTRIBUTES: [&str; 3] = ["cores", "memory_gb", "category"];
+
+/// One VM of a trace, as a trace reader found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VmInfo {
+    /// VM id: the file name (PlanetLab, Bitbrains without `.csv`) or the id column.
+    pub id: String,
+    /// First grid step with a sample.
+    pub first_step: u32,
+    /// One past the last grid step with a sample.
+    pub end_step: u32,
+    /// Cores (Bitbrains `CPU cores`, Azure metadata core bucket).
+    pub cores: Option<String>,
+    /// Memory in GB (Azure metadata memory bucket).
+    pub memory_gb: Option<String>,
+    /// Workload category (Azure metadata `vm_category`).
+    pub category: Option<String>,
+}
+
+impl VmInfo {
+    /// A VM with samples on steps `first_step .. end_step` and no attributes.
+    pub fn new(id: impl Into<String>, first_step: u32, end_step: u32) -> Self {
+        VmInfo {
+            id: id.into(),
+            first_step,
+            end_step,
+            cores: None,
+            memory_gb: None,
+            category: None,
+        }
+    }
+
+    /// The attribute called `name` (one of [`ATTRIBUTES`]), if the trace has it.
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        match name {
+            "cores" => self.cores.as_deref(),
+            "memory_gb" => self.memory_gb.as_deref(),
+            "category" => self.category.as_deref(),
+            _ => None,
+        }
+    }
+}
 
 /// A `[traces.<name>]` entry, compiled; `grid` is filled once the trace has been scanned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TraceSetup {
     /// Name in the scenario.
     pub name: String,
-    /// Format.
-    pub format: Format,
+    /// Format: its scenario name, one of the trace registry's (checked when compiled).
+    pub format: &'static str,
     /// Path as written in the scenario (relative to the scenario's folder).
     pub path: String,
     /// Trace time at simulated time 0, ms.
@@ -104,7 +173,7 @@ pub enum TypeMapping {
     Cycle(Vec<usize>),
     /// The VM's attribute value chooses the type; `fallback` takes any other value.
     ByAttribute {
-        /// Attribute name (see [`crate::trace::ATTRIBUTES`]).
+        /// Attribute name (see [`ATTRIBUTES`]).
         attribute: String,
         /// Value -> type index.
         map: Vec<(String, usize)>,
@@ -186,7 +255,7 @@ mod tests {
     fn setup(shift: SimTime, looped: bool) -> TraceSetup {
         TraceSetup {
             name: "t".into(),
-            format: Format::PlanetLab,
+            format: "planetlab",
             path: "p".into(),
             shift,
             looped,
@@ -220,6 +289,12 @@ mod tests {
             "wraps after 288 steps"
         );
         assert_eq!(setup(0, false).step_at(288 * 300_000), 288, "past the end");
+    }
+
+    #[test]
+    fn levels_are_hundredths_of_a_percent() {
+        assert_eq!(fraction(2500), 0.25);
+        assert_eq!(fraction(FULL), 1.0);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use super::checks::Check;
 use crate::scenario::error::FieldError;
 use crate::scenario::file::TraceSpec;
 use crate::scenario::limits;
-use crate::trace::Format;
+use crate::trace;
 use crate::workload::replay::TraceSetup;
 use std::collections::BTreeMap;
 
@@ -20,17 +20,13 @@ pub(super) fn compile(traces: &BTreeMap<String, TraceSpec>) -> Check<Vec<TraceSe
 /// Compiles trace `name`.
 fn compile_trace(name: &str, t: &TraceSpec) -> Check<TraceSetup> {
     let key = |f: &str| format!("traces.{name}.{f}");
-    let format = Format::from_name(&t.format).ok_or_else(|| {
-        let valid: Vec<String> = Format::ALL
-            .iter()
-            .map(|(_, n)| format!("\"{n}\""))
-            .collect();
+    let format = trace::format(&t.format).ok_or_else(|| {
         FieldError::new(
             key("format"),
             format!(
                 "unknown trace format \"{}\"; valid: {}",
                 t.format,
-                valid.join(", ")
+                trace::formats::names()
             ),
         )
     })?;
@@ -62,7 +58,7 @@ fn compile_trace(name: &str, t: &TraceSpec) -> Check<TraceSetup> {
     };
     Ok(TraceSetup {
         name: name.to_string(),
-        format,
+        format: format.name(),
         path: t.path.clone(),
         shift: t.shift.ms(),
         looped: t.looped,

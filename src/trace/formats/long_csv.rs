@@ -8,9 +8,43 @@
 //! VM's memory, 0-100; validated but not replayed: VM memory is reserved at its type's size).
 //! Columns may come in any order; other columns are an error, so a typo is not ignored.
 
-use super::{Level, TraceError, level_from_percent};
 use crate::quote::{excerpt, short};
-use std::io::Read;
+use crate::trace::files::{io_error, is_csv, list, shown};
+use crate::trace::grid::{Grid, IntervalEstimate, Series, Spacing};
+use crate::trace::samples::Data;
+use crate::trace::{Level, TraceError, TraceFormat, TraceIndex, VmInfo, level_from_percent};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The generic long-CSV format, for the registry ([`super::FORMATS`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Csv;
+
+impl TraceFormat for Csv {
+    fn name(&self) -> &'static str {
+        "csv"
+    }
+
+    fn summary(&self) -> &'static str {
+        "a file or folder of long CSV: `time,vm,cpu[,ram]`"
+    }
+
+    fn has_timestamps(&self) -> bool {
+        true
+    }
+
+    fn scan(&self, path: &Path, _interval_ms: Option<u64>) -> Result<TraceIndex, TraceError> {
+        let readings = if path.is_file() {
+            vec![path.to_path_buf()]
+        } else {
+            list(path, &is_csv)?.into_iter().map(|(_, p)| p).collect()
+        };
+        scan_readings(path, self.name(), GENERIC, readings)
+    }
+}
 
 /// Which columns a long-CSV layout has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,6 +217,161 @@ impl<R: Read> Rows<R> {
     }
 }
 
+/// Per-VM totals gathered by the first pass over a long trace.
+struct LongVm {
+    first_ms: i64,
+    last_ms: i64,
+    last_at: (usize, u64),
+    gaps: IntervalEstimate,
+}
+
+/// Reads the long-CSV files `readings` of the trace at `path` in `layout` (two passes:
+/// each VM's span and gaps, then its levels on the grid) and returns the index of the format
+/// called `format`, its samples in memory.
+pub(crate) fn scan_readings(
+    path: &Path,
+    format: &'static str,
+    layout: Layout,
+    readings: Vec<PathBuf>,
+) -> Result<TraceIndex, TraceError> {
+    if readings.is_empty() {
+        return Err(TraceError::file(
+            shown(path),
+            format!(
+                "no readings: the folder has no .csv files besides metadata (expected rows {})",
+                [layout.time, layout.vm, layout.cpu].join(",")
+            ),
+        ));
+    }
+    let mut warnings = Vec::new();
+    // Files in the order of their first timestamp, so each VM's rows come in time order even
+    // when file names do not sort (batch_10 before batch_2).
+    let mut ordered = Vec::with_capacity(readings.len());
+    for p in readings {
+        let file = File::open(&p).map_err(|e| io_error(&p, e))?;
+        let mut rows = Rows::new(BufReader::new(file), &shown(&p), layout)?;
+        let first = rows.next_row()?.map(|r| r.time_ms);
+        match first {
+            Some(t) => ordered.push((t, p)),
+            None => warnings.push(format!("{}: header but no rows: skipped", shown(&p))),
+        }
+    }
+    if ordered.is_empty() {
+        return Err(TraceError::file(
+            shown(path),
+            "no rows: every readings file has a header only",
+        ));
+    }
+    ordered.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    let files: Vec<PathBuf> = ordered.into_iter().map(|(_, p)| p).collect();
+
+    // Pass 1: each VM's first and last time, and its gaps.
+    let mut per_vm: BTreeMap<String, LongVm> = BTreeMap::new();
+    for (f, p) in files.iter().enumerate() {
+        let file = File::open(p).map_err(|e| io_error(p, e))?;
+        let mut rows = Rows::new(BufReader::new(file), &shown(p), layout)?;
+        while let Some(r) = rows.next_row()? {
+            match per_vm.get_mut(r.vm) {
+                None => {
+                    per_vm.insert(
+                        r.vm.to_string(),
+                        LongVm {
+                            first_ms: r.time_ms,
+                            last_ms: r.time_ms,
+                            last_at: (f, r.line),
+                            gaps: IntervalEstimate::default(),
+                        },
+                    );
+                }
+                Some(vm) => {
+                    if r.time_ms <= vm.last_ms {
+                        return Err(TraceError::at(
+                            shown(p),
+                            r.line,
+                            Some(layout.time),
+                            format!(
+                                "time {} s of VM {} is not after its previous sample ({} s, {}:{}): each VM's rows must be in time order",
+                                r.time_ms as f64 / 1000.0,
+                                excerpt(r.vm),
+                                vm.last_ms as f64 / 1000.0,
+                                shown(&files[vm.last_at.0]),
+                                vm.last_at.1
+                            ),
+                        ));
+                    }
+                    vm.gaps.add((r.time_ms - vm.last_ms) as u64);
+                    vm.last_ms = r.time_ms;
+                    vm.last_at = (f, r.line);
+                }
+            }
+        }
+    }
+    let mut estimate = IntervalEstimate::default();
+    for vm in per_vm.values() {
+        estimate.merge(&vm.gaps);
+    }
+    let interval_ms = estimate.median().ok_or_else(|| {
+        TraceError::file(
+            shown(path),
+            "cannot take the sampling interval from the data: every VM has a single sample",
+        )
+    })?;
+    let grid = Grid {
+        origin_ms: per_vm.values().map(|v| v.first_ms).min().unwrap_or(0),
+        interval_ms,
+    };
+    let too_long = |id: &str| {
+        TraceError::file(
+            shown(path),
+            format!(
+                "VM {} spans more than 2^32 steps of the interval",
+                excerpt(id)
+            ),
+        )
+    };
+    let mut vms = Vec::with_capacity(per_vm.len());
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, (id, v)) in per_vm.iter().enumerate() {
+        let first = grid.step(v.first_ms).ok_or_else(|| too_long(id))?;
+        let last = grid.step(v.last_ms).ok_or_else(|| too_long(id))?;
+        vms.push(VmInfo::new(id.clone(), first, last + 1));
+        index.insert(id, i);
+    }
+    let mut spacing = Spacing::default();
+    for (id, v) in &per_vm {
+        spacing.add(&format!("VM {id}"), &v.gaps, interval_ms);
+    }
+    warnings.extend(spacing.warning(&shown(path), vms.len()));
+
+    // Pass 2: the levels, snapped to the grid, held in memory (2 bytes per VM and step).
+    let mut series: Vec<Series> = vms
+        .iter()
+        .map(|v| Series::with_range(v.first_step, v.end_step))
+        .collect();
+    for p in &files {
+        let file = File::open(p).map_err(|e| io_error(p, e))?;
+        let mut rows = Rows::new(BufReader::new(file), &shown(p), layout)?;
+        while let Some(r) = rows.next_row()? {
+            if let (Some(&i), Some(step)) = (index.get(r.vm), grid.step(r.time_ms)) {
+                series[i].set(step, r.cpu);
+            }
+        }
+    }
+    for s in &mut series {
+        s.fill_gaps();
+    }
+
+    Ok(TraceIndex {
+        format,
+        source: shown(path),
+        interval_ms,
+        steps: vms.iter().map(|v| v.end_step).max().unwrap_or(0),
+        vms,
+        warnings,
+        data: Data::Compact(Arc::new(series)),
+    })
+}
+
 fn expected(layout: &Layout) -> String {
     let mut cols = vec![layout.time, layout.vm, layout.cpu];
     cols.extend(layout.percent.iter().copied());
@@ -211,7 +400,7 @@ fn positions<'a>(
             ));
         }
     }
-    if let Some(dup) = super::duplicate(&names) {
+    if let Some(dup) = crate::trace::duplicate(&names) {
         return Err(TraceError::at(
             origin,
             1,

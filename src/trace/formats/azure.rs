@@ -6,9 +6,65 @@
 //! A metadata file (`*metadata*.csv`, e.g. `deep_study_vms_metadata.csv`) in the same folder
 //! gives each VM's category and core and memory buckets, usable to map VMs onto VM types.
 
-use super::TraceError;
-use super::long_csv::Layout;
-use std::io::Read;
+use super::long_csv::{Layout, scan_readings};
+use crate::trace::files::{io_error, is_csv, list, shown};
+use crate::trace::{TraceError, TraceFormat, TraceIndex};
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+/// The Azure 2019 format, for the registry ([`super::FORMATS`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Azure;
+
+impl TraceFormat for Azure {
+    fn name(&self) -> &'static str {
+        "azure"
+    }
+
+    fn summary(&self) -> &'static str {
+        "a folder of Azure 2019 readings files (`timestamp,vm_id,min_cpu,max_cpu,avg_cpu`) and an optional metadata file"
+    }
+
+    fn has_timestamps(&self) -> bool {
+        true
+    }
+
+    fn scan(&self, path: &Path, _interval_ms: Option<u64>) -> Result<TraceIndex, TraceError> {
+        let is_metadata = |name: &str| name.to_ascii_lowercase().contains("metadata");
+        let (metadata_files, readings): (Vec<_>, Vec<_>) = list(path, &is_csv)?
+            .into_iter()
+            .partition(|(name, _)| is_metadata(name));
+        let readings = readings.into_iter().map(|(_, p)| p).collect();
+        let mut index = scan_readings(path, self.name(), READINGS, readings)?;
+        for (_, m) in &metadata_files {
+            let file = File::open(m).map_err(|e| io_error(m, e))?;
+            let mut unused = 0;
+            for meta in metadata(BufReader::new(file), &shown(m))? {
+                // The VMs are in id order (bytes), as the scan sorts them.
+                match index
+                    .vms
+                    .binary_search_by(|v| v.id.as_str().cmp(meta.vm.as_str()))
+                {
+                    Ok(i) => {
+                        let vm = &mut index.vms[i];
+                        vm.cores = meta.cores;
+                        vm.memory_gb = meta.memory_gb;
+                        vm.category = meta.category;
+                    }
+                    Err(_) => unused += 1,
+                }
+            }
+            if unused > 0 {
+                index.warnings.push(format!(
+                    "{}: {unused} VMs listed have no readings: ignored",
+                    shown(m)
+                ));
+            }
+        }
+        Ok(index)
+    }
+}
 
 /// The readings layout.
 pub const READINGS: Layout = Layout {
