@@ -151,8 +151,10 @@ mod tests {
     /// and read sides are one type.
     #[test]
     fn summary_json_reads_back_as_written() {
-        let mut run = Summary::default();
-        run.scenario = "s".into();
+        let mut run = Summary {
+            scenario: "s".into(),
+            ..Summary::default()
+        };
         run.energy.it_kwh = 12.5;
         run.energy.cost = 3.0;
         run.vms.count = 4;

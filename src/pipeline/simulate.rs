@@ -87,3 +87,107 @@ pub fn simulate(
     write_requests(dir, &outcome.requests).map_err(write)?;
     Ok(summary)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::files::{
+        CONFLICTS_FILE, HOSTS_FILE, MIGRATIONS_FILE, REQUESTS_FILE, SUMMARY_FILE, TIMESERIES_FILE,
+    };
+    use crate::pipeline::prepare;
+
+    /// Two hosts, two VMs at half a vCPU each, two hours.
+    const TINY: &str = r#"version = 1
+[simulation]
+name = "tiny"
+duration = "2h"
+[[hosts]]
+class = "a"
+count = 2
+cores = 8
+core_mips = 2000
+ram = "64 GB"
+power = { model = "linear", idle_w = 60, max_w = 180 }
+[[vm_types]]
+name = "t"
+vcpus = 1
+vcpu_mips = 1000
+ram = "1 GB"
+[[vms]]
+name = "g"
+type = "t"
+count = 2
+load = "l"
+[loads.l]
+shape = "constant"
+level = 0.5
+"#;
+
+    /// A run and its baseline write exactly the catalogue's data files, and the
+    /// `summary.json` written reads back as the summary returned.
+    #[test]
+    fn a_run_writes_the_catalogue_files_and_its_summary_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let prepared = prepare(TINY, &dir.path().join("tiny.toml"), &[]).unwrap();
+        let options = RunOptions {
+            baseline: true,
+            baseline_timeseries: true,
+            ..RunOptions::default()
+        };
+        let summary = simulate(
+            &prepared.setup,
+            &prepared.traces,
+            dir.path(),
+            options,
+            &|_, _| {},
+        )
+        .unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let mut expected = [
+            BASELINE_TIMESERIES_FILE,
+            CONFLICTS_FILE,
+            HOSTS_FILE,
+            MIGRATIONS_FILE,
+            REQUESTS_FILE,
+            SUMMARY_FILE,
+            TIMESERIES_FILE,
+        ];
+        expected.sort();
+        assert_eq!(names, expected);
+        // Read back typed, every field is what an untyped read of the file finds (serde_json
+        // parses some floats a unit in the last place off, both ways alike).
+        let path = dir.path().join(SUMMARY_FILE);
+        let back = crate::chart::read_summary(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            serde_json::to_value(&back).unwrap(),
+            serde_json::from_str::<serde_json::Value>(&text).unwrap()
+        );
+        assert_eq!((back.summary.vms.count, back.summary.hosts.count), (2, 2));
+        assert_eq!(back.summary.events, summary.summary.events);
+        assert!(back.baseline.is_some() && back.savings.is_some());
+    }
+
+    /// A scenario that does not compile, or names a trace that is not there, is bad input
+    /// (exit status 2), the message naming the scenario.
+    #[test]
+    fn bad_scenarios_and_missing_traces_are_bad_input() {
+        let path = std::path::Path::new("nowhere/tiny.toml");
+        let e = prepare(
+            &TINY.replace("count = 2\ncores", "count = -2\ncores"),
+            path,
+            &[],
+        )
+        .unwrap_err();
+        assert!(e.is_bad_input(), "{e:?}");
+        let traced =
+            format!("{TINY}[traces.p]\nformat = \"planetlab\"\npath = \"no-such-folder\"\n");
+        let e = prepare(&traced, path, &[]).unwrap_err();
+        assert!(e.is_bad_input(), "{e:?}");
+        assert!(e.to_string().contains("nowhere/tiny.toml"), "{e}");
+    }
+}

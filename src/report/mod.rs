@@ -14,6 +14,7 @@ use crate::chart::sweep_results::{AxisPoint, Metric};
 use crate::chart::tolerance::{self, ENERGY, Lead, SLAV, lead, rank, tolerance_note};
 use crate::chart::{RunSummary, SweepResults, grouped};
 use crate::output::ComparisonRow;
+use crate::output::files::SCENARIO_COPY_FILE;
 
 /// One headline number: what it is and its value, formatted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -348,7 +349,7 @@ pub fn comparison_scenarios(cmp: &Comparison) -> Vec<(String, String)> {
         if out.iter().any(|(name, _)| *name == row.scenario) {
             continue;
         }
-        let path = cmp.dir.join(&row.run_dir).join("scenario.toml");
+        let path = cmp.dir.join(&row.run_dir).join(SCENARIO_COPY_FILE);
         if let Ok(text) = std::fs::read_to_string(path) {
             out.push((
                 row.scenario.clone(),
