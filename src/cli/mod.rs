@@ -1,5 +1,6 @@
-//! The command line: argument parsing, file reading and exit codes. Each subcommand lives in
-//! its own module; errors become exit status 2 (bad input) or 1 (anything else).
+//! The command line: argument parsing, reading the input files, output-folder checks, calling
+//! the run pipeline ([`crate::pipeline`]) and printing. Each subcommand lives in its own
+//! module; errors become exit status 2 (bad input) or 1 (anything else).
 
 mod compare;
 mod destination;

@@ -10,31 +10,6 @@ use crate::trace::{self, Format, TraceIndex};
 use crate::workload::replay::TraceSetup;
 use std::path::{Path, PathBuf};
 
-/// A scenario ready to simulate.
-#[derive(Debug)]
-pub struct Prepared {
-    /// The compiled setup, bound to its traces.
-    pub setup: Setup,
-    /// The scanned traces `setup` replays, in the order of `setup.traces`.
-    pub traces: Vec<TraceIndex>,
-    /// What the trace readers, the binding and the capacity check found worth saying.
-    pub warnings: Vec<String>,
-}
-
-/// Compiles the scenario `text` read from `path` with `overrides` (`KEY=VALUE`), then scans
-/// and binds its traces. Every error is bad input.
-pub fn prepare(text: &str, path: &Path, overrides: &[String]) -> Result<Prepared, PipelineError> {
-    let origin = path.display().to_string();
-    let mut setup = scenario::load(text, &origin, overrides)
-        .map_err(|e| PipelineError::Input(e.to_string()))?;
-    let (traces, warnings) = load_traces(&mut setup, path, text, overrides)?;
-    Ok(Prepared {
-        setup,
-        traces,
-        warnings,
-    })
-}
-
 /// A trace's path: as written if absolute, else relative to the scenario file's folder.
 pub fn resolve(scenario: &Path, path: &str) -> PathBuf {
     let p = Path::new(path);
@@ -45,18 +20,9 @@ pub fn resolve(scenario: &Path, path: &str) -> PathBuf {
     }
 }
 
-/// The files a setup reads besides its scenario: its traces, resolved from `scenario_path`.
-pub fn trace_paths(setup: &Setup, scenario_path: &Path) -> Vec<PathBuf> {
-    setup
-        .traces
-        .iter()
-        .map(|t| resolve(scenario_path, &t.path))
-        .collect()
-}
-
 /// The scenario's traces, scanned and bound to `setup`, with the readers' and the binding's
 /// warnings.
-fn load_traces(
+fn load(
     setup: &mut Setup,
     scenario_path: &Path,
     text: &str,
@@ -149,4 +115,38 @@ impl Scans {
             .map_err(|e| PipelineError::Input(e.to_string()))?;
         Ok(setup)
     }
+}
+
+/// A scenario ready to simulate.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The compiled setup, bound to its traces.
+    pub setup: Setup,
+    /// The scanned traces `setup` replays, in the order of `setup.traces`.
+    pub traces: Vec<TraceIndex>,
+    /// What the trace readers, the binding and the capacity check found worth saying.
+    pub warnings: Vec<String>,
+}
+
+/// Compiles the scenario `text` read from `path` with `overrides` (`KEY=VALUE`), then scans
+/// and binds its traces. Every error is bad input.
+pub fn prepare(text: &str, path: &Path, overrides: &[String]) -> Result<Prepared, PipelineError> {
+    let origin = path.display().to_string();
+    let mut setup = scenario::load(text, &origin, overrides)
+        .map_err(|e| PipelineError::Input(e.to_string()))?;
+    let (traces, warnings) = load(&mut setup, path, text, overrides)?;
+    Ok(Prepared {
+        setup,
+        traces,
+        warnings,
+    })
+}
+
+/// The files a setup reads besides its scenario: its traces, resolved from `scenario_path`.
+pub fn trace_paths(setup: &Setup, scenario_path: &Path) -> Vec<PathBuf> {
+    setup
+        .traces
+        .iter()
+        .map(|t| resolve(scenario_path, &t.path))
+        .collect()
 }
