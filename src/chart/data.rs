@@ -415,10 +415,12 @@ pub fn read_summary(path: &Path) -> Result<SummaryFile, DataError> {
 /// The first field of a summary document that does not fit [`SummaryFile`], as
 /// `` `energy.it_kwh` is missing or not a number ``: a field present with the wrong kind of
 /// value, else a missing field the summary cannot do without (fields that older versions did
-/// not write are left out). The shape is that of a summary serialised from the types, so no
-/// field name is spelt here.
+/// not write are left out; so are the baseline's and the savings' when they are `null`). The
+/// shape is that of a summary serialised from the types, so no field name is spelt here.
 pub fn misfit(found: &Value) -> Option<String> {
-    let shape = serde_json::to_value(SummaryFile::default()).ok()?;
+    // With a baseline, so that its fields and the savings' are in the shape too.
+    let empty = Summary::default();
+    let shape = serde_json::to_value(SummaryFile::new(empty.clone(), Some(&empty))).ok()?;
     let mut leaves = Vec::new();
     leaves_of(&shape, &mut Vec::new(), &mut leaves);
     let at = |doc: &Value, path: &[String]| {
@@ -446,7 +448,11 @@ pub fn misfit(found: &Value) -> Option<String> {
     }
     // Missing (the leaf, or the outermost object on its way): wrong when the summary's own
     // shape without it no longer reads.
+    // A part left `null` (no baseline) holds nothing to miss.
     leaves.iter().find_map(|(path, expected)| {
+        if (1..path.len()).any(|n| at(found, &path[..n]) == Some(Value::Null)) {
+            return None;
+        }
         let gone = (1..=path.len()).find(|&n| at(found, &path[..n]).is_none())?;
         let mut without = shape.clone();
         let (last, parents) = path[..gone].split_last()?;
@@ -744,6 +750,16 @@ mod tests {
         assert_eq!(
             misfit(&text).as_deref(),
             Some("`hosts.boots` is missing or not a number")
+        );
+        let mut no_caveat = serde_json::to_value(SummaryFile::new(
+            Summary::default(),
+            Some(&Summary::default()),
+        ))
+        .unwrap();
+        no_caveat["savings"]["comparable"] = Value::from(1);
+        assert_eq!(
+            misfit(&no_caveat).as_deref(),
+            Some("`savings.comparable` is missing or not true or false")
         );
         let mut no_sla = good;
         no_sla.as_object_mut().unwrap().remove("sla");
