@@ -413,3 +413,72 @@ fn runs_that_would_share_a_folder_are_refused_before_any_run() {
         &[r#"values: "a b" and "a/b" would name the same run folder (a-b)"#],
     );
 }
+
+/// `plot` of a run folder whose summary.json an older version wrote, without the fields added
+/// since (night, warm-up, sleep counts, downtime, unserved demand, the baseline's workload,
+/// the savings' caveat): summary.json reads back with their defaults and the report is
+/// redrawn (exit 0) with the run's saving. Reading it typed must not refuse old folders.
+#[test]
+fn plot_reads_a_summary_from_an_older_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(dir.path(), "small.toml", &small_realistic());
+    let out = dir.path().join("out");
+    let o = run_args(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+        "--no-host-utilisation",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary = out.join("summary.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    let later: [(&str, &[&str]); 6] = [
+        ("", &["night", "warmup_s"]),
+        ("hosts", &["sleeps", "wakes"]),
+        (
+            "migrations",
+            &["total_downtime_s", "max_downtime_s", "mean_wait_s"],
+        ),
+        (
+            "vms",
+            &[
+                "running_at_end",
+                "unplaced",
+                "demand_core_h",
+                "unserved_demand_core_h",
+                "waiting_core_h",
+                "unserved_fraction",
+            ],
+        ),
+        (
+            "baseline",
+            &[
+                "vms_unplaced",
+                "demand_core_h",
+                "unserved_demand_core_h",
+                "unserved_fraction",
+            ],
+        ),
+        ("savings", &["comparable", "caveat"]),
+    ];
+    for (section, keys) in later {
+        let node = if section.is_empty() {
+            &mut doc
+        } else {
+            &mut doc[section]
+        };
+        let map = node.as_object_mut().unwrap();
+        for key in keys {
+            assert!(map.remove(*key).is_some(), "{section}.{key}");
+        }
+    }
+    std::fs::write(&summary, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let r = run_args(&["plot", out.to_str().unwrap(), "--quiet"]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("of always-on's"), "{report}");
+    assert!(!report.contains("not like-for-like"), "{report}");
+}

@@ -4,10 +4,12 @@
 //! the row and the column.
 
 use super::style::Night;
-use crate::output::{
-    BASELINE_TIMESERIES_FILE, COMPARISON_FILE, ComparisonRow, HOST_UTILISATION_FILE,
+use crate::output::files::{
+    BASELINE_TIMESERIES_FILE, COMPARISON_FILE, CONFLICTS_FILE, HOST_UTILISATION_FILE, RESULTS_FILE,
+    SCENARIO_COPY_FILE, SUMMARY_FILE, TIMESERIES_FILE,
 };
-use crate::sweep::RESULTS_FILE;
+use crate::output::{ComparisonRow, SummaryFile};
+use crate::sim::records::Summary;
 use serde_json::Value;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -343,7 +345,7 @@ pub struct RunSummary {
     /// The folder.
     pub dir: PathBuf,
     /// `summary.json`.
-    pub json: Value,
+    pub file: SummaryFile,
     /// Which optional files the folder holds.
     pub files: RunFiles,
     /// `scenario.toml` (the scenario as run), when present.
@@ -353,61 +355,141 @@ pub struct RunSummary {
 impl RunSummary {
     /// Reads a run's summary, scenario and file list.
     pub fn load(dir: &Path) -> Result<Self, DataError> {
-        let summary_path = dir.join("summary.json");
-        let text = std::fs::read_to_string(&summary_path)
-            .map_err(|e| data_error(&summary_path, None, format!("cannot read: {e}")))?;
-        let json: Value = serde_json::from_str(&text).map_err(|e| {
-            data_error(
-                &summary_path,
-                Some(e.line() as u64),
-                format!("not valid JSON: {e}"),
-            )
-        })?;
+        let file = read_summary(&dir.join(SUMMARY_FILE))?;
         let files = RunFiles {
             baseline: dir.join(BASELINE_TIMESERIES_FILE).exists(),
             host_utilisation: dir.join(HOST_UTILISATION_FILE).exists(),
         };
-        let scenario_text = std::fs::read_to_string(dir.join("scenario.toml")).ok();
+        let scenario_text = std::fs::read_to_string(dir.join(SCENARIO_COPY_FILE)).ok();
         Ok(RunSummary {
             dir: dir.to_path_buf(),
-            json,
+            file,
             files,
             scenario_text,
         })
     }
 
-    /// A number in `summary.json` by dotted path (`energy.it_kwh`).
-    pub fn number(&self, path: &str) -> Option<f64> {
-        lookup(&self.json, path).and_then(Value::as_f64)
+    /// The run's own numbers (the top level of `summary.json`).
+    pub fn run(&self) -> &Summary {
+        &self.file.summary
     }
 
-    /// A string in `summary.json` by dotted path.
-    pub fn text(&self, path: &str) -> Option<&str> {
-        lookup(&self.json, path).and_then(Value::as_str)
-    }
-
-    /// The hours the charts shade as night (`night` in `summary.json`; 22:00–06:00 for run
-    /// folders written before it was there).
+    /// The hours the charts shade as night (22:00–06:00 for run folders written before
+    /// `night` was recorded).
     pub fn night(&self) -> Night {
-        match (self.number("night.from_h"), self.number("night.to_h")) {
-            (Some(from_h), Some(to_h)) => Night { from_h, to_h },
-            _ => Night::DEFAULT,
-        }
+        self.run().night
     }
 
     /// The scenario's name.
     pub fn scenario(&self) -> &str {
-        self.text("scenario").unwrap_or("scenario")
+        &self.run().scenario
     }
 
     /// The currency of costs.
     pub fn currency(&self) -> &str {
-        self.text("energy.currency").unwrap_or("")
+        &self.run().energy.currency
     }
 
-    /// The PUE applied to costs in the summary (1 when absent).
+    /// The PUE applied to costs in the summary.
     pub fn pue(&self) -> f64 {
-        self.number("energy.pue").unwrap_or(1.0)
+        self.run().energy.pue
+    }
+}
+
+/// Reads a run's `summary.json` at `path`. Invalid JSON names its line; a document that is
+/// not a summary (a field missing or of the wrong type) names the field by its dotted path,
+/// as [`misfit`] finds it.
+pub fn read_summary(path: &Path) -> Result<SummaryFile, DataError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| data_error(path, None, format!("cannot read: {e}")))?;
+    let json: Value = serde_json::from_str(&text)
+        .map_err(|e| data_error(path, Some(e.line() as u64), format!("not valid JSON: {e}")))?;
+    serde_json::from_value(json.clone()).map_err(|e| {
+        let what = misfit(&json).unwrap_or_else(|| e.to_string());
+        data_error(path, None, format!(
+                "{what}; it is not a summary nightshift wrote (run the scenario again to rebuild the folder)"
+            ))
+    })
+}
+
+/// The first field of a summary document that does not fit [`SummaryFile`], as
+/// `` `energy.it_kwh` is missing or not a number ``: a field present with the wrong kind of
+/// value, else a missing field the summary cannot do without (fields that older versions did
+/// not write are left out; so are the baseline's and the savings' when they are `null`). The
+/// shape is that of a summary serialised from the types, so no field name is spelt here.
+pub fn misfit(found: &Value) -> Option<String> {
+    // With a baseline, so that its fields and the savings' are in the shape too.
+    let empty = Summary::default();
+    let shape = serde_json::to_value(SummaryFile::new(empty.clone(), Some(&empty))).ok()?;
+    let mut leaves = Vec::new();
+    leaves_of(&shape, &mut Vec::new(), &mut leaves);
+    let at = |doc: &Value, path: &[String]| {
+        path.iter()
+            .try_fold(doc, |node, key| node.get(key))
+            .cloned()
+    };
+    let kind = |v: &Value| match v {
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Bool(_) => "true or false",
+        _ => "an object",
+    };
+    let message = |path: &[String], expected: &Value| {
+        format!("`{}` is missing or not {}", path.join("."), kind(expected))
+    };
+    let object = Value::Object(Default::default());
+    // Present but of another kind: always wrong.
+    for (path, expected) in &leaves {
+        if let Some(v) = at(found, path)
+            && std::mem::discriminant(&v) != std::mem::discriminant(expected)
+        {
+            return Some(message(path, expected));
+        }
+    }
+    // Missing (the leaf, or the outermost object on its way): wrong when the summary's own
+    // shape without it no longer reads.
+    // A part left `null` (no baseline) holds nothing to miss.
+    leaves.iter().find_map(|(path, expected)| {
+        if (1..path.len()).any(|n| at(found, &path[..n]) == Some(Value::Null)) {
+            return None;
+        }
+        let gone = (1..=path.len()).find(|&n| at(found, &path[..n]).is_none())?;
+        let mut without = shape.clone();
+        let (last, parents) = path[..gone].split_last()?;
+        if let Some(Value::Object(map)) = parents
+            .iter()
+            .try_fold(&mut without, |node, key| node.get_mut(key))
+        {
+            map.remove(last);
+        }
+        serde_json::from_value::<SummaryFile>(without)
+            .is_err()
+            .then(|| {
+                message(
+                    &path[..gone],
+                    if gone == path.len() {
+                        expected
+                    } else {
+                        &object
+                    },
+                )
+            })
+    })
+}
+
+/// Every number, string and boolean in `doc` with its path of keys (maps and `null`s, the
+/// parts a summary may leave empty, are not leaves).
+fn leaves_of(doc: &Value, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, Value)>) {
+    match doc {
+        Value::Object(map) => {
+            for (key, value) in map {
+                path.push(key.clone());
+                leaves_of(value, path, out);
+                path.pop();
+            }
+        }
+        Value::Null | Value::Array(_) => {}
+        leaf => out.push((path.clone(), leaf.clone())),
     }
 }
 
@@ -438,13 +520,13 @@ impl RunData {
     /// Reads a run's output folder.
     pub fn load(dir: &Path) -> Result<Self, DataError> {
         let summary = RunSummary::load(dir)?;
-        let timeseries = Timeseries::read(&dir.join("timeseries.csv"))?;
+        let timeseries = Timeseries::read(&dir.join(TIMESERIES_FILE))?;
         let baseline = if summary.files.baseline {
             Some(Timeseries::read(&dir.join(BASELINE_TIMESERIES_FILE))?)
         } else {
             None
         };
-        let conflicts = read_columns(&dir.join("conflicts.csv"), &["time_s"])?;
+        let conflicts = read_columns(&dir.join(CONFLICTS_FILE), &["time_s"])?;
         let conflict_h = conflicts
             .into_iter()
             .next()
@@ -465,11 +547,6 @@ impl RunData {
             utilisation,
         })
     }
-}
-
-/// A value inside a JSON document by dotted path.
-pub fn lookup<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(doc, |node, key| node.get(key))
 }
 
 /// A comparison's rows, read from `comparison.csv`, and each variant's scenario as run.
@@ -541,7 +618,13 @@ pub(crate) fn test_run(n: usize, step_h: f64) -> RunData {
     RunData {
         summary: RunSummary {
             dir: PathBuf::from("test"),
-            json: serde_json::json!({"scenario": "test"}),
+            file: SummaryFile {
+                summary: Summary {
+                    scenario: "test".into(),
+                    ..Summary::default()
+                },
+                ..SummaryFile::default()
+            },
             files: RunFiles::default(),
             scenario_text: None,
         },
@@ -606,6 +689,84 @@ mod tests {
         let ts = Timeseries::read(&new).unwrap();
         assert_eq!(ts.hosts_sleeping, vec![1.0]);
         assert_eq!(ts.power_w, vec![300.0]);
+    }
+
+    /// A summary.json as the first versions wrote it (no night, warm-up, sleep counts,
+    /// downtime, unserved demand, caveat): it still loads, each later field at its default
+    /// (the night 22:00–06:00, savings comparable as they were then presented).
+    #[test]
+    fn summaries_from_older_versions_load_with_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = r#"{
+          "scenario": "old", "seed": 42, "duration_s": 86400.0,
+          "energy": {"it_kwh": 10.5, "facility_kwh": 14.7, "cost": 2.0, "currency": "EUR",
+                     "idle_kwh": 5.0, "dynamic_kwh": 5.5, "migration_kwh": 0.0,
+                     "transition_kwh": 0.0, "standby_kwh": 0.0, "pue": 1.4},
+          "migrations": {"count": 3, "completed": 3, "aborted": 0, "in_flight": 0,
+                         "mean_duration_s": 9.5, "total_duration_s": 28.5, "data_gb": 6.0},
+          "sla": {"slatah": 0.0, "pdm": 0.0, "slav": 0.0, "esv": 0.0},
+          "conflicts": {"total": 0, "by_kind": {}},
+          "hosts": {"count": 4, "boots": 1, "shutdowns": 2, "mean_on": 3.5,
+                    "min_on": 3, "max_on": 4},
+          "vms": {"count": 20, "ended": 0, "waiting_at_end": 0},
+          "events": 1234,
+          "baseline": {"it_kwh": 12.0, "facility_kwh": 16.8, "cost": 2.4, "slatah": 0.0},
+          "savings": {"energy_kwh": 1.5, "energy_fraction": 0.125, "cost": 0.4,
+                      "cost_fraction": 0.1667}
+        }"#;
+        std::fs::write(dir.path().join(SUMMARY_FILE), old).unwrap();
+        let run = RunSummary::load(dir.path()).unwrap();
+        assert_eq!(run.scenario(), "old");
+        assert_eq!(run.run().migrations.count, 3);
+        assert_eq!(run.run().vms.unplaced, 0);
+        assert_eq!(run.night(), Night::DEFAULT);
+        let savings = run.file.savings.as_ref().unwrap();
+        assert!(savings.comparable && savings.caveat.is_empty());
+        assert_eq!(run.file.baseline.as_ref().unwrap().vms_unplaced, 0);
+    }
+
+    /// A summary that lost a field every version wrote, or holds text where a number
+    /// belongs, is refused naming the field by its path; a field only later versions write
+    /// is never the one blamed.
+    #[test]
+    fn a_damaged_summary_names_the_field() {
+        let good = serde_json::to_value(SummaryFile::default()).unwrap();
+        assert_eq!(misfit(&good), None);
+        // `migrations.mean_wait_s`, `night` and `warmup_s` came later: skipped over.
+        let mut lost = good.clone();
+        lost["migrations"]
+            .as_object_mut()
+            .unwrap()
+            .remove("mean_wait_s");
+        lost["sla"].as_object_mut().unwrap().remove("pdm");
+        lost.as_object_mut().unwrap().remove("night");
+        lost.as_object_mut().unwrap().remove("warmup_s");
+        assert_eq!(
+            misfit(&lost).as_deref(),
+            Some("`sla.pdm` is missing or not a number")
+        );
+        let mut text = good.clone();
+        text["hosts"]["boots"] = Value::from("x");
+        assert_eq!(
+            misfit(&text).as_deref(),
+            Some("`hosts.boots` is missing or not a number")
+        );
+        let mut no_caveat = serde_json::to_value(SummaryFile::new(
+            Summary::default(),
+            Some(&Summary::default()),
+        ))
+        .unwrap();
+        no_caveat["savings"]["comparable"] = Value::from(1);
+        assert_eq!(
+            misfit(&no_caveat).as_deref(),
+            Some("`savings.comparable` is missing or not true or false")
+        );
+        let mut no_sla = good;
+        no_sla.as_object_mut().unwrap().remove("sla");
+        assert_eq!(
+            misfit(&no_sla).as_deref(),
+            Some("`sla` is missing or not an object")
+        );
     }
 
     /// The wide utilisation file: NaN where a host was not on, times converted to hours.

@@ -103,11 +103,9 @@ impl Figure for EnergyChart<'_> {
         let (upper, lower) = panels.split_vertically(height / 2);
         let axis = TimeAxis::new(self.run.timeseries.end_h());
         let run = self.run;
-        let saving = |value: &str, fraction: &str, what: String| match (
-            run.number(value),
-            run.number(fraction),
-        ) {
-            (Some(v), Some(f)) => Some(format!(
+        let savings = run.file.savings.as_ref();
+        let saving = |saved: Option<(f64, f64)>, what: String| match saved {
+            Some((v, f)) => Some(format!(
                 "{} {} {what} ({:.1} %) against always-on",
                 if v >= 0.0 { "saves" } else { "costs an extra" },
                 grouped(v.abs(), 1),
@@ -122,8 +120,7 @@ impl Figure for EnergyChart<'_> {
             1.0,
             "IT energy (kWh)",
             saving(
-                "savings.energy_kwh",
-                "savings.energy_fraction",
+                savings.map(|s| (s.energy_kwh, s.energy_fraction)),
                 "kWh of IT energy".into(),
             ),
         )?;
@@ -136,8 +133,7 @@ impl Figure for EnergyChart<'_> {
             pue,
             &cost_desc,
             saving(
-                "savings.cost",
-                "savings.cost_fraction",
+                savings.map(|s| (s.cost, s.cost_fraction)),
                 run.currency().to_string(),
             ),
         )?;

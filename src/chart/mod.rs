@@ -20,7 +20,9 @@ pub mod sweep_results;
 pub mod tolerance;
 
 pub use compare::{CompareBars, TradeOff};
-pub use data::{Comparison, DataError, RunData, RunFiles, RunSummary, Timeseries, Utilisation};
+pub use data::{
+    Comparison, DataError, RunData, RunFiles, RunSummary, Timeseries, Utilisation, read_summary,
+};
 pub use distribution::UtilisationDistribution;
 pub use energy::EnergyChart;
 pub use heatmap::UtilisationHeatmap;
@@ -30,6 +32,7 @@ pub use style::grouped;
 pub use sweep::{SweepByAxis, SweepTradeOff};
 pub use sweep_results::SweepResults;
 
+use crate::output::write_atomically;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::fmt;
@@ -268,8 +271,6 @@ fn file_name(path: &Path) -> String {
     )
 }
 
-pub use crate::output::write_atomically;
-
 /// The charts of one run: power, energy, migrations, and (when `host_utilisation.csv` was
 /// written) the utilisation heat map and distribution.
 pub fn run_charts(run: &RunData) -> Vec<Box<dyn Chart + '_>> {
@@ -309,8 +310,8 @@ pub fn sweep_charts(results: &SweepResults) -> Vec<Box<dyn Chart + '_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::ComparisonRow;
-    use serde_json::json;
+    use crate::output::{BaselineSummary, ComparisonRow, Savings, SummaryFile};
+    use crate::sim::records::{EnergySummary, Summary};
     use std::path::PathBuf;
 
     /// A two-day run with 4 hosts, ticks every 6 h: power falls at night, host 3 is off at
@@ -352,14 +353,40 @@ mod tests {
         RunData {
             summary: RunSummary {
                 dir: PathBuf::from("sample"),
-                json: json!({
-                "scenario": "sample",
-                "seed": 1,
-                "duration_s": 172800.0,
-                "energy": {"it_kwh": 32.0, "facility_kwh": 44.8, "cost": 8.96, "currency": "EUR", "pue": 1.4},
-                "savings": {"energy_kwh": 16.0, "energy_fraction": 0.333333, "cost": 4.48, "cost_fraction": 0.333333},
-                "baseline": {"it_kwh": 48.0, "cost": 13.44}
-                }),
+                file: SummaryFile {
+                    summary: Summary {
+                        scenario: "sample".into(),
+                        seed: 1,
+                        duration_s: 172800.0,
+                        energy: EnergySummary {
+                            it_kwh: 32.0,
+                            facility_kwh: 44.8,
+                            cost: 8.96,
+                            currency: "EUR".into(),
+                            pue: 1.4,
+                            ..EnergySummary::default()
+                        },
+                        ..Summary::default()
+                    },
+                    baseline: Some(BaselineSummary {
+                        it_kwh: 48.0,
+                        facility_kwh: 67.2,
+                        cost: 13.44,
+                        slatah: 0.0,
+                        vms_unplaced: 0,
+                        demand_core_h: 0.0,
+                        unserved_demand_core_h: 0.0,
+                        unserved_fraction: 0.0,
+                    }),
+                    savings: Some(Savings {
+                        energy_kwh: 16.0,
+                        energy_fraction: 0.333333,
+                        cost: 4.48,
+                        cost_fraction: 0.333333,
+                        comparable: true,
+                        caveat: String::new(),
+                    }),
+                },
                 files: RunFiles {
                     baseline: true,
                     host_utilisation: true,

@@ -5,10 +5,11 @@
 //! Only [`SweepResults::load`] reads files; grouping, statistics and the chart plan are pure
 //! functions of the rows, tested on rows built in memory.
 
-use super::data::{DataError, data_error, lookup, read_columns, read_text_columns};
-use crate::sweep::{
-    MANIFEST_FILE, Manifest, RESULTS_FILE, SCENARIO_COPY_FILE, SWEEP_COPY_FILE, short_keys,
+use super::data::{DataError, data_error, read_columns, read_summary, read_text_columns};
+use crate::output::files::{
+    MANIFEST_FILE, RESULTS_FILE, RUNS_DIR, SCENARIO_COPY_FILE, SUMMARY_FILE, SWEEP_COPY_FILE,
 };
+use crate::sweep::{Manifest, short_keys};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -184,11 +185,8 @@ impl SweepResults {
         let currency = manifest
             .runs
             .first()
-            .and_then(|id| {
-                std::fs::read_to_string(dir.join("runs").join(id).join("summary.json")).ok()
-            })
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-            .and_then(|v| lookup(&v, "energy.currency")?.as_str().map(str::to_string))
+            .and_then(|id| read_summary(&dir.join(RUNS_DIR).join(id).join(SUMMARY_FILE)).ok())
+            .map(|s| s.summary.energy.currency)
             .unwrap_or_default();
         let read = |name: &str| std::fs::read_to_string(dir.join(name)).ok();
         let mut results =

@@ -6,10 +6,10 @@
 //! `--variant NAME:KEY=VALUE,...` gives a variant any overrides at all.
 
 use super::destination::{check_apart, check_replace, parent_of, remove_leftovers};
-use super::plot::{Drawn, Folder, render_comparison};
-use super::run::{Outputs, write_outputs};
 use super::{CliError, read_scenario, say};
-use crate::output::{self, ComparisonRow, RunOptions, Scope, Staging};
+use crate::output::files::RUNS_DIR;
+use crate::output::{self, ComparisonRow, Scope, Staging};
+use crate::pipeline::{self, Drawn, Folder, FolderOptions, RunOptions};
 use crate::policy::overload::DETECTORS;
 use crate::policy::selection::SELECTIONS;
 use crate::policy::{lookup, names};
@@ -213,18 +213,13 @@ fn load_variants(args: &CompareArgs) -> Result<Vec<Variant>, CliError> {
             let mut applied = args.output.set.clone();
             applied.extend(overrides.iter().cloned());
             applied.extend(seed.clone());
-            let mut setup = scenario::load(&text, &origin, &applied)
-                .map_err(|e| CliError::Input(format!("variant {name}: {e}")))?;
-            let (traces, _) =
-                super::traces::load(&mut setup, path, &text, &applied).map_err(|e| match e {
-                    CliError::Input(m) => CliError::Input(format!("variant {name}: {m}")),
-                    other => other,
-                })?;
+            let prepared = pipeline::prepare(&text, path, &applied)
+                .map_err(|e| e.within(&format!("variant {name}")))?;
             variants.push(Variant {
                 name,
                 overrides,
-                setup,
-                traces,
+                setup: prepared.setup,
+                traces: prepared.traces,
                 origin: origin.clone(),
                 text: text.clone(),
                 applied,
@@ -257,13 +252,7 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
         .unwrap_or_else(|| Path::new("output").join(format!("{first}-compare")));
     let mut inputs = args.scenarios.clone();
     for v in &variants {
-        let scenario = Path::new(&v.origin);
-        inputs.extend(
-            v.setup
-                .traces
-                .iter()
-                .map(|t| super::traces::resolve(scenario, &t.path)),
-        );
+        inputs.extend(pipeline::trace_paths(&v.setup, Path::new(&v.origin)));
     }
     check_apart(&out, &inputs)?;
     check_replace(&out, args.output.force)?;
@@ -274,7 +263,7 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
     let io_err = |e: std::io::Error| {
         CliError::Other(format!("{}: cannot write outputs: {e}", out.display()))
     };
-    let outputs = Outputs {
+    let options = FolderOptions {
         run: RunOptions {
             baseline: !args.output.no_baseline,
             check: false,
@@ -291,18 +280,20 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
         .max()
         .unwrap_or(0);
     for v in &variants {
-        let folder = format!("runs/{}", folder_name(&v.name));
+        let folder = format!("{RUNS_DIR}/{}", folder_name(&v.name));
         let dir = staging.path().join(&folder);
         std::fs::create_dir_all(&dir).map_err(io_err)?;
         let copy = output::scenario_copy(&v.origin, &v.applied, &v.text);
         let shown = out.join(&folder);
-        let (summary, d) = write_outputs(
+        let (summary, d) = pipeline::write_run_folder(
             &v.setup,
             &v.traces,
             &copy,
-            &dir,
-            &shown,
-            outputs,
+            Folder {
+                dir: &dir,
+                shown: &shown,
+            },
+            options,
             &|_, _| {},
         )?;
         drawn.charts += d.charts;
@@ -326,7 +317,8 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
         dir: staging.path(),
         shown: &out,
     };
-    let d = render_comparison(folder, !args.output.no_charts).map_err(|e| e.into_cli(false))?;
+    let d = pipeline::render_comparison(folder, !args.output.no_charts)
+        .map_err(|e| e.into_error(false))?;
     drawn.charts += d.charts;
     drawn.files += d.files;
     staging.commit(args.output.force).map_err(io_err)?;

@@ -4,12 +4,12 @@
 //! nightshift did not write. Also removes what killed runs left beside it.
 
 use super::{CliError, tell};
-use crate::output::{self, COMPARISON_FILE, Scope};
-use crate::sweep::{MANIFEST_FILE, RESULTS_FILE};
+use crate::output::files::{COMPARISON_FILE, MANIFEST_FILE, RESULTS_FILE, SUMMARY_FILE};
+use crate::output::{self, Scope};
 use std::path::{Component, Path, PathBuf};
 
 /// Files that mark a folder nightshift wrote: a run, a comparison, a sweep (started or done).
-const MARKERS: [&str; 4] = ["summary.json", COMPARISON_FILE, MANIFEST_FILE, RESULTS_FILE];
+const MARKERS: [&str; 4] = [SUMMARY_FILE, COMPARISON_FILE, MANIFEST_FILE, RESULTS_FILE];
 
 /// `path` made absolute with symbolic links and `..` resolved, also when its end does not
 /// exist yet (the part that exists is resolved by the system, the rest by its components).

@@ -1,5 +1,6 @@
-//! The command line: argument parsing, file reading and exit codes. Each subcommand lives in
-//! its own module; errors become exit status 2 (bad input) or 1 (anything else).
+//! The command line: argument parsing, reading the input files, output-folder checks, calling
+//! the run pipeline ([`crate::pipeline`]) and printing. Each subcommand lives in its own
+//! module; errors become exit status 2 (bad input) or 1 (anything else).
 
 mod compare;
 mod destination;
@@ -7,9 +8,9 @@ mod generate;
 mod plot;
 mod run;
 mod sweep;
-mod traces;
 mod validate;
 
+use crate::pipeline::PipelineError;
 use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -84,6 +85,17 @@ pub enum CliError {
     /// Standard output was closed by its reader (`| head -1`): the program stops quietly with
     /// status 141, what a shell reports for a process ended by SIGPIPE.
     StdoutClosed,
+}
+
+impl From<PipelineError> for CliError {
+    /// Bad input exits with status 2, a failed simulation or file with 1.
+    fn from(e: PipelineError) -> Self {
+        if e.is_bad_input() {
+            CliError::Input(e.to_string())
+        } else {
+            CliError::Other(e.to_string())
+        }
+    }
 }
 
 impl CliError {

@@ -1,12 +1,9 @@
 //! `nightshift run SCENARIO`: simulate, write outputs, print a short summary.
 
 use super::destination::{check_apart, check_replace, parent_of, remove_leftovers};
-use super::plot::{Drawn, Folder, render_run};
-use super::{CliError, default_out, read_scenario, say, tell, traces};
-use crate::output::{self, RunError, RunOptions, Scope, Staging, SummaryFile};
-use crate::scenario;
-use crate::sim::setup::Setup;
-use crate::trace::TraceIndex;
+use super::{CliError, default_out, read_scenario, say, tell};
+use crate::output::{self, Scope, Staging, SummaryFile};
+use crate::pipeline::{self, Drawn, Folder, FolderOptions, RunOptions};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -32,11 +29,10 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         overrides.push(format!("simulation.seed={seed}"));
     }
     let origin = args.scenario.display().to_string();
-    let mut setup =
-        scenario::load(&text, &origin, &overrides).map_err(|e| CliError::Input(e.to_string()))?;
-    let (indexes, warnings) = traces::load(&mut setup, &args.scenario, &text, &overrides)?;
+    let prepared = pipeline::prepare(&text, &args.scenario, &overrides)?;
+    let setup = &prepared.setup;
     if !args.output.quiet {
-        for w in &warnings {
+        for w in &prepared.warnings {
             tell(&format!("warning: {w}"));
         }
     }
@@ -46,12 +42,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| default_out(&setup.name));
     let mut inputs = vec![args.scenario.clone()];
-    inputs.extend(
-        setup
-            .traces
-            .iter()
-            .map(|t| traces::resolve(&args.scenario, &t.path)),
-    );
+    inputs.extend(pipeline::trace_paths(setup, &args.scenario));
     check_apart(&out, &inputs)?;
     check_replace(&out, args.output.force)?;
     remove_leftovers(parent_of(&out), Scope::Folders, args.output.quiet);
@@ -62,7 +53,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let io_err = |e: std::io::Error| {
         CliError::Other(format!("{}: cannot write outputs: {e}", out.display()))
     };
-    let outputs = Outputs {
+    let options = FolderOptions {
         run: RunOptions {
             baseline: !args.output.no_baseline,
             check: args.check,
@@ -73,13 +64,16 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     };
     let copy = output::scenario_copy(&origin, &overrides, &text);
     let bar = RunProgress::new(setup.duration as f64 / 1000.0, args.output.quiet);
-    let (summary, drawn) = write_outputs(
-        &setup,
-        &indexes,
+    let folder = Folder {
+        dir: staging.path(),
+        shown: &out,
+    };
+    let (summary, drawn) = pipeline::write_run_folder(
+        setup,
+        &prepared.traces,
         &copy,
-        staging.path(),
-        &out,
-        outputs,
+        folder,
+        options,
         &|stage, t| bar.update(stage, t),
     )?;
     bar.finish();
@@ -99,42 +93,6 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         }
     }
     Ok(())
-}
-
-/// What `run` and `compare` write for one simulation: the shared pipeline's options, and
-/// whether to draw charts.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Outputs {
-    /// Baseline, invariant checks, host utilisation and baseline timeseries.
-    pub run: RunOptions,
-    /// Draw charts (reports are written either way).
-    pub charts: bool,
-}
-
-/// Runs `setup` (replaying `traces`, its bound trace indexes) through the shared pipeline into
-/// `dir`, then adds `scenario.toml` (the `scenario_copy`), the charts and the reports. Errors
-/// name `shown`, the folder the user asked for (`dir` is its staging copy).
-pub(crate) fn write_outputs(
-    setup: &Setup,
-    traces: &[TraceIndex],
-    scenario_copy: &str,
-    dir: &Path,
-    shown: &Path,
-    outputs: Outputs,
-    progress: &dyn Fn(&'static str, f64),
-) -> Result<(SummaryFile, Drawn), CliError> {
-    let io_err = |e: std::io::Error| {
-        CliError::Other(format!("{}: cannot write outputs: {e}", shown.display()))
-    };
-    let summary = output::write_run_reporting(setup, traces, dir, outputs.run, progress).map_err(
-        |e| match e {
-            RunError::Sim(m) => CliError::Other(m),
-            RunError::Io(e) => io_err(e),
-        },
-    )?;
-    std::fs::write(dir.join("scenario.toml"), scenario_copy).map_err(io_err)?;
-    let drawn = render_run(Folder { dir, shown }, outputs.charts).map_err(|e| e.into_cli(false))?;
-    Ok((summary, drawn))
 }
 
 /// The short human-readable summary printed after a run.

@@ -10,18 +10,19 @@
 //! them.
 
 use super::destination::{check_apart, check_nightshift_folder, remove_leftovers};
-use super::plot::{Drawn, Folder, render_run, render_sweep};
 use super::{CliError, read_input, read_scenario, say, tell};
-use crate::output::{self, AtomicFile, Lock, RunOptions, Scope, Staging, write_run};
-use crate::scenario;
-use crate::sweep::{
-    MANIFEST_FILE, Manifest, RESULTS_FILE, RunSpec, SCENARIO_COPY_FILE, SWEEP_COPY_FILE, Shard,
-    Sweep, fingerprint,
+use crate::output::files::{
+    MANIFEST_FILE, REPORT_HTML_FILE, RESULTS_FILE, RUN_RECORD_FILE, RUNS_DIR, SCENARIO_COPY_FILE,
+    SUMMARY_FILE, SWEEP_COPY_FILE,
 };
+use crate::output::{self, AtomicFile, Lock, Scope, Staging, SummaryFile, write_atomically};
+use crate::pipeline::{self, Drawn, Folder, RunOptions, Scans};
+use crate::sweep::{Manifest, RunSpec, Shard, Sweep, fingerprint};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use serde_json::Number;
 use std::fs;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -117,36 +118,22 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
         .unwrap_or(Path::new("."))
         .join(&sweep.scenario);
     let scenario_text = read_scenario(&scenario_path)?;
-    let scenario_origin = scenario_path.display().to_string();
-    let mut base = scenario::load(&scenario_text, &scenario_origin, &sweep.set).map_err(input)?;
     // Traces are read once up front so a bad trace fails before any run starts.
-    let (indexes, warnings) =
-        super::traces::load(&mut base, &scenario_path, &scenario_text, &sweep.set)?;
-    for w in warnings {
+    let base = pipeline::prepare(&scenario_text, &scenario_path, &sweep.set)?;
+    for w in &base.warnings {
         tell(&format!("warning: {w}"));
     }
-    let runs = sweep.runs(base.seed);
+    let runs = sweep.runs(base.setup.seed);
     // The inputs no output folder may hold: the sweep file, the scenario, every run's traces.
     let mut inputs = vec![args.sweep.clone(), scenario_path.clone()];
     // Every run is checked before anything runs, its traces included: a bad axis value fails
     // fast, not halfway through the sweep.
-    let mut scans = super::traces::Scans::new(&base, &scenario_path, indexes);
+    let mut scans = Scans::new(base, &scenario_path);
     for run in &runs {
-        let in_run = |e: String| input(format!("run {} ({}): {e}", run.index, run.id));
-        let mut setup = scenario::load(&scenario_text, &scenario_origin, &run.overrides)
-            .map_err(|e| in_run(e.to_string()))?;
-        scans
-            .check(&mut setup, &scenario_path, &scenario_text, &run.overrides)
-            .map_err(|e| match e {
-                CliError::Input(m) => in_run(m),
-                other => other,
-            })?;
-        inputs.extend(
-            setup
-                .traces
-                .iter()
-                .map(|t| super::traces::resolve(&scenario_path, &t.path)),
-        );
+        let setup = scans
+            .check(&scenario_text, &scenario_path, &run.overrides)
+            .map_err(|e| e.within(&format!("run {} ({})", run.index, run.id)))?;
+        inputs.extend(pipeline::trace_paths(&setup, &scenario_path));
     }
     let shard = match args.shard.as_deref() {
         None => Shard::ALL,
@@ -176,7 +163,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     prepare(&out, &manifest, args.force, &copies)?;
     let _running = lock_shard(&out, shard)?;
     remove_leftovers(&out, Scope::All, args.quiet);
-    remove_leftovers(&out.join("runs"), Scope::All, args.quiet);
+    remove_leftovers(&out.join(RUNS_DIR), Scope::All, args.quiet);
 
     let todo: Vec<&RunSpec> = runs
         .iter()
@@ -205,7 +192,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
             .map(|run| {
                 let r = run_one(
                     &scenario_text,
-                    &scenario_origin,
+                    &scenario_path,
                     &out,
                     &manifest,
                     run,
@@ -277,7 +264,7 @@ pub fn merge(args: MergeArgs) -> Result<(), CliError> {
 /// drawn from it: what an unsharded sweep and `merge` end with. Returns the number of runs.
 fn collect(out: &Path, with_charts: bool) -> Result<(usize, Drawn), CliError> {
     let n = write_results(out)?;
-    let drawn = render_sweep(out, with_charts).map_err(|e| e.into_cli(false))?;
+    let drawn = pipeline::render_sweep(out, with_charts).map_err(|e| e.into_error(false))?;
     Ok((n, drawn))
 }
 
@@ -291,7 +278,7 @@ fn collected(out: &Path, drawn: &Drawn) -> String {
     format!(
         "results in {}, {charts}report in {}",
         out.join(RESULTS_FILE).display(),
-        out.join("report.html").display()
+        out.join(REPORT_HTML_FILE).display()
     )
 }
 
@@ -339,7 +326,7 @@ fn prepare(
         check_nightshift_folder(out)?;
         fs::remove_dir_all(out).map_err(io_error(out))?;
     }
-    fs::create_dir_all(out.join("runs")).map_err(io_error(out))?;
+    fs::create_dir_all(out.join(RUNS_DIR)).map_err(io_error(out))?;
     // Every shard writes the same files; write-then-rename keeps concurrent writers safe.
     let json =
         serde_json::to_string_pretty(manifest).map_err(|e| CliError::Other(e.to_string()))? + "\n";
@@ -349,27 +336,27 @@ fn prepare(
         .chain([(MANIFEST_FILE, json.as_str())])
     {
         let file = out.join(name);
-        crate::chart::write_atomically(&file, text.as_bytes()).map_err(io_error(&file))?;
+        write_atomically(&file, text.as_bytes()).map_err(io_error(&file))?;
     }
     Ok(())
 }
 
 fn run_dir(out: &Path, run: &RunSpec) -> PathBuf {
-    out.join("runs").join(&run.id)
+    out.join(RUNS_DIR).join(&run.id)
 }
 
 fn is_complete(out: &Path, manifest: &Manifest, run: &RunSpec) -> bool {
     let dir = run_dir(out, run);
-    let record: Option<RunRecord> = fs::read_to_string(dir.join("run.json"))
+    let record: Option<RunRecord> = fs::read_to_string(dir.join(RUN_RECORD_FILE))
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok());
     record.is_some_and(|r| r.fingerprint == manifest.fingerprint && r.index == run.index)
-        && dir.join("summary.json").is_file()
+        && dir.join(SUMMARY_FILE).is_file()
 }
 
 fn run_one(
     scenario_text: &str,
-    origin: &str,
+    scenario_path: &Path,
     out: &Path,
     manifest: &Manifest,
     run: &RunSpec,
@@ -378,41 +365,46 @@ fn run_one(
 ) -> Result<(), CliError> {
     let target = run_dir(out, run);
     // A folder at `target` is an earlier, different attempt (is_complete said no): replaced.
-    let mut setup = scenario::load(scenario_text, origin, &run.overrides).map_err(input)?;
-    let (traces, _) =
-        super::traces::load(&mut setup, Path::new(origin), scenario_text, &run.overrides)?;
+    let prepared = pipeline::prepare(scenario_text, scenario_path, &run.overrides)?;
     let staging = Staging::create(&target).map_err(io_error(&target))?;
-    let result = write_run(&setup, &traces, staging.path(), options)
-        .map_err(|e| CliError::Other(format!("run {}: {e}", run.id)))
-        .and_then(|_| {
-            let record = RunRecord {
-                sweep: manifest.sweep.clone(),
-                fingerprint: manifest.fingerprint.clone(),
-                index: run.index,
-                id: run.id.clone(),
-                seed: run.seed,
-                values: run.values.clone(),
-                overrides: run.overrides.clone(),
-            };
-            let json = serde_json::to_string_pretty(&record)
-                .map_err(|e| CliError::Other(e.to_string()))?
-                + "\n";
-            fs::write(staging.path().join("run.json"), json).map_err(io_error(&target))
-        })
-        .and_then(|_| {
-            if !charts {
-                return Ok(());
-            }
-            let copy = output::scenario_copy(origin, &run.overrides, scenario_text);
-            fs::write(staging.path().join("scenario.toml"), copy).map_err(io_error(&target))?;
-            let folder = Folder {
-                dir: staging.path(),
-                shown: &target,
-            };
-            render_run(folder, true)
-                .map(|_| ())
-                .map_err(|e| e.into_cli(false))
-        });
+    let result = pipeline::simulate(
+        &prepared.setup,
+        &prepared.traces,
+        staging.path(),
+        options,
+        &|_, _| {},
+    )
+    .map_err(|e| CliError::Other(format!("run {}: {e}", run.id)))
+    .and_then(|_| {
+        let record = RunRecord {
+            sweep: manifest.sweep.clone(),
+            fingerprint: manifest.fingerprint.clone(),
+            index: run.index,
+            id: run.id.clone(),
+            seed: run.seed,
+            values: run.values.clone(),
+            overrides: run.overrides.clone(),
+        };
+        let json = serde_json::to_string_pretty(&record)
+            .map_err(|e| CliError::Other(e.to_string()))?
+            + "\n";
+        fs::write(staging.path().join(RUN_RECORD_FILE), json).map_err(io_error(&target))
+    })
+    .and_then(|_| {
+        if !charts {
+            return Ok(());
+        }
+        let origin = scenario_path.display().to_string();
+        let copy = output::scenario_copy(&origin, &run.overrides, scenario_text);
+        fs::write(staging.path().join(SCENARIO_COPY_FILE), copy).map_err(io_error(&target))?;
+        let folder = Folder {
+            dir: staging.path(),
+            shown: &target,
+        };
+        pipeline::render_run(folder, true)
+            .map(|_| ())
+            .map_err(|e| e.into_error(false).into())
+    });
     result?;
     // Another process (an overlapping shard) completed the same run meanwhile: its copy stays.
     if is_complete(out, manifest, run) {
@@ -421,26 +413,46 @@ fn run_one(
     staging.commit(true).map_err(io_error(&target))
 }
 
-/// Headline columns of `results.csv`, after the run's index, id, seed and axis values: the
-/// summary.json path of each.
-const RESULT_COLUMNS: &[(&str, &str)] = &[
-    ("it_kwh", "energy.it_kwh"),
-    ("facility_kwh", "energy.facility_kwh"),
-    ("cost", "energy.cost"),
-    ("baseline_it_kwh", "baseline.it_kwh"),
-    ("energy_saving", "savings.energy_fraction"),
-    ("cost_saving", "savings.cost_fraction"),
-    ("migrations", "migrations.count"),
-    ("migrations_aborted", "migrations.aborted"),
-    ("slatah", "sla.slatah"),
-    ("pdm", "sla.pdm"),
-    ("slav", "sla.slav"),
-    ("esv", "sla.esv"),
-    ("conflicts", "conflicts.total"),
-    ("boots", "hosts.boots"),
-    ("shutdowns", "hosts.shutdowns"),
-    ("mean_hosts_on", "hosts.mean_on"),
-    ("vms_waiting_at_end", "vms.waiting_at_end"),
+/// A headline column of `results.csv`: its name and its value in a run's summary.
+type ResultColumn = (&'static str, fn(&SummaryFile) -> Option<Number>);
+
+/// A float cell; empty when not finite (as `summary.json` writes it: `null`).
+fn float(v: f64) -> Option<Number> {
+    Number::from_f64(v)
+}
+
+/// A count cell.
+fn count(v: impl Into<u64>) -> Option<Number> {
+    Some(Number::from(v.into()))
+}
+
+/// Headline columns of `results.csv`, after the run's index, id, seed and axis values. A cell
+/// holds the number as `summary.json` does (the same digits); the baseline's and the savings'
+/// are empty when the baseline was skipped.
+const RESULT_COLUMNS: &[ResultColumn] = &[
+    ("it_kwh", |s| float(s.summary.energy.it_kwh)),
+    ("facility_kwh", |s| float(s.summary.energy.facility_kwh)),
+    ("cost", |s| float(s.summary.energy.cost)),
+    ("baseline_it_kwh", |s| float(s.baseline.as_ref()?.it_kwh)),
+    ("energy_saving", |s| {
+        float(s.savings.as_ref()?.energy_fraction)
+    }),
+    ("cost_saving", |s| float(s.savings.as_ref()?.cost_fraction)),
+    ("migrations", |s| count(s.summary.migrations.count as u64)),
+    ("migrations_aborted", |s| {
+        count(s.summary.migrations.aborted as u64)
+    }),
+    ("slatah", |s| float(s.summary.sla.slatah)),
+    ("pdm", |s| float(s.summary.sla.pdm)),
+    ("slav", |s| float(s.summary.sla.slav)),
+    ("esv", |s| float(s.summary.sla.esv)),
+    ("conflicts", |s| count(s.summary.conflicts.total as u64)),
+    ("boots", |s| count(s.summary.hosts.boots)),
+    ("shutdowns", |s| count(s.summary.hosts.shutdowns)),
+    ("mean_hosts_on", |s| float(s.summary.hosts.mean_on)),
+    ("vms_waiting_at_end", |s| {
+        count(s.summary.vms.waiting_at_end as u64)
+    }),
 ];
 
 /// Reads every run of the sweep in `out` and writes `results.csv`; fails if any is missing or
@@ -458,13 +470,11 @@ fn write_results(out: &Path) -> Result<usize, CliError> {
     let mut missing = Vec::new();
     let mut rows = Vec::new();
     for (index, id) in manifest.runs.iter().enumerate() {
-        let dir = out.join("runs").join(id);
-        let record: Option<RunRecord> = fs::read_to_string(dir.join("run.json"))
+        let dir = out.join(RUNS_DIR).join(id);
+        let record: Option<RunRecord> = fs::read_to_string(dir.join(RUN_RECORD_FILE))
             .ok()
             .and_then(|t| serde_json::from_str(&t).ok());
-        let summary: Option<serde_json::Value> = fs::read_to_string(dir.join("summary.json"))
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok());
+        let summary = crate::chart::read_summary(&dir.join(SUMMARY_FILE)).ok();
         match (record, summary) {
             (Some(r), Some(s)) if r.fingerprint == manifest.fingerprint && r.index == index => {
                 rows.push((r, s))
@@ -509,12 +519,8 @@ fn write_results(out: &Path) -> Result<usize, CliError> {
                 .iter()
                 .map(|(_, v)| v.trim_matches('"').to_string()),
         );
-        for (_, key) in RESULT_COLUMNS {
-            let value = key.split('.').try_fold(summary, |v, k| v.get(k));
-            row.push(match value {
-                Some(serde_json::Value::Null) | None => String::new(),
-                Some(v) => v.to_string(),
-            });
+        for (_, cell) in RESULT_COLUMNS {
+            row.push(cell(summary).map_or(String::new(), |n| n.to_string()));
         }
         w.write_record(&row).map_err(csv_err)?;
     }

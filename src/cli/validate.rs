@@ -1,7 +1,7 @@
 //! `nightshift validate SCENARIO...`: parse and check scenarios without running them.
 
-use super::{CliError, read_scenario, say, tell, traces};
-use crate::scenario;
+use super::{CliError, read_scenario, say, tell};
+use crate::pipeline;
 use crate::sim::setup::Setup;
 use clap::Args;
 use std::path::PathBuf;
@@ -37,13 +37,11 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
     let mut bad = 0;
     for path in &args.scenarios {
         let checked = read_scenario(path).and_then(|text| {
-            let mut setup = scenario::load(&text, &path.display().to_string(), &args.set)
-                .map_err(|e| CliError::Input(e.to_string()))?;
-            let (_, warnings) = traces::load(&mut setup, path, &text, &args.set)?;
-            for w in warnings {
+            let prepared = pipeline::prepare(&text, path, &args.set)?;
+            for w in &prepared.warnings {
                 tell(&format!("warning: {w}"));
             }
-            Ok(setup)
+            Ok(prepared.setup)
         });
         match checked {
             Ok(setup) => say(&format!(

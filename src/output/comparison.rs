@@ -2,13 +2,11 @@
 //! side (read back by the comparison charts, by column name).
 
 use super::SummaryFile;
+use super::files::COMPARISON_FILE;
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::{self, BufWriter};
 use std::path::Path;
-
-/// File name of a comparison's table.
-pub const COMPARISON_FILE: &str = "comparison.csv";
 
 /// One variant of a comparison: what ran and its headline numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

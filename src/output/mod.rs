@@ -1,31 +1,32 @@
-//! Writing a run's outputs: CSV files streamed while the simulation runs, `summary.json` and
-//! `hosts.csv` at the end, all into a staging folder that is renamed into place only when
-//! complete, so a failed run never leaves a half-written output folder.
+//! Writing a run's outputs, and nothing else: CSV writers the pipeline streams the
+//! simulation's rows to, `summary.json`, `hosts.csv` and `requests.csv` at the end, the names
+//! of every output file ([`files`]), staging folders renamed into place only when complete
+//! (so a failed run never leaves a half-written output folder) and the one atomic write of a
+//! single file ([`write_atomically`]). Running the simulation is [`crate::pipeline`]'s.
 
 mod comparison;
 mod csv_line;
+pub mod files;
 mod lock;
-mod progress;
-mod run_dir;
 mod scenario_copy;
 mod scratch;
 mod staging;
 mod summary;
 mod utilisation;
 
-pub use progress::Progress;
-pub use run_dir::{RunError, RunOptions, write_run, write_run_reporting};
-
-pub use comparison::{COMPARISON_FILE, ComparisonRow, write_comparison};
+pub use comparison::{ComparisonRow, write_comparison};
 pub use lock::Lock;
 pub use scenario_copy::{scenario_copy, strip_copy_header};
 pub use scratch::{AtomicFile, Leftover, Scope, remove_leftovers, write_atomically};
 pub use staging::{Staging, remove_unfinished};
 pub use summary::{BaselineSummary, Savings, SummaryFile};
-pub use utilisation::{HOST_UTILISATION_FILE, HostUtilisationCsv};
+pub use utilisation::HostUtilisationCsv;
 
 use crate::sim::records::{ConflictRow, HostRow, IntervalRow, MigrationRow, Recorder, RequestRow};
 use csv_line::CsvLine;
+use files::{
+    CONFLICTS_FILE, HOSTS_FILE, MIGRATIONS_FILE, REQUESTS_FILE, SUMMARY_FILE, TIMESERIES_FILE,
+};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
@@ -82,9 +83,9 @@ impl CsvRecorder {
     /// Creates `timeseries.csv`, `migrations.csv` and `conflicts.csv` in `dir`.
     pub fn create(dir: &Path) -> io::Result<Self> {
         Ok(CsvRecorder {
-            timeseries: writer(dir, "timeseries.csv", TIMESERIES_COLUMNS)?,
-            migrations: line_writer(dir, "migrations.csv", MIGRATION_COLUMNS)?,
-            conflicts: line_writer(dir, "conflicts.csv", CONFLICT_COLUMNS)?,
+            timeseries: writer(dir, TIMESERIES_FILE, TIMESERIES_COLUMNS)?,
+            migrations: line_writer(dir, MIGRATIONS_FILE, MIGRATION_COLUMNS)?,
+            conflicts: line_writer(dir, CONFLICTS_FILE, CONFLICT_COLUMNS)?,
             line: CsvLine::default(),
             utilisation: None,
             error: None,
@@ -166,9 +167,6 @@ impl Recorder for CsvRecorder {
     }
 }
 
-/// File name of the always-on baseline's timeseries (same columns as `timeseries.csv`).
-pub const BASELINE_TIMESERIES_FILE: &str = "baseline_timeseries.csv";
-
 /// Streams only timeseries rows, to a file of a given name: the always-on baseline's
 /// `baseline_timeseries.csv`, which the energy chart compares the run against.
 pub struct TimeseriesCsv {
@@ -248,7 +246,7 @@ pub const CONFLICT_COLUMNS: &[&str] = &["time_s", "kind", "vm", "hosts", "action
 
 /// Writes `hosts.csv`.
 pub fn write_hosts(dir: &Path, rows: &[HostRow]) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(BufWriter::new(File::create(dir.join("hosts.csv"))?));
+    let mut w = csv::Writer::from_writer(BufWriter::new(File::create(dir.join(HOSTS_FILE))?));
     for row in rows {
         w.serialize(row).map_err(io::Error::other)?;
     }
@@ -269,7 +267,7 @@ pub const REQUEST_COLUMNS: &[&str] = &[
 
 /// Writes `requests.csv`: one row per team request (a header only without teams).
 pub fn write_requests(dir: &Path, rows: &[RequestRow]) -> io::Result<()> {
-    let file = BufWriter::new(File::create(dir.join("requests.csv"))?);
+    let file = BufWriter::new(File::create(dir.join(REQUESTS_FILE))?);
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(file);
@@ -282,7 +280,7 @@ pub fn write_requests(dir: &Path, rows: &[RequestRow]) -> io::Result<()> {
 
 /// Writes `summary.json` (pretty-printed, trailing newline).
 pub fn write_summary(dir: &Path, summary: &SummaryFile) -> io::Result<()> {
-    let mut file = BufWriter::new(File::create(dir.join("summary.json"))?);
+    let mut file = BufWriter::new(File::create(dir.join(SUMMARY_FILE))?);
     serde_json::to_writer_pretty(&mut file, summary).map_err(io::Error::other)?;
     file.write_all(b"\n")?;
     file.flush()

@@ -6,6 +6,7 @@
 //! files, `<name>` shortened so that the whole name fits in 255 bytes. A staging folder holds
 //! a [`LOCK_FILE`] locked by its writer; a temporary file is locked itself.
 
+use super::files::{RUNS_DIR, SUMMARY_FILE, TIMESERIES_FILE};
 use super::lock::Lock;
 use std::ffi::OsStr;
 use std::fs;
@@ -271,7 +272,7 @@ fn partial_is_left_over(dir: &Path, pid: u32, meta: &fs::Metadata) -> Option<Opt
         let ours = entries.any(|e| {
             empty = false;
             e.is_ok_and(|e| {
-                ["timeseries.csv", "summary.json", "runs"]
+                [TIMESERIES_FILE, SUMMARY_FILE, RUNS_DIR]
                     .iter()
                     .any(|n| e.file_name() == *n)
             })

@@ -1,10 +1,13 @@
 //! The `summary.json` document: the run's summary plus the always-on baseline and the savings.
+//! Written and read back as the same types, so a renamed field fails to compile instead of
+//! reading as missing; fields added after the first version default when absent, so folders
+//! written by older versions still load.
 
 use crate::sim::records::Summary;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The always-on baseline of the same workload (every host on, no consolidation).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BaselineSummary {
     /// IT energy, kWh.
     pub it_kwh: f64,
@@ -15,17 +18,21 @@ pub struct BaselineSummary {
     /// SLATAH of the baseline (hosts at 100 % without consolidation).
     pub slatah: f64,
     /// VMs the baseline never placed (see `vms.unplaced`).
+    #[serde(default)]
     pub vms_unplaced: usize,
     /// CPU demand of the baseline's VMs, vCPU-hours (see `vms.demand_core_h`).
+    #[serde(default)]
     pub demand_core_h: f64,
     /// The part of it the baseline did not serve, vCPU-hours.
+    #[serde(default)]
     pub unserved_demand_core_h: f64,
     /// `unserved_demand_core_h / demand_core_h`.
+    #[serde(default)]
     pub unserved_fraction: f64,
 }
 
 /// What the scenario saves against the baseline; positive = saves.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Savings {
     /// IT energy saved, kWh.
     pub energy_kwh: f64,
@@ -36,9 +43,12 @@ pub struct Savings {
     /// Saved share of the baseline's cost.
     pub cost_fraction: f64,
     /// Whether both runs served the same VMs and demand (within [`Savings::TOLERANCE`]), so
-    /// that the saving compares like with like.
+    /// that the saving compares like with like. Folders from before the check read as
+    /// comparable, as they were presented.
+    #[serde(default = "comparable_before_the_check")]
     pub comparable: bool,
     /// Why not, in words (empty when comparable).
+    #[serde(default)]
     pub caveat: String,
 }
 
@@ -92,15 +102,22 @@ impl Savings {
     }
 }
 
+/// The `comparable` of savings written before it was recorded.
+fn comparable_before_the_check() -> bool {
+    true
+}
+
 /// Everything in `summary.json`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SummaryFile {
     /// The run's own numbers (top-level keys).
     #[serde(flatten)]
     pub summary: Summary,
     /// The baseline, unless it was skipped.
+    #[serde(default)]
     pub baseline: Option<BaselineSummary>,
     /// Savings against the baseline, unless it was skipped.
+    #[serde(default)]
     pub savings: Option<Savings>,
 }
 
@@ -122,6 +139,34 @@ impl SummaryFile {
             summary,
             baseline,
             savings,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What is written reads back as the same value, with and without a baseline: the write
+    /// and read sides are one type.
+    #[test]
+    fn summary_json_reads_back_as_written() {
+        let mut run = Summary {
+            scenario: "s".into(),
+            ..Summary::default()
+        };
+        run.energy.it_kwh = 12.5;
+        run.energy.cost = 3.0;
+        run.vms.count = 4;
+        let mut base = run.clone();
+        base.energy.it_kwh = 20.0;
+        for file in [
+            SummaryFile::new(run.clone(), None),
+            SummaryFile::new(run, Some(&base)),
+        ] {
+            let text = serde_json::to_string_pretty(&file).unwrap();
+            let back: SummaryFile = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, file);
         }
     }
 }

@@ -3,12 +3,10 @@
 //! Written by hand rather than through `csv::Writer`: every field is a number or empty, and the
 //! fixed-point formatting below is several times faster than formatting `f64`s with `{}`.
 
+use super::files::HOST_UTILISATION_FILE;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
-
-/// File name of the per-host utilisation log.
-pub const HOST_UTILISATION_FILE: &str = "host_utilisation.csv";
 
 /// Streams per-host utilisations: `time_s,host_0,host_1,...`; a value is the host's load over
 /// its capacity with three decimals (above 1 when over-loaded), empty when the host is not on.

@@ -7,6 +7,11 @@ use super::{
 };
 use crate::chart::data::Comparison;
 use crate::chart::{RunSummary, SweepResults, WrittenChart};
+use crate::output::files::{
+    BASELINE_TIMESERIES_FILE, CONFLICTS_FILE, HOST_UTILISATION_FILE, HOSTS_FILE, MANIFEST_FILE,
+    MIGRATIONS_FILE, RESULTS_FILE, RUNS_DIR, SCENARIO_COPY_FILE, SUMMARY_FILE, SWEEP_COPY_FILE,
+    TIMESERIES_FILE,
+};
 
 const STYLE: &str = "\
 body{font-family:'Liberation Sans',Arial,Helvetica,sans-serif;color:#222;background:#fff;\
@@ -109,20 +114,31 @@ pub fn run_html(run: &RunSummary, charts: &[WrittenChart]) -> String {
         "Charts were not drawn (run with --no-charts); `nightshift plot DIR` draws them.",
     );
     if !run.files.host_utilisation && !charts.is_empty() {
-        body += "<p class=\"note\">No host_utilisation.csv in this folder, so the utilisation heat map and distribution are left out.</p>\n";
+        body += &format!(
+            "<p class=\"note\">No {HOST_UTILISATION_FILE} in this folder, so the utilisation heat map and distribution are left out.</p>\n"
+        );
     }
     body += "<h2>Scenario</h2>\n";
     match &run.scenario_text {
         Some(text) => body += &format!("<pre><code>{}</code></pre>\n", escape(text)),
-        None => body += "<p class=\"note\">scenario.toml is not in this folder.</p>\n",
+        None => {
+            body += &format!("<p class=\"note\">{SCENARIO_COPY_FILE} is not in this folder.</p>\n")
+        }
     }
-    body +=
-        "<h2>Files</h2>\n<p>summary.json, timeseries.csv, migrations.csv, conflicts.csv, hosts.csv";
+    body += "<h2>Files</h2>\n<p>";
+    body += &[
+        SUMMARY_FILE,
+        TIMESERIES_FILE,
+        MIGRATIONS_FILE,
+        CONFLICTS_FILE,
+        HOSTS_FILE,
+    ]
+    .join(", ");
     if run.files.baseline {
-        body += ", baseline_timeseries.csv";
+        body += &format!(", {BASELINE_TIMESERIES_FILE}");
     }
     if run.files.host_utilisation {
-        body += ", host_utilisation.csv";
+        body += &format!(", {HOST_UTILISATION_FILE}");
     }
     body += ".</p>\n";
     page(&format!("nightshift report: {name}"), &body)
@@ -207,7 +223,7 @@ pub fn sweep_html(r: &SweepResults, charts: &[WrittenChart]) -> String {
     body += "<h2>Axis points</h2>\n<p class=\"note\">One row per combination of axis values; numbers are means over its runs (seeds). Bold rows have the least energy or the least SLAV (values within the tolerance count as ties, broken by the other metric; no row is marked for SLAV when it is negligible everywhere); the best column says which.</p>\n";
     if table.hidden > 0 {
         body += &format!(
-            "<p class=\"note\">{} more axis points are left out of this table; results.csv has every run.</p>\n",
+            "<p class=\"note\">{} more axis points are left out of this table; {RESULTS_FILE} has every run.</p>\n",
             table.hidden
         );
     }
@@ -236,7 +252,9 @@ pub fn sweep_html(r: &SweepResults, charts: &[WrittenChart]) -> String {
     body += "<h2>Sweep file</h2>\n";
     match &r.sweep_text {
         Some(text) => body += &format!("<pre><code>{}</code></pre>\n", escape(text)),
-        None => body += "<p class=\"note\">sweep.toml is not in this folder.</p>\n",
+        None => {
+            body += &format!("<p class=\"note\">{SWEEP_COPY_FILE} is not in this folder.</p>\n")
+        }
     }
     if let Some(text) = &r.scenario_text {
         body += &format!(
@@ -244,7 +262,9 @@ pub fn sweep_html(r: &SweepResults, charts: &[WrittenChart]) -> String {
             escape(text)
         );
     }
-    body += "<h2>Files</h2>\n<p>results.csv (one row per run), sweep.json, sweep.toml, scenario.toml, and runs/&lt;id&gt;/ with each run's complete output.</p>\n";
+    body += &format!(
+        "<h2>Files</h2>\n<p>{RESULTS_FILE} (one row per run), {MANIFEST_FILE}, {SWEEP_COPY_FILE}, {SCENARIO_COPY_FILE}, and {RUNS_DIR}/&lt;id&gt;/ with each run's complete output.</p>\n"
+    );
     page(&format!("nightshift sweep: {}", r.name), &body)
 }
 

@@ -7,6 +7,7 @@ use super::{
 };
 use crate::chart::data::Comparison;
 use crate::chart::{RunSummary, SweepResults, WrittenChart};
+use crate::output::files::RESULTS_FILE;
 
 /// Escapes a table cell (pipes would end the cell).
 fn cell(text: &str) -> String {
@@ -133,7 +134,7 @@ pub fn sweep_markdown(r: &SweepResults, charts: &[WrittenChart]) -> String {
     s += "\n## Axis points\n\nOne row per combination of axis values; numbers are means over its runs (seeds). Rows in bold have the least energy or the least SLAV (values within the tolerance count as ties, broken by the other metric; no row is marked for SLAV when it is negligible everywhere).\n\n";
     if table.hidden > 0 {
         s += &format!(
-            "{} more axis points are left out of this table; results.csv has every run.\n\n",
+            "{} more axis points are left out of this table; {RESULTS_FILE} has every run.\n\n",
             table.hidden
         );
     }

@@ -1,7 +1,7 @@
 //! Reports of a run, a comparison and a sweep: `report.html`, self-contained (inline CSS, charts as
 //! inline SVG, no script, nothing fetched), and `report.md` for wikis (charts as PNG links).
-//! Both are built from the same headline rows, read from `summary.json` by key so that
-//! summaries that gain keys keep working.
+//! Both are built from the same headline rows, read from `summary.json` as its typed
+//! [`crate::output::SummaryFile`] (older folders load with defaults for later fields).
 
 mod html;
 mod markdown;
@@ -14,6 +14,7 @@ use crate::chart::sweep_results::{AxisPoint, Metric};
 use crate::chart::tolerance::{self, ENERGY, Lead, SLAV, lead, rank, tolerance_note};
 use crate::chart::{RunSummary, SweepResults, grouped};
 use crate::output::ComparisonRow;
+use crate::output::files::SCENARIO_COPY_FILE;
 
 /// One headline number: what it is and its value, formatted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,9 +73,9 @@ fn sci_or_none(v: f64) -> String {
 }
 
 /// The SLA row of a run: zero metrics read `none` (not `0.000e0`), with what SLAV measures.
-fn sla_headline(run: &RunSummary, slav: f64) -> String {
-    let n = |k: &str| run.number(k).unwrap_or(0.0);
-    let (slatah, pdm, esv) = (n("sla.slatah"), n("sla.pdm"), n("sla.esv"));
+fn sla_headline(run: &RunSummary) -> String {
+    let sla = &run.run().sla;
+    let (slatah, pdm, slav, esv) = (sla.slatah, sla.pdm, sla.slav, sla.esv);
     let text = format!(
         "SLATAH {}, PDM {}, SLAV {}, ESV {}",
         or_none(slatah, |v| pct(v, 3)),
@@ -91,140 +92,102 @@ fn sla_headline(run: &RunSummary, slav: f64) -> String {
 
 /// The headline numbers of a run, from its `summary.json`.
 pub fn run_headlines(run: &RunSummary) -> Vec<Headline> {
-    let n = |k: &str| run.number(k);
+    let r = run.run();
+    let (e, v, m, h) = (&r.energy, &r.vms, &r.migrations, &r.hosts);
     let cur = run.currency();
-    let mut rows = Vec::new();
-    let mut push = |label, value: Option<String>| {
-        if let Some(value) = value {
-            rows.push(Headline { label, value });
-        }
-    };
-    push(
-        "Simulated",
-        n("duration_s").map(|d| {
-            let span = human_span(d);
-            let seed = n("seed").map_or(String::new(), |s| format!(", seed {s}"));
-            let hosts =
-                n("hosts.count").map_or(String::new(), |h| format!(", {} hosts", grouped(h, 0)));
-            let vms = n("vms.count").map_or(String::new(), |v| format!(", {} VMs", grouped(v, 0)));
-            format!("{span}{seed}{hosts}{vms}")
-        }),
-    );
-    push(
-        "IT energy",
-        n("energy.it_kwh").map(|v| format!("{} kWh", grouped(v, 1))),
-    );
-    push(
-        "Facility energy",
-        n("energy.facility_kwh").map(|v| format!("{} kWh (PUE {})", grouped(v, 1), run.pue())),
-    );
-    push(
-        "Cost",
-        n("energy.cost").map(|v| format!("{} {cur}", grouped(v, 2))),
-    );
-    push(
-        "Saving vs always-on",
-        Some(
-            match (
-                n("savings.energy_kwh"),
-                n("savings.energy_fraction"),
-                n("savings.cost"),
-                n("savings.cost_fraction"),
-                n("baseline.it_kwh"),
-            ) {
-                (Some(e), Some(ef), Some(c), Some(cf), Some(b)) => format!(
-                    "{} kWh ({}) and {} {cur} ({}) of always-on's {} kWh",
-                    grouped(e, 1),
-                    pct(ef, 1),
-                    grouped(c, 2),
-                    pct(cf, 1),
-                    grouped(b, 1)
-                ),
-                _ => "not computed (run with --no-baseline)".to_string(),
-            }
-            .to_string()
-                + &caveat(run),
+    let count = |n: usize| grouped(n as f64, 0);
+    let saving = match (&run.file.savings, &run.file.baseline) {
+        (Some(s), Some(b)) => format!(
+            "{} kWh ({}) and {} {cur} ({}) of always-on's {} kWh",
+            grouped(s.energy_kwh, 1),
+            pct(s.energy_fraction, 1),
+            grouped(s.cost, 2),
+            pct(s.cost_fraction, 1),
+            grouped(b.it_kwh, 1)
         ),
+        _ => "not computed (run with --no-baseline)".to_string(),
+    } + &caveat(run);
+    let mut served = format!(
+        "{} of {} VMs placed, {} of CPU demand unserved",
+        count(v.count.saturating_sub(v.unplaced)),
+        count(v.count),
+        pct(v.unserved_fraction, 1)
     );
-    push(
-        "Workload served",
-        n("vms.unplaced").map(|u| {
-            let count = n("vms.count").unwrap_or(0.0);
-            let mut s = format!(
-                "{} of {} VMs placed, {} of CPU demand unserved",
-                grouped((count - u).max(0.0), 0),
-                grouped(count, 0),
-                pct(n("vms.unserved_fraction").unwrap_or(0.0), 1)
-            );
-            if let (Some(bu), Some(bf)) =
-                (n("baseline.vms_unplaced"), n("baseline.unserved_fraction"))
-            {
-                s += &format!(
-                    "; always-on: {} never placed, {} unserved",
-                    grouped(bu, 0),
-                    pct(bf, 1)
-                );
-            }
-            s
-        }),
-    );
-    push(
-        "Migrations",
-        n("migrations.count").map(|c| {
-            let mut s = grouped(c, 0);
-            if let Some(a) = n("migrations.aborted") {
-                s += &format!(" ({} aborted)", grouped(a, 0));
-            }
-            if let Some(m) = n("migrations.mean_duration_s") {
-                s += &format!(", mean {m:.1} s");
-            }
-            if let Some(d) = n("migrations.data_gb") {
-                s += &format!(", {} GB moved", grouped(d, 1));
-            }
-            s
-        }),
-    );
-    push("SLA", n("sla.slav").map(|slav| sla_headline(run, slav)));
-    push(
-        "Conflicts",
-        n("conflicts.total").map(|t| {
-            let kinds = crate::chart::data::lookup(&run.json, "conflicts.by_kind")
-                .and_then(|v| v.as_object())
-                .map(|m| {
-                    m.iter()
-                        .filter_map(|(k, v)| v.as_f64().filter(|v| *v > 0.0).map(|v| (k, v)))
-                        .map(|(k, v)| format!("{k} {}", grouped(v, 0)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .unwrap_or_default();
-            if kinds.is_empty() {
-                grouped(t, 0)
-            } else {
-                format!("{} ({kinds})", grouped(t, 0))
-            }
-        }),
-    );
-    push(
-        "Hosts on",
-        n("hosts.mean_on").map(|m| {
+    if let Some(b) = &run.file.baseline {
+        served += &format!(
+            "; always-on: {} never placed, {} unserved",
+            count(b.vms_unplaced),
+            pct(b.unserved_fraction, 1)
+        );
+    }
+    let kinds = r
+        .conflicts
+        .by_kind
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, n)| format!("{k} {}", count(*n)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let conflicts = if kinds.is_empty() {
+        count(r.conflicts.total)
+    } else {
+        format!("{} ({kinds})", count(r.conflicts.total))
+    };
+    let rows = [
+        (
+            "Simulated",
             format!(
-                "mean {m:.1}, min {}, max {}; {} boots, {} shutdowns",
-                grouped(n("hosts.min_on").unwrap_or(0.0), 0),
-                grouped(n("hosts.max_on").unwrap_or(0.0), 0),
-                grouped(n("hosts.boots").unwrap_or(0.0), 0),
-                grouped(n("hosts.shutdowns").unwrap_or(0.0), 0)
-            )
-        }),
-    );
-    rows
+                "{}, seed {}, {} hosts, {} VMs",
+                human_span(r.duration_s),
+                r.seed,
+                count(h.count),
+                count(v.count)
+            ),
+        ),
+        ("IT energy", format!("{} kWh", grouped(e.it_kwh, 1))),
+        (
+            "Facility energy",
+            format!("{} kWh (PUE {})", grouped(e.facility_kwh, 1), run.pue()),
+        ),
+        ("Cost", format!("{} {cur}", grouped(e.cost, 2))),
+        ("Saving vs always-on", saving),
+        ("Workload served", served),
+        (
+            "Migrations",
+            format!(
+                "{} ({} aborted), mean {:.1} s, {} GB moved",
+                count(m.count),
+                count(m.aborted),
+                m.mean_duration_s,
+                grouped(m.data_gb, 1)
+            ),
+        ),
+        ("SLA", sla_headline(run)),
+        ("Conflicts", conflicts),
+        (
+            "Hosts on",
+            format!(
+                "mean {:.1}, min {}, max {}; {} boots, {} shutdowns",
+                h.mean_on,
+                count(h.min_on),
+                count(h.max_on),
+                grouped(h.boots as f64, 0),
+                grouped(h.shutdowns as f64, 0)
+            ),
+        ),
+    ];
+    rows.into_iter()
+        .map(|(label, value)| Headline { label, value })
+        .collect()
 }
 
 /// The saving's caveat (` — not like-for-like: …`) when the run and its baseline served
 /// different workloads; empty otherwise.
 fn caveat(run: &RunSummary) -> String {
-    crate::chart::data::lookup(&run.json, "savings.caveat")
-        .and_then(|v| v.as_str())
+    run.file
+        .savings
+        .as_ref()
+        .map(|s| s.caveat.as_str())
         .filter(|c| !c.is_empty())
         .map_or(String::new(), |c| format!(" — {c}"))
 }
@@ -386,7 +349,7 @@ pub fn comparison_scenarios(cmp: &Comparison) -> Vec<(String, String)> {
         if out.iter().any(|(name, _)| *name == row.scenario) {
             continue;
         }
-        let path = cmp.dir.join(&row.run_dir).join("scenario.toml");
+        let path = cmp.dir.join(&row.run_dir).join(SCENARIO_COPY_FILE);
         if let Ok(text) = std::fs::read_to_string(path) {
             out.push((
                 row.scenario.clone(),
@@ -689,25 +652,43 @@ pub fn sweep_headlines(r: &SweepResults) -> Vec<Headline> {
 mod tests {
     use super::*;
 
-    fn run_with(summary: serde_json::Value) -> RunSummary {
+    use crate::output::SummaryFile;
+    use crate::sim::records::{ConflictSummary, EnergySummary, SlaSummary, Summary};
+
+    fn run_with(summary: Summary) -> RunSummary {
         RunSummary {
             dir: "r".into(),
-            json: summary,
+            file: SummaryFile {
+                summary,
+                baseline: None,
+                savings: None,
+            },
             files: Default::default(),
             scenario_text: None,
         }
     }
 
     /// Conflicts list only the kinds that happened; without a baseline the saving says why
-    /// it is missing; absent keys leave their row out.
+    /// it is missing; every row is there, zeros included.
     #[test]
-    fn headlines_come_from_summary_keys() {
-        let run = run_with(serde_json::json!({
-            "energy": {"it_kwh": 1234.56, "cost": 99.5, "currency": "EUR"},
-            "conflicts": {"total": 5, "by_kind": {"ping-pong": 5, "shutdown-refused": 0}},
-            "baseline": null,
-            "savings": null
-        }));
+    fn headlines_come_from_the_typed_summary() {
+        let run = run_with(Summary {
+            energy: EnergySummary {
+                it_kwh: 1234.56,
+                cost: 99.5,
+                currency: "EUR".into(),
+                ..EnergySummary::default()
+            },
+            conflicts: ConflictSummary {
+                total: 5,
+                by_kind: [
+                    ("ping-pong".to_string(), 5),
+                    ("shutdown-refused".to_string(), 0),
+                ]
+                .into(),
+            },
+            ..Summary::default()
+        });
         let rows = run_headlines(&run);
         let value = |label: &str| {
             rows.iter()
@@ -721,7 +702,10 @@ mod tests {
             value("Saving vs always-on").as_deref(),
             Some("not computed (run with --no-baseline)")
         );
-        assert_eq!(value("Migrations"), None);
+        assert_eq!(
+            value("Migrations").as_deref(),
+            Some("0 (0 aborted), mean 0.0 s, 0.0 GB moved")
+        );
     }
 
     /// The sample sweep's means: energy 100, 100, 82, 91 and SLAV 0, 0, 2e-6, 1e-6. Least
@@ -913,9 +897,15 @@ mod tests {
     /// A run with SLATAH, SLAV and ESV 0 reads `none` for them, with what SLAV measures.
     #[test]
     fn run_headline_shows_zero_sla_as_none() {
-        let run = run_with(serde_json::json!({
-            "sla": {"slatah": 0.0, "pdm": 0.00001, "slav": 0.0, "esv": 0.0}
-        }));
+        let run = run_with(Summary {
+            sla: SlaSummary {
+                slatah: 0.0,
+                pdm: 0.00001,
+                slav: 0.0,
+                esv: 0.0,
+            },
+            ..Summary::default()
+        });
         let sla = run_headlines(&run)
             .into_iter()
             .find(|h| h.label == "SLA")

@@ -1,7 +1,7 @@
 //! What a run reports: rows streamed to a [`Recorder`] while it runs, and the totals at the end.
 
 use super::energy::Split;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub use super::workload_records::{RequestRow, RequestSummary, ServiceSummary, TeamSummary};
@@ -180,7 +180,7 @@ pub struct HostRow {
 }
 
 /// `summary.json` → `energy`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EnergySummary {
     /// IT energy of all hosts, kWh.
     pub it_kwh: f64,
@@ -225,7 +225,7 @@ impl EnergySummary {
 }
 
 /// `summary.json` → `migrations`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MigrationSummary {
     /// Migrations started.
     pub count: usize,
@@ -242,15 +242,18 @@ pub struct MigrationSummary {
     /// Data copied by completed migrations, GB.
     pub data_gb: f64,
     /// Total time VMs were paused by completed migrations (stop-and-copy), s.
+    #[serde(default)]
     pub total_downtime_s: f64,
     /// Longest pause of a completed migration, s.
+    #[serde(default)]
     pub max_downtime_s: f64,
     /// Mean time completed migrations queued before copying, s.
+    #[serde(default)]
     pub mean_wait_s: f64,
 }
 
 /// `summary.json` → `sla` (Beloglazov & Buyya 2012).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SlaSummary {
     /// Share of active host time spent at 100 % CPU.
     pub slatah: f64,
@@ -263,7 +266,7 @@ pub struct SlaSummary {
 }
 
 /// `summary.json` → `conflicts`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConflictSummary {
     /// All conflicts.
     pub total: usize,
@@ -272,7 +275,7 @@ pub struct ConflictSummary {
 }
 
 /// `summary.json` → `hosts`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HostSummary {
     /// Hosts in the fleet.
     pub count: usize,
@@ -281,8 +284,10 @@ pub struct HostSummary {
     /// Shutdowns.
     pub shutdowns: u64,
     /// Suspends to sleep.
+    #[serde(default)]
     pub sleeps: u64,
     /// Wakes from sleep.
+    #[serde(default)]
     pub wakes: u64,
     /// Mean number of hosts on.
     pub mean_on: f64,
@@ -293,7 +298,7 @@ pub struct HostSummary {
 }
 
 /// `summary.json` → `vms`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VmSummary {
     /// VMs in the scenario.
     pub count: usize,
@@ -303,29 +308,42 @@ pub struct VmSummary {
     pub waiting_at_end: usize,
     /// VMs running (or migrating) at the end; with `ended` and `waiting_at_end` this
     /// accounts for every VM that arrived.
+    #[serde(default)]
     pub running_at_end: usize,
     /// VMs that arrived and never ran (a VM that ran never waits again, so these are the
     /// VMs waiting at the end).
+    #[serde(default)]
     pub unplaced: usize,
     /// CPU demand of every VM that arrived, placed or waiting, vCPU-hours (demand over the
     /// VM's vCPU speed, integrated over time).
+    #[serde(default)]
     pub demand_core_h: f64,
     /// The part of `demand_core_h` not served: VMs waiting for a host, hosts short of CPU,
     /// VMs slowed or paused by their migration, vCPU-hours.
+    #[serde(default)]
     pub unserved_demand_core_h: f64,
     /// The part of `unserved_demand_core_h` of VMs waiting for a host, vCPU-hours.
+    #[serde(default)]
     pub waiting_core_h: f64,
     /// `unserved_demand_core_h / demand_core_h` (0 when there is no demand).
+    #[serde(default)]
     pub unserved_fraction: f64,
 }
 
 /// The daily hours a run's charts shade as night (`simulation.night`), in `summary.json`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Night {
     /// Start, hours after midnight (`0..24`).
     pub from_h: f64,
     /// End, hours after midnight (`0..24`; below `from_h`: the night wraps midnight).
     pub to_h: f64,
+}
+
+/// Run folders written before `night` was recorded shade the scenario default.
+impl Default for Night {
+    fn default() -> Self {
+        Night::DEFAULT
+    }
 }
 
 impl Night {
@@ -356,7 +374,7 @@ impl Night {
 }
 
 /// The headline numbers of a run, written as `summary.json`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     /// Scenario name.
     pub scenario: String,
@@ -365,8 +383,10 @@ pub struct Summary {
     /// Simulated span, s.
     pub duration_s: f64,
     /// The warm-up at its start, left out of every other number, s (0 = none).
+    #[serde(default)]
     pub warmup_s: f64,
     /// The hours the charts shade as night.
+    #[serde(default)]
     pub night: Night,
     /// Energy and cost.
     pub energy: EnergySummary,
@@ -381,10 +401,10 @@ pub struct Summary {
     /// VMs.
     pub vms: VmSummary,
     /// Team requests, if the scenario has teams.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requests: Option<RequestSummary>,
     /// Replicated services by name, if the scenario has services.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<BTreeMap<String, ServiceSummary>>,
     /// Events processed.
     pub events: u64,

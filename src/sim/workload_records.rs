@@ -1,7 +1,7 @@
 //! Rows and summaries of team requests and replicated services (`requests.csv`,
 //! `summary.json` -> `requests`, `services`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One row of `requests.csv`: a team's request and how it was served.
@@ -27,7 +27,7 @@ pub struct RequestRow {
 }
 
 /// `summary.json` -> `requests.by_team.<name>`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeamSummary {
     /// Requests submitted.
     pub requests: usize,
@@ -42,7 +42,7 @@ pub struct TeamSummary {
 }
 
 /// `summary.json` -> `requests`: scheduling metrics of team requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RequestSummary {
     /// Requests submitted.
     pub count: usize,
@@ -72,7 +72,7 @@ pub struct RequestSummary {
 }
 
 /// `summary.json` -> `services.<name>`: how a replicated service was scaled and served.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceSummary {
     /// `fixed`, `schedule` or `autoscale`.
     pub scaling: String,

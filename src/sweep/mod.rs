@@ -14,15 +14,6 @@ use std::collections::HashMap;
 use std::fmt;
 use toml::Value;
 
-/// Name of the manifest file in a sweep folder.
-pub const MANIFEST_FILE: &str = "sweep.json";
-/// Name of the table of results in a sweep folder (one row per run).
-pub const RESULTS_FILE: &str = "results.csv";
-/// Name of the verbatim copy of the sweep file in a sweep folder.
-pub const SWEEP_COPY_FILE: &str = "sweep.toml";
-/// Name of the verbatim copy of the base scenario in a sweep folder.
-pub const SCENARIO_COPY_FILE: &str = "scenario.toml";
-
 /// `sweep.json`: what a sweep folder holds. Every shard writes the same one; `merge` and
 /// `plot` read it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

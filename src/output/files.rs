@@ -1,0 +1,39 @@
+//! The names of every file nightshift writes into an output folder, in one place: writers
+//! and readers (charts, reports, `plot`, `merge`, the folder checks) use these constants, so
+//! renaming a file is one edit here.
+
+/// A run's headline numbers, the baseline and the savings (JSON).
+pub const SUMMARY_FILE: &str = "summary.json";
+/// One row per control interval.
+pub const TIMESERIES_FILE: &str = "timeseries.csv";
+/// The always-on baseline's timeseries (same columns as [`TIMESERIES_FILE`]).
+pub const BASELINE_TIMESERIES_FILE: &str = "baseline_timeseries.csv";
+/// One row per live migration.
+pub const MIGRATIONS_FILE: &str = "migrations.csv";
+/// One row per conflict.
+pub const CONFLICTS_FILE: &str = "conflicts.csv";
+/// Per-host totals.
+pub const HOSTS_FILE: &str = "hosts.csv";
+/// One row per team request.
+pub const REQUESTS_FILE: &str = "requests.csv";
+/// Every host's utilisation at every control tick.
+pub const HOST_UTILISATION_FILE: &str = "host_utilisation.csv";
+/// The scenario as run (with its overrides in a header comment); in a sweep folder, the
+/// verbatim copy of the base scenario.
+pub const SCENARIO_COPY_FILE: &str = "scenario.toml";
+/// The self-contained HTML report of a run, comparison or sweep.
+pub const REPORT_HTML_FILE: &str = "report.html";
+/// The Markdown report of a run, comparison or sweep.
+pub const REPORT_MD_FILE: &str = "report.md";
+/// A comparison's table, one row per variant.
+pub const COMPARISON_FILE: &str = "comparison.csv";
+/// The folder of a comparison's or a sweep's runs, one sub-folder each.
+pub const RUNS_DIR: &str = "runs";
+/// A sweep's manifest: name, fingerprint, run ids and axes.
+pub const MANIFEST_FILE: &str = "sweep.json";
+/// A sweep's table of results, one row per run.
+pub const RESULTS_FILE: &str = "results.csv";
+/// The verbatim copy of the sweep file in a sweep folder.
+pub const SWEEP_COPY_FILE: &str = "sweep.toml";
+/// In a sweep's run folder: which sweep and run it is.
+pub const RUN_RECORD_FILE: &str = "run.json";
