@@ -9,12 +9,12 @@ impl Simulation<'_> {
     /// Checks every invariant; returns the first violation found.
     pub(super) fn check_invariants(&self) -> Result<(), String> {
         let mut placed = vec![0u32; self.vms.len()];
-        // Under the cloudsim profile a host is on exactly while it delivers CPU, and RAM is
-        // not checked after the initial placement (as in CloudSim).
-        let profile = self.cloudsim.is_some();
+        // Where the profile has hosts follow their load, a host that is off may hold VMs and
+        // reservations; where RAM is checked only at first placement, it may run over.
+        let rules = self.profile.rules();
         for (h, host) in self.hosts.iter().enumerate() {
             let class = &self.setup.host_classes[host.class];
-            if !profile && host.state != PowerState::On && !host.vms.is_empty() {
+            if !rules.hosts_follow_load && host.state != PowerState::On && !host.vms.is_empty() {
                 return Err(format!(
                     "host {h} is {:?} but holds {} VMs",
                     host.state,
@@ -22,7 +22,7 @@ impl Simulation<'_> {
                 ));
             }
             // A host that is not on may only hold reservations of migrations waiting for it.
-            if !profile
+            if !rules.hosts_follow_load
                 && host.state != PowerState::On
                 && let Some(&m) = host.migrations.iter().find(|&&m| {
                     self.migrations[m].destination != h || self.migrations[m].phase != Phase::Queued
@@ -36,7 +36,7 @@ impl Simulation<'_> {
                     self.migrations[m].destination
                 ));
             }
-            if !profile && host.ram_used > class.ram_mb * (1.0 + 1e-9) + 1e-6 {
+            if !rules.ram_overcommits && host.ram_used > class.ram_mb * (1.0 + 1e-9) + 1e-6 {
                 return Err(format!(
                     "host {h} has {} MB RAM reserved, above its {} MB",
                     host.ram_used, class.ram_mb
@@ -154,9 +154,7 @@ impl Simulation<'_> {
                 ));
             }
         }
-        if let Some(cs) = &self.cloudsim {
-            in_flight += cs.follow_ups(&self.migrations, &self.vms)?;
-        }
+        in_flight += self.check_profile()?;
         if in_flight != self.in_flight {
             return Err(format!(
                 "{in_flight} VMs are migrating but {} migrations are counted in flight",

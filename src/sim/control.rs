@@ -15,26 +15,7 @@ use crate::time::secs;
 
 impl Simulation<'_> {
     pub(super) fn on_control_tick(&mut self) {
-        if self.cloudsim.is_some() {
-            self.cs_tick();
-            self.place_waiting();
-            self.record_interval();
-            let next = self.now + self.setup.control_interval;
-            if next < self.setup.duration {
-                self.queue.push(next, Event::ControlTick);
-            }
-            return;
-        }
-        let unplaced = match self.consolidator.take() {
-            Some(mut c) => {
-                let unplaced = self.consolidate(&mut c);
-                self.consolidator = Some(c);
-                unplaced
-            }
-            None => power::Need::default(),
-        };
-        self.manage_power(unplaced);
-        self.retry_deferred(true);
+        self.tick_decisions();
         self.place_waiting();
         self.record_interval();
         let next = self.now + self.setup.control_interval;

@@ -58,14 +58,15 @@ impl Simulation<'_> {
         self.pump_migrations();
     }
 
-    /// Whether queued migration `m` may start copying now: its destination is on (under the
-    /// `cloudsim` profile a host with no load is off, and switching on is instant) and both
-    /// hosts have a free copy slot.
+    /// Whether queued migration `m` may start copying now: its destination is on (or, where
+    /// the profile has hosts follow their load, switches on at once) and both hosts have a
+    /// free copy slot.
     fn can_start(&self, m: MigId) -> bool {
         let limit = self.setup.migration.max_concurrent;
         let free = |h: HostId| limit == 0 || self.hosts[h].copying < limit;
         let (src, dst) = (self.migrations[m].source, self.migrations[m].destination);
-        let ready = self.hosts[dst].state == PowerState::On || self.cloudsim.is_some();
+        let ready =
+            self.hosts[dst].state == PowerState::On || self.profile.rules().hosts_follow_load;
         ready && free(src) && free(dst)
     }
 
@@ -205,19 +206,9 @@ impl Simulation<'_> {
         if mig.outcome != MigrationOutcome::InFlight || mig.stamp != stamp {
             return;
         }
-        if self.cs_due() {
-            // CloudSim updates the datacenter before moving the VM, its clock at the copy's
-            // start plus RAM over rate.
-            let clock = secs(mig.start) + mig.round_mb / mig.rate_mb_s;
-            self.cs_update(false, clock);
-            if self.migrations[m].outcome != MigrationOutcome::InFlight {
-                return;
-            }
-        }
-        if self.cloudsim.is_some() && self.cs_follow_waits(m) {
+        if !self.migration_step_ready(m) {
             return;
         }
-        self.cs_batch_steps();
         let now = self.now;
         let (src, phase, elapsed_s, rate) = {
             let mig = &mut self.migrations[m];
@@ -326,24 +317,8 @@ impl Simulation<'_> {
         self.vms[vm].last_moved = Some(self.now);
         self.refresh(src);
         self.refresh(dst);
-        if self.cloudsim.is_some() {
-            self.cs_after_migration(vm, m, dst);
-        }
+        self.migration_landed(vm, m, dst);
         self.after_migration(src, dst);
-    }
-
-    /// Takes `vm` off host `h`'s list (keeping the others' order under the `cloudsim`
-    /// profile, whose selection breaks ties by list order).
-    pub(super) fn detach(&mut self, h: HostId, vm: VmId) {
-        let keep_order = self.cloudsim.is_some();
-        let list = &mut self.hosts[h].vms;
-        if let Some(i) = list.iter().position(|&v| v == vm) {
-            if keep_order {
-                list.remove(i);
-            } else {
-                list.swap_remove(i);
-            }
-        }
     }
 
     /// Aborts an in-flight or queued migration: the VM stays on the source, the destination's
@@ -377,7 +352,7 @@ impl Simulation<'_> {
         }
         if !self.deferred.is_empty() || !self.waiting.is_empty() {
             // Placement reads the hosts' loads: refresh those put off first.
-            self.cs_batch(false);
+            self.settle();
         }
         self.retry_deferred(false);
         self.place_waiting();

@@ -1,7 +1,6 @@
 //! The simulation: a discrete-event loop over hosts, VMs and migrations that reports to a
 //! [`Recorder`] and returns the run's totals. It does no I/O.
 
-pub mod cloudsim;
 pub mod conflicts;
 pub mod energy;
 pub mod records;
@@ -15,6 +14,7 @@ mod history;
 mod migration;
 mod placement;
 mod placement_index;
+mod profile;
 mod report;
 mod requests;
 mod scaling;
@@ -23,6 +23,8 @@ mod transitions;
 
 #[cfg(test)]
 mod tests;
+
+pub use profile::cloudsim;
 
 use crate::engine::EventQueue;
 use crate::model::host::PowerState;
@@ -35,9 +37,10 @@ use crate::rng::{Stream, stream};
 use crate::time::{SimTime, secs};
 use crate::trace::Replay;
 use history::VmHistory;
+use profile::ProfileRun;
 use rand::rngs::Xoshiro256PlusPlus;
 use records::*;
-use setup::{GroupDemand, Profile, Setup};
+use setup::{GroupDemand, Setup};
 use state::*;
 use std::collections::VecDeque;
 
@@ -230,9 +233,8 @@ pub(crate) struct Simulation<'a> {
     failure: Option<String>,
     /// On hosts draw their peak power whatever their load (the `npa` power policy).
     peak_draw: bool,
-    /// The `cloudsim` profile's accounting, when the run follows it (boxed: its methods take
-    /// it out of the simulation and put it back a million times a day, a pointer each).
-    cloudsim: Option<Box<cloudsim::Cloudsim>>,
+    /// The accounting profile the run follows, and its state ([`profile`]).
+    profile: ProfileRun,
     /// vCPUs per MIPS of each VM type: a VM's demand in vCPUs is its MIPS times this.
     cores_per_mips: Vec<f64>,
     /// Demand of VMs while they waited for a host, vCPU x ms.
@@ -255,18 +257,17 @@ impl<'a> Simulation<'a> {
             None,
             setup.seed,
         )?;
-        let profile = setup.profile == Profile::Cloudsim;
         let consolidator = match &setup.consolidation {
             None => None,
             Some(c) => Some(Consolidator {
                 detector: build(
                     DETECTORS,
                     "overload",
-                    cloudsim::detector_name(profile, &c.overload),
+                    profile::detector_name(setup.profile, &c.overload),
                     c.overload_param,
                     setup.seed,
                 )?,
-                selection: match cloudsim::selection(profile, &c.selection) {
+                selection: match profile::selection(setup.profile, &c.selection) {
                     Some(s) => s,
                     None => build(
                         SELECTIONS,
@@ -385,7 +386,7 @@ impl<'a> Simulation<'a> {
             arrivals,
             failure: None,
             peak_draw: false,
-            cloudsim: None,
+            profile: ProfileRun::Realistic,
             cores_per_mips: setup
                 .vm_types
                 .iter()
@@ -403,14 +404,7 @@ impl<'a> Simulation<'a> {
             fit: setup.startup_fit,
         };
         sim.peak_draw = sim.power.peak_draw();
-        if profile {
-            sim.cloudsim = Some(Box::new(cloudsim::Cloudsim::new(
-                &setup.host_classes,
-                sim.hosts.len(),
-                sim.vms.len(),
-                sim.peak_draw,
-            )));
-        }
+        sim.profile = ProfileRun::new(setup, sim.hosts.len(), sim.vms.len(), sim.peak_draw);
         sim.services = scaling::ServiceRun::build(setup);
         Ok(sim)
     }
@@ -443,35 +437,17 @@ impl<'a> Simulation<'a> {
         }
         initial.extend(self.start_services());
         self.sample_load();
-        if self.cloudsim.is_some() {
-            self.cs_place_initial(initial);
-        } else {
-            self.place_batch(initial);
-            self.fit = self.setup.initial_fit;
-        }
+        self.place_initial(initial);
         self.start_requests();
         if let Some(t) = self.setup.tariff.next_change_after(0) {
             self.queue.push(t, Event::TariffChange);
         }
-        if self.cloudsim.is_some() {
-            // Demand is read at each update; the first update follows the first interval.
-            let first = self.setup.control_interval + cloudsim::TICK_OFFSET;
-            self.queue.push(first, Event::ControlTick);
-        } else {
-            self.queue.push(self.setup.load_step, Event::LoadStep);
-            self.queue.push(0, Event::ControlTick);
-        }
+        self.schedule_first_ticks();
     }
 
     pub(super) fn run(&mut self) {
         while let Some((time, event)) = self.queue.pop() {
-            // Refreshes put off by the migrations that ended at the last instant are done
-            // before anything else happens (`on_migration_step`).
-            if self.cs_batching()
-                && (time != self.now || !matches!(event, Event::MigrationStep { .. }))
-            {
-                self.cs_batch(false);
-            }
+            self.before_event(time, &event);
             if self.failure.is_some() {
                 break;
             }
@@ -505,99 +481,14 @@ impl<'a> Simulation<'a> {
                 break;
             }
         }
-        self.cs_batch(false);
+        self.settle();
     }
 
     // ---- bookkeeping -------------------------------------------------------------------
 
-    /// Adds host `h`'s energy up to now; call before changing its state or load. (Under the
-    /// `cloudsim` profile energy is added at its updates only.)
-    pub(super) fn accrue(&mut self, h: HostId) {
-        if self.cloudsim.is_some() {
-            return;
-        }
-        let class = &self.setup.host_classes[self.hosts[h].class];
-        self.hosts[h].accrue(self.now, class, self.price);
-    }
-
     pub(super) fn accrue_all(&mut self) {
         for h in 0..self.hosts.len() {
             self.accrue(h);
-        }
-    }
-
-    /// Recomputes host `h`'s loads from its VMs and migrations, its draw, and since when no VM
-    /// is committed to it.
-    pub(super) fn refresh(&mut self, h: HostId) {
-        self.index.get_mut().touch(h);
-        if self.cloudsim.is_some() {
-            // The profile shares the CPU and sets the draw its own way.
-            self.cs_refresh(h);
-            return;
-        }
-        let mig_setup = &self.setup.migration;
-        let host = &self.hosts[h];
-        let size = |vm: VmId| self.setup.vm_types[self.vms[vm].vm_type].mips;
-        let (mut requested, mut committed, mut sized) = (0.0, 0.0, 0.0);
-        let (mut cores, mut lost_cores) = (0.0, 0.0);
-        let mut staying = 0usize;
-        for &vm in &host.vms {
-            let d = self.vms[vm].demand_mips;
-            requested += d;
-            cores += d * self.cores_per_mips[self.vms[vm].vm_type];
-            if !matches!(self.vms[vm].state, VmState::Migrating(_)) {
-                committed += d;
-                sized += size(vm);
-                staying += 1;
-            }
-        }
-        let (mut extra, mut lost) = (0.0, 0.0);
-        for &m in &host.migrations {
-            let mig = &self.migrations[m];
-            let d = self.vms[mig.vm].demand_mips;
-            let copying = mig.phase != Phase::Queued;
-            if mig.source == h {
-                if copying {
-                    extra += mig_setup.overhead_source * d;
-                    let share = if mig.phase == Phase::StopAndCopy {
-                        1.0
-                    } else {
-                        mig_setup.degradation
-                    };
-                    lost += share * d;
-                    lost_cores += share * d * self.cores_per_mips[self.vms[mig.vm].vm_type];
-                }
-            } else {
-                committed += d;
-                sized += size(mig.vm);
-                staying += 1;
-                if copying {
-                    extra += mig_setup.overhead_destination * d;
-                }
-            }
-        }
-        let class = &self.setup.host_classes[host.class];
-        let now = self.now;
-        let host = &mut self.hosts[h];
-        host.set_loads((requested, committed, sized), staying, now);
-        host.load_mips = requested + extra;
-        host.lost_mips = lost;
-        host.requested_cores = cores;
-        // What migrations take is lost; demand beyond capacity goes unserved too, shared by
-        // the other VMs in proportion to their demand.
-        let short = (host.load_mips - class.mips).clamp(0.0, requested);
-        host.unserved_cores = if short > 0.0 {
-            lost_cores + short / requested * (cores - lost_cores)
-        } else {
-            lost_cores
-        };
-        host.refresh_draw(class);
-        if self.peak_draw && host.state == PowerState::On {
-            host.draw = energy::Split {
-                idle: class.power.idle_w(),
-                dynamic: class.power.max_w() - class.power.idle_w(),
-                ..energy::Split::default()
-            };
         }
     }
 
@@ -639,10 +530,7 @@ impl<'a> Simulation<'a> {
                 };
                 self.setup.loads[load].with_noise(level, &mut self.noise)
             }
-            Demand::Trace { trace, column } if self.cloudsim.is_some() => {
-                self.trace_fraction_between(trace, column)
-            }
-            Demand::Trace { trace, column } => self.trace_fraction(trace, column),
+            Demand::Trace { trace, column } => self.trace_demand(trace, column),
             Demand::Service(s) => self.replica_fraction(s),
         };
         fraction * size

@@ -16,8 +16,8 @@ pub(super) const FIT_EPS: f64 = 1e-9;
 
 impl Simulation<'_> {
     /// What VM `vm` needs of a host, its CPU counted by `basis`. Each vCPU needs a core at
-    /// least as fast as the type's vCPUs; under the `cloudsim` profile, as fast as its share of
-    /// the CPU counted (CloudSim's rule: with demands, a VM asking little fits slower cores).
+    /// least as fast as the type's vCPUs, or as fast as its share of the CPU counted where the
+    /// profile's rules say so ([`super::profile::Rules::vcpu_by_share`]).
     pub(super) fn need(&self, vm: VmId, basis: FitBasis) -> Need {
         let t = &self.setup.vm_types[self.vms[vm].vm_type];
         let mips = match basis {
@@ -29,7 +29,7 @@ impl Simulation<'_> {
             mips,
             ram_mb: t.ram_mb,
             disk_mb: t.disk_mb,
-            vcpu_mips: if self.cloudsim.is_some() {
+            vcpu_mips: if self.profile.rules().vcpu_by_share {
                 per_vcpu(mips)
             } else {
                 per_vcpu(t.mips)
@@ -137,7 +137,7 @@ impl Simulation<'_> {
     fn find_for_new(&self, vm: VmId, excluded: &dyn Fn(HostId) -> bool) -> Option<HostId> {
         let need = self.need(vm, self.fit);
         if self.fit == FitBasis::Demand
-            && self.cloudsim.is_none()
+            && self.profile.rules().new_vms_below_ceiling
             && let Some(c) = &self.consolidator
         {
             let detector = c.detector.as_ref();
@@ -361,7 +361,7 @@ impl Simulation<'_> {
             VmState::Running(h) => self.remove_from_host(vm, h),
             VmState::Migrating(m) => {
                 let (src, dst) = (self.migrations[m].source, self.migrations[m].destination);
-                if let Some(next) = self.cs_pending_follow(vm) {
+                if let Some(next) = self.second_migration(vm) {
                     let other = self.migrations[next].destination;
                     self.close_migration(next, MigrationOutcome::Aborted);
                     let t = &self.setup.vm_types[self.vms[vm].vm_type];

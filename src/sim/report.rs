@@ -101,7 +101,7 @@ impl Simulation<'_> {
     }
 
     pub(super) fn finish(mut self) -> Outcome {
-        self.cs_finish();
+        self.finish_profile();
         for vm in 0..self.vms.len() {
             self.meter_waiting(vm);
         }

@@ -1,7 +1,6 @@
 //! Trace replay in the simulation: each trace moves to its next sample at its own interval,
 //! and its VMs' demands follow.
 
-use super::state::*;
 use super::{Event, Simulation};
 use crate::time::secs;
 use crate::trace::{Level, Replay};
@@ -51,7 +50,7 @@ impl Simulation<'_> {
         let setup = &self.setup.traces[t];
         let run = &mut self.traces[t];
         let step = setup.step_at(self.now);
-        if self.cloudsim.is_some() {
+        if self.profile.rules().interpolated_traces {
             if run.step.is_some_and(|s| s + 1 == step) {
                 std::mem::swap(&mut run.levels, &mut run.next);
             } else {
@@ -110,10 +109,7 @@ impl Simulation<'_> {
         let setup = &self.setup.traces[t];
         let interval = setup.grid.map_or(1, |g| g.interval.max(1));
         // Seconds since the current sample, from CloudSim's clock in seconds.
-        let clock = self
-            .cloudsim
-            .as_ref()
-            .map_or(secs(self.now), |cs| cs.clock());
+        let clock = self.profile.clock_s(self.now);
         let sample = secs(self.now + setup.shift - (self.now + setup.shift) % interval);
         clock + secs(setup.shift) - sample
     }
@@ -128,31 +124,10 @@ impl Simulation<'_> {
     }
 
     pub(super) fn on_trace_step(&mut self, t: usize) {
-        if self.cloudsim.is_some() {
-            // The profile reads demand at its updates only.
-            if let Err(e) = self.seek_trace(t) {
-                self.failure = Some(e);
-            }
-            return;
-        }
-        self.accrue_all();
         if let Err(e) = self.seek_trace(t) {
             self.failure = Some(e);
             return;
         }
-        for vm in 0..self.vms.len() {
-            let Demand::Trace { trace, column } = self.vms[vm].demand else {
-                continue;
-            };
-            if trace != t || matches!(self.vms[vm].state, VmState::Pending | VmState::Ended) {
-                continue;
-            }
-            let size = self.setup.vm_types[self.vms[vm].vm_type].mips;
-            self.meter_waiting(vm);
-            self.vms[vm].demand_mips = self.trace_fraction(t, column) * size;
-        }
-        for h in 0..self.hosts.len() {
-            self.refresh(h);
-        }
+        self.trace_stepped(t);
     }
 }

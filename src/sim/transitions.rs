@@ -124,8 +124,7 @@ impl Simulation<'_> {
     /// have committed and the waiting VMs need. Hosts with no VM committed (empty, or only
     /// draining VMs that migrate away) count as removable once idle for the grace time.
     pub(super) fn manage_power(&mut self, extra: power::Need) {
-        if self.cloudsim.is_some() {
-            // Under the cloudsim profile hosts are on exactly while they carry load.
+        if self.profile.rules().hosts_follow_load {
             return;
         }
         let grace = self.setup.power.idle_grace;

@@ -1,12 +1,12 @@
 //! The profile's control flow: initial placement, the update and consolidation round at each
 //! tick, and migrations (including CloudSim's VMs planned twice in one round).
 
-use super::super::Simulation;
-use super::super::conflicts::ConflictKind;
-use super::super::state::*;
 use super::plan::Planner;
 use crate::policy::overload::HostLoad;
 use crate::policy::placement::Candidate;
+use crate::sim::Simulation;
+use crate::sim::conflicts::ConflictKind;
+use crate::sim::state::*;
 use crate::time::secs;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -76,8 +76,8 @@ impl Simulation<'_> {
                 continue;
             }
             let power = self
-                .cloudsim
-                .as_ref()
+                .profile
+                .cloudsim()
                 .map_or(&class.power, |cs| cs.power(host.class));
             let candidate = Candidate {
                 cpu_capacity: class.mips,
@@ -105,8 +105,8 @@ impl Simulation<'_> {
             return;
         };
         let lists = self
-            .cloudsim
-            .as_mut()
+            .profile
+            .cloudsim_mut()
             .map(|cs| std::mem::take(&mut cs.lists))
             .unwrap_or_default();
         let (map, lists) = Planner::new(self, lists).plan(
@@ -115,7 +115,7 @@ impl Simulation<'_> {
             c.placement.as_ref(),
             c.underload_threshold,
         );
-        if let Some(cs) = self.cloudsim.as_mut() {
+        if let Some(cs) = self.profile.cloudsim_mut() {
             cs.lists = lists;
         }
         self.consolidator = Some(c);
@@ -138,7 +138,7 @@ impl Simulation<'_> {
     /// lands (the second would leave from there to there) nor where it leaves from.
     fn cs_may_follow(&self, vm: VmId, first: MigId, dst: HostId) -> bool {
         let m = &self.migrations[first];
-        let pending = self.cloudsim.as_ref().is_some_and(|cs| cs.has_follow(vm));
+        let pending = self.profile.cloudsim().is_some_and(|cs| cs.has_follow(vm));
         !pending && dst != m.destination && dst != m.source
     }
 
@@ -151,7 +151,7 @@ impl Simulation<'_> {
             VmState::Migrating(first) if first != m => first,
             _ => return false,
         };
-        let Some(cs) = self.cloudsim.as_mut() else {
+        let Some(cs) = self.profile.cloudsim_mut() else {
             return false;
         };
         if cs.follow.get(vm) != Some(&Some(m)) {
@@ -169,7 +169,7 @@ impl Simulation<'_> {
     fn cs_follow(&mut self, vm: VmId, first: MigId, dst: HostId) {
         let src = self.migrations[first].source;
         let m = self.open_migration(vm, src, dst);
-        if let Some(cs) = self.cloudsim.as_mut() {
+        if let Some(cs) = self.profile.cloudsim_mut() {
             cs.set_follow(vm, Some(m));
         }
         self.refresh(src);
@@ -180,7 +180,10 @@ impl Simulation<'_> {
     /// After migration `m` of `vm` ended on `at` under the profile: a second migration of the
     /// VM now leaves from there, and a VM with no demand left ends.
     pub(in crate::sim) fn cs_after_migration(&mut self, vm: VmId, m: MigId, at: HostId) {
-        let follow = self.cloudsim.as_mut().and_then(|cs| cs.take_follow(vm));
+        let follow = self
+            .profile
+            .cloudsim_mut()
+            .and_then(|cs| cs.take_follow(vm));
         match follow {
             Some((next, copied)) if next != m => {
                 let old = self.migrations[next].source;
@@ -202,7 +205,7 @@ impl Simulation<'_> {
                     let stamp = self.migrations[next].stamp;
                     self.queue.push(
                         self.now,
-                        super::super::Event::MigrationStep { mig: next, stamp },
+                        crate::sim::Event::MigrationStep { mig: next, stamp },
                     );
                 }
             }
@@ -217,8 +220,8 @@ impl Simulation<'_> {
     /// The migration still to come for `vm` after the one in flight, if CloudSim planned it
     /// twice (aborted along with the VM).
     pub(in crate::sim) fn cs_pending_follow(&mut self, vm: VmId) -> Option<MigId> {
-        self.cloudsim
-            .as_mut()
+        self.profile
+            .cloudsim_mut()
             .and_then(|cs| cs.take_follow(vm))
             .map(|(next, _)| next)
     }

@@ -17,17 +17,31 @@ mod control;
 pub(crate) mod plan;
 pub mod share;
 
-use super::Simulation;
-use super::energy::Split;
-use super::state::*;
+use super::{ProfileRun, Rules};
 use crate::model::host::{HostClass, PowerState};
 use crate::model::power::PowerModel;
-use crate::time::SimTime;
+use crate::sim::energy::Split;
+use crate::sim::state::*;
+use crate::sim::{Event, Simulation};
+use crate::time::{SimTime, secs};
 use share::{Claim, Role, Scheduler};
 
 /// CloudSim runs its periodic update 0.1 s after each multiple of the scheduling interval
 /// (300.1 s, 600.1 s, ...): the control ticks of the profile are offset by as much.
 pub const TICK_OFFSET: SimTime = 100;
+
+/// What the profile changes in shared code: hosts are on exactly while they carry load, RAM
+/// is checked only at first placement, a vCPU needs a core as fast as its share, VM lists
+/// keep their order, new VMs go where they fit (CloudSim's rules), and trace demand is
+/// interpolated between samples.
+pub(crate) const RULES: Rules = Rules {
+    hosts_follow_load: true,
+    ram_overcommits: true,
+    vcpu_by_share: true,
+    ordered_lists: true,
+    new_vms_below_ceiling: false,
+    interpolated_traces: true,
+};
 
 /// A state-history entry of a host: what it delivered and was asked from `time` on.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -103,6 +117,17 @@ pub(crate) struct Cloudsim {
     /// Per trace, the time since its current sample at an update, s (reused from update to
     /// update).
     trace_clocks: Vec<f64>,
+}
+
+impl ProfileRun {
+    /// Takes the profile's state out of the run for a method that also changes the run (put
+    /// it back with `ProfileRun::Cloudsim`); the run reads as realistic meanwhile.
+    fn take_cloudsim(&mut self) -> Option<Box<Cloudsim>> {
+        match std::mem::replace(self, ProfileRun::Realistic) {
+            ProfileRun::Cloudsim(cs) => Some(cs),
+            ProfileRun::Realistic => None,
+        }
+    }
 }
 
 impl Cloudsim {
@@ -203,7 +228,7 @@ pub(crate) fn utilisation(allocated: f64, capacity: f64) -> f64 {
 
 impl Simulation<'_> {
     /// The CPU sharing rule of host `h` under the profile.
-    pub(super) fn scheduler(&self, h: HostId) -> Scheduler {
+    pub(in crate::sim) fn scheduler(&self, h: HostId) -> Scheduler {
         let class = &self.setup.host_classes[self.hosts[h].class];
         let m = &self.setup.migration;
         Scheduler {
@@ -217,8 +242,8 @@ impl Simulation<'_> {
     /// Re-shares host `h`'s CPU the profile's way after a change: its loads (as
     /// [`Simulation::refresh`] defines them), delivered CPU, draw and power state, and (once
     /// the first update has happened) its state entry and those of its VMs at the current time.
-    pub(super) fn cs_refresh(&mut self, h: HostId) {
-        if let Some(cs) = self.cloudsim.as_mut()
+    pub(in crate::sim) fn cs_refresh(&mut self, h: HostId) {
+        if let Some(cs) = self.profile.cloudsim_mut()
             && cs.batching
         {
             if !cs.batched[h] {
@@ -227,7 +252,7 @@ impl Simulation<'_> {
             }
             return;
         }
-        let Some(mut cs) = self.cloudsim.take() else {
+        let Some(mut cs) = self.profile.take_cloudsim() else {
             return;
         };
         self.gather(&mut cs, h);
@@ -292,7 +317,7 @@ impl Simulation<'_> {
                 self.vm_entry(&mut cs, vm, entry);
             }
         }
-        self.cloudsim = Some(cs);
+        self.profile = ProfileRun::Cloudsim(cs);
     }
 
     /// Starts (`on`) or ends collecting refreshes: while on, a host's refresh is put off, and
@@ -302,11 +327,11 @@ impl Simulation<'_> {
     /// same time, so the last of several refreshes of a host is the one that counts, whatever
     /// the order of hosts. (It also reads the power state the last refresh left, for
     /// `empty_since`, which only power management reads, and the profile has none.)
-    pub(super) fn cs_batch(&mut self, on: bool) {
+    pub(in crate::sim) fn cs_batch(&mut self, on: bool) {
         if !on && !self.cs_batching() {
             return;
         }
-        let Some(cs) = self.cloudsim.as_mut() else {
+        let Some(cs) = self.profile.cloudsim_mut() else {
             return;
         };
         cs.batching = on;
@@ -315,13 +340,13 @@ impl Simulation<'_> {
         }
         let mut batch = std::mem::take(&mut cs.batch);
         for &h in &batch {
-            if let Some(cs) = self.cloudsim.as_mut() {
+            if let Some(cs) = self.profile.cloudsim_mut() {
                 cs.batched[h] = false;
             }
             self.cs_refresh(h);
         }
         batch.clear();
-        if let Some(cs) = self.cloudsim.as_mut() {
+        if let Some(cs) = self.profile.cloudsim_mut() {
             cs.batch = batch;
         }
     }
@@ -412,17 +437,46 @@ impl Simulation<'_> {
         cs.vms[vm] = Some(entry);
     }
 
+    /// Before `event` at `time`: the refreshes put off by the migrations that ended at the
+    /// last instant are done before anything else happens ([`Self::cs_step_ready`]).
+    pub(in crate::sim) fn cs_before_event(&mut self, time: SimTime, event: &Event) {
+        if self.cs_batching() && (time != self.now || !matches!(event, Event::MigrationStep { .. }))
+        {
+            self.cs_batch(false);
+        }
+    }
+
+    /// Whether migration `m`'s step goes on: CloudSim updates the datacenter before moving
+    /// the VM (its clock at the copy's start plus RAM over rate), which may end the VM; a
+    /// second migration whose copy ended before the first's waits for it. Otherwise the
+    /// refreshes of the migrations ending at this instant are collected from here on.
+    pub(in crate::sim) fn cs_step_ready(&mut self, m: MigId) -> bool {
+        if self.cs_due() {
+            let mig = &self.migrations[m];
+            let clock = secs(mig.start) + mig.round_mb / mig.rate_mb_s;
+            self.cs_update(false, clock);
+            if self.migrations[m].outcome != MigrationOutcome::InFlight {
+                return false;
+            }
+        }
+        if self.cs_follow_waits(m) {
+            return false;
+        }
+        self.cs_batch_steps();
+        true
+    }
+
     /// Whether refreshes are being collected ([`Self::cs_batch`]).
-    pub(super) fn cs_batching(&self) -> bool {
-        self.cloudsim.as_ref().is_some_and(|cs| cs.batching)
+    pub(in crate::sim) fn cs_batching(&self) -> bool {
+        self.profile.cloudsim().is_some_and(|cs| cs.batching)
     }
 
     /// Starts collecting the refreshes of the migrations that end at this instant (see
     /// [`Simulation::run`]): the update at the first of them has accounted every host up to
     /// now, so only each host's final state at the instant counts.
-    pub(super) fn cs_batch_steps(&mut self) {
+    pub(in crate::sim) fn cs_batch_steps(&mut self) {
         #[cfg(test)]
-        if self.cloudsim.as_ref().is_some_and(|cs| !cs.batch_steps) {
+        if self.profile.cloudsim().is_some_and(|cs| !cs.batch_steps) {
             return;
         }
         self.cs_batch(true);
@@ -434,7 +488,7 @@ impl Simulation<'_> {
     /// the entry's start time would move, which an inactive entry never reads.
     fn cs_settled(&self, h: HostId) -> bool {
         let host = &self.hosts[h];
-        let Some(cs) = self.cloudsim.as_ref() else {
+        let Some(cs) = self.profile.cloudsim() else {
             return false;
         };
         let account = &cs.hosts[h];
@@ -445,9 +499,9 @@ impl Simulation<'_> {
     }
 
     /// Whether the profile is on and its last update is older than now.
-    pub(super) fn cs_due(&self) -> bool {
-        self.cloudsim
-            .as_ref()
+    pub(in crate::sim) fn cs_due(&self) -> bool {
+        self.profile
+            .cloudsim()
             .is_some_and(|cs| !cs.started || cs.last_update < self.now)
     }
 
@@ -455,8 +509,8 @@ impl Simulation<'_> {
     /// re-read, every host re-shared,
     /// energy of the interval since the last update added, VM histories recorded (at a tick),
     /// and VMs whose demand is 0 ended.
-    pub(super) fn cs_update(&mut self, tick: bool, clock: f64) {
-        let Some(mut cs) = self.cloudsim.take() else {
+    pub(in crate::sim) fn cs_update(&mut self, tick: bool, clock: f64) {
+        let Some(mut cs) = self.profile.take_cloudsim() else {
             return;
         };
         let dt = self.now - cs.last_update;
@@ -465,12 +519,12 @@ impl Simulation<'_> {
         let mut before = std::mem::take(&mut cs.before);
         before.clear();
         before.extend(cs.hosts.iter().map(|a| (a.allocated, a.watts)));
-        self.cloudsim = Some(cs);
+        self.profile = ProfileRun::Cloudsim(cs);
         // Each trace's clock once per update, not once per VM (`demand_now` works it out per
         // call; the other kinds of demand go through it).
         let mut clocks = self
-            .cloudsim
-            .as_mut()
+            .profile
+            .cloudsim_mut()
             .map(|cs| std::mem::take(&mut cs.trace_clocks))
             .unwrap_or_default();
         clocks.clear();
@@ -494,11 +548,11 @@ impl Simulation<'_> {
             idle |= demand == 0.0;
             self.vms[vm].demand_mips = demand;
         }
-        if let Some(cs) = self.cloudsim.as_mut() {
+        if let Some(cs) = self.profile.cloudsim_mut() {
             cs.trace_clocks = clocks;
         }
         let price = self.price;
-        let peak = self.cloudsim.as_ref().is_some_and(|cs| cs.peak);
+        let peak = self.profile.cloudsim().is_some_and(|cs| cs.peak);
         for (h, &(from, p0)) in before.iter().enumerate() {
             if !self.cs_settled(h) {
                 self.refresh(h);
@@ -509,7 +563,7 @@ impl Simulation<'_> {
                 self.hosts[h].energy.skip_to(self.now);
                 continue;
             }
-            let cs = self.cloudsim.as_ref().expect("profile state");
+            let cs = self.profile.cloudsim().expect("profile state");
             let class = &self.setup.host_classes[self.hosts[h].class];
             let power = &cs.power[self.hosts[h].class];
             let (to, p1) = (cs.hosts[h].allocated, cs.hosts[h].watts);
@@ -540,7 +594,7 @@ impl Simulation<'_> {
                 0.0
             };
         }
-        if let Some(cs) = self.cloudsim.as_mut() {
+        if let Some(cs) = self.profile.cloudsim_mut() {
             cs.last_update = self.now;
             cs.before = before;
         }
@@ -553,7 +607,7 @@ impl Simulation<'_> {
     }
 
     /// Ends every running VM whose demand is exactly 0 (CloudSim's "completed" VMs).
-    pub(super) fn end_idle_vms(&mut self) {
+    pub(in crate::sim) fn end_idle_vms(&mut self) {
         for h in 0..self.hosts.len() {
             let mut i = 0;
             while i < self.hosts[h].vms.len() {
@@ -568,8 +622,8 @@ impl Simulation<'_> {
     }
 
     /// Closes the profile's histories at the end of the run (the last switch-offs count).
-    pub(super) fn cs_finish(&mut self) {
-        let Some(mut cs) = self.cloudsim.take() else {
+    pub(in crate::sim) fn cs_finish(&mut self) {
+        let Some(mut cs) = self.profile.take_cloudsim() else {
             return;
         };
         for h in 0..self.hosts.len() {
@@ -577,7 +631,7 @@ impl Simulation<'_> {
                 close_transition(&mut cs.hosts[h], &mut self.hosts[h], last.active);
             }
         }
-        self.cloudsim = Some(cs);
+        self.profile = ProfileRun::Cloudsim(cs);
     }
 }
 
@@ -602,17 +656,14 @@ fn close_transition(account: &mut HostAccount, host: &mut Host, active: bool) {
 
 /// The detector a run builds for `name`: under the profile `lrr` is `lr`, because CloudSim
 /// 3.0.3's robust regression computes its weights but never applies them.
-pub(crate) fn detector_name(profile: bool, name: &str) -> &str {
-    if profile && name == "lrr" { "lr" } else { name }
+pub(crate) fn detector_name(name: &str) -> &str {
+    if name == "lrr" { "lr" } else { name }
 }
 
 /// The selection a run builds for `name` when the profile changes it: MC with CloudSim's
 /// fallbacks.
-pub(crate) fn selection(
-    profile: bool,
-    name: &str,
-) -> Option<Box<dyn crate::policy::selection::VmSelection>> {
-    (profile && name == "mc").then(|| {
+pub(crate) fn selection(name: &str) -> Option<Box<dyn crate::policy::selection::VmSelection>> {
+    (name == "mc").then(|| {
         Box::new(crate::policy::selection::MaximumCorrelation {
             cloudsim_rules: true,
         }) as Box<dyn crate::policy::selection::VmSelection>

@@ -18,13 +18,13 @@
 //! The policies score with the power the host drew at the update as their baseline, since
 //! CloudSim does not refresh it while planning.
 
-use super::super::Simulation;
-use super::super::state::*;
 use super::share::{Claim, Role};
 use crate::policy::overload::{HISTORY_LEN, HostLoad, OverloadDetector};
 use crate::policy::placement::{Candidate, Placement};
 use crate::policy::selection::{VmCandidate, VmSelection};
 use crate::scenario::FitBasis;
+use crate::sim::Simulation;
+use crate::sim::state::*;
 
 /// CPU left and CPU delivered on a planned host.
 #[derive(Debug, Clone, Copy)]
@@ -189,7 +189,7 @@ impl<'s, 'a> Planner<'s, 'a> {
                     .map(|&m| (sim.migrations[m].vm, Role::Arriving)),
             );
         }
-        let measured = match &sim.cloudsim {
+        let measured = match sim.profile.cloudsim() {
             Some(cs) => cs.allocated().collect(),
             None => vec![0.0; sim.hosts.len()],
         };
@@ -652,7 +652,7 @@ fn looks(candidates: &[Candidate], cores: &[f64], measured: &[f64]) -> Vec<HostI
 fn candidate<'s>(sim: &'s Simulation<'_>, h: HostId, measured: f64) -> Candidate<'s> {
     let host = &sim.hosts[h];
     let class = &sim.setup.host_classes[host.class];
-    let power = match &sim.cloudsim {
+    let power = match sim.profile.cloudsim() {
         Some(cs) => cs.power(host.class),
         None => &class.power,
     };

@@ -2,9 +2,9 @@
 //! non-power-aware baseline, CloudSim's consolidation round (a host evacuated, a VM planned
 //! twice) and its SLATAH and PDM.
 
-use super::super::records::MemoryRecorder;
-use super::super::{Outcome, Simulation};
 use crate::scenario;
+use crate::sim::records::MemoryRecorder;
+use crate::sim::{Outcome, Simulation};
 use crate::time::kwh;
 
 /// Hosts of one 2000-MIPS core, linear 100 W idle to 200 W at full load, 1 Gbit/s links (a
@@ -312,7 +312,7 @@ fn initial_placement_takes_the_first_host_of_each_look() {
         .vms
         .iter()
         .map(|v| match v.state {
-            super::super::state::VmState::Running(h) => Some(h),
+            crate::sim::state::VmState::Running(h) => Some(h),
             _ => None,
         })
         .collect();
@@ -364,7 +364,7 @@ fn collecting_the_refreshes_of_migrations_ending_together_changes_nothing() {
         let text = scenario(14, &body).replace("\"700s\"", "\"1d\"");
         let run_batched = |batch: bool| {
             run_with(&text, |sim| {
-                if let Some(cs) = sim.cloudsim.as_mut() {
+                if let Some(cs) = sim.profile.cloudsim_mut() {
                     cs.batch_steps = batch;
                 }
             })
