@@ -7,7 +7,7 @@ use super::setup::Provisioning;
 use super::state::*;
 use super::{Event, Simulation};
 use crate::model::host::PowerState;
-use crate::policy::placement::{Candidate, Need, Placement};
+use crate::policy::placement::{Need, Placement};
 use crate::policy::power;
 use crate::scenario::FitBasis;
 
@@ -62,10 +62,7 @@ impl Simulation<'_> {
                 return;
             }
             let class = &self.setup.host_classes[host.class];
-            if !class.runs_vcpu(need.vcpu_mips)
-                || host.ram_used + need.ram_mb > class.ram_mb + 1e-9
-                || (class.disk_mb > 0.0 && host.disk_used + need.disk_mb > class.disk_mb + 1e-9)
-            {
+            if !class.runs_vcpu(need.vcpu_mips) || !host.fits_memory(class, need) {
                 return;
             }
             let cpu_used = self.cpu_used(h, basis);
@@ -73,16 +70,7 @@ impl Simulation<'_> {
             if u > window.max || cpu_used / class.mips < window.min {
                 return;
             }
-            let candidate = Candidate {
-                cpu_capacity: class.mips,
-                cpu_used,
-                baseline_w: None,
-                ram_capacity: class.ram_mb,
-                ram_used: host.ram_used,
-                disk_capacity: class.disk_mb,
-                disk_used: host.disk_used,
-                power: &class.power,
-            };
+            let candidate = host.candidate(class, cpu_used, None, &class.power);
             let score = policy.score(&candidate, need);
             if best.is_none_or(|(bs, bh)| score < bs || (score == bs && h < bh)) && cpu_ok(h, u) {
                 *best = Some((score, h));

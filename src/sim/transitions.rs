@@ -1,13 +1,13 @@
-//! Host power transitions (boot, shutdown, suspend to sleep, wake) and the power-management
-//! step. A host takes VMs only while on; booting and shutting-down hosts only hold
-//! reservations of migrations waiting for them.
+//! Host power transitions (boot, shutdown, suspend to sleep, wake); the power policy that
+//! starts them is the profile's ([`super::profile`]). A host takes VMs only while on;
+//! booting and shutting-down hosts only hold reservations of migrations waiting for them.
 
 use super::conflicts::ConflictKind;
 use super::setup::Park;
 use super::state::*;
 use super::{Event, Simulation};
 use crate::model::host::PowerState;
-use crate::policy::power::{self, HostPower, is_parked};
+use crate::policy::power::is_parked;
 
 impl Simulation<'_> {
     /// Powers up a parked host: boots it if off, wakes it if asleep.
@@ -117,52 +117,6 @@ impl Simulation<'_> {
         // A migration chose this host while it was going down: bring it back up.
         if !self.hosts[h].migrations.is_empty() {
             self.start_boot(h);
-        }
-    }
-
-    /// Asks the power policy what to power up and down, with `extra` on top of what the hosts
-    /// have committed and the waiting VMs need. Hosts with no VM committed (empty, or only
-    /// draining VMs that migrate away) count as removable once idle for the grace time.
-    pub(super) fn manage_power(&mut self, extra: power::Need) {
-        if self.profile.rules().hosts_follow_load {
-            return;
-        }
-        let grace = self.setup.power.idle_grace;
-        let mut need = extra;
-        need.min_hosts = self.setup.power.min_hosts_on;
-        let mut view = Vec::with_capacity(self.hosts.len());
-        for (h, host) in self.hosts.iter().enumerate() {
-            let class = &self.setup.host_classes[host.class];
-            if matches!(host.state, PowerState::On | PowerState::Booting) {
-                need.mips += host.committed_mips;
-                need.ram_mb += host.ram_used;
-            }
-            view.push(HostPower {
-                id: h,
-                state: host.state,
-                mips: class.mips,
-                ram_mb: class.ram_mb,
-                core_mips: class.core_mips(),
-                removable: host.state == PowerState::On
-                    && host.empty_since.is_some_and(|t| t + grace <= self.now),
-                watts_per_mips: class.watts_per_mips(),
-            });
-        }
-        // Deferred VMs are not counted: each has a host that fits it once its migrations end.
-        for &vm in &self.waiting {
-            let n = self.need(vm, self.fit);
-            need.mips += n.mips;
-            need.ram_mb += n.ram_mb;
-            need.stranded_mips += n.mips;
-            need.stranded_ram_mb += n.ram_mb;
-            need.stranded_vcpu_mips = need.stranded_vcpu_mips.max(n.vcpu_mips);
-        }
-        let plan = self.power.plan(&view, need);
-        for h in plan.boot {
-            self.start_boot(h);
-        }
-        for h in plan.shut_down {
-            self.start_shutdown(h);
         }
     }
 }

@@ -9,7 +9,8 @@
 //! - [`Simulation::accrue`]: a host's energy up to now, before a change;
 //! - [`Simulation::refresh`]: a host's loads and draw after a change;
 //! - [`Simulation::trace_demand`], [`Simulation::trace_stepped`]: demand from a trace;
-//! - [`Simulation::tick_decisions`]: consolidation and power decisions at a control tick;
+//! - [`Simulation::tick_decisions`]: consolidation and power decisions at a control tick,
+//!   [`Simulation::manage_power`]: power decisions when a VM must wait;
 //! - [`Simulation::place_initial`]: the VMs present at time 0;
 //! - [`Simulation::migration_step_ready`], [`Simulation::migration_landed`],
 //!   [`Simulation::second_migration`]: a migration's end, and what follows it;
@@ -25,6 +26,7 @@ mod realistic;
 use super::setup::{Profile, Setup};
 use super::state::*;
 use super::{Event, Simulation};
+use crate::policy::power;
 use crate::policy::selection::VmSelection;
 use crate::time::{SimTime, secs};
 
@@ -40,8 +42,8 @@ pub(crate) enum ProfileRun {
 /// What a profile changes in shared code, as flags read where it matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Rules {
-    /// Hosts are on exactly while they carry load and switch instantly: no power management,
-    /// a migration's destination is always ready, and a host that is off may hold VMs.
+    /// Hosts are on exactly while they carry load and switch instantly: a migration's
+    /// destination is always ready, and a host that is off may hold VMs.
     pub hosts_follow_load: bool,
     /// RAM is checked only when a VM is first placed (the checker lets it run over).
     pub ram_overcommits: bool,
@@ -198,6 +200,16 @@ impl Simulation<'_> {
                 let first = self.setup.control_interval + cloudsim::TICK_OFFSET;
                 self.queue.push(first, Event::ControlTick);
             }
+        }
+    }
+
+    /// Asks the power policy what to power up and down, with `extra` needed on top of what
+    /// hosts have committed and waiting VMs need (under the `cloudsim` profile hosts are on
+    /// exactly while they carry load: nothing to decide).
+    pub(in crate::sim) fn manage_power(&mut self, extra: power::Need) {
+        match self.profile {
+            ProfileRun::Realistic => self.realistic_manage_power(extra),
+            ProfileRun::Cloudsim(_) => {}
         }
     }
 

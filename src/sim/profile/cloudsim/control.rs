@@ -3,7 +3,6 @@
 
 use super::plan::Planner;
 use crate::policy::overload::HostLoad;
-use crate::policy::placement::Candidate;
 use crate::sim::Simulation;
 use crate::sim::conflicts::ConflictKind;
 use crate::sim::state::*;
@@ -58,8 +57,7 @@ impl Simulation<'_> {
             let used = host.sized_mips;
             if per_vcpu > self.scheduler(h).core
                 || class.mips - used < need.mips
-                || host.ram_used + need.ram_mb > class.ram_mb + 1e-9
-                || (class.disk_mb > 0.0 && host.disk_used + need.disk_mb > class.disk_mb + 1e-9)
+                || !host.fits_memory(class, &need)
             {
                 continue;
             }
@@ -79,16 +77,7 @@ impl Simulation<'_> {
                 .profile
                 .cloudsim()
                 .map_or(&class.power, |cs| cs.power(host.class));
-            let candidate = Candidate {
-                cpu_capacity: class.mips,
-                cpu_used: used,
-                baseline_w: Some(power.idle_w()),
-                ram_capacity: class.ram_mb,
-                ram_used: host.ram_used,
-                disk_capacity: class.disk_mb,
-                disk_used: host.disk_used,
-                power,
-            };
+            let candidate = host.candidate(class, used, Some(power.idle_w()), power);
             let score = policy.score(&candidate, &need);
             if best.is_none_or(|(_, b)| score < b) && accepts() {
                 best = Some((h, score));

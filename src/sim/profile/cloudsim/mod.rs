@@ -20,6 +20,7 @@ pub mod share;
 use super::{ProfileRun, Rules};
 use crate::model::host::{HostClass, PowerState};
 use crate::model::power::PowerModel;
+use crate::model::vm::VmType;
 use crate::sim::energy::Split;
 use crate::sim::state::*;
 use crate::sim::{Event, Simulation};
@@ -353,49 +354,23 @@ impl Simulation<'_> {
 
     /// In one pass over host `h`'s VMs and migrations: fills `cs.members` and `cs.claims`
     /// (residents and leaving VMs in list order, then arriving VMs), and sets the host's
-    /// requested, committed and sized loads, `empty_since` and `shutdown_pending` as
-    /// [`Simulation::refresh`] does (same sums in the same order, so the same bits).
+    /// requested, committed and sized loads, `empty_since` and `shutdown_pending` with the
+    /// realistic model's sums ([`sum_loads`]).
     fn gather(&mut self, cs: &mut Cloudsim, h: HostId) {
         cs.claims.clear();
         cs.members.clear();
-        let (mut requested, mut committed, mut sized) = (0.0, 0.0, 0.0);
-        let mut staying = 0usize;
-        let host = &self.hosts[h];
-        for &vm in &host.vms {
-            let v = &self.vms[vm];
-            let t = &self.setup.vm_types[v.vm_type];
-            let d = v.demand_mips;
-            requested += d;
-            let role = match v.state {
-                VmState::Migrating(m) if self.migrations[m].source == h => Role::Leaving,
-                VmState::Migrating(_) => Role::Resident,
-                _ => {
-                    committed += d;
-                    sized += t.mips;
-                    staying += 1;
-                    Role::Resident
-                }
-            };
-            cs.members.push(vm);
-            cs.claims.push(claim(v, t.vcpus, role));
-        }
-        for &m in &host.migrations {
-            let mig = &self.migrations[m];
-            if mig.source == h {
-                continue;
-            }
-            let v = &self.vms[mig.vm];
-            let t = &self.setup.vm_types[v.vm_type];
-            committed += v.demand_mips;
-            sized += t.mips;
-            staying += 1;
-            if mig.destination == h {
-                cs.members.push(mig.vm);
-                cs.claims.push(claim(v, t.vcpus, Role::Arriving));
-            }
-        }
+        let (vms, migrations, types) = (&self.vms, &self.migrations, &self.setup.vm_types);
+        let mut visitor = Claims {
+            h,
+            members: &mut cs.members,
+            claims: &mut cs.claims,
+            vms,
+            migrations,
+            types,
+        };
+        let loads = sum_loads(h, &self.hosts[h], (vms, migrations, types), &mut visitor);
         let now = self.now;
-        self.hosts[h].set_loads((requested, committed, sized), staying, now);
+        self.hosts[h].set_loads(&loads, now);
     }
 
     /// Records host `h`'s state from `entry.time` on, closing its previous entry: time active,
@@ -632,6 +607,40 @@ impl Simulation<'_> {
             }
         }
         self.profile = ProfileRun::Cloudsim(cs);
+    }
+}
+
+/// Collects host `h`'s VMs and their claims on its CPU while its loads are summed:
+/// residents and leaving VMs in list order, then arriving VMs.
+struct Claims<'a> {
+    h: HostId,
+    members: &'a mut Vec<VmId>,
+    claims: &'a mut Vec<Claim>,
+    vms: &'a [Vm],
+    migrations: &'a [Migration],
+    types: &'a [VmType],
+}
+
+impl LoadVisitor for Claims<'_> {
+    #[inline(always)]
+    fn vm(&mut self, vm: VmId, v: &Vm) {
+        let role = match v.state {
+            VmState::Migrating(m) if self.migrations[m].source == self.h => Role::Leaving,
+            _ => Role::Resident,
+        };
+        self.members.push(vm);
+        self.claims
+            .push(claim(v, self.types[v.vm_type].vcpus, role));
+    }
+
+    #[inline(always)]
+    fn migration(&mut self, mig: &Migration) {
+        if mig.source != self.h && mig.destination == self.h {
+            let v = &self.vms[mig.vm];
+            self.members.push(mig.vm);
+            self.claims
+                .push(claim(v, self.types[v.vm_type].vcpus, Role::Arriving));
+        }
     }
 }
 

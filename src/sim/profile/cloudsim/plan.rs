@@ -656,19 +656,11 @@ fn candidate<'s>(sim: &'s Simulation<'_>, h: HostId, measured: f64) -> Candidate
         Some(cs) => cs.power(host.class),
         None => &class.power,
     };
-    Candidate {
-        cpu_capacity: class.mips,
-        cpu_used: 0.0,
-        // The draw at no load is the idle draw, bit for bit (see `PowerModel::idle_w`).
-        baseline_w: Some(if measured == 0.0 {
-            power.idle_w()
-        } else {
-            power.watts(measured / class.mips)
-        }),
-        ram_capacity: class.ram_mb,
-        ram_used: host.ram_used,
-        disk_capacity: class.disk_mb,
-        disk_used: host.disk_used,
-        power,
-    }
+    // The draw at no load is the idle draw, bit for bit (see `PowerModel::idle_w`).
+    let baseline = if measured == 0.0 {
+        power.idle_w()
+    } else {
+        power.watts(measured / class.mips)
+    };
+    host.candidate(class, 0.0, Some(baseline), power)
 }

@@ -1,10 +1,15 @@
 //! nightshift's own model behind the profile hooks: a host's energy is accrued exactly at
 //! every change to it, its draw follows its load (and migrations' overhead) at once, trace
-//! demand steps with the samples, and each control tick consolidates, then manages power.
+//! demand steps with the samples, and each control tick consolidates ([`consolidate`]), then
+//! manages power ([`power`]).
 
-use crate::policy::power;
+mod consolidate;
+mod power;
+
+use crate::policy::power::Need;
 use crate::sim::Simulation;
 use crate::sim::energy::Split;
+use crate::sim::setup::MigrationSetup;
 use crate::sim::state::*;
 
 impl Simulation<'_> {
@@ -17,51 +22,31 @@ impl Simulation<'_> {
     /// Host `h`'s loads from its VMs and migrations (migration overhead, what migrations
     /// and a full CPU leave unserved) and the draw they set.
     pub(super) fn realistic_refresh(&mut self, h: HostId) {
-        let mig_setup = &self.setup.migration;
         let host = &self.hosts[h];
-        let size = |vm: VmId| self.setup.vm_types[self.vms[vm].vm_type].mips;
-        let (mut requested, mut committed, mut sized) = (0.0, 0.0, 0.0);
-        let (mut cores, mut lost_cores) = (0.0, 0.0);
-        let mut staying = 0usize;
-        for &vm in &host.vms {
-            let d = self.vms[vm].demand_mips;
-            requested += d;
-            cores += d * self.cores_per_mips[self.vms[vm].vm_type];
-            if !matches!(self.vms[vm].state, VmState::Migrating(_)) {
-                committed += d;
-                sized += size(vm);
-                staying += 1;
-            }
-        }
-        let (mut extra, mut lost) = (0.0, 0.0);
-        for &m in &host.migrations {
-            let mig = &self.migrations[m];
-            let d = self.vms[mig.vm].demand_mips;
-            let copying = mig.phase != Phase::Queued;
-            if mig.source == h {
-                if copying {
-                    extra += mig_setup.overhead_source * d;
-                    let share = if mig.phase == Phase::StopAndCopy {
-                        1.0
-                    } else {
-                        mig_setup.degradation
-                    };
-                    lost += share * d;
-                    lost_cores += share * d * self.cores_per_mips[self.vms[mig.vm].vm_type];
-                }
-            } else {
-                committed += d;
-                sized += size(mig.vm);
-                staying += 1;
-                if copying {
-                    extra += mig_setup.overhead_destination * d;
-                }
-            }
-        }
+        let mut unserved = Unserved {
+            h,
+            vms: &self.vms,
+            per_mips: &self.cores_per_mips,
+            setup: &self.setup.migration,
+            cores: 0.0,
+            lost_cores: 0.0,
+            extra: 0.0,
+            lost: 0.0,
+        };
+        let types = &self.setup.vm_types;
+        let loads = sum_loads(h, host, (&self.vms, &self.migrations, types), &mut unserved);
+        let Unserved {
+            cores,
+            lost_cores,
+            extra,
+            lost,
+            ..
+        } = unserved;
+        let requested = loads.requested;
         let class = &self.setup.host_classes[host.class];
         let now = self.now;
         let host = &mut self.hosts[h];
-        host.set_loads((requested, committed, sized), staying, now);
+        host.set_loads(&loads, now);
         host.load_mips = requested + extra;
         host.lost_mips = lost;
         host.requested_cores = cores;
@@ -116,9 +101,53 @@ impl Simulation<'_> {
                 self.consolidator = Some(c);
                 unplaced
             }
-            None => power::Need::default(),
+            None => Need::default(),
         };
         self.manage_power(unplaced);
         self.retry_deferred(true);
+    }
+}
+
+/// What host `h`'s refresh sums besides its loads: the vCPUs its VMs ask for, migrations'
+/// CPU overhead, and the CPU (and vCPUs) migrations take from their VMs.
+struct Unserved<'a> {
+    h: HostId,
+    vms: &'a [Vm],
+    per_mips: &'a [f64],
+    setup: &'a MigrationSetup,
+    /// vCPUs asked for.
+    cores: f64,
+    /// vCPUs migrations take.
+    lost_cores: f64,
+    /// Migrations' CPU overhead on the host, MIPS.
+    extra: f64,
+    /// CPU migrations take from their VMs, MIPS.
+    lost: f64,
+}
+
+impl LoadVisitor for Unserved<'_> {
+    #[inline(always)]
+    fn vm(&mut self, _: VmId, v: &Vm) {
+        self.cores += v.demand_mips * self.per_mips[v.vm_type];
+    }
+
+    #[inline(always)]
+    fn migration(&mut self, mig: &Migration) {
+        let d = self.vms[mig.vm].demand_mips;
+        let copying = mig.phase != Phase::Queued;
+        if mig.source == self.h {
+            if copying {
+                self.extra += self.setup.overhead_source * d;
+                let share = if mig.phase == Phase::StopAndCopy {
+                    1.0
+                } else {
+                    self.setup.degradation
+                };
+                self.lost += share * d;
+                self.lost_cores += share * d * self.per_mips[self.vms[mig.vm].vm_type];
+            }
+        } else if copying {
+            self.extra += self.setup.overhead_destination * d;
+        }
     }
 }
