@@ -13,28 +13,28 @@ impl Simulation<'_> {
         self.tick_decisions();
         self.place_waiting();
         self.record_interval();
-        let next = self.now + self.setup.control_interval;
+        let next = self.clock.now + self.setup.control_interval;
         if next < self.setup.duration {
-            self.queue.push(next, Event::ControlTick);
+            self.clock.queue.push(next, Event::ControlTick);
         }
     }
 
     pub(super) fn utilisation(&self, h: HostId) -> f64 {
-        self.hosts[h].committed_mips / self.setup.host_classes[self.hosts[h].class].mips
+        self.fleet.hosts[h].committed_mips / self.setup.host_classes[self.fleet.hosts[h].class].mips
     }
 
     /// Calls `f` on every VM committed to host `h`: resident VMs not migrating away, and VMs
     /// migrating in.
     fn for_each_committed(&self, h: HostId, mut f: impl FnMut(VmId)) {
-        let host = &self.hosts[h];
+        let host = &self.fleet.hosts[h];
         for &vm in &host.vms {
-            if !matches!(self.vms[vm].state, VmState::Migrating(_)) {
+            if !matches!(self.fleet.vms[vm].state, VmState::Migrating(_)) {
                 f(vm);
             }
         }
         for &m in &host.migrations {
-            if self.migrations[m].destination == h {
-                f(self.migrations[m].vm);
+            if self.fleet.migrations[m].destination == h {
+                f(self.fleet.migrations[m].vm);
             }
         }
     }
@@ -44,7 +44,8 @@ impl Simulation<'_> {
     /// uses the longest migration time of the host's VMs).
     pub(super) fn horizon(&self, h: HostId, ram_mb: f64) -> f64 {
         let m = &self.setup.migration;
-        let rate = self.setup.host_classes[self.hosts[h].class].net_mbps * m.bandwidth_share / 8.0;
+        let rate =
+            self.setup.host_classes[self.fleet.hosts[h].class].net_mbps * m.bandwidth_share / 8.0;
         let seconds = match m.model {
             MigrationModel::Simple => simple(ram_mb, rate).duration_s,
             MigrationModel::Precopy(p) => {
@@ -74,15 +75,15 @@ impl Simulation<'_> {
         plus: impl Iterator<Item = VmId>,
         minus: &[VmId],
     ) -> bool {
-        if self.history.keep() == 0 {
+        if self.fleet.history.keep() == 0 {
             return detector.is_overloaded(&HostLoad::new(u, &[]));
         }
-        let scale = 1.0 / self.setup.host_classes[self.hosts[h].class].mips;
+        let scale = 1.0 / self.setup.host_classes[self.fleet.hosts[h].class].mips;
         let mut buf = [0.0; HISTORY_LEN];
         let (mut n, mut ram) = (0, 0.0_f64);
         let mut add = |vm: VmId| {
-            n = n.max(self.history.add_into(vm, &mut buf, scale));
-            ram = ram.max(self.setup.vm_types[self.vms[vm].vm_type].ram_mb);
+            n = n.max(self.fleet.history.add_into(vm, &mut buf, scale));
+            ram = ram.max(self.setup.vm_types[self.fleet.vms[vm].vm_type].ram_mb);
         };
         self.for_each_committed(h, |vm| {
             if !minus.contains(&vm) {

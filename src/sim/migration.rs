@@ -16,7 +16,7 @@ impl Simulation<'_> {
     /// with its power state and ping-pong, and starts copying if a slot is free.
     pub(super) fn plan_migration(&mut self, vm: VmId, dst: HostId) {
         // A VM already migrating is not planned again here, nor moved to where it is.
-        let VmState::Running(src) = self.vms[vm].state else {
+        let VmState::Running(src) = self.fleet.vms[vm].state else {
             return;
         };
         if src == dst {
@@ -25,9 +25,9 @@ impl Simulation<'_> {
         self.accrue(src);
         self.accrue(dst);
         let window = self.setup.conflicts.ping_pong_window;
-        if let Some(t) = self.vms[vm].last_moved
+        if let Some(t) = self.fleet.vms[vm].last_moved
             && window > 0
-            && self.now - t < window
+            && self.clock.now - t < window
         {
             self.conflict(
                 ConflictKind::PingPong,
@@ -36,7 +36,7 @@ impl Simulation<'_> {
                 "migrated again within the ping-pong window",
             );
         }
-        match self.hosts[dst].state {
+        match self.fleet.hosts[dst].state {
             PowerState::Booting => self.conflict(
                 ConflictKind::DestinationBooting,
                 Some(vm),
@@ -52,7 +52,7 @@ impl Simulation<'_> {
             _ => {}
         }
         let m = self.open_migration(vm, src, dst);
-        self.vms[vm].state = VmState::Migrating(m);
+        self.fleet.vms[vm].state = VmState::Migrating(m);
         self.refresh(src);
         self.refresh(dst);
         self.pump_migrations();
@@ -63,47 +63,50 @@ impl Simulation<'_> {
     /// free copy slot.
     fn can_start(&self, m: MigId) -> bool {
         let limit = self.setup.migration.max_concurrent;
-        let free = |h: HostId| limit == 0 || self.hosts[h].copying < limit;
-        let (src, dst) = (self.migrations[m].source, self.migrations[m].destination);
+        let free = |h: HostId| limit == 0 || self.fleet.hosts[h].copying < limit;
+        let (src, dst) = (
+            self.fleet.migrations[m].source,
+            self.fleet.migrations[m].destination,
+        );
         let ready =
-            self.hosts[dst].state == PowerState::On || self.profile.rules().hosts_follow_load;
+            self.fleet.hosts[dst].state == PowerState::On || self.profile.rules().hosts_follow_load;
         ready && free(src) && free(dst)
     }
 
     /// Records a migration of `vm` from `src` to `dst`, reserves the destination and queues
     /// the copy; returns its id.
     pub(super) fn open_migration(&mut self, vm: VmId, src: HostId, dst: HostId) -> MigId {
-        let t = &self.setup.vm_types[self.vms[vm].vm_type];
-        let m = self.migrations.len();
-        self.migrations.push(Migration {
+        let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
+        let m = self.fleet.migrations.len();
+        self.fleet.migrations.push(Migration {
             vm,
             source: src,
             destination: dst,
-            planned: self.now,
-            start: self.now,
-            end: self.now,
+            planned: self.clock.now,
+            start: self.clock.now,
+            end: self.clock.now,
             data_mb: 0.0,
             outcome: MigrationOutcome::InFlight,
             phase: Phase::Queued,
             rounds: 0,
             round_mb: 0.0,
             remaining_mb: 0.0,
-            round_start: self.now,
+            round_start: self.clock.now,
             rate_mb_s: 0.0,
-            progress_at: self.now,
+            progress_at: self.clock.now,
             downtime: 0,
             stamp: 0,
             overload_logged: false,
         });
-        self.hosts[dst].ram_used += t.ram_mb;
-        self.hosts[dst].disk_used += t.disk_mb;
-        self.hosts[src].migrations.push(m);
-        self.hosts[dst].migrations.push(m);
-        self.hosts[src].migrations_out += 1;
-        self.hosts[dst].migrations_in += 1;
-        self.in_flight += 1;
-        self.started_since_row += 1;
-        self.mig_queue.push(m);
+        self.fleet.hosts[dst].ram_used += t.ram_mb;
+        self.fleet.hosts[dst].disk_used += t.disk_mb;
+        self.fleet.hosts[src].migrations.push(m);
+        self.fleet.hosts[dst].migrations.push(m);
+        self.fleet.hosts[src].migrations_out += 1;
+        self.fleet.hosts[dst].migrations_in += 1;
+        self.fleet.in_flight += 1;
+        self.accounts.started_since_row += 1;
+        self.fleet.mig_queue.push(m);
         m
     }
 
@@ -111,10 +114,10 @@ impl Simulation<'_> {
     /// have a free copy slot.
     pub(super) fn pump_migrations(&mut self) {
         let mut i = 0;
-        while i < self.mig_queue.len() {
-            let m = self.mig_queue[i];
+        while i < self.fleet.mig_queue.len() {
+            let m = self.fleet.mig_queue[i];
             if self.can_start(m) {
-                self.mig_queue.remove(i);
+                self.fleet.mig_queue.remove(i);
                 self.start_copy(m);
             } else {
                 i += 1;
@@ -123,23 +126,26 @@ impl Simulation<'_> {
     }
 
     fn start_copy(&mut self, m: MigId) {
-        let (src, dst) = (self.migrations[m].source, self.migrations[m].destination);
+        let (src, dst) = (
+            self.fleet.migrations[m].source,
+            self.fleet.migrations[m].destination,
+        );
         self.accrue(src);
         self.accrue(dst);
-        let ram = self.setup.vm_types[self.vms[self.migrations[m].vm].vm_type].ram_mb;
-        let mig = &mut self.migrations[m];
+        let ram = self.setup.vm_types[self.fleet.vms[self.fleet.migrations[m].vm].vm_type].ram_mb;
+        let mig = &mut self.fleet.migrations[m];
         mig.phase = Phase::Copying;
-        mig.start = self.now;
-        mig.round_start = self.now;
-        mig.progress_at = self.now;
+        mig.start = self.clock.now;
+        mig.round_start = self.clock.now;
+        mig.progress_at = self.clock.now;
         mig.round_mb = ram;
         mig.remaining_mb = ram;
         mig.rate_mb_s = 0.0;
-        self.hosts[src].copying += 1;
-        self.hosts[dst].copying += 1;
+        self.fleet.hosts[src].copying += 1;
+        self.fleet.hosts[dst].copying += 1;
         self.refresh(src);
         self.refresh(dst);
-        if self.fixed_rates {
+        if self.policies.fixed_rates {
             self.reschedule(m);
         } else {
             self.reshare(src, dst);
@@ -149,13 +155,13 @@ impl Simulation<'_> {
     /// The rate migration `m` gets now, MB/s: the bandwidth share of the slower link, split
     /// equally among the copies using each link under the pre-copy model.
     fn link_rate(&self, m: MigId) -> f64 {
-        let mig = &self.migrations[m];
-        let link = |h: HostId| self.setup.host_classes[self.hosts[h].class].net_mbps;
+        let mig = &self.fleet.migrations[m];
+        let link = |h: HostId| self.setup.host_classes[self.fleet.hosts[h].class].net_mbps;
         let (s, d) = (link(mig.source), link(mig.destination));
         let mbps = match self.setup.migration.model {
             MigrationModel::Simple => s.min(d),
             MigrationModel::Precopy(_) => {
-                let users = |h: HostId| self.hosts[h].copying.max(1) as f64;
+                let users = |h: HostId| self.fleet.hosts[h].copying.max(1) as f64;
                 (s / users(mig.source)).min(d / users(mig.destination))
             }
         };
@@ -166,8 +172,8 @@ impl Simulation<'_> {
     /// end of its current round (unless the rate is unchanged and already scheduled).
     fn reschedule(&mut self, m: MigId) {
         let rate = self.link_rate(m);
-        let now = self.now;
-        let mig = &mut self.migrations[m];
+        let now = self.clock.now;
+        let mig = &mut self.fleet.migrations[m];
         let dt = (now - mig.progress_at) as f64 / 1000.0;
         mig.remaining_mb = (mig.remaining_mb - mig.rate_mb_s * dt).max(0.0);
         mig.progress_at = now;
@@ -181,19 +187,19 @@ impl Simulation<'_> {
             mig: m,
             stamp: mig.stamp,
         };
-        self.queue.push(now.saturating_add(ms), event);
+        self.clock.queue.push(now.saturating_add(ms), event);
     }
 
     /// Re-rates every copy on hosts `a` and `b` after a copy started or ended there (nothing to
     /// do when rates are fixed: a copy's progress is then only read at its end).
     fn reshare(&mut self, a: HostId, b: HostId) {
-        if self.fixed_rates {
+        if self.policies.fixed_rates {
             return;
         }
         for h in [a, b] {
-            for i in 0..self.hosts[h].migrations.len() {
-                let m = self.hosts[h].migrations[i];
-                if self.migrations[m].phase != Phase::Queued {
+            for i in 0..self.fleet.hosts[h].migrations.len() {
+                let m = self.fleet.hosts[h].migrations[i];
+                if self.fleet.migrations[m].phase != Phase::Queued {
                     self.reschedule(m);
                 }
             }
@@ -202,16 +208,16 @@ impl Simulation<'_> {
 
     /// The end of a copy round: start the next pre-copy round, the stop-and-copy, or finish.
     pub(super) fn on_migration_step(&mut self, m: MigId, stamp: u32) {
-        let mig = &self.migrations[m];
+        let mig = &self.fleet.migrations[m];
         if mig.outcome != MigrationOutcome::InFlight || mig.stamp != stamp {
             return;
         }
         if !self.migration_step_ready(m) {
             return;
         }
-        let now = self.now;
+        let now = self.clock.now;
         let (src, phase, elapsed_s, rate) = {
-            let mig = &mut self.migrations[m];
+            let mig = &mut self.fleet.migrations[m];
             mig.data_mb += mig.round_mb;
             mig.remaining_mb = 0.0;
             mig.progress_at = now;
@@ -220,19 +226,20 @@ impl Simulation<'_> {
         };
         match (phase, self.setup.migration.model) {
             (Phase::StopAndCopy, _) => {
-                let mig = &mut self.migrations[m];
+                let mig = &mut self.fleet.migrations[m];
                 mig.downtime = now - mig.round_start;
                 self.finish_migration(m);
             }
             (Phase::Copying, MigrationModel::Simple) => {
-                self.migrations[m].rounds = 1;
+                self.fleet.migrations[m].rounds = 1;
                 self.finish_migration(m);
             }
             (Phase::Copying, MigrationModel::Precopy(p)) => {
                 // A VM cannot dirty more memory than it has.
-                let ram = self.setup.vm_types[self.vms[self.migrations[m].vm].vm_type].ram_mb;
+                let ram =
+                    self.setup.vm_types[self.fleet.vms[self.fleet.migrations[m].vm].vm_type].ram_mb;
                 let dirty = (p.dirty_mb_s * elapsed_s).min(ram);
-                let mig = &mut self.migrations[m];
+                let mig = &mut self.fleet.migrations[m];
                 mig.rounds += 1;
                 let stop =
                     stop_copying(mig.rounds, dirty, rate, p.max_rounds, secs(p.max_downtime));
@@ -242,7 +249,7 @@ impl Simulation<'_> {
                 mig.rate_mb_s = 0.0;
                 if stop {
                     self.accrue(src);
-                    self.migrations[m].phase = Phase::StopAndCopy;
+                    self.fleet.migrations[m].phase = Phase::StopAndCopy;
                     self.refresh(src);
                     if dirty <= 0.0 {
                         self.finish_migration(m);
@@ -257,26 +264,29 @@ impl Simulation<'_> {
 
     /// Detaches migration `m` from both hosts and records it with `outcome`.
     pub(super) fn close_migration(&mut self, m: MigId, outcome: MigrationOutcome) {
-        let (src, dst) = (self.migrations[m].source, self.migrations[m].destination);
+        let (src, dst) = (
+            self.fleet.migrations[m].source,
+            self.fleet.migrations[m].destination,
+        );
         self.accrue(src);
         self.accrue(dst);
         for h in [src, dst] {
-            let list = &mut self.hosts[h].migrations;
+            let list = &mut self.fleet.hosts[h].migrations;
             if let Some(i) = list.iter().position(|&x| x == m) {
                 list.swap_remove(i);
             }
         }
-        if self.migrations[m].phase == Phase::Queued {
-            self.mig_queue.retain(|&x| x != m);
-            self.migrations[m].start = self.now;
+        if self.fleet.migrations[m].phase == Phase::Queued {
+            self.fleet.mig_queue.retain(|&x| x != m);
+            self.fleet.migrations[m].start = self.clock.now;
         } else {
-            self.hosts[src].copying -= 1;
-            self.hosts[dst].copying -= 1;
+            self.fleet.hosts[src].copying -= 1;
+            self.fleet.hosts[dst].copying -= 1;
         }
-        self.in_flight -= 1;
-        let mig = &mut self.migrations[m];
+        self.fleet.in_flight -= 1;
+        let mig = &mut self.fleet.migrations[m];
         mig.outcome = outcome;
-        mig.end = self.now;
+        mig.end = self.clock.now;
         let row = MigrationRow {
             id: m,
             vm: mig.vm,
@@ -295,26 +305,26 @@ impl Simulation<'_> {
             rounds: mig.rounds,
             downtime_s: secs(mig.downtime),
         };
-        if m >= self.first_reported_mig {
+        if m >= self.accounts.first_reported_mig {
             self.recorder.migration(&row);
         }
     }
 
     fn finish_migration(&mut self, m: MigId) {
         let (vm, src, dst) = (
-            self.migrations[m].vm,
-            self.migrations[m].source,
-            self.migrations[m].destination,
+            self.fleet.migrations[m].vm,
+            self.fleet.migrations[m].source,
+            self.fleet.migrations[m].destination,
         );
         self.close_migration(m, MigrationOutcome::Done);
         // The destination reserved RAM and disk at planning; release the source's copy.
-        let t = &self.setup.vm_types[self.vms[vm].vm_type];
-        self.hosts[src].ram_used -= t.ram_mb;
-        self.hosts[src].disk_used -= t.disk_mb;
+        let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
+        self.fleet.hosts[src].ram_used -= t.ram_mb;
+        self.fleet.hosts[src].disk_used -= t.disk_mb;
         self.detach(src, vm);
-        self.hosts[dst].vms.push(vm);
-        self.vms[vm].state = VmState::Running(dst);
-        self.vms[vm].last_moved = Some(self.now);
+        self.fleet.hosts[dst].vms.push(vm);
+        self.fleet.vms[vm].state = VmState::Running(dst);
+        self.fleet.vms[vm].last_moved = Some(self.clock.now);
         self.refresh(src);
         self.refresh(dst);
         self.migration_landed(vm, m, dst);
@@ -326,15 +336,15 @@ impl Simulation<'_> {
     /// changes are done.
     pub(super) fn abort_migration(&mut self, m: MigId) {
         let (vm, src, dst) = (
-            self.migrations[m].vm,
-            self.migrations[m].source,
-            self.migrations[m].destination,
+            self.fleet.migrations[m].vm,
+            self.fleet.migrations[m].source,
+            self.fleet.migrations[m].destination,
         );
         self.close_migration(m, MigrationOutcome::Aborted);
-        let t = &self.setup.vm_types[self.vms[vm].vm_type];
-        self.hosts[dst].ram_used -= t.ram_mb;
-        self.hosts[dst].disk_used -= t.disk_mb;
-        self.vms[vm].state = VmState::Running(src);
+        let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
+        self.fleet.hosts[dst].ram_used -= t.ram_mb;
+        self.fleet.hosts[dst].disk_used -= t.disk_mb;
+        self.fleet.vms[vm].state = VmState::Running(src);
         self.refresh(src);
         self.refresh(dst);
     }
@@ -345,12 +355,12 @@ impl Simulation<'_> {
         self.reshare(src, dst);
         self.pump_migrations();
         for h in [src, dst] {
-            let host = &self.hosts[h];
+            let host = &self.fleet.hosts[h];
             if host.shutdown_pending && host.state == PowerState::On && host.is_empty() {
                 self.start_shutdown(h);
             }
         }
-        if !self.deferred.is_empty() || !self.waiting.is_empty() {
+        if !self.fleet.deferred.is_empty() || !self.fleet.waiting.is_empty() {
             // Placement reads the hosts' loads: refresh those put off first.
             self.settle();
         }

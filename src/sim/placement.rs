@@ -19,10 +19,10 @@ impl Simulation<'_> {
     /// least as fast as the type's vCPUs, or as fast as its share of the CPU counted where the
     /// profile's rules say so ([`super::profile::Rules::vcpu_by_share`]).
     pub(super) fn need(&self, vm: VmId, basis: FitBasis) -> Need {
-        let t = &self.setup.vm_types[self.vms[vm].vm_type];
+        let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
         let mips = match basis {
             FitBasis::Size => t.mips,
-            FitBasis::Demand => self.vms[vm].demand_mips,
+            FitBasis::Demand => self.fleet.vms[vm].demand_mips,
         };
         let per_vcpu = |mips: f64| mips / f64::from(t.vcpus.max(1));
         Need {
@@ -57,7 +57,7 @@ impl Simulation<'_> {
         cpu_ok: &dyn Fn(HostId, f64) -> bool,
     ) -> Option<HostId> {
         let consider = |h: HostId, best: &mut Best| {
-            let host = &self.hosts[h];
+            let host = &self.fleet.hosts[h];
             if host.state != state || excluded(h) {
                 return;
             }
@@ -78,7 +78,7 @@ impl Simulation<'_> {
         };
         let scan = || {
             let mut best = None;
-            for h in 0..self.hosts.len() {
+            for h in 0..self.fleet.hosts.len() {
                 consider(h, &mut best);
                 if best.is_some() && policy.takes_first() {
                     break;
@@ -113,8 +113,8 @@ impl Simulation<'_> {
     /// CPU committed on host `h`, counted by VM sizes or demands.
     pub(super) fn cpu_used(&self, h: HostId, basis: FitBasis) -> f64 {
         match basis {
-            FitBasis::Size => self.hosts[h].sized_mips,
-            FitBasis::Demand => self.hosts[h].committed_mips,
+            FitBasis::Size => self.fleet.hosts[h].sized_mips,
+            FitBasis::Demand => self.fleet.hosts[h].committed_mips,
         }
     }
 
@@ -123,16 +123,16 @@ impl Simulation<'_> {
     /// put the VM (below the overload detector's ceiling, less the destination head-room), so its
     /// next control tick finds nothing to move; failing that, anywhere it fits.
     fn find_for_new(&self, vm: VmId, excluded: &dyn Fn(HostId) -> bool) -> Option<HostId> {
-        let need = self.need(vm, self.fit);
-        if self.fit == FitBasis::Demand
+        let need = self.need(vm, self.policies.fit);
+        if self.policies.fit == FitBasis::Demand
             && self.profile.rules().new_vms_below_ceiling
-            && let Some(c) = &self.consolidator
+            && let Some(c) = &self.policies.consolidator
         {
             let detector = c.detector.as_ref();
             let found = self.find_host(
                 &need,
                 FitBasis::Demand,
-                self.initial_placement.as_ref(),
+                self.policies.initial_placement.as_ref(),
                 PowerState::On,
                 Window {
                     min: f64::NEG_INFINITY,
@@ -147,8 +147,8 @@ impl Simulation<'_> {
         }
         self.find_host(
             &need,
-            self.fit,
-            self.initial_placement.as_ref(),
+            self.policies.fit,
+            self.policies.initial_placement.as_ref(),
             PowerState::On,
             Window {
                 min: f64::NEG_INFINITY,
@@ -171,11 +171,11 @@ impl Simulation<'_> {
         let Some(h) = self.find_for_new(vm, &|_| false) else {
             return false;
         };
-        if before == Some(h) && !self.hosts[h].migrations.is_empty() {
-            self.deferred.push((vm, h));
+        if before == Some(h) && !self.fleet.hosts[h].migrations.is_empty() {
+            self.fleet.deferred.push((vm, h));
             return true;
         }
-        if self.hosts[h].migrations.is_empty() {
+        if self.fleet.hosts[h].migrations.is_empty() {
             self.start_vm(vm, h);
             return true;
         }
@@ -190,7 +190,7 @@ impl Simulation<'_> {
                 self.start_vm(vm, h);
             }
             Provisioning::Deny => {
-                match self.find_for_new(vm, &|x| !self.hosts[x].migrations.is_empty()) {
+                match self.find_for_new(vm, &|x| !self.fleet.hosts[x].migrations.is_empty()) {
                     Some(other) => {
                         self.conflict(
                             ConflictKind::ProvisionOnMigratingHost,
@@ -207,7 +207,7 @@ impl Simulation<'_> {
                             &[h],
                             "denied: no other host fits; waits for the host's migrations to end",
                         );
-                        self.deferred.push((vm, h));
+                        self.fleet.deferred.push((vm, h));
                     }
                 }
             }
@@ -218,7 +218,7 @@ impl Simulation<'_> {
                     &[h],
                     "deferred until the host's migrations end",
                 );
-                self.deferred.push((vm, h));
+                self.fleet.deferred.push((vm, h));
             }
         }
         true
@@ -228,20 +228,23 @@ impl Simulation<'_> {
     /// `all`, at a control tick: the best host may have changed); those that no longer fit
     /// anywhere join the waiting queue.
     pub(super) fn retry_deferred(&mut self, all: bool) {
-        let pending = std::mem::take(&mut self.deferred);
+        let pending = std::mem::take(&mut self.fleet.deferred);
         for (vm, h) in pending {
-            if !all && !self.hosts[h].migrations.is_empty() {
-                self.deferred.push((vm, h));
+            if !all && !self.fleet.hosts[h].migrations.is_empty() {
+                self.fleet.deferred.push((vm, h));
             } else if !self.place_or_defer(vm, Some(h)) {
-                self.waiting.push_back(vm);
+                self.fleet.waiting.push_back(vm);
             }
         }
     }
 
     /// Places a batch of arriving VMs (largest first if the policy says so); the rest wait.
     pub(super) fn place_batch(&mut self, mut batch: Vec<VmId>) {
-        if self.initial_placement.decreasing() {
-            let needs: Vec<Need> = batch.iter().map(|&vm| self.need(vm, self.fit)).collect();
+        if self.policies.initial_placement.decreasing() {
+            let needs: Vec<Need> = batch
+                .iter()
+                .map(|&vm| self.need(vm, self.policies.fit))
+                .collect();
             let mut order: Vec<usize> = (0..batch.len()).collect();
             order.sort_by(|&a, &b| {
                 needs[b]
@@ -253,7 +256,7 @@ impl Simulation<'_> {
         }
         for vm in batch {
             if !self.try_place(vm) {
-                self.waiting.push_back(vm);
+                self.fleet.waiting.push_back(vm);
                 self.wait_conflict(
                     ConflictKind::CapacityShortfall,
                     vm,
@@ -267,38 +270,39 @@ impl Simulation<'_> {
     /// Meters the demand VM `vm` left unserved while waiting, up to now; call before its
     /// demand changes and when it stops waiting.
     pub(super) fn meter_waiting(&mut self, vm: VmId) {
-        let v = &mut self.vms[vm];
+        let v = &mut self.fleet.vms[vm];
         if v.state == VmState::Waiting {
-            let dt = (self.now - v.waiting_since) as f64;
-            self.waiting_core_ms += v.demand_mips * self.cores_per_mips[v.vm_type] * dt;
-            v.waiting_since = self.now;
+            let dt = (self.clock.now - v.waiting_since) as f64;
+            self.accounts.waiting_core_ms +=
+                v.demand_mips * self.policies.cores_per_mips[v.vm_type] * dt;
+            v.waiting_since = self.clock.now;
         }
     }
 
     pub(super) fn start_vm(&mut self, vm: VmId, h: HostId) {
         debug_assert_eq!(
-            self.hosts[h].state,
+            self.fleet.hosts[h].state,
             PowerState::On,
             "VM placed on a host not on"
         );
         self.accrue(h);
         self.meter_waiting(vm);
-        let t = &self.setup.vm_types[self.vms[vm].vm_type];
-        let host = &mut self.hosts[h];
+        let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
+        let host = &mut self.fleet.hosts[h];
         host.vms.push(vm);
         host.ram_used += t.ram_mb;
         host.disk_used += t.disk_mb;
-        self.vms[vm].state = VmState::Running(h);
+        self.fleet.vms[vm].state = VmState::Running(h);
         // A lifetime counts from when the VM starts running, not from when it asked.
-        if let Some(life) = self.vms[vm].lifetime {
+        if let Some(life) = self.fleet.vms[vm].lifetime {
             // A trace VM ends with its last sample, however long it waited to start.
-            let from = match self.vms[vm].demand {
-                Demand::Trace { .. } => self.vms[vm].arrived.unwrap_or(self.now),
-                _ => self.now,
+            let from = match self.fleet.vms[vm].demand {
+                Demand::Trace { .. } => self.fleet.vms[vm].arrived.unwrap_or(self.clock.now),
+                _ => self.clock.now,
             };
-            let end = from.saturating_add(life).max(self.now);
+            let end = from.saturating_add(life).max(self.clock.now);
             if end < self.setup.duration {
-                self.queue.push(end, Event::VmEnd(vm));
+                self.clock.queue.push(end, Event::VmEnd(vm));
             }
         }
         self.refresh(h);
@@ -310,8 +314,8 @@ impl Simulation<'_> {
     pub(super) fn remove_from_host(&mut self, vm: VmId, h: HostId) {
         self.accrue(h);
         self.detach(h, vm);
-        let t = &self.setup.vm_types[self.vms[vm].vm_type];
-        let host = &mut self.hosts[h];
+        let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
+        let host = &mut self.fleet.hosts[h];
         host.ram_used -= t.ram_mb;
         host.disk_used -= t.disk_mb;
         self.refresh(h);
@@ -319,20 +323,20 @@ impl Simulation<'_> {
 
     /// Places waiting VMs in arrival order until one does not fit.
     pub(super) fn place_waiting(&mut self) {
-        while let Some(&vm) = self.waiting.front() {
+        while let Some(&vm) = self.fleet.waiting.front() {
             if !self.try_place(vm) {
                 break;
             }
-            self.waiting.pop_front();
+            self.fleet.waiting.pop_front();
         }
     }
 
     pub(super) fn on_vm_arrive(&mut self, vm: VmId) {
-        self.vms[vm].demand_mips = self.demand_now(vm);
-        self.vms[vm].state = VmState::Waiting;
-        self.vms[vm].waiting_since = self.now;
-        self.vms[vm].arrived = Some(self.now);
-        if !self.waiting.is_empty() || !self.try_place(vm) {
+        self.fleet.vms[vm].demand_mips = self.demand_now(vm);
+        self.fleet.vms[vm].state = VmState::Waiting;
+        self.fleet.vms[vm].waiting_since = self.clock.now;
+        self.fleet.vms[vm].arrived = Some(self.clock.now);
+        if !self.fleet.waiting.is_empty() || !self.try_place(vm) {
             self.enqueue(vm);
             self.wait_conflict(
                 ConflictKind::CapacityShortfall,
@@ -345,16 +349,19 @@ impl Simulation<'_> {
     }
 
     pub(super) fn on_vm_end(&mut self, vm: VmId) {
-        match self.vms[vm].state {
+        match self.fleet.vms[vm].state {
             VmState::Running(h) => self.remove_from_host(vm, h),
             VmState::Migrating(m) => {
-                let (src, dst) = (self.migrations[m].source, self.migrations[m].destination);
+                let (src, dst) = (
+                    self.fleet.migrations[m].source,
+                    self.fleet.migrations[m].destination,
+                );
                 if let Some(next) = self.second_migration(vm) {
-                    let other = self.migrations[next].destination;
+                    let other = self.fleet.migrations[next].destination;
                     self.close_migration(next, MigrationOutcome::Aborted);
-                    let t = &self.setup.vm_types[self.vms[vm].vm_type];
-                    self.hosts[other].ram_used -= t.ram_mb;
-                    self.hosts[other].disk_used -= t.disk_mb;
+                    let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
+                    self.fleet.hosts[other].ram_used -= t.ram_mb;
+                    self.fleet.hosts[other].disk_used -= t.disk_mb;
                     self.refresh(other);
                 }
                 self.abort_migration(m);
@@ -365,19 +372,19 @@ impl Simulation<'_> {
                     "migration aborted, destination capacity released",
                 );
                 self.remove_from_host(vm, src);
-                self.vms[vm].state = VmState::Ended;
+                self.fleet.vms[vm].state = VmState::Ended;
                 self.after_migration(src, dst);
             }
             VmState::Waiting => {
                 self.meter_waiting(vm);
                 self.close_wait(vm, None);
-                self.waiting.retain(|&v| v != vm);
-                self.deferred.retain(|&(v, _)| v != vm);
+                self.fleet.waiting.retain(|&v| v != vm);
+                self.fleet.deferred.retain(|&(v, _)| v != vm);
             }
             VmState::Pending => {}
             VmState::Ended => return,
         }
-        self.vms[vm].state = VmState::Ended;
+        self.fleet.vms[vm].state = VmState::Ended;
         self.note_ended(vm);
     }
 }

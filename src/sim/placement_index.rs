@@ -301,7 +301,7 @@ impl PlacementIndex {
     ) {
         let (least, most) = (into.least(0), into.most(0));
         let node = into.clear(i);
-        let host = &sim.hosts[h];
+        let host = &sim.fleet.hosts[h];
         if host.state != state || self.barred[h] {
             return;
         }

@@ -12,13 +12,13 @@ use crate::policy::power::is_parked;
 impl Simulation<'_> {
     /// Powers up a parked host: boots it if off, wakes it if asleep.
     pub(super) fn start_boot(&mut self, h: HostId) {
-        let state = self.hosts[h].state;
+        let state = self.fleet.hosts[h].state;
         if !is_parked(state) {
             return;
         }
         self.accrue(h);
-        let class = &self.setup.host_classes[self.hosts[h].class];
-        let host = &mut self.hosts[h];
+        let class = &self.setup.host_classes[self.fleet.hosts[h].class];
+        let host = &mut self.fleet.hosts[h];
         let duration = match (state, class.sleep) {
             (PowerState::Sleep, Some(sleep)) => {
                 host.wakes += 1;
@@ -37,16 +37,18 @@ impl Simulation<'_> {
             host: h,
             generation: host.generation,
         };
-        self.queue.push(self.now + duration, event);
+        self.clock.queue.push(self.clock.now + duration, event);
         self.refresh(h);
     }
 
     pub(super) fn on_boot_done(&mut self, h: HostId, generation: u32) {
-        if self.hosts[h].generation != generation || self.hosts[h].state != PowerState::Booting {
+        if self.fleet.hosts[h].generation != generation
+            || self.fleet.hosts[h].state != PowerState::Booting
+        {
             return;
         }
         self.accrue(h);
-        self.hosts[h].state = PowerState::On;
+        self.fleet.hosts[h].state = PowerState::On;
         self.refresh(h);
         self.pump_migrations();
         self.place_waiting();
@@ -56,13 +58,13 @@ impl Simulation<'_> {
     /// its class can sleep). Refused, and logged, while VMs or migrations are on it: the host
     /// is then switched off once its migrations end, if nothing was committed to it meanwhile.
     pub(super) fn start_shutdown(&mut self, h: HostId) {
-        let host = &self.hosts[h];
+        let host = &self.fleet.hosts[h];
         if host.state != PowerState::On {
             return;
         }
         if !host.is_empty() {
             let draining = host.empty_since.is_some();
-            self.hosts[h].shutdown_pending = draining;
+            self.fleet.hosts[h].shutdown_pending = draining;
             self.conflict(
                 ConflictKind::ShutdownRefused,
                 None,
@@ -76,8 +78,8 @@ impl Simulation<'_> {
             return;
         }
         self.accrue(h);
-        let class = &self.setup.host_classes[self.hosts[h].class];
-        let host = &mut self.hosts[h];
+        let class = &self.setup.host_classes[self.fleet.hosts[h].class];
+        let host = &mut self.fleet.hosts[h];
         let duration = match (self.setup.power.park, class.sleep) {
             (Park::Sleep, Some(sleep)) => {
                 host.sleeps += 1;
@@ -97,17 +99,18 @@ impl Simulation<'_> {
             host: h,
             generation: host.generation,
         };
-        self.queue.push(self.now + duration, event);
+        self.clock.queue.push(self.clock.now + duration, event);
         self.refresh(h);
     }
 
     pub(super) fn on_shutdown_done(&mut self, h: HostId, generation: u32) {
-        if self.hosts[h].generation != generation || self.hosts[h].state != PowerState::ShuttingDown
+        if self.fleet.hosts[h].generation != generation
+            || self.fleet.hosts[h].state != PowerState::ShuttingDown
         {
             return;
         }
         self.accrue(h);
-        let host = &mut self.hosts[h];
+        let host = &mut self.fleet.hosts[h];
         host.state = if host.via_sleep {
             PowerState::Sleep
         } else {
@@ -115,7 +118,7 @@ impl Simulation<'_> {
         };
         self.refresh(h);
         // A migration chose this host while it was going down: bring it back up.
-        if !self.hosts[h].migrations.is_empty() {
+        if !self.fleet.hosts[h].migrations.is_empty() {
             self.start_boot(h);
         }
     }

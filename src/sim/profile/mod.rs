@@ -193,12 +193,12 @@ impl Simulation<'_> {
     pub(in crate::sim) fn schedule_first_ticks(&mut self) {
         match self.profile {
             ProfileRun::Realistic => {
-                self.queue.push(self.setup.load_step, Event::LoadStep);
-                self.queue.push(0, Event::ControlTick);
+                self.clock.queue.push(self.setup.load_step, Event::LoadStep);
+                self.clock.queue.push(0, Event::ControlTick);
             }
             ProfileRun::Cloudsim(_) => {
                 let first = self.setup.control_interval + cloudsim::TICK_OFFSET;
-                self.queue.push(first, Event::ControlTick);
+                self.clock.queue.push(first, Event::ControlTick);
             }
         }
     }
@@ -262,7 +262,7 @@ impl Simulation<'_> {
     pub(in crate::sim) fn check_profile(&self) -> Result<usize, String> {
         match &self.profile {
             ProfileRun::Realistic => Ok(0),
-            ProfileRun::Cloudsim(cs) => cs.follow_ups(&self.migrations, &self.vms),
+            ProfileRun::Cloudsim(cs) => cs.follow_ups(&self.fleet.migrations, &self.fleet.vms),
         }
     }
 
@@ -270,7 +270,7 @@ impl Simulation<'_> {
     /// so, else swapping the last in).
     pub(in crate::sim) fn detach(&mut self, h: HostId, vm: VmId) {
         let keep_order = self.profile.rules().ordered_lists;
-        let list = &mut self.hosts[h].vms;
+        let list = &mut self.fleet.hosts[h].vms;
         if let Some(i) = list.iter().position(|&v| v == vm) {
             if keep_order {
                 list.remove(i);

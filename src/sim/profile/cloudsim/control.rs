@@ -15,7 +15,7 @@ impl Simulation<'_> {
     /// checked; the rest wait.
     pub(in crate::sim) fn cs_place_initial(&mut self, batch: Vec<VmId>) {
         let mut looks = InitialLooks::default();
-        for h in 0..self.hosts.len() {
+        for h in 0..self.fleet.hosts.len() {
             looks.add(self, h);
         }
         for vm in batch {
@@ -26,7 +26,7 @@ impl Simulation<'_> {
                     looks.add(self, h);
                 }
                 None => {
-                    self.waiting.push_back(vm);
+                    self.fleet.waiting.push_back(vm);
                     self.wait_conflict(
                         ConflictKind::CapacityShortfall,
                         vm,
@@ -48,11 +48,15 @@ impl Simulation<'_> {
     fn cs_initial_host(&self, vm: VmId, firsts: &[HostId]) -> Option<HostId> {
         let need = self.need(vm, self.setup.initial_fit);
         let per_vcpu = need.vcpu_mips;
-        let policy = self.initial_placement.as_ref();
-        let detector = self.consolidator.as_ref().map(|c| c.detector.as_ref());
+        let policy = self.policies.initial_placement.as_ref();
+        let detector = self
+            .policies
+            .consolidator
+            .as_ref()
+            .map(|c| c.detector.as_ref());
         let mut best: Option<(HostId, f64)> = None;
         for &h in firsts {
-            let host = &self.hosts[h];
+            let host = &self.fleet.hosts[h];
             let class = &self.setup.host_classes[host.class];
             let used = host.sized_mips;
             if per_vcpu > self.scheduler(h).core
@@ -89,8 +93,8 @@ impl Simulation<'_> {
     /// A control tick under the profile: the full update, then CloudSim's consolidation round,
     /// its migrations started in plan order.
     pub(in crate::sim) fn cs_tick(&mut self) {
-        self.cs_update(true, secs(self.now));
-        let Some(mut c) = self.consolidator.take() else {
+        self.cs_update(true, secs(self.clock.now));
+        let Some(mut c) = self.policies.consolidator.take() else {
             return;
         };
         let lists = self
@@ -107,11 +111,11 @@ impl Simulation<'_> {
         if let Some(cs) = self.profile.cloudsim_mut() {
             cs.lists = lists;
         }
-        self.consolidator = Some(c);
+        self.policies.consolidator = Some(c);
         // Each host the plan touches is refreshed once, after all its migrations are open.
         self.cs_batch(true);
         for (vm, dst) in map {
-            match self.vms[vm].state {
+            match self.fleet.vms[vm].state {
                 VmState::Running(src) if src != dst => self.plan_migration(vm, dst),
                 VmState::Migrating(first) if self.cs_may_follow(vm, first, dst) => {
                     self.cs_follow(vm, first, dst)
@@ -126,7 +130,7 @@ impl Simulation<'_> {
     /// none yet (a VM migrates at most twice at once), and `dst` is neither where the first
     /// lands (the second would leave from there to there) nor where it leaves from.
     fn cs_may_follow(&self, vm: VmId, first: MigId, dst: HostId) -> bool {
-        let m = &self.migrations[first];
+        let m = &self.fleet.migrations[first];
         let pending = self.profile.cloudsim().is_some_and(|cs| cs.has_follow(vm));
         !pending && dst != m.destination && dst != m.source
     }
@@ -135,8 +139,8 @@ impl Simulation<'_> {
     /// first is still copying (over a slower link): it then waits, its copy done, and lands as
     /// soon as the first has (the VM is carried on from the first's destination).
     pub(in crate::sim) fn cs_follow_waits(&mut self, m: MigId) -> bool {
-        let vm = self.migrations[m].vm;
-        let first = match self.vms[vm].state {
+        let vm = self.fleet.migrations[m].vm;
+        let first = match self.fleet.vms[vm].state {
             VmState::Migrating(first) if first != m => first,
             _ => return false,
         };
@@ -146,7 +150,10 @@ impl Simulation<'_> {
         if cs.follow.get(vm) != Some(&Some(m)) {
             return false;
         }
-        debug_assert_eq!(self.migrations[first].outcome, MigrationOutcome::InFlight);
+        debug_assert_eq!(
+            self.fleet.migrations[first].outcome,
+            MigrationOutcome::InFlight
+        );
         cs.follow_copied[vm] = true;
         true
     }
@@ -156,7 +163,7 @@ impl Simulation<'_> {
     /// from the VM's source; when the first ends the VM lands on its destination, and the
     /// second then carries it on to `dst`.
     fn cs_follow(&mut self, vm: VmId, first: MigId, dst: HostId) {
-        let src = self.migrations[first].source;
+        let src = self.fleet.migrations[first].source;
         let m = self.open_migration(vm, src, dst);
         if let Some(cs) = self.profile.cloudsim_mut() {
             cs.set_follow(vm, Some(m));
@@ -175,31 +182,33 @@ impl Simulation<'_> {
             .and_then(|cs| cs.take_follow(vm));
         match follow {
             Some((next, copied)) if next != m => {
-                let old = self.migrations[next].source;
-                let list = &mut self.hosts[old].migrations;
+                let old = self.fleet.migrations[next].source;
+                let list = &mut self.fleet.hosts[old].migrations;
                 if let Some(i) = list.iter().position(|&x| x == next) {
                     list.remove(i);
                 }
-                self.hosts[at].migrations.push(next);
-                if self.migrations[next].phase != Phase::Queued {
-                    self.hosts[old].copying -= 1;
-                    self.hosts[at].copying += 1;
+                self.fleet.hosts[at].migrations.push(next);
+                if self.fleet.migrations[next].phase != Phase::Queued {
+                    self.fleet.hosts[old].copying -= 1;
+                    self.fleet.hosts[at].copying += 1;
                 }
-                self.migrations[next].source = at;
-                self.vms[vm].state = VmState::Migrating(next);
+                self.fleet.migrations[next].source = at;
+                self.fleet.vms[vm].state = VmState::Migrating(next);
                 self.refresh(old);
                 self.refresh(at);
                 if copied {
                     // Its copy ended first: it lands right after this one, at this instant.
-                    let stamp = self.migrations[next].stamp;
-                    self.queue.push(
-                        self.now,
+                    let stamp = self.fleet.migrations[next].stamp;
+                    self.clock.queue.push(
+                        self.clock.now,
                         crate::sim::Event::MigrationStep { mig: next, stamp },
                     );
                 }
             }
             _ => {
-                if self.vms[vm].state == VmState::Running(at) && self.vms[vm].demand_mips == 0.0 {
+                if self.fleet.vms[vm].state == VmState::Running(at)
+                    && self.fleet.vms[vm].demand_mips == 0.0
+                {
                     self.on_vm_end(vm);
                 }
             }
@@ -232,7 +241,7 @@ struct InitialLooks {
 
 impl InitialLooks {
     fn look(sim: &Simulation, h: HostId) -> Look {
-        let host = &sim.hosts[h];
+        let host = &sim.fleet.hosts[h];
         (
             host.class,
             host.sized_mips.to_bits(),

@@ -230,7 +230,7 @@ pub(crate) fn utilisation(allocated: f64, capacity: f64) -> f64 {
 impl Simulation<'_> {
     /// The CPU sharing rule of host `h` under the profile.
     pub(in crate::sim) fn scheduler(&self, h: HostId) -> Scheduler {
-        let class = &self.setup.host_classes[self.hosts[h].class];
+        let class = &self.setup.host_classes[self.fleet.hosts[h].class];
         let m = &self.setup.migration;
         Scheduler {
             capacity: class.mips,
@@ -258,8 +258,8 @@ impl Simulation<'_> {
         };
         self.gather(&mut cs, h);
         let totals = self.scheduler(h).share(&cs.claims, &mut cs.shares);
-        let class = &self.setup.host_classes[self.hosts[h].class];
-        let power = &cs.power[self.hosts[h].class];
+        let class = &self.setup.host_classes[self.fleet.hosts[h].class];
+        let power = &cs.power[self.fleet.hosts[h].class];
         let active = totals.allocated > 0.0;
         // With no CPU delivered, the utilisation is 0, where a model draws its idle power.
         let watts = if active {
@@ -271,7 +271,7 @@ impl Simulation<'_> {
             cs.hosts[h].allocated = totals.allocated;
             cs.hosts[h].watts = watts;
         }
-        let host = &mut self.hosts[h];
+        let host = &mut self.fleet.hosts[h];
         host.load_mips = totals.allocated;
         host.lost_mips = totals.requested - totals.allocated;
         host.draw = if cs.peak {
@@ -296,7 +296,7 @@ impl Simulation<'_> {
                 PowerState::Off
             };
             let entry = HostEntry {
-                time: self.now,
+                time: self.clock.now,
                 allocated: totals.allocated,
                 requested: totals.requested,
                 active,
@@ -308,7 +308,7 @@ impl Simulation<'_> {
                     continue;
                 }
                 let entry = VmEntry {
-                    time: self.now,
+                    time: self.clock.now,
                     host: h,
                     allocated: cs.shares[i],
                     requested: c.requested,
@@ -359,7 +359,11 @@ impl Simulation<'_> {
     fn gather(&mut self, cs: &mut Cloudsim, h: HostId) {
         cs.claims.clear();
         cs.members.clear();
-        let (vms, migrations, types) = (&self.vms, &self.migrations, &self.setup.vm_types);
+        let (vms, migrations, types) = (
+            &self.fleet.vms,
+            &self.fleet.migrations,
+            &self.setup.vm_types,
+        );
         let mut visitor = Claims {
             h,
             members: &mut cs.members,
@@ -368,9 +372,14 @@ impl Simulation<'_> {
             migrations,
             types,
         };
-        let loads = sum_loads(h, &self.hosts[h], (vms, migrations, types), &mut visitor);
-        let now = self.now;
-        self.hosts[h].set_loads(&loads, now);
+        let loads = sum_loads(
+            h,
+            &self.fleet.hosts[h],
+            (vms, migrations, types),
+            &mut visitor,
+        );
+        let now = self.clock.now;
+        self.fleet.hosts[h].set_loads(&loads, now);
     }
 
     /// Records host `h`'s state from `entry.time` on, closing its previous entry: time active,
@@ -381,14 +390,14 @@ impl Simulation<'_> {
             && prev.time < entry.time
         {
             let dt = entry.time - prev.time;
-            let meters = &mut self.hosts[h].meters;
+            let meters = &mut self.fleet.hosts[h].meters;
             if prev.active {
                 meters.on_ms += dt;
                 if prev.allocated < prev.requested {
                     meters.overload_ms += dt;
                 }
             }
-            close_transition(account, &mut self.hosts[h], prev.active);
+            close_transition(account, &mut self.fleet.hosts[h], prev.active);
         }
         account.entry = Some(entry);
     }
@@ -400,8 +409,8 @@ impl Simulation<'_> {
             && prev.time < entry.time
         {
             let dt = (entry.time - prev.time) as f64;
-            let per_mips = self.cores_per_mips[self.vms[vm].vm_type];
-            let meters = &mut self.hosts[prev.host].meters;
+            let per_mips = self.policies.cores_per_mips[self.fleet.vms[vm].vm_type];
+            let meters = &mut self.fleet.hosts[prev.host].meters;
             meters.requested_mips_ms += prev.requested * dt;
             if prev.migrating {
                 meters.lost_mips_ms += (prev.requested - prev.allocated) * dt;
@@ -415,7 +424,8 @@ impl Simulation<'_> {
     /// Before `event` at `time`: the refreshes put off by the migrations that ended at the
     /// last instant are done before anything else happens ([`Self::cs_step_ready`]).
     pub(in crate::sim) fn cs_before_event(&mut self, time: SimTime, event: &Event) {
-        if self.cs_batching() && (time != self.now || !matches!(event, Event::MigrationStep { .. }))
+        if self.cs_batching()
+            && (time != self.clock.now || !matches!(event, Event::MigrationStep { .. }))
         {
             self.cs_batch(false);
         }
@@ -427,10 +437,10 @@ impl Simulation<'_> {
     /// refreshes of the migrations ending at this instant are collected from here on.
     pub(in crate::sim) fn cs_step_ready(&mut self, m: MigId) -> bool {
         if self.cs_due() {
-            let mig = &self.migrations[m];
+            let mig = &self.fleet.migrations[m];
             let clock = secs(mig.start) + mig.round_mb / mig.rate_mb_s;
             self.cs_update(false, clock);
-            if self.migrations[m].outcome != MigrationOutcome::InFlight {
+            if self.fleet.migrations[m].outcome != MigrationOutcome::InFlight {
                 return false;
             }
         }
@@ -462,7 +472,7 @@ impl Simulation<'_> {
     /// entry is inactive with no switch-off left to count, so closing it adds nothing. Only
     /// the entry's start time would move, which an inactive entry never reads.
     fn cs_settled(&self, h: HostId) -> bool {
-        let host = &self.hosts[h];
+        let host = &self.fleet.hosts[h];
         let Some(cs) = self.profile.cloudsim() else {
             return false;
         };
@@ -477,7 +487,7 @@ impl Simulation<'_> {
     pub(in crate::sim) fn cs_due(&self) -> bool {
         self.profile
             .cloudsim()
-            .is_some_and(|cs| !cs.started || cs.last_update < self.now)
+            .is_some_and(|cs| !cs.started || cs.last_update < self.clock.now)
     }
 
     /// The profile's full update at the current time (`clock`: CloudSim's clock, s): demands
@@ -488,7 +498,7 @@ impl Simulation<'_> {
         let Some(mut cs) = self.profile.take_cloudsim() else {
             return;
         };
-        let dt = self.now - cs.last_update;
+        let dt = self.clock.now - cs.last_update;
         cs.started = true;
         cs.clock = clock;
         let mut before = std::mem::take(&mut cs.before);
@@ -503,30 +513,30 @@ impl Simulation<'_> {
             .map(|cs| std::mem::take(&mut cs.trace_clocks))
             .unwrap_or_default();
         clocks.clear();
-        clocks.extend((0..self.traces.len()).map(|t| self.trace_clock(t)));
+        clocks.extend((0..self.workload.traces.len()).map(|t| self.trace_clock(t)));
         // Whether a VM's demand is 0 (only then may one end below).
         let mut idle = false;
-        for vm in 0..self.vms.len() {
+        for vm in 0..self.fleet.vms.len() {
             if !matches!(
-                self.vms[vm].state,
+                self.fleet.vms[vm].state,
                 VmState::Running(_) | VmState::Migrating(_)
             ) {
                 continue;
             }
-            let demand = match self.vms[vm].demand {
+            let demand = match self.fleet.vms[vm].demand {
                 Demand::Trace { trace, column } => {
-                    let size = self.setup.vm_types[self.vms[vm].vm_type].mips;
+                    let size = self.setup.vm_types[self.fleet.vms[vm].vm_type].mips;
                     self.trace_fraction_at(trace, column, clocks[trace]) * size
                 }
                 _ => self.demand_now(vm),
             };
             idle |= demand == 0.0;
-            self.vms[vm].demand_mips = demand;
+            self.fleet.vms[vm].demand_mips = demand;
         }
         if let Some(cs) = self.profile.cloudsim_mut() {
             cs.trace_clocks = clocks;
         }
-        let price = self.price;
+        let price = self.accounts.price;
         let peak = self.profile.cloudsim().is_some_and(|cs| cs.peak);
         for (h, &(from, p0)) in before.iter().enumerate() {
             if !self.cs_settled(h) {
@@ -535,12 +545,12 @@ impl Simulation<'_> {
             if from == 0.0 && !peak {
                 // Off at the start of the interval: it drew and delivered nothing (adding the
                 // zeros below would leave every sum as it is).
-                self.hosts[h].energy.skip_to(self.now);
+                self.fleet.hosts[h].energy.skip_to(self.clock.now);
                 continue;
             }
             let cs = self.profile.cloudsim().expect("profile state");
-            let class = &self.setup.host_classes[self.hosts[h].class];
-            let power = &cs.power[self.hosts[h].class];
+            let class = &self.setup.host_classes[self.fleet.hosts[h].class];
+            let power = &cs.power[self.fleet.hosts[h].class];
             let (to, p1) = (cs.hosts[h].allocated, cs.hosts[h].watts);
             let seconds = dt as f64 / 1000.0;
             let (u0, u1) = (utilisation(from, class.mips), utilisation(to, class.mips));
@@ -552,16 +562,16 @@ impl Simulation<'_> {
                 p0 + (p1 - p0) / 2.0
             };
             let idle_w = power.idle_w();
-            let host = &mut self.hosts[h];
+            let host = &mut self.fleet.hosts[h];
             if mean > 0.0 {
                 let draw = Split {
                     idle: idle_w,
                     dynamic: mean - idle_w,
                     ..Split::default()
                 };
-                host.energy.accrue(self.now, &draw, price);
+                host.energy.accrue(self.clock.now, &draw, price);
             } else {
-                host.energy.skip_to(self.now);
+                host.energy.skip_to(self.clock.now);
             }
             host.meters.utilisation_ms += if from != 0.0 {
                 (u0 + u1) / 2.0 * seconds * 1000.0
@@ -570,11 +580,11 @@ impl Simulation<'_> {
             };
         }
         if let Some(cs) = self.profile.cloudsim_mut() {
-            cs.last_update = self.now;
+            cs.last_update = self.clock.now;
             cs.before = before;
         }
         if tick {
-            self.history.record(&self.vms);
+            self.fleet.history.record(&self.fleet.vms);
         }
         if idle {
             self.end_idle_vms();
@@ -583,11 +593,13 @@ impl Simulation<'_> {
 
     /// Ends every running VM whose demand is exactly 0 (CloudSim's "completed" VMs).
     pub(in crate::sim) fn end_idle_vms(&mut self) {
-        for h in 0..self.hosts.len() {
+        for h in 0..self.fleet.hosts.len() {
             let mut i = 0;
-            while i < self.hosts[h].vms.len() {
-                let vm = self.hosts[h].vms[i];
-                if self.vms[vm].state == VmState::Running(h) && self.vms[vm].demand_mips == 0.0 {
+            while i < self.fleet.hosts[h].vms.len() {
+                let vm = self.fleet.hosts[h].vms[i];
+                if self.fleet.vms[vm].state == VmState::Running(h)
+                    && self.fleet.vms[vm].demand_mips == 0.0
+                {
                     self.on_vm_end(vm);
                 } else {
                     i += 1;
@@ -601,9 +613,9 @@ impl Simulation<'_> {
         let Some(mut cs) = self.profile.take_cloudsim() else {
             return;
         };
-        for h in 0..self.hosts.len() {
+        for h in 0..self.fleet.hosts.len() {
             if let Some(last) = cs.hosts[h].entry {
-                close_transition(&mut cs.hosts[h], &mut self.hosts[h], last.active);
+                close_transition(&mut cs.hosts[h], &mut self.fleet.hosts[h], last.active);
             }
         }
         self.profile = ProfileRun::Cloudsim(cs);

@@ -50,11 +50,11 @@ fn run_with(text: &str, configure: impl FnOnce(&mut Simulation)) -> (MemoryRecor
     let mut rec = MemoryRecorder::default();
     let outcome = {
         let mut sim = Simulation::new(&setup, &mut rec).unwrap();
-        sim.check = true;
+        sim.diagnostics.check = true;
         configure(&mut sim);
         sim.start();
         sim.run();
-        assert_eq!(sim.violation, None);
+        assert_eq!(sim.diagnostics.violation, None);
         sim.finish()
     };
     (rec, outcome)
@@ -309,6 +309,7 @@ fn initial_placement_takes_the_first_host_of_each_look() {
     // 50 % < 80 %, and accepts each): the first, host 0, takes it; the sixth finds host 0
     // full and hosts 1 to 3 alike: host 1.
     let hosts: Vec<Option<usize>> = sim
+        .fleet
         .vms
         .iter()
         .map(|v| match v.state {

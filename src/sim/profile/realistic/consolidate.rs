@@ -14,11 +14,11 @@ use crate::sim::{Consolidator, Simulation};
 impl Simulation<'_> {
     /// One consolidation round; returns what could not be moved off over-loaded hosts.
     pub(in crate::sim) fn consolidate(&mut self, c: &mut Consolidator) -> power::Need {
-        self.history.record(&self.vms);
+        self.fleet.history.record(&self.fleet.vms);
         let detector = c.detector.as_ref();
-        let overloaded: Vec<bool> = (0..self.hosts.len())
+        let overloaded: Vec<bool> = (0..self.fleet.hosts.len())
             .map(|h| {
-                self.hosts[h].state == PowerState::On
+                self.fleet.hosts[h].state == PowerState::On
                     && self.is_overloaded(detector, h, self.utilisation(h), std::iter::empty(), &[])
             })
             .collect();
@@ -32,31 +32,31 @@ impl Simulation<'_> {
         let mut to_move: Vec<VmId> = Vec::new();
         let wants_history = c.selection.history_len() > 0;
         let mut series: Vec<Vec<f64>> = Vec::new();
-        for h in (0..self.hosts.len()).filter(|&h| overloaded[h]) {
-            let capacity = self.setup.host_classes[self.hosts[h].class].mips;
-            let mut pool: Vec<VmId> = self.hosts[h]
+        for h in (0..self.fleet.hosts.len()).filter(|&h| overloaded[h]) {
+            let capacity = self.setup.host_classes[self.fleet.hosts[h].class].mips;
+            let mut pool: Vec<VmId> = self.fleet.hosts[h]
                 .vms
                 .iter()
                 .copied()
-                .filter(|&vm| self.vms[vm].state == VmState::Running(h))
+                .filter(|&vm| self.fleet.vms[vm].state == VmState::Running(h))
                 .collect();
-            let mut committed = self.hosts[h].committed_mips;
+            let mut committed = self.fleet.hosts[h].committed_mips;
             let first = to_move.len();
             while !pool.is_empty() {
                 if wants_history {
                     series.resize_with(pool.len(), Vec::new);
                     for (s, &vm) in series.iter_mut().zip(&pool) {
-                        self.history.copy_into(vm, s);
+                        self.fleet.history.copy_into(vm, s);
                     }
                 }
                 let candidates: Vec<VmCandidate> = pool
                     .iter()
                     .enumerate()
                     .map(|(i, &vm)| {
-                        let t = &self.setup.vm_types[self.vms[vm].vm_type];
+                        let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
                         VmCandidate {
                             ram_mb: t.ram_mb,
-                            demand_mips: self.vms[vm].demand_mips,
+                            demand_mips: self.fleet.vms[vm].demand_mips,
                             size_mips: t.mips,
                             history: if wants_history { &series[i] } else { &[] },
                         }
@@ -66,7 +66,7 @@ impl Simulation<'_> {
                     break;
                 };
                 let vm = pool.remove(i);
-                committed -= self.vms[vm].demand_mips;
+                committed -= self.fleet.vms[vm].demand_mips;
                 to_move.push(vm);
                 let u = committed / capacity;
                 if !self.is_overloaded(detector, h, u, std::iter::empty(), &to_move[first..]) {
@@ -79,9 +79,9 @@ impl Simulation<'_> {
         // is on; failing that, on one still booting or going down (the copy waits for it).
         if c.placement.decreasing() {
             to_move.sort_by(|&a, &b| {
-                self.vms[b]
+                self.fleet.vms[b]
                     .demand_mips
-                    .total_cmp(&self.vms[a].demand_mips)
+                    .total_cmp(&self.fleet.vms[a].demand_mips)
                     .then(a.cmp(&b))
             });
         }
@@ -131,9 +131,9 @@ impl Simulation<'_> {
     /// Empties under-loaded hosts whose VMs all fit on busier ones. It bars its sources from
     /// placement searches; [`Self::consolidate`], its caller, lifts the round's bars.
     fn evacuate_underloaded(&mut self, c: &Consolidator, overloaded: &[bool]) {
-        let mut sources: Vec<(f64, HostId)> = (0..self.hosts.len())
+        let mut sources: Vec<(f64, HostId)> = (0..self.fleet.hosts.len())
             .filter(|&h| {
-                let host = &self.hosts[h];
+                let host = &self.fleet.hosts[h];
                 host.state == PowerState::On
                     && !overloaded[h]
                     && !host.vms.is_empty()
@@ -144,8 +144,8 @@ impl Simulation<'_> {
             .collect();
         sources.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         // A source is not a destination, and a destination is not evacuated, this round.
-        let mut is_source = vec![false; self.hosts.len()];
-        let mut is_destination = vec![false; self.hosts.len()];
+        let mut is_source = vec![false; self.fleet.hosts.len()];
+        let mut is_destination = vec![false; self.fleet.hosts.len()];
         let detector = c.detector.as_ref();
         let most = detector.most_within(1.0 + FIT_EPS) - c.destination_headroom;
         let mut failures = 0;
@@ -158,11 +158,11 @@ impl Simulation<'_> {
             }
             is_source[src] = true;
             self.index.get_mut().bar(src);
-            let mut vms = self.hosts[src].vms.clone();
+            let mut vms = self.fleet.hosts[src].vms.clone();
             vms.sort_by(|&a, &b| {
-                self.vms[b]
+                self.fleet.vms[b]
                     .demand_mips
-                    .total_cmp(&self.vms[a].demand_mips)
+                    .total_cmp(&self.fleet.vms[a].demand_mips)
                     .then(a.cmp(&b))
             });
             let mut plan: Vec<(VmId, HostId)> = Vec::new();
@@ -211,9 +211,9 @@ impl Simulation<'_> {
     /// Adds (`sign` = 1) or removes (-1) a tentative reservation of `vm` on `h` while planning.
     pub(in crate::sim) fn reserve(&mut self, h: HostId, vm: VmId, sign: f64) {
         self.index.get_mut().touch(h);
-        let t = &self.setup.vm_types[self.vms[vm].vm_type];
-        let host = &mut self.hosts[h];
-        host.committed_mips += sign * self.vms[vm].demand_mips;
+        let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
+        let host = &mut self.fleet.hosts[h];
+        host.committed_mips += sign * self.fleet.vms[vm].demand_mips;
         host.sized_mips += sign * t.mips;
         host.ram_used += sign * t.ram_mb;
         host.disk_used += sign * t.disk_mb;

@@ -15,18 +15,18 @@ use crate::sim::state::*;
 impl Simulation<'_> {
     /// Adds host `h`'s energy since its last change, at its draw and the current price.
     pub(super) fn realistic_accrue(&mut self, h: HostId) {
-        let class = &self.setup.host_classes[self.hosts[h].class];
-        self.hosts[h].accrue(self.now, class, self.price);
+        let class = &self.setup.host_classes[self.fleet.hosts[h].class];
+        self.fleet.hosts[h].accrue(self.clock.now, class, self.accounts.price);
     }
 
     /// Host `h`'s loads from its VMs and migrations (migration overhead, what migrations
     /// and a full CPU leave unserved) and the draw they set.
     pub(super) fn realistic_refresh(&mut self, h: HostId) {
-        let host = &self.hosts[h];
+        let host = &self.fleet.hosts[h];
         let mut unserved = Unserved {
             h,
-            vms: &self.vms,
-            per_mips: &self.cores_per_mips,
+            vms: &self.fleet.vms,
+            per_mips: &self.policies.cores_per_mips,
             setup: &self.setup.migration,
             cores: 0.0,
             lost_cores: 0.0,
@@ -34,7 +34,12 @@ impl Simulation<'_> {
             lost: 0.0,
         };
         let types = &self.setup.vm_types;
-        let loads = sum_loads(h, host, (&self.vms, &self.migrations, types), &mut unserved);
+        let loads = sum_loads(
+            h,
+            host,
+            (&self.fleet.vms, &self.fleet.migrations, types),
+            &mut unserved,
+        );
         let Unserved {
             cores,
             lost_cores,
@@ -44,8 +49,8 @@ impl Simulation<'_> {
         } = unserved;
         let requested = loads.requested;
         let class = &self.setup.host_classes[host.class];
-        let now = self.now;
-        let host = &mut self.hosts[h];
+        let now = self.clock.now;
+        let host = &mut self.fleet.hosts[h];
         host.set_loads(&loads, now);
         host.load_mips = requested + extra;
         host.lost_mips = lost;
@@ -59,7 +64,7 @@ impl Simulation<'_> {
             lost_cores
         };
         host.refresh_draw(class);
-        if self.peak_draw && host.state == crate::model::host::PowerState::On {
+        if self.policies.peak_draw && host.state == crate::model::host::PowerState::On {
             host.draw = Split::peak(&class.power);
         }
     }
@@ -69,18 +74,18 @@ impl Simulation<'_> {
     pub(super) fn realistic_trace_stepped(&mut self, t: usize) {
         // Accrued at the old demands (the trace's new levels are read, but no host changed).
         self.accrue_all();
-        for vm in 0..self.vms.len() {
-            let Demand::Trace { trace, column } = self.vms[vm].demand else {
+        for vm in 0..self.fleet.vms.len() {
+            let Demand::Trace { trace, column } = self.fleet.vms[vm].demand else {
                 continue;
             };
-            if trace != t || matches!(self.vms[vm].state, VmState::Pending | VmState::Ended) {
+            if trace != t || matches!(self.fleet.vms[vm].state, VmState::Pending | VmState::Ended) {
                 continue;
             }
-            let size = self.setup.vm_types[self.vms[vm].vm_type].mips;
+            let size = self.setup.vm_types[self.fleet.vms[vm].vm_type].mips;
             self.meter_waiting(vm);
-            self.vms[vm].demand_mips = self.trace_fraction(t, column) * size;
+            self.fleet.vms[vm].demand_mips = self.trace_fraction(t, column) * size;
         }
-        for h in 0..self.hosts.len() {
+        for h in 0..self.fleet.hosts.len() {
             self.refresh(h);
         }
     }
@@ -89,16 +94,16 @@ impl Simulation<'_> {
     /// then counted by the scenario's fit basis.
     pub(super) fn realistic_place_initial(&mut self, batch: Vec<VmId>) {
         self.place_batch(batch);
-        self.fit = self.setup.initial_fit;
+        self.policies.fit = self.setup.initial_fit;
     }
 
     /// A control tick's decisions: a consolidation round, power management given what it
     /// could not move, and deferred VMs placed again.
     pub(super) fn realistic_tick(&mut self) {
-        let unplaced = match self.consolidator.take() {
+        let unplaced = match self.policies.consolidator.take() {
             Some(mut c) => {
                 let unplaced = self.consolidate(&mut c);
-                self.consolidator = Some(c);
+                self.policies.consolidator = Some(c);
                 unplaced
             }
             None => Need::default(),

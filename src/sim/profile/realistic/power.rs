@@ -13,8 +13,8 @@ impl Simulation<'_> {
         let grace = self.setup.power.idle_grace;
         let mut need = extra;
         need.min_hosts = self.setup.power.min_hosts_on;
-        let mut view = Vec::with_capacity(self.hosts.len());
-        for (h, host) in self.hosts.iter().enumerate() {
+        let mut view = Vec::with_capacity(self.fleet.hosts.len());
+        for (h, host) in self.fleet.hosts.iter().enumerate() {
             let class = &self.setup.host_classes[host.class];
             if matches!(host.state, PowerState::On | PowerState::Booting) {
                 need.mips += host.committed_mips;
@@ -27,20 +27,22 @@ impl Simulation<'_> {
                 ram_mb: class.ram_mb,
                 core_mips: class.core_mips(),
                 removable: host.state == PowerState::On
-                    && host.empty_since.is_some_and(|t| t + grace <= self.now),
+                    && host
+                        .empty_since
+                        .is_some_and(|t| t + grace <= self.clock.now),
                 watts_per_mips: class.watts_per_mips(),
             });
         }
         // Deferred VMs are not counted: each has a host that fits it once its migrations end.
-        for &vm in &self.waiting {
-            let n = self.need(vm, self.fit);
+        for &vm in &self.fleet.waiting {
+            let n = self.need(vm, self.policies.fit);
             need.mips += n.mips;
             need.ram_mb += n.ram_mb;
             need.stranded_mips += n.mips;
             need.stranded_ram_mb += n.ram_mb;
             need.stranded_vcpu_mips = need.stranded_vcpu_mips.max(n.vcpu_mips);
         }
-        let plan = self.power.plan(&view, need);
+        let plan = self.policies.power.plan(&view, need);
         for h in plan.boot {
             self.start_boot(h);
         }
