@@ -1,9 +1,11 @@
 //! The control tick, and what consolidation and placement ask of the overload detector: a
 //! host's committed utilisation, its VMs' histories and the migration horizon.
 
-use super::setup::MigrationModel;
+use super::parts::Fleet;
+use super::setup::{MigrationModel, Setup};
 use super::state::*;
 use super::{Event, Simulation};
+use crate::model::host::HostClass;
 use crate::model::migration::{precopy, simple};
 use crate::policy::overload::{HISTORY_LEN, HostLoad, OverloadDetector};
 use crate::time::secs;
@@ -18,23 +20,28 @@ impl Simulation<'_> {
             self.clock.queue.push(next, Event::ControlTick);
         }
     }
+}
 
-    pub(super) fn utilisation(&self, h: HostId) -> f64 {
-        self.fleet.hosts[h].committed_mips / self.setup.host_classes[self.fleet.hosts[h].class].mips
+/// What the overload detector reads of the fleet: committed utilisation, the committed VMs'
+/// histories and how long migrating off a host takes.
+impl Fleet {
+    /// Host `h`'s committed CPU over its capacity (`classes`: the setup's host classes).
+    pub(super) fn utilisation(&self, classes: &[HostClass], h: HostId) -> f64 {
+        self.hosts[h].committed_mips / classes[self.hosts[h].class].mips
     }
 
     /// Calls `f` on every VM committed to host `h`: resident VMs not migrating away, and VMs
     /// migrating in.
     fn for_each_committed(&self, h: HostId, mut f: impl FnMut(VmId)) {
-        let host = &self.fleet.hosts[h];
+        let host = &self.hosts[h];
         for &vm in &host.vms {
-            if !matches!(self.fleet.vms[vm].state, VmState::Migrating(_)) {
+            if !matches!(self.vms[vm].state, VmState::Migrating(_)) {
                 f(vm);
             }
         }
         for &m in &host.migrations {
-            if self.fleet.migrations[m].destination == h {
-                f(self.fleet.migrations[m].vm);
+            if self.migrations[m].destination == h {
+                f(self.migrations[m].vm);
             }
         }
     }
@@ -42,10 +49,9 @@ impl Simulation<'_> {
     /// Control intervals it takes to migrate `ram_mb` off host `h` at its full link share,
     /// rounded up, at least 1: how far ahead the regression detectors predict (the reference
     /// uses the longest migration time of the host's VMs).
-    pub(super) fn horizon(&self, h: HostId, ram_mb: f64) -> f64 {
-        let m = &self.setup.migration;
-        let rate =
-            self.setup.host_classes[self.fleet.hosts[h].class].net_mbps * m.bandwidth_share / 8.0;
+    pub(super) fn horizon(&self, setup: &Setup, h: HostId, ram_mb: f64) -> f64 {
+        let m = &setup.migration;
+        let rate = setup.host_classes[self.hosts[h].class].net_mbps * m.bandwidth_share / 8.0;
         let seconds = match m.model {
             MigrationModel::Simple => simple(ram_mb, rate).duration_s,
             MigrationModel::Precopy(p) => {
@@ -59,9 +65,7 @@ impl Simulation<'_> {
                 .duration_s
             }
         };
-        (seconds / secs(self.setup.control_interval))
-            .ceil()
-            .max(1.0)
+        (seconds / secs(setup.control_interval)).ceil().max(1.0)
     }
 
     /// Whether `detector` finds host `h` over-loaded at utilisation `u`, its history being
@@ -69,21 +73,22 @@ impl Simulation<'_> {
     /// along when it is tentatively added, as in the reference).
     pub(super) fn is_overloaded(
         &self,
+        setup: &Setup,
         detector: &dyn OverloadDetector,
         h: HostId,
         u: f64,
         plus: impl Iterator<Item = VmId>,
         minus: &[VmId],
     ) -> bool {
-        if self.fleet.history.keep() == 0 {
+        if self.history.keep() == 0 {
             return detector.is_overloaded(&HostLoad::new(u, &[]));
         }
-        let scale = 1.0 / self.setup.host_classes[self.fleet.hosts[h].class].mips;
+        let scale = 1.0 / setup.host_classes[self.hosts[h].class].mips;
         let mut buf = [0.0; HISTORY_LEN];
         let (mut n, mut ram) = (0, 0.0_f64);
         let mut add = |vm: VmId| {
-            n = n.max(self.fleet.history.add_into(vm, &mut buf, scale));
-            ram = ram.max(self.setup.vm_types[self.fleet.vms[vm].vm_type].ram_mb);
+            n = n.max(self.history.add_into(vm, &mut buf, scale));
+            ram = ram.max(setup.vm_types[self.vms[vm].vm_type].ram_mb);
         };
         self.for_each_committed(h, |vm| {
             if !minus.contains(&vm) {
@@ -94,7 +99,7 @@ impl Simulation<'_> {
         let load = HostLoad {
             utilisation: u,
             history: &buf[HISTORY_LEN - n..],
-            horizon: self.horizon(h, ram),
+            horizon: self.horizon(setup, h, ram),
         };
         detector.is_overloaded(&load)
     }

@@ -194,7 +194,7 @@ pub(crate) struct Simulation<'a> {
     clock: Clock,
     fleet: Fleet,
     /// Hosts by class and power state, for placement searches ([`placement_index`]).
-    index: std::cell::RefCell<placement_index::PlacementIndex>,
+    index: placement_index::PlacementIndex,
     accounts: Accounts,
     workload: Workload,
     policies: Policies,
@@ -314,7 +314,7 @@ impl<'a> Simulation<'a> {
                 deferred: Vec::new(),
                 history: VmHistory::new(keep),
             },
-            index: std::cell::RefCell::new(placement_index::PlacementIndex::new(
+            index: placement_index::PlacementIndex::new(
                 &setup.hosts,
                 setup.host_classes.len(),
                 &setup
@@ -322,7 +322,7 @@ impl<'a> Simulation<'a> {
                     .iter()
                     .map(|t| (t.ram_mb, t.disk_mb))
                     .collect::<Vec<_>>(),
-            )),
+            ),
             accounts: Accounts {
                 price: setup.tariff.price_at(0),
                 waiting_core_ms: 0.0,
@@ -416,6 +416,19 @@ impl<'a> Simulation<'a> {
         self.schedule_first_ticks();
     }
 
+    /// Runs events until the end, the first failure or the first invariant violated. Every
+    /// handler keeps these ordering rules:
+    /// - Events run in (time, insertion sequence) order: `End` is queued first, so it runs
+    ///   first among events at the end time; `WarmupEnd` likewise at its time.
+    /// - Accrue before a change, refresh after: before a handler changes a host's power
+    ///   state, VMs, migrations or their demand it calls [`Self::accrue`] (energy up to now
+    ///   at the old draw and price), and after the change [`Self::refresh`] (loads, draw, the
+    ///   placement index). A tariff change accrues every host before the price moves.
+    /// - Work the profile put off is done before the next event ([`Self::before_event`])
+    ///   and before placement reads host loads ([`Self::settle`]).
+    /// - Stale events are dropped: a boot or shutdown carries its host's generation, a
+    ///   migration step its migration's stamp.
+    /// - Invariants are checked between events, never inside one.
     pub(super) fn run(&mut self) {
         while let Some((time, event)) = self.clock.queue.pop() {
             self.before_event(time, &event);

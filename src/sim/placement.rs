@@ -2,12 +2,13 @@
 //! flight (allow / deny / defer), and VM ends.
 
 use super::conflicts::ConflictKind;
-use super::placement_index::{Best, Window};
+use super::parts::Fleet;
+use super::placement_index::{Best, Hosts, PlacementIndex, Search, Window};
 use super::setup::Provisioning;
 use super::state::*;
 use super::{Event, Simulation};
-use crate::model::host::PowerState;
-use crate::policy::placement::{Need, Placement};
+use crate::model::host::{HostClass, PowerState};
+use crate::policy::placement::Need;
 use crate::policy::power;
 use crate::scenario::FitBasis;
 
@@ -37,126 +38,51 @@ impl Simulation<'_> {
         }
     }
 
-    /// The best host in power state `state` for `need` under `policy`, among hosts not
-    /// `excluded`, whose cores are fast enough for its vCPUs, whose RAM and disk fit, whose
-    /// utilisation lies in `window` (at least `window.min` before the VM, at most `window.max`
-    /// after it) and for which `cpu_ok(host, utilisation after)` holds; CPU use is counted by
-    /// `basis` (VM sizes or demands). The winner is the least (score, id) among such hosts.
-    /// `cpu_ok` may be costly (an adaptive detector), so it runs only on hosts that would beat
-    /// the best so far. The placement index skips hosts outside the window, and classes whose
-    /// cores are too slow, in bulk.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn find_host(
-        &self,
-        need: &Need,
-        basis: FitBasis,
-        policy: &dyn Placement,
-        state: PowerState,
-        window: Window,
-        excluded: &dyn Fn(HostId) -> bool,
-        cpu_ok: &dyn Fn(HostId, f64) -> bool,
-    ) -> Option<HostId> {
-        let consider = |h: HostId, best: &mut Best| {
-            let host = &self.fleet.hosts[h];
-            if host.state != state || excluded(h) {
-                return;
-            }
-            let class = &self.setup.host_classes[host.class];
-            if !class.runs_vcpu(need.vcpu_mips) || !host.fits_memory(class, need) {
-                return;
-            }
-            let cpu_used = self.cpu_used(h, basis);
-            let u = (cpu_used + need.mips) / class.mips;
-            if u > window.max || cpu_used / class.mips < window.min {
-                return;
-            }
-            let candidate = host.candidate(class, cpu_used, None, &class.power);
-            let score = policy.score(&candidate, need);
-            if best.is_none_or(|(bs, bh)| score < bs || (score == bs && h < bh)) && cpu_ok(h, u) {
-                *best = Some((score, h));
-            }
-        };
-        let scan = || {
-            let mut best = None;
-            for h in 0..self.fleet.hosts.len() {
-                consider(h, &mut best);
-                if best.is_some() && policy.takes_first() {
-                    break;
-                }
-            }
-            best
-        };
-        let indexed = self.index.borrow_mut().search(
-            self,
-            policy,
-            state,
-            basis,
-            need,
-            window,
-            &mut |h, best| consider(h, best),
-        );
-        let best = match indexed {
-            Some(best) => {
-                // Every `cargo test` checks the index against the scan it stands for.
-                debug_assert_eq!(
-                    best.map(|b| b.1),
-                    scan().map(|b| b.1),
-                    "placement index and scan disagree for {need:?}"
-                );
-                best
-            }
-            None => scan(),
-        };
-        best.map(|(_, h)| h)
-    }
-
-    /// CPU committed on host `h`, counted by VM sizes or demands.
-    pub(super) fn cpu_used(&self, h: HostId, basis: FitBasis) -> f64 {
-        match basis {
-            FitBasis::Size => self.fleet.hosts[h].sized_mips,
-            FitBasis::Demand => self.fleet.hosts[h].committed_mips,
-        }
-    }
-
-    /// The best on host for a new VM under the initial placement policy, not `excluded`.
-    /// Placing by demand in a run that consolidates, it first looks where consolidation would
-    /// put the VM (below the overload detector's ceiling, less the destination head-room), so its
-    /// next control tick finds nothing to move; failing that, anywhere it fits.
-    fn find_for_new(&self, vm: VmId, excluded: &dyn Fn(HostId) -> bool) -> Option<HostId> {
-        let need = self.need(vm, self.policies.fit);
-        if self.policies.fit == FitBasis::Demand
+    /// The best on host for a new VM under the initial placement policy (not one with
+    /// migrations in flight, if `avoid_migrating`). Placing by demand in a run that
+    /// consolidates, it first looks where consolidation would put the VM (below the overload
+    /// detector's ceiling, less the destination head-room), so its next control tick finds
+    /// nothing to move; failing that, anywhere it fits.
+    fn find_for_new(&mut self, vm: VmId, avoid_migrating: bool) -> Option<HostId> {
+        let fit = self.policies.fit;
+        let need = self.need(vm, fit);
+        let (fleet, setup, index) = (&self.fleet, self.setup, &mut self.index);
+        let classes = &setup.host_classes;
+        let excluded = |h: HostId| avoid_migrating && !fleet.hosts[h].migrations.is_empty();
+        let policy = self.policies.initial_placement.as_ref();
+        if fit == FitBasis::Demand
             && self.profile.rules().new_vms_below_ceiling
             && let Some(c) = &self.policies.consolidator
         {
             let detector = c.detector.as_ref();
-            let found = self.find_host(
-                &need,
-                FitBasis::Demand,
-                self.policies.initial_placement.as_ref(),
-                PowerState::On,
-                Window {
+            let search = Search {
+                need: &need,
+                basis: FitBasis::Demand,
+                policy,
+                state: PowerState::On,
+                window: Window {
                     min: f64::NEG_INFINITY,
                     max: detector.most_within(1.0 + FIT_EPS) - c.destination_headroom,
                 },
-                excluded,
-                &|h, u| !self.is_overloaded(detector, h, u, std::iter::once(vm), &[]),
-            );
+            };
+            let found = fleet.find_host(classes, index, &search, &excluded, &|h, u| {
+                !fleet.is_overloaded(setup, detector, h, u, std::iter::once(vm), &[])
+            });
             if found.is_some() {
                 return found;
             }
         }
-        self.find_host(
-            &need,
-            self.policies.fit,
-            self.policies.initial_placement.as_ref(),
-            PowerState::On,
-            Window {
+        let search = Search {
+            need: &need,
+            basis: fit,
+            policy,
+            state: PowerState::On,
+            window: Window {
                 min: f64::NEG_INFINITY,
                 max: 1.0 + FIT_EPS,
             },
-            excluded,
-            &|_, _| true,
-        )
+        };
+        fleet.find_host(classes, index, &search, &excluded, &|_, _| true)
     }
 
     /// Tries to place a waiting VM with the initial placement policy. Returns whether it was
@@ -168,7 +94,7 @@ impl Simulation<'_> {
     /// [`Self::try_place`] for a VM that was deferred to host `before`: deferring it to the
     /// same host again is not a new conflict and is not logged again.
     fn place_or_defer(&mut self, vm: VmId, before: Option<HostId>) -> bool {
-        let Some(h) = self.find_for_new(vm, &|_| false) else {
+        let Some(h) = self.find_for_new(vm, false) else {
             return false;
         };
         if before == Some(h) && !self.fleet.hosts[h].migrations.is_empty() {
@@ -189,28 +115,26 @@ impl Simulation<'_> {
                 );
                 self.start_vm(vm, h);
             }
-            Provisioning::Deny => {
-                match self.find_for_new(vm, &|x| !self.fleet.hosts[x].migrations.is_empty()) {
-                    Some(other) => {
-                        self.conflict(
-                            ConflictKind::ProvisionOnMigratingHost,
-                            Some(vm),
-                            &[h, other],
-                            "denied: placed on the best host without a migration",
-                        );
-                        self.start_vm(vm, other);
-                    }
-                    None => {
-                        self.wait_conflict(
-                            ConflictKind::ProvisionOnMigratingHost,
-                            vm,
-                            &[h],
-                            "denied: no other host fits; waits for the host's migrations to end",
-                        );
-                        self.fleet.deferred.push((vm, h));
-                    }
+            Provisioning::Deny => match self.find_for_new(vm, true) {
+                Some(other) => {
+                    self.conflict(
+                        ConflictKind::ProvisionOnMigratingHost,
+                        Some(vm),
+                        &[h, other],
+                        "denied: placed on the best host without a migration",
+                    );
+                    self.start_vm(vm, other);
                 }
-            }
+                None => {
+                    self.wait_conflict(
+                        ConflictKind::ProvisionOnMigratingHost,
+                        vm,
+                        &[h],
+                        "denied: no other host fits; waits for the host's migrations to end",
+                    );
+                    self.fleet.deferred.push((vm, h));
+                }
+            },
             Provisioning::Defer => {
                 self.wait_conflict(
                     ConflictKind::ProvisionOnMigratingHost,
@@ -386,5 +310,89 @@ impl Simulation<'_> {
         }
         self.fleet.vms[vm].state = VmState::Ended;
         self.note_ended(vm);
+    }
+}
+
+/// Placement searches over the fleet.
+impl Fleet {
+    /// The best host for `search.need` under `search.policy`, among hosts in power state
+    /// `search.state` not `excluded`, whose cores are fast enough for its vCPUs, whose RAM and
+    /// disk fit, whose utilisation lies in `search.window` (at least `window.min` before the
+    /// VM, at most `window.max` after it) and for which `cpu_ok(host, utilisation after)`
+    /// holds; CPU use is counted by `search.basis` (VM sizes or demands). The winner is the
+    /// least (score, id) among such hosts. `cpu_ok` may be costly (an adaptive detector), so
+    /// it runs only on hosts that would beat the best so far. The placement `index` skips
+    /// hosts outside the window, and classes whose cores are too slow, in bulk.
+    pub(super) fn find_host(
+        &self,
+        classes: &[HostClass],
+        index: &mut PlacementIndex,
+        search: &Search<'_>,
+        excluded: &dyn Fn(HostId) -> bool,
+        cpu_ok: &dyn Fn(HostId, f64) -> bool,
+    ) -> Option<HostId> {
+        let Search {
+            need,
+            basis,
+            policy,
+            state,
+            window,
+        } = *search;
+        let consider = |h: HostId, best: &mut Best| {
+            let host = &self.hosts[h];
+            if host.state != state || excluded(h) {
+                return;
+            }
+            let class = &classes[host.class];
+            if !class.runs_vcpu(need.vcpu_mips) || !host.fits_memory(class, need) {
+                return;
+            }
+            let cpu_used = self.cpu_used(h, basis);
+            let u = (cpu_used + need.mips) / class.mips;
+            if u > window.max || cpu_used / class.mips < window.min {
+                return;
+            }
+            let candidate = host.candidate(class, cpu_used, None, &class.power);
+            let score = policy.score(&candidate, need);
+            if best.is_none_or(|(bs, bh)| score < bs || (score == bs && h < bh)) && cpu_ok(h, u) {
+                *best = Some((score, h));
+            }
+        };
+        let scan = || {
+            let mut best = None;
+            for h in 0..self.hosts.len() {
+                consider(h, &mut best);
+                if best.is_some() && policy.takes_first() {
+                    break;
+                }
+            }
+            best
+        };
+        let hosts = Hosts {
+            fleet: self,
+            classes,
+        };
+        let indexed = index.search(hosts, search, &mut |h, best| consider(h, best));
+        let best = match indexed {
+            Some(best) => {
+                // Every `cargo test` checks the index against the scan it stands for.
+                debug_assert_eq!(
+                    best.map(|b| b.1),
+                    scan().map(|b| b.1),
+                    "placement index and scan disagree for {need:?}"
+                );
+                best
+            }
+            None => scan(),
+        };
+        best.map(|(_, h)| h)
+    }
+
+    /// CPU committed on host `h`, counted by VM sizes or demands.
+    pub(super) fn cpu_used(&self, h: HostId, basis: FitBasis) -> f64 {
+        match basis {
+            FitBasis::Size => self.hosts[h].sized_mips,
+            FitBasis::Demand => self.hosts[h].committed_mips,
+        }
     }
 }

@@ -155,7 +155,7 @@ impl Simulation<'_> {
     /// Recomputes host `h`'s loads from its VMs and migrations, its draw, and since when no VM
     /// is committed to it; tells the placement index it changed.
     pub(in crate::sim) fn refresh(&mut self, h: HostId) {
-        self.index.get_mut().touch(h);
+        self.index.touch(h);
         match self.profile {
             ProfileRun::Realistic => self.realistic_refresh(h),
             ProfileRun::Cloudsim(_) => self.cs_refresh(h),

@@ -22,6 +22,8 @@ use crate::model::host::{HostClass, PowerState};
 use crate::model::power::PowerModel;
 use crate::model::vm::VmType;
 use crate::sim::energy::Split;
+use crate::sim::parts::Fleet;
+use crate::sim::setup::Setup;
 use crate::sim::state::*;
 use crate::sim::{Event, Simulation};
 use crate::time::{SimTime, secs};
@@ -120,17 +122,6 @@ pub(crate) struct Cloudsim {
     trace_clocks: Vec<f64>,
 }
 
-impl ProfileRun {
-    /// Takes the profile's state out of the run for a method that also changes the run (put
-    /// it back with `ProfileRun::Cloudsim`); the run reads as realistic meanwhile.
-    fn take_cloudsim(&mut self) -> Option<Box<Cloudsim>> {
-        match std::mem::replace(self, ProfileRun::Realistic) {
-            ProfileRun::Cloudsim(cs) => Some(cs),
-            ProfileRun::Realistic => None,
-        }
-    }
-}
-
 impl Cloudsim {
     /// The profile's state for `hosts` hosts and `vms` VMs; `peak` for the non-power-aware
     /// baseline.
@@ -220,6 +211,149 @@ impl Cloudsim {
     }
 }
 
+/// The CPU sharing rule of hosts of class `class` under the profile.
+pub(crate) fn scheduler(setup: &Setup, class: usize) -> Scheduler {
+    let class = &setup.host_classes[class];
+    let m = &setup.migration;
+    Scheduler {
+        capacity: class.mips,
+        core: class.core_mips(),
+        keep: 1.0 - m.degradation,
+        arrive: m.overhead_destination,
+    }
+}
+
+/// The refresh of a host under the profile, on the fleet alone.
+impl Cloudsim {
+    /// Re-shares host `h`'s CPU at `now`: its loads, delivered CPU, draw and power state, and
+    /// (once the first update has happened) its state entry and those of its VMs (vCPUs per
+    /// MIPS of each VM type: `per_mips`).
+    fn refresh(
+        &mut self,
+        fleet: &mut Fleet,
+        setup: &Setup,
+        per_mips: &[f64],
+        now: SimTime,
+        h: HostId,
+    ) {
+        self.gather(fleet, setup, now, h);
+        let class_id = fleet.hosts[h].class;
+        let totals = scheduler(setup, class_id).share(&self.claims, &mut self.shares);
+        let class = &setup.host_classes[class_id];
+        let power = &self.power[class_id];
+        let active = totals.allocated > 0.0;
+        // With no CPU delivered, the utilisation is 0, where a model draws its idle power.
+        let watts = if active {
+            power.watts(utilisation(totals.allocated, class.mips))
+        } else {
+            power.idle_w()
+        };
+        if self.started {
+            self.hosts[h].allocated = totals.allocated;
+            self.hosts[h].watts = watts;
+        }
+        let host = &mut fleet.hosts[h];
+        host.load_mips = totals.allocated;
+        host.lost_mips = totals.requested - totals.allocated;
+        host.draw = if self.peak {
+            Split::peak(power)
+        } else if active {
+            Split::running(power, watts)
+        } else {
+            Split::default()
+        };
+        if !self.started {
+            return;
+        }
+        host.state = if active || self.peak {
+            PowerState::On
+        } else {
+            PowerState::Off
+        };
+        let entry = HostEntry {
+            time: now,
+            allocated: totals.allocated,
+            requested: totals.requested,
+            active,
+        };
+        self.host_entry(host, h, entry);
+        for i in 0..self.members.len() {
+            let c = self.claims[i];
+            if c.role == Role::Arriving {
+                continue;
+            }
+            let entry = VmEntry {
+                time: now,
+                host: h,
+                allocated: self.shares[i],
+                requested: c.requested,
+                migrating: c.role == Role::Leaving,
+            };
+            let vm = self.members[i];
+            self.vm_entry(fleet, per_mips, vm, entry);
+        }
+    }
+
+    /// In one pass over host `h`'s VMs and migrations: fills `members` and `claims`
+    /// (residents and leaving VMs in list order, then arriving VMs), and sets the host's
+    /// requested, committed and sized loads, `empty_since` and `shutdown_pending` with the
+    /// realistic model's sums ([`sum_loads`]).
+    fn gather(&mut self, fleet: &mut Fleet, setup: &Setup, now: SimTime, h: HostId) {
+        self.claims.clear();
+        self.members.clear();
+        let (vms, migrations, types) = (&fleet.vms, &fleet.migrations, &setup.vm_types);
+        let mut visitor = Claims {
+            h,
+            members: &mut self.members,
+            claims: &mut self.claims,
+            vms,
+            migrations,
+            types,
+        };
+        let loads = sum_loads(h, &fleet.hosts[h], (vms, migrations, types), &mut visitor);
+        fleet.hosts[h].set_loads(&loads, now);
+    }
+
+    /// Records host `h`'s state from `entry.time` on, closing its previous entry: time active,
+    /// time delivering less than asked (SLATAH), and switch-offs.
+    fn host_entry(&mut self, host: &mut Host, h: HostId, entry: HostEntry) {
+        let account = &mut self.hosts[h];
+        if let Some(prev) = account.entry
+            && prev.time < entry.time
+        {
+            let dt = entry.time - prev.time;
+            let meters = &mut host.meters;
+            if prev.active {
+                meters.on_ms += dt;
+                if prev.allocated < prev.requested {
+                    meters.overload_ms += dt;
+                }
+            }
+            close_transition(account, host, prev.active);
+        }
+        account.entry = Some(entry);
+    }
+
+    /// Records VM `vm`'s state from `entry.time` on, closing its previous entry: CPU asked,
+    /// and CPU lost while migrating (PDM), charged to the host it ran on.
+    fn vm_entry(&mut self, fleet: &mut Fleet, per_mips: &[f64], vm: VmId, entry: VmEntry) {
+        if let Some(prev) = self.vms[vm]
+            && prev.time < entry.time
+        {
+            let dt = (entry.time - prev.time) as f64;
+            let per_mips = per_mips[fleet.vms[vm].vm_type];
+            let meters = &mut fleet.hosts[prev.host].meters;
+            meters.requested_mips_ms += prev.requested * dt;
+            if prev.migrating {
+                meters.lost_mips_ms += (prev.requested - prev.allocated) * dt;
+            }
+            meters.requested_core_ms += prev.requested * per_mips * dt;
+            meters.unserved_core_ms += (prev.requested - prev.allocated).max(0.0) * per_mips * dt;
+        }
+        self.vms[vm] = Some(entry);
+    }
+}
+
 /// CloudSim's utilisation of a host as a fraction, as its power model and policies read it:
 /// values just above 1 (rounding) count as 1.
 pub(crate) fn utilisation(allocated: f64, capacity: f64) -> f64 {
@@ -228,97 +362,27 @@ pub(crate) fn utilisation(allocated: f64, capacity: f64) -> f64 {
 }
 
 impl Simulation<'_> {
-    /// The CPU sharing rule of host `h` under the profile.
-    pub(in crate::sim) fn scheduler(&self, h: HostId) -> Scheduler {
-        let class = &self.setup.host_classes[self.fleet.hosts[h].class];
-        let m = &self.setup.migration;
-        Scheduler {
-            capacity: class.mips,
-            core: class.core_mips(),
-            keep: 1.0 - m.degradation,
-            arrive: m.overhead_destination,
-        }
-    }
-
     /// Re-shares host `h`'s CPU the profile's way after a change: its loads (as
     /// [`Simulation::refresh`] defines them), delivered CPU, draw and power state, and (once
     /// the first update has happened) its state entry and those of its VMs at the current time.
     pub(in crate::sim) fn cs_refresh(&mut self, h: HostId) {
-        if let Some(cs) = self.profile.cloudsim_mut()
-            && cs.batching
-        {
+        let ProfileRun::Cloudsim(cs) = &mut self.profile else {
+            return;
+        };
+        if cs.batching {
             if !cs.batched[h] {
                 cs.batched[h] = true;
                 cs.batch.push(h);
             }
             return;
         }
-        let Some(mut cs) = self.profile.take_cloudsim() else {
-            return;
-        };
-        self.gather(&mut cs, h);
-        let totals = self.scheduler(h).share(&cs.claims, &mut cs.shares);
-        let class = &self.setup.host_classes[self.fleet.hosts[h].class];
-        let power = &cs.power[self.fleet.hosts[h].class];
-        let active = totals.allocated > 0.0;
-        // With no CPU delivered, the utilisation is 0, where a model draws its idle power.
-        let watts = if active {
-            power.watts(utilisation(totals.allocated, class.mips))
-        } else {
-            power.idle_w()
-        };
-        if cs.started {
-            cs.hosts[h].allocated = totals.allocated;
-            cs.hosts[h].watts = watts;
-        }
-        let host = &mut self.fleet.hosts[h];
-        host.load_mips = totals.allocated;
-        host.lost_mips = totals.requested - totals.allocated;
-        host.draw = if cs.peak {
-            Split {
-                idle: power.idle_w(),
-                dynamic: power.max_w() - power.idle_w(),
-                ..Split::default()
-            }
-        } else if active {
-            Split {
-                idle: power.idle_w(),
-                dynamic: watts - power.idle_w(),
-                ..Split::default()
-            }
-        } else {
-            Split::default()
-        };
-        if cs.started {
-            host.state = if active || cs.peak {
-                PowerState::On
-            } else {
-                PowerState::Off
-            };
-            let entry = HostEntry {
-                time: self.clock.now,
-                allocated: totals.allocated,
-                requested: totals.requested,
-                active,
-            };
-            self.host_entry(&mut cs, h, entry);
-            for i in 0..cs.members.len() {
-                let c = cs.claims[i];
-                if c.role == Role::Arriving {
-                    continue;
-                }
-                let entry = VmEntry {
-                    time: self.clock.now,
-                    host: h,
-                    allocated: cs.shares[i],
-                    requested: c.requested,
-                    migrating: c.role == Role::Leaving,
-                };
-                let vm = cs.members[i];
-                self.vm_entry(&mut cs, vm, entry);
-            }
-        }
-        self.profile = ProfileRun::Cloudsim(cs);
+        let per_mips = &self.policies.cores_per_mips;
+        cs.refresh(&mut self.fleet, self.setup, per_mips, self.clock.now, h);
+    }
+
+    /// The CPU sharing rule of host `h` under the profile.
+    pub(in crate::sim) fn scheduler(&self, h: HostId) -> Scheduler {
+        scheduler(self.setup, self.fleet.hosts[h].class)
     }
 
     /// Starts (`on`) or ends collecting refreshes: while on, a host's refresh is put off, and
@@ -350,75 +414,6 @@ impl Simulation<'_> {
         if let Some(cs) = self.profile.cloudsim_mut() {
             cs.batch = batch;
         }
-    }
-
-    /// In one pass over host `h`'s VMs and migrations: fills `cs.members` and `cs.claims`
-    /// (residents and leaving VMs in list order, then arriving VMs), and sets the host's
-    /// requested, committed and sized loads, `empty_since` and `shutdown_pending` with the
-    /// realistic model's sums ([`sum_loads`]).
-    fn gather(&mut self, cs: &mut Cloudsim, h: HostId) {
-        cs.claims.clear();
-        cs.members.clear();
-        let (vms, migrations, types) = (
-            &self.fleet.vms,
-            &self.fleet.migrations,
-            &self.setup.vm_types,
-        );
-        let mut visitor = Claims {
-            h,
-            members: &mut cs.members,
-            claims: &mut cs.claims,
-            vms,
-            migrations,
-            types,
-        };
-        let loads = sum_loads(
-            h,
-            &self.fleet.hosts[h],
-            (vms, migrations, types),
-            &mut visitor,
-        );
-        let now = self.clock.now;
-        self.fleet.hosts[h].set_loads(&loads, now);
-    }
-
-    /// Records host `h`'s state from `entry.time` on, closing its previous entry: time active,
-    /// time delivering less than asked (SLATAH), and switch-offs.
-    fn host_entry(&mut self, cs: &mut Cloudsim, h: HostId, entry: HostEntry) {
-        let account = &mut cs.hosts[h];
-        if let Some(prev) = account.entry
-            && prev.time < entry.time
-        {
-            let dt = entry.time - prev.time;
-            let meters = &mut self.fleet.hosts[h].meters;
-            if prev.active {
-                meters.on_ms += dt;
-                if prev.allocated < prev.requested {
-                    meters.overload_ms += dt;
-                }
-            }
-            close_transition(account, &mut self.fleet.hosts[h], prev.active);
-        }
-        account.entry = Some(entry);
-    }
-
-    /// Records VM `vm`'s state from `entry.time` on, closing its previous entry: CPU asked,
-    /// and CPU lost while migrating (PDM).
-    fn vm_entry(&mut self, cs: &mut Cloudsim, vm: VmId, entry: VmEntry) {
-        if let Some(prev) = cs.vms[vm]
-            && prev.time < entry.time
-        {
-            let dt = (entry.time - prev.time) as f64;
-            let per_mips = self.policies.cores_per_mips[self.fleet.vms[vm].vm_type];
-            let meters = &mut self.fleet.hosts[prev.host].meters;
-            meters.requested_mips_ms += prev.requested * dt;
-            if prev.migrating {
-                meters.lost_mips_ms += (prev.requested - prev.allocated) * dt;
-            }
-            meters.requested_core_ms += prev.requested * per_mips * dt;
-            meters.unserved_core_ms += (prev.requested - prev.allocated).max(0.0) * per_mips * dt;
-        }
-        cs.vms[vm] = Some(entry);
     }
 
     /// Before `event` at `time`: the refreshes put off by the migrations that ended at the
@@ -495,16 +490,16 @@ impl Simulation<'_> {
     /// energy of the interval since the last update added, VM histories recorded (at a tick),
     /// and VMs whose demand is 0 ended.
     pub(in crate::sim) fn cs_update(&mut self, tick: bool, clock: f64) {
-        let Some(mut cs) = self.profile.take_cloudsim() else {
+        let now = self.clock.now;
+        let Some(cs) = self.profile.cloudsim_mut() else {
             return;
         };
-        let dt = self.clock.now - cs.last_update;
+        let dt = now - cs.last_update;
         cs.started = true;
         cs.clock = clock;
         let mut before = std::mem::take(&mut cs.before);
         before.clear();
         before.extend(cs.hosts.iter().map(|a| (a.allocated, a.watts)));
-        self.profile = ProfileRun::Cloudsim(cs);
         // Each trace's clock once per update, not once per VM (`demand_now` works it out per
         // call; the other kinds of demand go through it).
         let mut clocks = self
@@ -610,15 +605,14 @@ impl Simulation<'_> {
 
     /// Closes the profile's histories at the end of the run (the last switch-offs count).
     pub(in crate::sim) fn cs_finish(&mut self) {
-        let Some(mut cs) = self.profile.take_cloudsim() else {
+        let ProfileRun::Cloudsim(cs) = &mut self.profile else {
             return;
         };
-        for h in 0..self.fleet.hosts.len() {
-            if let Some(last) = cs.hosts[h].entry {
-                close_transition(&mut cs.hosts[h], &mut self.fleet.hosts[h], last.active);
+        for (account, host) in cs.hosts.iter_mut().zip(&mut self.fleet.hosts) {
+            if let Some(last) = account.entry {
+                close_transition(account, host, last.active);
             }
         }
-        self.profile = ProfileRun::Cloudsim(cs);
     }
 }
 

@@ -139,7 +139,7 @@ fn ask(
     detector.is_overloaded(&HostLoad {
         utilisation,
         history,
-        horizon: sim.horizon(h, ram_mb),
+        horizon: sim.fleet.horizon(sim.setup, h, ram_mb),
     })
 }
 

@@ -7,7 +7,7 @@ use crate::policy::power;
 use crate::policy::selection::VmCandidate;
 use crate::scenario::FitBasis;
 use crate::sim::placement::FIT_EPS;
-use crate::sim::placement_index::Window;
+use crate::sim::placement_index::{Search, Window};
 use crate::sim::state::*;
 use crate::sim::{Consolidator, Simulation};
 
@@ -16,16 +16,17 @@ impl Simulation<'_> {
     pub(in crate::sim) fn consolidate(&mut self, c: &mut Consolidator) -> power::Need {
         self.fleet.history.record(&self.fleet.vms);
         let detector = c.detector.as_ref();
-        let overloaded: Vec<bool> = (0..self.fleet.hosts.len())
+        let (fleet, setup) = (&self.fleet, self.setup);
+        let overloaded: Vec<bool> = (0..fleet.hosts.len())
             .map(|h| {
-                self.fleet.hosts[h].state == PowerState::On
-                    && self.is_overloaded(detector, h, self.utilisation(h), std::iter::empty(), &[])
+                let u = fleet.utilisation(&setup.host_classes, h);
+                fleet.hosts[h].state == PowerState::On
+                    && fleet.is_overloaded(setup, detector, h, u, std::iter::empty(), &[])
             })
             .collect();
         // Over-loaded hosts take no VM this round: placement searches skip them in bulk.
-        let index = self.index.get_mut();
         for h in (0..overloaded.len()).filter(|&h| overloaded[h]) {
-            index.bar(h);
+            self.index.bar(h);
         }
 
         // 1. Select VMs off over-loaded hosts until each is no longer over-loaded.
@@ -69,7 +70,11 @@ impl Simulation<'_> {
                 committed -= self.fleet.vms[vm].demand_mips;
                 to_move.push(vm);
                 let u = committed / capacity;
-                if !self.is_overloaded(detector, h, u, std::iter::empty(), &to_move[first..]) {
+                let minus = &to_move[first..];
+                if !self
+                    .fleet
+                    .is_overloaded(self.setup, detector, h, u, std::iter::empty(), minus)
+                {
                     break;
                 }
             }
@@ -95,17 +100,24 @@ impl Simulation<'_> {
                 PowerState::Booting,
                 PowerState::ShuttingDown,
             ] {
-                found = self.find_host(
-                    &need,
-                    FitBasis::Demand,
-                    c.placement.as_ref(),
+                let search = Search {
+                    need: &need,
+                    basis: FitBasis::Demand,
+                    policy: c.placement.as_ref(),
                     state,
-                    Window {
+                    window: Window {
                         min: f64::NEG_INFINITY,
                         max: most,
                     },
+                };
+                let (fleet, setup) = (&self.fleet, self.setup);
+                let classes = &setup.host_classes;
+                found = fleet.find_host(
+                    classes,
+                    &mut self.index,
+                    &search,
                     &|h| overloaded[h],
-                    &|h, u| !self.is_overloaded(detector, h, u, std::iter::once(vm), &[]),
+                    &|h, u| !fleet.is_overloaded(setup, detector, h, u, std::iter::once(vm), &[]),
                 );
                 if found.is_some() {
                     break;
@@ -124,7 +136,7 @@ impl Simulation<'_> {
         if c.underload_threshold > 0.0 {
             self.evacuate_underloaded(c, &overloaded);
         }
-        self.index.get_mut().lift_bars();
+        self.index.lift_bars();
         unplaced
     }
 
@@ -139,7 +151,7 @@ impl Simulation<'_> {
                     && !host.vms.is_empty()
                     && host.migrations.is_empty()
             })
-            .map(|h| (self.utilisation(h), h))
+            .map(|h| (self.fleet.utilisation(&self.setup.host_classes, h), h))
             .filter(|&(u, _)| u < c.underload_threshold)
             .collect();
         sources.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
@@ -157,7 +169,7 @@ impl Simulation<'_> {
                 continue;
             }
             is_source[src] = true;
-            self.index.get_mut().bar(src);
+            self.index.bar(src);
             let mut vms = self.fleet.hosts[src].vms.clone();
             vms.sort_by(|&a, &b| {
                 self.fleet.vms[b]
@@ -171,19 +183,26 @@ impl Simulation<'_> {
                 // Only towards busier hosts (the window's floor): no ping-pong between two
                 // lightly loaded hosts.
                 let excluded = |h: HostId| overloaded[h] || is_source[h];
-                let found = self.find_host(
-                    &need,
-                    FitBasis::Demand,
-                    c.placement.as_ref(),
-                    PowerState::On,
-                    Window {
+                let search = Search {
+                    need: &need,
+                    basis: FitBasis::Demand,
+                    policy: c.placement.as_ref(),
+                    state: PowerState::On,
+                    window: Window {
                         min: u_src,
                         max: most,
                     },
+                };
+                let (fleet, setup) = (&self.fleet, self.setup);
+                let found = fleet.find_host(
+                    &setup.host_classes,
+                    &mut self.index,
+                    &search,
                     &excluded,
                     &|h, u| {
                         let planned = plan.iter().filter(|p| p.1 == h).map(|p| p.0);
-                        !self.is_overloaded(detector, h, u, planned.chain(std::iter::once(vm)), &[])
+                        let plus = planned.chain(std::iter::once(vm));
+                        !fleet.is_overloaded(setup, detector, h, u, plus, &[])
                     },
                 );
                 match found {
@@ -210,7 +229,7 @@ impl Simulation<'_> {
 
     /// Adds (`sign` = 1) or removes (-1) a tentative reservation of `vm` on `h` while planning.
     pub(in crate::sim) fn reserve(&mut self, h: HostId, vm: VmId, sign: f64) {
-        self.index.get_mut().touch(h);
+        self.index.touch(h);
         let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
         let host = &mut self.fleet.hosts[h];
         host.committed_mips += sign * self.fleet.vms[vm].demand_mips;
