@@ -1,30 +1,33 @@
 //! The simulation: a discrete-event loop over hosts, VMs and migrations that reports to a
 //! [`Recorder`] and returns the run's totals. It does no I/O.
+//!
+//! A run is made of parts, each owning its state: `clock` (time, event queue), `fleet`
+//! (hosts, VMs, migrations, queues; placement, migration, power transitions),
+//! `accounts` (price, meters; timeseries rows and the summary), `workload` (requests,
+//! services; trace replays in `traces`), `policies` and `diagnostics` (conflicts,
+//! invariant checks). The accounting profile (`profile`: realistic or `cloudsim`) is the
+//! one seam where the two models differ. [`setup`], [`state`], [`energy`] and [`records`]
+//! are the data types they share.
 
-pub mod conflicts;
 pub mod energy;
 pub mod records;
 pub mod setup;
 pub mod state;
 pub mod workload_records;
 
-mod check;
-mod control;
-mod history;
-mod migration;
-mod parts;
-mod placement;
-mod placement_index;
+mod accounts;
+mod clock;
+mod diagnostics;
+mod fleet;
+mod policies;
 mod profile;
-mod report;
-mod requests;
-mod scaling;
 mod traces;
-mod transitions;
+mod workload;
 
 #[cfg(test)]
 mod tests;
 
+pub use diagnostics::conflicts;
 pub use profile::cloudsim;
 
 use crate::engine::EventQueue;
@@ -37,13 +40,20 @@ use crate::policy::{Entry, lookup};
 use crate::rng::{Stream, stream};
 use crate::time::secs;
 use crate::trace::Replay;
-use history::VmHistory;
-use parts::{Accounts, Clock, Diagnostics, Fleet, Policies, Workload};
+use accounts::Accounts;
+use clock::Clock;
+use diagnostics::Diagnostics;
+use fleet::Fleet;
+use fleet::history::VmHistory;
+use fleet::placement_index::PlacementIndex;
+use policies::Policies;
 use profile::ProfileRun;
 use records::*;
 use setup::{GroupDemand, Setup};
 use state::*;
 use std::collections::VecDeque;
+use workload::Workload;
+use workload::{requests, scaling};
 
 /// What happens in the simulation, at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,14 +197,16 @@ fn run_inner(
     }
 }
 
-/// The state of a run in progress: the scenario, the recorder, and the parts ([`parts`]).
+/// The state of a run in progress: the scenario, the recorder, the placement index, the
+/// profile, and the parts, each in its module ([`clock`], [`fleet`], [`accounts`],
+/// [`workload`], [`policies`], [`diagnostics`]).
 pub(crate) struct Simulation<'a> {
     setup: &'a Setup,
     recorder: &'a mut dyn Recorder,
     clock: Clock,
     fleet: Fleet,
-    /// Hosts by class and power state, for placement searches ([`placement_index`]).
-    index: placement_index::PlacementIndex,
+    /// Hosts by class and power state, for placement searches ([`fleet::placement_index`]).
+    index: PlacementIndex,
     accounts: Accounts,
     workload: Workload,
     policies: Policies,
@@ -314,7 +326,7 @@ impl<'a> Simulation<'a> {
                 deferred: Vec::new(),
                 history: VmHistory::new(keep),
             },
-            index: placement_index::PlacementIndex::new(
+            index: PlacementIndex::new(
                 &setup.hosts,
                 setup.host_classes.len(),
                 &setup
@@ -528,6 +540,17 @@ impl<'a> Simulation<'a> {
         let next = self.clock.now + self.setup.load_step;
         if next < self.setup.duration {
             self.clock.queue.push(next, Event::LoadStep);
+        }
+    }
+
+    /// A control tick: the profile's decisions, waiting VMs placed, a timeseries row.
+    pub(super) fn on_control_tick(&mut self) {
+        self.tick_decisions();
+        self.place_waiting();
+        self.record_interval();
+        let next = self.clock.now + self.setup.control_interval;
+        if next < self.setup.duration {
+            self.clock.queue.push(next, Event::ControlTick);
         }
     }
 

@@ -22,7 +22,7 @@ use crate::model::host::{HostClass, PowerState};
 use crate::model::power::PowerModel;
 use crate::model::vm::VmType;
 use crate::sim::energy::Split;
-use crate::sim::parts::Fleet;
+use crate::sim::fleet::Fleet;
 use crate::sim::setup::Setup;
 use crate::sim::state::*;
 use crate::sim::{Event, Simulation};

@@ -6,8 +6,8 @@ use crate::model::host::PowerState;
 use crate::policy::power;
 use crate::policy::selection::VmCandidate;
 use crate::scenario::FitBasis;
-use crate::sim::placement::FIT_EPS;
-use crate::sim::placement_index::{Search, Window};
+use crate::sim::fleet::placement::FIT_EPS;
+use crate::sim::fleet::placement_index::{Search, Window};
 use crate::sim::state::*;
 use crate::sim::{Consolidator, Simulation};
 

@@ -18,12 +18,12 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
-use super::parts::Fleet;
-use super::state::HostId;
 use crate::model::host::{HostClass, PowerState};
 use crate::model::power::{segment, segment_start};
 use crate::policy::placement::{Need, Placement};
 use crate::scenario::FitBasis;
+use crate::sim::fleet::Fleet;
+use crate::sim::state::HostId;
 
 /// Slack in MB when skipping subtrees for RAM or disk: far above rounding in sums of MB, far
 /// below any VM's size. Skipping must never drop a host the exact test accepts.
@@ -44,7 +44,7 @@ const SEGMENTS: usize = 10;
 /// at least `min` before the VM, and at most `max` after it. Only used to skip hosts in bulk;
 /// the caller's tests still decide at each host.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Window {
+pub(in crate::sim) struct Window {
     /// Least committed fraction before the VM.
     pub min: f64,
     /// Most committed fraction after the VM.
@@ -53,7 +53,7 @@ pub(super) struct Window {
 
 /// What a search reads of the hosts: the fleet and the setup's host classes.
 #[derive(Clone, Copy)]
-pub(super) struct Hosts<'s> {
+pub(in crate::sim) struct Hosts<'s> {
     pub fleet: &'s Fleet,
     pub classes: &'s [HostClass],
 }
@@ -61,7 +61,7 @@ pub(super) struct Hosts<'s> {
 /// A placement search: what a VM needs, how CPU is counted, by which policy, among hosts in
 /// which power state and utilisation window.
 #[derive(Clone, Copy)]
-pub(super) struct Search<'p> {
+pub(in crate::sim) struct Search<'p> {
     pub need: &'p Need,
     pub basis: FitBasis,
     pub policy: &'p dyn Placement,
@@ -70,10 +70,10 @@ pub(super) struct Search<'p> {
 }
 
 /// The best host so far: (score, host id); lower wins.
-pub(super) type Best = Option<(f64, HostId)>;
+pub(in crate::sim) type Best = Option<(f64, HostId)>;
 
 /// The RAM and disk a VM needs, MB: the sizes subtree summaries keep apart.
-pub(super) type Size = (f64, f64);
+pub(in crate::sim) type Size = (f64, f64);
 
 /// At most this many sizes are kept apart (more would make summaries large); other VMs are
 /// judged by the largest kept size they cover.
@@ -221,7 +221,7 @@ fn can_win(bound: f64, first: HostId, best: Best) -> bool {
 }
 
 /// The index over every host of a simulation; trees are built on first use.
-pub(super) struct PlacementIndex {
+pub(in crate::sim) struct PlacementIndex {
     /// Each class's hosts, in id order.
     members: Vec<Vec<HostId>>,
     /// Each class's tree size (a power of two at least its host count).
@@ -239,7 +239,7 @@ pub(super) struct PlacementIndex {
 impl PlacementIndex {
     /// An index over hosts of the given classes (`class_of[h]`), for VMs of the given sizes,
     /// with no tree built yet.
-    pub(super) fn new(class_of: &[usize], classes: usize, vm_sizes: &[Size]) -> Self {
+    pub(in crate::sim) fn new(class_of: &[usize], classes: usize, vm_sizes: &[Size]) -> Self {
         let mut members = vec![Vec::new(); classes];
         let mut position = Vec::with_capacity(class_of.len());
         for (h, &c) in class_of.iter().enumerate() {
@@ -278,7 +278,7 @@ impl PlacementIndex {
     }
 
     /// Marks host `h` as changed (load, RAM, disk or power state).
-    pub(super) fn touch(&mut self, h: HostId) {
+    pub(in crate::sim) fn touch(&mut self, h: HostId) {
         for tree in &mut self.trees {
             if !tree.dirty[h] {
                 tree.dirty[h] = true;
@@ -289,7 +289,7 @@ impl PlacementIndex {
 
     /// Leaves host `h` out of searches until [`Self::lift_bars`]; only for a host every search
     /// meanwhile excludes.
-    pub(super) fn bar(&mut self, h: HostId) {
+    pub(in crate::sim) fn bar(&mut self, h: HostId) {
         if !self.barred[h] {
             self.barred[h] = true;
             self.bars.push(h);
@@ -298,7 +298,7 @@ impl PlacementIndex {
     }
 
     /// Lets every barred host into searches again.
-    pub(super) fn lift_bars(&mut self) {
+    pub(in crate::sim) fn lift_bars(&mut self) {
         for i in 0..self.bars.len() {
             let h = self.bars[i];
             self.barred[h] = false;
@@ -433,7 +433,7 @@ impl PlacementIndex {
     /// updates `best`. `None` if the caller should scan instead: the policy cannot bound
     /// scores, the VM is smaller than any size kept apart, or the tree is stale and a scan is
     /// cheaper than refilling it for now.
-    pub(super) fn search(
+    pub(in crate::sim) fn search(
         &mut self,
         hosts: Hosts<'_>,
         search: &Search<'_>,

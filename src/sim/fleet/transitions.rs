@@ -1,17 +1,17 @@
 //! Host power transitions (boot, shutdown, suspend to sleep, wake); the power policy that
-//! starts them is the profile's ([`super::profile`]). A host takes VMs only while on;
+//! starts them is the profile's ([`crate::sim::profile`]). A host takes VMs only while on;
 //! booting and shutting-down hosts only hold reservations of migrations waiting for them.
 
-use super::conflicts::ConflictKind;
-use super::setup::Park;
-use super::state::*;
-use super::{Event, Simulation};
 use crate::model::host::PowerState;
 use crate::policy::power::is_parked;
+use crate::sim::conflicts::ConflictKind;
+use crate::sim::setup::Park;
+use crate::sim::state::*;
+use crate::sim::{Event, Simulation};
 
 impl Simulation<'_> {
     /// Powers up a parked host: boots it if off, wakes it if asleep.
-    pub(super) fn start_boot(&mut self, h: HostId) {
+    pub(in crate::sim) fn start_boot(&mut self, h: HostId) {
         let state = self.fleet.hosts[h].state;
         if !is_parked(state) {
             return;
@@ -41,7 +41,7 @@ impl Simulation<'_> {
         self.refresh(h);
     }
 
-    pub(super) fn on_boot_done(&mut self, h: HostId, generation: u32) {
+    pub(in crate::sim) fn on_boot_done(&mut self, h: HostId, generation: u32) {
         if self.fleet.hosts[h].generation != generation
             || self.fleet.hosts[h].state != PowerState::Booting
         {
@@ -57,7 +57,7 @@ impl Simulation<'_> {
     /// Parks an on host (switches it off, or suspends it if the scenario parks in sleep and
     /// its class can sleep). Refused, and logged, while VMs or migrations are on it: the host
     /// is then switched off once its migrations end, if nothing was committed to it meanwhile.
-    pub(super) fn start_shutdown(&mut self, h: HostId) {
+    pub(in crate::sim) fn start_shutdown(&mut self, h: HostId) {
         let host = &self.fleet.hosts[h];
         if host.state != PowerState::On {
             return;
@@ -103,7 +103,7 @@ impl Simulation<'_> {
         self.refresh(h);
     }
 
-    pub(super) fn on_shutdown_done(&mut self, h: HostId, generation: u32) {
+    pub(in crate::sim) fn on_shutdown_done(&mut self, h: HostId, generation: u32) {
         if self.fleet.hosts[h].generation != generation
             || self.fleet.hosts[h].state != PowerState::ShuttingDown
         {

@@ -1,25 +1,25 @@
 //! Placing VMs on hosts: arrivals, the waiting queue, provisioning next to migrations in
 //! flight (allow / deny / defer), and VM ends.
 
-use super::conflicts::ConflictKind;
-use super::parts::Fleet;
-use super::placement_index::{Best, Hosts, PlacementIndex, Search, Window};
-use super::setup::Provisioning;
-use super::state::*;
-use super::{Event, Simulation};
 use crate::model::host::{HostClass, PowerState};
 use crate::policy::placement::Need;
 use crate::policy::power;
 use crate::scenario::FitBasis;
+use crate::sim::conflicts::ConflictKind;
+use crate::sim::fleet::Fleet;
+use crate::sim::fleet::placement_index::{Best, Hosts, PlacementIndex, Search, Window};
+use crate::sim::setup::Provisioning;
+use crate::sim::state::*;
+use crate::sim::{Event, Simulation};
 
 /// Slack when comparing a host's utilisation with 100 %, for rounding in sums of demands.
-pub(super) const FIT_EPS: f64 = 1e-9;
+pub(in crate::sim) const FIT_EPS: f64 = 1e-9;
 
 impl Simulation<'_> {
     /// What VM `vm` needs of a host, its CPU counted by `basis`. Each vCPU needs a core at
     /// least as fast as the type's vCPUs, or as fast as its share of the CPU counted where the
-    /// profile's rules say so ([`super::profile::Rules::vcpu_by_share`]).
-    pub(super) fn need(&self, vm: VmId, basis: FitBasis) -> Need {
+    /// profile's rules say so ([`crate::sim::profile::Rules::vcpu_by_share`]).
+    pub(in crate::sim) fn need(&self, vm: VmId, basis: FitBasis) -> Need {
         let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
         let mips = match basis {
             FitBasis::Size => t.mips,
@@ -87,7 +87,7 @@ impl Simulation<'_> {
 
     /// Tries to place a waiting VM with the initial placement policy. Returns whether it was
     /// placed or deferred (handled); `false` means no host fits and it must wait.
-    pub(super) fn try_place(&mut self, vm: VmId) -> bool {
+    pub(in crate::sim) fn try_place(&mut self, vm: VmId) -> bool {
         self.place_or_defer(vm, None)
     }
 
@@ -151,7 +151,7 @@ impl Simulation<'_> {
     /// Places again the deferred VMs whose host has no migration left (or all of them, with
     /// `all`, at a control tick: the best host may have changed); those that no longer fit
     /// anywhere join the waiting queue.
-    pub(super) fn retry_deferred(&mut self, all: bool) {
+    pub(in crate::sim) fn retry_deferred(&mut self, all: bool) {
         let pending = std::mem::take(&mut self.fleet.deferred);
         for (vm, h) in pending {
             if !all && !self.fleet.hosts[h].migrations.is_empty() {
@@ -163,7 +163,7 @@ impl Simulation<'_> {
     }
 
     /// Places a batch of arriving VMs (largest first if the policy says so); the rest wait.
-    pub(super) fn place_batch(&mut self, mut batch: Vec<VmId>) {
+    pub(in crate::sim) fn place_batch(&mut self, mut batch: Vec<VmId>) {
         if self.policies.initial_placement.decreasing() {
             let needs: Vec<Need> = batch
                 .iter()
@@ -193,7 +193,7 @@ impl Simulation<'_> {
 
     /// Meters the demand VM `vm` left unserved while waiting, up to now; call before its
     /// demand changes and when it stops waiting.
-    pub(super) fn meter_waiting(&mut self, vm: VmId) {
+    pub(in crate::sim) fn meter_waiting(&mut self, vm: VmId) {
         let v = &mut self.fleet.vms[vm];
         if v.state == VmState::Waiting {
             let dt = (self.clock.now - v.waiting_since) as f64;
@@ -203,7 +203,7 @@ impl Simulation<'_> {
         }
     }
 
-    pub(super) fn start_vm(&mut self, vm: VmId, h: HostId) {
+    pub(in crate::sim) fn start_vm(&mut self, vm: VmId, h: HostId) {
         debug_assert_eq!(
             self.fleet.hosts[h].state,
             PowerState::On,
@@ -235,7 +235,7 @@ impl Simulation<'_> {
     }
 
     /// Removes a VM from the host it runs on, releasing its RAM and disk.
-    pub(super) fn remove_from_host(&mut self, vm: VmId, h: HostId) {
+    pub(in crate::sim) fn remove_from_host(&mut self, vm: VmId, h: HostId) {
         self.accrue(h);
         self.detach(h, vm);
         let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
@@ -246,7 +246,7 @@ impl Simulation<'_> {
     }
 
     /// Places waiting VMs in arrival order until one does not fit.
-    pub(super) fn place_waiting(&mut self) {
+    pub(in crate::sim) fn place_waiting(&mut self) {
         while let Some(&vm) = self.fleet.waiting.front() {
             if !self.try_place(vm) {
                 break;
@@ -255,7 +255,7 @@ impl Simulation<'_> {
         }
     }
 
-    pub(super) fn on_vm_arrive(&mut self, vm: VmId) {
+    pub(in crate::sim) fn on_vm_arrive(&mut self, vm: VmId) {
         self.fleet.vms[vm].demand_mips = self.demand_now(vm);
         self.fleet.vms[vm].state = VmState::Waiting;
         self.fleet.vms[vm].waiting_since = self.clock.now;
@@ -272,7 +272,7 @@ impl Simulation<'_> {
         }
     }
 
-    pub(super) fn on_vm_end(&mut self, vm: VmId) {
+    pub(in crate::sim) fn on_vm_end(&mut self, vm: VmId) {
         match self.fleet.vms[vm].state {
             VmState::Running(h) => self.remove_from_host(vm, h),
             VmState::Migrating(m) => {
@@ -323,7 +323,7 @@ impl Fleet {
     /// least (score, id) among such hosts. `cpu_ok` may be costly (an adaptive detector), so
     /// it runs only on hosts that would beat the best so far. The placement `index` skips
     /// hosts outside the window, and classes whose cores are too slow, in bulk.
-    pub(super) fn find_host(
+    pub(in crate::sim) fn find_host(
         &self,
         classes: &[HostClass],
         index: &mut PlacementIndex,
@@ -389,7 +389,7 @@ impl Fleet {
     }
 
     /// CPU committed on host `h`, counted by VM sizes or demands.
-    pub(super) fn cpu_used(&self, h: HostId, basis: FitBasis) -> f64 {
+    pub(in crate::sim) fn cpu_used(&self, h: HostId, basis: FitBasis) -> f64 {
         match basis {
             FitBasis::Size => self.hosts[h].sized_mips,
             FitBasis::Demand => self.hosts[h].committed_mips,

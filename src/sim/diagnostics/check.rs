@@ -1,13 +1,13 @@
 //! The invariant checker: after every event, verifies that the state is consistent. Off by
 //! default (it costs O(hosts + VMs) per event); on in tests and with `nightshift run --check`.
 
-use super::Simulation;
-use super::state::*;
 use crate::model::host::PowerState;
+use crate::sim::Simulation;
+use crate::sim::state::*;
 
 impl Simulation<'_> {
     /// Checks every invariant; returns the first violation found.
-    pub(super) fn check_invariants(&self) -> Result<(), String> {
+    pub(in crate::sim) fn check_invariants(&self) -> Result<(), String> {
         let mut placed = vec![0u32; self.fleet.vms.len()];
         // Where the profile has hosts follow their load, a host that is off may hold VMs and
         // reservations; where RAM is checked only at first placement, it may run over.

@@ -2,19 +2,19 @@
 //! or a powered destination, copying round by round (simple or pre-copy, with host links
 //! shared among concurrent copies), completion and abort.
 
-use super::conflicts::ConflictKind;
-use super::records::MigrationRow;
-use super::setup::MigrationModel;
-use super::state::*;
-use super::{Event, Simulation};
 use crate::model::host::PowerState;
 use crate::model::migration::stop_copying;
+use crate::sim::conflicts::ConflictKind;
+use crate::sim::records::MigrationRow;
+use crate::sim::setup::MigrationModel;
+use crate::sim::state::*;
+use crate::sim::{Event, Simulation};
 use crate::time::{SimTime, secs};
 
 impl Simulation<'_> {
     /// Plans the migration of running `vm` to `dst`: reserves the destination, logs clashes
     /// with its power state and ping-pong, and starts copying if a slot is free.
-    pub(super) fn plan_migration(&mut self, vm: VmId, dst: HostId) {
+    pub(in crate::sim) fn plan_migration(&mut self, vm: VmId, dst: HostId) {
         // A VM already migrating is not planned again here, nor moved to where it is.
         let VmState::Running(src) = self.fleet.vms[vm].state else {
             return;
@@ -75,7 +75,7 @@ impl Simulation<'_> {
 
     /// Records a migration of `vm` from `src` to `dst`, reserves the destination and queues
     /// the copy; returns its id.
-    pub(super) fn open_migration(&mut self, vm: VmId, src: HostId, dst: HostId) -> MigId {
+    pub(in crate::sim) fn open_migration(&mut self, vm: VmId, src: HostId, dst: HostId) -> MigId {
         let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
         let m = self.fleet.migrations.len();
         self.fleet.migrations.push(Migration {
@@ -112,7 +112,7 @@ impl Simulation<'_> {
 
     /// Starts queued migrations, oldest first, whose destination is on and whose hosts both
     /// have a free copy slot.
-    pub(super) fn pump_migrations(&mut self) {
+    pub(in crate::sim) fn pump_migrations(&mut self) {
         let mut i = 0;
         while i < self.fleet.mig_queue.len() {
             let m = self.fleet.mig_queue[i];
@@ -207,7 +207,7 @@ impl Simulation<'_> {
     }
 
     /// The end of a copy round: start the next pre-copy round, the stop-and-copy, or finish.
-    pub(super) fn on_migration_step(&mut self, m: MigId, stamp: u32) {
+    pub(in crate::sim) fn on_migration_step(&mut self, m: MigId, stamp: u32) {
         let mig = &self.fleet.migrations[m];
         if mig.outcome != MigrationOutcome::InFlight || mig.stamp != stamp {
             return;
@@ -263,7 +263,7 @@ impl Simulation<'_> {
     }
 
     /// Detaches migration `m` from both hosts and records it with `outcome`.
-    pub(super) fn close_migration(&mut self, m: MigId, outcome: MigrationOutcome) {
+    pub(in crate::sim) fn close_migration(&mut self, m: MigId, outcome: MigrationOutcome) {
         let (src, dst) = (
             self.fleet.migrations[m].source,
             self.fleet.migrations[m].destination,
@@ -334,7 +334,7 @@ impl Simulation<'_> {
     /// Aborts an in-flight or queued migration: the VM stays on the source, the destination's
     /// reservation is released. The caller runs [`Self::after_migration`] once its own
     /// changes are done.
-    pub(super) fn abort_migration(&mut self, m: MigId) {
+    pub(in crate::sim) fn abort_migration(&mut self, m: MigId) {
         let (vm, src, dst) = (
             self.fleet.migrations[m].vm,
             self.fleet.migrations[m].source,
@@ -351,7 +351,7 @@ impl Simulation<'_> {
 
     /// What a closed migration frees: link bandwidth, copy slots, deferred VMs and shutdowns
     /// that waited for it.
-    pub(super) fn after_migration(&mut self, src: HostId, dst: HostId) {
+    pub(in crate::sim) fn after_migration(&mut self, src: HostId, dst: HostId) {
         self.reshare(src, dst);
         self.pump_migrations();
         for h in [src, dst] {

@@ -1,32 +1,19 @@
-//! The control tick, and what consolidation and placement ask of the overload detector: a
-//! host's committed utilisation, its VMs' histories and the migration horizon.
+//! What consolidation and placement ask of the overload detector about the fleet: a host's
+//! committed utilisation, its VMs' histories and the migration horizon.
 
-use super::parts::Fleet;
-use super::setup::{MigrationModel, Setup};
-use super::state::*;
-use super::{Event, Simulation};
+use super::Fleet;
 use crate::model::host::HostClass;
 use crate::model::migration::{precopy, simple};
 use crate::policy::overload::{HISTORY_LEN, HostLoad, OverloadDetector};
+use crate::sim::setup::{MigrationModel, Setup};
+use crate::sim::state::*;
 use crate::time::secs;
-
-impl Simulation<'_> {
-    pub(super) fn on_control_tick(&mut self) {
-        self.tick_decisions();
-        self.place_waiting();
-        self.record_interval();
-        let next = self.clock.now + self.setup.control_interval;
-        if next < self.setup.duration {
-            self.clock.queue.push(next, Event::ControlTick);
-        }
-    }
-}
 
 /// What the overload detector reads of the fleet: committed utilisation, the committed VMs'
 /// histories and how long migrating off a host takes.
 impl Fleet {
     /// Host `h`'s committed CPU over its capacity (`classes`: the setup's host classes).
-    pub(super) fn utilisation(&self, classes: &[HostClass], h: HostId) -> f64 {
+    pub(in crate::sim) fn utilisation(&self, classes: &[HostClass], h: HostId) -> f64 {
         self.hosts[h].committed_mips / classes[self.hosts[h].class].mips
     }
 
@@ -49,7 +36,7 @@ impl Fleet {
     /// Control intervals it takes to migrate `ram_mb` off host `h` at its full link share,
     /// rounded up, at least 1: how far ahead the regression detectors predict (the reference
     /// uses the longest migration time of the host's VMs).
-    pub(super) fn horizon(&self, setup: &Setup, h: HostId, ram_mb: f64) -> f64 {
+    pub(in crate::sim) fn horizon(&self, setup: &Setup, h: HostId, ram_mb: f64) -> f64 {
         let m = &setup.migration;
         let rate = setup.host_classes[self.hosts[h].class].net_mbps * m.bandwidth_share / 8.0;
         let seconds = match m.model {
@@ -71,7 +58,7 @@ impl Fleet {
     /// Whether `detector` finds host `h` over-loaded at utilisation `u`, its history being
     /// that of its committed VMs without `minus` and with `plus` (so a VM's own history comes
     /// along when it is tentatively added, as in the reference).
-    pub(super) fn is_overloaded(
+    pub(in crate::sim) fn is_overloaded(
         &self,
         setup: &Setup,
         detector: &dyn OverloadDetector,

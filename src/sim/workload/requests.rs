@@ -1,14 +1,14 @@
 //! Team requests in the simulation: arrivals, the batch of VMs each asks for, the waiting
 //! queue (FIFO or by priority), and response, waiting and turnaround times.
 
-use super::conflicts::ConflictKind;
-use super::records::{RequestRow, RequestSummary, TeamSummary};
-use super::setup::Setup;
-use super::state::*;
-use super::{Event, Simulation};
 use crate::policy::placement::Need;
 use crate::policy::power;
 use crate::rng::{Stream, substream};
+use crate::sim::conflicts::ConflictKind;
+use crate::sim::records::{RequestRow, RequestSummary, TeamSummary};
+use crate::sim::setup::Setup;
+use crate::sim::state::*;
+use crate::sim::{Event, Simulation};
 use crate::time::{SimTime, secs};
 use crate::workload::requests::{QueueOrder, jain};
 use rand::rngs::Xoshiro256PlusPlus;
@@ -54,7 +54,7 @@ impl RequestRun {
 
 impl Simulation<'_> {
     /// Schedules each team's first request.
-    pub(super) fn start_requests(&mut self) {
+    pub(in crate::sim) fn start_requests(&mut self) {
         for team in 0..self.setup.requests.teams.len() {
             self.schedule_request(team);
         }
@@ -83,7 +83,7 @@ impl Simulation<'_> {
 
     /// Puts `vm` in the waiting queue: at the back (FIFO), or behind every waiting VM of the
     /// same or higher priority.
-    pub(super) fn enqueue(&mut self, vm: VmId) {
+    pub(in crate::sim) fn enqueue(&mut self, vm: VmId) {
         match self.setup.requests.queue {
             QueueOrder::Fifo => self.fleet.waiting.push_back(vm),
             QueueOrder::Priority => {
@@ -101,7 +101,7 @@ impl Simulation<'_> {
 
     /// Queues a batch of waiting VMs (largest first if the placement policy says so) and
     /// places what fits; returns the first VM of the batch still waiting, if any.
-    pub(super) fn enqueue_batch(&mut self, mut batch: Vec<VmId>) -> Option<VmId> {
+    pub(in crate::sim) fn enqueue_batch(&mut self, mut batch: Vec<VmId>) -> Option<VmId> {
         if self.policies.initial_placement.decreasing() {
             let needs: Vec<Need> = batch
                 .iter()
@@ -126,7 +126,7 @@ impl Simulation<'_> {
             .find(|&vm| self.fleet.vms[vm].state == VmState::Waiting)
     }
 
-    pub(super) fn on_request(&mut self, team: usize) {
+    pub(in crate::sim) fn on_request(&mut self, team: usize) {
         let setup = &self.setup.requests.teams[team];
         let types = setup.draw_batch(&mut self.workload.requests.batches[team]);
         let r = self.workload.requests.list.len();
@@ -175,7 +175,7 @@ impl Simulation<'_> {
     }
 
     /// Bookkeeping when `vm` starts running: request times, service shares.
-    pub(super) fn note_started(&mut self, vm: VmId) {
+    pub(in crate::sim) fn note_started(&mut self, vm: VmId) {
         match self.fleet.vms[vm].origin {
             Origin::Request(r) => {
                 let now = self.clock.now;
@@ -192,7 +192,7 @@ impl Simulation<'_> {
     }
 
     /// Bookkeeping when `vm` ends: request turnaround, service shares.
-    pub(super) fn note_ended(&mut self, vm: VmId) {
+    pub(in crate::sim) fn note_ended(&mut self, vm: VmId) {
         match self.fleet.vms[vm].origin {
             Origin::Request(r) => {
                 let now = self.clock.now;
@@ -208,7 +208,7 @@ impl Simulation<'_> {
     }
 
     /// `requests.csv` rows and the `requests` summary (none without teams).
-    pub(super) fn request_report(&self) -> (Vec<RequestRow>, Option<RequestSummary>) {
+    pub(in crate::sim) fn request_report(&self) -> (Vec<RequestRow>, Option<RequestSummary>) {
         let teams = &self.setup.requests.teams;
         if teams.is_empty() {
             return (Vec::new(), None);

@@ -2,13 +2,13 @@
 //! schedule or an autoscaler changes how many there are. Demand that saturated (or absent)
 //! replicas cannot serve is metered as unserved.
 
-use super::conflicts::ConflictKind;
-use super::records::ServiceSummary;
-use super::setup::Setup;
-use super::state::*;
-use super::{Event, Simulation};
 use crate::policy::power;
 use crate::rng::{Stream, substream};
+use crate::sim::conflicts::ConflictKind;
+use crate::sim::records::ServiceSummary;
+use crate::sim::setup::Setup;
+use crate::sim::state::*;
+use crate::sim::{Event, Simulation};
 use crate::time::{MS_PER_HOUR, SimTime};
 use crate::workload::scaling::{Autoscaler, Scaling};
 use rand::rngs::Xoshiro256PlusPlus;
@@ -63,7 +63,7 @@ impl ServiceRun {
     }
 
     /// Drops the meters' integrals so far (the end of the warm-up) and restarts them at `now`.
-    pub(super) fn restart_meters(&mut self, now: SimTime) {
+    pub(in crate::sim) fn restart_meters(&mut self, now: SimTime) {
         self.accrue(now);
         (self.replica_ms, self.demand_ms, self.served_ms) = (0.0, 0.0, 0.0);
         (self.scale_ups, self.scale_downs) = (0, 0);
@@ -83,7 +83,7 @@ impl ServiceRun {
 impl Simulation<'_> {
     /// Creates each service's initial replicas (returned, waiting, for the initial
     /// placement) and schedules its scaling events.
-    pub(super) fn start_services(&mut self) -> Vec<VmId> {
+    pub(in crate::sim) fn start_services(&mut self) -> Vec<VmId> {
         let mut initial = Vec::new();
         for s in 0..self.setup.services.len() {
             let service = &self.setup.services[s];
@@ -129,7 +129,7 @@ impl Simulation<'_> {
     }
 
     /// Draws every service's total demand now (called with the load step).
-    pub(super) fn sample_services(&mut self) {
+    pub(in crate::sim) fn sample_services(&mut self) {
         for s in 0..self.workload.services.len() {
             let service = &self.setup.services[s];
             let run = &mut self.workload.services[s];
@@ -141,7 +141,7 @@ impl Simulation<'_> {
 
     /// A replica's share of service `s`'s demand, as a fraction of its CPU: the total spread
     /// over the running replicas (over all replicas while none runs), capped at 1.
-    pub(super) fn replica_share(&self, s: usize) -> f64 {
+    pub(in crate::sim) fn replica_share(&self, s: usize) -> f64 {
         let run = &self.workload.services[s];
         let over = if run.running > 0 {
             run.running as usize
@@ -157,13 +157,13 @@ impl Simulation<'_> {
 
     /// A replica's demand as a fraction of its CPU: its idle floor plus its share of the
     /// traffic on the rest.
-    pub(super) fn replica_fraction(&self, s: usize) -> f64 {
+    pub(in crate::sim) fn replica_fraction(&self, s: usize) -> f64 {
         let idle = self.setup.services[s].idle;
         idle + (1.0 - idle) * self.replica_share(s)
     }
 
     /// Recounts service `s`'s running replicas and updates their demands.
-    pub(super) fn resample_service(&mut self, s: usize) {
+    pub(in crate::sim) fn resample_service(&mut self, s: usize) {
         self.workload.services[s].accrue(self.clock.now);
         let running = self.workload.services[s]
             .replicas
@@ -200,7 +200,7 @@ impl Simulation<'_> {
     }
 
     /// Forgets an ended replica of service `s`.
-    pub(super) fn replica_ended(&mut self, s: usize, vm: VmId) {
+    pub(in crate::sim) fn replica_ended(&mut self, s: usize, vm: VmId) {
         self.workload.services[s].accrue(self.clock.now);
         self.workload.services[s].replicas.retain(|&v| v != vm);
         self.resample_service(s);
@@ -247,7 +247,7 @@ impl Simulation<'_> {
         self.resample_service(s);
     }
 
-    pub(super) fn on_scale_at(&mut self, s: usize) {
+    pub(in crate::sim) fn on_scale_at(&mut self, s: usize) {
         let Scaling::Schedule(schedule) = &self.setup.services[s].scaling else {
             return;
         };
@@ -259,7 +259,7 @@ impl Simulation<'_> {
         }
     }
 
-    pub(super) fn on_autoscale(&mut self, s: usize) {
+    pub(in crate::sim) fn on_autoscale(&mut self, s: usize) {
         let service = &self.setup.services[s];
         let run = &self.workload.services[s];
         let (current, ready) = (run.replicas.len() as u32, run.running);
@@ -278,7 +278,7 @@ impl Simulation<'_> {
     }
 
     /// The `services` summary (none without services).
-    pub(super) fn service_report(&mut self) -> Option<BTreeMap<String, ServiceSummary>> {
+    pub(in crate::sim) fn service_report(&mut self) -> Option<BTreeMap<String, ServiceSummary>> {
         if self.workload.services.is_empty() {
             return None;
         }

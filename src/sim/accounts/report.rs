@@ -1,14 +1,14 @@
 //! Timeseries rows and the end-of-run summary.
 
-use super::energy::Split;
-use super::records::*;
-use super::state::*;
-use super::{Outcome, Simulation};
 use crate::model::host::PowerState;
+use crate::sim::energy::Split;
+use crate::sim::records::*;
+use crate::sim::state::*;
+use crate::sim::{Outcome, Simulation};
 use crate::time::secs;
 
 impl Simulation<'_> {
-    pub(super) fn record_interval(&mut self) {
+    pub(in crate::sim) fn record_interval(&mut self) {
         self.accrue_all();
         if !self.measuring() {
             self.accounts.started_since_row = 0;
@@ -67,14 +67,14 @@ impl Simulation<'_> {
 
     /// Ends the warm-up: what happened so far is dropped from every total, so the run's
     /// metrics cover the time after it alone.
-    pub(super) fn on_warmup_end(&mut self) {
+    pub(in crate::sim) fn on_warmup_end(&mut self) {
         self.accrue_all();
         for vm in 0..self.fleet.vms.len() {
             self.meter_waiting(vm);
         }
         self.accounts.waiting_core_ms = 0.0;
         for host in &mut self.fleet.hosts {
-            host.energy = super::energy::EnergyAccount {
+            host.energy = crate::sim::energy::EnergyAccount {
                 since: self.clock.now,
                 ..Default::default()
             };
@@ -92,15 +92,15 @@ impl Simulation<'_> {
     }
 
     /// Whether the warm-up is over (or there is none): rows and counts are reported.
-    pub(super) fn measuring(&self) -> bool {
+    pub(in crate::sim) fn measuring(&self) -> bool {
         self.clock.now >= self.setup.warmup
     }
 
-    pub(super) fn on_end(&mut self) {
+    pub(in crate::sim) fn on_end(&mut self) {
         self.record_interval();
     }
 
-    pub(super) fn finish(mut self) -> Outcome {
+    pub(in crate::sim) fn finish(mut self) -> Outcome {
         self.finish_profile();
         for vm in 0..self.fleet.vms.len() {
             self.meter_waiting(vm);
@@ -211,7 +211,7 @@ impl Simulation<'_> {
             sla,
             conflicts: ConflictSummary {
                 total: self.diagnostics.conflicts.iter().sum(),
-                by_kind: super::conflicts::counts_by_name(&self.diagnostics.conflicts),
+                by_kind: crate::sim::conflicts::counts_by_name(&self.diagnostics.conflicts),
             },
             hosts: HostSummary {
                 count: self.fleet.hosts.len(),

@@ -2,9 +2,9 @@
 //! Each is detected where it happens, resolved (the scenario chooses how for provisioning),
 //! counted by kind in `summary.json` and logged as a row of `conflicts.csv`.
 
-use super::Simulation;
-use super::records::ConflictRow;
-use super::state::{HostId, VmId};
+use crate::sim::Simulation;
+use crate::sim::records::ConflictRow;
+use crate::sim::state::{HostId, VmId};
 use crate::time::secs;
 use std::collections::BTreeMap;
 
@@ -92,7 +92,7 @@ impl Simulation<'_> {
     /// Counts and logs a conflict that leaves VM `vm` waiting (for capacity, or for a host's
     /// migrations to end), unless the VM is already waiting on an earlier one: a wait is one
     /// conflict, however often placement is retried. [`Self::close_wait`] logs its end.
-    pub(super) fn wait_conflict(
+    pub(in crate::sim) fn wait_conflict(
         &mut self,
         kind: ConflictKind,
         vm: VmId,
@@ -108,7 +108,7 @@ impl Simulation<'_> {
 
     /// Logs, uncounted, the end of VM `vm`'s wait, if it had one: it was placed on `host`,
     /// or it ended (`None`) before it was.
-    pub(super) fn close_wait(&mut self, vm: VmId, host: Option<HostId>) {
+    pub(in crate::sim) fn close_wait(&mut self, vm: VmId, host: Option<HostId>) {
         let Some(kind) = self.diagnostics.open_waits.remove(&vm) else {
             return;
         };
@@ -125,7 +125,7 @@ impl Simulation<'_> {
     }
 
     /// Counts and logs a conflict of `kind` involving `vm` and `hosts`, with what was done.
-    pub(super) fn conflict(
+    pub(in crate::sim) fn conflict(
         &mut self,
         kind: ConflictKind,
         vm: Option<VmId>,
@@ -154,7 +154,7 @@ impl Simulation<'_> {
     }
 
     /// Logs, once per migration, destinations whose committed CPU now exceeds their capacity.
-    pub(super) fn check_destination_overload(&mut self, h: HostId) {
+    pub(in crate::sim) fn check_destination_overload(&mut self, h: HostId) {
         let capacity = self.setup.host_classes[self.fleet.hosts[h].class].mips;
         if self.fleet.hosts[h].committed_mips <= capacity * (1.0 + 1e-9) {
             return;
