@@ -44,14 +44,12 @@ use accounts::Accounts;
 use clock::Clock;
 use diagnostics::Diagnostics;
 use fleet::Fleet;
-use fleet::history::VmHistory;
 use fleet::placement_index::PlacementIndex;
 use policies::Policies;
 use profile::ProfileRun;
 use records::*;
 use setup::{GroupDemand, Setup};
 use state::*;
-use std::collections::VecDeque;
 use workload::Workload;
 use workload::{requests, scaling};
 
@@ -316,16 +314,7 @@ impl<'a> Simulation<'a> {
                 queue: EventQueue::new(),
                 events: 0,
             },
-            fleet: Fleet {
-                hosts,
-                vms,
-                migrations: Vec::new(),
-                in_flight: 0,
-                mig_queue: Vec::new(),
-                waiting: VecDeque::new(),
-                deferred: Vec::new(),
-                history: VmHistory::new(keep),
-            },
+            fleet: Fleet::new(hosts, vms, keep),
             index: PlacementIndex::new(
                 &setup.hosts,
                 setup.host_classes.len(),

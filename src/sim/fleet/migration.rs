@@ -2,11 +2,13 @@
 //! or a powered destination, copying round by round (simple or pre-copy, with host links
 //! shared among concurrent copies), completion and abort.
 
+use super::Fleet;
 use crate::model::host::PowerState;
 use crate::model::migration::stop_copying;
+use crate::model::vm::VmType;
 use crate::sim::conflicts::ConflictKind;
 use crate::sim::records::MigrationRow;
-use crate::sim::setup::MigrationModel;
+use crate::sim::setup::{MigrationModel, Setup};
 use crate::sim::state::*;
 use crate::sim::{Event, Simulation};
 use crate::time::{SimTime, secs};
@@ -58,55 +60,14 @@ impl Simulation<'_> {
         self.pump_migrations();
     }
 
-    /// Whether queued migration `m` may start copying now: its destination is on (or, where
-    /// the profile has hosts follow their load, switches on at once) and both hosts have a
-    /// free copy slot.
-    fn can_start(&self, m: MigId) -> bool {
-        let limit = self.setup.migration.max_concurrent;
-        let free = |h: HostId| limit == 0 || self.fleet.hosts[h].copying < limit;
-        let (src, dst) = (
-            self.fleet.migrations[m].source,
-            self.fleet.migrations[m].destination,
-        );
-        let ready =
-            self.fleet.hosts[dst].state == PowerState::On || self.profile.rules().hosts_follow_load;
-        ready && free(src) && free(dst)
-    }
-
-    /// Records a migration of `vm` from `src` to `dst`, reserves the destination and queues
-    /// the copy; returns its id.
+    /// Opens a migration of `vm` from `src` to `dst` now ([`Fleet::open_migration`]) and
+    /// counts it for the next timeseries row; returns its id.
     pub(in crate::sim) fn open_migration(&mut self, vm: VmId, src: HostId, dst: HostId) -> MigId {
-        let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
-        let m = self.fleet.migrations.len();
-        self.fleet.migrations.push(Migration {
-            vm,
-            source: src,
-            destination: dst,
-            planned: self.clock.now,
-            start: self.clock.now,
-            end: self.clock.now,
-            data_mb: 0.0,
-            outcome: MigrationOutcome::InFlight,
-            phase: Phase::Queued,
-            rounds: 0,
-            round_mb: 0.0,
-            remaining_mb: 0.0,
-            round_start: self.clock.now,
-            rate_mb_s: 0.0,
-            progress_at: self.clock.now,
-            downtime: 0,
-            stamp: 0,
-            overload_logged: false,
-        });
-        self.fleet.hosts[dst].ram_used += t.ram_mb;
-        self.fleet.hosts[dst].disk_used += t.disk_mb;
-        self.fleet.hosts[src].migrations.push(m);
-        self.fleet.hosts[dst].migrations.push(m);
-        self.fleet.hosts[src].migrations_out += 1;
-        self.fleet.hosts[dst].migrations_in += 1;
-        self.fleet.in_flight += 1;
+        let types = &self.setup.vm_types;
+        let m = self
+            .fleet
+            .open_migration(types, self.clock.now, vm, src, dst);
         self.accounts.started_since_row += 1;
-        self.fleet.mig_queue.push(m);
         m
     }
 
@@ -116,7 +77,11 @@ impl Simulation<'_> {
         let mut i = 0;
         while i < self.fleet.mig_queue.len() {
             let m = self.fleet.mig_queue[i];
-            if self.can_start(m) {
+            let limit = self.setup.migration.max_concurrent;
+            if self
+                .fleet
+                .can_start(limit, self.profile.rules().hosts_follow_load, m)
+            {
                 self.fleet.mig_queue.remove(i);
                 self.start_copy(m);
             } else {
@@ -152,26 +117,10 @@ impl Simulation<'_> {
         }
     }
 
-    /// The rate migration `m` gets now, MB/s: the bandwidth share of the slower link, split
-    /// equally among the copies using each link under the pre-copy model.
-    fn link_rate(&self, m: MigId) -> f64 {
-        let mig = &self.fleet.migrations[m];
-        let link = |h: HostId| self.setup.host_classes[self.fleet.hosts[h].class].net_mbps;
-        let (s, d) = (link(mig.source), link(mig.destination));
-        let mbps = match self.setup.migration.model {
-            MigrationModel::Simple => s.min(d),
-            MigrationModel::Precopy(_) => {
-                let users = |h: HostId| self.fleet.hosts[h].copying.max(1) as f64;
-                (s / users(mig.source)).min(d / users(mig.destination))
-            }
-        };
-        self.setup.migration.bandwidth_share * mbps / 8.0
-    }
-
     /// Accounts `m`'s progress up to now at its old rate, takes its new rate and schedules the
     /// end of its current round (unless the rate is unchanged and already scheduled).
     fn reschedule(&mut self, m: MigId) {
-        let rate = self.link_rate(m);
+        let rate = self.fleet.link_rate(self.setup, m);
         let now = self.clock.now;
         let mig = &mut self.fleet.migrations[m];
         let dt = (now - mig.progress_at) as f64 / 1000.0;
@@ -366,5 +315,78 @@ impl Simulation<'_> {
         }
         self.retry_deferred(false);
         self.place_waiting();
+    }
+}
+
+/// A migration's bookkeeping on the fleet alone.
+impl Fleet {
+    /// Records a migration of `vm` from `src` to `dst` planned at `now`, reserves the
+    /// destination's RAM and disk (of the VM's type among `types`) and queues the copy;
+    /// returns its id.
+    pub(in crate::sim) fn open_migration(
+        &mut self,
+        types: &[VmType],
+        now: SimTime,
+        vm: VmId,
+        src: HostId,
+        dst: HostId,
+    ) -> MigId {
+        let t = &types[self.vms[vm].vm_type];
+        let m = self.migrations.len();
+        self.migrations.push(Migration {
+            vm,
+            source: src,
+            destination: dst,
+            planned: now,
+            start: now,
+            end: now,
+            data_mb: 0.0,
+            outcome: MigrationOutcome::InFlight,
+            phase: Phase::Queued,
+            rounds: 0,
+            round_mb: 0.0,
+            remaining_mb: 0.0,
+            round_start: now,
+            rate_mb_s: 0.0,
+            progress_at: now,
+            downtime: 0,
+            stamp: 0,
+            overload_logged: false,
+        });
+        self.hosts[dst].ram_used += t.ram_mb;
+        self.hosts[dst].disk_used += t.disk_mb;
+        self.hosts[src].migrations.push(m);
+        self.hosts[dst].migrations.push(m);
+        self.hosts[src].migrations_out += 1;
+        self.hosts[dst].migrations_in += 1;
+        self.in_flight += 1;
+        self.mig_queue.push(m);
+        m
+    }
+
+    /// Whether queued migration `m` may start copying now: its destination is on (or, with
+    /// `always_ready`, where hosts follow their load, switches on at once) and both hosts
+    /// have a free copy slot (`limit` copies each; 0: no limit).
+    pub(in crate::sim) fn can_start(&self, limit: usize, always_ready: bool, m: MigId) -> bool {
+        let free = |h: HostId| limit == 0 || self.hosts[h].copying < limit;
+        let (src, dst) = (self.migrations[m].source, self.migrations[m].destination);
+        let ready = self.hosts[dst].state == PowerState::On || always_ready;
+        ready && free(src) && free(dst)
+    }
+
+    /// The rate migration `m` gets now, MB/s: the bandwidth share of the slower link, split
+    /// equally among the copies using each link under the pre-copy model.
+    fn link_rate(&self, setup: &Setup, m: MigId) -> f64 {
+        let mig = &self.migrations[m];
+        let link = |h: HostId| setup.host_classes[self.hosts[h].class].net_mbps;
+        let (s, d) = (link(mig.source), link(mig.destination));
+        let mbps = match setup.migration.model {
+            MigrationModel::Simple => s.min(d),
+            MigrationModel::Precopy(_) => {
+                let users = |h: HostId| self.hosts[h].copying.max(1) as f64;
+                (s / users(mig.source)).min(d / users(mig.destination))
+            }
+        };
+        setup.migration.bandwidth_share * mbps / 8.0
     }
 }

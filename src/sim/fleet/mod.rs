@@ -9,6 +9,9 @@ pub(super) mod placement;
 pub(super) mod placement_index;
 pub(super) mod transitions;
 
+#[cfg(test)]
+mod tests;
+
 use super::state::*;
 use history::VmHistory;
 use std::collections::VecDeque;
@@ -29,4 +32,21 @@ pub(crate) struct Fleet {
     pub deferred: Vec<(VmId, HostId)>,
     /// Each VM's utilisation at past control ticks, for the adaptive detectors and MC.
     pub history: VmHistory,
+}
+
+impl Fleet {
+    /// A fleet of `hosts` and `vms`, nothing migrating or waiting yet, keeping `keep` past
+    /// utilisations of each VM.
+    pub(super) fn new(hosts: Vec<Host>, vms: Vec<Vm>, keep: usize) -> Self {
+        Fleet {
+            hosts,
+            vms,
+            migrations: Vec::new(),
+            in_flight: 0,
+            mig_queue: Vec::new(),
+            waiting: VecDeque::new(),
+            deferred: Vec::new(),
+            history: VmHistory::new(keep),
+        }
+    }
 }
