@@ -18,7 +18,9 @@ use std::collections::VecDeque;
 
 /// Hosts, VMs and migrations, and the queues of VMs and copies waiting for them.
 pub(crate) struct Fleet {
+    /// Every host, by id.
     pub hosts: Vec<Host>,
+    /// Every VM, by id, from before it arrives to after it ends.
     pub vms: Vec<Vm>,
     /// Every migration started, by id.
     pub migrations: Vec<Migration>,
