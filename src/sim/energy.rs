@@ -1,6 +1,7 @@
 //! Energy accounting: a host's draw is constant between two events that change it, and the
 //! energy of that stretch is added when it ends (exact integration, no sampling error).
 
+use crate::model::power::PowerModel;
 use crate::time::{SimTime, kwh};
 use serde::Serialize;
 
@@ -32,6 +33,20 @@ impl Split {
         self.migration += other.migration * factor;
         self.transition += other.transition * factor;
         self.standby += other.standby * factor;
+    }
+
+    /// The draw of an on host whose CPU runs at `watts`: idle plus dynamic, the rest 0.
+    pub fn running(power: &PowerModel, watts: f64) -> Split {
+        Split {
+            idle: power.idle_w(),
+            dynamic: watts - power.idle_w(),
+            ..Split::default()
+        }
+    }
+
+    /// The draw of an on host at its peak whatever its load (the `npa` power policy).
+    pub fn peak(power: &PowerModel) -> Split {
+        Split::running(power, power.max_w())
     }
 
     /// Each part converted from joules to kWh.

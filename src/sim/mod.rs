@@ -1,45 +1,57 @@
 //! The simulation: a discrete-event loop over hosts, VMs and migrations that reports to a
 //! [`Recorder`] and returns the run's totals. It does no I/O.
+//!
+//! A run is made of parts, each owning its state: `clock` (time, event queue), `fleet`
+//! (hosts, VMs, migrations, queues; placement, migration, power transitions),
+//! `accounts` (price, meters; timeseries rows and the summary), `workload` (requests,
+//! services; trace replays in `traces`), `policies` and `diagnostics` (conflicts,
+//! invariant checks). The accounting profile (`profile`: realistic or `cloudsim`) is the
+//! one seam where the two models differ. [`setup`], [`state`], [`energy`] and [`records`]
+//! are the data types they share.
 
-pub mod cloudsim;
-pub mod conflicts;
 pub mod energy;
 pub mod records;
 pub mod setup;
 pub mod state;
 pub mod workload_records;
 
-mod check;
-mod control;
-mod history;
-mod migration;
-mod placement;
-mod placement_index;
-mod report;
-mod requests;
-mod scaling;
+mod accounts;
+mod clock;
+mod diagnostics;
+mod fleet;
+mod policies;
+mod profile;
 mod traces;
-mod transitions;
+mod workload;
 
 #[cfg(test)]
 mod tests;
+
+pub use diagnostics::conflicts;
+pub use profile::cloudsim;
 
 use crate::engine::EventQueue;
 use crate::model::host::PowerState;
 use crate::policy::overload::{DETECTORS, OverloadDetector};
 use crate::policy::placement::{PLACEMENTS, Placement};
-use crate::policy::power::{POWER_POLICIES, PowerPolicy};
+use crate::policy::power::POWER_POLICIES;
 use crate::policy::selection::{SELECTIONS, VmSelection};
 use crate::policy::{Entry, lookup};
 use crate::rng::{Stream, stream};
-use crate::time::{SimTime, secs};
+use crate::time::secs;
 use crate::workload::replay::Replay;
-use history::VmHistory;
-use rand::rngs::Xoshiro256PlusPlus;
+use accounts::Accounts;
+use clock::Clock;
+use diagnostics::Diagnostics;
+use fleet::Fleet;
+use fleet::placement_index::PlacementIndex;
+use policies::Policies;
+use profile::ProfileRun;
 use records::*;
-use setup::{GroupDemand, Profile, Setup};
+use setup::{GroupDemand, Setup};
 use state::*;
-use std::collections::VecDeque;
+use workload::Workload;
+use workload::{requests, scaling};
 
 /// What happens in the simulation, at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,80 +182,35 @@ fn run_inner(
     }
     let mut sim = Simulation::new(setup, recorder)?;
     // Debug builds (every `cargo test`) check every invariant after every event, always.
-    sim.check = check || cfg!(debug_assertions);
-    sim.traces = replays.into_iter().map(traces::TraceRun::new).collect();
+    sim.diagnostics.check = check || cfg!(debug_assertions);
+    sim.workload.traces = replays.into_iter().map(traces::TraceRun::new).collect();
     sim.start();
     sim.run();
-    if let Some(v) = sim.violation.take() {
+    if let Some(v) = sim.diagnostics.violation.take() {
         return Err(format!("invariant violated {v}"));
     }
-    match sim.failure.take() {
+    match sim.diagnostics.failure.take() {
         Some(e) => Err(e),
         None => Ok(sim.finish()),
     }
 }
 
-/// The state of a run in progress.
+/// The state of a run in progress: the scenario, the recorder, the placement index, the
+/// profile, and the parts, each in its module ([`clock`], [`fleet`], [`accounts`],
+/// [`workload`], [`policies`], [`diagnostics`]).
 pub(crate) struct Simulation<'a> {
     setup: &'a Setup,
     recorder: &'a mut dyn Recorder,
-    now: SimTime,
-    queue: EventQueue<Event>,
-    hosts: Vec<Host>,
-    vms: Vec<Vm>,
-    migrations: Vec<Migration>,
-    in_flight: usize,
-    mig_queue: Vec<MigId>,
-    waiting: VecDeque<VmId>,
-    deferred: Vec<(VmId, HostId)>,
-    history: VmHistory,
-    price: f64,
-    noise: Xoshiro256PlusPlus,
-    /// Hosts by class and power state, for placement searches ([`placement_index`]).
-    index: std::cell::RefCell<placement_index::PlacementIndex>,
-    /// Each load curve's noiseless level at the time it was last computed.
-    curve_levels: Vec<Option<(SimTime, f64)>>,
-    initial_placement: Box<dyn Placement>,
-    consolidator: Option<Consolidator>,
-    power: Box<dyn PowerPolicy>,
-    conflicts: conflicts::ConflictCounts,
-    /// Whether a copy's rate is fixed once it starts: the simple migration model on links all
-    /// of one speed (no copy then needs re-rating when another starts or ends).
-    fixed_rates: bool,
-    started_since_row: usize,
-    on_counts: (usize, usize),
-    events: u64,
-    check: bool,
-    violation: Option<String>,
-    /// Per-host utilisations handed to the recorder at each tick (reused; empty when the
-    /// recorder does not want them).
-    utilisation: Vec<Option<f64>>,
-    /// Trace replays, one per setup trace.
-    traces: Vec<traces::TraceRun>,
-    /// Team requests.
-    requests: requests::RequestRun,
-    /// Replicated services.
-    services: Vec<scaling::ServiceRun>,
-    /// VMs of groups and when they arrive, until `start` schedules them.
-    arrivals: Vec<(VmId, SimTime)>,
-    /// Why the run stopped early, if it did.
-    failure: Option<String>,
-    /// On hosts draw their peak power whatever their load (the `npa` power policy).
-    peak_draw: bool,
-    /// The `cloudsim` profile's accounting, when the run follows it (boxed: its methods take
-    /// it out of the simulation and put it back a million times a day, a pointer each).
-    cloudsim: Option<Box<cloudsim::Cloudsim>>,
-    /// vCPUs per MIPS of each VM type: a VM's demand in vCPUs is its MIPS times this.
-    cores_per_mips: Vec<f64>,
-    /// Demand of VMs while they waited for a host, vCPU x ms.
-    waiting_core_ms: f64,
-    /// What placement counts as a new VM's CPU need now: the start-up basis while the VMs of
-    /// time 0 are placed, then the scenario's.
-    fit: setup::FitBasis,
-    /// Migrations with a smaller id started during the warm-up and are not reported.
-    first_reported_mig: MigId,
-    /// VMs waiting on a logged conflict, and its kind ([`Self::wait_conflict`]).
-    open_waits: std::collections::BTreeMap<VmId, conflicts::ConflictKind>,
+    clock: Clock,
+    fleet: Fleet,
+    /// Hosts by class and power state, for placement searches ([`fleet::placement_index`]).
+    index: PlacementIndex,
+    accounts: Accounts,
+    workload: Workload,
+    policies: Policies,
+    diagnostics: Diagnostics,
+    /// The accounting profile the run follows, and its state ([`profile`]).
+    profile: ProfileRun,
 }
 
 impl<'a> Simulation<'a> {
@@ -255,18 +222,17 @@ impl<'a> Simulation<'a> {
             None,
             setup.seed,
         )?;
-        let profile = setup.profile == Profile::Cloudsim;
         let consolidator = match &setup.consolidation {
             None => None,
             Some(c) => Some(Consolidator {
                 detector: build(
                     DETECTORS,
                     "overload",
-                    cloudsim::detector_name(profile, &c.overload),
+                    profile::detector_name(setup.profile, &c.overload),
                     c.overload_param,
                     setup.seed,
                 )?,
-                selection: match cloudsim::selection(profile, &c.selection) {
+                selection: match profile::selection(setup.profile, &c.selection) {
                     Some(s) => s,
                     None => build(
                         SELECTIONS,
@@ -339,23 +305,17 @@ impl<'a> Simulation<'a> {
         } else {
             Vec::new()
         };
+        let peak_draw = power.peak_draw();
         let mut sim = Simulation {
             setup,
             recorder,
-            now: 0,
-            queue: EventQueue::new(),
-            hosts,
-            vms,
-            migrations: Vec::new(),
-            in_flight: 0,
-            mig_queue: Vec::new(),
-            waiting: VecDeque::new(),
-            deferred: Vec::new(),
-            history: VmHistory::new(keep),
-            price: setup.tariff.price_at(0),
-            noise: stream(setup.seed, Stream::Noise),
-            curve_levels: vec![None; setup.loads.len()],
-            index: std::cell::RefCell::new(placement_index::PlacementIndex::new(
+            clock: Clock {
+                now: 0,
+                queue: EventQueue::new(),
+                events: 0,
+            },
+            fleet: Fleet::new(hosts, vms, keep),
+            index: PlacementIndex::new(
                 &setup.hosts,
                 setup.host_classes.len(),
                 &setup
@@ -363,121 +323,122 @@ impl<'a> Simulation<'a> {
                     .iter()
                     .map(|t| (t.ram_mb, t.disk_mb))
                     .collect::<Vec<_>>(),
-            )),
-            initial_placement,
-            consolidator,
-            power,
-            conflicts: conflicts::ConflictCounts::default(),
-            fixed_rates: matches!(setup.migration.model, setup::MigrationModel::Simple)
-                && setup
-                    .host_classes
-                    .windows(2)
-                    .all(|w| w[0].net_mbps == w[1].net_mbps),
-            started_since_row: 0,
-            on_counts: (usize::MAX, 0),
-            events: 0,
-            check: false,
-            violation: None,
-            utilisation,
-            traces: Vec::new(),
-            requests: requests::RequestRun::new(setup),
-            services: Vec::new(),
-            arrivals,
-            failure: None,
-            peak_draw: false,
-            cloudsim: None,
-            cores_per_mips: setup
-                .vm_types
-                .iter()
-                .map(|t| {
-                    if t.mips > 0.0 {
-                        f64::from(t.vcpus) / t.mips
-                    } else {
-                        0.0
-                    }
-                })
-                .collect(),
-            waiting_core_ms: 0.0,
-            open_waits: std::collections::BTreeMap::new(),
-            first_reported_mig: 0,
-            fit: setup.startup_fit,
+            ),
+            accounts: Accounts {
+                price: setup.tariff.price_at(0),
+                waiting_core_ms: 0.0,
+                started_since_row: 0,
+                on_counts: (usize::MAX, 0),
+                first_reported_mig: 0,
+                utilisation,
+            },
+            workload: Workload {
+                traces: Vec::new(),
+                requests: requests::RequestRun::new(setup),
+                services: scaling::ServiceRun::build(setup),
+                arrivals,
+                curve_levels: vec![None; setup.loads.len()],
+                noise: stream(setup.seed, Stream::Noise),
+            },
+            policies: Policies {
+                initial_placement,
+                consolidator,
+                power,
+                fit: setup.startup_fit,
+                peak_draw,
+                fixed_rates: matches!(setup.migration.model, setup::MigrationModel::Simple)
+                    && setup
+                        .host_classes
+                        .windows(2)
+                        .all(|w| w[0].net_mbps == w[1].net_mbps),
+                cores_per_mips: setup
+                    .vm_types
+                    .iter()
+                    .map(|t| {
+                        if t.mips > 0.0 {
+                            f64::from(t.vcpus) / t.mips
+                        } else {
+                            0.0
+                        }
+                    })
+                    .collect(),
+            },
+            diagnostics: Diagnostics {
+                check: false,
+                violation: None,
+                failure: None,
+                conflicts: conflicts::ConflictCounts::default(),
+                open_waits: std::collections::BTreeMap::new(),
+            },
+            profile: ProfileRun::Realistic,
         };
-        sim.peak_draw = sim.power.peak_draw();
-        if profile {
-            sim.cloudsim = Some(Box::new(cloudsim::Cloudsim::new(
-                &setup.host_classes,
-                sim.hosts.len(),
-                sim.vms.len(),
-                sim.peak_draw,
-            )));
-        }
-        sim.services = scaling::ServiceRun::build(setup);
+        sim.profile = ProfileRun::new(
+            setup,
+            sim.fleet.hosts.len(),
+            sim.fleet.vms.len(),
+            sim.policies.peak_draw,
+        );
         Ok(sim)
     }
 
     /// Schedules the first events and places the VMs present at time 0.
     pub(super) fn start(&mut self) {
         // End first: among events at the end time, it runs before anything else.
-        self.queue.push(self.setup.duration, Event::End);
+        self.clock.queue.push(self.setup.duration, Event::End);
         // Next: among events at the warm-up's end, the reset runs first.
         if self.setup.warmup > 0 {
-            self.queue.push(self.setup.warmup, Event::WarmupEnd);
+            self.clock.queue.push(self.setup.warmup, Event::WarmupEnd);
         }
-        for h in 0..self.hosts.len() {
+        for h in 0..self.fleet.hosts.len() {
             self.refresh(h);
         }
         if let Err(e) = self.start_traces() {
-            self.failure = Some(e);
+            self.diagnostics.failure = Some(e);
             return;
         }
         let mut initial = Vec::new();
-        for (vm, at) in std::mem::take(&mut self.arrivals) {
+        for (vm, at) in std::mem::take(&mut self.workload.arrivals) {
             if at == 0 {
-                self.vms[vm].state = VmState::Waiting;
-                self.vms[vm].waiting_since = 0;
-                self.vms[vm].arrived = Some(0);
+                self.fleet.vms[vm].state = VmState::Waiting;
+                self.fleet.vms[vm].waiting_since = 0;
+                self.fleet.vms[vm].arrived = Some(0);
                 initial.push(vm);
             } else if at < self.setup.duration {
-                self.queue.push(at, Event::VmArrive(vm));
+                self.clock.queue.push(at, Event::VmArrive(vm));
             }
         }
         initial.extend(self.start_services());
         self.sample_load();
-        if self.cloudsim.is_some() {
-            self.cs_place_initial(initial);
-        } else {
-            self.place_batch(initial);
-            self.fit = self.setup.initial_fit;
-        }
+        self.place_initial(initial);
         self.start_requests();
         if let Some(t) = self.setup.tariff.next_change_after(0) {
-            self.queue.push(t, Event::TariffChange);
+            self.clock.queue.push(t, Event::TariffChange);
         }
-        if self.cloudsim.is_some() {
-            // Demand is read at each update; the first update follows the first interval.
-            let first = self.setup.control_interval + cloudsim::TICK_OFFSET;
-            self.queue.push(first, Event::ControlTick);
-        } else {
-            self.queue.push(self.setup.load_step, Event::LoadStep);
-            self.queue.push(0, Event::ControlTick);
-        }
+        self.schedule_first_ticks();
     }
 
+    /// Runs events until the end, the first failure or the first invariant violated. Every
+    /// handler keeps these ordering rules:
+    /// - Events run in (time, insertion sequence) order: `End` is queued first, so it runs
+    ///   first among events at the end time; `WarmupEnd` likewise at its time.
+    /// - Accrue before a change, refresh after: before a handler changes a host's power
+    ///   state, VMs, migrations or their demand it calls [`Self::accrue`] (energy up to now
+    ///   at the old draw and price), and after the change [`Self::refresh`] (loads, draw, the
+    ///   placement index). A tariff change accrues every host before the price moves.
+    /// - Work the profile put off is done before the next event ([`Self::before_event`])
+    ///   and before placement reads host loads ([`Self::settle`]).
+    /// - Stale events are dropped: a boot or shutdown carries its host's generation, a
+    ///   migration step its migration's stamp.
+    /// - Invariants are checked between events, never inside one.
     pub(super) fn run(&mut self) {
-        while let Some((time, event)) = self.queue.pop() {
-            // Refreshes put off by the migrations that ended at the last instant are done
-            // before anything else happens (`on_migration_step`).
-            if self.cs_batching()
-                && (time != self.now || !matches!(event, Event::MigrationStep { .. }))
-            {
-                self.cs_batch(false);
-            }
-            if self.failure.is_some() {
+        while let Some((time, event)) = self.clock.queue.pop() {
+            self.before_event(time, &event);
+            if self.diagnostics.failure.is_some() {
                 break;
             }
-            debug_assert!(time >= self.now, "time went backwards");
-            self.now = time;
-            self.events += 1;
+            debug_assert!(time >= self.clock.now, "time went backwards");
+            self.clock.now = time;
+            self.clock.events += 1;
             match event {
                 Event::LoadStep => self.on_load_step(),
                 Event::ControlTick => self.on_control_tick(),
@@ -498,106 +459,24 @@ impl<'a> Simulation<'a> {
                 }
             }
             // The invariants read no state a refresh sets: they hold with refreshes put off.
-            if self.check
+            if self.diagnostics.check
                 && let Err(what) = self.check_invariants()
             {
-                self.violation = Some(format!("after {event:?} at {} s: {what}", secs(self.now)));
+                self.diagnostics.violation = Some(format!(
+                    "after {event:?} at {} s: {what}",
+                    secs(self.clock.now)
+                ));
                 break;
             }
         }
-        self.cs_batch(false);
+        self.settle();
     }
 
     // ---- bookkeeping -------------------------------------------------------------------
 
-    /// Adds host `h`'s energy up to now; call before changing its state or load. (Under the
-    /// `cloudsim` profile energy is added at its updates only.)
-    pub(super) fn accrue(&mut self, h: HostId) {
-        if self.cloudsim.is_some() {
-            return;
-        }
-        let class = &self.setup.host_classes[self.hosts[h].class];
-        self.hosts[h].accrue(self.now, class, self.price);
-    }
-
     pub(super) fn accrue_all(&mut self) {
-        for h in 0..self.hosts.len() {
+        for h in 0..self.fleet.hosts.len() {
             self.accrue(h);
-        }
-    }
-
-    /// Recomputes host `h`'s loads from its VMs and migrations, its draw, and since when no VM
-    /// is committed to it.
-    pub(super) fn refresh(&mut self, h: HostId) {
-        self.index.get_mut().touch(h);
-        if self.cloudsim.is_some() {
-            // The profile shares the CPU and sets the draw its own way.
-            self.cs_refresh(h);
-            return;
-        }
-        let mig_setup = &self.setup.migration;
-        let host = &self.hosts[h];
-        let size = |vm: VmId| self.setup.vm_types[self.vms[vm].vm_type].mips;
-        let (mut requested, mut committed, mut sized) = (0.0, 0.0, 0.0);
-        let (mut cores, mut lost_cores) = (0.0, 0.0);
-        let mut staying = 0usize;
-        for &vm in &host.vms {
-            let d = self.vms[vm].demand_mips;
-            requested += d;
-            cores += d * self.cores_per_mips[self.vms[vm].vm_type];
-            if !matches!(self.vms[vm].state, VmState::Migrating(_)) {
-                committed += d;
-                sized += size(vm);
-                staying += 1;
-            }
-        }
-        let (mut extra, mut lost) = (0.0, 0.0);
-        for &m in &host.migrations {
-            let mig = &self.migrations[m];
-            let d = self.vms[mig.vm].demand_mips;
-            let copying = mig.phase != Phase::Queued;
-            if mig.source == h {
-                if copying {
-                    extra += mig_setup.overhead_source * d;
-                    let share = if mig.phase == Phase::StopAndCopy {
-                        1.0
-                    } else {
-                        mig_setup.degradation
-                    };
-                    lost += share * d;
-                    lost_cores += share * d * self.cores_per_mips[self.vms[mig.vm].vm_type];
-                }
-            } else {
-                committed += d;
-                sized += size(mig.vm);
-                staying += 1;
-                if copying {
-                    extra += mig_setup.overhead_destination * d;
-                }
-            }
-        }
-        let class = &self.setup.host_classes[host.class];
-        let now = self.now;
-        let host = &mut self.hosts[h];
-        host.set_loads((requested, committed, sized), staying, now);
-        host.load_mips = requested + extra;
-        host.lost_mips = lost;
-        host.requested_cores = cores;
-        // What migrations take is lost; demand beyond capacity goes unserved too, shared by
-        // the other VMs in proportion to their demand.
-        let short = (host.load_mips - class.mips).clamp(0.0, requested);
-        host.unserved_cores = if short > 0.0 {
-            lost_cores + short / requested * (cores - lost_cores)
-        } else {
-            lost_cores
-        };
-        host.refresh_draw(class);
-        if self.peak_draw && host.state == PowerState::On {
-            host.draw = energy::Split {
-                idle: class.power.idle_w(),
-                dynamic: class.power.max_w() - class.power.idle_w(),
-                ..energy::Split::default()
-            };
         }
     }
 
@@ -607,16 +486,16 @@ impl<'a> Simulation<'a> {
     pub(super) fn sample_load(&mut self) {
         self.accrue_all();
         self.sample_services();
-        for vm in 0..self.vms.len() {
-            if matches!(self.vms[vm].state, VmState::Pending | VmState::Ended) {
+        for vm in 0..self.fleet.vms.len() {
+            if matches!(self.fleet.vms[vm].state, VmState::Pending | VmState::Ended) {
                 continue;
             }
             self.meter_waiting(vm);
-            self.vms[vm].demand_mips = self.demand_now(vm);
+            self.fleet.vms[vm].demand_mips = self.demand_now(vm);
         }
-        for h in 0..self.hosts.len() {
+        for h in 0..self.fleet.hosts.len() {
             self.refresh(h);
-            if !self.hosts[h].migrations.is_empty() {
+            if !self.fleet.hosts[h].migrations.is_empty() {
                 self.check_destination_overload(h);
             }
         }
@@ -625,24 +504,21 @@ impl<'a> Simulation<'a> {
     /// VM `vm`'s CPU demand now, MIPS: its load curve (with fresh noise), its trace's
     /// current sample, or (a replica) its idle floor plus its share of its service.
     pub(super) fn demand_now(&mut self, vm: VmId) -> f64 {
-        let size = self.setup.vm_types[self.vms[vm].vm_type].mips;
-        let fraction = match self.vms[vm].demand {
+        let size = self.setup.vm_types[self.fleet.vms[vm].vm_type].mips;
+        let fraction = match self.fleet.vms[vm].demand {
             Demand::Curve(load) => {
                 // The level is the same for every VM on the curve at a time: compute it once.
-                let level = match self.curve_levels[load] {
-                    Some((t, level)) if t == self.now => level,
+                let level = match self.workload.curve_levels[load] {
+                    Some((t, level)) if t == self.clock.now => level,
                     _ => {
-                        let level = self.setup.loads[load].level(self.now);
-                        self.curve_levels[load] = Some((self.now, level));
+                        let level = self.setup.loads[load].level(self.clock.now);
+                        self.workload.curve_levels[load] = Some((self.clock.now, level));
                         level
                     }
                 };
-                self.setup.loads[load].with_noise(level, &mut self.noise)
+                self.setup.loads[load].with_noise(level, &mut self.workload.noise)
             }
-            Demand::Trace { trace, column } if self.cloudsim.is_some() => {
-                self.trace_fraction_between(trace, column)
-            }
-            Demand::Trace { trace, column } => self.trace_fraction(trace, column),
+            Demand::Trace { trace, column } => self.trace_demand(trace, column),
             Demand::Service(s) => self.replica_fraction(s),
         };
         fraction * size
@@ -650,17 +526,28 @@ impl<'a> Simulation<'a> {
 
     pub(super) fn on_load_step(&mut self) {
         self.sample_load();
-        let next = self.now + self.setup.load_step;
+        let next = self.clock.now + self.setup.load_step;
         if next < self.setup.duration {
-            self.queue.push(next, Event::LoadStep);
+            self.clock.queue.push(next, Event::LoadStep);
+        }
+    }
+
+    /// A control tick: the profile's decisions, waiting VMs placed, a timeseries row.
+    pub(super) fn on_control_tick(&mut self) {
+        self.tick_decisions();
+        self.place_waiting();
+        self.record_interval();
+        let next = self.clock.now + self.setup.control_interval;
+        if next < self.setup.duration {
+            self.clock.queue.push(next, Event::ControlTick);
         }
     }
 
     pub(super) fn on_tariff_change(&mut self) {
         self.accrue_all();
-        self.price = self.setup.tariff.price_at(self.now);
-        if let Some(t) = self.setup.tariff.next_change_after(self.now) {
-            self.queue.push(t, Event::TariffChange);
+        self.accounts.price = self.setup.tariff.price_at(self.clock.now);
+        if let Some(t) = self.setup.tariff.next_change_after(self.clock.now) {
+            self.clock.queue.push(t, Event::TariffChange);
         }
     }
 }

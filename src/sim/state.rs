@@ -2,6 +2,9 @@
 
 use super::energy::{EnergyAccount, Split};
 use crate::model::host::{HostClass, PowerState};
+use crate::model::power::PowerModel;
+use crate::model::vm::VmType;
+use crate::policy::placement::{Candidate, Need};
 use crate::time::SimTime;
 
 /// Index of a host (its position in the fleet).
@@ -93,18 +96,76 @@ pub struct Host {
     pub migrations_out: u32,
 }
 
+/// The loads a refresh sets on a host (see [`sum_loads`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Loads {
+    /// Demand of every VM on the host's list (a migrating VM executes on its source), MIPS.
+    pub requested: f64,
+    /// Demand of the VMs that stay (on the list and not migrating) and of those arriving.
+    pub committed: f64,
+    /// The same VMs at their type's full size, MIPS.
+    pub sized: f64,
+    /// How many VMs stay or arrive.
+    pub staying: usize,
+}
+
+/// What a profile sums besides the loads, in the same pass ([`sum_loads`]); both methods
+/// are inlined into the pass (a refresh runs a million times in the reference day).
+pub(super) trait LoadVisitor {
+    /// VM `vm`, on the host's list, in state `v`.
+    fn vm(&mut self, vm: VmId, v: &Vm);
+    /// A migration from or to the host.
+    fn migration(&mut self, mig: &Migration);
+}
+
+/// Sums host `h`'s loads in one pass over its VM list, then its migrations, in list order
+/// (every profile refreshes with these sums, so they get the same bits); `visit` sees each
+/// VM on the list and each migration in the same pass, for what a profile sums besides.
+#[inline(always)]
+pub(super) fn sum_loads(
+    h: HostId,
+    host: &Host,
+    (vms, migrations, types): (&[Vm], &[Migration], &[VmType]),
+    visit: &mut impl LoadVisitor,
+) -> Loads {
+    let mut l = Loads {
+        requested: 0.0,
+        committed: 0.0,
+        sized: 0.0,
+        staying: 0,
+    };
+    for &vm in &host.vms {
+        let v = &vms[vm];
+        let d = v.demand_mips;
+        l.requested += d;
+        if !matches!(v.state, VmState::Migrating(_)) {
+            l.committed += d;
+            l.sized += types[v.vm_type].mips;
+            l.staying += 1;
+        }
+        visit.vm(vm, v);
+    }
+    for &m in &host.migrations {
+        let mig = &migrations[m];
+        if mig.source != h {
+            let v = &vms[mig.vm];
+            l.committed += v.demand_mips;
+            l.sized += types[v.vm_type].mips;
+            l.staying += 1;
+        }
+        visit.migration(mig);
+    }
+    l
+}
+
 impl Host {
     /// Sets the loads a refresh summed over the host's VMs and migrations at `now`, and
     /// whether it is empty: `staying` VMs are neither leaving nor gone.
-    pub(super) fn set_loads(
-        &mut self,
-        (requested, committed, sized): (f64, f64, f64),
-        staying: usize,
-        now: SimTime,
-    ) {
-        self.requested_mips = requested;
-        self.committed_mips = committed;
-        self.sized_mips = sized;
+    pub(super) fn set_loads(&mut self, loads: &Loads, now: SimTime) {
+        let staying = loads.staying;
+        self.requested_mips = loads.requested;
+        self.committed_mips = loads.committed;
+        self.sized_mips = loads.sized;
         self.empty_since = if self.state == PowerState::On && staying == 0 {
             Some(self.empty_since.unwrap_or(now))
         } else {
@@ -201,6 +262,35 @@ impl Host {
     /// Whether the host is on and has no VM and no migration.
     pub fn is_empty(&self) -> bool {
         self.vms.is_empty() && self.migrations.is_empty()
+    }
+
+    /// Whether the RAM and disk of `need` fit next to what is reserved on this host of class
+    /// `class` (a class declaring no disk size takes any disk).
+    pub fn fits_memory(&self, class: &HostClass, need: &Need) -> bool {
+        !(self.ram_used + need.ram_mb > class.ram_mb + 1e-9
+            || (class.disk_mb > 0.0 && self.disk_used + need.disk_mb > class.disk_mb + 1e-9))
+    }
+
+    /// This host of class `class` as a placement policy scores it: `cpu_used` MIPS counted,
+    /// drawing by `power` (the class's model, or the profile's arithmetic of it), its
+    /// increase measured from `baseline_w` if given.
+    pub fn candidate<'c>(
+        &self,
+        class: &HostClass,
+        cpu_used: f64,
+        baseline_w: Option<f64>,
+        power: &'c PowerModel,
+    ) -> Candidate<'c> {
+        Candidate {
+            cpu_capacity: class.mips,
+            cpu_used,
+            baseline_w,
+            ram_capacity: class.ram_mb,
+            ram_used: self.ram_used,
+            disk_capacity: class.disk_mb,
+            disk_used: self.disk_used,
+            power,
+        }
     }
 }
 

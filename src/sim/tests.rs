@@ -351,7 +351,7 @@ fn a_vcpu_runs_only_on_a_core_at_least_as_fast() {
         let mut rec = MemoryRecorder::default();
         let mut sim = Simulation::new(&setup, &mut rec).unwrap();
         sim.start();
-        sim.vms[0].state
+        sim.fleet.vms[0].state
     };
     // Host 0 comes first and has 4000 MIPS free, but its cores (1000) are slower than the
     // vCPU (2000): the realistic model places the VM on host 1.
@@ -397,8 +397,10 @@ fn placement_searches_skip_classes_whose_cores_are_too_slow() {
     let mut rec = MemoryRecorder::default();
     let mut sim = Simulation::new(&setup, &mut rec).unwrap();
     sim.start();
-    let on = |vm: usize| match sim.vms[vm].state {
-        VmState::Running(h) => sim.setup.host_classes[sim.hosts[h].class].name.clone(),
+    let on = |vm: usize| match sim.fleet.vms[vm].state {
+        VmState::Running(h) => sim.setup.host_classes[sim.fleet.hosts[h].class]
+            .name
+            .clone(),
         other => format!("{other:?}"),
     };
     assert!((0..120).all(|vm| on(vm) == "fast"), "{:?}", on(0));

@@ -1,7 +1,6 @@
 //! Trace replay in the simulation: each trace moves to its next sample at its own interval,
 //! and its VMs' demands follow.
 
-use super::state::*;
 use super::{Event, Simulation};
 use crate::time::secs;
 use crate::workload::replay::{Level, Replay};
@@ -34,10 +33,10 @@ impl TraceRun {
 impl Simulation<'_> {
     /// Reads every trace's levels at time 0 and schedules each trace's next step.
     pub(super) fn start_traces(&mut self) -> Result<(), String> {
-        for t in 0..self.traces.len() {
+        for t in 0..self.workload.traces.len() {
             let vms = self.setup.traces[t].grid.map_or(0, |g| g.vms);
-            self.traces[t].levels = vec![0; vms];
-            self.traces[t].next = vec![0; vms];
+            self.workload.traces[t].levels = vec![0; vms];
+            self.workload.traces[t].next = vec![0; vms];
             self.seek_trace(t)?;
         }
         Ok(())
@@ -49,9 +48,9 @@ impl Simulation<'_> {
     /// holds, as in CloudSim.
     fn seek_trace(&mut self, t: usize) -> Result<(), String> {
         let setup = &self.setup.traces[t];
-        let run = &mut self.traces[t];
-        let step = setup.step_at(self.now);
-        if self.cloudsim.is_some() {
+        let run = &mut self.workload.traces[t];
+        let step = setup.step_at(self.clock.now);
+        if self.profile.rules().interpolated_traces {
             if run.step.is_some_and(|s| s + 1 == step) {
                 std::mem::swap(&mut run.levels, &mut run.next);
             } else {
@@ -61,7 +60,7 @@ impl Simulation<'_> {
             }
             let steps = setup.grid.map_or(0, |g| g.steps);
             if step + 1 < steps || setup.looped {
-                let after = setup.step_at(self.now + setup.grid.map_or(0, |g| g.interval));
+                let after = setup.step_at(self.clock.now + setup.grid.map_or(0, |g| g.interval));
                 run.replay
                     .seek(after, &mut run.next)
                     .map_err(|e| e.to_string())?;
@@ -81,16 +80,16 @@ impl Simulation<'_> {
                 .seek(step, &mut run.levels)
                 .map_err(|e| e.to_string())?;
         }
-        let next = setup.next_step_time(self.now);
+        let next = setup.next_step_time(self.clock.now);
         if next < self.setup.duration {
-            self.queue.push(next, Event::TraceStep(t));
+            self.clock.queue.push(next, Event::TraceStep(t));
         }
         Ok(())
     }
 
     /// The current level of VM `column` of trace `t`, as a fraction of the VM's CPU.
     pub(super) fn trace_fraction(&self, t: usize, column: u32) -> f64 {
-        let level = self.traces[t]
+        let level = self.workload.traces[t]
             .levels
             .get(column as usize)
             .copied()
@@ -110,49 +109,25 @@ impl Simulation<'_> {
         let setup = &self.setup.traces[t];
         let interval = setup.grid.map_or(1, |g| g.interval.max(1));
         // Seconds since the current sample, from CloudSim's clock in seconds.
-        let clock = self
-            .cloudsim
-            .as_ref()
-            .map_or(secs(self.now), |cs| cs.clock());
-        let sample = secs(self.now + setup.shift - (self.now + setup.shift) % interval);
+        let clock = self.profile.clock_s(self.clock.now);
+        let sample = secs(self.clock.now + setup.shift - (self.clock.now + setup.shift) % interval);
         clock + secs(setup.shift) - sample
     }
 
     /// [`Self::trace_fraction_between`] with the time since trace `t`'s sample given (`into`,
     /// s): `a + (b - a) / interval * into`.
     pub(super) fn trace_fraction_at(&self, t: usize, column: u32, into: f64) -> f64 {
-        match self.traces[t].ramp.get(column as usize) {
+        match self.workload.traces[t].ramp.get(column as usize) {
             Some(&(a, per_s)) => a + per_s * into,
             None => 0.0,
         }
     }
 
     pub(super) fn on_trace_step(&mut self, t: usize) {
-        if self.cloudsim.is_some() {
-            // The profile reads demand at its updates only.
-            if let Err(e) = self.seek_trace(t) {
-                self.failure = Some(e);
-            }
-            return;
-        }
-        self.accrue_all();
         if let Err(e) = self.seek_trace(t) {
-            self.failure = Some(e);
+            self.diagnostics.failure = Some(e);
             return;
         }
-        for vm in 0..self.vms.len() {
-            let Demand::Trace { trace, column } = self.vms[vm].demand else {
-                continue;
-            };
-            if trace != t || matches!(self.vms[vm].state, VmState::Pending | VmState::Ended) {
-                continue;
-            }
-            let size = self.setup.vm_types[self.vms[vm].vm_type].mips;
-            self.meter_waiting(vm);
-            self.vms[vm].demand_mips = self.trace_fraction(t, column) * size;
-        }
-        for h in 0..self.hosts.len() {
-            self.refresh(h);
-        }
+        self.trace_stepped(t);
     }
 }

@@ -17,17 +17,34 @@ mod control;
 pub(crate) mod plan;
 pub mod share;
 
-use super::Simulation;
-use super::energy::Split;
-use super::state::*;
+use super::{ProfileRun, Rules};
 use crate::model::host::{HostClass, PowerState};
 use crate::model::power::PowerModel;
-use crate::time::SimTime;
+use crate::model::vm::VmType;
+use crate::sim::energy::Split;
+use crate::sim::fleet::Fleet;
+use crate::sim::setup::Setup;
+use crate::sim::state::*;
+use crate::sim::{Event, Simulation};
+use crate::time::{SimTime, secs};
 use share::{Claim, Role, Scheduler};
 
 /// CloudSim runs its periodic update 0.1 s after each multiple of the scheduling interval
 /// (300.1 s, 600.1 s, ...): the control ticks of the profile are offset by as much.
 pub const TICK_OFFSET: SimTime = 100;
+
+/// What the profile changes in shared code: hosts are on exactly while they carry load, RAM
+/// is checked only at first placement, a vCPU needs a core as fast as its share, VM lists
+/// keep their order, new VMs go where they fit (CloudSim's rules), and trace demand is
+/// interpolated between samples.
+pub(crate) const RULES: Rules = Rules {
+    hosts_follow_load: true,
+    ram_overcommits: true,
+    vcpu_by_share: true,
+    ordered_lists: true,
+    new_vms_below_ceiling: false,
+    interpolated_traces: true,
+};
 
 /// A state-history entry of a host: what it delivered and was asked from `time` on.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -194,6 +211,149 @@ impl Cloudsim {
     }
 }
 
+/// The CPU sharing rule of hosts of class `class` under the profile.
+pub(crate) fn scheduler(setup: &Setup, class: usize) -> Scheduler {
+    let class = &setup.host_classes[class];
+    let m = &setup.migration;
+    Scheduler {
+        capacity: class.mips,
+        core: class.core_mips(),
+        keep: 1.0 - m.degradation,
+        arrive: m.overhead_destination,
+    }
+}
+
+/// The refresh of a host under the profile, on the fleet alone.
+impl Cloudsim {
+    /// Re-shares host `h`'s CPU at `now`: its loads, delivered CPU, draw and power state, and
+    /// (once the first update has happened) its state entry and those of its VMs (vCPUs per
+    /// MIPS of each VM type: `per_mips`).
+    fn refresh(
+        &mut self,
+        fleet: &mut Fleet,
+        setup: &Setup,
+        per_mips: &[f64],
+        now: SimTime,
+        h: HostId,
+    ) {
+        self.gather(fleet, setup, now, h);
+        let class_id = fleet.hosts[h].class;
+        let totals = scheduler(setup, class_id).share(&self.claims, &mut self.shares);
+        let class = &setup.host_classes[class_id];
+        let power = &self.power[class_id];
+        let active = totals.allocated > 0.0;
+        // With no CPU delivered, the utilisation is 0, where a model draws its idle power.
+        let watts = if active {
+            power.watts(utilisation(totals.allocated, class.mips))
+        } else {
+            power.idle_w()
+        };
+        if self.started {
+            self.hosts[h].allocated = totals.allocated;
+            self.hosts[h].watts = watts;
+        }
+        let host = &mut fleet.hosts[h];
+        host.load_mips = totals.allocated;
+        host.lost_mips = totals.requested - totals.allocated;
+        host.draw = if self.peak {
+            Split::peak(power)
+        } else if active {
+            Split::running(power, watts)
+        } else {
+            Split::default()
+        };
+        if !self.started {
+            return;
+        }
+        host.state = if active || self.peak {
+            PowerState::On
+        } else {
+            PowerState::Off
+        };
+        let entry = HostEntry {
+            time: now,
+            allocated: totals.allocated,
+            requested: totals.requested,
+            active,
+        };
+        self.host_entry(host, h, entry);
+        for i in 0..self.members.len() {
+            let c = self.claims[i];
+            if c.role == Role::Arriving {
+                continue;
+            }
+            let entry = VmEntry {
+                time: now,
+                host: h,
+                allocated: self.shares[i],
+                requested: c.requested,
+                migrating: c.role == Role::Leaving,
+            };
+            let vm = self.members[i];
+            self.vm_entry(fleet, per_mips, vm, entry);
+        }
+    }
+
+    /// In one pass over host `h`'s VMs and migrations: fills `members` and `claims`
+    /// (residents and leaving VMs in list order, then arriving VMs), and sets the host's
+    /// requested, committed and sized loads, `empty_since` and `shutdown_pending` with the
+    /// realistic model's sums ([`sum_loads`]).
+    fn gather(&mut self, fleet: &mut Fleet, setup: &Setup, now: SimTime, h: HostId) {
+        self.claims.clear();
+        self.members.clear();
+        let (vms, migrations, types) = (&fleet.vms, &fleet.migrations, &setup.vm_types);
+        let mut visitor = Claims {
+            h,
+            members: &mut self.members,
+            claims: &mut self.claims,
+            vms,
+            migrations,
+            types,
+        };
+        let loads = sum_loads(h, &fleet.hosts[h], (vms, migrations, types), &mut visitor);
+        fleet.hosts[h].set_loads(&loads, now);
+    }
+
+    /// Records host `h`'s state from `entry.time` on, closing its previous entry: time active,
+    /// time delivering less than asked (SLATAH), and switch-offs.
+    fn host_entry(&mut self, host: &mut Host, h: HostId, entry: HostEntry) {
+        let account = &mut self.hosts[h];
+        if let Some(prev) = account.entry
+            && prev.time < entry.time
+        {
+            let dt = entry.time - prev.time;
+            let meters = &mut host.meters;
+            if prev.active {
+                meters.on_ms += dt;
+                if prev.allocated < prev.requested {
+                    meters.overload_ms += dt;
+                }
+            }
+            close_transition(account, host, prev.active);
+        }
+        account.entry = Some(entry);
+    }
+
+    /// Records VM `vm`'s state from `entry.time` on, closing its previous entry: CPU asked,
+    /// and CPU lost while migrating (PDM), charged to the host it ran on.
+    fn vm_entry(&mut self, fleet: &mut Fleet, per_mips: &[f64], vm: VmId, entry: VmEntry) {
+        if let Some(prev) = self.vms[vm]
+            && prev.time < entry.time
+        {
+            let dt = (entry.time - prev.time) as f64;
+            let per_mips = per_mips[fleet.vms[vm].vm_type];
+            let meters = &mut fleet.hosts[prev.host].meters;
+            meters.requested_mips_ms += prev.requested * dt;
+            if prev.migrating {
+                meters.lost_mips_ms += (prev.requested - prev.allocated) * dt;
+            }
+            meters.requested_core_ms += prev.requested * per_mips * dt;
+            meters.unserved_core_ms += (prev.requested - prev.allocated).max(0.0) * per_mips * dt;
+        }
+        self.vms[vm] = Some(entry);
+    }
+}
+
 /// CloudSim's utilisation of a host as a fraction, as its power model and policies read it:
 /// values just above 1 (rounding) count as 1.
 pub(crate) fn utilisation(allocated: f64, capacity: f64) -> f64 {
@@ -202,97 +362,27 @@ pub(crate) fn utilisation(allocated: f64, capacity: f64) -> f64 {
 }
 
 impl Simulation<'_> {
-    /// The CPU sharing rule of host `h` under the profile.
-    pub(super) fn scheduler(&self, h: HostId) -> Scheduler {
-        let class = &self.setup.host_classes[self.hosts[h].class];
-        let m = &self.setup.migration;
-        Scheduler {
-            capacity: class.mips,
-            core: class.core_mips(),
-            keep: 1.0 - m.degradation,
-            arrive: m.overhead_destination,
-        }
-    }
-
     /// Re-shares host `h`'s CPU the profile's way after a change: its loads (as
     /// [`Simulation::refresh`] defines them), delivered CPU, draw and power state, and (once
     /// the first update has happened) its state entry and those of its VMs at the current time.
-    pub(super) fn cs_refresh(&mut self, h: HostId) {
-        if let Some(cs) = self.cloudsim.as_mut()
-            && cs.batching
-        {
+    pub(in crate::sim) fn cs_refresh(&mut self, h: HostId) {
+        let ProfileRun::Cloudsim(cs) = &mut self.profile else {
+            return;
+        };
+        if cs.batching {
             if !cs.batched[h] {
                 cs.batched[h] = true;
                 cs.batch.push(h);
             }
             return;
         }
-        let Some(mut cs) = self.cloudsim.take() else {
-            return;
-        };
-        self.gather(&mut cs, h);
-        let totals = self.scheduler(h).share(&cs.claims, &mut cs.shares);
-        let class = &self.setup.host_classes[self.hosts[h].class];
-        let power = &cs.power[self.hosts[h].class];
-        let active = totals.allocated > 0.0;
-        // With no CPU delivered, the utilisation is 0, where a model draws its idle power.
-        let watts = if active {
-            power.watts(utilisation(totals.allocated, class.mips))
-        } else {
-            power.idle_w()
-        };
-        if cs.started {
-            cs.hosts[h].allocated = totals.allocated;
-            cs.hosts[h].watts = watts;
-        }
-        let host = &mut self.hosts[h];
-        host.load_mips = totals.allocated;
-        host.lost_mips = totals.requested - totals.allocated;
-        host.draw = if cs.peak {
-            Split {
-                idle: power.idle_w(),
-                dynamic: power.max_w() - power.idle_w(),
-                ..Split::default()
-            }
-        } else if active {
-            Split {
-                idle: power.idle_w(),
-                dynamic: watts - power.idle_w(),
-                ..Split::default()
-            }
-        } else {
-            Split::default()
-        };
-        if cs.started {
-            host.state = if active || cs.peak {
-                PowerState::On
-            } else {
-                PowerState::Off
-            };
-            let entry = HostEntry {
-                time: self.now,
-                allocated: totals.allocated,
-                requested: totals.requested,
-                active,
-            };
-            self.host_entry(&mut cs, h, entry);
-            for i in 0..cs.members.len() {
-                let c = cs.claims[i];
-                if c.role == Role::Arriving {
-                    continue;
-                }
-                let entry = VmEntry {
-                    time: self.now,
-                    host: h,
-                    allocated: cs.shares[i],
-                    requested: c.requested,
-                    migrating: c.role == Role::Leaving,
-                };
-                let vm = cs.members[i];
-                self.vm_entry(&mut cs, vm, entry);
-            }
-        }
-        self.cloudsim = Some(cs);
+        let per_mips = &self.policies.cores_per_mips;
+        cs.refresh(&mut self.fleet, self.setup, per_mips, self.clock.now, h);
+    }
+
+    /// The CPU sharing rule of host `h` under the profile.
+    pub(in crate::sim) fn scheduler(&self, h: HostId) -> Scheduler {
+        scheduler(self.setup, self.fleet.hosts[h].class)
     }
 
     /// Starts (`on`) or ends collecting refreshes: while on, a host's refresh is put off, and
@@ -302,11 +392,11 @@ impl Simulation<'_> {
     /// same time, so the last of several refreshes of a host is the one that counts, whatever
     /// the order of hosts. (It also reads the power state the last refresh left, for
     /// `empty_since`, which only power management reads, and the profile has none.)
-    pub(super) fn cs_batch(&mut self, on: bool) {
+    pub(in crate::sim) fn cs_batch(&mut self, on: bool) {
         if !on && !self.cs_batching() {
             return;
         }
-        let Some(cs) = self.cloudsim.as_mut() else {
+        let Some(cs) = self.profile.cloudsim_mut() else {
             return;
         };
         cs.batching = on;
@@ -315,114 +405,58 @@ impl Simulation<'_> {
         }
         let mut batch = std::mem::take(&mut cs.batch);
         for &h in &batch {
-            if let Some(cs) = self.cloudsim.as_mut() {
+            if let Some(cs) = self.profile.cloudsim_mut() {
                 cs.batched[h] = false;
             }
             self.cs_refresh(h);
         }
         batch.clear();
-        if let Some(cs) = self.cloudsim.as_mut() {
+        if let Some(cs) = self.profile.cloudsim_mut() {
             cs.batch = batch;
         }
     }
 
-    /// In one pass over host `h`'s VMs and migrations: fills `cs.members` and `cs.claims`
-    /// (residents and leaving VMs in list order, then arriving VMs), and sets the host's
-    /// requested, committed and sized loads, `empty_since` and `shutdown_pending` as
-    /// [`Simulation::refresh`] does (same sums in the same order, so the same bits).
-    fn gather(&mut self, cs: &mut Cloudsim, h: HostId) {
-        cs.claims.clear();
-        cs.members.clear();
-        let (mut requested, mut committed, mut sized) = (0.0, 0.0, 0.0);
-        let mut staying = 0usize;
-        let host = &self.hosts[h];
-        for &vm in &host.vms {
-            let v = &self.vms[vm];
-            let t = &self.setup.vm_types[v.vm_type];
-            let d = v.demand_mips;
-            requested += d;
-            let role = match v.state {
-                VmState::Migrating(m) if self.migrations[m].source == h => Role::Leaving,
-                VmState::Migrating(_) => Role::Resident,
-                _ => {
-                    committed += d;
-                    sized += t.mips;
-                    staying += 1;
-                    Role::Resident
-                }
-            };
-            cs.members.push(vm);
-            cs.claims.push(claim(v, t.vcpus, role));
+    /// Before `event` at `time`: the refreshes put off by the migrations that ended at the
+    /// last instant are done before anything else happens ([`Self::cs_step_ready`]).
+    pub(in crate::sim) fn cs_before_event(&mut self, time: SimTime, event: &Event) {
+        if self.cs_batching()
+            && (time != self.clock.now || !matches!(event, Event::MigrationStep { .. }))
+        {
+            self.cs_batch(false);
         }
-        for &m in &host.migrations {
-            let mig = &self.migrations[m];
-            if mig.source == h {
-                continue;
-            }
-            let v = &self.vms[mig.vm];
-            let t = &self.setup.vm_types[v.vm_type];
-            committed += v.demand_mips;
-            sized += t.mips;
-            staying += 1;
-            if mig.destination == h {
-                cs.members.push(mig.vm);
-                cs.claims.push(claim(v, t.vcpus, Role::Arriving));
-            }
-        }
-        let now = self.now;
-        self.hosts[h].set_loads((requested, committed, sized), staying, now);
     }
 
-    /// Records host `h`'s state from `entry.time` on, closing its previous entry: time active,
-    /// time delivering less than asked (SLATAH), and switch-offs.
-    fn host_entry(&mut self, cs: &mut Cloudsim, h: HostId, entry: HostEntry) {
-        let account = &mut cs.hosts[h];
-        if let Some(prev) = account.entry
-            && prev.time < entry.time
-        {
-            let dt = entry.time - prev.time;
-            let meters = &mut self.hosts[h].meters;
-            if prev.active {
-                meters.on_ms += dt;
-                if prev.allocated < prev.requested {
-                    meters.overload_ms += dt;
-                }
+    /// Whether migration `m`'s step goes on: CloudSim updates the datacenter before moving
+    /// the VM (its clock at the copy's start plus RAM over rate), which may end the VM; a
+    /// second migration whose copy ended before the first's waits for it. Otherwise the
+    /// refreshes of the migrations ending at this instant are collected from here on.
+    pub(in crate::sim) fn cs_step_ready(&mut self, m: MigId) -> bool {
+        if self.cs_due() {
+            let mig = &self.fleet.migrations[m];
+            let clock = secs(mig.start) + mig.round_mb / mig.rate_mb_s;
+            self.cs_update(false, clock);
+            if self.fleet.migrations[m].outcome != MigrationOutcome::InFlight {
+                return false;
             }
-            close_transition(account, &mut self.hosts[h], prev.active);
         }
-        account.entry = Some(entry);
-    }
-
-    /// Records VM `vm`'s state from `entry.time` on, closing its previous entry: CPU asked,
-    /// and CPU lost while migrating (PDM).
-    fn vm_entry(&mut self, cs: &mut Cloudsim, vm: VmId, entry: VmEntry) {
-        if let Some(prev) = cs.vms[vm]
-            && prev.time < entry.time
-        {
-            let dt = (entry.time - prev.time) as f64;
-            let per_mips = self.cores_per_mips[self.vms[vm].vm_type];
-            let meters = &mut self.hosts[prev.host].meters;
-            meters.requested_mips_ms += prev.requested * dt;
-            if prev.migrating {
-                meters.lost_mips_ms += (prev.requested - prev.allocated) * dt;
-            }
-            meters.requested_core_ms += prev.requested * per_mips * dt;
-            meters.unserved_core_ms += (prev.requested - prev.allocated).max(0.0) * per_mips * dt;
+        if self.cs_follow_waits(m) {
+            return false;
         }
-        cs.vms[vm] = Some(entry);
+        self.cs_batch_steps();
+        true
     }
 
     /// Whether refreshes are being collected ([`Self::cs_batch`]).
-    pub(super) fn cs_batching(&self) -> bool {
-        self.cloudsim.as_ref().is_some_and(|cs| cs.batching)
+    pub(in crate::sim) fn cs_batching(&self) -> bool {
+        self.profile.cloudsim().is_some_and(|cs| cs.batching)
     }
 
     /// Starts collecting the refreshes of the migrations that end at this instant (see
     /// [`Simulation::run`]): the update at the first of them has accounted every host up to
     /// now, so only each host's final state at the instant counts.
-    pub(super) fn cs_batch_steps(&mut self) {
+    pub(in crate::sim) fn cs_batch_steps(&mut self) {
         #[cfg(test)]
-        if self.cloudsim.as_ref().is_some_and(|cs| !cs.batch_steps) {
+        if self.profile.cloudsim().is_some_and(|cs| !cs.batch_steps) {
             return;
         }
         self.cs_batch(true);
@@ -433,8 +467,8 @@ impl Simulation<'_> {
     /// entry is inactive with no switch-off left to count, so closing it adds nothing. Only
     /// the entry's start time would move, which an inactive entry never reads.
     fn cs_settled(&self, h: HostId) -> bool {
-        let host = &self.hosts[h];
-        let Some(cs) = self.cloudsim.as_ref() else {
+        let host = &self.fleet.hosts[h];
+        let Some(cs) = self.profile.cloudsim() else {
             return false;
         };
         let account = &cs.hosts[h];
@@ -445,60 +479,60 @@ impl Simulation<'_> {
     }
 
     /// Whether the profile is on and its last update is older than now.
-    pub(super) fn cs_due(&self) -> bool {
-        self.cloudsim
-            .as_ref()
-            .is_some_and(|cs| !cs.started || cs.last_update < self.now)
+    pub(in crate::sim) fn cs_due(&self) -> bool {
+        self.profile
+            .cloudsim()
+            .is_some_and(|cs| !cs.started || cs.last_update < self.clock.now)
     }
 
     /// The profile's full update at the current time (`clock`: CloudSim's clock, s): demands
     /// re-read, every host re-shared,
     /// energy of the interval since the last update added, VM histories recorded (at a tick),
     /// and VMs whose demand is 0 ended.
-    pub(super) fn cs_update(&mut self, tick: bool, clock: f64) {
-        let Some(mut cs) = self.cloudsim.take() else {
+    pub(in crate::sim) fn cs_update(&mut self, tick: bool, clock: f64) {
+        let now = self.clock.now;
+        let Some(cs) = self.profile.cloudsim_mut() else {
             return;
         };
-        let dt = self.now - cs.last_update;
+        let dt = now - cs.last_update;
         cs.started = true;
         cs.clock = clock;
         let mut before = std::mem::take(&mut cs.before);
         before.clear();
         before.extend(cs.hosts.iter().map(|a| (a.allocated, a.watts)));
-        self.cloudsim = Some(cs);
         // Each trace's clock once per update, not once per VM (`demand_now` works it out per
         // call; the other kinds of demand go through it).
         let mut clocks = self
-            .cloudsim
-            .as_mut()
+            .profile
+            .cloudsim_mut()
             .map(|cs| std::mem::take(&mut cs.trace_clocks))
             .unwrap_or_default();
         clocks.clear();
-        clocks.extend((0..self.traces.len()).map(|t| self.trace_clock(t)));
+        clocks.extend((0..self.workload.traces.len()).map(|t| self.trace_clock(t)));
         // Whether a VM's demand is 0 (only then may one end below).
         let mut idle = false;
-        for vm in 0..self.vms.len() {
+        for vm in 0..self.fleet.vms.len() {
             if !matches!(
-                self.vms[vm].state,
+                self.fleet.vms[vm].state,
                 VmState::Running(_) | VmState::Migrating(_)
             ) {
                 continue;
             }
-            let demand = match self.vms[vm].demand {
+            let demand = match self.fleet.vms[vm].demand {
                 Demand::Trace { trace, column } => {
-                    let size = self.setup.vm_types[self.vms[vm].vm_type].mips;
+                    let size = self.setup.vm_types[self.fleet.vms[vm].vm_type].mips;
                     self.trace_fraction_at(trace, column, clocks[trace]) * size
                 }
                 _ => self.demand_now(vm),
             };
             idle |= demand == 0.0;
-            self.vms[vm].demand_mips = demand;
+            self.fleet.vms[vm].demand_mips = demand;
         }
-        if let Some(cs) = self.cloudsim.as_mut() {
+        if let Some(cs) = self.profile.cloudsim_mut() {
             cs.trace_clocks = clocks;
         }
-        let price = self.price;
-        let peak = self.cloudsim.as_ref().is_some_and(|cs| cs.peak);
+        let price = self.accounts.price;
+        let peak = self.profile.cloudsim().is_some_and(|cs| cs.peak);
         for (h, &(from, p0)) in before.iter().enumerate() {
             if !self.cs_settled(h) {
                 self.refresh(h);
@@ -506,12 +540,12 @@ impl Simulation<'_> {
             if from == 0.0 && !peak {
                 // Off at the start of the interval: it drew and delivered nothing (adding the
                 // zeros below would leave every sum as it is).
-                self.hosts[h].energy.skip_to(self.now);
+                self.fleet.hosts[h].energy.skip_to(self.clock.now);
                 continue;
             }
-            let cs = self.cloudsim.as_ref().expect("profile state");
-            let class = &self.setup.host_classes[self.hosts[h].class];
-            let power = &cs.power[self.hosts[h].class];
+            let cs = self.profile.cloudsim().expect("profile state");
+            let class = &self.setup.host_classes[self.fleet.hosts[h].class];
+            let power = &cs.power[self.fleet.hosts[h].class];
             let (to, p1) = (cs.hosts[h].allocated, cs.hosts[h].watts);
             let seconds = dt as f64 / 1000.0;
             let (u0, u1) = (utilisation(from, class.mips), utilisation(to, class.mips));
@@ -523,16 +557,16 @@ impl Simulation<'_> {
                 p0 + (p1 - p0) / 2.0
             };
             let idle_w = power.idle_w();
-            let host = &mut self.hosts[h];
+            let host = &mut self.fleet.hosts[h];
             if mean > 0.0 {
                 let draw = Split {
                     idle: idle_w,
                     dynamic: mean - idle_w,
                     ..Split::default()
                 };
-                host.energy.accrue(self.now, &draw, price);
+                host.energy.accrue(self.clock.now, &draw, price);
             } else {
-                host.energy.skip_to(self.now);
+                host.energy.skip_to(self.clock.now);
             }
             host.meters.utilisation_ms += if from != 0.0 {
                 (u0 + u1) / 2.0 * seconds * 1000.0
@@ -540,12 +574,12 @@ impl Simulation<'_> {
                 0.0
             };
         }
-        if let Some(cs) = self.cloudsim.as_mut() {
-            cs.last_update = self.now;
+        if let Some(cs) = self.profile.cloudsim_mut() {
+            cs.last_update = self.clock.now;
             cs.before = before;
         }
         if tick {
-            self.history.record(&self.vms);
+            self.fleet.history.record(&self.fleet.vms);
         }
         if idle {
             self.end_idle_vms();
@@ -553,12 +587,14 @@ impl Simulation<'_> {
     }
 
     /// Ends every running VM whose demand is exactly 0 (CloudSim's "completed" VMs).
-    pub(super) fn end_idle_vms(&mut self) {
-        for h in 0..self.hosts.len() {
+    pub(in crate::sim) fn end_idle_vms(&mut self) {
+        for h in 0..self.fleet.hosts.len() {
             let mut i = 0;
-            while i < self.hosts[h].vms.len() {
-                let vm = self.hosts[h].vms[i];
-                if self.vms[vm].state == VmState::Running(h) && self.vms[vm].demand_mips == 0.0 {
+            while i < self.fleet.hosts[h].vms.len() {
+                let vm = self.fleet.hosts[h].vms[i];
+                if self.fleet.vms[vm].state == VmState::Running(h)
+                    && self.fleet.vms[vm].demand_mips == 0.0
+                {
                     self.on_vm_end(vm);
                 } else {
                     i += 1;
@@ -568,16 +604,49 @@ impl Simulation<'_> {
     }
 
     /// Closes the profile's histories at the end of the run (the last switch-offs count).
-    pub(super) fn cs_finish(&mut self) {
-        let Some(mut cs) = self.cloudsim.take() else {
+    pub(in crate::sim) fn cs_finish(&mut self) {
+        let ProfileRun::Cloudsim(cs) = &mut self.profile else {
             return;
         };
-        for h in 0..self.hosts.len() {
-            if let Some(last) = cs.hosts[h].entry {
-                close_transition(&mut cs.hosts[h], &mut self.hosts[h], last.active);
+        for (account, host) in cs.hosts.iter_mut().zip(&mut self.fleet.hosts) {
+            if let Some(last) = account.entry {
+                close_transition(account, host, last.active);
             }
         }
-        self.cloudsim = Some(cs);
+    }
+}
+
+/// Collects host `h`'s VMs and their claims on its CPU while its loads are summed:
+/// residents and leaving VMs in list order, then arriving VMs.
+struct Claims<'a> {
+    h: HostId,
+    members: &'a mut Vec<VmId>,
+    claims: &'a mut Vec<Claim>,
+    vms: &'a [Vm],
+    migrations: &'a [Migration],
+    types: &'a [VmType],
+}
+
+impl LoadVisitor for Claims<'_> {
+    #[inline(always)]
+    fn vm(&mut self, vm: VmId, v: &Vm) {
+        let role = match v.state {
+            VmState::Migrating(m) if self.migrations[m].source == self.h => Role::Leaving,
+            _ => Role::Resident,
+        };
+        self.members.push(vm);
+        self.claims
+            .push(claim(v, self.types[v.vm_type].vcpus, role));
+    }
+
+    #[inline(always)]
+    fn migration(&mut self, mig: &Migration) {
+        if mig.source != self.h && mig.destination == self.h {
+            let v = &self.vms[mig.vm];
+            self.members.push(mig.vm);
+            self.claims
+                .push(claim(v, self.types[v.vm_type].vcpus, Role::Arriving));
+        }
     }
 }
 
@@ -602,17 +671,14 @@ fn close_transition(account: &mut HostAccount, host: &mut Host, active: bool) {
 
 /// The detector a run builds for `name`: under the profile `lrr` is `lr`, because CloudSim
 /// 3.0.3's robust regression computes its weights but never applies them.
-pub(crate) fn detector_name(profile: bool, name: &str) -> &str {
-    if profile && name == "lrr" { "lr" } else { name }
+pub(crate) fn detector_name(name: &str) -> &str {
+    if name == "lrr" { "lr" } else { name }
 }
 
 /// The selection a run builds for `name` when the profile changes it: MC with CloudSim's
 /// fallbacks.
-pub(crate) fn selection(
-    profile: bool,
-    name: &str,
-) -> Option<Box<dyn crate::policy::selection::VmSelection>> {
-    (profile && name == "mc").then(|| {
+pub(crate) fn selection(name: &str) -> Option<Box<dyn crate::policy::selection::VmSelection>> {
+    (name == "mc").then(|| {
         Box::new(crate::policy::selection::MaximumCorrelation {
             cloudsim_rules: true,
         }) as Box<dyn crate::policy::selection::VmSelection>

@@ -18,12 +18,12 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
-use super::Simulation;
-use super::state::HostId;
-use crate::model::host::PowerState;
+use crate::model::host::{HostClass, PowerState};
 use crate::model::power::{segment, segment_start};
 use crate::policy::placement::{Need, Placement};
+use crate::sim::fleet::Fleet;
 use crate::sim::setup::FitBasis;
+use crate::sim::state::HostId;
 
 /// Slack in MB when skipping subtrees for RAM or disk: far above rounding in sums of MB, far
 /// below any VM's size. Skipping must never drop a host the exact test accepts.
@@ -44,18 +44,36 @@ const SEGMENTS: usize = 10;
 /// at least `min` before the VM, and at most `max` after it. Only used to skip hosts in bulk;
 /// the caller's tests still decide at each host.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Window {
+pub(in crate::sim) struct Window {
     /// Least committed fraction before the VM.
     pub min: f64,
     /// Most committed fraction after the VM.
     pub max: f64,
 }
 
+/// What a search reads of the hosts: the fleet and the setup's host classes.
+#[derive(Clone, Copy)]
+pub(in crate::sim) struct Hosts<'s> {
+    pub fleet: &'s Fleet,
+    pub classes: &'s [HostClass],
+}
+
+/// A placement search: what a VM needs, how CPU is counted, by which policy, among hosts in
+/// which power state and utilisation window.
+#[derive(Clone, Copy)]
+pub(in crate::sim) struct Search<'p> {
+    pub need: &'p Need,
+    pub basis: FitBasis,
+    pub policy: &'p dyn Placement,
+    pub state: PowerState,
+    pub window: Window,
+}
+
 /// The best host so far: (score, host id); lower wins.
-pub(super) type Best = Option<(f64, HostId)>;
+pub(in crate::sim) type Best = Option<(f64, HostId)>;
 
 /// The RAM and disk a VM needs, MB: the sizes subtree summaries keep apart.
-pub(super) type Size = (f64, f64);
+pub(in crate::sim) type Size = (f64, f64);
 
 /// At most this many sizes are kept apart (more would make summaries large); other VMs are
 /// judged by the largest kept size they cover.
@@ -203,7 +221,7 @@ fn can_win(bound: f64, first: HostId, best: Best) -> bool {
 }
 
 /// The index over every host of a simulation; trees are built on first use.
-pub(super) struct PlacementIndex {
+pub(in crate::sim) struct PlacementIndex {
     /// Each class's hosts, in id order.
     members: Vec<Vec<HostId>>,
     /// Each class's tree size (a power of two at least its host count).
@@ -221,7 +239,7 @@ pub(super) struct PlacementIndex {
 impl PlacementIndex {
     /// An index over hosts of the given classes (`class_of[h]`), for VMs of the given sizes,
     /// with no tree built yet.
-    pub(super) fn new(class_of: &[usize], classes: usize, vm_sizes: &[Size]) -> Self {
+    pub(in crate::sim) fn new(class_of: &[usize], classes: usize, vm_sizes: &[Size]) -> Self {
         let mut members = vec![Vec::new(); classes];
         let mut position = Vec::with_capacity(class_of.len());
         for (h, &c) in class_of.iter().enumerate() {
@@ -260,7 +278,7 @@ impl PlacementIndex {
     }
 
     /// Marks host `h` as changed (load, RAM, disk or power state).
-    pub(super) fn touch(&mut self, h: HostId) {
+    pub(in crate::sim) fn touch(&mut self, h: HostId) {
         for tree in &mut self.trees {
             if !tree.dirty[h] {
                 tree.dirty[h] = true;
@@ -271,7 +289,7 @@ impl PlacementIndex {
 
     /// Leaves host `h` out of searches until [`Self::lift_bars`]; only for a host every search
     /// meanwhile excludes.
-    pub(super) fn bar(&mut self, h: HostId) {
+    pub(in crate::sim) fn bar(&mut self, h: HostId) {
         if !self.barred[h] {
             self.barred[h] = true;
             self.bars.push(h);
@@ -280,7 +298,7 @@ impl PlacementIndex {
     }
 
     /// Lets every barred host into searches again.
-    pub(super) fn lift_bars(&mut self) {
+    pub(in crate::sim) fn lift_bars(&mut self) {
         for i in 0..self.bars.len() {
             let h = self.bars[i];
             self.barred[h] = false;
@@ -292,7 +310,7 @@ impl PlacementIndex {
     /// Writes the leaf of host `h` (at node `i`) in summaries for `state` and `basis`.
     fn leaf(
         &self,
-        sim: &Simulation,
+        hosts: Hosts<'_>,
         h: HostId,
         state: PowerState,
         basis: FitBasis,
@@ -301,12 +319,12 @@ impl PlacementIndex {
     ) {
         let (least, most) = (into.least(0), into.most(0));
         let node = into.clear(i);
-        let host = &sim.hosts[h];
+        let host = &hosts.fleet.hosts[h];
         if host.state != state || self.barred[h] {
             return;
         }
-        let class = &sim.setup.host_classes[host.class];
-        let u = sim.cpu_used(h, basis) / class.mips;
+        let class = &hosts.classes[host.class];
+        let u = hosts.fleet.cpu_used(h, basis) / class.mips;
         let ram = class.ram_mb - host.ram_used;
         let disk = if class.disk_mb > 0.0 {
             class.disk_mb - host.disk_used
@@ -325,15 +343,15 @@ impl PlacementIndex {
     /// Writes every leaf and node of `classes`, summaries for `state` and `basis`.
     fn fill(
         &self,
-        sim: &Simulation,
+        hosts: Hosts<'_>,
         state: PowerState,
         basis: FitBasis,
         classes: &mut [Summaries],
     ) {
-        for ((hosts, &size), nodes) in self.members.iter().zip(&self.sizes).zip(classes) {
+        for ((members, &size), nodes) in self.members.iter().zip(&self.sizes).zip(classes) {
             for p in 0..size {
-                match hosts.get(p) {
-                    Some(&h) => self.leaf(sim, h, state, basis, nodes, size + p),
+                match members.get(p) {
+                    Some(&h) => self.leaf(hosts, h, state, basis, nodes, size + p),
                     None => {
                         nodes.clear(size + p);
                     }
@@ -354,7 +372,7 @@ impl PlacementIndex {
     }
 
     /// Brings tree `t` up to date with the hosts changed since it last was.
-    fn catch_up(&mut self, sim: &Simulation, t: usize) {
+    fn catch_up(&mut self, hosts: Hosts<'_>, t: usize) {
         let refill = self.needs_refill(t);
         let (state, basis) = (self.trees[t].state, self.trees[t].basis);
         let mut classes = std::mem::take(&mut self.trees[t].classes);
@@ -367,13 +385,13 @@ impl PlacementIndex {
                 .collect();
         }
         if refill {
-            self.fill(sim, state, basis, &mut classes);
+            self.fill(hosts, state, basis, &mut classes);
         } else {
             for &h in &pending {
                 let (c, p) = self.position[h];
                 let nodes = &mut classes[c as usize];
                 let mut i = self.sizes[c as usize] + p as usize;
-                self.leaf(sim, h, state, basis, nodes, i);
+                self.leaf(hosts, h, state, basis, nodes, i);
                 while i > 1 {
                     i /= 2;
                     nodes.merge(i);
@@ -415,18 +433,20 @@ impl PlacementIndex {
     /// updates `best`. `None` if the caller should scan instead: the policy cannot bound
     /// scores, the VM is smaller than any size kept apart, or the tree is stale and a scan is
     /// cheaper than refilling it for now.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn search(
+    pub(in crate::sim) fn search(
         &mut self,
-        sim: &Simulation,
-        policy: &dyn Placement,
-        state: PowerState,
-        basis: FitBasis,
-        need: &Need,
-        window: Window,
+        hosts: Hosts<'_>,
+        search: &Search<'_>,
         consider: &mut dyn FnMut(HostId, &mut Best),
     ) -> Option<Best> {
-        let classes = &sim.setup.host_classes;
+        let Search {
+            need,
+            basis,
+            policy,
+            state,
+            window,
+        } = *search;
+        let classes = &hosts.classes;
         // Whether the policy bounds scores at all: asked over a one-point range, the cheapest.
         let probe = classes.first()?;
         policy.range_bound(&probe.power, probe.mips, 0.0, 0.0, need)?;
@@ -441,7 +461,7 @@ impl PlacementIndex {
             self.trees[t].declined += 1;
             return None;
         }
-        self.catch_up(sim, t);
+        self.catch_up(hosts, t);
         let (tree, sizes, members) = (&self.trees[t], &self.sizes, &self.members);
         let heap = &mut self.heap;
         heap.clear();

@@ -1,20 +1,20 @@
 //! The invariant checker: after every event, verifies that the state is consistent. Off by
 //! default (it costs O(hosts + VMs) per event); on in tests and with `nightshift run --check`.
 
-use super::Simulation;
-use super::state::*;
 use crate::model::host::PowerState;
+use crate::sim::Simulation;
+use crate::sim::state::*;
 
 impl Simulation<'_> {
     /// Checks every invariant; returns the first violation found.
-    pub(super) fn check_invariants(&self) -> Result<(), String> {
-        let mut placed = vec![0u32; self.vms.len()];
-        // Under the cloudsim profile a host is on exactly while it delivers CPU, and RAM is
-        // not checked after the initial placement (as in CloudSim).
-        let profile = self.cloudsim.is_some();
-        for (h, host) in self.hosts.iter().enumerate() {
+    pub(in crate::sim) fn check_invariants(&self) -> Result<(), String> {
+        let mut placed = vec![0u32; self.fleet.vms.len()];
+        // Where the profile has hosts follow their load, a host that is off may hold VMs and
+        // reservations; where RAM is checked only at first placement, it may run over.
+        let rules = self.profile.rules();
+        for (h, host) in self.fleet.hosts.iter().enumerate() {
             let class = &self.setup.host_classes[host.class];
-            if !profile && host.state != PowerState::On && !host.vms.is_empty() {
+            if !rules.hosts_follow_load && host.state != PowerState::On && !host.vms.is_empty() {
                 return Err(format!(
                     "host {h} is {:?} but holds {} VMs",
                     host.state,
@@ -22,21 +22,22 @@ impl Simulation<'_> {
                 ));
             }
             // A host that is not on may only hold reservations of migrations waiting for it.
-            if !profile
+            if !rules.hosts_follow_load
                 && host.state != PowerState::On
                 && let Some(&m) = host.migrations.iter().find(|&&m| {
-                    self.migrations[m].destination != h || self.migrations[m].phase != Phase::Queued
+                    self.fleet.migrations[m].destination != h
+                        || self.fleet.migrations[m].phase != Phase::Queued
                 })
             {
                 return Err(format!(
                     "host {h} is {:?} but migration {m} is {:?} from {} to {}",
                     host.state,
-                    self.migrations[m].phase,
-                    self.migrations[m].source,
-                    self.migrations[m].destination
+                    self.fleet.migrations[m].phase,
+                    self.fleet.migrations[m].source,
+                    self.fleet.migrations[m].destination
                 ));
             }
-            if !profile && host.ram_used > class.ram_mb * (1.0 + 1e-9) + 1e-6 {
+            if !rules.ram_overcommits && host.ram_used > class.ram_mb * (1.0 + 1e-9) + 1e-6 {
                 return Err(format!(
                     "host {h} has {} MB RAM reserved, above its {} MB",
                     host.ram_used, class.ram_mb
@@ -51,16 +52,16 @@ impl Simulation<'_> {
             let mut ram = 0.0;
             for &vm in &host.vms {
                 placed[vm] += 1;
-                ram += self.setup.vm_types[self.vms[vm].vm_type].ram_mb;
-                match self.vms[vm].state {
+                ram += self.setup.vm_types[self.fleet.vms[vm].vm_type].ram_mb;
+                match self.fleet.vms[vm].state {
                     VmState::Running(at) if at == h => {}
-                    VmState::Migrating(m) if self.migrations[m].source == h => {}
+                    VmState::Migrating(m) if self.fleet.migrations[m].source == h => {}
                     other => return Err(format!("host {h} lists VM {vm}, which is {other:?}")),
                 }
             }
             let mut copying = 0;
             for &m in &host.migrations {
-                let mig = &self.migrations[m];
+                let mig = &self.fleet.migrations[m];
                 if mig.outcome != MigrationOutcome::InFlight
                     || (mig.source != h && mig.destination != h)
                 {
@@ -70,7 +71,7 @@ impl Simulation<'_> {
                     ));
                 }
                 if mig.destination == h {
-                    ram += self.setup.vm_types[self.vms[mig.vm].vm_type].ram_mb;
+                    ram += self.setup.vm_types[self.fleet.vms[mig.vm].vm_type].ram_mb;
                 }
                 if mig.phase != Phase::Queued {
                     copying += 1;
@@ -90,7 +91,7 @@ impl Simulation<'_> {
             }
         }
         let mut in_flight = 0;
-        for (vm, state) in self.vms.iter().map(|v| v.state).enumerate() {
+        for (vm, state) in self.fleet.vms.iter().map(|v| v.state).enumerate() {
             let expected = match state {
                 VmState::Running(_) | VmState::Migrating(_) => 1,
                 _ => 0,
@@ -102,7 +103,7 @@ impl Simulation<'_> {
                 ));
             }
             if let VmState::Migrating(m) = state {
-                let mig = &self.migrations[m];
+                let mig = &self.fleet.migrations[m];
                 in_flight += 1;
                 if mig.vm != vm || mig.outcome != MigrationOutcome::InFlight {
                     return Err(format!(
@@ -110,13 +111,13 @@ impl Simulation<'_> {
                         mig.outcome, mig.vm
                     ));
                 }
-                if !self.hosts[mig.destination].migrations.contains(&m) {
+                if !self.fleet.hosts[mig.destination].migrations.contains(&m) {
                     return Err(format!(
                         "migration {m} of VM {vm} is missing from destination host {}",
                         mig.destination
                     ));
                 }
-                if (mig.phase == Phase::Queued) != self.mig_queue.contains(&m) {
+                if (mig.phase == Phase::Queued) != self.fleet.mig_queue.contains(&m) {
                     return Err(format!(
                         "migration {m} is {:?} but the copy queue {} it",
                         mig.phase,
@@ -130,49 +131,50 @@ impl Simulation<'_> {
             }
         }
         let (mut done, mut aborted, mut open) = (0, 0, 0);
-        for m in &self.migrations {
+        for m in &self.fleet.migrations {
             match m.outcome {
                 MigrationOutcome::Done => done += 1,
                 MigrationOutcome::Aborted => aborted += 1,
                 MigrationOutcome::InFlight => open += 1,
             }
         }
-        if open != self.in_flight || done + aborted + open != self.migrations.len() {
+        if open != self.fleet.in_flight || done + aborted + open != self.fleet.migrations.len() {
             return Err(format!(
                 "{} migrations started but {done} done + {aborted} aborted + {open} in flight (counter says {})",
-                self.migrations.len(),
-                self.in_flight
+                self.fleet.migrations.len(),
+                self.fleet.in_flight
             ));
         }
-        for (h, host) in self.hosts.iter().enumerate() {
+        for (h, host) in self.fleet.hosts.iter().enumerate() {
             let j = &host.energy.joules;
             let parts = [j.idle, j.dynamic, j.migration, j.transition, j.standby];
-            if parts.iter().any(|p| !p.is_finite() || *p < -1e-6) || host.energy.since > self.now {
+            if parts.iter().any(|p| !p.is_finite() || *p < -1e-6)
+                || host.energy.since > self.clock.now
+            {
                 return Err(format!(
                     "host {h} has inconsistent energy {j:?} accrued up to {} ms",
                     host.energy.since
                 ));
             }
         }
-        if let Some(cs) = &self.cloudsim {
-            in_flight += cs.follow_ups(&self.migrations, &self.vms)?;
-        }
-        if in_flight != self.in_flight {
+        in_flight += self.check_profile()?;
+        if in_flight != self.fleet.in_flight {
             return Err(format!(
                 "{in_flight} VMs are migrating but {} migrations are counted in flight",
-                self.in_flight
+                self.fleet.in_flight
             ));
         }
         let waiting = self
+            .fleet
             .vms
             .iter()
             .filter(|v| v.state == VmState::Waiting)
             .count();
-        if waiting != self.waiting.len() + self.deferred.len() {
+        if waiting != self.fleet.waiting.len() + self.fleet.deferred.len() {
             return Err(format!(
                 "{waiting} VMs are waiting but the queue holds {} and {} are deferred",
-                self.waiting.len(),
-                self.deferred.len()
+                self.fleet.waiting.len(),
+                self.fleet.deferred.len()
             ));
         }
         Ok(())
@@ -221,25 +223,25 @@ level = 0.5
 
     #[test]
     fn a_vm_listed_on_two_hosts_is_caught() {
-        let e = with_sim(|s| s.hosts[1].vms.push(0)).unwrap_err();
+        let e = with_sim(|s| s.fleet.hosts[1].vms.push(0)).unwrap_err();
         assert!(e.contains("host 1 lists VM 0"), "{e}");
     }
 
     #[test]
     fn a_vm_on_a_host_that_is_off_is_caught() {
-        let e = with_sim(|s| s.hosts[0].state = PowerState::Off).unwrap_err();
+        let e = with_sim(|s| s.fleet.hosts[0].state = PowerState::Off).unwrap_err();
         assert!(e.contains("host 0 is Off but holds 2 VMs"), "{e}");
     }
 
     #[test]
     fn overcommitted_ram_is_caught() {
-        let e = with_sim(|s| s.hosts[0].ram_used = 9_000.0).unwrap_err();
+        let e = with_sim(|s| s.fleet.hosts[0].ram_used = 9_000.0).unwrap_err();
         assert!(e.contains("above its 8000 MB"), "{e}");
     }
 
     #[test]
     fn a_lost_migration_is_caught() {
-        let e = with_sim(|s| s.in_flight = 1).unwrap_err();
+        let e = with_sim(|s| s.fleet.in_flight = 1).unwrap_err();
         assert!(e.contains("in flight"), "{e}");
     }
 
@@ -247,14 +249,14 @@ level = 0.5
     fn a_reservation_on_a_host_that_is_off_is_caught_unless_it_waits_for_the_host() {
         // A migration planned onto a booting host queues for it: consistent.
         with_sim(|s| {
-            s.hosts[1].state = PowerState::Booting;
+            s.fleet.hosts[1].state = PowerState::Booting;
             s.plan_migration(0, 1);
         })
         .unwrap();
         // A copy running to a host that is off is not.
         let e = with_sim(|s| {
             s.plan_migration(0, 1);
-            s.hosts[1].state = PowerState::Off;
+            s.fleet.hosts[1].state = PowerState::Off;
         })
         .unwrap_err();
         assert!(
@@ -265,13 +267,13 @@ level = 0.5
 
     #[test]
     fn wrong_ram_books_are_caught() {
-        let e = with_sim(|s| s.hosts[0].ram_used -= 1000.0).unwrap_err();
+        let e = with_sim(|s| s.fleet.hosts[0].ram_used -= 1000.0).unwrap_err();
         assert!(e.contains("host 0 books"), "{e}");
     }
 
     #[test]
     fn negative_energy_is_caught() {
-        let e = with_sim(|s| s.hosts[1].energy.joules.idle = -5.0).unwrap_err();
+        let e = with_sim(|s| s.fleet.hosts[1].energy.joules.idle = -5.0).unwrap_err();
         assert!(e.contains("inconsistent energy"), "{e}");
     }
 }

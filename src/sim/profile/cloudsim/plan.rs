@@ -18,13 +18,13 @@
 //! The policies score with the power the host drew at the update as their baseline, since
 //! CloudSim does not refresh it while planning.
 
-use super::super::Simulation;
-use super::super::state::*;
 use super::share::{Claim, Role};
 use crate::policy::overload::{HISTORY_LEN, HostLoad, OverloadDetector};
 use crate::policy::placement::{Candidate, Placement};
 use crate::policy::selection::{VmCandidate, VmSelection};
+use crate::sim::Simulation;
 use crate::sim::setup::FitBasis;
+use crate::sim::state::*;
 
 /// CPU left and CPU delivered on a planned host.
 #[derive(Debug, Clone, Copy)]
@@ -76,12 +76,14 @@ impl ListLoad {
 /// Adds VM `vm`'s demand, history (times `scale`, one over the host's capacity) and RAM to
 /// `l`, the sums over a host's list.
 fn add_to(sim: &Simulation, scale: f64, l: &mut ListLoad, vm: VmId) {
-    l.demand += sim.vms[vm].demand_mips;
-    if sim.history.keep() > 0 {
-        let n = sim.history.add_into(vm, &mut l.history, scale);
+    l.demand += sim.fleet.vms[vm].demand_mips;
+    if sim.fleet.history.keep() > 0 {
+        let n = sim.fleet.history.add_into(vm, &mut l.history, scale);
         l.len = l.len.max(n);
     }
-    l.ram_mb = l.ram_mb.max(sim.setup.vm_types[sim.vms[vm].vm_type].ram_mb);
+    l.ram_mb = l
+        .ram_mb
+        .max(sim.setup.vm_types[sim.fleet.vms[vm].vm_type].ram_mb);
 }
 
 /// Whether `detector` finds host `h` (of `capacity` MIPS) over-loaded with the sums `l`.
@@ -106,16 +108,18 @@ fn judge_with(
     l: &ListLoad,
     vm: VmId,
 ) -> bool {
-    let utilisation = (l.demand + sim.vms[vm].demand_mips) / capacity;
-    let ram_mb = l.ram_mb.max(sim.setup.vm_types[sim.vms[vm].vm_type].ram_mb);
-    if sim.history.keep() == 0 {
+    let utilisation = (l.demand + sim.fleet.vms[vm].demand_mips) / capacity;
+    let ram_mb = l
+        .ram_mb
+        .max(sim.setup.vm_types[sim.fleet.vms[vm].vm_type].ram_mb);
+    if sim.fleet.history.keep() == 0 {
         return ask(sim, detector, h, utilisation, &[], ram_mb);
     }
     let mut history = [0.0; HISTORY_LEN];
-    let len = l.len.max(sim.history.len(vm).min(HISTORY_LEN));
+    let len = l.len.max(sim.fleet.history.len(vm).min(HISTORY_LEN));
     let tail = HISTORY_LEN - len;
     history[tail..].copy_from_slice(&l.history[tail..]);
-    sim.history.add_into(vm, &mut history, 1.0 / capacity);
+    sim.fleet.history.add_into(vm, &mut history, 1.0 / capacity);
     ask(sim, detector, h, utilisation, &history[tail..], ram_mb)
 }
 
@@ -129,13 +133,13 @@ fn ask(
     history: &[f64],
     ram_mb: f64,
 ) -> bool {
-    if sim.history.keep() == 0 {
+    if sim.fleet.history.keep() == 0 {
         return detector.is_overloaded(&HostLoad::new(utilisation, &[]));
     }
     detector.is_overloaded(&HostLoad {
         utilisation,
         history,
-        horizon: sim.horizon(h, ram_mb),
+        horizon: sim.fleet.horizon(sim.setup, h, ram_mb),
     })
 }
 
@@ -175,28 +179,28 @@ impl<'s, 'a> Planner<'s, 'a> {
     /// A planner over the simulation's current hosts; `lists` is what the last round's
     /// [`Self::plan`] handed back (its buffers are reused; empty at first).
     pub(crate) fn new(sim: &'s Simulation<'a>, mut lists: Vec<HostList>) -> Self {
-        lists.resize_with(sim.hosts.len(), Vec::new);
-        for (h, (host, list)) in sim.hosts.iter().zip(&mut lists).enumerate() {
+        lists.resize_with(sim.fleet.hosts.len(), Vec::new);
+        for (h, (host, list)) in sim.fleet.hosts.iter().zip(&mut lists).enumerate() {
             list.clear();
-            list.extend(host.vms.iter().map(|&vm| match sim.vms[vm].state {
-                VmState::Migrating(m) if sim.migrations[m].source == h => (vm, Role::Leaving),
+            list.extend(host.vms.iter().map(|&vm| match sim.fleet.vms[vm].state {
+                VmState::Migrating(m) if sim.fleet.migrations[m].source == h => (vm, Role::Leaving),
                 _ => (vm, Role::Resident),
             }));
             list.extend(
                 host.migrations
                     .iter()
-                    .filter(|&&m| sim.migrations[m].destination == h)
-                    .map(|&m| (sim.migrations[m].vm, Role::Arriving)),
+                    .filter(|&&m| sim.fleet.migrations[m].destination == h)
+                    .map(|&m| (sim.fleet.migrations[m].vm, Role::Arriving)),
             );
         }
-        let measured = match &sim.cloudsim {
+        let measured = match sim.profile.cloudsim() {
             Some(cs) => cs.allocated().collect(),
-            None => vec![0.0; sim.hosts.len()],
+            None => vec![0.0; sim.fleet.hosts.len()],
         };
-        let candidates: Vec<Candidate> = (0..sim.hosts.len())
+        let candidates: Vec<Candidate> = (0..sim.fleet.hosts.len())
             .map(|h| candidate(sim, h, measured[h]))
             .collect();
-        let cores: Vec<f64> = (0..sim.hosts.len())
+        let cores: Vec<f64> = (0..sim.fleet.hosts.len())
             .map(|h| sim.scheduler(h).core)
             .collect();
         let looks = looks(&candidates, &cores, &measured);
@@ -210,8 +214,8 @@ impl<'s, 'a> Planner<'s, 'a> {
         Planner {
             sim,
             lists,
-            fits: vec![None; sim.hosts.len()],
-            loads: vec![None; sim.hosts.len()],
+            fits: vec![None; sim.fleet.hosts.len()],
+            loads: vec![None; sim.fleet.hosts.len()],
             measured,
             cores,
             candidates,
@@ -226,15 +230,15 @@ impl<'s, 'a> Planner<'s, 'a> {
     }
 
     fn capacity(&self, h: HostId) -> f64 {
-        self.sim.setup.host_classes[self.sim.hosts[h].class].mips
+        self.sim.setup.host_classes[self.sim.fleet.hosts[h].class].mips
     }
 
     fn migrating(&self, vm: VmId) -> bool {
-        matches!(self.sim.vms[vm].state, VmState::Migrating(_))
+        matches!(self.sim.fleet.vms[vm].state, VmState::Migrating(_))
     }
 
     fn demand(&self, vm: VmId) -> f64 {
-        self.sim.vms[vm].demand_mips
+        self.sim.fleet.vms[vm].demand_mips
     }
 
     fn remove(&mut self, h: HostId, vm: VmId) {
@@ -275,8 +279,8 @@ impl<'s, 'a> Planner<'s, 'a> {
         self.claims.clear();
         self.claims
             .extend(self.lists[h].iter().map(|&(vm, role)| Claim {
-                requested: sim.vms[vm].demand_mips,
-                vcpus: sim.setup.vm_types[sim.vms[vm].vm_type].vcpus,
+                requested: sim.fleet.vms[vm].demand_mips,
+                vcpus: sim.setup.vm_types[sim.fleet.vms[vm].vm_type].vcpus,
                 role,
             }));
         let sched = sim.scheduler(h);
@@ -330,7 +334,7 @@ impl<'s, 'a> Planner<'s, 'a> {
         if extra.is_none() && self.lists[h].is_empty() {
             // The detector's view of an empty list depends on the host's class alone (no
             // demand, no history, the horizon of no RAM): asked once per class and round.
-            let class = sim.hosts[h].class;
+            let class = sim.fleet.hosts[h].class;
             return *self.empty_verdicts[class]
                 .get_or_insert_with(|| judge(sim, detector, h, capacity, &ListLoad::EMPTY));
         }
@@ -362,17 +366,17 @@ impl<'s, 'a> Planner<'s, 'a> {
         if wants_history {
             self.series.resize_with(pool.len(), Vec::new);
             for (s, &vm) in self.series.iter_mut().zip(&pool) {
-                sim.history.copy_into(vm, s);
+                sim.fleet.history.copy_into(vm, s);
             }
         }
         let candidates: Vec<VmCandidate> = pool
             .iter()
             .enumerate()
             .map(|(i, &vm)| {
-                let t = &sim.setup.vm_types[sim.vms[vm].vm_type];
+                let t = &sim.setup.vm_types[sim.fleet.vms[vm].vm_type];
                 VmCandidate {
                     ram_mb: t.ram_mb,
-                    demand_mips: sim.vms[vm].demand_mips,
+                    demand_mips: sim.fleet.vms[vm].demand_mips,
                     size_mips: t.mips,
                     history: if wants_history { &self.series[i] } else { &[] },
                 }
@@ -650,25 +654,17 @@ fn looks(candidates: &[Candidate], cores: &[f64], measured: &[f64]) -> Vec<HostI
 /// Host `h` as a placement policy sees it in a round, with no CPU used yet: its baseline is
 /// its draw at the CPU it delivered at the update (`measured`, MIPS).
 fn candidate<'s>(sim: &'s Simulation<'_>, h: HostId, measured: f64) -> Candidate<'s> {
-    let host = &sim.hosts[h];
+    let host = &sim.fleet.hosts[h];
     let class = &sim.setup.host_classes[host.class];
-    let power = match &sim.cloudsim {
+    let power = match sim.profile.cloudsim() {
         Some(cs) => cs.power(host.class),
         None => &class.power,
     };
-    Candidate {
-        cpu_capacity: class.mips,
-        cpu_used: 0.0,
-        // The draw at no load is the idle draw, bit for bit (see `PowerModel::idle_w`).
-        baseline_w: Some(if measured == 0.0 {
-            power.idle_w()
-        } else {
-            power.watts(measured / class.mips)
-        }),
-        ram_capacity: class.ram_mb,
-        ram_used: host.ram_used,
-        disk_capacity: class.disk_mb,
-        disk_used: host.disk_used,
-        power,
-    }
+    // The draw at no load is the idle draw, bit for bit (see `PowerModel::idle_w`).
+    let baseline = if measured == 0.0 {
+        power.idle_w()
+    } else {
+        power.watts(measured / class.mips)
+    };
+    host.candidate(class, 0.0, Some(baseline), power)
 }

@@ -1,14 +1,14 @@
 //! Team requests in the simulation: arrivals, the batch of VMs each asks for, the waiting
 //! queue (FIFO or by priority), and response, waiting and turnaround times.
 
-use super::conflicts::ConflictKind;
-use super::records::{RequestRow, RequestSummary, TeamSummary};
-use super::setup::Setup;
-use super::state::*;
-use super::{Event, Simulation};
 use crate::policy::placement::Need;
 use crate::policy::power;
 use crate::rng::{Stream, substream};
+use crate::sim::conflicts::ConflictKind;
+use crate::sim::records::{RequestRow, RequestSummary, TeamSummary};
+use crate::sim::setup::Setup;
+use crate::sim::state::*;
+use crate::sim::{Event, Simulation};
 use crate::time::{SimTime, secs};
 use crate::workload::requests::{QueueOrder, jain};
 use rand::rngs::Xoshiro256PlusPlus;
@@ -54,7 +54,7 @@ impl RequestRun {
 
 impl Simulation<'_> {
     /// Schedules each team's first request.
-    pub(super) fn start_requests(&mut self) {
+    pub(in crate::sim) fn start_requests(&mut self) {
         for team in 0..self.setup.requests.teams.len() {
             self.schedule_request(team);
         }
@@ -63,44 +63,50 @@ impl Simulation<'_> {
     fn schedule_request(&mut self, team: usize) {
         let arrivals = &self.setup.requests.teams[team].arrivals;
         if let Some(t) = arrivals.next_after(
-            self.now,
+            self.clock.now,
             self.setup.duration,
-            &mut self.requests.arrivals[team],
+            &mut self.workload.requests.arrivals[team],
         ) {
-            self.queue.push(t, Event::Request(team));
+            self.clock.queue.push(t, Event::Request(team));
         }
     }
 
     /// The queue priority of `vm`: its team's for requested VMs, 0 for others.
     fn priority(&self, vm: VmId) -> i32 {
-        match self.vms[vm].origin {
-            Origin::Request(r) => self.setup.requests.teams[self.requests.list[r].team].priority,
+        match self.fleet.vms[vm].origin {
+            Origin::Request(r) => {
+                self.setup.requests.teams[self.workload.requests.list[r].team].priority
+            }
             _ => 0,
         }
     }
 
     /// Puts `vm` in the waiting queue: at the back (FIFO), or behind every waiting VM of the
     /// same or higher priority.
-    pub(super) fn enqueue(&mut self, vm: VmId) {
+    pub(in crate::sim) fn enqueue(&mut self, vm: VmId) {
         match self.setup.requests.queue {
-            QueueOrder::Fifo => self.waiting.push_back(vm),
+            QueueOrder::Fifo => self.fleet.waiting.push_back(vm),
             QueueOrder::Priority => {
                 let p = self.priority(vm);
                 let at = self
+                    .fleet
                     .waiting
                     .iter()
                     .position(|&w| self.priority(w) < p)
-                    .unwrap_or(self.waiting.len());
-                self.waiting.insert(at, vm);
+                    .unwrap_or(self.fleet.waiting.len());
+                self.fleet.waiting.insert(at, vm);
             }
         }
     }
 
     /// Queues a batch of waiting VMs (largest first if the placement policy says so) and
     /// places what fits; returns the first VM of the batch still waiting, if any.
-    pub(super) fn enqueue_batch(&mut self, mut batch: Vec<VmId>) -> Option<VmId> {
-        if self.initial_placement.decreasing() {
-            let needs: Vec<Need> = batch.iter().map(|&vm| self.need(vm, self.fit)).collect();
+    pub(in crate::sim) fn enqueue_batch(&mut self, mut batch: Vec<VmId>) -> Option<VmId> {
+        if self.policies.initial_placement.decreasing() {
+            let needs: Vec<Need> = batch
+                .iter()
+                .map(|&vm| self.need(vm, self.policies.fit))
+                .collect();
             let mut order: Vec<usize> = (0..batch.len()).collect();
             order.sort_by(|&a, &b| {
                 needs[b]
@@ -117,16 +123,16 @@ impl Simulation<'_> {
         self.place_waiting();
         batch
             .into_iter()
-            .find(|&vm| self.vms[vm].state == VmState::Waiting)
+            .find(|&vm| self.fleet.vms[vm].state == VmState::Waiting)
     }
 
-    pub(super) fn on_request(&mut self, team: usize) {
+    pub(in crate::sim) fn on_request(&mut self, team: usize) {
         let setup = &self.setup.requests.teams[team];
-        let types = setup.draw_batch(&mut self.requests.batches[team]);
-        let r = self.requests.list.len();
-        self.requests.list.push(Request {
+        let types = setup.draw_batch(&mut self.workload.requests.batches[team]);
+        let r = self.workload.requests.list.len();
+        self.workload.requests.list.push(Request {
             team,
-            submitted: self.now,
+            submitted: self.clock.now,
             vms: types.len() as u32,
             started: 0,
             first_start: None,
@@ -139,24 +145,24 @@ impl Simulation<'_> {
         for vm_type in types {
             let lifetime = setup
                 .lifetime
-                .map(|d| d.draw(&mut self.requests.lifetimes[team]));
-            let vm = self.vms.len();
-            self.vms.push(Vm {
+                .map(|d| d.draw(&mut self.workload.requests.lifetimes[team]));
+            let vm = self.fleet.vms.len();
+            self.fleet.vms.push(Vm {
                 origin: Origin::Request(r),
                 vm_type,
                 demand: Demand::Curve(setup.load),
                 state: VmState::Waiting,
                 demand_mips: 0.0,
-                arrived: Some(self.now),
+                arrived: Some(self.clock.now),
                 lifetime,
                 last_moved: None,
-                waiting_since: self.now,
+                waiting_since: self.clock.now,
             });
-            self.vms[vm].demand_mips = self.demand_now(vm);
+            self.fleet.vms[vm].demand_mips = self.demand_now(vm);
             batch.push(vm);
         }
         if let Some(vm) = self.enqueue_batch(batch) {
-            self.requests.list[r].queued = true;
+            self.workload.requests.list[r].queued = true;
             self.wait_conflict(
                 ConflictKind::CapacityShortfall,
                 vm,
@@ -169,11 +175,11 @@ impl Simulation<'_> {
     }
 
     /// Bookkeeping when `vm` starts running: request times, service shares.
-    pub(super) fn note_started(&mut self, vm: VmId) {
-        match self.vms[vm].origin {
+    pub(in crate::sim) fn note_started(&mut self, vm: VmId) {
+        match self.fleet.vms[vm].origin {
             Origin::Request(r) => {
-                let now = self.now;
-                let req = &mut self.requests.list[r];
+                let now = self.clock.now;
+                let req = &mut self.workload.requests.list[r];
                 req.started += 1;
                 req.first_start.get_or_insert(now);
                 if req.started == req.vms {
@@ -186,11 +192,11 @@ impl Simulation<'_> {
     }
 
     /// Bookkeeping when `vm` ends: request turnaround, service shares.
-    pub(super) fn note_ended(&mut self, vm: VmId) {
-        match self.vms[vm].origin {
+    pub(in crate::sim) fn note_ended(&mut self, vm: VmId) {
+        match self.fleet.vms[vm].origin {
             Origin::Request(r) => {
-                let now = self.now;
-                let req = &mut self.requests.list[r];
+                let now = self.clock.now;
+                let req = &mut self.workload.requests.list[r];
                 req.ended += 1;
                 if req.ended == req.vms {
                     req.last_end = Some(now);
@@ -202,13 +208,14 @@ impl Simulation<'_> {
     }
 
     /// `requests.csv` rows and the `requests` summary (none without teams).
-    pub(super) fn request_report(&self) -> (Vec<RequestRow>, Option<RequestSummary>) {
+    pub(in crate::sim) fn request_report(&self) -> (Vec<RequestRow>, Option<RequestSummary>) {
         let teams = &self.setup.requests.teams;
         if teams.is_empty() {
             return (Vec::new(), None);
         }
         let since = |t: Option<SimTime>, r: &Request| t.map(|t| secs(t - r.submitted));
         let rows: Vec<RequestRow> = self
+            .workload
             .requests
             .list
             .iter()
@@ -261,7 +268,13 @@ impl Simulation<'_> {
             count: rows.len(),
             vms_requested: rows.iter().map(|r| u64::from(r.vms)).sum(),
             vms_started: started,
-            queued: self.requests.list.iter().filter(|r| r.queued).count(),
+            queued: self
+                .workload
+                .requests
+                .list
+                .iter()
+                .filter(|r| r.queued)
+                .count(),
             incomplete: rows.iter().filter(|r| r.started < r.vms).count(),
             mean_response_s: mean(&of(&all, |r| r.response_s)),
             mean_waiting_s: mean(&waits),
@@ -337,10 +350,11 @@ priority = 5
         for team in [0, 1, 0] {
             sim.on_request(team);
         }
-        sim.waiting
+        sim.fleet
+            .waiting
             .iter()
-            .map(|&vm| match sim.vms[vm].origin {
-                Origin::Request(r) => sim.requests.list[r].team,
+            .map(|&vm| match sim.fleet.vms[vm].origin {
+                Origin::Request(r) => sim.workload.requests.list[r].team,
                 _ => usize::MAX,
             })
             .collect()

@@ -7,8 +7,8 @@
 //! value is written twice, `keep` apart, so that the last `keep` values always lie in one
 //! run in age order: summing a history is then one loop, with no wrap-around.
 
-use super::state::{Vm, VmState};
 use crate::policy::overload::HISTORY_LEN;
+use crate::sim::state::{Vm, VmState};
 
 /// Ring buffers of past CPU demand (MIPS), one per VM.
 #[derive(Debug, Clone, Default)]

@@ -1,12 +1,11 @@
 //! The profile's control flow: initial placement, the update and consolidation round at each
 //! tick, and migrations (including CloudSim's VMs planned twice in one round).
 
-use super::super::Simulation;
-use super::super::conflicts::ConflictKind;
-use super::super::state::*;
 use super::plan::Planner;
 use crate::policy::overload::HostLoad;
-use crate::policy::placement::Candidate;
+use crate::sim::Simulation;
+use crate::sim::conflicts::ConflictKind;
+use crate::sim::state::*;
 use crate::time::secs;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,7 +15,7 @@ impl Simulation<'_> {
     /// checked; the rest wait.
     pub(in crate::sim) fn cs_place_initial(&mut self, batch: Vec<VmId>) {
         let mut looks = InitialLooks::default();
-        for h in 0..self.hosts.len() {
+        for h in 0..self.fleet.hosts.len() {
             looks.add(self, h);
         }
         for vm in batch {
@@ -27,7 +26,7 @@ impl Simulation<'_> {
                     looks.add(self, h);
                 }
                 None => {
-                    self.waiting.push_back(vm);
+                    self.fleet.waiting.push_back(vm);
                     self.wait_conflict(
                         ConflictKind::CapacityShortfall,
                         vm,
@@ -49,17 +48,20 @@ impl Simulation<'_> {
     fn cs_initial_host(&self, vm: VmId, firsts: &[HostId]) -> Option<HostId> {
         let need = self.need(vm, self.setup.initial_fit);
         let per_vcpu = need.vcpu_mips;
-        let policy = self.initial_placement.as_ref();
-        let detector = self.consolidator.as_ref().map(|c| c.detector.as_ref());
+        let policy = self.policies.initial_placement.as_ref();
+        let detector = self
+            .policies
+            .consolidator
+            .as_ref()
+            .map(|c| c.detector.as_ref());
         let mut best: Option<(HostId, f64)> = None;
         for &h in firsts {
-            let host = &self.hosts[h];
+            let host = &self.fleet.hosts[h];
             let class = &self.setup.host_classes[host.class];
             let used = host.sized_mips;
             if per_vcpu > self.scheduler(h).core
                 || class.mips - used < need.mips
-                || host.ram_used + need.ram_mb > class.ram_mb + 1e-9
-                || (class.disk_mb > 0.0 && host.disk_used + need.disk_mb > class.disk_mb + 1e-9)
+                || !host.fits_memory(class, &need)
             {
                 continue;
             }
@@ -76,19 +78,10 @@ impl Simulation<'_> {
                 continue;
             }
             let power = self
-                .cloudsim
-                .as_ref()
+                .profile
+                .cloudsim()
                 .map_or(&class.power, |cs| cs.power(host.class));
-            let candidate = Candidate {
-                cpu_capacity: class.mips,
-                cpu_used: used,
-                baseline_w: Some(power.idle_w()),
-                ram_capacity: class.ram_mb,
-                ram_used: host.ram_used,
-                disk_capacity: class.disk_mb,
-                disk_used: host.disk_used,
-                power,
-            };
+            let candidate = host.candidate(class, used, Some(power.idle_w()), power);
             let score = policy.score(&candidate, &need);
             if best.is_none_or(|(_, b)| score < b) && accepts() {
                 best = Some((h, score));
@@ -100,13 +93,13 @@ impl Simulation<'_> {
     /// A control tick under the profile: the full update, then CloudSim's consolidation round,
     /// its migrations started in plan order.
     pub(in crate::sim) fn cs_tick(&mut self) {
-        self.cs_update(true, secs(self.now));
-        let Some(mut c) = self.consolidator.take() else {
+        self.cs_update(true, secs(self.clock.now));
+        let Some(mut c) = self.policies.consolidator.take() else {
             return;
         };
         let lists = self
-            .cloudsim
-            .as_mut()
+            .profile
+            .cloudsim_mut()
             .map(|cs| std::mem::take(&mut cs.lists))
             .unwrap_or_default();
         let (map, lists) = Planner::new(self, lists).plan(
@@ -115,14 +108,14 @@ impl Simulation<'_> {
             c.placement.as_ref(),
             c.underload_threshold,
         );
-        if let Some(cs) = self.cloudsim.as_mut() {
+        if let Some(cs) = self.profile.cloudsim_mut() {
             cs.lists = lists;
         }
-        self.consolidator = Some(c);
+        self.policies.consolidator = Some(c);
         // Each host the plan touches is refreshed once, after all its migrations are open.
         self.cs_batch(true);
         for (vm, dst) in map {
-            match self.vms[vm].state {
+            match self.fleet.vms[vm].state {
                 VmState::Running(src) if src != dst => self.plan_migration(vm, dst),
                 VmState::Migrating(first) if self.cs_may_follow(vm, first, dst) => {
                     self.cs_follow(vm, first, dst)
@@ -137,8 +130,8 @@ impl Simulation<'_> {
     /// none yet (a VM migrates at most twice at once), and `dst` is neither where the first
     /// lands (the second would leave from there to there) nor where it leaves from.
     fn cs_may_follow(&self, vm: VmId, first: MigId, dst: HostId) -> bool {
-        let m = &self.migrations[first];
-        let pending = self.cloudsim.as_ref().is_some_and(|cs| cs.has_follow(vm));
+        let m = &self.fleet.migrations[first];
+        let pending = self.profile.cloudsim().is_some_and(|cs| cs.has_follow(vm));
         !pending && dst != m.destination && dst != m.source
     }
 
@@ -146,18 +139,21 @@ impl Simulation<'_> {
     /// first is still copying (over a slower link): it then waits, its copy done, and lands as
     /// soon as the first has (the VM is carried on from the first's destination).
     pub(in crate::sim) fn cs_follow_waits(&mut self, m: MigId) -> bool {
-        let vm = self.migrations[m].vm;
-        let first = match self.vms[vm].state {
+        let vm = self.fleet.migrations[m].vm;
+        let first = match self.fleet.vms[vm].state {
             VmState::Migrating(first) if first != m => first,
             _ => return false,
         };
-        let Some(cs) = self.cloudsim.as_mut() else {
+        let Some(cs) = self.profile.cloudsim_mut() else {
             return false;
         };
         if cs.follow.get(vm) != Some(&Some(m)) {
             return false;
         }
-        debug_assert_eq!(self.migrations[first].outcome, MigrationOutcome::InFlight);
+        debug_assert_eq!(
+            self.fleet.migrations[first].outcome,
+            MigrationOutcome::InFlight
+        );
         cs.follow_copied[vm] = true;
         true
     }
@@ -167,9 +163,9 @@ impl Simulation<'_> {
     /// from the VM's source; when the first ends the VM lands on its destination, and the
     /// second then carries it on to `dst`.
     fn cs_follow(&mut self, vm: VmId, first: MigId, dst: HostId) {
-        let src = self.migrations[first].source;
+        let src = self.fleet.migrations[first].source;
         let m = self.open_migration(vm, src, dst);
-        if let Some(cs) = self.cloudsim.as_mut() {
+        if let Some(cs) = self.profile.cloudsim_mut() {
             cs.set_follow(vm, Some(m));
         }
         self.refresh(src);
@@ -180,34 +176,39 @@ impl Simulation<'_> {
     /// After migration `m` of `vm` ended on `at` under the profile: a second migration of the
     /// VM now leaves from there, and a VM with no demand left ends.
     pub(in crate::sim) fn cs_after_migration(&mut self, vm: VmId, m: MigId, at: HostId) {
-        let follow = self.cloudsim.as_mut().and_then(|cs| cs.take_follow(vm));
+        let follow = self
+            .profile
+            .cloudsim_mut()
+            .and_then(|cs| cs.take_follow(vm));
         match follow {
             Some((next, copied)) if next != m => {
-                let old = self.migrations[next].source;
-                let list = &mut self.hosts[old].migrations;
+                let old = self.fleet.migrations[next].source;
+                let list = &mut self.fleet.hosts[old].migrations;
                 if let Some(i) = list.iter().position(|&x| x == next) {
                     list.remove(i);
                 }
-                self.hosts[at].migrations.push(next);
-                if self.migrations[next].phase != Phase::Queued {
-                    self.hosts[old].copying -= 1;
-                    self.hosts[at].copying += 1;
+                self.fleet.hosts[at].migrations.push(next);
+                if self.fleet.migrations[next].phase != Phase::Queued {
+                    self.fleet.hosts[old].copying -= 1;
+                    self.fleet.hosts[at].copying += 1;
                 }
-                self.migrations[next].source = at;
-                self.vms[vm].state = VmState::Migrating(next);
+                self.fleet.migrations[next].source = at;
+                self.fleet.vms[vm].state = VmState::Migrating(next);
                 self.refresh(old);
                 self.refresh(at);
                 if copied {
                     // Its copy ended first: it lands right after this one, at this instant.
-                    let stamp = self.migrations[next].stamp;
-                    self.queue.push(
-                        self.now,
-                        super::super::Event::MigrationStep { mig: next, stamp },
+                    let stamp = self.fleet.migrations[next].stamp;
+                    self.clock.queue.push(
+                        self.clock.now,
+                        crate::sim::Event::MigrationStep { mig: next, stamp },
                     );
                 }
             }
             _ => {
-                if self.vms[vm].state == VmState::Running(at) && self.vms[vm].demand_mips == 0.0 {
+                if self.fleet.vms[vm].state == VmState::Running(at)
+                    && self.fleet.vms[vm].demand_mips == 0.0
+                {
                     self.on_vm_end(vm);
                 }
             }
@@ -217,8 +218,8 @@ impl Simulation<'_> {
     /// The migration still to come for `vm` after the one in flight, if CloudSim planned it
     /// twice (aborted along with the VM).
     pub(in crate::sim) fn cs_pending_follow(&mut self, vm: VmId) -> Option<MigId> {
-        self.cloudsim
-            .as_mut()
+        self.profile
+            .cloudsim_mut()
             .and_then(|cs| cs.take_follow(vm))
             .map(|(next, _)| next)
     }
@@ -240,7 +241,7 @@ struct InitialLooks {
 
 impl InitialLooks {
     fn look(sim: &Simulation, h: HostId) -> Look {
-        let host = &sim.hosts[h];
+        let host = &sim.fleet.hosts[h];
         (
             host.class,
             host.sized_mips.to_bits(),

@@ -2,13 +2,13 @@
 //! schedule or an autoscaler changes how many there are. Demand that saturated (or absent)
 //! replicas cannot serve is metered as unserved.
 
-use super::conflicts::ConflictKind;
-use super::records::ServiceSummary;
-use super::setup::Setup;
-use super::state::*;
-use super::{Event, Simulation};
 use crate::policy::power;
 use crate::rng::{Stream, substream};
+use crate::sim::conflicts::ConflictKind;
+use crate::sim::records::ServiceSummary;
+use crate::sim::setup::Setup;
+use crate::sim::state::*;
+use crate::sim::{Event, Simulation};
 use crate::time::{MS_PER_HOUR, SimTime};
 use crate::workload::scaling::{Autoscaler, Scaling};
 use rand::rngs::Xoshiro256PlusPlus;
@@ -63,7 +63,7 @@ impl ServiceRun {
     }
 
     /// Drops the meters' integrals so far (the end of the warm-up) and restarts them at `now`.
-    pub(super) fn restart_meters(&mut self, now: SimTime) {
+    pub(in crate::sim) fn restart_meters(&mut self, now: SimTime) {
         self.accrue(now);
         (self.replica_ms, self.demand_ms, self.served_ms) = (0.0, 0.0, 0.0);
         (self.scale_ups, self.scale_downs) = (0, 0);
@@ -83,7 +83,7 @@ impl ServiceRun {
 impl Simulation<'_> {
     /// Creates each service's initial replicas (returned, waiting, for the initial
     /// placement) and schedules its scaling events.
-    pub(super) fn start_services(&mut self) -> Vec<VmId> {
+    pub(in crate::sim) fn start_services(&mut self) -> Vec<VmId> {
         let mut initial = Vec::new();
         for s in 0..self.setup.services.len() {
             let service = &self.setup.services[s];
@@ -105,44 +105,44 @@ impl Simulation<'_> {
 
     fn schedule_event(&mut self, t: SimTime, event: Event) {
         if t < self.setup.duration {
-            self.queue.push(t, event);
+            self.clock.queue.push(t, event);
         }
     }
 
     /// A new waiting replica of service `s`.
     fn new_replica(&mut self, s: usize) -> VmId {
-        let vm = self.vms.len();
-        self.vms.push(Vm {
+        let vm = self.fleet.vms.len();
+        self.fleet.vms.push(Vm {
             origin: Origin::Service(s),
             vm_type: self.setup.services[s].vm_type,
             demand: Demand::Service(s),
             state: VmState::Waiting,
             demand_mips: 0.0,
-            arrived: Some(self.now),
+            arrived: Some(self.clock.now),
             lifetime: None,
             last_moved: None,
-            waiting_since: self.now,
+            waiting_since: self.clock.now,
         });
-        self.services[s].replicas.push(vm);
-        self.vms[vm].demand_mips = self.demand_now(vm);
+        self.workload.services[s].replicas.push(vm);
+        self.fleet.vms[vm].demand_mips = self.demand_now(vm);
         vm
     }
 
     /// Draws every service's total demand now (called with the load step).
-    pub(super) fn sample_services(&mut self) {
-        for s in 0..self.services.len() {
+    pub(in crate::sim) fn sample_services(&mut self) {
+        for s in 0..self.workload.services.len() {
             let service = &self.setup.services[s];
-            let run = &mut self.services[s];
-            run.accrue(self.now);
-            run.total = self.setup.loads[service.load].sample(self.now, &mut run.rng)
+            let run = &mut self.workload.services[s];
+            run.accrue(self.clock.now);
+            run.total = self.setup.loads[service.load].sample(self.clock.now, &mut run.rng)
                 * f64::from(service.max);
         }
     }
 
     /// A replica's share of service `s`'s demand, as a fraction of its CPU: the total spread
     /// over the running replicas (over all replicas while none runs), capped at 1.
-    pub(super) fn replica_share(&self, s: usize) -> f64 {
-        let run = &self.services[s];
+    pub(in crate::sim) fn replica_share(&self, s: usize) -> f64 {
+        let run = &self.workload.services[s];
         let over = if run.running > 0 {
             run.running as usize
         } else {
@@ -157,33 +157,33 @@ impl Simulation<'_> {
 
     /// A replica's demand as a fraction of its CPU: its idle floor plus its share of the
     /// traffic on the rest.
-    pub(super) fn replica_fraction(&self, s: usize) -> f64 {
+    pub(in crate::sim) fn replica_fraction(&self, s: usize) -> f64 {
         let idle = self.setup.services[s].idle;
         idle + (1.0 - idle) * self.replica_share(s)
     }
 
     /// Recounts service `s`'s running replicas and updates their demands.
-    pub(super) fn resample_service(&mut self, s: usize) {
-        self.services[s].accrue(self.now);
-        let running = self.services[s]
+    pub(in crate::sim) fn resample_service(&mut self, s: usize) {
+        self.workload.services[s].accrue(self.clock.now);
+        let running = self.workload.services[s]
             .replicas
             .iter()
             .filter(|&&vm| {
                 matches!(
-                    self.vms[vm].state,
+                    self.fleet.vms[vm].state,
                     VmState::Running(_) | VmState::Migrating(_)
                 )
             })
             .count() as u32;
-        self.services[s].running = running;
+        self.workload.services[s].running = running;
         let share = self.replica_fraction(s);
-        for i in 0..self.services[s].replicas.len() {
-            let vm = self.services[s].replicas[i];
-            let hosts = match self.vms[vm].state {
+        for i in 0..self.workload.services[s].replicas.len() {
+            let vm = self.workload.services[s].replicas[i];
+            let hosts = match self.fleet.vms[vm].state {
                 VmState::Running(h) => [Some(h), None],
                 VmState::Migrating(m) => [
-                    Some(self.migrations[m].source),
-                    Some(self.migrations[m].destination),
+                    Some(self.fleet.migrations[m].source),
+                    Some(self.fleet.migrations[m].destination),
                 ],
                 _ => [None, None],
             };
@@ -191,7 +191,8 @@ impl Simulation<'_> {
                 self.accrue(*h);
             }
             self.meter_waiting(vm);
-            self.vms[vm].demand_mips = share * self.setup.vm_types[self.vms[vm].vm_type].mips;
+            self.fleet.vms[vm].demand_mips =
+                share * self.setup.vm_types[self.fleet.vms[vm].vm_type].mips;
             for h in hosts.iter().flatten() {
                 self.refresh(*h);
             }
@@ -199,21 +200,21 @@ impl Simulation<'_> {
     }
 
     /// Forgets an ended replica of service `s`.
-    pub(super) fn replica_ended(&mut self, s: usize, vm: VmId) {
-        self.services[s].accrue(self.now);
-        self.services[s].replicas.retain(|&v| v != vm);
+    pub(in crate::sim) fn replica_ended(&mut self, s: usize, vm: VmId) {
+        self.workload.services[s].accrue(self.clock.now);
+        self.workload.services[s].replicas.retain(|&v| v != vm);
         self.resample_service(s);
     }
 
     /// Sets service `s`'s replica count to `n`: new replicas queue for capacity; removed
     /// ones are the newest, waiting ones first.
     fn set_replicas(&mut self, s: usize, n: u32) {
-        let current = self.services[s].replicas.len() as u32;
+        let current = self.workload.services[s].replicas.len() as u32;
         if n == current {
             return;
         }
-        self.services[s].accrue(self.now);
-        let run = &mut self.services[s];
+        self.workload.services[s].accrue(self.clock.now);
+        let run = &mut self.workload.services[s];
         run.fewest = run.fewest.min(n);
         run.most = run.most.max(n);
         if n > current {
@@ -231,11 +232,11 @@ impl Simulation<'_> {
         } else {
             run.scale_downs += 1;
             for _ in n..current {
-                let replicas = &self.services[s].replicas;
+                let replicas = &self.workload.services[s].replicas;
                 let vm = replicas
                     .iter()
                     .rev()
-                    .find(|&&v| self.vms[v].state == VmState::Waiting)
+                    .find(|&&v| self.fleet.vms[v].state == VmState::Waiting)
                     .or(replicas.last())
                     .copied();
                 if let Some(vm) = vm {
@@ -246,29 +247,29 @@ impl Simulation<'_> {
         self.resample_service(s);
     }
 
-    pub(super) fn on_scale_at(&mut self, s: usize) {
+    pub(in crate::sim) fn on_scale_at(&mut self, s: usize) {
         let Scaling::Schedule(schedule) = &self.setup.services[s].scaling else {
             return;
         };
-        if let Some(n) = schedule.in_force(self.now) {
+        if let Some(n) = schedule.in_force(self.clock.now) {
             self.set_replicas(s, n);
         }
-        if let Some((t, _)) = schedule.next_after(self.now) {
+        if let Some((t, _)) = schedule.next_after(self.clock.now) {
             self.schedule_event(t, Event::ScaleAt(s));
         }
     }
 
-    pub(super) fn on_autoscale(&mut self, s: usize) {
+    pub(in crate::sim) fn on_autoscale(&mut self, s: usize) {
         let service = &self.setup.services[s];
-        let run = &self.services[s];
+        let run = &self.workload.services[s];
         let (current, ready) = (run.replicas.len() as u32, run.running);
         let utilisation = if ready > 0 {
             (run.total / f64::from(ready)).min(1.0)
         } else {
             0.0
         };
-        let now = self.now;
-        if let Some(a) = self.services[s].autoscaler.as_mut() {
+        let now = self.clock.now;
+        if let Some(a) = self.workload.services[s].autoscaler.as_mut() {
             let interval = a.setup.interval;
             let n = a.decide(now, current, ready, utilisation, service.min, service.max);
             self.set_replicas(s, n);
@@ -277,15 +278,15 @@ impl Simulation<'_> {
     }
 
     /// The `services` summary (none without services).
-    pub(super) fn service_report(&mut self) -> Option<BTreeMap<String, ServiceSummary>> {
-        if self.services.is_empty() {
+    pub(in crate::sim) fn service_report(&mut self) -> Option<BTreeMap<String, ServiceSummary>> {
+        if self.workload.services.is_empty() {
             return None;
         }
         let hours = |ms: f64| ms / MS_PER_HOUR as f64;
         let duration = self.setup.duration.max(1) as f64;
         let mut out = BTreeMap::new();
-        for (s, run) in self.services.iter_mut().enumerate() {
-            run.accrue(self.now);
+        for (s, run) in self.workload.services.iter_mut().enumerate() {
+            run.accrue(self.clock.now);
             let service = &self.setup.services[s];
             let unserved = (run.demand_ms - run.served_ms).max(0.0);
             out.insert(

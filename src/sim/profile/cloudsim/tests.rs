@@ -2,9 +2,9 @@
 //! non-power-aware baseline, CloudSim's consolidation round (a host evacuated, a VM planned
 //! twice) and its SLATAH and PDM.
 
-use super::super::records::MemoryRecorder;
-use super::super::{Outcome, Simulation};
 use crate::scenario;
+use crate::sim::records::MemoryRecorder;
+use crate::sim::{Outcome, Simulation};
 use crate::time::kwh;
 
 /// Hosts of one 2000-MIPS core, linear 100 W idle to 200 W at full load, 1 Gbit/s links (a
@@ -50,11 +50,11 @@ fn run_with(text: &str, configure: impl FnOnce(&mut Simulation)) -> (MemoryRecor
     let mut rec = MemoryRecorder::default();
     let outcome = {
         let mut sim = Simulation::new(&setup, &mut rec).unwrap();
-        sim.check = true;
+        sim.diagnostics.check = true;
         configure(&mut sim);
         sim.start();
         sim.run();
-        assert_eq!(sim.violation, None);
+        assert_eq!(sim.diagnostics.violation, None);
         sim.finish()
     };
     (rec, outcome)
@@ -309,10 +309,11 @@ fn initial_placement_takes_the_first_host_of_each_look() {
     // 50 % < 80 %, and accepts each): the first, host 0, takes it; the sixth finds host 0
     // full and hosts 1 to 3 alike: host 1.
     let hosts: Vec<Option<usize>> = sim
+        .fleet
         .vms
         .iter()
         .map(|v| match v.state {
-            super::super::state::VmState::Running(h) => Some(h),
+            crate::sim::state::VmState::Running(h) => Some(h),
             _ => None,
         })
         .collect();
@@ -364,7 +365,7 @@ fn collecting_the_refreshes_of_migrations_ending_together_changes_nothing() {
         let text = scenario(14, &body).replace("\"700s\"", "\"1d\"");
         let run_batched = |batch: bool| {
             run_with(&text, |sim| {
-                if let Some(cs) = sim.cloudsim.as_mut() {
+                if let Some(cs) = sim.profile.cloudsim_mut() {
                     cs.batch_steps = batch;
                 }
             })

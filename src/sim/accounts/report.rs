@@ -1,39 +1,39 @@
 //! Timeseries rows and the end-of-run summary.
 
-use super::energy::Split;
-use super::records::*;
-use super::state::*;
-use super::{Outcome, Simulation};
 use crate::model::host::PowerState;
+use crate::sim::energy::Split;
+use crate::sim::records::*;
+use crate::sim::state::*;
+use crate::sim::{Outcome, Simulation};
 use crate::time::secs;
 
 impl Simulation<'_> {
-    pub(super) fn record_interval(&mut self) {
+    pub(in crate::sim) fn record_interval(&mut self) {
         self.accrue_all();
         if !self.measuring() {
-            self.started_since_row = 0;
+            self.accounts.started_since_row = 0;
             return;
         }
         let mut row = IntervalRow {
-            time_s: secs(self.now),
+            time_s: secs(self.clock.now),
             hosts_on: 0,
             hosts_booting: 0,
             hosts_shutting_down: 0,
             hosts_off: 0,
             vms_running: 0,
-            vms_waiting: self.waiting.len() + self.deferred.len(),
+            vms_waiting: self.fleet.waiting.len() + self.fleet.deferred.len(),
             demand_mips: 0.0,
             capacity_on_mips: 0.0,
             power_w: 0.0,
             energy_kwh: 0.0,
             cost: 0.0,
-            price_per_kwh: self.price,
-            migrations_in_flight: self.in_flight,
-            migrations_started: std::mem::take(&mut self.started_since_row),
+            price_per_kwh: self.accounts.price,
+            migrations_in_flight: self.fleet.in_flight,
+            migrations_started: std::mem::take(&mut self.accounts.started_since_row),
             hosts_sleeping: 0,
-            migrations_queued: self.mig_queue.len(),
+            migrations_queued: self.fleet.mig_queue.len(),
         };
-        for host in &self.hosts {
+        for host in &self.fleet.hosts {
             match host.state {
                 PowerState::On => {
                     row.hosts_on += 1;
@@ -50,59 +50,59 @@ impl Simulation<'_> {
             row.energy_kwh += crate::time::kwh(host.energy.joules.total());
             row.cost += host.energy.cost;
         }
-        self.on_counts = (
-            self.on_counts.0.min(row.hosts_on),
-            self.on_counts.1.max(row.hosts_on),
+        self.accounts.on_counts = (
+            self.accounts.on_counts.0.min(row.hosts_on),
+            self.accounts.on_counts.1.max(row.hosts_on),
         );
         self.recorder.interval(&row);
-        if !self.utilisation.is_empty() {
-            for (slot, host) in self.utilisation.iter_mut().zip(&self.hosts) {
+        if !self.accounts.utilisation.is_empty() {
+            for (slot, host) in self.accounts.utilisation.iter_mut().zip(&self.fleet.hosts) {
                 *slot = (host.state == PowerState::On)
                     .then(|| host.load_mips / self.setup.host_classes[host.class].mips);
             }
             self.recorder
-                .host_utilisation(row.time_s, &self.utilisation);
+                .host_utilisation(row.time_s, &self.accounts.utilisation);
         }
     }
 
     /// Ends the warm-up: what happened so far is dropped from every total, so the run's
     /// metrics cover the time after it alone.
-    pub(super) fn on_warmup_end(&mut self) {
+    pub(in crate::sim) fn on_warmup_end(&mut self) {
         self.accrue_all();
-        for vm in 0..self.vms.len() {
+        for vm in 0..self.fleet.vms.len() {
             self.meter_waiting(vm);
         }
-        self.waiting_core_ms = 0.0;
-        for host in &mut self.hosts {
-            host.energy = super::energy::EnergyAccount {
-                since: self.now,
+        self.accounts.waiting_core_ms = 0.0;
+        for host in &mut self.fleet.hosts {
+            host.energy = crate::sim::energy::EnergyAccount {
+                since: self.clock.now,
                 ..Default::default()
             };
             host.meters = Meters::default();
             (host.boots, host.shutdowns, host.sleeps, host.wakes) = (0, 0, 0, 0);
             (host.migrations_in, host.migrations_out) = (0, 0);
         }
-        self.conflicts = Default::default();
-        self.first_reported_mig = self.migrations.len();
-        self.started_since_row = 0;
-        self.on_counts = (usize::MAX, 0);
-        for s in &mut self.services {
-            s.restart_meters(self.now);
+        self.diagnostics.conflicts = Default::default();
+        self.accounts.first_reported_mig = self.fleet.migrations.len();
+        self.accounts.started_since_row = 0;
+        self.accounts.on_counts = (usize::MAX, 0);
+        for s in &mut self.workload.services {
+            s.restart_meters(self.clock.now);
         }
     }
 
     /// Whether the warm-up is over (or there is none): rows and counts are reported.
-    pub(super) fn measuring(&self) -> bool {
-        self.now >= self.setup.warmup
+    pub(in crate::sim) fn measuring(&self) -> bool {
+        self.clock.now >= self.setup.warmup
     }
 
-    pub(super) fn on_end(&mut self) {
+    pub(in crate::sim) fn on_end(&mut self) {
         self.record_interval();
     }
 
-    pub(super) fn finish(mut self) -> Outcome {
-        self.cs_finish();
-        for vm in 0..self.vms.len() {
+    pub(in crate::sim) fn finish(mut self) -> Outcome {
+        self.finish_profile();
+        for vm in 0..self.fleet.vms.len() {
             self.meter_waiting(vm);
         }
         let setup = self.setup;
@@ -112,9 +112,9 @@ impl Simulation<'_> {
         let mut it_cost = 0.0;
         let (mut on_ms, mut overload_ms, mut requested, mut lost) = (0u64, 0u64, 0.0, 0.0);
         let (mut demand_core_ms, mut unserved_core_ms) =
-            (self.waiting_core_ms, self.waiting_core_ms);
-        let mut rows = Vec::with_capacity(self.hosts.len());
-        for (h, host) in self.hosts.iter().enumerate() {
+            (self.accounts.waiting_core_ms, self.accounts.waiting_core_ms);
+        let mut rows = Vec::with_capacity(self.fleet.hosts.len());
+        for (h, host) in self.fleet.hosts.iter().enumerate() {
             joules.add_scaled(&host.energy.joules, 1.0);
             it_cost += host.energy.cost;
             on_ms += host.meters.on_ms;
@@ -151,7 +151,7 @@ impl Simulation<'_> {
         }
         let energy = EnergySummary::new(&joules, it_cost, setup.pue, &setup.currency);
         // Migrations started during the warm-up are left out.
-        let reported = &self.migrations[self.first_reported_mig..];
+        let reported = &self.fleet.migrations[self.accounts.first_reported_mig..];
         let done: Vec<&Migration> = reported
             .iter()
             .filter(|m| m.outcome == MigrationOutcome::Done)
@@ -210,41 +210,43 @@ impl Simulation<'_> {
             migrations,
             sla,
             conflicts: ConflictSummary {
-                total: self.conflicts.iter().sum(),
-                by_kind: super::conflicts::counts_by_name(&self.conflicts),
+                total: self.diagnostics.conflicts.iter().sum(),
+                by_kind: crate::sim::conflicts::counts_by_name(&self.diagnostics.conflicts),
             },
             hosts: HostSummary {
-                count: self.hosts.len(),
-                boots: self.hosts.iter().map(|h| h.boots as u64).sum(),
-                shutdowns: self.hosts.iter().map(|h| h.shutdowns as u64).sum(),
-                sleeps: self.hosts.iter().map(|h| h.sleeps as u64).sum(),
-                wakes: self.hosts.iter().map(|h| h.wakes as u64).sum(),
+                count: self.fleet.hosts.len(),
+                boots: self.fleet.hosts.iter().map(|h| h.boots as u64).sum(),
+                shutdowns: self.fleet.hosts.iter().map(|h| h.shutdowns as u64).sum(),
+                sleeps: self.fleet.hosts.iter().map(|h| h.sleeps as u64).sum(),
+                wakes: self.fleet.hosts.iter().map(|h| h.wakes as u64).sum(),
                 mean_on: on_ms as f64 / (setup.duration - setup.warmup).max(1) as f64,
-                min_on: if self.on_counts.0 == usize::MAX {
+                min_on: if self.accounts.on_counts.0 == usize::MAX {
                     0
                 } else {
-                    self.on_counts.0
+                    self.accounts.on_counts.0
                 },
-                max_on: self.on_counts.1,
+                max_on: self.accounts.on_counts.1,
             },
             vms: VmSummary {
-                count: self.vms.len(),
+                count: self.fleet.vms.len(),
                 ended: self
+                    .fleet
                     .vms
                     .iter()
                     .filter(|v| v.state == VmState::Ended)
                     .count(),
-                waiting_at_end: self.waiting.len() + self.deferred.len(),
-                unplaced: self.waiting.len() + self.deferred.len(),
+                waiting_at_end: self.fleet.waiting.len() + self.fleet.deferred.len(),
+                unplaced: self.fleet.waiting.len() + self.fleet.deferred.len(),
                 demand_core_h: demand_core_ms / 3.6e6,
                 unserved_demand_core_h: unserved_core_ms / 3.6e6,
-                waiting_core_h: self.waiting_core_ms / 3.6e6,
+                waiting_core_h: self.accounts.waiting_core_ms / 3.6e6,
                 unserved_fraction: if demand_core_ms > 0.0 {
                     unserved_core_ms / demand_core_ms
                 } else {
                     0.0
                 },
                 running_at_end: self
+                    .fleet
                     .vms
                     .iter()
                     .filter(|v| matches!(v.state, VmState::Running(_) | VmState::Migrating(_)))
@@ -252,7 +254,7 @@ impl Simulation<'_> {
             },
             requests: request_summary,
             services,
-            events: self.events,
+            events: self.clock.events,
         };
         Outcome {
             summary,

@@ -2,9 +2,9 @@
 //! Each is detected where it happens, resolved (the scenario chooses how for provisioning),
 //! counted by kind in `summary.json` and logged as a row of `conflicts.csv`.
 
-use super::Simulation;
-use super::records::ConflictRow;
-use super::state::{HostId, VmId};
+use crate::sim::Simulation;
+use crate::sim::records::ConflictRow;
+use crate::sim::state::{HostId, VmId};
 use crate::time::secs;
 use std::collections::BTreeMap;
 
@@ -92,28 +92,28 @@ impl Simulation<'_> {
     /// Counts and logs a conflict that leaves VM `vm` waiting (for capacity, or for a host's
     /// migrations to end), unless the VM is already waiting on an earlier one: a wait is one
     /// conflict, however often placement is retried. [`Self::close_wait`] logs its end.
-    pub(super) fn wait_conflict(
+    pub(in crate::sim) fn wait_conflict(
         &mut self,
         kind: ConflictKind,
         vm: VmId,
         hosts: &[HostId],
         action: &'static str,
     ) {
-        if self.open_waits.contains_key(&vm) {
+        if self.diagnostics.open_waits.contains_key(&vm) {
             return;
         }
-        self.open_waits.insert(vm, kind);
+        self.diagnostics.open_waits.insert(vm, kind);
         self.conflict(kind, Some(vm), hosts, action);
     }
 
     /// Logs, uncounted, the end of VM `vm`'s wait, if it had one: it was placed on `host`,
     /// or it ended (`None`) before it was.
-    pub(super) fn close_wait(&mut self, vm: VmId, host: Option<HostId>) {
-        let Some(kind) = self.open_waits.remove(&vm) else {
+    pub(in crate::sim) fn close_wait(&mut self, vm: VmId, host: Option<HostId>) {
+        let Some(kind) = self.diagnostics.open_waits.remove(&vm) else {
             return;
         };
         self.recorder.conflict(&ConflictRow {
-            time_s: secs(self.now),
+            time_s: secs(self.clock.now),
             kind: kind.name(),
             vm: Some(vm),
             hosts: host.map_or(String::new(), |h| itoa::Buffer::new().format(h).to_string()),
@@ -125,7 +125,7 @@ impl Simulation<'_> {
     }
 
     /// Counts and logs a conflict of `kind` involving `vm` and `hosts`, with what was done.
-    pub(super) fn conflict(
+    pub(in crate::sim) fn conflict(
         &mut self,
         kind: ConflictKind,
         vm: Option<VmId>,
@@ -135,7 +135,7 @@ impl Simulation<'_> {
         if !self.measuring() {
             return;
         }
-        self.conflicts[kind.index()] += 1;
+        self.diagnostics.conflicts[kind.index()] += 1;
         // Host ids joined by ';'.
         let mut ids = String::with_capacity(8 * hosts.len());
         for (i, &h) in hosts.iter().enumerate() {
@@ -145,7 +145,7 @@ impl Simulation<'_> {
             ids.push_str(itoa::Buffer::new().format(h));
         }
         self.recorder.conflict(&ConflictRow {
-            time_s: secs(self.now),
+            time_s: secs(self.clock.now),
             kind: kind.name(),
             vm,
             hosts: ids,
@@ -154,19 +154,19 @@ impl Simulation<'_> {
     }
 
     /// Logs, once per migration, destinations whose committed CPU now exceeds their capacity.
-    pub(super) fn check_destination_overload(&mut self, h: HostId) {
-        let capacity = self.setup.host_classes[self.hosts[h].class].mips;
-        if self.hosts[h].committed_mips <= capacity * (1.0 + 1e-9) {
+    pub(in crate::sim) fn check_destination_overload(&mut self, h: HostId) {
+        let capacity = self.setup.host_classes[self.fleet.hosts[h].class].mips;
+        if self.fleet.hosts[h].committed_mips <= capacity * (1.0 + 1e-9) {
             return;
         }
-        for i in 0..self.hosts[h].migrations.len() {
-            let m = self.hosts[h].migrations[i];
-            let mig = &self.migrations[m];
+        for i in 0..self.fleet.hosts[h].migrations.len() {
+            let m = self.fleet.hosts[h].migrations[i];
+            let mig = &self.fleet.migrations[m];
             if mig.destination != h || mig.overload_logged {
                 continue;
             }
             let (vm, src) = (mig.vm, mig.source);
-            self.migrations[m].overload_logged = true;
+            self.fleet.migrations[m].overload_logged = true;
             self.conflict(
                 ConflictKind::DestinationOverloaded,
                 Some(vm),

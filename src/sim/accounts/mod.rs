@@ -1,0 +1,23 @@
+//! The accounts part of a run: the price and the meters that are not a host's own; the
+//! timeseries rows and the summary ([`report`]).
+
+pub(super) mod report;
+
+use super::state::MigId;
+
+/// Prices and the meters that are not a host's own.
+pub(crate) struct Accounts {
+    /// Electricity price now, per kWh.
+    pub price: f64,
+    /// Demand of VMs while they waited for a host, vCPU x ms.
+    pub waiting_core_ms: f64,
+    /// Migrations started since the last timeseries row.
+    pub started_since_row: usize,
+    /// Fewest and most hosts on in a timeseries row.
+    pub on_counts: (usize, usize),
+    /// Migrations with a smaller id started during the warm-up and are not reported.
+    pub first_reported_mig: MigId,
+    /// Per-host utilisations handed to the recorder at each tick (reused; empty when the
+    /// recorder does not want them).
+    pub utilisation: Vec<Option<f64>>,
+}

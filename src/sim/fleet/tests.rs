@@ -1,0 +1,145 @@
+//! Placement and migration bookkeeping on a fleet alone, without a simulation around it.
+
+use super::Fleet;
+use super::placement_index::{PlacementIndex, Search, Window};
+use crate::model::host::PowerState;
+use crate::policy::lookup;
+use crate::policy::placement::{Need, PLACEMENTS, Placement};
+use crate::sim::setup::FitBasis;
+use crate::sim::setup::Setup;
+use crate::sim::state::*;
+
+/// Two hosts of 4 cores (2000 MIPS each, 8000 MIPS) and 8 GB; VMs of 1 vCPU (2000 MIPS) and
+/// 1 GB.
+const TWO_HOSTS: &str = r#"
+version = 1
+[simulation]
+name = "fleet"
+duration = "1h"
+[[hosts]]
+class = "h"
+count = 2
+cores = 4
+core_mips = 2000
+ram = "8 GB"
+power = { model = "linear", idle_w = 100, max_w = 200 }
+[[vm_types]]
+name = "vm"
+vcpus = 1
+ram = "1 GB"
+[[vms]]
+type = "vm"
+count = 3
+load = "l"
+[loads.l]
+shape = "constant"
+level = 0.5
+"#;
+
+/// The scenario's fleet with VMs 0 and 1 running on host 0 and VM 2 not placed yet, its
+/// loads summed as a refresh would, and an index over it.
+fn fleet() -> (Setup, Fleet, PlacementIndex) {
+    let setup = crate::scenario::load(TWO_HOSTS, "fleet.toml", &[]).unwrap();
+    let hosts = setup
+        .hosts
+        .iter()
+        .map(|&c| Host::new(c, PowerState::On))
+        .collect();
+    let vm = |state| Vm {
+        origin: Origin::Group(0),
+        vm_type: 0,
+        demand: Demand::Curve(0),
+        state,
+        demand_mips: 1000.0,
+        arrived: Some(0),
+        lifetime: None,
+        last_moved: None,
+        waiting_since: 0,
+    };
+    let vms = vec![
+        vm(VmState::Running(0)),
+        vm(VmState::Running(0)),
+        vm(VmState::Waiting),
+    ];
+    let mut fleet = Fleet::new(hosts, vms, 0);
+    let ram = setup.vm_types[0].ram_mb;
+    fleet.hosts[0].vms = vec![0, 1];
+    fleet.hosts[0].ram_used = 2.0 * ram;
+    for h in 0..2 {
+        let sizes = (&fleet.vms[..], &fleet.migrations[..], &setup.vm_types[..]);
+        let loads = sum_loads(h, &fleet.hosts[h], sizes, &mut NoExtra);
+        fleet.hosts[h].set_loads(&loads, 0);
+    }
+    let sizes = [(setup.vm_types[0].ram_mb, setup.vm_types[0].disk_mb)];
+    let index = PlacementIndex::new(&setup.hosts, setup.host_classes.len(), &sizes);
+    (setup, fleet, index)
+}
+
+/// Sums nothing besides the loads.
+struct NoExtra;
+
+impl LoadVisitor for NoExtra {
+    fn vm(&mut self, _: VmId, _: &Vm) {}
+    fn migration(&mut self, _: &Migration) {}
+}
+
+fn policy(name: &str) -> Box<dyn Placement> {
+    (lookup(PLACEMENTS, name).unwrap().build)(None, 0)
+}
+
+/// Where `policy` puts VM 2 (2000 MIPS by size) among the hosts that are on.
+fn place(policy_name: &str) -> Option<HostId> {
+    let (setup, fleet, mut index) = fleet();
+    let need = Need {
+        mips: 2000.0,
+        ram_mb: setup.vm_types[0].ram_mb,
+        disk_mb: setup.vm_types[0].disk_mb,
+        vcpu_mips: 2000.0,
+    };
+    let policy = policy(policy_name);
+    let search = Search {
+        need: &need,
+        basis: FitBasis::Size,
+        policy: policy.as_ref(),
+        state: PowerState::On,
+        window: Window {
+            min: f64::NEG_INFINITY,
+            max: 1.0,
+        },
+    };
+    fleet.find_host(
+        &setup.host_classes,
+        &mut index,
+        &search,
+        &|_| false,
+        &|_, _| true,
+    )
+}
+
+#[test]
+fn a_search_on_the_fleet_alone_follows_the_policy() {
+    // Host 0 has 4000 of 8000 MIPS committed by size, host 1 none: best fit packs the new
+    // VM onto host 0 (75 % after), worst fit spreads it to host 1 (25 % after).
+    assert_eq!(place("best-fit"), Some(0));
+    assert_eq!(place("worst-fit"), Some(1));
+}
+
+#[test]
+fn opening_a_migration_reserves_the_destination_and_queues_the_copy() {
+    let (setup, mut fleet, _) = fleet();
+    let m = fleet.open_migration(&setup.vm_types, 5_000, 0, 0, 1);
+    // The destination books the VM's 1 GB at once; the source keeps its own until the end.
+    assert_eq!(fleet.hosts[1].ram_used, setup.vm_types[0].ram_mb);
+    assert_eq!(fleet.hosts[0].ram_used, 2.0 * setup.vm_types[0].ram_mb);
+    assert_eq!((fleet.in_flight, &fleet.mig_queue[..]), (1, &[m][..]));
+    assert_eq!(fleet.migrations[m].planned, 5_000);
+    // One copy slot per host: free now, taken once host 1 copies something else.
+    assert!(fleet.can_start(1, false, m));
+    fleet.hosts[1].copying = 1;
+    assert!(!fleet.can_start(1, false, m));
+    // With no limit it may start; with the destination off, only where hosts follow load.
+    assert!(fleet.can_start(0, false, m));
+    fleet.hosts[1].state = PowerState::Off;
+    assert!(!fleet.can_start(0, false, m));
+    assert!(fleet.can_start(0, true, m));
+}

@@ -1,0 +1,27 @@
+//! The policies part of a run: the decisions it makes (placement, consolidation, power) and
+//! the constants they read.
+
+use super::Consolidator;
+use crate::policy::placement::Placement;
+use crate::policy::power::PowerPolicy;
+use crate::sim::setup::FitBasis;
+
+/// The decisions of a run and the constants they read.
+pub(crate) struct Policies {
+    /// Where new VMs go.
+    pub initial_placement: Box<dyn Placement>,
+    /// Consolidation, if the run consolidates.
+    pub consolidator: Option<Consolidator>,
+    /// Which hosts to power up and down.
+    pub power: Box<dyn PowerPolicy>,
+    /// What placement counts as a new VM's CPU need now: the start-up basis while the VMs of
+    /// time 0 are placed, then the scenario's.
+    pub fit: FitBasis,
+    /// On hosts draw their peak power whatever their load (the `npa` power policy).
+    pub peak_draw: bool,
+    /// Whether a copy's rate is fixed once it starts: the simple migration model on links all
+    /// of one speed (no copy then needs re-rating when another starts or ends).
+    pub fixed_rates: bool,
+    /// vCPUs per MIPS of each VM type: a VM's demand in vCPUs is its MIPS times this.
+    pub cores_per_mips: Vec<f64>,
+}

@@ -1,0 +1,240 @@
+//! The realistic model's consolidation round: VMs selected off over-loaded hosts and placed
+//! elsewhere (on hosts that are on, else on ones booting or going down), then under-loaded
+//! hosts evacuated whose VMs all fit on busier ones. The migrations are planned at once.
+
+use crate::model::host::PowerState;
+use crate::policy::power;
+use crate::policy::selection::VmCandidate;
+use crate::sim::fleet::placement::FIT_EPS;
+use crate::sim::fleet::placement_index::{Search, Window};
+use crate::sim::setup::FitBasis;
+use crate::sim::state::*;
+use crate::sim::{Consolidator, Simulation};
+
+impl Simulation<'_> {
+    /// One consolidation round; returns what could not be moved off over-loaded hosts.
+    pub(in crate::sim) fn consolidate(&mut self, c: &mut Consolidator) -> power::Need {
+        self.fleet.history.record(&self.fleet.vms);
+        let detector = c.detector.as_ref();
+        let (fleet, setup) = (&self.fleet, self.setup);
+        let overloaded: Vec<bool> = (0..fleet.hosts.len())
+            .map(|h| {
+                let u = fleet.utilisation(&setup.host_classes, h);
+                fleet.hosts[h].state == PowerState::On
+                    && fleet.is_overloaded(setup, detector, h, u, std::iter::empty(), &[])
+            })
+            .collect();
+        // Over-loaded hosts take no VM this round: placement searches skip them in bulk.
+        for h in (0..overloaded.len()).filter(|&h| overloaded[h]) {
+            self.index.bar(h);
+        }
+
+        // 1. Select VMs off over-loaded hosts until each is no longer over-loaded.
+        let mut to_move: Vec<VmId> = Vec::new();
+        let wants_history = c.selection.history_len() > 0;
+        let mut series: Vec<Vec<f64>> = Vec::new();
+        for h in (0..self.fleet.hosts.len()).filter(|&h| overloaded[h]) {
+            let capacity = self.setup.host_classes[self.fleet.hosts[h].class].mips;
+            let mut pool: Vec<VmId> = self.fleet.hosts[h]
+                .vms
+                .iter()
+                .copied()
+                .filter(|&vm| self.fleet.vms[vm].state == VmState::Running(h))
+                .collect();
+            let mut committed = self.fleet.hosts[h].committed_mips;
+            let first = to_move.len();
+            while !pool.is_empty() {
+                if wants_history {
+                    series.resize_with(pool.len(), Vec::new);
+                    for (s, &vm) in series.iter_mut().zip(&pool) {
+                        self.fleet.history.copy_into(vm, s);
+                    }
+                }
+                let candidates: Vec<VmCandidate> = pool
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &vm)| {
+                        let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
+                        VmCandidate {
+                            ram_mb: t.ram_mb,
+                            demand_mips: self.fleet.vms[vm].demand_mips,
+                            size_mips: t.mips,
+                            history: if wants_history { &series[i] } else { &[] },
+                        }
+                    })
+                    .collect();
+                let Some(i) = c.selection.select(&candidates) else {
+                    break;
+                };
+                let vm = pool.remove(i);
+                committed -= self.fleet.vms[vm].demand_mips;
+                to_move.push(vm);
+                let u = committed / capacity;
+                let minus = &to_move[first..];
+                if !self
+                    .fleet
+                    .is_overloaded(self.setup, detector, h, u, std::iter::empty(), minus)
+                {
+                    break;
+                }
+            }
+        }
+
+        // 2. Place them elsewhere, largest demand first if the policy says so: on a host that
+        // is on; failing that, on one still booting or going down (the copy waits for it).
+        if c.placement.decreasing() {
+            to_move.sort_by(|&a, &b| {
+                self.fleet.vms[b]
+                    .demand_mips
+                    .total_cmp(&self.fleet.vms[a].demand_mips)
+                    .then(a.cmp(&b))
+            });
+        }
+        let most = detector.most_within(1.0 + FIT_EPS) - c.destination_headroom;
+        let mut unplaced = power::Need::default();
+        for vm in to_move {
+            let need = self.need(vm, FitBasis::Demand);
+            let mut found = None;
+            for state in [
+                PowerState::On,
+                PowerState::Booting,
+                PowerState::ShuttingDown,
+            ] {
+                let search = Search {
+                    need: &need,
+                    basis: FitBasis::Demand,
+                    policy: c.placement.as_ref(),
+                    state,
+                    window: Window {
+                        min: f64::NEG_INFINITY,
+                        max: most,
+                    },
+                };
+                let (fleet, setup) = (&self.fleet, self.setup);
+                let classes = &setup.host_classes;
+                found = fleet.find_host(
+                    classes,
+                    &mut self.index,
+                    &search,
+                    &|h| overloaded[h],
+                    &|h, u| !fleet.is_overloaded(setup, detector, h, u, std::iter::once(vm), &[]),
+                );
+                if found.is_some() {
+                    break;
+                }
+            }
+            match found {
+                Some(dst) => self.plan_migration(vm, dst),
+                None => {
+                    unplaced.mips += need.mips;
+                    unplaced.ram_mb += need.ram_mb;
+                }
+            }
+        }
+
+        // 3. Evacuate under-loaded hosts whose VMs all fit elsewhere.
+        if c.underload_threshold > 0.0 {
+            self.evacuate_underloaded(c, &overloaded);
+        }
+        self.index.lift_bars();
+        unplaced
+    }
+
+    /// Empties under-loaded hosts whose VMs all fit on busier ones. It bars its sources from
+    /// placement searches; [`Self::consolidate`], its caller, lifts the round's bars.
+    fn evacuate_underloaded(&mut self, c: &Consolidator, overloaded: &[bool]) {
+        let mut sources: Vec<(f64, HostId)> = (0..self.fleet.hosts.len())
+            .filter(|&h| {
+                let host = &self.fleet.hosts[h];
+                host.state == PowerState::On
+                    && !overloaded[h]
+                    && !host.vms.is_empty()
+                    && host.migrations.is_empty()
+            })
+            .map(|h| (self.fleet.utilisation(&self.setup.host_classes, h), h))
+            .filter(|&(u, _)| u < c.underload_threshold)
+            .collect();
+        sources.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        // A source is not a destination, and a destination is not evacuated, this round.
+        let mut is_source = vec![false; self.fleet.hosts.len()];
+        let mut is_destination = vec![false; self.fleet.hosts.len()];
+        let detector = c.detector.as_ref();
+        let most = detector.most_within(1.0 + FIT_EPS) - c.destination_headroom;
+        let mut failures = 0;
+        for (u_src, src) in sources {
+            if c.evacuation_failures > 0 && failures >= c.evacuation_failures {
+                break;
+            }
+            if is_destination[src] {
+                continue;
+            }
+            is_source[src] = true;
+            self.index.bar(src);
+            let mut vms = self.fleet.hosts[src].vms.clone();
+            vms.sort_by(|&a, &b| {
+                self.fleet.vms[b]
+                    .demand_mips
+                    .total_cmp(&self.fleet.vms[a].demand_mips)
+                    .then(a.cmp(&b))
+            });
+            let mut plan: Vec<(VmId, HostId)> = Vec::new();
+            for &vm in &vms {
+                let need = self.need(vm, FitBasis::Demand);
+                // Only towards busier hosts (the window's floor): no ping-pong between two
+                // lightly loaded hosts.
+                let excluded = |h: HostId| overloaded[h] || is_source[h];
+                let search = Search {
+                    need: &need,
+                    basis: FitBasis::Demand,
+                    policy: c.placement.as_ref(),
+                    state: PowerState::On,
+                    window: Window {
+                        min: u_src,
+                        max: most,
+                    },
+                };
+                let (fleet, setup) = (&self.fleet, self.setup);
+                let found = fleet.find_host(
+                    &setup.host_classes,
+                    &mut self.index,
+                    &search,
+                    &excluded,
+                    &|h, u| {
+                        let planned = plan.iter().filter(|p| p.1 == h).map(|p| p.0);
+                        let plus = planned.chain(std::iter::once(vm));
+                        !fleet.is_overloaded(setup, detector, h, u, plus, &[])
+                    },
+                );
+                match found {
+                    Some(dst) => {
+                        self.reserve(dst, vm, 1.0);
+                        plan.push((vm, dst));
+                    }
+                    None => break,
+                }
+            }
+            for &(vm, dst) in &plan {
+                self.reserve(dst, vm, -1.0);
+            }
+            if plan.len() == vms.len() {
+                for (vm, dst) in plan {
+                    is_destination[dst] = true;
+                    self.plan_migration(vm, dst);
+                }
+            } else {
+                failures += 1;
+            }
+        }
+    }
+
+    /// Adds (`sign` = 1) or removes (-1) a tentative reservation of `vm` on `h` while planning.
+    pub(in crate::sim) fn reserve(&mut self, h: HostId, vm: VmId, sign: f64) {
+        self.index.touch(h);
+        let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
+        let host = &mut self.fleet.hosts[h];
+        host.committed_mips += sign * self.fleet.vms[vm].demand_mips;
+        host.sized_mips += sign * t.mips;
+        host.ram_used += sign * t.ram_mb;
+        host.disk_used += sign * t.disk_mb;
+    }
+}

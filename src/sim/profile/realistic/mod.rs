@@ -1,0 +1,158 @@
+//! nightshift's own model behind the profile hooks: a host's energy is accrued exactly at
+//! every change to it, its draw follows its load (and migrations' overhead) at once, trace
+//! demand steps with the samples, and each control tick consolidates ([`consolidate`]), then
+//! manages power ([`power`]).
+
+mod consolidate;
+mod power;
+
+use crate::policy::power::Need;
+use crate::sim::Simulation;
+use crate::sim::energy::Split;
+use crate::sim::setup::MigrationSetup;
+use crate::sim::state::*;
+
+impl Simulation<'_> {
+    /// Adds host `h`'s energy since its last change, at its draw and the current price.
+    pub(super) fn realistic_accrue(&mut self, h: HostId) {
+        let class = &self.setup.host_classes[self.fleet.hosts[h].class];
+        self.fleet.hosts[h].accrue(self.clock.now, class, self.accounts.price);
+    }
+
+    /// Host `h`'s loads from its VMs and migrations (migration overhead, what migrations
+    /// and a full CPU leave unserved) and the draw they set.
+    pub(super) fn realistic_refresh(&mut self, h: HostId) {
+        let host = &self.fleet.hosts[h];
+        let mut unserved = Unserved {
+            h,
+            vms: &self.fleet.vms,
+            per_mips: &self.policies.cores_per_mips,
+            setup: &self.setup.migration,
+            cores: 0.0,
+            lost_cores: 0.0,
+            extra: 0.0,
+            lost: 0.0,
+        };
+        let types = &self.setup.vm_types;
+        let loads = sum_loads(
+            h,
+            host,
+            (&self.fleet.vms, &self.fleet.migrations, types),
+            &mut unserved,
+        );
+        let Unserved {
+            cores,
+            lost_cores,
+            extra,
+            lost,
+            ..
+        } = unserved;
+        let requested = loads.requested;
+        let class = &self.setup.host_classes[host.class];
+        let now = self.clock.now;
+        let host = &mut self.fleet.hosts[h];
+        host.set_loads(&loads, now);
+        host.load_mips = requested + extra;
+        host.lost_mips = lost;
+        host.requested_cores = cores;
+        // What migrations take is lost; demand beyond capacity goes unserved too, shared by
+        // the other VMs in proportion to their demand.
+        let short = (host.load_mips - class.mips).clamp(0.0, requested);
+        host.unserved_cores = if short > 0.0 {
+            lost_cores + short / requested * (cores - lost_cores)
+        } else {
+            lost_cores
+        };
+        host.refresh_draw(class);
+        if self.policies.peak_draw && host.state == crate::model::host::PowerState::On {
+            host.draw = Split::peak(&class.power);
+        }
+    }
+
+    /// The demands of trace `t`'s VMs follow its new sample at once: every host is accrued
+    /// before and refreshed after.
+    pub(super) fn realistic_trace_stepped(&mut self, t: usize) {
+        // Accrued at the old demands (the trace's new levels are read, but no host changed).
+        self.accrue_all();
+        for vm in 0..self.fleet.vms.len() {
+            let Demand::Trace { trace, column } = self.fleet.vms[vm].demand else {
+                continue;
+            };
+            if trace != t || matches!(self.fleet.vms[vm].state, VmState::Pending | VmState::Ended) {
+                continue;
+            }
+            let size = self.setup.vm_types[self.fleet.vms[vm].vm_type].mips;
+            self.meter_waiting(vm);
+            self.fleet.vms[vm].demand_mips = self.trace_fraction(t, column) * size;
+        }
+        for h in 0..self.fleet.hosts.len() {
+            self.refresh(h);
+        }
+    }
+
+    /// The VMs of time 0 placed as a batch by the initial placement policy; later VMs are
+    /// then counted by the scenario's fit basis.
+    pub(super) fn realistic_place_initial(&mut self, batch: Vec<VmId>) {
+        self.place_batch(batch);
+        self.policies.fit = self.setup.initial_fit;
+    }
+
+    /// A control tick's decisions: a consolidation round, power management given what it
+    /// could not move, and deferred VMs placed again.
+    pub(super) fn realistic_tick(&mut self) {
+        let unplaced = match self.policies.consolidator.take() {
+            Some(mut c) => {
+                let unplaced = self.consolidate(&mut c);
+                self.policies.consolidator = Some(c);
+                unplaced
+            }
+            None => Need::default(),
+        };
+        self.manage_power(unplaced);
+        self.retry_deferred(true);
+    }
+}
+
+/// What host `h`'s refresh sums besides its loads: the vCPUs its VMs ask for, migrations'
+/// CPU overhead, and the CPU (and vCPUs) migrations take from their VMs.
+struct Unserved<'a> {
+    h: HostId,
+    vms: &'a [Vm],
+    per_mips: &'a [f64],
+    setup: &'a MigrationSetup,
+    /// vCPUs asked for.
+    cores: f64,
+    /// vCPUs migrations take.
+    lost_cores: f64,
+    /// Migrations' CPU overhead on the host, MIPS.
+    extra: f64,
+    /// CPU migrations take from their VMs, MIPS.
+    lost: f64,
+}
+
+impl LoadVisitor for Unserved<'_> {
+    #[inline(always)]
+    fn vm(&mut self, _: VmId, v: &Vm) {
+        self.cores += v.demand_mips * self.per_mips[v.vm_type];
+    }
+
+    #[inline(always)]
+    fn migration(&mut self, mig: &Migration) {
+        let d = self.vms[mig.vm].demand_mips;
+        let copying = mig.phase != Phase::Queued;
+        if mig.source == self.h {
+            if copying {
+                self.extra += self.setup.overhead_source * d;
+                let share = if mig.phase == Phase::StopAndCopy {
+                    1.0
+                } else {
+                    self.setup.degradation
+                };
+                self.lost += share * d;
+                self.lost_cores += share * d * self.per_mips[self.vms[mig.vm].vm_type];
+            }
+        } else if copying {
+            self.extra += self.setup.overhead_destination * d;
+        }
+    }
+}
