@@ -19,7 +19,8 @@ struct Level {
     parent_is_node: bool,
 }
 
-/// The levels checked: the crate's top-level modules, and the modules inside `src/scenario/`.
+/// The levels checked: the crate's top-level modules, and the modules inside `src/scenario/`,
+/// `src/sim/`, `src/trace/`, `src/pipeline/`, `src/output/` and `src/chart/`.
 const LEVELS: &[Level] = &[
     Level {
         parent: &[],
@@ -28,6 +29,26 @@ const LEVELS: &[Level] = &[
     Level {
         parent: &["scenario"],
         parent_is_node: true,
+    },
+    Level {
+        parent: &["sim"],
+        parent_is_node: false,
+    },
+    Level {
+        parent: &["trace"],
+        parent_is_node: false,
+    },
+    Level {
+        parent: &["pipeline"],
+        parent_is_node: false,
+    },
+    Level {
+        parent: &["output"],
+        parent_is_node: false,
+    },
+    Level {
+        parent: &["chart"],
+        parent_is_node: false,
     },
 ];
 
