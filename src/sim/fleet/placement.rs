@@ -163,22 +163,8 @@ impl Simulation<'_> {
     }
 
     /// Places a batch of arriving VMs (largest first if the policy says so); the rest wait.
-    pub(in crate::sim) fn place_batch(&mut self, mut batch: Vec<VmId>) {
-        if self.policies.initial_placement.decreasing() {
-            let needs: Vec<Need> = batch
-                .iter()
-                .map(|&vm| self.need(vm, self.policies.fit))
-                .collect();
-            let mut order: Vec<usize> = (0..batch.len()).collect();
-            order.sort_by(|&a, &b| {
-                needs[b]
-                    .mips
-                    .total_cmp(&needs[a].mips)
-                    .then(needs[b].ram_mb.total_cmp(&needs[a].ram_mb))
-            });
-            batch = order.into_iter().map(|i| batch[i]).collect();
-        }
-        for vm in batch {
+    pub(in crate::sim) fn place_batch(&mut self, batch: Vec<VmId>) {
+        for vm in self.in_placement_order(batch) {
             if !self.try_place(vm) {
                 self.fleet.waiting.push_back(vm);
                 self.wait_conflict(
@@ -189,6 +175,26 @@ impl Simulation<'_> {
                 );
             }
         }
+    }
+
+    /// `batch` in the order the placement policy takes VMs: largest first (CPU need, then
+    /// RAM; ties keep their order) for a decreasing policy, else as given.
+    pub(in crate::sim) fn in_placement_order(&self, batch: Vec<VmId>) -> Vec<VmId> {
+        if !self.policies.initial_placement.decreasing() {
+            return batch;
+        }
+        let needs: Vec<Need> = batch
+            .iter()
+            .map(|&vm| self.need(vm, self.policies.fit))
+            .collect();
+        let mut order: Vec<usize> = (0..batch.len()).collect();
+        order.sort_by(|&a, &b| {
+            needs[b]
+                .mips
+                .total_cmp(&needs[a].mips)
+                .then(needs[b].ram_mb.total_cmp(&needs[a].ram_mb))
+        });
+        order.into_iter().map(|i| batch[i]).collect()
     }
 
     /// Meters the demand VM `vm` left unserved while waiting, up to now; call before its

@@ -1,7 +1,6 @@
 //! Team requests in the simulation: arrivals, the batch of VMs each asks for, the waiting
 //! queue (FIFO or by priority), and response, waiting and turnaround times.
 
-use crate::policy::placement::Need;
 use crate::policy::power;
 use crate::rng::{Stream, substream};
 use crate::sim::conflicts::ConflictKind;
@@ -101,22 +100,8 @@ impl Simulation<'_> {
 
     /// Queues a batch of waiting VMs (largest first if the placement policy says so) and
     /// places what fits; returns the first VM of the batch still waiting, if any.
-    pub(in crate::sim) fn enqueue_batch(&mut self, mut batch: Vec<VmId>) -> Option<VmId> {
-        if self.policies.initial_placement.decreasing() {
-            let needs: Vec<Need> = batch
-                .iter()
-                .map(|&vm| self.need(vm, self.policies.fit))
-                .collect();
-            let mut order: Vec<usize> = (0..batch.len()).collect();
-            order.sort_by(|&a, &b| {
-                needs[b]
-                    .mips
-                    .total_cmp(&needs[a].mips)
-                    .then(needs[b].ram_mb.total_cmp(&needs[a].ram_mb))
-                    .then(a.cmp(&b))
-            });
-            batch = order.into_iter().map(|i| batch[i]).collect();
-        }
+    pub(in crate::sim) fn enqueue_batch(&mut self, batch: Vec<VmId>) -> Option<VmId> {
+        let batch = self.in_placement_order(batch);
         for &vm in &batch {
             self.enqueue(vm);
         }
