@@ -98,6 +98,16 @@ fn completions_name_every_command() {
             "bash completes {c}"
         );
     }
+    // zsh completes file names for a scenario and folder names for --out (value hints).
+    let zsh = stdout(&run_in(&root(), &["completions", "zsh"]));
+    let line = |start: &str| {
+        zsh.lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no {start} in {zsh}"))
+            .to_string()
+    };
+    assert!(line("':scenario -- Scenario file").ends_with(":_files' \\"));
+    assert!(line("'--out=[Output folder").ends_with(":DIR:_files -/' \\"));
     for shell in ["zsh", "fish", "powershell", "elvish"] {
         let o = run_in(&root(), &["completions", shell]);
         assert!(o.status.success(), "{shell}: {}", stderr(&o));

@@ -25,7 +25,7 @@ use std::time::Instant;
 pub struct CompareArgs {
     /// Scenario files; each runs under every policy (or as written when no policy is given).
     /// `-` reads one from standard input (relative trace paths from the current folder).
-    #[arg(required = true)]
+    #[arg(required = true, value_hint = clap::ValueHint::FilePath)]
     scenarios: Vec<PathBuf>,
     /// Policies to compare, comma-separated: `as-is` (the scenario as written), `always-on`,
     /// `power-only` (switch idle hosts off, no migrations), or OVERLOAD-SELECTION such as

@@ -54,7 +54,7 @@ enum Command {
 pub(crate) struct OutputArgs {
     /// Output folder [default: output/<scenario name>/; for compare,
     /// output/<first scenario name>-compare/].
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
     pub out: Option<PathBuf>,
     /// Seed of every random stream (overrides simulation.seed).
     #[arg(long)]

@@ -13,6 +13,7 @@ use std::time::Instant;
 pub struct RunArgs {
     /// Scenario file (TOML); `-` reads it from standard input (its relative trace paths then
     /// start from the current folder).
+    #[arg(value_hint = clap::ValueHint::FilePath)]
     scenario: PathBuf,
     /// Check every invariant after every event (slower); a violation stops the run.
     #[arg(long)]

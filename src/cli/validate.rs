@@ -12,7 +12,7 @@ use std::path::PathBuf;
 pub struct ValidateArgs {
     /// Scenario files to check; `-` reads one from standard input (its relative trace paths
     /// then start from the current folder).
-    #[arg(required = true)]
+    #[arg(required = true, value_hint = clap::ValueHint::FilePath)]
     scenarios: Vec<PathBuf>,
     /// Override a scenario value before checking: KEY=VALUE (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
