@@ -440,3 +440,22 @@ fn stdin_traces_are_relative_to_the_current_folder() {
     );
     assert_eq!(stdout(&o), "");
 }
+
+/// An empty standard input (the command feeding the pipe failed) is bad input that says so,
+/// not a scenario missing its `version`; nothing is written.
+#[test]
+fn an_empty_stdin_is_refused_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = with_stdin(tmp.path(), &["run", "-", "--out", "out"], " \n");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("error: <stdin>: standard input is empty; give the scenario there"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}

@@ -191,6 +191,13 @@ pub(crate) fn read_scenario_arg(arg: &Path) -> Result<ScenarioSource, CliError> 
             "{STDIN_NAME}: cannot read scenario from standard input: {e}"
         ))
     })?;
+    // Nothing at all usually means the command feeding the pipe failed: say so, rather than
+    // that the scenario lacks `version`.
+    if text.trim().is_empty() {
+        return Err(CliError::Input(format!(
+            "{STDIN_NAME}: standard input is empty; give the scenario there (`nightshift run - < scenario.toml`) or give its file instead of `-`"
+        )));
+    }
     Ok(ScenarioSource {
         text,
         path: PathBuf::from(STDIN_NAME),
