@@ -459,3 +459,29 @@ fn an_empty_stdin_is_refused_by_name() {
         "nothing written"
     );
 }
+
+/// The bash script works in bash: sourced, it completes `nightshift va` to `validate` and
+/// `nightshift run --j` to `--json` (what a user's Tab does).
+#[test]
+fn bash_completes_commands_and_options() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = run_in(tmp.path(), &["completions", "bash"]);
+    std::fs::write(tmp.path().join("c.bash"), o.stdout).unwrap();
+    let complete = |words: &str| {
+        let script = format!(
+            "source ./c.bash; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
+             _nightshift nightshift \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD - 1]}}\"; \
+             echo \"${{COMPREPLY[@]}}\""
+        );
+        let o = std::process::Command::new("bash")
+            .args(["-c", &script])
+            .current_dir(tmp.path())
+            .output()
+            .expect("bash runs");
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o).trim().to_string()
+    };
+    assert_eq!(complete("nightshift va"), "validate");
+    assert_eq!(complete("nightshift run --j"), "--json");
+    assert_eq!(complete("nightshift completions e"), "elvish");
+}
