@@ -6,7 +6,7 @@
 //! `--variant NAME:KEY=VALUE,...` gives a variant any overrides at all.
 
 use super::destination::{check_apart, check_replace, parent_of, remove_leftovers};
-use super::{CliError, read_scenario, say};
+use super::{CliError, json, read_scenario_arg, say, stdin_at_most_once};
 use crate::output::files::RUNS_DIR;
 use crate::output::{self, ComparisonRow, Scope, Staging};
 use crate::pipeline::{self, Drawn, Folder, FolderOptions, RunOptions};
@@ -24,7 +24,8 @@ use std::time::Instant;
 #[derive(Debug, Args)]
 pub struct CompareArgs {
     /// Scenario files; each runs under every policy (or as written when no policy is given).
-    #[arg(required = true)]
+    /// `-` reads one from standard input (relative trace paths from the current folder).
+    #[arg(required = true, value_hint = clap::ValueHint::FilePath)]
     scenarios: Vec<PathBuf>,
     /// Policies to compare, comma-separated: `as-is` (the scenario as written), `always-on`,
     /// `power-only` (switch idle hosts off, no migrations), or OVERLOAD-SELECTION such as
@@ -34,6 +35,10 @@ pub struct CompareArgs {
     /// A variant with its own overrides: NAME:KEY=VALUE[,KEY=VALUE...] (repeatable).
     #[arg(long = "variant", value_name = "NAME:KEY=VALUE,...")]
     variants: Vec<String>,
+    /// Print the result as one line of JSON on stdout instead of the text lines: the
+    /// comparison folder and one object per variant (docs/cli.md).
+    #[arg(long)]
+    json: bool,
     /// Where and what to write.
     #[command(flatten)]
     output: super::OutputArgs,
@@ -138,6 +143,8 @@ struct Variant {
     /// The scanned traces `setup` replays, bound to it.
     traces: Vec<TraceIndex>,
     origin: String,
+    /// The file it was read from (None for standard input).
+    file: Option<PathBuf>,
     text: String,
     /// Overrides in force (global `--set`, the variant's, the seed), for the scenario copy.
     applied: Vec<String>,
@@ -181,10 +188,12 @@ fn load_variants(args: &CompareArgs) -> Result<Vec<Variant>, CliError> {
             "nothing to compare: give --policies (e.g. always-on,power-only,thr-mmt), --variant NAME:KEY=VALUE, or several scenario files".into(),
         ));
     }
+    stdin_at_most_once(&args.scenarios)?;
     let seed = args.output.seed.map(|s| format!("simulation.seed={s}"));
     let mut variants = Vec::new();
-    for path in &args.scenarios {
-        let text = read_scenario(path)?;
+    for arg in &args.scenarios {
+        let source = read_scenario_arg(arg)?;
+        let (text, path) = (source.text, &source.path);
         let origin = path.display().to_string();
         let base = scenario::load(&text, &origin, &args.output.set)
             .map_err(|e| CliError::Input(e.to_string()))?;
@@ -221,6 +230,7 @@ fn load_variants(args: &CompareArgs) -> Result<Vec<Variant>, CliError> {
                 setup: prepared.setup,
                 traces: prepared.traces,
                 origin: origin.clone(),
+                file: source.file.clone(),
                 text: text.clone(),
                 applied,
             });
@@ -250,8 +260,9 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{first}-compare")));
-    let mut inputs = args.scenarios.clone();
+    let mut inputs: Vec<PathBuf> = Vec::new();
     for v in &variants {
+        inputs.extend(v.file.clone());
         inputs.extend(pipeline::trace_paths(&v.setup, Path::new(&v.origin)));
     }
     check_apart(&out, &inputs)?;
@@ -299,7 +310,7 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
         drawn.charts += d.charts;
         drawn.files += d.files;
         let row = ComparisonRow::new(&v.name, &v.overrides, &folder, &summary);
-        if !args.output.quiet {
+        if !args.output.quiet && !args.json {
             say(&format!(
                 "  {:<width$} {:>10} kWh IT  {:>10} {}  {:>7} migrations  SLAV {:.2e}\n",
                 v.name,
@@ -322,7 +333,9 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
     drawn.charts += d.charts;
     drawn.files += d.files;
     staging.commit(args.output.force).map_err(io_err)?;
-    if !args.output.quiet {
+    if args.json {
+        json::print(&json::CompareResult::new(&out, &rows))?;
+    } else if !args.output.quiet {
         say(&format!(
             "nightshift: compared {} variants in {:.2} s; {} charts; outputs in {}/ (comparison.csv, report.html)\n",
             rows.len(),

@@ -23,7 +23,7 @@ pub struct GenerateArgs {
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Write to FILE instead of stdout (complete or not at all).
-    #[arg(long, short, value_name = "FILE")]
+    #[arg(long, short, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     out: Option<PathBuf>,
     /// Replace FILE if it exists.
     #[arg(long)]

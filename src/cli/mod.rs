@@ -5,8 +5,10 @@
 mod compare;
 mod destination;
 mod generate;
+mod json;
 mod plot;
 mod run;
+mod shell;
 mod sweep;
 mod validate;
 
@@ -41,6 +43,10 @@ enum Command {
     Compare(compare::CompareArgs),
     /// Redraw the charts and reports of an earlier run, comparison or sweep from its files.
     Plot(plot::PlotArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to stdout.
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (roff) of nightshift, or of one of its commands, to stdout.
+    Man(shell::ManArgs),
 }
 
 /// Options shared by the commands that simulate and write an output folder (`run`, `compare`).
@@ -48,7 +54,7 @@ enum Command {
 pub(crate) struct OutputArgs {
     /// Output folder [default: output/<scenario name>/; for compare,
     /// output/<first scenario name>-compare/].
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
     pub out: Option<PathBuf>,
     /// Seed of every random stream (overrides simulation.seed).
     #[arg(long)]
@@ -152,6 +158,63 @@ pub(crate) fn read_scenario(path: &Path) -> Result<String, CliError> {
     read_input(path, "scenario")
 }
 
+/// The scenario argument that stands for standard input.
+pub(crate) const STDIN_ARG: &str = "-";
+
+/// What messages call a scenario read from standard input. As a path it has no folder, so
+/// the scenario's relative trace paths start from the current folder.
+pub(crate) const STDIN_NAME: &str = "<stdin>";
+
+/// A scenario given on the command line: a file, or standard input for `-`.
+pub(crate) struct ScenarioSource {
+    /// The scenario's text.
+    pub text: String,
+    /// The path messages name and relative trace paths start from: the file, or
+    /// [`STDIN_NAME`] (traces relative to the current folder).
+    pub path: PathBuf,
+    /// The file read, if any: an input the output folder must not hold.
+    pub file: Option<PathBuf>,
+}
+
+/// Reads the scenario argument `arg`: standard input for `-`, else the file.
+pub(crate) fn read_scenario_arg(arg: &Path) -> Result<ScenarioSource, CliError> {
+    if arg.as_os_str() != STDIN_ARG {
+        return Ok(ScenarioSource {
+            text: read_scenario(arg)?,
+            path: arg.to_path_buf(),
+            file: Some(arg.to_path_buf()),
+        });
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text).map_err(|e| {
+        CliError::Input(format!(
+            "{STDIN_NAME}: cannot read scenario from standard input: {e}"
+        ))
+    })?;
+    // Nothing at all usually means the command feeding the pipe failed: say so, rather than
+    // that the scenario lacks `version`.
+    if text.trim().is_empty() {
+        return Err(CliError::Input(format!(
+            "{STDIN_NAME}: standard input is empty; give the scenario there (`nightshift run - < scenario.toml`) or give its file instead of `-`"
+        )));
+    }
+    Ok(ScenarioSource {
+        text,
+        path: PathBuf::from(STDIN_NAME),
+        file: None,
+    })
+}
+
+/// Refuses `-` more than once among `args`: standard input can be read only once.
+pub(crate) fn stdin_at_most_once(args: &[PathBuf]) -> Result<(), CliError> {
+    if args.iter().filter(|a| a.as_os_str() == STDIN_ARG).count() > 1 {
+        return Err(CliError::Input(format!(
+            "\"{STDIN_ARG}\" (the scenario on standard input) is given more than once; standard input can be read once, give it at most one time"
+        )));
+    }
+    Ok(())
+}
+
 /// Parses arguments, runs the subcommand and maps errors to exit statuses.
 pub fn main() -> ExitCode {
     // A panic is a bug, reported by the default hook. Release builds then abort without
@@ -183,6 +246,8 @@ pub fn main() -> ExitCode {
         Command::Merge(args) => sweep::merge(args),
         Command::Compare(args) => compare::compare(args),
         Command::Plot(args) => plot::plot(args),
+        Command::Completions(args) => shell::completions(args),
+        Command::Man(args) => shell::man(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Args)]
 pub struct PlotArgs {
     /// Output folder of `nightshift run`, `nightshift compare` or `nightshift sweep`.
+    #[arg(value_hint = clap::ValueHint::DirPath)]
     dir: PathBuf,
     /// Print nothing on success.
     #[arg(long, short)]

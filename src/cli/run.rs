@@ -1,7 +1,7 @@
 //! `nightshift run SCENARIO`: simulate, write outputs, print a short summary.
 
 use super::destination::{check_apart, check_replace, parent_of, remove_leftovers};
-use super::{CliError, default_out, read_scenario, say, tell};
+use super::{CliError, default_out, json, read_scenario_arg, say, tell};
 use crate::output::{self, Scope, Staging, SummaryFile};
 use crate::pipeline::{self, Drawn, Folder, FolderOptions, RunOptions};
 use clap::Args;
@@ -11,11 +11,17 @@ use std::time::Instant;
 /// Arguments of `run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Scenario file (TOML).
+    /// Scenario file (TOML); `-` reads it from standard input (its relative trace paths then
+    /// start from the current folder).
+    #[arg(value_hint = clap::ValueHint::FilePath)]
     scenario: PathBuf,
     /// Check every invariant after every event (slower); a violation stops the run.
     #[arg(long)]
     check: bool,
+    /// Print the result as one line of JSON on stdout instead of the text summary (the output
+    /// folder, the headline numbers, the warnings; docs/cli.md).
+    #[arg(long)]
+    json: bool,
     /// Where and what to write.
     #[command(flatten)]
     output: super::OutputArgs,
@@ -23,13 +29,14 @@ pub struct RunArgs {
 
 /// Runs the scenario and its baseline, and writes every output.
 pub fn run(args: RunArgs) -> Result<(), CliError> {
-    let text = read_scenario(&args.scenario)?;
+    let source = read_scenario_arg(&args.scenario)?;
+    let text = source.text;
     let mut overrides = args.output.set.clone();
     if let Some(seed) = args.output.seed {
         overrides.push(format!("simulation.seed={seed}"));
     }
-    let origin = args.scenario.display().to_string();
-    let prepared = pipeline::prepare(&text, &args.scenario, &overrides)?;
+    let origin = source.path.display().to_string();
+    let prepared = pipeline::prepare(&text, &source.path, &overrides)?;
     let setup = &prepared.setup;
     if !args.output.quiet {
         for w in &prepared.warnings {
@@ -41,8 +48,8 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(&setup.name));
-    let mut inputs = vec![args.scenario.clone()];
-    inputs.extend(pipeline::trace_paths(setup, &args.scenario));
+    let mut inputs: Vec<PathBuf> = source.file.into_iter().collect();
+    inputs.extend(pipeline::trace_paths(setup, &source.path));
     check_apart(&out, &inputs)?;
     check_replace(&out, args.output.force)?;
     remove_leftovers(parent_of(&out), Scope::Folders, args.output.quiet);
@@ -78,7 +85,9 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     )?;
     bar.finish();
     staging.commit(args.output.force).map_err(io_err)?;
-    if !args.output.quiet {
+    if args.json {
+        json::print(&json::RunResult::new(&summary, &out, &prepared.warnings))?;
+    } else if !args.output.quiet {
         say(&report(
             &summary,
             &out,

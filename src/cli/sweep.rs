@@ -31,9 +31,10 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Args)]
 pub struct SweepArgs {
     /// Sweep file (TOML).
+    #[arg(value_hint = clap::ValueHint::FilePath)]
     sweep: PathBuf,
     /// Output folder [default: output/<sweep name>/].
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
     out: Option<PathBuf>,
     /// Runs at once [default: all cores]; capped at the machine's parallelism and the number
     /// of runs.
@@ -70,6 +71,7 @@ pub struct SweepArgs {
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     /// A sweep's output folder, after all its shards ran.
+    #[arg(value_hint = clap::ValueHint::DirPath)]
     dir: PathBuf,
     /// Do not draw the sweep's charts (the reports are still written).
     #[arg(long)]

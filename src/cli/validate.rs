@@ -1,6 +1,7 @@
 //! `nightshift validate SCENARIO...`: parse and check scenarios without running them.
 
-use super::{CliError, read_scenario, say, tell};
+use super::json::{self, FileVerdict, ValidateResult};
+use super::{CliError, read_scenario_arg, say, stdin_at_most_once, tell};
 use crate::pipeline;
 use crate::sim::setup::Setup;
 use clap::Args;
@@ -9,12 +10,17 @@ use std::path::PathBuf;
 /// Arguments of `validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Scenario files to check.
-    #[arg(required = true)]
+    /// Scenario files to check; `-` reads one from standard input (its relative trace paths
+    /// then start from the current folder).
+    #[arg(required = true, value_hint = clap::ValueHint::FilePath)]
     scenarios: Vec<PathBuf>,
     /// Override a scenario value before checking: KEY=VALUE (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+    /// Print every file's verdict as one line of JSON on stdout instead of the `ok:` lines
+    /// (docs/cli.md).
+    #[arg(long)]
+    json: bool,
 }
 
 /// What runs on the fleet: the VMs of the groups, then each service's replica range and the
@@ -34,30 +40,60 @@ fn workload(setup: &Setup) -> String {
 
 /// Checks every file, reporting each problem; fails with status 2 if any is invalid.
 pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
-    let mut bad = 0;
-    for path in &args.scenarios {
-        let checked = read_scenario(path).and_then(|text| {
-            let prepared = pipeline::prepare(&text, path, &args.set)?;
+    stdin_at_most_once(&args.scenarios)?;
+    let mut verdicts = Vec::with_capacity(args.scenarios.len());
+    for arg in &args.scenarios {
+        let checked = read_scenario_arg(arg).and_then(|source| {
+            let prepared = pipeline::prepare(&source.text, &source.path, &args.set)?;
             for w in &prepared.warnings {
                 tell(&format!("warning: {w}"));
             }
-            Ok(prepared.setup)
+            Ok((source.path, prepared))
         });
-        match checked {
-            Ok(setup) => say(&format!(
-                "ok: {} ({}: {} hosts, {}, {} simulated)\n",
-                path.display(),
-                setup.name,
-                setup.hosts.len(),
-                workload(&setup),
-                crate::report::human_span(setup.duration as f64 / 1000.0)
-            ))?,
+        let verdict = match checked {
+            Ok((path, prepared)) => {
+                let setup = &prepared.setup;
+                if !args.json {
+                    say(&format!(
+                        "ok: {} ({}: {} hosts, {}, {} simulated)\n",
+                        path.display(),
+                        setup.name,
+                        setup.hosts.len(),
+                        workload(setup),
+                        crate::report::human_span(setup.duration as f64 / 1000.0)
+                    ))?;
+                }
+                FileVerdict {
+                    path: arg.display().to_string(),
+                    ok: true,
+                    scenario: Some(setup.name.clone()),
+                    hosts: Some(setup.hosts.len()),
+                    vms: Some(setup.vm_count()),
+                    duration_s: Some(setup.duration as f64 / 1000.0),
+                    warnings: prepared.warnings,
+                    error: None,
+                }
+            }
             Err(CliError::Input(msg) | CliError::Other(msg)) => {
                 tell(&format!("error: {msg}"));
-                bad += 1;
+                FileVerdict {
+                    path: arg.display().to_string(),
+                    ok: false,
+                    scenario: None,
+                    hosts: None,
+                    vms: None,
+                    duration_s: None,
+                    warnings: Vec::new(),
+                    error: Some(msg),
+                }
             }
             Err(closed @ CliError::StdoutClosed) => return Err(closed),
-        }
+        };
+        verdicts.push(verdict);
+    }
+    let bad = verdicts.iter().filter(|v| !v.ok).count();
+    if args.json {
+        json::print(&ValidateResult::new(verdicts))?;
     }
     match bad {
         0 => Ok(()),

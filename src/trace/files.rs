@@ -82,7 +82,7 @@ pub(crate) fn list(
     let Ok(status) = std::fs::metadata(dir) else {
         return Err(TraceError::file(
             shown(dir),
-            "no such folder: check the trace path (relative paths start at the scenario file's folder)",
+            "no such folder: check the trace path (relative paths start at the scenario file's folder, or at the current folder for a scenario read from standard input)",
         ));
     };
     if status.is_file() {
