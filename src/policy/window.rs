@@ -156,13 +156,25 @@ mod tests {
     fn a_night_window_opens_at_22_and_closes_at_06_next_morning() {
         let w = windows(&["Mon-Fri 22:00-06:00"]);
         assert!(w.allows(at(0, 23, 0)), "Monday 23:00 is inside");
-        assert!(w.allows(at(1, 5, 59)), "Tuesday 05:59 is inside Monday's night");
+        assert!(
+            w.allows(at(1, 5, 59)),
+            "Tuesday 05:59 is inside Monday's night"
+        );
         assert!(!w.allows(at(1, 6, 0)), "06:00 closes it");
         assert!(!w.allows(at(1, 7, 0)), "07:00 is outside");
-        assert!(!w.allows(at(0, 5, 0)), "Monday 05:00 follows Sunday, not in Mon-Fri");
-        assert!(w.allows(at(5, 5, 0)), "Saturday 05:00 is inside Friday's night");
+        assert!(
+            !w.allows(at(0, 5, 0)),
+            "Monday 05:00 follows Sunday, not in Mon-Fri"
+        );
+        assert!(
+            w.allows(at(5, 5, 0)),
+            "Saturday 05:00 is inside Friday's night"
+        );
         assert!(!w.allows(at(5, 23, 0)), "Saturday 23:00 is outside");
-        assert!(w.allows(at(7, 23, 0)), "the next week's Monday repeats the first");
+        assert!(
+            w.allows(at(7, 23, 0)),
+            "the next week's Monday repeats the first"
+        );
     }
 
     #[test]
@@ -189,7 +201,10 @@ mod tests {
         );
         assert_eq!(parse_entry("daily 01:00-02:00").unwrap().days, [true; 7]);
         let e = parse_entry("22:00-06:00").unwrap();
-        assert_eq!((e.days, e.start, e.length), ([true; 7], 22 * MS_PER_HOUR, 8 * MS_PER_HOUR));
+        assert_eq!(
+            (e.days, e.start, e.length),
+            ([true; 7], 22 * MS_PER_HOUR, 8 * MS_PER_HOUR)
+        );
         assert_eq!(parse_entry("00:00-00:00").unwrap().length, MS_PER_DAY);
     }
 

@@ -75,10 +75,16 @@ impl Calm {
 
     /// Why `n` more moves may not be planned now, if they may not: the tick's or the hour's cap.
     pub fn budget_refusal(&self, setup: &CalmSetup, n: usize) -> Option<Refusal> {
-        if setup.max_per_tick.is_some_and(|m| self.tick as usize + n > m as usize) {
+        if setup
+            .max_per_tick
+            .is_some_and(|m| self.tick as usize + n > m as usize)
+        {
             return Some(Refusal::TickCap);
         }
-        if setup.max_per_hour.is_some_and(|m| self.hour.len() + n > m as usize) {
+        if setup
+            .max_per_hour
+            .is_some_and(|m| self.hour.len() + n > m as usize)
+        {
             return Some(Refusal::HourCap);
         }
         None
@@ -152,9 +158,16 @@ mod tests {
         c.start_tick(0, 0);
         c.record(3, 10 * MS_PER_HOUR, true);
         // One hour later: still cooling down (2 h); other VMs are free.
-        assert_eq!(c.vm_refusal(&s, 3, 11 * MS_PER_HOUR), Some(Refusal::Cooldown));
+        assert_eq!(
+            c.vm_refusal(&s, 3, 11 * MS_PER_HOUR),
+            Some(Refusal::Cooldown)
+        );
         assert_eq!(c.vm_refusal(&s, 2, 11 * MS_PER_HOUR), None);
-        assert_eq!(c.vm_refusal(&s, 3, 12 * MS_PER_HOUR), None, "2 h later it may move");
+        assert_eq!(
+            c.vm_refusal(&s, 3, 12 * MS_PER_HOUR),
+            None,
+            "2 h later it may move"
+        );
     }
 
     #[test]
@@ -169,8 +182,15 @@ mod tests {
             assert_eq!(c.vm_refusal(&s, 0, h * MS_PER_HOUR), None);
             c.record(0, h * MS_PER_HOUR, true);
         }
-        assert_eq!(c.vm_refusal(&s, 0, 23 * MS_PER_HOUR), Some(Refusal::DailyCap));
-        assert_eq!(c.vm_refusal(&s, 0, MS_PER_DAY), None, "a new day, a new allowance");
+        assert_eq!(
+            c.vm_refusal(&s, 0, 23 * MS_PER_HOUR),
+            Some(Refusal::DailyCap)
+        );
+        assert_eq!(
+            c.vm_refusal(&s, 0, MS_PER_DAY),
+            None,
+            "a new day, a new allowance"
+        );
         assert_eq!(c.counts.max_vm_moves_day, 3);
     }
 
@@ -186,7 +206,11 @@ mod tests {
         c.record(0, 0, true);
         assert_eq!(c.budget_refusal(&s, 1), None);
         c.record(1, 0, true);
-        assert_eq!(c.budget_refusal(&s, 1), Some(Refusal::TickCap), "2 per tick");
+        assert_eq!(
+            c.budget_refusal(&s, 1),
+            Some(Refusal::TickCap),
+            "2 per tick"
+        );
         // Next tick, 5 minutes later: one more fits the hour (3), a second does not.
         c.start_tick(300_000, 0);
         assert_eq!(c.budget_refusal(&s, 2), Some(Refusal::HourCap));
@@ -204,7 +228,11 @@ mod tests {
         c.start_tick(0, MS_PER_HOUR);
         c.refuse(Refusal::Window, 4);
         c.record(0, 0, false);
-        assert_eq!(c.counts, CalmSummary::default(), "nothing counts in the warm-up");
+        assert_eq!(
+            c.counts,
+            CalmSummary::default(),
+            "nothing counts in the warm-up"
+        );
         c.start_tick(MS_PER_HOUR, MS_PER_HOUR);
         c.refuse(Refusal::Window, 4);
         c.refuse(Refusal::Benefit, 2);
@@ -226,6 +254,9 @@ mod tests {
         };
         assert!(!Calm::window_open(&s, 7 * MS_PER_HOUR));
         assert!(Calm::window_open(&s, 23 * MS_PER_HOUR));
-        assert!(Calm::window_open(&setup(), 7 * MS_PER_HOUR), "no window: always");
+        assert!(
+            Calm::window_open(&setup(), 7 * MS_PER_HOUR),
+            "no window: always"
+        );
     }
 }

@@ -26,6 +26,8 @@ mod traces;
 mod workload;
 
 #[cfg(test)]
+mod calm_tests;
+#[cfg(test)]
 mod tests;
 
 pub use diagnostics::conflicts;

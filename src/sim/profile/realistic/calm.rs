@@ -74,7 +74,9 @@ impl Simulation<'_> {
         let frees = (class.mips, class.ram_mb);
         let why = if !in_window {
             Some(Refusal::Window)
-        } else if let Some(why) = plan.iter().find_map(|&(vm, _)| state.vm_refusal(calm, vm, now))
+        } else if let Some(why) = plan
+            .iter()
+            .find_map(|&(vm, _)| state.vm_refusal(calm, vm, now))
         {
             Some(why)
         } else if calm.benefit_host_off && !room.would_switch_off(frees) {

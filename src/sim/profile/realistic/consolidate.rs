@@ -5,11 +5,11 @@
 use crate::model::host::PowerState;
 use crate::policy::power;
 use crate::policy::selection::VmCandidate;
+use crate::sim::calm::Calm;
 use crate::sim::fleet::placement::FIT_EPS;
 use crate::sim::fleet::placement_index::{Search, Window};
 use crate::sim::setup::FitBasis;
 use crate::sim::state::*;
-use crate::sim::calm::Calm;
 use crate::sim::{Consolidator, Simulation};
 
 impl Simulation<'_> {
