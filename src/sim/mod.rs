@@ -26,8 +26,6 @@ mod traces;
 mod workload;
 
 #[cfg(test)]
-mod calm_tests;
-#[cfg(test)]
 mod tests;
 
 pub use diagnostics::conflicts;

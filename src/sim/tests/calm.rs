@@ -2,9 +2,9 @@
 //! allowing it at 23:00, relief outside the window, the cool-down and the daily cap passing a
 //! VM over, the per-tick and per-hour caps, and the host-off benefit bar.
 
-use super::Simulation;
-use super::records::{CalmSummary, MemoryRecorder};
 use crate::scenario;
+use crate::sim::Simulation;
+use crate::sim::records::{CalmSummary, MemoryRecorder};
 
 /// Host 0 (6 x 1000 MIPS) holds `busy_vms` 1-vCPU VMs at `busy` load, host 1 (5 x 1000 MIPS)
 /// one 2-vCPU VM at `light` load, host 2 (8 x 1000 MIPS) is empty; THR 0.8, first-fit
@@ -190,7 +190,7 @@ fn relief_moves_outside_the_window_unless_the_option_says_no() {
 fn the_cool_down_passes_over_a_vm_that_moved_within_its_time() {
     // Without limits relief at the first tick moves VM 0 (MMT: equal RAM, the first). Had
     // VM 0 just moved, a 10-minute cool-down refuses it and VM 1 goes instead. (That the
-    // cool-down ends is pinned in `sim::calm`.)
+    // cool-down ends is pinned in `sim::calm::tests`.)
     let (moves, _) = run(&RELIEF, &[]);
     assert_eq!(moves, [(0, 0, 1, 0.0)]);
     let cooling = Case {
@@ -208,7 +208,7 @@ fn the_cool_down_passes_over_a_vm_that_moved_within_its_time() {
 #[test]
 fn the_daily_cap_passes_over_a_vm_that_moved_its_quota_today() {
     // VM 0 moved three times earlier today: a cap of 3 refuses a fourth, VM 1 goes instead;
-    // two moves leave it one. (That the count restarts at midnight is pinned in `sim::calm`.)
+    // two moves leave it one. (That the count restarts at midnight is pinned in `sim::calm::tests`.)
     let capped = Case {
         calm: "vm_daily_cap = 3",
         ..RELIEF
