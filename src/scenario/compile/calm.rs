@@ -60,3 +60,62 @@ pub(super) fn compile(c: &CalmSpec, profile: ProfileSpec) -> Check<CalmSetup> {
         benefit_host_off: c.benefit == Some(BenefitSpec::HostOff),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::units::Duration;
+    use crate::time::MS_PER_HOUR;
+
+    fn window(entries: &[&str]) -> CalmSpec {
+        CalmSpec {
+            window: Some(entries.iter().map(|e| e.to_string()).collect()),
+            ..CalmSpec::default()
+        }
+    }
+
+    #[test]
+    fn unset_compiles_to_no_limit_and_set_fields_to_their_units() {
+        let none = compile(&CalmSpec::default(), ProfileSpec::Realistic).unwrap();
+        assert!(!none.is_active() && none.relief_outside_window);
+        let spec = CalmSpec {
+            vm_cooldown: Some(Duration(2 * MS_PER_HOUR)),
+            vm_daily_cap: Some(3),
+            benefit: Some(BenefitSpec::HostOff),
+            ..window(&["Mon-Fri 22:00-06:00", "Sat-Sun 00:00-24:00"])
+        };
+        let c = compile(&spec, ProfileSpec::Realistic).unwrap();
+        assert_eq!(c.window.unwrap().entries.len(), 2);
+        assert_eq!((c.vm_cooldown, c.vm_daily_cap), (2 * MS_PER_HOUR, Some(3)));
+        assert!(c.benefit_host_off);
+    }
+
+    #[test]
+    fn a_bad_entry_is_named_by_its_index_and_text() {
+        let e = compile(
+            &window(&["22:00-06:00", "Sat 7:00-9:00"]),
+            ProfileSpec::Realistic,
+        )
+        .unwrap_err();
+        assert_eq!(e.key, "policy.calm.window[1]");
+        assert!(
+            e.message
+                .starts_with("\"Sat 7:00-9:00\": \"7:00\" is not a time of day")
+        );
+        let e = compile(&window(&[]), ProfileSpec::Realistic).unwrap_err();
+        assert_eq!(e.key, "policy.calm.window");
+    }
+
+    #[test]
+    fn zero_caps_and_any_calm_under_cloudsim_are_refused() {
+        let zero = CalmSpec {
+            max_per_tick: Some(0),
+            ..CalmSpec::default()
+        };
+        let e = compile(&zero, ProfileSpec::Realistic).unwrap_err();
+        assert_eq!(e.key, "policy.calm.max_per_tick");
+        let e = compile(&window(&["22:00-06:00"]), ProfileSpec::Cloudsim).unwrap_err();
+        assert_eq!(e.key, "policy.calm");
+        assert!(compile(&CalmSpec::default(), ProfileSpec::Cloudsim).is_ok());
+    }
+}
