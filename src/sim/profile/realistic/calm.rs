@@ -57,9 +57,9 @@ impl Simulation<'_> {
         why.is_some()
     }
 
-    /// Why the complete evacuation `plan` of `src` may not be made, counted for each of its
-    /// moves, if it may not: the window, a VM's cool-down or daily cap, the benefit bar, the
-    /// budgets. When it may, the host's capacity leaves `room`.
+    /// Whether the complete evacuation `plan` of `src` is refused (counted for each of its
+    /// moves), checked in this order: the window, a VM's cool-down or daily cap, the benefit
+    /// bar, the budgets. When it is not, the host's capacity leaves `room`.
     pub(super) fn evacuation_refused(
         &mut self,
         src: HostId,
