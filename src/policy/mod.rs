@@ -9,6 +9,7 @@ pub mod placement;
 pub mod power;
 pub mod selection;
 pub mod stats;
+pub mod window;
 
 /// One row of a policy registry: the name used in scenarios, a one-line description, and how to
 /// build the policy from its optional parameter and a seed.

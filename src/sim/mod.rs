@@ -16,6 +16,7 @@ pub mod state;
 pub mod workload_records;
 
 mod accounts;
+mod calm;
 mod clock;
 mod diagnostics;
 mod fleet;
@@ -345,6 +346,7 @@ impl<'a> Simulation<'a> {
                 consolidator,
                 power,
                 fit: setup.startup_fit,
+                calm: calm::Calm::default(),
                 peak_draw,
                 fixed_rates: matches!(setup.migration.model, setup::MigrationModel::Simple)
                     && setup

@@ -2,6 +2,7 @@
 //! the constants they read.
 
 use super::Consolidator;
+use super::calm::Calm;
 use crate::policy::placement::Placement;
 use crate::policy::power::PowerPolicy;
 use crate::sim::setup::FitBasis;
@@ -17,6 +18,8 @@ pub(crate) struct Policies {
     /// What placement counts as a new VM's CPU need now: the start-up basis while the VMs of
     /// time 0 are placed, then the scenario's.
     pub fit: FitBasis,
+    /// What the maintenance windows and migration budgets remember and refused.
+    pub calm: Calm,
     /// On hosts draw their peak power whatever their load (the `npa` power policy).
     pub peak_draw: bool,
     /// Whether a copy's rate is fixed once it starts: the simple migration model on links all

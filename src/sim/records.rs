@@ -274,6 +274,31 @@ pub struct ConflictSummary {
     pub by_kind: BTreeMap<String, usize>,
 }
 
+/// `summary.json` → `calm`: what `[policy.calm]` refused and how the moves it let through fell,
+/// after the warm-up. A refused evacuation counts every VM of its host.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CalmSummary {
+    /// Moves not planned because the time was outside every window.
+    pub refused_window: u64,
+    /// Moves not planned because the tick's cap was reached.
+    pub refused_tick_cap: u64,
+    /// Moves not planned because the 60-minute cap was reached.
+    pub refused_hour_cap: u64,
+    /// Moves not planned because the VM was cooling down from its last move.
+    pub refused_cooldown: u64,
+    /// Moves not planned because the VM had reached its daily cap.
+    pub refused_daily_cap: u64,
+    /// Evacuation moves not planned because the emptied host would stay on.
+    pub refused_benefit: u64,
+    /// Power-down decisions refused outside the windows (a host refused at several ticks
+    /// counts at each).
+    pub shutdowns_refused_window: u64,
+    /// Migrations planned outside the windows (overload relief; 0 without windows).
+    pub migrations_outside_window: u64,
+    /// Most moves of one VM in one simulated day.
+    pub max_vm_moves_day: u32,
+}
+
 /// `summary.json` → `hosts`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HostSummary {
@@ -406,6 +431,9 @@ pub struct Summary {
     /// Replicated services by name, if the scenario has services.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<BTreeMap<String, ServiceSummary>>,
+    /// What the maintenance windows and migration budgets refused, if the scenario sets any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calm: Option<CalmSummary>,
     /// Events processed.
     pub events: u64,
 }

@@ -5,6 +5,7 @@ use crate::model::lifetime::Lifetime;
 use crate::model::load::LoadCurve;
 use crate::model::tariff::Tariff;
 use crate::model::vm::VmType;
+use crate::policy::window::Windows;
 use crate::time::SimTime;
 use crate::workload::replay::{TraceGroup, TraceSetup};
 use crate::workload::requests::RequestSetup;
@@ -150,6 +151,48 @@ pub struct ConflictSetup {
     pub ping_pong_window: SimTime,
 }
 
+/// Maintenance windows and migration budgets (`[policy.calm]`): when the consolidation round
+/// may move VMs for energy and hosts may be powered down, and how many moves it may plan.
+/// The default limits nothing (the loop as it runs without them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalmSetup {
+    /// Weekly windows for energy moves and power-down; `None` = always allowed.
+    pub window: Option<Windows>,
+    /// Whether overload relief may migrate outside the windows.
+    pub relief_outside_window: bool,
+    /// Most migrations planned per control tick.
+    pub max_per_tick: Option<u32>,
+    /// Most migrations planned in any 60 minutes.
+    pub max_per_hour: Option<u32>,
+    /// A VM may not move again this long after its last move was planned, ms (0 = no wait).
+    pub vm_cooldown: SimTime,
+    /// Most moves of one VM per simulated day.
+    pub vm_daily_cap: Option<u32>,
+    /// Evacuate a host only if the power settings would then switch it off.
+    pub benefit_host_off: bool,
+}
+
+impl Default for CalmSetup {
+    fn default() -> Self {
+        CalmSetup {
+            window: None,
+            relief_outside_window: true,
+            max_per_tick: None,
+            max_per_hour: None,
+            vm_cooldown: 0,
+            vm_daily_cap: None,
+            benefit_host_off: false,
+        }
+    }
+}
+
+impl CalmSetup {
+    /// Whether any limit is set (the run then reports what the limits refused).
+    pub fn is_active(&self) -> bool {
+        *self != CalmSetup::default()
+    }
+}
+
 /// Which modelling choices a run follows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Profile {
@@ -204,6 +247,8 @@ pub struct Setup {
     pub migration: MigrationSetup,
     /// Conflict resolution.
     pub conflicts: ConflictSetup,
+    /// Maintenance windows and migration budgets.
+    pub calm: CalmSetup,
     /// Electricity tariff.
     pub tariff: Tariff,
     /// Currency label.
@@ -230,6 +275,7 @@ impl Setup {
         };
         Setup {
             consolidation: None,
+            calm: CalmSetup::default(),
             startup_fit: self.baseline_startup_fit,
             power: PowerSetup {
                 name: name.into(),

@@ -1,6 +1,8 @@
 //! Hand-checked runs of the simulator: migration timing under both models, link sharing and
 //! the per-host copy limit, migration costs (PDM, energy), and power states.
 
+mod calm;
+
 use super::Simulation;
 use super::records::{MemoryRecorder, MigrationRow};
 use crate::scenario;

@@ -4,6 +4,7 @@
 //! the same first one.
 
 mod bind;
+mod calm;
 mod catalogue;
 mod checks;
 mod electricity;
@@ -49,6 +50,7 @@ pub fn compile(s: &ScenarioSpec) -> Result<Setup, FieldError> {
     let migration = migration::compile(&s.migration)?;
     let profile = profile::compile(s, &migration, policies.consolidation.as_ref(), &clock)?;
     let conflicts = policy::conflicts(&s.policy.conflicts)?;
+    let calm = calm::compile(&s.policy.calm, sim.profile)?;
     let tariff = electricity::tariff(&s.electricity)?;
     let night = simulation::night(&sim.night)?;
     let power = policy::power(&s.policy.power, policies.headroom)?;
@@ -78,6 +80,7 @@ pub fn compile(s: &ScenarioSpec) -> Result<Setup, FieldError> {
         power,
         migration,
         conflicts,
+        calm,
         tariff,
         currency: s.electricity.currency.clone(),
         pue: s.electricity.pue,

@@ -25,6 +25,9 @@ pub struct PolicySpec {
     /// How conflicts with migrations in flight are resolved.
     #[serde(default)]
     pub conflicts: ConflictPolicySpec,
+    /// Maintenance windows and migration budgets.
+    #[serde(default)]
+    pub calm: CalmSpec,
 }
 
 /// `[policy.conflicts]`: resolution of clashes with migrations in flight.
@@ -75,6 +78,7 @@ impl Default for PolicySpec {
             consolidation: ConsolidationSpec::default(),
             power: PowerPolicySpec::default(),
             conflicts: ConflictPolicySpec::default(),
+            calm: CalmSpec::default(),
         }
     }
 }
@@ -211,4 +215,45 @@ fn default_power_policy() -> String {
 }
 fn default_headroom() -> f64 {
     0.2
+}
+
+/// `[policy.calm]`: when consolidation and power-down may run and how many migrations they
+/// may plan (maintenance windows, budgets, per-VM cool-down, a benefit bar). Every field
+/// unset keeps the loop as it was: always allowed, no limit.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalmSpec {
+    /// Weekly windows (`"Mon-Fri 22:00-06:00"`) in which migrations for energy and
+    /// power-down may run; unset = always.
+    #[serde(default)]
+    pub window: Option<Vec<String>>,
+    /// Whether overload relief may migrate outside the windows (default: yes).
+    #[serde(default)]
+    pub relief_outside_window: Option<bool>,
+    /// Most migrations planned in one control tick.
+    #[serde(default)]
+    pub max_per_tick: Option<u32>,
+    /// Most migrations planned in any 60 minutes.
+    #[serde(default)]
+    pub max_per_hour: Option<u32>,
+    /// A VM may not be moved again this long after its last move was planned.
+    #[serde(default)]
+    pub vm_cooldown: Option<Duration>,
+    /// Most moves of one VM in a simulated day (00:00-24:00).
+    #[serde(default)]
+    pub vm_daily_cap: Option<u32>,
+    /// `any` (every complete evacuation) or `host-off`: evacuate a host only if the power
+    /// settings would then switch it off.
+    #[serde(default)]
+    pub benefit: Option<BenefitSpec>,
+}
+
+/// `policy.calm.benefit`: what a consolidation move must gain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BenefitSpec {
+    /// Any evacuation that empties its host.
+    Any,
+    /// Only one whose emptied host the power settings would switch off.
+    HostOff,
 }

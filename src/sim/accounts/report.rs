@@ -253,6 +253,10 @@ impl Simulation<'_> {
                     .count(),
             },
             requests: request_summary,
+            calm: setup
+                .calm
+                .is_active()
+                .then(|| self.policies.calm.counts.clone()),
             services,
             events: self.clock.events,
         };

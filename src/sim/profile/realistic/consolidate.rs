@@ -5,6 +5,7 @@
 use crate::model::host::PowerState;
 use crate::policy::power;
 use crate::policy::selection::VmCandidate;
+use crate::sim::calm::Calm;
 use crate::sim::fleet::placement::FIT_EPS;
 use crate::sim::fleet::placement_index::{Search, Window};
 use crate::sim::setup::FitBasis;
@@ -15,6 +16,10 @@ impl Simulation<'_> {
     /// One consolidation round; returns what could not be moved off over-loaded hosts.
     pub(in crate::sim) fn consolidate(&mut self, c: &mut Consolidator) -> power::Need {
         self.fleet.history.record(&self.fleet.vms);
+        let now = self.clock.now;
+        self.policies.calm.start_tick(now, self.setup.warmup);
+        let in_window = Calm::window_open(&self.setup.calm, now);
+        let relief_open = in_window || self.setup.calm.relief_outside_window;
         let detector = c.detector.as_ref();
         let (fleet, setup) = (&self.fleet, self.setup);
         let overloaded: Vec<bool> = (0..fleet.hosts.len())
@@ -67,6 +72,10 @@ impl Simulation<'_> {
                     break;
                 };
                 let vm = pool.remove(i);
+                // A VM the budgets keep still is passed over for the next candidate.
+                if relief_open && self.vm_held(vm) {
+                    continue;
+                }
                 committed -= self.fleet.vms[vm].demand_mips;
                 to_move.push(vm);
                 let u = committed / capacity;
@@ -93,6 +102,9 @@ impl Simulation<'_> {
         let most = detector.most_within(1.0 + FIT_EPS) - c.destination_headroom;
         let mut unplaced = power::Need::default();
         for vm in to_move {
+            if self.relief_refused(relief_open) {
+                continue;
+            }
             let need = self.need(vm, FitBasis::Demand);
             let mut found = None;
             for state in [
@@ -124,7 +136,7 @@ impl Simulation<'_> {
                 }
             }
             match found {
-                Some(dst) => self.plan_migration(vm, dst),
+                Some(dst) => self.plan_calm_move(vm, dst, in_window),
                 None => {
                     unplaced.mips += need.mips;
                     unplaced.ram_mb += need.ram_mb;
@@ -134,15 +146,16 @@ impl Simulation<'_> {
 
         // 3. Evacuate under-loaded hosts whose VMs all fit elsewhere.
         if c.underload_threshold > 0.0 {
-            self.evacuate_underloaded(c, &overloaded);
+            self.evacuate_underloaded(c, &overloaded, in_window);
         }
         self.index.lift_bars();
         unplaced
     }
 
-    /// Empties under-loaded hosts whose VMs all fit on busier ones. It bars its sources from
+    /// Empties under-loaded hosts whose VMs all fit on busier ones, unless `[policy.calm]`
+    /// refuses (outside the window: planned and counted, not made). It bars its sources from
     /// placement searches; [`Self::consolidate`], its caller, lifts the round's bars.
-    fn evacuate_underloaded(&mut self, c: &Consolidator, overloaded: &[bool]) {
+    fn evacuate_underloaded(&mut self, c: &Consolidator, overloaded: &[bool], in_window: bool) {
         let mut sources: Vec<(f64, HostId)> = (0..self.fleet.hosts.len())
             .filter(|&h| {
                 let host = &self.fleet.hosts[h];
@@ -161,6 +174,7 @@ impl Simulation<'_> {
         let detector = c.detector.as_ref();
         let most = detector.most_within(1.0 + FIT_EPS) - c.destination_headroom;
         let mut failures = 0;
+        let mut room = self.off_room();
         for (u_src, src) in sources {
             if c.evacuation_failures > 0 && failures >= c.evacuation_failures {
                 break;
@@ -217,9 +231,12 @@ impl Simulation<'_> {
                 self.reserve(dst, vm, -1.0);
             }
             if plan.len() == vms.len() {
+                if self.evacuation_refused(src, &plan, in_window, &mut room) {
+                    continue;
+                }
                 for (vm, dst) in plan {
                     is_destination[dst] = true;
-                    self.plan_migration(vm, dst);
+                    self.plan_calm_move(vm, dst, in_window);
                 }
             } else {
                 failures += 1;

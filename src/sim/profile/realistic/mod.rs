@@ -3,6 +3,7 @@
 //! demand steps with the samples, and each control tick consolidates ([`consolidate`]), then
 //! manages power ([`power`]).
 
+mod calm;
 mod consolidate;
 mod power;
 

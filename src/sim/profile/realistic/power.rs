@@ -46,7 +46,7 @@ impl Simulation<'_> {
         for h in plan.boot {
             self.start_boot(h);
         }
-        for h in plan.shut_down {
+        for h in self.calm_power_down(plan.shut_down) {
             self.start_shutdown(h);
         }
     }

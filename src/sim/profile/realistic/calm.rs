@@ -1,0 +1,146 @@
+//! `[policy.calm]` in the realistic control tick: moves planned through the windows and
+//! budgets, evacuations refused when a limit or the benefit bar says no, and power-down held
+//! back outside the windows.
+
+use crate::model::host::PowerState;
+use crate::sim::Simulation;
+use crate::sim::calm::{Calm, Refusal};
+use crate::sim::state::*;
+
+/// What the power settings would still allow to be switched off this round, for the
+/// `host-off` benefit bar: powered hosts and capacity against what the fleet has committed.
+pub(super) struct OffRoom {
+    /// Whether the power policy switches hosts off at all.
+    switches_off: bool,
+    /// Powered (on or booting) hosts left after this round's evacuations.
+    on: usize,
+    /// Their CPU, MIPS, and RAM, MB.
+    cap: (f64, f64),
+    /// What the fleet has committed: CPU, MIPS, and RAM, MB.
+    need: (f64, f64),
+    /// Fraction of powered capacity the policy keeps in use at most (1 - its headroom).
+    usable: f64,
+    /// Hosts always kept on.
+    min_hosts: usize,
+}
+
+impl Simulation<'_> {
+    /// Plans `vm`'s move to `dst` and records it against the budgets.
+    pub(super) fn plan_calm_move(&mut self, vm: VmId, dst: HostId, in_window: bool) {
+        self.plan_migration(vm, dst);
+        if matches!(self.fleet.vms[vm].state, VmState::Migrating(_)) {
+            self.policies.calm.record(vm, self.clock.now, in_window);
+        }
+    }
+
+    /// Whether `vm`'s cool-down or daily cap keeps it from being selected for relief (counted).
+    pub(super) fn vm_held(&mut self, vm: VmId) -> bool {
+        let state = &mut self.policies.calm;
+        let why = state.vm_refusal(&self.setup.calm, vm, self.clock.now);
+        if let Some(why) = why {
+            state.refuse(why, 1);
+        }
+        why.is_some()
+    }
+
+    /// Whether the window (`open` or not) or the budgets refuse a relief move now (counted).
+    pub(super) fn relief_refused(&mut self, open: bool) -> bool {
+        let state = &mut self.policies.calm;
+        let why = if open {
+            state.budget_refusal(&self.setup.calm, 1)
+        } else {
+            Some(Refusal::Window)
+        };
+        if let Some(why) = why {
+            state.refuse(why, 1);
+        }
+        why.is_some()
+    }
+
+    /// Whether the complete evacuation `plan` of `src` is refused (counted for each of its
+    /// moves), checked in this order: the window, a VM's cool-down or daily cap, the benefit
+    /// bar, the budgets. When it is not, the host's capacity leaves `room`.
+    pub(super) fn evacuation_refused(
+        &mut self,
+        src: HostId,
+        plan: &[(VmId, HostId)],
+        in_window: bool,
+        room: &mut OffRoom,
+    ) -> bool {
+        let now = self.clock.now;
+        let calm = &self.setup.calm;
+        let state = &mut self.policies.calm;
+        let class = &self.setup.host_classes[self.fleet.hosts[src].class];
+        let frees = (class.mips, class.ram_mb);
+        let why = if !in_window {
+            Some(Refusal::Window)
+        } else if let Some(why) = plan
+            .iter()
+            .find_map(|&(vm, _)| state.vm_refusal(calm, vm, now))
+        {
+            Some(why)
+        } else if calm.benefit_host_off && !room.would_switch_off(frees) {
+            Some(Refusal::Benefit)
+        } else {
+            state.budget_refusal(calm, plan.len())
+        };
+        match why {
+            Some(why) => state.refuse(why, plan.len()),
+            None => {
+                room.on = room.on.saturating_sub(1);
+                room.cap = (room.cap.0 - frees.0, room.cap.1 - frees.1);
+            }
+        }
+        why.is_some()
+    }
+
+    /// The room to switch hosts off at the start of an evacuation pass.
+    pub(super) fn off_room(&self) -> OffRoom {
+        let p = &self.setup.power;
+        let (switches_off, headroom) = match p.name.as_str() {
+            "keep-on" | "npa" => (false, 0.0),
+            "dvfs" => (true, 0.0),
+            _ => (true, p.headroom),
+        };
+        let mut room = OffRoom {
+            switches_off,
+            on: 0,
+            cap: (0.0, 0.0),
+            need: (0.0, 0.0),
+            usable: 1.0 - headroom,
+            min_hosts: p.min_hosts_on,
+        };
+        for host in &self.fleet.hosts {
+            if matches!(host.state, PowerState::On | PowerState::Booting) {
+                let class = &self.setup.host_classes[host.class];
+                room.on += 1;
+                room.cap.0 += class.mips;
+                room.cap.1 += class.ram_mb;
+                room.need.0 += host.committed_mips;
+                room.need.1 += host.ram_used;
+            }
+        }
+        room
+    }
+
+    /// Power-down decisions in `hosts` that the windows allow now; the rest are counted.
+    pub(in crate::sim::profile) fn calm_power_down(&mut self, hosts: Vec<HostId>) -> Vec<HostId> {
+        if hosts.is_empty() || Calm::window_open(&self.setup.calm, self.clock.now) {
+            return hosts;
+        }
+        self.policies.calm.refuse_shutdowns(hosts.len());
+        Vec::new()
+    }
+}
+
+impl OffRoom {
+    /// Whether a host of capacity `frees` (CPU, RAM), once empty, would be switched off: the
+    /// policy switches hosts off, the floor of hosts on holds, and the rest still keep the
+    /// headroom.
+    fn would_switch_off(&self, frees: (f64, f64)) -> bool {
+        self.switches_off
+            && self.on > self.min_hosts
+            && self.need.0 <= self.usable * (self.cap.0 - frees.0)
+            && self.need.1 <= self.usable * (self.cap.1 - frees.1)
+    }
+}
