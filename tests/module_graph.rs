@@ -159,7 +159,26 @@ fn source_files(root: &Path) -> Vec<File> {
     let mut list = Vec::new();
     collect(root, &mut list);
     list.sort();
+    // First every file's test modules, so a test file is left out wherever it sorts.
+    let code_of = |path: &Path| strip_comments_and_strings(&fs::read_to_string(path).unwrap());
+    let dir_of = |path: &Path| {
+        if path
+            .file_name()
+            .is_some_and(|n| n == "mod.rs" || n == "lib.rs")
+        {
+            path.parent().unwrap().to_path_buf()
+        } else {
+            path.with_extension("")
+        }
+    };
     let mut test_only: BTreeSet<PathBuf> = BTreeSet::new();
+    for path in &list {
+        let dir = dir_of(path);
+        for name in test_modules(&code_of(path)) {
+            test_only.insert(dir.join(format!("{name}.rs")));
+            test_only.insert(dir.join(&name));
+        }
+    }
     let mut files = Vec::new();
     for path in &list {
         if test_only.iter().any(|t| path.starts_with(t)) {
@@ -170,21 +189,8 @@ fn source_files(root: &Path) -> Vec<File> {
             continue; // the binary: its own crate, it names the library as `nightshift::`
         }
         let module = module_of(rel);
-        let text = fs::read_to_string(path).unwrap();
-        let code = strip_comments_and_strings(&text);
-        let dir = if rel
-            .file_name()
-            .is_some_and(|n| n == "mod.rs" || n == "lib.rs")
-        {
-            path.parent().unwrap().to_path_buf()
-        } else {
-            path.with_extension("")
-        };
-        for name in test_modules(&code) {
-            test_only.insert(dir.join(format!("{name}.rs")));
-            test_only.insert(dir.join(&name));
-        }
-        let code = strip_tests(&code);
+        let dir = dir_of(path);
+        let code = strip_tests(&code_of(path));
         let children: Vec<String> = declared_modules(&code)
             .into_iter()
             .filter(|c| dir.join(format!("{c}.rs")).exists() || dir.join(c).is_dir())
