@@ -186,20 +186,21 @@ impl PowerPolicy for Dpm {
 
     fn plan(&mut self, hosts: &[HostPower], need: Need) -> PowerPlan {
         // Waiting VMs, committed load beyond capacity and the floor of hosts: at once.
-        let urgent = SpareCapacity { headroom: 0.0 }.plan(hosts, need);
-        if !urgent.boot.is_empty() {
-            return urgent;
-        }
+        let mut plan = SpareCapacity { headroom: 0.0 }.plan(hosts, need);
+        plan.shut_down.clear();
         let Some(newest) = self.history.back().copied() else {
-            return PowerPlan::default();
+            return plan;
         };
         if self.decided == Some(newest.at) {
-            return PowerPlan::default();
+            return plan;
         }
         self.decided = Some(newest.at);
         let c = self.config;
         let (reserve_mips, reserve_ram) = self.reserve(hosts);
-        let powered = |h: &&HostPower| matches!(h.state, PowerState::On | PowerState::Booting);
+        // Powered capacity: hosts on or booting, and those just planned to boot.
+        let powered = |h: &&HostPower| {
+            matches!(h.state, PowerState::On | PowerState::Booting) || plan.boot.contains(&h.id)
+        };
         let mut cap_mips: f64 = hosts.iter().filter(powered).map(|h| h.mips).sum();
         let mut cap_ram: f64 = hosts.iter().filter(powered).map(|h| h.ram_mb).sum();
         // Whether `cpu` and `ram` of demand run at most at the target on the capacity left
@@ -214,20 +215,22 @@ impl PowerPolicy for Dpm {
             .mean(c.power_on_window)
             .filter(|m| m.cpu_util.max(m.ram_util) > c.target + c.tolerance);
         // HA admission control: the reserve set aside, powered capacity must still hold
-        // today's demand.
+        // the latest sample's demand.
         let short_of_reserve = cap_mips < reserve_mips
             || cap_ram < reserve_ram
             || ratio(newest.cpu, cap_mips - reserve_mips) > 1.0
             || ratio(newest.ram, cap_ram - reserve_ram) > 1.0;
-        let mut plan = PowerPlan::default();
         if hot.is_some() || short_of_reserve {
-            // Power hosts on until the window's demand (or today's, if higher) runs at the
-            // target: sleeping hosts first (they wake fast), then the most efficient.
+            // Power hosts on until the window's mean demand (or the latest, if higher) runs
+            // at the target: sleeping hosts first (they wake fast), then the most efficient.
             let (cpu, ram) = match hot {
                 Some(m) => (m.cpu.max(newest.cpu), m.ram.max(newest.ram)),
                 None => (newest.cpu, newest.ram),
             };
-            let mut parked: Vec<&HostPower> = hosts.iter().filter(|h| is_parked(h.state)).collect();
+            let mut parked: Vec<&HostPower> = hosts
+                .iter()
+                .filter(|h| is_parked(h.state) && !plan.boot.contains(&h.id))
+                .collect();
             parked.sort_by(|a, b| {
                 (a.state != PowerState::Sleep)
                     .cmp(&(b.state != PowerState::Sleep))
@@ -243,6 +246,9 @@ impl PowerPolicy for Dpm {
             }
             return plan;
         }
+        if !plan.boot.is_empty() {
+            return plan;
+        }
         let Some(cold) = self.mean(c.power_off_window) else {
             return plan;
         };
@@ -250,8 +256,8 @@ impl PowerPolicy for Dpm {
         if cold.cpu_util >= low || cold.ram_util >= low {
             return plan;
         }
-        // Power empty hosts off, least efficient first, while the window's demand (or
-        // today's, if higher) still runs at most at the target with the reserve kept on.
+        // Power empty hosts off, least efficient first, while the window's mean demand (or
+        // the latest, if higher) still runs at most at the target with the reserve kept on.
         let (cpu, ram) = (cold.cpu.max(newest.cpu), cold.ram.max(newest.ram));
         let mut on = hosts.iter().filter(|h| h.state == PowerState::On).count();
         let mut removable: Vec<&HostPower> = hosts.iter().filter(|h| h.removable).collect();
@@ -335,6 +341,31 @@ mod tests {
         let plans = ticks(&mut dpm, &hosts, 0, 5);
         assert!(plans[..5].iter().all(|p| p.boot.is_empty()), "{plans:?}");
         assert_eq!(plans[5].boot, vec![2]);
+    }
+
+    #[test]
+    fn a_vm_waiting_at_a_hot_tick_gets_its_host_and_the_window_its_own() {
+        // Two hosts at 95 % for 5 minutes, and at minute 5 a 500-MIPS VM waits for room: host
+        // 2 boots for it at once (as under `dvfs`), and the window, counting host 2, still
+        // finds 1900 MIPS above 63 % of 3000: host 3 boots too (1900 / 4000 = 47.5 %).
+        let hosts = [
+            host(0, PowerState::On, 950.0, 100.0),
+            host(1, PowerState::On, 950.0, 100.0),
+            host(2, PowerState::Off, 0.0, 0.0),
+            host(3, PowerState::Off, 0.0, 0.0),
+            host(4, PowerState::Off, 0.0, 0.0),
+        ];
+        let mut dpm = Dpm::new(DpmConfig::default());
+        let plans = ticks(&mut dpm, &hosts, 0, 4);
+        assert!(plans.iter().all(|p| p.boot.is_empty()));
+        dpm.observe(5 * MIN, &hosts);
+        let waiting = Need {
+            mips: 500.0,
+            min_hosts: 1,
+            stranded_mips: 500.0,
+            ..Need::default()
+        };
+        assert_eq!(dpm.plan(&hosts, waiting).boot, vec![2, 3]);
     }
 
     #[test]
