@@ -4,6 +4,7 @@
 //! trait plus one row in its family's table; the scenario validator, the docs listing and the
 //! simulator all read the same table.
 
+pub mod dpm;
 pub mod overload;
 pub mod placement;
 pub mod power;

@@ -1,7 +1,9 @@
 //! Power management: which hosts to boot and which to switch off, every control interval.
 
 use super::Entry;
+use super::dpm::{Dpm, DpmConfig};
 use crate::model::host::PowerState;
+use crate::time::SimTime;
 
 /// A host as the power manager sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -20,6 +22,10 @@ pub struct HostPower {
     pub removable: bool,
     /// Watts at full load per MIPS (lower = more efficient).
     pub watts_per_mips: f64,
+    /// CPU demand of the VMs executing on it, served or not (0 unless on), MIPS.
+    pub demand_mips: f64,
+    /// Memory its VMs and incoming migrations hold (0 unless on), MB.
+    pub ram_used_mb: f64,
 }
 
 /// What the fleet must hold: committed and waiting CPU and RAM, and a floor of powered hosts.
@@ -60,9 +66,18 @@ pub fn is_parked(state: PowerState) -> bool {
 pub trait PowerPolicy: Send {
     /// Decides boots and shutdowns given every host and what the fleet must hold.
     fn plan(&mut self, hosts: &[HostPower], need: Need) -> PowerPlan;
+    /// Records every host at a control tick `now` (ms), before that tick's plan, for
+    /// policies that decide on history (`dpm`); the others ignore it.
+    fn observe(&mut self, _now: SimTime, _hosts: &[HostPower]) {}
     /// Whether an on host draws its peak power whatever its load (no frequency scaling).
     fn peak_draw(&self) -> bool {
         false
+    }
+    /// The share of powered CPU and RAM this policy lets demand fill before it keeps a host
+    /// on, or `None` if it never switches hosts off: what a consolidation move that empties a
+    /// host must leave room for, for the host to go off (`policy.calm.benefit`).
+    fn usable_share(&self) -> Option<f64> {
+        Some(1.0)
     }
 }
 
@@ -79,6 +94,9 @@ impl PowerPolicy for AlwaysOn {
             shut_down: vec![],
         }
     }
+    fn usable_share(&self) -> Option<f64> {
+        None
+    }
 }
 
 /// Non-power-aware (NPA), the baseline of Beloglazov & Buyya (2012): every host stays on and
@@ -90,6 +108,9 @@ impl PowerPolicy for NonPowerAware {
     }
     fn peak_draw(&self) -> bool {
         true
+    }
+    fn usable_share(&self) -> Option<f64> {
+        None
     }
 }
 
@@ -112,6 +133,9 @@ pub struct SpareCapacity {
 }
 
 impl PowerPolicy for SpareCapacity {
+    fn usable_share(&self) -> Option<f64> {
+        Some(1.0 - self.headroom)
+    }
     fn plan(&mut self, hosts: &[HostPower], need: Need) -> PowerPlan {
         let usable = 1.0 - self.headroom;
         let powered = |h: &&HostPower| matches!(h.state, PowerState::On | PowerState::Booting);
@@ -202,6 +226,13 @@ pub const POWER_POLICIES: &[Entry<dyn PowerPolicy>] = &[
             })
         },
     },
+    Entry {
+        name: "dpm",
+        summary: "vSphere DPM-style: hosts on above 81 % over 5 min, off below 45 % over 40 min, HA reserve kept on",
+        // A run builds it from `policy.power.dpm` (`sim::Simulation::new`); this row, with
+        // the defaults, serves validation and the listing of names.
+        build: |_, _| Box::new(Dpm::new(DpmConfig::default())),
+    },
 ];
 
 #[cfg(test)]
@@ -217,6 +248,8 @@ mod tests {
             core_mips: 1000.0,
             removable,
             watts_per_mips: wpm,
+            demand_mips: 0.0,
+            ram_used_mb: 0.0,
         }
     }
 

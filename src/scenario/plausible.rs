@@ -1,9 +1,10 @@
 //! Warnings for values that are valid but unlikely to be what the planner meant: a slow link,
-//! a tiny VM, a host class too small for every VM type. Each threshold and its reason is in
+//! a tiny VM, a host class too small for every VM type, DPM settings no policy reads. Each threshold and its reason is in
 //! `docs/scenario.md` ("Plausibility warnings"). The run goes on; the CLI prints them as
 //! `warning:` lines.
 
 use super::error::FieldError;
+use crate::policy::dpm::DpmConfig;
 use crate::sim::setup::Setup;
 
 /// A host link below this (Mbit/s) is unusual: servers have had 1 Gbit/s ports since the
@@ -55,6 +56,15 @@ pub fn warnings(setup: &Setup) -> Vec<FieldError> {
             ));
         }
     }
+    if setup.power.name != "dpm" && setup.power.dpm != DpmConfig::default() {
+        out.push(FieldError::new(
+            "policy.power.dpm",
+            format!(
+                "is set but policy.power.name is \"{}\": only the \"dpm\" policy reads these settings; did you mean name = \"dpm\"?",
+                setup.power.name
+            ),
+        ));
+    }
     out
 }
 
@@ -93,5 +103,21 @@ mod tests {
             "{}",
             w[0].message
         );
+    }
+
+    /// `[policy.power.dpm]` set under another power policy changes nothing: warned about;
+    /// under `dpm` it is what the planner meant.
+    #[test]
+    fn dpm_settings_under_another_power_policy_are_warned_about() {
+        let dpm = crate::scenario::tests::MINIMAL.to_string()
+            + "[policy.power.dpm]
+ha_reserve = 1
+";
+        assert_eq!(keys(&dpm), ["policy.power.dpm"]);
+        let used = dpm.replace(
+            "[policy.power.dpm]",
+            "[policy.power]\nname = \"dpm\"\n[policy.power.dpm]",
+        );
+        assert!(keys(&used).is_empty());
     }
 }

@@ -33,9 +33,10 @@ pub use profile::cloudsim;
 
 use crate::engine::EventQueue;
 use crate::model::host::PowerState;
+use crate::policy::dpm::Dpm;
 use crate::policy::overload::{DETECTORS, OverloadDetector};
 use crate::policy::placement::{PLACEMENTS, Placement};
-use crate::policy::power::POWER_POLICIES;
+use crate::policy::power::{POWER_POLICIES, PowerPolicy};
 use crate::policy::selection::{SELECTIONS, VmSelection};
 use crate::policy::{Entry, lookup};
 use crate::rng::{Stream, stream};
@@ -249,13 +250,16 @@ impl<'a> Simulation<'a> {
                 destination_headroom: c.destination_headroom,
             }),
         };
-        let power = build(
-            POWER_POLICIES,
-            "power",
-            &setup.power.name,
-            Some(setup.power.headroom),
-            setup.seed,
-        )?;
+        let power: Box<dyn PowerPolicy> = match setup.power.name.as_str() {
+            "dpm" => Box::new(Dpm::new(setup.power.dpm)),
+            name => build(
+                POWER_POLICIES,
+                "power",
+                name,
+                Some(setup.power.headroom),
+                setup.seed,
+            )?,
+        };
         let hosts: Vec<Host> = setup
             .hosts
             .iter()

@@ -79,6 +79,8 @@ pub struct PowerSetup {
     pub idle_grace: SimTime,
     /// Where powered-down hosts go: off, or asleep when their class can sleep.
     pub park: Park,
+    /// The `dpm` policy's target, tolerance, history windows and HA reserve.
+    pub dpm: crate::policy::dpm::DpmConfig,
 }
 
 /// The state a power-managed host is parked in.

@@ -7,6 +7,7 @@ mod bind;
 mod calm;
 mod catalogue;
 mod checks;
+mod dpm;
 mod electricity;
 mod hosts;
 mod lifetime;
@@ -53,7 +54,8 @@ pub fn compile(s: &ScenarioSpec) -> Result<Setup, FieldError> {
     let calm = calm::compile(&s.policy.calm, sim.profile)?;
     let tariff = electricity::tariff(&s.electricity)?;
     let night = simulation::night(&sim.night)?;
-    let power = policy::power(&s.policy.power, policies.headroom)?;
+    let dpm = dpm::compile(&s.policy.power.dpm, fleet.hosts.len())?;
+    let power = policy::power(&s.policy.power, policies.headroom, dpm)?;
     let fits = policy::fits(
         s.policy.initial_fit,
         policies.consolidation.is_some(),

@@ -2,6 +2,7 @@
 //! resolution, and what placement counts as a VM's CPU need.
 
 use super::checks::{Check, fraction, policy_name};
+use crate::policy::dpm::DpmConfig;
 use crate::policy::lookup;
 use crate::policy::overload::DETECTORS;
 use crate::policy::placement::PLACEMENTS;
@@ -120,8 +121,9 @@ pub(super) fn conflicts(c: &ConflictPolicySpec) -> Check<ConflictSetup> {
     })
 }
 
-/// `[policy.power]` with the `headroom` checked by [`compile`].
-pub(super) fn power(p: &PowerPolicySpec, headroom: f64) -> Check<PowerSetup> {
+/// `[policy.power]` with the `headroom` checked by [`compile`] and the `dpm` settings by
+/// [`super::dpm::compile`].
+pub(super) fn power(p: &PowerPolicySpec, headroom: f64, dpm: DpmConfig) -> Check<PowerSetup> {
     Ok(PowerSetup {
         name: p.name.clone(),
         headroom,
@@ -136,6 +138,7 @@ pub(super) fn power(p: &PowerPolicySpec, headroom: f64) -> Check<PowerSetup> {
             ParkSpec::Off => Park::Off,
             ParkSpec::Sleep => Park::Sleep,
         },
+        dpm,
     })
 }
 

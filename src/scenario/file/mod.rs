@@ -4,6 +4,7 @@
 //! in [`crate::scenario`]); [`crate::scenario::compile`] turns them into the simulator's types.
 
 mod defaults;
+mod dpm;
 mod electricity;
 mod hosts;
 mod loads;
@@ -16,6 +17,7 @@ mod traces;
 mod vm_types;
 mod vms;
 
+pub use dpm::*;
 pub use electricity::*;
 pub use hosts::*;
 pub use loads::*;

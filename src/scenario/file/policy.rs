@@ -1,6 +1,7 @@
 //! `[policy]`: initial placement, consolidation, power management and conflict resolution.
 
 use super::defaults::one_u32;
+use super::dpm::DpmSpec;
 use crate::scenario::units::Duration;
 use serde::Deserialize;
 
@@ -185,6 +186,9 @@ pub struct PowerPolicySpec {
     /// Where powered-down hosts go: `off`, or `sleep` (classes without `sleep_w` go off).
     #[serde(default)]
     pub park: ParkSpec,
+    /// The settings of the `dpm` policy.
+    #[serde(default)]
+    pub dpm: DpmSpec,
 }
 
 /// `policy.power.park`.
@@ -206,6 +210,7 @@ impl Default for PowerPolicySpec {
             min_hosts_on: 1,
             idle_grace: Duration(0),
             park: ParkSpec::default(),
+            dpm: DpmSpec::default(),
         }
     }
 }

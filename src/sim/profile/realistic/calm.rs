@@ -96,19 +96,14 @@ impl Simulation<'_> {
 
     /// The room to switch hosts off at the start of an evacuation pass.
     pub(super) fn off_room(&self) -> OffRoom {
-        let p = &self.setup.power;
-        let (switches_off, headroom) = match p.name.as_str() {
-            "keep-on" | "npa" => (false, 0.0),
-            "dvfs" => (true, 0.0),
-            _ => (true, p.headroom),
-        };
+        let usable = self.policies.power.usable_share();
         let mut room = OffRoom {
-            switches_off,
+            switches_off: usable.is_some(),
             on: 0,
             cap: (0.0, 0.0),
             need: (0.0, 0.0),
-            usable: 1.0 - headroom,
-            min_hosts: p.min_hosts_on,
+            usable: usable.unwrap_or(1.0),
+            min_hosts: self.setup.power.min_hosts_on,
         };
         for host in &self.fleet.hosts {
             if matches!(host.state, PowerState::On | PowerState::Booting) {

@@ -99,7 +99,8 @@ impl Simulation<'_> {
     }
 
     /// A control tick's decisions: a consolidation round, power management given what it
-    /// could not move, and deferred VMs placed again.
+    /// could not move (the power policy observes the hosts first), and deferred VMs placed
+    /// again.
     pub(super) fn realistic_tick(&mut self) {
         let unplaced = match self.policies.consolidator.take() {
             Some(mut c) => {
@@ -109,7 +110,7 @@ impl Simulation<'_> {
             }
             None => Need::default(),
         };
-        self.manage_power(unplaced);
+        self.realistic_tick_power(unplaced);
         self.retry_deferred(true);
     }
 }

@@ -1,5 +1,6 @@
 //! The realistic model's power management: the power policy decides, from what the hosts
-//! have committed and what waiting VMs need, which hosts to boot and which to park.
+//! have committed and what waiting VMs need, which hosts to boot and which to park. At each
+//! control tick it first sees every host (policies that keep a history, like `dpm`, sample it).
 
 use crate::model::host::PowerState;
 use crate::policy::power::{self, HostPower};
@@ -10,6 +11,19 @@ impl Simulation<'_> {
     /// have committed and the waiting VMs need. Hosts with no VM committed (empty, or only
     /// draining VMs that migrate away) count as removable once idle for the grace time.
     pub(in crate::sim::profile) fn realistic_manage_power(&mut self, extra: power::Need) {
+        let (view, need) = self.power_view(extra);
+        self.apply_power_plan(&view, need);
+    }
+
+    /// Power management at a control tick: the policy observes every host, then plans.
+    pub(super) fn realistic_tick_power(&mut self, extra: power::Need) {
+        let (view, need) = self.power_view(extra);
+        self.policies.power.observe(self.clock.now, &view);
+        self.apply_power_plan(&view, need);
+    }
+
+    /// Every host as the power policy sees it, and what the fleet must hold.
+    fn power_view(&self, extra: power::Need) -> (Vec<HostPower>, power::Need) {
         let grace = self.setup.power.idle_grace;
         let mut need = extra;
         need.min_hosts = self.setup.power.min_hosts_on;
@@ -20,17 +34,20 @@ impl Simulation<'_> {
                 need.mips += host.committed_mips;
                 need.ram_mb += host.ram_used;
             }
+            let on = host.state == PowerState::On;
             view.push(HostPower {
                 id: h,
                 state: host.state,
                 mips: class.mips,
                 ram_mb: class.ram_mb,
                 core_mips: class.core_mips(),
-                removable: host.state == PowerState::On
+                removable: on
                     && host
                         .empty_since
                         .is_some_and(|t| t + grace <= self.clock.now),
                 watts_per_mips: class.watts_per_mips(),
+                demand_mips: if on { host.requested_mips } else { 0.0 },
+                ram_used_mb: if on { host.ram_used } else { 0.0 },
             });
         }
         // Deferred VMs are not counted: each has a host that fits it once its migrations end.
@@ -42,7 +59,12 @@ impl Simulation<'_> {
             need.stranded_ram_mb += n.ram_mb;
             need.stranded_vcpu_mips = need.stranded_vcpu_mips.max(n.vcpu_mips);
         }
-        let plan = self.policies.power.plan(&view, need);
+        (view, need)
+    }
+
+    /// Boots and parks what the power policy plans for `view` and `need`.
+    fn apply_power_plan(&mut self, view: &[HostPower], need: power::Need) {
+        let plan = self.policies.power.plan(view, need);
         for h in plan.boot {
             self.start_boot(h);
         }
