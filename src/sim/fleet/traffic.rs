@@ -37,6 +37,11 @@ impl Traffic {
         self.peak_mb_s = self.peak_mb_s.max(self.rate_mb_s);
     }
 
+    /// Copies sending data now (what the invariant checker compares with the migrations).
+    pub fn flowing(&self) -> usize {
+        self.flowing
+    }
+
     /// The data moved (MB) and the peak rate (MB/s) since the last call, up to `now`; the
     /// next period starts at the rate flowing now.
     pub fn take(&mut self, now: SimTime) -> (f64, f64) {
