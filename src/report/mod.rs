@@ -155,13 +155,11 @@ pub fn run_headlines(run: &RunSummary) -> Vec<Headline> {
         (
             "Migrations",
             format!(
-                "{} ({} aborted), mean {:.1} s, {} GB moved (peak {} Gbit/s), {} kWh",
+                "{} ({} aborted), mean {:.1} s, {} GB moved",
                 count(m.count),
                 count(m.aborted),
                 m.mean_duration_s,
-                grouped(m.data_gb, 1),
-                grouped(m.peak_traffic_gbit_s, 1),
-                grouped(e.migration_kwh, 1)
+                grouped(m.data_gb, 1)
             ),
         ),
         ("SLA", sla_headline(run)),
@@ -706,7 +704,7 @@ mod tests {
         );
         assert_eq!(
             value("Migrations").as_deref(),
-            Some("0 (0 aborted), mean 0.0 s, 0.0 GB moved (peak 0.0 Gbit/s), 0.0 kWh")
+            Some("0 (0 aborted), mean 0.0 s, 0.0 GB moved")
         );
     }
 
