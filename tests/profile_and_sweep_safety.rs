@@ -440,7 +440,13 @@ fn plot_reads_a_summary_from_an_older_version() {
         ("hosts", &["sleeps", "wakes"]),
         (
             "migrations",
-            &["total_downtime_s", "max_downtime_s", "mean_wait_s"],
+            &[
+                "total_downtime_s",
+                "max_downtime_s",
+                "mean_wait_s",
+                "traffic_gb",
+                "peak_traffic_gbit_s",
+            ],
         ),
         (
             "vms",

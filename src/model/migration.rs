@@ -72,9 +72,73 @@ pub fn precopy(
     }
 }
 
+/// The energy a live migration costs the two hosts beyond their CPU overhead: a part per MB
+/// sent and a fixed part per migration, each split between source and destination (Liu et
+/// al. 2011 measured migration energy on Xen growing linearly with the data sent; see
+/// docs/scenario.md, `[migration.energy]`). The per-MB part is drawn while data flows, so a
+/// host's migration draw is `rate (MB/s) x J/MB`; the fixed part is booked when copying starts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MigrationEnergy {
+    /// Joules per MB sent booked on the source.
+    pub source_j_per_mb: f64,
+    /// Joules per MB sent booked on the destination.
+    pub destination_j_per_mb: f64,
+    /// Joules per migration booked on the source.
+    pub source_j_fixed: f64,
+    /// Joules per migration booked on the destination.
+    pub destination_j_fixed: f64,
+}
+
+impl MigrationEnergy {
+    /// No energy beyond the CPU overhead (CloudSim's accounting).
+    pub const NONE: MigrationEnergy = MigrationEnergy {
+        source_j_per_mb: 0.0,
+        destination_j_per_mb: 0.0,
+        source_j_fixed: 0.0,
+        destination_j_fixed: 0.0,
+    };
+
+    /// `j_per_mb` per MB sent plus `j_fixed` per migration at the hosts, plus
+    /// `network_j_per_gb` per GB (1000 MB) for the network between them; a fraction
+    /// `source_share` of each on the source, the rest on the destination.
+    pub fn new(j_per_mb: f64, j_fixed: f64, network_j_per_gb: f64, source_share: f64) -> Self {
+        let per_mb = j_per_mb + network_j_per_gb / 1000.0;
+        MigrationEnergy {
+            source_j_per_mb: per_mb * source_share,
+            destination_j_per_mb: per_mb * (1.0 - source_share),
+            source_j_fixed: j_fixed * source_share,
+            destination_j_fixed: j_fixed * (1.0 - source_share),
+        }
+    }
+
+    /// Joules one migration sending `data_mb` costs, both hosts together.
+    pub fn joules(&self, data_mb: f64) -> f64 {
+        (self.source_j_per_mb + self.destination_j_per_mb) * data_mb
+            + self.source_j_fixed
+            + self.destination_j_fixed
+    }
+
+    /// Whether the per-MB part is zero (no draw follows the transfer rate).
+    pub fn per_mb_is_zero(&self) -> bool {
+        self.source_j_per_mb == 0.0 && self.destination_j_per_mb == 0.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn energy_is_linear_in_data_and_split_by_share() {
+        // 0.5 J/MB + 20 J, network 100 J/GB (0.1 J/MB), 60 % on the source: a 1000 MB move
+        // costs 0.6 x 1000 + 20 = 620 J; the source books 0.36 J/MB and 12 J.
+        let e = MigrationEnergy::new(0.5, 20.0, 100.0, 0.6);
+        assert!((e.joules(1000.0) - 620.0).abs() < 1e-9);
+        assert!((e.source_j_per_mb - 0.36).abs() < 1e-12);
+        assert!((e.destination_j_fixed - 8.0).abs() < 1e-12);
+        assert!(MigrationEnergy::NONE.per_mb_is_zero());
+        assert_eq!(MigrationEnergy::NONE.joules(1e6), 0.0);
+    }
 
     #[test]
     fn precopy_by_hand() {

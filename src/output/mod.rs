@@ -223,6 +223,8 @@ pub const TIMESERIES_COLUMNS: &[&str] = &[
     "migrations_started",
     "hosts_sleeping",
     "migrations_queued",
+    "migration_traffic_gb",
+    "migration_peak_gbit_s",
 ];
 
 /// Columns of `migrations.csv` (the fields of [`MigrationRow`]).
@@ -412,6 +414,8 @@ mod tests {
             migrations_started: 0,
             hosts_sleeping: 0,
             migrations_queued: 0,
+            migration_traffic_gb: 0.0,
+            migration_peak_gbit_s: 0.0,
         };
         rec.interval(&row);
         assert_eq!(header_of(&row), TIMESERIES_COLUMNS.join(","));

@@ -120,6 +120,12 @@ pub const FRACTION: Range = Range::closed(0.0, 1.0, "");
 pub const OVERLOAD_PARAM: Range = Range::above(0.0, 10.0, "");
 /// Migration CPU overhead, a fraction of the VM's demand.
 pub const CPU_OVERHEAD: Range = Range::closed(0.0, 1.0, "of the VM's demand");
+/// Migration energy per MB sent, J (measurements are around 0.5).
+pub const JOULES_PER_MB: Range = Range::closed(0.0, 1000.0, "J per MB");
+/// Migration energy per migration, J (measurements are tens of joules).
+pub const JOULES_PER_MIGRATION: Range = Range::closed(0.0, 1e7, "J per migration");
+/// Network energy per GB sent, J.
+pub const JOULES_PER_GB: Range = Range::closed(0.0, 1e7, "J per GB");
 /// Pre-copy rounds.
 pub const MAX_ROUNDS: Range = Range::closed(1.0, 1000.0, "rounds");
 /// Multiplier of a load curve on weekends.

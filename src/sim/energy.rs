@@ -78,6 +78,13 @@ impl EnergyAccount {
         self.since = now;
     }
 
+    /// Adds `joules` of migration energy drawn at once (a migration's fixed part) at `price`
+    /// per kWh.
+    pub fn book_migration(&mut self, joules: f64, price: f64) {
+        self.joules.migration += joules;
+        self.cost += kwh(joules) * price;
+    }
+
     /// Moves the account to `now` with nothing drawn since the last accrual: the same as
     /// [`Self::accrue`] with a zero draw at a finite price, whose terms are all +0 and leave
     /// every sum as it is (a sum that starts at +0 never becomes -0), without the work.

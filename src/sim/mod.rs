@@ -333,6 +333,7 @@ impl<'a> Simulation<'a> {
                 price: setup.tariff.price_at(0),
                 waiting_core_ms: 0.0,
                 started_since_row: 0,
+                traffic: (0.0, 0.0),
                 on_counts: (usize::MAX, 0),
                 first_reported_mig: 0,
                 utilisation,

@@ -43,6 +43,10 @@ pub struct IntervalRow {
     pub hosts_sleeping: usize,
     /// Migrations planned but not copying yet (waiting for a slot or a booting destination).
     pub migrations_queued: usize,
+    /// Data migrations moved over the hosts' links since the previous row, GB.
+    pub migration_traffic_gb: f64,
+    /// Highest migration traffic of the fleet since the previous row, Gbit/s.
+    pub migration_peak_gbit_s: f64,
 }
 
 /// One row of `migrations.csv`, written when a migration ends.
@@ -250,6 +254,13 @@ pub struct MigrationSummary {
     /// Mean time completed migrations queued before copying, s.
     #[serde(default)]
     pub mean_wait_s: f64,
+    /// Data migrations moved over the hosts' links, GB: every round sent, aborted migrations'
+    /// partial rounds included (the timeseries rows' sum).
+    #[serde(default)]
+    pub traffic_gb: f64,
+    /// Highest migration traffic of the fleet at any moment, Gbit/s.
+    #[serde(default)]
+    pub peak_traffic_gbit_s: f64,
 }
 
 /// `summary.json` → `sla` (Beloglazov & Buyya 2012).

@@ -130,6 +130,8 @@ pub struct MigrationSetup {
     pub degradation: f64,
     /// Most migrations copying at once per host (in or out); 0 = no limit. The rest queue.
     pub max_concurrent: usize,
+    /// Energy per MB sent and per migration on each host, beyond the CPU overhead.
+    pub energy: crate::model::migration::MigrationEnergy,
 }
 
 /// What happens when a new VM's best host is the source or destination of a migration.

@@ -135,20 +135,78 @@ fn simple_migrations_do_not_share_bandwidth() {
 fn migration_costs_cpu_energy_and_performance_by_hand() {
     // Simple model, 10.24 s. The VM demands 500 MIPS (half of one 1000-MIPS vCPU); 10 %
     // overhead adds 50 MIPS on source and destination: 50 / 8000 of the 100 W dynamic range
-    // = 0.625 W on each, for 10.24 s: 12.8 J of migration energy.
+    // = 0.625 W on each, for 10.24 s: 12.8 J. The default energy model adds 0.5 J per MB
+    // sent (1024 MB: 512 J) and 20 J per migration: 544.8 J of migration energy.
     // PDM: the VM loses 10 % (50 MIPS) for 10.24 s = 512 MIPS s, over 2 VMs x 500 MIPS x
     // 1000 s requested = 1e6 MIPS s: 5.12e-4.
     let (_, outcome) = run_with(&scenario("model = \"simple\"\n"), &[(0, 1)]);
     let s = &outcome.summary;
     assert!(
-        (s.energy.migration_kwh * 3.6e6 - 12.8).abs() < 1e-6,
+        (s.energy.migration_kwh * 3.6e6 - 544.8).abs() < 1e-6,
         "{:?}",
         s.energy
     );
     assert!((s.sla.pdm - 5.12e-4).abs() < 1e-12, "{:?}", s.sla);
-    // With the cloudsim preset only the destination pays (20.48 s x 0.625 W = 12.8 J again).
+    // With the cloudsim preset only the destination pays (20.48 s x 0.625 W = 12.8 J again)
+    // and, as in CloudSim, nothing per MB or per migration.
     let (_, outcome) = run_with(&scenario("preset = \"cloudsim\"\n"), &[(0, 1)]);
     assert!((outcome.summary.energy.migration_kwh * 3.6e6 - 12.8).abs() < 1e-6);
+}
+
+#[test]
+fn migration_energy_is_fixed_plus_per_mb_times_data_split_as_configured() {
+    // No CPU overhead, so migration energy is the energy model alone. Two simple migrations
+    // of a 1024 MB VM out of host 0 (to hosts 1 and 2): 2 x (20 + 0.5 x 1024) = 1064 J.
+    // With 75 % on the source, host 0 books 2 x 0.75 x 532 = 798 J, hosts 1 and 2 each
+    // 0.25 x 532 = 133 J. Energy parts still sum to the total.
+    let text =
+        scenario("model = \"simple\"\ncpu_overhead = 0\n[migration.energy]\nsource_share = 0.75\n");
+    let (rec, outcome) = run_with(&text, &[(0, 1), (1, 2)]);
+    assert_eq!(rec.migrations.len(), 2);
+    let e = &outcome.summary.energy;
+    assert!((e.migration_kwh * 3.6e6 - 1064.0).abs() < 1e-6, "{e:?}");
+    let parts = e.idle_kwh + e.dynamic_kwh + e.migration_kwh + e.transition_kwh + e.standby_kwh;
+    assert!((parts - e.it_kwh).abs() < 1e-12, "{e:?}");
+    for (h, joules) in [(0, 798.0), (1, 133.0), (2, 133.0)] {
+        let got = outcome.hosts[h].migration_kwh * 3.6e6;
+        assert!((got - joules).abs() < 1e-6, "host {h}: {got} J");
+    }
+    // Network energy (default 0) of 1000 J per GB adds 1 J per MB: 2 x 1024 J more.
+    let text = scenario(
+        "model = \"simple\"\ncpu_overhead = 0\n[migration.energy]\nnetwork_joules_per_gb = 1000\n",
+    );
+    let (_, outcome) = run_with(&text, &[(0, 1), (1, 2)]);
+    let e = &outcome.summary.energy;
+    assert!((e.migration_kwh * 3.6e6 - 3112.0).abs() < 1e-6, "{e:?}");
+}
+
+#[test]
+fn migration_traffic_per_interval_and_peak_by_hand() {
+    // Rows every 5 s. Two simple migrations of 1024 MB out of host 0 at 100 MB/s each, for
+    // 10.24 s: 200 MB/s (1.6 Gbit/s) together; rows at 5 and 10 s see 1000 MB (1 GB) each,
+    // the row at 15 s the last 0.24 s: 48 MB. The run moved 2.048 GB, peak 1.6 Gbit/s.
+    let text = scenario("model = \"simple\"\n")
+        .replace("control_interval = \"1000s\"", "control_interval = \"5s\"");
+    let (rec, outcome) = run_with(&text, &[(0, 1), (1, 2)]);
+    let at = |t: f64| rec.intervals.iter().find(|r| r.time_s == t).unwrap();
+    for (t, gb, peak) in [
+        (5.0, 1.0, 1.6),
+        (10.0, 1.0, 1.6),
+        (15.0, 0.048, 1.6),
+        (20.0, 0.0, 0.0),
+    ] {
+        let r = at(t);
+        assert!((r.migration_traffic_gb - gb).abs() < 1e-9, "{t}: {r:?}");
+        assert!((r.migration_peak_gbit_s - peak).abs() < 1e-9, "{t}: {r:?}");
+    }
+    let m = &outcome.summary.migrations;
+    assert!((m.traffic_gb - 2.048).abs() < 1e-9, "{m:?}");
+    assert!((m.peak_traffic_gbit_s - 1.6).abs() < 1e-9, "{m:?}");
+    // Pre-copy sends 1364 MB in 13.64 s (see above): the traffic is the data sent.
+    let (_, outcome) = run_with(&scenario(PRECOPY), &[(0, 1)]);
+    let m = &outcome.summary.migrations;
+    assert!((m.traffic_gb - 1.364).abs() < 1e-9, "{m:?}");
+    assert!((m.peak_traffic_gbit_s - 0.8).abs() < 1e-9, "{m:?}");
 }
 
 #[test]

@@ -48,7 +48,10 @@ pub fn compile(s: &ScenarioSpec) -> Result<Setup, FieldError> {
     let services = services::compile(s, &vm_types, &fleet.classes, &load_names, clock.interval)?;
     let policies = policy::compile(&s.policy, fleet.hosts.len())?;
     let warmup = simulation::warmup(sim, clock.duration)?;
-    let migration = migration::compile(&s.migration)?;
+    let migration = migration::compile(
+        &s.migration,
+        s.simulation.profile == crate::scenario::file::ProfileSpec::Cloudsim,
+    )?;
     let profile = profile::compile(s, &migration, policies.consolidation.as_ref(), &clock)?;
     let conflicts = policy::conflicts(&s.policy.conflicts)?;
     let calm = calm::compile(&s.policy.calm, sim.profile)?;

@@ -35,6 +35,9 @@ pub struct MigrationSpec {
     /// Most migrations copying at once per host, in or out (0 = no limit); the rest queue.
     #[serde(default)]
     pub max_concurrent: u32,
+    /// `[migration.energy]`: the energy a migration costs beyond its CPU overhead.
+    #[serde(default)]
+    pub energy: MigrationEnergySpec,
 }
 
 impl Default for MigrationSpec {
@@ -49,7 +52,39 @@ impl Default for MigrationSpec {
             max_rounds: default_max_rounds(),
             max_downtime: default_max_downtime(),
             max_concurrent: 0,
+            energy: MigrationEnergySpec::default(),
         }
+    }
+}
+
+/// `[migration.energy]`: energy per MB sent and per migration on the two hosts, and for the
+/// network; unset fields take the defaults of docs/scenario.md (Liu et al. 2011's fit on Xen,
+/// or 0 under the cloudsim profile or preset, which count the CPU overhead alone).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationEnergySpec {
+    /// Joules per MB sent, source and destination together (default 0.5).
+    #[serde(default)]
+    pub joules_per_mb: Option<f64>,
+    /// Joules per migration, source and destination together (default 20).
+    #[serde(default)]
+    pub joules_per_migration: Option<f64>,
+    /// Fraction of both parts booked on the source, the rest on the destination (default 0.5).
+    #[serde(default)]
+    pub source_share: Option<f64>,
+    /// Joules per GB sent drawn by the network between the hosts, booked on them by the same
+    /// split (default 0: the model has no switches).
+    #[serde(default)]
+    pub network_joules_per_gb: Option<f64>,
+}
+
+impl MigrationEnergySpec {
+    /// Whether any field is set.
+    pub fn is_set(&self) -> bool {
+        self.joules_per_mb.is_some()
+            || self.joules_per_migration.is_some()
+            || self.source_share.is_some()
+            || self.network_joules_per_gb.is_some()
     }
 }
 

@@ -13,6 +13,8 @@ pub(crate) struct Accounts {
     pub waiting_core_ms: f64,
     /// Migrations started since the last timeseries row.
     pub started_since_row: usize,
+    /// Migration traffic reported in timeseries rows so far, MB, and its peak, MB/s.
+    pub traffic: (f64, f64),
     /// Fewest and most hosts on in a timeseries row.
     pub on_counts: (usize, usize),
     /// Migrations with a smaller id started during the warm-up and are not reported.

@@ -10,10 +10,13 @@ use crate::time::secs;
 impl Simulation<'_> {
     pub(in crate::sim) fn record_interval(&mut self) {
         self.accrue_all();
+        let (moved_mb, peak_mb_s) = self.fleet.traffic.take(self.clock.now);
         if !self.measuring() {
             self.accounts.started_since_row = 0;
             return;
         }
+        self.accounts.traffic.0 += moved_mb;
+        self.accounts.traffic.1 = self.accounts.traffic.1.max(peak_mb_s);
         let mut row = IntervalRow {
             time_s: secs(self.clock.now),
             hosts_on: 0,
@@ -32,6 +35,8 @@ impl Simulation<'_> {
             migrations_started: std::mem::take(&mut self.accounts.started_since_row),
             hosts_sleeping: 0,
             migrations_queued: self.fleet.mig_queue.len(),
+            migration_traffic_gb: moved_mb / 1000.0,
+            migration_peak_gbit_s: peak_mb_s * 8.0 / 1000.0,
         };
         for host in &self.fleet.hosts {
             match host.state {
@@ -85,6 +90,8 @@ impl Simulation<'_> {
         self.diagnostics.conflicts = Default::default();
         self.accounts.first_reported_mig = self.fleet.migrations.len();
         self.accounts.started_since_row = 0;
+        self.fleet.traffic.take(self.clock.now);
+        self.accounts.traffic = (0.0, 0.0);
         self.accounts.on_counts = (usize::MAX, 0);
         for s in &mut self.workload.services {
             s.restart_meters(self.clock.now);
@@ -183,6 +190,8 @@ impl Simulation<'_> {
             } else {
                 done.iter().map(|m| secs(m.start - m.planned)).sum::<f64>() / done.len() as f64
             },
+            traffic_gb: self.accounts.traffic.0 / 1000.0,
+            peak_traffic_gbit_s: self.accounts.traffic.1 * 8.0 / 1000.0,
         };
         let slatah = if on_ms > 0 {
             overload_ms as f64 / on_ms as f64

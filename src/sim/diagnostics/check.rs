@@ -130,13 +130,20 @@ impl Simulation<'_> {
                 }
             }
         }
-        let (mut done, mut aborted, mut open) = (0, 0, 0);
+        let (mut done, mut aborted, mut open, mut flowing) = (0, 0, 0, 0);
         for m in &self.fleet.migrations {
             match m.outcome {
                 MigrationOutcome::Done => done += 1,
                 MigrationOutcome::Aborted => aborted += 1,
                 MigrationOutcome::InFlight => open += 1,
             }
+            flowing += usize::from(m.rate_mb_s > 0.0);
+        }
+        if flowing != self.fleet.traffic.flowing() {
+            return Err(format!(
+                "{flowing} migrations send data but the traffic counts {}",
+                self.fleet.traffic.flowing()
+            ));
         }
         if open != self.fleet.in_flight || done + aborted + open != self.fleet.migrations.len() {
             return Err(format!(
@@ -269,6 +276,19 @@ level = 0.5
     fn wrong_ram_books_are_caught() {
         let e = with_sim(|s| s.fleet.hosts[0].ram_used -= 1000.0).unwrap_err();
         assert!(e.contains("host 0 books"), "{e}");
+    }
+
+    #[test]
+    fn a_copy_rate_the_traffic_does_not_know_is_caught() {
+        let e = with_sim(|s| {
+            let m = s.open_migration(0, 0, 1);
+            s.fleet.migrations[m].rate_mb_s = 10.0;
+        })
+        .unwrap_err();
+        assert!(
+            e.contains("1 migrations send data but the traffic counts 0"),
+            "{e}"
+        );
     }
 
     #[test]

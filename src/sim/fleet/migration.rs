@@ -105,7 +105,8 @@ impl Simulation<'_> {
         mig.progress_at = self.clock.now;
         mig.round_mb = ram;
         mig.remaining_mb = ram;
-        mig.rate_mb_s = 0.0;
+        self.fleet.set_rate(m, 0.0, self.clock.now);
+        self.book_fixed_energy(src, dst);
         self.fleet.hosts[src].copying += 1;
         self.fleet.hosts[dst].copying += 1;
         self.refresh(src);
@@ -129,14 +130,34 @@ impl Simulation<'_> {
         if mig.rate_mb_s == rate {
             return;
         }
-        mig.rate_mb_s = rate;
         mig.stamp += 1;
         let ms = (mig.remaining_mb / rate * 1000.0 - 1e-6).ceil().max(0.0) as SimTime;
         let event = Event::MigrationStep {
             mig: m,
             stamp: mig.stamp,
         };
+        let (src, dst) = (mig.source, mig.destination);
         self.clock.queue.push(now.saturating_add(ms), event);
+        self.fleet.set_rate(m, rate, now);
+        if !self.setup.migration.energy.per_mb_is_zero() {
+            // The hosts' draw follows the rate (energy per MB sent).
+            self.accrue(src);
+            self.accrue(dst);
+            self.refresh(src);
+            self.refresh(dst);
+        }
+    }
+
+    /// Books the fixed part of a migration's energy on `src` and `dst` as its copy starts
+    /// (both already accrued up to now).
+    fn book_fixed_energy(&mut self, src: HostId, dst: HostId) {
+        let e = self.setup.migration.energy;
+        let price = self.accounts.price;
+        for (h, j) in [(src, e.source_j_fixed), (dst, e.destination_j_fixed)] {
+            if j > 0.0 {
+                self.fleet.hosts[h].energy.book_migration(j, price);
+            }
+        }
     }
 
     /// Re-rates every copy on hosts `a` and `b` after a copy started or ended there (nothing to
@@ -195,7 +216,7 @@ impl Simulation<'_> {
                 mig.round_start = now;
                 mig.round_mb = dirty;
                 mig.remaining_mb = dirty;
-                mig.rate_mb_s = 0.0;
+                self.fleet.set_rate(m, 0.0, now);
                 if stop {
                     self.accrue(src);
                     self.fleet.migrations[m].phase = Phase::StopAndCopy;
@@ -231,6 +252,7 @@ impl Simulation<'_> {
         } else {
             self.fleet.hosts[src].copying -= 1;
             self.fleet.hosts[dst].copying -= 1;
+            self.fleet.set_rate(m, 0.0, self.clock.now);
         }
         self.fleet.in_flight -= 1;
         let mig = &mut self.fleet.migrations[m];
@@ -372,6 +394,14 @@ impl Fleet {
         let (src, dst) = (self.migrations[m].source, self.migrations[m].destination);
         let ready = self.hosts[dst].state == PowerState::On || always_ready;
         ready && free(src) && free(dst)
+    }
+
+    /// Sets migration `m`'s copy rate to `rate` MB/s at `now`, and the fleet's traffic with it.
+    fn set_rate(&mut self, m: MigId, rate: f64, now: SimTime) {
+        let old = std::mem::replace(&mut self.migrations[m].rate_mb_s, rate);
+        if old != rate {
+            self.traffic.change(now, old, rate);
+        }
     }
 
     /// The rate migration `m` gets now, MB/s: the bandwidth share of the slower link, split

@@ -7,6 +7,7 @@ pub(super) mod history;
 pub(super) mod migration;
 pub(super) mod placement;
 pub(super) mod placement_index;
+pub(super) mod traffic;
 pub(super) mod transitions;
 
 #[cfg(test)]
@@ -15,6 +16,7 @@ mod tests;
 use super::state::*;
 use history::VmHistory;
 use std::collections::VecDeque;
+use traffic::Traffic;
 
 /// Hosts, VMs and migrations, and the queues of VMs and copies waiting for them.
 pub(crate) struct Fleet {
@@ -34,6 +36,8 @@ pub(crate) struct Fleet {
     pub deferred: Vec<(VmId, HostId)>,
     /// Each VM's utilisation at past control ticks, for the adaptive detectors and MC.
     pub history: VmHistory,
+    /// Migration traffic on the hosts' links.
+    pub traffic: Traffic,
 }
 
 impl Fleet {
@@ -49,6 +53,7 @@ impl Fleet {
             waiting: VecDeque::new(),
             deferred: Vec::new(),
             history: VmHistory::new(keep),
+            traffic: Traffic::default(),
         }
     }
 }

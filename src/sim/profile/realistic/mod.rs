@@ -33,6 +33,7 @@ impl Simulation<'_> {
             lost_cores: 0.0,
             extra: 0.0,
             lost: 0.0,
+            link_w: 0.0,
         };
         let types = &self.setup.vm_types;
         let loads = sum_loads(
@@ -46,6 +47,7 @@ impl Simulation<'_> {
             lost_cores,
             extra,
             lost,
+            link_w,
             ..
         } = unserved;
         let requested = loads.requested;
@@ -67,6 +69,9 @@ impl Simulation<'_> {
         host.refresh_draw(class);
         if self.policies.peak_draw && host.state == crate::model::host::PowerState::On {
             host.draw = Split::peak(&class.power);
+        }
+        if host.state == crate::model::host::PowerState::On {
+            host.draw.migration += link_w;
         }
     }
 
@@ -130,6 +135,8 @@ struct Unserved<'a> {
     extra: f64,
     /// CPU migrations take from their VMs, MIPS.
     lost: f64,
+    /// Draw of the data migrations send or receive here, W (rate x energy per MB).
+    link_w: f64,
 }
 
 impl LoadVisitor for Unserved<'_> {
@@ -145,6 +152,7 @@ impl LoadVisitor for Unserved<'_> {
         if mig.source == self.h {
             if copying {
                 self.extra += self.setup.overhead_source * d;
+                self.link_w += mig.rate_mb_s * self.setup.energy.source_j_per_mb;
                 let share = if mig.phase == Phase::StopAndCopy {
                     1.0
                 } else {
@@ -155,6 +163,7 @@ impl LoadVisitor for Unserved<'_> {
             }
         } else if copying {
             self.extra += self.setup.overhead_destination * d;
+            self.link_w += mig.rate_mb_s * self.setup.energy.destination_j_per_mb;
         }
     }
 }
