@@ -337,6 +337,7 @@ impl<'a> Simulation<'a> {
                 on_counts: (usize::MAX, 0),
                 first_reported_mig: 0,
                 utilisation,
+                spread: Default::default(),
             },
             workload: Workload {
                 traces: Vec::new(),

@@ -47,6 +47,9 @@ pub struct IntervalRow {
     pub migration_traffic_gb: f64,
     /// Highest migration traffic of the fleet since the previous row, Gbit/s.
     pub migration_peak_gbit_s: f64,
+    /// The fewest hosts, most efficient first, whose CPU and RAM at the power policy's target
+    /// share hold `demand_mips` and the RAM in use (see `accounts::spread`).
+    pub hosts_needed: usize,
 }
 
 /// One row of `migrations.csv`, written when a migration ends.
@@ -447,4 +450,42 @@ pub struct Summary {
     pub calm: Option<CalmSummary>,
     /// Events processed.
     pub events: u64,
+    /// How migrations spread over VM-days and the window.
+    #[serde(default)]
+    pub migration_spread: MigrationSpread,
+}
+
+/// `summary.json` → `migration_spread`: how the reported migrations (after the warm-up) fall
+/// over VM-days and inside or outside the window. Each migration counts once, on the day and
+/// at the time it was planned.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MigrationSpread {
+    /// Migrations per VM per day.
+    pub per_vm_day: PerVmDay,
+    /// The window the two counts below use: `policy.calm.window` when the scenario sets
+    /// one, else `simulation.night`.
+    pub window: String,
+    /// Migrations planned inside the window.
+    pub inside_window: u64,
+    /// Migrations planned outside the window.
+    pub outside_window: u64,
+}
+
+/// Migrations per VM-day. A VM-day is a VM and a simulated day (midnight to midnight from
+/// time 0, Monday 00:00) on which the VM was running at a control tick after the warm-up (the
+/// last tick of a run ending at midnight starts no day) or was migrated; its count is the migrations of that VM planned that day, 0 included.
+/// Percentiles are nearest-rank: the smallest count at least that share of VM-days do not
+/// exceed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PerVmDay {
+    /// VM-days counted.
+    pub vm_days: u64,
+    /// VM-days with at least one migration.
+    pub vm_days_moved: u64,
+    /// Median migrations per VM-day.
+    pub median: u32,
+    /// 90th percentile.
+    pub p90: u32,
+    /// Most migrations of one VM in one day.
+    pub max: u32,
 }

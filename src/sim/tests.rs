@@ -2,6 +2,7 @@
 //! the per-host copy limit, migration costs (PDM, energy), and power states.
 
 mod calm;
+mod spread;
 
 use super::Simulation;
 use super::records::{MemoryRecorder, MigrationRow};

@@ -2,6 +2,7 @@
 //! timeseries rows and the summary ([`report`]).
 
 pub(super) mod report;
+pub(super) mod spread;
 
 use super::state::MigId;
 
@@ -22,4 +23,6 @@ pub(crate) struct Accounts {
     /// Per-host utilisations handed to the recorder at each tick (reused; empty when the
     /// recorder does not want them).
     pub utilisation: Vec<Option<f64>>,
+    /// VM-days seen and the hosts-needed order.
+    pub spread: spread::Spread,
 }

@@ -37,7 +37,9 @@ impl Simulation<'_> {
             migrations_queued: self.fleet.mig_queue.len(),
             migration_traffic_gb: moved_mb / 1000.0,
             migration_peak_gbit_s: peak_mb_s * 8.0 / 1000.0,
+            hosts_needed: 0,
         };
+        let mut ram_used = 0.0;
         for host in &self.fleet.hosts {
             match host.state {
                 PowerState::On => {
@@ -49,11 +51,30 @@ impl Simulation<'_> {
                 PowerState::Off => row.hosts_off += 1,
                 PowerState::Sleep => row.hosts_sleeping += 1,
             }
+            if host.state == PowerState::On {
+                ram_used += host.ram_used;
+            }
             row.vms_running += host.vms.len();
             row.demand_mips += host.requested_mips;
             row.power_w += host.draw.total();
             row.energy_kwh += crate::time::kwh(host.energy.joules.total());
             row.cost += host.energy.cost;
+        }
+        let usable = self.policies.power.usable_share().unwrap_or(1.0);
+        row.hosts_needed = self.accounts.spread.hosts_needed(
+            self.setup,
+            &self.fleet.hosts,
+            usable,
+            row.demand_mips,
+            ram_used,
+        );
+        // The last row of a run that ends at midnight starts no day.
+        let day_starts =
+            self.clock.now < self.setup.duration || self.clock.now % crate::time::MS_PER_DAY != 0;
+        for (vm, v) in self.fleet.vms.iter().enumerate() {
+            if day_starts && matches!(v.state, VmState::Running(_) | VmState::Migrating(_)) {
+                self.accounts.spread.mark(vm, self.clock.now);
+            }
         }
         self.accounts.on_counts = (
             self.accounts.on_counts.0.min(row.hosts_on),
@@ -268,6 +289,7 @@ impl Simulation<'_> {
                 .then(|| self.policies.calm.counts.clone()),
             services,
             events: self.clock.events,
+            migration_spread: self.accounts.spread.summary(setup, reported),
         };
         Outcome {
             summary,

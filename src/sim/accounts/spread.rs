@@ -1,0 +1,149 @@
+//! How migrations spread over VMs, days and the window (`summary.json` → `migration_spread`),
+//! and the hosts the demand needs at each tick (`timeseries.csv` → `hosts_needed`).
+
+use crate::sim::records::{MigrationSpread, PerVmDay};
+use crate::sim::setup::Setup;
+use crate::sim::state::{Host, Migration, VmId};
+use crate::time::{MS_PER_DAY, MS_PER_HOUR, SimTime};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The VM-days seen so far and the fleet's capacity in efficiency order.
+#[derive(Debug, Default)]
+pub(crate) struct Spread {
+    /// (VM, day since time 0) for every VM running at a reported control tick of that day.
+    present: BTreeSet<(VmId, u64)>,
+    /// Each VM's last day put in `present`, plus one (0 = none): skips the set at most ticks.
+    last_marked: Vec<u64>,
+    /// Cumulative CPU (MIPS) and RAM (MB) of the hosts, most efficient (fewest watts per MIPS
+    /// at full load, then lowest id) first; empty until the first tick.
+    cumulative: Vec<(f64, f64)>,
+}
+
+impl Spread {
+    /// Marks `vm` present on the day of `now`.
+    pub fn mark(&mut self, vm: VmId, now: SimTime) {
+        let day = now / MS_PER_DAY;
+        if self.last_marked.len() <= vm {
+            self.last_marked.resize(vm + 1, 0);
+        }
+        if self.last_marked[vm] != day + 1 {
+            self.last_marked[vm] = day + 1;
+            self.present.insert((vm, day));
+        }
+    }
+
+    /// The fewest hosts, taken most efficient first, whose CPU and RAM times `usable` (the
+    /// power policy's target share) hold `demand_mips` and `ram_mb`; every host if none do.
+    pub fn hosts_needed(
+        &mut self,
+        setup: &Setup,
+        hosts: &[Host],
+        usable: f64,
+        demand_mips: f64,
+        ram_mb: f64,
+    ) -> usize {
+        if self.cumulative.len() != hosts.len() {
+            let mut order: Vec<usize> = (0..hosts.len()).collect();
+            let class = |h: usize| &setup.host_classes[hosts[h].class];
+            order.sort_by(|&a, &b| {
+                class(a)
+                    .watts_per_mips()
+                    .total_cmp(&class(b).watts_per_mips())
+                    .then(a.cmp(&b))
+            });
+            let mut sum = (0.0, 0.0);
+            self.cumulative = order
+                .into_iter()
+                .map(|h| {
+                    sum = (sum.0 + class(h).mips, sum.1 + class(h).ram_mb);
+                    sum
+                })
+                .collect();
+        }
+        let fits = |&(mips, ram): &(f64, f64)| {
+            usable * mips + 1e-9 >= demand_mips && usable * ram + 1e-9 >= ram_mb
+        };
+        if demand_mips <= 0.0 && ram_mb <= 0.0 {
+            return 0;
+        }
+        self.cumulative
+            .iter()
+            .position(fits)
+            .map_or(hosts.len(), |i| i + 1)
+    }
+
+    /// The spread of `migrations` (the reported ones) over VM-days and the window.
+    pub fn summary(&self, setup: &Setup, migrations: &[Migration]) -> MigrationSpread {
+        let mut per_day: BTreeMap<(VmId, u64), u32> =
+            self.present.iter().map(|&key| (key, 0)).collect();
+        let (mut inside, mut outside) = (0u64, 0u64);
+        for m in migrations {
+            *per_day.entry((m.vm, m.planned / MS_PER_DAY)).or_default() += 1;
+            if in_window(setup, m.planned) {
+                inside += 1;
+            } else {
+                outside += 1;
+            }
+        }
+        let mut counts: Vec<u32> = per_day.into_values().collect();
+        counts.sort_unstable();
+        MigrationSpread {
+            per_vm_day: PerVmDay {
+                vm_days: counts.len() as u64,
+                vm_days_moved: counts.iter().filter(|&&c| c > 0).count() as u64,
+                median: nearest_rank(&counts, 0.5),
+                p90: nearest_rank(&counts, 0.9),
+                max: counts.last().copied().unwrap_or(0),
+            },
+            window: if setup.calm.window.is_some() {
+                "policy.calm.window"
+            } else {
+                "simulation.night"
+            }
+            .to_string(),
+            inside_window: inside,
+            outside_window: outside,
+        }
+    }
+}
+
+/// The nearest-rank percentile of sorted `values`: the smallest value at least a share `p`
+/// of them do not exceed (0 for none).
+pub(crate) fn nearest_rank(values: &[u32], p: f64) -> u32 {
+    if values.is_empty() {
+        return 0;
+    }
+    let rank = ((p * values.len() as f64).ceil() as usize).clamp(1, values.len());
+    values[rank - 1]
+}
+
+/// Whether `t` is inside `[policy.calm] window` if the scenario sets one, else inside the
+/// `simulation.night` hours.
+pub(crate) fn in_window(setup: &Setup, t: SimTime) -> bool {
+    if let Some(w) = &setup.calm.window {
+        return w.allows(t);
+    }
+    let h = (t % MS_PER_DAY) as f64 / MS_PER_HOUR as f64;
+    let n = setup.night;
+    if n.from_h <= n.to_h {
+        n.from_h <= h && h < n.to_h
+    } else {
+        h >= n.from_h || h < n.to_h
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_takes_the_smallest_value_covering_the_share() {
+        // Ten VM-days: 0 x5, 1 x3, 2, 6. The median is the 5th value (0), p90 the 9th (2).
+        let v = [0, 0, 0, 0, 0, 1, 1, 1, 2, 6];
+        assert_eq!(nearest_rank(&v, 0.5), 0);
+        assert_eq!(nearest_rank(&v, 0.9), 2);
+        assert_eq!(nearest_rank(&v, 1.0), 6);
+        assert_eq!(nearest_rank(&[], 0.5), 0);
+        assert_eq!(nearest_rank(&[3], 0.9), 3);
+    }
+}
