@@ -5,12 +5,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const CHARTS: [&str; 5] = [
+const CHARTS: [&str; 6] = [
     "power",
     "energy",
     "migrations",
     "utilisation-heatmap",
     "utilisation-distribution",
+    "hosts-needed",
 ];
 
 fn scenario() -> PathBuf {
@@ -137,6 +138,7 @@ fn run_writes_charts_reports_and_consistent_logs() {
         (1200, 650),
         (1200, 800),
         (1200, 650),
+        (1200, 600),
     ];
     for (name, size) in CHARTS.iter().zip(sizes) {
         assert_eq!(
@@ -250,7 +252,7 @@ fn outputs_are_deterministic_and_plot_redraws_them_identically() {
     fs::remove_file(b.join("report.html")).unwrap();
     let o = nightshift(&["plot", b.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("drew 5 charts (10 files)"));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("drew 6 charts (12 files)"));
     for name in &names {
         assert_eq!(
             fs::read(a.join(name)).unwrap(),
@@ -279,7 +281,7 @@ fn chart_flags_skip_what_they_name() {
     assert!(lean.join("power.svg").exists());
     assert!(!lean.join("utilisation-heatmap.svg").exists());
     let html = fs::read_to_string(lean.join("report.html")).unwrap();
-    assert_eq!(html.matches("<figure class=\"chart\"").count(), 3);
+    assert_eq!(html.matches("<figure class=\"chart\"").count(), 4);
 }
 
 /// Without charts the reports are written from the summary alone (the series are not read):

@@ -160,6 +160,9 @@ pub struct Timeseries {
     pub cost: Vec<f64>,
     /// Migrations started since the previous tick.
     pub migrations_started: Vec<f64>,
+    /// Hosts the demand needs at the power policy's target (empty when the file predates
+    /// the column).
+    pub hosts_needed: Vec<f64>,
 }
 
 const TIMESERIES_USED: &[&str] = &[
@@ -177,7 +180,7 @@ const TIMESERIES_USED: &[&str] = &[
 ];
 
 /// Columns read when present (files from before they existed lack them).
-const TIMESERIES_OPTIONAL: &[&str] = &["hosts_sleeping"];
+const TIMESERIES_OPTIONAL: &[&str] = &["hosts_sleeping", "hosts_needed"];
 
 /// The header of a CSV file.
 fn header(path: &Path) -> Result<Vec<String>, DataError> {
@@ -219,6 +222,7 @@ impl Timeseries {
             cost: next(),
             migrations_started: next(),
             hosts_sleeping: Vec::new(),
+            hosts_needed: Vec::new(),
         };
         let mut ts = ts;
         ts.hosts_sleeping = if optional.contains(&"hosts_sleeping") {
@@ -226,6 +230,9 @@ impl Timeseries {
         } else {
             vec![0.0; ts.time_h.len()]
         };
+        if optional.contains(&"hosts_needed") {
+            ts.hosts_needed = next();
+        }
         if ts.time_h.is_empty() {
             return Err(data_error(
                 path,
@@ -614,6 +621,7 @@ pub(crate) fn test_run(n: usize, step_h: f64) -> RunData {
         energy_kwh: (0..n).map(|i| i as f64 * 100.0 * step_h).collect(),
         cost: vec![0.0; n],
         migrations_started: vec![0.0; n],
+        hosts_needed: vec![4.0; n],
     };
     RunData {
         summary: RunSummary {

@@ -12,6 +12,7 @@ pub mod data;
 mod distribution;
 mod energy;
 mod heatmap;
+mod hosts_needed;
 mod migrations;
 mod power;
 mod style;
@@ -26,6 +27,7 @@ pub use data::{
 pub use distribution::UtilisationDistribution;
 pub use energy::EnergyChart;
 pub use heatmap::UtilisationHeatmap;
+pub use hosts_needed::HostsNeededChart;
 pub use migrations::MigrationsChart;
 pub use power::PowerChart;
 pub use style::grouped;
@@ -283,6 +285,9 @@ pub fn run_charts(run: &RunData) -> Vec<Box<dyn Chart + '_>> {
         charts.push(Box::new(UtilisationHeatmap::new(run, u)));
         charts.push(Box::new(UtilisationDistribution::new(run, u)));
     }
+    if !run.timeseries.hosts_needed.is_empty() {
+        charts.push(Box::new(HostsNeededChart::new(run)));
+    }
     charts
 }
 
@@ -339,6 +344,7 @@ mod tests {
             energy_kwh: (0..n).map(|i| i as f64 * 4.0).collect(),
             cost: (0..n).map(|i| i as f64 * 0.8).collect(),
             migrations_started: vec![0.0, 3.0, 1.0, 0.0, 2.0, 0.0, 1.0, 0.0, 2.0],
+            hosts_needed: vec![1.0, 1.0, 2.0, 2.0, 1.0, 1.0, 2.0, 2.0, 1.0],
         };
         let mut baseline = ts.clone();
         baseline.power_w = vec![1000.0; n];
@@ -436,10 +442,11 @@ mod tests {
                 "energy",
                 "migrations",
                 "utilisation-heatmap",
-                "utilisation-distribution"
+                "utilisation-distribution",
+                "hosts-needed"
             ]
         );
-        let expected: [&[&str]; 5] = [
+        let expected: [&[&str]; 6] = [
             &[
                 "Power draw, CPU demand and hosts — sample",
                 "IT power (kW)",
@@ -490,11 +497,29 @@ mod tests {
                 // mean 50 %.
                 "mean 50.0 %, over-loaded 0.00 % of 28 host-intervals",
             ],
+            &[
+                "Hosts on and hosts needed — sample",
+                "hosts",
+                "night (22:00–06:00)",
+                "hosts on",
+                hosts_needed::NEEDED_LABEL,
+                "Mon 06:00",
+                "Wed 00:00",
+            ],
         ];
         for (chart, wanted) in charts.iter().zip(expected) {
             let svg = chart.render_svg().unwrap();
             assert_has(&texts(&svg), wanted, &chart.name());
         }
+    }
+
+    /// A timeseries from before the `hosts_needed` column draws no hosts-needed chart.
+    #[test]
+    fn hosts_needed_chart_needs_its_column() {
+        let mut run = sample_run();
+        run.timeseries.hosts_needed.clear();
+        let names: Vec<String> = run_charts(&run).iter().map(|c| c.name()).collect();
+        assert!(!names.contains(&"hosts-needed".to_string()), "{names:?}");
     }
 
     /// Sleeping hosts get their own band and legend entry, only when some host sleeps.

@@ -175,10 +175,35 @@ pub fn run_headlines(run: &RunSummary) -> Vec<Headline> {
                 grouped(h.shutdowns as f64, 0)
             ),
         ),
+        (
+            "Migrations per VM-day",
+            migration_spread(&r.migration_spread),
+        ),
     ];
     rows.into_iter()
         .map(|(label, value)| Headline { label, value })
         .collect()
+}
+
+/// The migration spread row: per VM-day statistics and the window split.
+fn migration_spread(s: &crate::sim::records::MigrationSpread) -> String {
+    let d = &s.per_vm_day;
+    let count = |n: u64| grouped(n as f64, 0);
+    let window = if s.window.is_empty() {
+        "the window".to_string()
+    } else {
+        format!("the window ({})", s.window)
+    };
+    format!(
+        "median {}, p90 {}, max {} over {} VM-days ({} with a move); {} planned inside {window}, {} outside",
+        d.median,
+        d.p90,
+        d.max,
+        count(d.vm_days),
+        count(d.vm_days_moved),
+        count(s.inside_window),
+        count(s.outside_window)
+    )
 }
 
 /// The saving's caveat (` — not like-for-like: …`) when the run and its baseline served
@@ -705,6 +730,38 @@ mod tests {
         assert_eq!(
             value("Migrations").as_deref(),
             Some("0 (0 aborted), mean 0.0 s, 0.0 GB moved")
+        );
+    }
+
+    /// The migration spread row states the per-VM-day statistics and the window split as
+    /// the summary has them.
+    #[test]
+    fn migration_spread_row_reads_the_summary() {
+        use crate::sim::records::{MigrationSpread, PerVmDay};
+        let run = run_with(Summary {
+            migration_spread: MigrationSpread {
+                per_vm_day: PerVmDay {
+                    vm_days: 15120,
+                    vm_days_moved: 5272,
+                    median: 0,
+                    p90: 2,
+                    max: 3,
+                },
+                window: "policy.calm.window".into(),
+                inside_window: 2899,
+                outside_window: 5198,
+            },
+            ..Summary::default()
+        });
+        let rows = run_headlines(&run);
+        let row = rows
+            .iter()
+            .find(|h| h.label == "Migrations per VM-day")
+            .expect("the row is there");
+        assert_eq!(
+            row.value,
+            "median 0, p90 2, max 3 over 15\u{202f}120 VM-days (5\u{202f}272 with a move); \
+             2\u{202f}899 planned inside the window (policy.calm.window), 5\u{202f}198 outside"
         );
     }
 
