@@ -192,7 +192,7 @@ fn run_writes_charts_reports_and_consistent_logs() {
         assert_eq!(values.to_string(), *on, "row {row}");
     }
     let html = fs::read_to_string(out.join("report.html")).unwrap();
-    assert_eq!(html.matches("<figure class=\"chart\"").count(), 5);
+    assert_eq!(html.matches("<figure class=\"chart\"").count(), 6);
     assert!(
         html.contains("# nightshift: copy of"),
         "the scenario is echoed"
