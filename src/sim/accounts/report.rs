@@ -69,8 +69,8 @@ impl Simulation<'_> {
             ram_used,
         );
         // The last row of a run that ends at midnight starts no day.
-        let day_starts =
-            self.clock.now < self.setup.duration || self.clock.now % crate::time::MS_PER_DAY != 0;
+        let day_starts = self.clock.now < self.setup.duration
+            || !self.clock.now.is_multiple_of(crate::time::MS_PER_DAY);
         for (vm, v) in self.fleet.vms.iter().enumerate() {
             if day_starts && matches!(v.state, VmState::Running(_) | VmState::Migrating(_)) {
                 self.accounts.spread.mark(vm, self.clock.now);
