@@ -66,13 +66,27 @@ fn locate(text: &str, key: &str) -> Option<usize> {
     span.map(|s| line_col(text, s.start).0)
 }
 
+/// The overload detector `table` names (`policy.consolidation.overload`, or its default).
+fn detector(table: &toml::Table) -> String {
+    table
+        .get("policy")
+        .and_then(|p| p.get("consolidation"))
+        .and_then(|c| c.get("overload"))
+        .and_then(|o| o.as_str())
+        .map_or_else(file::default_overload, str::to_string)
+}
+
 /// A detector's parameter means something else under another detector (THR's 0.85 is a
 /// utilisation, LR's 1.2 a safety factor): when `--set` switches
-/// `policy.consolidation.overload` without setting `overload_param`, the file's parameter
-/// is dropped so that the new detector's default applies.
-fn reset_detector_param(table: &mut toml::Table, keys: &[&str]) {
+/// `policy.consolidation.overload` to another detector than `before` (the file's) without
+/// setting `overload_param`, the file's parameter is dropped so that the new detector's
+/// default applies. Naming the file's own detector again keeps its parameter.
+fn reset_detector_param(table: &mut toml::Table, keys: &[&str], before: &str) {
     let set = |k: &str| keys.contains(&k);
-    if set("policy.consolidation.overload") && !set("policy.consolidation.overload_param") {
+    if set("policy.consolidation.overload")
+        && !set("policy.consolidation.overload_param")
+        && detector(table) != before
+    {
         let consolidation = table
             .get_mut("policy")
             .and_then(|p| p.get_mut("consolidation"))
@@ -114,6 +128,7 @@ pub fn parse(
         key: Some(o.clone()),
         message,
     };
+    let file_detector = detector(&table);
     let mut absent = Vec::new();
     for o in overrides {
         if let Applied::Absent(path) = apply_override(&mut table, o).map_err(|m| set_error(o, m))? {
@@ -127,7 +142,7 @@ pub fn parse(
         .iter()
         .map(|o| o.split('=').next().unwrap_or("").trim())
         .collect();
-    reset_detector_param(&mut table, &keys);
+    reset_detector_param(&mut table, &keys, &file_detector);
     ScenarioSpec::deserialize_table(table).map_err(|e| {
         err(
             None,
@@ -281,6 +296,10 @@ level = 0.5
         // Other overrides leave the file's parameter alone.
         let other = ["policy.power.headroom=0.3"];
         assert_eq!(param(&other), ("thr".to_string(), Some(0.85)));
+        // Naming the file's own detector again (compare's thr-mmt preset on a THR scenario)
+        // keeps its 0.85, not THR's default 0.8.
+        let same = ["policy.consolidation.overload=thr"];
+        assert_eq!(param(&same), ("thr".to_string(), Some(0.85)));
     }
 
     #[test]

@@ -154,7 +154,7 @@ fn default_evacuation_failures() -> u32 {
 fn yes() -> bool {
     true
 }
-fn default_overload() -> String {
+pub(crate) fn default_overload() -> String {
     "thr".into()
 }
 fn default_selection() -> String {
