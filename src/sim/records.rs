@@ -447,4 +447,19 @@ pub struct Summary {
     pub calm: Option<CalmSummary>,
     /// Events processed.
     pub events: u64,
+    /// Demand served late: what waited for hosts to boot, and the forecast that boots ahead.
+    #[serde(default)]
+    pub late_demand: LateDemandSummary,
+}
+
+/// CPU demand that waited for a boot (`policy.power.forecast` boots ahead to cut it), in
+/// `summary.json` as `late_demand`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LateDemandSummary {
+    /// The forecast that powered hosts up ahead of demand: `none` or `yesterday`.
+    pub forecast: String,
+    /// CPU demand above the capacity on (beyond what on hosts can run, and of VMs waiting for
+    /// a host) while at least one host was booting or waking, sampled at each control tick
+    /// and held for the interval, vCPU-hours.
+    pub core_h: f64,
 }

@@ -268,6 +268,10 @@ impl Simulation<'_> {
                 .then(|| self.policies.calm.counts.clone()),
             services,
             events: self.clock.events,
+            late_demand: LateDemandSummary {
+                forecast: setup.power.forecast.name().into(),
+                core_h: self.accounts.late_core_ms / 3.6e6,
+            },
         };
         Outcome {
             summary,
