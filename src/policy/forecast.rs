@@ -3,7 +3,7 @@
 //! have committed and waiting VMs need, as the policy is told at each control tick) and powers
 //! hosts up one boot time before the need it forecasts arrives, instead of after.
 //!
-//! The forecast is "the same time yesterday, scaled by today": the peak demand of yesterday
+//! The forecast is "the same time yesterday, scaled by today": the peak need of yesterday
 //! between now and now + a host's boot time (plus one control interval), times the ratio of
 //! today's last hour to yesterday's same hour. A datacenter's day repeats far better than its
 //! last hour's trend predicts a morning ramp, and the ratio carries a busier or quieter day.
@@ -75,7 +75,7 @@ impl DemandHistory {
         (n > 0).then(|| sum / n as f64)
     }
 
-    /// The peak demand forecast for `(now, now + ahead]`: yesterday's peak over the same span,
+    /// The peak need forecast for `(now, now + ahead]`: yesterday's peak over the same span,
     /// scaled by today's last hour against yesterday's same hour. `None` until a day and an
     /// hour of history exist (the first day has nothing to go by).
     pub fn expected(&self, now: SimTime, ahead: SimTime) -> Option<f64> {
@@ -124,7 +124,7 @@ impl Forecasting {
         }
     }
 
-    /// The demand host `h` must be on for if booted now, MIPS, if there is a forecast.
+    /// The need host `h` must be on for if booted now, MIPS, if there is a forecast.
     fn expected_for(&self, now: SimTime, h: &HostPower) -> Option<f64> {
         self.history.expected(now, h.boot_ms + self.interval)
     }
@@ -235,8 +235,8 @@ mod tests {
     #[test]
     fn yesterday_boots_a_host_one_boot_time_before_day_twos_ramp() {
         // Two hosts of 1000 MIPS, spare capacity with no headroom, a control tick each
-        // minute; the fleet must hold its demand. Day 1 runs 500 MIPS until 08:00 then 1500 (host 1 was booted at the ramp,
-        // reactively). On day 2 before 08:00 host 1 is off again. Booting takes 10 minutes
+        // minute; the fleet must hold its demand. Day 1 runs 500 MIPS until 08:00 then 1500
+        // (host 1 was booted at the ramp, reactively). On day 2 before 08:00 host 1 is off. Booting takes 10 minutes
         // and the forecast looks 10 + 1 minutes ahead: at 07:49 yesterday's peak over
         // 07:49-08:00 is 1500 MIPS, scaled by today's last hour (500) against yesterday's
         // (500), 1500 > 1000 powered: host 1 boots at 07:49, not before (07:48 looks to 07:59).
