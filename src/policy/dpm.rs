@@ -302,6 +302,7 @@ mod tests {
             watts_per_mips: 0.1 + id as f64 * 0.01,
             demand_mips: cpu,
             ram_used_mb: ram,
+            boot_ms: 0,
         }
     }
 

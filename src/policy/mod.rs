@@ -5,6 +5,7 @@
 //! simulator all read the same table.
 
 pub mod dpm;
+pub mod forecast;
 pub mod overload;
 pub mod placement;
 pub mod power;

@@ -26,6 +26,8 @@ pub struct HostPower {
     pub demand_mips: f64,
     /// Memory its VMs and incoming migrations hold (0 unless on), MB.
     pub ram_used_mb: f64,
+    /// Time from a power-up decision to on: its wake time if asleep, else its boot time, ms.
+    pub boot_ms: SimTime,
 }
 
 /// What the fleet must hold: committed and waiting CPU and RAM, and a floor of powered hosts.
@@ -250,6 +252,7 @@ mod tests {
             watts_per_mips: wpm,
             demand_mips: 0.0,
             ram_used_mb: 0.0,
+            boot_ms: 0,
         }
     }
 

@@ -34,6 +34,7 @@ pub use profile::cloudsim;
 use crate::engine::EventQueue;
 use crate::model::host::PowerState;
 use crate::policy::dpm::Dpm;
+use crate::policy::forecast::{Forecast, Forecasting};
 use crate::policy::overload::{DETECTORS, OverloadDetector};
 use crate::policy::placement::{PLACEMENTS, Placement};
 use crate::policy::power::{POWER_POLICIES, PowerPolicy};
@@ -250,7 +251,7 @@ impl<'a> Simulation<'a> {
                 destination_headroom: c.destination_headroom,
             }),
         };
-        let power: Box<dyn PowerPolicy> = match setup.power.name.as_str() {
+        let mut power: Box<dyn PowerPolicy> = match setup.power.name.as_str() {
             "dpm" => Box::new(Dpm::new(setup.power.dpm)),
             name => build(
                 POWER_POLICIES,
@@ -260,6 +261,9 @@ impl<'a> Simulation<'a> {
                 setup.seed,
             )?,
         };
+        if setup.power.forecast == Forecast::Yesterday {
+            power = Box::new(Forecasting::new(power, setup.control_interval));
+        }
         let hosts: Vec<Host> = setup
             .hosts
             .iter()
@@ -335,6 +339,7 @@ impl<'a> Simulation<'a> {
                 started_since_row: 0,
                 traffic: (0.0, 0.0),
                 on_counts: (usize::MAX, 0),
+                late_core_ms: 0.0,
                 first_reported_mig: 0,
                 utilisation,
                 spread: Default::default(),

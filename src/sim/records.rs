@@ -453,6 +453,9 @@ pub struct Summary {
     /// How migrations spread over VM-days and the window.
     #[serde(default)]
     pub migration_spread: MigrationSpread,
+    /// Demand served late: what waited for hosts to boot, and the forecast that boots ahead.
+    #[serde(default)]
+    pub late_demand: LateDemandSummary,
 }
 
 /// `summary.json` → `migration_spread`: how the reported migrations (after the warm-up) fall
@@ -488,4 +491,16 @@ pub struct PerVmDay {
     pub p90: u32,
     /// Most migrations of one VM in one day.
     pub max: u32,
+}
+
+/// CPU demand that waited for a boot (`policy.power.forecast` boots ahead to cut it), in
+/// `summary.json` as `late_demand`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LateDemandSummary {
+    /// The forecast that powered hosts up ahead of demand: `none` or `yesterday`.
+    pub forecast: String,
+    /// CPU demand above the capacity on (beyond what on hosts can run, and of VMs waiting for
+    /// a host) while at least one host was booting or waking, sampled at each control tick
+    /// and held for the interval, vCPU-hours.
+    pub core_h: f64,
 }

@@ -81,6 +81,8 @@ pub struct PowerSetup {
     pub park: Park,
     /// The `dpm` policy's target, tolerance, history windows and HA reserve.
     pub dpm: crate::policy::dpm::DpmConfig,
+    /// Whether hosts are powered up ahead of the demand a forecast expects.
+    pub forecast: crate::policy::forecast::Forecast,
 }
 
 /// The state a power-managed host is parked in.
@@ -283,6 +285,7 @@ impl Setup {
             startup_fit: self.baseline_startup_fit,
             power: PowerSetup {
                 name: name.into(),
+                forecast: crate::policy::forecast::Forecast::None,
                 ..self.power.clone()
             },
             ..self.clone()

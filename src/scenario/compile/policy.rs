@@ -3,6 +3,7 @@
 
 use super::checks::{Check, fraction, policy_name};
 use crate::policy::dpm::DpmConfig;
+use crate::policy::forecast::Forecast;
 use crate::policy::lookup;
 use crate::policy::overload::DETECTORS;
 use crate::policy::placement::PLACEMENTS;
@@ -10,8 +11,8 @@ use crate::policy::power::POWER_POLICIES;
 use crate::policy::selection::SELECTIONS;
 use crate::scenario::error::FieldError;
 use crate::scenario::file::{
-    ConflictPolicySpec, ConsolidationSpec, FitBasisSpec, ParkSpec, PolicySpec, PowerPolicySpec,
-    ProfileSpec, ProvisioningSpec,
+    ConflictPolicySpec, ConsolidationSpec, FitBasisSpec, ForecastSpec, ParkSpec, PolicySpec,
+    PowerPolicySpec, ProfileSpec, ProvisioningSpec,
 };
 use crate::scenario::limits;
 use crate::sim::setup::{
@@ -139,7 +140,25 @@ pub(super) fn power(p: &PowerPolicySpec, headroom: f64, dpm: DpmConfig) -> Check
             ParkSpec::Sleep => Park::Sleep,
         },
         dpm,
+        forecast: forecast(p)?,
     })
+}
+
+/// `policy.power.forecast`, for a power policy that switches hosts off.
+fn forecast(p: &PowerPolicySpec) -> Check<Forecast> {
+    match p.forecast {
+        ForecastSpec::None => Ok(Forecast::None),
+        ForecastSpec::Yesterday if matches!(p.name.as_str(), "keep-on" | "npa") => {
+            Err(FieldError::new(
+                "policy.power.forecast",
+                format!(
+                    "is \"yesterday\" but the power policy \"{}\" keeps every host on, so there is nothing to boot ahead; use it with a policy that switches hosts off (spare-capacity, dvfs, dpm), or set forecast = \"none\"",
+                    p.name
+                ),
+            ))
+        }
+        ForecastSpec::Yesterday => Ok(Forecast::Yesterday),
+    }
 }
 
 /// What placement counts as a VM's CPU need, from `policy.initial_fit`.

@@ -189,6 +189,20 @@ pub struct PowerPolicySpec {
     /// The settings of the `dpm` policy.
     #[serde(default)]
     pub dpm: DpmSpec,
+    /// Boot ahead of demand: `none` (react to demand that has arrived) or `yesterday`.
+    #[serde(default)]
+    pub forecast: ForecastSpec,
+}
+
+/// `policy.power.forecast`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ForecastSpec {
+    /// No forecast: hosts are powered up for demand that has arrived.
+    #[default]
+    None,
+    /// The same time yesterday, scaled by today's last hour against yesterday's.
+    Yesterday,
 }
 
 /// `policy.power.park`.
@@ -211,6 +225,7 @@ impl Default for PowerPolicySpec {
             idle_grace: Duration(0),
             park: ParkSpec::default(),
             dpm: DpmSpec::default(),
+            forecast: ForecastSpec::default(),
         }
     }
 }

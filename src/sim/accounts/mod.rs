@@ -20,6 +20,9 @@ pub(crate) struct Accounts {
     pub on_counts: (usize, usize),
     /// Migrations with a smaller id started during the warm-up and are not reported.
     pub first_reported_mig: MigId,
+    /// Demand above the capacity on while hosts boot, sampled at control ticks, vCPU x ms
+    /// (`summary.json`'s `late_demand`).
+    pub late_core_ms: f64,
     /// Per-host utilisations handed to the recorder at each tick (reused; empty when the
     /// recorder does not want them).
     pub utilisation: Vec<Option<f64>>,

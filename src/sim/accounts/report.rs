@@ -290,6 +290,10 @@ impl Simulation<'_> {
             services,
             events: self.clock.events,
             migration_spread: self.accounts.spread.summary(setup, reported),
+            late_demand: LateDemandSummary {
+                forecast: setup.power.forecast.name().into(),
+                core_h: self.accounts.late_core_ms / 3.6e6,
+            },
         };
         Outcome {
             summary,

@@ -20,6 +20,35 @@ impl Simulation<'_> {
         let (view, need) = self.power_view(extra);
         self.policies.power.observe(self.clock.now, &view);
         self.apply_power_plan(&view, need);
+        self.meter_late_demand();
+    }
+
+    /// Demand served late: while a host boots (or wakes) after this tick's plan, the CPU
+    /// demand above what the on hosts can run plus that of VMs waiting for a host, held until
+    /// the next tick (or the end), vCPU x ms.
+    fn meter_late_demand(&mut self) {
+        let hosts = &self.fleet.hosts;
+        if !self.measuring() || !hosts.iter().any(|h| h.state == PowerState::Booting) {
+            return;
+        }
+        let mut cores = 0.0;
+        for host in hosts {
+            if host.state == PowerState::On && host.requested_mips > 0.0 {
+                let mips = self.setup.host_classes[host.class].mips;
+                let short = (host.requested_mips - mips).max(0.0);
+                cores += short / host.requested_mips * host.requested_cores;
+            }
+        }
+        for &vm in &self.fleet.waiting {
+            let v = &self.fleet.vms[vm];
+            cores += v.demand_mips * self.policies.cores_per_mips[v.vm_type];
+        }
+        let now = self.clock.now;
+        let held = self
+            .setup
+            .control_interval
+            .min(self.setup.duration.saturating_sub(now));
+        self.accounts.late_core_ms += cores * held as f64;
     }
 
     /// Every host as the power policy sees it, and what the fleet must hold.
@@ -48,6 +77,10 @@ impl Simulation<'_> {
                 watts_per_mips: class.watts_per_mips(),
                 demand_mips: if on { host.requested_mips } else { 0.0 },
                 ram_used_mb: if on { host.ram_used } else { 0.0 },
+                boot_ms: match (host.state, class.sleep) {
+                    (PowerState::Sleep, Some(sleep)) => sleep.wake_ms,
+                    _ => class.boot_ms,
+                },
             });
         }
         // Deferred VMs are not counted: each has a host that fits it once its migrations end.
