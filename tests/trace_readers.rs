@@ -506,3 +506,29 @@ fn every_registered_format_has_its_section_in_the_docs() {
         );
     }
 }
+
+/// A timestamp beyond 10^11 s (the fuzzer's `9e18` in a Bitbrains file; `1e300` in a CSV)
+/// used to overflow when turned into milliseconds (a panic in checked builds, a wrapped time
+/// otherwise); it is refused at its line.
+#[test]
+fn timestamps_beyond_ten_to_the_eleven_seconds_are_refused() {
+    let d = folder(&[(
+        "1.csv",
+        &format!(
+            "{BB_HEADER}1372629804;\t2;\t5851.9;\t87.7;\t1.5\n9000000000000000000;\t2;\t5851.9;\t87.7;\t1.5\n"
+        ),
+    )]);
+    let e = scan_err("bitbrains", d.path());
+    assert!(
+        e.message.contains("is beyond 100000000000 Unix seconds"),
+        "{e}"
+    );
+    assert_eq!(e.line, Some(3), "{e}");
+    let d = folder(&[("t.csv", "time,vm,cpu\n0,a,10\n1e300,a,20\n")]);
+    let e = scan_err("csv", &d.path().join("t.csv"));
+    assert!(
+        e.message
+            .contains("is beyond 100000000000 seconds either side of 0"),
+        "{e}"
+    );
+}

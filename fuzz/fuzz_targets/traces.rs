@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nightshift::trace::{self, Format, files};
+use nightshift::trace;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -19,15 +19,15 @@ fn scratch() -> &'static PathBuf {
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, body)) = data.split_first() else { return };
-    let format = [Format::PlanetLab, Format::Bitbrains, Format::Azure, Format::Csv][selector as usize % 4];
-    let dir = scratch().join(format.name());
+    let format = ["planetlab", "bitbrains", "azure", "csv"][selector as usize % 4];
+    let dir = scratch().join(format);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("format folder");
-    let file = if format == Format::PlanetLab { "vm-1" } else { "trace.csv" };
+    let file = if format == "planetlab" { "vm-1" } else { "trace.csv" };
     std::fs::write(dir.join(file), body).expect("write the input");
-    let path = if format == Format::Csv { dir.join(file) } else { dir.clone() };
-    if let Ok(index) = files::scan(format, &path, None) {
-        let mut replay = trace::files::open(&index);
+    let path = if format == "csv" { dir.join(file) } else { dir.clone() };
+    if let Ok(index) = trace::scan(format, &path, None) {
+        let mut replay = trace::open(&index);
         let mut levels = vec![0; index.vms.len()];
         for step in 0..index.steps.min(100_000) {
             if replay.seek(step, &mut levels).is_err() {

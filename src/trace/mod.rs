@@ -129,6 +129,10 @@ pub struct TraceIndex {
     pub(crate) data: samples::Data,
 }
 
+/// The largest timestamp a trace may hold, in seconds either side of 0 (about 3,000 years):
+/// beyond it a time in milliseconds, or the gap between two, would overflow.
+pub const MAX_TIME_S: f64 = 1e11;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -135,6 +135,16 @@ pub fn row(line: &str, cols: &Columns) -> Result<Row, (Option<&'static str>, Str
             ),
         ));
     }
+    if time > crate::trace::MAX_TIME_S {
+        return Err((
+            Some(TIME),
+            format!(
+                "{} is beyond {} Unix seconds (about the year 5000); expected Unix seconds",
+                short(time),
+                short(crate::trace::MAX_TIME_S)
+            ),
+        ));
+    }
     let cores = number(cols.cores, CORES, "a whole number of cores")?;
     if cores.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&cores) {
         return Err((

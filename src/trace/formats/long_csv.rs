@@ -179,6 +179,16 @@ impl<R: Read> Rows<R> {
                     ),
                 )
             })?;
+        if time_s.abs() > crate::trace::MAX_TIME_S {
+            return Err(err(
+                self.layout.time,
+                format!(
+                    "{} is beyond {} seconds either side of 0 (about 3,000 years); expected a time in seconds",
+                    excerpt(time_text),
+                    short(crate::trace::MAX_TIME_S)
+                ),
+            ));
+        }
         let percent = |i: usize, name: &str| {
             let text = field(i);
             let value: f64 = text.parse().map_err(|_| {
