@@ -225,6 +225,8 @@ pub const TIMESERIES_COLUMNS: &[&str] = &[
     "migrations_queued",
     "migration_traffic_gb",
     "migration_peak_gbit_s",
+    "unserved_core_h",
+    "hosts_above",
 ];
 
 /// Columns of `migrations.csv` (the fields of [`MigrationRow`]).
@@ -416,6 +418,8 @@ mod tests {
             migrations_queued: 0,
             migration_traffic_gb: 0.0,
             migration_peak_gbit_s: 0.0,
+            unserved_core_h: 0.0,
+            hosts_above: 0,
         };
         rec.interval(&row);
         assert_eq!(header_of(&row), TIMESERIES_COLUMNS.join(","));

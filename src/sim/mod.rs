@@ -311,6 +311,7 @@ impl<'a> Simulation<'a> {
             Vec::new()
         };
         let peak_draw = power.peak_draw();
+        let vm_count = vms.len();
         let mut sim = Simulation {
             setup,
             recorder,
@@ -337,6 +338,8 @@ impl<'a> Simulation<'a> {
                 on_counts: (usize::MAX, 0),
                 first_reported_mig: 0,
                 utilisation,
+                vm_hours: accounts::vm_hours::VmHours::new(vm_count),
+                unserved_reported: 0.0,
             },
             workload: Workload {
                 traces: Vec::new(),

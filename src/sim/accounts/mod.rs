@@ -2,6 +2,7 @@
 //! timeseries rows and the summary ([`report`]).
 
 pub(super) mod report;
+pub(super) mod vm_hours;
 
 use super::state::MigId;
 
@@ -22,4 +23,8 @@ pub(crate) struct Accounts {
     /// Per-host utilisations handed to the recorder at each tick (reused; empty when the
     /// recorder does not want them).
     pub utilisation: Vec<Option<f64>>,
+    /// Each placed VM's demand not served, by clock hour (realistic profile).
+    pub vm_hours: vm_hours::VmHours,
+    /// The hosts' unserved demand reported in timeseries rows so far, vCPU x ms.
+    pub unserved_reported: f64,
 }
