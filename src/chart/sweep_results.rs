@@ -34,11 +34,15 @@ pub enum Metric {
     Conflicts,
     /// Mean hosts on.
     MeanHostsOn,
+    /// Share of CPU demand not served (`vms.unserved_fraction`).
+    Unserved,
+    /// The always-on baseline's share of CPU demand not served.
+    BaselineUnserved,
 }
 
 impl Metric {
     /// Every metric, in storage order.
-    pub const ALL: [Metric; 9] = [
+    pub const ALL: [Metric; 11] = [
         Metric::ItKwh,
         Metric::Cost,
         Metric::BaselineItKwh,
@@ -48,6 +52,8 @@ impl Metric {
         Metric::Slav,
         Metric::Conflicts,
         Metric::MeanHostsOn,
+        Metric::Unserved,
+        Metric::BaselineUnserved,
     ];
 
     /// The `results.csv` column.
@@ -62,6 +68,8 @@ impl Metric {
             Metric::Slav => "slav",
             Metric::Conflicts => "conflicts",
             Metric::MeanHostsOn => "mean_hosts_on",
+            Metric::Unserved => "unserved_fraction",
+            Metric::BaselineUnserved => "baseline_unserved_fraction",
         }
     }
 
@@ -307,11 +315,17 @@ impl SweepResults {
 
     /// The always-on baseline's IT energy when every run shares it (one workload), else None.
     pub fn shared_baseline(&self) -> Option<f64> {
-        let first = self.runs.first()?.get(Metric::BaselineItKwh);
+        self.shared(Metric::BaselineItKwh)
+    }
+
+    /// The value of metric `m` when every run has the same (a baseline's), else `None`.
+    pub fn shared(&self, m: Metric) -> Option<f64> {
+        let first = self.runs.first()?.get(m);
         (first.is_finite()
-            && self.runs.iter().all(|r| {
-                (r.get(Metric::BaselineItKwh) - first).abs() <= 1e-9 * first.abs().max(1.0)
-            }))
+            && self
+                .runs
+                .iter()
+                .all(|r| (r.get(m) - first).abs() <= 1e-9 * first.abs().max(1.0)))
         .then_some(first)
     }
 
@@ -476,6 +490,8 @@ pub(crate) fn sample() -> SweepResults {
             Metric::Slav => column(&|i| [0.0, 2e-6, 1e-6][(i / 4) * (1 + i % 4 / 2)]),
             Metric::Conflicts => column(&|_| 0.0),
             Metric::MeanHostsOn => column(&|i| [10.0, 6.0, 8.0][(i / 4) * (1 + i % 4 / 2)]),
+            Metric::Unserved => column(&|i| [0.0, 0.02, 0.01][(i / 4) * (1 + i % 4 / 2)]),
+            Metric::BaselineUnserved => column(&|_| 0.0),
         })
         .collect();
     SweepResults::from_columns(
