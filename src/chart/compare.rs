@@ -329,7 +329,12 @@ impl Figure for TradeOff<'_> {
         let keys: Vec<(Key, String)> = points
             .iter()
             .filter(|p| p.impact.is_finite())
-            .map(|p| (Key::Marker(p.shape, p.color), p.label.clone().unwrap_or_default()))
+            .map(|p| {
+                (
+                    Key::Marker(p.shape, p.color),
+                    p.label.clone().unwrap_or_default(),
+                )
+            })
             .collect();
         legend(&key, &keys)?;
         Ok(())

@@ -470,7 +470,10 @@ impl Figure for SweepTradeOff<'_> {
     }
 
     fn title(&self) -> String {
-        format!("Energy vs CPU demand not served — sweep {}", self.results.name)
+        format!(
+            "Energy vs CPU demand not served — sweep {}",
+            self.results.name
+        )
     }
 
     fn size(&self) -> (u32, u32) {

@@ -282,12 +282,16 @@ pub fn comparison_table(cmp: &Comparison) -> ComparisonTable {
         ("hosts on (mean)", |r| format!("{:.1}", r.mean_hosts_on)),
         ("VMs never placed", |r| grouped(r.vms_unplaced as f64, 0)),
         ("demand unserved", |r| pct(r.unserved_fraction, 2)),
-        ("unserved p99 per VM-hour", |r| pct(r.unserved_p99_vm_hour, 2)),
+        ("unserved p99 per VM-hour", |r| {
+            pct(r.unserved_p99_vm_hour, 2)
+        }),
         ("host-hours above high utilisation", |r| {
             grouped(r.host_hours_above, 1)
         }),
         ("worst VM stun (s)", |r| grouped(r.stun_worst_vm_s, 2)),
-        ("VMs disturbed per day", |r| grouped(r.vms_disturbed_per_day, 1)),
+        ("VMs disturbed per day", |r| {
+            grouped(r.vms_disturbed_per_day, 1)
+        }),
     ];
     let mut headers: Vec<&'static str> = plain.iter().map(|c| c.0).collect();
     headers.extend(sla.iter().map(|c| c.0));

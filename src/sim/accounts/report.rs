@@ -313,7 +313,10 @@ impl Simulation<'_> {
         let days = (self.setup.duration.max(1) - 1) / DAY_MS - first_day + 1;
         let mut per_day = vec![0usize; days as usize];
         for &(day, _) in &disturbed {
-            if let Some(n) = day.checked_sub(first_day).and_then(|d| per_day.get_mut(d as usize)) {
+            if let Some(n) = day
+                .checked_sub(first_day)
+                .and_then(|d| per_day.get_mut(d as usize))
+            {
                 *n += 1;
             }
         }
