@@ -129,6 +129,25 @@ fn sweep_ranks_points_by_demand_not_served() {
         report.contains("Least CPU demand not served: overload_param=0.7 (0.00 %"),
         "{report}"
     );
+    // A results.csv from before the demand-not-served columns still plots: they read as
+    // unknown, and the verdict says so instead of refusing the folder.
+    let (header, rows) = read_csv(&csv);
+    let keep: Vec<usize> = (0..header.len())
+        .filter(|&i| !header[i].ends_with("unserved_fraction"))
+        .collect();
+    let mut w = csv::Writer::from_path(&csv).unwrap();
+    w.write_record(keep.iter().map(|&i| &header[i])).unwrap();
+    for row in &rows {
+        w.write_record(keep.iter().map(|&i| &row[i])).unwrap();
+    }
+    w.flush().unwrap();
+    let o = run_in(dir.path(), &["plot", "sw", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = std::fs::read_to_string(dir.path().join("sw/report.md")).unwrap();
+    assert!(
+        report.contains("No run has both an energy and a demand-not-served value."),
+        "{report}"
+    );
 }
 
 /// One packed run: the timeseries' unserved column adds up to the summary's demand not

@@ -5,7 +5,7 @@
 //! Only [`SweepResults::load`] reads files; grouping, statistics and the chart plan are pure
 //! functions of the rows, tested on rows built in memory.
 
-use super::data::{DataError, data_error, read_columns, read_summary, read_text_columns};
+use super::data::{DataError, data_error, read_columns_or_nan, read_summary, read_text_columns};
 use crate::output::files::{
     MANIFEST_FILE, RESULTS_FILE, RUNS_DIR, SCENARIO_COPY_FILE, SUMMARY_FILE, SWEEP_COPY_FILE,
 };
@@ -189,7 +189,9 @@ impl SweepResults {
         text_cols.extend(manifest.axes.iter().map(String::as_str));
         let texts = read_text_columns(&path, &text_cols)?;
         let metric_cols: Vec<&str> = Metric::ALL.iter().map(|m| m.column()).collect();
-        let numbers = read_columns(&path, &metric_cols)?;
+        // Demand not served came later: an older results.csv reads it as unknown.
+        let later = [Metric::Unserved.column(), Metric::BaselineUnserved.column()];
+        let numbers = read_columns_or_nan(&path, &metric_cols, &later)?;
         let currency = manifest
             .runs
             .first()
