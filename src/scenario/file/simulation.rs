@@ -99,7 +99,7 @@ pub enum HostOrderSpec {
 fn default_duration() -> Duration {
     Duration::from_secs(86_400)
 }
-/// 90 %: where vSphere's and most operators' CPU alarms start.
+/// 90 %: where vSphere's default host CPU usage alarm turns from warning (75 %) to alert.
 fn default_high_utilisation() -> f64 {
     0.9
 }
