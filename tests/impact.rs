@@ -82,6 +82,10 @@ fn compare_ranks_policies_by_demand_not_served() {
         report.contains("Least CPU demand not served: always-on (0.00 %)."),
         "{report}"
     );
+    assert!(
+        report.contains("Least host time above the high utilisation: always-on (0.0 host-hours)."),
+        "{report}"
+    );
     let svg = std::fs::read_to_string(out.join("compare-tradeoff.svg")).unwrap();
     assert!(svg.contains("CPU demand not served (%)"));
     assert!(

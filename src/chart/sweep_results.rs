@@ -38,11 +38,13 @@ pub enum Metric {
     Unserved,
     /// The always-on baseline's share of CPU demand not served.
     BaselineUnserved,
+    /// Host-hours above `simulation.high_utilisation` (`impact.host_hours_above`).
+    HostHoursAbove,
 }
 
 impl Metric {
     /// Every metric, in storage order.
-    pub const ALL: [Metric; 11] = [
+    pub const ALL: [Metric; 12] = [
         Metric::ItKwh,
         Metric::Cost,
         Metric::BaselineItKwh,
@@ -54,6 +56,7 @@ impl Metric {
         Metric::MeanHostsOn,
         Metric::Unserved,
         Metric::BaselineUnserved,
+        Metric::HostHoursAbove,
     ];
 
     /// The `results.csv` column.
@@ -70,6 +73,7 @@ impl Metric {
             Metric::MeanHostsOn => "mean_hosts_on",
             Metric::Unserved => "unserved_fraction",
             Metric::BaselineUnserved => "baseline_unserved_fraction",
+            Metric::HostHoursAbove => "host_hours_above",
         }
     }
 
@@ -190,7 +194,11 @@ impl SweepResults {
         let texts = read_text_columns(&path, &text_cols)?;
         let metric_cols: Vec<&str> = Metric::ALL.iter().map(|m| m.column()).collect();
         // Demand not served came later: an older results.csv reads it as unknown.
-        let later = [Metric::Unserved.column(), Metric::BaselineUnserved.column()];
+        let later = [
+            Metric::Unserved.column(),
+            Metric::BaselineUnserved.column(),
+            Metric::HostHoursAbove.column(),
+        ];
         let numbers = read_columns_or_nan(&path, &metric_cols, &later)?;
         let currency = manifest
             .runs
@@ -494,6 +502,7 @@ pub(crate) fn sample() -> SweepResults {
             Metric::MeanHostsOn => column(&|i| [10.0, 6.0, 8.0][(i / 4) * (1 + i % 4 / 2)]),
             Metric::Unserved => column(&|i| [0.0, 0.02, 0.01][(i / 4) * (1 + i % 4 / 2)]),
             Metric::BaselineUnserved => column(&|_| 0.0),
+            Metric::HostHoursAbove => column(&|i| [0.0, 30.0, 12.0][(i / 4) * (1 + i % 4 / 2)]),
         })
         .collect();
     SweepResults::from_columns(

@@ -37,13 +37,21 @@ pub const UNSERVED: Tolerance = Tolerance {
     absolute: 1e-4,
 };
 
+/// Host-hours above `simulation.high_utilisation` (`impact.host_hours_above`): 1 %, at least
+/// one host-hour (an hour of one host near saturation is what an operator's alarm shows).
+pub const HOURS_ABOVE: Tolerance = Tolerance {
+    relative: 0.01,
+    absolute: 1.0,
+};
+
 /// The tolerance rule in words, as the reports print it next to a verdict.
 pub fn tolerance_note() -> String {
     format!(
-        "Tolerance: a difference counts only when it is larger than {} % of the larger value and than {} kWh of IT energy or {} % of CPU demand not served; closer values are ties.",
+        "Tolerance: a difference counts only when it is larger than {} % of the larger value and than {} kWh of IT energy, {} % of CPU demand not served or {} host-hour above the high utilisation; closer values are ties.",
         ENERGY.relative * 100.0,
         ENERGY.absolute,
-        UNSERVED.absolute * 100.0
+        UNSERVED.absolute * 100.0,
+        HOURS_ABOVE.absolute
     )
 }
 

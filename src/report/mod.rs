@@ -11,7 +11,9 @@ pub use markdown::{comparison_markdown, run_markdown, sweep_markdown};
 
 use crate::chart::data::Comparison;
 use crate::chart::sweep_results::{AxisPoint, Metric};
-use crate::chart::tolerance::{self, ENERGY, Lead, UNSERVED, lead, rank, tolerance_note};
+use crate::chart::tolerance::{
+    self, ENERGY, HOURS_ABOVE, Lead, UNSERVED, lead, rank, tolerance_note,
+};
 use crate::chart::{RunSummary, SweepResults, grouped};
 use crate::output::ComparisonRow;
 use crate::output::files::SCENARIO_COPY_FILE;
@@ -400,7 +402,7 @@ pub fn comparison_verdict(cmp: &Comparison) -> String {
     let energy: Vec<f64> = cmp.rows.iter().map(|r| r.it_kwh).collect();
     let unserved: Vec<f64> = cmp.rows.iter().map(|r| r.unserved_fraction).collect();
     format!(
-        "{} {} {}",
+        "{} {} {} {}",
         verdict_part(
             "energy",
             &energy,
@@ -417,8 +419,27 @@ pub fn comparison_verdict(cmp: &Comparison) -> String {
             &|v| pct(v, 2),
             "in any variant"
         ),
+        verdict_part(
+            HOURS_ABOVE_TITLE,
+            &cmp.rows
+                .iter()
+                .map(|r| r.host_hours_above)
+                .collect::<Vec<_>>(),
+            HOURS_ABOVE,
+            &name,
+            &host_hours,
+            "in any variant"
+        ),
         tolerance_note()
     )
+}
+
+/// The second impact metric's name in verdicts.
+const HOURS_ABOVE_TITLE: &str = "host time above the high utilisation";
+
+/// Host-hours as a verdict prints them.
+fn host_hours(v: f64) -> String {
+    format!("{} host-hours", grouped(v, 1))
 }
 
 /// The impact metric's name in verdicts.
@@ -643,7 +664,19 @@ pub fn sweep_verdict(r: &SweepResults) -> String {
             format!("{energy_part} {impact_part}")
         }
     };
-    format!("{verdict} {}", tolerance_note())
+    let above: Vec<f64> = points
+        .iter()
+        .map(|p| r.stat(&p.runs, Metric::HostHoursAbove).mean)
+        .collect();
+    let above_part = verdict_part(
+        HOURS_ABOVE_TITLE,
+        &above,
+        HOURS_ABOVE,
+        &|i| point_name(r, &points[i]),
+        &host_hours,
+        "at every point",
+    );
+    format!("{verdict} {above_part} {}", tolerance_note())
 }
 
 /// The headline rows of a sweep.
@@ -810,7 +843,7 @@ mod tests {
         assert_eq!(
             sweep_verdict(&r),
             format!(
-                "Least energy: name=spare-capacity, headroom=0.1 (82.00 kWh). Least CPU demand not served: no clear winner: name=always-on, headroom=0.1 and name=always-on, headroom=0.3 are within the tolerance (each 0.00 %). {}",
+                "Least energy: name=spare-capacity, headroom=0.1 (82.00 kWh). Least CPU demand not served: no clear winner: name=always-on, headroom=0.1 and name=always-on, headroom=0.3 are within the tolerance (each 0.00 %). Least host time above the high utilisation: no clear winner: name=always-on, headroom=0.1 and name=always-on, headroom=0.3 are within the tolerance (each 0.0 host-hours). {}",
                 tolerance::tolerance_note()
             )
         );
@@ -950,7 +983,7 @@ mod tests {
         assert_eq!(
             sweep_verdict(&r),
             format!(
-                "Least energy: name=spare-capacity, headroom=0.1 (860.12 kWh). CPU demand not served: negligible at every point (at most 0.01 %). {}",
+                "Least energy: name=spare-capacity, headroom=0.1 (860.12 kWh). CPU demand not served: negligible at every point (at most 0.01 %). Host time above the high utilisation: negligible at every point (at most 1.0 host-hours). {}",
                 crate::chart::tolerance::tolerance_note()
             )
         );
