@@ -23,9 +23,10 @@ fn validate_says_seven_days() {
 }
 
 /// Always-on and power-only on a small fleet for a day: neither migrates, so SLAV is 0 in
-/// both. The reports say there is none (never `0.000e0`), do not call always-on the least
-/// SLA violation, state the tolerance, and say what SLAV measures; each run's report reads
-/// `SLAV none` too.
+/// both, and neither leaves CPU demand unserved. The reports say there is none (never
+/// `0.000e0`), do not call always-on the least demand not served (the verdict's impact
+/// metric), state the tolerance, and say what SLAV measures; each run's report reads `SLAV
+/// none` too.
 #[test]
 fn compare_reports_a_metric_zero_everywhere_as_none() {
     let dir = tempfile::tempdir().unwrap();
@@ -46,9 +47,9 @@ fn compare_reports_a_metric_zero_everywhere_as_none() {
     for name in ["report.md", "report.html"] {
         let text = fs::read_to_string(out.join(name)).unwrap();
         assert!(!text.contains("0.000e0"), "{name}: {text}");
-        assert!(!text.contains("Least SLA violation"), "{name}");
+        assert!(!text.contains("Least CPU demand not served"), "{name}");
         assert!(
-            text.contains("SLA violation (SLAV): none in any variant."),
+            text.contains("CPU demand not served: none in any variant."),
             "{name}"
         );
         assert!(

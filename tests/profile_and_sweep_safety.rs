@@ -436,7 +436,7 @@ fn plot_reads_a_summary_from_an_older_version() {
     let mut doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
     let later: [(&str, &[&str]); 6] = [
-        ("", &["night", "warmup_s"]),
+        ("", &["night", "warmup_s", "impact"]),
         ("hosts", &["sleeps", "wakes"]),
         (
             "migrations",

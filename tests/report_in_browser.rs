@@ -218,7 +218,7 @@ fn report_renders_in_headless_chromium_with_every_chart() {
 }
 
 /// A sweep's report renders too: its two charts inline (the metrics by headroom and the
-/// energy-vs-SLAV trade-off), the table of axis points with the best rows marked, and the
+/// energy-vs-demand-not-served trade-off), the table of axis points with the best rows marked, and the
 /// charts' navy ink on the screenshot.
 #[test]
 fn sweep_report_renders_in_headless_chromium() {

@@ -125,7 +125,7 @@ fn three_shards_then_merge_equal_one_process() {
 }
 
 /// A sweep draws a chart of the metrics by its numeric axis (a line per power policy) and
-/// the energy-vs-SLAV trade-off (a marker series per policy), writes both reports with the
+/// the energy-vs-demand-not-served trade-off (a marker series per policy), writes both reports with the
 /// sweep file echoed, leaves the runs' own charts out by default, and `plot` redraws the
 /// very same files.
 #[test]
@@ -140,7 +140,7 @@ fn sweep_draws_charts_and_reports_and_plot_redraws_them() {
         "Results by policy.power.headroom — sweep small",
         "IT energy (kWh)",
         "cost saving vs always-on (%)",
-        "SLAV (SLATAH × PDM)",
+        "CPU demand not served (%)",
         "live migrations",
         "name=keep-on",
         "name=spare-capacity",
@@ -152,7 +152,7 @@ fn sweep_draws_charts_and_reports_and_plot_redraws_them() {
     }
     let trade = svg_texts(&dir.join("sweep-tradeoff.svg"));
     for want in [
-        "Energy vs SLA violation — sweep small",
+        "Energy vs CPU demand not served — sweep small",
         "name=keep-on",
         "name=spare-capacity",
         "each marker: one axis point, mean of 2 seeds",
@@ -163,9 +163,9 @@ fn sweep_draws_charts_and_reports_and_plot_redraws_them() {
     assert_eq!(png_size(&dir.join("sweep-tradeoff.png")), (1200, 800));
     let html = fs::read_to_string(dir.join("report.html")).unwrap();
     assert_eq!(html.matches("<figure class=\"chart\"").count(), 2);
-    // Every run of exercise-1 has SLAV 0, so least SLAV falls back to least energy: both
-    // lists are spare-capacity 0.1, 0.3, then always-on 0.1 (tied with always-on 0.3, first
-    // in run order). Three of the four rows are marked.
+    // Least energy marks spare-capacity 0.1, 0.3, then always-on 0.1 (tied with always-on
+    // 0.3, first in run order); demand not served is negligible at every point (below 0.01 %), so it marks none. Three of
+    // the four rows are marked.
     assert_eq!(html.matches("<tr class=\"best\">").count(), 3);
     assert!(html.contains("least energy #1"));
     assert!(

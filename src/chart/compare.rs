@@ -1,9 +1,10 @@
-//! Comparison charts: energy, cost, migrations and SLAV per variant side by side, and the
-//! energy-vs-SLAV trade-off that a planner chooses a policy on.
+//! Comparison charts: energy, cost, migrations and CPU demand not served per variant side by
+//! side, and the energy-vs-impact trade-off that a planner chooses a policy on (demand not
+//! served; SLAV stays in `comparison.csv` and the report's table).
 
 use super::data::Comparison;
 use super::style::*;
-use super::tolerance::SLAV;
+use super::tolerance::{Tolerance, UNSERVED};
 use super::{DrawResult, Figure};
 use crate::output::ComparisonRow;
 use plotters::coord::Shift;
@@ -143,18 +144,18 @@ impl Figure for CompareBars<'_> {
         )?;
         self.panel(
             &panels[3],
-            "SLAV (SLATAH × PDM)",
-            |r| r.slav,
+            "CPU demand not served (%)",
+            |r| r.unserved_fraction * 100.0,
             |v| {
                 if v == 0.0 {
                     "0".into()
                 } else {
-                    format!("{v:.2e}")
+                    format!("{v:.2} %")
                 }
             },
             None,
-            // The SLAV axis reaches 10 times the tolerance's floor, so noise stays flat.
-            10.0 * SLAV.absolute,
+            // The axis reaches 10 times the tolerance's floor, so noise stays flat.
+            10.0 * UNSERVED.absolute * 100.0,
         )?;
         let mut keys = vec![(Key::Swatch(DARK), "variant".to_string())];
         if energy_base.is_some() || cost_base.is_some() {
@@ -165,7 +166,8 @@ impl Figure for CompareBars<'_> {
     }
 }
 
-/// Energy against SLAV, one marked point per variant (`compare-tradeoff.svg`, `.png`).
+/// Energy against CPU demand not served, one marked point per variant
+/// (`compare-tradeoff.svg`, `.png`).
 pub struct TradeOff<'a> {
     cmp: &'a Comparison,
 }
@@ -287,7 +289,7 @@ impl Figure for TradeOff<'_> {
     }
 
     fn title(&self) -> String {
-        format!("Energy vs SLA violation — {}", scenarios(self.cmp))
+        format!("Energy vs CPU demand not served — {}", scenarios(self.cmp))
     }
 
     fn size(&self) -> (u32, u32) {
@@ -302,12 +304,13 @@ impl Figure for TradeOff<'_> {
         let (key, plot) = body.split_vertically(if self.cmp.rows.len() > 5 { 66 } else { 40 });
         let rows = &self.cmp.rows;
         let baseline = self.cmp.shared_baseline(|r| r.baseline_it_kwh);
+        let baseline_unserved = self.cmp.shared_baseline(|r| r.baseline_unserved_fraction);
         let mut points: Vec<TradePoint> = rows
             .iter()
             .enumerate()
             .map(|(i, r)| TradePoint {
                 energy: r.it_kwh,
-                slav: r.slav,
+                impact: r.unserved_fraction,
                 shape: SHAPES[i % SHAPES.len()],
                 color: POINT_COLORS[i % POINT_COLORS.len()],
                 label: Some(r.variant.clone()),
@@ -316,22 +319,21 @@ impl Figure for TradeOff<'_> {
         if let Some(b) = baseline {
             points.push(TradePoint {
                 energy: b,
-                slav: 0.0,
+                impact: baseline_unserved.unwrap_or(f64::NAN),
                 shape: Shape::HollowSquare,
                 color: GREY,
                 label: Some("always-on baseline".to_string()),
             });
         }
-        draw_energy_slav(&plot, &points, &[], 10, "variant")?;
+        draw_energy_impact(&plot, &points, &[], 10, "variant", &UNSERVED_AXIS)?;
         let keys: Vec<(Key, String)> = points
             .iter()
+            .filter(|p| p.impact.is_finite())
             .map(|p| {
-                let label = if p.shape == Shape::HollowSquare {
-                    "always-on baseline (no migrations: SLAV 0)".to_string()
-                } else {
-                    p.label.clone().unwrap_or_default()
-                };
-                (Key::Marker(p.shape, p.color), label)
+                (
+                    Key::Marker(p.shape, p.color),
+                    p.label.clone().unwrap_or_default(),
+                )
             })
             .collect();
         legend(&key, &keys)?;
@@ -339,13 +341,38 @@ impl Figure for TradeOff<'_> {
     }
 }
 
-/// One marker of an energy-vs-SLAV chart.
+/// The y axis of an energy-vs-impact chart: the impact metric, its tolerance and its words.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ImpactAxis {
+    /// Axis description.
+    pub title: &'static str,
+    /// When two values differ ([`super::tolerance`]); its floor sets the least axis span.
+    pub tolerance: Tolerance,
+    /// Factor from the metric's unit to the axis's (100 for a fraction shown in %).
+    pub scale: f64,
+    /// Tick labels in scientific notation.
+    pub scientific: bool,
+    /// Why a point can have 0, for the note when every point has.
+    pub zero_means: &'static str,
+}
+
+/// CPU demand not served, % of demand (`vms.unserved_fraction`): the default.
+pub const UNSERVED_AXIS: ImpactAxis = ImpactAxis {
+    title: "CPU demand not served (%)",
+    tolerance: UNSERVED,
+    scale: 100.0,
+    scientific: false,
+    zero_means: "no host short of CPU, no VM slowed by a migration",
+};
+
+/// One marker of an energy-vs-impact chart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TradePoint {
     /// IT energy, kWh (x).
     pub energy: f64,
-    /// SLAV (y).
-    pub slav: f64,
+    /// The impact metric (y), in its own unit (a fraction for demand not served); NaN for a
+    /// point with none (the always-on baseline, whose run folder is not kept).
+    pub impact: f64,
     /// Marker shape.
     pub shape: Shape,
     /// Marker colour.
@@ -354,26 +381,27 @@ pub struct TradePoint {
     pub label: Option<String>,
 }
 
-/// Draws IT energy (x) against SLAV (y) on `plot`: axes, a dashed grey line through `front`
-/// (energy, SLAV pairs in order; nothing when empty), the markers of `points` (`marker` px),
-/// their labels kept apart by a [`LabelPlacer`], and a note saying which way is better
-/// (when every point, a `what`, has SLAV within [`SLAV`]'s floor, that it is 0 or
-/// negligible: then only energy tells points apart). The SLAV axis reaches at least 10 times
-/// the floor, so noise below it is not blown up into a trade-off. The legend is the
+/// Draws IT energy (x) against an impact metric (y, `axis`) on `plot`: axes, a dashed grey
+/// line through `front` (energy, impact pairs in order; nothing when empty), the markers of
+/// `points` (`marker` px), their labels kept apart by a [`LabelPlacer`], and a note saying
+/// which way is better (when every point, a `what`, is within the metric's floor of 0, that
+/// it is 0 or negligible: then only energy tells points apart). The y axis reaches at least
+/// 10 times the floor, so noise below it is not blown up into a trade-off. The legend is the
 /// caller's.
-pub fn draw_energy_slav<DB: DrawingBackend>(
+pub fn draw_energy_impact<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Shift>,
     points: &[TradePoint],
     front: &[(f64, f64)],
     marker: i32,
     what: &str,
+    axis: &ImpactAxis,
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
     let finite: Vec<&TradePoint> = points
         .iter()
-        .filter(|p| p.energy.is_finite() && p.slav.is_finite())
+        .filter(|p| p.energy.is_finite() && p.impact.is_finite())
         .collect();
     let lo = finite
         .iter()
@@ -386,8 +414,9 @@ where
     let (lo, hi) = if lo <= hi { (lo, hi) } else { (0.0, 1.0) };
     let pad = ((hi - lo) * 0.12).max(hi.abs() * 0.02).max(1e-9);
     let (x0, x1) = ((lo - pad).max(0.0), hi + pad);
-    let slav_max = finite.iter().map(|p| p.slav).fold(0.0, f64::max);
-    let y_ticks = nice_ticks((slav_max * 1.25).max(10.0 * SLAV.absolute));
+    let impact_max = finite.iter().map(|p| p.impact).fold(0.0, f64::max);
+    let floor = axis.tolerance.absolute;
+    let y_ticks = nice_ticks((impact_max * 1.25).max(10.0 * floor) * axis.scale);
     let y_max = y_ticks.last().copied().unwrap_or(1e-6);
     let n_y = y_ticks.len();
     let mut chart = ChartBuilder::on(plot)
@@ -404,16 +433,22 @@ where
         .x_labels(8)
         .y_labels(n_y)
         .x_label_formatter(&|v| axis_number(*v))
-        .y_label_formatter(&|v| slav_number(*v))
+        .y_label_formatter(&|v| {
+            if axis.scientific {
+                slav_number(*v)
+            } else {
+                axis_number(*v)
+            }
+        })
         .x_desc("IT energy (kWh)")
-        .y_desc("SLAV (SLATAH × PDM)")
+        .y_desc(axis.title)
         .axis_desc_style(label_font())
         .label_style(tick_font())
         .house_grid()
         .draw()?;
     if front.len() > 1 {
         chart.draw_series(DashedLineSeries::new(
-            front.to_vec(),
+            front.iter().map(|&(e, i)| (e, i * axis.scale)),
             10,
             6,
             GREY.stroke_width(2),
@@ -422,7 +457,7 @@ where
     let plotting = chart.plotting_area().strip_coord_spec();
     let (ox, oy) = plotting.get_base_pixel();
     let local = |p: &TradePoint| {
-        let at = chart.backend_coord(&(p.energy, p.slav));
+        let at = chart.backend_coord(&(p.energy, p.impact * axis.scale));
         (at.0 - ox, at.1 - oy)
     };
     let (plot_w, plot_h) = plotting.dim_in_pixel();
@@ -459,14 +494,20 @@ where
             tick_font().pos(Pos::new(HPos::Left, VPos::Bottom)),
         ))?;
     }
-    let note = if slav_max > SLAV.absolute {
+    let metric = axis.title.split(" (").next().unwrap_or(axis.title);
+    let note = if impact_max > floor {
         "better: lower left".to_string()
-    } else if slav_max == 0.0 {
-        format!("every {what} has SLAV 0 (no host at 100 % CPU, or no migration): better = left")
+    } else if impact_max == 0.0 {
+        format!(
+            "every {what} has {metric} 0 ({}): better = left",
+            axis.zero_means
+        )
+    } else if axis.scientific {
+        format!("every {what} has a negligible {metric} (at most {floor:.0e}): better = left")
     } else {
         format!(
-            "every {what} has a negligible SLAV (at most {:.0e}): better = left",
-            SLAV.absolute
+            "every {what} has a negligible {metric} (at most {}): better = left",
+            axis_number(floor * axis.scale)
         )
     };
     plotting.draw(&Text::new(

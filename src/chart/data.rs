@@ -126,6 +126,36 @@ pub fn read_columns(path: &Path, wanted: &[&str]) -> Result<Vec<Vec<f64>>, DataE
     Ok(columns)
 }
 
+/// Like [`read_columns`], but a column of `optional` missing from the header reads as NaN in
+/// every row: a column added after the file was written (older folders still load).
+pub fn read_columns_or_nan(
+    path: &Path,
+    wanted: &[&str],
+    optional: &[&str],
+) -> Result<Vec<Vec<f64>>, DataError> {
+    let headers = csv::Reader::from_path(path)
+        .and_then(|mut r| r.headers().cloned())
+        .map_err(|e| data_error(path, Some(1), format!("cannot read the header: {e}")))?;
+    let present: Vec<&str> = wanted
+        .iter()
+        .copied()
+        .filter(|w| !optional.contains(w) || headers.iter().any(|h| h == *w))
+        .collect();
+    let read = read_columns(path, &present)?;
+    let rows = read.first().map_or(0, Vec::len);
+    let mut columns = read.into_iter();
+    Ok(wanted
+        .iter()
+        .map(|w| {
+            if present.contains(w) {
+                columns.next().unwrap_or_default()
+            } else {
+                vec![f64::NAN; rows]
+            }
+        })
+        .collect())
+}
+
 fn parse_number(field: &[u8]) -> Option<f64> {
     if field.is_empty() {
         return Some(f64::NAN);

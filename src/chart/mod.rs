@@ -627,8 +627,14 @@ mod tests {
             mean_hosts_on: 10.0,
             run_dir: format!("runs/{variant}"),
             vms_unplaced: 0,
-            unserved_fraction: 0.0,
+            // Demand not served follows SLAV in these rows: a SLAV of 1e-6 is 1 %.
+            unserved_fraction: slav * 1e4,
             saving_comparable: Some(true),
+            unserved_p99_vm_hour: 0.0,
+            host_hours_above: 0.0,
+            stun_worst_vm_s: 0.0,
+            vms_disturbed_per_day: 0.0,
+            baseline_unserved_fraction: Some(0.0),
         }
     }
 
@@ -651,14 +657,14 @@ mod tests {
                 "IT energy (kWh)",
                 "cost (EUR, facility energy)",
                 "live migrations",
-                "SLAV (SLATAH × PDM)",
+                "CPU demand not served (%)",
                 "always-on",
                 "thr-mmt",
                 "lazy",
                 "1\u{202f}000",
                 "620",
                 "1\u{202f}234",
-                "2.50e-6",
+                "2.50 %",
                 "always-on baseline",
             ],
             "compare-bars",
@@ -667,13 +673,13 @@ mod tests {
         assert_has(
             &trade,
             &[
-                "Energy vs SLA violation — sample",
+                "Energy vs CPU demand not served — sample",
                 "IT energy (kWh)",
-                "SLAV (SLATAH × PDM)",
+                "CPU demand not served (%)",
                 "thr-mmt",
                 "lazy",
                 "better: lower left",
-                "always-on baseline (no migrations: SLAV 0)",
+                "always-on baseline",
             ],
             "compare-tradeoff",
         );

@@ -1,12 +1,13 @@
 //! Sweep charts, drawn from `results.csv`: metrics against each axis (one line per value of
 //! the other axes, seeds aggregated into a mean with min–max whiskers), and energy against
-//! SLAV with one marker series per value of a chosen axis and the Pareto front marked.
+//! CPU demand not served with one marker series per value of a chosen axis and the Pareto
+//! front marked.
 //! Which charts and which lines follow [`super::sweep_results::plan`].
 
-use super::compare::{TradePoint, draw_energy_slav};
+use super::compare::{TradePoint, UNSERVED_AXIS, draw_energy_impact};
 use super::style::*;
 use super::sweep_results::{AxisChartPlan, Metric, SweepAxis, SweepResults};
-use super::tolerance::{SLAV, pareto_front};
+use super::tolerance::{UNSERVED, pareto_front};
 use super::{DrawResult, Figure};
 use crate::sweep::sanitize;
 use plotters::coord::Shift;
@@ -34,11 +35,12 @@ struct Panel {
     caption: String,
     metric: Metric,
     scale: f64,
-    /// Tick labels in scientific notation (SLAV).
+    /// Tick labels in scientific notation.
     scientific: bool,
 }
 
-/// IT energy, cost saving (or cost without a baseline), SLAV and migrations against one axis
+/// IT energy, cost saving (or cost without a baseline), CPU demand not served and migrations
+/// against one axis
 /// (`sweep-by-<axis>.svg`, `.png`).
 pub struct SweepByAxis<'a> {
     results: &'a SweepResults,
@@ -137,10 +139,10 @@ impl<'a> SweepByAxis<'a> {
             },
             cost,
             Panel {
-                caption: "SLAV (SLATAH × PDM)".into(),
-                metric: Metric::Slav,
-                scale: 1.0,
-                scientific: true,
+                caption: "CPU demand not served (%)".into(),
+                metric: Metric::Unserved,
+                scale: 100.0,
+                scientific: false,
             },
             Panel {
                 caption: "live migrations".into(),
@@ -231,9 +233,11 @@ impl<'a> SweepByAxis<'a> {
         let all = series.iter().flatten();
         let lo = all.clone().map(|p| p.2).fold(f64::INFINITY, f64::min);
         let hi = all.map(|p| p.3).fold(f64::NEG_INFINITY, f64::max);
-        // SLAV within 10 times the tolerance's floor is drawn from 0, not zoomed into.
-        let y_ticks = if panel.metric == Metric::Slav && hi <= 10.0 * SLAV.absolute && lo >= 0.0 {
-            nice_ticks(10.0 * SLAV.absolute)
+        // Demand not served within 10 times the tolerance's floor is drawn from 0, not
+        // zoomed into.
+        let floor = 10.0 * UNSERVED.absolute * panel.scale;
+        let y_ticks = if panel.metric == Metric::Unserved && hi <= floor && lo >= 0.0 {
+            nice_ticks(floor)
         } else {
             span_ticks(lo, hi)
         };
@@ -390,7 +394,8 @@ impl Figure for SweepByAxis<'_> {
     }
 }
 
-/// IT energy against SLAV, one marker per axis point (mean of its seeds), one marker series
+/// IT energy against CPU demand not served, one marker per axis point (mean of its seeds),
+/// one marker series
 /// per value of the plan's axis, the Pareto front dashed and labelled
 /// (`sweep-tradeoff.svg`, `.png`).
 pub struct SweepTradeOff<'a> {
@@ -416,11 +421,11 @@ impl<'a> SweepTradeOff<'a> {
             .map(|p| {
                 (
                     r.stat(&p.runs, Metric::ItKwh).mean,
-                    r.stat(&p.runs, Metric::Slav).mean,
+                    r.stat(&p.runs, Metric::Unserved).mean,
                 )
             })
             .collect();
-        let front = pareto_front(&means);
+        let front = pareto_front(&means, UNSERVED);
         let label_axes: Vec<usize> = r
             .varying()
             .into_iter()
@@ -431,12 +436,12 @@ impl<'a> SweepTradeOff<'a> {
             .iter()
             .zip(&means)
             .enumerate()
-            .map(|(i, (p, &(energy, slav)))| {
+            .map(|(i, (p, &(energy, impact)))| {
                 let j = self.series.map_or(0, |s| p.values[s]);
                 let (color, shape, _) = series_style(j);
                 TradePoint {
                     energy,
-                    slav,
+                    impact,
                     shape,
                     color,
                     label: (labelled && front.contains(&i))
@@ -444,10 +449,11 @@ impl<'a> SweepTradeOff<'a> {
                 }
             })
             .collect();
-        if let Some(b) = r.shared_baseline() {
+        if let (Some(b), Some(unserved)) = (r.shared_baseline(), r.shared(Metric::BaselineUnserved))
+        {
             markers.push(TradePoint {
                 energy: b,
-                slav: 0.0,
+                impact: unserved,
                 shape: Shape::HollowSquare,
                 color: GREY,
                 label: Some("always-on baseline".into()),
@@ -464,7 +470,10 @@ impl Figure for SweepTradeOff<'_> {
     }
 
     fn title(&self) -> String {
-        format!("Energy vs SLA violation — sweep {}", self.results.name)
+        format!(
+            "Energy vs CPU demand not served — sweep {}",
+            self.results.name
+        )
     }
 
     fn size(&self) -> (u32, u32) {
@@ -481,7 +490,7 @@ impl Figure for SweepTradeOff<'_> {
         let (key, rest) = body.split_vertically(if n_series > 3 { 66 } else { 40 });
         let (note, plot) = rest.split_vertically(26);
         let (markers, front) = self.points();
-        draw_energy_slav(&plot, &markers, &front, 8, "point")?;
+        draw_energy_impact(&plot, &markers, &front, 8, "point", &UNSERVED_AXIS)?;
         let mut keys: Vec<(Key, String)> = match self.series {
             Some(s) => {
                 let axis = &r.axes[s];
@@ -502,10 +511,10 @@ impl Figure for SweepTradeOff<'_> {
         if front.len() > 1 {
             keys.push((Key::Dashed(GREY, 2), "Pareto front".to_string()));
         }
-        if r.shared_baseline().is_some() {
+        if markers.iter().any(|m| m.shape == Shape::HollowSquare) {
             keys.push((
                 Key::Marker(Shape::HollowSquare, GREY),
-                "always-on baseline (no migrations: SLAV 0)".to_string(),
+                "always-on baseline".to_string(),
             ));
         }
         legend(&key, &keys)?;
@@ -516,7 +525,7 @@ impl Figure for SweepTradeOff<'_> {
             "each marker: one run".to_string()
         };
         let front_note = if front.len() > 1 {
-            "; dashed: the Pareto front (no other point has both less energy and less SLAV)"
+            "; dashed: the Pareto front (no other point has both less energy and less demand not served)"
         } else {
             ""
         };
@@ -589,7 +598,7 @@ mod tests {
                 "Results by policy.power.headroom — sweep demo",
                 "IT energy (kWh)",
                 "cost saving vs always-on (%)",
-                "SLAV (SLATAH × PDM)",
+                "CPU demand not served (%)",
                 "live migrations",
                 "name=always-on",
                 "name=spare-capacity",
@@ -601,7 +610,7 @@ mod tests {
                 "85",
                 "95",
                 "100",
-                "2.0e-6",
+                "2.0",
             ],
         );
         assert_eq!(
@@ -624,9 +633,9 @@ mod tests {
         let chart = SweepTradeOff::new(&r, Some(0));
         assert_eq!(Chart::name(&chart), "sweep-tradeoff");
         let (markers, front) = chart.points();
-        // Front by energy: spare 0.1 (82, 2e-6), spare 0.3 (91, 1e-6), always-on 0.1 (100, 0);
-        // always-on 0.3 ties with 0.1 and is not on it.
-        assert_eq!(front, vec![(82.0, 2e-6), (91.0, 1e-6), (100.0, 0.0)]);
+        // Front by energy and demand not served: spare 0.1 (82, 2 %), spare 0.3 (91, 1 %),
+        // always-on 0.1 (100, 0); always-on 0.3 ties with 0.1 and is not on it.
+        assert_eq!(front, vec![(82.0, 0.02), (91.0, 0.01), (100.0, 0.0)]);
         let labels: Vec<Option<&str>> = markers.iter().map(|m| m.label.as_deref()).collect();
         assert_eq!(
             labels,
@@ -642,16 +651,16 @@ mod tests {
         assert_has(
             &texts(&svg),
             &[
-                "Energy vs SLA violation — sweep demo",
+                "Energy vs CPU demand not served — sweep demo",
                 "IT energy (kWh)",
-                "SLAV (SLATAH × PDM)",
+                "CPU demand not served (%)",
                 "name=always-on",
                 "name=spare-capacity",
                 "Pareto front",
-                "always-on baseline (no migrations: SLAV 0)",
+                "always-on baseline",
                 "headroom=0.3",
                 "better: lower left",
-                "each marker: one axis point, mean of 2 seeds; dashed: the Pareto front (no other point has both less energy and less SLAV)",
+                "each marker: one axis point, mean of 2 seeds; dashed: the Pareto front (no other point has both less energy and less demand not served)",
             ],
         );
     }

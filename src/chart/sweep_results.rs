@@ -5,7 +5,7 @@
 //! Only [`SweepResults::load`] reads files; grouping, statistics and the chart plan are pure
 //! functions of the rows, tested on rows built in memory.
 
-use super::data::{DataError, data_error, read_columns, read_summary, read_text_columns};
+use super::data::{DataError, data_error, read_columns_or_nan, read_summary, read_text_columns};
 use crate::output::files::{
     MANIFEST_FILE, RESULTS_FILE, RUNS_DIR, SCENARIO_COPY_FILE, SUMMARY_FILE, SWEEP_COPY_FILE,
 };
@@ -34,11 +34,17 @@ pub enum Metric {
     Conflicts,
     /// Mean hosts on.
     MeanHostsOn,
+    /// Share of CPU demand not served (`vms.unserved_fraction`).
+    Unserved,
+    /// The always-on baseline's share of CPU demand not served.
+    BaselineUnserved,
+    /// Host-hours above `simulation.high_utilisation` (`impact.host_hours_above`).
+    HostHoursAbove,
 }
 
 impl Metric {
     /// Every metric, in storage order.
-    pub const ALL: [Metric; 9] = [
+    pub const ALL: [Metric; 12] = [
         Metric::ItKwh,
         Metric::Cost,
         Metric::BaselineItKwh,
@@ -48,6 +54,9 @@ impl Metric {
         Metric::Slav,
         Metric::Conflicts,
         Metric::MeanHostsOn,
+        Metric::Unserved,
+        Metric::BaselineUnserved,
+        Metric::HostHoursAbove,
     ];
 
     /// The `results.csv` column.
@@ -62,6 +71,9 @@ impl Metric {
             Metric::Slav => "slav",
             Metric::Conflicts => "conflicts",
             Metric::MeanHostsOn => "mean_hosts_on",
+            Metric::Unserved => "unserved_fraction",
+            Metric::BaselineUnserved => "baseline_unserved_fraction",
+            Metric::HostHoursAbove => "host_hours_above",
         }
     }
 
@@ -181,7 +193,13 @@ impl SweepResults {
         text_cols.extend(manifest.axes.iter().map(String::as_str));
         let texts = read_text_columns(&path, &text_cols)?;
         let metric_cols: Vec<&str> = Metric::ALL.iter().map(|m| m.column()).collect();
-        let numbers = read_columns(&path, &metric_cols)?;
+        // Demand not served came later: an older results.csv reads it as unknown.
+        let later = [
+            Metric::Unserved.column(),
+            Metric::BaselineUnserved.column(),
+            Metric::HostHoursAbove.column(),
+        ];
+        let numbers = read_columns_or_nan(&path, &metric_cols, &later)?;
         let currency = manifest
             .runs
             .first()
@@ -307,11 +325,17 @@ impl SweepResults {
 
     /// The always-on baseline's IT energy when every run shares it (one workload), else None.
     pub fn shared_baseline(&self) -> Option<f64> {
-        let first = self.runs.first()?.get(Metric::BaselineItKwh);
+        self.shared(Metric::BaselineItKwh)
+    }
+
+    /// The value of metric `m` when every run has the same (a baseline's), else `None`.
+    pub fn shared(&self, m: Metric) -> Option<f64> {
+        let first = self.runs.first()?.get(m);
         (first.is_finite()
-            && self.runs.iter().all(|r| {
-                (r.get(Metric::BaselineItKwh) - first).abs() <= 1e-9 * first.abs().max(1.0)
-            }))
+            && self
+                .runs
+                .iter()
+                .all(|r| (r.get(m) - first).abs() <= 1e-9 * first.abs().max(1.0)))
         .then_some(first)
     }
 
@@ -476,6 +500,9 @@ pub(crate) fn sample() -> SweepResults {
             Metric::Slav => column(&|i| [0.0, 2e-6, 1e-6][(i / 4) * (1 + i % 4 / 2)]),
             Metric::Conflicts => column(&|_| 0.0),
             Metric::MeanHostsOn => column(&|i| [10.0, 6.0, 8.0][(i / 4) * (1 + i % 4 / 2)]),
+            Metric::Unserved => column(&|i| [0.0, 0.02, 0.01][(i / 4) * (1 + i % 4 / 2)]),
+            Metric::BaselineUnserved => column(&|_| 0.0),
+            Metric::HostHoursAbove => column(&|i| [0.0, 30.0, 12.0][(i / 4) * (1 + i % 4 / 2)]),
         })
         .collect();
     SweepResults::from_columns(

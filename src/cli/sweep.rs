@@ -455,6 +455,24 @@ const RESULT_COLUMNS: &[ResultColumn] = &[
     ("vms_waiting_at_end", |s| {
         count(s.summary.vms.waiting_at_end as u64)
     }),
+    ("unserved_fraction", |s| {
+        float(s.summary.vms.unserved_fraction)
+    }),
+    ("baseline_unserved_fraction", |s| {
+        float(s.baseline.as_ref()?.unserved_fraction)
+    }),
+    ("unserved_p99_vm_hour", |s| {
+        float(s.summary.impact.unserved_p99_vm_hour)
+    }),
+    ("host_hours_above", |s| {
+        float(s.summary.impact.host_hours_above)
+    }),
+    ("stun_worst_vm_s", |s| {
+        float(s.summary.impact.stun_worst_vm_s)
+    }),
+    ("vms_disturbed_per_day", |s| {
+        float(s.summary.impact.vms_disturbed_per_day)
+    }),
 ];
 
 /// Reads every run of the sweep in `out` and writes `results.csv`; fails if any is missing or

@@ -67,6 +67,22 @@ pub struct ComparisonRow {
     /// baseline).
     #[serde(default)]
     pub saving_comparable: Option<bool>,
+    /// 99th percentile over VM-hours of the share of demand not served
+    /// (`impact.unserved_p99_vm_hour`).
+    #[serde(default)]
+    pub unserved_p99_vm_hour: f64,
+    /// Host-hours on above `simulation.high_utilisation` (`impact.host_hours_above`).
+    #[serde(default)]
+    pub host_hours_above: f64,
+    /// The most one VM was paused by its migrations in total, s (`impact.stun_worst_vm_s`).
+    #[serde(default)]
+    pub stun_worst_vm_s: f64,
+    /// VMs migrated at least once in a day, mean over days (`impact.vms_disturbed_per_day`).
+    #[serde(default)]
+    pub vms_disturbed_per_day: f64,
+    /// Share of CPU demand the always-on baseline did not serve (empty without a baseline).
+    #[serde(default)]
+    pub baseline_unserved_fraction: Option<f64>,
 }
 
 impl ComparisonRow {
@@ -100,6 +116,11 @@ impl ComparisonRow {
             vms_unplaced: r.vms.unplaced as u64,
             unserved_fraction: r.vms.unserved_fraction,
             saving_comparable: s.savings.as_ref().map(|v| v.comparable),
+            unserved_p99_vm_hour: r.impact.unserved_p99_vm_hour,
+            host_hours_above: r.impact.host_hours_above,
+            stun_worst_vm_s: r.impact.stun_worst_vm_s,
+            vms_disturbed_per_day: r.impact.vms_disturbed_per_day,
+            baseline_unserved_fraction: s.baseline.as_ref().map(|b| b.unserved_fraction),
         }
     }
 }

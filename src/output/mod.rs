@@ -226,6 +226,8 @@ pub const TIMESERIES_COLUMNS: &[&str] = &[
     "migration_traffic_gb",
     "migration_peak_gbit_s",
     "hosts_needed",
+    "unserved_core_h",
+    "hosts_above",
 ];
 
 /// Columns of `migrations.csv` (the fields of [`MigrationRow`]).
@@ -418,6 +420,8 @@ mod tests {
             migration_traffic_gb: 0.0,
             migration_peak_gbit_s: 0.0,
             hosts_needed: 0,
+            unserved_core_h: 0.0,
+            hosts_above: 0,
         };
         rec.interval(&row);
         assert_eq!(header_of(&row), TIMESERIES_COLUMNS.join(","));

@@ -220,7 +220,7 @@ pub fn sweep_html(r: &SweepResults, charts: &[WrittenChart]) -> String {
         "Charts were not drawn (--no-charts); `nightshift plot DIR` draws them.",
     );
     let table = sweep_table(r);
-    body += "<h2>Axis points</h2>\n<p class=\"note\">One row per combination of axis values; numbers are means over its runs (seeds). Bold rows have the least energy or the least SLAV (values within the tolerance count as ties, broken by the other metric; no row is marked for SLAV when it is negligible everywhere); the best column says which.</p>\n";
+    body += "<h2>Axis points</h2>\n<p class=\"note\">One row per combination of axis values; numbers are means over its runs (seeds). Bold rows have the least energy or the least CPU demand not served (values within the tolerance count as ties, broken by the other metric; no row is marked for demand not served when it is negligible everywhere); the best column says which.</p>\n";
     if table.hidden > 0 {
         body += &format!(
             "<p class=\"note\">{} more axis points are left out of this table; {RESULTS_FILE} has every run.</p>\n",
@@ -272,8 +272,9 @@ pub fn sweep_html(r: &SweepResults, charts: &[WrittenChart]) -> String {
 mod tests {
     use super::*;
 
-    /// Eight headrooms, one run each, energy falling and SLAV rising with headroom: the
-    /// three least-energy rows (0.6, 0.7, 0.8) and the three least-SLAV rows (0.1, 0.2, 0.3)
+    /// Eight headrooms, one run each, energy falling and CPU demand not served rising with
+    /// headroom: the three least-energy rows (0.6, 0.7, 0.8) and the three least-unserved
+    /// rows (0.1, 0.2, 0.3)
     /// are bold, the two in the middle are not; the sweep file is echoed escaped.
     #[test]
     fn sweep_report_highlights_best_rows_and_echoes_the_sweep() {
@@ -288,7 +289,7 @@ mod tests {
             .iter()
             .map(|m| match m {
                 Metric::ItKwh => (0..8).map(|i| 100.0 - i as f64).collect(),
-                Metric::Slav => (0..8).map(|i| i as f64 * 1e-7).collect(),
+                Metric::Unserved => (0..8).map(|i| i as f64 * 0.01).collect(),
                 _ => vec![1.0; 8],
             })
             .collect();
@@ -308,7 +309,7 @@ mod tests {
                 .unwrap_or_else(|| panic!("a row for {v}"))
                 .to_string()
         };
-        assert!(row("0.1").contains("least SLAV #1"));
+        assert!(row("0.1").contains("least unserved #1"));
         assert!(row("0.8").contains("least energy #1"));
         assert!(row("0.4").starts_with("<tr><td>"));
         assert!(row("0.5").starts_with("<tr><td>"));

@@ -131,7 +131,7 @@ pub fn sweep_markdown(r: &SweepResults, charts: &[WrittenChart]) -> String {
         "Charts were not drawn (`--no-charts`); `nightshift plot DIR` draws them.",
     );
     let table = sweep_table(r);
-    s += "\n## Axis points\n\nOne row per combination of axis values; numbers are means over its runs (seeds). Rows in bold have the least energy or the least SLAV (values within the tolerance count as ties, broken by the other metric; no row is marked for SLAV when it is negligible everywhere).\n\n";
+    s += "\n## Axis points\n\nOne row per combination of axis values; numbers are means over its runs (seeds). Rows in bold have the least energy or the least CPU demand not served (values within the tolerance count as ties, broken by the other metric; no row is marked for demand not served when it is negligible everywhere).\n\n";
     if table.hidden > 0 {
         s += &format!(
             "{} more axis points are left out of this table; {RESULTS_FILE} has every run.\n\n",

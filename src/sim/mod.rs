@@ -315,6 +315,7 @@ impl<'a> Simulation<'a> {
             Vec::new()
         };
         let peak_draw = power.peak_draw();
+        let vm_count = vms.len();
         let mut sim = Simulation {
             setup,
             recorder,
@@ -343,6 +344,8 @@ impl<'a> Simulation<'a> {
                 first_reported_mig: 0,
                 utilisation,
                 spread: Default::default(),
+                vm_hours: accounts::vm_hours::VmHours::new(vm_count),
+                unserved_reported: 0.0,
             },
             workload: Workload {
                 traces: Vec::new(),

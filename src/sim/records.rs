@@ -50,6 +50,11 @@ pub struct IntervalRow {
     /// The fewest hosts, most efficient first, whose CPU and RAM at the power policy's target
     /// share hold `demand_mips` and the RAM in use (see `accounts::spread`).
     pub hosts_needed: usize,
+    /// CPU demand of placed VMs not served since the previous row (hosts short of CPU, VMs
+    /// slowed or paused by their migration), vCPU-hours.
+    pub unserved_core_h: f64,
+    /// Hosts on with their load above `simulation.high_utilisation` of capacity now.
+    pub hosts_above: usize,
 }
 
 /// One row of `migrations.csv`, written when a migration ends.
@@ -184,6 +189,8 @@ pub struct HostRow {
     pub sleeps: u32,
     /// Wakes from sleep.
     pub wakes: u32,
+    /// Time on with the load above `simulation.high_utilisation` of capacity, h.
+    pub hours_above: f64,
 }
 
 /// `summary.json` → `energy`.
@@ -277,6 +284,40 @@ pub struct SlaSummary {
     pub slav: f64,
     /// IT energy (kWh) x SLAV.
     pub esv: f64,
+}
+
+/// `summary.json` → `impact`: the performance impact as operators read it (CPU demand not
+/// served is `vms.unserved_demand_core_h` and `vms.unserved_fraction`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImpactSummary {
+    /// The utilisation above which host time counts in `host_hours_above`, a fraction.
+    #[serde(default)]
+    pub high_utilisation: f64,
+    /// Time hosts spent on with their load above `high_utilisation`, host-hours.
+    #[serde(default)]
+    pub host_hours_above: f64,
+    /// `host_hours_above` over the hosts' time on (0 when no host was on).
+    #[serde(default)]
+    pub host_share_above: f64,
+    /// The 99th percentile over VM-hours (a placed VM with demand in a clock hour) of the
+    /// share of the VM's demand not served, to 0.01 % (0 under the cloudsim profile).
+    #[serde(default)]
+    pub unserved_p99_vm_hour: f64,
+    /// VM-hours behind `unserved_p99_vm_hour`.
+    #[serde(default)]
+    pub vm_hours: u64,
+    /// The most one VM was paused in total by its completed migrations (stop-and-copy), s.
+    #[serde(default)]
+    pub stun_worst_vm_s: f64,
+    /// Mean total pause of the VMs with at least one completed migration, s.
+    #[serde(default)]
+    pub stun_mean_vm_s: f64,
+    /// VMs with at least one migration started that day, mean over the simulated days.
+    #[serde(default)]
+    pub vms_disturbed_per_day: f64,
+    /// The most VMs disturbed in one simulated day.
+    #[serde(default)]
+    pub vms_disturbed_max_day: usize,
 }
 
 /// `summary.json` → `conflicts`.
@@ -456,6 +497,9 @@ pub struct Summary {
     /// Demand served late: what waited for hosts to boot, and the forecast that boots ahead.
     #[serde(default)]
     pub late_demand: LateDemandSummary,
+    /// Performance impact as operators read it.
+    #[serde(default)]
+    pub impact: ImpactSummary,
 }
 
 /// `summary.json` → `migration_spread`: how the reported migrations (after the warm-up) fall

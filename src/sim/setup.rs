@@ -269,6 +269,8 @@ pub struct Setup {
     pub services: Vec<ServiceSetup>,
     /// Modelling choices.
     pub profile: Profile,
+    /// Utilisation above which a host's time counts as near saturation in the impact metrics.
+    pub high_utilisation: f64,
 }
 
 impl Setup {

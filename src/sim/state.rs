@@ -32,6 +32,9 @@ pub struct Meters {
     /// Integral of that demand not served (the host short of CPU, or a VM slowed or paused by
     /// its migration), vCPU x ms.
     pub unserved_core_ms: f64,
+    /// Time on with its load above the scenario's `high_utilisation` of capacity, ms
+    /// (realistic profile).
+    pub above_ms: SimTime,
 }
 
 /// A host's state.
@@ -209,11 +212,15 @@ impl Host {
         }
     }
 
-    /// Adds energy and meters from the last accrual up to `now`.
-    pub fn accrue(&mut self, now: SimTime, class: &HostClass, price: f64) {
+    /// Adds energy and meters from the last accrual up to `now`; time with the load above
+    /// `high` (a fraction of capacity) counts in `above_ms`.
+    pub fn accrue(&mut self, now: SimTime, class: &HostClass, price: f64, high: f64) {
         let dt = now - self.energy.since;
         if self.state == PowerState::On && dt > 0 {
             self.meters.on_ms += dt;
+            if self.load_mips > class.mips * high {
+                self.meters.above_ms += dt;
+            }
             if self.load_mips > class.mips * (1.0 + 1e-12) {
                 self.meters.overload_ms += dt;
             }

@@ -48,6 +48,7 @@ pub fn compile(s: &ScenarioSpec) -> Result<Setup, FieldError> {
     let services = services::compile(s, &vm_types, &fleet.classes, &load_names, clock.interval)?;
     let policies = policy::compile(&s.policy, fleet.hosts.len())?;
     let warmup = simulation::warmup(sim, clock.duration)?;
+    let high_utilisation = simulation::high_utilisation(sim)?;
     let migration = migration::compile(
         &s.migration,
         s.simulation.profile == crate::scenario::file::ProfileSpec::Cloudsim,
@@ -93,6 +94,7 @@ pub fn compile(s: &ScenarioSpec) -> Result<Setup, FieldError> {
         requests,
         services,
         profile,
+        high_utilisation,
     })
 }
 

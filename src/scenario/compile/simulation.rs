@@ -70,6 +70,19 @@ pub(super) fn clock(sim: &SimulationSpec) -> Check<Clock> {
     })
 }
 
+/// `simulation.high_utilisation`: a fraction above 0 and at most 1.
+pub(super) fn high_utilisation(sim: &SimulationSpec) -> Check<f64> {
+    let u = sim.high_utilisation;
+    if u.is_finite() && u > 0.0 && u <= 1.0 {
+        Ok(u)
+    } else {
+        Err(FieldError::new(
+            "simulation.high_utilisation",
+            format!("must be a fraction above 0 and at most 1, e.g. 0.9 for 90 % (got {u})"),
+        ))
+    }
+}
+
 /// `simulation.warmup`: shorter than the run, and none under the cloudsim profile.
 pub(super) fn warmup(sim: &SimulationSpec, duration: SimTime) -> Check<SimTime> {
     let warmup = sim.warmup.map_or(0, |w| w.ms());

@@ -38,6 +38,10 @@ pub struct SimulationSpec {
     /// while the fleet settles from its initial placement; none by default.
     #[serde(default)]
     pub warmup: Option<Duration>,
+    /// The host utilisation above which time counts as time near saturation in the
+    /// performance impact (`impact.host_hours_above` in summary.json), a fraction in (0, 1].
+    #[serde(default = "default_high_utilisation")]
+    pub high_utilisation: f64,
 }
 
 /// `simulation.night`: the daily hours the charts shade as night; either end may be left
@@ -95,6 +99,11 @@ pub enum HostOrderSpec {
 fn default_duration() -> Duration {
     Duration::from_secs(86_400)
 }
+/// 90 %: where vSphere's default host CPU usage alarm turns from warning (75 %) to alert.
+fn default_high_utilisation() -> f64 {
+    0.9
+}
+
 fn default_interval() -> Duration {
     Duration::from_secs(300)
 }

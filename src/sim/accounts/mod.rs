@@ -3,6 +3,7 @@
 
 pub(super) mod report;
 pub(super) mod spread;
+pub(super) mod vm_hours;
 
 use super::state::MigId;
 
@@ -28,4 +29,8 @@ pub(crate) struct Accounts {
     pub utilisation: Vec<Option<f64>>,
     /// VM-days seen and the hosts-needed order.
     pub spread: spread::Spread,
+    /// Each placed VM's demand not served, by clock hour (realistic profile).
+    pub vm_hours: vm_hours::VmHours,
+    /// The hosts' unserved demand reported in timeseries rows so far, vCPU x ms.
+    pub unserved_reported: f64,
 }

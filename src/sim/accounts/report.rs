@@ -38,13 +38,20 @@ impl Simulation<'_> {
             migration_traffic_gb: moved_mb / 1000.0,
             migration_peak_gbit_s: peak_mb_s * 8.0 / 1000.0,
             hosts_needed: 0,
+            unserved_core_h: 0.0,
+            hosts_above: 0,
         };
         let mut ram_used = 0.0;
+        let mut unserved_core_ms = 0.0;
         for host in &self.fleet.hosts {
             match host.state {
                 PowerState::On => {
+                    let mips = self.setup.host_classes[host.class].mips;
                     row.hosts_on += 1;
-                    row.capacity_on_mips += self.setup.host_classes[host.class].mips;
+                    row.capacity_on_mips += mips;
+                    if host.load_mips > mips * self.setup.high_utilisation {
+                        row.hosts_above += 1;
+                    }
                 }
                 PowerState::Booting => row.hosts_booting += 1,
                 PowerState::ShuttingDown => row.hosts_shutting_down += 1,
@@ -59,6 +66,7 @@ impl Simulation<'_> {
             row.power_w += host.draw.total();
             row.energy_kwh += crate::time::kwh(host.energy.joules.total());
             row.cost += host.energy.cost;
+            unserved_core_ms += host.meters.unserved_core_ms;
         }
         let usable = self.policies.power.usable_share().unwrap_or(1.0);
         row.hosts_needed = self.accounts.spread.hosts_needed(
@@ -76,6 +84,8 @@ impl Simulation<'_> {
                 self.accounts.spread.mark(vm, self.clock.now);
             }
         }
+        row.unserved_core_h = (unserved_core_ms - self.accounts.unserved_reported).max(0.0) / 3.6e6;
+        self.accounts.unserved_reported = unserved_core_ms;
         self.accounts.on_counts = (
             self.accounts.on_counts.0.min(row.hosts_on),
             self.accounts.on_counts.1.max(row.hosts_on),
@@ -114,6 +124,8 @@ impl Simulation<'_> {
         self.fleet.traffic.take(self.clock.now);
         self.accounts.traffic = (0.0, 0.0);
         self.accounts.on_counts = (usize::MAX, 0);
+        self.accounts.vm_hours.restart(self.clock.now);
+        self.accounts.unserved_reported = 0.0;
         for s in &mut self.workload.services {
             s.restart_meters(self.clock.now);
         }
@@ -175,9 +187,11 @@ impl Simulation<'_> {
                 cost: host.energy.cost,
                 sleeps: host.sleeps,
                 wakes: host.wakes,
+                hours_above: host.meters.above_ms as f64 / 3.6e6,
             });
         }
         let energy = EnergySummary::new(&joules, it_cost, setup.pue, &setup.currency);
+        self.accounts.vm_hours.close_all(self.clock.now);
         // Migrations started during the warm-up are left out.
         let reported = &self.fleet.migrations[self.accounts.first_reported_mig..];
         let done: Vec<&Migration> = reported
@@ -294,11 +308,62 @@ impl Simulation<'_> {
                 forecast: setup.power.forecast.name().into(),
                 core_h: self.accounts.late_core_ms / 3.6e6,
             },
+            impact: self.impact_summary(reported, on_ms),
         };
         Outcome {
             summary,
             hosts: rows,
             requests,
+        }
+    }
+}
+
+impl Simulation<'_> {
+    /// `summary.json` → `impact` at the end of the run, from the hosts' meters, the VM-hour
+    /// meters and the migrations reported (`reported`, those started after the warm-up);
+    /// `on_ms` is the hosts' total time on. The VM-hour meters are closed already.
+    fn impact_summary(&self, reported: &[Migration], on_ms: u64) -> ImpactSummary {
+        const DAY_MS: u64 = 86_400_000;
+        let above_ms: u64 = self.fleet.hosts.iter().map(|h| h.meters.above_ms).sum();
+        // Each VM's total pause, over its completed migrations.
+        let mut stun: std::collections::BTreeMap<VmId, f64> = Default::default();
+        // (day, VM) pairs with a migration started that day.
+        let mut disturbed: std::collections::BTreeSet<(u64, VmId)> = Default::default();
+        for m in reported {
+            if m.outcome == MigrationOutcome::Done {
+                *stun.entry(m.vm).or_default() += secs(m.downtime);
+            }
+            disturbed.insert((m.start / DAY_MS, m.vm));
+        }
+        let first_day = self.setup.warmup / DAY_MS;
+        let days = (self.setup.duration.max(1) - 1) / DAY_MS - first_day + 1;
+        let mut per_day = vec![0usize; days as usize];
+        for &(day, _) in &disturbed {
+            if let Some(n) = day
+                .checked_sub(first_day)
+                .and_then(|d| per_day.get_mut(d as usize))
+            {
+                *n += 1;
+            }
+        }
+        ImpactSummary {
+            high_utilisation: self.setup.high_utilisation,
+            host_hours_above: above_ms as f64 / 3.6e6,
+            host_share_above: if on_ms > 0 {
+                above_ms as f64 / on_ms as f64
+            } else {
+                0.0
+            },
+            unserved_p99_vm_hour: self.accounts.vm_hours.p99(),
+            vm_hours: self.accounts.vm_hours.count(),
+            stun_worst_vm_s: stun.values().copied().fold(0.0, f64::max),
+            stun_mean_vm_s: if stun.is_empty() {
+                0.0
+            } else {
+                stun.values().sum::<f64>() / stun.len() as f64
+            },
+            vms_disturbed_per_day: disturbed.len() as f64 / days as f64,
+            vms_disturbed_max_day: per_day.iter().copied().max().unwrap_or(0),
         }
     }
 }

@@ -315,6 +315,7 @@ impl Simulation<'_> {
             VmState::Ended => return,
         }
         self.fleet.vms[vm].state = VmState::Ended;
+        self.accounts.vm_hours.set(vm, self.clock.now, 0.0, 0.0);
         self.note_ended(vm);
     }
 }

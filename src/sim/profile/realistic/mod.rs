@@ -17,7 +17,8 @@ impl Simulation<'_> {
     /// Adds host `h`'s energy since its last change, at its draw and the current price.
     pub(super) fn realistic_accrue(&mut self, h: HostId) {
         let class = &self.setup.host_classes[self.fleet.hosts[h].class];
-        self.fleet.hosts[h].accrue(self.clock.now, class, self.accounts.price);
+        let high = self.setup.high_utilisation;
+        self.fleet.hosts[h].accrue(self.clock.now, class, self.accounts.price, high);
     }
 
     /// Host `h`'s loads from its VMs and migrations (migration overhead, what migrations
@@ -66,12 +67,37 @@ impl Simulation<'_> {
         } else {
             lost_cores
         };
+        let short_share = if short > 0.0 { short / requested } else { 0.0 };
         host.refresh_draw(class);
         if self.policies.peak_draw && host.state == crate::model::host::PowerState::On {
             host.draw = Split::peak(&class.power);
         }
         if host.state == crate::model::host::PowerState::On {
             host.draw.migration += link_w;
+        }
+        self.meter_vm_hours(h, short_share);
+    }
+
+    /// Sets the VM-hour meters of host `h`'s VMs to what the refresh found: each VM's demand
+    /// and the part not served (what its migration takes, then its share of the host's
+    /// shortfall `short_share` of the rest), so they sum to the host's `unserved_cores`.
+    fn meter_vm_hours(&mut self, h: HostId, short_share: f64) {
+        let now = self.clock.now;
+        let mig = &self.setup.migration;
+        for &vm in &self.fleet.hosts[h].vms {
+            let v = &self.fleet.vms[vm];
+            let cores = v.demand_mips * self.policies.cores_per_mips[v.vm_type];
+            let lost_share = match v.state {
+                VmState::Migrating(m) => match self.fleet.migrations[m].phase {
+                    Phase::Queued => 0.0,
+                    Phase::Copying => mig.degradation,
+                    Phase::StopAndCopy => 1.0,
+                },
+                _ => 0.0,
+            };
+            let lost = lost_share * cores;
+            let unserved = lost + short_share * (cores - lost);
+            self.accounts.vm_hours.set(vm, now, cores, unserved);
         }
     }
 
