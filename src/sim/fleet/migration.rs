@@ -328,7 +328,12 @@ impl Simulation<'_> {
         for h in [src, dst] {
             let host = &self.fleet.hosts[h];
             if host.shutdown_pending && host.state == PowerState::On && host.is_empty() {
-                self.start_shutdown(h);
+                // A switch-off held for this copy obeys the calm window as it is now.
+                if self.calm_power_down(vec![h]).is_empty() {
+                    self.fleet.hosts[h].shutdown_pending = false;
+                } else {
+                    self.start_shutdown(h);
+                }
             }
         }
         if !self.fleet.deferred.is_empty() || !self.fleet.waiting.is_empty() {

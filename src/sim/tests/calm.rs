@@ -266,3 +266,38 @@ fn the_host_off_bar_evacuates_only_a_host_that_would_then_be_switched_off() {
     assert_eq!(moves, [(5, 1, 0, 0.0)]);
     assert_eq!(calm.refused_benefit, 0);
 }
+
+/// A host emptied by an evacuation planned inside the window, whose switch-off waits for the
+/// copy to land after the window closed, stays on: the window holds for power-down when it
+/// happens, not when it was planned. The evacuation starts at 05:59:50 (a 100 Mbit/s share of
+/// the link: 1,024 MB take 82 s), so host 1 empties at 06:01:12.
+#[test]
+fn a_switch_off_held_for_a_migration_that_lands_after_the_window_is_refused() {
+    let case = Case {
+        interval: "21590s",
+        duration: "6h30m",
+        power: "name = \"spare-capacity\"\nheadroom = 0.2",
+        calm: "window = [\"05:00-06:00\"]\n[migration]\nbandwidth_share = 0.01",
+        ..EVACUATION
+    };
+    let setup = scenario::load(&case.text(), "calm.toml", &[]).unwrap();
+    let mut rec = MemoryRecorder::default();
+    let outcome = {
+        let mut sim = Simulation::new(&setup, &mut rec).unwrap();
+        sim.start();
+        sim.run();
+        sim.finish()
+    };
+    let moves: Vec<(usize, usize, usize, f64)> = rec
+        .migrations
+        .iter()
+        .map(|r| (r.vm, r.source, r.destination, r.start_s))
+        .collect();
+    assert_eq!(moves, [(5, 1, 0, 21_590.0)]);
+    let calm = outcome.summary.calm.unwrap_or_default();
+    assert_eq!(
+        outcome.summary.hosts.shutdowns, 1,
+        "host 2 at 05:59:50, not host 1 at 06:01:12"
+    );
+    assert!(calm.shutdowns_refused_window >= 1, "{calm:?}");
+}

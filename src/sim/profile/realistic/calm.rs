@@ -119,7 +119,7 @@ impl Simulation<'_> {
     }
 
     /// Power-down decisions in `hosts` that the windows allow now; the rest are counted.
-    pub(in crate::sim::profile) fn calm_power_down(&mut self, hosts: Vec<HostId>) -> Vec<HostId> {
+    pub(in crate::sim) fn calm_power_down(&mut self, hosts: Vec<HostId>) -> Vec<HostId> {
         if hosts.is_empty() || Calm::window_open(&self.setup.calm, self.clock.now) {
             return hosts;
         }
