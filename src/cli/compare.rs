@@ -312,7 +312,7 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
         let row = ComparisonRow::new(&v.name, &v.overrides, &folder, &summary);
         if !args.output.quiet && !args.json {
             say(&format!(
-                "  {:<width$} {:>10} kWh IT  {:>10} {}  {:>7} migrations  {:>7} % demand not served  {:>7} host-h above {} %  SLAV {:.2e}\n",
+                "  {:<width$} {:>10} kWh IT  {:>10} {}  {:>7} migrations  {:>7} % demand not served  {:>7} host-h above {} %  SLAV {}\n",
                 v.name,
                 format!("{:.1}", row.it_kwh),
                 format!("{:.2}", row.cost),
@@ -321,7 +321,7 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
                 format!("{:.3}", row.unserved_fraction * 100.0),
                 format!("{:.1}", row.host_hours_above),
                 summary.summary.impact.high_utilisation * 100.0,
-                row.slav
+                super::slav_text(row.slav)
             ))?;
         }
         rows.push(row);

@@ -114,6 +114,16 @@ impl CliError {
     }
 }
 
+/// SLAV as stdout prints it: `0` when no violation was measured (not `0.00e0`), else two
+/// significant digits in scientific notation.
+pub(crate) fn slav_text(slav: f64) -> String {
+    if slav == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{slav:.2e}")
+    }
+}
+
 /// Writes `text` to standard output. A reader that went away ends the program quietly
 /// ([`CliError::StdoutClosed`]); any other failure (a full disk) is an error naming stdout.
 pub(crate) fn say(text: &str) -> Result<(), CliError> {
@@ -271,4 +281,15 @@ pub(crate) fn when_interrupted(note: &'static str) {
 /// The default output folder of a scenario: `output/<name>/`.
 pub(crate) fn default_out(name: &str) -> PathBuf {
     Path::new("output").join(name)
+}
+
+#[cfg(test)]
+mod tests {
+    /// No violation prints as `0` (run and compare printed `0.00e0` for it), any other value
+    /// with two significant digits.
+    #[test]
+    fn slav_prints_zero_plainly() {
+        assert_eq!(super::slav_text(0.0), "0");
+        assert_eq!(super::slav_text(1.49e-10), "1.49e-10");
+    }
 }

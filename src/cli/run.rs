@@ -173,11 +173,7 @@ fn report(s: &SummaryFile, out: &Path, wall_s: f64, drawn: &Drawn) -> String {
         "  SLA         SLATAH {:.2} %, PDM {:.3} %, SLAV {}; conflicts {}\n",
         r.sla.slatah * 100.0,
         r.sla.pdm * 100.0,
-        if r.sla.slav == 0.0 {
-            "0".to_string()
-        } else {
-            format!("{:.2e}", r.sla.slav)
-        },
+        super::slav_text(r.sla.slav),
         r.conflicts.total
     );
     if let Some(q) = &r.requests {
