@@ -325,16 +325,19 @@ impl Simulation<'_> {
     fn impact_summary(&self, reported: &[Migration], on_ms: u64) -> ImpactSummary {
         const DAY_MS: u64 = 86_400_000;
         let above_ms: u64 = self.fleet.hosts.iter().map(|h| h.meters.above_ms).sum();
-        // Each VM's total pause, over its completed migrations.
-        let mut stun: std::collections::BTreeMap<VmId, f64> = Default::default();
-        // (day, VM) pairs with a migration started that day.
-        let mut disturbed: std::collections::BTreeSet<(u64, VmId)> = Default::default();
+        // Each VM's total pause, over its completed migrations (VMs without one: none).
+        let mut paused: Vec<Option<f64>> = vec![None; self.fleet.vms.len()];
         for m in reported {
             if m.outcome == MigrationOutcome::Done {
-                *stun.entry(m.vm).or_default() += secs(m.downtime);
+                *paused[m.vm].get_or_insert(0.0) += secs(m.downtime);
             }
-            disturbed.insert((m.start / DAY_MS, m.vm));
         }
+        let stun: Vec<f64> = paused.into_iter().flatten().collect();
+        // (day, VM) pairs with a migration started that day.
+        let mut disturbed: Vec<(u64, VmId)> =
+            reported.iter().map(|m| (m.start / DAY_MS, m.vm)).collect();
+        disturbed.sort_unstable();
+        disturbed.dedup();
         let first_day = self.setup.warmup / DAY_MS;
         let days = (self.setup.duration.max(1) - 1) / DAY_MS - first_day + 1;
         let mut per_day = vec![0usize; days as usize];
@@ -356,11 +359,11 @@ impl Simulation<'_> {
             },
             unserved_p99_vm_hour: self.accounts.vm_hours.p99(),
             vm_hours: self.accounts.vm_hours.count(),
-            stun_worst_vm_s: stun.values().copied().fold(0.0, f64::max),
+            stun_worst_vm_s: stun.iter().copied().fold(0.0, f64::max),
             stun_mean_vm_s: if stun.is_empty() {
                 0.0
             } else {
-                stun.values().sum::<f64>() / stun.len() as f64
+                stun.iter().sum::<f64>() / stun.len() as f64
             },
             vms_disturbed_per_day: disturbed.len() as f64 / days as f64,
             vms_disturbed_max_day: per_day.iter().copied().max().unwrap_or(0),
