@@ -4,7 +4,7 @@
 //! The table is `servers/specpower.toml`, compiled into the binary so users need no extra
 //! file, and parsed once on first use. docs/scenario.md says how to add a server.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
 /// The library's text, as bundled.
@@ -14,7 +14,7 @@ const LIBRARY_TOML: &str = include_str!("servers/specpower.toml");
 const MAX_SUGGESTIONS: usize = 5;
 
 /// One published SPECpower_ssj2008 result.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Server {
     /// What a scenario writes: lower case letters, digits and dashes.
