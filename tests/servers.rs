@@ -99,6 +99,36 @@ fn an_unknown_server_lists_the_close_names() {
     );
 }
 
+/// A power table without `model` says what `model` can be and that a server can be named
+/// instead; a whole table given with `--set` switches a class to a library server.
+#[test]
+fn the_power_table_messages_and_set_know_the_library() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("s.toml"), scenario("{ idle_w = 50 }")).unwrap();
+    let o = run_in(tmp.path(), &["validate", "s.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("s.toml:12:9: hosts[0].power: missing field `model` (\"linear\" or \"specpower\"; or name a library server: { server = \"NAME\" })"),
+        "{}",
+        stderr(&o)
+    );
+    fs::write(
+        tmp.path().join("s.toml"),
+        scenario(r#"{ model = "linear", idle_w = 100, max_w = 200 }"#),
+    )
+    .unwrap();
+    let o = run_in(
+        tmp.path(),
+        &[
+            "validate",
+            "s.toml",
+            "--set",
+            r#"hosts.0.power={ server = "hpe-ml30-gen11" }"#,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 /// `nightshift servers` lists the 21 bundled results; `--json` carries every value.
 #[test]
 fn the_servers_command_lists_the_library() {
