@@ -781,6 +781,7 @@ mod tests {
                 summary,
                 baseline: None,
                 savings: None,
+                report: None,
             },
             files: Default::default(),
             scenario_text: None,
