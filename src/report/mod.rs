@@ -1,12 +1,18 @@
 //! Reports of a run, a comparison and a sweep: `report.html`, self-contained (inline CSS, charts as
-//! inline SVG, no script, nothing fetched), and `report.md` for wikis (charts as PNG links).
-//! Both are built from the same headline rows, read from `summary.json` as its typed
+//! inline SVG, the run's time series drawn by an inline script of our own, nothing fetched),
+//! and `report.md` for wikis (charts as PNG links); `report.pdf` on request ([`pdf`]). Both
+//! open with a paragraph that answers the question in plain words ([`executive`]) and are built
+//! from the same headline rows, read from `summary.json` as its typed
 //! [`crate::output::SummaryFile`] (older folders load with defaults for later fields).
 
+mod executive;
 mod html;
+mod interactive;
 mod markdown;
+pub mod pdf;
 
 pub use html::{comparison_html, run_html, sweep_html};
+pub use interactive::explorer;
 pub use markdown::{comparison_markdown, run_markdown, sweep_markdown};
 
 use crate::chart::data::Comparison;
@@ -48,7 +54,7 @@ pub fn human_span(seconds: f64) -> String {
 }
 
 /// A fraction as a percentage; a value that rounds to zero reads `0.0 %`, never `-0.0 %`.
-fn pct(f: f64, decimals: usize) -> String {
+pub(crate) fn pct(f: f64, decimals: usize) -> String {
     let text = format!("{:.*}", decimals, f * 100.0);
     match text.strip_prefix('-') {
         Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => format!("{rest} %"),
