@@ -159,26 +159,39 @@ pub fn run_paragraph(run: &RunSummary) -> String {
     };
     let span = human_span(r.duration_s - r.warmup_s);
     let policy = policy_phrase(run.file.report.as_ref());
-    let mut text = match (&run.file.savings, &run.file.baseline) {
-        (Some(s), Some(_)) if s.energy_kwh >= 0.0 => format!(
-            "Against the same fleet kept always on, {policy} saves {} of IT energy ({}) and {} of electricity over {span}: about {} and {} a year ({} a year of facility energy at PUE {}).",
-            energy(s.energy_kwh),
-            pct(s.energy_fraction, 1),
-            money(s.cost, cur),
-            energy(s.energy_kwh * per_year),
-            money(s.cost * per_year, cur),
-            energy(s.energy_kwh * run.pue() * per_year),
-            run.pue()
+    let mut text = match &run.file.savings {
+        Some(s) if s.energy_fraction.abs() < 0.0005 => format!(
+            "Against the same fleet kept always on, {policy} uses as much IT energy over {span} (within 0.05 %): {} against {}.",
+            energy(r.energy.it_kwh),
+            energy(r.energy.it_kwh + s.energy_kwh)
         ),
-        (Some(s), Some(_)) => format!(
-            "Against the same fleet kept always on, {policy} uses {} more IT energy ({}) and {} more electricity over {span}: about {} and {} a year more.",
-            energy(-s.energy_kwh),
-            pct(-s.energy_fraction, 1),
-            money(-s.cost, cur),
-            energy(-s.energy_kwh * per_year),
-            money(-s.cost * per_year, cur)
-        ),
-        _ => format!(
+        Some(s) => {
+            let (verb, more) = if s.energy_kwh > 0.0 {
+                ("saves", "")
+            } else {
+                ("uses", " more")
+            };
+            let cost = if s.cost >= 0.0 {
+                format!("{} of electricity saved", money(s.cost, cur))
+            } else {
+                format!("{} more for electricity", money(-s.cost, cur))
+            };
+            let mut t = format!(
+                "Against the same fleet kept always on, {policy} {verb} {}{more} of IT energy ({}; {cost}) over {span}: about {}{more} a year ({}{more} of facility energy at PUE {}) and {} a year.",
+                energy(s.energy_kwh.abs()),
+                pct(s.energy_fraction.abs(), 1),
+                energy(s.energy_kwh.abs() * per_year),
+                energy(s.energy_kwh.abs() * run.pue() * per_year),
+                run.pue(),
+                money(s.cost.abs() * per_year, cur)
+                    + if s.cost >= 0.0 { " saved" } else { " more" }
+            );
+            if !s.comparable {
+                t += " This is not a like-for-like saving: the always-on fleet served a different workload (see the caveats).";
+            }
+            t
+        }
+        None => format!(
             "The run used {} of IT energy and {} of electricity over {span} with {policy}; no saving was computed (the always-on baseline was skipped with --no-baseline).",
             energy(r.energy.it_kwh),
             money(r.energy.cost, cur)
@@ -200,7 +213,8 @@ pub fn run_paragraph(run: &RunSummary) -> String {
     );
     let base_unserved = run.file.baseline.as_ref().map(|b| b.unserved_fraction);
     text += &match base_unserved {
-        _ if r.vms.unserved_fraction == 0.0 && base_unserved.unwrap_or(0.0) == 0.0 => {
+        // Below 0.005 % both read 0.00 %: the demand is served.
+        _ if r.vms.unserved_fraction < 5e-5 && base_unserved.unwrap_or(0.0) < 5e-5 => {
             " and serves all CPU demand.".to_string()
         }
         Some(b) => format!(
