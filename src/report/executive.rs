@@ -176,13 +176,21 @@ pub fn run_paragraph(run: &RunSummary) -> String {
             } else {
                 format!("{} more for electricity", money(-s.cost, cur))
             };
+            // At PUE 1 facility energy is IT energy: no second figure.
+            let facility = if run.pue() == 1.0 {
+                String::new()
+            } else {
+                format!(
+                    " ({}{more} of facility energy at PUE {})",
+                    energy(s.energy_kwh.abs() * run.pue() * per_year),
+                    run.pue()
+                )
+            };
             let mut t = format!(
-                "Against the same fleet kept always on, {policy} {verb} {}{more} of IT energy ({}; {cost}) over {span}: about {}{more} a year ({}{more} of facility energy at PUE {}) and {} a year.",
+                "Against the same fleet kept always on, {policy} {verb} {}{more} of IT energy ({}; {cost}) over {span}: about {}{more} a year{facility} and {} a year.",
                 energy(s.energy_kwh.abs()),
                 pct(s.energy_fraction.abs(), 1),
                 energy(s.energy_kwh.abs() * per_year),
-                energy(s.energy_kwh.abs() * run.pue() * per_year),
-                run.pue(),
                 money(s.cost.abs() * per_year, cur)
                     + if s.cost >= 0.0 { " saved" } else { " more" }
             );
@@ -198,16 +206,24 @@ pub fn run_paragraph(run: &RunSummary) -> String {
         ),
     };
     let i = &r.impact;
+    // The cloudsim profile does not model the pause of a migration: its stun reads 0.
+    let cloudsim = run
+        .file
+        .report
+        .as_ref()
+        .is_some_and(|f| f.profile == "cloudsim");
     let stun = if i.stun_worst_vm_s > 0.0 {
         format!(
-            "the worst VM paused {} s in all",
+            ", the worst VM paused {} s in all",
             significant(i.stun_worst_vm_s, 3)
         )
+    } else if cloudsim {
+        String::new()
     } else {
-        "no VM paused".to_string()
+        ", no VM paused".to_string()
     };
     text += &format!(
-        " It takes {} live migrations ({} VMs disturbed per day, {stun})",
+        " It takes {} live migrations ({} VMs disturbed per day{stun})",
         grouped(r.migrations.count as f64, 0),
         significant(i.vms_disturbed_per_day, 3),
     );
