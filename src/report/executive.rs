@@ -453,8 +453,12 @@ pub fn chart_takeaway(run: &RunSummary, chart: &str) -> Option<String> {
             },
             grouped(r.migration_spread.outside_window as f64, 0)
         ),
-        "utilisation-heatmap" | "utilisation-distribution" => format!(
-            "Hosts that stay on are busier: hosts spent {} host-hours ({} of their time on) above {} CPU.",
+        "utilisation-heatmap" => format!(
+            "White is a host switched off; the hosts left on carry the load, {} on average.",
+            significant(h.mean_on, 3)
+        ),
+        "utilisation-distribution" => format!(
+            "Hosts spent {} host-hours ({} of their time on) above {} CPU.",
             significant(r.impact.host_hours_above, 3),
             pct(r.impact.host_share_above, 1),
             pct(r.impact.high_utilisation, 0)

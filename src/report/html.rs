@@ -42,7 +42,7 @@ p.note{color:#555}tr.best td{font-weight:bold;background:#fdf0dc}footer{margin-t
 @page{size:A4;margin:14mm 12mm 16mm;@bottom-center{content:'Page ' counter(page) ' of ' counter(pages);\
 font:9pt 'Liberation Sans',Arial,sans-serif;color:#555}}\
 @media print{body{max-width:none;padding:0;font-size:10pt}figure.chart svg,figure.explorer svg{border:none}\
-h2,h3,p.takeaway{break-after:avoid}table,tr,ul.caveats li{break-inside:avoid}p.readout{display:none}\
+h2,h3,p.takeaway{break-after:avoid}table.comparison th,table.comparison td,table.sweep th,table.sweep td{padding:3px 5px;font-size:8pt}table,tr,ul.caveats li{break-inside:avoid}p.readout{display:none}\
 a{color:inherit;text-decoration:none}}";
 
 /// Escapes text for HTML element content and attribute values.
