@@ -1,5 +1,6 @@
-//! `report.html`: one self-contained page (inline CSS, inline SVG charts, no script, no
-//! external resource), readable offline and printable.
+//! `report.html`: one self-contained page (inline CSS, inline SVG charts, the time series'
+//! own inline script, no external resource), readable offline and printable to A4 (its print
+//! stylesheet numbers the pages and never cuts a chart).
 
 use super::executive;
 use super::{
