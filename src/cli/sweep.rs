@@ -374,6 +374,7 @@ fn run_one(
         &prepared.traces,
         staging.path(),
         options,
+        &prepared.warnings,
         &|_, _| {},
     )
     .map_err(|e| CliError::Other(format!("run {}: {e}", run.id)))

@@ -5,7 +5,8 @@ use super::PipelineError;
 use super::progress::Progress;
 use crate::output::files::BASELINE_TIMESERIES_FILE;
 use crate::output::{
-    CsvRecorder, SummaryFile, TimeseriesCsv, write_hosts, write_requests, write_summary,
+    CsvRecorder, ReportFacts, SummaryFile, TimeseriesCsv, write_hosts, write_requests,
+    write_summary,
 };
 use crate::sim::{self, records::NullRecorder, setup::Setup};
 use crate::trace::{self, TraceIndex};
@@ -27,13 +28,15 @@ pub struct RunOptions {
 /// Runs `setup` (and its baseline if asked), replaying `traces` (the scanned indexes of
 /// `setup.traces`, bound to it), writing the run's data files into `dir`, and calling
 /// `report(stage, simulated seconds)` as the run (stage `"run"`) and then its baseline (stage
-/// `"baseline"`) progress. I/O errors say "cannot write outputs" without naming `dir`: the
+/// `"baseline"`) progress; `warnings` (what preparing the scenario found) go into the
+/// summary's `report` block for the report. I/O errors say "cannot write outputs" without naming `dir`: the
 /// caller knows the folder the user asked for.
 pub fn simulate(
     setup: &Setup,
     traces: &[TraceIndex],
     dir: &Path,
     options: RunOptions,
+    warnings: &[String],
     report: &dyn Fn(&'static str, f64),
 ) -> Result<SummaryFile, PipelineError> {
     let write = |e: std::io::Error| PipelineError::Io(format!("cannot write outputs: {e}"));
@@ -66,7 +69,7 @@ pub fn simulate(
         let base = sim::run_with_traces(&setup.baseline(), replays(), &mut rows)
             .map_err(PipelineError::Sim)?;
         rows.inner.finish().map_err(write)?;
-        Some(base.summary)
+        Some(base)
     } else {
         Some(
             sim::run_with_traces(
@@ -77,11 +80,16 @@ pub fn simulate(
                     report: &|t| report("baseline", t),
                 },
             )
-            .map_err(PipelineError::Sim)?
-            .summary,
+            .map_err(PipelineError::Sim)?,
         )
     };
-    let summary = SummaryFile::new(outcome.summary, baseline.as_ref());
+    let mut summary = SummaryFile::new(outcome.summary, baseline.as_ref().map(|b| &b.summary));
+    summary.report = Some(ReportFacts::new(
+        setup,
+        &outcome.hosts,
+        baseline.as_ref().map(|b| b.hosts.as_slice()),
+        warnings,
+    ));
     write_summary(dir, &summary).map_err(write)?;
     write_hosts(dir, &outcome.hosts).map_err(write)?;
     write_requests(dir, &outcome.requests).map_err(write)?;
@@ -139,6 +147,7 @@ level = 0.5
             &prepared.traces,
             dir.path(),
             options,
+            &[],
             &|_, _| {},
         )
         .unwrap();
