@@ -1,5 +1,7 @@
-//! Models of the physical world: hosts and their power, VM shapes, load curves, tariffs.
+//! Models of the physical world: hosts and their power, VM shapes, load curves, tariffs,
+//! grid carbon intensity and embodied emissions.
 
+pub mod carbon;
 pub mod host;
 pub mod lifetime;
 pub mod load;

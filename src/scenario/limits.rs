@@ -136,6 +136,14 @@ pub const NOISE: Range = Range::closed(0.0, 1.0, "of the VM's size");
 pub const SIGMA: Range = Range::closed(0.0, 10.0, "");
 /// Multiplier of a trace's samples.
 pub const TRACE_SCALE: Range = Range::above(0.0, 100.0, "");
+/// Grid carbon intensity, gCO2e per kWh (the cleanest grids reach about 10, coal-fired
+/// generation about 1,000 and lignite some 1,200; twice that is a unit slip such as kg for g).
+pub const INTENSITY: Range = Range::closed(0.0, crate::model::carbon::MAX_INTENSITY, "gCO2e per kWh");
+/// Embodied emissions of one host over its life, kgCO2e (published server footprints are
+/// hundreds to a few thousand kg; a GPU server's manufacture some ten thousand).
+pub const EMBODIED_KG: Range = Range::closed(0.0, 1e6, "kgCO2e");
+/// Service life of a host, years (servers are kept 3 to 7 years).
+pub const LIFE_YEARS: Range = Range::above(0.0, 50.0, "years");
 /// Requests a team makes per hour (one a second at most).
 pub const TEAM_RATE: Range = Range::closed(0.0, 3600.0, "requests per hour");
 /// VMs in one request (the design's requests ask for 1 to 50 VMs; a big batch job for more).
