@@ -307,4 +307,14 @@ fn the_test_scenario_runs_the_same_twice_and_reports_carbon() {
     );
     let cum = column(&ts, "carbon_kg");
     assert!((cum.last().unwrap() - op).abs() < 1e-9);
+    assert!(a.join("carbon.svg").exists() && a.join("carbon.png").exists());
+    let report = std::fs::read_to_string(a.join("report.md")).unwrap();
+    for row in [
+        "Operational emissions",
+        "Emissions saved vs always-on",
+        "Embodied emissions",
+        "Carbon-aware deferral",
+    ] {
+        assert!(report.contains(row), "report.md lacks {row:?}");
+    }
 }

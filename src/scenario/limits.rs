@@ -224,6 +224,9 @@ pub enum WorkSource {
     ControlTicks,
     /// Tariff changes: every host accrued.
     Tariff,
+    /// Hourly carbon intensity steps: every host accrued (a file's steps are bounded by its
+    /// rows, read later).
+    Intensity,
     /// Service `i`'s scaling decisions.
     Service(usize),
 }
@@ -249,6 +252,12 @@ pub fn estimate(s: &ScenarioSpec) -> Estimate {
     let days = duration / 86_400_000 + 1;
     // A tariff period starts and ends once a day; each change accrues every host.
     let tariff_changes = days.saturating_mul(2 * s.electricity.tariff.len() as u64);
+    // An hourly intensity profile may step every hour; each step accrues every host.
+    let intensity_changes = if s.carbon.as_ref().is_some_and(|c| c.hourly_g_per_kwh.is_some()) {
+        days.saturating_mul(24)
+    } else {
+        0
+    };
     let per_service: Vec<u64> = s
         .services
         .iter()
@@ -274,6 +283,10 @@ pub fn estimate(s: &ScenarioSpec) -> Estimate {
         ),
         (WorkSource::ControlTicks, ticks.saturating_mul(hosts)),
         (WorkSource::Tariff, tariff_changes.saturating_mul(hosts)),
+        (
+            WorkSource::Intensity,
+            intensity_changes.saturating_mul(hosts),
+        ),
     ];
     parts.extend(
         per_service
@@ -339,6 +352,10 @@ pub fn check(s: &ScenarioSpec) -> Result<Estimate, FieldError> {
             WorkSource::Tariff => (
                 "electricity.tariff".to_string(),
                 "each daily tariff change accrues every host: use fewer periods or a shorter duration",
+            ),
+            WorkSource::Intensity => (
+                "carbon.hourly_g_per_kwh".to_string(),
+                "each hourly intensity step accrues every host: use a constant intensity or a shorter duration",
             ),
             WorkSource::Service(i) => (
                 format!("services[{i}]"),
