@@ -377,6 +377,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!((t.step, t.values), (H, vec![90.0, 80.0]));
+        // A space for `T` and no zone are read as UTC; a zone offset is refused.
+        let spaced = "timestamp,gco2_per_kwh\n2024-03-18 00:00:00,1\n2024-03-18 00:30:00,2\n";
+        assert_eq!(parse_series(spaced).unwrap().step, H / 2);
+        let zoned =
+            "timestamp,gco2_per_kwh\n2024-03-18T00:00:00+01:00,1\n2024-03-18T01:00:00+01:00,2\n";
+        assert_eq!(parse_series(zoned).unwrap_err().field, "timestamp");
     }
 
     /// Issue 21: gaps, negative values and time going backwards are each refused at their
