@@ -168,7 +168,10 @@ fn deferral_waits_for_the_cleaner_hours_and_saves_by_hand() {
     let with = sim::run_checked(&setup, &mut MemoryRecorder::default()).unwrap();
     let without =
         sim::run_checked(&setup.without_deferral(), &mut MemoryRecorder::default()).unwrap();
-    let (cw, cwo) = (with.summary.carbon.unwrap(), without.summary.carbon.unwrap());
+    let (cw, cwo) = (
+        with.summary.carbon.unwrap(),
+        without.summary.carbon.unwrap(),
+    );
     // The batch waits from 1 h to 3 h, the first cleaner step within 3 h.
     let d = cw.deferral.as_ref().unwrap();
     assert_eq!(d.vms_deferred, 1);
@@ -238,13 +241,19 @@ fn with_file(csv: &str) -> tempfile::TempDir {
 /// output folder.
 fn refused(csv: &str, expected: &[&str]) {
     let tmp = with_file(csv);
-    let out = run_in(tmp.path(), &["run", "s.toml", "--out", "out", "--no-charts"]);
+    let out = run_in(
+        tmp.path(),
+        &["run", "s.toml", "--out", "out", "--no-charts"],
+    );
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "stderr: {err}");
     for e in expected {
         assert!(err.contains(e), "expected {e:?} in: {err}");
     }
-    assert!(!tmp.path().join("out").exists(), "an output folder was left");
+    assert!(
+        !tmp.path().join("out").exists(),
+        "an output folder was left"
+    );
 }
 
 #[test]
@@ -253,7 +262,14 @@ fn bad_intensity_files_are_refused_at_file_line_and_column() {
     // A gap: 0 h, 1 h, then 3 h (2 h missing).
     refused(
         "offset_s,gco2_per_kwh\n0,200\n3600,150\n10800,100\n",
-        &["s.toml", "carbon.intensity_file", file, "line 4", "`offset_s`", "a gap"],
+        &[
+            "s.toml",
+            "carbon.intensity_file",
+            file,
+            "line 4",
+            "`offset_s`",
+            "a gap",
+        ],
     );
     // A negative value.
     refused(
@@ -279,7 +295,12 @@ fn the_test_scenario_runs_the_same_twice_and_reports_carbon() {
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     run_ok(&scenario, &a, &[]);
     run_ok(&scenario, &b, &[]);
-    for f in ["summary.json", "timeseries.csv", "baseline_timeseries.csv", "report.md"] {
+    for f in [
+        "summary.json",
+        "timeseries.csv",
+        "baseline_timeseries.csv",
+        "report.md",
+    ] {
         let (x, y) = (
             std::fs::read(a.join(f)).unwrap(),
             std::fs::read(b.join(f)).unwrap(),
@@ -291,7 +312,10 @@ fn the_test_scenario_runs_the_same_twice_and_reports_carbon() {
     assert!(op > 0.0);
     // Two hosts of 1,300 kg over 5 years, one day: 2 x 1300 / 1826.25 kg.
     let embodied = num(&s, "carbon.embodied_kg");
-    assert!((embodied - 2.0 * 1300.0 / 1826.25).abs() < 1e-9, "{embodied}");
+    assert!(
+        (embodied - 2.0 * 1300.0 / 1826.25).abs() < 1e-9,
+        "{embodied}"
+    );
     // Both batch VMs wait from 06:00 to 12:00 (130 g/kWh, the cleanest within 6 h).
     assert_eq!(num(&s, "carbon.deferral.vms_deferred"), 2.0);
     assert!((num(&s, "carbon.deferral.mean_delay_h") - 6.0).abs() < 1e-9);

@@ -95,7 +95,8 @@ impl Figure for CarbonChart<'_> {
         ))?;
 
         // Lower panel: cumulative operational emissions, run and baseline.
-        let e_max = headroom(max_of(&carbon.carbon_kg).max(base.map_or(0.0, |b| max_of(&b.carbon_kg))));
+        let e_max =
+            headroom(max_of(&carbon.carbon_kg).max(base.map_or(0.0, |b| max_of(&b.carbon_kg))));
         let mut chart = ChartBuilder::on(&lower)
             .margin_left(10)
             .margin_right(45)
@@ -135,7 +136,11 @@ impl Figure for CarbonChart<'_> {
             if let Some(saved) = c.saved_kg {
                 note.push_str(&format!(
                     "; {} {} kg against always-on",
-                    if saved >= 0.0 { "saves" } else { "costs an extra" },
+                    if saved >= 0.0 {
+                        "saves"
+                    } else {
+                        "costs an extra"
+                    },
                     grouped(saved.abs(), 1)
                 ));
             }

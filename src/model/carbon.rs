@@ -101,9 +101,16 @@ impl Intensity {
     /// waits for. The schedule is known ahead, as a day-ahead forecast would be.
     pub fn cleanest_start(&self, t: SimTime, max_delay: SimTime) -> SimTime {
         let (mut best, mut best_value) = (t, self.at(t));
+        // A profile shows every value within one cycle: a longer delay finds nothing earlier.
+        let cycle = self.step * self.values.len() as SimTime;
+        let horizon = if self.repeats {
+            max_delay.min(cycle)
+        } else {
+            max_delay
+        };
         let mut at = t;
         while let Some(next) = self.next_change_after(at) {
-            if next > t + max_delay {
+            if next > t + horizon {
                 break;
             }
             let value = self.at(next);
@@ -150,7 +157,11 @@ impl std::fmt::Display for SeriesError {
         if self.field.is_empty() {
             write!(f, "line {}: {}", self.line, self.message)
         } else {
-            write!(f, "line {}, column `{}`: {}", self.line, self.field, self.message)
+            write!(
+                f,
+                "line {}, column `{}`: {}",
+                self.line, self.field, self.message
+            )
         }
     }
 }
@@ -247,7 +258,11 @@ pub fn parse_series(text: &str) -> Result<Intensity, SeriesError> {
             fault(line, time_name, format!("`{time_text}` is not {valid}"))
         })?;
         // Offsets count from 0; timestamps from the first row.
-        let first = if time_name == OFFSET_COLUMN { 0.0 } else { seconds };
+        let first = if time_name == OFFSET_COLUMN {
+            0.0
+        } else {
+            seconds
+        };
         let offset = seconds - *origin.get_or_insert(first);
         if times.is_empty() && offset != 0.0 {
             return Err(fault(
@@ -311,7 +326,11 @@ pub fn parse_series(text: &str) -> Result<Intensity, SeriesError> {
     }
     let step_ms = (step.unwrap_or(0.0) * 1000.0).round() as SimTime;
     if step_ms == 0 {
-        return Err(fault(3, time_name, "rows must be at least 1 ms apart".into()));
+        return Err(fault(
+            3,
+            time_name,
+            "rows must be at least 1 ms apart".into(),
+        ));
     }
     Ok(Intensity {
         step: step_ms,
@@ -354,6 +373,8 @@ mod tests {
         // Already in the cleanest step: no wait.
         assert_eq!(p.cleanest_start(6 * H, 8 * H), 6 * H);
         assert_eq!(Intensity::constant(1.0).cleanest_start(9, H), 9);
+        // A delay of ten years looks one day ahead: 06:00 the same day is the earliest 50.
+        assert_eq!(p.cleanest_start(H, 3650 * MS_PER_DAY), 6 * H);
     }
 
     #[test]
@@ -369,7 +390,10 @@ mod tests {
     #[test]
     fn a_series_reads_offsets_or_timestamps() {
         let s = parse_series("offset_s,gco2_per_kwh\n0,200\n1800,150\n3600,100\n").unwrap();
-        assert_eq!((s.step, s.values.clone()), (H / 2, vec![200.0, 150.0, 100.0]));
+        assert_eq!(
+            (s.step, s.values.clone()),
+            (H / 2, vec![200.0, 150.0, 100.0])
+        );
         assert_eq!(s.end(), Some(3 * H / 2));
         assert_eq!(s.next_change_after(H), None);
         let t = parse_series(

@@ -71,8 +71,7 @@ fn load_intensity(setup: &mut Setup, scenario_path: &Path) -> Result<(), Pipelin
         ))
     };
     let text = std::fs::read_to_string(&path).map_err(|e| fail(format!("cannot read: {e}")))?;
-    let series =
-        crate::model::carbon::parse_series(&text).map_err(|e| fail(e.to_string()))?;
+    let series = crate::model::carbon::parse_series(&text).map_err(|e| fail(e.to_string()))?;
     if let Some(end) = series.end().filter(|&end| end < duration) {
         return Err(fail(format!(
             "covers {} h but the run lasts {} h: add rows up to the end of the run",

@@ -190,6 +190,17 @@ pub fn run_headlines(run: &RunSummary) -> Vec<Headline> {
         .collect()
 }
 
+/// Decimals that show a mass in kg to about three significant digits (at least one): a
+/// small test fleet's grams are not all printed as `0.0`.
+fn kg_decimals(v: f64) -> usize {
+    match v.abs() {
+        a if a >= 100.0 || a == 0.0 => 1,
+        a if a >= 1.0 => 2,
+        a if a >= 0.01 => 3,
+        _ => 4,
+    }
+}
+
 /// The carbon rows of a run with `[carbon]` (none without): operational emissions and the
 /// intensity they were drawn at, the saving against always-on, embodied emissions, and what
 /// carbon-aware deferral saved.
@@ -197,7 +208,7 @@ fn carbon_headlines(run: &RunSummary) -> Vec<(&'static str, String)> {
     let Some(c) = &run.run().carbon else {
         return Vec::new();
     };
-    let kg = |v: f64| format!("{} kgCO2e", grouped(v, 1));
+    let kg = |v: f64| format!("{} kgCO2e", grouped(v, kg_decimals(v)));
     let mut rows = vec![(
         "Operational emissions",
         format!(
@@ -1150,6 +1161,14 @@ mod tests {
     }
 
     /// Spans read the way a planner says them; minutes are dropped once a span has days.
+    #[test]
+    fn carbon_masses_keep_three_digits() {
+        assert_eq!(
+            [1234.5, 12.345, 0.0227, 0.0012, 0.0].map(kg_decimals),
+            [1, 2, 3, 4, 1]
+        );
+    }
+
     #[test]
     fn spans_are_human() {
         assert_eq!(human_span(172_800.0), "2 days");

@@ -138,7 +138,8 @@ pub const SIGMA: Range = Range::closed(0.0, 10.0, "");
 pub const TRACE_SCALE: Range = Range::above(0.0, 100.0, "");
 /// Grid carbon intensity, gCO2e per kWh (the cleanest grids reach about 10, coal-fired
 /// generation about 1,000 and lignite some 1,200; twice that is a unit slip such as kg for g).
-pub const INTENSITY: Range = Range::closed(0.0, crate::model::carbon::MAX_INTENSITY, "gCO2e per kWh");
+pub const INTENSITY: Range =
+    Range::closed(0.0, crate::model::carbon::MAX_INTENSITY, "gCO2e per kWh");
 /// Embodied emissions of one host over its life, kgCO2e (published server footprints are
 /// hundreds to a few thousand kg; a GPU server's manufacture some ten thousand).
 pub const EMBODIED_KG: Range = Range::closed(0.0, 1e6, "kgCO2e");
@@ -253,7 +254,11 @@ pub fn estimate(s: &ScenarioSpec) -> Estimate {
     // A tariff period starts and ends once a day; each change accrues every host.
     let tariff_changes = days.saturating_mul(2 * s.electricity.tariff.len() as u64);
     // An hourly intensity profile may step every hour; each step accrues every host.
-    let intensity_changes = if s.carbon.as_ref().is_some_and(|c| c.hourly_g_per_kwh.is_some()) {
+    let intensity_changes = if s
+        .carbon
+        .as_ref()
+        .is_some_and(|c| c.hourly_g_per_kwh.is_some())
+    {
         days.saturating_mul(24)
     } else {
         0

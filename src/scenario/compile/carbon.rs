@@ -47,7 +47,10 @@ pub(super) fn compile(s: &ScenarioSpec, classes: &[HostClass]) -> Check<Option<C
         for (i, &v) in values.iter().enumerate() {
             limits::INTENSITY.check(&format!("carbon.hourly_g_per_kwh[{i}]"), v)?;
         }
-        (Some(Intensity::hourly(values.clone())), "hourly".to_string())
+        (
+            Some(Intensity::hourly(values.clone())),
+            "hourly".to_string(),
+        )
     } else {
         let path = c.intensity_file.clone().unwrap_or_default();
         if path.trim().is_empty() {
