@@ -342,3 +342,51 @@ fn the_test_scenario_runs_the_same_twice_and_reports_carbon() {
         assert!(report.contains(row), "report.md lacks {row:?}");
     }
 }
+
+#[test]
+fn bad_carbon_sections_are_refused_with_the_valid_choices() {
+    // Two intensities at once.
+    rejects(
+        &one_host(
+            1,
+            "[carbon]\nintensity_g_per_kwh = 1\nhourly_g_per_kwh = [1]\n",
+        ),
+        &[],
+        &["carbon", "exactly one of"],
+    );
+    // A profile of the wrong length.
+    rejects(
+        &one_host(1, "[carbon]\nhourly_g_per_kwh = [1, 2, 3]\n"),
+        &[],
+        &["carbon.hourly_g_per_kwh", "24 values", "got 3"],
+    );
+    // Embodied emissions of a class that does not exist.
+    rejects(
+        &one_host(
+            1,
+            "[carbon]\nintensity_g_per_kwh = 1\n[[carbon.embodied]]\nclass = \"x\"\nkg_co2e = 1\nlife_years = 4\n",
+        ),
+        &[],
+        &[
+            "carbon.embodied[0].class",
+            "unknown host class \"x\"",
+            "\"h\"",
+        ],
+    );
+    // Deferring work nobody names.
+    rejects(
+        &one_host(
+            1,
+            "[carbon]\nintensity_g_per_kwh = 1\n[carbon.defer]\nwork = [\"nope\"]\nmax_delay = \"1h\"\n",
+        ),
+        &[],
+        &["carbon.defer.work[0]", "valid: \"g\""],
+    );
+    // The cloudsim profile has no carbon.
+    rejects(
+        &one_host(1, "[carbon]\nintensity_g_per_kwh = 1\n")
+            .replace("[simulation]\n", "[simulation]\nprofile = \"cloudsim\"\n"),
+        &[],
+        &["carbon", "realistic profile"],
+    );
+}
