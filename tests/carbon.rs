@@ -182,6 +182,15 @@ fn deferral_waits_for_the_cleaner_hours_and_saves_by_hand() {
     // 500: 30 g saved.
     close(with.summary.energy.it_kwh, without.summary.energy.it_kwh);
     close(cwo.operational_kg - cw.operational_kg, 0.030);
+    // A deferral decided during the warm-up (arrival at 1 h, warm-up 2 h) is not reported,
+    // and emissions count from 2 h: 183.75 W facility for 1 h at 500, 2 h at 100 and 3 h at
+    // 300 = 294 g, plus the batch's 37.5 W for 2 h at 100 = 7.5 g: 301.5 g.
+    let warm = text.replace("[simulation]\n", "[simulation]\nwarmup = \"2h\"\n");
+    let setup = scenario::load(&warm, "t.toml", &[]).unwrap();
+    let w = sim::run_checked(&setup, &mut MemoryRecorder::default()).unwrap();
+    let cw2 = w.summary.carbon.unwrap();
+    assert_eq!(cw2.deferral.unwrap().vms_deferred, 0);
+    close(cw2.operational_kg, 0.3015);
     // Not deferrable: no wait, no saving.
     let plain = scenario::load(&deferrable_batch(""), "t.toml", &[]).unwrap();
     let p = sim::run_checked(&plain, &mut MemoryRecorder::default()).unwrap();

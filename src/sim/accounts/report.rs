@@ -134,6 +134,7 @@ impl Simulation<'_> {
         self.accounts.on_counts = (usize::MAX, 0);
         self.accounts.vm_hours.restart(self.clock.now);
         self.accounts.unserved_reported = 0.0;
+        self.accounts.deferred = (0, 0);
         for s in &mut self.workload.services {
             s.restart_meters(self.clock.now);
         }

@@ -49,9 +49,7 @@ impl RequestRun {
             list: Vec::new(),
         }
     }
-}
 
-impl RequestRun {
     /// The team of request `r`.
     pub(crate) fn team_of(&self, r: usize) -> usize {
         self.list[r].team
