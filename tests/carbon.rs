@@ -399,3 +399,53 @@ fn bad_carbon_sections_are_refused_with_the_valid_choices() {
         &["carbon", "realistic profile"],
     );
 }
+
+#[test]
+fn a_sweep_of_a_carbon_scenario_reports_its_emissions_per_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = tmp.path().join("sweep.toml");
+    std::fs::write(
+        &sweep,
+        format!(
+            "version = 1\nname = \"c\"\nscenario = \"{}\"\n[[axis]]\nkey = \"carbon.defer.max_delay\"\nvalues = [\"1h\", \"6h\"]\n",
+            root().join("tests/carbon/carbon.toml").display()
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = run_args(&[
+        "sweep",
+        sweep.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+        "--no-charts",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let results = out.join("results.csv");
+    let (header, rows) = read_csv(&results);
+    assert_eq!(
+        &header[header.len() - 4..],
+        [
+            "carbon_kg",
+            "embodied_kg",
+            "carbon_saved_kg",
+            "deferral_saved_kg"
+        ]
+    );
+    assert_eq!(rows.len(), 2);
+    // Each run's cells are its summary's numbers.
+    for (row, id) in rows.iter().zip(text_column(&results, "id")) {
+        let s = summary(&out.join("runs").join(&id));
+        let cell = |name: &str| -> f64 {
+            row[header.iter().position(|h| h == name).unwrap()]
+                .parse()
+                .unwrap()
+        };
+        assert_eq!(cell("carbon_kg"), num(&s, "carbon.operational_kg"));
+        assert_eq!(
+            cell("deferral_saved_kg"),
+            num(&s, "carbon.deferral.saved_kg")
+        );
+    }
+}
