@@ -130,8 +130,8 @@ impl Figure for CarbonChart<'_> {
         if let Some(c) = &self.run.run().carbon {
             let mut note = format!(
                 "{} kgCO2e operational, {} embodied",
-                grouped(c.operational_kg, 1),
-                grouped(c.embodied_kg, 1)
+                grouped(c.operational_kg, kg_decimals(c.operational_kg)),
+                grouped(c.embodied_kg, kg_decimals(c.embodied_kg))
             );
             if let Some(saved) = c.saved_kg {
                 note.push_str(&format!(
@@ -141,7 +141,7 @@ impl Figure for CarbonChart<'_> {
                     } else {
                         "costs an extra"
                     },
-                    grouped(saved.abs(), 1)
+                    grouped(saved.abs(), kg_decimals(saved))
                 ));
             }
             chart.draw_series(std::iter::once(Text::new(

@@ -32,7 +32,7 @@ pub use heatmap::UtilisationHeatmap;
 pub use hosts_needed::HostsNeededChart;
 pub use migrations::MigrationsChart;
 pub use power::PowerChart;
-pub use style::grouped;
+pub use style::{grouped, kg_decimals};
 pub use sweep::{SweepByAxis, SweepTradeOff};
 pub use sweep_results::SweepResults;
 

@@ -14,7 +14,7 @@ use crate::chart::sweep_results::{AxisPoint, Metric};
 use crate::chart::tolerance::{
     self, ENERGY, HOURS_ABOVE, Lead, UNSERVED, lead, rank, tolerance_note,
 };
-use crate::chart::{RunSummary, SweepResults, grouped};
+use crate::chart::{RunSummary, SweepResults, grouped, kg_decimals};
 use crate::output::ComparisonRow;
 use crate::output::files::SCENARIO_COPY_FILE;
 
@@ -188,17 +188,6 @@ pub fn run_headlines(run: &RunSummary) -> Vec<Headline> {
     rows.into_iter()
         .map(|(label, value)| Headline { label, value })
         .collect()
-}
-
-/// Decimals that show a mass in kg to about three significant digits (at least one): a
-/// small test fleet's grams are not all printed as `0.0`.
-fn kg_decimals(v: f64) -> usize {
-    match v.abs() {
-        a if a >= 100.0 || a == 0.0 => 1,
-        a if a >= 1.0 => 2,
-        a if a >= 0.01 => 3,
-        _ => 4,
-    }
 }
 
 /// The carbon rows of a run with `[carbon]` (none without): operational emissions and the
@@ -1160,7 +1149,8 @@ mod tests {
         assert_eq!(pct(0.25, 0), "25 %");
     }
 
-    /// Spans read the way a planner says them; minutes are dropped once a span has days.
+    /// Carbon masses keep about three significant digits: a small fleet's grams are not
+    /// printed as `0.0`.
     #[test]
     fn carbon_masses_keep_three_digits() {
         assert_eq!(
@@ -1169,6 +1159,7 @@ mod tests {
         );
     }
 
+    /// Spans read the way a planner says them; minutes are dropped once a span has days.
     #[test]
     fn spans_are_human() {
         assert_eq!(human_span(172_800.0), "2 days");
