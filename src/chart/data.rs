@@ -193,6 +193,17 @@ pub struct Timeseries {
     /// Hosts the demand needs at the power policy's target (empty when the file predates
     /// the column).
     pub hosts_needed: Vec<f64>,
+    /// The carbon columns, when the run had `[carbon]`.
+    pub carbon: Option<CarbonSeries>,
+}
+
+/// The carbon columns of a timeseries (`[carbon]` runs only).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CarbonSeries {
+    /// Grid intensity at each tick, gCO2e per kWh.
+    pub intensity_g_per_kwh: Vec<f64>,
+    /// Operational emissions since the start, kgCO2e.
+    pub carbon_kg: Vec<f64>,
 }
 
 const TIMESERIES_USED: &[&str] = &[
@@ -210,7 +221,12 @@ const TIMESERIES_USED: &[&str] = &[
 ];
 
 /// Columns read when present (files from before they existed lack them).
-const TIMESERIES_OPTIONAL: &[&str] = &["hosts_sleeping", "hosts_needed"];
+const TIMESERIES_OPTIONAL: &[&str] = &[
+    "hosts_sleeping",
+    "hosts_needed",
+    "intensity_g_per_kwh",
+    "carbon_kg",
+];
 
 /// The header of a CSV file.
 fn header(path: &Path) -> Result<Vec<String>, DataError> {
@@ -253,6 +269,7 @@ impl Timeseries {
             migrations_started: next(),
             hosts_sleeping: Vec::new(),
             hosts_needed: Vec::new(),
+            carbon: None,
         };
         let mut ts = ts;
         ts.hosts_sleeping = if optional.contains(&"hosts_sleeping") {
@@ -262,6 +279,12 @@ impl Timeseries {
         };
         if optional.contains(&"hosts_needed") {
             ts.hosts_needed = next();
+        }
+        if optional.contains(&"intensity_g_per_kwh") && optional.contains(&"carbon_kg") {
+            ts.carbon = Some(CarbonSeries {
+                intensity_g_per_kwh: next(),
+                carbon_kg: next(),
+            });
         }
         if ts.time_h.is_empty() {
             return Err(data_error(
@@ -652,6 +675,7 @@ pub(crate) fn test_run(n: usize, step_h: f64) -> RunData {
         cost: vec![0.0; n],
         migrations_started: vec![0.0; n],
         hosts_needed: vec![4.0; n],
+        carbon: None,
     };
     RunData {
         summary: RunSummary {

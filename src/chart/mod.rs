@@ -7,6 +7,7 @@
 //! adding a format is one exporter. Text uses the bundled Liberation Sans (registered once
 //! through plotters' `ab_glyph` font support), so charts look the same on a bare machine.
 
+mod carbon;
 mod compare;
 pub mod data;
 mod distribution;
@@ -20,6 +21,7 @@ mod sweep;
 pub mod sweep_results;
 pub mod tolerance;
 
+pub use carbon::CarbonChart;
 pub use compare::{CompareBars, TradeOff};
 pub use data::{
     Comparison, DataError, RunData, RunFiles, RunSummary, Timeseries, Utilisation, read_summary,
@@ -30,7 +32,7 @@ pub use heatmap::UtilisationHeatmap;
 pub use hosts_needed::HostsNeededChart;
 pub use migrations::MigrationsChart;
 pub use power::PowerChart;
-pub use style::grouped;
+pub use style::{grouped, kg_decimals};
 pub use sweep::{SweepByAxis, SweepTradeOff};
 pub use sweep_results::SweepResults;
 
@@ -288,6 +290,9 @@ pub fn run_charts(run: &RunData) -> Vec<Box<dyn Chart + '_>> {
     if !run.timeseries.hosts_needed.is_empty() {
         charts.push(Box::new(HostsNeededChart::new(run)));
     }
+    if run.timeseries.carbon.is_some() {
+        charts.push(Box::new(CarbonChart::new(run)));
+    }
     charts
 }
 
@@ -345,6 +350,7 @@ mod tests {
             cost: (0..n).map(|i| i as f64 * 0.8).collect(),
             migrations_started: vec![0.0, 3.0, 1.0, 0.0, 2.0, 0.0, 1.0, 0.0, 2.0],
             hosts_needed: vec![1.0, 1.0, 2.0, 2.0, 1.0, 1.0, 2.0, 2.0, 1.0],
+            carbon: None,
         };
         let mut baseline = ts.clone();
         baseline.power_w = vec![1000.0; n];

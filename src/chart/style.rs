@@ -522,6 +522,17 @@ pub fn max_of(values: &[f64]) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// Decimals that show a mass in kg to about three significant digits (at least one): a
+/// small test fleet's grams are not all printed as `0.0`.
+pub fn kg_decimals(v: f64) -> usize {
+    match v.abs() {
+        a if a >= 100.0 || a == 0.0 => 1,
+        a if a >= 1.0 => 2,
+        a if a >= 0.01 => 3,
+        _ => 4,
+    }
+}
+
 /// A number with a thousands separator and `decimals` decimals (`12 345.6`).
 pub fn grouped(v: f64, decimals: usize) -> String {
     let text = format!("{:.*}", decimals, v.abs());

@@ -476,6 +476,24 @@ const RESULT_COLUMNS: &[ResultColumn] = &[
     }),
 ];
 
+/// The carbon columns of `results.csv`, after [`RESULT_COLUMNS`], only when a run of the sweep
+/// has `[carbon]` (so other sweeps keep their columns); empty cells for a run without it, or
+/// when the baseline (and the run without deferral) was skipped.
+const CARBON_RESULT_COLUMNS: &[ResultColumn] = &[
+    ("carbon_kg", |s| {
+        float(s.summary.carbon.as_ref()?.operational_kg)
+    }),
+    ("embodied_kg", |s| {
+        float(s.summary.carbon.as_ref()?.embodied_kg)
+    }),
+    ("carbon_saved_kg", |s| {
+        float(s.summary.carbon.as_ref()?.saved_kg?)
+    }),
+    ("deferral_saved_kg", |s| {
+        float(s.summary.carbon.as_ref()?.deferral.as_ref()?.saved_kg?)
+    }),
+];
+
 /// Reads every run of the sweep in `out` and writes `results.csv`; fails if any is missing or
 /// from another sweep. Returns the number of runs.
 fn write_results(out: &Path) -> Result<usize, CliError> {
@@ -525,7 +543,12 @@ fn write_results(out: &Path) -> Result<usize, CliError> {
     let mut w = csv::Writer::from_writer(AtomicFile::create(&path).map_err(io_error(&path))?);
     let mut header: Vec<String> = vec!["index".into(), "id".into(), "seed".into()];
     header.extend(manifest.axes.iter().cloned());
-    header.extend(RESULT_COLUMNS.iter().map(|(name, _)| name.to_string()));
+    let carbon = rows.iter().any(|(_, s)| s.summary.carbon.is_some());
+    let columns: Vec<&ResultColumn> = RESULT_COLUMNS
+        .iter()
+        .chain(CARBON_RESULT_COLUMNS.iter().filter(|_| carbon))
+        .collect();
+    header.extend(columns.iter().map(|(name, _)| name.to_string()));
     let csv_err = |e: csv::Error| CliError::Other(format!("{}: {e}", path.display()));
     w.write_record(&header).map_err(csv_err)?;
     for (record, summary) in &rows {
@@ -540,7 +563,7 @@ fn write_results(out: &Path) -> Result<usize, CliError> {
                 .iter()
                 .map(|(_, v)| v.trim_matches('"').to_string()),
         );
-        for (_, cell) in RESULT_COLUMNS {
+        for (_, cell) in &columns {
             row.push(cell(summary).map_or(String::new(), |n| n.to_string()));
         }
         w.write_record(&row).map_err(csv_err)?;

@@ -1,6 +1,8 @@
 //! Models of the physical world: hosts and their power (and a library of real servers'
-//! published curves), VM shapes, load curves, tariffs.
+//! published curves), VM shapes, load curves, tariffs, grid carbon intensity and embodied
+//! emissions.
 
+pub mod carbon;
 pub mod host;
 pub mod lifetime;
 pub mod load;

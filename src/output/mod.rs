@@ -84,8 +84,13 @@ fn writer(dir: &Path, name: &str, header: &[&str]) -> io::Result<csv::Writer<Buf
 impl CsvRecorder {
     /// Creates `timeseries.csv`, `migrations.csv` and `conflicts.csv` in `dir`.
     pub fn create(dir: &Path) -> io::Result<Self> {
+        Self::create_with_carbon(dir, false)
+    }
+
+    /// The same, `timeseries.csv` ending with the carbon columns if `carbon`.
+    pub fn create_with_carbon(dir: &Path, carbon: bool) -> io::Result<Self> {
         Ok(CsvRecorder {
-            timeseries: writer(dir, TIMESERIES_FILE, TIMESERIES_COLUMNS)?,
+            timeseries: writer(dir, TIMESERIES_FILE, &timeseries_header(carbon))?,
             migrations: line_writer(dir, MIGRATIONS_FILE, MIGRATION_COLUMNS)?,
             conflicts: line_writer(dir, CONFLICTS_FILE, CONFLICT_COLUMNS)?,
             line: CsvLine::default(),
@@ -118,7 +123,7 @@ impl CsvRecorder {
 impl Recorder for CsvRecorder {
     fn interval(&mut self, row: &IntervalRow) {
         if self.error.is_none() {
-            let written = self.timeseries.serialize(row).map_err(io_error);
+            let written = write_interval(&mut self.timeseries, row);
             keep_first(&mut self.error, written);
         }
     }
@@ -180,8 +185,13 @@ pub struct TimeseriesCsv {
 impl TimeseriesCsv {
     /// Creates `dir/name` with the timeseries header.
     pub fn create(dir: &Path, name: &str) -> io::Result<Self> {
+        Self::create_with_carbon(dir, name, false)
+    }
+
+    /// The same, ending with the carbon columns if `carbon`.
+    pub fn create_with_carbon(dir: &Path, name: &str, carbon: bool) -> io::Result<Self> {
         Ok(TimeseriesCsv {
-            rows: writer(dir, name, TIMESERIES_COLUMNS)?,
+            rows: writer(dir, name, &timeseries_header(carbon))?,
             error: None,
         })
     }
@@ -198,12 +208,31 @@ impl TimeseriesCsv {
 impl Recorder for TimeseriesCsv {
     fn interval(&mut self, row: &IntervalRow) {
         if self.error.is_none() {
-            let written = self.rows.serialize(row).map_err(io_error);
+            let written = write_interval(&mut self.rows, row);
             keep_first(&mut self.error, written);
         }
     }
     fn migration(&mut self, _: &MigrationRow) {}
     fn conflict(&mut self, _: &ConflictRow) {}
+}
+
+/// The carbon columns `timeseries.csv` ends with when the scenario sets `[carbon]` (the
+/// fields of [`crate::sim::records::CarbonRow`]).
+pub const CARBON_COLUMNS: &[&str] = &["intensity_g_per_kwh", "carbon_kg"];
+
+/// The timeseries header: [`TIMESERIES_COLUMNS`], then [`CARBON_COLUMNS`] if `carbon`.
+fn timeseries_header(carbon: bool) -> Vec<&'static str> {
+    let extra = if carbon { CARBON_COLUMNS } else { &[] };
+    [TIMESERIES_COLUMNS, extra].concat()
+}
+
+/// Writes a timeseries row, with its carbon columns if it has them.
+fn write_interval(w: &mut csv::Writer<BufWriter<File>>, row: &IntervalRow) -> io::Result<()> {
+    match &row.carbon {
+        None => w.serialize(row),
+        Some(c) => w.serialize((row, c)),
+    }
+    .map_err(io_error)
 }
 
 /// Columns of `timeseries.csv`, in order (the fields of [`IntervalRow`]).
@@ -424,9 +453,15 @@ mod tests {
             hosts_needed: 0,
             unserved_core_h: 0.0,
             hosts_above: 0,
+            carbon: None,
         };
         rec.interval(&row);
         assert_eq!(header_of(&row), TIMESERIES_COLUMNS.join(","));
+        let carbon = crate::sim::records::CarbonRow {
+            intensity_g_per_kwh: 0.0,
+            carbon_kg: 0.0,
+        };
+        assert_eq!(header_of(&carbon), CARBON_COLUMNS.join(","));
         let m = MigrationRow {
             id: 0,
             vm: 0,

@@ -4,6 +4,7 @@
 
 use super::PipelineError;
 use crate::scenario;
+use crate::scenario::limits::short;
 use crate::sim::setup::Setup;
 use crate::time::SimTime;
 use crate::trace::{self, TraceIndex};
@@ -29,6 +30,7 @@ fn load(
     overrides: &[String],
 ) -> Result<(Vec<TraceIndex>, Vec<String>), PipelineError> {
     let origin = scenario_path.display().to_string();
+    load_intensity(setup, scenario_path)?;
     let mut indexes = Vec::with_capacity(setup.traces.len());
     let mut warnings = Vec::new();
     for t in &setup.traces {
@@ -51,6 +53,34 @@ fn load(
             .map(|w| format!("{origin}: {w}")),
     );
     Ok((indexes, warnings))
+}
+
+/// Reads the intensity file of `setup`'s `[carbon]`, if it names one, into the setup: the
+/// series must cover the run. Errors name the scenario, the key, the file and its line.
+fn load_intensity(setup: &mut Setup, scenario_path: &Path) -> Result<(), PipelineError> {
+    let duration = setup.duration;
+    let Some(c) = setup.carbon.as_mut().filter(|c| c.intensity.is_none()) else {
+        return Ok(());
+    };
+    let path = resolve(scenario_path, c.file.as_deref().unwrap_or_default());
+    let fail = |what: String| {
+        PipelineError::Input(format!(
+            "{}: carbon.intensity_file: {}: {what}",
+            scenario_path.display(),
+            path.display()
+        ))
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let series = crate::model::carbon::parse_series(&text).map_err(|e| fail(e.to_string()))?;
+    if let Some(end) = series.end().filter(|&end| end < duration) {
+        return Err(fail(format!(
+            "covers {} h but the run lasts {} h: add rows up to the end of the run",
+            short(end as f64 / 3.6e6),
+            short(duration as f64 / 3.6e6)
+        )));
+    }
+    c.intensity = Some(series);
+    Ok(())
 }
 
 /// Scans one trace of the scenario at `scenario_path`; errors name the scenario and trace.
@@ -98,6 +128,7 @@ impl Scans {
         let origin = scenario_path.display().to_string();
         let mut setup = scenario::load(text, &origin, overrides)
             .map_err(|e| PipelineError::Input(e.to_string()))?;
+        load_intensity(&mut setup, scenario_path)?;
         let mut found = Vec::with_capacity(setup.traces.len());
         for t in &setup.traces {
             let key = (t.format, resolve(scenario_path, &t.path), t.interval);
@@ -142,11 +173,18 @@ pub fn prepare(text: &str, path: &Path, overrides: &[String]) -> Result<Prepared
     })
 }
 
-/// The files a setup reads besides its scenario: its traces, resolved from `scenario_path`.
+/// The files a setup reads besides its scenario: its traces and its carbon intensity file,
+/// resolved from `scenario_path`.
 pub fn trace_paths(setup: &Setup, scenario_path: &Path) -> Vec<PathBuf> {
+    let intensity_file = setup
+        .carbon
+        .as_ref()
+        .and_then(|c| c.file.as_ref())
+        .map(|f| resolve(scenario_path, f));
     setup
         .traces
         .iter()
         .map(|t| resolve(scenario_path, &t.path))
+        .chain(intensity_file)
         .collect()
 }

@@ -27,9 +27,10 @@ pub struct RunOptions {
 
 /// Runs `setup` (and its baseline if asked), replaying `traces` (the scanned indexes of
 /// `setup.traces`, bound to it), writing the run's data files into `dir`, and calling
-/// `report(stage, simulated seconds)` as the run (stage `"run"`) and then its baseline (stage
-/// `"baseline"`) progress; `warnings` (what preparing the scenario found) go into the
-/// summary's `report` block for the report. I/O errors say "cannot write outputs" without naming `dir`: the
+/// `report(stage, simulated seconds)` as the run (stage `"run"`), its baseline (stage
+/// `"baseline"`) and, with carbon-aware deferral, the run without it (`"without deferral"`)
+/// progress; `warnings` (what preparing the scenario found) go into the summary's `report`
+/// block for the report. I/O errors say "cannot write outputs" without naming `dir`: the
 /// caller knows the folder the user asked for.
 pub fn simulate(
     setup: &Setup,
@@ -41,7 +42,8 @@ pub fn simulate(
 ) -> Result<SummaryFile, PipelineError> {
     let write = |e: std::io::Error| PipelineError::Io(format!("cannot write outputs: {e}"));
     let replays = || traces.iter().map(trace::open).collect::<Vec<_>>();
-    let mut csv = CsvRecorder::create(dir).map_err(write)?;
+    let carbon = setup.carbon.is_some();
+    let mut csv = CsvRecorder::create_with_carbon(dir, carbon).map_err(write)?;
     if options.host_utilisation {
         csv = csv
             .with_host_utilisation(dir, setup.hosts.len())
@@ -61,7 +63,8 @@ pub fn simulate(
     let baseline = if !options.baseline {
         None
     } else if options.baseline_timeseries {
-        let rows = TimeseriesCsv::create(dir, BASELINE_TIMESERIES_FILE).map_err(write)?;
+        let rows = TimeseriesCsv::create_with_carbon(dir, BASELINE_TIMESERIES_FILE, carbon)
+            .map_err(write)?;
         let mut rows = Progress {
             inner: rows,
             report: &|t| report("baseline", t),
@@ -83,7 +86,28 @@ pub fn simulate(
             .map_err(PipelineError::Sim)?,
         )
     };
-    let mut summary = SummaryFile::new(outcome.summary, baseline.as_ref().map(|b| &b.summary));
+    let mut run = outcome.summary;
+    if let Some(carbon) = &mut run.carbon {
+        if let Some(b) = baseline.as_ref().and_then(|b| b.summary.carbon.as_ref()) {
+            carbon.compare_baseline(b);
+        }
+        // Deferral's saving: the same scenario and seed without it (skipped with the baseline).
+        if carbon.deferral.is_some() && options.baseline {
+            let without = sim::run_with_traces(
+                &setup.without_deferral(),
+                replays(),
+                &mut Progress {
+                    inner: NullRecorder,
+                    report: &|t| report("without deferral", t),
+                },
+            )
+            .map_err(PipelineError::Sim)?;
+            if let Some(w) = &without.summary.carbon {
+                carbon.compare_without_deferral(w);
+            }
+        }
+    }
+    let mut summary = SummaryFile::new(run, baseline.as_ref().map(|b| &b.summary));
     summary.report = Some(ReportFacts::new(
         setup,
         &outcome.hosts,

@@ -20,7 +20,7 @@ use crate::chart::sweep_results::{AxisPoint, Metric};
 use crate::chart::tolerance::{
     self, ENERGY, HOURS_ABOVE, Lead, UNSERVED, lead, rank, tolerance_note,
 };
-use crate::chart::{RunSummary, SweepResults, grouped};
+use crate::chart::{RunSummary, SweepResults, grouped, kg_decimals};
 use crate::output::ComparisonRow;
 use crate::output::files::SCENARIO_COPY_FILE;
 
@@ -189,9 +189,73 @@ pub fn run_headlines(run: &RunSummary) -> Vec<Headline> {
         ),
         ("Performance impact", impact_headline(run)),
     ];
+    let mut rows: Vec<(&'static str, String)> = rows.into_iter().collect();
+    rows.extend(carbon_headlines(run));
     rows.into_iter()
         .map(|(label, value)| Headline { label, value })
         .collect()
+}
+
+/// The carbon rows of a run with `[carbon]` (none without): operational emissions and the
+/// intensity they were drawn at, the saving against always-on, embodied emissions, and what
+/// carbon-aware deferral saved.
+fn carbon_headlines(run: &RunSummary) -> Vec<(&'static str, String)> {
+    let Some(c) = &run.run().carbon else {
+        return Vec::new();
+    };
+    let kg = |v: f64| format!("{} kgCO2e", grouped(v, kg_decimals(v)));
+    let mut rows = vec![(
+        "Operational emissions",
+        format!(
+            "{} (facility energy at a mean {} gCO2e/kWh; grid {} to {}, {})",
+            kg(c.operational_kg),
+            grouped(c.mean_intensity_g_per_kwh, 0),
+            grouped(c.min_intensity_g_per_kwh, 0),
+            grouped(c.max_intensity_g_per_kwh, 0),
+            c.intensity_source
+        ),
+    )];
+    rows.push((
+        "Emissions saved vs always-on",
+        match (c.saved_kg, c.baseline_operational_kg) {
+            (Some(s), Some(b)) => format!(
+                "{} of always-on's {} (operational only){}",
+                kg(s),
+                kg(b),
+                caveat(run)
+            ),
+            _ => "not computed (run with --no-baseline)".to_string(),
+        },
+    ));
+    rows.push((
+        "Embodied emissions",
+        format!(
+            "{} amortised over the simulated time (reported apart; {} in all)",
+            kg(c.embodied_kg),
+            kg(c.total_kg)
+        ),
+    ));
+    if let Some(d) = &c.deferral {
+        let saved = match (d.saved_kg, d.without_deferral_kg) {
+            (Some(s), Some(w)) => format!(
+                "; {} {} against the same run without deferral ({})",
+                if s >= 0.0 { "saves" } else { "costs an extra" },
+                kg(s.abs()),
+                kg(w)
+            ),
+            _ => "; the run without deferral was skipped (--no-baseline)".to_string(),
+        };
+        rows.push((
+            "Carbon-aware deferral",
+            format!(
+                "{} VMs waited a mean {} h for a cleaner hour (at most {} h){saved}",
+                grouped(d.vms_deferred as f64, 0),
+                grouped(d.mean_delay_h, 1),
+                grouped(d.max_delay_h, 1)
+            ),
+        ));
+    }
+    rows
 }
 
 /// The migration spread row: per VM-day statistics and the window split.
@@ -1132,6 +1196,16 @@ mod tests {
         assert_eq!(pct(-0.00004, 1), "0.0 %");
         assert_eq!(pct(-0.004, 1), "-0.4 %");
         assert_eq!(pct(0.25, 0), "25 %");
+    }
+
+    /// Carbon masses keep about three significant digits: a small fleet's grams are not
+    /// printed as `0.0`.
+    #[test]
+    fn carbon_masses_keep_three_digits() {
+        assert_eq!(
+            [1234.5, 12.345, 0.0227, 0.0012, 0.0].map(kg_decimals),
+            [1, 2, 3, 4, 1]
+        );
     }
 
     /// Spans read the way a planner says them; minutes are dropped once a span has days.

@@ -136,6 +136,15 @@ pub const NOISE: Range = Range::closed(0.0, 1.0, "of the VM's size");
 pub const SIGMA: Range = Range::closed(0.0, 10.0, "");
 /// Multiplier of a trace's samples.
 pub const TRACE_SCALE: Range = Range::above(0.0, 100.0, "");
+/// Grid carbon intensity, gCO2e per kWh (the cleanest grids reach about 10, coal-fired
+/// generation about 1,000 and lignite some 1,200; twice that is a unit slip such as kg for g).
+pub const INTENSITY: Range =
+    Range::closed(0.0, crate::model::carbon::MAX_INTENSITY, "gCO2e per kWh");
+/// Embodied emissions of one host over its life, kgCO2e (published server footprints are
+/// hundreds to a few thousand kg; a GPU server's manufacture some ten thousand).
+pub const EMBODIED_KG: Range = Range::closed(0.0, 1e6, "kgCO2e");
+/// Service life of a host, years (servers are kept 3 to 7 years).
+pub const LIFE_YEARS: Range = Range::above(0.0, 50.0, "years");
 /// Requests a team makes per hour (one a second at most).
 pub const TEAM_RATE: Range = Range::closed(0.0, 3600.0, "requests per hour");
 /// VMs in one request (the design's requests ask for 1 to 50 VMs; a big batch job for more).
@@ -216,6 +225,9 @@ pub enum WorkSource {
     ControlTicks,
     /// Tariff changes: every host accrued.
     Tariff,
+    /// Hourly carbon intensity steps: every host accrued (a file's steps are bounded by its
+    /// rows, read later).
+    Intensity,
     /// Service `i`'s scaling decisions.
     Service(usize),
 }
@@ -241,6 +253,16 @@ pub fn estimate(s: &ScenarioSpec) -> Estimate {
     let days = duration / 86_400_000 + 1;
     // A tariff period starts and ends once a day; each change accrues every host.
     let tariff_changes = days.saturating_mul(2 * s.electricity.tariff.len() as u64);
+    // An hourly intensity profile may step every hour; each step accrues every host.
+    let intensity_changes = if s
+        .carbon
+        .as_ref()
+        .is_some_and(|c| c.hourly_g_per_kwh.is_some())
+    {
+        days.saturating_mul(24)
+    } else {
+        0
+    };
     let per_service: Vec<u64> = s
         .services
         .iter()
@@ -266,6 +288,10 @@ pub fn estimate(s: &ScenarioSpec) -> Estimate {
         ),
         (WorkSource::ControlTicks, ticks.saturating_mul(hosts)),
         (WorkSource::Tariff, tariff_changes.saturating_mul(hosts)),
+        (
+            WorkSource::Intensity,
+            intensity_changes.saturating_mul(hosts),
+        ),
     ];
     parts.extend(
         per_service
@@ -331,6 +357,10 @@ pub fn check(s: &ScenarioSpec) -> Result<Estimate, FieldError> {
             WorkSource::Tariff => (
                 "electricity.tariff".to_string(),
                 "each daily tariff change accrues every host: use fewer periods or a shorter duration",
+            ),
+            WorkSource::Intensity => (
+                "carbon.hourly_g_per_kwh".to_string(),
+                "each hourly intensity step accrues every host: use a constant intensity or a shorter duration",
             ),
             WorkSource::Service(i) => (
                 format!("services[{i}]"),

@@ -64,25 +64,32 @@ pub struct EnergyAccount {
     pub joules: Split,
     /// IT cost so far (before PUE), in the tariff's currency.
     pub cost: f64,
+    /// IT emissions so far (before PUE), gCO2e: energy x the grid intensity in force (0
+    /// without `[carbon]`).
+    pub carbon_g: f64,
     /// Time up to which energy has been added.
     pub since: SimTime,
 }
 
 impl EnergyAccount {
-    /// Adds the energy of drawing `draw` watts from `since` to `now` at `price` per kWh.
-    pub fn accrue(&mut self, now: SimTime, draw: &Split, price: f64) {
+    /// Adds the energy of drawing `draw` watts from `since` to `now` at `price` per kWh and
+    /// `intensity` gCO2e per kWh.
+    pub fn accrue(&mut self, now: SimTime, draw: &Split, price: f64, intensity: f64) {
         debug_assert!(now >= self.since, "time went backwards");
         let seconds = (now - self.since) as f64 / 1000.0;
         self.joules.add_scaled(draw, seconds);
-        self.cost += kwh(draw.total() * seconds) * price;
+        let kwh = kwh(draw.total() * seconds);
+        self.cost += kwh * price;
+        self.carbon_g += kwh * intensity;
         self.since = now;
     }
 
     /// Adds `joules` of migration energy drawn at once (a migration's fixed part) at `price`
-    /// per kWh.
-    pub fn book_migration(&mut self, joules: f64, price: f64) {
+    /// per kWh and `intensity` gCO2e per kWh.
+    pub fn book_migration(&mut self, joules: f64, price: f64, intensity: f64) {
         self.joules.migration += joules;
         self.cost += kwh(joules) * price;
+        self.carbon_g += kwh(joules) * intensity;
     }
 
     /// Moves the account to `now` with nothing drawn since the last accrual: the same as
@@ -106,10 +113,11 @@ mod tests {
             dynamic: 50.0,
             ..Split::default()
         };
-        acc.accrue(3_600_000, &draw, 0.2);
-        // 150 W for one hour = 0.15 kWh, at 0.2 per kWh = 0.03.
+        acc.accrue(3_600_000, &draw, 0.2, 400.0);
+        // 150 W for one hour = 0.15 kWh, at 0.2 per kWh = 0.03, at 400 g/kWh = 60 g.
         assert!((kwh(acc.joules.total()) - 0.15).abs() < 1e-12);
         assert!((acc.cost - 0.03).abs() < 1e-12);
+        assert!((acc.carbon_g - 60.0).abs() < 1e-9);
         assert_eq!(acc.joules.idle, 360_000.0);
     }
 }

@@ -65,6 +65,8 @@ pub(crate) enum Event {
     ControlTick,
     /// The electricity price may change.
     TariffChange,
+    /// The grid carbon intensity changes (`[carbon]`).
+    IntensityChange,
     /// A VM arrives and asks for a host.
     VmArrive(VmId),
     /// A VM's lifetime is over.
@@ -182,6 +184,12 @@ fn run_inner(
     }
     if let Some(t) = setup.traces.iter().find(|t| t.grid.is_none()) {
         return Err(format!("trace {} was not bound to the scenario", t.name));
+    }
+    if let Some(c) = setup.carbon.as_ref().filter(|c| c.intensity.is_none()) {
+        return Err(format!(
+            "carbon intensity file {} was not read into the scenario",
+            c.source
+        ));
     }
     let mut sim = Simulation::new(setup, recorder)?;
     // Debug builds (every `cargo test`) check every invariant after every event, always.
@@ -336,6 +344,8 @@ impl<'a> Simulation<'a> {
             ),
             accounts: Accounts {
                 price: setup.tariff.price_at(0),
+                intensity: setup.intensity_at(0),
+                deferred: (0, 0),
                 waiting_core_ms: 0.0,
                 started_since_row: 0,
                 traffic: (0.0, 0.0),
@@ -414,6 +424,7 @@ impl<'a> Simulation<'a> {
         }
         let mut initial = Vec::new();
         for (vm, at) in std::mem::take(&mut self.workload.arrivals) {
+            let at = self.deferred_start(vm, at);
             if at == 0 {
                 self.fleet.vms[vm].state = VmState::Waiting;
                 self.fleet.vms[vm].waiting_since = 0;
@@ -430,6 +441,7 @@ impl<'a> Simulation<'a> {
         if let Some(t) = self.setup.tariff.next_change_after(0) {
             self.clock.queue.push(t, Event::TariffChange);
         }
+        self.schedule_intensity_change();
         self.schedule_first_ticks();
     }
 
@@ -463,6 +475,7 @@ impl<'a> Simulation<'a> {
                 Event::LoadStep => self.on_load_step(),
                 Event::ControlTick => self.on_control_tick(),
                 Event::TariffChange => self.on_tariff_change(),
+                Event::IntensityChange => self.on_intensity_change(),
                 Event::VmArrive(vm) => self.on_vm_arrive(vm),
                 Event::VmEnd(vm) => self.on_vm_end(vm),
                 Event::MigrationStep { mig, stamp } => self.on_migration_step(mig, stamp),
@@ -569,6 +582,27 @@ impl<'a> Simulation<'a> {
         self.accounts.price = self.setup.tariff.price_at(self.clock.now);
         if let Some(t) = self.setup.tariff.next_change_after(self.clock.now) {
             self.clock.queue.push(t, Event::TariffChange);
+        }
+    }
+
+    /// The grid intensity steps: every host is accrued at the old intensity first, as for a
+    /// tariff change, so emissions split exactly at the step.
+    pub(super) fn on_intensity_change(&mut self) {
+        self.accrue_all();
+        self.accounts.intensity = self.setup.intensity_at(self.clock.now);
+        self.schedule_intensity_change();
+    }
+
+    /// Queues the next intensity step before the end, if the intensity changes again.
+    fn schedule_intensity_change(&mut self) {
+        let next = self
+            .setup
+            .carbon
+            .as_ref()
+            .and_then(|c| c.intensity.as_ref())
+            .and_then(|i| i.next_change_after(self.clock.now));
+        if let Some(t) = next.filter(|&t| t < self.setup.duration) {
+            self.clock.queue.push(t, Event::IntensityChange);
         }
     }
 }

@@ -55,6 +55,19 @@ pub struct IntervalRow {
     pub unserved_core_h: f64,
     /// Hosts on with their load above `simulation.high_utilisation` of capacity now.
     pub hosts_above: usize,
+    /// The carbon columns, when the scenario sets `[carbon]` (written after the others).
+    #[serde(skip)]
+    pub carbon: Option<CarbonRow>,
+}
+
+/// The carbon columns of a `timeseries.csv` row (only with `[carbon]`, so that the files of
+/// scenarios without it keep their columns).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CarbonRow {
+    /// Grid carbon intensity now, gCO2e per kWh.
+    pub intensity_g_per_kwh: f64,
+    /// Operational emissions since the start (facility energy x intensity), kgCO2e.
+    pub carbon_kg: f64,
 }
 
 /// One row of `migrations.csv`, written when a migration ends.
@@ -500,6 +513,80 @@ pub struct Summary {
     /// Performance impact as operators read it.
     #[serde(default)]
     pub impact: ImpactSummary,
+    /// Emissions, if the scenario sets `[carbon]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carbon: Option<CarbonSummary>,
+}
+
+/// `summary.json` → `carbon`: operational emissions (facility energy x the grid intensity in
+/// force at each moment, integrated like cost), embodied emissions amortised over the
+/// simulated time (after the warm-up), and what the baseline and deferral compare.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CarbonSummary {
+    /// Where the intensity came from: `constant`, `hourly` or the file's path as written.
+    pub intensity_source: String,
+    /// Operational emissions over facility energy, gCO2e per kWh (the intensity the run's
+    /// energy was drawn at; 0 without energy).
+    pub mean_intensity_g_per_kwh: f64,
+    /// Lowest intensity in force during the run, gCO2e per kWh.
+    pub min_intensity_g_per_kwh: f64,
+    /// Highest intensity in force during the run, gCO2e per kWh.
+    pub max_intensity_g_per_kwh: f64,
+    /// Operational emissions of the IT energy, kgCO2e.
+    pub it_operational_kg: f64,
+    /// Operational emissions of the facility energy (IT x PUE), kgCO2e.
+    pub operational_kg: f64,
+    /// Embodied emissions of the fleet's hosts falling in the simulated time, kgCO2e (0 for
+    /// classes without `[[carbon.embodied]]`).
+    pub embodied_kg: f64,
+    /// `operational_kg + embodied_kg`.
+    pub total_kg: f64,
+    /// The always-on baseline's operational emissions, kgCO2e (absent if it did not run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_operational_kg: Option<f64>,
+    /// `baseline_operational_kg - operational_kg`: operational emissions saved against the
+    /// baseline (embodied emissions are the same fleet's in both).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved_kg: Option<f64>,
+    /// Carbon-aware deferral, if `[carbon.defer]` is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferral: Option<DeferralSummary>,
+}
+
+/// `summary.json` → `carbon.deferral`: deferrable work held back for a cleaner hour, and what
+/// it saved against the same scenario run without deferral.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeferralSummary {
+    /// The longest a VM could wait, h.
+    pub max_delay_h: f64,
+    /// VMs that waited for a cleaner hour.
+    pub vms_deferred: usize,
+    /// Their mean wait, h (0 if none waited).
+    pub mean_delay_h: f64,
+    /// Operational emissions of the same scenario and seed with deferral off, kgCO2e
+    /// (absent if that run was skipped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub without_deferral_kg: Option<f64>,
+    /// `without_deferral_kg - operational_kg`: what deferring saved (negative: it cost).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved_kg: Option<f64>,
+}
+
+impl CarbonSummary {
+    /// Fills in the baseline's operational emissions and the saving against it.
+    pub fn compare_baseline(&mut self, baseline: &CarbonSummary) {
+        self.baseline_operational_kg = Some(baseline.operational_kg);
+        self.saved_kg = Some(baseline.operational_kg - self.operational_kg);
+    }
+
+    /// Fills in the emissions of the run without deferral and what deferring saved.
+    pub fn compare_without_deferral(&mut self, without: &CarbonSummary) {
+        let run = self.operational_kg;
+        if let Some(d) = &mut self.deferral {
+            d.without_deferral_kg = Some(without.operational_kg);
+            d.saved_kg = Some(without.operational_kg - run);
+        }
+    }
 }
 
 /// `summary.json` → `migration_spread`: how the reported migrations (after the warm-up) fall

@@ -271,6 +271,56 @@ pub struct Setup {
     pub profile: Profile,
     /// Utilisation above which a host's time counts as near saturation in the impact metrics.
     pub high_utilisation: f64,
+    /// Carbon accounting (`[carbon]`), if the scenario sets it.
+    pub carbon: Option<CarbonSetup>,
+}
+
+/// `[carbon]` compiled: the grid's intensity over time, embodied emissions per host class and
+/// the work that may wait for a cleaner hour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CarbonSetup {
+    /// Intensity over the run; `None` until the file of `carbon.intensity_file` is read and
+    /// bound (`pipeline::prepare` does it).
+    pub intensity: Option<crate::model::carbon::Intensity>,
+    /// Where the intensity comes from: `constant`, `hourly` or the file's path as written.
+    pub source: String,
+    /// `carbon.intensity_file` as written, if the intensity comes from a file.
+    pub file: Option<String>,
+    /// Per host class (index into `host_classes`), its embodied emissions if given.
+    pub embodied: Vec<Option<crate::model::carbon::Embodied>>,
+    /// Carbon-aware deferral, if on.
+    pub defer: Option<DeferSetup>,
+}
+
+/// `[carbon.defer]` compiled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeferSetup {
+    /// Per team (index into `requests.teams`), whether its VMs may wait.
+    pub teams: Vec<bool>,
+    /// Per `[[vms]]` group (index into `groups`), whether its VMs may wait.
+    pub groups: Vec<bool>,
+    /// The longest a VM may wait past its arrival, ms.
+    pub max_delay: SimTime,
+}
+
+impl Setup {
+    /// Grid carbon intensity at `t`, gCO2e per kWh (0 without `[carbon]`).
+    pub fn intensity_at(&self, t: SimTime) -> f64 {
+        self.carbon
+            .as_ref()
+            .and_then(|c| c.intensity.as_ref())
+            .map_or(0.0, |i| i.at(t))
+    }
+
+    /// The same setup with carbon-aware deferral off: the counterfactual its saving is
+    /// measured against.
+    pub fn without_deferral(&self) -> Setup {
+        let mut setup = self.clone();
+        if let Some(c) = &mut setup.carbon {
+            c.defer = None;
+        }
+        setup
+    }
 }
 
 impl Setup {

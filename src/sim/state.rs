@@ -212,9 +212,10 @@ impl Host {
         }
     }
 
-    /// Adds energy and meters from the last accrual up to `now`; time with the load above
+    /// Adds energy and meters from the last accrual up to `now` at `rates` (price per kWh,
+    /// gCO2e per kWh); time with the load above
     /// `high` (a fraction of capacity) counts in `above_ms`.
-    pub fn accrue(&mut self, now: SimTime, class: &HostClass, price: f64, high: f64) {
+    pub fn accrue(&mut self, now: SimTime, class: &HostClass, rates: (f64, f64), high: f64) {
         let dt = now - self.energy.since;
         if self.state == PowerState::On && dt > 0 {
             self.meters.on_ms += dt;
@@ -230,7 +231,7 @@ impl Host {
         self.meters.lost_mips_ms += self.lost_mips * dt as f64;
         self.meters.requested_core_ms += self.requested_cores * dt as f64;
         self.meters.unserved_core_ms += self.unserved_cores * dt as f64;
-        self.energy.accrue(now, &self.draw, price);
+        self.energy.accrue(now, &self.draw, rates.0, rates.1);
     }
 
     /// Recomputes the draw from the power state and load.

@@ -5,6 +5,7 @@
 
 mod bind;
 mod calm;
+mod carbon;
 mod catalogue;
 mod checks;
 mod dpm;
@@ -60,6 +61,7 @@ pub fn compile(s: &ScenarioSpec) -> Result<Setup, FieldError> {
     let night = simulation::night(&sim.night)?;
     let dpm = dpm::compile(&s.policy.power.dpm, fleet.hosts.len())?;
     let power = policy::power(&s.policy.power, policies.headroom, dpm)?;
+    let carbon = carbon::compile(s, &fleet.classes)?;
     let fits = policy::fits(
         s.policy.initial_fit,
         policies.consolidation.is_some(),
@@ -95,6 +97,7 @@ pub fn compile(s: &ScenarioSpec) -> Result<Setup, FieldError> {
         services,
         profile,
         high_utilisation,
+        carbon,
     })
 }
 

@@ -3,6 +3,7 @@
 //! fields so a typo never goes unnoticed. Each type here ends in `Spec` (see the naming rule
 //! in [`crate::scenario`]); [`crate::scenario::compile`] turns them into the simulator's types.
 
+mod carbon;
 mod defaults;
 mod dpm;
 mod electricity;
@@ -17,6 +18,7 @@ mod traces;
 mod vm_types;
 mod vms;
 
+pub use carbon::*;
 pub use dpm::*;
 pub use electricity::*;
 pub use hosts::*;
@@ -73,4 +75,8 @@ pub struct ScenarioSpec {
     /// Replicated services scaled by a schedule or an autoscaler.
     #[serde(default)]
     pub services: Vec<ServiceSpec>,
+    /// Grid carbon intensity, embodied emissions and carbon-aware deferral; absent = no
+    /// carbon accounting.
+    #[serde(default)]
+    pub carbon: Option<CarbonSpec>,
 }

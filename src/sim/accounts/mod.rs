@@ -11,6 +11,10 @@ use super::state::MigId;
 pub(crate) struct Accounts {
     /// Electricity price now, per kWh.
     pub price: f64,
+    /// Grid carbon intensity now, gCO2e per kWh (0 without `[carbon]`).
+    pub intensity: f64,
+    /// Carbon-aware deferral: VMs held back and their total wait, ms.
+    pub deferred: (usize, u64),
     /// Demand of VMs while they waited for a host, vCPU x ms.
     pub waiting_core_ms: f64,
     /// Migrations started since the last timeseries row.

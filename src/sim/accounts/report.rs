@@ -40,6 +40,7 @@ impl Simulation<'_> {
             hosts_needed: 0,
             unserved_core_h: 0.0,
             hosts_above: 0,
+            carbon: None,
         };
         let mut ram_used = 0.0;
         let mut unserved_core_ms = 0.0;
@@ -84,6 +85,13 @@ impl Simulation<'_> {
                 self.accounts.spread.mark(vm, self.clock.now);
             }
         }
+        if self.setup.carbon.is_some() {
+            let carbon_g: f64 = self.fleet.hosts.iter().map(|h| h.energy.carbon_g).sum();
+            row.carbon = Some(CarbonRow {
+                intensity_g_per_kwh: self.accounts.intensity,
+                carbon_kg: carbon_g * self.setup.pue / 1000.0,
+            });
+        }
         row.unserved_core_h = (unserved_core_ms - self.accounts.unserved_reported).max(0.0) / 3.6e6;
         self.accounts.unserved_reported = unserved_core_ms;
         self.accounts.on_counts = (
@@ -126,6 +134,7 @@ impl Simulation<'_> {
         self.accounts.on_counts = (usize::MAX, 0);
         self.accounts.vm_hours.restart(self.clock.now);
         self.accounts.unserved_reported = 0.0;
+        self.accounts.deferred = (0, 0);
         for s in &mut self.workload.services {
             s.restart_meters(self.clock.now);
         }
@@ -309,6 +318,7 @@ impl Simulation<'_> {
                 core_h: self.accounts.late_core_ms / 3.6e6,
             },
             impact: self.impact_summary(reported, on_ms),
+            carbon: self.carbon_summary(),
         };
         Outcome {
             summary,
@@ -368,5 +378,61 @@ impl Simulation<'_> {
             vms_disturbed_per_day: disturbed.len() as f64 / days as f64,
             vms_disturbed_max_day: per_day.iter().copied().max().unwrap_or(0),
         }
+    }
+}
+
+impl Simulation<'_> {
+    /// `summary.json` → `carbon` at the end of the run (none without `[carbon]`): the hosts'
+    /// emissions since the warm-up, and the embodied share of the simulated time after it.
+    fn carbon_summary(&self) -> Option<CarbonSummary> {
+        let c = self.setup.carbon.as_ref()?;
+        let intensity = c.intensity.as_ref()?;
+        let pue = self.setup.pue;
+        let (mut it_g, mut joules) = (0.0, 0.0);
+        for host in &self.fleet.hosts {
+            it_g += host.energy.carbon_g;
+            joules += host.energy.joules.total();
+        }
+        let facility_kwh = crate::time::kwh(joules) * pue;
+        let span = self.setup.duration - self.setup.warmup;
+        let mut embodied_kg = 0.0;
+        for (class, e) in c.embodied.iter().enumerate() {
+            if let Some(e) = e {
+                let hosts = self.fleet.hosts.iter().filter(|h| h.class == class).count();
+                embodied_kg += e.amortised_kg(hosts, span);
+            }
+        }
+        let operational_kg = it_g * pue / 1000.0;
+        let (min, max) = intensity.range(self.setup.warmup, self.setup.duration);
+        Some(CarbonSummary {
+            intensity_source: c.source.clone(),
+            mean_intensity_g_per_kwh: if facility_kwh > 0.0 {
+                it_g * pue / facility_kwh
+            } else {
+                0.0
+            },
+            min_intensity_g_per_kwh: min,
+            max_intensity_g_per_kwh: max,
+            it_operational_kg: it_g / 1000.0,
+            operational_kg,
+            embodied_kg,
+            total_kg: operational_kg + embodied_kg,
+            baseline_operational_kg: None,
+            saved_kg: None,
+            deferral: c.defer.as_ref().map(|d| {
+                let (vms, waited_ms) = self.accounts.deferred;
+                DeferralSummary {
+                    max_delay_h: d.max_delay as f64 / 3.6e6,
+                    vms_deferred: vms,
+                    mean_delay_h: if vms > 0 {
+                        waited_ms as f64 / vms as f64 / 3.6e6
+                    } else {
+                        0.0
+                    },
+                    without_deferral_kg: None,
+                    saved_kg: None,
+                }
+            }),
+        })
     }
 }

@@ -152,10 +152,12 @@ impl Simulation<'_> {
     /// (both already accrued up to now).
     fn book_fixed_energy(&mut self, src: HostId, dst: HostId) {
         let e = self.setup.migration.energy;
-        let price = self.accounts.price;
+        let (price, intensity) = (self.accounts.price, self.accounts.intensity);
         for (h, j) in [(src, e.source_j_fixed), (dst, e.destination_j_fixed)] {
             if j > 0.0 {
-                self.fleet.hosts[h].energy.book_migration(j, price);
+                self.fleet.hosts[h]
+                    .energy
+                    .book_migration(j, price, intensity);
             }
         }
     }

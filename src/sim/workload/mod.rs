@@ -1,6 +1,7 @@
 //! The workload part of a run: what drives demand (trace replays, team requests, replicated
-//! services, arrivals, load curves).
+//! services, arrivals, load curves), and carbon-aware deferral of the work that may wait.
 
+mod defer;
 pub(super) mod requests;
 pub(super) mod scaling;
 

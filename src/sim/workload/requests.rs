@@ -49,6 +49,11 @@ impl RequestRun {
             list: Vec::new(),
         }
     }
+
+    /// The team of request `r`.
+    pub(crate) fn team_of(&self, r: usize) -> usize {
+        self.list[r].team
+    }
 }
 
 impl Simulation<'_> {
@@ -146,7 +151,20 @@ impl Simulation<'_> {
             self.fleet.vms[vm].demand_mips = self.demand_now(vm);
             batch.push(vm);
         }
-        if let Some(vm) = self.enqueue_batch(batch) {
+        let start = match batch.first() {
+            Some(&vm) => self.deferred_start(vm, self.clock.now),
+            None => self.clock.now,
+        };
+        if start > self.clock.now {
+            // The whole batch waits for a cleaner hour, out of the queue; it arrives then.
+            self.accounts.deferred.0 += batch.len() - 1;
+            self.accounts.deferred.1 += (start - self.clock.now) * (batch.len() as u64 - 1);
+            for vm in batch {
+                let v = &mut self.fleet.vms[vm];
+                (v.state, v.arrived, v.demand_mips) = (VmState::Pending, None, 0.0);
+                self.clock.queue.push(start, Event::VmArrive(vm));
+            }
+        } else if let Some(vm) = self.enqueue_batch(batch) {
             self.workload.requests.list[r].queued = true;
             self.wait_conflict(
                 ConflictKind::CapacityShortfall,

@@ -531,7 +531,7 @@ impl Simulation<'_> {
         if let Some(cs) = self.profile.cloudsim_mut() {
             cs.trace_clocks = clocks;
         }
-        let price = self.accounts.price;
+        let (price, intensity) = (self.accounts.price, self.accounts.intensity);
         let peak = self.profile.cloudsim().is_some_and(|cs| cs.peak);
         for (h, &(from, p0)) in before.iter().enumerate() {
             if !self.cs_settled(h) {
@@ -564,7 +564,7 @@ impl Simulation<'_> {
                     dynamic: mean - idle_w,
                     ..Split::default()
                 };
-                host.energy.accrue(self.clock.now, &draw, price);
+                host.energy.accrue(self.clock.now, &draw, price, intensity);
             } else {
                 host.energy.skip_to(self.clock.now);
             }

@@ -14,11 +14,13 @@ use crate::sim::setup::MigrationSetup;
 use crate::sim::state::*;
 
 impl Simulation<'_> {
-    /// Adds host `h`'s energy since its last change, at its draw and the current price.
+    /// Adds host `h`'s energy since its last change, at its draw and the current price
+    /// and grid intensity.
     pub(super) fn realistic_accrue(&mut self, h: HostId) {
         let class = &self.setup.host_classes[self.fleet.hosts[h].class];
         let high = self.setup.high_utilisation;
-        self.fleet.hosts[h].accrue(self.clock.now, class, self.accounts.price, high);
+        let rates = (self.accounts.price, self.accounts.intensity);
+        self.fleet.hosts[h].accrue(self.clock.now, class, rates, high);
     }
 
     /// Host `h`'s loads from its VMs and migrations (migration overhead, what migrations
