@@ -51,6 +51,15 @@ pub fn energy(kwh: f64) -> String {
     }
 }
 
+/// A mass of CO2e in the unit a reader expects: `820 kg`, `12.3 t` (3 significant digits).
+pub fn mass(kg: f64) -> String {
+    if kg.abs() >= 1e3 {
+        format!("{} t", significant(kg / 1e3, 3))
+    } else {
+        format!("{} kg", significant(kg, 3))
+    }
+}
+
 /// Money to 3 significant digits with its currency: `12 300 EUR`.
 pub fn money(v: f64, currency: &str) -> String {
     format!("{} {currency}", significant(v, 3))
@@ -194,6 +203,18 @@ pub fn run_paragraph(run: &RunSummary) -> String {
                 money(s.cost.abs() * per_year, cur)
                     + if s.cost >= 0.0 { " saved" } else { " more" }
             );
+            if let Some(saved) = r.carbon.as_ref().and_then(|c| c.saved_kg) {
+                let (verb, more) = if saved >= 0.0 {
+                    ("avoids", "")
+                } else {
+                    ("emits", " more")
+                };
+                t += &format!(
+                    " At the grid's carbon intensity it {verb} {}{more} of operational CO2e, about {} a year.",
+                    mass(saved.abs()),
+                    mass(saved.abs() * per_year)
+                );
+            }
             if !s.comparable {
                 t += " This is not a like-for-like saving: the always-on fleet served a different workload (see the caveats).";
             }
@@ -685,6 +706,25 @@ mod tests {
             text.contains("× 365 / 3 measured days (warm-up excluded)"),
             "{text}"
         );
+    }
+
+    /// With `[carbon]`, the paragraph adds the operational CO2e avoided: 1,500 kg over 3 days
+    /// (1.5 t) is 182,500 kg a year (× 365 / 3), written 183 t at 3 significant digits.
+    #[test]
+    fn the_first_paragraph_states_the_co2_avoided_when_carbon_is_set() {
+        let mut run = three_days();
+        run.file.summary.carbon = Some(crate::sim::records::CarbonSummary {
+            saved_kg: Some(1500.0),
+            ..Default::default()
+        });
+        let text = run_paragraph(&run);
+        assert!(
+            text.contains(
+                "At the grid's carbon intensity it avoids 1.5 t of operational CO2e, about 183 t a year."
+            ),
+            "{text}"
+        );
+        assert!(!run_paragraph(&three_days()).contains("CO2e"));
     }
 
     /// The caveats of the three days, in order: the saving's own, the over-subscribed baseline,
