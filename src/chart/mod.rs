@@ -392,6 +392,7 @@ mod tests {
                         comparable: true,
                         caveat: String::new(),
                     }),
+                    format: Default::default(),
                 },
                 files: RunFiles {
                     baseline: true,

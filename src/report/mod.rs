@@ -781,6 +781,7 @@ mod tests {
                 summary,
                 baseline: None,
                 savings: None,
+                format: Default::default(),
             },
             files: Default::default(),
             scenario_text: None,

@@ -271,6 +271,9 @@ pub struct Setup {
     pub profile: Profile,
     /// Utilisation above which a host's time counts as near saturation in the impact metrics.
     pub high_utilisation: f64,
+    /// Time 0 as an instant (`simulation.start`), milliseconds since 1970-01-01 UTC: the
+    /// outputs add timestamps to their times; the simulation itself never reads it.
+    pub start_ms: Option<i64>,
 }
 
 impl Setup {
