@@ -355,7 +355,10 @@ fn compare_json_has_one_object_per_variant() {
         assert_eq!(variant["migrations_count"], summary["migrations"]["count"]);
         assert_eq!(variant["sla_slav"], summary["sla"]["slav"]);
     }
-    assert_eq!(variants[0]["migrations_count"], 0, "always-on never migrates");
+    assert_eq!(
+        variants[0]["migrations_count"], 0,
+        "always-on never migrates"
+    );
 }
 
 /// A scenario on standard input runs as from its file: summary.json and every CSV are

@@ -109,7 +109,9 @@ fn three_shards_then_merge_equal_one_process() {
     );
     let text = String::from_utf8(whole).unwrap();
     assert_eq!(text.lines().count(), 1 + 8);
-    assert!(text.starts_with("index,id,seed,policy_power_name,policy_power_headroom,energy_it_kwh,"));
+    assert!(
+        text.starts_with("index,id,seed,policy_power_name,policy_power_headroom,energy_it_kwh,")
+    );
     // Charts and reports come from results.csv and the sweep's files only: the same bytes
     // whichever way the runs were made.
     for name in SWEEP_FILES

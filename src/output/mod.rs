@@ -23,6 +23,7 @@ pub use scratch::{AtomicFile, Leftover, Scope, remove_leftovers, write_atomicall
 pub use staging::{Staging, remove_unfinished};
 pub use summary::{BaselineSummary, FORMAT_VERSION, FormatInfo, Savings, SummaryFile};
 pub use table::Format;
+pub use timestamp::iso;
 
 use crate::sim::records::{ConflictRow, HostRow, IntervalRow, MigrationRow, Recorder, RequestRow};
 use files::{

@@ -23,6 +23,14 @@ pub fn push_iso(s: &mut String, ms: i64) {
     s.push('Z');
 }
 
+/// The instant `ms` milliseconds after 1970-01-01 00:00 UTC as ISO 8601 text, as the CSV
+/// tables write it (`2026-01-05T00:05:00Z`).
+pub fn iso(ms: i64) -> String {
+    let mut s = String::with_capacity(24);
+    push_iso(&mut s, ms);
+    s
+}
+
 /// The instant of simulated time `time_s` (seconds) after `start_ms` (milliseconds since
 /// 1970): simulated times are whole milliseconds, so rounding recovers them exactly.
 pub fn at(start_ms: i64, time_s: f64) -> i64 {
@@ -32,12 +40,6 @@ pub fn at(start_ms: i64, time_s: f64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn iso(ms: i64) -> String {
-        let mut s = String::new();
-        push_iso(&mut s, ms);
-        s
-    }
 
     #[test]
     fn instants_are_written_in_iso_8601_utc() {
