@@ -192,28 +192,14 @@ fn parse_utc(text: &str) -> Option<(i64, u64)> {
             digits.parse::<u32>().ok()? * 10u32.pow(3 - digits.len() as u32)
         }
     };
-    let leap = |y: u32| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let month_days = [
-        31,
-        if leap(year) { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    if !(1..=12).contains(&month) || day == 0 || day > month_days[month as usize - 1] {
+    // A day that does not exist (30 February) comes back from the round trip as another.
+    let days = days_from_civil(i64::from(year), month, day);
+    if !(1..=12).contains(&month) || civil_from_days(days) != (i64::from(year), month, day) {
         return None;
     }
     if hour > 23 || minute > 59 || second > 59 {
         return None;
     }
-    let days = days_from_civil(i64::from(year), month, day);
     let ms = ((u64::from(hour) * 60 + u64::from(minute)) * 60 + u64::from(second)) * 1000
         + u64::from(millis);
     Some((days, ms))
