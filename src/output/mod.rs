@@ -155,9 +155,8 @@ impl Recorder for RunRecorder {
             if self.error.is_some() {
                 return;
             }
-            let written = write_row(table, |c| {
-                tables::utilisation_cells(time_s, host, u, start, c)
-            });
+            let (cells, used) = tables::utilisation_cells(time_s, host, u, start);
+            let written = table.row(&cells[..used]);
             keep_first(&mut self.error, written);
         }
     }

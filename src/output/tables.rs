@@ -353,18 +353,30 @@ pub fn utilisation_columns(start: bool) -> Vec<Column> {
     columns(UTILISATION, &["time_s"], start)
 }
 
-/// Cells of a `host_utilisation.csv` row: `utilisation` is rounded to three decimals
-/// (a thousandth of a host's capacity is far below what any chart or decision reads).
+/// Cells of a `host_utilisation.csv` row, in a fixed array (one row per host on at every
+/// tick: the table with the most rows), and how many of them are used: `utilisation` is
+/// rounded to three decimals (a thousandth of a host's capacity is far below what any chart
+/// or decision reads).
 pub fn utilisation_cells(
     time_s: f64,
     host: usize,
     utilisation: f64,
     start: Option<i64>,
-    out: &mut Vec<Cell<'_>>,
-) {
-    push_time(out, time_s, start);
-    out.push(Cell::Int(host as u64));
-    out.push(Cell::Float(thousandths(utilisation)));
+) -> ([Cell<'static>; 4], usize) {
+    let host = Cell::Int(host as u64);
+    let utilisation = Cell::Float(thousandths(utilisation));
+    match start {
+        Some(start) => (
+            [
+                Cell::Float(time_s),
+                Cell::Timestamp(at(start, time_s)),
+                host,
+                utilisation,
+            ],
+            4,
+        ),
+        None => ([Cell::Float(time_s), host, utilisation, Cell::Null], 3),
+    }
 }
 
 /// `v` rounded to three decimals, half away from zero; -0 becomes 0.
