@@ -191,7 +191,7 @@ fn parquet_and_csv_hold_the_same_values() {
 
 /// With the start, the timeseries' first row is Monday 5 January 2026 00:00 UTC and each
 /// time has its instant; `--format parquet` writes no CSV table and draws no chart (charts
-/// read CSV), but still the summary and the reports.
+/// read CSV), but still the summary and the reports, and `plot` says why it draws nothing.
 #[test]
 fn parquet_alone_writes_no_csv_tables() {
     let dir = tempfile::tempdir().unwrap();
@@ -205,6 +205,14 @@ fn parquet_alone_writes_no_csv_tables() {
     }
     assert!(!out.join("power.svg").exists(), "no chart without CSV");
     assert!(out.join("summary.json").is_file() && out.join("report.html").is_file());
+    // `plot` says why it cannot draw them (exit 2).
+    let o = run_args(&["plot", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("timeseries.csv: missing: this run wrote its tables as Parquet only"),
+        "{}",
+        stderr(&o)
+    );
     let (names, rows) = read_parquet(&out.join("timeseries.parquet"));
     assert_eq!(&names[..2], ["time_s", "timestamp"]);
     assert_eq!(text(&rows[0][1]), "2026-01-05T00:00:00Z");

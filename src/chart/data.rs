@@ -6,7 +6,7 @@
 use super::style::Night;
 use crate::output::files::{
     BASELINE_TIMESERIES_FILE, COMPARISON_FILE, CONFLICTS_FILE, HOST_UTILISATION_FILE, RESULTS_FILE,
-    SCENARIO_COPY_FILE, SUMMARY_FILE, TIMESERIES_FILE,
+    SCENARIO_COPY_FILE, SUMMARY_FILE, TIMESERIES_FILE, parquet_name,
 };
 use crate::output::{ComparisonRow, SummaryFile};
 use crate::sim::records::Summary;
@@ -619,7 +619,15 @@ impl RunData {
     /// Reads a run's output folder.
     pub fn load(dir: &Path) -> Result<Self, DataError> {
         let summary = RunSummary::load(dir)?;
-        let timeseries = Timeseries::read(&dir.join(TIMESERIES_FILE))?;
+        let csv = dir.join(TIMESERIES_FILE);
+        if !csv.exists() && dir.join(parquet_name(TIMESERIES_FILE)).exists() {
+            return Err(data_error(
+                &csv,
+                None,
+                "missing: this run wrote its tables as Parquet only (--format parquet) and charts read the CSV files; run it again with --format both",
+            ));
+        }
+        let timeseries = Timeseries::read(&csv)?;
         let baseline = if summary.files.baseline {
             Some(Timeseries::read(&dir.join(BASELINE_TIMESERIES_FILE))?)
         } else {
