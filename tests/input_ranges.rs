@@ -108,12 +108,13 @@ fn implausible_values_are_warned_about() {
     );
 }
 
-/// Every bundled scenario spells its sizes with units and validates without a warning, but
-/// for the capacity warnings of the deliberately crowded conflicts.toml.
+/// Every bundled scenario (the validation cases included) spells its sizes with units and
+/// validates without a warning, but for the capacity warnings of the deliberately crowded
+/// conflicts.toml.
 #[test]
 fn bundled_scenarios_validate_without_warnings() {
     let mut paths: Vec<String> = Vec::new();
-    for dir in ["scenarios", "scenarios/reference"] {
+    for dir in ["scenarios", "scenarios/reference", "scenarios/validation"] {
         for e in fs::read_dir(root().join(dir)).unwrap() {
             let p = e.unwrap().path();
             if p.extension().is_some_and(|x| x == "toml") {

@@ -392,6 +392,7 @@ mod tests {
                         comparable: true,
                         caveat: String::new(),
                     }),
+                    report: None,
                     format: Default::default(),
                 },
                 files: RunFiles {

@@ -148,6 +148,8 @@ struct Variant {
     text: String,
     /// Overrides in force (global `--set`, the variant's, the seed), for the scenario copy.
     applied: Vec<String>,
+    /// What preparing it found worth saying, for its run's report.
+    warnings: Vec<String>,
 }
 
 /// A folder name for a variant: letters, digits, `-`, `_` and `.`; anything else becomes `_`.
@@ -233,6 +235,7 @@ fn load_variants(args: &CompareArgs) -> Result<Vec<Variant>, CliError> {
                 file: source.file.clone(),
                 text: text.clone(),
                 applied,
+                warnings: prepared.warnings,
             });
         }
     }
@@ -313,6 +316,7 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
                 },
                 ..options
             },
+            &v.warnings,
             &|_, _| {},
         )?;
         drawn.charts += d.charts;

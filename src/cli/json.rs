@@ -1,8 +1,9 @@
-//! The `--json` results of `run`, `validate` and `compare`: one JSON document on stdout for
+//! The `--json` results of `run`, `validate`, `compare` and `servers`: one JSON document on stdout for
 //! scripts. Numbers sit at the same dotted paths as in `summary.json` (and carry the same
 //! values); the shapes are documented in docs/cli.md and their keys are kept stable.
 
 use super::{CliError, say};
+use crate::model::servers::Server;
 use crate::output::{BaselineSummary, ComparisonRow, Savings, SummaryFile};
 use crate::sim::records::SlaSummary;
 use serde::Serialize;
@@ -178,6 +179,26 @@ impl<'a> CompareResult<'a> {
             command: "compare",
             out: out.display().to_string(),
             variants,
+        }
+    }
+}
+
+/// `servers --json`: the library of published SPECpower curves, each server with every
+/// field of its entry.
+#[derive(Debug, Serialize)]
+pub struct ServersResult<'a> {
+    /// Always `"servers"`.
+    command: &'static str,
+    /// The library, by date.
+    servers: &'a [Server],
+}
+
+impl<'a> ServersResult<'a> {
+    /// The result listing `servers`.
+    pub fn new(servers: &'a [Server]) -> Self {
+        ServersResult {
+            command: "servers",
+            servers,
         }
     }
 }

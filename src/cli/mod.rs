@@ -7,7 +7,9 @@ mod destination;
 mod generate;
 mod json;
 mod plot;
+mod report;
 mod run;
+mod servers;
 mod shell;
 mod sweep;
 mod validate;
@@ -43,6 +45,10 @@ enum Command {
     Compare(compare::CompareArgs),
     /// Redraw the charts and reports of an earlier run, comparison or sweep from its files.
     Plot(plot::PlotArgs),
+    /// List the published server power curves a scenario can name (`power = { server = "NAME" }`).
+    Servers(servers::ServersArgs),
+    /// Write the reports of an earlier run, comparison or sweep again; --pdf prints report.pdf.
+    Report(report::ReportArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to stdout.
     Completions(shell::CompletionsArgs),
     /// Print the man page (roff) of nightshift, or of one of its commands, to stdout.
@@ -287,6 +293,8 @@ pub fn main() -> ExitCode {
         Command::Merge(args) => sweep::merge(args),
         Command::Compare(args) => compare::compare(args),
         Command::Plot(args) => plot::plot(args),
+        Command::Servers(args) => servers::servers(args),
+        Command::Report(args) => report::report(args),
         Command::Completions(args) => shell::completions(args),
         Command::Man(args) => shell::man(args),
     };

@@ -22,6 +22,18 @@ pub struct PlotArgs {
     quiet: bool,
 }
 
+impl PlotArgs {
+    /// The folder to redraw.
+    pub(super) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Whether to print nothing on success.
+    pub(super) fn quiet(&self) -> bool {
+        self.quiet
+    }
+}
+
 /// Checks that run folder `dir`'s `summary.json` is one nightshift wrote: it reads as a
 /// summary (every field there, of its type; [`crate::chart::read_summary`] names a field that
 /// is not) and no measured amount is below 0. A damaged summary would otherwise give a report

@@ -83,6 +83,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         &copy,
         folder,
         options,
+        &prepared.warnings,
         &|stage, t| bar.update(stage, t),
     )?;
     bar.finish();

@@ -404,6 +404,7 @@ fn run_one(
         &prepared.traces,
         staging.path(),
         options,
+        &prepared.warnings,
         &|_, _| {},
     )
     .map_err(|e| CliError::Other(format!("run {}: {e}", run.id)))

@@ -1,9 +1,11 @@
-//! Models of the physical world: hosts and their power, VM shapes, load curves, tariffs.
+//! Models of the physical world: hosts and their power (and a library of real servers'
+//! published curves), VM shapes, load curves, tariffs.
 
 pub mod host;
 pub mod lifetime;
 pub mod load;
 pub mod migration;
 pub mod power;
+pub mod servers;
 pub mod tariff;
 pub mod vm;

@@ -25,6 +25,8 @@ pub const SCENARIO_COPY_FILE: &str = "scenario.toml";
 pub const REPORT_HTML_FILE: &str = "report.html";
 /// The Markdown report of a run, comparison or sweep.
 pub const REPORT_MD_FILE: &str = "report.md";
+/// `report.html` printed to A4 by headless Chromium (`nightshift report DIR --pdf`).
+pub const REPORT_PDF_FILE: &str = "report.pdf";
 /// A comparison's table, one row per variant.
 pub const COMPARISON_FILE: &str = "comparison.csv";
 /// The folder of a comparison's or a sweep's runs, one sub-folder each.

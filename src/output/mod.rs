@@ -8,6 +8,7 @@ mod comparison;
 mod csv_line;
 pub mod files;
 mod lock;
+mod report_facts;
 mod scenario_copy;
 mod scratch;
 mod staging;
@@ -18,6 +19,7 @@ mod timestamp;
 
 pub use comparison::{ComparisonRow, write_comparison};
 pub use lock::Lock;
+pub use report_facts::{ConsolidationFacts, HostClassFacts, ReportFacts, TariffPeriodFacts};
 pub use scenario_copy::{scenario_copy, strip_copy_header};
 pub use scratch::{AtomicFile, Leftover, Scope, remove_leftovers, write_atomically};
 pub use staging::{Staging, remove_unfinished};

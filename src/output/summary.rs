@@ -3,6 +3,7 @@
 //! reading as missing; fields added after the first version default when absent, so folders
 //! written by older versions still load.
 
+use super::report_facts::ReportFacts;
 use crate::sim::records::Summary;
 use serde::{Deserialize, Serialize};
 
@@ -119,6 +120,10 @@ pub struct SummaryFile {
     /// Savings against the baseline, unless it was skipped.
     #[serde(default)]
     pub savings: Option<Savings>,
+    /// What the report states in words (policies, tariff, host classes, warnings); `None`
+    /// in folders written before it (issue 23).
+    #[serde(default)]
+    pub report: Option<ReportFacts>,
     /// Which format and which nightshift wrote the folder, and with which overrides.
     #[serde(flatten)]
     pub format: FormatInfo,
@@ -179,6 +184,7 @@ impl SummaryFile {
             summary,
             baseline,
             savings,
+            report: None,
             format: FormatInfo::current(&[]),
         }
     }

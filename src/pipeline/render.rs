@@ -94,14 +94,27 @@ pub fn render_run(folder: Folder, with_charts: bool) -> Result<Drawn, DrawError>
     let dir = folder.dir;
     let clock = Instant::now();
     // The reports need the summary only; the series are read for the charts.
-    let (run, written) = if with_charts {
+    let (run, written, explorer) = if with_charts {
         let data = RunData::load(dir).map_err(DrawError::Data)?;
         let written = draw(folder, &chart::run_charts(&data))?;
-        (data.summary, written)
+        let explorer = report::explorer(
+            &data.timeseries,
+            data.baseline.as_ref(),
+            data.run().hosts.count,
+        );
+        (data.summary, written, Some(explorer))
     } else {
-        (RunSummary::load(dir).map_err(DrawError::Data)?, Vec::new())
+        (
+            RunSummary::load(dir).map_err(DrawError::Data)?,
+            Vec::new(),
+            None,
+        )
     };
-    write_text(folder, REPORT_HTML_FILE, &report::run_html(&run, &written))?;
+    write_text(
+        folder,
+        REPORT_HTML_FILE,
+        &report::run_html(&run, &written, explorer.as_deref()),
+    )?;
     write_text(
         folder,
         REPORT_MD_FILE,

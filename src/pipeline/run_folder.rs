@@ -19,7 +19,8 @@ pub struct FolderOptions<'a> {
 }
 
 /// Simulates `setup` (replaying `traces`, its bound trace indexes) into `folder.dir`, then
-/// adds the scenario as run (`scenario_copy`), the charts and the reports. Errors name
+/// adds the scenario as run (`scenario_copy`), the charts and the reports; `warnings` are the
+/// ones preparing the scenario printed, kept for the report. Errors name
 /// `folder.shown`, the folder the user asked for (`folder.dir` may be its staging copy).
 pub fn write_run_folder(
     setup: &Setup,
@@ -27,14 +28,16 @@ pub fn write_run_folder(
     scenario_copy: &str,
     folder: Folder,
     options: FolderOptions<'_>,
+    warnings: &[String],
     progress: &dyn Fn(&'static str, f64),
 ) -> Result<(SummaryFile, Drawn), PipelineError> {
     let shown = folder.shown.display().to_string();
-    let summary =
-        simulate(setup, traces, folder.dir, options.run, progress).map_err(|e| match e {
+    let summary = simulate(setup, traces, folder.dir, options.run, warnings, progress).map_err(
+        |e| match e {
             PipelineError::Io(m) => PipelineError::Io(format!("{shown}: {m}")),
             other => other,
-        })?;
+        },
+    )?;
     std::fs::write(folder.dir.join(SCENARIO_COPY_FILE), scenario_copy)
         .map_err(|e| PipelineError::Io(format!("{shown}: cannot write outputs: {e}")))?;
     let drawn = render_run(folder, options.charts).map_err(|e| e.into_error(false))?;

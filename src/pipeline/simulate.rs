@@ -5,8 +5,8 @@ use super::PipelineError;
 use super::progress::Progress;
 use crate::output::files::BASELINE_TIMESERIES_FILE;
 use crate::output::{
-    Format, RunRecorder, SummaryFile, TableOptions, TimeseriesTable, write_hosts, write_requests,
-    write_summary,
+    Format, ReportFacts, RunRecorder, SummaryFile, TableOptions, TimeseriesTable, write_hosts,
+    write_requests, write_summary,
 };
 use crate::sim::{self, records::NullRecorder, setup::Setup};
 use crate::trace::{self, TraceIndex};
@@ -32,13 +32,15 @@ pub struct RunOptions<'a> {
 /// Runs `setup` (and its baseline if asked), replaying `traces` (the scanned indexes of
 /// `setup.traces`, bound to it), writing the run's data files into `dir`, and calling
 /// `report(stage, simulated seconds)` as the run (stage `"run"`) and then its baseline (stage
-/// `"baseline"`) progress. I/O errors say "cannot write outputs" without naming `dir`: the
+/// `"baseline"`) progress; `warnings` (what preparing the scenario found) go into the
+/// summary's `report` block for the report. I/O errors say "cannot write outputs" without naming `dir`: the
 /// caller knows the folder the user asked for.
 pub fn simulate(
     setup: &Setup,
     traces: &[TraceIndex],
     dir: &Path,
     options: RunOptions,
+    warnings: &[String],
     report: &dyn Fn(&'static str, f64),
 ) -> Result<SummaryFile, PipelineError> {
     let write = |e: std::io::Error| PipelineError::Io(format!("cannot write outputs: {e}"));
@@ -73,7 +75,7 @@ pub fn simulate(
         let base = sim::run_with_traces(&setup.baseline(), replays(), &mut rows)
             .map_err(PipelineError::Sim)?;
         rows.inner.finish().map_err(write)?;
-        Some(base.summary)
+        Some(base)
     } else {
         Some(
             sim::run_with_traces(
@@ -84,12 +86,17 @@ pub fn simulate(
                     report: &|t| report("baseline", t),
                 },
             )
-            .map_err(PipelineError::Sim)?
-            .summary,
+            .map_err(PipelineError::Sim)?,
         )
     };
-    let summary =
-        SummaryFile::new(outcome.summary, baseline.as_ref()).with_overrides(options.overrides);
+    let mut summary = SummaryFile::new(outcome.summary, baseline.as_ref().map(|b| &b.summary))
+        .with_overrides(options.overrides);
+    summary.report = Some(ReportFacts::new(
+        setup,
+        &outcome.hosts,
+        baseline.as_ref().map(|b| b.hosts.as_slice()),
+        warnings,
+    ));
     write_summary(dir, &summary).map_err(write)?;
     write_hosts(dir, &outcome.hosts, tables).map_err(write)?;
     write_requests(dir, &outcome.requests, tables).map_err(write)?;
@@ -147,6 +154,7 @@ level = 0.5
             &prepared.traces,
             dir.path(),
             options,
+            &[],
             &|_, _| {},
         )
         .unwrap();

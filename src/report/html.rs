@@ -1,6 +1,8 @@
-//! `report.html`: one self-contained page (inline CSS, inline SVG charts, no script, no
-//! external resource), readable offline and printable.
+//! `report.html`: one self-contained page (inline CSS, inline SVG charts, the time series'
+//! own inline script, no external resource), readable offline and printable to A4 (its print
+//! stylesheet numbers the pages and never cuts a chart).
 
+use super::executive;
 use super::{
     Headline, comparison_scenarios, comparison_table, comparison_verdict, run_headlines,
     sweep_headlines, sweep_table,
@@ -17,14 +19,32 @@ const STYLE: &str = "\
 body{font-family:'Liberation Sans',Arial,Helvetica,sans-serif;color:#222;background:#fff;\
 margin:0 auto;max-width:1240px;padding:24px 32px;line-height:1.45}\
 h1{font-size:1.9em;margin:0 0 4px}h2{font-size:1.35em;margin:32px 0 10px;border-bottom:2px solid #1f3b73}\
-p.sub{color:#555;margin:0 0 16px}\
+p.sub{color:#555;margin:0 0 16px}p.lead{font-size:1.12em;max-width:60em}\
+ul.caveats li,ul.assumptions li{margin:3px 0;max-width:60em}\
 table{border-collapse:collapse;margin:8px 0}th,td{padding:6px 12px;border-bottom:1px solid #ccc;\
-text-align:left;vertical-align:top}th{background:#eef1f8}td.num{text-align:right;font-variant-numeric:tabular-nums}\
-figure.chart{margin:20px 0 28px;page-break-inside:avoid}figure.chart svg{width:100%;height:auto;display:block;\
-border:1px solid #ddd}figcaption{color:#444;font-size:.95em;margin-top:6px}\
+text-align:left;vertical-align:top}th{background:#eef1f8}td.num{text-align:right;font-variant-numeric:tabular-nums;\
+white-space:nowrap}\
+figure.chart,figure.explorer{margin:20px 0 28px;break-inside:avoid;page-break-inside:avoid}\
+figure.chart svg{width:100%;height:auto;display:block;border:1px solid #ddd}\
+figure.explorer svg{width:100%;height:auto;display:block;border:1px solid #ddd;user-select:none}\
+p.takeaway{font-weight:bold;margin:0 0 6px}figcaption{color:#444;font-size:.95em;margin-top:6px}\
+p.readout{font-variant-numeric:tabular-nums;color:#1f3b73;margin:6px 0;min-height:1.4em}\
+#explorer-svg .grid{stroke:#e4e4e4}#explorer-svg .axis{stroke:#555}#explorer-svg .frame{fill:none;stroke:#999}\
+#explorer-svg .tick{font-size:12px;fill:#333}#explorer-svg .label{font-size:13px;fill:#222}\
+#explorer-svg .on{fill:#b8661c}#explorer-svg polyline{fill:none;stroke-width:2}\
+#explorer-svg polyline.power{stroke:#1f3b73;stroke-width:2.5}#explorer-svg polyline.base{stroke:#8c8c8c;stroke-dasharray:7 5}\
+#explorer-svg polyline.on{stroke:#d9822b;fill:none;stroke-width:1.5}#explorer-svg .cursor{stroke:#555;stroke-dasharray:3 3}\
+#explorer-svg .dot.power{fill:#1f3b73}#explorer-svg .dot.on{fill:#d9822b}#explorer-svg .band{fill:rgba(31,59,115,.12)}\
+#explorer-svg .hit{fill:transparent;cursor:crosshair}\
 pre{background:#f6f6f6;border:1px solid #ddd;padding:12px;overflow-x:auto;font-size:.85em}\
+details.appendix{margin:32px 0}details.appendix summary{font-size:1.35em;font-weight:bold;cursor:pointer;\
+border-bottom:2px solid #1f3b73}\
 p.note{color:#555}tr.best td{font-weight:bold;background:#fdf0dc}footer{margin-top:40px;color:#777;font-size:.85em}\
-@media print{body{max-width:none;padding:0}figure.chart svg{border:none}}";
+@page{size:A4;margin:14mm 12mm 16mm;@bottom-center{content:'Page ' counter(page) ' of ' counter(pages);\
+font:9pt 'Liberation Sans',Arial,sans-serif;color:#555}}\
+@media print{body{max-width:none;padding:0;font-size:10pt}figure.chart svg,figure.explorer svg{border:none}\
+h2,h3,p.takeaway{break-after:avoid}table.comparison th,table.comparison td,table.sweep th,table.sweep td{padding:3px 5px;font-size:8pt}table,tr,ul.caveats li{break-inside:avoid}p.readout{display:none}\
+a{color:inherit;text-decoration:none}}";
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -64,8 +84,9 @@ fn headline_table(rows: &[Headline]) -> String {
     s + "</table>\n"
 }
 
-/// The charts as figures with inline SVG (labelled for screen readers).
-fn figures(charts: &[WrittenChart]) -> String {
+/// The charts as figures with inline SVG (labelled for screen readers), each under its
+/// one-line takeaway when `takeaway` has one for it.
+fn figures(charts: &[WrittenChart], takeaway: &dyn Fn(&str) -> Option<String>) -> String {
     let mut s = String::new();
     for c in charts {
         let svg = c.svg.trim();
@@ -78,8 +99,11 @@ fn figures(charts: &[WrittenChart]) -> String {
                 )
             },
         );
+        let lead = takeaway(&c.name).map_or(String::new(), |t| {
+            format!("<p class=\"takeaway\">{}</p>\n", escape(&t))
+        });
         s += &format!(
-            "<figure class=\"chart\" id=\"chart-{}\">\n{svg}\n<figcaption>{} (<a href=\"{}.svg\">SVG</a>, <a href=\"{}.png\">PNG</a>)</figcaption>\n</figure>\n",
+            "<figure class=\"chart\" id=\"chart-{}\">\n{lead}{svg}\n<figcaption>{} (<a href=\"{}.svg\">SVG</a>, <a href=\"{}.png\">PNG</a>)</figcaption>\n</figure>\n",
             c.name,
             escape(&c.title),
             c.name,
@@ -89,58 +113,127 @@ fn figures(charts: &[WrittenChart]) -> String {
     s
 }
 
-fn charts_section(charts: &[WrittenChart], missing: &str) -> String {
+fn charts_section(
+    charts: &[WrittenChart],
+    missing: &str,
+    takeaway: &dyn Fn(&str) -> Option<String>,
+) -> String {
     if charts.is_empty() {
         format!(
             "<h2>Charts</h2>\n<p class=\"note\">{}</p>\n",
             escape(missing)
         )
     } else {
-        format!("<h2>Charts</h2>\n{}", figures(charts))
+        format!("<h2>Charts</h2>\n{}", figures(charts, takeaway))
     }
 }
 
-/// The report of a run.
-pub fn run_html(run: &RunSummary, charts: &[WrittenChart]) -> String {
+/// A list of sentences as `<ul class="{class}">`.
+fn sentences(class: &str, items: &[String]) -> String {
+    let mut s = format!("<ul class=\"{class}\">\n");
+    for i in items {
+        s += &format!("<li>{}</li>\n", escape(i));
+    }
+    s + "</ul>\n"
+}
+
+/// A table with a header row; cells after the first are numbers (right-aligned, unbroken).
+fn plain_table(class: &str, headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut s = format!("<table class=\"{class}\">\n<tr>");
+    for h in headers {
+        s += &format!("<th>{}</th>", escape(h));
+    }
+    s += "</tr>\n";
+    for row in rows {
+        s += "<tr>";
+        for (i, c) in row.iter().enumerate() {
+            let class = if i == 0 { "" } else { " class=\"num\"" };
+            s += &format!("<td{class}>{}</td>", escape(c));
+        }
+        s += "</tr>\n";
+    }
+    s + "</table>\n"
+}
+
+/// A file of the folder as a link.
+fn file_link(name: &str) -> String {
+    format!("<a href=\"{0}\">{0}</a>", escape(name))
+}
+
+/// The report of a run: the first paragraph, the caveats, the headline numbers, the host
+/// classes, the assumptions, the interactive time series (`explorer`, when the series were
+/// read), the charts with their takeaways, and the scenario and files in a collapsed appendix.
+pub fn run_html(run: &RunSummary, charts: &[WrittenChart], explorer: Option<&str>) -> String {
     let name = run.scenario();
     let mut body = format!(
-        "<header>\n<h1>nightshift report: {}</h1>\n<p class=\"sub\">Energy, cost, migrations and SLA of one simulated run, against an always-on fleet running the same workload.</p>\n</header>\n",
+        "<header>\n<h1>nightshift report: {}</h1>\n<p class=\"sub\">What consolidating VMs and powering hosts down saves in one simulated run, against an always-on fleet running the same workload.</p>\n</header>\n",
         escape(name)
     );
-    body += "<h2>Headline numbers</h2>\n";
+    body += &format!(
+        "<section id=\"summary\">\n<h2>In brief</h2>\n<p class=\"lead\" id=\"executive\">{}</p>\n",
+        escape(&executive::run_paragraph(run))
+    );
+    let caveats = executive::caveats(run);
+    if !caveats.is_empty() {
+        body += "<h3>Caveats the run detected</h3>\n";
+        body += &sentences("caveats", &caveats);
+    }
+    body += "</section>\n<h2>Headline numbers</h2>\n";
     body += &headline_table(&run_headlines(run));
+    let (headers, rows) = executive::class_table(run);
+    if !rows.is_empty() {
+        body += "<h2>By host class</h2>\n";
+        body += &plain_table("classes", &headers, &rows);
+        body += "<p class=\"note\">Energy in kWh/MWh as measured over the run (warm-up excluded); always-on is the baseline's same class.</p>\n";
+    }
+    body += "<h2>Assumptions</h2>\n";
+    body += &sentences("assumptions", &executive::assumptions(run));
+    if let Some(explorer) = explorer {
+        body += "<h2>The run over time</h2>\n";
+        body += explorer;
+    }
     body += &charts_section(
         charts,
         "Charts were not drawn (run with --no-charts); `nightshift plot DIR` draws them.",
+        &|chart| executive::chart_takeaway(run, chart),
     );
     if !run.files.host_utilisation && !charts.is_empty() {
         body += &format!(
             "<p class=\"note\">No {HOST_UTILISATION_FILE} in this folder, so the utilisation heat map and distribution are left out.</p>\n"
         );
     }
-    body += "<h2>Scenario</h2>\n";
+    body += "<details class=\"appendix\">\n<summary>Appendix: the scenario as run and the files</summary>\n";
     match &run.scenario_text {
-        Some(text) => body += &format!("<pre><code>{}</code></pre>\n", escape(text)),
+        Some(text) => {
+            body += &format!(
+                "<h3>Scenario</h3>\n<pre><code>{}</code></pre>\n",
+                escape(text)
+            )
+        }
         None => {
             body += &format!("<p class=\"note\">{SCENARIO_COPY_FILE} is not in this folder.</p>\n")
         }
     }
-    body += "<h2>Files</h2>\n<p>";
-    body += &[
+    let mut files = vec![
         SUMMARY_FILE,
         TIMESERIES_FILE,
         MIGRATIONS_FILE,
         CONFLICTS_FILE,
         HOSTS_FILE,
-    ]
-    .join(", ");
+    ];
     if run.files.baseline {
-        body += &format!(", {BASELINE_TIMESERIES_FILE}");
+        files.push(BASELINE_TIMESERIES_FILE);
     }
     if run.files.host_utilisation {
-        body += &format!(", {HOST_UTILISATION_FILE}");
+        files.push(HOST_UTILISATION_FILE);
     }
-    body += ".</p>\n";
+    body += "<h3>Files</h3>\n<p>";
+    body += &files
+        .iter()
+        .map(|f| file_link(f))
+        .collect::<Vec<_>>()
+        .join(", ");
+    body += ".</p>\n</details>\n";
     page(&format!("nightshift report: {name}"), &body)
 }
 
@@ -148,8 +241,15 @@ pub fn run_html(run: &RunSummary, charts: &[WrittenChart]) -> String {
 pub fn comparison_html(cmp: &Comparison, charts: &[WrittenChart]) -> String {
     let names: Vec<&str> = cmp.rows.iter().map(|r| r.variant.as_str()).collect();
     let mut body = format!(
-        "<header>\n<h1>nightshift comparison: {}</h1>\n<p class=\"sub\">The same workload and seed under each variant. {}</p>\n</header>\n",
+        "<header>\n<h1>nightshift comparison: {}</h1>\n<p class=\"sub\">The same workload and seed under each variant.</p>\n</header>\n",
         escape(&names.join(", ")),
+    );
+    body += &format!(
+        "<section id=\"summary\">\n<h2>In brief</h2>\n<p class=\"lead\" id=\"executive\">{}</p>\n<p>{}</p>\n</section>\n",
+        escape(&executive::comparison_paragraph(
+            cmp,
+            executive::comparison_days(cmp)
+        )),
         escape(&comparison_verdict(cmp))
     );
     body += "<h2>Headline numbers</h2>\n<table class=\"comparison\">\n<tr>";
@@ -176,6 +276,7 @@ pub fn comparison_html(cmp: &Comparison, charts: &[WrittenChart]) -> String {
     body += &charts_section(
         charts,
         "Charts were not drawn (--no-charts); `nightshift plot DIR` draws them.",
+        &|chart| comparison_takeaway(chart),
     );
     body += "<h2>Variants</h2>\n<table class=\"variants\">\n<tr><th>variant</th><th>scenario</th><th>seed</th><th>overrides applied</th></tr>\n";
     for row in &cmp.rows {
@@ -193,17 +294,31 @@ pub fn comparison_html(cmp: &Comparison, charts: &[WrittenChart]) -> String {
         );
     }
     body += "</table>\n";
-    for (name, text) in comparison_scenarios(cmp) {
-        body += &format!(
-            "<h2>Scenario {}</h2>\n<pre><code>{}</code></pre>\n",
-            escape(&name),
-            escape(&text)
-        );
+    let scenarios = comparison_scenarios(cmp);
+    if !scenarios.is_empty() {
+        body += "<details class=\"appendix\">\n<summary>Appendix: the scenarios as run</summary>\n";
+        for (name, text) in scenarios {
+            body += &format!(
+                "<h3>Scenario {}</h3>\n<pre><code>{}</code></pre>\n",
+                escape(&name),
+                escape(&text)
+            );
+        }
+        body += "</details>\n";
     }
     page(
         &format!("nightshift comparison: {}", names.join(", ")),
         &body,
     )
+}
+
+/// What to read in a comparison's chart.
+fn comparison_takeaway(chart: &str) -> Option<String> {
+    match chart {
+        "compare-bars" => Some("Each variant's energy, cost, migrations and CPU demand not served side by side; the dashed line is the always-on fleet.".to_string()),
+        "compare-tradeoff" => Some("Lower left is better: less energy and less CPU demand not served.".to_string()),
+        _ => None,
+    }
 }
 
 /// The report of a sweep.
@@ -213,11 +328,22 @@ pub fn sweep_html(r: &SweepResults, charts: &[WrittenChart]) -> String {
         escape(&r.name),
         r.runs.len(),
     );
+    body += &format!(
+        "<section id=\"summary\">\n<h2>In brief</h2>\n<p class=\"lead\" id=\"executive\">{}</p>\n</section>\n",
+        escape(&executive::sweep_paragraph(r))
+    );
     body += "<h2>Headline numbers</h2>\n";
     body += &headline_table(&sweep_headlines(r));
     body += &charts_section(
         charts,
         "Charts were not drawn (--no-charts); `nightshift plot DIR` draws them.",
+        &|chart| {
+            if chart == "sweep-tradeoff" {
+                Some("Lower left is better: each marker is an axis point's mean energy and CPU demand not served; the dashed line joins the points nothing beats on both.".to_string())
+            } else {
+                chart.strip_prefix("sweep-by-").map(|axis| format!("How the metrics move with {axis}, a line per value of the other axes; whiskers span the seeds."))
+            }
+        },
     );
     let table = sweep_table(r);
     body += "<h2>Axis points</h2>\n<p class=\"note\">One row per combination of axis values; numbers are means over its runs (seeds). Bold rows have the least energy or the least CPU demand not served (values within the tolerance count as ties, broken by the other metric; no row is marked for demand not served when it is negligible everywhere); the best column says which.</p>\n";
@@ -249,7 +375,7 @@ pub fn sweep_html(r: &SweepResults, charts: &[WrittenChart]) -> String {
     for note in &table.notes {
         body += &format!("<p class=\"note\">{}</p>\n", escape(note));
     }
-    body += "<h2>Sweep file</h2>\n";
+    body += "<details class=\"appendix\">\n<summary>Appendix: the sweep file, the base scenario and the files</summary>\n<h3>Sweep file</h3>\n";
     match &r.sweep_text {
         Some(text) => body += &format!("<pre><code>{}</code></pre>\n", escape(text)),
         None => {
@@ -258,12 +384,12 @@ pub fn sweep_html(r: &SweepResults, charts: &[WrittenChart]) -> String {
     }
     if let Some(text) = &r.scenario_text {
         body += &format!(
-            "<h2>Base scenario</h2>\n<pre><code>{}</code></pre>\n",
+            "<h3>Base scenario</h3>\n<pre><code>{}</code></pre>\n",
             escape(text)
         );
     }
     body += &format!(
-        "<h2>Files</h2>\n<p>{RESULTS_FILE} (one row per run), {MANIFEST_FILE}, {SWEEP_COPY_FILE}, {SCENARIO_COPY_FILE}, and {RUNS_DIR}/&lt;id&gt;/ with each run's complete output.</p>\n"
+        "<h3>Files</h3>\n<p>{RESULTS_FILE} (one row per run), {MANIFEST_FILE}, {SWEEP_COPY_FILE}, {SCENARIO_COPY_FILE}, and {RUNS_DIR}/&lt;id&gt;/ with each run's complete output.</p>\n</details>\n"
     );
     page(&format!("nightshift sweep: {}", r.name), &body)
 }

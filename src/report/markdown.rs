@@ -1,6 +1,7 @@
 //! `report.md`: the same report as Markdown for wikis; charts are linked as the PNG files next
 //! to it.
 
+use super::executive;
 use super::{
     Headline, comparison_scenarios, comparison_table, comparison_verdict, run_headlines,
     sweep_headlines, sweep_table,
@@ -26,6 +27,11 @@ fn fenced(lang: &str, text: &str) -> String {
     format!("{fence}{lang}\n{body}{fence}\n")
 }
 
+/// Sentences as a bulleted list, then a blank line.
+fn bullets(items: &[String]) -> String {
+    items.iter().map(|i| format!("- {i}\n")).collect::<String>() + "\n"
+}
+
 fn headline_table(rows: &[Headline]) -> String {
     let mut s = String::from("| Metric | Value |\n| --- | --- |\n");
     for h in rows {
@@ -48,8 +54,35 @@ fn chart_links(charts: &[WrittenChart], missing: &str) -> String {
 /// The Markdown report of a run.
 pub fn run_markdown(run: &RunSummary, charts: &[WrittenChart]) -> String {
     let mut s = format!("# nightshift report: {}\n\n", run.scenario());
+    s += &format!("## In brief\n\n{}\n\n", executive::run_paragraph(run));
+    let caveats = executive::caveats(run);
+    if !caveats.is_empty() {
+        s += "### Caveats the run detected\n\n";
+        s += &bullets(&caveats);
+    }
     s += "## Headline numbers\n\n";
     s += &headline_table(&run_headlines(run));
+    let (headers, rows) = executive::class_table(run);
+    if !rows.is_empty() {
+        s += "\n## By host class\n\n|";
+        for h in &headers {
+            s += &format!(" {} |", cell(h));
+        }
+        s += "\n|";
+        for i in 0..headers.len() {
+            s += if i == 0 { " --- |" } else { " ---: |" };
+        }
+        s += "\n";
+        for row in &rows {
+            s += "|";
+            for c in row {
+                s += &format!(" {} |", cell(c));
+            }
+            s += "\n";
+        }
+    }
+    s += "\n## Assumptions\n\n";
+    s += &bullets(&executive::assumptions(run));
     s += "\n## Charts\n\n";
     s += &chart_links(
         charts,
@@ -67,7 +100,8 @@ pub fn comparison_markdown(cmp: &Comparison, charts: &[WrittenChart]) -> String 
     let names: Vec<&str> = cmp.rows.iter().map(|r| r.variant.as_str()).collect();
     let mut s = format!("# nightshift comparison: {}\n\n", names.join(", "));
     s += &format!(
-        "The same workload and seed under each variant. {}\n\n## Headline numbers\n\n",
+        "The same workload and seed under each variant.\n\n## In brief\n\n{}\n\n{}\n\n## Headline numbers\n\n",
+        executive::comparison_paragraph(cmp, executive::comparison_days(cmp)),
         comparison_verdict(cmp)
     );
     let table = comparison_table(cmp);
@@ -121,8 +155,9 @@ pub fn comparison_markdown(cmp: &Comparison, charts: &[WrittenChart]) -> String 
 pub fn sweep_markdown(r: &SweepResults, charts: &[WrittenChart]) -> String {
     let mut s = format!("# nightshift sweep: {}\n\n", r.name);
     s += &format!(
-        "{} runs of one base scenario over the sweep's axes.\n\n## Headline numbers\n\n",
+        "{} runs of one base scenario over the sweep's axes.\n\n## In brief\n\n{}\n\n## Headline numbers\n\n",
         r.runs.len(),
+        executive::sweep_paragraph(r)
     );
     s += &headline_table(&sweep_headlines(r));
     s += "\n## Charts\n\n";

@@ -13,7 +13,7 @@ const MAX_MESSAGE_CHARS: usize = 400;
 const WORDS: &[(&str, &str)] = &[
     (
         "internally tagged enum PowerModelSpec",
-        "a power model, like { model = \"linear\", idle_w = 100, max_w = 200 } or { model = \"specpower\", watts = [...] }",
+        "a power model, like { model = \"linear\", idle_w = 100, max_w = 200 }, { model = \"specpower\", watts = [...] } or { server = \"NAME\" } (`nightshift servers` lists the names)",
     ),
     (
         "internally tagged enum LoadCurveSpec",

@@ -4,8 +4,9 @@
 use super::checks::{Check, at_least_one};
 use crate::model::host::{HostClass, SleepState};
 use crate::model::power::PowerModel;
+use crate::model::servers;
 use crate::scenario::error::FieldError;
-use crate::scenario::file::{HostClassSpec, HostOrderSpec, PowerModelSpec};
+use crate::scenario::file::{HostClassSpec, HostOrderSpec, PowerModelSpec, PowerSpec};
 use crate::scenario::limits::{self, short};
 use crate::scenario::units::Duration;
 
@@ -41,7 +42,8 @@ pub(super) fn compile(classes: &[HostClassSpec], order: HostOrderSpec) -> Check<
         }
         limits::NETWORK_MBPS.check(&key("network"), c.network.0)?;
         let power = match &c.power {
-            PowerModelSpec::Linear { idle_w, max_w } => {
+            PowerSpec::Server { server } => PowerModel::Table(library_server(i, server)?),
+            PowerSpec::Model(PowerModelSpec::Linear { idle_w, max_w }) => {
                 limits::WATTS.check(&key("power.idle_w"), *idle_w)?;
                 limits::WATTS.check(&key("power.max_w"), *max_w)?;
                 if max_w < idle_w {
@@ -59,7 +61,7 @@ pub(super) fn compile(classes: &[HostClassSpec], order: HostOrderSpec) -> Check<
                     max_w: *max_w,
                 }
             }
-            PowerModelSpec::Specpower { watts } => {
+            PowerSpec::Model(PowerModelSpec::Specpower { watts }) => {
                 let points: [f64; 11] = watts.as_slice().try_into().map_err(|_| {
                     FieldError::new(
                         key("power.watts"),
@@ -117,6 +119,29 @@ pub(super) fn compile(classes: &[HostClassSpec], order: HostOrderSpec) -> Check<
         classes: models,
         hosts,
     })
+}
+
+/// The eleven points of library server `name` for host class `i`, or an error that lists the
+/// library's names closest to it.
+fn library_server(i: usize, name: &str) -> Check<[f64; 11]> {
+    if let Some(server) = servers::find(name) {
+        return Ok(server.watts);
+    }
+    let close = servers::close_matches(name);
+    let hint = if close.is_empty() {
+        String::new()
+    } else {
+        let quoted: Vec<String> = close.iter().map(|n| format!("\"{n}\"")).collect();
+        format!("; close names: {}", quoted.join(", "))
+    };
+    Err(FieldError::new(
+        format!("hosts[{i}].power.server"),
+        format!(
+            "no server {} in the library of {} published SPECpower curves{hint} (`nightshift servers` lists them all; docs/scenario.md says how to add one)",
+            crate::quote::excerpt(name),
+            servers::library().len()
+        ),
+    ))
 }
 
 /// Checks host class `i`'s SPECpower table: each point a plausible draw, and never below the

@@ -26,7 +26,7 @@ pub struct HostClassSpec {
     #[serde(default = "default_network")]
     pub network: Mbps,
     /// Power draw as a function of CPU utilisation while on.
-    pub power: PowerModelSpec,
+    pub power: PowerSpec,
     /// Power states: off draw, boot and shutdown durations and draws.
     #[serde(default)]
     pub states: PowerStatesSpec,
@@ -36,7 +36,60 @@ fn default_network() -> Mbps {
     Mbps(10_000.0)
 }
 
-/// `power`: the power model of a host class.
+/// `power`: a power model spelled out, or a server of the bundled library by name.
+#[derive(Debug, Clone)]
+pub enum PowerSpec {
+    /// `{ model = "linear", ... }` or `{ model = "specpower", ... }`.
+    Model(PowerModelSpec),
+    /// `{ server = "NAME" }`: the published SPECpower curve of a library server
+    /// (`crate::model::servers`).
+    Server {
+        /// The library name.
+        server: String,
+    },
+}
+
+/// `{ server = "NAME" }`, the library spelling of `power`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServerSpec {
+    server: String,
+}
+
+impl<'de> Deserialize<'de> for PowerSpec {
+    /// A table with a `server` key names a library server; anything else is a power model
+    /// (whose messages name what `model` can be).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = toml::Value::deserialize(d)?;
+        let names_a_server = value.as_table().is_some_and(|t| t.contains_key("server"));
+        if names_a_server {
+            ServerSpec::deserialize(value)
+                .map(|s| PowerSpec::Server { server: s.server })
+                .map_err(|e| {
+                    let hint = if e.message().starts_with("unknown field") {
+                        " (a library server is named alone: { server = \"NAME\" })"
+                    } else {
+                        ""
+                    };
+                    D::Error::custom(format!("{}{hint}", e.message()))
+                })
+        } else {
+            PowerModelSpec::deserialize(value)
+                .map(PowerSpec::Model)
+                .map_err(|e| {
+                    let hint = if e.message().starts_with("missing field `model`") {
+                        " (\"linear\" or \"specpower\"; or name a library server: { server = \"NAME\" })"
+                    } else {
+                        ""
+                    };
+                    D::Error::custom(format!("{}{hint}", e.message()))
+                })
+        }
+    }
+}
+
+/// `power = { model = ... }`: a power model spelled out.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(tag = "model", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum PowerModelSpec {

@@ -168,6 +168,30 @@ fn the_window_refuses_an_evacuation_at_07_00_and_allows_it_at_23_00() {
 }
 
 #[test]
+fn outside_the_window_an_evacuation_is_counted_as_refused_without_a_search() {
+    // Host 0 at 5 x 950 / 6000 = 0.79 takes no more (adding host 1's 600 MIPS gives 0.89 >
+    // 0.8) and host 2 is empty, not busier: host 1's evacuation could not be made. Outside
+    // the window no destination is searched, so it counts as refused at 00:00 (Sunday's
+    // night, not Mon-Fri's) and at 07:00 all the same; at 23:00 it is searched and fails.
+    let at = |interval, duration| Case {
+        busy: 0.95,
+        interval,
+        duration,
+        calm: NIGHT,
+        ..EVACUATION
+    };
+    let (moves, calm) = run(&at("7h", "8h"), &[]);
+    assert_eq!(moves, []);
+    assert_eq!(calm.refused_window, 2, "host 1's one VM at 00:00 and 07:00");
+    let (moves, calm) = run(&at("23h", "24h"), &[]);
+    assert_eq!(moves, []);
+    assert_eq!(
+        calm.refused_window, 1,
+        "at 00:00 only: at 23:00 it is searched and fails"
+    );
+}
+
+#[test]
 fn relief_moves_outside_the_window_unless_the_option_says_no() {
     // Host 0 at 5000 / 6000 = 0.833 > 0.8 sheds one VM at 00:00, outside Mon-Fri's nights;
     // by default relief may move. Refused, it is refused again at 07:00.

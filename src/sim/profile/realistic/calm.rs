@@ -57,14 +57,14 @@ impl Simulation<'_> {
         why.is_some()
     }
 
-    /// Whether the complete evacuation `plan` of `src` is refused (counted for each of its
-    /// moves), checked in this order: the window, a VM's cool-down or daily cap, the benefit
-    /// bar, the budgets. When it is not, the host's capacity leaves `room`.
+    /// Whether the evacuation of `src` (all of `vms`) is refused inside the window, counted
+    /// for each of its moves. Checked before its destinations are searched, since none of
+    /// the reasons depends on them, in this order: a VM's cool-down or daily cap, the
+    /// benefit bar, the budgets. When it is not, the host's capacity leaves `room`.
     pub(super) fn evacuation_refused(
         &mut self,
         src: HostId,
-        plan: &[(VmId, HostId)],
-        in_window: bool,
+        vms: &[VmId],
         room: &mut OffRoom,
     ) -> bool {
         let now = self.clock.now;
@@ -72,26 +72,24 @@ impl Simulation<'_> {
         let state = &mut self.policies.calm;
         let class = &self.setup.host_classes[self.fleet.hosts[src].class];
         let frees = (class.mips, class.ram_mb);
-        let why = if !in_window {
-            Some(Refusal::Window)
-        } else if let Some(why) = plan
-            .iter()
-            .find_map(|&(vm, _)| state.vm_refusal(calm, vm, now))
-        {
+        let why = if let Some(why) = vms.iter().find_map(|&vm| state.vm_refusal(calm, vm, now)) {
             Some(why)
         } else if calm.benefit_host_off && !room.would_switch_off(frees) {
             Some(Refusal::Benefit)
         } else {
-            state.budget_refusal(calm, plan.len())
+            state.budget_refusal(calm, vms.len())
         };
-        match why {
-            Some(why) => state.refuse(why, plan.len()),
-            None => {
-                room.on = room.on.saturating_sub(1);
-                room.cap = (room.cap.0 - frees.0, room.cap.1 - frees.1);
-            }
+        if let Some(why) = why {
+            state.refuse(why, vms.len());
         }
         why.is_some()
+    }
+
+    /// Takes host `src`'s capacity out of `room` once its evacuation is planned.
+    pub(super) fn leave_room(&self, src: HostId, room: &mut OffRoom) {
+        let class = &self.setup.host_classes[self.fleet.hosts[src].class];
+        room.on = room.on.saturating_sub(1);
+        room.cap = (room.cap.0 - class.mips, room.cap.1 - class.ram_mb);
     }
 
     /// The room to switch hosts off at the start of an evacuation pass.
