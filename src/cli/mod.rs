@@ -8,6 +8,7 @@ mod generate;
 mod json;
 mod plot;
 mod run;
+mod schema;
 mod shell;
 mod sweep;
 mod validate;
@@ -47,6 +48,8 @@ enum Command {
     Completions(shell::CompletionsArgs),
     /// Print the man page (roff) of nightshift, or of one of its commands, to stdout.
     Man(shell::ManArgs),
+    /// Print the JSON Schema of scenario files, sweep files or summary.json to stdout.
+    Schema(schema::SchemaArgs),
 }
 
 /// Options shared by the commands that simulate and write an output folder (`run`, `compare`).
@@ -258,6 +261,7 @@ pub fn main() -> ExitCode {
         Command::Plot(args) => plot::plot(args),
         Command::Completions(args) => shell::completions(args),
         Command::Man(args) => shell::man(args),
+        Command::Schema(args) => schema::schema(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,10 +4,11 @@
 //! written by older versions still load.
 
 use crate::sim::records::Summary;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The always-on baseline of the same workload (every host on, no consolidation).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BaselineSummary {
     /// IT energy, kWh.
     pub it_kwh: f64,
@@ -32,7 +33,7 @@ pub struct BaselineSummary {
 }
 
 /// What the scenario saves against the baseline; positive = saves.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Savings {
     /// IT energy saved, kWh.
     pub energy_kwh: f64,
@@ -108,7 +109,7 @@ fn comparable_before_the_check() -> bool {
 }
 
 /// Everything in `summary.json`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SummaryFile {
     /// The run's own numbers (top-level keys).
     #[serde(flatten)]

@@ -1,6 +1,7 @@
 //! What a run reports: rows streamed to a [`Recorder`] while it runs, and the totals at the end.
 
 use super::energy::Split;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -194,7 +195,7 @@ pub struct HostRow {
 }
 
 /// `summary.json` → `energy`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EnergySummary {
     /// IT energy of all hosts, kWh.
     pub it_kwh: f64,
@@ -239,7 +240,7 @@ impl EnergySummary {
 }
 
 /// `summary.json` → `migrations`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MigrationSummary {
     /// Migrations started.
     pub count: usize,
@@ -274,7 +275,7 @@ pub struct MigrationSummary {
 }
 
 /// `summary.json` → `sla` (Beloglazov & Buyya 2012).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SlaSummary {
     /// Share of active host time spent at 100 % CPU.
     pub slatah: f64,
@@ -288,7 +289,7 @@ pub struct SlaSummary {
 
 /// `summary.json` → `impact`: the performance impact as operators read it (CPU demand not
 /// served is `vms.unserved_demand_core_h` and `vms.unserved_fraction`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ImpactSummary {
     /// The utilisation above which host time counts in `host_hours_above`, a fraction.
     #[serde(default)]
@@ -321,7 +322,7 @@ pub struct ImpactSummary {
 }
 
 /// `summary.json` → `conflicts`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ConflictSummary {
     /// All conflicts.
     pub total: usize,
@@ -331,7 +332,7 @@ pub struct ConflictSummary {
 
 /// `summary.json` → `calm`: what `[policy.calm]` refused and how the moves it let through fell,
 /// after the warm-up. A refused evacuation counts every VM of its host.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CalmSummary {
     /// Moves not planned because the time was outside every window.
     pub refused_window: u64,
@@ -355,7 +356,7 @@ pub struct CalmSummary {
 }
 
 /// `summary.json` → `hosts`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HostSummary {
     /// Hosts in the fleet.
     pub count: usize,
@@ -378,7 +379,7 @@ pub struct HostSummary {
 }
 
 /// `summary.json` → `vms`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct VmSummary {
     /// VMs in the scenario.
     pub count: usize,
@@ -411,7 +412,7 @@ pub struct VmSummary {
 }
 
 /// The daily hours a run's charts shade as night (`simulation.night`), in `summary.json`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Night {
     /// Start, hours after midnight (`0..24`).
     pub from_h: f64,
@@ -454,7 +455,7 @@ impl Night {
 }
 
 /// The headline numbers of a run, written as `summary.json`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Summary {
     /// Scenario name.
     pub scenario: String,
@@ -505,7 +506,7 @@ pub struct Summary {
 /// `summary.json` → `migration_spread`: how the reported migrations (after the warm-up) fall
 /// over VM-days and inside or outside the window. Each migration counts once, on the day and
 /// at the time it was planned.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MigrationSpread {
     /// Migrations per VM per day.
     pub per_vm_day: PerVmDay,
@@ -523,7 +524,7 @@ pub struct MigrationSpread {
 /// last tick of a run ending at midnight starts no day) or was migrated; its count is the migrations of that VM planned that day, 0 included.
 /// Percentiles are nearest-rank: the smallest count at least that share of VM-days do not
 /// exceed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PerVmDay {
     /// VM-days counted.
     pub vm_days: u64,
@@ -539,7 +540,7 @@ pub struct PerVmDay {
 
 /// CPU demand that waited for a boot (`policy.power.forecast` boots ahead to cut it), in
 /// `summary.json` as `late_demand`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LateDemandSummary {
     /// The forecast that powered hosts up ahead of demand: `none` or `yesterday`.
     pub forecast: String,

@@ -2,10 +2,11 @@
 
 use super::defaults::default_mips;
 use crate::scenario::units::{Duration, Mbps, Megabytes};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// `[[hosts]]`: a class of identical hypervisors.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HostClassSpec {
     /// Class name, shown in hosts.csv.
@@ -37,7 +38,7 @@ fn default_network() -> Mbps {
 }
 
 /// `power`: the power model of a host class.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(tag = "model", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum PowerModelSpec {
     /// Linear between idle (0 % CPU) and max (100 % CPU) watts.
@@ -55,7 +56,7 @@ pub enum PowerModelSpec {
 }
 
 /// `states`: power states of a host class other than On.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PowerStatesSpec {
     /// Draw while switched off (BMC, PSU standby), watts.
