@@ -7,6 +7,7 @@ mod destination;
 mod generate;
 mod json;
 mod plot;
+mod progress;
 mod run;
 mod schema;
 mod shell;
