@@ -42,7 +42,10 @@ fn the_kubernetes_jobs_run_the_image_the_dockerfile_builds() {
         .split('"')
         .find_map(|s| s.strip_prefix("/work/"))
         .expect("the sweep Job names a file under /work");
-    assert!(root().join(sweep).is_file(), "{sweep} is not in the repository");
+    assert!(
+        root().join(sweep).is_file(),
+        "{sweep} is not in the repository"
+    );
 }
 
 /// The Indexed Job's shard count is said three times; they must agree or shards are lost.
