@@ -12,7 +12,10 @@
 ARG RUST_VERSION=1.95
 
 FROM rust:${RUST_VERSION}-slim-bookworm AS build
-RUN rustup target add x86_64-unknown-linux-musl
+# musl-tools: musl's C compiler, for mimalloc, the allocator of the static build.
+RUN apt-get update && apt-get install -y --no-install-recommends musl-tools \
+    && rm -rf /var/lib/apt/lists/* \
+    && rustup target add x86_64-unknown-linux-musl
 WORKDIR /src
 COPY . .
 RUN cargo build --profile dist --locked --target x86_64-unknown-linux-musl \

@@ -6,8 +6,8 @@
 #   bench/outputs-digest.sh > before.txt; (change); bench/outputs-digest.sh > after.txt
 #   diff before.txt after.txt && echo identical
 # Usage: bench/outputs-digest.sh [BINARY] (default: a release build of this tree). Outputs
-# do not depend on the build profile: the `release` and `dist` builds and the static musl
-# build give the same listing (docs/install.md).
+# do not depend on the build profile (`release` and `dist` give the same listing); a static
+# musl build differs in the last digit of some timeseries values (docs/install.md).
 set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.."

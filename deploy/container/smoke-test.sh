@@ -41,6 +41,7 @@ fi
 "${bah[@]}" images --format '{{.Name}}:{{.Tag}} {{.Size}}' "$tag"
 "${bah[@]}" inspect --type image --format \
     'user {{.OCIv1.Config.User}}, entrypoint {{.OCIv1.Config.Entrypoint}}, working folder {{.OCIv1.Config.WorkingDir}}' "$tag"
+echo
 
 container=$("${bah[@]}" from "$tag")
 run() { "${bah[@]}" run --isolation chroot "$container" -- "$@"; }
