@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Whole-run benchmarks against the performance targets of docs/performance.md: builds in
-# release, generates the scale scenarios, runs each target (charts and baseline off, outputs
-# written), and prints wall time (the shell's `time`, to the millisecond) and peak memory
-# (from /usr/bin/time -v) next to the target.
+# Whole-run benchmarks against the performance targets of docs/performance.md: builds with
+# the `dist` profile (fat LTO, one codegen unit: what releases ship), generates the scale
+# scenarios, runs each target (charts and baseline off, outputs written), and prints wall
+# time (the shell's `time`, to the millisecond) and peak memory (from /usr/bin/time -v) next
+# to the target.
 # The reference day's row is the fastest of nine runs; the growth pair runs five times each,
 # alternately, and compares CPU time (user + system), which other work on the machine blurs
 # less than wall time. Usage: bench/targets.sh [--quick] (--quick skips the 100,000-host day)
@@ -11,8 +12,8 @@ set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.."
 quick=${1:-}
-cargo build --release -q
-bin=target/release/nightshift
+cargo build --profile dist -q
+bin=target/dist/nightshift
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
