@@ -114,7 +114,7 @@ series() {
     printf '%5s %7s %8s %8s %9s %9s %9s %11s' scale hosts VMs events "user s" "vs x1" "vs prev" "per event"
     [ "$CALLGRIND" = 1 ] && printf ' %14s %9s' instructions "vs x1"
     echo
-    local first_i=""
+    local first_i="" worst=0
     for k in $SCALES; do
         if [ "$kind" = cloudsim ]; then s=$(planetlab_scenario "$policy" "$k"); else s=$(realistic_scenario "$k"); fi
         reps=$REPS
@@ -140,8 +140,10 @@ series() {
             awk -v n="$n" -v n1="$first_i" 'BEGIN { printf " %14d %8.2fx", n, n / n1 }'
         fi
         echo
+        worst=$(awk -v t="$user" -v tp="$prev_t" -v w="$worst" 'BEGIN { print (t / tp > w ? t / tp : w) }')
         prev_t=$user
     done
+    awk -v w="$worst" 'BEGIN { printf "largest factor per doubling: %.2fx (target <= 2.3x): %s\n", w, (w <= 2.3 ? "met" : "MISSED") }'
 }
 
 echo "== bench/growth.sh $(date -u +%Y-%m-%dT%H:%MZ): $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), nightshift $("$bin" --version)"
