@@ -24,6 +24,8 @@
 # so and skips that part.
 #
 # Usage: bench/growth.sh [--no-cloudsim]
+#        bench/growth.sh --scenarios DIR   (only writes the cloudsim series' scenarios, x1 too,
+#                                          as DIR/<policy>-xK.toml, and exits; for checks)
 # Knobs (environment): SCALES="1 2 4 8 16" REPS=3 LARGE_REPS=1 REPS_REF=9 CS_REPS=1
 #   PEER=../shared/peer MATH3=/usr/share/java/commons-math3.jar JAVA=java CALLGRIND=0
 #   BIN=<a nightshift binary; default: a release build of this tree>
@@ -33,7 +35,13 @@ export LC_ALL=C
 cd "$(dirname "$0")/.."
 root=$PWD
 cloudsim=1
-[ "${1:-}" = "--no-cloudsim" ] && cloudsim=0
+scenarios_only=""
+case ${1:-} in
+    --no-cloudsim) cloudsim=0 ;;
+    --scenarios) scenarios_only=${2:?--scenarios needs a folder} ;;
+    "") ;;
+    *) echo "usage: bench/growth.sh [--no-cloudsim | --scenarios DIR]" >&2; exit 2 ;;
+esac
 SCALES=${SCALES:-1 2 4 8 16}
 REPS=${REPS:-3}
 LARGE_REPS=${LARGE_REPS:-1}
@@ -43,23 +51,16 @@ PEER=${PEER:-../shared/peer}
 MATH3=${MATH3:-/usr/share/java/commons-math3.jar}
 JAVA=${JAVA:-java}
 CALLGRIND=${CALLGRIND:-0}
-if [ -n "${BIN:-}" ]; then
-    bin=$(realpath "$BIN")
-else
-    cargo build --release -q
-    bin=$root/target/release/nightshift
-fi
 # The bundled days, those nearest the reference day's 1,052 VMs first.
 DAYS=(20110303 20110309 20110412 20110420 20110325 20110306 20110411 20110409 20110403 20110322)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
-# planetlab_scenario POLICY K: writes the xK scenario of the reference POLICY (a file name in
-# scenarios/reference without .toml) and prints its path. x1 is the reference file itself.
+# planetlab_scenario POLICY K [DIR]: writes the xK scenario of the reference POLICY (a file
+# name in scenarios/reference without .toml) into DIR (default the work folder) and prints its
+# path. Without DIR, x1 is the reference file itself.
 planetlab_scenario() {
-    local policy=$1 k=$2 ref=scenarios/reference/$1.toml
-    if [ "$k" = 1 ]; then echo "$ref"; return; fi
-    local out=$work/$policy-x$k.toml i day extra
+    local policy=$1 k=$2 dir=${3:-} ref=scenarios/reference/$1.toml
+    if [ "$k" = 1 ] && [ -z "$dir" ]; then echo "$ref"; return; fi
+    local out=${dir:-$work}/$policy-x$k.toml i day extra
     # The reference without its trace and [[vms]] sections, K x 400 hosts of each class.
     awk -v k="$k" -v name="growth-$policy-x$k" '
         /^\[traces\.planetlab\]$/ || /^\[\[vms\]\]$/ { skip = 1; next }
@@ -77,6 +78,23 @@ planetlab_scenario() {
     done
     echo "$out"
 }
+
+if [ -n "$scenarios_only" ]; then
+    mkdir -p "$scenarios_only"
+    for k in $SCALES; do
+        planetlab_scenario lr-mmt-1.2 "$k" "$scenarios_only"
+        planetlab_scenario thr-mmt-0.8 "$k" "$scenarios_only"
+    done
+    exit 0
+fi
+if [ -n "${BIN:-}" ]; then
+    bin=$(realpath "$BIN")
+else
+    cargo build --release -q
+    bin=$root/target/release/nightshift
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
 # realistic_scenario K: the generated xK scenario (1,250 K hosts, 10 VMs per host, 1 day).
 realistic_scenario() {
