@@ -6,7 +6,10 @@
 # to the target.
 # The reference day's row is the fastest of nine runs; the growth pair runs five times each,
 # alternately, and compares CPU time (user + system), which other work on the machine blurs
-# less than wall time. Usage: bench/targets.sh [--quick] (--quick skips the 100,000-host day)
+# less than wall time. Then bench/growth.sh prints the growth series x1..x16 of both profiles
+# (factors against x1 and per doubling) and the reference day side by side with CloudSim 3.0.3
+# (user CPU and peak memory, and their ratio) where ../shared/peer holds its build.
+# Usage: bench/targets.sh [--quick] (--quick skips the 100,000-host day)
 set -euo pipefail
 # A point, not a comma, in the times `time` prints and in the numbers awk reads.
 export LC_ALL=C
@@ -93,3 +96,4 @@ awk -v a="$small" -v b="$large" -v ea="$small_events" -v eb="$large_events" 'BEG
 if [ "$quick" != "--quick" ]; then
     measure "100k hosts, 1M VMs, 1 day" - - -- run "$(gen 100000 1000000 1)"
 fi
+BIN=$bin bash bench/growth.sh
