@@ -28,7 +28,7 @@
 #                                          as DIR/<policy>-xK.toml, and exits; for checks)
 # Knobs (environment): SCALES="1 2 4 8 16" REPS=3 LARGE_REPS=1 REPS_REF=9 CS_REPS=1
 #   PEER=../shared/peer MATH3=/usr/share/java/commons-math3.jar JAVA=java CALLGRIND=0
-#   BIN=<a nightshift binary; default: a release build of this tree>
+#   BIN=<a nightshift binary; default: a `dist` build of this tree, as every measurement in docs/performance.md>
 set -euo pipefail
 # A point, not a comma, in the times `time` prints and in the numbers awk reads.
 export LC_ALL=C
@@ -90,8 +90,8 @@ fi
 if [ -n "${BIN:-}" ]; then
     bin=$(realpath "$BIN")
 else
-    cargo build --release -q
-    bin=$root/target/release/nightshift
+    cargo build --profile dist -q
+    bin=$root/target/dist/nightshift
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
