@@ -593,7 +593,8 @@ fn write_results(out: &Path) -> Result<usize, CliError> {
         let mut row = vec![
             record.index.to_string(),
             record.id.clone(),
-            record.seed.map_or(String::new(), |s| s.to_string()),
+            // The seed the run used: the sweep's, or the scenario's own (never empty).
+            record.seed.unwrap_or(summary.summary.seed).to_string(),
         ];
         row.extend(
             manifest

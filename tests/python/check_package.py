@@ -84,9 +84,12 @@ sweep_file.write_text(
 sw = nightshift.sweep(sweep_file, out=work / "sweep")
 assert len(sw.results) == 2, sw.results
 assert sw.info["sweep"] == "py" and len(sw.info["runs"]) == 2, sw.info
+# Without seeds or replicates every run used the scenario's seed: an integer column.
+assert pd.api.types.is_integer_dtype(sw.results["seed"]), sw.results.dtypes
 for _, row in sw.results.iterrows():
     summary = sw.run(row["id"]).summary
     close(row["energy_it_kwh"], summary["energy"]["it_kwh"], f"sweep {row['id']}")
+    assert row["seed"] == summary["seed"], (row["seed"], summary["seed"])
 psw = nightshift.load(work / "sweep", engine="polars")
 assert psw.results.shape == sw.results.shape
 
