@@ -259,6 +259,7 @@ pub const TIMESERIES_COLUMNS: &[&str] = &[
     "hosts_needed",
     "unserved_core_h",
     "hosts_above",
+    "hosts_lower_bound",
 ];
 
 /// Columns of `migrations.csv` (the fields of [`MigrationRow`]).
@@ -453,6 +454,7 @@ mod tests {
             hosts_needed: 0,
             unserved_core_h: 0.0,
             hosts_above: 0,
+            hosts_lower_bound: 0,
             carbon: None,
         };
         rec.interval(&row);

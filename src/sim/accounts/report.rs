@@ -40,6 +40,7 @@ impl Simulation<'_> {
             hosts_needed: 0,
             unserved_core_h: 0.0,
             hosts_above: 0,
+            hosts_lower_bound: 0,
             carbon: None,
         };
         let mut ram_used = 0.0;
@@ -76,6 +77,13 @@ impl Simulation<'_> {
             usable,
             row.demand_mips,
             ram_used,
+        );
+        row.hosts_lower_bound = self.lower_bound();
+        self.accounts.packing.add(
+            self.setup.night,
+            super::spread::hour_of_day(self.clock.now),
+            row.hosts_on,
+            row.hosts_lower_bound,
         );
         // The last row of a run that ends at midnight starts no day.
         let day_starts = self.clock.now < self.setup.duration
@@ -319,6 +327,7 @@ impl Simulation<'_> {
             },
             impact: self.impact_summary(reported, on_ms),
             carbon: self.carbon_summary(),
+            packing: Some(self.accounts.packing.summary()),
         };
         Outcome {
             summary,
@@ -329,6 +338,28 @@ impl Simulation<'_> {
 }
 
 impl Simulation<'_> {
+    /// The lower bound on hosts needed by the VMs running now (`accounts::bound`); its
+    /// capacities are sorted once, at the first call.
+    fn lower_bound(&mut self) -> usize {
+        let setup = self.setup;
+        let rules = self.profile.rules();
+        let hosts = &self.fleet.hosts;
+        let bound = self.accounts.bound.get_or_insert_with(|| {
+            super::bound::LowerBound::new(
+                &setup.host_classes,
+                hosts.iter().map(|h| h.class),
+                &setup.vm_types,
+                rules.vcpu_by_share,
+                !rules.ram_overcommits,
+            )
+        });
+        let running = self.fleet.vms.iter().filter_map(|v| match v.state {
+            VmState::Running(_) | VmState::Migrating(_) => Some((v.vm_type, v.demand_mips)),
+            _ => None,
+        });
+        bound.hosts(&setup.vm_types, running)
+    }
+
     /// `summary.json` → `impact` at the end of the run, from the hosts' meters, the VM-hour
     /// meters and the migrations reported (`reported`, those started after the warm-up);
     /// `on_ms` is the hosts' total time on. The VM-hour meters are closed already.
