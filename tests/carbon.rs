@@ -427,10 +427,10 @@ fn a_sweep_of_a_carbon_scenario_reports_its_emissions_per_run() {
     assert_eq!(
         &header[header.len() - 4..],
         [
-            "carbon_kg",
-            "embodied_kg",
+            "carbon_operational_kg",
+            "carbon_embodied_kg",
             "carbon_saved_kg",
-            "deferral_saved_kg"
+            "carbon_deferral_saved_kg"
         ]
     );
     assert_eq!(rows.len(), 2);
@@ -442,9 +442,12 @@ fn a_sweep_of_a_carbon_scenario_reports_its_emissions_per_run() {
                 .parse()
                 .unwrap()
         };
-        assert_eq!(cell("carbon_kg"), num(&s, "carbon.operational_kg"));
         assert_eq!(
-            cell("deferral_saved_kg"),
+            cell("carbon_operational_kg"),
+            num(&s, "carbon.operational_kg")
+        );
+        assert_eq!(
+            cell("carbon_deferral_saved_kg"),
             num(&s, "carbon.deferral.saved_kg")
         );
     }

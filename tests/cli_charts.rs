@@ -175,22 +175,31 @@ fn run_writes_charts_reports_and_consistent_logs() {
         last("baseline_timeseries.csv", "energy_kwh"),
         num(&summary, "baseline.it_kwh")
     ));
-    // host_utilisation.csv: 20 host columns, one row per timeseries row, and as many values
-    // in a row as hosts were on at that tick.
+    // host_utilisation.csv (long form): one row per host on at each timeseries tick, so the
+    // rows at a tick are as many as timeseries.csv's hosts_on there, ids among the 20 hosts.
     let util = fs::read_to_string(out.join("host_utilisation.csv")).unwrap();
     let mut lines = util.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    assert_eq!(header.len(), 21);
-    assert_eq!((header[0], header[20]), ("time_s", "host_19"));
+    assert_eq!(lines.next().unwrap(), "time_s,host,utilisation");
+    let times = column(&out.join("timeseries.csv"), "time_s");
     let on = column(&out.join("timeseries.csv"), "hosts_on");
-    let rows: Vec<&str> = lines.collect();
-    assert_eq!(rows.len(), on.len());
     // One day at 5-minute ticks: 288 ticks plus the end.
-    assert_eq!(rows.len(), 289);
-    for (row, on) in rows.iter().zip(&on) {
-        let values = row.split(',').skip(1).filter(|f| !f.is_empty()).count();
-        assert_eq!(values.to_string(), *on, "row {row}");
+    assert_eq!(on.len(), 289);
+    let mut per_time: std::collections::BTreeMap<String, usize> = Default::default();
+    for row in lines {
+        let f: Vec<&str> = row.split(',').collect();
+        assert_eq!(f.len(), 3, "row {row}");
+        assert!(f[1].parse::<usize>().unwrap() < 20, "row {row}");
+        assert!(f[2].parse::<f64>().unwrap() >= 0.0, "row {row}");
+        *per_time.entry(f[0].to_string()).or_default() += 1;
     }
+    let mut expected: std::collections::BTreeMap<String, usize> = Default::default();
+    for (t, on) in times.iter().zip(&on) {
+        let on: usize = on.parse().unwrap();
+        if on > 0 {
+            *expected.entry(t.clone()).or_default() += on;
+        }
+    }
+    assert_eq!(per_time, expected);
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     assert_eq!(html.matches("<figure class=\"chart\"").count(), 6);
     assert!(
@@ -355,7 +364,7 @@ fn compare_runs_policies_on_the_same_workload() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let table = out.join("comparison.csv");
     assert_eq!(column(&table, "variant"), ["always-on", "thr-mmt", "roomy"]);
-    let it: Vec<f64> = column(&table, "it_kwh")
+    let it: Vec<f64> = column(&table, "energy_it_kwh")
         .iter()
         .map(|v| v.parse().unwrap())
         .collect();
@@ -365,7 +374,7 @@ fn compare_runs_policies_on_the_same_workload() {
         base.iter().all(|b| *b == base[0]),
         "one workload, one baseline"
     );
-    assert_eq!(column(&table, "migrations")[0], "0");
+    assert_eq!(column(&table, "migrations_count")[0], "0");
     assert!(it[1] < it[0], "consolidating saves energy: {it:?}");
     assert_eq!(
         column(&table, "overrides")[2],

@@ -144,7 +144,7 @@ fn conflicts_scenario_provokes_logs_and_counts_every_kind() {
         .iter()
         .filter(|c| c["kind"] == "destination-booting" || c["kind"] == "destination-shutting-down")
     {
-        let dst = c["hosts"].split(';').nth(1).unwrap();
+        let dst = c["destination"].as_str();
         let t = num(c, "time_s");
         let Some(m) = migrations.iter().find(|m| {
             m["vm"] == c["vm"]

@@ -64,17 +64,17 @@ fn compare_ranks_policies_by_demand_not_served() {
     let csv = out.join("comparison.csv");
     let variants = text_column(&csv, "variant");
     assert_eq!(variants, ["always-on", "packed"]);
-    let unserved = column(&csv, "unserved_fraction");
+    let unserved = column(&csv, "vms_unserved_fraction");
     assert_eq!(unserved[0], 0.0, "always-on serves every VM in full");
     assert!(
         unserved[1] > 1e-3,
         "packed leaves demand unserved: {unserved:?}"
     );
-    let p99 = column(&csv, "unserved_p99_vm_hour");
+    let p99 = column(&csv, "impact_unserved_p99_vm_hour");
     assert!(p99[1] > p99[0], "{p99:?}");
-    let above = column(&csv, "host_hours_above");
+    let above = column(&csv, "impact_host_hours_above");
     assert!(above[1] > above[0], "{above:?}");
-    let disturbed = column(&csv, "vms_disturbed_per_day");
+    let disturbed = column(&csv, "impact_vms_disturbed_per_day");
     assert_eq!(disturbed[0], 0.0, "always-on migrates nothing");
     assert!(disturbed[1] > 0.0, "{disturbed:?}");
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
@@ -118,7 +118,7 @@ fn sweep_ranks_points_by_demand_not_served() {
     let o = run_in(dir.path(), &["sweep", "s.toml", "--out", "sw", "-q"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let csv = dir.path().join("sw/results.csv");
-    let unserved = column(&csv, "unserved_fraction");
+    let unserved = column(&csv, "vms_unserved_fraction");
     assert_eq!(unserved.len(), 2);
     assert!(
         unserved[1] > unserved[0] + 1e-3,
@@ -126,10 +126,10 @@ fn sweep_ranks_points_by_demand_not_served() {
     );
     for c in [
         "baseline_unserved_fraction",
-        "unserved_p99_vm_hour",
-        "host_hours_above",
-        "stun_worst_vm_s",
-        "vms_disturbed_per_day",
+        "impact_unserved_p99_vm_hour",
+        "impact_host_hours_above",
+        "impact_stun_worst_vm_s",
+        "impact_vms_disturbed_per_day",
     ] {
         assert_eq!(column(&csv, c).len(), 2, "{c}");
     }

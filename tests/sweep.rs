@@ -109,7 +109,9 @@ fn three_shards_then_merge_equal_one_process() {
     );
     let text = String::from_utf8(whole).unwrap();
     assert_eq!(text.lines().count(), 1 + 8);
-    assert!(text.starts_with("index,id,seed,policy.power.name,policy.power.headroom,it_kwh,"));
+    assert!(
+        text.starts_with("index,id,seed,policy_power_name,policy_power_headroom,energy_it_kwh,")
+    );
     // Charts and reports come from results.csv and the sweep's files only: the same bytes
     // whichever way the runs were made.
     for name in SWEEP_FILES
@@ -257,13 +259,13 @@ fn plot_names_a_damaged_results_file() {
     let path = tmp.path().join("s/results.csv");
     let text = fs::read_to_string(&path)
         .unwrap()
-        .replace(",slav,", ",slav_renamed,");
+        .replace(",sla_slav,", ",sla_slav_renamed,");
     fs::write(&path, text).unwrap();
     let out = run_in(tmp.path(), &["plot", "s"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
-        err.contains("results.csv:1: no column \"slav\" (nightshift merge writes it)"),
+        err.contains("results.csv:1: no column \"sla_slav\" (nightshift merge writes it)"),
         "{err}"
     );
 }

@@ -6,7 +6,7 @@
 use super::style::Night;
 use crate::output::files::{
     BASELINE_TIMESERIES_FILE, COMPARISON_FILE, CONFLICTS_FILE, HOST_UTILISATION_FILE, RESULTS_FILE,
-    SCENARIO_COPY_FILE, SUMMARY_FILE, TIMESERIES_FILE,
+    SCENARIO_COPY_FILE, SUMMARY_FILE, TIMESERIES_FILE, parquet_name,
 };
 use crate::output::{ComparisonRow, SummaryFile};
 use crate::sim::records::Summary;
@@ -232,7 +232,7 @@ const TIMESERIES_OPTIONAL: &[&str] = &[
 ];
 
 /// The header of a CSV file.
-fn header(path: &Path) -> Result<Vec<String>, DataError> {
+pub(super) fn header(path: &Path) -> Result<Vec<String>, DataError> {
     let mut reader = csv::ReaderBuilder::new()
         .from_path(path)
         .map_err(|e| data_error(path, None, format!("cannot read: {e}")))?;
@@ -333,8 +333,70 @@ pub struct Utilisation {
 }
 
 impl Utilisation {
-    /// Reads `host_utilisation.csv` (a `time_s` column, then one column per host).
-    pub fn read(path: &Path) -> Result<Self, DataError> {
+    /// Reads `host_utilisation.csv`: the long form (`time_s`, `host`, `utilisation`: one row
+    /// per host on at each tick, format version 2) placed on `time_h`, the ticks of
+    /// `timeseries.csv` (hours), for a fleet of `hosts`; or the wide form of older folders
+    /// (`time_s`, then one column per host, empty when not on).
+    pub fn read(path: &Path, time_h: &[f64], hosts: usize) -> Result<Self, DataError> {
+        let present = header(path)?;
+        if present.iter().any(|h| h == "utilisation") {
+            Self::read_long(path, time_h, hosts)
+        } else {
+            Self::read_wide(path)
+        }
+    }
+
+    fn read_long(path: &Path, time_h: &[f64], hosts: usize) -> Result<Self, DataError> {
+        let columns = read_columns(path, &["time_s", "host", "utilisation"])?;
+        let mut values = vec![f32::NAN; time_h.len() * hosts];
+        let (mut tick, mut last_host): (Option<usize>, Option<usize>) = (None, None);
+        for (row, ((&t, &h), &u)) in columns[0]
+            .iter()
+            .zip(&columns[1])
+            .zip(&columns[2])
+            .enumerate()
+        {
+            let line = Some(row as u64 + 2);
+            let t = t / 3600.0;
+            if !(h >= 0.0 && h.fract() == 0.0 && (h as usize) < hosts) {
+                return Err(data_error(
+                    path,
+                    line,
+                    format!(
+                        "column \"host\": {h} is not a host of this run (0 to {})",
+                        hosts.saturating_sub(1)
+                    ),
+                ));
+            }
+            let h = h as usize;
+            // Rows of one tick come in host order: a host not above the last starts the next
+            // tick, even at the same time (the end-of-run row may share a tick's time).
+            let same = tick.is_some_and(|k| time_h[k] == t) && last_host.is_some_and(|l| h > l);
+            if !same {
+                let from = tick.map_or(0, |k| k + 1);
+                tick = (from..time_h.len()).find(|&k| time_h[k] == t);
+            }
+            let Some(k) = tick else {
+                return Err(data_error(
+                    path,
+                    line,
+                    format!(
+                        "column \"time_s\": {} s is not a later row's time of {TIMESERIES_FILE}",
+                        t * 3600.0
+                    ),
+                ));
+            };
+            values[k * hosts + h] = u as f32;
+            last_host = Some(h);
+        }
+        Ok(Utilisation {
+            time_h: time_h.to_vec(),
+            hosts,
+            values,
+        })
+    }
+
+    fn read_wide(path: &Path) -> Result<Self, DataError> {
         let mut reader = csv::ReaderBuilder::new()
             .from_path(path)
             .map_err(|e| data_error(path, None, format!("cannot read: {e}")))?;
@@ -587,7 +649,15 @@ impl RunData {
     /// Reads a run's output folder.
     pub fn load(dir: &Path) -> Result<Self, DataError> {
         let summary = RunSummary::load(dir)?;
-        let timeseries = Timeseries::read(&dir.join(TIMESERIES_FILE))?;
+        let csv = dir.join(TIMESERIES_FILE);
+        if !csv.exists() && dir.join(parquet_name(TIMESERIES_FILE)).exists() {
+            return Err(data_error(
+                &csv,
+                None,
+                "missing: this run wrote its tables as Parquet only (--format parquet) and charts read the CSV files; run it again with --format both",
+            ));
+        }
+        let timeseries = Timeseries::read(&csv)?;
         let baseline = if summary.files.baseline {
             Some(Timeseries::read(&dir.join(BASELINE_TIMESERIES_FILE))?)
         } else {
@@ -602,7 +672,11 @@ impl RunData {
             .map(|s| s / 3600.0)
             .collect();
         let utilisation = if summary.files.host_utilisation {
-            Some(Utilisation::read(&dir.join(HOST_UTILISATION_FILE))?)
+            Some(Utilisation::read(
+                &dir.join(HOST_UTILISATION_FILE),
+                &timeseries.time_h,
+                summary.run().hosts.count,
+            )?)
         } else {
             None
         };
@@ -839,7 +913,36 @@ mod tests {
         );
     }
 
-    /// The wide utilisation file: NaN where a host was not on, times converted to hours.
+    /// The long utilisation file is placed on the timeseries' ticks, NaN where a host was not
+    /// on; a tick with no host on has no row, and a second tick at the same time (the end of
+    /// the run) starts when the host ids start again.
+    #[test]
+    fn utilisation_reads_long_rows_onto_the_ticks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(HOST_UTILISATION_FILE);
+        std::fs::write(
+            &path,
+            "time_s,host,utilisation\n0.0,0,0.5\n3600.0,1,1.25\n3600.0,0,0.25\n",
+        )
+        .unwrap();
+        let ticks = [0.0, 0.5, 1.0, 1.0];
+        let u = Utilisation::read(&path, &ticks, 2).unwrap();
+        assert_eq!((u.hosts, u.ticks()), (2, 4));
+        assert_eq!(u.at(0, 0), 0.5);
+        assert!(u.at(0, 1).is_nan() && u.at(1, 0).is_nan() && u.at(1, 1).is_nan());
+        assert_eq!(u.at(2, 1), 1.25);
+        assert!(u.at(2, 0).is_nan());
+        assert_eq!(u.at(3, 0), 0.25);
+        std::fs::write(&path, "time_s,host,utilisation\n0.0,2,0.5\n").unwrap();
+        let e = Utilisation::read(&path, &ticks, 2).unwrap_err().to_string();
+        assert!(
+            e.ends_with(":2: column \"host\": 2 is not a host of this run (0 to 1)"),
+            "{e}"
+        );
+    }
+
+    /// The wide utilisation file of format version 1: NaN where a host was not on, times
+    /// converted to hours.
     #[test]
     fn utilisation_reads_wide_rows() {
         let dir = tempfile::tempdir().unwrap();
@@ -849,7 +952,7 @@ mod tests {
             "time_s,host_0,host_1\n0.000,0.500,\n1800.000,,1.250\n",
         )
         .unwrap();
-        let u = Utilisation::read(&path).unwrap();
+        let u = Utilisation::read(&path, &[], 0).unwrap();
         assert_eq!(u.hosts, 2);
         assert_eq!(u.time_h, vec![0.0, 0.5]);
         assert_eq!(u.at(0, 0), 0.5);

@@ -400,6 +400,7 @@ mod tests {
                         caveat: String::new(),
                     }),
                     report: None,
+                    format: Default::default(),
                 },
                 files: RunFiles {
                     baseline: true,

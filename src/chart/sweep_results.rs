@@ -5,11 +5,13 @@
 //! Only [`SweepResults::load`] reads files; grouping, statistics and the chart plan are pure
 //! functions of the rows, tested on rows built in memory.
 
-use super::data::{DataError, data_error, read_columns_or_nan, read_summary, read_text_columns};
+use super::data::{
+    DataError, data_error, header, read_columns_or_nan, read_summary, read_text_columns,
+};
 use crate::output::files::{
     MANIFEST_FILE, RESULTS_FILE, RUNS_DIR, SCENARIO_COPY_FILE, SUMMARY_FILE, SWEEP_COPY_FILE,
 };
-use crate::sweep::{Manifest, short_keys};
+use crate::sweep::{Manifest, axis_column, short_keys};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -59,8 +61,27 @@ impl Metric {
         Metric::HostHoursAbove,
     ];
 
-    /// The `results.csv` column.
+    /// The `results.csv` column: the `summary.json` key with `_` for `.`.
     pub fn column(self) -> &'static str {
+        match self {
+            Metric::ItKwh => "energy_it_kwh",
+            Metric::Cost => "energy_cost",
+            Metric::BaselineItKwh => "baseline_it_kwh",
+            Metric::EnergySaving => "savings_energy_fraction",
+            Metric::CostSaving => "savings_cost_fraction",
+            Metric::Migrations => "migrations_count",
+            Metric::Slav => "sla_slav",
+            Metric::Conflicts => "conflicts_total",
+            Metric::MeanHostsOn => "hosts_mean_on",
+            Metric::Unserved => "vms_unserved_fraction",
+            Metric::BaselineUnserved => "baseline_unserved_fraction",
+            Metric::HostHoursAbove => "impact_host_hours_above",
+        }
+    }
+
+    /// The column's name in `results.csv` of format version 1, read when the file has no
+    /// [`Metric::column`].
+    fn legacy_column(self) -> &'static str {
         match self {
             Metric::ItKwh => "it_kwh",
             Metric::Cost => "cost",
@@ -189,16 +210,37 @@ impl SweepResults {
                 "missing: the sweep's runs are not collected yet; run `nightshift merge DIR` once every shard is done",
             ));
         }
+        // Format version 1 named axis columns by their dotted keys and metrics otherwise.
+        let present = header(&path)?;
+        let has = |name: &str| present.iter().any(|h| h == name);
+        let axis_cols: Vec<String> = manifest
+            .axes
+            .iter()
+            .map(|key| {
+                let column = axis_column(key);
+                if has(&column) { column } else { key.clone() }
+            })
+            .collect();
         let mut text_cols: Vec<&str> = vec!["id", "seed"];
-        text_cols.extend(manifest.axes.iter().map(String::as_str));
+        text_cols.extend(axis_cols.iter().map(String::as_str));
         let texts = read_text_columns(&path, &text_cols)?;
-        let metric_cols: Vec<&str> = Metric::ALL.iter().map(|m| m.column()).collect();
+        let metric_cols: Vec<&str> = Metric::ALL
+            .iter()
+            .map(|m| {
+                if has(m.column()) || !has(m.legacy_column()) {
+                    m.column()
+                } else {
+                    m.legacy_column()
+                }
+            })
+            .collect();
         // Demand not served came later: an older results.csv reads it as unknown.
         let later = [
-            Metric::Unserved.column(),
-            Metric::BaselineUnserved.column(),
-            Metric::HostHoursAbove.column(),
-        ];
+            Metric::Unserved,
+            Metric::BaselineUnserved,
+            Metric::HostHoursAbove,
+        ]
+        .map(|m| metric_cols[m.slot()]);
         let numbers = read_columns_or_nan(&path, &metric_cols, &later)?;
         let currency = manifest
             .runs

@@ -283,8 +283,10 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
             check: false,
             host_utilisation: !args.output.no_host_utilisation,
             baseline_timeseries: true,
+            format: args.output.format.format(),
+            overrides: &[],
         },
-        charts: !args.output.no_charts,
+        charts: !args.output.no_charts && args.output.format.has_csv(),
     };
     let mut rows = Vec::with_capacity(variants.len());
     let mut drawn = Drawn::default();
@@ -307,7 +309,13 @@ pub fn compare(args: CompareArgs) -> Result<(), CliError> {
                 dir: &dir,
                 shown: &shown,
             },
-            options,
+            FolderOptions {
+                run: RunOptions {
+                    overrides: &v.applied,
+                    ..options.run
+                },
+                ..options
+            },
             &v.warnings,
             &|_, _| {},
         )?;

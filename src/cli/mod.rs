@@ -85,6 +85,37 @@ pub(crate) struct OutputArgs {
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Write the tables (timeseries, migrations, ...) as CSV, Parquet or both, with the same
+    /// values; charts read the CSV files, so `parquet` alone draws none.
+    #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
+    pub format: FormatArg,
+}
+
+/// `--format`: which files a run's tables go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum FormatArg {
+    /// NAME.csv (the default).
+    Csv,
+    /// NAME.parquet only.
+    Parquet,
+    /// Both files, with the same values.
+    Both,
+}
+
+impl FormatArg {
+    /// The output layer's format.
+    pub fn format(self) -> crate::output::Format {
+        match self {
+            FormatArg::Csv => crate::output::Format::Csv,
+            FormatArg::Parquet => crate::output::Format::Parquet,
+            FormatArg::Both => crate::output::Format::Both,
+        }
+    }
+
+    /// Whether the CSV files the charts read are written.
+    pub fn has_csv(self) -> bool {
+        self != FormatArg::Parquet
+    }
 }
 
 /// An error that ends the program, with its exit status.

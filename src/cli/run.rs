@@ -66,8 +66,10 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             check: args.check,
             host_utilisation: !args.output.no_host_utilisation,
             baseline_timeseries: true,
+            format: args.output.format.format(),
+            overrides: &overrides,
         },
-        charts: !args.output.no_charts,
+        charts: !args.output.no_charts && args.output.format.has_csv(),
     };
     let copy = output::scenario_copy(&origin, &overrides, &text);
     let bar = RunProgress::new(setup.duration as f64 / 1000.0, args.output.quiet);

@@ -10,7 +10,7 @@
 //! them.
 
 use super::destination::{check_apart, check_nightshift_folder, remove_leftovers};
-use super::{CliError, read_input, read_scenario, say, tell};
+use super::{CliError, FormatArg, read_input, read_scenario, say, tell};
 use crate::output::files::{
     MANIFEST_FILE, REPORT_HTML_FILE, RESULTS_FILE, RUN_RECORD_FILE, RUNS_DIR, SCENARIO_COPY_FILE,
     SUMMARY_FILE, SWEEP_COPY_FILE,
@@ -65,6 +65,10 @@ pub struct SweepArgs {
     /// No progress bar and no summary line.
     #[arg(long, short)]
     quiet: bool,
+    /// Write each run's tables as CSV, Parquet or both (results.csv stays CSV); `--run-charts`
+    /// needs the CSV files.
+    #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
+    format: FormatArg,
 }
 
 /// Arguments of `merge`.
@@ -81,7 +85,8 @@ pub struct MergeArgs {
     quiet: bool,
 }
 
-/// `runs/<id>/run.json`: which sweep and run a folder is.
+/// `runs/<id>/run.json`: which sweep and run a folder is, its axis values typed (numbers,
+/// strings, booleans as in the sweep file) by axis key, and the `--set` overrides they make.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct RunRecord {
     sweep: String,
@@ -89,8 +94,27 @@ struct RunRecord {
     index: usize,
     id: String,
     seed: Option<u64>,
-    values: Vec<(String, String)>,
+    values: serde_json::Map<String, serde_json::Value>,
     overrides: Vec<String>,
+}
+
+/// An axis value as `--set` text (`0.2`, `"spare-capacity"`) as the JSON value it stands for;
+/// text that is not a TOML value stays a string.
+fn typed(text: &str) -> serde_json::Value {
+    toml::from_str::<toml::Table>(&format!("v = {text}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .and_then(|v| serde_json::to_value(v).ok())
+        .unwrap_or_else(|| serde_json::Value::String(text.to_string()))
+}
+
+/// A typed axis value as a `results.csv` cell: strings bare, numbers and booleans as JSON
+/// writes them.
+fn cell_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 fn input(e: impl ToString) -> CliError {
@@ -184,6 +208,8 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
         check: false,
         host_utilisation: args.run_charts,
         baseline_timeseries: args.run_charts,
+        format: args.format.format(),
+        overrides: &[],
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(workers(args.jobs, todo.len()))
@@ -199,7 +225,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
                     &manifest,
                     run,
                     options,
-                    args.run_charts,
+                    args.run_charts && args.format.has_csv(),
                 );
                 bar.inc(1);
                 r
@@ -369,6 +395,10 @@ fn run_one(
     // A folder at `target` is an earlier, different attempt (is_complete said no): replaced.
     let prepared = pipeline::prepare(scenario_text, scenario_path, &run.overrides)?;
     let staging = Staging::create(&target).map_err(io_error(&target))?;
+    let options = RunOptions {
+        overrides: &run.overrides,
+        ..options
+    };
     let result = pipeline::simulate(
         &prepared.setup,
         &prepared.traces,
@@ -385,7 +415,11 @@ fn run_one(
             index: run.index,
             id: run.id.clone(),
             seed: run.seed,
-            values: run.values.clone(),
+            values: run
+                .values
+                .iter()
+                .map(|(k, v)| (k.clone(), typed(v)))
+                .collect(),
             overrides: run.overrides.clone(),
         };
         let json = serde_json::to_string_pretty(&record)
@@ -429,49 +463,58 @@ fn count(v: impl Into<u64>) -> Option<Number> {
     Some(Number::from(v.into()))
 }
 
-/// Headline columns of `results.csv`, after the run's index, id, seed and axis values. A cell
-/// holds the number as `summary.json` does (the same digits); the baseline's and the savings'
-/// are empty when the baseline was skipped.
+/// Headline columns of `results.csv`, after the run's index, id, seed and axis values: each is
+/// its `summary.json` key with `_` for `.` (`energy.it_kwh` -> `energy_it_kwh`), as in
+/// `comparison.csv`. A cell holds the number as `summary.json` does (the same digits); the
+/// baseline's and the savings' are empty when the baseline was skipped.
 const RESULT_COLUMNS: &[ResultColumn] = &[
-    ("it_kwh", |s| float(s.summary.energy.it_kwh)),
-    ("facility_kwh", |s| float(s.summary.energy.facility_kwh)),
-    ("cost", |s| float(s.summary.energy.cost)),
+    ("energy_it_kwh", |s| float(s.summary.energy.it_kwh)),
+    ("energy_facility_kwh", |s| {
+        float(s.summary.energy.facility_kwh)
+    }),
+    ("energy_cost", |s| float(s.summary.energy.cost)),
     ("baseline_it_kwh", |s| float(s.baseline.as_ref()?.it_kwh)),
-    ("energy_saving", |s| {
+    ("savings_energy_fraction", |s| {
         float(s.savings.as_ref()?.energy_fraction)
     }),
-    ("cost_saving", |s| float(s.savings.as_ref()?.cost_fraction)),
-    ("migrations", |s| count(s.summary.migrations.count as u64)),
+    ("savings_cost_fraction", |s| {
+        float(s.savings.as_ref()?.cost_fraction)
+    }),
+    ("migrations_count", |s| {
+        count(s.summary.migrations.count as u64)
+    }),
     ("migrations_aborted", |s| {
         count(s.summary.migrations.aborted as u64)
     }),
-    ("slatah", |s| float(s.summary.sla.slatah)),
-    ("pdm", |s| float(s.summary.sla.pdm)),
-    ("slav", |s| float(s.summary.sla.slav)),
-    ("esv", |s| float(s.summary.sla.esv)),
-    ("conflicts", |s| count(s.summary.conflicts.total as u64)),
-    ("boots", |s| count(s.summary.hosts.boots)),
-    ("shutdowns", |s| count(s.summary.hosts.shutdowns)),
-    ("mean_hosts_on", |s| float(s.summary.hosts.mean_on)),
+    ("sla_slatah", |s| float(s.summary.sla.slatah)),
+    ("sla_pdm", |s| float(s.summary.sla.pdm)),
+    ("sla_slav", |s| float(s.summary.sla.slav)),
+    ("sla_esv", |s| float(s.summary.sla.esv)),
+    ("conflicts_total", |s| {
+        count(s.summary.conflicts.total as u64)
+    }),
+    ("hosts_boots", |s| count(s.summary.hosts.boots)),
+    ("hosts_shutdowns", |s| count(s.summary.hosts.shutdowns)),
+    ("hosts_mean_on", |s| float(s.summary.hosts.mean_on)),
     ("vms_waiting_at_end", |s| {
         count(s.summary.vms.waiting_at_end as u64)
     }),
-    ("unserved_fraction", |s| {
+    ("vms_unserved_fraction", |s| {
         float(s.summary.vms.unserved_fraction)
     }),
     ("baseline_unserved_fraction", |s| {
         float(s.baseline.as_ref()?.unserved_fraction)
     }),
-    ("unserved_p99_vm_hour", |s| {
+    ("impact_unserved_p99_vm_hour", |s| {
         float(s.summary.impact.unserved_p99_vm_hour)
     }),
-    ("host_hours_above", |s| {
+    ("impact_host_hours_above", |s| {
         float(s.summary.impact.host_hours_above)
     }),
-    ("stun_worst_vm_s", |s| {
+    ("impact_stun_worst_vm_s", |s| {
         float(s.summary.impact.stun_worst_vm_s)
     }),
-    ("vms_disturbed_per_day", |s| {
+    ("impact_vms_disturbed_per_day", |s| {
         float(s.summary.impact.vms_disturbed_per_day)
     }),
 ];
@@ -480,16 +523,16 @@ const RESULT_COLUMNS: &[ResultColumn] = &[
 /// has `[carbon]` (so other sweeps keep their columns); empty cells for a run without it, or
 /// when the baseline (and the run without deferral) was skipped.
 const CARBON_RESULT_COLUMNS: &[ResultColumn] = &[
-    ("carbon_kg", |s| {
+    ("carbon_operational_kg", |s| {
         float(s.summary.carbon.as_ref()?.operational_kg)
     }),
-    ("embodied_kg", |s| {
+    ("carbon_embodied_kg", |s| {
         float(s.summary.carbon.as_ref()?.embodied_kg)
     }),
     ("carbon_saved_kg", |s| {
         float(s.summary.carbon.as_ref()?.saved_kg?)
     }),
-    ("deferral_saved_kg", |s| {
+    ("carbon_deferral_saved_kg", |s| {
         float(s.summary.carbon.as_ref()?.deferral.as_ref()?.saved_kg?)
     }),
 ];
@@ -542,7 +585,7 @@ fn write_results(out: &Path) -> Result<usize, CliError> {
     let path = out.join(RESULTS_FILE);
     let mut w = csv::Writer::from_writer(AtomicFile::create(&path).map_err(io_error(&path))?);
     let mut header: Vec<String> = vec!["index".into(), "id".into(), "seed".into()];
-    header.extend(manifest.axes.iter().cloned());
+    header.extend(manifest.axes.iter().map(|k| crate::sweep::axis_column(k)));
     let carbon = rows.iter().any(|(_, s)| s.summary.carbon.is_some());
     let columns: Vec<&ResultColumn> = RESULT_COLUMNS
         .iter()
@@ -558,10 +601,10 @@ fn write_results(out: &Path) -> Result<usize, CliError> {
             record.seed.map_or(String::new(), |s| s.to_string()),
         ];
         row.extend(
-            record
-                .values
+            manifest
+                .axes
                 .iter()
-                .map(|(_, v)| v.trim_matches('"').to_string()),
+                .map(|k| record.values.get(k).map_or(String::new(), cell_text)),
         );
         for (_, cell) in &columns {
             row.push(cell(summary).map_or(String::new(), |n| n.to_string()));

@@ -1,5 +1,7 @@
 //! `comparison.csv`: one row per variant of `nightshift compare`, the headline numbers side by
-//! side (read back by the comparison charts, by column name).
+//! side (read back by the comparison charts, by column name). A metric's column is its
+//! `summary.json` key with `_` for `.` (`energy.it_kwh` -> `energy_it_kwh`), as in a sweep's
+//! `results.csv`; the names of format version 1 still read (`alias`).
 
 use super::SummaryFile;
 use super::files::COMPARISON_FILE;
@@ -20,40 +22,56 @@ pub struct ComparisonRow {
     /// Seed.
     pub seed: u64,
     /// IT energy, kWh.
+    #[serde(rename = "energy_it_kwh", alias = "it_kwh")]
     pub it_kwh: f64,
     /// Facility energy, kWh.
+    #[serde(rename = "energy_facility_kwh", alias = "facility_kwh")]
     pub facility_kwh: f64,
     /// Facility energy cost.
+    #[serde(rename = "energy_cost", alias = "cost")]
     pub cost: f64,
     /// Currency of costs.
+    #[serde(rename = "energy_currency", alias = "currency")]
     pub currency: String,
     /// IT energy of the always-on baseline, kWh (empty when the baseline was skipped).
     pub baseline_it_kwh: Option<f64>,
     /// Cost of the always-on baseline.
     pub baseline_cost: Option<f64>,
     /// Share of the baseline's IT energy saved.
+    #[serde(rename = "savings_energy_fraction", alias = "energy_saving")]
     pub energy_saving: Option<f64>,
     /// Share of the baseline's cost saved.
+    #[serde(rename = "savings_cost_fraction", alias = "cost_saving")]
     pub cost_saving: Option<f64>,
     /// Migrations started.
+    #[serde(rename = "migrations_count", alias = "migrations")]
     pub migrations: u64,
     /// Migrations aborted.
+    #[serde(rename = "migrations_aborted", alias = "aborted")]
     pub aborted: u64,
     /// SLATAH.
+    #[serde(rename = "sla_slatah", alias = "slatah")]
     pub slatah: f64,
     /// PDM.
+    #[serde(rename = "sla_pdm", alias = "pdm")]
     pub pdm: f64,
     /// SLAV = SLATAH x PDM.
+    #[serde(rename = "sla_slav", alias = "slav")]
     pub slav: f64,
     /// ESV = energy x SLAV.
+    #[serde(rename = "sla_esv", alias = "esv")]
     pub esv: f64,
     /// Conflicts.
+    #[serde(rename = "conflicts_total", alias = "conflicts")]
     pub conflicts: u64,
     /// Host boots.
+    #[serde(rename = "hosts_boots", alias = "boots")]
     pub boots: u64,
     /// Host shutdowns.
+    #[serde(rename = "hosts_shutdowns", alias = "shutdowns")]
     pub shutdowns: u64,
     /// Mean number of hosts on.
+    #[serde(rename = "hosts_mean_on", alias = "mean_hosts_on")]
     pub mean_hosts_on: f64,
     /// The variant's run folder, relative to the comparison folder.
     pub run_dir: String,
@@ -62,23 +80,32 @@ pub struct ComparisonRow {
     pub vms_unplaced: u64,
     /// Share of CPU demand not served (`vms.unserved_fraction`).
     #[serde(default)]
+    #[serde(rename = "vms_unserved_fraction", alias = "unserved_fraction")]
     pub unserved_fraction: f64,
     /// Whether the saving compares like with like (`savings.comparable`; empty without a
     /// baseline).
     #[serde(default)]
+    #[serde(rename = "savings_comparable", alias = "saving_comparable")]
     pub saving_comparable: Option<bool>,
     /// 99th percentile over VM-hours of the share of demand not served
     /// (`impact.unserved_p99_vm_hour`).
     #[serde(default)]
+    #[serde(rename = "impact_unserved_p99_vm_hour", alias = "unserved_p99_vm_hour")]
     pub unserved_p99_vm_hour: f64,
     /// Host-hours on above `simulation.high_utilisation` (`impact.host_hours_above`).
     #[serde(default)]
+    #[serde(rename = "impact_host_hours_above", alias = "host_hours_above")]
     pub host_hours_above: f64,
     /// The most one VM was paused by its migrations in total, s (`impact.stun_worst_vm_s`).
     #[serde(default)]
+    #[serde(rename = "impact_stun_worst_vm_s", alias = "stun_worst_vm_s")]
     pub stun_worst_vm_s: f64,
     /// VMs migrated at least once in a day, mean over days (`impact.vms_disturbed_per_day`).
     #[serde(default)]
+    #[serde(
+        rename = "impact_vms_disturbed_per_day",
+        alias = "vms_disturbed_per_day"
+    )]
     pub vms_disturbed_per_day: f64,
     /// Share of CPU demand the always-on baseline did not serve (empty without a baseline).
     #[serde(default)]

@@ -16,7 +16,7 @@ pub const CONFLICTS_FILE: &str = "conflicts.csv";
 pub const HOSTS_FILE: &str = "hosts.csv";
 /// One row per team request.
 pub const REQUESTS_FILE: &str = "requests.csv";
-/// Every host's utilisation at every control tick.
+/// Every host's utilisation at every control tick: one row per host on.
 pub const HOST_UTILISATION_FILE: &str = "host_utilisation.csv";
 /// The scenario as run (with its overrides in a header comment); in a sweep folder, the
 /// verbatim copy of the base scenario.
@@ -39,3 +39,10 @@ pub const RESULTS_FILE: &str = "results.csv";
 pub const SWEEP_COPY_FILE: &str = "sweep.toml";
 /// In a sweep's run folder: which sweep and run it is.
 pub const RUN_RECORD_FILE: &str = "run.json";
+
+/// The Parquet twin of a table's CSV file name (`timeseries.csv` -> `timeseries.parquet`),
+/// written with `--format parquet` or `both`.
+pub fn parquet_name(csv_name: &str) -> String {
+    let stem = csv_name.strip_suffix(".csv").unwrap_or(csv_name);
+    format!("{stem}.parquet")
+}

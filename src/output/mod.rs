@@ -13,7 +13,9 @@ mod scenario_copy;
 mod scratch;
 mod staging;
 mod summary;
-mod utilisation;
+pub mod table;
+mod tables;
+mod timestamp;
 
 pub use comparison::{ComparisonRow, write_comparison};
 pub use lock::Lock;
@@ -21,26 +23,40 @@ pub use report_facts::{ConsolidationFacts, HostClassFacts, ReportFacts, TariffPe
 pub use scenario_copy::{scenario_copy, strip_copy_header};
 pub use scratch::{AtomicFile, Leftover, Scope, remove_leftovers, write_atomically};
 pub use staging::{Staging, remove_unfinished};
-pub use summary::{BaselineSummary, Savings, SummaryFile};
-pub use utilisation::HostUtilisationCsv;
+pub use summary::{BaselineSummary, FORMAT_VERSION, FormatInfo, Savings, SummaryFile};
+pub use table::Format;
+pub use timestamp::iso;
 
 use crate::sim::records::{ConflictRow, HostRow, IntervalRow, MigrationRow, Recorder, RequestRow};
-use csv_line::CsvLine;
 use files::{
-    CONFLICTS_FILE, HOSTS_FILE, MIGRATIONS_FILE, REQUESTS_FILE, SUMMARY_FILE, TIMESERIES_FILE,
+    CONFLICTS_FILE, HOST_UTILISATION_FILE, HOSTS_FILE, MIGRATIONS_FILE, REQUESTS_FILE,
+    SUMMARY_FILE, TIMESERIES_FILE,
 };
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
+use table::{Cell, TableWriter};
 
-/// Streams timeseries, migration and conflict rows to CSV files in a folder.
-pub struct CsvRecorder {
-    timeseries: csv::Writer<BufWriter<File>>,
-    /// Written line by line ([`CsvLine`]): the files with the most rows.
-    migrations: BufWriter<File>,
-    conflicts: BufWriter<File>,
-    line: CsvLine,
-    utilisation: Option<HostUtilisationCsv>,
+/// How a run's tables are written: in which formats, and the absolute time of time 0 (from
+/// `simulation.start`, milliseconds since 1970) that adds timestamp columns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TableOptions {
+    /// CSV, Parquet or both.
+    pub format: Format,
+    /// Time 0 as an instant, when the scenario sets `simulation.start`.
+    pub start_ms: Option<i64>,
+    /// Whether the timeseries end with the carbon columns (the scenario sets `[carbon]`).
+    pub carbon: bool,
+}
+
+/// Streams timeseries, migration and conflict rows (and, when asked, every host's
+/// utilisation) to a run folder's tables.
+pub struct RunRecorder {
+    timeseries: TableWriter,
+    migrations: TableWriter,
+    conflicts: TableWriter,
+    utilisation: Option<TableWriter>,
+    options: TableOptions,
     /// The run's first write error: nothing more is written after it, and `finish` reports it.
     error: Option<io::Error>,
 }
@@ -53,66 +69,51 @@ fn keep_first(first: &mut Option<io::Error>, result: io::Result<()>) {
     }
 }
 
-/// A csv writer's error as the I/O error it is (a full disk stays `StorageFull`), or wrapped.
-fn io_error(e: csv::Error) -> io::Error {
-    if !e.is_io_error() {
-        return io::Error::other(e);
-    }
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        kind => io::Error::other(format!("{kind:?}")),
-    }
+/// Writes one row, its cells built by `fill`, into `table`.
+fn write_row<'a>(table: &mut TableWriter, fill: impl FnOnce(&mut Vec<Cell<'a>>)) -> io::Result<()> {
+    let mut cells = Vec::with_capacity(table.columns().len());
+    fill(&mut cells);
+    table.row(&cells)
 }
 
-/// Creates `dir/name` for [`CsvLine`]s, with its header.
-fn line_writer(dir: &Path, name: &str, header: &[&str]) -> io::Result<BufWriter<File>> {
-    let mut file = BufWriter::with_capacity(1 << 16, File::create(dir.join(name))?);
-    writeln!(file, "{}", header.join(","))?;
-    Ok(file)
-}
-
-fn writer(dir: &Path, name: &str, header: &[&str]) -> io::Result<csv::Writer<BufWriter<File>>> {
-    let file = BufWriter::with_capacity(1 << 16, File::create(dir.join(name))?);
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(file);
-    // Headers are written up front so that a file with no rows still names its columns.
-    w.write_record(header)?;
-    Ok(w)
-}
-
-impl CsvRecorder {
-    /// Creates `timeseries.csv`, `migrations.csv` and `conflicts.csv` in `dir`.
-    pub fn create(dir: &Path) -> io::Result<Self> {
-        Self::create_with_carbon(dir, false)
-    }
-
-    /// The same, `timeseries.csv` ending with the carbon columns if `carbon`.
-    pub fn create_with_carbon(dir: &Path, carbon: bool) -> io::Result<Self> {
-        Ok(CsvRecorder {
-            timeseries: writer(dir, TIMESERIES_FILE, &timeseries_header(carbon))?,
-            migrations: line_writer(dir, MIGRATIONS_FILE, MIGRATION_COLUMNS)?,
-            conflicts: line_writer(dir, CONFLICTS_FILE, CONFLICT_COLUMNS)?,
-            line: CsvLine::default(),
+impl RunRecorder {
+    /// Creates `timeseries`, `migrations` and `conflicts` tables in `dir`.
+    pub fn create(dir: &Path, options: TableOptions) -> io::Result<Self> {
+        let start = options.start_ms.is_some();
+        let table = |name: &str, columns| TableWriter::create(dir, name, columns, options.format);
+        Ok(RunRecorder {
+            timeseries: table(
+                TIMESERIES_FILE,
+                tables::timeseries_columns(start, options.carbon),
+            )?,
+            migrations: table(MIGRATIONS_FILE, tables::migration_columns(start))?,
+            conflicts: table(CONFLICTS_FILE, tables::conflict_columns(start))?,
             utilisation: None,
+            options,
             error: None,
         })
     }
 
-    /// Also streams `host_utilisation.csv` for a fleet of `hosts` hosts.
-    pub fn with_host_utilisation(mut self, dir: &Path, hosts: usize) -> io::Result<Self> {
-        self.utilisation = Some(HostUtilisationCsv::create(dir, hosts)?);
+    /// Also streams `host_utilisation`: one row per host on at each control tick.
+    pub fn with_host_utilisation(mut self, dir: &Path) -> io::Result<Self> {
+        let columns = tables::utilisation_columns(self.options.start_ms.is_some());
+        self.utilisation = Some(TableWriter::create(
+            dir,
+            HOST_UTILISATION_FILE,
+            columns,
+            self.options.format,
+        )?);
         Ok(self)
     }
 
-    /// Flushes every file; reports the first write error of the run, if any.
+    /// Completes every table; reports the first write error of the run, if any.
     pub fn finish(mut self) -> io::Result<()> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        self.timeseries.flush()?;
-        self.migrations.flush()?;
-        self.conflicts.flush()?;
+        self.timeseries.finish()?;
+        self.migrations.finish()?;
+        self.conflicts.finish()?;
         if let Some(u) = self.utilisation.take() {
             u.finish()?;
         }
@@ -120,95 +121,88 @@ impl CsvRecorder {
     }
 }
 
-impl Recorder for CsvRecorder {
+impl Recorder for RunRecorder {
     fn interval(&mut self, row: &IntervalRow) {
         if self.error.is_none() {
-            let written = write_interval(&mut self.timeseries, row);
+            let start = self.options.start_ms;
+            let written = write_row(&mut self.timeseries, |c| {
+                tables::interval_cells(row, start, c)
+            });
             keep_first(&mut self.error, written);
         }
     }
     fn migration(&mut self, row: &MigrationRow) {
-        if self.error.is_some() {
-            return;
+        if self.error.is_none() {
+            let start = self.options.start_ms;
+            let written = write_row(&mut self.migrations, |c| {
+                tables::migration_cells(row, start, c)
+            });
+            keep_first(&mut self.error, written);
         }
-        let id = |v: usize| v as u64;
-        self.line
-            .uint(id(row.id))
-            .uint(id(row.vm))
-            .uint(id(row.source))
-            .uint(id(row.destination))
-            .float(row.start_s)
-            .float(row.end_s)
-            .float(row.duration_s)
-            .float(row.data_mb)
-            .text(row.outcome)
-            .float(row.wait_s)
-            .uint(u64::from(row.rounds))
-            .float(row.downtime_s);
-        let written = self.line.write_to(&mut self.migrations);
-        keep_first(&mut self.error, written);
     }
     fn conflict(&mut self, row: &ConflictRow) {
-        if self.error.is_some() {
-            return;
+        if self.error.is_none() {
+            let start = self.options.start_ms;
+            let written = write_row(&mut self.conflicts, |c| {
+                tables::conflict_cells(row, start, c)
+            });
+            keep_first(&mut self.error, written);
         }
-        self.line.float(row.time_s).text(row.kind);
-        match row.vm {
-            Some(vm) => self.line.uint(vm as u64),
-            None => self.line.empty(),
-        };
-        self.line.text(&row.hosts).text(row.action);
-        let written = self.line.write_to(&mut self.conflicts);
-        keep_first(&mut self.error, written);
     }
     fn wants_host_utilisation(&self) -> bool {
         self.utilisation.is_some()
     }
     fn host_utilisation(&mut self, time_s: f64, hosts: &[Option<f64>]) {
-        if self.error.is_none()
-            && let Some(w) = &mut self.utilisation
-        {
-            let written = w.write_row(time_s, hosts);
+        let start = self.options.start_ms;
+        let Some(table) = &mut self.utilisation else {
+            return;
+        };
+        for (host, u) in hosts.iter().enumerate() {
+            let Some(u) = *u else { continue };
+            if self.error.is_some() {
+                return;
+            }
+            let (cells, used) = tables::utilisation_cells(time_s, host, u, start);
+            let written = table.row(&cells[..used]);
             keep_first(&mut self.error, written);
         }
     }
 }
 
-/// Streams only timeseries rows, to a file of a given name: the always-on baseline's
-/// `baseline_timeseries.csv`, which the energy chart compares the run against.
-pub struct TimeseriesCsv {
-    rows: csv::Writer<BufWriter<File>>,
+/// Streams only timeseries rows, to a table of a given name: the always-on baseline's
+/// `baseline_timeseries`, which the energy chart compares the run against.
+pub struct TimeseriesTable {
+    rows: TableWriter,
+    start_ms: Option<i64>,
     /// The first write error: nothing more is written after it, and `finish` reports it.
     error: Option<io::Error>,
 }
 
-impl TimeseriesCsv {
-    /// Creates `dir/name` with the timeseries header.
-    pub fn create(dir: &Path, name: &str) -> io::Result<Self> {
-        Self::create_with_carbon(dir, name, false)
-    }
-
-    /// The same, ending with the carbon columns if `carbon`.
-    pub fn create_with_carbon(dir: &Path, name: &str, carbon: bool) -> io::Result<Self> {
-        Ok(TimeseriesCsv {
-            rows: writer(dir, name, &timeseries_header(carbon))?,
+impl TimeseriesTable {
+    /// Creates `dir/name` (and its Parquet twin, as `options` say) with the timeseries columns.
+    pub fn create(dir: &Path, name: &str, options: TableOptions) -> io::Result<Self> {
+        let columns = tables::timeseries_columns(options.start_ms.is_some(), options.carbon);
+        Ok(TimeseriesTable {
+            rows: TableWriter::create(dir, name, columns, options.format)?,
+            start_ms: options.start_ms,
             error: None,
         })
     }
 
-    /// Flushes the file; reports the first write error, if any.
+    /// Completes the table; reports the first write error, if any.
     pub fn finish(mut self) -> io::Result<()> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        self.rows.flush()
+        self.rows.finish()
     }
 }
 
-impl Recorder for TimeseriesCsv {
+impl Recorder for TimeseriesTable {
     fn interval(&mut self, row: &IntervalRow) {
         if self.error.is_none() {
-            let written = write_interval(&mut self.rows, row);
+            let start = self.start_ms;
+            let written = write_row(&mut self.rows, |c| tables::interval_cells(row, start, c));
             keep_first(&mut self.error, written);
         }
     }
@@ -216,103 +210,29 @@ impl Recorder for TimeseriesCsv {
     fn conflict(&mut self, _: &ConflictRow) {}
 }
 
-/// The carbon columns `timeseries.csv` ends with when the scenario sets `[carbon]` (the
-/// fields of [`crate::sim::records::CarbonRow`]).
-pub const CARBON_COLUMNS: &[&str] = &["intensity_g_per_kwh", "carbon_kg"];
-
-/// The timeseries header: [`TIMESERIES_COLUMNS`], then [`CARBON_COLUMNS`] if `carbon`.
-fn timeseries_header(carbon: bool) -> Vec<&'static str> {
-    let extra = if carbon { CARBON_COLUMNS } else { &[] };
-    [TIMESERIES_COLUMNS, extra].concat()
-}
-
-/// Writes a timeseries row, with its carbon columns if it has them.
-fn write_interval(w: &mut csv::Writer<BufWriter<File>>, row: &IntervalRow) -> io::Result<()> {
-    match &row.carbon {
-        None => w.serialize(row),
-        Some(c) => w.serialize((row, c)),
-    }
-    .map_err(io_error)
-}
-
-/// Columns of `timeseries.csv`, in order (the fields of [`IntervalRow`]).
-pub const TIMESERIES_COLUMNS: &[&str] = &[
-    "time_s",
-    "hosts_on",
-    "hosts_booting",
-    "hosts_shutting_down",
-    "hosts_off",
-    "vms_running",
-    "vms_waiting",
-    "demand_mips",
-    "capacity_on_mips",
-    "power_w",
-    "energy_kwh",
-    "cost",
-    "price_per_kwh",
-    "migrations_in_flight",
-    "migrations_started",
-    "hosts_sleeping",
-    "migrations_queued",
-    "migration_traffic_gb",
-    "migration_peak_gbit_s",
-    "hosts_needed",
-    "unserved_core_h",
-    "hosts_above",
-    "hosts_lower_bound",
-];
-
-/// Columns of `migrations.csv` (the fields of [`MigrationRow`]).
-pub const MIGRATION_COLUMNS: &[&str] = &[
-    "id",
-    "vm",
-    "source",
-    "destination",
-    "start_s",
-    "end_s",
-    "duration_s",
-    "data_mb",
-    "outcome",
-    "wait_s",
-    "rounds",
-    "downtime_s",
-];
-
-/// Columns of `conflicts.csv` (the fields of [`ConflictRow`]).
-pub const CONFLICT_COLUMNS: &[&str] = &["time_s", "kind", "vm", "hosts", "action"];
-
-/// Writes `hosts.csv`.
-pub fn write_hosts(dir: &Path, rows: &[HostRow]) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(BufWriter::new(File::create(dir.join(HOSTS_FILE))?));
+/// Writes the `hosts` table: one row per host.
+pub fn write_hosts(dir: &Path, rows: &[HostRow], options: TableOptions) -> io::Result<()> {
+    let mut table = TableWriter::create(dir, HOSTS_FILE, tables::host_columns(), options.format)?;
+    let mut cells = Vec::new();
     for row in rows {
-        w.serialize(row).map_err(io::Error::other)?;
+        cells.clear();
+        tables::host_cells(row, &mut cells);
+        table.row(&cells)?;
     }
-    w.flush()
+    table.finish()
 }
 
-/// Columns of `requests.csv` (the fields of [`RequestRow`]).
-pub const REQUEST_COLUMNS: &[&str] = &[
-    "id",
-    "team",
-    "submitted_s",
-    "vms",
-    "started",
-    "response_s",
-    "waiting_s",
-    "turnaround_s",
-];
-
-/// Writes `requests.csv`: one row per team request (a header only without teams).
-pub fn write_requests(dir: &Path, rows: &[RequestRow]) -> io::Result<()> {
-    let file = BufWriter::new(File::create(dir.join(REQUESTS_FILE))?);
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(file);
-    w.write_record(REQUEST_COLUMNS)?;
+/// Writes the `requests` table: one row per team request (no rows without teams).
+pub fn write_requests(dir: &Path, rows: &[RequestRow], options: TableOptions) -> io::Result<()> {
+    let columns = tables::request_columns(options.start_ms.is_some());
+    let mut table = TableWriter::create(dir, REQUESTS_FILE, columns, options.format)?;
+    let mut cells = Vec::new();
     for row in rows {
-        w.serialize(row).map_err(io::Error::other)?;
+        cells.clear();
+        tables::request_cells(row, options.start_ms, &mut cells);
+        table.row(&cells)?;
     }
-    w.flush()
+    table.finish()
 }
 
 /// Writes `summary.json` (pretty-printed, trailing newline).
@@ -326,8 +246,24 @@ pub fn write_summary(dir: &Path, summary: &SummaryFile) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::records::MemoryRecorder;
     use serde::Serialize;
+
+    fn migration(id: usize) -> MigrationRow {
+        MigrationRow {
+            id,
+            vm: 813,
+            source: 574,
+            destination: 7,
+            start_s: 300.1,
+            end_s: 309.908,
+            duration_s: 309.908 - 300.1,
+            data_mb: 613.0,
+            outcome: "done",
+            wait_s: 0.0,
+            rounds: 2,
+            downtime_s: 1.0 / 3.0,
+        }
+    }
 
     /// A full disk: the first write error stops the writing and is what `finish` reports.
     #[cfg(target_os = "linux")]
@@ -341,87 +277,85 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink("/dev/full", dir.path().join("migrations.csv")).unwrap();
         // The header is buffered, so creating succeeds.
-        let mut rec = CsvRecorder::create(dir.path()).unwrap();
-        let row = MigrationRow {
-            id: 0,
-            vm: 1,
-            source: 2,
-            destination: 3,
-            start_s: 300.1,
-            end_s: 310.1,
-            duration_s: 10.0,
-            data_mb: 625.0,
-            outcome: "done",
-            wait_s: 0.0,
-            rounds: 1,
-            downtime_s: 0.0,
-        };
+        let mut rec = RunRecorder::create(dir.path(), TableOptions::default()).unwrap();
         // Some 100 KB of rows: more than the 64 KB buffer, so a write fails on the way.
-        for _ in 0..2000 {
-            rec.migration(&row);
+        for i in 0..2000 {
+            rec.migration(&migration(i));
         }
         assert!(rec.error.is_some(), "the failed write is kept");
         let e = rec.finish().unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::StorageFull, "{e}");
     }
 
-    /// `migrations.csv` and `conflicts.csv`, written line by line, hold what the csv crate
-    /// writes for the same rows through serde: header, fields in order, quoting.
+    /// What the `csv` crate writes for `rows` through serde under `header`.
+    fn serde_text<T: Serialize>(header: &[&str], rows: &[T]) -> String {
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(vec![]);
+        w.write_record(header).unwrap();
+        for row in rows {
+            w.serialize(row).unwrap();
+        }
+        String::from_utf8(w.into_inner().unwrap()).unwrap()
+    }
+
+    fn names(columns: &[table::Column]) -> Vec<&str> {
+        columns.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    /// The tables whose rows keep their fields hold, byte for byte, what the `csv` crate
+    /// writes for the same rows through serde (as they did before the table writer), and a
+    /// conflict's hosts are two integer columns, empty when absent.
     #[test]
-    fn line_written_files_match_serde_output() {
+    fn csv_tables_match_serde_output_and_conflict_hosts_are_split() {
         let dir = tempfile::tempdir().unwrap();
-        let mut rec = CsvRecorder::create(dir.path()).unwrap();
-        let m = MigrationRow {
-            id: 3,
-            vm: 813,
-            source: 574,
-            destination: 7,
-            start_s: 300.1,
-            end_s: 309.908,
-            duration_s: 309.908 - 300.1,
-            data_mb: 613.0,
-            outcome: "done",
-            wait_s: 0.0,
-            rounds: 2,
-            downtime_s: 1.0 / 3.0,
+        let mut rec = RunRecorder::create(dir.path(), TableOptions::default()).unwrap();
+        let interval = IntervalRow {
+            time_s: 300.0,
+            hosts_on: 3,
+            demand_mips: 1234.5,
+            power_w: 1.0 / 3.0,
+            ..IntervalRow::default()
         };
-        let c = [
+        rec.interval(&interval);
+        let m = migration(3);
+        rec.migration(&m);
+        for c in [
             ConflictRow {
                 time_s: 263.577,
                 kind: "vm-ended-while-migrating",
                 vm: Some(25),
-                hosts: "12;5".into(),
+                host: Some(12),
+                destination: Some(5),
                 action: "migration aborted, destination capacity released",
             },
             ConflictRow {
                 time_s: 0.5,
-                kind: "k",
-                vm: None,
-                hosts: "1".into(),
+                kind: "capacity-shortfall",
+                vm: Some(3),
+                host: None,
+                destination: None,
                 action: "a \"quoted\" word",
             },
-        ];
-        rec.migration(&m);
-        for row in &c {
-            rec.conflict(row);
+        ] {
+            rec.conflict(&c);
         }
         rec.finish().unwrap();
-        fn serde_text<T: Serialize>(header: &[&str], rows: &[T]) -> String {
-            let mut w = csv::WriterBuilder::new()
-                .has_headers(false)
-                .from_writer(vec![]);
-            w.write_record(header).unwrap();
-            for row in rows {
-                w.serialize(row).unwrap();
-            }
-            String::from_utf8(w.into_inner().unwrap()).unwrap()
-        }
         let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
-        assert_eq!(read("migrations.csv"), serde_text(MIGRATION_COLUMNS, &[m]));
-        assert_eq!(read("conflicts.csv"), serde_text(CONFLICT_COLUMNS, &c));
+        let ts = tables::timeseries_columns(false, false);
+        assert_eq!(read(TIMESERIES_FILE), serde_text(&names(&ts), &[interval]));
+        let mc = tables::migration_columns(false);
+        assert_eq!(read(MIGRATIONS_FILE), serde_text(&names(&mc), &[m]));
+        assert_eq!(
+            read(CONFLICTS_FILE),
+            "time_s,kind,vm,host,destination,action\n\
+             263.577,vm-ended-while-migrating,25,12,5,\"migration aborted, destination capacity released\"\n\
+             0.5,capacity-shortfall,3,,,\"a \"\"quoted\"\" word\"\n"
+        );
     }
 
-    /// The column lists must match the serialised field order, or headers would lie.
+    /// The column lists name the rows' fields in their serialised order, so headers tell the
+    /// truth about the cells.
     #[test]
     fn column_lists_match_row_fields() {
         fn header_of<T: Serialize>(row: &T) -> String {
@@ -430,63 +364,15 @@ mod tests {
             let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
             text.lines().next().unwrap().to_string()
         }
-        let mut rec = MemoryRecorder::default();
-        let row = IntervalRow {
-            time_s: 0.0,
-            hosts_on: 0,
-            hosts_booting: 0,
-            hosts_shutting_down: 0,
-            hosts_off: 0,
-            vms_running: 0,
-            vms_waiting: 0,
-            demand_mips: 0.0,
-            capacity_on_mips: 0.0,
-            power_w: 0.0,
-            energy_kwh: 0.0,
-            cost: 0.0,
-            price_per_kwh: 0.0,
-            migrations_in_flight: 0,
-            migrations_started: 0,
-            hosts_sleeping: 0,
-            migrations_queued: 0,
-            migration_traffic_gb: 0.0,
-            migration_peak_gbit_s: 0.0,
-            hosts_needed: 0,
-            unserved_core_h: 0.0,
-            hosts_above: 0,
-            hosts_lower_bound: 0,
-            carbon: None,
-        };
-        rec.interval(&row);
-        assert_eq!(header_of(&row), TIMESERIES_COLUMNS.join(","));
-        let carbon = crate::sim::records::CarbonRow {
-            intensity_g_per_kwh: 0.0,
-            carbon_kg: 0.0,
-        };
-        assert_eq!(header_of(&carbon), CARBON_COLUMNS.join(","));
-        let m = MigrationRow {
-            id: 0,
-            vm: 0,
-            source: 0,
-            destination: 1,
-            start_s: 0.0,
-            end_s: 1.0,
-            duration_s: 1.0,
-            data_mb: 1.0,
-            outcome: "done",
-            wait_s: 0.0,
-            rounds: 1,
-            downtime_s: 0.0,
-        };
-        assert_eq!(header_of(&m), MIGRATION_COLUMNS.join(","));
-        let c = ConflictRow {
-            time_s: 0.0,
-            kind: "k",
-            vm: Some(1),
-            hosts: "1".into(),
-            action: "a",
-        };
-        assert_eq!(header_of(&c), CONFLICT_COLUMNS.join(","));
+        let joined = |c: Vec<table::Column>| names(&c).join(",");
+        assert_eq!(
+            header_of(&IntervalRow::default()),
+            joined(tables::timeseries_columns(false, false))
+        );
+        assert_eq!(
+            header_of(&migration(0)),
+            joined(tables::migration_columns(false))
+        );
         let r = RequestRow {
             id: 0,
             team: "t".into(),
@@ -497,6 +383,33 @@ mod tests {
             waiting_s: None,
             turnaround_s: None,
         };
-        assert_eq!(header_of(&r), REQUEST_COLUMNS.join(","));
+        assert_eq!(header_of(&r), joined(tables::request_columns(false)));
+    }
+
+    /// With an absolute start, each time column has its ISO timestamp right after it.
+    #[test]
+    fn a_start_adds_timestamp_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let monday = crate::time::days_from_civil(2026, 1, 5) * 86_400_000;
+        let options = TableOptions {
+            format: Format::Csv,
+            start_ms: Some(monday),
+            carbon: false,
+        };
+        let mut rec = RunRecorder::create(dir.path(), options).unwrap();
+        rec.migration(&migration(0));
+        rec.finish().unwrap();
+        let text = std::fs::read_to_string(dir.path().join(MIGRATIONS_FILE)).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            "id,vm,source,destination,start_s,start_timestamp,end_s,end_timestamp,duration_s,data_mb,outcome,wait_s,rounds,downtime_s"
+        );
+        assert!(
+            lines.next().unwrap().starts_with(
+                "0,813,574,7,300.1,2026-01-05T00:05:00.100Z,309.908,2026-01-05T00:05:09.908Z,"
+            ),
+            "{text}"
+        );
     }
 }

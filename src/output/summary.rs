@@ -124,10 +124,50 @@ pub struct SummaryFile {
     /// in folders written before it (issue 23).
     #[serde(default)]
     pub report: Option<ReportFacts>,
+    /// Which format and which nightshift wrote the folder, and with which overrides.
+    #[serde(flatten)]
+    pub format: FormatInfo,
+}
+
+/// The version of the output format this nightshift writes: 2 since the tidy outputs (typed
+/// columns, split conflict hosts, long host utilisation, one metric naming rule); folders
+/// without `format_version` are version 1. docs/outputs.md says what each version changed.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// `summary.json`'s record of what wrote it: read by tools that must tell versions apart.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FormatInfo {
+    /// The output format's version ([`FORMAT_VERSION`]); 1 when absent (older folders).
+    #[serde(default = "format_version_before_the_key")]
+    pub format_version: u32,
+    /// The nightshift version that wrote the folder (empty in older folders).
+    #[serde(default)]
+    pub nightshift_version: String,
+    /// The `--set` overrides applied to the scenario, in order (`--seed N` shows as
+    /// `simulation.seed=N`).
+    #[serde(default)]
+    pub overrides: Vec<String>,
+}
+
+/// The `format_version` of folders written before it was recorded.
+fn format_version_before_the_key() -> u32 {
+    1
+}
+
+impl FormatInfo {
+    /// This version's record, with the run's `overrides`.
+    pub fn current(overrides: &[String]) -> Self {
+        FormatInfo {
+            format_version: FORMAT_VERSION,
+            nightshift_version: env!("CARGO_PKG_VERSION").to_string(),
+            overrides: overrides.to_vec(),
+        }
+    }
 }
 
 impl SummaryFile {
-    /// Combines a run's summary with its baseline's, if any.
+    /// Combines a run's summary with its baseline's, if any, under this version's
+    /// [`FormatInfo`] (no overrides: see [`SummaryFile::with_overrides`]).
     pub fn new(summary: Summary, baseline: Option<&Summary>) -> Self {
         let baseline = baseline.map(|b| BaselineSummary {
             it_kwh: b.energy.it_kwh,
@@ -145,7 +185,14 @@ impl SummaryFile {
             baseline,
             savings,
             report: None,
+            format: FormatInfo::current(&[]),
         }
+    }
+
+    /// The same, recording the `--set` overrides the run applied.
+    pub fn with_overrides(mut self, overrides: &[String]) -> Self {
+        self.format.overrides = overrides.to_vec();
+        self
     }
 }
 

@@ -11,9 +11,9 @@ use crate::trace::TraceIndex;
 
 /// What a run folder holds besides the run's own data files.
 #[derive(Debug, Clone, Copy)]
-pub struct FolderOptions {
-    /// Baseline, invariant checks, host utilisation and baseline timeseries.
-    pub run: RunOptions,
+pub struct FolderOptions<'a> {
+    /// Baseline, invariant checks, host utilisation, baseline timeseries, format, overrides.
+    pub run: RunOptions<'a>,
     /// Draw charts (reports are written either way).
     pub charts: bool,
 }
@@ -27,7 +27,7 @@ pub fn write_run_folder(
     traces: &[TraceIndex],
     scenario_copy: &str,
     folder: Folder,
-    options: FolderOptions,
+    options: FolderOptions<'_>,
     warnings: &[String],
     progress: &dyn Fn(&'static str, f64),
 ) -> Result<(SummaryFile, Drawn), PipelineError> {

@@ -5,8 +5,8 @@ use super::PipelineError;
 use super::progress::Progress;
 use crate::output::files::BASELINE_TIMESERIES_FILE;
 use crate::output::{
-    CsvRecorder, ReportFacts, SummaryFile, TimeseriesCsv, write_hosts, write_requests,
-    write_summary,
+    Format, ReportFacts, RunRecorder, SummaryFile, TableOptions, TimeseriesTable, write_hosts,
+    write_requests, write_summary,
 };
 use crate::sim::{self, records::NullRecorder, setup::Setup};
 use crate::trace::{self, TraceIndex};
@@ -14,7 +14,7 @@ use std::path::Path;
 
 /// What to simulate and write besides the run itself.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RunOptions {
+pub struct RunOptions<'a> {
     /// Also run the always-on baseline, for the savings.
     pub baseline: bool,
     /// Check every invariant after every event.
@@ -23,6 +23,10 @@ pub struct RunOptions {
     pub host_utilisation: bool,
     /// Also write the baseline's `baseline_timeseries.csv` (when the baseline runs).
     pub baseline_timeseries: bool,
+    /// The tables as CSV, Parquet or both (`--format`).
+    pub format: Format,
+    /// The `--set` overrides the setup was prepared with, recorded in `summary.json`.
+    pub overrides: &'a [String],
 }
 
 /// Runs `setup` (and its baseline if asked), replaying `traces` (the scanned indexes of
@@ -42,12 +46,14 @@ pub fn simulate(
 ) -> Result<SummaryFile, PipelineError> {
     let write = |e: std::io::Error| PipelineError::Io(format!("cannot write outputs: {e}"));
     let replays = || traces.iter().map(trace::open).collect::<Vec<_>>();
-    let carbon = setup.carbon.is_some();
-    let mut csv = CsvRecorder::create_with_carbon(dir, carbon).map_err(write)?;
+    let tables = TableOptions {
+        format: options.format,
+        start_ms: setup.start_ms,
+        carbon: setup.carbon.is_some(),
+    };
+    let mut csv = RunRecorder::create(dir, tables).map_err(write)?;
     if options.host_utilisation {
-        csv = csv
-            .with_host_utilisation(dir, setup.hosts.len())
-            .map_err(write)?;
+        csv = csv.with_host_utilisation(dir).map_err(write)?;
     }
     let mut recorder = Progress {
         inner: csv,
@@ -63,8 +69,7 @@ pub fn simulate(
     let baseline = if !options.baseline {
         None
     } else if options.baseline_timeseries {
-        let rows = TimeseriesCsv::create_with_carbon(dir, BASELINE_TIMESERIES_FILE, carbon)
-            .map_err(write)?;
+        let rows = TimeseriesTable::create(dir, BASELINE_TIMESERIES_FILE, tables).map_err(write)?;
         let mut rows = Progress {
             inner: rows,
             report: &|t| report("baseline", t),
@@ -107,7 +112,8 @@ pub fn simulate(
             }
         }
     }
-    let mut summary = SummaryFile::new(run, baseline.as_ref().map(|b| &b.summary));
+    let mut summary = SummaryFile::new(run, baseline.as_ref().map(|b| &b.summary))
+        .with_overrides(options.overrides);
     summary.report = Some(ReportFacts::new(
         setup,
         &outcome.hosts,
@@ -115,8 +121,8 @@ pub fn simulate(
         warnings,
     ));
     write_summary(dir, &summary).map_err(write)?;
-    write_hosts(dir, &outcome.hosts).map_err(write)?;
-    write_requests(dir, &outcome.requests).map_err(write)?;
+    write_hosts(dir, &outcome.hosts, tables).map_err(write)?;
+    write_requests(dir, &outcome.requests, tables).map_err(write)?;
     Ok(summary)
 }
 

@@ -678,6 +678,7 @@ mod tests {
                 baseline: Some(baseline),
                 savings: Some(savings),
                 report: Some(report),
+                format: Default::default(),
             },
             files: Default::default(),
             scenario_text: None,

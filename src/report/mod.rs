@@ -852,6 +852,7 @@ mod tests {
                 baseline: None,
                 savings: None,
                 report: None,
+                format: Default::default(),
             },
             files: Default::default(),
             scenario_text: None,

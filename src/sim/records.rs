@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 pub use super::workload_records::{RequestRow, RequestSummary, ServiceSummary, TeamSummary};
 
 /// One row of `timeseries.csv`: the fleet at a control tick, after that tick's decisions.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct IntervalRow {
     /// Simulated time, s.
     pub time_s: f64,
@@ -111,8 +111,12 @@ pub struct ConflictRow {
     pub kind: &'static str,
     /// VM involved, if any.
     pub vm: Option<usize>,
-    /// Hosts involved, `;`-separated.
-    pub hosts: String,
+    /// The host involved: a migration's source, the host a VM was to be provisioned on or
+    /// placed on after waiting, the host refused a shutdown; empty when none.
+    pub host: Option<usize>,
+    /// The second host, when there is one: a migration's destination, or the host a VM denied
+    /// `host` was placed on instead.
+    pub destination: Option<usize>,
     /// What the simulator did.
     pub action: &'static str,
 }

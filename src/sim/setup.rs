@@ -273,6 +273,9 @@ pub struct Setup {
     pub high_utilisation: f64,
     /// Carbon accounting (`[carbon]`), if the scenario sets it.
     pub carbon: Option<CarbonSetup>,
+    /// Time 0 as an instant (`simulation.start`), milliseconds since 1970-01-01 UTC: the
+    /// outputs add timestamps to their times; the simulation itself never reads it.
+    pub start_ms: Option<i64>,
 }
 
 /// `[carbon]` compiled: the grid's intensity over time, embodied emissions per host class and

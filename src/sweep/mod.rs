@@ -24,7 +24,8 @@ pub struct Manifest {
     pub fingerprint: String,
     /// The nightshift version that ran it.
     pub nightshift: String,
-    /// Axis keys, in file order (the axis columns of `results.csv`).
+    /// Axis keys, in file order: the axis columns of `results.csv` are these, in this order,
+    /// as [`axis_column`] writes them.
     pub axes: Vec<String>,
     /// Run ids, in expansion order.
     pub runs: Vec<String>,
@@ -39,6 +40,21 @@ pub fn short_keys<S: AsRef<str>>(keys: &[S]) -> Vec<String> {
             let k = k.as_ref();
             let shared = keys.iter().filter(|o| last(o.as_ref()) == last(k)).count() > 1;
             if shared { k.to_string() } else { last(k) }
+        })
+        .collect()
+}
+
+/// An axis key as a `results.csv` column: a plain identifier, every character other than a
+/// letter, a digit or `_` replaced by `_` (`policy.power.headroom` -> `policy_power_headroom`);
+/// `sweep.json`'s `axes` keeps the keys in the same order.
+pub fn axis_column(key: &str) -> String {
+    key.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
         })
         .collect()
 }

@@ -63,7 +63,7 @@ assert list(cmp.table["variant"]) == ["always-on", "thr-mmt"], cmp.table
 assert set(cmp.runs) == {"always-on", "thr-mmt"}, cmp.runs.keys()
 for _, row in cmp.table.iterrows():
     summary = cmp.runs[row["variant"]].summary
-    close(row["it_kwh"], summary["energy"]["it_kwh"], f"comparison {row['variant']}")
+    close(row["energy_it_kwh"], summary["energy"]["it_kwh"], f"comparison {row['variant']}")
 
 # A sweep: one frame with its axis column, one row per run.
 sweep_file = work / "headroom.toml"
@@ -78,7 +78,7 @@ assert len(sw.results) == 2, sw.results
 assert sw.info["sweep"] == "py" and len(sw.info["runs"]) == 2, sw.info
 for _, row in sw.results.iterrows():
     summary = sw.run(row["id"]).summary
-    close(row["it_kwh"], summary["energy"]["it_kwh"], f"sweep {row['id']}")
+    close(row["energy_it_kwh"], summary["energy"]["it_kwh"], f"sweep {row['id']}")
 psw = nightshift.load(work / "sweep", engine="polars")
 assert psw.results.shape == sw.results.shape
 

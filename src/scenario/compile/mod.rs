@@ -50,6 +50,7 @@ pub fn compile(s: &ScenarioSpec) -> Result<Setup, FieldError> {
     let policies = policy::compile(&s.policy, fleet.hosts.len())?;
     let warmup = simulation::warmup(sim, clock.duration)?;
     let high_utilisation = simulation::high_utilisation(sim)?;
+    let start_ms = simulation::start(sim)?;
     let migration = migration::compile(
         &s.migration,
         s.simulation.profile == crate::scenario::file::ProfileSpec::Cloudsim,
@@ -98,6 +99,7 @@ pub fn compile(s: &ScenarioSpec) -> Result<Setup, FieldError> {
         profile,
         high_utilisation,
         carbon,
+        start_ms,
     })
 }
 

@@ -42,6 +42,10 @@ pub struct SimulationSpec {
     /// performance impact (`impact.host_hours_above` in summary.json), a fraction in (0, 1].
     #[serde(default = "default_high_utilisation")]
     pub high_utilisation: f64,
+    /// The instant time 0 stands for, RFC 3339 in UTC (`"2026-01-05T00:00:00Z"`, a Monday at
+    /// midnight): the outputs then give every time an absolute `timestamp` too.
+    #[serde(default)]
+    pub start: Option<String>,
 }
 
 /// `simulation.night`: the daily hours the charts shade as night; either end may be left

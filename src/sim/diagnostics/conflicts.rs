@@ -116,7 +116,8 @@ impl Simulation<'_> {
             time_s: secs(self.clock.now),
             kind: kind.name(),
             vm: Some(vm),
-            hosts: host.map_or(String::new(), |h| itoa::Buffer::new().format(h).to_string()),
+            host,
+            destination: None,
             action: match host {
                 Some(_) => "resolved: placed",
                 None => "resolved: the VM ended before it was placed",
@@ -136,19 +137,13 @@ impl Simulation<'_> {
             return;
         }
         self.diagnostics.conflicts[kind.index()] += 1;
-        // Host ids joined by ';'.
-        let mut ids = String::with_capacity(8 * hosts.len());
-        for (i, &h) in hosts.iter().enumerate() {
-            if i > 0 {
-                ids.push(';');
-            }
-            ids.push_str(itoa::Buffer::new().format(h));
-        }
+        debug_assert!(hosts.len() <= 2, "a conflict names at most two hosts");
         self.recorder.conflict(&ConflictRow {
             time_s: secs(self.clock.now),
             kind: kind.name(),
             vm,
-            hosts: ids,
+            host: hosts.first().copied(),
+            destination: hosts.get(1).copied(),
             action,
         });
     }
