@@ -46,18 +46,36 @@ struct Tier {
 struct Ask {
     mips: f64,
     ram_mb: f64,
-    big_cpu: usize,
     big_ram: usize,
 }
 
-/// The lower bound's precomputed capacities (hosts never change capacity) and a scratch row.
+/// What a VM type brings, fixed for the run.
+#[derive(Debug, Clone)]
+struct TypeFacts {
+    /// Its tier: the slowest one with a class that runs its vCPUs. It counts in this tier
+    /// and every slower one.
+    tier: usize,
+    ram_mb: f64,
+    /// Per tier up to `tier`: whether its RAM exceeds half the tier's largest host's.
+    big_ram: Vec<bool>,
+    /// Half the largest CPU of its own tier (the smallest among the tiers it counts in): a
+    /// demand at or below it is large in none.
+    half_cpu: f64,
+}
+
+/// The lower bound's precomputed capacities (hosts never change capacity), and the running
+/// VMs of the tick being counted, summed by type.
 #[derive(Debug, Default)]
 pub(crate) struct LowerBound {
     tiers: Vec<Tier>,
-    /// Each VM type's tier: the slowest one with a class that runs its vCPUs.
-    type_tier: Vec<usize>,
+    types: Vec<TypeFacts>,
     /// Whether RAM counts (not when the profile over-commits it).
     use_ram: bool,
+    /// Per type, this tick: (VMs running, their CPU demand, MIPS).
+    by_type: Vec<(usize, f64)>,
+    /// Per tier, this tick: VMs whose CPU demand exceeds half its largest host's.
+    big_cpu: Vec<usize>,
+    /// Per tier: the sums of the tick (reused).
     asks: Vec<Ask>,
 }
 
@@ -79,7 +97,7 @@ impl LowerBound {
         };
         speeds.sort_by(f64::total_cmp);
         speeds.dedup();
-        let tiers = speeds
+        let tiers: Vec<Tier> = speeds
             .iter()
             .map(|&s| {
                 let (mut cpu, mut ram): (Vec<f64>, Vec<f64>) = host_class
@@ -101,42 +119,75 @@ impl LowerBound {
                 }
             })
             .collect();
-        let type_tier = types
+        let types: Vec<TypeFacts> = types
             .iter()
             .map(|t| {
                 let vcpu = t.mips / f64::from(t.vcpus.max(1));
                 let runs = |&s: &f64| classes.iter().any(|c| speed(c) == s && c.runs_vcpu(vcpu));
-                if by_share {
+                let tier = if by_share {
                     0
                 } else {
                     speeds.iter().position(runs).unwrap_or(0)
+                };
+                TypeFacts {
+                    tier,
+                    ram_mb: t.ram_mb,
+                    big_ram: tiers[..=tier]
+                        .iter()
+                        .map(|k| more_than_half(t.ram_mb, k.largest.1))
+                        .collect(),
+                    half_cpu: tiers[tier].largest.0 / 2.0,
                 }
             })
             .collect();
         LowerBound {
-            asks: vec![Ask::default(); speeds.len()],
+            by_type: vec![(0, 0.0); types.len()],
+            big_cpu: vec![0; tiers.len()],
+            asks: vec![Ask::default(); tiers.len()],
             tiers,
-            type_tier,
+            types,
             use_ram: ram,
         }
     }
 
-    /// The bound for running VMs given as (VM type, CPU demand in MIPS); 0 for none.
-    pub fn hosts(&mut self, types: &[VmType], vms: impl Iterator<Item = (usize, f64)>) -> usize {
-        self.asks.fill(Ask::default());
-        for (ty, demand) in vms {
-            let ram = types[ty].ram_mb;
-            let last = self.type_tier[ty];
-            for (ask, tier) in self.asks[..=last].iter_mut().zip(&self.tiers) {
-                ask.mips += demand;
-                ask.ram_mb += ram;
-                ask.big_cpu += usize::from(2.0 * demand > tier.largest.0 * (1.0 + SLACK));
-                ask.big_ram += usize::from(2.0 * ram > tier.largest.1 * (1.0 + SLACK));
+    /// Starts counting a tick's running VMs.
+    pub fn clear(&mut self) {
+        self.by_type.fill((0, 0.0));
+        self.big_cpu.fill(0);
+    }
+
+    /// Counts a running VM of type `ty` with a CPU demand of `demand` MIPS. Called for every
+    /// running VM at every tick, so it only adds to its type's sums, save for the rare VM
+    /// above half a host.
+    pub fn add(&mut self, ty: usize, demand: f64) {
+        let slot = &mut self.by_type[ty];
+        slot.0 += 1;
+        slot.1 += demand;
+        let facts = &self.types[ty];
+        if demand > facts.half_cpu {
+            for (n, tier) in self.big_cpu[..=facts.tier].iter_mut().zip(&self.tiers) {
+                *n += usize::from(more_than_half(demand, tier.largest.0));
+            }
+        }
+    }
+
+    /// The bound for the VMs counted since [`LowerBound::clear`]; 0 for none.
+    pub fn total(&mut self) -> usize {
+        let asks = &mut self.asks;
+        asks.fill(Ask::default());
+        for (facts, &(n, mips)) in self.types.iter().zip(&self.by_type) {
+            if n == 0 {
+                continue;
+            }
+            for (t, ask) in asks[..=facts.tier].iter_mut().enumerate() {
+                ask.mips += mips;
+                ask.ram_mb += n as f64 * facts.ram_mb;
+                ask.big_ram += if facts.big_ram[t] { n } else { 0 };
             }
         }
         let mut bound = 0;
-        for (ask, tier) in self.asks.iter().zip(&self.tiers) {
-            let mut n = covering(&tier.cpu, ask.mips).max(ask.big_cpu);
+        for ((ask, tier), &big_cpu) in asks.iter().zip(&self.tiers).zip(&self.big_cpu) {
+            let mut n = covering(&tier.cpu, ask.mips).max(big_cpu);
             if self.use_ram {
                 n = n.max(covering(&tier.ram, ask.ram_mb)).max(ask.big_ram);
             }
@@ -144,6 +195,22 @@ impl LowerBound {
         }
         bound
     }
+
+    /// The bound for running VMs given as (VM type, CPU demand in MIPS).
+    #[cfg(test)]
+    fn hosts(&mut self, vms: impl Iterator<Item = (usize, f64)>) -> usize {
+        self.clear();
+        for (ty, demand) in vms {
+            self.add(ty, demand);
+        }
+        self.total()
+    }
+}
+
+/// Whether `x` exceeds half of `capacity`, so that two such never share it (a billionth of
+/// slack: the bound errs low, never high).
+fn more_than_half(x: f64, capacity: f64) -> bool {
+    2.0 * x > capacity * (1.0 + SLACK)
 }
 
 /// Running sums of `values`.
@@ -266,13 +333,13 @@ mod tests {
         let types = [vm(6, 1000.0, 1.0)];
         let mut b = LowerBound::new(&classes, [0, 0, 0].into_iter(), &types, false, true);
         let vms = || std::iter::repeat_n((0, 6000.0), 3);
-        assert_eq!(b.hosts(&types, vms()), 3);
+        assert_eq!(b.hosts(vms()), 3);
         // The same demand as six VMs of 3 cores: none is above half a host, and three fit a
         // host (1 core spare), so the volume bound, 2, is the optimum.
         let small = [vm(3, 1000.0, 1.0)];
         let mut b = LowerBound::new(&classes, [0, 0, 0].into_iter(), &small, false, true);
-        assert_eq!(b.hosts(&small, std::iter::repeat_n((0, 3000.0), 6)), 2);
-        assert_eq!(b.hosts(&small, std::iter::empty()), 0);
+        assert_eq!(b.hosts(std::iter::repeat_n((0, 3000.0), 6)), 2);
+        assert_eq!(b.hosts(std::iter::empty()), 0);
     }
 
     /// One big host (20 cores) and one small (8 cores), small first in the host list. 15 000
@@ -283,9 +350,9 @@ mod tests {
         let classes = [class(8, 1000.0, 32.0), class(20, 1000.0, 128.0)];
         let types = [vm(1, 1000.0, 1.0)];
         let mut b = LowerBound::new(&classes, [0, 1].into_iter(), &types, false, true);
-        assert_eq!(b.hosts(&types, std::iter::repeat_n((0, 1000.0), 15)), 1);
+        assert_eq!(b.hosts(std::iter::repeat_n((0, 1000.0), 15)), 1);
         // 21 000 MIPS outgrow the big host: both.
-        assert_eq!(b.hosts(&types, std::iter::repeat_n((0, 1000.0), 21)), 2);
+        assert_eq!(b.hosts(std::iter::repeat_n((0, 1000.0), 21)), 2);
     }
 
     /// RAM binds when CPU does not: four idle VMs of 40 GB on hosts of 64 GB. CPU needs none;
@@ -297,9 +364,9 @@ mod tests {
         let types = [vm(1, 1000.0, 40.0)];
         let hosts = [0; 6];
         let mut b = LowerBound::new(&classes, hosts.into_iter(), &types, false, true);
-        assert_eq!(b.hosts(&types, std::iter::repeat_n((0, 0.0), 4)), 4);
+        assert_eq!(b.hosts(std::iter::repeat_n((0, 0.0), 4)), 4);
         let mut b = LowerBound::new(&classes, hosts.into_iter(), &types, false, false);
-        assert_eq!(b.hosts(&types, std::iter::repeat_n((0, 0.0), 4)), 0);
+        assert_eq!(b.hosts(std::iter::repeat_n((0, 0.0), 4)), 0);
     }
 
     /// Two slow hosts (16 cores x 1000) and two fast (4 cores x 3000 = 12 000 MIPS). VMs of
@@ -311,10 +378,10 @@ mod tests {
         let classes = [class(16, 1000.0, 64.0), class(4, 3000.0, 64.0)];
         let types = [vm(1, 2500.0, 1.0)];
         let mut b = LowerBound::new(&classes, [0, 0, 1, 1].into_iter(), &types, false, true);
-        assert_eq!(b.hosts(&types, std::iter::repeat_n((0, 2500.0), 5)), 2);
+        assert_eq!(b.hosts(std::iter::repeat_n((0, 2500.0), 5)), 2);
         // Fitting by share (the cloudsim rule), any host runs them: the volume bound, 1.
         let mut b = LowerBound::new(&classes, [0, 0, 1, 1].into_iter(), &types, true, true);
-        assert_eq!(b.hosts(&types, std::iter::repeat_n((0, 2500.0), 5)), 1);
+        assert_eq!(b.hosts(std::iter::repeat_n((0, 2500.0), 5)), 1);
     }
 
     /// Demand beyond the whole fleet is capped at the fleet: never more hosts than exist.
@@ -323,7 +390,7 @@ mod tests {
         let classes = [class(4, 1000.0, 16.0)];
         let types = [vm(4, 1000.0, 1.0)];
         let mut b = LowerBound::new(&classes, [0, 0].into_iter(), &types, false, true);
-        assert_eq!(b.hosts(&types, std::iter::repeat_n((0, 4000.0), 5)), 2);
+        assert_eq!(b.hosts(std::iter::repeat_n((0, 4000.0), 5)), 2);
     }
 
     /// Night 22-6: ratios 2 and 1 at night, 1.5 by day; a row with bound 0 is not counted.

@@ -78,21 +78,36 @@ impl Simulation<'_> {
             row.demand_mips,
             ram_used,
         );
-        row.hosts_lower_bound = self.lower_bound();
+        // The last row of a run that ends at midnight starts no day.
+        let day_starts = self.clock.now < self.setup.duration
+            || !self.clock.now.is_multiple_of(crate::time::MS_PER_DAY);
+        // One pass over the VMs for the day marks and the lower bound (`accounts::bound`).
+        let bound = self.accounts.bound.get_or_insert_with(|| {
+            let rules = self.profile.rules();
+            super::bound::LowerBound::new(
+                &self.setup.host_classes,
+                self.fleet.hosts.iter().map(|h| h.class),
+                &self.setup.vm_types,
+                rules.vcpu_by_share,
+                !rules.ram_overcommits,
+            )
+        });
+        bound.clear();
+        for (vm, v) in self.fleet.vms.iter().enumerate() {
+            if matches!(v.state, VmState::Running(_) | VmState::Migrating(_)) {
+                bound.add(v.vm_type, v.demand_mips);
+                if day_starts {
+                    self.accounts.spread.mark(vm, self.clock.now);
+                }
+            }
+        }
+        row.hosts_lower_bound = bound.total();
         self.accounts.packing.add(
             self.setup.night,
             super::spread::hour_of_day(self.clock.now),
             row.hosts_on,
             row.hosts_lower_bound,
         );
-        // The last row of a run that ends at midnight starts no day.
-        let day_starts = self.clock.now < self.setup.duration
-            || !self.clock.now.is_multiple_of(crate::time::MS_PER_DAY);
-        for (vm, v) in self.fleet.vms.iter().enumerate() {
-            if day_starts && matches!(v.state, VmState::Running(_) | VmState::Migrating(_)) {
-                self.accounts.spread.mark(vm, self.clock.now);
-            }
-        }
         if self.setup.carbon.is_some() {
             let carbon_g: f64 = self.fleet.hosts.iter().map(|h| h.energy.carbon_g).sum();
             row.carbon = Some(CarbonRow {
@@ -338,28 +353,6 @@ impl Simulation<'_> {
 }
 
 impl Simulation<'_> {
-    /// The lower bound on hosts needed by the VMs running now (`accounts::bound`); its
-    /// capacities are sorted once, at the first call.
-    fn lower_bound(&mut self) -> usize {
-        let setup = self.setup;
-        let rules = self.profile.rules();
-        let hosts = &self.fleet.hosts;
-        let bound = self.accounts.bound.get_or_insert_with(|| {
-            super::bound::LowerBound::new(
-                &setup.host_classes,
-                hosts.iter().map(|h| h.class),
-                &setup.vm_types,
-                rules.vcpu_by_share,
-                !rules.ram_overcommits,
-            )
-        });
-        let running = self.fleet.vms.iter().filter_map(|v| match v.state {
-            VmState::Running(_) | VmState::Migrating(_) => Some((v.vm_type, v.demand_mips)),
-            _ => None,
-        });
-        bound.hosts(&setup.vm_types, running)
-    }
-
     /// `summary.json` → `impact` at the end of the run, from the hosts' meters, the VM-hour
     /// meters and the migrations reported (`reported`, those started after the warm-up);
     /// `on_ms` is the hosts' total time on. The VM-hour meters are closed already.
