@@ -58,8 +58,18 @@ struct TypeFacts {
     ram_mb: f64,
     /// Per tier up to `tier`: whether its RAM exceeds half the tier's largest host's.
     big_ram: Vec<bool>,
-    /// Half the largest CPU of its own tier (the smallest among the tiers it counts in): a
-    /// demand at or below it is large in none.
+}
+
+/// A VM type's running VMs at the tick being counted, next to the one fact each VM is
+/// checked against (one slot per type: the per-VM step touches nothing else).
+#[derive(Debug, Clone, Copy)]
+struct Tally {
+    /// VMs running.
+    n: usize,
+    /// Their CPU demand, MIPS.
+    mips: f64,
+    /// Half the largest CPU of the type's own tier (the smallest among the tiers it counts
+    /// in): a demand at or below it is large in none.
     half_cpu: f64,
 }
 
@@ -71,8 +81,8 @@ pub(crate) struct LowerBound {
     types: Vec<TypeFacts>,
     /// Whether RAM counts (not when the profile over-commits it).
     use_ram: bool,
-    /// Per type, this tick: (VMs running, their CPU demand, MIPS).
-    by_type: Vec<(usize, f64)>,
+    /// Per type, this tick.
+    by_type: Vec<Tally>,
     /// Per tier, this tick: VMs whose CPU demand exceeds half its largest host's.
     big_cpu: Vec<usize>,
     /// Per tier: the sums of the tick (reused).
@@ -136,12 +146,18 @@ impl LowerBound {
                         .iter()
                         .map(|k| more_than_half(t.ram_mb, k.largest.1))
                         .collect(),
-                    half_cpu: tiers[tier].largest.0 / 2.0,
                 }
             })
             .collect();
         LowerBound {
-            by_type: vec![(0, 0.0); types.len()],
+            by_type: types
+                .iter()
+                .map(|f| Tally {
+                    n: 0,
+                    mips: 0.0,
+                    half_cpu: tiers[f.tier].largest.0 / 2.0,
+                })
+                .collect(),
             big_cpu: vec![0; tiers.len()],
             asks: vec![Ask::default(); tiers.len()],
             tiers,
@@ -152,7 +168,9 @@ impl LowerBound {
 
     /// Starts counting a tick's running VMs.
     pub fn clear(&mut self) {
-        self.by_type.fill((0, 0.0));
+        for t in &mut self.by_type {
+            (t.n, t.mips) = (0, 0.0);
+        }
         self.big_cpu.fill(0);
     }
 
@@ -160,12 +178,12 @@ impl LowerBound {
     /// running VM at every tick, so it only adds to its type's sums, save for the rare VM
     /// above half a host.
     pub fn add(&mut self, ty: usize, demand: f64) {
-        let slot = &mut self.by_type[ty];
-        slot.0 += 1;
-        slot.1 += demand;
-        let facts = &self.types[ty];
-        if demand > facts.half_cpu {
-            for (n, tier) in self.big_cpu[..=facts.tier].iter_mut().zip(&self.tiers) {
+        let tally = &mut self.by_type[ty];
+        tally.n += 1;
+        tally.mips += demand;
+        if demand > tally.half_cpu {
+            let tier = self.types[ty].tier;
+            for (n, tier) in self.big_cpu[..=tier].iter_mut().zip(&self.tiers) {
                 *n += usize::from(more_than_half(demand, tier.largest.0));
             }
         }
@@ -175,7 +193,7 @@ impl LowerBound {
     pub fn total(&mut self) -> usize {
         let asks = &mut self.asks;
         asks.fill(Ask::default());
-        for (facts, &(n, mips)) in self.types.iter().zip(&self.by_type) {
+        for (facts, &Tally { n, mips, .. }) in self.types.iter().zip(&self.by_type) {
             if n == 0 {
                 continue;
             }
