@@ -5,7 +5,9 @@
 # checked by running this before and after and diffing the two listings:
 #   bench/outputs-digest.sh > before.txt; (change); bench/outputs-digest.sh > after.txt
 #   diff before.txt after.txt && echo identical
-# Usage: bench/outputs-digest.sh [BINARY] (default: a release build of this tree).
+# Usage: bench/outputs-digest.sh [BINARY] (default: a release build of this tree). Outputs
+# do not depend on the build profile (`release` and `dist` give the same listing); a static
+# musl build differs in the last digit of some timeseries values (docs/install.md).
 set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.."

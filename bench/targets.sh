@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# Whole-run benchmarks against the performance targets of docs/performance.md: builds in
-# release, generates the scale scenarios, runs each target (charts and baseline off, outputs
-# written), and prints wall time (the shell's `time`, to the millisecond) and peak memory
-# (from /usr/bin/time -v) next to the target.
+# Whole-run benchmarks against the performance targets of docs/performance.md: builds with
+# the `dist` profile (fat LTO, one codegen unit: what releases ship), generates the scale
+# scenarios, runs each target (charts and baseline off, outputs written), and prints wall
+# time (the shell's `time`, to the millisecond) and peak memory (from /usr/bin/time -v) next
+# to the target.
 # The reference day's row is the fastest of nine runs; the growth pair runs five times each,
 # alternately, and compares CPU time (user + system), which other work on the machine blurs
-# less than wall time. Usage: bench/targets.sh [--quick] (--quick skips the 100,000-host day)
+# less than wall time. Then bench/growth.sh prints the growth series x1..x16 of both profiles
+# (factors against x1 and per doubling) and the reference day side by side with CloudSim 3.0.3
+# (user CPU and peak memory, and their ratio) where ../shared/peer holds its build.
+# Usage: bench/targets.sh [--quick] (--quick skips the 100,000-host day)
 set -euo pipefail
 # A point, not a comma, in the times `time` prints and in the numbers awk reads.
 export LC_ALL=C
 cd "$(dirname "$0")/.."
 quick=${1:-}
-cargo build --release -q
-bin=target/release/nightshift
+cargo build --profile dist -q
+bin=target/dist/nightshift
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -92,3 +96,4 @@ awk -v a="$small" -v b="$large" -v ea="$small_events" -v eb="$large_events" 'BEG
 if [ "$quick" != "--quick" ]; then
     measure "100k hosts, 1M VMs, 1 day" - - -- run "$(gen 100000 1000000 1)"
 fi
+BIN=$bin bash bench/growth.sh

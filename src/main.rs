@@ -1,5 +1,11 @@
 //! The `nightshift` command line; all the work is in the library.
 
+/// The static musl build allocates with mimalloc: musl's own allocator makes it 2.3x slower
+/// (docs/install.md). Other builds keep the system's.
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     nightshift::cli::main()
 }

@@ -467,7 +467,8 @@ fn ctrl_c_leaves_only_complete_runs() {
 }
 
 /// A stand-in for Slurm's `sbatch`: runs an array job's tasks one after another with the
-/// environment Slurm would give them, and a dependent job right away.
+/// environment Slurm would give them, and a dependent job right away. What the tasks print
+/// goes to stderr (Slurm writes it to the job's log, never to sbatch's output).
 const FAKE_SBATCH: &str = r#"#!/usr/bin/env bash
 set -euo pipefail
 array=""; wrap=""
@@ -481,20 +482,19 @@ echo "$@" >> "$FAKE_SLURM_LOG"
 if [ -n "$array" ]; then
   first=${array%-*}; last=${array#*-}
   for ((i = first; i <= last; i++)); do
-    SLURM_ARRAY_TASK_ID=$i SLURM_ARRAY_TASK_MIN=$first SLURM_ARRAY_TASK_COUNT=$((last - first + 1)) bash -c "$wrap"
+    SLURM_ARRAY_TASK_ID=$i SLURM_ARRAY_TASK_MIN=$first SLURM_ARRAY_TASK_COUNT=$((last - first + 1)) bash -c "$wrap" >&2
   done
 else
-  bash -c "$wrap"
+  bash -c "$wrap" >&2
 fi
 echo 1000
 "#;
 
-#[test]
-fn the_slurm_script_runs_shards_then_merges() {
-    let tmp = tempfile::tempdir().unwrap();
-    let sweep = small_sweep(tmp.path());
-    let bin = tmp.path().join("bin");
-    fs::create_dir(&bin).unwrap();
+/// `deploy/slurm/sweep.sh` with `args`, run in `dir` against [`FAKE_SBATCH`], which logs
+/// its arguments to `dir/sbatch.log`.
+fn slurm_script(dir: &Path, args: &[&str]) -> std::process::Output {
+    let bin = dir.join("bin");
+    fs::create_dir_all(&bin).unwrap();
     let sbatch = bin.join("sbatch");
     fs::write(&sbatch, FAKE_SBATCH).unwrap();
     std::process::Command::new("chmod")
@@ -507,14 +507,24 @@ fn the_slurm_script_runs_shards_then_merges() {
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let out = std::process::Command::new(root().join("deploy/slurm/sweep.sh"))
-        .args([sweep.as_str(), "out", "3", "2"])
+    std::process::Command::new(root().join("deploy/slurm/sweep.sh"))
+        .args(args)
         .env("PATH", path)
         .env("NIGHTSHIFT", env!("CARGO_BIN_EXE_nightshift"))
-        .env("FAKE_SLURM_LOG", tmp.path().join("sbatch.log"))
-        .current_dir(tmp.path())
+        .env("FAKE_SLURM_LOG", dir.join("sbatch.log"))
+        .env_remove("SBATCH_TIMELIMIT")
+        .env_remove("SBATCH_ACCOUNT")
+        .env_remove("SBATCH_PARTITION")
+        .current_dir(dir)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn the_slurm_script_runs_shards_then_merges() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = small_sweep(tmp.path());
+    let out = slurm_script(tmp.path(), &[sweep.as_str(), "out", "3", "2"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let log = fs::read_to_string(tmp.path().join("sbatch.log")).unwrap();
     assert!(
@@ -526,4 +536,70 @@ fn the_slurm_script_runs_shards_then_merges() {
         fs::read(tmp.path().join("whole/results.csv")).unwrap(),
         fs::read(tmp.path().join("out/results.csv")).unwrap()
     );
+}
+
+/// Issue 23 item 4: the Slurm script passes the time limit, account and partition to both
+/// jobs (the merge job's own limit with --merge-time) and what follows `--`; each task logs
+/// its progress as plain lines; missing arguments get the usage line and exit 2.
+#[test]
+fn the_slurm_script_sets_time_account_and_partition_and_tasks_log_progress() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/exercise-1.toml");
+    fs::write(
+        tmp.path().join("tiny.toml"),
+        format!(
+            "version = 1\nname = \"tiny\"\nscenario = \"{}\"\nreplicates = 2\nset = [\"simulation.duration=\\\"6h\\\"\"]\n",
+            scenario.display()
+        ),
+    )
+    .unwrap();
+    let o = slurm_script(
+        tmp.path(),
+        &[
+            "--time",
+            "2:00:00",
+            "--merge-time=0:20:00",
+            "--account",
+            "proj42",
+            "--partition=short",
+            "tiny.toml",
+            "out",
+            "2",
+            "1",
+            "--",
+            "--qos=normal",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let log = fs::read_to_string(tmp.path().join("sbatch.log")).unwrap();
+    let calls: Vec<&str> = log.lines().collect();
+    assert_eq!(calls.len(), 2, "{log}");
+    for (call, limit) in calls.iter().zip(["--time=2:00:00", "--time=0:20:00"]) {
+        for arg in [
+            "--account=proj42",
+            "--partition=short",
+            limit,
+            "--qos=normal",
+        ] {
+            assert!(call.contains(arg), "{arg} missing in: {call}");
+        }
+    }
+    // Each of the 2 shards runs 1 run: "1 of 1 runs done" once per shard.
+    let text = stderr(&o);
+    assert_eq!(
+        text.matches("nightshift: sweep 1 of 1 runs done").count(),
+        2,
+        "{text}"
+    );
+    assert!(fs::read_to_string(tmp.path().join("out/results.csv")).is_ok());
+
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = small_sweep(tmp.path());
+    let o = std::process::Command::new(root().join("deploy/slurm/sweep.sh"))
+        .args([sweep.as_str(), "out"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "SHARDS missing: {}", stderr(&o));
+    assert!(stderr(&o).starts_with("usage: sweep.sh"), "{}", stderr(&o));
 }

@@ -19,7 +19,8 @@ __all__ = ["binary", "run", "compare", "sweep", "load", "Run", "Comparison", "Sw
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-# The tables of a run folder, by the name `load` gives them (file names: docs/outputs.md).
+# The tables of a run folder, by the name `load` gives them (file names: docs/outputs.md);
+# each is read from its CSV file, or from its Parquet twin when a run wrote only Parquet.
 RUN_TABLES = {
     "timeseries": "timeseries.csv",
     "baseline_timeseries": "baseline_timeseries.csv",
@@ -99,10 +100,12 @@ def run(
     charts: bool = False,
     baseline: bool = True,
     force: bool = True,
+    format: str = "csv",
     engine: str = "pandas",
 ) -> "Run":
-    """Runs ``scenario`` (a path) and loads its folder. Charts are off unless asked for."""
-    args = ["run", os.fspath(scenario), "--json"]
+    """Runs ``scenario`` (a path) and loads its folder. Charts are off unless asked for;
+    ``format`` is ``"csv"``, ``"parquet"`` or ``"both"`` (as ``--format``)."""
+    args = ["run", os.fspath(scenario), "--json", "--format", format]
     if out is not None:
         args += ["--out", os.fspath(out)]
     if seed is not None:
@@ -190,15 +193,26 @@ class Sweep:
 
 
 def _read_csv(path: Path, engine: str) -> Any:
+    """``path`` with the engine's default reader; a ``.parquet`` path with its Parquet reader
+    (pandas needs pyarrow or fastparquet for that; polars reads it natively)."""
+    parquet = path.suffix == ".parquet"
     if engine == "pandas":
         import pandas
 
-        return pandas.read_csv(path)
+        return pandas.read_parquet(path) if parquet else pandas.read_csv(path)
     if engine == "polars":
         import polars
 
-        return polars.read_csv(path)
+        return polars.read_parquet(path) if parquet else polars.read_csv(path)
     raise ValueError(f"unknown engine {engine!r}: use 'pandas' or 'polars'")
+
+
+def _table_file(root: Path, csv_name: str) -> Optional[Path]:
+    """The CSV file of a table, or its Parquet twin when only that was written."""
+    for candidate in (root / csv_name, (root / csv_name).with_suffix(".parquet")):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def load(path: PathLike, engine: str = "pandas") -> Union[Run, Comparison, Sweep]:
@@ -220,9 +234,9 @@ def load(path: PathLike, engine: str = "pandas") -> Union[Run, Comparison, Sweep
     summary_path = root / "summary.json"
     if not summary_path.is_file():
         raise FileNotFoundError(f"{root} is not a nightshift run, comparison or sweep folder")
-    tables = {
-        name: _read_csv(root / file, engine)
-        for name, file in RUN_TABLES.items()
-        if (root / file).is_file()
-    }
+    tables = {}
+    for name, file in RUN_TABLES.items():
+        found = _table_file(root, file)
+        if found is not None:
+            tables[name] = _read_csv(found, engine)
     return Run(root, json.loads(summary_path.read_text()), tables)

@@ -7,8 +7,10 @@ mod destination;
 mod generate;
 mod json;
 mod plot;
+mod progress;
 mod report;
 mod run;
+mod schema;
 mod servers;
 mod shell;
 mod sweep;
@@ -53,6 +55,8 @@ enum Command {
     Completions(shell::CompletionsArgs),
     /// Print the man page (roff) of nightshift, or of one of its commands, to stdout.
     Man(shell::ManArgs),
+    /// Print the JSON Schema of scenario files, sweep files or summary.json to stdout.
+    Schema(schema::SchemaArgs),
 }
 
 /// Options shared by the commands that simulate and write an output folder (`run`, `compare`).
@@ -297,6 +301,7 @@ pub fn main() -> ExitCode {
         Command::Report(args) => report::report(args),
         Command::Completions(args) => shell::completions(args),
         Command::Man(args) => shell::man(args),
+        Command::Schema(args) => schema::schema(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

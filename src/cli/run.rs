@@ -1,6 +1,7 @@
 //! `nightshift run SCENARIO`: simulate, write outputs, print a short summary.
 
 use super::destination::{check_apart, check_replace, parent_of, remove_leftovers};
+use super::progress::{ProgressMode, RunProgress};
 use super::{CliError, default_out, json, read_scenario_arg, say, tell};
 use crate::output::{self, Scope, Staging, SummaryFile};
 use crate::pipeline::{self, Drawn, Folder, FolderOptions, RunOptions};
@@ -25,6 +26,11 @@ pub struct RunArgs {
     /// Where and what to write.
     #[command(flatten)]
     output: super::OutputArgs,
+    /// Progress on stderr: `auto` draws a bar on a terminal and prints a plain line per tenth
+    /// of simulated time otherwise (a batch job's log), both once the run has taken 2 s;
+    /// `lines` prints the lines from the start; `off` prints nothing.
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    progress: ProgressMode,
 }
 
 /// Runs the scenario and its baseline, and writes every output.
@@ -72,7 +78,11 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         charts: !args.output.no_charts && args.output.format.has_csv(),
     };
     let copy = output::scenario_copy(&origin, &overrides, &text);
-    let bar = RunProgress::new(setup.duration as f64 / 1000.0, args.output.quiet);
+    let bar = RunProgress::new(
+        setup.duration as f64 / 1000.0,
+        args.progress,
+        args.output.quiet,
+    );
     let folder = Folder {
         dir: staging.path(),
         shown: &out,
@@ -209,53 +219,4 @@ fn report(s: &SummaryFile, out: &Path, wall_s: f64, drawn: &Drawn) -> String {
     }
     text += &format!("  outputs     {}/ (report.html)\n", out.display());
     text
-}
-
-/// A progress bar on stderr for runs that take more than a couple of seconds; never shown
-/// when stderr is not a terminal or with `--quiet`.
-struct RunProgress {
-    bar: indicatif::ProgressBar,
-    started: Instant,
-    enabled: bool,
-}
-
-impl RunProgress {
-    /// Seconds of wall time before the bar appears.
-    const DELAY_S: f64 = 2.0;
-
-    fn new(duration_s: f64, quiet: bool) -> Self {
-        use std::io::IsTerminal;
-        let bar = indicatif::ProgressBar::with_draw_target(
-            Some(duration_s.max(1.0) as u64),
-            indicatif::ProgressDrawTarget::hidden(),
-        );
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{msg:>9} {bar:40} {percent:>3} % of simulated time, {elapsed} elapsed, ~{eta} left",
-        ) {
-            bar.set_style(style);
-        }
-        RunProgress {
-            bar,
-            started: Instant::now(),
-            enabled: !quiet && std::io::stderr().is_terminal(),
-        }
-    }
-
-    fn update(&self, stage: &'static str, simulated_s: f64) {
-        if !self.enabled {
-            return;
-        }
-        if self.bar.is_hidden() && self.started.elapsed().as_secs_f64() > Self::DELAY_S {
-            self.bar
-                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        }
-        if self.bar.message() != stage {
-            self.bar.set_message(stage);
-        }
-        self.bar.set_position(simulated_s as u64);
-    }
-
-    fn finish(&self) {
-        self.bar.finish_and_clear();
-    }
 }

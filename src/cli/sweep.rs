@@ -10,6 +10,7 @@
 //! them.
 
 use super::destination::{check_apart, check_nightshift_folder, remove_leftovers};
+use super::progress::{ProgressMode, SweepProgress};
 use super::{CliError, FormatArg, read_input, read_scenario, say, tell};
 use crate::output::files::{
     MANIFEST_FILE, REPORT_HTML_FILE, RESULTS_FILE, RUN_RECORD_FILE, RUNS_DIR, SCENARIO_COPY_FILE,
@@ -19,12 +20,10 @@ use crate::output::{self, AtomicFile, Lock, Scope, Staging, SummaryFile, write_a
 use crate::pipeline::{self, Drawn, Folder, RunOptions, Scans};
 use crate::sweep::{Manifest, RunSpec, Shard, Sweep, fingerprint};
 use clap::Args;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Number;
 use std::fs;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `sweep`.
@@ -69,6 +68,11 @@ pub struct SweepArgs {
     /// needs the CSV files.
     #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
     format: FormatArg,
+    /// Progress on stderr: `auto` draws a bar on a terminal and prints a plain line per tenth
+    /// of the runs otherwise (a batch job's log), both once the sweep has taken 2 s; `lines`
+    /// prints the lines from the start; `off` prints nothing.
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    progress: ProgressMode,
 }
 
 /// Arguments of `merge`.
@@ -196,11 +200,15 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
         .filter(|r| shard.owns(r.index) && !is_complete(&out, &manifest, r))
         .collect();
     let owned = runs.iter().filter(|r| shard.owns(r.index)).count();
-    let bar = progress(todo.len() as u64, args.quiet);
-    bar.set_message(format!(
-        "shard {shard}, {} of {owned} runs already done",
-        owned - todo.len()
-    ));
+    let bar = SweepProgress::new(
+        todo.len() as u64,
+        format!(
+            "shard {shard}, {} of {owned} runs already done",
+            owned - todo.len()
+        ),
+        args.progress,
+        args.quiet,
+    );
     super::when_interrupted("complete runs are kept; run the same command again to finish");
     // A run's own charts need the per-host utilisation and the baseline's timeseries.
     let options = RunOptions {
@@ -227,12 +235,12 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
                     options,
                     args.run_charts && args.format.has_csv(),
                 );
-                bar.inc(1);
+                bar.run_done();
                 r
             })
             .collect()
     });
-    bar.finish_and_clear();
+    bar.finish();
     results.into_iter().collect::<Result<Vec<()>, CliError>>()?;
 
     if shard.count == 1 {
@@ -308,19 +316,6 @@ fn collected(out: &Path, drawn: &Drawn) -> String {
         out.join(RESULTS_FILE).display(),
         out.join(REPORT_HTML_FILE).display()
     )
-}
-
-fn progress(len: u64, quiet: bool) -> ProgressBar {
-    let bar = ProgressBar::new(len);
-    if quiet || !std::io::stderr().is_terminal() {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    if let Ok(style) = ProgressStyle::with_template(
-        "{bar:40} {pos}/{len} runs, {elapsed} elapsed, ~{eta} left  {msg}",
-    ) {
-        bar.set_style(style);
-    }
-    bar
 }
 
 /// Creates the sweep folder or checks that it holds this very sweep, then writes the

@@ -6,10 +6,11 @@
 use crate::model::power::PowerModel;
 use crate::sim::records::HostRow;
 use crate::sim::setup::{Profile, Setup};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The facts behind the report's assumptions, caveats and per-class table.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReportFacts {
     /// `realistic` or `cloudsim`.
     pub profile: String,
@@ -30,7 +31,7 @@ pub struct ReportFacts {
 }
 
 /// The consolidation policies by name.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ConsolidationFacts {
     /// Overload detector.
     pub detector: String,
@@ -41,7 +42,7 @@ pub struct ConsolidationFacts {
 }
 
 /// A daily time-of-use period.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TariffPeriodFacts {
     /// Start, hours after midnight.
     pub from_h: f64,
@@ -52,7 +53,7 @@ pub struct TariffPeriodFacts {
 }
 
 /// One host class: its hardware and what its hosts did in the run and the baseline.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HostClassFacts {
     /// Class name.
     pub class: String,

@@ -5,10 +5,11 @@
 
 use super::report_facts::ReportFacts;
 use crate::sim::records::Summary;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The always-on baseline of the same workload (every host on, no consolidation).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BaselineSummary {
     /// IT energy, kWh.
     pub it_kwh: f64,
@@ -33,7 +34,7 @@ pub struct BaselineSummary {
 }
 
 /// What the scenario saves against the baseline; positive = saves.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Savings {
     /// IT energy saved, kWh.
     pub energy_kwh: f64,
@@ -109,7 +110,7 @@ fn comparable_before_the_check() -> bool {
 }
 
 /// Everything in `summary.json`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SummaryFile {
     /// The run's own numbers (top-level keys).
     #[serde(flatten)]
@@ -135,7 +136,7 @@ pub struct SummaryFile {
 pub const FORMAT_VERSION: u32 = 2;
 
 /// `summary.json`'s record of what wrote it: read by tools that must tell versions apart.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FormatInfo {
     /// The output format's version ([`FORMAT_VERSION`]); 1 when absent (older folders).
     #[serde(default = "format_version_before_the_key")]

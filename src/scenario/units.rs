@@ -6,8 +6,10 @@
 //! which nobody reads another way.
 
 use crate::quote::{excerpt, short};
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
+use std::borrow::Cow;
 use std::fmt;
 
 /// A number or a string, as a scenario value may be written either way.
@@ -65,6 +67,21 @@ macro_rules! deserialize_via_raw {
     };
 }
 
+/// `JsonSchema` for a unit type `$t`, named `$name` in the schema's definitions: what an
+/// editor can check of the value before the parser's `TryFrom<Raw>` reads it.
+macro_rules! schema_of {
+    ($t:ty, $name:literal, $schema:tt) => {
+        impl JsonSchema for $t {
+            fn schema_name() -> Cow<'static, str> {
+                $name.into()
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!($schema)
+            }
+        }
+    };
+}
+
 /// Splits `"16 GiB"` into `(16.0, "GiB")`.
 fn split_number(text: &str) -> Option<(f64, &str)> {
     let text = text.trim();
@@ -102,6 +119,11 @@ fn unit_required(what: &str, value: &str, big: &str, base: &str) -> String {
 pub struct Megabytes(pub f64);
 
 deserialize_via_raw!(Megabytes, "a size with a unit, like \"16 GB\"");
+schema_of!(Megabytes, "Size", {
+    "description": "A size with its unit, like \"16 GB\" or \"870 MB\" (KB, MB, GB, TB, KiB, MiB, GiB, TiB).",
+    "type": "string",
+    "pattern": "^\\s*[-+.e0-9]+\\s*(KB|kB|MB|GB|TB|KiB|MiB|GiB|TiB)\\s*$"
+});
 
 impl TryFrom<Raw> for Megabytes {
     type Error = String;
@@ -151,6 +173,11 @@ impl fmt::Display for Megabytes {
 pub struct Mbps(pub f64);
 
 deserialize_via_raw!(Mbps, "a bandwidth with a unit, like \"10 Gbit/s\"");
+schema_of!(Mbps, "Bandwidth", {
+    "description": "A bandwidth with its unit, like \"10 Gbit/s\" or \"125 MB/s\" (Kbit/s, Mbit/s, Gbit/s, Kbps, Mbps, Gbps, Mb/s, Gb/s, MB/s, GB/s).",
+    "type": "string",
+    "pattern": "^\\s*[-+.e0-9]+\\s*(Mbit/s|Mbps|Mb/s|Gbit/s|Gbps|Gb/s|Kbit/s|kbit/s|Kbps|kbps|MB/s|GB/s)\\s*$"
+});
 
 impl TryFrom<Raw> for Mbps {
     type Error = String;
@@ -195,6 +222,11 @@ deserialize_via_raw!(
     Duration,
     "a duration: seconds as a number or a string like \"5m\""
 );
+schema_of!(Duration, "Duration", {
+    "description": "A duration: seconds as a number, or a string like \"300s\", \"5m\", \"1h 30m\", \"7d\".",
+    "type": ["number", "string"],
+    "minimum": 0
+});
 
 impl Duration {
     /// The duration in milliseconds of simulated time.
@@ -250,6 +282,13 @@ impl fmt::Display for Duration {
 pub struct TimeOfDay(pub f64);
 
 deserialize_via_raw!(TimeOfDay, "a time of day like \"22:00\"");
+schema_of!(TimeOfDay, "TimeOfDay", {
+    "description": "A time of day: \"HH:MM\" from \"00:00\" to \"24:00\", or hours since midnight as a number.",
+    "type": ["number", "string"],
+    "minimum": 0,
+    "maximum": 24,
+    "pattern": "^\\s*[0-9]+:[0-9]+\\s*$"
+});
 
 impl TryFrom<Raw> for TimeOfDay {
     type Error = String;

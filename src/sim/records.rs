@@ -1,6 +1,7 @@
 //! What a run reports: rows streamed to a [`Recorder`] while it runs, and the totals at the end.
 
 use super::energy::Split;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -214,7 +215,7 @@ pub struct HostRow {
 }
 
 /// `summary.json` → `energy`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EnergySummary {
     /// IT energy of all hosts, kWh.
     pub it_kwh: f64,
@@ -259,7 +260,7 @@ impl EnergySummary {
 }
 
 /// `summary.json` → `migrations`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MigrationSummary {
     /// Migrations started.
     pub count: usize,
@@ -294,7 +295,7 @@ pub struct MigrationSummary {
 }
 
 /// `summary.json` → `sla` (Beloglazov & Buyya 2012).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SlaSummary {
     /// Share of active host time spent at 100 % CPU.
     pub slatah: f64,
@@ -308,7 +309,7 @@ pub struct SlaSummary {
 
 /// `summary.json` → `impact`: the performance impact as operators read it (CPU demand not
 /// served is `vms.unserved_demand_core_h` and `vms.unserved_fraction`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ImpactSummary {
     /// The utilisation above which host time counts in `host_hours_above`, a fraction.
     #[serde(default)]
@@ -341,7 +342,7 @@ pub struct ImpactSummary {
 }
 
 /// `summary.json` → `conflicts`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ConflictSummary {
     /// All conflicts.
     pub total: usize,
@@ -351,7 +352,7 @@ pub struct ConflictSummary {
 
 /// `summary.json` → `calm`: what `[policy.calm]` refused and how the moves it let through fell,
 /// after the warm-up. A refused evacuation counts every VM of its host.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CalmSummary {
     /// Moves not planned because the time was outside every window.
     pub refused_window: u64,
@@ -375,7 +376,7 @@ pub struct CalmSummary {
 }
 
 /// `summary.json` → `hosts`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HostSummary {
     /// Hosts in the fleet.
     pub count: usize,
@@ -398,7 +399,7 @@ pub struct HostSummary {
 }
 
 /// `summary.json` → `vms`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct VmSummary {
     /// VMs in the scenario.
     pub count: usize,
@@ -431,7 +432,7 @@ pub struct VmSummary {
 }
 
 /// The daily hours a run's charts shade as night (`simulation.night`), in `summary.json`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Night {
     /// Start, hours after midnight (`0..24`).
     pub from_h: f64,
@@ -483,7 +484,7 @@ impl Night {
 }
 
 /// The headline numbers of a run, written as `summary.json`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Summary {
     /// Scenario name.
     pub scenario: String,
@@ -566,7 +567,7 @@ pub struct PackingSummary {
 /// `summary.json` → `carbon`: operational emissions (facility energy x the grid intensity in
 /// force at each moment, integrated like cost), embodied emissions amortised over the
 /// simulated time (after the warm-up), and what the baseline and deferral compare.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CarbonSummary {
     /// Where the intensity came from: `constant`, `hourly` or the file's path as written.
     pub intensity_source: String,
@@ -600,7 +601,7 @@ pub struct CarbonSummary {
 
 /// `summary.json` → `carbon.deferral`: deferrable work held back for a cleaner hour, and what
 /// it saved against the same scenario run without deferral.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeferralSummary {
     /// The longest a VM could wait, h.
     pub max_delay_h: f64,
@@ -637,7 +638,7 @@ impl CarbonSummary {
 /// `summary.json` → `migration_spread`: how the reported migrations (after the warm-up) fall
 /// over VM-days and inside or outside the window. Each migration counts once, on the day and
 /// at the time it was planned.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MigrationSpread {
     /// Migrations per VM per day.
     pub per_vm_day: PerVmDay,
@@ -655,7 +656,7 @@ pub struct MigrationSpread {
 /// last tick of a run ending at midnight starts no day) or was migrated; its count is the migrations of that VM planned that day, 0 included.
 /// Percentiles are nearest-rank: the smallest count at least that share of VM-days do not
 /// exceed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PerVmDay {
     /// VM-days counted.
     pub vm_days: u64,
@@ -671,7 +672,7 @@ pub struct PerVmDay {
 
 /// CPU demand that waited for a boot (`policy.power.forecast` boots ahead to cut it), in
 /// `summary.json` as `late_demand`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LateDemandSummary {
     /// The forecast that powered hosts up ahead of demand: `none` or `yesterday`.
     pub forecast: String,

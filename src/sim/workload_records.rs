@@ -1,6 +1,7 @@
 //! Rows and summaries of team requests and replicated services (`requests.csv`,
 //! `summary.json` -> `requests`, `services`).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -27,7 +28,7 @@ pub struct RequestRow {
 }
 
 /// `summary.json` -> `requests.by_team.<name>`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TeamSummary {
     /// Requests submitted.
     pub requests: usize,
@@ -42,7 +43,7 @@ pub struct TeamSummary {
 }
 
 /// `summary.json` -> `requests`: scheduling metrics of team requests.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RequestSummary {
     /// Requests submitted.
     pub count: usize,
@@ -72,7 +73,7 @@ pub struct RequestSummary {
 }
 
 /// `summary.json` -> `services.<name>`: how a replicated service was scaled and served.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ServiceSummary {
     /// `fixed`, `schedule` or `autoscale`.
     pub scaling: String,

@@ -9,6 +9,7 @@ mod shard;
 
 pub use shard::Shard;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
@@ -59,38 +60,57 @@ pub fn axis_column(key: &str) -> String {
         .collect()
 }
 
-/// A sweep file as written.
-#[derive(Debug, Clone, Deserialize)]
+/// A sweep file as written (docs/sweeps.md); public for its JSON Schema
+/// (`nightshift schema sweep`), read only through [`Sweep`].
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct SweepFile {
+pub struct SweepFile {
+    /// Format version; only `1` exists.
     version: u32,
+    /// Sweep name (letters, digits, `-`, `_`, `.`); the default output folder is
+    /// `output/<name>/`.
     name: String,
+    /// The base scenario, relative to the sweep file.
     scenario: String,
+    /// Run each axis point once per seed (default: the scenario's seed).
     #[serde(default)]
     seeds: Option<Vec<u64>>,
+    /// `n`: seeds are the scenario's seed + 0, 1, ..., n-1 (give `seeds` or `replicates`,
+    /// not both).
     #[serde(default)]
     replicates: Option<u32>,
+    /// `KEY=VALUE` overrides applied to every run, before the axes.
     #[serde(default)]
     set: Vec<String>,
+    /// The axes; runs are their cartesian product, the first axis varying slowest.
     #[serde(default)]
     axis: Vec<AxisFile>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// `[[axis]]`: a scenario key and its values, listed or as a range.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct AxisFile {
+    /// A scenario path, as for `--set`.
     key: String,
+    /// The values, any TOML values.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<serde_json::Value>>")]
     values: Option<Vec<Value>>,
+    /// `{ from, to, step }`: numbers, `to` included.
     #[serde(default)]
     range: Option<RangeFile>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// `range = { from, to, step }` of an axis.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RangeFile {
+    /// The first value.
     from: f64,
+    /// The last value, included.
     to: f64,
+    /// The step between values.
     step: f64,
 }
 

@@ -57,6 +57,14 @@ for name, table in run.tables.items():
 assert prun.timeseries["hosts_on"].dtype == pl.Int64
 close(prun.hosts["it_kwh"].sum(), s["energy"]["it_kwh"], "polars hosts.csv energy")
 
+# A Parquet-only run loads from the Parquet files, with the CSV run's values (polars reads
+# Parquet natively; pandas would need pyarrow).
+pq = nightshift.run(scenario, out=work / "pq", set=one_day, format="parquet", engine="polars")
+assert not (work / "pq" / "timeseries.csv").exists()
+assert pq.timeseries.shape == prun.timeseries.shape, (pq.timeseries.shape, prun.timeseries.shape)
+assert pq.timeseries["power_w"].to_list() == prun.timeseries["power_w"].to_list()
+assert pq.migrations["source"].to_list() == prun.migrations["source"].to_list()
+
 # A comparison: one row per variant, each with its run.
 cmp = nightshift.compare(scenario, ["always-on", "thr-mmt"], out=work / "cmp")
 assert list(cmp.table["variant"]) == ["always-on", "thr-mmt"], cmp.table

@@ -1,10 +1,11 @@
 //! `[carbon]`: grid carbon intensity, hosts' embodied emissions and carbon-aware deferral.
 
 use crate::scenario::units::Duration;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// `[carbon]`: how energy becomes emissions. Exactly one of the three intensity fields.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CarbonSpec {
     /// A constant grid intensity, gCO2e per kWh.
@@ -25,7 +26,7 @@ pub struct CarbonSpec {
 }
 
 /// `[[carbon.embodied]]`: a host class's embodied emissions over its service life.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmbodiedSpec {
     /// A `hosts[].class` name.
@@ -37,7 +38,7 @@ pub struct EmbodiedSpec {
 }
 
 /// `[carbon.defer]`: deferrable work waits for the cleanest hour within a delay.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeferSpec {
     /// Names of `[[teams]]` and `[[vms]]` groups whose VMs may wait.

@@ -2,10 +2,11 @@
 //! are DPM's documented ones (see `docs/policies.md`).
 
 use crate::scenario::units::Duration;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// `[policy.power.dpm]`: target utilisation, tolerance, history windows and HA reserve.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DpmSpec {
     /// Utilisation (demand over powered capacity) steered to, fraction (DPM: 0.63).

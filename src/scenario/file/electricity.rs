@@ -1,10 +1,11 @@
 //! `[electricity]`: price, time-of-use tariff and facility overhead.
 
 use crate::scenario::units::TimeOfDay;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// `[electricity]`: how energy becomes money.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ElectricitySpec {
     /// Price per kWh outside any tariff period.
@@ -43,7 +44,7 @@ fn default_pue() -> f64 {
 }
 
 /// `[[electricity.tariff]]`: a daily time-of-use period; it may wrap midnight.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TariffPeriodSpec {
     /// Start, time of day.

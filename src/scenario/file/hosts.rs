@@ -2,10 +2,11 @@
 
 use super::defaults::default_mips;
 use crate::scenario::units::{Duration, Mbps, Megabytes};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// `[[hosts]]`: a class of identical hypervisors.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HostClassSpec {
     /// Class name, shown in hosts.csv.
@@ -50,10 +51,22 @@ pub enum PowerSpec {
 }
 
 /// `{ server = "NAME" }`, the library spelling of `power`.
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ServerSpec {
     server: String,
+}
+
+/// Either spelling: a power model, or a library server named alone.
+impl JsonSchema for PowerSpec {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PowerSpec".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let model = generator.subschema_for::<PowerModelSpec>();
+        let server = generator.subschema_for::<ServerSpec>();
+        schemars::json_schema!({ "anyOf": [model, server] })
+    }
 }
 
 impl<'de> Deserialize<'de> for PowerSpec {
@@ -90,7 +103,7 @@ impl<'de> Deserialize<'de> for PowerSpec {
 }
 
 /// `power = { model = ... }`: a power model spelled out.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(tag = "model", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum PowerModelSpec {
     /// Linear between idle (0 % CPU) and max (100 % CPU) watts.
@@ -108,7 +121,7 @@ pub enum PowerModelSpec {
 }
 
 /// `states`: power states of a host class other than On.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PowerStatesSpec {
     /// Draw while switched off (BMC, PSU standby), watts.

@@ -2,10 +2,11 @@
 
 use super::defaults::one;
 use crate::scenario::units::TimeOfDay;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// `[loads.<name>]`: CPU demand over time, as a fraction (0..1) of a VM's size.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(tag = "shape", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum LoadCurveSpec {
     /// Constant demand.
@@ -50,7 +51,7 @@ fn default_peak_hour() -> TimeOfDay {
 }
 
 /// Random noise on a load curve, drawn per VM and load step, then clamped to 0..1.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(tag = "distribution", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum NoiseSpec {
     /// Additive normal noise with mean 0.

@@ -1,10 +1,11 @@
 //! `[migration]`: the live-migration model and its presets.
 
 use crate::scenario::units::{Duration, Mbps};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// `[migration]`: the live-migration model.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MigrationSpec {
     /// `simple` (RAM / bandwidth) or `precopy` (iterative pre-copy with dirty pages).
@@ -60,7 +61,7 @@ impl Default for MigrationSpec {
 /// `[migration.energy]`: energy per MB sent and per migration on the two hosts, and for the
 /// network; unset fields take the defaults of docs/scenario.md (Liu et al. 2011's fit on Xen,
 /// or 0 under the cloudsim profile or preset, which count the CPU overhead alone).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MigrationEnergySpec {
     /// Joules per MB sent, source and destination together (default 0.5).
@@ -89,7 +90,7 @@ impl MigrationEnergySpec {
 }
 
 /// `migration.model`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum MigrationModelSpec {
     /// Duration = RAM / bandwidth.
@@ -100,7 +101,7 @@ pub enum MigrationModelSpec {
 }
 
 /// `migration.preset`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum MigrationPresetSpec {
     /// CloudSim 3.0.3's PlanetLab set-up.

@@ -3,10 +3,11 @@
 use super::defaults::one_u32;
 use super::dpm::DpmSpec;
 use crate::scenario::units::Duration;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// `[policy]`: the decisions a planner compares.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicySpec {
     /// Initial placement of VMs: a placement policy name.
@@ -32,7 +33,7 @@ pub struct PolicySpec {
 }
 
 /// `[policy.conflicts]`: resolution of clashes with migrations in flight.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConflictPolicySpec {
     /// A new VM whose best host is the source or destination of a migration: `allow`
@@ -59,7 +60,7 @@ fn default_ping_pong_window() -> Duration {
 }
 
 /// `policy.conflicts.provisioning`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProvisioningSpec {
     /// Place the VM on the host anyway.
@@ -90,7 +91,7 @@ fn default_initial_placement() -> String {
 
 /// `policy.initial_fit`: what placement counts as a VM's CPU need (compiled into
 /// [`crate::sim::setup::FitBasis`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum FitBasisSpec {
     /// The VM's full size (vCPUs x MIPS).
@@ -101,7 +102,7 @@ pub enum FitBasisSpec {
 
 /// `[policy.consolidation]`: overload detection, VM selection, destination placement and
 /// evacuation of under-loaded hosts, run every control interval.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConsolidationSpec {
     /// Whether consolidation runs at all.
@@ -168,7 +169,7 @@ fn default_underload() -> f64 {
 }
 
 /// `[policy.power]`: which hosts are powered, and when.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PowerPolicySpec {
     /// `always-on` or `spare-capacity`.
@@ -195,7 +196,7 @@ pub struct PowerPolicySpec {
 }
 
 /// `policy.power.forecast`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ForecastSpec {
     /// No forecast: hosts are powered up for demand that has arrived.
@@ -206,7 +207,7 @@ pub enum ForecastSpec {
 }
 
 /// `policy.power.park`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ParkSpec {
     /// Switch hosts off.
@@ -240,7 +241,7 @@ fn default_headroom() -> f64 {
 /// `[policy.calm]`: when consolidation and power-down may run and how many migrations they
 /// may plan (maintenance windows, budgets, per-VM cool-down, a benefit bar). Every field
 /// unset keeps the loop as it was: always allowed, no limit.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CalmSpec {
     /// Weekly windows (`"Mon-Fri 22:00-06:00"`) in which migrations for energy and
@@ -269,7 +270,7 @@ pub struct CalmSpec {
 }
 
 /// `policy.calm.benefit`: what a consolidation move must gain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum BenefitSpec {
     /// Any evacuation that empties its host.

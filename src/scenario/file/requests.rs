@@ -3,10 +3,11 @@
 use super::defaults::one_u32;
 use super::vms::LifetimeSpec;
 use crate::scenario::units::TimeOfDay;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// `[requests]`: how waiting requests are served, and when it is day.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequestsSpec {
     /// `fifo` (arrival order) or `priority` (higher team priority first, then arrival).
@@ -41,7 +42,7 @@ fn default_day_to() -> TimeOfDay {
 }
 
 /// `[[teams]]`: a team submitting batches of VMs at random times.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TeamSpec {
     /// Team name, shown in requests.csv and summary.json.

@@ -2,10 +2,11 @@
 
 use super::defaults::one_u32;
 use crate::scenario::units::{Duration, TimeOfDay};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// `[[services]]`: a replicated service whose replica count a schedule or an autoscaler sets.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceSpec {
     /// Service name.
@@ -43,7 +44,7 @@ fn default_scaling() -> String {
 }
 
 /// `{ at = "22:00", replicas = 4 }`: set the replica count at a time of day.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleEntrySpec {
     /// Time of day.
@@ -56,7 +57,7 @@ pub struct ScheduleEntrySpec {
 }
 
 /// `[services.autoscale]`: a target-utilisation autoscaler (as Kubernetes' HPA).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AutoscaleSpec {
     /// Utilisation per replica the autoscaler aims at.

@@ -1,10 +1,11 @@
 //! `[simulation]`: what to run, for how long, under which accounting profile.
 
 use crate::scenario::units::{Duration, TimeOfDay};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// `[simulation]`: what to run and for how long.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SimulationSpec {
     /// Name of the scenario; the default output folder is `output/<name>/`.
@@ -50,7 +51,7 @@ pub struct SimulationSpec {
 
 /// `simulation.night`: the daily hours the charts shade as night; either end may be left
 /// at its default.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NightSpec {
     /// Start of the night.
@@ -79,7 +80,7 @@ impl Default for NightSpec {
 }
 
 /// `simulation.profile`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProfileSpec {
     /// nightshift's model: boot and shutdown delays and energy, exact integration.
@@ -90,7 +91,7 @@ pub enum ProfileSpec {
 }
 
 /// `simulation.host_order`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum HostOrderSpec {
     /// Class by class, in the order of `[[hosts]]`.

@@ -3,10 +3,11 @@
 
 use super::defaults::one;
 use crate::scenario::units::Duration;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// `[traces.<name>]`: a recorded utilisation trace.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TraceSpec {
     /// `planetlab`, `bitbrains`, `azure` or `csv`.

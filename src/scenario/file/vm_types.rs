@@ -2,10 +2,11 @@
 
 use super::defaults::default_mips;
 use crate::scenario::units::Megabytes;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// `[[vm_types]]`: a VM shape.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VmTypeSpec {
     /// Name referred to by `vms[].type`.

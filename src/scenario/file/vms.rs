@@ -2,11 +2,12 @@
 //! `[[teams]]`).
 
 use crate::scenario::units::Duration;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// `[[vms]]`: a group of VMs sharing a load curve, or replaying a trace.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VmGroupSpec {
     /// Name of the group, shown in outputs; defaults to `<type>-<index>`.
@@ -47,7 +48,9 @@ pub struct VmGroupSpec {
 }
 
 /// `vms[].lifetime`: a fixed duration (`"2h"`, seconds) or a table naming a distribution.
-#[derive(Debug, Clone)]
+// Read by hand below, to word the error; its JSON Schema is either form (`untagged`).
+#[derive(Debug, Clone, JsonSchema)]
+#[schemars(untagged)]
 pub enum LifetimeSpec {
     /// Every VM runs this long.
     Fixed(Duration),
@@ -77,7 +80,7 @@ impl<'de> Deserialize<'de> for LifetimeSpec {
 }
 
 /// A lifetime distribution, `{ distribution = "...", ... }`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(tag = "distribution", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum LifetimeDistributionSpec {
     /// Exponential with this mean.
@@ -102,7 +105,7 @@ pub enum LifetimeDistributionSpec {
 }
 
 /// How a trace group spreads its VMs over `types`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum TypeRuleSpec {
     /// Contiguous blocks: VM `i` of `n` gets type `i / ceil(n / k)` (CloudSim's rule).
