@@ -544,7 +544,7 @@ pub struct Summary {
 /// (rows are one control interval apart). Rows whose bound is 0 (no VM running) have no
 /// ratio and are left out. A ratio of 1 is a packing no policy can beat; below 1, the hosts
 /// on were over-loaded.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PackingSummary {
     /// Rows with a ratio.
     pub rows: usize,
