@@ -193,6 +193,8 @@ pub struct Timeseries {
     /// Hosts the demand needs at the power policy's target (empty when the file predates
     /// the column).
     pub hosts_needed: Vec<f64>,
+    /// The lower bound on hosts needed (empty when the file predates the column).
+    pub hosts_lower_bound: Vec<f64>,
     /// The carbon columns, when the run had `[carbon]`.
     pub carbon: Option<CarbonSeries>,
 }
@@ -224,6 +226,7 @@ const TIMESERIES_USED: &[&str] = &[
 const TIMESERIES_OPTIONAL: &[&str] = &[
     "hosts_sleeping",
     "hosts_needed",
+    "hosts_lower_bound",
     "intensity_g_per_kwh",
     "carbon_kg",
 ];
@@ -269,6 +272,7 @@ impl Timeseries {
             migrations_started: next(),
             hosts_sleeping: Vec::new(),
             hosts_needed: Vec::new(),
+            hosts_lower_bound: Vec::new(),
             carbon: None,
         };
         let mut ts = ts;
@@ -279,6 +283,9 @@ impl Timeseries {
         };
         if optional.contains(&"hosts_needed") {
             ts.hosts_needed = next();
+        }
+        if optional.contains(&"hosts_lower_bound") {
+            ts.hosts_lower_bound = next();
         }
         if optional.contains(&"intensity_g_per_kwh") && optional.contains(&"carbon_kg") {
             ts.carbon = Some(CarbonSeries {
@@ -749,6 +756,7 @@ pub(crate) fn test_run(n: usize, step_h: f64) -> RunData {
         cost: vec![0.0; n],
         migrations_started: vec![0.0; n],
         hosts_needed: vec![4.0; n],
+        hosts_lower_bound: vec![3.0; n],
         carbon: None,
     };
     RunData {

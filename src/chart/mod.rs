@@ -350,6 +350,7 @@ mod tests {
             cost: (0..n).map(|i| i as f64 * 0.8).collect(),
             migrations_started: vec![0.0, 3.0, 1.0, 0.0, 2.0, 0.0, 1.0, 0.0, 2.0],
             hosts_needed: vec![1.0, 1.0, 2.0, 2.0, 1.0, 1.0, 2.0, 2.0, 1.0],
+            hosts_lower_bound: vec![1.0, 1.0, 1.0, 2.0, 1.0, 1.0, 1.0, 2.0, 1.0],
             carbon: None,
         };
         let mut baseline = ts.clone();
@@ -511,6 +512,7 @@ mod tests {
                 "night (22:00–06:00)",
                 "hosts on",
                 hosts_needed::NEEDED_LABEL,
+                hosts_needed::BOUND_LABEL,
                 "Mon 06:00",
                 "Wed 00:00",
             ],
@@ -528,6 +530,18 @@ mod tests {
         run.timeseries.hosts_needed.clear();
         let names: Vec<String> = run_charts(&run).iter().map(|c| c.name()).collect();
         assert!(!names.contains(&"hosts-needed".to_string()), "{names:?}");
+    }
+
+    /// A timeseries from before the `hosts_lower_bound` column draws the chart without the
+    /// bound's line or legend entry.
+    #[test]
+    fn hosts_needed_chart_draws_the_bound_only_with_its_column() {
+        let mut run = sample_run();
+        run.timeseries.hosts_lower_bound.clear();
+        let svg = HostsNeededChart::new(&run).render_svg().unwrap();
+        let texts = texts(&svg);
+        assert!(texts.iter().any(|t| t == hosts_needed::NEEDED_LABEL));
+        assert!(!texts.iter().any(|t| t == hosts_needed::BOUND_LABEL));
     }
 
     /// Sleeping hosts get their own band and legend entry, only when some host sleeps.

@@ -78,6 +78,7 @@ const TIMESERIES: &[Spec] = &[
     ("hosts_needed", INT, false),
     ("unserved_core_h", FLOAT, false),
     ("hosts_above", INT, false),
+    ("hosts_lower_bound", INT, false),
 ];
 
 /// Columns of `timeseries.csv`.
@@ -121,6 +122,7 @@ pub fn interval_cells<'a>(row: &'a IntervalRow, start: Option<i64>, out: &mut Ve
         hosts_needed,
         unserved_core_h,
         hosts_above,
+        hosts_lower_bound,
         carbon,
     } = *row;
     let n = |v: usize| Cell::Int(v as u64);
@@ -147,6 +149,7 @@ pub fn interval_cells<'a>(row: &'a IntervalRow, start: Option<i64>, out: &mut Ve
         n(hosts_needed),
         Cell::Float(unserved_core_h),
         n(hosts_above),
+        n(hosts_lower_bound),
     ]);
     if let Some(CarbonRow {
         intensity_g_per_kwh,

@@ -353,6 +353,8 @@ impl<'a> Simulation<'a> {
                 late_core_ms: 0.0,
                 first_reported_mig: 0,
                 utilisation,
+                bound: None,
+                packing: Default::default(),
                 spread: Default::default(),
                 vm_hours: accounts::vm_hours::VmHours::new(vm_count),
                 unserved_reported: 0.0,

@@ -56,6 +56,9 @@ pub struct IntervalRow {
     pub unserved_core_h: f64,
     /// Hosts on with their load above `simulation.high_utilisation` of capacity now.
     pub hosts_above: usize,
+    /// A lower bound on the hosts the running VMs need at 100 % of CPU and RAM (see
+    /// `accounts::bound`): hosts on below it means hosts over-loaded.
+    pub hosts_lower_bound: usize,
     /// The carbon columns, when the scenario sets `[carbon]` (written after the others).
     #[serde(skip)]
     pub carbon: Option<CarbonRow>,
@@ -461,6 +464,15 @@ impl Night {
         }
     }
 
+    /// Whether `hour` (hours after midnight, `0..24`) is inside the night.
+    pub fn contains(&self, hour: f64) -> bool {
+        if self.from_h <= self.to_h {
+            self.from_h <= hour && hour < self.to_h
+        } else {
+            hour >= self.from_h || hour < self.to_h
+        }
+    }
+
     /// The legend entry: `night (22:00–06:00)`.
     pub fn label(&self) -> String {
         let hhmm = |h: f64| {
@@ -521,6 +533,35 @@ pub struct Summary {
     /// Emissions, if the scenario sets `[carbon]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carbon: Option<CarbonSummary>,
+    /// How close the hosts on came to the fewest that could hold the demand (none in run
+    /// folders written before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub packing: Option<PackingSummary>,
+}
+
+/// `summary.json` → `packing`: hosts on over the lower bound on hosts needed
+/// (`timeseries.csv` → `hosts_lower_bound`), per timeseries row, each row weighing the same
+/// (rows are one control interval apart). Rows whose bound is 0 (no VM running) have no
+/// ratio and are left out. A ratio of 1 is a packing no policy can beat; below 1, the hosts
+/// on were over-loaded.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PackingSummary {
+    /// Rows with a ratio.
+    pub rows: usize,
+    /// Mean of the rows' ratios (none without a row).
+    pub mean_ratio: Option<f64>,
+    /// Mean ratio of the rows inside the `simulation.night` hours.
+    pub night_ratio: Option<f64>,
+    /// Mean ratio of the other rows.
+    pub day_ratio: Option<f64>,
+    /// Lowest ratio of a row.
+    pub min_ratio: Option<f64>,
+    /// Highest ratio of a row.
+    pub max_ratio: Option<f64>,
+    /// Mean lower bound over the rows, hosts.
+    pub mean_lower_bound: Option<f64>,
+    /// Mean hosts on over the same rows.
+    pub mean_hosts_on: Option<f64>,
 }
 
 /// `summary.json` → `carbon`: operational emissions (facility energy x the grid intensity in

@@ -1,6 +1,7 @@
 //! Hand-checked runs of the simulator: migration timing under both models, link sharing and
 //! the per-host copy limit, migration costs (PDM, energy), and power states.
 
+mod bound;
 mod calm;
 mod spread;
 

@@ -1,6 +1,7 @@
 //! The accounts part of a run: the price and the meters that are not a host's own; the
 //! timeseries rows and the summary ([`report`]).
 
+pub(super) mod bound;
 pub(super) mod report;
 pub(super) mod spread;
 pub(super) mod vm_hours;
@@ -31,6 +32,10 @@ pub(crate) struct Accounts {
     /// Per-host utilisations handed to the recorder at each tick (reused; empty when the
     /// recorder does not want them).
     pub utilisation: Vec<Option<f64>>,
+    /// The lower bound on hosts needed (its capacities are set up at the first tick).
+    pub bound: Option<bound::LowerBound>,
+    /// Hosts on over that bound, over the rows so far.
+    pub packing: bound::Packing,
     /// VM-days seen and the hosts-needed order.
     pub spread: spread::Spread,
     /// Each placed VM's demand not served, by clock hour (realistic profile).

@@ -40,6 +40,7 @@ impl Simulation<'_> {
             hosts_needed: 0,
             unserved_core_h: 0.0,
             hosts_above: 0,
+            hosts_lower_bound: 0,
             carbon: None,
         };
         let mut ram_used = 0.0;
@@ -80,11 +81,33 @@ impl Simulation<'_> {
         // The last row of a run that ends at midnight starts no day.
         let day_starts = self.clock.now < self.setup.duration
             || !self.clock.now.is_multiple_of(crate::time::MS_PER_DAY);
+        // One pass over the VMs for the day marks and the lower bound (`accounts::bound`).
+        let bound = self.accounts.bound.get_or_insert_with(|| {
+            let rules = self.profile.rules();
+            super::bound::LowerBound::new(
+                &self.setup.host_classes,
+                self.fleet.hosts.iter().map(|h| h.class),
+                &self.setup.vm_types,
+                rules.vcpu_by_share,
+                !rules.ram_overcommits,
+            )
+        });
+        bound.clear();
         for (vm, v) in self.fleet.vms.iter().enumerate() {
-            if day_starts && matches!(v.state, VmState::Running(_) | VmState::Migrating(_)) {
-                self.accounts.spread.mark(vm, self.clock.now);
+            if matches!(v.state, VmState::Running(_) | VmState::Migrating(_)) {
+                bound.add(v.vm_type, v.demand_mips);
+                if day_starts {
+                    self.accounts.spread.mark(vm, self.clock.now);
+                }
             }
         }
+        row.hosts_lower_bound = bound.total();
+        self.accounts.packing.add(
+            self.setup.night,
+            super::spread::hour_of_day(self.clock.now),
+            row.hosts_on,
+            row.hosts_lower_bound,
+        );
         if self.setup.carbon.is_some() {
             let carbon_g: f64 = self.fleet.hosts.iter().map(|h| h.energy.carbon_g).sum();
             row.carbon = Some(CarbonRow {
@@ -319,6 +342,7 @@ impl Simulation<'_> {
             },
             impact: self.impact_summary(reported, on_ms),
             carbon: self.carbon_summary(),
+            packing: Some(self.accounts.packing.summary()),
         };
         Outcome {
             summary,

@@ -145,13 +145,12 @@ pub(crate) fn in_window(setup: &Setup, t: SimTime) -> bool {
     if let Some(w) = &setup.calm.window {
         return w.allows(t);
     }
-    let h = (t % MS_PER_DAY) as f64 / MS_PER_HOUR as f64;
-    let n = setup.night;
-    if n.from_h <= n.to_h {
-        n.from_h <= h && h < n.to_h
-    } else {
-        h >= n.from_h || h < n.to_h
-    }
+    setup.night.contains(hour_of_day(t))
+}
+
+/// The hours since midnight at `t`.
+pub(crate) fn hour_of_day(t: SimTime) -> f64 {
+    (t % MS_PER_DAY) as f64 / MS_PER_HOUR as f64
 }
 
 #[cfg(test)]

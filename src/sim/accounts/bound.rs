@@ -1,0 +1,437 @@
+//! A lower bound on the hosts the running VMs need at each control tick (`timeseries.csv` →
+//! `hosts_lower_bound`), and the packing quality: hosts on over that bound (`summary.json` →
+//! `packing`).
+//!
+//! # Why it is a lower bound
+//!
+//! Hosts are grouped into speed tiers: tier `t` is every host whose cores are at least as fast
+//! as the `t`-th slowest class's (tier 0 is the whole fleet). A VM whose vCPUs no class slower
+//! than tier `t` runs ([`HostClass::runs_vcpu`]) can only sit on a host of tier `t`. For each
+//! tier, counting only the VMs bound to it (all of them for tier 0):
+//!
+//! - **Volume.** The hosts of the tier that hold those VMs have, together, at least their CPU
+//!   demand (and, separately, their RAM). Any `k` hosts of the tier have no more capacity than
+//!   its `k` largest, so at least as many hosts as the fewest largest-first ones whose
+//!   capacity covers the demand are needed, per dimension.
+//! - **Item size.** Two VMs whose demand (or RAM) each exceeds half the tier's largest host
+//!   cannot share any host of the tier: their sum exceeds every host's capacity. Each such VM
+//!   needs a host of its own, so there are at least as many hosts as such VMs.
+//!
+//! The bound is the largest of these counts over all tiers. Every count assumes the demand is
+//! held at 100 % at most: a host carrying more demand than its capacity (over-loaded) can
+//! leave the hosts on below the bound, and a row where `hosts_on < hosts_lower_bound` is a
+//! fleet short of capacity. The `cloudsim` profile over-commits RAM and fits vCPUs by share,
+//! so there the bound counts CPU only, over one tier.
+
+use crate::model::host::HostClass;
+use crate::model::vm::VmType;
+use crate::sim::records::{Night, PackingSummary};
+
+/// Relative slack for rounding: the bound errs low, never high.
+const SLACK: f64 = 1e-9;
+
+/// One speed tier: its hosts' capacities, largest first, as running sums.
+#[derive(Debug)]
+struct Tier {
+    /// Running sums of the CPU capacities (MIPS), largest host first.
+    cpu: Vec<f64>,
+    /// Running sums of the RAM capacities (MB), largest host first.
+    ram: Vec<f64>,
+    /// The largest host's CPU (MIPS) and RAM (MB).
+    largest: (f64, f64),
+}
+
+/// What the VMs bound to one tier ask for at a tick.
+#[derive(Debug, Default, Clone, Copy)]
+struct Ask {
+    mips: f64,
+    ram_mb: f64,
+    big_ram: usize,
+}
+
+/// What a VM type brings, fixed for the run.
+#[derive(Debug, Clone)]
+struct TypeFacts {
+    /// Its tier: the slowest one with a class that runs its vCPUs. It counts in this tier
+    /// and every slower one.
+    tier: usize,
+    ram_mb: f64,
+    /// Per tier up to `tier`: whether its RAM exceeds half the tier's largest host's.
+    big_ram: Vec<bool>,
+}
+
+/// A VM type's running VMs at the tick being counted, next to the one fact each VM is
+/// checked against (one slot per type: the per-VM step touches nothing else).
+#[derive(Debug, Clone, Copy)]
+struct Tally {
+    /// VMs running.
+    n: usize,
+    /// Their CPU demand, MIPS.
+    mips: f64,
+    /// Half the largest CPU of the type's own tier (the smallest among the tiers it counts
+    /// in): a demand at or below it is large in none.
+    half_cpu: f64,
+}
+
+/// The lower bound's precomputed capacities (hosts never change capacity), and the running
+/// VMs of the tick being counted, summed by type.
+#[derive(Debug, Default)]
+pub(crate) struct LowerBound {
+    tiers: Vec<Tier>,
+    types: Vec<TypeFacts>,
+    /// Whether RAM counts (not when the profile over-commits it).
+    use_ram: bool,
+    /// Per type, this tick.
+    by_type: Vec<Tally>,
+    /// Per tier, this tick: VMs whose CPU demand exceeds half its largest host's.
+    big_cpu: Vec<usize>,
+    /// Per tier: the sums of the tick (reused).
+    asks: Vec<Ask>,
+}
+
+impl LowerBound {
+    /// The tiers of a fleet whose hosts are of `host_class` (one class index per host).
+    /// `by_share`: vCPUs fit by their share of CPU (one tier); `ram`: whether RAM counts.
+    pub fn new(
+        classes: &[HostClass],
+        host_class: impl Iterator<Item = usize> + Clone,
+        types: &[VmType],
+        by_share: bool,
+        ram: bool,
+    ) -> Self {
+        let speed = |c: &HostClass| c.mips / f64::from(c.cores.max(1));
+        let mut speeds: Vec<f64> = if by_share {
+            vec![f64::NEG_INFINITY]
+        } else {
+            classes.iter().map(speed).collect()
+        };
+        speeds.sort_by(f64::total_cmp);
+        speeds.dedup();
+        let tiers: Vec<Tier> = speeds
+            .iter()
+            .map(|&s| {
+                let (mut cpu, mut ram): (Vec<f64>, Vec<f64>) = host_class
+                    .clone()
+                    .map(|c| &classes[c])
+                    .filter(|c| by_share || speed(c) >= s)
+                    .map(|c| (c.mips, c.ram_mb))
+                    .unzip();
+                cpu.sort_by(|a, b| b.total_cmp(a));
+                ram.sort_by(|a, b| b.total_cmp(a));
+                let largest = (
+                    cpu.first().copied().unwrap_or(0.0),
+                    ram.first().copied().unwrap_or(0.0),
+                );
+                Tier {
+                    cpu: running_sums(cpu),
+                    ram: running_sums(ram),
+                    largest,
+                }
+            })
+            .collect();
+        let types: Vec<TypeFacts> = types
+            .iter()
+            .map(|t| {
+                let vcpu = t.mips / f64::from(t.vcpus.max(1));
+                let runs = |&s: &f64| classes.iter().any(|c| speed(c) == s && c.runs_vcpu(vcpu));
+                let tier = if by_share {
+                    0
+                } else {
+                    speeds.iter().position(runs).unwrap_or(0)
+                };
+                TypeFacts {
+                    tier,
+                    ram_mb: t.ram_mb,
+                    big_ram: tiers[..=tier]
+                        .iter()
+                        .map(|k| more_than_half(t.ram_mb, k.largest.1))
+                        .collect(),
+                }
+            })
+            .collect();
+        LowerBound {
+            by_type: types
+                .iter()
+                .map(|f| Tally {
+                    n: 0,
+                    mips: 0.0,
+                    half_cpu: tiers[f.tier].largest.0 / 2.0,
+                })
+                .collect(),
+            big_cpu: vec![0; tiers.len()],
+            asks: vec![Ask::default(); tiers.len()],
+            tiers,
+            types,
+            use_ram: ram,
+        }
+    }
+
+    /// Starts counting a tick's running VMs.
+    pub fn clear(&mut self) {
+        for t in &mut self.by_type {
+            (t.n, t.mips) = (0, 0.0);
+        }
+        self.big_cpu.fill(0);
+    }
+
+    /// Counts a running VM of type `ty` with a CPU demand of `demand` MIPS. Called for every
+    /// running VM at every tick, so it only adds to its type's sums, save for the rare VM
+    /// above half a host.
+    pub fn add(&mut self, ty: usize, demand: f64) {
+        let tally = &mut self.by_type[ty];
+        tally.n += 1;
+        tally.mips += demand;
+        if demand > tally.half_cpu {
+            let tier = self.types[ty].tier;
+            for (n, tier) in self.big_cpu[..=tier].iter_mut().zip(&self.tiers) {
+                *n += usize::from(more_than_half(demand, tier.largest.0));
+            }
+        }
+    }
+
+    /// The bound for the VMs counted since [`LowerBound::clear`]; 0 for none.
+    pub fn total(&mut self) -> usize {
+        let asks = &mut self.asks;
+        asks.fill(Ask::default());
+        for (facts, &Tally { n, mips, .. }) in self.types.iter().zip(&self.by_type) {
+            if n == 0 {
+                continue;
+            }
+            for (t, ask) in asks[..=facts.tier].iter_mut().enumerate() {
+                ask.mips += mips;
+                ask.ram_mb += n as f64 * facts.ram_mb;
+                ask.big_ram += if facts.big_ram[t] { n } else { 0 };
+            }
+        }
+        let mut bound = 0;
+        for ((ask, tier), &big_cpu) in asks.iter().zip(&self.tiers).zip(&self.big_cpu) {
+            let mut n = covering(&tier.cpu, ask.mips).max(big_cpu);
+            if self.use_ram {
+                n = n.max(covering(&tier.ram, ask.ram_mb)).max(ask.big_ram);
+            }
+            bound = bound.max(n.min(tier.cpu.len()));
+        }
+        bound
+    }
+
+    /// The bound for running VMs given as (VM type, CPU demand in MIPS).
+    #[cfg(test)]
+    fn hosts(&mut self, vms: impl Iterator<Item = (usize, f64)>) -> usize {
+        self.clear();
+        for (ty, demand) in vms {
+            self.add(ty, demand);
+        }
+        self.total()
+    }
+}
+
+/// Whether `x` exceeds half of `capacity`, so that two such never share it (a billionth of
+/// slack: the bound errs low, never high).
+fn more_than_half(x: f64, capacity: f64) -> bool {
+    2.0 * x > capacity * (1.0 + SLACK)
+}
+
+/// Running sums of `values`.
+fn running_sums(values: Vec<f64>) -> Vec<f64> {
+    let mut sum = 0.0;
+    values
+        .into_iter()
+        .map(|v| {
+            sum += v;
+            sum
+        })
+        .collect()
+}
+
+/// The fewest leading hosts whose running sum `sums` covers `need` (all of them if none do;
+/// 0 for no need), by binary search.
+fn covering(sums: &[f64], need: f64) -> usize {
+    if need <= 0.0 {
+        return 0;
+    }
+    let short = sums.partition_point(|&s| s * (1.0 + SLACK) < need);
+    (short + 1).min(sums.len())
+}
+
+/// The packing ratios seen so far: hosts on over the bound, per timeseries row with a bound
+/// above zero (each row counts once: rows are one control interval apart).
+#[derive(Debug, Default)]
+pub(crate) struct Packing {
+    /// (sum of ratios, rows) at night and by day.
+    night: (f64, usize),
+    day: (f64, usize),
+    min: Option<f64>,
+    max: Option<f64>,
+    /// Sums of the bound and of the hosts on over the rows counted.
+    bound_sum: f64,
+    on_sum: f64,
+}
+
+impl Packing {
+    /// Counts a row at `hour` (of the day) with `hosts_on` hosts on and bound `bound`.
+    pub fn add(&mut self, night: Night, hour: f64, hosts_on: usize, bound: usize) {
+        if bound == 0 {
+            return;
+        }
+        let ratio = hosts_on as f64 / bound as f64;
+        let part = if night.contains(hour) {
+            &mut self.night
+        } else {
+            &mut self.day
+        };
+        part.0 += ratio;
+        part.1 += 1;
+        self.min = Some(self.min.map_or(ratio, |m| m.min(ratio)));
+        self.max = Some(self.max.map_or(ratio, |m| m.max(ratio)));
+        self.bound_sum += bound as f64;
+        self.on_sum += hosts_on as f64;
+    }
+
+    /// `summary.json` → `packing`.
+    pub fn summary(&self) -> PackingSummary {
+        let mean = |(sum, n): (f64, usize)| (n > 0).then(|| sum / n as f64);
+        let rows = self.night.1 + self.day.1;
+        PackingSummary {
+            rows,
+            mean_ratio: mean((self.night.0 + self.day.0, rows)),
+            night_ratio: mean(self.night),
+            day_ratio: mean(self.day),
+            min_ratio: self.min,
+            max_ratio: self.max,
+            mean_lower_bound: mean((self.bound_sum, rows)),
+            mean_hosts_on: mean((self.on_sum, rows)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::power::PowerModel;
+
+    /// A class of `cores` cores at `core_mips` each and `ram_gb` GB.
+    fn class(cores: u32, core_mips: f64, ram_gb: f64) -> HostClass {
+        HostClass {
+            name: format!("c{cores}x{core_mips}"),
+            cores,
+            mips: f64::from(cores) * core_mips,
+            ram_mb: ram_gb * 1024.0,
+            disk_mb: 0.0,
+            net_mbps: 1000.0,
+            power: PowerModel::Linear {
+                idle_w: 100.0,
+                max_w: 200.0,
+            },
+            off_w: 0.0,
+            boot_ms: 0,
+            boot_w: 0.0,
+            shutdown_ms: 0,
+            shutdown_w: 0.0,
+            sleep: None,
+        }
+    }
+
+    /// A VM type of `vcpus` vCPUs at `vcpu_mips` each and `ram_gb` GB.
+    fn vm(vcpus: u32, vcpu_mips: f64, ram_gb: f64) -> VmType {
+        VmType {
+            name: format!("v{vcpus}"),
+            vcpus,
+            mips: f64::from(vcpus) * vcpu_mips,
+            ram_mb: ram_gb * 1024.0,
+            disk_mb: 0.0,
+        }
+    }
+
+    /// Three identical hosts of 10 cores x 1000 MIPS; three VMs of 6 busy cores each. Volume:
+    /// 18 000 MIPS over 10 000 a host = 2 hosts. But 6 000 > half of 10 000: no two VMs share
+    /// a host, so 3, which is the optimum (one VM a host).
+    #[test]
+    fn half_size_items_lift_the_volume_bound_to_the_optimum() {
+        let classes = [class(10, 1000.0, 64.0)];
+        let types = [vm(6, 1000.0, 1.0)];
+        let mut b = LowerBound::new(&classes, [0, 0, 0].into_iter(), &types, false, true);
+        let vms = || std::iter::repeat_n((0, 6000.0), 3);
+        assert_eq!(b.hosts(vms()), 3);
+        // The same demand as six VMs of 3 cores: none is above half a host, and three fit a
+        // host (1 core spare), so the volume bound, 2, is the optimum.
+        let small = [vm(3, 1000.0, 1.0)];
+        let mut b = LowerBound::new(&classes, [0, 0, 0].into_iter(), &small, false, true);
+        assert_eq!(b.hosts(std::iter::repeat_n((0, 3000.0), 6)), 2);
+        assert_eq!(b.hosts(std::iter::empty()), 0);
+    }
+
+    /// One big host (20 cores) and one small (8 cores), small first in the host list. 15 000
+    /// MIPS of demand in 1-core VMs fits the big host alone: the bound takes the largest
+    /// first, so 1 (the optimum), where `hosts_needed`'s efficiency order may say 2.
+    #[test]
+    fn volume_bound_takes_the_largest_host_first() {
+        let classes = [class(8, 1000.0, 32.0), class(20, 1000.0, 128.0)];
+        let types = [vm(1, 1000.0, 1.0)];
+        let mut b = LowerBound::new(&classes, [0, 1].into_iter(), &types, false, true);
+        assert_eq!(b.hosts(std::iter::repeat_n((0, 1000.0), 15)), 1);
+        // 21 000 MIPS outgrow the big host: both.
+        assert_eq!(b.hosts(std::iter::repeat_n((0, 1000.0), 21)), 2);
+    }
+
+    /// RAM binds when CPU does not: four idle VMs of 40 GB on hosts of 64 GB. CPU needs none;
+    /// 160 GB over 64 GB hosts needs 3; 40 GB > 32 GB makes each its own host: 4, the
+    /// optimum. Without RAM (the cloudsim profile) the bound is 0.
+    #[test]
+    fn ram_counts_by_volume_and_by_size() {
+        let classes = [class(16, 1000.0, 64.0)];
+        let types = [vm(1, 1000.0, 40.0)];
+        let hosts = [0; 6];
+        let mut b = LowerBound::new(&classes, hosts.into_iter(), &types, false, true);
+        assert_eq!(b.hosts(std::iter::repeat_n((0, 0.0), 4)), 4);
+        let mut b = LowerBound::new(&classes, hosts.into_iter(), &types, false, false);
+        assert_eq!(b.hosts(std::iter::repeat_n((0, 0.0), 4)), 0);
+    }
+
+    /// Two slow hosts (16 cores x 1000) and two fast (4 cores x 3000 = 12 000 MIPS). VMs of
+    /// 1 vCPU x 2500 run on the fast hosts only. Five of them at full demand ask 12 500 MIPS:
+    /// over the whole fleet one slow host would hold that (bound 1), but the fast tier needs
+    /// both its hosts (12 500 > 12 000), so 2, the optimum.
+    #[test]
+    fn fast_vcpus_are_bound_to_hosts_with_fast_cores() {
+        let classes = [class(16, 1000.0, 64.0), class(4, 3000.0, 64.0)];
+        let types = [vm(1, 2500.0, 1.0)];
+        let mut b = LowerBound::new(&classes, [0, 0, 1, 1].into_iter(), &types, false, true);
+        assert_eq!(b.hosts(std::iter::repeat_n((0, 2500.0), 5)), 2);
+        // Fitting by share (the cloudsim rule), any host runs them: the volume bound, 1.
+        let mut b = LowerBound::new(&classes, [0, 0, 1, 1].into_iter(), &types, true, true);
+        assert_eq!(b.hosts(std::iter::repeat_n((0, 2500.0), 5)), 1);
+    }
+
+    /// Demand beyond the whole fleet is capped at the fleet: never more hosts than exist.
+    #[test]
+    fn the_bound_never_exceeds_the_fleet() {
+        let classes = [class(4, 1000.0, 16.0)];
+        let types = [vm(4, 1000.0, 1.0)];
+        let mut b = LowerBound::new(&classes, [0, 0].into_iter(), &types, false, true);
+        assert_eq!(b.hosts(std::iter::repeat_n((0, 4000.0), 5)), 2);
+    }
+
+    /// Night 22-6: ratios 2 and 1 at night, 1.5 by day; a row with bound 0 is not counted.
+    #[test]
+    fn packing_means_split_night_and_day() {
+        let night = Night {
+            from_h: 22.0,
+            to_h: 6.0,
+        };
+        let mut p = Packing::default();
+        p.add(night, 23.0, 4, 2);
+        p.add(night, 3.0, 3, 3);
+        p.add(night, 12.0, 3, 2);
+        p.add(night, 13.0, 1, 0);
+        let s = p.summary();
+        assert_eq!(s.rows, 3);
+        assert_eq!(s.night_ratio, Some(1.5));
+        assert_eq!(s.day_ratio, Some(1.5));
+        assert_eq!(s.mean_ratio, Some(1.5));
+        assert_eq!(s.min_ratio, Some(1.0));
+        assert_eq!(s.max_ratio, Some(2.0));
+        assert_eq!(s.mean_lower_bound, Some(7.0 / 3.0));
+        assert_eq!(s.mean_hosts_on, Some(10.0 / 3.0));
+        assert_eq!(Packing::default().summary().mean_ratio, None);
+    }
+}
