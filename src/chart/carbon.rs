@@ -73,22 +73,8 @@ impl Figure for CarbonChart<'_> {
             .x_label_area_size(50)
             .y_label_area_size(100)
             .build_cartesian_2d(axis.range(), 0.0..i_max)?;
-        chart.draw_series(
-            axis.nights(self.run.night())
-                .into_iter()
-                .map(|(a, b)| Rectangle::new([(a, 0.0), (b, i_max)], NIGHT.filled())),
-        )?;
-        chart
-            .configure_mesh()
-            .x_labels(axis.ticks().len())
-            .x_label_formatter(&|h| axis.label(*h))
-            .y_label_formatter(&|v| axis_number(*v))
-            .x_desc(axis.description())
-            .y_desc("grid intensity (gCO2e/kWh)")
-            .axis_desc_style(label_font())
-            .label_style(tick_font())
-            .house_grid()
-            .draw()?;
+        shade_nights(&mut chart, &axis, self.run.night(), i_max)?;
+        time_mesh(&mut chart, &axis, "grid intensity (gCO2e/kWh)")?;
         chart.draw_series(LineSeries::new(
             steps(&ts.time_h, &carbon.intensity_g_per_kwh),
             MID.stroke_width(2),
@@ -104,17 +90,11 @@ impl Figure for CarbonChart<'_> {
             .x_label_area_size(50)
             .y_label_area_size(100)
             .build_cartesian_2d(axis.range(), 0.0..e_max)?;
-        chart
-            .configure_mesh()
-            .x_labels(axis.ticks().len())
-            .x_label_formatter(&|h| axis.label(*h))
-            .y_label_formatter(&|v| axis_number(*v))
-            .x_desc(axis.description())
-            .y_desc("operational emissions (kgCO2e, facility)")
-            .axis_desc_style(label_font())
-            .label_style(tick_font())
-            .house_grid()
-            .draw()?;
+        time_mesh(
+            &mut chart,
+            &axis,
+            "operational emissions (kgCO2e, facility)",
+        )?;
         if let (Some(b), Some(bt)) = (base, self.run.baseline.as_ref()) {
             chart.draw_series(DashedLineSeries::new(
                 bt.points(&b.carbon_kg, 1.0),

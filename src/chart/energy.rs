@@ -43,17 +43,7 @@ impl<'a> EnergyChart<'a> {
             .x_label_area_size(50)
             .y_label_area_size(100)
             .build_cartesian_2d(axis.range(), 0.0..y_max)?;
-        chart
-            .configure_mesh()
-            .x_labels(axis.ticks().len())
-            .x_label_formatter(&|h| axis.label(*h))
-            .y_label_formatter(&|v| axis_number(*v))
-            .x_desc(axis.description())
-            .y_desc(y_desc)
-            .axis_desc_style(label_font())
-            .label_style(tick_font())
-            .house_grid()
-            .draw()?;
+        time_mesh(&mut chart, axis, y_desc)?;
         if let Some(b) = baseline {
             chart.draw_series(DashedLineSeries::new(
                 b.points(column(b), scale),

@@ -62,22 +62,8 @@ impl Figure for HostsNeededChart<'_> {
             .x_label_area_size(50)
             .y_label_area_size(95)
             .build_cartesian_2d(axis.range(), 0.0..top)?;
-        chart.draw_series(
-            axis.nights(self.run.night())
-                .into_iter()
-                .map(|(a, b)| Rectangle::new([(a, 0.0), (b, top)], NIGHT.filled())),
-        )?;
-        chart
-            .configure_mesh()
-            .x_labels(axis.ticks().len())
-            .x_label_formatter(&|h| axis.label(*h))
-            .y_label_formatter(&|v| axis_number(*v))
-            .x_desc(axis.description())
-            .y_desc("hosts")
-            .axis_desc_style(label_font())
-            .label_style(tick_font())
-            .house_grid()
-            .draw()?;
+        shade_nights(&mut chart, &axis, self.run.night(), top)?;
+        time_mesh(&mut chart, &axis, "hosts")?;
         // Thick lines in pieces that never turn sharply (see `unspiked`).
         let px = |p: &(f64, f64)| chart.backend_coord(p);
         let needed = unspiked(ts.points(&ts.hosts_needed, 1.0), px);

@@ -149,22 +149,12 @@ impl Figure for MigrationsChart<'_> {
             .right_y_label_area_size(95)
             .build_cartesian_2d(axis.range(), 0.0..started_max)?
             .set_secondary_coord(axis.range(), Keyed::new(0.0, conflict_max, conflict_ticks));
-        chart.draw_series(
-            axis.nights(self.run.night())
-                .into_iter()
-                .map(|(a, b)| Rectangle::new([(a, 0.0), (b, started_max)], NIGHT.filled())),
+        shade_nights(&mut chart, &axis, self.run.night(), started_max)?;
+        time_mesh(
+            &mut chart,
+            &axis,
+            format!("migrations started per {}", duration_label(bin)),
         )?;
-        chart
-            .configure_mesh()
-            .x_labels(axis.ticks().len())
-            .x_label_formatter(&|h| axis.label(*h))
-            .y_label_formatter(&|v| axis_number(*v))
-            .x_desc(axis.description())
-            .y_desc(format!("migrations started per {}", duration_label(bin)))
-            .axis_desc_style(label_font())
-            .label_style(tick_font())
-            .house_grid()
-            .draw()?;
         chart
             .configure_secondary_axes()
             .y_desc(format!("conflicts per {}", duration_label(bin)))

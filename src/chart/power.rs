@@ -44,7 +44,6 @@ impl Figure for PowerChart<'_> {
         let ts = &self.run.timeseries;
         let baseline = self.run.baseline.as_ref();
         let axis = TimeAxis::new(ts.end_h());
-        let ticks = axis.ticks().len();
 
         // Upper panel: power on the left axis, CPU on the right.
         let power_max = headroom(
@@ -60,22 +59,8 @@ impl Figure for PowerChart<'_> {
             .right_y_label_area_size(105)
             .build_cartesian_2d(axis.range(), 0.0..power_max)?
             .set_secondary_coord(axis.range(), 0.0..cpu_max);
-        chart.draw_series(
-            axis.nights(self.run.night())
-                .into_iter()
-                .map(|(a, b)| Rectangle::new([(a, 0.0), (b, power_max)], NIGHT.filled())),
-        )?;
-        chart
-            .configure_mesh()
-            .x_labels(ticks)
-            .x_label_formatter(&|h| axis.label(*h))
-            .y_label_formatter(&|v| axis_number(*v))
-            .x_desc(axis.description())
-            .y_desc("IT power (kW)")
-            .axis_desc_style(label_font())
-            .label_style(tick_font())
-            .house_grid()
-            .draw()?;
+        shade_nights(&mut chart, &axis, self.run.night(), power_max)?;
+        time_mesh(&mut chart, &axis, "IT power (kW)")?;
         chart
             .configure_secondary_axes()
             .y_desc("CPU (thousand MIPS)")
@@ -156,17 +141,7 @@ impl Figure for PowerChart<'_> {
             .x_label_area_size(50)
             .y_label_area_size(95)
             .build_cartesian_2d(axis.range(), 0.0..hosts_max)?;
-        chart
-            .configure_mesh()
-            .x_labels(ticks)
-            .x_label_formatter(&|h| axis.label(*h))
-            .y_label_formatter(&|v| axis_number(*v))
-            .x_desc(axis.description())
-            .y_desc("hosts")
-            .axis_desc_style(label_font())
-            .label_style(tick_font())
-            .house_grid()
-            .draw()?;
+        time_mesh(&mut chart, &axis, "hosts")?;
         for (column, color) in [
             (&all, PALE),
             (&sleeping, GREY),

@@ -72,6 +72,48 @@ where
 
 pub use crate::sim::records::Night;
 
+/// Shades the spans of `night` on a time chart from 0 to `top`.
+pub fn shade_nights<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<Keyed, RangedCoordf64>>,
+    axis: &TimeAxis,
+    night: Night,
+    top: f64,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    chart.draw_series(
+        axis.nights(night)
+            .into_iter()
+            .map(|(a, b)| Rectangle::new([(a, 0.0), (b, top)], NIGHT.filled())),
+    )?;
+    Ok(())
+}
+
+/// Draws the house mesh of a time chart: the time axis's ticks, labels and description, and
+/// `y_desc` on the numbers of the y axis.
+pub fn time_mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<Keyed, RangedCoordf64>>,
+    axis: &TimeAxis,
+    y_desc: impl Into<String>,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_mesh()
+        .x_labels(axis.ticks().len())
+        .x_label_formatter(&|h| axis.label(*h))
+        .y_label_formatter(&|v| axis_number(*v))
+        .x_desc(axis.description())
+        .y_desc(y_desc)
+        .axis_desc_style(label_font())
+        .label_style(tick_font())
+        .house_grid()
+        .draw()?;
+    Ok(())
+}
+
 const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// The simulated-time x axis: hours since Monday 00:00, ticks on round hours.
