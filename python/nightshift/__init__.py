@@ -192,7 +192,7 @@ class Sweep:
         return load(self.path / "runs" / run_id, engine=self.engine)
 
 
-def _read_csv(path: Path, engine: str) -> Any:
+def _read_table(path: Path, engine: str) -> Any:
     """``path`` with the engine's default reader; a ``.parquet`` path with its Parquet reader
     (pandas needs pyarrow or fastparquet for that; polars reads it natively)."""
     parquet = path.suffix == ".parquet"
@@ -222,7 +222,7 @@ def load(path: PathLike, engine: str = "pandas") -> Union[Run, Comparison, Sweep
     root = Path(path)
     if (root / "sweep.json").is_file():
         info = json.loads((root / "sweep.json").read_text())
-        return Sweep(root, _read_csv(root / "results.csv", engine), info, engine)
+        return Sweep(root, _read_table(root / "results.csv", engine), info, engine)
     if (root / "comparison.csv").is_file():
         runs_dir = root / "runs"
         runs = {
@@ -230,7 +230,7 @@ def load(path: PathLike, engine: str = "pandas") -> Union[Run, Comparison, Sweep
             for d in sorted(runs_dir.iterdir())
             if (d / "summary.json").is_file()
         } if runs_dir.is_dir() else {}
-        return Comparison(root, _read_csv(root / "comparison.csv", engine), runs)
+        return Comparison(root, _read_table(root / "comparison.csv", engine), runs)
     summary_path = root / "summary.json"
     if not summary_path.is_file():
         raise FileNotFoundError(f"{root} is not a nightshift run, comparison or sweep folder")
@@ -238,5 +238,5 @@ def load(path: PathLike, engine: str = "pandas") -> Union[Run, Comparison, Sweep
     for name, file in RUN_TABLES.items():
         found = _table_file(root, file)
         if found is not None:
-            tables[name] = _read_csv(found, engine)
+            tables[name] = _read_table(found, engine)
     return Run(root, json.loads(summary_path.read_text()), tables)

@@ -194,10 +194,10 @@ impl Simulation<'_> {
             }
             is_source[src] = true;
             self.index.bar(src);
-            let mut vms = self.fleet.hosts[src].vms.clone();
-            if self.evacuation_refused(src, &vms, &mut room) {
+            if self.evacuation_refused(src, &mut room) {
                 continue;
             }
+            let mut vms = self.fleet.hosts[src].vms.clone();
             vms.sort_by(|&a, &b| {
                 self.fleet.vms[b]
                     .demand_mips
