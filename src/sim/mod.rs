@@ -471,8 +471,9 @@ impl<'a> Simulation<'a> {
             self.clock.now = time;
             self.clock.events += 1;
             // A stale migration step changes nothing, so there is nothing to check after it.
-            let stale = matches!(event, Event::MigrationStep { mig, stamp }
-                if self.fleet.migrations[mig].stamp != stamp);
+            let check = self.diagnostics.check
+                && !matches!(event, Event::MigrationStep { mig, stamp }
+                    if self.fleet.migrations[mig].stamp != stamp);
             match event {
                 Event::LoadStep => self.on_load_step(),
                 Event::ControlTick => self.on_control_tick(),
@@ -494,10 +495,7 @@ impl<'a> Simulation<'a> {
                 }
             }
             // The invariants read no state a refresh sets: they hold with refreshes put off.
-            if self.diagnostics.check
-                && !stale
-                && let Err(what) = self.check_invariants()
-            {
+            if check && let Err(what) = self.check_invariants() {
                 self.diagnostics.violation = Some(format!(
                     "after {event:?} at {} s: {what}",
                     secs(self.clock.now)
