@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::simulate as run;
 use common::*;
 use nightshift::scenario;
 use nightshift::sim::{self, records::MemoryRecorder};
@@ -44,20 +45,6 @@ name = "keep-on"
 {extra}
 "#
     )
-}
-
-fn run(text: &str) -> (sim::Outcome, MemoryRecorder) {
-    let setup = scenario::load(text, "test.toml", &[]).unwrap_or_else(|e| panic!("{e}"));
-    let mut rec = MemoryRecorder::default();
-    let outcome = sim::run_checked(&setup, &mut rec).unwrap();
-    (outcome, rec)
-}
-
-fn close(actual: f64, expected: f64) {
-    assert!(
-        (actual - expected).abs() <= 1e-9 * expected.abs().max(1.0),
-        "expected {expected}, got {actual}"
-    );
 }
 
 /// 24 hourly values: `low` in hours `from..to`, `rest` elsewhere.

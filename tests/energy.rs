@@ -1,7 +1,8 @@
 //! Closed-form energy and cost checks: small fleets whose totals can be computed by hand.
 
-use nightshift::scenario;
-use nightshift::sim::{self, records::MemoryRecorder};
+mod common;
+
+use common::{close, simulate as run};
 
 /// A one-host fleet at constant load, always on, no consolidation, for `hours`.
 fn constant_load(power: &str, hours: u32, extra: &str) -> String {
@@ -37,20 +38,6 @@ name = "keep-on"
 {extra}
 "#
     )
-}
-
-fn run(text: &str) -> (sim::Outcome, MemoryRecorder) {
-    let setup = scenario::load(text, "test.toml", &[]).unwrap_or_else(|e| panic!("{e}"));
-    let mut rec = MemoryRecorder::default();
-    let outcome = sim::run_checked(&setup, &mut rec).unwrap();
-    (outcome, rec)
-}
-
-fn close(actual: f64, expected: f64) {
-    assert!(
-        (actual - expected).abs() <= 1e-9 * expected.abs().max(1.0),
-        "expected {expected}, got {actual}"
-    );
 }
 
 #[test]

@@ -121,3 +121,25 @@ pub fn rejects(scenario: &str, extra: &[&str], expected: &[&str]) -> String {
     assert_eq!(entries, ["s.toml"], "nothing but the scenario may be left");
     err
 }
+
+/// Runs scenario `text` in the library with every invariant checked: its outcome and rows.
+pub fn simulate(
+    text: &str,
+) -> (
+    nightshift::sim::Outcome,
+    nightshift::sim::records::MemoryRecorder,
+) {
+    let setup =
+        nightshift::scenario::load(text, "test.toml", &[]).unwrap_or_else(|e| panic!("{e}"));
+    let mut rec = nightshift::sim::records::MemoryRecorder::default();
+    let outcome = nightshift::sim::run_checked(&setup, &mut rec).unwrap();
+    (outcome, rec)
+}
+
+/// Asserts `actual` equals `expected` to 1e-9, relative (absolute below 1).
+pub fn close(actual: f64, expected: f64) {
+    assert!(
+        (actual - expected).abs() <= 1e-9 * expected.abs().max(1.0),
+        "expected {expected}, got {actual}"
+    );
+}
