@@ -73,6 +73,10 @@ for _, row in cmp.table.iterrows():
     summary = cmp.runs[row["variant"]].summary
     close(row["energy_it_kwh"], summary["energy"]["it_kwh"], f"comparison {row['variant']}")
 
+pcmp = nightshift.load(work / "cmp", engine="polars")
+assert isinstance(pcmp.table, pl.DataFrame) and pcmp.table.shape == cmp.table.shape
+assert pcmp.table["migrations_count"].dtype == pl.Int64, pcmp.table.schema
+
 # A sweep: one frame with its axis column, one row per run.
 sweep_file = work / "headroom.toml"
 sweep_file.write_text(
