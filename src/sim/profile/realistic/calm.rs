@@ -57,18 +57,25 @@ impl Simulation<'_> {
         why.is_some()
     }
 
-    /// Whether the evacuation of `src` (all its VMs) is refused inside the window, counted
-    /// for each of its moves. Checked before its destinations are searched, since none of
-    /// the reasons depends on them, in this order: a VM's cool-down or daily cap, the
-    /// benefit bar, the budgets. When it is not, the host's capacity leaves `room`.
-    pub(super) fn evacuation_refused(&mut self, src: HostId, room: &mut OffRoom) -> bool {
+    /// Whether the evacuation of `src` (all its VMs) is refused, counted for each of its
+    /// moves. Checked before its destinations are searched, since none of the reasons
+    /// depends on them, in this order: the window (`in_window` false), a VM's cool-down or
+    /// daily cap, the benefit bar, the budgets.
+    pub(super) fn evacuation_refused(
+        &mut self,
+        src: HostId,
+        in_window: bool,
+        room: &mut OffRoom,
+    ) -> bool {
         let now = self.clock.now;
         let calm = &self.setup.calm;
         let state = &mut self.policies.calm;
         let vms = &self.fleet.hosts[src].vms;
         let class = &self.setup.host_classes[self.fleet.hosts[src].class];
         let frees = (class.mips, class.ram_mb);
-        let why = if let Some(why) = vms.iter().find_map(|&vm| state.vm_refusal(calm, vm, now)) {
+        let why = if !in_window {
+            Some(Refusal::Window)
+        } else if let Some(why) = vms.iter().find_map(|&vm| state.vm_refusal(calm, vm, now)) {
             Some(why)
         } else if calm.benefit_host_off && !room.would_switch_off(frees) {
             Some(Refusal::Benefit)

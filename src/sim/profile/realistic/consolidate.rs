@@ -5,7 +5,7 @@
 use crate::model::host::PowerState;
 use crate::policy::power;
 use crate::policy::selection::VmCandidate;
-use crate::sim::calm::{Calm, Refusal};
+use crate::sim::calm::Calm;
 use crate::sim::fleet::placement::FIT_EPS;
 use crate::sim::fleet::placement_index::{Search, Window};
 use crate::sim::setup::FitBasis;
@@ -153,9 +153,8 @@ impl Simulation<'_> {
     }
 
     /// Empties under-loaded hosts whose VMs all fit on busier ones, unless `[policy.calm]`
-    /// refuses. Outside the window no destination is searched: each under-loaded host's VMs
-    /// are counted as moves the window refused (planning them only to count them cost the
-    /// flagship half its run time). It bars its sources from placement searches;
+    /// refuses (asked before any destination is searched: searching only to count a refusal
+    /// cost the flagship most of its run time). It bars its sources from placement searches;
     /// [`Self::consolidate`], its caller, lifts the round's bars.
     fn evacuate_underloaded(&mut self, c: &Consolidator, overloaded: &[bool], in_window: bool) {
         let mut sources: Vec<(f64, HostId)> = (0..self.fleet.hosts.len())
@@ -169,14 +168,6 @@ impl Simulation<'_> {
             .map(|h| (self.fleet.utilisation(&self.setup.host_classes, h), h))
             .filter(|&(u, _)| u < c.underload_threshold)
             .collect();
-        if !in_window {
-            let held: usize = sources
-                .iter()
-                .map(|&(_, h)| self.fleet.hosts[h].vms.len())
-                .sum();
-            self.policies.calm.refuse(Refusal::Window, held);
-            return;
-        }
         sources.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         // A source is not a destination, and a destination is not evacuated, this round.
         let mut is_source = vec![false; self.fleet.hosts.len()];
@@ -194,7 +185,7 @@ impl Simulation<'_> {
             }
             is_source[src] = true;
             self.index.bar(src);
-            if self.evacuation_refused(src, &mut room) {
+            if self.evacuation_refused(src, in_window, &mut room) {
                 continue;
             }
             let mut vms = self.fleet.hosts[src].vms.clone();
