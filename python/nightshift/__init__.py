@@ -58,11 +58,17 @@ def binary() -> str:
     raise FileNotFoundError("no nightshift binary: install the wheel, put it on PATH or set NIGHTSHIFT_BIN")
 
 
-def _invoke(args: Sequence[str]) -> Dict[str, Any]:
+def _call(args: Sequence[str]) -> str:
+    """Runs the binary with `args`; its stdout, or NightshiftError with its status."""
     proc = subprocess.run([binary(), *args], capture_output=True, text=True)
     if proc.returncode != 0:
         raise NightshiftError(proc.returncode, proc.stderr)
-    return json.loads(proc.stdout)
+    return proc.stdout
+
+
+def _invoke(args: Sequence[str]) -> Dict[str, Any]:
+    """Runs a command given `--json` and returns its result."""
+    return json.loads(_call(args))
 
 
 def _overrides(set: Optional[Union[Mapping[str, Any], Iterable[str]]]) -> list:
@@ -138,17 +144,12 @@ def compare(
     return load(result["out"], engine=engine)
 
 
-def sweep(sweep_file: PathLike, out: Optional[PathLike] = None, *, force: bool = True, engine: str = "pandas") -> "Sweep":
-    """Runs a sweep file on all cores and loads its results."""
-    args = ["sweep", os.fspath(sweep_file), "-q"]
-    if out is None:
-        raise ValueError("sweep needs an output folder (out=...)")
-    args += ["--out", os.fspath(out)]
+def sweep(sweep_file: PathLike, out: PathLike, *, force: bool = True, engine: str = "pandas") -> "Sweep":
+    """Runs a sweep file on all cores into `out` and loads its results."""
+    args = ["sweep", os.fspath(sweep_file), "-q", "--out", os.fspath(out)]
     if force:
         args.append("--force")
-    proc = subprocess.run([binary(), *args], capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise NightshiftError(proc.returncode, proc.stderr)
+    _call(args)
     return load(out, engine=engine)
 
 
