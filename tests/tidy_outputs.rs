@@ -205,6 +205,10 @@ fn parquet_alone_writes_no_csv_tables() {
     }
     assert!(!out.join("power.svg").exists(), "no chart without CSV");
     assert!(out.join("summary.json").is_file() && out.join("report.html").is_file());
+    // The report's file list names the files written, not their CSV names.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<a href=\"timeseries.parquet\">"), "{html}");
+    assert!(!html.contains("<a href=\"timeseries.csv\">"), "{html}");
     // `plot` says why it cannot draw them (exit 2).
     let o = run_args(&["plot", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));

@@ -6,7 +6,7 @@
 use super::style::Night;
 use crate::output::files::{
     BASELINE_TIMESERIES_FILE, COMPARISON_FILE, CONFLICTS_FILE, HOST_UTILISATION_FILE, RESULTS_FILE,
-    SCENARIO_COPY_FILE, SUMMARY_FILE, TIMESERIES_FILE, parquet_name,
+    RUN_TABLE_FILES, SCENARIO_COPY_FILE, SUMMARY_FILE, TIMESERIES_FILE, parquet_name,
 };
 use crate::output::{ComparisonRow, SummaryFile};
 use crate::sim::records::Summary;
@@ -459,12 +459,14 @@ impl Utilisation {
 }
 
 /// Which optional files a run's output folder holds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunFiles {
     /// `baseline_timeseries.csv` (the baseline ran).
     pub baseline: bool,
     /// `host_utilisation.csv`.
     pub host_utilisation: bool,
+    /// The run's table files present, CSV and Parquet, in the catalogue's order.
+    pub tables: Vec<String>,
 }
 
 /// What the reports of a run read from its output folder: `summary.json`, `scenario.toml` and
@@ -488,6 +490,11 @@ impl RunSummary {
         let files = RunFiles {
             baseline: dir.join(BASELINE_TIMESERIES_FILE).exists(),
             host_utilisation: dir.join(HOST_UTILISATION_FILE).exists(),
+            tables: RUN_TABLE_FILES
+                .iter()
+                .flat_map(|csv| [csv.to_string(), parquet_name(csv)])
+                .filter(|name| dir.join(name).exists())
+                .collect(),
         };
         let scenario_text = std::fs::read_to_string(dir.join(SCENARIO_COPY_FILE)).ok();
         Ok(RunSummary {

@@ -405,6 +405,7 @@ mod tests {
                 files: RunFiles {
                     baseline: true,
                     host_utilisation: true,
+                    tables: Vec::new(),
                 },
                 scenario_text: Some("version = 1\n".into()),
             },

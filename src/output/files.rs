@@ -40,6 +40,18 @@ pub const SWEEP_COPY_FILE: &str = "sweep.toml";
 /// In a sweep's run folder: which sweep and run it is.
 pub const RUN_RECORD_FILE: &str = "run.json";
 
+/// A run folder's tables, by their CSV names, in the order a report lists them (each may be
+/// missing: no baseline, no teams, `--no-host-utilisation`, or written only as Parquet).
+pub const RUN_TABLE_FILES: &[&str] = &[
+    TIMESERIES_FILE,
+    MIGRATIONS_FILE,
+    CONFLICTS_FILE,
+    HOSTS_FILE,
+    REQUESTS_FILE,
+    BASELINE_TIMESERIES_FILE,
+    HOST_UTILISATION_FILE,
+];
+
 /// The Parquet twin of a table's CSV file name (`timeseries.csv` -> `timeseries.parquet`),
 /// written with `--format parquet` or `both`.
 pub fn parquet_name(csv_name: &str) -> String {

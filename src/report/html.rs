@@ -10,9 +10,8 @@ use super::{
 use crate::chart::data::Comparison;
 use crate::chart::{RunSummary, SweepResults, WrittenChart};
 use crate::output::files::{
-    BASELINE_TIMESERIES_FILE, CONFLICTS_FILE, HOST_UTILISATION_FILE, HOSTS_FILE, MANIFEST_FILE,
-    MIGRATIONS_FILE, RESULTS_FILE, RUNS_DIR, SCENARIO_COPY_FILE, SUMMARY_FILE, SWEEP_COPY_FILE,
-    TIMESERIES_FILE,
+    HOST_UTILISATION_FILE, MANIFEST_FILE, RESULTS_FILE, RUNS_DIR, SCENARIO_COPY_FILE, SUMMARY_FILE,
+    SWEEP_COPY_FILE,
 };
 
 const STYLE: &str = "\
@@ -214,19 +213,9 @@ pub fn run_html(run: &RunSummary, charts: &[WrittenChart], explorer: Option<&str
             body += &format!("<p class=\"note\">{SCENARIO_COPY_FILE} is not in this folder.</p>\n")
         }
     }
-    let mut files = vec![
-        SUMMARY_FILE,
-        TIMESERIES_FILE,
-        MIGRATIONS_FILE,
-        CONFLICTS_FILE,
-        HOSTS_FILE,
-    ];
-    if run.files.baseline {
-        files.push(BASELINE_TIMESERIES_FILE);
-    }
-    if run.files.host_utilisation {
-        files.push(HOST_UTILISATION_FILE);
-    }
+    let files: Vec<&str> = std::iter::once(SUMMARY_FILE)
+        .chain(run.files.tables.iter().map(String::as_str))
+        .collect();
     body += "<h3>Files</h3>\n<p>";
     body += &files
         .iter()
