@@ -179,11 +179,33 @@ fn without_key(message: &str, key: &str) -> String {
         rest = &rest[i + key.len()..];
     }
     out.push_str(rest);
-    // Its segments quoted alone (unknown field `u32`; malformed key: "u64]" may hold ...).
-    let segments = key.split('.').chain(key.split(['.', '[', ']']));
-    for part in segments.filter(|p| !p.is_empty()) {
-        out = out.replace(&format!("`{part}`"), "");
-        out = out.replace(&format!("\"{part}\""), "");
+    // Any piece of it quoted alone (unknown field `u32`; malformed key: "]f64" may hold ...).
+    for quote in ['`', '"'] {
+        out = without_quoted_pieces_of(&out, quote, key);
+    }
+    out
+}
+
+/// `message` without the spans between a pair of `quote`s whose text is a piece of `key`.
+fn without_quoted_pieces_of(message: &str, quote: char, key: &str) -> String {
+    let mut out = String::new();
+    let mut parts = message.split(quote);
+    out.push_str(parts.next().unwrap_or(""));
+    let rest: Vec<&str> = parts.collect();
+    for pair in rest.chunks(2) {
+        match pair {
+            [inside, after] => {
+                if inside.is_empty() || !key.contains(inside) {
+                    out.extend([quote.to_string(), inside.to_string(), quote.to_string()]);
+                }
+                out.push_str(after);
+            }
+            [unclosed] => {
+                out.push(quote);
+                out.push_str(unclosed);
+            }
+            _ => unreachable!("chunks of two"),
+        }
     }
     out
 }
@@ -223,15 +245,16 @@ fn the_base_scenario_is_valid_and_runs_checked() {
     sim::run_checked(&setup, &mut NullRecorder).unwrap();
 }
 
-/// The malformed key `_.u64]` (found by the property test) is quoted back to the user as
-/// typed, segment included; that quote is not a Rust name leaking.
+/// The malformed keys `_.u64]` and `_.]f64[` (found by the property test) are quoted back
+/// to the user as typed, a piece of a segment included; that quote is not a Rust name leaking.
 #[test]
 fn a_malformed_key_that_spells_a_rust_type_is_the_users_text() {
-    let key = "_.u64]";
-    let e = scenario::load(BASE, "base.toml", &[format!("{key}=1")]).unwrap_err();
-    let message = e.to_string();
-    assert!(message.contains("\"u64]\""), "{message}");
-    in_users_words(&without_key(&message, key)).unwrap();
+    for (key, quoted) in [("_.u64]", "\"u64]\""), ("_.]f64[", "\"]f64\"")] {
+        let e = scenario::load(BASE, "base.toml", &[format!("{key}=1")]).unwrap_err();
+        let message = e.to_string();
+        assert!(message.contains(quoted), "{message}");
+        in_users_words(&without_key(&message, key)).unwrap();
+    }
 }
 
 /// A count given as the string "f64" (found by the property test) is quoted back as typed;
