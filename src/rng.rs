@@ -22,6 +22,8 @@ pub enum Stream {
     RequestLifetimes = 6,
     /// Noise on the demand of replicated services.
     Services = 7,
+    /// Host failures and repairs (one substream per host).
+    Failures = 8,
 }
 
 /// The random generator of `stream` for `seed`.

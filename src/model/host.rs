@@ -81,4 +81,7 @@ pub enum PowerState {
     ShuttingDown,
     /// Asleep (suspended to RAM): draws the sleep power, hosts nothing, wakes quickly.
     Sleep,
+    /// Failed (`[failures]`): draws nothing, hosts nothing, cannot be powered up until it is
+    /// repaired (then it is off).
+    Failed,
 }

@@ -3,6 +3,7 @@
 //! emissions.
 
 pub mod carbon;
+pub mod failure;
 pub mod host;
 pub mod lifetime;
 pub mod load;

@@ -14,6 +14,8 @@ pub const MIGRATIONS_FILE: &str = "migrations.csv";
 pub const CONFLICTS_FILE: &str = "conflicts.csv";
 /// Per-host totals.
 pub const HOSTS_FILE: &str = "hosts.csv";
+/// One row per host failure, repair, VM stop and VM restart (only with failures).
+pub const FAILURES_FILE: &str = "failures.csv";
 /// One row per team request.
 pub const REQUESTS_FILE: &str = "requests.csv";
 /// Every host's utilisation at every control tick: one row per host on.
@@ -41,7 +43,8 @@ pub const SWEEP_COPY_FILE: &str = "sweep.toml";
 pub const RUN_RECORD_FILE: &str = "run.json";
 
 /// A run folder's tables, by their CSV names, in the order a report lists them (each may be
-/// missing: no baseline, no teams, `--no-host-utilisation`, or written only as Parquet).
+/// missing: no baseline, no teams, `--no-host-utilisation`, no failures, or written only as
+/// Parquet).
 pub const RUN_TABLE_FILES: &[&str] = &[
     TIMESERIES_FILE,
     MIGRATIONS_FILE,
@@ -50,6 +53,7 @@ pub const RUN_TABLE_FILES: &[&str] = &[
     REQUESTS_FILE,
     BASELINE_TIMESERIES_FILE,
     HOST_UTILISATION_FILE,
+    FAILURES_FILE,
 ];
 
 /// The Parquet twin of a table's CSV file name (`timeseries.csv` -> `timeseries.parquet`),

@@ -27,10 +27,12 @@ pub use summary::{BaselineSummary, FORMAT_VERSION, FormatInfo, Savings, SummaryF
 pub use table::Format;
 pub use timestamp::iso;
 
-use crate::sim::records::{ConflictRow, HostRow, IntervalRow, MigrationRow, Recorder, RequestRow};
+use crate::sim::records::{
+    ConflictRow, FailureRow, HostRow, IntervalRow, MigrationRow, Recorder, RequestRow,
+};
 use files::{
-    CONFLICTS_FILE, HOST_UTILISATION_FILE, HOSTS_FILE, MIGRATIONS_FILE, REQUESTS_FILE,
-    SUMMARY_FILE, TIMESERIES_FILE,
+    CONFLICTS_FILE, FAILURES_FILE, HOST_UTILISATION_FILE, HOSTS_FILE, MIGRATIONS_FILE,
+    REQUESTS_FILE, SUMMARY_FILE, TIMESERIES_FILE,
 };
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -47,6 +49,9 @@ pub struct TableOptions {
     pub start_ms: Option<i64>,
     /// Whether the timeseries end with the carbon columns (the scenario sets `[carbon]`).
     pub carbon: bool,
+    /// Whether the run has failures: the timeseries end with the failure columns and
+    /// `failures.csv` is written.
+    pub failures: bool,
 }
 
 /// Streams timeseries, migration and conflict rows (and, when asked, every host's
@@ -56,6 +61,8 @@ pub struct RunRecorder {
     migrations: TableWriter,
     conflicts: TableWriter,
     utilisation: Option<TableWriter>,
+    /// `failures.csv`, when the run has failures.
+    failures: Option<TableWriter>,
     options: TableOptions,
     /// The run's first write error: nothing more is written after it, and `finish` reports it.
     error: Option<io::Error>,
@@ -84,11 +91,16 @@ impl RunRecorder {
         Ok(RunRecorder {
             timeseries: table(
                 TIMESERIES_FILE,
-                tables::timeseries_columns(start, options.carbon),
+                tables::timeseries_columns(start, options.carbon, options.failures),
             )?,
             migrations: table(MIGRATIONS_FILE, tables::migration_columns(start))?,
             conflicts: table(CONFLICTS_FILE, tables::conflict_columns(start))?,
             utilisation: None,
+            failures: if options.failures {
+                Some(table(FAILURES_FILE, tables::failure_columns(start))?)
+            } else {
+                None
+            },
             options,
             error: None,
         })
@@ -116,6 +128,9 @@ impl RunRecorder {
         self.conflicts.finish()?;
         if let Some(u) = self.utilisation.take() {
             u.finish()?;
+        }
+        if let Some(f) = self.failures.take() {
+            f.finish()?;
         }
         Ok(())
     }
@@ -146,6 +161,15 @@ impl Recorder for RunRecorder {
             let written = write_row(&mut self.conflicts, |c| {
                 tables::conflict_cells(row, start, c)
             });
+            keep_first(&mut self.error, written);
+        }
+    }
+    fn failure(&mut self, row: &FailureRow) {
+        if self.error.is_none()
+            && let Some(table) = &mut self.failures
+        {
+            let start = self.options.start_ms;
+            let written = write_row(table, |c| tables::failure_cells(row, start, c));
             keep_first(&mut self.error, written);
         }
     }
@@ -181,7 +205,11 @@ pub struct TimeseriesTable {
 impl TimeseriesTable {
     /// Creates `dir/name` (and its Parquet twin, as `options` say) with the timeseries columns.
     pub fn create(dir: &Path, name: &str, options: TableOptions) -> io::Result<Self> {
-        let columns = tables::timeseries_columns(options.start_ms.is_some(), options.carbon);
+        let columns = tables::timeseries_columns(
+            options.start_ms.is_some(),
+            options.carbon,
+            options.failures,
+        );
         Ok(TimeseriesTable {
             rows: TableWriter::create(dir, name, columns, options.format)?,
             start_ms: options.start_ms,
@@ -342,7 +370,7 @@ mod tests {
         }
         rec.finish().unwrap();
         let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
-        let ts = tables::timeseries_columns(false, false);
+        let ts = tables::timeseries_columns(false, false, false);
         assert_eq!(read(TIMESERIES_FILE), serde_text(&names(&ts), &[interval]));
         let mc = tables::migration_columns(false);
         assert_eq!(read(MIGRATIONS_FILE), serde_text(&names(&mc), &[m]));
@@ -367,7 +395,7 @@ mod tests {
         let joined = |c: Vec<table::Column>| names(&c).join(",");
         assert_eq!(
             header_of(&IntervalRow::default()),
-            joined(tables::timeseries_columns(false, false))
+            joined(tables::timeseries_columns(false, false, false))
         );
         assert_eq!(
             header_of(&migration(0)),
@@ -395,6 +423,7 @@ mod tests {
             format: Format::Csv,
             start_ms: Some(monday),
             carbon: false,
+            failures: false,
         };
         let mut rec = RunRecorder::create(dir.path(), options).unwrap();
         rec.migration(&migration(0));

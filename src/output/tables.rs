@@ -8,7 +8,10 @@
 
 use super::table::{Cell, Column, Kind};
 use super::timestamp::at;
-use crate::sim::records::{CarbonRow, ConflictRow, HostRow, IntervalRow, MigrationRow, RequestRow};
+use crate::sim::records::{
+    CarbonRow, ConflictRow, FailureColumns, FailureRow, HostRow, IntervalRow, MigrationRow,
+    RequestRow,
+};
 
 /// A column of a table: its name, type and whether a row may leave it empty.
 type Spec = (&'static str, Kind, bool);
@@ -82,12 +85,51 @@ const TIMESERIES: &[Spec] = &[
 ];
 
 /// Columns of `timeseries.csv`.
-pub fn timeseries_columns(start: bool, carbon: bool) -> Vec<Column> {
+pub fn timeseries_columns(start: bool, carbon: bool, failures: bool) -> Vec<Column> {
     let mut out = columns(TIMESERIES, &["time_s"], start);
     if carbon {
         out.extend(columns(CARBON, &[], false));
     }
+    if failures {
+        out.extend(columns(FAILURE_COLUMNS, &[], false));
+    }
     out
+}
+
+/// The columns `timeseries.csv` ends with when the scenario has failures: the fields of
+/// [`FailureColumns`].
+const FAILURE_COLUMNS: &[Spec] = &[("hosts_failed", INT, false), ("vms_down", INT, false)];
+
+/// `failures.csv`: the fields of [`FailureRow`].
+const FAILURES: &[Spec] = &[
+    ("time_s", FLOAT, false),
+    ("event", TEXT, false),
+    ("host", INT, false),
+    ("vm", INT, true),
+    ("downtime_s", FLOAT, true),
+];
+
+/// Columns of `failures.csv`.
+pub fn failure_columns(start: bool) -> Vec<Column> {
+    columns(FAILURES, &["time_s"], start)
+}
+
+/// Cells of a `failures.csv` row.
+pub fn failure_cells<'a>(row: &'a FailureRow, start: Option<i64>, out: &mut Vec<Cell<'a>>) {
+    let FailureRow {
+        time_s,
+        event,
+        host,
+        vm,
+        downtime_s,
+    } = *row;
+    push_time(out, time_s, start);
+    out.extend([
+        Cell::Text(event),
+        Cell::Int(host as u64),
+        vm.map_or(Cell::Null, |v| Cell::Int(v as u64)),
+        downtime_s.map_or(Cell::Null, Cell::Float),
+    ]);
 }
 
 /// The columns `timeseries.csv` ends with when the scenario sets `[carbon]`: the fields of
@@ -124,6 +166,7 @@ pub fn interval_cells<'a>(row: &'a IntervalRow, start: Option<i64>, out: &mut Ve
         hosts_above,
         hosts_lower_bound,
         carbon,
+        failures,
     } = *row;
     let n = |v: usize| Cell::Int(v as u64);
     push_time(out, time_s, start);
@@ -157,6 +200,13 @@ pub fn interval_cells<'a>(row: &'a IntervalRow, start: Option<i64>, out: &mut Ve
     }) = carbon
     {
         out.extend([Cell::Float(intensity_g_per_kwh), Cell::Float(carbon_kg)]);
+    }
+    if let Some(FailureColumns {
+        hosts_failed,
+        vms_down,
+    }) = failures
+    {
+        out.extend([Cell::Int(hosts_failed as u64), Cell::Int(vms_down as u64)]);
     }
 }
 

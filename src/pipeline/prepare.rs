@@ -31,6 +31,7 @@ fn load(
 ) -> Result<(Vec<TraceIndex>, Vec<String>), PipelineError> {
     let origin = scenario_path.display().to_string();
     load_intensity(setup, scenario_path)?;
+    load_failure_trace(setup, scenario_path)?;
     let mut indexes = Vec::with_capacity(setup.traces.len());
     let mut warnings = Vec::new();
     for t in &setup.traces {
@@ -83,6 +84,31 @@ fn load_intensity(setup: &mut Setup, scenario_path: &Path) -> Result<(), Pipelin
     Ok(())
 }
 
+/// Reads the failure trace of `setup`'s `[failures]`, if it names one, into the setup.
+/// Errors name the scenario, the key, the file, its line and column.
+fn load_failure_trace(setup: &mut Setup, scenario_path: &Path) -> Result<(), PipelineError> {
+    let hosts = setup.hosts.len();
+    let Some(f) = setup.failures.as_mut().filter(|f| f.trace.is_none()) else {
+        return Ok(());
+    };
+    let Some(file) = &f.file else {
+        return Ok(());
+    };
+    let path = resolve(scenario_path, file);
+    let fail = |what: String| {
+        PipelineError::Input(format!(
+            "{}: failures.trace: {}: {what}",
+            scenario_path.display(),
+            path.display()
+        ))
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let outages =
+        crate::model::failure::parse_trace(&text, hosts).map_err(|e| fail(e.to_string()))?;
+    f.trace = Some(outages);
+    Ok(())
+}
+
 /// Scans one trace of the scenario at `scenario_path`; errors name the scenario and trace.
 fn scan(t: &TraceSetup, scenario_path: &Path) -> Result<TraceIndex, PipelineError> {
     trace::scan(t.format, &resolve(scenario_path, &t.path), t.interval).map_err(|e| {
@@ -129,6 +155,7 @@ impl Scans {
         let mut setup = scenario::load(text, &origin, overrides)
             .map_err(|e| PipelineError::Input(e.to_string()))?;
         load_intensity(&mut setup, scenario_path)?;
+        load_failure_trace(&mut setup, scenario_path)?;
         let mut found = Vec::with_capacity(setup.traces.len());
         for t in &setup.traces {
             let key = (t.format, resolve(scenario_path, &t.path), t.interval);
@@ -173,8 +200,8 @@ pub fn prepare(text: &str, path: &Path, overrides: &[String]) -> Result<Prepared
     })
 }
 
-/// The files a setup reads besides its scenario: its traces and its carbon intensity file,
-/// resolved from `scenario_path`.
+/// The files a setup reads besides its scenario: its traces, its carbon intensity file and
+/// its failure trace, resolved from `scenario_path`.
 pub fn trace_paths(setup: &Setup, scenario_path: &Path) -> Vec<PathBuf> {
     let intensity_file = setup
         .carbon
@@ -186,5 +213,12 @@ pub fn trace_paths(setup: &Setup, scenario_path: &Path) -> Vec<PathBuf> {
         .iter()
         .map(|t| resolve(scenario_path, &t.path))
         .chain(intensity_file)
+        .chain(
+            setup
+                .failures
+                .as_ref()
+                .and_then(|f| f.file.as_ref())
+                .map(|f| resolve(scenario_path, f)),
+        )
         .collect()
 }

@@ -1,6 +1,6 @@
 //! A recorder wrapper that reports how far a run has got, for a progress bar.
 
-use crate::sim::records::{ConflictRow, IntervalRow, MigrationRow, Recorder};
+use crate::sim::records::{ConflictRow, FailureRow, IntervalRow, MigrationRow, Recorder};
 
 /// Forwards every row to `inner`, and after each timeseries row calls `report` with the
 /// simulated time reached, in seconds.
@@ -21,6 +21,9 @@ impl<R: Recorder> Recorder for Progress<'_, R> {
     }
     fn conflict(&mut self, row: &ConflictRow) {
         self.inner.conflict(row);
+    }
+    fn failure(&mut self, row: &FailureRow) {
+        self.inner.failure(row);
     }
     fn wants_host_utilisation(&self) -> bool {
         self.inner.wants_host_utilisation()

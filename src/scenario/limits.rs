@@ -134,6 +134,8 @@ pub const WEEKEND_FACTOR: Range = Range::closed(0.0, 10.0, "");
 pub const NOISE: Range = Range::closed(0.0, 1.0, "of the VM's size");
 /// Spread (sigma) of a log-normal lifetime, on the log scale.
 pub const SIGMA: Range = Range::closed(0.0, 10.0, "");
+/// The shape of a Weibull time to failure or repair (field data: 0.5 to 3).
+pub const WEIBULL_SHAPE: Range = Range::closed(0.1, 20.0, "");
 /// Multiplier of a trace's samples.
 pub const TRACE_SCALE: Range = Range::above(0.0, 100.0, "");
 /// Grid carbon intensity, gCO2e per kWh (the cleanest grids reach about 10, coal-fired

@@ -19,6 +19,7 @@ mod accounts;
 mod calm;
 mod clock;
 mod diagnostics;
+mod failures;
 mod fleet;
 mod policies;
 mod profile;
@@ -41,7 +42,7 @@ use crate::policy::power::{POWER_POLICIES, PowerPolicy};
 use crate::policy::selection::{SELECTIONS, VmSelection};
 use crate::policy::{Entry, lookup};
 use crate::rng::{Stream, stream};
-use crate::time::secs;
+use crate::time::{SimTime, secs};
 use crate::workload::replay::Replay;
 use accounts::Accounts;
 use clock::Clock;
@@ -94,6 +95,12 @@ pub(crate) enum Event {
     WarmupEnd,
     /// The end of the simulated span.
     End,
+    /// A host fails, to be repaired at `repair` (`[failures]`).
+    HostFail { host: HostId, repair: SimTime },
+    /// A failed host is repaired (stale unless it is the host's current repair time).
+    HostRepair(HostId),
+    /// The HA restart of a VM stopped by a failure is due.
+    VmRestart(VmId),
 }
 
 /// The result of a run: the summary and per-host totals.
@@ -191,6 +198,16 @@ fn run_inner(
             c.source
         ));
     }
+    if let Some(f) = setup
+        .failures
+        .as_ref()
+        .filter(|f| f.file.is_some() && f.trace.is_none())
+    {
+        return Err(format!(
+            "failure trace {} was not read into the scenario",
+            f.file.as_deref().unwrap_or_default()
+        ));
+    }
     let mut sim = Simulation::new(setup, recorder)?;
     // Debug builds (every `cargo test`) check every invariant after every event, always.
     sim.diagnostics.check = check || cfg!(debug_assertions);
@@ -222,6 +239,8 @@ pub(crate) struct Simulation<'a> {
     diagnostics: Diagnostics,
     /// The accounting profile the run follows, and its state ([`profile`]).
     profile: ProfileRun,
+    /// Host failures and VM restarts, when the scenario has failures ([`failures`]).
+    failures: Option<failures::FailureRun>,
 }
 
 impl<'a> Simulation<'a> {
@@ -399,6 +418,10 @@ impl<'a> Simulation<'a> {
                 open_waits: std::collections::BTreeMap::new(),
             },
             profile: ProfileRun::Realistic,
+            failures: setup
+                .failures
+                .as_ref()
+                .map(|_| failures::FailureRun::new(setup.hosts.len())),
         };
         sim.profile = ProfileRun::new(
             setup,
@@ -445,6 +468,7 @@ impl<'a> Simulation<'a> {
         }
         self.schedule_intensity_change();
         self.schedule_first_ticks();
+        self.schedule_failures();
     }
 
     /// Runs events until the end, the first failure or the first invariant violated. Every
@@ -493,6 +517,9 @@ impl<'a> Simulation<'a> {
                     self.on_end();
                     break;
                 }
+                Event::HostFail { host, repair } => self.on_host_fail(host, repair),
+                Event::HostRepair(host) => self.on_host_repair(host),
+                Event::VmRestart(vm) => self.on_vm_restart(vm),
             }
             // The invariants read no state a refresh sets: they hold with refreshes put off.
             if check && let Err(what) = self.check_invariants() {

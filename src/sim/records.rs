@@ -62,6 +62,37 @@ pub struct IntervalRow {
     /// The carbon columns, when the scenario sets `[carbon]` (written after the others).
     #[serde(skip)]
     pub carbon: Option<CarbonRow>,
+    /// The failure columns, when the scenario has failures (written last).
+    #[serde(skip)]
+    pub failures: Option<FailureColumns>,
+}
+
+/// The failure columns of a `timeseries.csv` row (only with `[failures]` or a class's
+/// `failure`, so that the files of scenarios without failures keep their columns).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FailureColumns {
+    /// Hosts failed now.
+    pub hosts_failed: usize,
+    /// VMs stopped by a failure and not running again yet (down, or restarted and waiting for
+    /// a host).
+    pub vms_down: usize,
+}
+
+/// One row of `failures.csv`: a host failing or repaired, a VM stopped by a failure or
+/// restarted after one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FailureRow {
+    /// Time, s.
+    pub time_s: f64,
+    /// `host-failed`, `host-repaired`, `vm-stopped` or `vm-restarted`.
+    pub event: &'static str,
+    /// The host that failed or was repaired; for a VM, the failed host (stopped) or the host
+    /// it restarted on (restarted).
+    pub host: usize,
+    /// The VM, for `vm-stopped` and `vm-restarted`.
+    pub vm: Option<usize>,
+    /// For `vm-restarted`: time from the failure to running again, s.
+    pub downtime_s: Option<f64>,
 }
 
 /// The carbon columns of a `timeseries.csv` row (only with `[carbon]`, so that the files of
@@ -130,6 +161,8 @@ pub trait Recorder {
     fn migration(&mut self, row: &MigrationRow);
     /// A conflict.
     fn conflict(&mut self, row: &ConflictRow);
+    /// A host failure or repair, or a VM stopped or restarted by one (`failures.csv`).
+    fn failure(&mut self, _row: &FailureRow) {}
     /// Whether [`Recorder::host_utilisation`] should be called at each control tick; the run
     /// skips the per-host pass when it is not wanted.
     fn wants_host_utilisation(&self) -> bool {
@@ -158,6 +191,8 @@ pub struct MemoryRecorder {
     pub migrations: Vec<MigrationRow>,
     /// Conflict rows.
     pub conflicts: Vec<ConflictRow>,
+    /// Failure rows.
+    pub failures: Vec<FailureRow>,
 }
 impl Recorder for MemoryRecorder {
     fn interval(&mut self, row: &IntervalRow) {
@@ -168,6 +203,9 @@ impl Recorder for MemoryRecorder {
     }
     fn conflict(&mut self, row: &ConflictRow) {
         self.conflicts.push(row.clone());
+    }
+    fn failure(&mut self, row: &FailureRow) {
+        self.failures.push(row.clone());
     }
 }
 
@@ -537,6 +575,9 @@ pub struct Summary {
     /// folders written before it existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub packing: Option<PackingSummary>,
+    /// Host failures, VM restarts and downtime, when the scenario has failures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<FailureSummary>,
 }
 
 /// `summary.json` → `packing`: hosts on over the lower bound on hosts needed
@@ -562,6 +603,45 @@ pub struct PackingSummary {
     pub mean_lower_bound: Option<f64>,
     /// Mean hosts on over the same rows.
     pub mean_hosts_on: Option<f64>,
+}
+
+/// `summary.json` → `failures`: host failures and the HA restarts of the VMs they stopped,
+/// after the warm-up. Downtime counts from a VM's stop to its restart (or the run's end, or
+/// its own end); the per-VM figures are over the VMs some failure stopped.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FailureSummary {
+    /// HA restart delay of the scenario, s.
+    pub restart_delay_s: f64,
+    /// Host failures.
+    pub failures: u64,
+    /// Host repairs.
+    pub repairs: u64,
+    /// Host-hours spent failed.
+    pub host_failed_hours: f64,
+    /// VM stops caused by failures (a VM stopped twice counts twice).
+    pub vm_stops: u64,
+    /// Distinct VMs a failure stopped.
+    pub vms_hit: u64,
+    /// Stopped VMs restarted on another host.
+    pub restarts: u64,
+    /// Restarts that found no host at their restart time and waited (for a boot or a repair).
+    pub restarts_waited: u64,
+    /// VMs still down at the end of the run.
+    pub vms_down_at_end: u64,
+    /// Migrations aborted because their source or destination failed.
+    pub migrations_aborted: u64,
+    /// Total VM downtime, VM-hours.
+    pub downtime_vm_hours: f64,
+    /// 99th percentile (nearest rank) of the downtime of each VM hit, hours.
+    pub downtime_p99_hours: f64,
+    /// Mean time from a stop to the restart over the restarts, s.
+    pub restart_mean_s: f64,
+    /// 99th percentile (nearest rank) of that time over the restarts, s: equals the restart
+    /// delay when every restart found a host at once.
+    pub restart_p99_s: f64,
+    /// Capacity shortfall: CPU demand of stopped VMs not served from their stop until they
+    /// run again, vCPU-hours.
+    pub shortfall_core_hours: f64,
 }
 
 /// `summary.json` → `carbon`: operational emissions (facility energy x the grid intensity in

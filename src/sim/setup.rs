@@ -276,6 +276,24 @@ pub struct Setup {
     /// Time 0 as an instant (`simulation.start`), milliseconds since 1970-01-01 UTC: the
     /// outputs add timestamps to their times; the simulation itself never reads it.
     pub start_ms: Option<i64>,
+    /// Host failures and the HA restart of their VMs (`[failures]`, `hosts[].failure`);
+    /// `None` = hosts never fail.
+    pub failures: Option<FailureSetup>,
+}
+
+/// Host failures: each class's failure model, the failure trace and the HA restart delay.
+/// The always-on baseline gets the same (its setup is a copy), so both see the same outages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailureSetup {
+    /// From a host's failure to the restart of its VMs elsewhere, ms.
+    pub restart_delay: SimTime,
+    /// Failure model of each host class (index of [`Setup::host_classes`]), if it fails.
+    pub models: Vec<Option<crate::model::failure::FailureModel>>,
+    /// The failure trace's path as written in the scenario, if any.
+    pub file: Option<String>,
+    /// The trace's outages, once the pipeline has read the file (`None` before, or without
+    /// a trace).
+    pub trace: Option<Vec<crate::model::failure::Outage>>,
 }
 
 /// `[carbon]` compiled: the grid's intensity over time, embodied emissions per host class and

@@ -253,6 +253,7 @@ impl Host {
                 transition: class.shutdown_w,
                 ..Split::default()
             },
+            PowerState::Failed => Split::default(),
             PowerState::On => {
                 let idle = class.power.idle_w();
                 let work = class.power.watts(self.requested_mips / class.mips);
@@ -315,6 +316,8 @@ pub enum VmState {
     Migrating(MigId),
     /// Ended.
     Ended,
+    /// Stopped by its host's failure, waiting for its HA restart (`[failures]`).
+    Down,
 }
 
 /// Where a VM comes from.

@@ -10,6 +10,7 @@ mod catalogue;
 mod checks;
 mod dpm;
 mod electricity;
+mod failures;
 mod hosts;
 mod lifetime;
 mod loads;
@@ -63,6 +64,7 @@ pub fn compile(s: &ScenarioSpec) -> Result<Setup, FieldError> {
     let dpm = dpm::compile(&s.policy.power.dpm, fleet.hosts.len())?;
     let power = policy::power(&s.policy.power, policies.headroom, dpm)?;
     let carbon = carbon::compile(s, &fleet.classes)?;
+    let failures = failures::compile(s)?;
     let fits = policy::fits(
         s.policy.initial_fit,
         policies.consolidation.is_some(),
@@ -100,6 +102,7 @@ pub fn compile(s: &ScenarioSpec) -> Result<Setup, FieldError> {
         high_utilisation,
         carbon,
         start_ms,
+        failures,
     })
 }
 

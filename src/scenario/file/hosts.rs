@@ -31,6 +31,10 @@ pub struct HostClassSpec {
     /// Power states: off draw, boot and shutdown durations and draws.
     #[serde(default)]
     pub states: PowerStatesSpec,
+    /// How the class's hosts fail and are repaired; absent = they never fail (unless a
+    /// failure trace names them).
+    #[serde(default)]
+    pub failure: Option<super::HostFailureSpec>,
 }
 
 fn default_network() -> Mbps {

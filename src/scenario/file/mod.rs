@@ -7,6 +7,7 @@ mod carbon;
 mod defaults;
 mod dpm;
 mod electricity;
+mod failures;
 mod hosts;
 mod loads;
 mod migration;
@@ -21,6 +22,7 @@ mod vms;
 pub use carbon::*;
 pub use dpm::*;
 pub use electricity::*;
+pub use failures::*;
 pub use hosts::*;
 pub use loads::*;
 pub use migration::*;
@@ -80,4 +82,8 @@ pub struct ScenarioSpec {
     /// carbon accounting.
     #[serde(default)]
     pub carbon: Option<CarbonSpec>,
+    /// Host failures: a failure trace and the HA restart delay; absent = hosts never fail
+    /// unless a host class sets `failure`.
+    #[serde(default)]
+    pub failures: Option<FailuresSpec>,
 }

@@ -42,7 +42,9 @@ impl Simulation<'_> {
             hosts_above: 0,
             hosts_lower_bound: 0,
             carbon: None,
+            failures: None,
         };
+        let mut hosts_failed = 0;
         let mut ram_used = 0.0;
         let mut unserved_core_ms = 0.0;
         for host in &self.fleet.hosts {
@@ -59,6 +61,7 @@ impl Simulation<'_> {
                 PowerState::ShuttingDown => row.hosts_shutting_down += 1,
                 PowerState::Off => row.hosts_off += 1,
                 PowerState::Sleep => row.hosts_sleeping += 1,
+                PowerState::Failed => hosts_failed += 1,
             }
             if host.state == PowerState::On {
                 ram_used += host.ram_used;
@@ -115,6 +118,7 @@ impl Simulation<'_> {
                 carbon_kg: carbon_g * self.setup.pue / 1000.0,
             });
         }
+        row.failures = self.failure_columns(hosts_failed);
         row.unserved_core_h = (unserved_core_ms - self.accounts.unserved_reported).max(0.0) / 3.6e6;
         self.accounts.unserved_reported = unserved_core_ms;
         self.accounts.on_counts = (
@@ -158,6 +162,9 @@ impl Simulation<'_> {
         self.accounts.vm_hours.restart(self.clock.now);
         self.accounts.unserved_reported = 0.0;
         self.accounts.deferred = (0, 0);
+        if let Some(f) = &mut self.failures {
+            f.restart(self.clock.now);
+        }
         for s in &mut self.workload.services {
             s.restart_meters(self.clock.now);
         }
@@ -343,6 +350,7 @@ impl Simulation<'_> {
             impact: self.impact_summary(reported, on_ms),
             carbon: self.carbon_summary(),
             packing: Some(self.accounts.packing.summary()),
+            failures: self.failure_summary(),
         };
         Outcome {
             summary,

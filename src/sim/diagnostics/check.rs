@@ -184,6 +184,51 @@ impl Simulation<'_> {
                 self.fleet.deferred.len()
             ));
         }
+        self.check_failures()
+    }
+
+    /// Failures (`[failures]`): a host is failed exactly while a repair is due, and holds no
+    /// VM and no migration; a VM is down only while a failure stopped it and it was not
+    /// restarted, and a VM stopped by a failure is down or waiting until it runs again.
+    fn check_failures(&self) -> Result<(), String> {
+        let Some(run) = &self.failures else {
+            return Ok(());
+        };
+        for (h, host) in self.fleet.hosts.iter().enumerate() {
+            let failed = host.state == PowerState::Failed;
+            if failed != run.is_failed(h) {
+                return Err(format!(
+                    "host {h} is {:?} but {} repair is due",
+                    host.state,
+                    if failed { "no" } else { "a" }
+                ));
+            }
+            if failed && !(host.vms.is_empty() && host.migrations.is_empty()) {
+                return Err(format!(
+                    "host {h} is failed but holds {} VMs and {} migrations",
+                    host.vms.len(),
+                    host.migrations.len()
+                ));
+            }
+        }
+        for (vm, v) in self.fleet.vms.iter().enumerate() {
+            let ok = match v.state {
+                VmState::Down => run.is_down(vm),
+                VmState::Running(_) | VmState::Migrating(_) | VmState::Ended => !run.is_down(vm),
+                VmState::Pending | VmState::Waiting => true,
+            };
+            if !ok {
+                return Err(format!(
+                    "VM {vm} is {:?} but the failure bookkeeping {} it down",
+                    v.state,
+                    if run.is_down(vm) {
+                        "has"
+                    } else {
+                        "does not have"
+                    }
+                ));
+            }
+        }
         Ok(())
     }
 }

@@ -31,11 +31,17 @@ pub enum ConflictKind {
     PingPong,
     /// A VM arrived and no powered host could take it: it waits (often for a boot).
     CapacityShortfall,
+    /// A migration's source failed (`[failures]`): the migration is aborted, the destination's
+    /// reservation released, and the VM restarted after the HA delay.
+    MigrationSourceFailed,
+    /// A migration's destination failed (`[failures]`): the migration is aborted and the VM
+    /// keeps running on its source.
+    MigrationDestinationFailed,
 }
 
 impl ConflictKind {
     /// Every kind, in the order of the catalog.
-    pub const ALL: [ConflictKind; 8] = [
+    pub const ALL: [ConflictKind; 10] = [
         ConflictKind::VmEndedWhileMigrating,
         ConflictKind::ProvisionOnMigratingHost,
         ConflictKind::ShutdownRefused,
@@ -44,6 +50,8 @@ impl ConflictKind {
         ConflictKind::DestinationShuttingDown,
         ConflictKind::PingPong,
         ConflictKind::CapacityShortfall,
+        ConflictKind::MigrationSourceFailed,
+        ConflictKind::MigrationDestinationFailed,
     ];
 
     /// Where the kind lies in [`Self::ALL`] and in [`ConflictCounts`] (a match, so that a new
@@ -58,6 +66,8 @@ impl ConflictKind {
             ConflictKind::DestinationShuttingDown => 5,
             ConflictKind::PingPong => 6,
             ConflictKind::CapacityShortfall => 7,
+            ConflictKind::MigrationSourceFailed => 8,
+            ConflictKind::MigrationDestinationFailed => 9,
         }
     }
 
@@ -72,6 +82,8 @@ impl ConflictKind {
             ConflictKind::DestinationShuttingDown => "destination-shutting-down",
             ConflictKind::PingPong => "ping-pong",
             ConflictKind::CapacityShortfall => "capacity-shortfall",
+            ConflictKind::MigrationSourceFailed => "migration-source-failed",
+            ConflictKind::MigrationDestinationFailed => "migration-destination-failed",
         }
     }
 }

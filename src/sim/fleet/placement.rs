@@ -201,11 +201,16 @@ impl Simulation<'_> {
     /// demand changes and when it stops waiting.
     pub(in crate::sim) fn meter_waiting(&mut self, vm: VmId) {
         let v = &mut self.fleet.vms[vm];
-        if v.state == VmState::Waiting {
+        if matches!(v.state, VmState::Waiting | VmState::Down) {
             let dt = (self.clock.now - v.waiting_since) as f64;
-            self.accounts.waiting_core_ms +=
-                v.demand_mips * self.policies.cores_per_mips[v.vm_type] * dt;
+            let core_ms = v.demand_mips * self.policies.cores_per_mips[v.vm_type] * dt;
+            if v.state == VmState::Waiting {
+                self.accounts.waiting_core_ms += core_ms;
+            }
             v.waiting_since = self.clock.now;
+            if let Some(f) = &mut self.failures {
+                f.meter_shortfall(vm, core_ms);
+            }
         }
     }
 
@@ -237,7 +242,11 @@ impl Simulation<'_> {
         }
         self.refresh(h);
         self.close_wait(vm, Some(h));
-        self.note_started(vm);
+        // A VM restarted after a failure started once already: its request is not started
+        // again.
+        if !self.note_restarted(vm, h) {
+            self.note_started(vm);
+        }
     }
 
     /// Removes a VM from the host it runs on, releasing its RAM and disk.
@@ -311,9 +320,11 @@ impl Simulation<'_> {
                 self.fleet.waiting.retain(|&v| v != vm);
                 self.fleet.deferred.retain(|&(v, _)| v != vm);
             }
+            VmState::Down => self.meter_waiting(vm),
             VmState::Pending => {}
             VmState::Ended => return,
         }
+        self.note_ended_down(vm);
         self.fleet.vms[vm].state = VmState::Ended;
         self.accounts.vm_hours.set(vm, self.clock.now, 0.0, 0.0);
         self.note_ended(vm);

@@ -1,0 +1,424 @@
+//! Host failures (issue 21 item 2): a host that fails at a known time restarts its VM on the
+//! other host after the restart delay (closed form: downtime, energy, failures.csv); a
+//! migration whose source or destination fails is aborted and counted; failures configured
+//! but never firing leave every other output as it was (other random streams untouched);
+//! same seed, same bytes; bad failure input refused (file, line, field), exit 2, nothing
+//! written.
+
+mod common;
+
+use common::*;
+use nightshift::model::failure::Outage;
+use nightshift::scenario;
+use nightshift::sim::{self, records::MemoryRecorder};
+use std::path::Path;
+
+/// Two linear hosts (100-200 W, 4 x 1000 MIPS) kept on, one VM of 2 x 1000 MIPS at a
+/// constant 45 % (900 MIPS: u = 0.225, P = 122.5 W), placed on host 0 (first fit); two
+/// hours. `extra` is appended.
+fn two_hosts(extra: &str) -> String {
+    format!(
+        r#"
+version = 1
+[simulation]
+name = "failure-closed-form"
+duration = "2h"
+[[hosts]]
+class = "h"
+count = 2
+cores = 4
+core_mips = 1000
+ram = "16 GB"
+power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+[[vm_types]]
+name = "vm"
+vcpus = 2
+vcpu_mips = 1000
+ram = "2 GB"
+[[vms]]
+name = "g"
+type = "vm"
+count = 1
+load = "l"
+[loads.l]
+shape = "constant"
+level = 0.45
+[policy]
+initial_placement = "first-fit"
+[policy.consolidation]
+enabled = false
+[policy.power]
+name = "keep-on"
+{extra}
+"#
+    )
+}
+
+/// Runs `text` in the library with every invariant checked, its failure trace set to
+/// `outages` (the pipeline reads the file; here the outages are given).
+fn run_with_outages(text: &str, outages: Vec<Outage>) -> (sim::Outcome, MemoryRecorder) {
+    let mut setup = scenario::load(text, "test.toml", &[]).unwrap_or_else(|e| panic!("{e}"));
+    let f = setup.failures.as_mut().expect("the scenario has failures");
+    f.trace = Some(outages);
+    let mut rec = MemoryRecorder::default();
+    let outcome = sim::run_checked(&setup, &mut rec).unwrap();
+    (outcome, rec)
+}
+
+/// The closed form: host 0 fails at 1 h (repaired after the end), the restart delay is 120 s,
+/// so the VM stops at 3600 s and runs on host 1 from 3720 s. Downtime 120 s exactly; host 0
+/// draws 122.5 W for 1 h then nothing (0.1225 kWh); host 1 idles at 100 W for 3720 s then
+/// carries the VM at 122.5 W for 3480 s (103.333 + 118.417 Wh = 0.22175 kWh).
+#[test]
+fn a_failed_host_restarts_its_vm_on_the_other_host_after_the_delay() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(
+        &scenario,
+        two_hosts("[failures]\ntrace = \"outages.csv\"\nrestart_delay = \"2m\"\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("outages.csv"),
+        "host,start_s,end_s\n0,3600,9000\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    run_ok(&scenario, &out, &["--no-charts"]);
+    let s = summary(&out);
+    assert_eq!(num(&s, "failures.failures"), 1.0);
+    assert_eq!(num(&s, "failures.repairs"), 0.0, "repaired after the end");
+    assert_eq!(num(&s, "failures.vm_stops"), 1.0);
+    assert_eq!(num(&s, "failures.restarts"), 1.0);
+    assert_eq!(num(&s, "failures.restarts_waited"), 0.0, "host 1 had room");
+    close(num(&s, "failures.restart_p99_s"), 120.0);
+    close(num(&s, "failures.downtime_vm_hours"), 120.0 / 3600.0);
+    close(num(&s, "failures.downtime_p99_hours"), 120.0 / 3600.0);
+    close(num(&s, "failures.host_failed_hours"), 1.0);
+    // 900 MIPS of a 1000-MIPS-per-vCPU VM is 0.9 vCPU, unserved for 120 s.
+    close(
+        num(&s, "failures.shortfall_core_hours"),
+        0.9 * 120.0 / 3600.0,
+    );
+    let it = column(&out.join("hosts.csv"), "it_kwh");
+    close(it[0], 0.1225);
+    close(it[1], (3720.0 * 100.0 + 3480.0 * 122.5) / 3.6e6);
+    // failures.csv: the failure, the VM stopped on host 0, restarted on host 1.
+    let events = text_column(&out.join("failures.csv"), "event");
+    assert_eq!(events, ["host-failed", "vm-stopped", "vm-restarted"]);
+    let hosts = column(&out.join("failures.csv"), "host");
+    assert_eq!(hosts, [0.0, 0.0, 1.0]);
+    let times = column(&out.join("failures.csv"), "time_s");
+    assert_eq!(times, [3600.0, 3600.0, 3720.0]);
+    assert_eq!(
+        text_column(&out.join("failures.csv"), "downtime_s"),
+        ["", "", "120.0"]
+    );
+    // The timeseries end with the failure columns: one host failed from 1 h on.
+    let failed = column(&out.join("timeseries.csv"), "hosts_failed");
+    let time = column(&out.join("timeseries.csv"), "time_s");
+    for (t, f) in time.iter().zip(&failed) {
+        assert_eq!(*f, if *t >= 3600.0 { 1.0 } else { 0.0 }, "at {t} s");
+    }
+}
+
+/// The always-on baseline gets the same outage, so the saving stays like for like: here both
+/// runs keep every host on, so their energies are equal.
+#[test]
+fn the_baseline_sees_the_same_failures() {
+    let text = two_hosts("[failures]\ntrace = \"x.csv\"\nrestart_delay = \"2m\"\n");
+    let setup = {
+        let mut s = scenario::load(&text, "t.toml", &[]).unwrap();
+        s.failures.as_mut().unwrap().trace = Some(vec![Outage {
+            host: 0,
+            start: 3_600_000,
+            end: 9_000_000,
+        }]);
+        s
+    };
+    let run = sim::run_checked(&setup, &mut MemoryRecorder::default()).unwrap();
+    let base = sim::run_checked(&setup.baseline(), &mut MemoryRecorder::default()).unwrap();
+    let (r, b) = (
+        run.summary.failures.unwrap(),
+        base.summary.failures.unwrap(),
+    );
+    assert_eq!((r.failures, r.restarts), (b.failures, b.restarts));
+    close(run.summary.energy.it_kwh, base.summary.energy.it_kwh);
+}
+
+/// A repaired host comes back off; with no VM waiting, keep-on boots it at the next tick.
+/// A restart that finds no room waits, counted as waited, until power management boots the
+/// repaired host: here the only other host is full.
+#[test]
+fn a_restart_with_no_room_waits_for_the_repaired_host() {
+    // Host 1 is full of a VM as large as the host; host 0 fails at 1 h for 10 minutes.
+    let text = two_hosts("[failures]\ntrace = \"x.csv\"\nrestart_delay = \"1m\"\n").replace(
+        "[loads.l]",
+        "[[vms]]\nname = \"big\"\ntype = \"big\"\ncount = 1\nload = \"l\"\n[[vm_types]]\nname = \"big\"\nvcpus = 4\nvcpu_mips = 1000\nram = \"14 GB\"\n[loads.l]",
+    );
+    let (o, rec) = run_with_outages(
+        &text,
+        vec![Outage {
+            host: 0,
+            start: 3_600_000,
+            end: 4_200_000,
+        }],
+    );
+    let f = o.summary.failures.unwrap();
+    assert_eq!((f.failures, f.repairs, f.restarts), (1, 1, 1));
+    assert_eq!(f.restarts_waited, 1);
+    // Repaired at 4200 s, booted at once for the waiting VM (boot time 120 s by default is
+    // added): the restart is later than the delay.
+    assert!(f.restart_p99_s > 60.0, "{f:?}");
+    let restarted = rec
+        .failures
+        .iter()
+        .find(|r| r.event == "vm-restarted")
+        .unwrap();
+    assert_eq!(restarted.host, 0, "the repaired host takes it back");
+    assert!(restarted.time_s > 4200.0);
+}
+
+/// Consolidation moves a VM from host 0 to host 1; its source fails mid-copy: the migration
+/// is aborted (conflict `migration-source-failed`), the VM stopped and restarted. A second
+/// run fails the destination instead: `migration-destination-failed`, the VM keeps running.
+#[test]
+fn a_migration_whose_host_fails_is_aborted_and_counted() {
+    // Two hosts each with one small VM: the under-loaded evacuation moves one of them. A
+    // 6 GB VM over a 1 Gbit/s link takes about 50 s to copy.
+    let text = two_hosts("[failures]\ntrace = \"x.csv\"\nrestart_delay = \"1m\"\n")
+        .replace("count = 1\nload", "count = 2\nload")
+        .replace("ram = \"2 GB\"", "ram = \"6 GB\"")
+        .replace(
+            "initial_placement = \"first-fit\"",
+            "initial_placement = \"worst-fit\"",
+        )
+        .replace(
+            "[policy.consolidation]\nenabled = false",
+            "[policy.consolidation]\nenabled = true\nunderload_threshold = 0.5",
+        )
+        .replace("ram = \"16 GB\"", "ram = \"16 GB\"\nnetwork = \"1 Gbit/s\"")
+        .replace("name = \"keep-on\"", "name = \"dvfs\"");
+    let (plain, rec) = run_with_outages(&text, vec![]);
+    let first = rec
+        .migrations
+        .first()
+        .unwrap_or_else(|| panic!("no migration: {:?}", plain.summary.migrations));
+    let mid = ((first.start_s + first.end_s) / 2.0 * 1000.0) as u64;
+    // Worst fit put one VM on each host: the source holds the migrating VM, the destination
+    // the other one.
+    let other = 1 - first.vm;
+    for (host, kind, stopped) in [
+        (first.source, "migration-source-failed", first.vm),
+        (first.destination, "migration-destination-failed", other),
+    ] {
+        let (o, rec) = run_with_outages(
+            &text,
+            vec![Outage {
+                host,
+                start: mid,
+                end: mid + 600_000,
+            }],
+        );
+        let f = o.summary.failures.unwrap();
+        assert_eq!(f.migrations_aborted, 1, "{kind}");
+        assert_eq!(o.summary.conflicts.by_kind[kind], 1);
+        let row = rec.conflicts.iter().find(|c| c.kind == kind).unwrap();
+        assert_eq!(
+            (row.vm, row.host, row.destination),
+            (Some(first.vm), Some(first.source), Some(first.destination))
+        );
+        assert_eq!(rec.migrations[0].outcome, "aborted");
+        let stops: Vec<_> = rec
+            .failures
+            .iter()
+            .filter(|r| r.event == "vm-stopped")
+            .map(|r| r.vm)
+            .collect();
+        assert_eq!(stops, [Some(stopped)], "{kind}");
+    }
+}
+
+/// Writes `scenario` and `files` in a fresh folder, runs it, and expects exit 2 with each of
+/// `expected` on stderr and nothing written but the inputs.
+fn refused(scenario: &str, files: &[(&str, &str)], expected: &[&str]) {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("s.toml"), scenario).unwrap();
+    for (name, text) in files {
+        std::fs::write(tmp.path().join(name), text).unwrap();
+    }
+    let out = run_in(
+        tmp.path(),
+        &["run", "s.toml", "--out", "out", "--no-charts"],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    for e in expected {
+        assert!(err.contains(e), "expected {e:?} in: {err}");
+    }
+    assert!(!tmp.path().join("out").exists(), "nothing may be written");
+}
+
+#[test]
+fn bad_failure_traces_name_the_file_line_and_column() {
+    let s = two_hosts("[failures]\ntrace = \"outages.csv\"\n");
+    // Time going backwards.
+    refused(
+        &s,
+        &[(
+            "outages.csv",
+            "host,start_s,end_s\n0,3600,4000\n1,100,200\n",
+        )],
+        &[
+            "failures.trace",
+            "outages.csv",
+            "line 3, column `start_s`",
+            "order of start_s",
+        ],
+    );
+    // A host the scenario does not have.
+    refused(
+        &s,
+        &[("outages.csv", "host,start_s,end_s\n7,3600,4000\n")],
+        &["line 2, column `host`", "unknown host 7", "ids 0 to 1"],
+    );
+    // A repair no later than the failure: a time to repair of zero.
+    refused(
+        &s,
+        &[("outages.csv", "host,start_s,end_s\n0,3600,3600\n")],
+        &["line 2, column `end_s`", "must come after the failure"],
+    );
+    // Racks are not modelled yet.
+    refused(
+        &s,
+        &[("outages.csv", "rack,start_s,end_s\n0,3600,4000\n")],
+        &["line 1, column `rack`"],
+    );
+}
+
+#[test]
+fn bad_failure_models_are_refused_at_their_key() {
+    let model = |ttr: &str| {
+        two_hosts("").replace(
+            "power = {",
+            &format!(
+                "failure = {{ time_to_failure = {{ distribution = \"exponential\", mean = \"30d\" }}, time_to_repair = {ttr} }}\npower = {{"
+            ),
+        )
+    };
+    // A mean time to repair of zero.
+    refused(
+        &model("{ distribution = \"exponential\", mean = 0 }"),
+        &[],
+        &[
+            "s.toml",
+            "hosts[0].failure.time_to_repair.mean",
+            "longer than 0 s",
+        ],
+    );
+    refused(
+        &model("{ distribution = \"weibull\", shape = 0, scale = \"4h\" }"),
+        &[],
+        &["hosts[0].failure.time_to_repair.shape"],
+    );
+    refused(
+        &model("{ distribution = \"gamma\", mean = \"4h\" }"),
+        &[],
+        &["hosts[0].failure", "gamma"],
+    );
+    // The cloudsim profile has no failures.
+    refused(
+        &two_hosts("[failures]\nrestart_delay = \"1m\"\n")
+            .replace("[simulation]\n", "[simulation]\nprofile = \"cloudsim\"\n"),
+        &[],
+        &["failures", "needs the realistic profile"],
+    );
+}
+
+/// Every output file of `dir` but the charts and reports, by name.
+fn data_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.ends_with(".csv") || n == "summary.json"
+        })
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// A small consolidating scenario with noise and random selection (draws on other streams).
+fn noisy(extra: &str) -> String {
+    two_hosts(extra)
+        .replace("count = 2\ncores", "count = 4\ncores")
+        .replace("count = 1\nload", "count = 6\nload")
+        .replace(
+            "level = 0.45",
+            "level = 0.3\nnoise = { distribution = \"normal\", sd = 0.05 }",
+        )
+        .replace(
+            "[policy.consolidation]\nenabled = false",
+            "[policy.consolidation]\nenabled = true\nselection = \"rs\"\nunderload_threshold = 0.3",
+        )
+        .replace("name = \"keep-on\"", "name = \"dvfs\"")
+}
+
+/// Failures on their own stream: a model that never fires within the run (a mean time to
+/// failure of ten years, seed fixed) leaves every output as without failures, but for the
+/// failure columns at the end of the timeseries and the `failures` block; and the same seed
+/// gives the same bytes twice.
+#[test]
+fn failures_that_never_fire_change_nothing_else_and_runs_repeat() {
+    let never = "failure = { time_to_failure = { distribution = \"weibull\", shape = 1.5, scale = \"3650d\" }, time_to_repair = { distribution = \"exponential\", mean = \"4h\" } }\npower = {";
+    let run = |text: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("s.toml"), text).unwrap();
+        let out = dir.path().join("out");
+        run_ok(&dir.path().join("s.toml"), &out, &["--no-charts"]);
+        (dir, data_files(&out))
+    };
+    let (_a, plain) = run(&noisy(""));
+    let with = noisy("").replace("power = {", never);
+    let (_b, failing) = run(&with);
+    let (_c, again) = run(&with);
+    assert_eq!(failing, again, "same scenario and seed, same bytes");
+    let names = |f: &[(String, Vec<u8>)]| f.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    let mut expected = names(&plain);
+    expected.push("failures.csv".into());
+    expected.sort();
+    assert_eq!(names(&failing), expected);
+    for ((name, a), (_, b)) in plain
+        .iter()
+        .zip(failing.iter().filter(|(n, _)| n != "failures.csv"))
+    {
+        let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+        match name.as_str() {
+            "timeseries.csv" | "baseline_timeseries.csv" => {
+                for (la, lb) in a.lines().zip(b.lines()) {
+                    assert!(lb.starts_with(la), "{name}: {la} vs {lb}");
+                    let extra = &lb[la.len()..];
+                    assert!(
+                        extra == ",hosts_failed,vms_down" || extra == ",0,0",
+                        "{name}: {extra}"
+                    );
+                }
+            }
+            "summary.json" => {
+                let mut vb: serde_json::Value = serde_json::from_str(&b).unwrap();
+                let va: serde_json::Value = serde_json::from_str(&a).unwrap();
+                let f = vb.as_object_mut().unwrap().remove("failures").unwrap();
+                assert_eq!(f["failures"], 0);
+                assert_eq!(va, vb);
+            }
+            _ => assert_eq!(a, b, "{name}"),
+        }
+    }
+}
