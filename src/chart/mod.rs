@@ -314,6 +314,17 @@ pub fn sweep_charts(results: &SweepResults) -> Vec<Box<dyn Chart + '_>> {
         .map(|p| Box::new(SweepByAxis::new(results, p)) as Box<dyn Chart + '_>)
         .collect();
     charts.push(Box::new(SweepTradeOff::new(results, plan.tradeoff_series)));
+    // With failures, the reserve analysis: energy against the p99 restart time.
+    if results
+        .runs
+        .iter()
+        .any(|r| r.get(sweep_results::Metric::RestartP99).is_finite())
+    {
+        charts.push(Box::new(SweepTradeOff::restarts(
+            results,
+            plan.tradeoff_series,
+        )));
+    }
     charts
 }
 

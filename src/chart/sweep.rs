@@ -4,10 +4,10 @@
 //! front marked.
 //! Which charts and which lines follow [`super::sweep_results::plan`].
 
-use super::compare::{TradePoint, UNSERVED_AXIS, draw_energy_impact};
+use super::compare::{ImpactAxis, TradePoint, UNSERVED_AXIS, draw_energy_impact};
 use super::style::*;
 use super::sweep_results::{AxisChartPlan, Metric, SweepAxis, SweepResults};
-use super::tolerance::{UNSERVED, pareto_front};
+use super::tolerance::{Tolerance, UNSERVED, pareto_front};
 use super::{DrawResult, Figure};
 use crate::sweep::sanitize;
 use plotters::coord::Shift;
@@ -394,13 +394,62 @@ impl Figure for SweepByAxis<'_> {
     }
 }
 
-/// IT energy against CPU demand not served, one marker per axis point (mean of its seeds),
-/// one marker series
-/// per value of the plan's axis, the Pareto front dashed and labelled
-/// (`sweep-tradeoff.svg`, `.png`).
+/// IT energy against CPU demand not served (`sweep-tradeoff.svg`, `.png`), or, for a sweep
+/// with host failures, against the p99 restart time (`sweep-restart-tradeoff`): one marker
+/// per axis point (mean of its seeds), one marker series per value of the plan's axis, the
+/// Pareto front dashed and labelled.
 pub struct SweepTradeOff<'a> {
     results: &'a SweepResults,
     series: Option<usize>,
+    /// The impact on y: CPU demand not served, or the p99 restart time after failures.
+    impact: Impact,
+}
+
+/// What a sweep trade-off puts on y.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Impact {
+    /// CPU demand not served (`sweep-tradeoff`).
+    Unserved,
+    /// The p99 time from a VM's stop by a host failure to its restart
+    /// (`sweep-restart-tradeoff`).
+    Restart,
+}
+
+/// The p99 time from a VM's stop by a failure to its restart, s (`failures.restart_p99_s`).
+const RESTART_AXIS: ImpactAxis = ImpactAxis {
+    title: "p99 time from a VM's stop by a failure to its restart (s)",
+    tolerance: RESTART,
+    scale: 1.0,
+    scientific: false,
+    zero_means: "no VM stopped by a host failure",
+};
+
+/// Restart times, s: 1 %, at least a second.
+const RESTART: Tolerance = Tolerance {
+    relative: 0.01,
+    absolute: 1.0,
+};
+
+impl Impact {
+    fn metric(self) -> Metric {
+        match self {
+            Impact::Unserved => Metric::Unserved,
+            Impact::Restart => Metric::RestartP99,
+        }
+    }
+    fn axis(self) -> &'static ImpactAxis {
+        match self {
+            Impact::Unserved => &UNSERVED_AXIS,
+            Impact::Restart => &RESTART_AXIS,
+        }
+    }
+    /// What less of it means, for the note on the Pareto front.
+    fn less(self) -> &'static str {
+        match self {
+            Impact::Unserved => "less demand not served",
+            Impact::Restart => "quicker restarts",
+        }
+    }
 }
 
 /// Most front points labelled; a longer front is drawn without labels.
@@ -409,7 +458,21 @@ const MAX_LABELS: usize = 12;
 impl<'a> SweepTradeOff<'a> {
     /// The trade-off of `results`, marker series by the values of axis `series`.
     pub fn new(results: &'a SweepResults, series: Option<usize>) -> Self {
-        SweepTradeOff { results, series }
+        SweepTradeOff {
+            results,
+            series,
+            impact: Impact::Unserved,
+        }
+    }
+
+    /// IT energy against the p99 time from a VM's stop by a host failure to its restart, for
+    /// a sweep of a scenario with failures (the reserve analysis, `sweeps/reserve.toml`).
+    pub fn restarts(results: &'a SweepResults, series: Option<usize>) -> Self {
+        SweepTradeOff {
+            results,
+            series,
+            impact: Impact::Restart,
+        }
     }
 
     /// The markers (axis points, then the shared baseline) and the front's points.
@@ -421,11 +484,11 @@ impl<'a> SweepTradeOff<'a> {
             .map(|p| {
                 (
                     r.stat(&p.runs, Metric::ItKwh).mean,
-                    r.stat(&p.runs, Metric::Unserved).mean,
+                    r.stat(&p.runs, self.impact.metric()).mean,
                 )
             })
             .collect();
-        let front = pareto_front(&means, UNSERVED);
+        let front = pareto_front(&means, self.impact.axis().tolerance);
         let label_axes: Vec<usize> = r
             .varying()
             .into_iter()
@@ -449,8 +512,11 @@ impl<'a> SweepTradeOff<'a> {
                 }
             })
             .collect();
-        if let (Some(b), Some(unserved)) = (r.shared_baseline(), r.shared(Metric::BaselineUnserved))
-        {
+        if let (Impact::Unserved, Some(b), Some(unserved)) = (
+            self.impact,
+            r.shared_baseline(),
+            r.shared(Metric::BaselineUnserved),
+        ) {
             markers.push(TradePoint {
                 energy: b,
                 impact: unserved,
@@ -466,14 +532,18 @@ impl<'a> SweepTradeOff<'a> {
 
 impl Figure for SweepTradeOff<'_> {
     fn name(&self) -> String {
-        "sweep-tradeoff".into()
+        match self.impact {
+            Impact::Unserved => "sweep-tradeoff".into(),
+            Impact::Restart => "sweep-restart-tradeoff".into(),
+        }
     }
 
     fn title(&self) -> String {
-        format!(
-            "Energy vs CPU demand not served — sweep {}",
-            self.results.name
-        )
+        let what = match self.impact {
+            Impact::Unserved => "CPU demand not served",
+            Impact::Restart => "p99 restart time after host failures",
+        };
+        format!("Energy vs {what} — sweep {}", self.results.name)
     }
 
     fn size(&self) -> (u32, u32) {
@@ -490,7 +560,7 @@ impl Figure for SweepTradeOff<'_> {
         let (key, rest) = body.split_vertically(if n_series > 3 { 66 } else { 40 });
         let (note, plot) = rest.split_vertically(26);
         let (markers, front) = self.points();
-        draw_energy_impact(&plot, &markers, &front, 8, "point", &UNSERVED_AXIS)?;
+        draw_energy_impact(&plot, &markers, &front, 8, "point", self.impact.axis())?;
         let mut keys: Vec<(Key, String)> = match self.series {
             Some(s) => {
                 let axis = &r.axes[s];
@@ -525,9 +595,12 @@ impl Figure for SweepTradeOff<'_> {
             "each marker: one run".to_string()
         };
         let front_note = if front.len() > 1 {
-            "; dashed: the Pareto front (no other point has both less energy and less demand not served)"
+            format!(
+                "; dashed: the Pareto front (no other point has both less energy and {})",
+                self.impact.less()
+            )
         } else {
-            ""
+            String::new()
         };
         let (w, _) = note.dim_in_pixel();
         note.draw(&Text::new(

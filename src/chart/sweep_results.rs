@@ -42,11 +42,14 @@ pub enum Metric {
     BaselineUnserved,
     /// Host-hours above `simulation.high_utilisation` (`impact.host_hours_above`).
     HostHoursAbove,
+    /// 99th percentile of the time from a VM's stop by a host failure to its restart, s
+    /// (`failures.restart_p99_s`; NaN for a sweep without failures).
+    RestartP99,
 }
 
 impl Metric {
     /// Every metric, in storage order.
-    pub const ALL: [Metric; 12] = [
+    pub const ALL: [Metric; 13] = [
         Metric::ItKwh,
         Metric::Cost,
         Metric::BaselineItKwh,
@@ -59,6 +62,7 @@ impl Metric {
         Metric::Unserved,
         Metric::BaselineUnserved,
         Metric::HostHoursAbove,
+        Metric::RestartP99,
     ];
 
     /// The `results.csv` column: the `summary.json` key with `_` for `.`.
@@ -76,6 +80,7 @@ impl Metric {
             Metric::Unserved => "vms_unserved_fraction",
             Metric::BaselineUnserved => "baseline_unserved_fraction",
             Metric::HostHoursAbove => "impact_host_hours_above",
+            Metric::RestartP99 => "failures_restart_p99_s",
         }
     }
 
@@ -95,6 +100,7 @@ impl Metric {
             Metric::Unserved => "unserved_fraction",
             Metric::BaselineUnserved => "baseline_unserved_fraction",
             Metric::HostHoursAbove => "host_hours_above",
+            Metric::RestartP99 => "failures_restart_p99_s",
         }
     }
 
@@ -234,11 +240,13 @@ impl SweepResults {
                 }
             })
             .collect();
-        // Demand not served came later: an older results.csv reads it as unknown.
+        // Demand not served came later: an older results.csv reads it as unknown; so does a
+        // sweep without failures read their columns.
         let later = [
             Metric::Unserved,
             Metric::BaselineUnserved,
             Metric::HostHoursAbove,
+            Metric::RestartP99,
         ]
         .map(|m| metric_cols[m.slot()]);
         let numbers = read_columns_or_nan(&path, &metric_cols, &later)?;

@@ -532,6 +532,29 @@ const CARBON_RESULT_COLUMNS: &[ResultColumn] = &[
     }),
 ];
 
+/// The failure columns of `results.csv`, after the carbon ones, only when a run of the sweep
+/// has failures (so other sweeps keep their columns); empty cells for a run without them.
+const FAILURE_RESULT_COLUMNS: &[ResultColumn] = &[
+    ("failures_failures", |s| {
+        count(s.summary.failures.as_ref()?.failures)
+    }),
+    ("failures_restarts", |s| {
+        count(s.summary.failures.as_ref()?.restarts)
+    }),
+    ("failures_restarts_waited", |s| {
+        count(s.summary.failures.as_ref()?.restarts_waited)
+    }),
+    ("failures_restart_p99_s", |s| {
+        float(s.summary.failures.as_ref()?.restart_p99_s)
+    }),
+    ("failures_downtime_vm_hours", |s| {
+        float(s.summary.failures.as_ref()?.downtime_vm_hours)
+    }),
+    ("failures_shortfall_core_hours", |s| {
+        float(s.summary.failures.as_ref()?.shortfall_core_hours)
+    }),
+];
+
 /// Reads every run of the sweep in `out` and writes `results.csv`; fails if any is missing or
 /// from another sweep. Returns the number of runs.
 fn write_results(out: &Path) -> Result<usize, CliError> {
@@ -582,9 +605,11 @@ fn write_results(out: &Path) -> Result<usize, CliError> {
     let mut header: Vec<String> = vec!["index".into(), "id".into(), "seed".into()];
     header.extend(manifest.axes.iter().map(|k| crate::sweep::axis_column(k)));
     let carbon = rows.iter().any(|(_, s)| s.summary.carbon.is_some());
+    let failures = rows.iter().any(|(_, s)| s.summary.failures.is_some());
     let columns: Vec<&ResultColumn> = RESULT_COLUMNS
         .iter()
         .chain(CARBON_RESULT_COLUMNS.iter().filter(|_| carbon))
+        .chain(FAILURE_RESULT_COLUMNS.iter().filter(|_| failures))
         .collect();
     header.extend(columns.iter().map(|(name, _)| name.to_string()));
     let csv_err = |e: csv::Error| CliError::Other(format!("{}: {e}", path.display()));

@@ -329,6 +329,8 @@ pub fn sweep_html(r: &SweepResults, charts: &[WrittenChart]) -> String {
         &|chart| {
             if chart == "sweep-tradeoff" {
                 Some("Lower left is better: each marker is an axis point's mean energy and CPU demand not served; the dashed line joins the points nothing beats on both.".to_string())
+            } else if chart == "sweep-restart-tradeoff" {
+                Some("The reserve: each marker is an axis point's mean energy and 99th-percentile time from a VM's stop by a host failure to its restart; less powered reserve saves energy and makes more restarts wait for a boot.".to_string())
             } else {
                 chart.strip_prefix("sweep-by-").map(|axis| format!("How the metrics move with {axis}, a line per value of the other axes; whiskers span the seeds."))
             }
