@@ -97,8 +97,8 @@ fn policy_phrase(facts: Option<&ReportFacts>) -> String {
 
 /// What the run detected that bends its figures, each in a sentence; empty when nothing does.
 /// The saving's own caveat (`savings.caveat`, not like-for-like) comes first, then VMs never
-/// placed, an over-subscribed baseline, demand not served, the warm-up, a short run, the
-/// cloudsim profile and the warnings the run printed.
+/// placed, an over-subscribed baseline, demand not served, the warm-up, a short run, host
+/// failures, the cloudsim profile and the warnings the run printed.
 pub fn caveats(run: &RunSummary) -> Vec<String> {
     let r = run.run();
     let mut out = Vec::new();
@@ -141,6 +141,14 @@ pub fn caveats(run: &RunSummary) -> Vec<String> {
         out.push(format!(
             "The run measures {}: a yearly figure from less than a week leaves out weekends and weekly patterns.",
             human_span(days * 86_400.0)
+        ));
+    }
+    if let Some(f) = r.failures.as_ref().filter(|f| f.failures > 0) {
+        out.push(format!(
+            "{} host failures stopped {} VMs; {} restarts waited for a host to boot or be repaired. The always-on baseline saw the same failures, so the saving stays like for like, but the always-on fleet had its reserve on when they struck.",
+            grouped(f.failures as f64, 0),
+            grouped(f.vms_hit as f64, 0),
+            grouped(f.restarts_waited as f64, 0)
         ));
     }
     if let Some(f) = &run.file.report {

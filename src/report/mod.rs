@@ -191,9 +191,53 @@ pub fn run_headlines(run: &RunSummary) -> Vec<Headline> {
     ];
     let mut rows: Vec<(&'static str, String)> = rows.into_iter().collect();
     rows.extend(carbon_headlines(run));
+    rows.extend(failure_headlines(run));
     rows.into_iter()
         .map(|(label, value)| Headline { label, value })
         .collect()
+}
+
+/// The failure rows of a run with host failures (none without): failures and repairs, the
+/// VMs they stopped and how their restarts went, downtime and capacity shortfall.
+fn failure_headlines(run: &RunSummary) -> Vec<(&'static str, String)> {
+    let Some(f) = &run.run().failures else {
+        return Vec::new();
+    };
+    let count = |n: u64| grouped(n as f64, 0);
+    vec![
+        (
+            "Host failures",
+            format!(
+                "{} failures, {} repairs, {} host-hours failed; {} migrations aborted",
+                count(f.failures),
+                count(f.repairs),
+                grouped(f.host_failed_hours, 1),
+                count(f.migrations_aborted)
+            ),
+        ),
+        (
+            "VM restarts",
+            format!(
+                "{} VM stops ({} VMs), {} restarted after the {} s delay, {} of them waited for a host (a boot or a repair); p99 stop to restart {} s; {} still down at the end",
+                count(f.vm_stops),
+                count(f.vms_hit),
+                count(f.restarts),
+                grouped(f.restart_delay_s, 0),
+                count(f.restarts_waited),
+                grouped(f.restart_p99_s, 0),
+                count(f.vms_down_at_end)
+            ),
+        ),
+        (
+            "VM downtime",
+            format!(
+                "{} VM-hours in all, p99 per VM hit {} h; {} vCPU-hours of demand not served while down",
+                grouped(f.downtime_vm_hours, 2),
+                grouped(f.downtime_p99_hours, 2),
+                grouped(f.shortfall_core_hours, 2)
+            ),
+        ),
+    ]
 }
 
 /// The carbon rows of a run with `[carbon]` (none without): operational emissions and the
