@@ -422,3 +422,54 @@ fn failures_that_never_fire_change_nothing_else_and_runs_repeat() {
         }
     }
 }
+
+/// `--format both`: `failures.parquet` holds the columns and rows of `failures.csv` (empty
+/// cells as nulls).
+#[test]
+fn the_failures_table_has_a_parquet_twin() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field;
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(&scenario, two_hosts("[failures]\ntrace = \"o.csv\"\n")).unwrap();
+    std::fs::write(
+        dir.path().join("o.csv"),
+        "host,start_s,end_s\n0,3600,4000\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    run_ok(&scenario, &out, &["--format", "both", "--no-charts"]);
+    let (header, rows) = read_csv(&out.join("failures.csv"));
+    let reader =
+        SerializedFileReader::new(std::fs::File::open(out.join("failures.parquet")).unwrap())
+            .unwrap();
+    let names: Vec<String> = reader
+        .metadata()
+        .file_metadata()
+        .schema_descr()
+        .columns()
+        .iter()
+        .map(|c| c.name().to_string())
+        .collect();
+    assert_eq!(names, header);
+    let parquet: Vec<Vec<String>> = reader
+        .get_row_iter(None)
+        .unwrap()
+        .map(|row| {
+            row.unwrap()
+                .into_columns()
+                .into_iter()
+                .map(|(_, f)| match f {
+                    Field::Null => String::new(),
+                    Field::Long(v) => v.to_string(),
+                    Field::Double(v) => format!("{v:?}"),
+                    Field::Str(s) => s,
+                    other => panic!("unexpected {other:?}"),
+                })
+                .collect()
+        })
+        .collect();
+    // Failure, stop, restart (a minute later, the default delay), repair.
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert_eq!(parquet, rows);
+}

@@ -29,6 +29,7 @@ RUN_TABLES = {
     "hosts": "hosts.csv",
     "host_utilisation": "host_utilisation.csv",
     "requests": "requests.csv",
+    "failures": "failures.csv",
 }
 
 

@@ -864,4 +864,36 @@ mod tests {
             assert_eq!(chart.render_svg().unwrap(), chart.render_svg().unwrap());
         }
     }
+
+    /// A sweep with host failures adds `sweep-restart-tradeoff`: IT energy against the p99
+    /// restart time, its axis titled so; the sample without failures draws no such chart.
+    #[test]
+    fn a_sweep_with_failures_draws_the_restart_tradeoff() {
+        let names = |r: &SweepResults| -> Vec<String> {
+            crate::chart::sweep_charts(r)
+                .iter()
+                .map(|c| c.name())
+                .collect()
+        };
+        let mut r = sample();
+        assert!(!names(&r).contains(&"sweep-restart-tradeoff".to_string()));
+        let slot = Metric::ALL
+            .iter()
+            .position(|&m| m == Metric::RestartP99)
+            .unwrap();
+        for (i, run) in r.runs.iter_mut().enumerate() {
+            // Less reserve (spare-capacity at 0.1) than at 0.3 or always on: slower restarts.
+            run.metrics[slot] = [60.0, 300.0, 60.0][(i / 4) * (1 + i % 4 / 2)];
+        }
+        assert!(names(&r).contains(&"sweep-restart-tradeoff".to_string()));
+        let chart = SweepTradeOff::restarts(&r, r.plan().tradeoff_series);
+        let svg = chart.render_svg().unwrap();
+        assert_has(
+            &texts(&svg),
+            &[
+                "Energy vs p99 restart time after host failures — sweep demo",
+                "p99 time from a VM's stop by a failure to its restart (s)",
+            ],
+        );
+    }
 }

@@ -553,6 +553,8 @@ pub(crate) fn sample() -> SweepResults {
             Metric::Unserved => column(&|i| [0.0, 0.02, 0.01][(i / 4) * (1 + i % 4 / 2)]),
             Metric::BaselineUnserved => column(&|_| 0.0),
             Metric::HostHoursAbove => column(&|i| [0.0, 30.0, 12.0][(i / 4) * (1 + i % 4 / 2)]),
+            // The sample has no host failures: its results.csv has no failure columns.
+            Metric::RestartP99 => column(&|_| f64::NAN),
         })
         .collect();
     SweepResults::from_columns(
