@@ -473,3 +473,23 @@ fn the_failures_table_has_a_parquet_twin() {
     assert_eq!(rows.len(), 4, "{rows:?}");
     assert_eq!(parquet, rows);
 }
+
+/// A VM stopped 10 s before the end, with a 2-minute restart delay, is still down at the end:
+/// it counts as waiting at the end (ended + waiting + running = arrived) but not as unplaced
+/// (it ran), and its downtime runs to the end (10 s).
+#[test]
+fn a_vm_down_at_the_end_is_waiting_but_not_unplaced() {
+    let (o, _) = run_with_outages(
+        &two_hosts("[failures]\ntrace = \"x.csv\"\nrestart_delay = \"2m\"\n"),
+        vec![Outage {
+            host: 0,
+            start: 7_190_000,
+            end: 8_000_000,
+        }],
+    );
+    let v = &o.summary.vms;
+    assert_eq!((v.waiting_at_end, v.unplaced, v.running_at_end), (1, 0, 0));
+    let f = o.summary.failures.unwrap();
+    assert_eq!((f.vm_stops, f.restarts, f.vms_down_at_end), (1, 0, 1));
+    close(f.downtime_vm_hours, 10.0 / 3600.0);
+}

@@ -751,6 +751,30 @@ mod tests {
         assert!(found[3].starts_with("The run measures 3 days: a yearly figure"));
     }
 
+    /// Host failures add a caveat after the short run's: how many VMs they stopped and how
+    /// many restarts waited; a run whose failures never fired adds none.
+    #[test]
+    fn host_failures_add_a_caveat() {
+        let mut run = three_days();
+        run.file.summary.failures = Some(crate::sim::records::FailureSummary::default());
+        assert_eq!(caveats(&run).len(), 4, "no failure, no caveat");
+        run.file.summary.failures = Some(crate::sim::records::FailureSummary {
+            failures: 3,
+            vms_hit: 40,
+            restarts_waited: 12,
+            ..Default::default()
+        });
+        let found = caveats(&run);
+        assert_eq!(found.len(), 5, "{found:?}");
+        assert!(
+            found[4].starts_with(
+                "3 host failures stopped 40 VMs; 12 restarts waited for a host to boot or be repaired."
+            ),
+            "{}",
+            found[4]
+        );
+    }
+
     /// A class row: 120 - 20 = 100 kWh saved, 83 % of its always-on energy.
     #[test]
     fn class_rows_give_the_saving_per_class() {

@@ -185,6 +185,7 @@ impl Simulation<'_> {
             self.meter_waiting(vm);
         }
         let setup = self.setup;
+        let down = self.down_at_end();
         let (requests, request_summary) = self.request_report();
         let services = self.service_report();
         let mut joules = Split::default();
@@ -318,8 +319,10 @@ impl Simulation<'_> {
                     .iter()
                     .filter(|v| v.state == VmState::Ended)
                     .count(),
-                waiting_at_end: self.fleet.waiting.len() + self.fleet.deferred.len(),
-                unplaced: self.fleet.waiting.len() + self.fleet.deferred.len(),
+                // A VM a failure stopped waits for its restart (down, or queued after it): it
+                // is waiting at the end, but it ran, so it is not unplaced.
+                waiting_at_end: self.fleet.waiting.len() + self.fleet.deferred.len() + down.0,
+                unplaced: self.fleet.waiting.len() + self.fleet.deferred.len() - down.1,
                 demand_core_h: demand_core_ms / 3.6e6,
                 unserved_demand_core_h: unserved_core_ms / 3.6e6,
                 waiting_core_h: self.accounts.waiting_core_ms / 3.6e6,

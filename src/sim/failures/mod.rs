@@ -139,7 +139,9 @@ impl Simulation<'_> {
         if let Some(at) = run.repair_at[h] {
             if repair > at {
                 run.repair_at[h] = Some(repair);
-                self.clock.queue.push(repair, Event::HostRepair(h));
+                if repair < self.setup.duration {
+                    self.clock.queue.push(repair, Event::HostRepair(h));
+                }
             }
             return;
         }
@@ -301,6 +303,20 @@ impl Simulation<'_> {
         {
             *run.downtime.entry(vm).or_insert(0) += now - since;
         }
+    }
+
+    /// VMs a failure stopped that do not run at the end: those down (waiting for their restart
+    /// delay) and those restarted but queued for a host; (0, 0) without failures.
+    pub(in crate::sim) fn down_at_end(&self) -> (usize, usize) {
+        let Some(run) = &self.failures else {
+            return (0, 0);
+        };
+        let down = run
+            .down
+            .keys()
+            .filter(|&&vm| self.fleet.vms[vm].state == VmState::Down)
+            .count();
+        (down, run.down.len() - down)
     }
 
     /// The failure columns of a timeseries row with `hosts_failed` hosts failed, when the
