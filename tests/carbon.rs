@@ -289,7 +289,13 @@ fn the_test_scenario_runs_the_same_twice_and_reports_carbon() {
     let scenario = root().join("tests/carbon/carbon.toml");
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
-    run_ok(&scenario, &a, &[]);
+    let o = run_args(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        a.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
     run_ok(&scenario, &b, &[]);
     for f in [
         "summary.json",
@@ -319,6 +325,15 @@ fn the_test_scenario_runs_the_same_twice_and_reports_carbon() {
     let without = num(&s, "carbon.deferral.without_deferral_kg");
     assert!((without - op - saved).abs() < 1e-12);
     assert!(num(&s, "carbon.baseline_operational_kg") > op);
+    // The printed summary gives the operational and embodied emissions and the saving.
+    let printed = stdout(&o);
+    let line = format!(
+        "  carbon      {op:.1} kg CO2e from the facility's energy (mean {:.0} g/kWh), {embodied:.1} kg embodied; always-on {:.1} kg: saves {:.1} kg",
+        num(&s, "carbon.mean_intensity_g_per_kwh"),
+        num(&s, "carbon.baseline_operational_kg"),
+        num(&s, "carbon.saved_kg"),
+    );
+    assert!(printed.contains(&line), "{line:?} not in {printed}");
     let ts = a.join("timeseries.csv");
     let (header, _) = read_csv(&ts);
     assert_eq!(

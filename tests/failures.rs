@@ -84,7 +84,15 @@ fn a_failed_host_restarts_its_vm_on_the_other_host_after_the_delay() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    run_ok(&scenario, &out, &["--no-charts"]);
+    let (scenario_arg, out_arg) = (scenario.to_str().unwrap(), out.to_str().unwrap());
+    let o = run_args(&["run", scenario_arg, "--out", out_arg, "--no-charts"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The printed summary says it in one line: 1 h failed (3600 to the 7200 s end).
+    let printed = stdout(&o);
+    assert!(
+        printed.contains("  failures    1 host failures (1.0 host-h down), 1 VM restarts (0 waited for a host), restart p99 120 s, VM downtime 0.0 VM-h\n"),
+        "{printed}"
+    );
     let s = summary(&out);
     assert_eq!(num(&s, "failures.failures"), 1.0);
     assert_eq!(num(&s, "failures.repairs"), 0.0, "repaired after the end");

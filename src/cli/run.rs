@@ -189,6 +189,36 @@ fn report(s: &SummaryFile, out: &Path, wall_s: f64, drawn: &Drawn) -> String {
         super::slav_text(r.sla.slav),
         r.conflicts.total
     );
+    if let Some(c) = &r.carbon {
+        text += &format!(
+            "  carbon      {:.1} kg CO2e from the facility's energy (mean {:.0} g/kWh){}{}\n",
+            c.operational_kg,
+            c.mean_intensity_g_per_kwh,
+            if c.embodied_kg > 0.0 {
+                format!(", {:.1} kg embodied", c.embodied_kg)
+            } else {
+                String::new()
+            },
+            match (c.baseline_operational_kg, c.saved_kg) {
+                (Some(b), Some(saved)) if b > 0.0 => format!(
+                    "; always-on {b:.1} kg: saves {saved:.1} kg ({:.1} %)",
+                    saved / b * 100.0
+                ),
+                _ => String::new(),
+            }
+        );
+    }
+    if let Some(f) = &r.failures {
+        text += &format!(
+            "  failures    {} host failures ({:.1} host-h down), {} VM restarts ({} waited for a host), restart p99 {:.0} s, VM downtime {:.1} VM-h\n",
+            f.failures,
+            f.host_failed_hours,
+            f.restarts,
+            f.restarts_waited,
+            f.restart_p99_s,
+            f.downtime_vm_hours
+        );
+    }
     if let Some(q) = &r.requests {
         text += &format!(
             "  requests    {} ({} VMs, {} started), {} queued; waiting mean {:.0} s, max {:.0} s; fairness {:.3}\n",
