@@ -47,6 +47,17 @@ pub struct TableOptions {
     pub start_ms: Option<i64>,
     /// Whether the timeseries end with the carbon columns (the scenario sets `[carbon]`).
     pub carbon: bool,
+    /// Whether the timeseries end with the rack columns (the scenario sets `[racks]`).
+    pub racks: bool,
+}
+
+/// The columns of `timeseries.csv` under `options`: the rack columns after the carbon ones.
+fn timeseries_columns(options: &TableOptions) -> Vec<table::Column> {
+    let mut columns = tables::timeseries_columns(options.start_ms.is_some(), options.carbon);
+    if options.racks {
+        columns.extend(tables::rack_columns());
+    }
+    columns
 }
 
 /// Streams timeseries, migration and conflict rows (and, when asked, every host's
@@ -82,10 +93,7 @@ impl RunRecorder {
         let start = options.start_ms.is_some();
         let table = |name: &str, columns| TableWriter::create(dir, name, columns, options.format);
         Ok(RunRecorder {
-            timeseries: table(
-                TIMESERIES_FILE,
-                tables::timeseries_columns(start, options.carbon),
-            )?,
+            timeseries: table(TIMESERIES_FILE, timeseries_columns(&options))?,
             migrations: table(MIGRATIONS_FILE, tables::migration_columns(start))?,
             conflicts: table(CONFLICTS_FILE, tables::conflict_columns(start))?,
             utilisation: None,
@@ -181,7 +189,7 @@ pub struct TimeseriesTable {
 impl TimeseriesTable {
     /// Creates `dir/name` (and its Parquet twin, as `options` say) with the timeseries columns.
     pub fn create(dir: &Path, name: &str, options: TableOptions) -> io::Result<Self> {
-        let columns = tables::timeseries_columns(options.start_ms.is_some(), options.carbon);
+        let columns = timeseries_columns(&options);
         Ok(TimeseriesTable {
             rows: TableWriter::create(dir, name, columns, options.format)?,
             start_ms: options.start_ms,
@@ -395,6 +403,7 @@ mod tests {
             format: Format::Csv,
             start_ms: Some(monday),
             carbon: false,
+            racks: false,
         };
         let mut rec = RunRecorder::create(dir.path(), options).unwrap();
         rec.migration(&migration(0));

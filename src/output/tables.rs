@@ -8,7 +8,9 @@
 
 use super::table::{Cell, Column, Kind};
 use super::timestamp::at;
-use crate::sim::records::{CarbonRow, ConflictRow, HostRow, IntervalRow, MigrationRow, RequestRow};
+use crate::sim::records::{
+    CarbonRow, ConflictRow, HostRow, IntervalRow, MigrationRow, RackRow, RequestRow,
+};
 
 /// A column of a table: its name, type and whether a row may leave it empty.
 type Spec = (&'static str, Kind, bool);
@@ -97,6 +99,15 @@ const CARBON: &[Spec] = &[
     ("carbon_kg", FLOAT, false),
 ];
 
+/// The columns `timeseries.csv` ends with when the scenario sets `[racks]` (after the carbon
+/// columns, if any): the fields of [`RackRow`].
+pub fn rack_columns() -> Vec<Column> {
+    columns(RACKS, &[], false)
+}
+
+/// The rack columns' names and types.
+const RACKS: &[Spec] = &[("racks_on", INT, false), ("switch_w", FLOAT, false)];
+
 /// Cells of a `timeseries.csv` row.
 pub fn interval_cells<'a>(row: &'a IntervalRow, start: Option<i64>, out: &mut Vec<Cell<'a>>) {
     let IntervalRow {
@@ -124,6 +135,7 @@ pub fn interval_cells<'a>(row: &'a IntervalRow, start: Option<i64>, out: &mut Ve
         hosts_above,
         hosts_lower_bound,
         carbon,
+        racks,
     } = *row;
     let n = |v: usize| Cell::Int(v as u64);
     push_time(out, time_s, start);
@@ -157,6 +169,9 @@ pub fn interval_cells<'a>(row: &'a IntervalRow, start: Option<i64>, out: &mut Ve
     }) = carbon
     {
         out.extend([Cell::Float(intensity_g_per_kwh), Cell::Float(carbon_kg)]);
+    }
+    if let Some(RackRow { racks_on, switch_w }) = racks {
+        out.extend([n(racks_on), Cell::Float(switch_w)]);
     }
 }
 

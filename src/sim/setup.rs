@@ -276,6 +276,8 @@ pub struct Setup {
     /// Time 0 as an instant (`simulation.start`), milliseconds since 1970-01-01 UTC: the
     /// outputs add timestamps to their times; the simulation itself never reads it.
     pub start_ms: Option<i64>,
+    /// Racks and their top-of-rack switches (`[racks]`), if the scenario sets them.
+    pub racks: Option<crate::model::racks::RackSetup>,
 }
 
 /// `[carbon]` compiled: the grid's intensity over time, embodied emissions per host class and

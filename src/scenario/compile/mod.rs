@@ -16,6 +16,7 @@ mod loads;
 mod migration;
 mod policy;
 mod profile;
+mod racks;
 mod requests;
 mod services;
 mod simulation;
@@ -63,6 +64,7 @@ pub fn compile(s: &ScenarioSpec) -> Result<Setup, FieldError> {
     let dpm = dpm::compile(&s.policy.power.dpm, fleet.hosts.len())?;
     let power = policy::power(&s.policy.power, policies.headroom, dpm)?;
     let carbon = carbon::compile(s, &fleet.classes)?;
+    let racks = racks::compile(s, &fleet.hosts)?;
     let fits = policy::fits(
         s.policy.initial_fit,
         policies.consolidation.is_some(),
@@ -100,6 +102,7 @@ pub fn compile(s: &ScenarioSpec) -> Result<Setup, FieldError> {
         high_utilisation,
         carbon,
         start_ms,
+        racks,
     })
 }
 

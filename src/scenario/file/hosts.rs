@@ -31,6 +31,9 @@ pub struct HostClassSpec {
     /// Power states: off draw, boot and shutdown durations and draws.
     #[serde(default)]
     pub states: PowerStatesSpec,
+    /// The rack of this class's hosts: one of `racks.names` (only with named racks).
+    #[serde(default)]
+    pub rack: Option<String>,
 }
 
 fn default_network() -> Mbps {

@@ -11,6 +11,7 @@ mod hosts;
 mod loads;
 mod migration;
 mod policy;
+mod racks;
 mod requests;
 mod services;
 mod simulation;
@@ -25,6 +26,7 @@ pub use hosts::*;
 pub use loads::*;
 pub use migration::*;
 pub use policy::*;
+pub use racks::*;
 pub use requests::*;
 pub use services::*;
 pub use simulation::*;
@@ -80,4 +82,7 @@ pub struct ScenarioSpec {
     /// carbon accounting.
     #[serde(default)]
     pub carbon: Option<CarbonSpec>,
+    /// Racks and their top-of-rack switches; absent = no racks, no switch power.
+    #[serde(default)]
+    pub racks: Option<RacksSpec>,
 }
