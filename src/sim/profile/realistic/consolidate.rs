@@ -168,7 +168,20 @@ impl Simulation<'_> {
             .map(|h| (self.fleet.utilisation(&self.setup.host_classes, h), h))
             .filter(|&(u, _)| u < c.underload_threshold)
             .collect();
-        sources.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        // With `racks.prefer_empty`, the least-used racks are evacuated first, into racks
+        // evacuated later (or the same rack), never into one emptied before it.
+        let rank = self.rack_ranks();
+        let rank_of = |h: HostId| {
+            rank.as_ref()
+                .zip(self.setup.racks.as_ref())
+                .map_or(0, |(rank, racks)| rank[racks.map.rack_of(h)])
+        };
+        sources.sort_by(|a, b| {
+            rank_of(a.1)
+                .cmp(&rank_of(b.1))
+                .then(a.0.total_cmp(&b.0))
+                .then(a.1.cmp(&b.1))
+        });
         // A source is not a destination, and a destination is not evacuated, this round.
         let mut is_source = vec![false; self.fleet.hosts.len()];
         let mut is_destination = vec![false; self.fleet.hosts.len()];
@@ -200,7 +213,8 @@ impl Simulation<'_> {
                 let need = self.need(vm, FitBasis::Demand);
                 // Only towards busier hosts (the window's floor): no ping-pong between two
                 // lightly loaded hosts.
-                let excluded = |h: HostId| overloaded[h] || is_source[h];
+                let excluded =
+                    |h: HostId| overloaded[h] || is_source[h] || rank_of(h) < rank_of(src);
                 let search = Search {
                     need: &need,
                     basis: FitBasis::Demand,
