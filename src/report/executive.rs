@@ -368,6 +368,9 @@ pub fn assumptions(run: &RunSummary) -> Vec<String> {
         "Energy and price: facility energy is IT energy × PUE {}; electricity is priced at {tariff}.",
         run.pue()
     ));
+    if let Some(k) = &r.racks {
+        out.push(rack_assumption(k));
+    }
     let warmup = if r.warmup_s > 0.0 {
         format!(
             ", of which the first {} are a warm-up left out of every figure",
@@ -383,6 +386,26 @@ pub fn assumptions(run: &RunSummary) -> Vec<String> {
         annualised_how(measured_days(run))
     ));
     out
+}
+
+/// The racks' assumption: how many, the switch's draw and where it comes from, and when a
+/// switch is on.
+fn rack_assumption(k: &crate::sim::records::RackSummary) -> String {
+    let source = if k.switch_source.is_empty() {
+        "the scenario gives no source for it".to_string()
+    } else {
+        format!("source: {}", k.switch_source)
+    };
+    let when = if k.switch_mode == "always-on" {
+        "on for the whole run"
+    } else {
+        "on while any host of its rack is not off (booting, on, shutting down or asleep)"
+    };
+    format!(
+        "Racks: {} racks, each with a top-of-rack switch drawing a constant {} W ({source}), {when}; its energy is part of the IT energy, and the always-on baseline has every switch on.",
+        grouped(k.count as f64, 0),
+        significant(k.switch_w, 3)
+    )
 }
 
 /// Hours after midnight as `22:00`.

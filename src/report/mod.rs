@@ -190,10 +190,36 @@ pub fn run_headlines(run: &RunSummary) -> Vec<Headline> {
         ("Performance impact", impact_headline(run)),
     ];
     let mut rows: Vec<(&'static str, String)> = rows.into_iter().collect();
+    rows.extend(rack_headline(run));
     rows.extend(carbon_headlines(run));
     rows.into_iter()
         .map(|(label, value)| Headline { label, value })
         .collect()
+}
+
+/// The switches' row of a run with `[racks]` (none without): their part of the IT energy
+/// and the switch-hours on, against always-on's switches.
+fn rack_headline(run: &RunSummary) -> Option<(&'static str, String)> {
+    let k = run.run().racks.as_ref()?;
+    let baseline = k.baseline_switch_kwh.map_or(String::new(), |b| {
+        format!("; always-on's: {} kWh", grouped(b, 1))
+    });
+    Some((
+        "Top-of-rack switches",
+        format!(
+            "{} kWh of the IT energy: {} racks, {} W a switch, {} switch-hours on ({}){baseline}",
+            grouped(k.switch_kwh, 1),
+            grouped(k.count as f64, 0),
+            executive::significant(k.switch_w, 3),
+            grouped(k.switch_on_hours, 1),
+            match (k.switch_mode.as_str(), k.prefer_empty) {
+                ("always-on", _) => "switches always on",
+                (_, false) => "a switch is on while a host of its rack is",
+                (_, true) =>
+                    "a switch is on while a host of its rack is; power management empties whole racks first",
+            }
+        ),
+    ))
 }
 
 /// The carbon rows of a run with `[carbon]` (none without): operational emissions and the
