@@ -40,9 +40,10 @@ fn rechoose(chosen: &[HostId], order: &[&HostPower], view: &[HostPower]) -> Vec<
 
 impl Simulation<'_> {
     /// With `racks.prefer_empty`, re-chooses `plan`'s hosts among interchangeable ones:
-    /// hosts to power down from the racks where the fewest hosts would stay up (so whole
-    /// racks empty), hosts to power up from racks whose switch is on, the fullest first (so
-    /// dark racks stay dark). `view` is indexed by host id.
+    /// hosts to power down from racks that can go dark (every host up in them removable),
+    /// those with the fewest to switch off first, then as the policy chose; hosts to power
+    /// up from racks whose switch is on, the fullest first (so dark racks stay dark). `view`
+    /// is indexed by host id.
     pub(super) fn prefer_empty_racks(&self, view: &[HostPower], plan: &mut PowerPlan) {
         let (Some(racks), Some(sw)) = (&self.setup.racks, &self.accounts.switches) else {
             return;
@@ -58,8 +59,27 @@ impl Simulation<'_> {
                 staying[map.rack_of(h.id)] += 1;
             }
         }
+        // Hosts in racks that can go dark (no host staying up) first, the racks with the
+        // fewest hosts to switch off first; then the rest in the policy's own order.
+        let mut to_darken = vec![0usize; map.len()];
+        for h in view.iter().filter(|h| h.removable) {
+            to_darken[map.rack_of(h.id)] += 1;
+        }
+        let policy_order = |h: &HostPower| {
+            plan.shut_down
+                .iter()
+                .position(|&c| c == h.id)
+                .unwrap_or(usize::MAX)
+        };
         let mut removable: Vec<&HostPower> = view.iter().filter(|h| h.removable).collect();
-        removable.sort_by_key(|h| (staying[map.rack_of(h.id)], map.rack_of(h.id), h.id));
+        removable.sort_by_key(|h| {
+            let r = map.rack_of(h.id);
+            if staying[r] == 0 {
+                (0, to_darken[r], r, h.id)
+            } else {
+                (1, policy_order(h), 0, h.id)
+            }
+        });
         plan.shut_down = rechoose(&plan.shut_down, &removable, view);
         let mut parked: Vec<&HostPower> = view.iter().filter(|h| is_parked(h.state)).collect();
         parked.sort_by_key(|h| {
