@@ -250,3 +250,90 @@ fn bad_racks_are_refused_with_what_is_valid() {
         &["racks", "realistic profile"],
     );
 }
+
+/// Four hosts of 4 x 1000 MIPS, interleaved: r1 = {0, 2}, r2 = {1, 3}. One VM of 3 vCPUs on
+/// each (first fit by size), at 50, 20, 10 and 30 %: utilisations 0.375, 0.15, 0.075, 0.225,
+/// all below the under-load threshold 0.5; `thr` at 0.8, first-fit destinations.
+fn evacuations(prefer: bool) -> String {
+    let class = |name: &str, rack: &str| {
+        format!(
+            "[[hosts]]\nclass = \"{name}\"\ncount = 2\ncores = 4\ncore_mips = 1000\nram = \"16 GB\"\n\
+             power = {{ model = \"linear\", idle_w = 100, max_w = 200 }}\nrack = \"{rack}\"\n"
+        )
+    };
+    let groups: String = [0.5, 0.2, 0.1, 0.3]
+        .iter()
+        .enumerate()
+        .map(|(i, level)| {
+            format!(
+                "[[vms]]\nname = \"g{i}\"\ntype = \"three\"\ncount = 1\nload = \"l{i}\"\n\
+                 [loads.l{i}]\nshape = \"constant\"\nlevel = {level}\n"
+            )
+        })
+        .collect();
+    format!(
+        r#"
+version = 1
+[simulation]
+name = "racks-evacuations"
+duration = "1h"
+host_order = "interleaved"
+{}{}
+[[vm_types]]
+name = "three"
+vcpus = 3
+vcpu_mips = 1000
+ram = "1 GB"
+{groups}
+[policy]
+initial_placement = "first-fit"
+initial_fit = "size"
+[policy.consolidation]
+overload = "thr"
+overload_param = 0.8
+placement = "first-fit"
+underload_threshold = 0.5
+destination_headroom = 0
+[policy.power]
+name = "spare-capacity"
+[racks]
+names = ["r1", "r2"]
+switch = {{ watts = 150 }}
+prefer_empty = {prefer}
+"#,
+        class("x", "r1"),
+        class("y", "r2")
+    )
+}
+
+#[test]
+fn preferring_empty_racks_evacuates_the_least_used_rack_first() {
+    let moves = |o: &(
+        nightshift::sim::Outcome,
+        nightshift::sim::records::MemoryRecorder,
+    )| {
+        o.1.migrations
+            .iter()
+            .map(|m| (m.vm, m.source, m.destination))
+            .collect::<Vec<_>>()
+    };
+    // By default the least-loaded hosts go first, each to the first busier host that keeps
+    // under 0.8: host 2 (0.075) to host 0 (0.45), host 1 (0.15) to host 0 (0.6); host 3's
+    // 0.225 would take host 0 to 0.825 and stays. Hosts 0 (r1) and 3 (r2) stay on: both
+    // switches draw for the whole hour.
+    let default = run(&evacuations(false));
+    assert_eq!(moves(&default), [(2, 2, 0), (1, 1, 0)]);
+    // Preferring empty racks, r2 (mean use (0.15 + 0.225) / 2 = 0.1875) goes before r1
+    // ((0.375 + 0.075) / 2 = 0.225): host 1 to host 0 (0.525), host 3 to host 0 (0.75); host
+    // 2 would take host 0 to 0.825 and stays. r2 empties and its switch goes off.
+    let prefer = run(&evacuations(true));
+    assert_eq!(moves(&prefer), [(1, 1, 0), (3, 3, 0)]);
+    let (d, p) = (
+        default.0.summary.racks.clone().unwrap(),
+        prefer.0.summary.racks.clone().unwrap(),
+    );
+    close(d.switch_on_hours, 2.0);
+    // r2's switch: the copies (1 GB at the 10 Gbit/s link, 0.8 s) end, hosts 1 and 3 are
+    // empty and switched off (30 s): on for 30.8 s of the hour.
+    close(p.switch_on_hours, 1.0 + 30.8 / 3600.0);
+}
