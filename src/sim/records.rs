@@ -63,6 +63,7 @@ pub struct IntervalRow {
     #[serde(skip)]
     pub carbon: Option<CarbonRow>,
     /// The rack columns, when the scenario sets `[racks]` (written after the others).
+    #[serde(skip)]
     pub racks: Option<RackRow>,
 }
 
