@@ -751,6 +751,30 @@ mod tests {
         assert!(!run_paragraph(&three_days()).contains("CO2e"));
     }
 
+    /// With `[racks]`, the assumptions name the switch's draw and its source, and say the
+    /// baseline's switches are all on; without, no rack line.
+    #[test]
+    fn the_assumptions_name_the_switch_power_and_its_source() {
+        let mut run = three_days();
+        assert!(!assumptions(&run).iter().any(|a| a.starts_with("Racks:")));
+        run.file.summary.racks = Some(crate::sim::records::RackSummary {
+            count: 8,
+            switch_w: 240.0,
+            switch_mode: "with-hosts".into(),
+            switch_source: "vendor datasheet, typical power".into(),
+            ..Default::default()
+        });
+        let found = assumptions(&run);
+        let line = found.iter().find(|a| a.starts_with("Racks:")).unwrap();
+        assert_eq!(
+            line,
+            "Racks: 8 racks, each with a top-of-rack switch drawing a constant 240 W (source: \
+             vendor datasheet, typical power), on while any host of its rack is not off \
+             (booting, on, shutting down or asleep); its energy is part of the IT energy, and \
+             the always-on baseline has every switch on."
+        );
+    }
+
     /// The caveats of the three days, in order: the saving's own, the over-subscribed baseline,
     /// no warm-up with migrations counted, and a run shorter than a week.
     #[test]
