@@ -89,6 +89,32 @@ fn an_always_on_switch_draws_for_the_whole_run() {
 }
 
 #[test]
+fn a_rack_of_sleeping_hosts_keeps_its_switch_on() {
+    // Parked in sleep (10 s to suspend), the hosts are woken through their network: the
+    // switch stays on the whole 2 h, 150 W x 7200 s = 0.3 kWh.
+    let text = dark_rack("", "")
+        .replace(
+            "boot_time = \"120s\" }",
+            "boot_time = \"120s\", sleep_w = 10 }",
+        )
+        .replace("min_hosts_on = 0", "min_hosts_on = 0\npark = \"sleep\"");
+    let (o, _) = run(&text);
+    assert!(o.summary.hosts.sleeps > 0, "the hosts were parked in sleep");
+    close(o.summary.racks.unwrap().switch_kwh, 0.3);
+}
+
+#[test]
+fn the_warm_up_is_left_out_of_the_switch_energy() {
+    // With a 1 h warm-up only the second hour counts, when a host is up: 150 W x 1 h.
+    let text = dark_rack("", "").replace("duration = \"2h\"", "duration = \"2h\"\nwarmup = \"1h\"");
+    let (o, _) = run(&text);
+    let racks = o.summary.racks.unwrap();
+    close(racks.switch_kwh, 0.15);
+    close(racks.switch_on_hours, 1.0);
+    close(racks.mean_on, 1.0);
+}
+
+#[test]
 fn switch_energy_is_priced_and_emits_like_the_hosts() {
     // Default price 0.15 per kWh, PUE 1.5; at 400 g/kWh. The switch's 0.1525 kWh costs
     // 0.1525 x 0.15 x 1.5 on top of the hosts' and emits 0.1525 x 400 g = 61 g (IT).
