@@ -104,6 +104,29 @@ impl Simulation<'_> {
         }
     }
 
+    /// The invariant of the switches: each rack's count of hosts not off is its hosts'.
+    pub(in crate::sim) fn check_switches(&self) -> Result<(), String> {
+        let (Some(racks), Some(sw)) = (&self.setup.racks, &self.accounts.switches) else {
+            return Ok(());
+        };
+        for r in 0..racks.map.len() {
+            let awake = racks
+                .map
+                .hosts(r)
+                .iter()
+                .filter(|&&h| self.fleet.hosts[h].state != crate::model::host::PowerState::Off)
+                .count();
+            if awake != sw.awake[r] {
+                return Err(format!(
+                    "rack {} has {awake} hosts not off but its switch counts {}",
+                    racks.map.name(r),
+                    sw.awake[r]
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Host `h` leaves (`awake`) or enters the off state: its rack's switch is accrued at
     /// its old draw, then its count of hosts not off changes.
     pub(in crate::sim) fn rack_host_awake(&mut self, h: HostId, awake: bool) {
@@ -118,5 +141,52 @@ impl Simulation<'_> {
         } else {
             sw.awake[r] -= 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::host::PowerState;
+    use crate::sim::Simulation;
+    use crate::sim::records::NullRecorder;
+
+    /// Three hosts in racks of two: `rack-1` = {0, 1}, `rack-2` = {2}.
+    const RACKED: &str = r#"
+version = 1
+[simulation]
+name = "racked"
+duration = "1h"
+[[hosts]]
+class = "h"
+count = 3
+cores = 4
+ram = "8 GB"
+power = { model = "linear", idle_w = 100, max_w = 200 }
+[[vm_types]]
+name = "vm"
+vcpus = 1
+ram = "1 GB"
+[[vms]]
+type = "vm"
+count = 1
+load = "l"
+[loads.l]
+shape = "constant"
+level = 0.5
+[racks]
+hosts_per_rack = 2
+switch = { watts = 150 }
+"#;
+
+    #[test]
+    fn a_host_switched_off_behind_its_racks_back_is_caught() {
+        let setup = crate::scenario::load(RACKED, "racked.toml", &[]).unwrap();
+        let mut rec = NullRecorder;
+        let mut sim = Simulation::new(&setup, &mut rec).unwrap();
+        sim.start();
+        sim.check_switches().expect("every host starts on");
+        sim.fleet.hosts[2].state = PowerState::Off;
+        let e = sim.check_switches().unwrap_err();
+        assert_eq!(e, "rack rack-2 has 0 hosts not off but its switch counts 1");
     }
 }
