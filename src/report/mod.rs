@@ -925,6 +925,34 @@ mod tests {
         );
     }
 
+    /// With `[racks]` the headlines add the switches' row (kWh, racks, draw, switch-hours,
+    /// mode, always-on's kWh); without, no such row.
+    #[test]
+    fn the_switches_row_states_their_energy_against_always_on() {
+        let label = "Top-of-rack switches";
+        let plain = run_headlines(&run_with(Summary::default()));
+        assert!(!plain.iter().any(|h| h.label == label));
+        let run = run_with(Summary {
+            racks: Some(crate::sim::records::RackSummary {
+                count: 8,
+                switch_w: 240.0,
+                switch_mode: "with-hosts".into(),
+                switch_kwh: 40.0,
+                switch_on_hours: 166.5,
+                baseline_switch_kwh: Some(92.2),
+                ..Default::default()
+            }),
+            ..Summary::default()
+        });
+        let rows = run_headlines(&run);
+        let row = rows.iter().find(|h| h.label == label).unwrap();
+        assert_eq!(
+            row.value,
+            "40.0 kWh of the IT energy: 8 racks, 240 W a switch, 166.5 switch-hours on (a switch \
+             is on while a host of its rack is); always-on's: 92.2 kWh"
+        );
+    }
+
     /// The migration spread row states the per-VM-day statistics and the window split as
     /// the summary has them.
     #[test]
