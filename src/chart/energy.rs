@@ -112,7 +112,8 @@ impl Figure for EnergyChart<'_> {
             saving(
                 savings.map(|s| (s.energy_kwh, s.energy_fraction)),
                 "kWh of IT energy".into(),
-            ),
+            )
+            .map(|note| note + &switch_note(run)),
         )?;
         let pue = run.pue();
         let cost_desc = format!("cost ({}, facility, PUE {pue})", run.currency());
@@ -137,4 +138,18 @@ impl Figure for EnergyChart<'_> {
         legend(&key, &keys)?;
         Ok(())
     }
+}
+
+/// With `[racks]`, the top-of-rack switches' part of the IT energy, for the energy note
+/// (empty without).
+fn switch_note(run: &RunData) -> String {
+    run.run().racks.as_ref().map_or(String::new(), |k| {
+        let baseline = k
+            .baseline_switch_kwh
+            .map_or(String::new(), |b| format!(", always-on {}", grouped(b, 1)));
+        format!(
+            "; top-of-rack switches {} kWh{baseline}",
+            grouped(k.switch_kwh, 1)
+        )
+    })
 }

@@ -9,6 +9,7 @@ pub mod lifetime;
 pub mod load;
 pub mod migration;
 pub mod power;
+pub mod racks;
 pub mod servers;
 pub mod tariff;
 pub mod vm;

@@ -52,6 +52,19 @@ pub struct TableOptions {
     /// Whether the run has failures: the timeseries end with the failure columns and
     /// `failures.csv` is written.
     pub failures: bool,
+    /// Whether the timeseries end with the rack columns (the scenario sets `[racks]`).
+    pub racks: bool,
+}
+
+/// The columns of `timeseries.csv` under `options`: the carbon, failure and rack columns, in
+/// that order, after the others.
+fn timeseries_columns(options: &TableOptions) -> Vec<table::Column> {
+    let start = options.start_ms.is_some();
+    let mut columns = tables::timeseries_columns(start, options.carbon, options.failures);
+    if options.racks {
+        columns.extend(tables::rack_columns());
+    }
+    columns
 }
 
 /// Streams timeseries, migration and conflict rows (and, when asked, every host's
@@ -89,10 +102,7 @@ impl RunRecorder {
         let start = options.start_ms.is_some();
         let table = |name: &str, columns| TableWriter::create(dir, name, columns, options.format);
         Ok(RunRecorder {
-            timeseries: table(
-                TIMESERIES_FILE,
-                tables::timeseries_columns(start, options.carbon, options.failures),
-            )?,
+            timeseries: table(TIMESERIES_FILE, timeseries_columns(&options))?,
             migrations: table(MIGRATIONS_FILE, tables::migration_columns(start))?,
             conflicts: table(CONFLICTS_FILE, tables::conflict_columns(start))?,
             utilisation: None,
@@ -205,11 +215,7 @@ pub struct TimeseriesTable {
 impl TimeseriesTable {
     /// Creates `dir/name` (and its Parquet twin, as `options` say) with the timeseries columns.
     pub fn create(dir: &Path, name: &str, options: TableOptions) -> io::Result<Self> {
-        let columns = tables::timeseries_columns(
-            options.start_ms.is_some(),
-            options.carbon,
-            options.failures,
-        );
+        let columns = timeseries_columns(&options);
         Ok(TimeseriesTable {
             rows: TableWriter::create(dir, name, columns, options.format)?,
             start_ms: options.start_ms,
@@ -424,6 +430,7 @@ mod tests {
             start_ms: Some(monday),
             carbon: false,
             failures: false,
+            racks: false,
         };
         let mut rec = RunRecorder::create(dir.path(), options).unwrap();
         rec.migration(&migration(0));

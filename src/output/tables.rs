@@ -10,7 +10,7 @@ use super::table::{Cell, Column, Kind};
 use super::timestamp::at;
 use crate::sim::records::{
     CarbonRow, ConflictRow, FailureColumns, FailureRow, HostRow, IntervalRow, MigrationRow,
-    RequestRow,
+    RackRow, RequestRow,
 };
 
 /// A column of a table: its name, type and whether a row may leave it empty.
@@ -139,6 +139,15 @@ const CARBON: &[Spec] = &[
     ("carbon_kg", FLOAT, false),
 ];
 
+/// The columns `timeseries.csv` ends with when the scenario sets `[racks]` (after the carbon
+/// columns, if any): the fields of [`RackRow`].
+pub fn rack_columns() -> Vec<Column> {
+    columns(RACKS, &[], false)
+}
+
+/// The rack columns' names and types.
+const RACKS: &[Spec] = &[("racks_on", INT, false), ("switch_w", FLOAT, false)];
+
 /// Cells of a `timeseries.csv` row.
 pub fn interval_cells<'a>(row: &'a IntervalRow, start: Option<i64>, out: &mut Vec<Cell<'a>>) {
     let IntervalRow {
@@ -167,6 +176,7 @@ pub fn interval_cells<'a>(row: &'a IntervalRow, start: Option<i64>, out: &mut Ve
         hosts_lower_bound,
         carbon,
         failures,
+        racks,
     } = *row;
     let n = |v: usize| Cell::Int(v as u64);
     push_time(out, time_s, start);
@@ -207,6 +217,9 @@ pub fn interval_cells<'a>(row: &'a IntervalRow, start: Option<i64>, out: &mut Ve
     }) = failures
     {
         out.extend([Cell::Int(hosts_failed as u64), Cell::Int(vms_down as u64)]);
+    }
+    if let Some(RackRow { racks_on, switch_w }) = racks {
+        out.extend([n(racks_on), Cell::Float(switch_w)]);
     }
 }
 

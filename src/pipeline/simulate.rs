@@ -51,6 +51,7 @@ pub fn simulate(
         start_ms: setup.start_ms,
         carbon: setup.carbon.is_some(),
         failures: setup.failures.is_some(),
+        racks: setup.racks.is_some(),
     };
     let mut csv = RunRecorder::create(dir, tables).map_err(write)?;
     if options.host_utilisation {
@@ -93,6 +94,12 @@ pub fn simulate(
         )
     };
     let mut run = outcome.summary;
+    if let (Some(racks), Some(b)) = (
+        &mut run.racks,
+        baseline.as_ref().and_then(|b| b.summary.racks.as_ref()),
+    ) {
+        racks.baseline_switch_kwh = Some(b.switch_kwh);
+    }
     if let Some(carbon) = &mut run.carbon {
         if let Some(b) = baseline.as_ref().and_then(|b| b.summary.carbon.as_ref()) {
             carbon.compare_baseline(b);

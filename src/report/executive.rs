@@ -376,6 +376,9 @@ pub fn assumptions(run: &RunSummary) -> Vec<String> {
         "Energy and price: facility energy is IT energy × PUE {}; electricity is priced at {tariff}.",
         run.pue()
     ));
+    if let Some(k) = &r.racks {
+        out.push(rack_assumption(k));
+    }
     let warmup = if r.warmup_s > 0.0 {
         format!(
             ", of which the first {} are a warm-up left out of every figure",
@@ -391,6 +394,26 @@ pub fn assumptions(run: &RunSummary) -> Vec<String> {
         annualised_how(measured_days(run))
     ));
     out
+}
+
+/// The racks' assumption: how many, the switch's draw and where it comes from, and when a
+/// switch is on.
+fn rack_assumption(k: &crate::sim::records::RackSummary) -> String {
+    let source = if k.switch_source.is_empty() {
+        "the scenario gives no source for it".to_string()
+    } else {
+        format!("source: {}", k.switch_source)
+    };
+    let when = if k.switch_mode == "always-on" {
+        "on for the whole run"
+    } else {
+        "on while any host of its rack is not off (booting, on, shutting down or asleep)"
+    };
+    format!(
+        "Racks: {} racks, each with a top-of-rack switch drawing a constant {} W ({source}), {when}; its energy is part of the IT energy, and the always-on baseline has every switch on.",
+        grouped(k.count as f64, 0),
+        significant(k.switch_w, 3)
+    )
 }
 
 /// Hours after midnight as `22:00`.
@@ -734,6 +757,30 @@ mod tests {
             "{text}"
         );
         assert!(!run_paragraph(&three_days()).contains("CO2e"));
+    }
+
+    /// With `[racks]`, the assumptions name the switch's draw and its source, and say the
+    /// baseline's switches are all on; without, no rack line.
+    #[test]
+    fn the_assumptions_name_the_switch_power_and_its_source() {
+        let mut run = three_days();
+        assert!(!assumptions(&run).iter().any(|a| a.starts_with("Racks:")));
+        run.file.summary.racks = Some(crate::sim::records::RackSummary {
+            count: 8,
+            switch_w: 240.0,
+            switch_mode: "with-hosts".into(),
+            switch_source: "vendor datasheet, typical power".into(),
+            ..Default::default()
+        });
+        let found = assumptions(&run);
+        let line = found.iter().find(|a| a.starts_with("Racks:")).unwrap();
+        assert_eq!(
+            line,
+            "Racks: 8 racks, each with a top-of-rack switch drawing a constant 240 W (source: \
+             vendor datasheet, typical power), on while any host of its rack is not off \
+             (booting, on, shutting down or asleep); its energy is part of the IT energy, and \
+             the always-on baseline has every switch on."
+        );
     }
 
     /// The caveats of the three days, in order: the saving's own, the over-subscribed baseline,

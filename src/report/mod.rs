@@ -190,6 +190,7 @@ pub fn run_headlines(run: &RunSummary) -> Vec<Headline> {
         ("Performance impact", impact_headline(run)),
     ];
     let mut rows: Vec<(&'static str, String)> = rows.into_iter().collect();
+    rows.extend(rack_headline(run));
     rows.extend(carbon_headlines(run));
     rows.extend(failure_headlines(run));
     rows.into_iter()
@@ -238,6 +239,31 @@ fn failure_headlines(run: &RunSummary) -> Vec<(&'static str, String)> {
             ),
         ),
     ]
+}
+
+/// The switches' row of a run with `[racks]` (none without): their part of the IT energy
+/// and the switch-hours on, against always-on's switches.
+fn rack_headline(run: &RunSummary) -> Option<(&'static str, String)> {
+    let k = run.run().racks.as_ref()?;
+    let baseline = k.baseline_switch_kwh.map_or(String::new(), |b| {
+        format!("; always-on's: {} kWh", grouped(b, 1))
+    });
+    Some((
+        "Top-of-rack switches",
+        format!(
+            "{} kWh of the IT energy: {} racks, {} W a switch, {} switch-hours on ({}){baseline}",
+            grouped(k.switch_kwh, 1),
+            grouped(k.count as f64, 0),
+            executive::significant(k.switch_w, 3),
+            grouped(k.switch_on_hours, 1),
+            match (k.switch_mode.as_str(), k.prefer_empty) {
+                ("always-on", _) => "switches always on",
+                (_, false) => "a switch is on while a host of its rack is",
+                (_, true) =>
+                    "a switch is on while a host of its rack is; power management empties whole racks first",
+            }
+        ),
+    ))
 }
 
 /// The carbon rows of a run with `[carbon]` (none without): operational emissions and the
@@ -940,6 +966,34 @@ mod tests {
         assert_eq!(
             value("Migrations").as_deref(),
             Some("0 (0 aborted), mean 0.0 s, 0.0 GB moved")
+        );
+    }
+
+    /// With `[racks]` the headlines add the switches' row (kWh, racks, draw, switch-hours,
+    /// mode, always-on's kWh); without, no such row.
+    #[test]
+    fn the_switches_row_states_their_energy_against_always_on() {
+        let label = "Top-of-rack switches";
+        let plain = run_headlines(&run_with(Summary::default()));
+        assert!(!plain.iter().any(|h| h.label == label));
+        let run = run_with(Summary {
+            racks: Some(crate::sim::records::RackSummary {
+                count: 8,
+                switch_w: 240.0,
+                switch_mode: "with-hosts".into(),
+                switch_kwh: 40.0,
+                switch_on_hours: 166.5,
+                baseline_switch_kwh: Some(92.2),
+                ..Default::default()
+            }),
+            ..Summary::default()
+        });
+        let rows = run_headlines(&run);
+        let row = rows.iter().find(|h| h.label == label).unwrap();
+        assert_eq!(
+            row.value,
+            "40.0 kWh of the IT energy: 8 racks, 240 W a switch, 166.5 switch-hours on (a switch \
+             is on while a host of its rack is); always-on's: 92.2 kWh"
         );
     }
 

@@ -94,6 +94,11 @@ impl Range {
 /// A host's draw in any power state (a two-socket server draws 100-500 W, an eight-GPU
 /// server about 10 kW; 50 kW would be a whole rack).
 pub const WATTS: Range = Range::closed(0.0, 50_000.0, "W");
+/// A top-of-rack switch's draw (a 48-port 10/25 GbE switch draws some 100-500 W; a modular
+/// chassis several kW).
+pub const SWITCH_WATTS: Range = Range::closed(0.0, 10_000.0, "W");
+/// Hosts in one rack (a 42U rack holds about 40 one-unit servers, a blade rack a few hundred).
+pub const HOSTS_PER_RACK: Range = Range::closed(1.0, 1_000.0, "hosts");
 /// Price of a kWh, in the scenario's currency (0.05-0.50 in EUR or USD; currencies with small
 /// units, such as JPY or INR, reach a few hundred; price spikes a few times more).
 pub const PRICE_PER_KWH: Range = Range::closed(0.0, 10_000.0, "per kWh");

@@ -65,7 +65,28 @@ pub fn warnings(setup: &Setup) -> Vec<FieldError> {
             ),
         ));
     }
+    out.extend(mixed_racks(setup));
     out
+}
+
+/// `racks.prefer_empty` over racks that mix host classes: steering VMs into busier racks
+/// then ignores the hosts' efficiency (measured to cost energy: docs/policies.md).
+fn mixed_racks(setup: &Setup) -> Option<FieldError> {
+    let racks = setup.racks.as_ref().filter(|r| r.prefer_empty)?;
+    let map = &racks.map;
+    let mixed = (0..map.len()).find(|&r| {
+        let hosts = map.hosts(r);
+        hosts
+            .iter()
+            .any(|&h| setup.hosts[h] != setup.hosts[hosts[0]])
+    })?;
+    Some(FieldError::new(
+        "racks.prefer_empty",
+        format!(
+            "rack \"{}\" holds hosts of several classes: emptying whole racks then moves VMs without regard to the hosts' efficiency, which cost the flagship 1.6-2.1 % more IT energy with interleaved classes (docs/policies.md); compare with and without it",
+            map.name(mixed)
+        ),
+    ))
 }
 
 #[cfg(test)]
@@ -103,6 +124,23 @@ mod tests {
             "{}",
             w[0].message
         );
+    }
+
+    /// Preferring empty racks over a rack of two classes is warned about; over racks of one
+    /// class each, or without the preference, not.
+    #[test]
+    fn preferring_empty_racks_that_mix_classes_is_warned_about() {
+        let two_classes = crate::scenario::tests::MINIMAL.to_string()
+            + "[[hosts]]\nclass = \"other\"\ncount = 1\ncores = 8\nram = \"16 GB\"\npower = { model = \"linear\", idle_w = 1, max_w = 2 }\n";
+        let racks = |per: u32, prefer: bool| {
+            format!(
+                "{two_classes}[racks]\nhosts_per_rack = {per}\nswitch = {{ watts = 150 }}\nprefer_empty = {prefer}\n"
+            )
+        };
+        let hosts = load(&two_classes, "w.toml", &[]).unwrap().hosts.len();
+        assert_eq!(keys(&racks(hosts as u32, true)), ["racks.prefer_empty"]);
+        assert!(keys(&racks(hosts as u32, false)).is_empty());
+        assert!(keys(&racks(1, true)).is_empty());
     }
 
     /// `[policy.power.dpm]` set under another power policy changes nothing: warned about;

@@ -377,6 +377,7 @@ impl<'a> Simulation<'a> {
                 spread: Default::default(),
                 vm_hours: accounts::vm_hours::VmHours::new(vm_count),
                 unserved_reported: 0.0,
+                switches: setup.racks.as_ref().map(accounts::switches::Switches::new),
             },
             workload: Workload {
                 traces: Vec::new(),
@@ -539,6 +540,7 @@ impl<'a> Simulation<'a> {
         for h in 0..self.fleet.hosts.len() {
             self.accrue(h);
         }
+        self.accrue_switches();
     }
 
     // ---- load --------------------------------------------------------------------------

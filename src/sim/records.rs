@@ -62,9 +62,12 @@ pub struct IntervalRow {
     /// The carbon columns, when the scenario sets `[carbon]` (written after the others).
     #[serde(skip)]
     pub carbon: Option<CarbonRow>,
-    /// The failure columns, when the scenario has failures (written last).
+    /// The failure columns, when the scenario has failures (written after the carbon ones).
     #[serde(skip)]
     pub failures: Option<FailureColumns>,
+    /// The rack columns, when the scenario sets `[racks]` (written last).
+    #[serde(skip)]
+    pub racks: Option<RackRow>,
 }
 
 /// The failure columns of a `timeseries.csv` row (only with `[failures]` or a class's
@@ -93,6 +96,16 @@ pub struct FailureRow {
     pub vm: Option<usize>,
     /// For `vm-restarted`: time from the failure to running again, s.
     pub downtime_s: Option<f64>,
+}
+
+/// The rack columns of a `timeseries.csv` row (only with `[racks]`, so that the files of
+/// scenarios without it keep their columns).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RackRow {
+    /// Top-of-rack switches on now.
+    pub racks_on: usize,
+    /// Their draw now, W (part of `power_w`).
+    pub switch_w: f64,
 }
 
 /// The carbon columns of a `timeseries.csv` row (only with `[carbon]`, so that the files of
@@ -275,6 +288,9 @@ pub struct EnergySummary {
     pub standby_kwh: f64,
     /// Power usage effectiveness applied.
     pub pue: f64,
+    /// Top-of-rack switches' part of `it_kwh`, kWh (only with `[racks]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub switch_kwh: Option<f64>,
 }
 
 impl EnergySummary {
@@ -293,7 +309,18 @@ impl EnergySummary {
             transition_kwh: k.transition,
             standby_kwh: k.standby,
             pue,
+            switch_kwh: None,
         }
+    }
+
+    /// Adds the top-of-rack switches' energy (`joules`) and IT cost (`it_cost`, before PUE)
+    /// as their own part of the IT energy.
+    pub fn add_switches(&mut self, joules: f64, it_cost: f64) {
+        let switch = crate::time::kwh(joules);
+        self.it_kwh += switch;
+        self.facility_kwh = self.it_kwh * self.pue;
+        self.cost += it_cost * self.pue;
+        self.switch_kwh = Some(switch);
     }
 }
 
@@ -578,6 +605,35 @@ pub struct Summary {
     /// Host failures, VM restarts and downtime, when the scenario has failures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<FailureSummary>,
+    /// Racks and their top-of-rack switches, if the scenario sets `[racks]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub racks: Option<RackSummary>,
+}
+
+/// `summary.json` → `racks`: the top-of-rack switches' energy and time on since the warm-up.
+/// Their energy is also part of `energy.it_kwh` (as `energy.switch_kwh`), and so of the cost,
+/// the emissions and the saving against the baseline, whose switches are all on.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RackSummary {
+    /// Racks (one switch each).
+    pub count: usize,
+    /// A switch's draw while on, W.
+    pub switch_w: f64,
+    /// When a switch is on: `with-hosts` or `always-on`.
+    pub switch_mode: String,
+    /// Where the switch's draw comes from, as the scenario says (empty if it does not).
+    pub switch_source: String,
+    /// Whether power management preferred emptying whole racks.
+    pub prefer_empty: bool,
+    /// The switches' IT energy, kWh.
+    pub switch_kwh: f64,
+    /// Switch-hours on, over all racks.
+    pub switch_on_hours: f64,
+    /// Mean number of switches on over the simulated time after the warm-up.
+    pub mean_on: f64,
+    /// The always-on baseline's switch energy, kWh (absent if it did not run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_switch_kwh: Option<f64>,
 }
 
 /// `summary.json` → `packing`: hosts on over the lower bound on hosts needed

@@ -279,6 +279,8 @@ pub struct Setup {
     /// Host failures and the HA restart of their VMs (`[failures]`, `hosts[].failure`);
     /// `None` = hosts never fail.
     pub failures: Option<FailureSetup>,
+    /// Racks and their top-of-rack switches (`[racks]`), if the scenario sets them.
+    pub racks: Option<crate::model::racks::RackSetup>,
 }
 
 /// Host failures: each class's failure model, the failure trace and the HA restart delay.

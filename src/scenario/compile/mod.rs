@@ -17,6 +17,7 @@ mod loads;
 mod migration;
 mod policy;
 mod profile;
+mod racks;
 mod requests;
 mod services;
 mod simulation;
@@ -65,6 +66,7 @@ pub fn compile(s: &ScenarioSpec) -> Result<Setup, FieldError> {
     let power = policy::power(&s.policy.power, policies.headroom, dpm)?;
     let carbon = carbon::compile(s, &fleet.classes)?;
     let failures = failures::compile(s)?;
+    let racks = racks::compile(s, &fleet.hosts)?;
     let fits = policy::fits(
         s.policy.initial_fit,
         policies.consolidation.is_some(),
@@ -103,6 +105,7 @@ pub fn compile(s: &ScenarioSpec) -> Result<Setup, FieldError> {
         carbon,
         start_ms,
         failures,
+        racks,
     })
 }
 

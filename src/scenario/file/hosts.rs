@@ -35,6 +35,9 @@ pub struct HostClassSpec {
     /// failure trace names them).
     #[serde(default)]
     pub failure: Option<super::HostFailureSpec>,
+    /// The rack of this class's hosts: one of `racks.names` (only with named racks).
+    #[serde(default)]
+    pub rack: Option<String>,
 }
 
 fn default_network() -> Mbps {

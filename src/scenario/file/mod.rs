@@ -12,6 +12,7 @@ mod hosts;
 mod loads;
 mod migration;
 mod policy;
+mod racks;
 mod requests;
 mod services;
 mod simulation;
@@ -27,6 +28,7 @@ pub use hosts::*;
 pub use loads::*;
 pub use migration::*;
 pub use policy::*;
+pub use racks::*;
 pub use requests::*;
 pub use services::*;
 pub use simulation::*;
@@ -86,4 +88,7 @@ pub struct ScenarioSpec {
     /// unless a host class sets `failure`.
     #[serde(default)]
     pub failures: Option<FailuresSpec>,
+    /// Racks and their top-of-rack switches; absent = no racks, no switch power.
+    #[serde(default)]
+    pub racks: Option<RacksSpec>,
 }

@@ -4,6 +4,7 @@
 pub(super) mod bound;
 pub(super) mod report;
 pub(super) mod spread;
+pub(super) mod switches;
 pub(super) mod vm_hours;
 
 use super::state::MigId;
@@ -42,4 +43,6 @@ pub(crate) struct Accounts {
     pub vm_hours: vm_hours::VmHours,
     /// The hosts' unserved demand reported in timeseries rows so far, vCPU x ms.
     pub unserved_reported: f64,
+    /// The top-of-rack switches' state and energy (`[racks]`; `None` without).
+    pub switches: Option<switches::Switches>,
 }

@@ -43,6 +43,7 @@ impl Simulation<'_> {
             hosts_lower_bound: 0,
             carbon: None,
             failures: None,
+            racks: None,
         };
         let mut hosts_failed = 0;
         let mut ram_used = 0.0;
@@ -111,8 +112,21 @@ impl Simulation<'_> {
             row.hosts_on,
             row.hosts_lower_bound,
         );
+        let mut switch_carbon_g = 0.0;
+        if let (Some(racks), Some(sw)) = (&self.setup.racks, &self.accounts.switches) {
+            let (racks_on, switch_w) = sw.now(racks);
+            let (joules, cost, carbon_g) = sw.totals();
+            row.power_w += switch_w;
+            row.energy_kwh += crate::time::kwh(joules);
+            row.cost += cost;
+            switch_carbon_g = carbon_g;
+            row.racks = Some(RackRow { racks_on, switch_w });
+        }
         if self.setup.carbon.is_some() {
-            let carbon_g: f64 = self.fleet.hosts.iter().map(|h| h.energy.carbon_g).sum();
+            let mut carbon_g: f64 = self.fleet.hosts.iter().map(|h| h.energy.carbon_g).sum();
+            if row.racks.is_some() {
+                carbon_g += switch_carbon_g;
+            }
             row.carbon = Some(CarbonRow {
                 intensity_g_per_kwh: self.accounts.intensity,
                 carbon_kg: carbon_g * self.setup.pue / 1000.0,
@@ -164,6 +178,9 @@ impl Simulation<'_> {
         self.accounts.deferred = (0, 0);
         if let Some(f) = &mut self.failures {
             f.restart(self.clock.now);
+        }
+        if let Some(sw) = &mut self.accounts.switches {
+            sw.restart(self.clock.now);
         }
         for s in &mut self.workload.services {
             s.restart_meters(self.clock.now);
@@ -230,7 +247,12 @@ impl Simulation<'_> {
                 hours_above: host.meters.above_ms as f64 / 3.6e6,
             });
         }
-        let energy = EnergySummary::new(&joules, it_cost, setup.pue, &setup.currency);
+        let mut energy = EnergySummary::new(&joules, it_cost, setup.pue, &setup.currency);
+        let racks = self.rack_summary();
+        if let Some(sw) = &self.accounts.switches {
+            let (joules, cost, _) = sw.totals();
+            energy.add_switches(joules, cost);
+        }
         self.accounts.vm_hours.close_all(self.clock.now);
         // Migrations started during the warm-up are left out.
         let reported = &self.fleet.migrations[self.accounts.first_reported_mig..];
@@ -354,6 +376,7 @@ impl Simulation<'_> {
             carbon: self.carbon_summary(),
             packing: Some(self.accounts.packing.summary()),
             failures: self.failure_summary(),
+            racks,
         };
         Outcome {
             summary,
@@ -428,6 +451,11 @@ impl Simulation<'_> {
             it_g += host.energy.carbon_g;
             joules += host.energy.joules.total();
         }
+        if let Some(sw) = &self.accounts.switches {
+            let (switch_joules, _, switch_g) = sw.totals();
+            it_g += switch_g;
+            joules += switch_joules;
+        }
         let facility_kwh = crate::time::kwh(joules) * pue;
         let span = self.setup.duration - self.setup.warmup;
         let mut embodied_kg = 0.0;
@@ -468,6 +496,30 @@ impl Simulation<'_> {
                     saved_kg: None,
                 }
             }),
+        })
+    }
+}
+
+impl Simulation<'_> {
+    /// `summary.json` → `racks` at the end of the run (none without `[racks]`).
+    fn rack_summary(&self) -> Option<RackSummary> {
+        let (racks, sw) = (self.setup.racks.as_ref()?, self.accounts.switches.as_ref()?);
+        let on_ms: u64 = sw.on_ms.iter().sum();
+        let span = (self.setup.duration - self.setup.warmup).max(1);
+        Some(RackSummary {
+            count: racks.map.len(),
+            switch_w: racks.switch_w,
+            switch_mode: match racks.mode {
+                crate::model::racks::SwitchMode::WithHosts => "with-hosts",
+                crate::model::racks::SwitchMode::AlwaysOn => "always-on",
+            }
+            .into(),
+            switch_source: racks.source.clone(),
+            prefer_empty: racks.prefer_empty,
+            switch_kwh: crate::time::kwh(sw.totals().0),
+            switch_on_hours: on_ms as f64 / 3.6e6,
+            mean_on: on_ms as f64 / span as f64,
+            baseline_switch_kwh: None,
         })
     }
 }

@@ -145,6 +145,7 @@ impl Simulation<'_> {
                 self.fleet.traffic.flowing()
             ));
         }
+        self.check_switches()?;
         if open != self.fleet.in_flight || done + aborted + open != self.fleet.migrations.len() {
             return Err(format!(
                 "{} migrations started but {done} done + {aborted} aborted + {open} in flight (counter says {})",

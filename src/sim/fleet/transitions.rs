@@ -39,6 +39,9 @@ impl Simulation<'_> {
         };
         self.clock.queue.push(self.clock.now + duration, event);
         self.refresh(h);
+        if state == PowerState::Off {
+            self.rack_host_awake(h, true);
+        }
     }
 
     pub(in crate::sim) fn on_boot_done(&mut self, h: HostId, generation: u32) {
@@ -116,7 +119,11 @@ impl Simulation<'_> {
         } else {
             PowerState::Off
         };
+        let off = host.state == PowerState::Off;
         self.refresh(h);
+        if off {
+            self.rack_host_awake(h, false);
+        }
         // A migration chose this host while it was going down: bring it back up.
         if !self.fleet.hosts[h].migrations.is_empty() {
             self.start_boot(h);

@@ -168,7 +168,20 @@ impl Simulation<'_> {
             .map(|h| (self.fleet.utilisation(&self.setup.host_classes, h), h))
             .filter(|&(u, _)| u < c.underload_threshold)
             .collect();
-        sources.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        // With `racks.prefer_empty`, the least-used racks are evacuated first, into racks
+        // evacuated later (or the same rack) when one can take the VM.
+        let rank = self.rack_ranks();
+        let rank_of = |h: HostId| {
+            rank.as_ref()
+                .zip(self.setup.racks.as_ref())
+                .map_or(0, |(rank, racks)| rank[racks.map.rack_of(h)])
+        };
+        sources.sort_by(|a, b| {
+            rank_of(a.1)
+                .cmp(&rank_of(b.1))
+                .then(a.0.total_cmp(&b.0))
+                .then(a.1.cmp(&b.1))
+        });
         // A source is not a destination, and a destination is not evacuated, this round.
         let mut is_source = vec![false; self.fleet.hosts.len()];
         let mut is_destination = vec![false; self.fleet.hosts.len()];
@@ -199,30 +212,39 @@ impl Simulation<'_> {
             for &vm in &vms {
                 let need = self.need(vm, FitBasis::Demand);
                 // Only towards busier hosts (the window's floor): no ping-pong between two
-                // lightly loaded hosts.
-                let excluded = |h: HostId| overloaded[h] || is_source[h];
-                let search = Search {
-                    need: &need,
-                    basis: FitBasis::Demand,
-                    policy: c.placement.as_ref(),
-                    state: PowerState::On,
-                    window: Window {
-                        min: u_src,
-                        max: most,
-                    },
-                };
-                let (fleet, setup) = (&self.fleet, self.setup);
-                let found = fleet.find_host(
-                    &setup.host_classes,
-                    &mut self.index,
-                    &search,
-                    &excluded,
-                    &|h, u| {
-                        let planned = plan.iter().filter(|p| p.1 == h).map(|p| p.0);
-                        let plus = planned.chain(std::iter::once(vm));
-                        !fleet.is_overloaded(setup, detector, h, u, plus, &[])
-                    },
-                );
+                // lightly loaded hosts. Preferring empty racks, a host in a rack evacuated
+                // later (or the source's) first, failing that any.
+                let mut found = None;
+                for racks_first in [rank.is_some(), false] {
+                    let excluded = |h: HostId| {
+                        overloaded[h] || is_source[h] || (racks_first && rank_of(h) < rank_of(src))
+                    };
+                    let search = Search {
+                        need: &need,
+                        basis: FitBasis::Demand,
+                        policy: c.placement.as_ref(),
+                        state: PowerState::On,
+                        window: Window {
+                            min: u_src,
+                            max: most,
+                        },
+                    };
+                    let (fleet, setup) = (&self.fleet, self.setup);
+                    found = fleet.find_host(
+                        &setup.host_classes,
+                        &mut self.index,
+                        &search,
+                        &excluded,
+                        &|h, u| {
+                            let planned = plan.iter().filter(|p| p.1 == h).map(|p| p.0);
+                            let plus = planned.chain(std::iter::once(vm));
+                            !fleet.is_overloaded(setup, detector, h, u, plus, &[])
+                        },
+                    );
+                    if found.is_some() || !racks_first {
+                        break;
+                    }
+                }
                 match found {
                     Some(dst) => {
                         self.reserve(dst, vm, 1.0);

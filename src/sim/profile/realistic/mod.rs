@@ -6,6 +6,7 @@
 mod calm;
 mod consolidate;
 mod power;
+mod racks;
 
 use crate::policy::power::Need;
 use crate::sim::Simulation;

@@ -97,7 +97,8 @@ impl Simulation<'_> {
 
     /// Boots and parks what the power policy plans for `view` and `need`.
     fn apply_power_plan(&mut self, view: &[HostPower], need: power::Need) {
-        let plan = self.policies.power.plan(view, need);
+        let mut plan = self.policies.power.plan(view, need);
+        self.prefer_empty_racks(view, &mut plan);
         for h in plan.boot {
             self.start_boot(h);
         }
