@@ -65,8 +65,11 @@ impl Simulation<'_> {
                     max: detector.most_within(1.0 + FIT_EPS) - c.destination_headroom,
                 },
             };
+            let max = search.window.max;
             let found = fleet.find_host(classes, index, &search, &excluded, &|h, u| {
                 !fleet.is_overloaded(setup, detector, h, u, std::iter::once(vm), &[])
+                    && (!c.all_dimensions
+                        || fleet.memory_load(setup, h, need.ram_mb, need.disk_mb) <= max)
             });
             if found.is_some() {
                 return found;
