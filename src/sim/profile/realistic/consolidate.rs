@@ -8,6 +8,7 @@ use crate::policy::power;
 use crate::policy::selection::VmCandidate;
 use crate::sim::calm::Calm;
 use crate::sim::fleet::Fleet;
+use crate::sim::fleet::dimensions::MEMORY_CEILING;
 use crate::sim::fleet::placement::FIT_EPS;
 use crate::sim::fleet::placement_index::{Search, Window};
 use crate::sim::setup::FitBasis;
@@ -25,11 +26,10 @@ impl Simulation<'_> {
         let relief_open = in_window || self.setup.calm.relief_outside_window;
         let detector = c.detector.as_ref();
         let (fleet, setup) = (&self.fleet, self.setup);
-        // With every dimension judged, RAM or disk above the detector's ceiling (100 % for a
-        // detector without one) over-loads a host too.
-        let ceiling = detector.most_within(1.0 + FIT_EPS);
+        // With every dimension judged, RAM or disk committed above capacity over-loads a host
+        // too.
         let memory_over = |h: HostId, ram_mb: f64, disk_mb: f64| {
-            c.all_dimensions && fleet.memory_load(setup, h, ram_mb, disk_mb) > ceiling
+            c.all_dimensions && fleet.memory_load(setup, h, ram_mb, disk_mb) > MEMORY_CEILING
         };
         let overloaded: Vec<bool> = (0..fleet.hosts.len())
             .map(|h| {
@@ -97,7 +97,7 @@ impl Simulation<'_> {
                 let (fleet, setup) = (&self.fleet, self.setup);
                 if !fleet.is_overloaded(setup, detector, h, u, std::iter::empty(), minus)
                     && !(c.all_dimensions
-                        && fleet.memory_load(setup, h, ram_off, disk_off) > ceiling)
+                        && fleet.memory_load(setup, h, ram_off, disk_off) > MEMORY_CEILING)
                 {
                     break;
                 }
@@ -146,7 +146,7 @@ impl Simulation<'_> {
                     &|h| overloaded[h],
                     &|h, u| {
                         !fleet.is_overloaded(setup, detector, h, u, std::iter::once(vm), &[])
-                            && c.memory_fits(fleet, setup, h, &need, most)
+                            && c.memory_fits(fleet, setup, h, &need)
                     },
                 );
                 if found.is_some() {
@@ -244,7 +244,7 @@ impl Simulation<'_> {
                         let planned = plan.iter().filter(|p| p.1 == h).map(|p| p.0);
                         let plus = planned.chain(std::iter::once(vm));
                         !fleet.is_overloaded(setup, detector, h, u, plus, &[])
-                            && c.memory_fits(fleet, setup, h, &need, most)
+                            && c.memory_fits(fleet, setup, h, &need)
                             && (!c.all_dimensions || c.load(fleet, setup, h) >= u_src)
                     },
                 );
@@ -295,9 +295,10 @@ impl Consolidator {
         }
     }
 
-    /// Whether host `h`'s RAM and disk stay at most `most` with `need` added (always, with
-    /// CPU alone judged): a destination must not be over-loaded on any dimension.
-    fn memory_fits(&self, fleet: &Fleet, setup: &Setup, h: HostId, need: &Need, most: f64) -> bool {
-        !self.all_dimensions || fleet.memory_load(setup, h, need.ram_mb, need.disk_mb) <= most
+    /// Whether host `h`'s RAM and disk stay within [`MEMORY_CEILING`] with `need` added
+    /// (always, with CPU alone judged): a destination must not be over-loaded on any dimension.
+    fn memory_fits(&self, fleet: &Fleet, setup: &Setup, h: HostId, need: &Need) -> bool {
+        !self.all_dimensions
+            || fleet.memory_load(setup, h, need.ram_mb, need.disk_mb) <= MEMORY_CEILING
     }
 }
