@@ -95,9 +95,10 @@ impl Simulation<'_> {
                 let u = committed / capacity;
                 let minus = &to_move[first..];
                 let (fleet, setup) = (&self.fleet, self.setup);
-                if !fleet.is_overloaded(setup, detector, h, u, std::iter::empty(), minus)
-                    && !(c.all_dimensions
-                        && fleet.memory_load(setup, h, ram_off, disk_off) > MEMORY_CEILING)
+                let memory_over = c.all_dimensions
+                    && fleet.memory_load(setup, h, ram_off, disk_off) > MEMORY_CEILING;
+                if !memory_over
+                    && !fleet.is_overloaded(setup, detector, h, u, std::iter::empty(), minus)
                 {
                     break;
                 }
