@@ -26,7 +26,10 @@
 # Usage: bench/growth.sh [--no-cloudsim]
 #        bench/growth.sh --scenarios DIR   (only writes the cloudsim series' scenarios, x1 too,
 #                                          as DIR/<policy>-xK.toml, and exits; for checks)
-# Knobs (environment): SCALES="1 2 4 8 16" REPS=3 LARGE_REPS=1 REPS_REF=9 CS_REPS=1
+# Vector packing (issue 25): VECTOR="l2-norm" (a placement name) adds a realistic series with
+# that policy for initial placement and consolidation and `dimensions = "all"`, the same
+# generated scenarios otherwise; ONLY=realistic skips the cloudsim series and the side by side.
+# Knobs (environment): SCALES="1 2 4 8 16" REPS=3 LARGE_REPS=1 REPS_REF=9 CS_REPS=1 VECTOR= ONLY=
 #   PEER=../shared/peer MATH3=/usr/share/java/commons-math3.jar JAVA=java CALLGRIND=0
 #   BIN=<a nightshift binary; default: a `dist` build of this tree, as every measurement in docs/performance.md>
 set -euo pipefail
@@ -51,6 +54,8 @@ PEER=${PEER:-../shared/peer}
 MATH3=${MATH3:-/usr/share/java/commons-math3.jar}
 JAVA=${JAVA:-java}
 CALLGRIND=${CALLGRIND:-0}
+VECTOR=${VECTOR:-}
+ONLY=${ONLY:-}
 # The bundled days, those nearest the reference day's 1,052 VMs first.
 DAYS=(20110303 20110309 20110412 20110420 20110325 20110306 20110411 20110409 20110403 20110322)
 
@@ -103,11 +108,11 @@ realistic_scenario() {
     echo "$out"
 }
 
-# timed SCENARIO: one run (outputs written, charts and baseline off); leaves
-# "USER_S HOSTS VMS EVENTS" in $work/last.
+# timed SCENARIO [ARG...]: one run (outputs written, charts and baseline off; ARGs added,
+# e.g. --set); leaves "USER_S HOSTS VMS EVENTS" in $work/last.
 timed() {
     local TIMEFORMAT='%3U' user
-    { time "$bin" run "$1" --out "$work/out" --force --no-baseline --no-charts -q > /dev/null; } 2> "$work/clock"
+    { time "$bin" run "$@" --out "$work/out" --force --no-baseline --no-charts -q > /dev/null; } 2> "$work/clock"
     user=$(tail -1 "$work/clock")
     echo "$user $(summary_counts "$work/out/summary.json")" > "$work/last"
 }
@@ -117,14 +122,16 @@ summary_counts() {
     python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d["hosts"]["count"], d["vms"]["count"], d["events"])' "$1"
 }
 
-# instructions SCENARIO: the run's instruction count under callgrind (no output of its own).
+# instructions SCENARIO [ARG...]: the run's instruction count under callgrind (no output of
+# its own).
 instructions() {
     valgrind --tool=callgrind --dump-instr=no --callgrind-out-file="$work/cg.out" \
-        "$bin" run "$1" --out "$work/out" --force --no-baseline --no-charts -q > /dev/null 2> "$work/cg.log"
+        "$bin" run "$@" --out "$work/out" --force --no-baseline --no-charts -q > /dev/null 2> "$work/cg.log"
     sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$work/cg.log"
 }
 
-# series TITLE KIND [POLICY]: measures every scale and prints the table.
+# series TITLE KIND [POLICY]: measures every scale and prints the table. KIND realistic-vector
+# is the realistic series with the VECTOR placement on every dimension.
 series() {
     local title=$1 kind=$2 policy=${3:-} k s reps best r user rest first_t="" first_e="" prev_t=""
     echo
@@ -135,11 +142,16 @@ series() {
     local first_i="" worst=0
     for k in $SCALES; do
         if [ "$kind" = cloudsim ]; then s=$(planetlab_scenario "$policy" "$k"); else s=$(realistic_scenario "$k"); fi
+        local extra=()
+        if [ "$kind" = realistic-vector ]; then
+            extra=(--set "policy.initial_placement=\"$VECTOR\"" --set "policy.consolidation.placement=\"$VECTOR\""
+                --set 'policy.consolidation.dimensions="all"')
+        fi
         reps=$REPS
         [ "$k" -gt 4 ] && reps=$LARGE_REPS
         best=""
         for ((r = 0; r < reps; r++)); do
-            timed "$s"
+            timed "$s" "${extra[@]}"
             read -r user rest < "$work/last"
             if [ -z "$best" ] || awk -v u="$user" -v b="${best%% *}" 'BEGIN { exit !(u < b) }'; then
                 best="$user $rest"
@@ -153,7 +165,7 @@ series() {
             'BEGIN { printf "%5s %7d %8d %8d %9.3f %8.2fx %8.2fx %10.2fx", "x" k, h, v, e, t, t / t1, t / tp, (t / e) / (t1 / e1) }'
         if [ "$CALLGRIND" = 1 ]; then
             local n
-            n=$(instructions "$s")
+            n=$(instructions "$s" "${extra[@]}")
             [ -z "$first_i" ] && first_i=$n
             awk -v n="$n" -v n1="$first_i" 'BEGIN { printf " %14.0f %8.2fx", n, n / n1 }'
         fi
@@ -169,9 +181,15 @@ series() {
 echo "== bench/growth.sh $(date -u +%Y-%m-%dT%H:%MZ): $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), nightshift $("$bin" --version)"
 echo "measure: user CPU (shell \`time\`), least of $REPS runs up to x4 and of $LARGE_REPS above$([ "$CALLGRIND" = 1 ] && echo ", and callgrind instruction counts")"
 echo "per event: time per simulated event against x1 (1.00x = the time grows with the work)"
-series "cloudsim profile, LR-MMT-1.2, K PlanetLab days on K x 800 hosts" cloudsim lr-mmt-1.2
-series "cloudsim profile, THR-MMT-0.8, K PlanetLab days on K x 800 hosts" cloudsim thr-mmt-0.8
+if [ "$ONLY" != realistic ]; then
+    series "cloudsim profile, LR-MMT-1.2, K PlanetLab days on K x 800 hosts" cloudsim lr-mmt-1.2
+    series "cloudsim profile, THR-MMT-0.8, K PlanetLab days on K x 800 hosts" cloudsim thr-mmt-0.8
+fi
 series "realistic profile, generated (1,250 K hosts, 12,500 K VMs, 1 day, seed 7)" realistic
+if [ -n "$VECTOR" ]; then
+    series "realistic profile, generated, $VECTOR placement, dimensions = all" realistic-vector
+fi
+[ "$ONLY" = realistic ] && exit 0
 
 echo
 echo "== side by side with CloudSim 3.0.3: reference day 20110303, LR-MMT-1.2, 800 hosts"

@@ -122,6 +122,8 @@ pub(crate) struct Consolidator {
     underload_threshold: f64,
     evacuation_failures: u32,
     destination_headroom: f64,
+    /// Over-load and under-load judged on RAM and disk too (`dimensions = "all"`).
+    all_dimensions: bool,
 }
 
 fn build<T: ?Sized>(
@@ -276,6 +278,7 @@ impl<'a> Simulation<'a> {
                 underload_threshold: c.underload_threshold,
                 evacuation_failures: c.evacuation_failures,
                 destination_headroom: c.destination_headroom,
+                all_dimensions: c.all_dimensions,
             }),
         };
         let mut power: Box<dyn PowerPolicy> = match setup.power.name.as_str() {

@@ -64,6 +64,9 @@ pub struct ConsolidationSetup {
     pub evacuation_failures: u32,
     /// Utilisation a destination keeps free below the detector's ceiling, fraction.
     pub destination_headroom: f64,
+    /// Whether over-load and under-load are judged on RAM and disk too, not CPU alone
+    /// (`policy.consolidation.dimensions = "all"`).
+    pub all_dimensions: bool,
 }
 
 /// Power-management settings.

@@ -11,8 +11,8 @@ use crate::policy::power::POWER_POLICIES;
 use crate::policy::selection::SELECTIONS;
 use crate::scenario::error::FieldError;
 use crate::scenario::file::{
-    ConflictPolicySpec, ConsolidationSpec, FitBasisSpec, ForecastSpec, ParkSpec, PolicySpec,
-    PowerPolicySpec, ProfileSpec, ProvisioningSpec,
+    ConflictPolicySpec, ConsolidationSpec, DimensionsSpec, FitBasisSpec, ForecastSpec, ParkSpec,
+    PolicySpec, PowerPolicySpec, ProfileSpec, ProvisioningSpec,
 };
 use crate::scenario::limits;
 use crate::sim::setup::{
@@ -50,6 +50,7 @@ pub(super) fn compile(p: &PolicySpec, hosts: usize) -> Check<Policies> {
             )?,
             evacuation_failures: c.evacuation_failures,
             destination_headroom: destination_headroom(c)?,
+            all_dimensions: c.dimensions == DimensionsSpec::All,
         })
     } else {
         None

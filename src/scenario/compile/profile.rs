@@ -25,6 +25,12 @@ pub(super) fn compile(
                     "must be 0 under the cloudsim profile (CloudSim only keeps a destination from becoming over-loaded)",
                 ));
             }
+            if consolidation.is_some_and(|c| c.all_dimensions) {
+                return Err(FieldError::new(
+                    "policy.consolidation.dimensions",
+                    "must be \"cpu\" under the cloudsim profile (CloudSim judges over-load and under-load by CPU alone); use profile = \"realistic\" to judge RAM and disk too",
+                ));
+            }
             Profile::Cloudsim
         }
     })

@@ -132,6 +132,22 @@ pub struct ConsolidationSpec {
     /// rise over-loads (0 = none, as in the reference).
     #[serde(default)]
     pub destination_headroom: f64,
+    /// Which dimensions judge over-load and under-load: `cpu` (CPU utilisation only) or
+    /// `all` (CPU, RAM and disk: over-loaded when any exceeds the ceiling, under-loaded when
+    /// the fullest is below the threshold).
+    #[serde(default)]
+    pub dimensions: DimensionsSpec,
+}
+
+/// `policy.consolidation.dimensions`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DimensionsSpec {
+    /// CPU utilisation alone, as Beloglazov & Buyya's loop.
+    #[default]
+    Cpu,
+    /// Every dimension: CPU, RAM and disk reserved, each as a fraction of the host's.
+    All,
 }
 
 impl Default for ConsolidationSpec {
@@ -145,6 +161,7 @@ impl Default for ConsolidationSpec {
             underload_threshold: default_underload(),
             evacuation_failures: default_evacuation_failures(),
             destination_headroom: 0.0,
+            dimensions: DimensionsSpec::default(),
         }
     }
 }

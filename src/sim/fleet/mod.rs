@@ -3,6 +3,7 @@
 //! overload detector reads of the fleet.
 
 pub(super) mod detect;
+pub(super) mod dimensions;
 pub(super) mod history;
 pub(super) mod migration;
 pub(super) mod placement;

@@ -6,6 +6,7 @@ use crate::policy::placement::Need;
 use crate::policy::power;
 use crate::sim::conflicts::ConflictKind;
 use crate::sim::fleet::Fleet;
+use crate::sim::fleet::dimensions::MEMORY_CEILING;
 use crate::sim::fleet::placement_index::{Best, Hosts, PlacementIndex, Search, Window};
 use crate::sim::setup::FitBasis;
 use crate::sim::setup::Provisioning;
@@ -67,6 +68,8 @@ impl Simulation<'_> {
             };
             let found = fleet.find_host(classes, index, &search, &excluded, &|h, u| {
                 !fleet.is_overloaded(setup, detector, h, u, std::iter::once(vm), &[])
+                    && (!c.all_dimensions
+                        || fleet.memory_load(setup, h, need.ram_mb, need.disk_mb) <= MEMORY_CEILING)
             });
             if found.is_some() {
                 return found;

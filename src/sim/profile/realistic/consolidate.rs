@@ -3,12 +3,16 @@
 //! hosts evacuated whose VMs all fit on busier ones. The migrations are planned at once.
 
 use crate::model::host::PowerState;
+use crate::policy::placement::Need;
 use crate::policy::power;
 use crate::policy::selection::VmCandidate;
 use crate::sim::calm::Calm;
+use crate::sim::fleet::Fleet;
+use crate::sim::fleet::dimensions::MEMORY_CEILING;
 use crate::sim::fleet::placement::FIT_EPS;
 use crate::sim::fleet::placement_index::{Search, Window};
 use crate::sim::setup::FitBasis;
+use crate::sim::setup::Setup;
 use crate::sim::state::*;
 use crate::sim::{Consolidator, Simulation};
 
@@ -22,11 +26,17 @@ impl Simulation<'_> {
         let relief_open = in_window || self.setup.calm.relief_outside_window;
         let detector = c.detector.as_ref();
         let (fleet, setup) = (&self.fleet, self.setup);
+        // With every dimension judged, RAM or disk committed above capacity over-loads a host
+        // too.
+        let memory_over = |h: HostId, ram_mb: f64, disk_mb: f64| {
+            c.all_dimensions && fleet.memory_load(setup, h, ram_mb, disk_mb) > MEMORY_CEILING
+        };
         let overloaded: Vec<bool> = (0..fleet.hosts.len())
             .map(|h| {
                 let u = fleet.utilisation(&setup.host_classes, h);
                 fleet.hosts[h].state == PowerState::On
-                    && fleet.is_overloaded(setup, detector, h, u, std::iter::empty(), &[])
+                    && (fleet.is_overloaded(setup, detector, h, u, std::iter::empty(), &[])
+                        || memory_over(h, 0.0, 0.0))
             })
             .collect();
         // Over-loaded hosts take no VM this round: placement searches skip them in bulk.
@@ -47,6 +57,7 @@ impl Simulation<'_> {
                 .filter(|&vm| self.fleet.vms[vm].state == VmState::Running(h))
                 .collect();
             let mut committed = self.fleet.hosts[h].committed_mips;
+            let (mut ram_off, mut disk_off) = (0.0, 0.0);
             let first = to_move.len();
             while !pool.is_empty() {
                 if wants_history {
@@ -77,12 +88,17 @@ impl Simulation<'_> {
                     continue;
                 }
                 committed -= self.fleet.vms[vm].demand_mips;
+                let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
+                ram_off -= t.ram_mb;
+                disk_off -= t.disk_mb;
                 to_move.push(vm);
                 let u = committed / capacity;
                 let minus = &to_move[first..];
-                if !self
-                    .fleet
-                    .is_overloaded(self.setup, detector, h, u, std::iter::empty(), minus)
+                let (fleet, setup) = (&self.fleet, self.setup);
+                let memory_over = c.all_dimensions
+                    && fleet.memory_load(setup, h, ram_off, disk_off) > MEMORY_CEILING;
+                if !memory_over
+                    && !fleet.is_overloaded(setup, detector, h, u, std::iter::empty(), minus)
                 {
                     break;
                 }
@@ -129,7 +145,10 @@ impl Simulation<'_> {
                     &mut self.index,
                     &search,
                     &|h| overloaded[h],
-                    &|h, u| !fleet.is_overloaded(setup, detector, h, u, std::iter::once(vm), &[]),
+                    &|h, u| {
+                        !fleet.is_overloaded(setup, detector, h, u, std::iter::once(vm), &[])
+                            && c.memory_fits(fleet, setup, h, &need)
+                    },
                 );
                 if found.is_some() {
                     break;
@@ -165,7 +184,7 @@ impl Simulation<'_> {
                     && !host.vms.is_empty()
                     && host.migrations.is_empty()
             })
-            .map(|h| (self.fleet.utilisation(&self.setup.host_classes, h), h))
+            .map(|h| (c.load(&self.fleet, self.setup, h), h))
             .filter(|&(u, _)| u < c.underload_threshold)
             .collect();
         // With `racks.prefer_empty`, the least-used racks are evacuated first, into racks
@@ -211,9 +230,10 @@ impl Simulation<'_> {
             let mut plan: Vec<(VmId, HostId)> = Vec::new();
             for &vm in &vms {
                 let need = self.need(vm, FitBasis::Demand);
-                // Only towards busier hosts (the window's floor): no ping-pong between two
-                // lightly loaded hosts. Preferring empty racks, a host in a rack evacuated
-                // later (or the source's) first, failing that any.
+                // Only towards busier hosts (the window's floor, on CPU; on the fullest
+                // dimension with every dimension judged): no ping-pong between two lightly
+                // loaded hosts. Preferring empty racks, a host in a rack evacuated later (or
+                // the source's) first, failing that any.
                 let mut found = None;
                 for racks_first in [rank.is_some(), false] {
                     let excluded = |h: HostId| {
@@ -225,7 +245,11 @@ impl Simulation<'_> {
                         policy: c.placement.as_ref(),
                         state: PowerState::On,
                         window: Window {
-                            min: u_src,
+                            min: if c.all_dimensions {
+                                f64::NEG_INFINITY
+                            } else {
+                                u_src
+                            },
                             max: most,
                         },
                     };
@@ -239,6 +263,8 @@ impl Simulation<'_> {
                             let planned = plan.iter().filter(|p| p.1 == h).map(|p| p.0);
                             let plus = planned.chain(std::iter::once(vm));
                             !fleet.is_overloaded(setup, detector, h, u, plus, &[])
+                                && c.memory_fits(fleet, setup, h, &need)
+                                && (!c.all_dimensions || c.load(fleet, setup, h) >= u_src)
                         },
                     );
                     if found.is_some() || !racks_first {
@@ -277,5 +303,25 @@ impl Simulation<'_> {
         host.sized_mips += sign * t.mips;
         host.ram_used += sign * t.ram_mb;
         host.disk_used += sign * t.disk_mb;
+    }
+}
+
+/// How consolidation reads a host's load: CPU alone, or every dimension.
+impl Consolidator {
+    /// Host `h`'s load as under-load is judged: its CPU utilisation, or with every dimension
+    /// judged its fullest dimension.
+    fn load(&self, fleet: &Fleet, setup: &Setup, h: HostId) -> f64 {
+        if self.all_dimensions {
+            fleet.fullest(setup, h)
+        } else {
+            fleet.utilisation(&setup.host_classes, h)
+        }
+    }
+
+    /// Whether host `h`'s RAM and disk stay within [`MEMORY_CEILING`] with `need` added
+    /// (always, with CPU alone judged): a destination must not be over-loaded on any dimension.
+    fn memory_fits(&self, fleet: &Fleet, setup: &Setup, h: HostId, need: &Need) -> bool {
+        !self.all_dimensions
+            || fleet.memory_load(setup, h, need.ram_mb, need.disk_mb) <= MEMORY_CEILING
     }
 }
