@@ -296,11 +296,23 @@ fn bad_failure_traces_name_the_file_line_and_column() {
         &[("outages.csv", "host,start_s,end_s\n0,3600,3600\n")],
         &["line 2, column `end_s`", "must come after the failure"],
     );
-    // Racks are not modelled yet.
+    // Racks fail only where the scenario has racks, and only the racks it has.
     refused(
         &s,
         &[("outages.csv", "rack,start_s,end_s\n0,3600,4000\n")],
-        &["line 1, column `rack`"],
+        &["line 1, column `rack`", "need `[racks]`"],
+    );
+    let with_racks = two_hosts(
+        "[racks]\nhosts_per_rack = 1\nswitch = { watts = 150 }\n[failures]\ntrace = \"outages.csv\"\n",
+    );
+    refused(
+        &with_racks,
+        &[("outages.csv", "rack,start_s,end_s\nrack-3,3600,4000\n")],
+        &[
+            "line 2, column `rack`",
+            "unknown rack \"rack-3\"",
+            "\"rack-1\", \"rack-2\"",
+        ],
     );
 }
 
@@ -500,4 +512,66 @@ fn a_vm_down_at_the_end_is_waiting_but_not_unplaced() {
     let f = o.summary.failures.unwrap();
     assert_eq!((f.vm_stops, f.restarts, f.vms_down_at_end), (1, 0, 1));
     close(f.downtime_vm_hours, 10.0 / 3600.0);
+}
+
+/// A rack's failure (issue 21 item 3) in closed form: the two hosts in racks of one, rack-1
+/// (host 0) down from 1 h in a `rack` trace: the VM restarts on host 1 after the 120 s delay
+/// as in the host case, and rack-1's switch goes dark with its failed host. Switches of
+/// 150 W: rack-1 on for 3600 s, rack-2 for 7200 s: 150 x 10,800 s = 0.45 kWh.
+#[test]
+fn a_failed_rack_stops_its_hosts_and_its_switch() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.toml");
+    let racks = "[racks]\nhosts_per_rack = 1\nswitch = { watts = 150 }\n";
+    let failures = "[failures]\ntrace = \"racks.csv\"\nrestart_delay = \"2m\"\n";
+    std::fs::write(&scenario, two_hosts(&format!("{racks}{failures}"))).unwrap();
+    std::fs::write(
+        dir.path().join("racks.csv"),
+        "rack,start_s,end_s\nrack-1,3600,9000\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    run_ok(&scenario, &out, &["--no-charts"]);
+    let s = summary(&out);
+    assert_eq!(num(&s, "failures.failures"), 1.0);
+    assert_eq!(num(&s, "failures.restarts"), 1.0);
+    close(num(&s, "failures.restart_p99_s"), 120.0);
+    close(num(&s, "racks.switch_kwh"), 150.0 * 10_800.0 / 3.6e6);
+    let hosts = column(&out.join("failures.csv"), "host");
+    assert_eq!(hosts, [0.0, 0.0, 1.0]);
+}
+
+/// A rack failure model fails every host of a rack at once, from its own substream: with
+/// racks of two hosts and no host model, each failure time holds both hosts of one rack.
+#[test]
+fn a_rack_failure_model_fails_whole_racks() {
+    let text = two_hosts(
+        "[racks]\nhosts_per_rack = 2\nswitch = { watts = 150 }\n[failures]\nracks = { time_to_failure = { distribution = \"exponential\", mean = \"20m\" }, time_to_repair = { distribution = \"exponential\", mean = \"10m\" } }\n",
+    )
+    .replace("count = 2\ncores", "count = 4\ncores");
+    let setup = scenario::load(&text, "racks.toml", &[]).unwrap_or_else(|e| panic!("{e}"));
+    let mut rec = MemoryRecorder::default();
+    let o = sim::run_checked(&setup, &mut rec).unwrap();
+    let failed: Vec<(f64, usize)> = rec
+        .failures
+        .iter()
+        .filter(|r| r.event == "host-failed")
+        .map(|r| (r.time_s, r.host))
+        .collect();
+    assert!(failed.len() >= 4, "a 20-minute mean over 2 h: {failed:?}");
+    for pair in failed.chunks(2) {
+        assert_eq!(pair.len(), 2, "{failed:?}");
+        assert_eq!(pair[0].0, pair[1].0, "{failed:?}");
+        assert_eq!(pair[0].1 / 2, pair[1].1 / 2, "one rack: {failed:?}");
+    }
+    assert_eq!(o.summary.failures.unwrap().failures, failed.len() as u64);
+    // Racks fail only where there are racks.
+    let e = scenario::load(
+        &two_hosts("[failures]\nracks = { time_to_failure = { distribution = \"exponential\", mean = \"20m\" }, time_to_repair = { distribution = \"exponential\", mean = \"10m\" } }\n"),
+        "norack.toml",
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("failures.racks") && e.contains("[racks]"), "{e}");
 }

@@ -88,6 +88,7 @@ fn load_intensity(setup: &mut Setup, scenario_path: &Path) -> Result<(), Pipelin
 /// Errors name the scenario, the key, the file, its line and column.
 fn load_failure_trace(setup: &mut Setup, scenario_path: &Path) -> Result<(), PipelineError> {
     let hosts = setup.hosts.len();
+    let racks = setup.racks.as_ref().map(|r| &r.map);
     let Some(f) = setup.failures.as_mut().filter(|f| f.trace.is_none()) else {
         return Ok(());
     };
@@ -104,7 +105,7 @@ fn load_failure_trace(setup: &mut Setup, scenario_path: &Path) -> Result<(), Pip
     };
     let text = std::fs::read_to_string(&path).map_err(|e| fail(format!("cannot read: {e}")))?;
     let outages =
-        crate::model::failure::parse_trace(&text, hosts).map_err(|e| fail(e.to_string()))?;
+        crate::model::failure::parse_trace(&text, hosts, racks).map_err(|e| fail(e.to_string()))?;
     f.trace = Some(outages);
     Ok(())
 }

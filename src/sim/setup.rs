@@ -299,6 +299,8 @@ pub struct FailureSetup {
     /// The trace's outages, once the pipeline has read the file (`None` before, or without
     /// a trace).
     pub trace: Option<Vec<crate::model::failure::Outage>>,
+    /// How each rack fails as a unit (`failures.racks`), if racks fail.
+    pub rack_model: Option<crate::model::failure::FailureModel>,
 }
 
 /// `[carbon]` compiled: the grid's intensity over time, embodied emissions per host class and

@@ -5,7 +5,7 @@
 use super::checks::Check;
 use crate::model::failure::{FailureModel, TimeLaw};
 use crate::scenario::error::FieldError;
-use crate::scenario::file::{ProfileSpec, ScenarioSpec, TimeLawSpec};
+use crate::scenario::file::{HostFailureSpec, ProfileSpec, ScenarioSpec, TimeLawSpec};
 use crate::scenario::limits;
 use crate::sim::setup::FailureSetup;
 
@@ -48,23 +48,24 @@ pub(super) fn compile(s: &ScenarioSpec) -> Check<Option<FailureSetup>> {
     for (i, h) in s.hosts.iter().enumerate() {
         models.push(match &h.failure {
             None => None,
-            Some(f) => Some(FailureModel {
-                time_to_failure: law(
-                    &format!("hosts[{i}].failure.time_to_failure"),
-                    &f.time_to_failure,
-                )?,
-                time_to_repair: law(
-                    &format!("hosts[{i}].failure.time_to_repair"),
-                    &f.time_to_repair,
-                )?,
-            }),
+            Some(f) => Some(model(&format!("hosts[{i}].failure"), f)?),
         });
     }
+    let rack_model = match &spec.racks {
+        None => None,
+        Some(_) if s.racks.is_none() => {
+            return Err(FieldError::new(
+                "failures.racks",
+                "racks fail as a unit only where there are racks: add a `[racks]` section (hosts_per_rack or names)",
+            ));
+        }
+        Some(f) => Some(model("failures.racks", f)?),
+    };
     let file = match spec.trace {
         Some(path) if path.trim().is_empty() => {
             return Err(FieldError::new(
                 "failures.trace",
-                "is empty: give the path of a CSV file `host,start_s,end_s` (relative to the scenario)",
+                "is empty: give the path of a CSV file `host,start_s,end_s` or `rack,start_s,end_s` (relative to the scenario)",
             ));
         }
         other => other,
@@ -74,7 +75,16 @@ pub(super) fn compile(s: &ScenarioSpec) -> Check<Option<FailureSetup>> {
         models,
         file,
         trace: None,
+        rack_model,
     }))
+}
+
+/// The failure model at `key` (`hosts[i].failure` or `failures.racks`).
+fn model(key: &str, f: &HostFailureSpec) -> Check<FailureModel> {
+    Ok(FailureModel {
+        time_to_failure: law(&format!("{key}.time_to_failure"), &f.time_to_failure)?,
+        time_to_repair: law(&format!("{key}.time_to_repair"), &f.time_to_repair)?,
+    })
 }
 
 /// A time law at `key`: its times must be longer than zero (a repair of zero time is no

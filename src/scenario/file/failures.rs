@@ -15,9 +15,14 @@ pub struct FailuresSpec {
     /// The HA restart delay: from a host's failure to its VMs' restart elsewhere.
     #[serde(default)]
     pub restart_delay: Option<Duration>,
+    /// How each rack fails as a unit (its switch or power feed) and is repaired: all its
+    /// hosts fail at once (needs `[racks]`).
+    #[serde(default)]
+    pub racks: Option<HostFailureSpec>,
 }
 
-/// `hosts[].failure`: how the class's hosts fail and are repaired.
+/// `hosts[].failure` and `failures.racks`: how the class's hosts (a rack) fail and are
+/// repaired.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HostFailureSpec {

@@ -2,6 +2,7 @@
 //! and each switch's energy, accrued exactly as a host's is: at each change of its rack's
 //! state, and before the price or the grid intensity steps.
 
+use crate::model::host::PowerState;
 use crate::model::racks::{RackId, RackSetup};
 use crate::sim::Simulation;
 use crate::sim::energy::{EnergyAccount, Split};
@@ -114,7 +115,10 @@ impl Simulation<'_> {
                 .map
                 .hosts(r)
                 .iter()
-                .filter(|&&h| self.fleet.hosts[h].state != crate::model::host::PowerState::Off)
+                .filter(|&&h| {
+                    let state = self.fleet.hosts[h].state;
+                    !matches!(state, PowerState::Off | PowerState::Failed)
+                })
                 .count();
             if awake != sw.awake[r] {
                 return Err(format!(

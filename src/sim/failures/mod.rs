@@ -8,6 +8,7 @@
 //! delay through the normal placement, or wait like other VMs (power management boots hosts
 //! for them). A repaired host is off, for power management to use.
 
+use crate::model::failure::Outage;
 use crate::model::host::PowerState;
 use crate::policy::power;
 use crate::rng::{Stream, substream};
@@ -108,6 +109,18 @@ impl Simulation<'_> {
                 outages.extend(model.outages(h, self.setup.duration, &mut rng));
             }
         }
+        // A rack draws from the substream after the hosts' (hosts.len() + rack), so racks
+        // move no host's draws.
+        if let (Some(model), Some(racks)) = (&f.rack_model, &self.setup.racks) {
+            let hosts = self.setup.hosts.len();
+            for r in 0..racks.map.len() {
+                let mut rng = substream(self.setup.seed, Stream::Failures, hosts + r);
+                for o in model.outages(r, self.setup.duration, &mut rng) {
+                    let rack = racks.map.hosts(r).iter();
+                    outages.extend(rack.map(|&host| Outage { host, ..o }));
+                }
+            }
+        }
         outages.extend(
             f.trace
                 .iter()
@@ -155,6 +168,11 @@ impl Simulation<'_> {
         }
         self.log_failure("host-failed", h, None, None);
         self.accrue(h);
+        // A failed host no longer keeps its rack's switch on (a failed rack's switch is down
+        // with it); a repaired one comes back off.
+        if self.fleet.hosts[h].state != PowerState::Off {
+            self.rack_host_awake(h, false);
+        }
         let host = &mut self.fleet.hosts[h];
         host.state = PowerState::Failed;
         host.generation += 1;
