@@ -22,6 +22,8 @@ pub enum Stream {
     RequestLifetimes = 6,
     /// Noise on the demand of replicated services.
     Services = 7,
+    /// Noise on memory curves (`vms[].ram_load`).
+    MemoryNoise = 8,
 }
 
 /// The random generator of `stream` for `seed`.

@@ -47,6 +47,8 @@ pub struct TableOptions {
     pub start_ms: Option<i64>,
     /// Whether the timeseries end with the carbon columns (the scenario sets `[carbon]`).
     pub carbon: bool,
+    /// Whether the timeseries end with the memory columns (the scenario models memory).
+    pub memory: bool,
 }
 
 /// Streams timeseries, migration and conflict rows (and, when asked, every host's
@@ -84,7 +86,7 @@ impl RunRecorder {
         Ok(RunRecorder {
             timeseries: table(
                 TIMESERIES_FILE,
-                tables::timeseries_columns(start, options.carbon),
+                tables::timeseries_columns(start, options.carbon, options.memory),
             )?,
             migrations: table(MIGRATIONS_FILE, tables::migration_columns(start))?,
             conflicts: table(CONFLICTS_FILE, tables::conflict_columns(start))?,
@@ -181,7 +183,8 @@ pub struct TimeseriesTable {
 impl TimeseriesTable {
     /// Creates `dir/name` (and its Parquet twin, as `options` say) with the timeseries columns.
     pub fn create(dir: &Path, name: &str, options: TableOptions) -> io::Result<Self> {
-        let columns = tables::timeseries_columns(options.start_ms.is_some(), options.carbon);
+        let columns =
+            tables::timeseries_columns(options.start_ms.is_some(), options.carbon, options.memory);
         Ok(TimeseriesTable {
             rows: TableWriter::create(dir, name, columns, options.format)?,
             start_ms: options.start_ms,
@@ -342,7 +345,7 @@ mod tests {
         }
         rec.finish().unwrap();
         let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
-        let ts = tables::timeseries_columns(false, false);
+        let ts = tables::timeseries_columns(false, false, false);
         assert_eq!(read(TIMESERIES_FILE), serde_text(&names(&ts), &[interval]));
         let mc = tables::migration_columns(false);
         assert_eq!(read(MIGRATIONS_FILE), serde_text(&names(&mc), &[m]));
@@ -367,7 +370,7 @@ mod tests {
         let joined = |c: Vec<table::Column>| names(&c).join(",");
         assert_eq!(
             header_of(&IntervalRow::default()),
-            joined(tables::timeseries_columns(false, false))
+            joined(tables::timeseries_columns(false, false, false))
         );
         assert_eq!(
             header_of(&migration(0)),
@@ -395,6 +398,7 @@ mod tests {
             format: Format::Csv,
             start_ms: Some(monday),
             carbon: false,
+            memory: false,
         };
         let mut rec = RunRecorder::create(dir.path(), options).unwrap();
         rec.migration(&migration(0));

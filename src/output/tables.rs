@@ -8,7 +8,9 @@
 
 use super::table::{Cell, Column, Kind};
 use super::timestamp::at;
-use crate::sim::records::{CarbonRow, ConflictRow, HostRow, IntervalRow, MigrationRow, RequestRow};
+use crate::sim::records::{
+    CarbonRow, ConflictRow, HostRow, IntervalRow, MemoryRow, MigrationRow, RequestRow,
+};
 
 /// A column of a table: its name, type and whether a row may leave it empty.
 type Spec = (&'static str, Kind, bool);
@@ -82,13 +84,24 @@ const TIMESERIES: &[Spec] = &[
 ];
 
 /// Columns of `timeseries.csv`.
-pub fn timeseries_columns(start: bool, carbon: bool) -> Vec<Column> {
+pub fn timeseries_columns(start: bool, carbon: bool, memory: bool) -> Vec<Column> {
     let mut out = columns(TIMESERIES, &["time_s"], start);
     if carbon {
         out.extend(columns(CARBON, &[], false));
     }
+    if memory {
+        out.extend(columns(MEMORY, &[], false));
+    }
     out
 }
+
+/// The columns `timeseries.csv` ends with when the scenario models memory (a memory curve or
+/// an over-commit ratio): the fields of [`MemoryRow`].
+const MEMORY: &[Spec] = &[
+    ("ram_demand_gb", FLOAT, false),
+    ("ram_overflow_gb", FLOAT, false),
+    ("hosts_ram_pressure", INT, false),
+];
 
 /// The columns `timeseries.csv` ends with when the scenario sets `[carbon]`: the fields of
 /// [`CarbonRow`].
@@ -124,6 +137,7 @@ pub fn interval_cells<'a>(row: &'a IntervalRow, start: Option<i64>, out: &mut Ve
         hosts_above,
         hosts_lower_bound,
         carbon,
+        memory,
     } = *row;
     let n = |v: usize| Cell::Int(v as u64);
     push_time(out, time_s, start);
@@ -157,6 +171,18 @@ pub fn interval_cells<'a>(row: &'a IntervalRow, start: Option<i64>, out: &mut Ve
     }) = carbon
     {
         out.extend([Cell::Float(intensity_g_per_kwh), Cell::Float(carbon_kg)]);
+    }
+    if let Some(MemoryRow {
+        ram_demand_gb,
+        ram_overflow_gb,
+        hosts_ram_pressure,
+    }) = memory
+    {
+        out.extend([
+            Cell::Float(ram_demand_gb),
+            Cell::Float(ram_overflow_gb),
+            n(hosts_ram_pressure),
+        ]);
     }
 }
 

@@ -50,6 +50,7 @@ pub fn simulate(
         format: options.format,
         start_ms: setup.start_ms,
         carbon: setup.carbon.is_some(),
+        memory: setup.models_memory(),
     };
     let mut csv = RunRecorder::create(dir, tables).map_err(write)?;
     if options.host_utilisation {

@@ -20,6 +20,7 @@ mod calm;
 mod clock;
 mod diagnostics;
 mod fleet;
+mod memory;
 mod policies;
 mod profile;
 mod traces;
@@ -281,7 +282,10 @@ impl<'a> Simulation<'a> {
         let mut arrivals = Vec::with_capacity(setup.vm_count());
         let mut lifetimes = stream(setup.seed, Stream::Lifetimes);
         for (g, group) in setup.groups.iter().enumerate() {
-            let vm = |vm_type, demand, lifetime| Vm {
+            let ram = group.ram_load.map_or(RamDemand::Reserved, RamDemand::Curve);
+            let vm = |vm_type: usize, demand, lifetime| Vm {
+                ram_demand_mb: setup.vm_types[vm_type].ram_mb,
+                ram,
                 origin: Origin::Group(g),
                 vm_type,
                 demand,
@@ -366,6 +370,7 @@ impl<'a> Simulation<'a> {
                 arrivals,
                 curve_levels: vec![None; setup.loads.len()],
                 noise: stream(setup.seed, Stream::Noise),
+                ram_noise: stream(setup.seed, Stream::MemoryNoise),
             },
             policies: Policies {
                 initial_placement,
@@ -526,6 +531,7 @@ impl<'a> Simulation<'a> {
             }
             self.meter_waiting(vm);
             self.fleet.vms[vm].demand_mips = self.demand_now(vm);
+            self.sample_memory(vm);
         }
         for h in 0..self.fleet.hosts.len() {
             self.refresh(h);

@@ -62,6 +62,24 @@ pub struct IntervalRow {
     /// The carbon columns, when the scenario sets `[carbon]` (written after the others).
     #[serde(skip)]
     pub carbon: Option<CarbonRow>,
+    /// The memory columns, when the scenario models memory ([`Setup::models_memory`];
+    /// written last).
+    ///
+    /// [`Setup::models_memory`]: crate::sim::setup::Setup::models_memory
+    #[serde(skip)]
+    pub memory: Option<MemoryRow>,
+}
+
+/// The memory columns of a `timeseries.csv` row (only when the scenario models memory, so
+/// that the files of other scenarios keep their columns).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MemoryRow {
+    /// Memory the VMs on hosts that are on use now, GB.
+    pub ram_demand_gb: f64,
+    /// The part of it above the physical memory of the host it is on, GB.
+    pub ram_overflow_gb: f64,
+    /// Hosts on whose VMs use more memory than they have now.
+    pub hosts_ram_pressure: usize,
 }
 
 /// The carbon columns of a `timeseries.csv` row (only with `[carbon]`, so that the files of
@@ -537,6 +555,29 @@ pub struct Summary {
     /// folders written before it existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub packing: Option<PackingSummary>,
+    /// Memory in use and memory pressure, if the scenario models memory (a memory curve or
+    /// an over-commit ratio).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<MemorySummary>,
+}
+
+/// `summary.json` → `memory`: the memory the VMs used over the run (after the warm-up) and
+/// what did not fit in their hosts' physical memory, served by ballooning and swapping at
+/// the cost of CPU demand not served (counted in `vms.unserved_demand_core_h`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct MemorySummary {
+    /// Memory in use, integrated over time, GB-hours.
+    pub demand_gb_h: f64,
+    /// Memory in use above its host's physical memory, integrated over time, GB-hours.
+    pub overflow_gb_h: f64,
+    /// `overflow_gb_h / demand_gb_h` (0 without demand).
+    pub overflow_fraction: f64,
+    /// Time hosts spent on with their VMs using more memory than they have, host-hours.
+    pub pressure_host_h: f64,
+    /// Largest memory over-commit ratio of a host class (reservations per physical MB).
+    pub max_ram_overcommit: f64,
+    /// Largest CPU over-commit ratio of a host class (VM sizes per MIPS, placement by size).
+    pub max_cpu_overcommit: f64,
 }
 
 /// `summary.json` → `packing`: hosts on over the lower bound on hosts needed

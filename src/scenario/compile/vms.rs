@@ -37,6 +37,7 @@ pub(super) fn compile(
                 demand: GroupDemand::Trace(group),
                 start: 0,
                 lifetime: None,
+                ram_load: None,
             });
             continue;
         }
@@ -91,6 +92,10 @@ pub(super) fn compile(
                 limits::MAX_DURATION_MS,
             )?,
             lifetime,
+            ram_load: match &g.ram_load {
+                None => None,
+                Some(name) => Some(load_index(&key("ram_load"), loads, name)?),
+            },
         });
     }
     Ok(out)
@@ -128,6 +133,12 @@ fn compile_trace_group(
         return Err(FieldError::new(
             key("load"),
             "a group replays either a load curve (`load`) or a trace (`trace`), not both",
+        ));
+    }
+    if g.ram_load.is_some() {
+        return Err(FieldError::new(
+            key("ram_load"),
+            "a trace group's memory demand comes from its trace: use ram = \"trace\" (formats with a memory column), or leave it out to reserve each VM's whole RAM",
         ));
     }
     if g.start.is_some() || g.lifetime.is_some() {

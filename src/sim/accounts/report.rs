@@ -42,6 +42,7 @@ impl Simulation<'_> {
             hosts_above: 0,
             hosts_lower_bound: 0,
             carbon: None,
+            memory: self.memory_row(),
         };
         let mut ram_used = 0.0;
         let mut unserved_core_ms = 0.0;
@@ -343,6 +344,7 @@ impl Simulation<'_> {
             impact: self.impact_summary(reported, on_ms),
             carbon: self.carbon_summary(),
             packing: Some(self.accounts.packing.summary()),
+            memory: self.memory_summary(),
         };
         Outcome {
             summary,

@@ -26,7 +26,8 @@ impl Simulation<'_> {
             .map(|h| {
                 let u = fleet.utilisation(&setup.host_classes, h);
                 fleet.hosts[h].state == PowerState::On
-                    && fleet.is_overloaded(setup, detector, h, u, std::iter::empty(), &[])
+                    && (fleet.is_overloaded(setup, detector, h, u, std::iter::empty(), &[])
+                        || fleet.under_memory_pressure(h))
             })
             .collect();
         // Over-loaded hosts take no VM this round: placement searches skip them in bulk.
@@ -47,6 +48,7 @@ impl Simulation<'_> {
                 .filter(|&vm| self.fleet.vms[vm].state == VmState::Running(h))
                 .collect();
             let mut committed = self.fleet.hosts[h].committed_mips;
+            let mut ram_freed = 0.0;
             let first = to_move.len();
             while !pool.is_empty() {
                 if wants_history {
@@ -77,12 +79,15 @@ impl Simulation<'_> {
                     continue;
                 }
                 committed -= self.fleet.vms[vm].demand_mips;
+                ram_freed += self.fleet.vms[vm].ram_demand_mb;
                 to_move.push(vm);
                 let u = committed / capacity;
                 let minus = &to_move[first..];
+                let classes = &self.setup.host_classes;
                 if !self
                     .fleet
                     .is_overloaded(self.setup, detector, h, u, std::iter::empty(), minus)
+                    && self.fleet.has_memory_for(classes, h, -ram_freed)
                 {
                     break;
                 }
@@ -106,6 +111,7 @@ impl Simulation<'_> {
                 continue;
             }
             let need = self.need(vm, FitBasis::Demand);
+            let vm_ram = self.fleet.vms[vm].ram_demand_mb;
             let mut found = None;
             for state in [
                 PowerState::On,
@@ -129,7 +135,10 @@ impl Simulation<'_> {
                     &mut self.index,
                     &search,
                     &|h| overloaded[h],
-                    &|h, u| !fleet.is_overloaded(setup, detector, h, u, std::iter::once(vm), &[]),
+                    &|h, u| {
+                        !fleet.is_overloaded(setup, detector, h, u, std::iter::once(vm), &[])
+                            && fleet.has_memory_for(classes, h, vm_ram)
+                    },
                 );
                 if found.is_some() {
                     break;
@@ -198,6 +207,7 @@ impl Simulation<'_> {
             let mut plan: Vec<(VmId, HostId)> = Vec::new();
             for &vm in &vms {
                 let need = self.need(vm, FitBasis::Demand);
+                let vm_ram = self.fleet.vms[vm].ram_demand_mb;
                 // Only towards busier hosts (the window's floor): no ping-pong between two
                 // lightly loaded hosts.
                 let excluded = |h: HostId| overloaded[h] || is_source[h];
@@ -219,8 +229,10 @@ impl Simulation<'_> {
                     &excluded,
                     &|h, u| {
                         let planned = plan.iter().filter(|p| p.1 == h).map(|p| p.0);
+                        let ram: f64 = planned.clone().map(|p| fleet.vms[p].ram_demand_mb).sum();
                         let plus = planned.chain(std::iter::once(vm));
                         !fleet.is_overloaded(setup, detector, h, u, plus, &[])
+                            && fleet.has_memory_for(&setup.host_classes, h, ram + vm_ram)
                     },
                 );
                 match found {
