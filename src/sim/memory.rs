@@ -151,12 +151,13 @@ impl Fleet {
 mod tests {
     use super::*;
 
-    /// 20 GB in use on a 16 GB host: 4 GB overflow, a quarter of the VMs' demand unserved.
+    /// 20 GiB in use on a 16 GiB host: 4 GiB overflow, a fifth (4 / 20) of the VMs' demand
+    /// unserved.
     #[test]
     fn overflow_and_share_by_hand() {
         let o = overflow_mb(20_480.0, 16_384.0);
         assert_eq!(o, 4096.0);
-        assert_eq!(pressure_share(20_480.0, o), 0.25);
+        assert_eq!(pressure_share(20_480.0, o), 0.2);
     }
 
     /// Demand at physical memory, or above it by rounding, is no pressure.
