@@ -250,3 +250,119 @@ fn bad_memory_settings_are_refused() {
         &["hosts[0].overcommit", "cloudsim"],
     );
 }
+
+/// A generic CSV trace of two VMs, one row an hour, CPU at 50 % and memory at 40 % then 90 %
+/// of their 10 GB from 1 h: `metric = "memory"` on a second trace reading the same file
+/// replays the `ram` column.
+const TRACE: &str = "time,vm,cpu,ram\n\
+    0,a,50,40\n0,b,50,40\n\
+    3600,a,50,90\n3600,b,50,90\n\
+    7200,a,50,90\n7200,b,50,90\n";
+
+/// The two-VM host of [`two_vms_overflow_at_the_second_arrival`], its VMs replaying
+/// `trace.csv` (`ram_trace` when `with_ram`).
+fn trace_scenario(with_ram: bool, metric: &str) -> String {
+    let group = format!(
+        r#"
+[[vms]]
+trace = "cpu"
+type = "vm"
+{}
+[traces.cpu]
+format = "csv"
+path = "trace.csv"
+[traces.mem]
+format = "csv"
+path = "trace.csv"
+metric = "{metric}"
+"#,
+        if with_ram { "ram_trace = \"mem\"" } else { "" }
+    );
+    one_host("overcommit = { ram = 2.0 }", "10 GB", &group, "")
+}
+
+/// 8 GB in use in the first hour, 18 GB from 1 h to 3 h: 2 GB over the 16 GB host for 2 h
+/// = 4 GB-hours of 8 + 18 x 2 = 44 GB-hours; the VMs' 2 vCPUs lose 2/18 of their demand for
+/// 2 h = 4/9 vCPU-hours. Without `ram_trace` each VM uses its whole 10 GB: 20 GB, 4 GB over
+/// for all 3 h.
+#[test]
+fn a_trace_with_a_ram_column_replays_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("trace.csv"), TRACE).unwrap();
+    let path = dir.path().join("t.toml");
+    std::fs::write(&path, trace_scenario(true, "memory")).unwrap();
+    let out = dir.path().join("out");
+    run_ok(&path, &out, &["--no-charts"]);
+    let s = summary(&out);
+    assert!((num(&s, "memory.demand_gb_h") - 44.0).abs() < 1e-9, "{s}");
+    assert!((num(&s, "memory.overflow_gb_h") - 4.0).abs() < 1e-9);
+    assert!((num(&s, "vms.unserved_demand_core_h") - 4.0 / 9.0).abs() < 1e-9);
+    let demand = column(&out.join("timeseries.csv"), "ram_demand_gb");
+    assert_eq!(
+        (demand[1], demand[13]),
+        (8.0, 18.0),
+        "rows at 5 min and 65 min"
+    );
+
+    std::fs::write(&path, trace_scenario(false, "memory")).unwrap();
+    let out = dir.path().join("reserved");
+    run_ok(&path, &out, &["--no-charts"]);
+    let s = summary(&out);
+    assert!((num(&s, "memory.overflow_gb_h") - 12.0).abs() < 1e-9, "{s}");
+}
+
+/// Bad memory traces: a file without the `ram` column (the error names the file, line 1 and
+/// the column), a format without memory, a `ram_trace` naming a CPU trace, or reading other
+/// files, exit 2 with nothing written.
+#[test]
+fn bad_memory_traces_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |scenario: &str, trace: &str| {
+        std::fs::write(tmp.path().join("trace.csv"), trace).unwrap();
+        std::fs::write(tmp.path().join("other.csv"), trace).unwrap();
+        std::fs::write(tmp.path().join("s.toml"), scenario).unwrap();
+        let o = run_in(
+            tmp.path(),
+            &["run", "s.toml", "--out", "out", "--no-charts"],
+        );
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(!tmp.path().join("out").exists());
+        stderr(&o)
+    };
+    let no_ram = "time,vm,cpu\n0,a,50\n3600,a,50\n";
+    let e = run(&trace_scenario(true, "memory"), no_ram);
+    assert!(
+        e.contains("traces.mem") && e.contains("trace.csv:1:"),
+        "{e}"
+    );
+    assert!(e.contains("header has no \"ram\" column"), "{e}");
+    let e = run(&trace_scenario(true, "cpu"), TRACE);
+    assert!(
+        e.contains("vms[0].ram_trace") && e.contains("metric = \"memory\""),
+        "{e}"
+    );
+    let e = run(
+        &trace_scenario(true, "memory").replace(
+            "format = \"csv\"\npath = \"trace.csv\"\nmetric",
+            "format = \"csv\"\npath = \"other.csv\"\nmetric",
+        ),
+        TRACE,
+    );
+    assert!(
+        e.contains("vms[0].ram_trace") && e.contains("same files"),
+        "{e}"
+    );
+    let e = run(
+        &trace_scenario(false, "memory")
+            .replace("path = \"trace.csv\"\nmetric", "path = \"p\"\nmetric")
+            .replace(
+                "format = \"csv\"\npath = \"p\"",
+                "format = \"planetlab\"\npath = \"p\"",
+            ),
+        TRACE,
+    );
+    assert!(
+        e.contains("traces.mem.metric") && e.contains("\"csv\""),
+        "{e}"
+    );
+}

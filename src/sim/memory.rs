@@ -6,7 +6,7 @@
 use super::Simulation;
 use super::fleet::Fleet;
 use super::records::{MemoryRow, MemorySummary};
-use super::state::{HostId, RamDemand, VmId, VmState};
+use super::state::{Demand, HostId, RamDemand, VmId, VmState};
 use crate::model::host::{HostClass, PowerState};
 
 /// Memory in use above physical memory this small (a millionth of it) is rounding in the sum
@@ -37,7 +37,8 @@ pub(super) fn pressure_share(demand_mb: f64, overflow_mb: f64) -> f64 {
 
 impl Simulation<'_> {
     /// VM `vm`'s memory in use now, MB: its memory curve's level (noise drawn from its own
-    /// stream, so CPU noise draws do not move) times its type's RAM, or its whole RAM.
+    /// stream, so CPU noise draws do not move) or its memory trace's current sample (at its
+    /// own column, scaled and capped at 1), times its type's RAM; or its whole RAM.
     pub(super) fn ram_now(&mut self, vm: VmId) -> f64 {
         let v = &self.fleet.vms[vm];
         let ram = self.setup.vm_types[v.vm_type].ram_mb;
@@ -47,6 +48,25 @@ impl Simulation<'_> {
                 let curve = &self.setup.loads[load];
                 let level = curve.level(self.clock.now);
                 curve.with_noise(level, &mut self.workload.ram_noise) * ram
+            }
+            RamDemand::Trace(t) => match v.demand {
+                Demand::Trace { column, .. } => self.trace_fraction(t, column) * ram,
+                _ => ram,
+            },
+        }
+    }
+
+    /// Trace `t` stepped: if it is a memory trace, the memory in use of the VMs reading it
+    /// follows its new sample (called between accruing and refreshing every host).
+    pub(super) fn trace_memory_stepped(&mut self, t: usize) {
+        if !self.setup.traces[t].memory {
+            return;
+        }
+        for vm in 0..self.fleet.vms.len() {
+            let v = &self.fleet.vms[vm];
+            if v.ram == RamDemand::Trace(t) && !matches!(v.state, VmState::Pending | VmState::Ended)
+            {
+                self.sample_memory(vm);
             }
         }
     }

@@ -282,8 +282,7 @@ impl<'a> Simulation<'a> {
         let mut arrivals = Vec::with_capacity(setup.vm_count());
         let mut lifetimes = stream(setup.seed, Stream::Lifetimes);
         for (g, group) in setup.groups.iter().enumerate() {
-            let ram = group.ram_load.map_or(RamDemand::Reserved, RamDemand::Curve);
-            let vm = |vm_type: usize, demand, lifetime| Vm {
+            let vm = |vm_type: usize, demand, lifetime, ram| Vm {
                 ram_demand_mb: setup.vm_types[vm_type].ram_mb,
                 ram,
                 origin: Origin::Group(g),
@@ -303,17 +302,19 @@ impl<'a> Simulation<'a> {
                         // Drawn up front in VM order, so lifetimes do not depend on the
                         // policies.
                         let lifetime = group.lifetime.map(|l| l.draw(&mut lifetimes));
-                        vms.push(vm(group.vm_type, Demand::Curve(*load), lifetime));
+                        let ram = group.ram_load.map_or(RamDemand::Reserved, RamDemand::Curve);
+                        vms.push(vm(group.vm_type, Demand::Curve(*load), lifetime, ram));
                     }
                 }
                 GroupDemand::Trace(tg) => {
+                    let ram = tg.ram_trace.map_or(RamDemand::Reserved, RamDemand::Trace);
                     for t in &tg.vms {
                         arrivals.push((vms.len(), t.arrive));
                         let demand = Demand::Trace {
                             trace: tg.trace,
                             column: t.column,
                         };
-                        vms.push(vm(t.vm_type, demand, t.end.map(|e| e - t.arrive)));
+                        vms.push(vm(t.vm_type, demand, t.end.map(|e| e - t.arrive), ram));
                     }
                 }
             }

@@ -404,14 +404,16 @@ impl Setup {
         self.groups.iter().map(|g| g.count as usize).sum()
     }
 
-    /// Whether the scenario models memory beyond fixed reservations: a memory curve on a VM
-    /// group, or an over-commit ratio on a host class. Only then do the outputs carry the
+    /// Whether the scenario models memory beyond fixed reservations: a memory curve or trace
+    /// on a VM group, or an over-commit ratio on a host class. Only then do the outputs carry the
     /// memory columns and `summary.json` its `memory` block (other runs keep their files).
     pub fn models_memory(&self) -> bool {
-        self.groups.iter().any(|g| g.ram_load.is_some())
-            || self
-                .host_classes
-                .iter()
-                .any(|c| c.overcommit != crate::model::host::Overcommit::default())
+        self.groups.iter().any(|g| {
+            g.ram_load.is_some()
+                || matches!(&g.demand, GroupDemand::Trace(tg) if tg.ram_trace.is_some())
+        }) || self
+            .host_classes
+            .iter()
+            .any(|c| c.overcommit != crate::model::host::Overcommit::default())
     }
 }

@@ -399,6 +399,9 @@ pub enum RamDemand {
     Reserved,
     /// A load curve (index into the setup's loads), as a fraction of its type's RAM.
     Curve(usize),
+    /// A memory trace (index into the setup's traces) read at the VM's own trace column, as
+    /// a fraction of its type's RAM.
+    Trace(usize),
 }
 
 /// How a migration ended.

@@ -87,9 +87,18 @@ fn check_cloudsim_memory(s: &ScenarioSpec) -> Check<()> {
             "over-commit ratios are not modelled under the cloudsim profile (CloudSim reserves RAM by the VM's size, CPU by its demand); remove it or use profile = \"realistic\"",
         ));
     }
-    if let Some(i) = s.vms.iter().position(|g| g.ram_load.is_some()) {
+    if let Some(i) = s
+        .vms
+        .iter()
+        .position(|g| g.ram_load.is_some() || g.ram_trace.is_some())
+    {
+        let field = if s.vms[i].ram_load.is_some() {
+            "ram_load"
+        } else {
+            "ram_trace"
+        };
         return Err(FieldError::new(
-            format!("vms[{i}].ram_load"),
+            format!("vms[{i}].{field}"),
             "memory demand over time is not modelled under the cloudsim profile (CloudSim's VMs use their RAM size throughout); remove it or use profile = \"realistic\"",
         ));
     }

@@ -49,6 +49,10 @@ pub struct VmGroupSpec {
     /// each VM's memory demand is its whole RAM reservation.
     #[serde(default)]
     pub ram_load: Option<String>,
+    /// Trace groups: a `traces` name with `metric = "memory"` reading the same files, giving
+    /// each VM's memory in use; absent: each VM's memory demand is its whole RAM reservation.
+    #[serde(default)]
+    pub ram_trace: Option<String>,
 }
 
 /// `vms[].lifetime`: a fixed duration (`"2h"`, seconds) or a table naming a distribution.

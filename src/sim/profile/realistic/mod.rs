@@ -131,6 +131,7 @@ impl Simulation<'_> {
             self.meter_waiting(vm);
             self.fleet.vms[vm].demand_mips = self.trace_fraction(t, column) * size;
         }
+        self.trace_memory_stepped(t);
         for h in 0..self.fleet.hosts.len() {
             self.refresh(h);
         }
