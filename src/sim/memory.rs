@@ -155,15 +155,20 @@ impl Fleet {
     }
 
     /// Whether host `h` holds `extra_mb` more memory in use (negative: less) beside its
-    /// committed VMs' without memory pressure (`classes`: the setup's host classes).
+    /// committed VMs' without memory pressure (`classes`: the setup's host classes). Always
+    /// so for a class without RAM over-commit, answered without summing: memory in use never
+    /// exceeds a VM's reservation, and placement keeps reservations within physical memory.
     pub(in crate::sim) fn has_memory_for(
         &self,
         classes: &[HostClass],
         h: HostId,
         extra_mb: f64,
     ) -> bool {
-        let physical = classes[self.hosts[h].class].ram_mb;
-        overflow_mb(self.committed_ram_demand(h) + extra_mb, physical) == 0.0
+        let class = &classes[self.hosts[h].class];
+        if class.overcommit.ram <= 1.0 {
+            return true;
+        }
+        overflow_mb(self.committed_ram_demand(h) + extra_mb, class.ram_mb) == 0.0
     }
 }
 
