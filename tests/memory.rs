@@ -210,9 +210,9 @@ fn run_folder_has_memory_columns_and_block() {
     assert!(summary(&out).get("memory").is_none());
 }
 
-/// Bad input: a ratio of 0 or below, above 64, a key that is not a resource, a memory curve
-/// that names no load, a memory curve on a trace group and over-commit under the cloudsim
-/// profile are refused (exit 2, nothing written) naming the field.
+/// Bad input: a ratio of 0 or below, above 64, a ratio below 1 that leaves no room for a VM
+/// type, a key that is not a resource, a memory curve that names no load and over-commit
+/// under the cloudsim profile are refused (exit 2, nothing written) naming the field.
 #[test]
 fn bad_memory_settings_are_refused() {
     let vms = "[[vms]]\ntype = \"vm\"\ncount = 1\nload = \"half\"\n";
@@ -230,6 +230,12 @@ fn bad_memory_settings_are_refused() {
         &one_host("overcommit = { cpu = 100 }", "1 GB", vms, ""),
         &[],
         &["hosts[0].overcommit.cpu", "64"],
+    );
+    // A ratio below 1 leaves a 16 GB host 8 GB to reserve: a 10 GB VM fits no host.
+    rejects(
+        &one_host("overcommit = { ram = 0.5 }", "10 GB", vms, ""),
+        &[],
+        &["vms[0].type", "larger than every host class"],
     );
     rejects(
         &one_host("overcommit = { disk = 2 }", "1 GB", vms, ""),

@@ -10,10 +10,10 @@
 //! tier, counting only the VMs bound to it (all of them for tier 0):
 //!
 //! - **Volume.** The hosts of the tier that hold those VMs have, together, at least their CPU
-//!   demand (and, separately, their reserved RAM, up to each class's over-committed limit).
-//!   Any `k` hosts of the tier have no more capacity than
-//!   its `k` largest, so at least as many hosts as the fewest largest-first ones whose
-//!   capacity covers the demand are needed, per dimension.
+//!   demand (and, separately, their reserved RAM, each host's up to its class's over-committed
+//!   limit). Any `k` hosts of the tier have no more capacity than its `k` largest, so at least
+//!   as many hosts as the fewest largest-first ones whose capacity covers the demand are
+//!   needed, per dimension.
 //! - **Item size.** Two VMs whose demand (or RAM) each exceeds half the tier's largest host
 //!   cannot share any host of the tier: their sum exceeds every host's capacity. Each such VM
 //!   needs a host of its own, so there are at least as many hosts as such VMs.
