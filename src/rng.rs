@@ -22,8 +22,10 @@ pub enum Stream {
     RequestLifetimes = 6,
     /// Noise on the demand of replicated services.
     Services = 7,
-    /// Host failures and repairs (one substream per host).
+    /// Host failures and repairs (one substream per host, then one per rack).
     Failures = 8,
+    /// Noise on memory curves (`vms[].ram_load`).
+    MemoryNoise = 9,
 }
 
 /// The random generator of `stream` for `seed`.

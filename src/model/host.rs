@@ -33,6 +33,25 @@ pub struct HostClass {
     pub shutdown_w: f64,
     /// The low-power sleep state, if the class has one.
     pub sleep: Option<SleepState>,
+    /// Over-commit ratios placement admits VMs by (1 = none; `[[hosts]] overcommit`).
+    pub overcommit: Overcommit,
+}
+
+/// Over-commit ratios of a host class, as operators configure them (OpenStack Nova's
+/// `cpu_allocation_ratio` and `ram_allocation_ratio`): placement admits a VM while the sum of
+/// reservations stays within capacity x ratio. See docs/scenario.md.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Overcommit {
+    /// VM sizes (vCPUs x MIPS) per MIPS of the host, for placement by size.
+    pub cpu: f64,
+    /// Reserved VM memory per MB of the host's physical memory.
+    pub ram: f64,
+}
+
+impl Default for Overcommit {
+    fn default() -> Self {
+        Overcommit { cpu: 1.0, ram: 1.0 }
+    }
 }
 
 /// A suspend-to-RAM state: low draw, short wake. Suspending draws the class's shutdown power,
@@ -64,6 +83,18 @@ impl HostClass {
     /// efficient hosts first and switches the least efficient off first.
     pub fn watts_per_mips(&self) -> f64 {
         self.power.max_w() / self.mips
+    }
+
+    /// The RAM placement may reserve on a host of this class, MB: physical memory times the
+    /// RAM over-commit ratio (exactly `ram_mb` without over-commit).
+    pub fn ram_limit_mb(&self) -> f64 {
+        self.ram_mb * self.overcommit.ram
+    }
+
+    /// The CPU placement by size may reserve on a host of this class, MIPS: capacity times
+    /// the CPU over-commit ratio (exactly `mips` without over-commit).
+    pub fn sized_limit_mips(&self) -> f64 {
+        self.mips * self.overcommit.cpu
     }
 }
 

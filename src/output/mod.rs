@@ -54,15 +54,20 @@ pub struct TableOptions {
     pub failures: bool,
     /// Whether the timeseries end with the rack columns (the scenario sets `[racks]`).
     pub racks: bool,
+    /// Whether the timeseries end with the memory columns (the scenario models memory).
+    pub memory: bool,
 }
 
-/// The columns of `timeseries.csv` under `options`: the carbon, failure and rack columns, in
-/// that order, after the others.
+/// The columns of `timeseries.csv` under `options`: the carbon, failure, rack and memory
+/// columns, in that order, after the others.
 fn timeseries_columns(options: &TableOptions) -> Vec<table::Column> {
     let start = options.start_ms.is_some();
     let mut columns = tables::timeseries_columns(start, options.carbon, options.failures);
     if options.racks {
         columns.extend(tables::rack_columns());
+    }
+    if options.memory {
+        columns.extend(tables::memory_columns());
     }
     columns
 }
@@ -431,6 +436,7 @@ mod tests {
             carbon: false,
             failures: false,
             racks: false,
+            memory: false,
         };
         let mut rec = RunRecorder::create(dir.path(), options).unwrap();
         rec.migration(&migration(0));

@@ -9,8 +9,8 @@
 use super::table::{Cell, Column, Kind};
 use super::timestamp::at;
 use crate::sim::records::{
-    CarbonRow, ConflictRow, FailureColumns, FailureRow, HostRow, IntervalRow, MigrationRow,
-    RackRow, RequestRow,
+    CarbonRow, ConflictRow, FailureColumns, FailureRow, HostRow, IntervalRow, MemoryRow,
+    MigrationRow, RackRow, RequestRow,
 };
 
 /// A column of a table: its name, type and whether a row may leave it empty.
@@ -96,6 +96,11 @@ pub fn timeseries_columns(start: bool, carbon: bool, failures: bool) -> Vec<Colu
     out
 }
 
+/// The memory columns `timeseries.csv` ends with (after the rack ones, if any).
+pub fn memory_columns() -> Vec<Column> {
+    columns(MEMORY, &[], false)
+}
+
 /// The columns `timeseries.csv` ends with when the scenario has failures: the fields of
 /// [`FailureColumns`].
 const FAILURE_COLUMNS: &[Spec] = &[("hosts_failed", INT, false), ("vms_down", INT, false)];
@@ -131,6 +136,14 @@ pub fn failure_cells<'a>(row: &'a FailureRow, start: Option<i64>, out: &mut Vec<
         downtime_s.map_or(Cell::Null, Cell::Float),
     ]);
 }
+
+/// The columns `timeseries.csv` ends with when the scenario models memory (a memory curve or
+/// an over-commit ratio): the fields of [`MemoryRow`].
+const MEMORY: &[Spec] = &[
+    ("ram_demand_gb", FLOAT, false),
+    ("ram_overflow_gb", FLOAT, false),
+    ("hosts_ram_pressure", INT, false),
+];
 
 /// The columns `timeseries.csv` ends with when the scenario sets `[carbon]`: the fields of
 /// [`CarbonRow`].
@@ -177,6 +190,7 @@ pub fn interval_cells<'a>(row: &'a IntervalRow, start: Option<i64>, out: &mut Ve
         carbon,
         failures,
         racks,
+        memory,
     } = *row;
     let n = |v: usize| Cell::Int(v as u64);
     push_time(out, time_s, start);
@@ -220,6 +234,18 @@ pub fn interval_cells<'a>(row: &'a IntervalRow, start: Option<i64>, out: &mut Ve
     }
     if let Some(RackRow { racks_on, switch_w }) = racks {
         out.extend([n(racks_on), Cell::Float(switch_w)]);
+    }
+    if let Some(MemoryRow {
+        ram_demand_gb,
+        ram_overflow_gb,
+        hosts_ram_pressure,
+    }) = memory
+    {
+        out.extend([
+            Cell::Float(ram_demand_gb),
+            Cell::Float(ram_overflow_gb),
+            n(hosts_ram_pressure),
+        ]);
     }
 }
 

@@ -110,9 +110,16 @@ fn load_failure_trace(setup: &mut Setup, scenario_path: &Path) -> Result<(), Pip
     Ok(())
 }
 
-/// Scans one trace of the scenario at `scenario_path`; errors name the scenario and trace.
+/// Scans one trace of the scenario at `scenario_path` (its memory column, for a trace with
+/// `metric = "memory"`); errors name the scenario and trace.
 fn scan(t: &TraceSetup, scenario_path: &Path) -> Result<TraceIndex, PipelineError> {
-    trace::scan(t.format, &resolve(scenario_path, &t.path), t.interval).map_err(|e| {
+    let path = resolve(scenario_path, &t.path);
+    let scanned = if t.memory {
+        trace::formats::scan_memory(t.format, &path)
+    } else {
+        trace::scan(t.format, &path, t.interval)
+    };
+    scanned.map_err(|e| {
         PipelineError::Input(format!(
             "{}: traces.{}: {e}",
             scenario_path.display(),
@@ -125,8 +132,9 @@ fn scan(t: &TraceSetup, scenario_path: &Path) -> Result<TraceIndex, PipelineErro
 /// can be checked before the first run starts without reading a file twice.
 pub struct Scans(Vec<(ScanKey, TraceIndex)>);
 
-/// What makes two scans of a trace the same: its format, resolved path and interval.
-type ScanKey = (&'static str, PathBuf, Option<SimTime>);
+/// What makes two scans of a trace the same: its format, resolved path, interval and whether
+/// it reads memory.
+type ScanKey = (&'static str, PathBuf, Option<SimTime>, bool);
 
 impl Scans {
     /// Starts from a scenario already prepared from `scenario_path` (its traces, in order).
@@ -136,7 +144,10 @@ impl Scans {
                 .setup
                 .traces
                 .iter()
-                .map(|t| (t.format, resolve(scenario_path, &t.path), t.interval))
+                .map(|t| {
+                    let path = resolve(scenario_path, &t.path);
+                    (t.format, path, t.interval, t.memory)
+                })
                 .zip(prepared.traces)
                 .collect(),
         )
@@ -159,7 +170,12 @@ impl Scans {
         load_failure_trace(&mut setup, scenario_path)?;
         let mut found = Vec::with_capacity(setup.traces.len());
         for t in &setup.traces {
-            let key = (t.format, resolve(scenario_path, &t.path), t.interval);
+            let key = (
+                t.format,
+                resolve(scenario_path, &t.path),
+                t.interval,
+                t.memory,
+            );
             let at = match self.0.iter().position(|(k, _)| *k == key) {
                 Some(i) => i,
                 None => {

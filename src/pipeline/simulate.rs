@@ -52,6 +52,7 @@ pub fn simulate(
         carbon: setup.carbon.is_some(),
         failures: setup.failures.is_some(),
         racks: setup.racks.is_some(),
+        memory: setup.models_memory(),
     };
     let mut csv = RunRecorder::create(dir, tables).map_err(write)?;
     if options.host_utilisation {

@@ -99,6 +99,8 @@ fn policy_phrase(facts: Option<&ReportFacts>) -> String {
 /// The saving's own caveat (`savings.caveat`, not like-for-like) comes first, then VMs never
 /// placed, an over-subscribed baseline, demand not served, the warm-up, a short run, host
 /// failures, the cloudsim profile and the warnings the run printed.
+/// placed, an over-subscribed baseline, demand not served, memory pressure, the warm-up, a
+/// short run, the cloudsim profile and the warnings the run printed.
 pub fn caveats(run: &RunSummary) -> Vec<String> {
     let r = run.run();
     let mut out = Vec::new();
@@ -123,6 +125,14 @@ pub fn caveats(run: &RunSummary) -> Vec<String> {
             "{} of CPU demand was not served ({} vCPU-hours).",
             pct(r.vms.unserved_fraction, 2),
             significant(r.vms.unserved_demand_core_h, 3)
+        ));
+    }
+    if let Some(m) = r.memory.as_ref().filter(|m| m.overflow_gb_h > 0.0) {
+        out.push(format!(
+            "VMs used more memory than their hosts have: {} GB-hours ({} of the memory in use) over {} host-hours were served by ballooning and swapping, and the CPU demand that slowed counts as not served.",
+            significant(m.overflow_gb_h, 3),
+            pct(m.overflow_fraction, 2),
+            significant(m.pressure_host_h, 3)
         ));
     }
     if r.warmup_s > 0.0 {
@@ -820,6 +830,29 @@ mod tests {
             "{}",
             found[4]
         );
+    }
+
+    /// Memory pressure adds a caveat after demand not served: 4 GB-hours over 2 host-hours,
+    /// 4/45 = 8.89 % of the memory in use; none without overflow.
+    #[test]
+    fn memory_pressure_is_a_caveat() {
+        let mut run = three_days();
+        run.file.summary.memory = Some(crate::sim::records::MemorySummary {
+            demand_gb_h: 45.0,
+            overflow_gb_h: 4.0,
+            overflow_fraction: 4.0 / 45.0,
+            pressure_host_h: 2.0,
+            max_ram_overcommit: 2.0,
+            max_cpu_overcommit: 1.0,
+        });
+        let found = caveats(&run);
+        assert_eq!(found.len(), 5, "{found:?}");
+        assert_eq!(
+            found[2],
+            "VMs used more memory than their hosts have: 4 GB-hours (8.89 % of the memory in use) over 2 host-hours were served by ballooning and swapping, and the CPU demand that slowed counts as not served."
+        );
+        run.file.summary.memory.as_mut().unwrap().overflow_gb_h = 0.0;
+        assert_eq!(caveats(&run).len(), 4);
     }
 
     /// A class row: 120 - 20 = 100 kWh saved, 83 % of its always-on energy.

@@ -118,6 +118,8 @@ pub const DISK_MB: Range = Range::closed(0.0, 1e10, "MB (10 PB)");
 pub const NETWORK_MBPS: Range = Range::above(0.0, 1e7, "Mbit/s (10 Tbit/s)");
 /// The rate a running VM dirties memory, Mbit/s (bounded by memory bandwidth).
 pub const DIRTY_RATE_MBPS: Range = Range::closed(0.0, 1e7, "Mbit/s (10 Tbit/s)");
+/// An over-commit ratio (`[[hosts]] overcommit`): reservations per unit of capacity.
+pub const OVERCOMMIT: Range = Range::above(0.0, 64.0, "");
 /// A fraction (utilisation, share, threshold, probability).
 pub const FRACTION: Range = Range::closed(0.0, 1.0, "");
 /// An overload detector's parameter: THR's threshold (a fraction) or the safety factor of

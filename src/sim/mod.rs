@@ -21,6 +21,7 @@ mod clock;
 mod diagnostics;
 mod failures;
 mod fleet;
+mod memory;
 mod policies;
 mod profile;
 mod traces;
@@ -303,7 +304,9 @@ impl<'a> Simulation<'a> {
         let mut arrivals = Vec::with_capacity(setup.vm_count());
         let mut lifetimes = stream(setup.seed, Stream::Lifetimes);
         for (g, group) in setup.groups.iter().enumerate() {
-            let vm = |vm_type, demand, lifetime| Vm {
+            let vm = |vm_type: usize, demand, lifetime, ram| Vm {
+                ram_demand_mb: setup.vm_types[vm_type].ram_mb,
+                ram,
                 origin: Origin::Group(g),
                 vm_type,
                 demand,
@@ -321,17 +324,19 @@ impl<'a> Simulation<'a> {
                         // Drawn up front in VM order, so lifetimes do not depend on the
                         // policies.
                         let lifetime = group.lifetime.map(|l| l.draw(&mut lifetimes));
-                        vms.push(vm(group.vm_type, Demand::Curve(*load), lifetime));
+                        let ram = group.ram_load.map_or(RamDemand::Reserved, RamDemand::Curve);
+                        vms.push(vm(group.vm_type, Demand::Curve(*load), lifetime, ram));
                     }
                 }
                 GroupDemand::Trace(tg) => {
+                    let ram = tg.ram_trace.map_or(RamDemand::Reserved, RamDemand::Trace);
                     for t in &tg.vms {
                         arrivals.push((vms.len(), t.arrive));
                         let demand = Demand::Trace {
                             trace: tg.trace,
                             column: t.column,
                         };
-                        vms.push(vm(t.vm_type, demand, t.end.map(|e| e - t.arrive)));
+                        vms.push(vm(t.vm_type, demand, t.end.map(|e| e - t.arrive), ram));
                     }
                 }
             }
@@ -389,6 +394,7 @@ impl<'a> Simulation<'a> {
                 arrivals,
                 curve_levels: vec![None; setup.loads.len()],
                 noise: stream(setup.seed, Stream::Noise),
+                ram_noise: stream(setup.seed, Stream::MemoryNoise),
             },
             policies: Policies {
                 initial_placement,
@@ -558,6 +564,7 @@ impl<'a> Simulation<'a> {
             }
             self.meter_waiting(vm);
             self.fleet.vms[vm].demand_mips = self.demand_now(vm);
+            self.sample_memory(vm);
         }
         for h in 0..self.fleet.hosts.len() {
             self.refresh(h);

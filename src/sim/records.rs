@@ -65,9 +65,15 @@ pub struct IntervalRow {
     /// The failure columns, when the scenario has failures (written after the carbon ones).
     #[serde(skip)]
     pub failures: Option<FailureColumns>,
-    /// The rack columns, when the scenario sets `[racks]` (written last).
+    /// The rack columns, when the scenario sets `[racks]` (written after the failure ones).
     #[serde(skip)]
     pub racks: Option<RackRow>,
+    /// The memory columns, when the scenario models memory ([`Setup::models_memory`];
+    /// written last).
+    ///
+    /// [`Setup::models_memory`]: crate::sim::setup::Setup::models_memory
+    #[serde(skip)]
+    pub memory: Option<MemoryRow>,
 }
 
 /// The failure columns of a `timeseries.csv` row (only with `[failures]` or a class's
@@ -106,6 +112,18 @@ pub struct RackRow {
     pub racks_on: usize,
     /// Their draw now, W (part of `power_w`).
     pub switch_w: f64,
+}
+
+/// The memory columns of a `timeseries.csv` row (only when the scenario models memory, so
+/// that the files of other scenarios keep their columns).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MemoryRow {
+    /// Memory the VMs on hosts that are on use now, GB.
+    pub ram_demand_gb: f64,
+    /// The part of it above the physical memory of the host it is on, GB.
+    pub ram_overflow_gb: f64,
+    /// Hosts on whose VMs use more memory than they have now.
+    pub hosts_ram_pressure: usize,
 }
 
 /// The carbon columns of a `timeseries.csv` row (only with `[carbon]`, so that the files of
@@ -608,6 +626,10 @@ pub struct Summary {
     /// Racks and their top-of-rack switches, if the scenario sets `[racks]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub racks: Option<RackSummary>,
+    /// Memory in use and memory pressure, if the scenario models memory (a memory curve or
+    /// an over-commit ratio).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<MemorySummary>,
 }
 
 /// `summary.json` → `racks`: the top-of-rack switches' energy and time on since the warm-up.
@@ -634,6 +656,25 @@ pub struct RackSummary {
     /// The always-on baseline's switch energy, kWh (absent if it did not run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_switch_kwh: Option<f64>,
+}
+
+/// `summary.json` → `memory`: the memory the VMs used over the run (after the warm-up) and
+/// what did not fit in their hosts' physical memory, served by ballooning and swapping at
+/// the cost of CPU demand not served (counted in `vms.unserved_demand_core_h`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct MemorySummary {
+    /// Memory in use, integrated over time, GB-hours.
+    pub demand_gb_h: f64,
+    /// Memory in use above its host's physical memory, integrated over time, GB-hours.
+    pub overflow_gb_h: f64,
+    /// `overflow_gb_h / demand_gb_h` (0 without demand).
+    pub overflow_fraction: f64,
+    /// Time hosts spent on with their VMs using more memory than they have, host-hours.
+    pub pressure_host_h: f64,
+    /// Largest memory over-commit ratio of a host class (reservations per physical MB).
+    pub max_ram_overcommit: f64,
+    /// Largest CPU over-commit ratio of a host class (VM sizes per MIPS, placement by size).
+    pub max_cpu_overcommit: f64,
 }
 
 /// `summary.json` → `packing`: hosts on over the lower bound on hosts needed

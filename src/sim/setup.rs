@@ -45,6 +45,9 @@ pub struct VmGroup {
     pub start: SimTime,
     /// Run time once started (drawn per VM from the lifetimes stream); `None` = until the end.
     pub lifetime: Option<Lifetime>,
+    /// Memory demand over time: a load curve (index into [`Setup::loads`]) giving it as a
+    /// fraction of the VM type's RAM; `None` = the whole reservation.
+    pub ram_load: Option<usize>,
 }
 
 /// Consolidation settings: policy names and parameters, built into policies at run start.
@@ -424,5 +427,18 @@ impl Setup {
     /// Total number of VMs over all groups.
     pub fn vm_count(&self) -> usize {
         self.groups.iter().map(|g| g.count as usize).sum()
+    }
+
+    /// Whether the scenario models memory beyond fixed reservations: a memory curve or trace
+    /// on a VM group, or an over-commit ratio on a host class. Only then do the outputs carry the
+    /// memory columns and `summary.json` its `memory` block (other runs keep their files).
+    pub fn models_memory(&self) -> bool {
+        self.groups.iter().any(|g| {
+            g.ram_load.is_some()
+                || matches!(&g.demand, GroupDemand::Trace(tg) if tg.ram_trace.is_some())
+        }) || self
+            .host_classes
+            .iter()
+            .any(|c| c.overcommit != crate::model::host::Overcommit::default())
     }
 }

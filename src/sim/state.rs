@@ -35,6 +35,12 @@ pub struct Meters {
     /// Time on with its load above the scenario's `high_utilisation` of capacity, ms
     /// (realistic profile).
     pub above_ms: SimTime,
+    /// Integral of the memory its VMs use, MB x ms (realistic profile).
+    pub ram_demand_mb_ms: f64,
+    /// Integral of that memory above physical memory, MB x ms.
+    pub ram_overflow_mb_ms: f64,
+    /// Time on with its VMs using more memory than it has, ms.
+    pub ram_pressure_ms: SimTime,
 }
 
 /// A host's state.
@@ -97,6 +103,10 @@ pub struct Host {
     pub migrations_in: u32,
     /// Migrations sent.
     pub migrations_out: u32,
+    /// Memory in use by the VMs executing here, MB (realistic profile; `sim::memory`).
+    pub ram_demand_mb: f64,
+    /// The part of `ram_demand_mb` above physical memory, MB: memory pressure.
+    pub ram_overflow_mb: f64,
 }
 
 /// The loads a refresh sets on a host (see [`sum_loads`]).
@@ -209,6 +219,8 @@ impl Host {
             via_sleep: false,
             migrations_in: 0,
             migrations_out: 0,
+            ram_demand_mb: 0.0,
+            ram_overflow_mb: 0.0,
         }
     }
 
@@ -231,6 +243,11 @@ impl Host {
         self.meters.lost_mips_ms += self.lost_mips * dt as f64;
         self.meters.requested_core_ms += self.requested_cores * dt as f64;
         self.meters.unserved_core_ms += self.unserved_cores * dt as f64;
+        self.meters.ram_demand_mb_ms += self.ram_demand_mb * dt as f64;
+        self.meters.ram_overflow_mb_ms += self.ram_overflow_mb * dt as f64;
+        if self.ram_overflow_mb > 0.0 && self.state == PowerState::On {
+            self.meters.ram_pressure_ms += dt;
+        }
         self.energy.accrue(now, &self.draw, rates.0, rates.1);
     }
 
@@ -274,9 +291,10 @@ impl Host {
     }
 
     /// Whether the RAM and disk of `need` fit next to what is reserved on this host of class
-    /// `class` (a class declaring no disk size takes any disk).
+    /// `class` (a class declaring no disk size takes any disk); RAM is reserved up to the
+    /// class's over-committed limit.
     pub fn fits_memory(&self, class: &HostClass, need: &Need) -> bool {
-        !(self.ram_used + need.ram_mb > class.ram_mb + 1e-9
+        !(self.ram_used + need.ram_mb > class.ram_limit_mb() + 1e-9
             || (class.disk_mb > 0.0 && self.disk_used + need.disk_mb > class.disk_mb + 1e-9))
     }
 
@@ -294,7 +312,7 @@ impl Host {
             cpu_capacity: class.mips,
             cpu_used,
             baseline_w,
-            ram_capacity: class.ram_mb,
+            ram_capacity: class.ram_limit_mb(),
             ram_used: self.ram_used,
             disk_capacity: class.disk_mb,
             disk_used: self.disk_used,
@@ -371,6 +389,22 @@ pub struct Vm {
     pub last_moved: Option<SimTime>,
     /// While it waits: the time up to which its unserved demand is metered.
     pub waiting_since: SimTime,
+    /// Memory in use now, MB: its type's RAM unless `ram` moves it (docs/scenario.md).
+    pub ram_demand_mb: f64,
+    /// What its memory demand follows.
+    pub ram: RamDemand,
+}
+
+/// What a VM's memory demand follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RamDemand {
+    /// Its type's whole RAM, all the time (the default).
+    Reserved,
+    /// A load curve (index into the setup's loads), as a fraction of its type's RAM.
+    Curve(usize),
+    /// A memory trace (index into the setup's traces) read at the VM's own trace column, as
+    /// a fraction of its type's RAM.
+    Trace(usize),
 }
 
 /// How a migration ended.

@@ -92,6 +92,8 @@ pub struct TraceSetup {
     pub interval: Option<SimTime>,
     /// The trace's grid, once scanned.
     pub grid: Option<TraceGrid>,
+    /// Whether it replays the VMs' memory utilisation (`metric = "memory"`) rather than CPU.
+    pub memory: bool,
 }
 
 /// The shape of a scanned trace.
@@ -246,6 +248,9 @@ pub struct TraceGroup {
     pub mapping: TypeMapping,
     /// The VMs present during the run, filled by binding.
     pub vms: Vec<TraceVm>,
+    /// The trace giving their memory in use (`ram_trace`: the same VMs' memory column), if
+    /// any (index into the setup's traces).
+    pub ram_trace: Option<usize>,
 }
 
 #[cfg(test)]
@@ -261,6 +266,7 @@ mod tests {
             looped,
             scale: 1.5,
             interval: None,
+            memory: false,
             grid: Some(TraceGrid {
                 interval: 300_000,
                 steps: 288,

@@ -58,12 +58,13 @@ impl FitRule {
     }
 }
 
-/// An error at `key` unless VM type `t` fits some host class under `rule`.
+/// An error at `key` unless VM type `t` fits some host class under `rule`: within its
+/// physical size and, under an over-commit ratio below 1, within what placement may reserve.
 pub(super) fn check_fits(key: &str, t: &VmType, classes: &[HostClass], rule: FitRule) -> Check<()> {
     let room = |c: &HostClass| {
-        t.ram_mb <= c.ram_mb
+        t.ram_mb <= c.ram_mb.min(c.ram_limit_mb())
             && (c.disk_mb == 0.0 || t.disk_mb <= c.disk_mb)
-            && (!rule.by_size || t.mips <= c.mips)
+            && (!rule.by_size || t.mips <= c.mips.min(c.sized_limit_mips()))
     };
     let vcpu_mips = t.mips / f64::from(t.vcpus.max(1));
     let cores = |c: &HostClass| !rule.cores || c.runs_vcpu(vcpu_mips);

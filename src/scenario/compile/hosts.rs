@@ -2,11 +2,13 @@
 //! hosts get their ids.
 
 use super::checks::{Check, at_least_one};
-use crate::model::host::{HostClass, SleepState};
+use crate::model::host::{HostClass, Overcommit, SleepState};
 use crate::model::power::PowerModel;
 use crate::model::servers;
 use crate::scenario::error::FieldError;
-use crate::scenario::file::{HostClassSpec, HostOrderSpec, PowerModelSpec, PowerSpec};
+use crate::scenario::file::{
+    HostClassSpec, HostOrderSpec, OvercommitSpec, PowerModelSpec, PowerSpec,
+};
 use crate::scenario::limits::{self, short};
 use crate::scenario::units::Duration;
 
@@ -109,6 +111,7 @@ pub(super) fn compile(classes: &[HostClassSpec], order: HostOrderSpec) -> Check<
             shutdown_ms,
             shutdown_w,
             sleep,
+            overcommit: overcommit(i, c.overcommit)?,
         });
         hosts.extend(std::iter::repeat_n(i, c.count as usize));
     }
@@ -118,6 +121,21 @@ pub(super) fn compile(classes: &[HostClassSpec], order: HostOrderSpec) -> Check<
     Ok(Fleet {
         classes: models,
         hosts,
+    })
+}
+
+/// Host class `i`'s over-commit ratios: each above 0 and at most 64 (1 when left out).
+fn overcommit(i: usize, spec: Option<OvercommitSpec>) -> Check<Overcommit> {
+    let Some(spec) = spec else {
+        return Ok(Overcommit::default());
+    };
+    let ratio = |f: &str, v: Option<f64>| match v {
+        None => Ok(1.0),
+        Some(v) => limits::OVERCOMMIT.check(&format!("hosts[{i}].overcommit.{f}"), v),
+    };
+    Ok(Overcommit {
+        cpu: ratio("cpu", spec.cpu)?,
+        ram: ratio("ram", spec.ram)?,
     })
 }
 

@@ -17,6 +17,7 @@ pub(super) fn compile(
     Ok(match s.simulation.profile {
         ProfileSpec::Realistic => Profile::Realistic,
         ProfileSpec::Cloudsim => {
+            check_cloudsim_memory(s)?;
             check_cloudsim(migration, clock.interval, clock.duration)?;
             check_cloudsim_workload(s)?;
             if consolidation.is_some_and(|c| c.destination_headroom > 0.0) {
@@ -79,6 +80,33 @@ fn check_cloudsim_workload(s: &ScenarioSpec) -> Check<()> {
     }
     if !s.services.is_empty() {
         return Err(refuse("services"));
+    }
+    Ok(())
+}
+
+/// The `cloudsim` profile models neither over-commit ratios nor memory demand over time:
+/// CloudSim's study reserves each VM's RAM, which never moves (see docs/scenario.md).
+fn check_cloudsim_memory(s: &ScenarioSpec) -> Check<()> {
+    if let Some(i) = s.hosts.iter().position(|h| h.overcommit.is_some()) {
+        return Err(FieldError::new(
+            format!("hosts[{i}].overcommit"),
+            "over-commit ratios are not modelled under the cloudsim profile (CloudSim reserves RAM by the VM's size, CPU by its demand); remove it or use profile = \"realistic\"",
+        ));
+    }
+    if let Some(i) = s
+        .vms
+        .iter()
+        .position(|g| g.ram_load.is_some() || g.ram_trace.is_some())
+    {
+        let field = if s.vms[i].ram_load.is_some() {
+            "ram_load"
+        } else {
+            "ram_trace"
+        };
+        return Err(FieldError::new(
+            format!("vms[{i}].{field}"),
+            "memory demand over time is not modelled under the cloudsim profile (CloudSim's VMs use their RAM size throughout); remove it or use profile = \"realistic\"",
+        ));
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use super::checks::Check;
 use crate::scenario::error::FieldError;
-use crate::scenario::file::TraceSpec;
+use crate::scenario::file::{TraceMetricSpec, TraceSpec};
 use crate::scenario::limits;
 use crate::trace;
 use crate::workload::replay::TraceSetup;
@@ -56,7 +56,19 @@ fn compile_trace(name: &str, t: &TraceSpec) -> Check<TraceSetup> {
             limits::MAX_DURATION_MS,
         )?),
     };
+    let memory = t.metric == TraceMetricSpec::Memory;
+    if memory && !format.has_memory() {
+        return Err(FieldError::new(
+            key("metric"),
+            format!(
+                "the {} format has no memory column; formats with one: {}",
+                format.name(),
+                trace::formats::memory_names()
+            ),
+        ));
+    }
     Ok(TraceSetup {
+        memory,
         name: name.to_string(),
         format: format.name(),
         path: t.path.clone(),

@@ -6,7 +6,7 @@ use super::lifetime;
 use crate::model::host::HostClass;
 use crate::model::vm::VmType;
 use crate::scenario::error::FieldError;
-use crate::scenario::file::{ScenarioSpec, TypeRuleSpec, VmGroupSpec};
+use crate::scenario::file::{ScenarioSpec, TraceMetricSpec, TypeRuleSpec, VmGroupSpec};
 use crate::scenario::limits;
 use crate::sim::setup::{GroupDemand, VmGroup};
 use crate::trace::ATTRIBUTES;
@@ -37,10 +37,12 @@ pub(super) fn compile(
                 demand: GroupDemand::Trace(group),
                 start: 0,
                 lifetime: None,
+                ram_load: None,
             });
             continue;
         }
         for (field, used) in [
+            ("ram_trace", g.ram_trace.is_some()),
             ("types", !g.types.is_empty()),
             ("type_by", g.type_by.is_some()),
             ("type_map", !g.type_map.is_empty()),
@@ -91,6 +93,10 @@ pub(super) fn compile(
                 limits::MAX_DURATION_MS,
             )?,
             lifetime,
+            ram_load: match &g.ram_load {
+                None => None,
+                Some(name) => Some(load_index(&key("ram_load"), loads, name)?),
+            },
         });
     }
     Ok(out)
@@ -128,6 +134,12 @@ fn compile_trace_group(
         return Err(FieldError::new(
             key("load"),
             "a group replays either a load curve (`load`) or a trace (`trace`), not both",
+        ));
+    }
+    if g.ram_load.is_some() {
+        return Err(FieldError::new(
+            key("ram_load"),
+            "a trace group's memory in use comes from its trace: name a trace with metric = \"memory\" in ram_trace, or leave it out (each VM uses its whole RAM)",
         ));
     }
     if g.start.is_some() || g.lifetime.is_some() {
@@ -225,6 +237,53 @@ fn compile_trace_group(
             limit: g.count,
             mapping,
             vms: Vec::new(),
+            ram_trace: ram_trace(i, g, trace_name, s)?,
         },
     ))
+}
+
+/// The memory trace of trace group `i` (`ram_trace`), replaying trace `cpu_name`: a trace
+/// with `metric = "memory"` reading the same files (format, path, shift and loop), so that
+/// its VMs are the group's, in the same order, on the same grid.
+fn ram_trace(i: usize, g: &VmGroupSpec, cpu_name: &str, s: &ScenarioSpec) -> Check<Option<usize>> {
+    let key = |f: &str| format!("vms[{i}].{f}");
+    let cpu = &s.traces[cpu_name];
+    if cpu.metric == TraceMetricSpec::Memory {
+        return Err(FieldError::new(
+            key("trace"),
+            format!(
+                "trace \"{cpu_name}\" replays memory (metric = \"memory\"): name a CPU trace here, and the memory trace in ram_trace"
+            ),
+        ));
+    }
+    let Some(name) = &g.ram_trace else {
+        return Ok(None);
+    };
+    let Some((index, (_, mem))) = s.traces.iter().enumerate().find(|(_, (n, _))| *n == name) else {
+        return Err(FieldError::new(
+            key("ram_trace"),
+            format!("unknown trace \"{name}\"; define it in [traces] with metric = \"memory\""),
+        ));
+    };
+    if mem.metric != TraceMetricSpec::Memory {
+        return Err(FieldError::new(
+            key("ram_trace"),
+            format!(
+                "trace \"{name}\" replays CPU: set traces.{name}.metric = \"memory\" to read its memory column"
+            ),
+        ));
+    }
+    let same = mem.format == cpu.format
+        && mem.path == cpu.path
+        && mem.shift.ms() == cpu.shift.ms()
+        && mem.looped == cpu.looped;
+    if !same {
+        return Err(FieldError::new(
+            key("ram_trace"),
+            format!(
+                "trace \"{name}\" must read the same files as \"{cpu_name}\" (the same format, path, shift and loop), so that its VMs are the group's"
+            ),
+        ));
+    }
+    Ok(Some(index))
 }

@@ -38,6 +38,22 @@ pub struct HostClassSpec {
     /// The rack of this class's hosts: one of `racks.names` (only with named racks).
     #[serde(default)]
     pub rack: Option<String>,
+    /// Over-commit ratios placement admits VMs by, per resource (default 1: none).
+    #[serde(default)]
+    pub overcommit: Option<OvercommitSpec>,
+}
+
+/// `overcommit = { cpu = 4.0, ram = 1.2 }`: reservations placement admits per unit of a
+/// host's physical capacity (OpenStack Nova's allocation ratios); a resource left out is 1.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OvercommitSpec {
+    /// VM sizes (vCPUs x MIPS) per unit of the host's CPU, for placement by size.
+    #[serde(default)]
+    pub cpu: Option<f64>,
+    /// Reserved VM memory per unit of the host's physical memory.
+    #[serde(default)]
+    pub ram: Option<f64>,
 }
 
 fn default_network() -> Mbps {

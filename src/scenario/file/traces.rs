@@ -27,4 +27,19 @@ pub struct TraceSpec {
     /// from their timestamps.
     #[serde(default)]
     pub interval: Option<Duration>,
+    /// What the trace's samples give: `cpu` (default) or `memory` (the memory column, for a
+    /// group's `ram_trace`; formats with one: see `docs/traces.md`).
+    #[serde(default)]
+    pub metric: TraceMetricSpec,
+}
+
+/// `traces.<name>.metric`: which column of the trace is replayed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum TraceMetricSpec {
+    /// CPU utilisation: the VMs' CPU demand.
+    #[default]
+    Cpu,
+    /// Memory utilisation: the VMs' memory in use.
+    Memory,
 }

@@ -45,6 +45,14 @@ pub struct VmGroupSpec {
     /// absent = until the end.
     #[serde(default)]
     pub lifetime: Option<LifetimeSpec>,
+    /// A `loads` name giving memory demand over time (fraction of the VM type's RAM); absent:
+    /// each VM's memory demand is its whole RAM reservation.
+    #[serde(default)]
+    pub ram_load: Option<String>,
+    /// Trace groups: a `traces` name with `metric = "memory"` reading the same files, giving
+    /// each VM's memory in use; absent: each VM's memory demand is its whole RAM reservation.
+    #[serde(default)]
+    pub ram_trace: Option<String>,
 }
 
 /// `vms[].lifetime`: a fixed duration (`"2h"`, seconds) or a table naming a distribution.

@@ -10,9 +10,10 @@
 //! tier, counting only the VMs bound to it (all of them for tier 0):
 //!
 //! - **Volume.** The hosts of the tier that hold those VMs have, together, at least their CPU
-//!   demand (and, separately, their RAM). Any `k` hosts of the tier have no more capacity than
-//!   its `k` largest, so at least as many hosts as the fewest largest-first ones whose
-//!   capacity covers the demand are needed, per dimension.
+//!   demand (and, separately, their reserved RAM, each host's up to its class's over-committed
+//!   limit). Any `k` hosts of the tier have no more capacity than its `k` largest, so at least
+//!   as many hosts as the fewest largest-first ones whose capacity covers the demand are
+//!   needed, per dimension.
 //! - **Item size.** Two VMs whose demand (or RAM) each exceeds half the tier's largest host
 //!   cannot share any host of the tier: their sum exceeds every host's capacity. Each such VM
 //!   needs a host of its own, so there are at least as many hosts as such VMs.
@@ -114,7 +115,8 @@ impl LowerBound {
                     .clone()
                     .map(|c| &classes[c])
                     .filter(|c| by_share || speed(c) >= s)
-                    .map(|c| (c.mips, c.ram_mb))
+                    // RAM reservations are bounded by what placement may reserve (over-commit).
+                    .map(|c| (c.mips, c.ram_limit_mb()))
                     .unzip();
                 cpu.sort_by(|a, b| b.total_cmp(a));
                 ram.sort_by(|a, b| b.total_cmp(a));
@@ -328,6 +330,7 @@ mod tests {
             shutdown_ms: 0,
             shutdown_w: 0.0,
             sleep: None,
+            overcommit: Default::default(),
         }
     }
 

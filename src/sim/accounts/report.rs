@@ -44,6 +44,7 @@ impl Simulation<'_> {
             carbon: None,
             failures: None,
             racks: None,
+            memory: self.memory_row(),
         };
         let mut hosts_failed = 0;
         let mut ram_used = 0.0;
@@ -377,6 +378,7 @@ impl Simulation<'_> {
             packing: Some(self.accounts.packing.summary()),
             failures: self.failure_summary(),
             racks,
+            memory: self.memory_summary(),
         };
         Outcome {
             summary,

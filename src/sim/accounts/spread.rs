@@ -55,7 +55,7 @@ impl Spread {
             self.cumulative = order
                 .into_iter()
                 .map(|h| {
-                    sum = (sum.0 + class(h).mips, sum.1 + class(h).ram_mb);
+                    sum = (sum.0 + class(h).mips, sum.1 + class(h).ram_limit_mb());
                     sum
                 })
                 .collect();

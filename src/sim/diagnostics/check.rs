@@ -37,10 +37,12 @@ impl Simulation<'_> {
                     self.fleet.migrations[m].destination
                 ));
             }
-            if !rules.ram_overcommits && host.ram_used > class.ram_mb * (1.0 + 1e-9) + 1e-6 {
+            if !rules.ram_overcommits && host.ram_used > class.ram_limit_mb() * (1.0 + 1e-9) + 1e-6
+            {
                 return Err(format!(
                     "host {h} has {} MB RAM reserved, above its {} MB",
-                    host.ram_used, class.ram_mb
+                    host.ram_used,
+                    class.ram_limit_mb()
                 ));
             }
             if host.ram_used < -1e-6 || host.disk_used < -1e-6 {

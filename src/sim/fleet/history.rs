@@ -112,6 +112,8 @@ mod tests {
             lifetime: None,
             last_moved: None,
             waiting_since: 0,
+            ram_demand_mb: 0.0,
+            ram: crate::sim::state::RamDemand::Reserved,
         }
     }
 

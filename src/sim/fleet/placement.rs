@@ -275,6 +275,7 @@ impl Simulation<'_> {
 
     pub(in crate::sim) fn on_vm_arrive(&mut self, vm: VmId) {
         self.fleet.vms[vm].demand_mips = self.demand_now(vm);
+        self.sample_memory(vm);
         self.fleet.vms[vm].state = VmState::Waiting;
         self.fleet.vms[vm].waiting_since = self.clock.now;
         self.fleet.vms[vm].arrived = Some(self.clock.now);
@@ -334,6 +335,16 @@ impl Simulation<'_> {
     }
 }
 
+/// The CPU a placement search counts a host of `class` as having, MIPS: by size, its
+/// capacity times the class's CPU over-commit ratio; by demand, its physical capacity (demand
+/// beyond it goes unserved whatever the ratio).
+pub(in crate::sim) fn fit_mips(class: &HostClass, basis: FitBasis) -> f64 {
+    match basis {
+        FitBasis::Size => class.sized_limit_mips(),
+        FitBasis::Demand => class.mips,
+    }
+}
+
 /// Placement searches over the fleet.
 impl Fleet {
     /// The best host for `search.need` under `search.policy`, among hosts in power state
@@ -369,11 +380,13 @@ impl Fleet {
                 return;
             }
             let cpu_used = self.cpu_used(h, basis);
-            let u = (cpu_used + need.mips) / class.mips;
-            if u > window.max || cpu_used / class.mips < window.min {
+            let capacity = fit_mips(class, basis);
+            let u = (cpu_used + need.mips) / capacity;
+            if u > window.max || cpu_used / capacity < window.min {
                 return;
             }
-            let candidate = host.candidate(class, cpu_used, None, &class.power);
+            let mut candidate = host.candidate(class, cpu_used, None, &class.power);
+            candidate.cpu_capacity = capacity;
             let score = policy.score(&candidate, need);
             if best.is_none_or(|(bs, bh)| score < bs || (score == bs && h < bh)) && cpu_ok(h, u) {
                 *best = Some((score, h));

@@ -22,6 +22,7 @@ use crate::model::host::{HostClass, PowerState};
 use crate::model::power::{segment, segment_start};
 use crate::policy::placement::{Need, Placement};
 use crate::sim::fleet::Fleet;
+use crate::sim::fleet::placement::fit_mips;
 use crate::sim::setup::FitBasis;
 use crate::sim::state::HostId;
 
@@ -324,8 +325,8 @@ impl PlacementIndex {
             return;
         }
         let class = &hosts.classes[host.class];
-        let u = hosts.fleet.cpu_used(h, basis) / class.mips;
-        let ram = class.ram_mb - host.ram_used;
+        let u = hosts.fleet.cpu_used(h, basis) / fit_mips(class, basis);
+        let ram = class.ram_limit_mb() - host.ram_used;
         let disk = if class.disk_mb > 0.0 {
             class.disk_mb - host.disk_used
         } else {
@@ -469,7 +470,8 @@ impl PlacementIndex {
         let push = |heap: &mut BinaryHeap<Reverse<Visit>>, c: usize, i: usize| -> Option<()> {
             let n = tree.classes[c].node(i);
             let class = &classes[c];
-            let top = window.max - need.mips / class.mips + CPU_SLACK;
+            let capacity = fit_mips(class, basis);
+            let top = window.max - need.mips / capacity + CPU_SLACK;
             // The least bound over the segments, each over its hosts with room for the VM's
             // size that the window admits (a range starting no lower than its segment, so
             // its slope is the segment's).
@@ -480,8 +482,7 @@ impl PlacementIndex {
                     .max(segment_start(s));
                 let hi = f64::from(n[tree.classes[c].most(kind) + s]).min(top);
                 if lo <= hi {
-                    bound =
-                        bound.min(policy.range_bound(&class.power, class.mips, lo, hi, need)?);
+                    bound = bound.min(policy.range_bound(&class.power, capacity, lo, hi, need)?);
                 }
             }
             if bound == f64::INFINITY {

@@ -55,6 +55,8 @@ fn fleet() -> (Setup, Fleet, PlacementIndex) {
         lifetime: None,
         last_moved: None,
         waiting_since: 0,
+        ram_demand_mb: 0.0,
+        ram: RamDemand::Reserved,
     };
     let vms = vec![
         vm(VmState::Running(0)),

@@ -24,4 +24,6 @@ pub(crate) struct Workload {
     pub curve_levels: Vec<Option<(SimTime, f64)>>,
     /// The load curves' noise.
     pub noise: Xoshiro256PlusPlus,
+    /// Noise on memory curves, its own stream so CPU noise draws do not move.
+    pub ram_noise: Xoshiro256PlusPlus,
 }

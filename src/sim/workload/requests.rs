@@ -147,6 +147,8 @@ impl Simulation<'_> {
                 lifetime,
                 last_moved: None,
                 waiting_since: self.clock.now,
+                ram_demand_mb: self.setup.vm_types[vm_type].ram_mb,
+                ram: RamDemand::Reserved,
             });
             self.fleet.vms[vm].demand_mips = self.demand_now(vm);
             batch.push(vm);

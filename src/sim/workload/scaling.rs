@@ -122,6 +122,8 @@ impl Simulation<'_> {
             lifetime: None,
             last_moved: None,
             waiting_since: self.clock.now,
+            ram_demand_mb: self.setup.vm_types[self.setup.services[s].vm_type].ram_mb,
+            ram: RamDemand::Reserved,
         });
         self.workload.services[s].replicas.push(vm);
         self.fleet.vms[vm].demand_mips = self.demand_now(vm);

@@ -35,7 +35,15 @@ impl TraceFormat for Bitbrains {
     }
 
     fn scan(&self, path: &Path, _interval_ms: Option<u64>) -> Result<TraceIndex, TraceError> {
-        scan_folder(path)
+        scan_folder(path, false)
+    }
+
+    fn has_memory(&self) -> bool {
+        true
+    }
+
+    fn scan_memory(&self, path: &Path) -> Result<TraceIndex, TraceError> {
+        scan_folder(path, true)
     }
 }
 
@@ -45,6 +53,10 @@ pub const TIME: &str = "Timestamp [ms]";
 pub const CORES: &str = "CPU cores";
 /// The header column holding the CPU utilisation in percent.
 pub const CPU: &str = "CPU usage [%]";
+/// The header column holding the VM's memory, KB (read with `metric = "memory"`).
+pub const MEMORY_PROVISIONED: &str = "Memory capacity provisioned [KB]";
+/// The header column holding the memory in use, KB (read with `metric = "memory"`).
+pub const MEMORY_USED: &str = "Memory usage [KB]";
 
 /// Where the columns nightshift reads are, from the header row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +69,8 @@ pub struct Columns {
     pub cores: usize,
     /// Index of the CPU utilisation.
     pub cpu: usize,
+    /// Indexes of the memory provisioned and in use, when the header has both.
+    pub memory: Option<(usize, usize)>,
 }
 
 /// One row: time (Unix seconds), cores and CPU level.
@@ -92,12 +106,55 @@ pub fn header(line: &str) -> Result<Columns, String> {
             )
         })
     };
+    let at = |name: &str| names.iter().position(|n| *n == name);
     Ok(Columns {
         count: names.len(),
         time: find(TIME)?,
         cores: find(CORES)?,
         cpu: find(CPU)?,
+        memory: at(MEMORY_PROVISIONED).zip(at(MEMORY_USED)),
     })
+}
+
+/// The memory level of data row `line` (already read by [`row`]): memory in use over memory
+/// provisioned, capped at 100 %; on failure the column at fault and what is wrong. `cols`
+/// must have the memory columns.
+pub fn memory_level(line: &str, cols: &Columns) -> Result<Level, (Option<&'static str>, String)> {
+    let Some((provisioned, used)) = cols.memory else {
+        return Err((None, missing_memory()));
+    };
+    let values: Vec<&str> = fields(line).collect();
+    let kb = |i: usize, name: &'static str| {
+        values[i]
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v >= 0.0)
+            .ok_or_else(|| {
+                (
+                    Some(name),
+                    format!(
+                        "{} is not a non-negative number; expected a memory size in KB",
+                        excerpt(values[i])
+                    ),
+                )
+            })
+    };
+    let total = kb(provisioned, MEMORY_PROVISIONED)?;
+    let in_use = kb(used, MEMORY_USED)?;
+    if total <= 0.0 {
+        return Err((
+            Some(MEMORY_PROVISIONED),
+            "is 0 on a row with cores: expected the VM's memory in KB".to_string(),
+        ));
+    }
+    Ok(level_from_percent((in_use / total).min(1.0) * 100.0).unwrap_or(0))
+}
+
+/// Why a file without the memory columns cannot be read for memory.
+fn missing_memory() -> String {
+    format!(
+        "header has no {MEMORY_PROVISIONED:?} and {MEMORY_USED:?} columns, which metric = \"memory\" reads"
+    )
 }
 
 /// Reads a data row; on failure returns the column at fault and what is wrong.
@@ -186,7 +243,9 @@ struct BitbrainsScan {
     size: u64,
 }
 
-fn scan_file(path: &Path) -> Result<BitbrainsScan, TraceError> {
+/// Reads one VM's file; with `memory`, its memory columns must be there and every row's
+/// memory level valid too.
+fn scan_file(path: &Path, memory: bool) -> Result<BitbrainsScan, TraceError> {
     let mut reader = open_at(path, 0, 0)?;
     let columns = match reader.next_line(path)? {
         None => {
@@ -198,6 +257,9 @@ fn scan_file(path: &Path) -> Result<BitbrainsScan, TraceError> {
         Some((_, text)) => header(text.trim_start_matches('\u{feff}'))
             .map_err(|m| TraceError::at(shown(path), 1, None, m))?,
     };
+    if memory && columns.memory.is_none() {
+        return Err(TraceError::at(shown(path), 1, None, missing_memory()));
+    }
     let data_at = (reader.offset, reader.line);
     let mut first: Option<(i64, u32)> = None;
     let mut previous: Option<(i64, u64)> = None;
@@ -212,6 +274,10 @@ fn scan_file(path: &Path) -> Result<BitbrainsScan, TraceError> {
         if row.cores == 0 {
             unprovisioned += 1;
             continue;
+        }
+        if memory {
+            memory_level(text, &columns)
+                .map_err(|(field, msg)| TraceError::at(shown(path), line, field, msg))?;
         }
         let t = row.time_s * 1000;
         if let Some((p, p_line)) = previous {
@@ -258,8 +324,8 @@ fn scan_file(path: &Path) -> Result<BitbrainsScan, TraceError> {
     })
 }
 
-/// Reads every `.csv` file of the folder `dir`.
-fn scan_folder(dir: &Path) -> Result<TraceIndex, TraceError> {
+/// Reads every `.csv` file of the folder `dir`, for its CPU or (`memory`) its memory.
+fn scan_folder(dir: &Path, memory: bool) -> Result<TraceIndex, TraceError> {
     let names = list(dir, &is_csv)?;
     if names.is_empty() {
         return Err(TraceError::file(
@@ -269,7 +335,7 @@ fn scan_folder(dir: &Path) -> Result<TraceIndex, TraceError> {
     }
     let mut scans = Vec::with_capacity(names.len());
     for (name, path) in &names {
-        scans.push((name.clone(), scan_file(path)?));
+        scans.push((name.clone(), scan_file(path, memory)?));
     }
     let mut estimate = IntervalEstimate::default();
     for (_, s) in &scans {
@@ -315,6 +381,7 @@ fn scan_folder(dir: &Path) -> Result<TraceIndex, TraceError> {
             samples: Box::new(Lines {
                 columns: s.columns,
                 grid,
+                memory,
             }),
         });
     }
@@ -330,11 +397,13 @@ fn scan_folder(dir: &Path) -> Result<TraceIndex, TraceError> {
     })
 }
 
-/// A streamed file's lines as samples: rows with cores, snapped to the trace's grid.
+/// A streamed file's lines as samples: rows with cores, snapped to the trace's grid; their
+/// CPU level, or with `memory` their memory level.
 #[derive(Debug, Clone)]
 struct Lines {
     columns: Columns,
     grid: Grid,
+    memory: bool,
 }
 
 impl LineSamples for Lines {
@@ -360,7 +429,13 @@ impl LineSamples for Lines {
                 "timestamp before the trace start: the file changed since it was scanned",
             )
         })?;
-        Ok(Some((step, row.cpu)))
+        let level = if self.memory {
+            memory_level(text, &self.columns)
+                .map_err(|(f, m)| TraceError::at(shown(path), line, f, m))?
+        } else {
+            row.cpu
+        };
+        Ok(Some((step, level)))
     }
 
     fn boxed_clone(&self) -> Box<dyn LineSamples> {
@@ -383,7 +458,8 @@ mod tests {
                 count: 11,
                 time: 0,
                 cores: 1,
-                cpu: 4
+                cpu: 4,
+                memory: Some((5, 6)),
             }
         );
         let e = header("Timestamp [ms];\tCPU cores").unwrap_err();
@@ -402,6 +478,45 @@ mod tests {
                 cpu: 150
             }
         );
+    }
+
+    /// Memory level = in use over provisioned: 1,034,592.8 of 8,218,624 KB is 12.588 %, kept
+    /// as 1259 hundredths of a percent; use above provisioned is capped at 100 %.
+    #[test]
+    fn memory_level_is_use_over_provisioned() {
+        let c = header(HEADER).unwrap();
+        let line = "1372629804;\t2;\t5851.9989;\t87.7799835;\t1.5;\t8218624.0;\t1034592.8;\t160.86;\t21.73;\t0.26;\t1.46";
+        assert_eq!(memory_level(line, &c), Ok(1259));
+        let over = line.replace("1034592.8", "9000000");
+        assert_eq!(memory_level(&over, &c), Ok(10_000));
+        let (col, msg) = memory_level(&line.replace("8218624.0", "0"), &c).unwrap_err();
+        assert_eq!(col, Some(MEMORY_PROVISIONED));
+        assert!(msg.contains("is 0"), "{msg}");
+        let (col, _) = memory_level(&line.replace("1034592.8", "-1"), &c).unwrap_err();
+        assert_eq!(col, Some(MEMORY_USED));
+    }
+
+    /// A folder scanned for memory replays each VM's memory level on the CPU scan's grid; a
+    /// file without the memory columns is refused at line 1.
+    #[test]
+    fn memory_scan_replays_memory_and_needs_its_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = "1000;\t2;\t1;\t1;\t10;\t1000;\t250;\t0;\t0;\t0;\t0\n1300;\t2;\t1;\t1;\t20;\t1000;\t500;\t0;\t0;\t0;\t0\n";
+        std::fs::write(dir.path().join("1.csv"), format!("{HEADER}\n{rows}")).unwrap();
+        let cpu = Bitbrains.scan(dir.path(), None).unwrap();
+        let mem = Bitbrains.scan_memory(dir.path()).unwrap();
+        assert_eq!((mem.interval_ms, mem.steps), (cpu.interval_ms, cpu.steps));
+        let mut out = [0];
+        let mut replay = Bitbrains.open(&mem);
+        replay.seek(0, &mut out).unwrap();
+        assert_eq!(out, [2500]);
+        replay.seek(1, &mut out).unwrap();
+        assert_eq!(out, [5000]);
+        let short = "Timestamp [ms];\tCPU cores;\tCPU usage [%]\n1000;\t2;\t10\n1300;\t2;\t20\n";
+        std::fs::write(dir.path().join("1.csv"), short).unwrap();
+        let e = Bitbrains.scan_memory(dir.path()).unwrap_err();
+        assert_eq!(e.line, Some(1));
+        assert!(e.message.contains("Memory usage [KB]"), "{e}");
     }
 
     #[test]

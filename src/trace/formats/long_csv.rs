@@ -44,6 +44,19 @@ impl TraceFormat for Csv {
         };
         scan_readings(path, self.name(), GENERIC, readings)
     }
+
+    fn has_memory(&self) -> bool {
+        true
+    }
+
+    fn scan_memory(&self, path: &Path) -> Result<TraceIndex, TraceError> {
+        let readings = if path.is_file() {
+            vec![path.to_path_buf()]
+        } else {
+            list(path, &is_csv)?.into_iter().map(|(_, p)| p).collect()
+        };
+        scan_readings(path, self.name(), GENERIC_MEMORY, readings)
+    }
 }
 
 /// Which columns a long-CSV layout has.
@@ -67,6 +80,16 @@ pub const GENERIC: Layout = Layout {
     vm: "vm",
     cpu: "cpu",
     percent: &["ram"],
+    headerless_order: None,
+};
+
+/// The generic layout read for memory (`metric = "memory"`): `ram` replayed, required; `cpu`
+/// validated.
+pub const GENERIC_MEMORY: Layout = Layout {
+    time: "time",
+    vm: "vm",
+    cpu: "ram",
+    percent: &["cpu"],
     headerless_order: None,
 };
 

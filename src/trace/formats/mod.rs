@@ -34,6 +34,23 @@ pub trait TraceFormat: Sync {
     /// field), and returns its index; `interval_ms` is the `interval` setting, if given.
     fn scan(&self, path: &Path, interval_ms: Option<u64>) -> Result<TraceIndex, TraceError>;
 
+    /// Whether its samples carry each VM's memory utilisation, which
+    /// [`TraceFormat::scan_memory`] reads (`metric = "memory"`).
+    fn has_memory(&self) -> bool {
+        false
+    }
+
+    /// Reads the trace at `path` once like [`TraceFormat::scan`], keeping each VM's memory
+    /// utilisation instead of its CPU (the same VMs, in the same order, on the same grid);
+    /// a file without the memory column is an error naming it. Formats without memory
+    /// refuse.
+    fn scan_memory(&self, path: &Path) -> Result<TraceIndex, TraceError> {
+        Err(TraceError::file(
+            path.display().to_string(),
+            format!("the {} format has no memory column", self.name()),
+        ))
+    }
+
     /// A replay of `index`, which this format's [`TraceFormat::scan`] made. The default
     /// replays the samples where the scan left them (in memory, or in per-VM files read a
     /// chunk at a time), which every format so far does.
@@ -85,6 +102,28 @@ pub fn scan(format: &str, path: &Path, interval_ms: Option<u64>) -> Result<Trace
         ));
     }
     reader.scan(path, interval_ms)
+}
+
+/// The formats with a memory column, for error messages: `"a", "b"`.
+pub fn memory_names() -> String {
+    let quoted: Vec<String> = FORMATS
+        .iter()
+        .filter(|f| f.has_memory())
+        .map(|f| format!("\"{}\"", f.name()))
+        .collect();
+    quoted.join(", ")
+}
+
+/// Reads the memory utilisation of the trace at `path` in the format called `format` once,
+/// validating every row (see [`TraceFormat::scan_memory`]).
+pub fn scan_memory(format: &str, path: &Path) -> Result<TraceIndex, TraceError> {
+    match self::format(format) {
+        Some(reader) => reader.scan_memory(path),
+        None => Err(TraceError::file(
+            path.display().to_string(),
+            format!("unknown trace format \"{format}\"; valid: {}", names()),
+        )),
+    }
 }
 
 /// A replay of `index`, by the format that scanned it.

@@ -72,7 +72,7 @@ impl Simulation<'_> {
         let state = &mut self.policies.calm;
         let vms = &self.fleet.hosts[src].vms;
         let class = &self.setup.host_classes[self.fleet.hosts[src].class];
-        let frees = (class.mips, class.ram_mb);
+        let frees = (class.mips, class.ram_limit_mb());
         let why = if !in_window {
             Some(Refusal::Window)
         } else if let Some(why) = vms.iter().find_map(|&vm| state.vm_refusal(calm, vm, now)) {
@@ -92,7 +92,7 @@ impl Simulation<'_> {
     pub(super) fn leave_room(&self, src: HostId, room: &mut OffRoom) {
         let class = &self.setup.host_classes[self.fleet.hosts[src].class];
         room.on = room.on.saturating_sub(1);
-        room.cap = (room.cap.0 - class.mips, room.cap.1 - class.ram_mb);
+        room.cap = (room.cap.0 - class.mips, room.cap.1 - class.ram_limit_mb());
     }
 
     /// The room to switch hosts off at the start of an evacuation pass.
@@ -111,7 +111,7 @@ impl Simulation<'_> {
                 let class = &self.setup.host_classes[host.class];
                 room.on += 1;
                 room.cap.0 += class.mips;
-                room.cap.1 += class.ram_mb;
+                room.cap.1 += class.ram_limit_mb();
                 room.need.0 += host.committed_mips;
                 room.need.1 += host.ram_used;
             }

@@ -36,7 +36,8 @@ impl Simulation<'_> {
                 let u = fleet.utilisation(&setup.host_classes, h);
                 fleet.hosts[h].state == PowerState::On
                     && (fleet.is_overloaded(setup, detector, h, u, std::iter::empty(), &[])
-                        || memory_over(h, 0.0, 0.0))
+                        || memory_over(h, 0.0, 0.0)
+                        || fleet.under_memory_pressure(h))
             })
             .collect();
         // Over-loaded hosts take no VM this round: placement searches skip them in bulk.
@@ -58,6 +59,7 @@ impl Simulation<'_> {
                 .collect();
             let mut committed = self.fleet.hosts[h].committed_mips;
             let (mut ram_off, mut disk_off) = (0.0, 0.0);
+            let mut ram_freed = 0.0;
             let first = to_move.len();
             while !pool.is_empty() {
                 if wants_history {
@@ -91,6 +93,7 @@ impl Simulation<'_> {
                 let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
                 ram_off -= t.ram_mb;
                 disk_off -= t.disk_mb;
+                ram_freed += self.fleet.vms[vm].ram_demand_mb;
                 to_move.push(vm);
                 let u = committed / capacity;
                 let minus = &to_move[first..];
@@ -99,6 +102,7 @@ impl Simulation<'_> {
                     && fleet.memory_load(setup, h, ram_off, disk_off) > MEMORY_CEILING;
                 if !memory_over
                     && !fleet.is_overloaded(setup, detector, h, u, std::iter::empty(), minus)
+                    && fleet.has_memory_for(&setup.host_classes, h, -ram_freed)
                 {
                     break;
                 }
@@ -122,6 +126,7 @@ impl Simulation<'_> {
                 continue;
             }
             let need = self.need(vm, FitBasis::Demand);
+            let vm_ram = self.fleet.vms[vm].ram_demand_mb;
             let mut found = None;
             for state in [
                 PowerState::On,
@@ -148,6 +153,7 @@ impl Simulation<'_> {
                     &|h, u| {
                         !fleet.is_overloaded(setup, detector, h, u, std::iter::once(vm), &[])
                             && c.memory_fits(fleet, setup, h, &need)
+                            && fleet.has_memory_for(classes, h, vm_ram)
                     },
                 );
                 if found.is_some() {
@@ -230,6 +236,7 @@ impl Simulation<'_> {
             let mut plan: Vec<(VmId, HostId)> = Vec::new();
             for &vm in &vms {
                 let need = self.need(vm, FitBasis::Demand);
+                let vm_ram = self.fleet.vms[vm].ram_demand_mb;
                 // Only towards busier hosts (the window's floor, on CPU; on the fullest
                 // dimension with every dimension judged): no ping-pong between two lightly
                 // loaded hosts. Preferring empty racks, a host in a rack evacuated later (or
@@ -261,9 +268,12 @@ impl Simulation<'_> {
                         &excluded,
                         &|h, u| {
                             let planned = plan.iter().filter(|p| p.1 == h).map(|p| p.0);
+                            let ram: f64 =
+                                planned.clone().map(|p| fleet.vms[p].ram_demand_mb).sum();
                             let plus = planned.chain(std::iter::once(vm));
                             !fleet.is_overloaded(setup, detector, h, u, plus, &[])
                                 && c.memory_fits(fleet, setup, h, &need)
+                                && fleet.has_memory_for(&setup.host_classes, h, ram + vm_ram)
                                 && (!c.all_dimensions || c.load(fleet, setup, h) >= u_src)
                         },
                     );

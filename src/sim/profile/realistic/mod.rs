@@ -11,6 +11,7 @@ mod racks;
 use crate::policy::power::Need;
 use crate::sim::Simulation;
 use crate::sim::energy::Split;
+use crate::sim::memory;
 use crate::sim::setup::MigrationSetup;
 use crate::sim::state::*;
 
@@ -38,6 +39,7 @@ impl Simulation<'_> {
             extra: 0.0,
             lost: 0.0,
             link_w: 0.0,
+            ram_mb: 0.0,
         };
         let types = &self.setup.vm_types;
         let loads = sum_loads(
@@ -52,6 +54,7 @@ impl Simulation<'_> {
             extra,
             lost,
             link_w,
+            ram_mb,
             ..
         } = unserved;
         let requested = loads.requested;
@@ -63,14 +66,23 @@ impl Simulation<'_> {
         host.lost_mips = lost;
         host.requested_cores = cores;
         // What migrations take is lost; demand beyond capacity goes unserved too, shared by
-        // the other VMs in proportion to their demand.
+        // the other VMs in proportion to their demand; so does the share memory pressure
+        // leaves waiting on swap, of what the CPU serves (`sim::memory`).
+        host.ram_demand_mb = ram_mb;
+        host.ram_overflow_mb = memory::overflow_mb(ram_mb, class.ram_mb);
+        let pressure = memory::pressure_share(ram_mb, host.ram_overflow_mb);
         let short = (host.load_mips - class.mips).clamp(0.0, requested);
-        host.unserved_cores = if short > 0.0 {
-            lost_cores + short / requested * (cores - lost_cores)
+        let cpu_share = if short > 0.0 { short / requested } else { 0.0 };
+        let short_share = if pressure > 0.0 {
+            cpu_share + (1.0 - cpu_share) * pressure
+        } else {
+            cpu_share
+        };
+        host.unserved_cores = if short_share > 0.0 {
+            lost_cores + short_share * (cores - lost_cores)
         } else {
             lost_cores
         };
-        let short_share = if short > 0.0 { short / requested } else { 0.0 };
         host.refresh_draw(class);
         if self.policies.peak_draw && host.state == crate::model::host::PowerState::On {
             host.draw = Split::peak(&class.power);
@@ -120,6 +132,7 @@ impl Simulation<'_> {
             self.meter_waiting(vm);
             self.fleet.vms[vm].demand_mips = self.trace_fraction(t, column) * size;
         }
+        self.trace_memory_stepped(t);
         for h in 0..self.fleet.hosts.len() {
             self.refresh(h);
         }
@@ -166,12 +179,15 @@ struct Unserved<'a> {
     lost: f64,
     /// Draw of the data migrations send or receive here, W (rate x energy per MB).
     link_w: f64,
+    /// Memory its VMs use, MB.
+    ram_mb: f64,
 }
 
 impl LoadVisitor for Unserved<'_> {
     #[inline(always)]
     fn vm(&mut self, _: VmId, v: &Vm) {
         self.cores += v.demand_mips * self.per_mips[v.vm_type];
+        self.ram_mb += v.ram_demand_mb;
     }
 
     #[inline(always)]

@@ -68,7 +68,8 @@ impl Simulation<'_> {
                 id: h,
                 state: host.state,
                 mips: class.mips,
-                ram_mb: class.ram_mb,
+                // Reserved RAM is counted against what placement may reserve (over-commit).
+                ram_mb: class.ram_limit_mb(),
                 core_mips: class.core_mips(),
                 removable: on
                     && host
