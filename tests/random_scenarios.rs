@@ -1,6 +1,8 @@
 //! Property test over whole random scenarios: fleets, loads, lifetimes, requests, services,
 //! every policy and migration model, under both profiles (teams and services run under the
-//! realistic one; the `cloudsim` profile must refuse them). Each is run with every invariant
+//! realistic one; the `cloudsim` profile must refuse them); under the realistic one also
+//! vector packing on every dimension, RAM over-commit and memory curves, racks and host and
+//! rack failures. Each is run with every invariant
 //! checked after every event (`run_checked`); none may violate one, and energy must add up.
 
 use nightshift::scenario;
@@ -79,6 +81,24 @@ fn knobs() -> impl Strategy<Value = Knobs> {
     )
 }
 
+/// Realistic-profile features: a vector placement (index into `VECTOR`) for consolidation,
+/// load judged on every dimension, a RAM over-commit ratio in tenths (10 = none), a memory
+/// curve, hosts per rack (0 = no racks), and host (and, with racks, rack) failures.
+type Realism = (Option<usize>, bool, u32, bool, u32, bool);
+
+const VECTOR: [&str; 3] = ["dot-product", "cosine", "l2-norm"];
+
+fn realism() -> impl Strategy<Value = Realism> {
+    (
+        proptest::option::of(0usize..3),
+        any::<bool>(),
+        prop_oneof![Just(10u32), 10u32..21],
+        any::<bool>(),
+        prop_oneof![Just(0u32), 1u32..5],
+        any::<bool>(),
+    )
+}
+
 /// What a scenario mixes in: a team of requests, an autoscaled service, the `cloudsim`
 /// profile (else the realistic one), and a 100 Mbit/s link on some classes (long copies, and
 /// links of different speeds: under the profile a VM planned twice may then see its second
@@ -89,6 +109,8 @@ struct Mix {
     service: bool,
     cloudsim: bool,
     slow_link: bool,
+    /// Ignored under the `cloudsim` profile, which models none of it.
+    realism: Realism,
 }
 
 fn scenario_text(
@@ -104,7 +126,13 @@ fn scenario_text(
         service,
         cloudsim,
         slow_link,
+        realism,
     } = mix;
+    let (vector, all_dims, ram_ratio, ram_load, per_rack, failures) = if cloudsim {
+        (None, false, 10, false, 0, false)
+    } else {
+        realism
+    };
     let (
         det,
         sel,
@@ -156,6 +184,12 @@ fn scenario_text(
             "[[hosts]]\nclass = \"c{i}\"\ncount = {count}\ncores = {cores}\ncore_mips = {mips}\nram = \"{ram} GB\"\nnetwork = \"{link}\"\npower = {power}\nstates = {{ boot_time = \"{boot}s\", shutdown_time = \"{}s\"{sleep_w} }}",
             boot / 3
         );
+        if ram_ratio > 10 {
+            let _ = writeln!(s, "overcommit = {{ ram = {} }}", ram_ratio as f64 / 10.0);
+        }
+        if failures {
+            s.push_str("failure = { time_to_failure = { distribution = \"exponential\", mean = \"3h\" }, time_to_repair = { distribution = \"weibull\", shape = 1.5, scale = \"20m\" } }\n");
+        }
     }
     for t in 0..3u32 {
         let vcpus = (1 + t).min(max_cores);
@@ -178,6 +212,9 @@ fn scenario_text(
             s,
             "[[vms]]\nname = \"g{i}\"\ntype = \"t{t}\"\ncount = {count}\nload = \"l{load}\"\nstart = \"{start}m\"\n{lifetime}"
         );
+        if ram_load {
+            let _ = writeln!(s, "ram_load = \"l{}\"", (load + 1) % 3);
+        }
     }
     s.push_str(
         "[loads.l0]\nshape = \"constant\"\nlevel = 0.6\nnoise = { distribution = \"normal\", sd = 0.2 }\n\
@@ -198,7 +235,7 @@ fn scenario_text(
         PLACEMENTS[initial],
         DETECTORS[det],
         SELECTIONS[sel],
-        PLACEMENTS[place],
+        vector.map_or(PLACEMENTS[place], |v| VECTOR[v]),
         underload as f64 / 100.0,
         if spare { "spare-capacity" } else { "keep-on" },
         headroom as f64 / 100.0,
@@ -211,6 +248,22 @@ fn scenario_text(
         },
         if cloudsim { 0 } else { concurrent },
     );
+    if all_dims {
+        s = s.replacen("[policy.power]", "dimensions = \"all\"\n[policy.power]", 1);
+    }
+    if per_rack > 0 {
+        let _ = write!(
+            s,
+            "\n[racks]\nhosts_per_rack = {per_rack}\nswitch = {{ watts = 150 }}\nprefer_empty = {}\n",
+            per_rack % 2 == 0
+        );
+    }
+    if failures {
+        s.push_str("\n[failures]\nrestart_delay = \"2m\"\n");
+        if per_rack > 0 {
+            s.push_str("racks = { time_to_failure = { distribution = \"exponential\", mean = \"6h\" }, time_to_repair = { distribution = \"exponential\", mean = \"30m\" } }\n");
+        }
+    }
     s
 }
 
@@ -228,8 +281,9 @@ proptest! {
         service in any::<bool>(),
         cloudsim in any::<bool>(),
         slow_link in any::<bool>(),
+        realism in realism(),
     ) {
-        let mix = Mix { team, service, cloudsim, slow_link };
+        let mix = Mix { team, service, cloudsim, slow_link, realism };
         let text = scenario_text(seed, hours, &classes, &groups, k, mix);
         let loaded = scenario::load(&text, "random.toml", &[]);
         if cloudsim && (team || service) {
@@ -242,9 +296,10 @@ proptest! {
         let mut rec = MemoryRecorder::default();
         let outcome = sim::run_checked(&setup, &mut rec).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         let e = &outcome.summary.energy;
-        let parts = e.idle_kwh + e.dynamic_kwh + e.migration_kwh + e.transition_kwh + e.standby_kwh;
+        let switches = e.switch_kwh.unwrap_or(0.0);
+        let parts = e.idle_kwh + e.dynamic_kwh + e.migration_kwh + e.transition_kwh + e.standby_kwh + switches;
         prop_assert!((parts - e.it_kwh).abs() <= 1e-9 * e.it_kwh.max(1.0), "energy split {parts} != {}", e.it_kwh);
-        let per_host: f64 = outcome.hosts.iter().map(|h| h.it_kwh).sum();
+        let per_host: f64 = outcome.hosts.iter().map(|h| h.it_kwh).sum::<f64>() + switches;
         prop_assert!((per_host - e.it_kwh).abs() <= 1e-9 * e.it_kwh.max(1.0), "hosts {per_host} != {}", e.it_kwh);
         let m = &outcome.summary.migrations;
         prop_assert_eq!(m.count, m.completed + m.aborted + m.in_flight);
