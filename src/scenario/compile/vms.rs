@@ -6,9 +6,11 @@ use super::lifetime;
 use crate::model::host::HostClass;
 use crate::model::vm::VmType;
 use crate::scenario::error::FieldError;
-use crate::scenario::file::{ScenarioSpec, TraceMetricSpec, TypeRuleSpec, VmGroupSpec};
+use crate::scenario::file::{
+    ProfileSpec, ScenarioSpec, TraceMetricSpec, TypeRuleSpec, VmGroupSpec,
+};
 use crate::scenario::limits;
-use crate::sim::setup::{GroupDemand, VmGroup};
+use crate::sim::setup::{GroupDemand, PlacementRule, VmGroup};
 use crate::trace::ATTRIBUTES;
 use crate::workload::replay::{TraceGroup, TypeMapping};
 
@@ -17,6 +19,7 @@ pub(super) fn compile(
     s: &ScenarioSpec,
     types: &[VmType],
     classes: &[HostClass],
+    hosts: &[usize],
     loads: &[&String],
 ) -> Check<Vec<VmGroup>> {
     if s.vms.is_empty() && s.teams.is_empty() && s.services.is_empty() {
@@ -30,6 +33,10 @@ pub(super) fn compile(
         let key = |f: &str| format!("vms[{i}].{f}");
         if let Some(trace) = &g.trace {
             let (vm_type, group) = compile_trace_group(i, g, trace, s, types, classes)?;
+            let rule = rule(i, g, s, types, &[vm_type], classes)?;
+            if let (Some(r), Some(limit)) = (&rule, group.limit) {
+                check_group_size(i, limit, r, classes, hosts)?;
+            }
             out.push(VmGroup {
                 name: g.name.clone().unwrap_or_else(|| format!("{trace}-{i}")),
                 vm_type,
@@ -38,6 +45,7 @@ pub(super) fn compile(
                 start: 0,
                 lifetime: None,
                 ram_load: None,
+                rule,
             });
             continue;
         }
@@ -81,6 +89,10 @@ pub(super) fn compile(
             None => None,
             Some(spec) => Some(lifetime::compile(&key("lifetime"), spec)?),
         };
+        let rule = rule(i, g, s, types, &[vm_type], classes)?;
+        if let Some(r) = &rule {
+            check_group_size(i, count, r, classes, hosts)?;
+        }
         out.push(VmGroup {
             name: g.name.clone().unwrap_or_else(|| format!("{}-{i}", t.name)),
             vm_type,
@@ -97,9 +109,106 @@ pub(super) fn compile(
                 None => None,
                 Some(name) => Some(load_index(&key("ram_load"), loads, name)?),
             },
+            rule,
         });
     }
     Ok(out)
+}
+
+/// The placement rule of group `i` (`anti_affinity`, `host_classes`), if it has one; its VM
+/// types `used` must fit some allowed class. Refused under the `cloudsim` profile, whose
+/// placement and consolidation are CloudSim's and know no rules.
+fn rule(
+    i: usize,
+    g: &VmGroupSpec,
+    s: &ScenarioSpec,
+    types: &[VmType],
+    used: &[usize],
+    classes: &[HostClass],
+) -> Check<Option<PlacementRule>> {
+    let key = |f: &str| format!("vms[{i}].{f}");
+    if !g.anti_affinity && g.host_classes.is_empty() {
+        return Ok(None);
+    }
+    let field = if g.anti_affinity {
+        "anti_affinity"
+    } else {
+        "host_classes"
+    };
+    if s.simulation.profile == ProfileSpec::Cloudsim {
+        return Err(FieldError::new(
+            key(field),
+            "needs the realistic profile: `simulation.profile = \"cloudsim\"` reproduces CloudSim's placement, which has no placement rules",
+        ));
+    }
+    let allowed = if g.host_classes.is_empty() {
+        None
+    } else {
+        let mut allowed = vec![false; classes.len()];
+        for (j, name) in g.host_classes.iter().enumerate() {
+            let Some(c) = classes.iter().position(|c| &c.name == name) else {
+                let known: Vec<String> =
+                    classes.iter().map(|c| format!("\"{}\"", c.name)).collect();
+                return Err(FieldError::new(
+                    format!("vms[{i}].host_classes[{j}]"),
+                    format!(
+                        "unknown host class \"{name}\"; the [[hosts]] classes are {}",
+                        known.join(", ")
+                    ),
+                ));
+            };
+            allowed[c] = true;
+        }
+        let subset: Vec<HostClass> = (classes.iter().zip(&allowed))
+            .filter(|(_, a)| **a)
+            .map(|(c, _)| c.clone())
+            .collect();
+        for &t in used {
+            check_fits(&key("host_classes"), &types[t], &subset, FitRule::of(s))?;
+        }
+        Some(allowed)
+    };
+    Ok(Some(PlacementRule {
+        anti_affinity: g.anti_affinity,
+        classes: allowed,
+    }))
+}
+
+/// An anti-affinity group of `count` VMs needs as many hosts of its allowed classes: a larger
+/// one could never run whole, which is a mistake in the scenario, not a capacity question.
+pub(super) fn check_group_size(
+    i: usize,
+    count: u32,
+    rule: &PlacementRule,
+    classes: &[HostClass],
+    hosts: &[usize],
+) -> Check<()> {
+    if !rule.anti_affinity {
+        return Ok(());
+    }
+    let allowed = hosts
+        .iter()
+        .filter(|&&c| rule.classes.as_ref().is_none_or(|a| a[c]))
+        .count();
+    if count as usize <= allowed {
+        return Ok(());
+    }
+    let within = match &rule.classes {
+        None => "in the fleet".to_string(),
+        Some(a) => {
+            let names: Vec<&str> = (classes.iter().zip(a))
+                .filter(|(_, a)| **a)
+                .map(|(c, _)| c.name.as_str())
+                .collect();
+            format!("of its host classes ({})", names.join(", "))
+        }
+    };
+    Err(FieldError::new(
+        format!("vms[{i}].count"),
+        format!(
+            "{count} VMs with anti_affinity = true need {count} hosts, one each, but there are {allowed} hosts {within}: lower the count or add hosts"
+        ),
+    ))
 }
 
 /// Compiles a `[[vms]]` group that replays a trace (`g.trace` is set).

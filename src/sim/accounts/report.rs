@@ -307,7 +307,7 @@ impl Simulation<'_> {
             slav: slatah * pdm,
             esv: energy.it_kwh * slatah * pdm,
         };
-        let summary = Summary {
+        let mut summary = Summary {
             scenario: setup.name.clone(),
             seed: setup.seed,
             duration_s: secs(setup.duration),
@@ -379,7 +379,9 @@ impl Simulation<'_> {
             failures: self.failure_summary(),
             racks,
             memory: self.memory_summary(),
+            rules: None,
         };
+        summary.rules = RulesSummary::of(setup, &summary);
         Outcome {
             summary,
             hosts: rows,

@@ -187,6 +187,13 @@ impl Simulation<'_> {
                 self.fleet.deferred.len()
             ));
         }
+        // Placement rules: no two VMs of an anti-affinity group on a host (running or
+        // incoming), no VM on a class its group does not allow.
+        if self.fleet.rules.iter().any(Option::is_some)
+            && let Some(broken) = self.fleet.broken_rule()
+        {
+            return Err(broken);
+        }
         self.check_failures()
     }
 

@@ -108,6 +108,7 @@ fn place(policy_name: &str) -> Option<HostId> {
             min: f64::NEG_INFINITY,
             max: 1.0,
         },
+        vm: None,
     };
     fleet.find_host(
         &setup.host_classes,

@@ -1,0 +1,183 @@
+//! Placement rules (issue 25 item 5): an anti-affinity group that keeps hosts on that
+//! consolidation would otherwise switch off (energy by hand), a host-class rule first-fit
+//! would break, a failure restart that keeps anti-affinity, the rules' cost in the summary,
+//! and bad rules refused (exit 2).
+
+mod common;
+
+use common::simulate as run;
+use common::*;
+
+/// Three linear hosts (100-200 W, 4 cores of 1000 MIPS) of class `a`, `b_hosts` hosts of
+/// class `b`, three VMs of one 1000-MIPS vCPU at a constant 40 % (400 MIPS: 10 % of a host)
+/// spread one a host by worst-fit at start; consolidation evacuates hosts below 50 %, and
+/// the power policy switches empty hosts off down to one. `group` is added to the group.
+fn three_light_vms(group: &str, b_hosts: u32, extra: &str) -> String {
+    let b = if b_hosts == 0 {
+        String::new()
+    } else {
+        format!(
+            "[[hosts]]\nclass = \"b\"\ncount = {b_hosts}\ncores = 4\ncore_mips = 1000\nram = \"16 GB\"\npower = {{ model = \"linear\", idle_w = 100, max_w = 200 }}\n"
+        )
+    };
+    format!(
+        r#"
+version = 1
+[simulation]
+name = "placement-rules"
+duration = "2h"
+[[hosts]]
+class = "a"
+count = 3
+cores = 4
+core_mips = 1000
+ram = "16 GB"
+power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+{b}
+[[vm_types]]
+name = "vm"
+vcpus = 1
+vcpu_mips = 1000
+ram = "1 GB"
+[[vms]]
+name = "replicas"
+type = "vm"
+count = 3
+load = "light"
+{group}
+[loads.light]
+shape = "constant"
+level = 0.4
+[policy]
+initial_placement = "worst-fit"
+[policy.consolidation]
+underload_threshold = 0.5
+[policy.power]
+min_hosts_on = 1
+{extra}
+"#
+    )
+}
+
+#[test]
+fn an_anti_affinity_group_keeps_hosts_on_that_consolidation_would_switch_off() {
+    // With the rule: each VM stays on its own host (no evacuation can leave two replicas
+    // together), so the three hosts are on for the whole 2 h at 10 % CPU:
+    // 100 W + 100 W x 0.1 = 110 W each, 3 x 110 W x 2 h = 0.66 kWh, and no migration.
+    let (o, _) = run(&three_light_vms("anti_affinity = true", 0, ""));
+    let s = &o.summary;
+    close(s.energy.it_kwh, 0.66);
+    assert_eq!(s.migrations.count, 0);
+    assert_eq!(
+        (s.hosts.min_on, s.hosts.max_on, s.hosts.shutdowns),
+        (3, 3, 0)
+    );
+    // Without it: the first tick evacuates two hosts onto the third, and both switch off.
+    let (o, _) = run(&three_light_vms("", 0, ""));
+    let s = &o.summary;
+    assert_eq!((s.hosts.min_on, s.hosts.shutdowns), (1, 2));
+    assert_eq!(s.migrations.count, 2);
+    assert!(s.energy.it_kwh < 0.66, "{}", s.energy.it_kwh);
+}
+
+#[test]
+fn the_summary_says_what_the_rules_cost() {
+    // The run (three hosts on, 0.66 kWh) against the same scenario without the rules (one
+    // host on after the first tick): the `rules` block holds both, and the report says so.
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("s.toml");
+    std::fs::write(&scenario, three_light_vms("anti_affinity = true", 0, "")).unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&scenario, &out, &["--no-charts"]);
+    let s = summary(&out);
+    assert_eq!(num(&s, "rules.anti_affinity_groups"), 1.0);
+    assert_eq!(num(&s, "rules.class_groups"), 0.0);
+    close(num(&s, "rules.it_kwh"), 0.66);
+    close(num(&s, "rules.mean_hosts_on"), 3.0);
+    let (without_kwh, without_on) = (
+        num(&s, "rules.without_rules_it_kwh"),
+        num(&s, "rules.without_rules_mean_hosts_on"),
+    );
+    assert!(without_kwh < 0.66 && without_on < 3.0, "{s}");
+    close(num(&s, "rules.extra_it_kwh"), 0.66 - without_kwh);
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("Placement rules"), "{report}");
+}
+
+#[test]
+fn a_vm_restricted_to_class_b_never_lands_on_class_a() {
+    // First-fit would put all three VMs on host 0 (class a, first in the fleet); restricted
+    // to class b (hosts 3 and 4), they go to host 3, and consolidation keeps them on b.
+    let text = three_light_vms("host_classes = [\"b\"]", 2, "").replace(
+        "initial_placement = \"worst-fit\"",
+        "initial_placement = \"first-fit\"",
+    );
+    let (o, _) = run(&text);
+    let hosts: Vec<_> = o.hosts.iter().map(|h| h.class.as_str()).collect();
+    assert_eq!(hosts, ["a", "a", "a", "b", "b"]);
+    // Energy on class a's hosts is only what they drew idle before switching off; the
+    // VMs' 10 % each ran on host 3: its dynamic energy is 3 x 10 W x 2 h = 0.06 kWh.
+    assert!(o.hosts[0..3].iter().all(|h| h.dynamic_kwh == 0.0));
+    close(o.hosts[3].dynamic_kwh, 0.06);
+}
+
+#[test]
+fn a_failure_restart_keeps_anti_affinity() {
+    // Three replicas on three hosts of a and one spare host of b, every host kept on; host 0
+    // fails at 30 min for the rest of the run. Its replica restarts after the HA delay on the only host that
+    // holds no replica: host 3 (class b), not on hosts 1 or 2 that have room.
+    let extra = "[failures]\nrestart_delay = \"60s\"\ntrace = \"fail.csv\"\n";
+    let text = three_light_vms("anti_affinity = true", 1, extra)
+        .replace("min_hosts_on = 1", "name = \"keep-on\"");
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("fail.csv"),
+        "host,start_s,end_s\n0,1800,7200\n",
+    )
+    .unwrap();
+    let scenario = tmp.path().join("s.toml");
+    std::fs::write(&scenario, text).unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&scenario, &out, &["--no-charts", "--check"]);
+    let s = summary(&out);
+    assert_eq!(num(&s, "failures.restarts"), 1.0, "{s}");
+    // Host 3 carried the restarted replica from 1860 s: 10 W x 5340 s of dynamic energy.
+    let dynamic = column(&out.join("hosts.csv"), "dynamic_kwh");
+    close(dynamic[3], 10.0 * 5340.0 / 3_600_000.0);
+}
+
+#[test]
+fn bad_rules_are_refused() {
+    rejects(
+        &three_light_vms("host_classes = [\"c\"]", 0, ""),
+        &[],
+        &[
+            "vms[0].host_classes[0]",
+            "unknown host class \"c\"",
+            "\"a\"",
+        ],
+    );
+    rejects(
+        &three_light_vms("anti_affinity = true", 0, "")
+            .replace("count = 3\nload", "count = 4\nload"),
+        &[],
+        &[
+            "vms[0].count",
+            "4 VMs with anti_affinity = true need 4 hosts",
+            "there are 3 hosts",
+        ],
+    );
+    rejects(
+        &three_light_vms("anti_affinity = true\nhost_classes = [\"b\"]", 2, ""),
+        &[],
+        &["vms[0].count", "there are 2 hosts of its host classes (b)"],
+    );
+    rejects(
+        &three_light_vms("anti_affinity = true", 0, "").replace(
+            "duration = \"2h\"",
+            "duration = \"2h\"\nprofile = \"cloudsim\"",
+        ),
+        &[],
+        &["vms[0].anti_affinity", "needs the realistic profile"],
+    );
+}
