@@ -193,6 +193,7 @@ pub fn run_headlines(run: &RunSummary) -> Vec<Headline> {
     rows.extend(rack_headline(run));
     rows.extend(carbon_headlines(run));
     rows.extend(failure_headlines(run));
+    rows.extend(rules_headline(run));
     rows.into_iter()
         .map(|(label, value)| Headline { label, value })
         .collect()
@@ -239,6 +240,43 @@ fn failure_headlines(run: &RunSummary) -> Vec<(&'static str, String)> {
             ),
         ),
     ]
+}
+
+/// The placement rules' row of a run with rules (none without): hosts on and IT energy with
+/// them, against the same scenario and seed without them.
+fn rules_headline(run: &RunSummary) -> Option<(&'static str, String)> {
+    let r = run.run().rules.as_ref()?;
+    let groups = format!(
+        "{} anti-affinity and {} host-class group(s)",
+        grouped(r.anti_affinity_groups as f64, 0),
+        grouped(r.class_groups as f64, 0)
+    );
+    let cost = match (r.without_rules_mean_hosts_on, r.without_rules_it_kwh) {
+        (Some(on), Some(kwh)) => format!(
+            "{} hosts on (mean) and {} kWh with them, {} and {} kWh without: {} hosts and {} kWh",
+            grouped(r.mean_hosts_on, 2),
+            grouped(r.it_kwh, 1),
+            grouped(on, 2),
+            grouped(kwh, 1),
+            signed(r.mean_hosts_on - on, 2),
+            signed(r.it_kwh - kwh, 1)
+        ),
+        _ => format!(
+            "{} hosts on (mean) and {} kWh with them; the run without them was skipped (--no-baseline)",
+            grouped(r.mean_hosts_on, 2),
+            grouped(r.it_kwh, 1)
+        ),
+    };
+    Some(("Placement rules", format!("{groups}: {cost}")))
+}
+
+/// `v` with its sign, grouped: `+1.5`, `-0.25`.
+fn signed(v: f64, decimals: usize) -> String {
+    if v >= 0.0 {
+        format!("+{}", grouped(v, decimals))
+    } else {
+        format!("-{}", grouped(-v, decimals))
+    }
 }
 
 /// The switches' row of a run with `[racks]` (none without): their part of the IT energy

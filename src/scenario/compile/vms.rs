@@ -33,7 +33,7 @@ pub(super) fn compile(
         let key = |f: &str| format!("vms[{i}].{f}");
         if let Some(trace) = &g.trace {
             let (vm_type, group) = compile_trace_group(i, g, trace, s, types, classes)?;
-            let rule = rule(i, g, s, types, &[vm_type], classes)?;
+            let rule = rule(i, g, s, types, &mapping_types(&group.mapping), classes)?;
             if let (Some(r), Some(limit)) = (&rule, group.limit) {
                 check_group_size(i, limit, r, classes, hosts)?;
             }
@@ -172,6 +172,17 @@ fn rule(
         anti_affinity: g.anti_affinity,
         classes: allowed,
     }))
+}
+
+/// Every VM type a trace group's `mapping` may give its VMs.
+fn mapping_types(mapping: &TypeMapping) -> Vec<usize> {
+    match mapping {
+        TypeMapping::One(t) => vec![*t],
+        TypeMapping::Blocks(list) | TypeMapping::Cycle(list) => list.clone(),
+        TypeMapping::ByAttribute { map, fallback, .. } => {
+            map.iter().map(|(_, t)| *t).chain(*fallback).collect()
+        }
+    }
 }
 
 /// An anti-affinity group of `count` VMs needs as many hosts of its allowed classes: a larger
