@@ -663,16 +663,16 @@ pub struct RulesSummary {
 }
 
 impl RulesSummary {
-    /// The rules of `setup` and the run's hosts on and energy; `None` without rules.
-    pub fn of(setup: &crate::sim::setup::Setup, run: &Summary) -> Option<RulesSummary> {
-        let rules: Vec<_> = setup
-            .groups
-            .iter()
-            .filter_map(|g| g.rule.as_ref())
-            .collect();
-        (!rules.is_empty()).then(|| RulesSummary {
-            anti_affinity_groups: rules.iter().filter(|r| r.anti_affinity).count(),
-            class_groups: rules.iter().filter(|r| r.classes.is_some()).count(),
+    /// The counts of groups with each rule and the run's hosts on and energy; `None` when no
+    /// group has a rule (every rule is one of the two kinds).
+    pub fn of(
+        anti_affinity_groups: usize,
+        class_groups: usize,
+        run: &Summary,
+    ) -> Option<RulesSummary> {
+        (anti_affinity_groups + class_groups > 0).then(|| RulesSummary {
+            anti_affinity_groups,
+            class_groups,
             mean_hosts_on: run.hosts.mean_on,
             it_kwh: run.energy.it_kwh,
             ..RulesSummary::default()

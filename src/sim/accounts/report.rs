@@ -381,7 +381,12 @@ impl Simulation<'_> {
             memory: self.memory_summary(),
             rules: None,
         };
-        summary.rules = RulesSummary::of(setup, &summary);
+        let rules = setup.groups.iter().filter_map(|g| g.rule.as_ref());
+        summary.rules = RulesSummary::of(
+            rules.clone().filter(|r| r.anti_affinity).count(),
+            rules.filter(|r| r.classes.is_some()).count(),
+            &summary,
+        );
         Outcome {
             summary,
             hosts: rows,
