@@ -100,8 +100,47 @@ fn the_summary_says_what_the_rules_cost() {
     );
     assert!(without_kwh < 0.66 && without_on < 3.0, "{s}");
     close(num(&s, "rules.extra_it_kwh"), 0.66 - without_kwh);
+    // The report's row: the run's figures by hand as above; the run without the rules is
+    // measured (one host at 30 % for 2 h is 0.26 kWh, plus the other two until they are
+    // off and the two migrations).
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(report.contains("Placement rules"), "{report}");
+    let row = format!(
+        "| Placement rules | 1 anti-affinity and 0 host-class group(s): 3.00 hosts on (mean) and 0.660 kWh with them, 1.00 and {without_kwh:.3} kWh without: +2.00 hosts and +{:.3} kWh |",
+        0.66 - without_kwh
+    );
+    assert!(report.contains(&row), "{row} not in {report}");
+    assert!(report.contains("Placement rules are hard"), "{report}");
+}
+
+#[test]
+fn without_the_baseline_the_rules_block_has_no_comparison() {
+    // `--no-baseline` skips the run without the rules as it skips the baseline: the block
+    // keeps the run's own figures (0.66 kWh, three hosts on) and nothing to compare.
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("s.toml");
+    std::fs::write(&scenario, three_light_vms("anti_affinity = true", 0, "")).unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&scenario, &out, &["--no-charts", "--no-baseline"]);
+    let s = summary(&out);
+    close(num(&s, "rules.it_kwh"), 0.66);
+    let rules = s["rules"].as_object().unwrap();
+    let mut keys: Vec<&str> = rules.keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "anti_affinity_groups",
+            "class_groups",
+            "it_kwh",
+            "mean_hosts_on"
+        ]
+    );
+    // A scenario without rules has no block at all.
+    let plain = tmp.path().join("plain.toml");
+    std::fs::write(&plain, three_light_vms("", 0, "")).unwrap();
+    let out = tmp.path().join("plain");
+    run_ok(&plain, &out, &["--no-charts"]);
+    assert!(summary(&out).get("rules").is_none());
 }
 
 #[test]
@@ -171,6 +210,18 @@ fn bad_rules_are_refused() {
         &three_light_vms("anti_affinity = true\nhost_classes = [\"b\"]", 2, ""),
         &[],
         &["vms[0].count", "there are 2 hosts of its host classes (b)"],
+    );
+    // Class b's hosts have 512 MB of RAM: the 1 GB VMs fit none of the classes they may use.
+    let mut small_b = three_light_vms("host_classes = [\"b\"]", 1, "");
+    let at = small_b.rfind("ram = \"16 GB\"").unwrap();
+    small_b.replace_range(at..at + "ram = \"16 GB\"".len(), "ram = \"512 MB\"");
+    rejects(
+        &small_b,
+        &[],
+        &[
+            "vms[0].host_classes",
+            "VM type \"vm\" fits none of the host classes named here (b)",
+        ],
     );
     rejects(
         &three_light_vms("anti_affinity = true", 0, "").replace(

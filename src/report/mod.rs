@@ -251,20 +251,22 @@ fn rules_headline(run: &RunSummary) -> Option<(&'static str, String)> {
         grouped(r.anti_affinity_groups as f64, 0),
         grouped(r.class_groups as f64, 0)
     );
+    let kwh = |v: f64| format!("{} kWh", grouped(v, kg_decimals(v)));
     let cost = match (r.without_rules_mean_hosts_on, r.without_rules_it_kwh) {
-        (Some(on), Some(kwh)) => format!(
-            "{} hosts on (mean) and {} kWh with them, {} and {} kWh without: {} hosts and {} kWh",
+        (Some(on), Some(without)) => format!(
+            "{} hosts on (mean) and {} with them, {} and {} without: {} hosts and {}{}",
             grouped(r.mean_hosts_on, 2),
-            grouped(r.it_kwh, 1),
+            kwh(r.it_kwh),
             grouped(on, 2),
-            grouped(kwh, 1),
+            kwh(without),
             signed(r.mean_hosts_on - on, 2),
-            signed(r.it_kwh - kwh, 1)
+            if r.it_kwh >= without { "+" } else { "-" },
+            kwh((r.it_kwh - without).abs())
         ),
         _ => format!(
-            "{} hosts on (mean) and {} kWh with them; the run without them was skipped (--no-baseline)",
+            "{} hosts on (mean) and {} with them; the run without them was skipped (--no-baseline)",
             grouped(r.mean_hosts_on, 2),
-            grouped(r.it_kwh, 1)
+            kwh(r.it_kwh)
         ),
     };
     Some(("Placement rules", format!("{groups}: {cost}")))

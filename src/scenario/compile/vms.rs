@@ -164,7 +164,16 @@ fn rule(
             .map(|(c, _)| c.clone())
             .collect();
         for &t in used {
-            check_fits(&key("host_classes"), &types[t], &subset, FitRule::of(s))?;
+            if check_fits(&key("host_classes"), &types[t], &subset, FitRule::of(s)).is_err() {
+                return Err(FieldError::new(
+                    key("host_classes"),
+                    format!(
+                        "VM type \"{}\" fits none of the host classes named here ({}): too little RAM or disk, or cores slower than its vCPUs; add a class it fits",
+                        types[t].name,
+                        g.host_classes.join(", ")
+                    ),
+                ));
+            }
         }
         Some(allowed)
     };
