@@ -347,6 +347,35 @@ level = 0.5
     }
 
     #[test]
+    fn broken_placement_rules_are_caught() {
+        use crate::sim::setup::PlacementRule;
+        // Both VMs of the group run on host 0: an anti-affinity rule on it is broken.
+        let e = with_sim(|s| {
+            s.fleet.rules = vec![Some(PlacementRule {
+                anti_affinity: true,
+                classes: None,
+            })];
+        })
+        .unwrap_err();
+        assert!(
+            e.contains("host 0 holds VM 0 and 1 other VM(s) of its anti-affinity group"),
+            "{e}"
+        );
+        // The group may not use the fleet's only class.
+        let e = with_sim(|s| {
+            s.fleet.rules = vec![Some(PlacementRule {
+                anti_affinity: false,
+                classes: Some(vec![false]),
+            })];
+        })
+        .unwrap_err();
+        assert!(
+            e.contains("VM 0 is on or bound for host 0, of a class its group does not allow"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn negative_energy_is_caught() {
         let e = with_sim(|s| s.fleet.hosts[1].energy.joules.idle = -5.0).unwrap_err();
         assert!(e.contains("inconsistent energy"), "{e}");
