@@ -232,3 +232,99 @@ fn bad_rules_are_refused() {
         &["vms[0].anti_affinity", "needs the realistic profile"],
     );
 }
+
+/// Three hosts kept on (4 cores of 1000 MIPS, linear, so power-aware placement ties and the
+/// lowest id wins); two 1-vCPU replicas at 80 % (800 MIPS) and a 3-vCPU `hog` whose load
+/// ramps from 10 % (00:30) to 100 % (01:30). `replicas` is added to the replicas' group.
+fn relief(replicas: &str) -> String {
+    format!(
+        r#"
+version = 1
+[simulation]
+name = "relief"
+duration = "3h"
+[[hosts]]
+class = "a"
+count = 3
+cores = 4
+core_mips = 1000
+ram = "16 GB"
+power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+[[vm_types]]
+name = "small"
+vcpus = 1
+vcpu_mips = 1000
+ram = "1 GB"
+[[vm_types]]
+name = "big"
+vcpus = 3
+vcpu_mips = 1000
+ram = "4 GB"
+[[vms]]
+name = "replicas"
+type = "small"
+count = 2
+load = "busy"
+{replicas}
+[[vms]]
+name = "hog"
+type = "big"
+count = 1
+load = "ramp"
+[loads.busy]
+shape = "constant"
+level = 0.8
+[loads.ramp]
+shape = "hourly"
+levels = [0.1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.1]
+[policy]
+initial_placement = "first-fit"
+[policy.power]
+name = "keep-on"
+"#
+    )
+}
+
+/// The migrations of a run of `text`: (vm, source, destination, start s) each.
+fn migrations(text: &str) -> Vec<(String, String, String, String)> {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("s.toml");
+    std::fs::write(&scenario, text).unwrap();
+    let out = tmp.path().join("out");
+    run_ok(
+        &scenario,
+        &out,
+        &["--no-charts", "--no-baseline", "--check"],
+    );
+    let file = out.join("migrations.csv");
+    let col = |name| text_column(&file, name);
+    let (vm, src, dst, start) = (col("vm"), col("source"), col("destination"), col("start_s"));
+    (0..vm.len())
+        .map(|i| {
+            (
+                vm[i].clone(),
+                src[i].clone(),
+                dst[i].clone(),
+                start[i].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn overload_relief_sends_a_replica_past_the_host_of_its_sibling() {
+    // With the rule, first-fit puts replica 0 and the hog on host 0 and replica 1 on host 1.
+    // Host 0 passes THR's 90 % when 800 + 3000 x ramp > 3600 MIPS (ramp above 0.933, after
+    // 5133 s); the tick at 5400 s moves the replica (least RAM: MMT's choice) off it. Host 1,
+    // the lowest id among tied linear hosts, holds its sibling: it goes to host 2.
+    let m = migrations(&relief("anti_affinity = true"));
+    let as_str: Vec<(&str, &str, &str, &str)> = m
+        .iter()
+        .map(|(a, b, c, d)| (a.as_str(), b.as_str(), c.as_str(), d.as_str()))
+        .collect();
+    assert_eq!(as_str, [("0", "0", "2", "5400.0")]);
+    // Without it both replicas start on host 0 and both end on host 1.
+    let m = migrations(&relief(""));
+    assert!(m.iter().all(|(_, _, dst, _)| dst == "1"), "{m:?}");
+    assert_eq!(m.len(), 2);
+}
