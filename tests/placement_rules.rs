@@ -328,3 +328,34 @@ fn overload_relief_sends_a_replica_past_the_host_of_its_sibling() {
     assert!(m.iter().all(|(_, _, dst, _)| dst == "1"), "{m:?}");
     assert_eq!(m.len(), 2);
 }
+
+#[test]
+fn a_trace_group_larger_than_the_fleet_is_refused_once_its_trace_is_read() {
+    // The trace holds four VMs (a to d) and the fleet three hosts: the group's size is known
+    // only once the trace is scanned, and is refused then, at the group's count.
+    let text = three_light_vms("", 0, "").replace(
+        "[[vms]]\nname = \"replicas\"\ntype = \"vm\"\ncount = 3\nload = \"light\"\n",
+        "[[vms]]\nname = \"replicas\"\ntype = \"vm\"\ntrace = \"t\"\nanti_affinity = true\n[traces.t]\nformat = \"csv\"\npath = \"trace.csv\"\n",
+    );
+    assert!(text.contains("trace = \"t\""));
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("s.toml"), text).unwrap();
+    let rows: String = ["a", "b", "c", "d"]
+        .iter()
+        .flat_map(|vm| [format!("0,{vm},40\n"), format!("3600,{vm},40\n")])
+        .collect();
+    std::fs::write(tmp.path().join("trace.csv"), format!("time,vm,cpu\n{rows}")).unwrap();
+    let out = run_in(
+        tmp.path(),
+        &["run", "s.toml", "--out", "out", "--no-charts"],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("vms[0].count")
+            && err.contains("4 VMs with anti_affinity = true need 4 hosts")
+            && err.contains("there are 3 hosts in the fleet"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("out").exists());
+}
