@@ -92,7 +92,13 @@ pub fn bind_traces<I: Borrow<TraceIndex>>(
         }
         group.count = tg.vms.len() as u32;
         if let Some(rule) = &group.rule {
-            super::vms::check_group_size(g, group.count, rule, &setup.host_classes, &setup.hosts)?;
+            super::rules::check_group_size(
+                g,
+                group.count,
+                rule,
+                &setup.host_classes,
+                &setup.hosts,
+            )?;
         }
     }
     Ok(warnings)

@@ -19,6 +19,7 @@ mod policy;
 mod profile;
 mod racks;
 mod requests;
+mod rules;
 mod services;
 mod simulation;
 mod traces;
