@@ -200,7 +200,22 @@ fn scenario_text(
             max_mips.min(1000)
         );
     }
+    // Placement rules (realistic only), from the start minute so the strategy keeps its
+    // shape: anti-affinity on even starts when the fleet has a host for each VM, class c0
+    // (every type fits every class) on starts divisible by three when its hosts allow it.
+    let (hosts_total, c0_hosts) = (classes.iter().map(|c| c.0).sum::<u32>(), classes[0].0);
     for (i, &(t, count, load, start, life)) in groups.iter().enumerate() {
+        let anti = !cloudsim && start % 2 == 0 && count <= hosts_total;
+        let only_c0 = !cloudsim && start % 3 == 0 && (!anti || count <= c0_hosts);
+        let rules = format!(
+            "{}{}",
+            if anti { "anti_affinity = true\n" } else { "" },
+            if only_c0 {
+                "host_classes = [\"c0\"]\n"
+            } else {
+                ""
+            }
+        );
         let lifetime = match life {
             1 => "lifetime = \"90m\"\n".to_string(),
             2 => "lifetime = { distribution = \"exponential\", mean = \"1h\" }\n".to_string(),
@@ -210,7 +225,7 @@ fn scenario_text(
         };
         let _ = writeln!(
             s,
-            "[[vms]]\nname = \"g{i}\"\ntype = \"t{t}\"\ncount = {count}\nload = \"l{load}\"\nstart = \"{start}m\"\n{lifetime}"
+            "[[vms]]\nname = \"g{i}\"\ntype = \"t{t}\"\ncount = {count}\nload = \"l{load}\"\nstart = \"{start}m\"\n{lifetime}{rules}"
         );
         if ram_load {
             let _ = writeln!(s, "ram_load = \"l{}\"", (load + 1) % 3);

@@ -32,8 +32,8 @@ pub struct RunOptions<'a> {
 /// Runs `setup` (and its baseline if asked), replaying `traces` (the scanned indexes of
 /// `setup.traces`, bound to it), writing the run's data files into `dir`, and calling
 /// `report(stage, simulated seconds)` as the run (stage `"run"`), its baseline (stage
-/// `"baseline"`) and, with carbon-aware deferral, the run without it (`"without deferral"`)
-/// progress; `warnings` (what preparing the scenario found) go into the summary's `report`
+/// `"baseline"`), with carbon-aware deferral the run without it (`"without deferral"`) and
+/// with placement rules the run without them (`"without rules"`) progress; `warnings` (what preparing the scenario found) go into the summary's `report`
 /// block for the report. I/O errors say "cannot write outputs" without naming `dir`: the
 /// caller knows the folder the user asked for.
 pub fn simulate(
@@ -120,6 +120,22 @@ pub fn simulate(
                 carbon.compare_without_deferral(w);
             }
         }
+    }
+    // What the placement rules cost: the same scenario and seed without them (skipped with
+    // the baseline).
+    if let Some(rules) = &mut run.rules
+        && options.baseline
+    {
+        let without = sim::run_with_traces(
+            &setup.without_rules(),
+            replays(),
+            &mut Progress {
+                inner: NullRecorder,
+                report: &|t| report("without rules", t),
+            },
+        )
+        .map_err(PipelineError::Sim)?;
+        rules.compare_without_rules(&without.summary);
     }
     let mut summary = SummaryFile::new(run, baseline.as_ref().map(|b| &b.summary))
         .with_overrides(options.overrides);

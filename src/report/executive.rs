@@ -389,6 +389,12 @@ pub fn assumptions(run: &RunSummary) -> Vec<String> {
     if let Some(k) = &r.racks {
         out.push(rack_assumption(k));
     }
+    if r.rules.is_some() {
+        out.push(
+            "Placement rules are hard: a VM of an anti-affinity group never shares a host with another of its group (counting migrations under way), and a VM restricted to host classes runs only there, at placement, consolidation, evacuation and restarts after a failure; a VM that no host can take under them waits. Their cost is measured against the same scenario and seed with every rule dropped; the always-on baseline keeps them."
+                .to_string(),
+        );
+    }
     let warmup = if r.warmup_s > 0.0 {
         format!(
             ", of which the first {} are a warm-up left out of every figure",

@@ -193,6 +193,7 @@ pub fn run_headlines(run: &RunSummary) -> Vec<Headline> {
     rows.extend(rack_headline(run));
     rows.extend(carbon_headlines(run));
     rows.extend(failure_headlines(run));
+    rows.extend(rules_headline(run));
     rows.into_iter()
         .map(|(label, value)| Headline { label, value })
         .collect()
@@ -239,6 +240,45 @@ fn failure_headlines(run: &RunSummary) -> Vec<(&'static str, String)> {
             ),
         ),
     ]
+}
+
+/// The placement rules' row of a run with rules (none without): hosts on and IT energy with
+/// them, against the same scenario and seed without them.
+fn rules_headline(run: &RunSummary) -> Option<(&'static str, String)> {
+    let r = run.run().rules.as_ref()?;
+    let groups = format!(
+        "{} anti-affinity and {} host-class group(s)",
+        grouped(r.anti_affinity_groups as f64, 0),
+        grouped(r.class_groups as f64, 0)
+    );
+    let kwh = |v: f64| format!("{} kWh", grouped(v, kg_decimals(v)));
+    let cost = match (r.without_rules_mean_hosts_on, r.without_rules_it_kwh) {
+        (Some(on), Some(without)) => format!(
+            "{} hosts on (mean) and {} with them, {} and {} without: {} hosts and {}{}",
+            grouped(r.mean_hosts_on, 2),
+            kwh(r.it_kwh),
+            grouped(on, 2),
+            kwh(without),
+            signed(r.mean_hosts_on - on, 2),
+            if r.it_kwh >= without { "+" } else { "-" },
+            kwh((r.it_kwh - without).abs())
+        ),
+        _ => format!(
+            "{} hosts on (mean) and {} with them; the run without them was skipped (--no-baseline)",
+            grouped(r.mean_hosts_on, 2),
+            kwh(r.it_kwh)
+        ),
+    };
+    Some(("Placement rules", format!("{groups}: {cost}")))
+}
+
+/// `v` with its sign, grouped: `+1.5`, `-0.25`.
+fn signed(v: f64, decimals: usize) -> String {
+    if v >= 0.0 {
+        format!("+{}", grouped(v, decimals))
+    } else {
+        format!("-{}", grouped(-v, decimals))
+    }
 }
 
 /// The switches' row of a run with `[racks]` (none without): their part of the IT energy

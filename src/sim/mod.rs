@@ -359,7 +359,10 @@ impl<'a> Simulation<'a> {
                 queue: EventQueue::new(),
                 events: 0,
             },
-            fleet: Fleet::new(hosts, vms, keep),
+            fleet: Fleet {
+                rules: setup.groups.iter().map(|g| g.rule.clone()).collect(),
+                ..Fleet::new(hosts, vms, keep)
+            },
             index: PlacementIndex::new(
                 &setup.hosts,
                 setup.host_classes.len(),

@@ -630,6 +630,62 @@ pub struct Summary {
     /// an over-commit ratio).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<MemorySummary>,
+    /// Placement rules and what they cost, if some `[[vms]]` group has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<RulesSummary>,
+}
+
+/// `summary.json` → `rules`: how many `[[vms]]` groups carry placement rules, and hosts on
+/// and IT energy with them against the same scenario and seed without them (that second run
+/// is skipped with the baseline, `--no-baseline`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RulesSummary {
+    /// Groups with `anti_affinity = true`.
+    pub anti_affinity_groups: usize,
+    /// Groups restricted to some host classes (`host_classes`).
+    pub class_groups: usize,
+    /// Mean hosts on with the rules (`hosts.mean_on`).
+    pub mean_hosts_on: f64,
+    /// IT energy with the rules, kWh (`energy.it_kwh`).
+    pub it_kwh: f64,
+    /// Mean hosts on without the rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub without_rules_mean_hosts_on: Option<f64>,
+    /// IT energy without the rules, kWh.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub without_rules_it_kwh: Option<f64>,
+    /// `mean_hosts_on - without_rules_mean_hosts_on`: hosts the rules keep on, on average.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra_hosts_on: Option<f64>,
+    /// `it_kwh - without_rules_it_kwh`: what the rules cost in energy (negative: they saved).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra_it_kwh: Option<f64>,
+}
+
+impl RulesSummary {
+    /// The counts of groups with each rule and the run's hosts on and energy; `None` when no
+    /// group has a rule (every rule is one of the two kinds).
+    pub fn of(
+        anti_affinity_groups: usize,
+        class_groups: usize,
+        run: &Summary,
+    ) -> Option<RulesSummary> {
+        (anti_affinity_groups + class_groups > 0).then(|| RulesSummary {
+            anti_affinity_groups,
+            class_groups,
+            mean_hosts_on: run.hosts.mean_on,
+            it_kwh: run.energy.it_kwh,
+            ..RulesSummary::default()
+        })
+    }
+
+    /// Fills in the run of the same scenario and seed without the rules.
+    pub fn compare_without_rules(&mut self, without: &Summary) {
+        self.without_rules_mean_hosts_on = Some(without.hosts.mean_on);
+        self.without_rules_it_kwh = Some(without.energy.it_kwh);
+        self.extra_hosts_on = Some(self.mean_hosts_on - without.hosts.mean_on);
+        self.extra_it_kwh = Some(self.it_kwh - without.energy.it_kwh);
+    }
 }
 
 /// `summary.json` → `racks`: the top-of-rack switches' energy and time on since the warm-up.

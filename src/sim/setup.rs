@@ -48,6 +48,19 @@ pub struct VmGroup {
     /// Memory demand over time: a load curve (index into [`Setup::loads`]) giving it as a
     /// fraction of the VM type's RAM; `None` = the whole reservation.
     pub ram_load: Option<usize>,
+    /// The group's hard placement rules; `None` = placed anywhere it fits.
+    pub rule: Option<PlacementRule>,
+}
+
+/// A `[[vms]]` group's hard ("must") placement rules, held wherever a destination host is
+/// chosen: initial placement, consolidation, evacuation and failure restarts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacementRule {
+    /// No two VMs of the group on one host, counting VMs arriving by migration.
+    pub anti_affinity: bool,
+    /// Per host class (index into [`Setup::host_classes`]): may the group's VMs run there;
+    /// `None` = every class.
+    pub classes: Option<Vec<bool>>,
 }
 
 /// Consolidation settings: policy names and parameters, built into policies at run start.
@@ -349,6 +362,20 @@ impl Setup {
         let mut setup = self.clone();
         if let Some(c) = &mut setup.carbon {
             c.defer = None;
+        }
+        setup
+    }
+
+    /// Whether some `[[vms]]` group has a placement rule.
+    pub fn has_placement_rules(&self) -> bool {
+        self.groups.iter().any(|g| g.rule.is_some())
+    }
+
+    /// The same scenario with every placement rule dropped, to measure what the rules cost.
+    pub fn without_rules(&self) -> Setup {
+        let mut setup = self.clone();
+        for g in &mut setup.groups {
+            g.rule = None;
         }
         setup
     }

@@ -91,6 +91,15 @@ pub fn bind_traces<I: Borrow<TraceIndex>>(
             }
         }
         group.count = tg.vms.len() as u32;
+        if let Some(rule) = &group.rule {
+            super::rules::check_group_size(
+                g,
+                group.count,
+                rule,
+                &setup.host_classes,
+                &setup.hosts,
+            )?;
+        }
     }
     Ok(warnings)
 }

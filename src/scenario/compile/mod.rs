@@ -19,6 +19,7 @@ mod policy;
 mod profile;
 mod racks;
 mod requests;
+mod rules;
 mod services;
 mod simulation;
 mod traces;
@@ -46,7 +47,7 @@ pub fn compile(s: &ScenarioSpec) -> Result<Setup, FieldError> {
     let load_names: Vec<&String> = s.loads.keys().collect();
     let loads = loads::compile(&s.loads)?;
     let traces = traces::compile(&s.traces)?;
-    let groups = vms::compile(s, &vm_types, &fleet.classes, &load_names)?;
+    let groups = vms::compile(s, &vm_types, &fleet.classes, &fleet.hosts, &load_names)?;
     let requests = requests::compile(s, &vm_types, &fleet.classes, &load_names)?;
     let services = services::compile(s, &vm_types, &fleet.classes, &load_names, clock.interval)?;
     let policies = policy::compile(&s.policy, fleet.hosts.len())?;

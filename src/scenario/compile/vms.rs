@@ -3,6 +3,7 @@
 use super::catalogue::{FitRule, check_fits, load_index, type_index};
 use super::checks::{Check, at_least_one};
 use super::lifetime;
+use super::rules::{check_group_size, mapping_types, rule};
 use crate::model::host::HostClass;
 use crate::model::vm::VmType;
 use crate::scenario::error::FieldError;
@@ -17,6 +18,7 @@ pub(super) fn compile(
     s: &ScenarioSpec,
     types: &[VmType],
     classes: &[HostClass],
+    hosts: &[usize],
     loads: &[&String],
 ) -> Check<Vec<VmGroup>> {
     if s.vms.is_empty() && s.teams.is_empty() && s.services.is_empty() {
@@ -30,6 +32,10 @@ pub(super) fn compile(
         let key = |f: &str| format!("vms[{i}].{f}");
         if let Some(trace) = &g.trace {
             let (vm_type, group) = compile_trace_group(i, g, trace, s, types, classes)?;
+            let rule = rule(i, g, s, types, &mapping_types(&group.mapping), classes)?;
+            if let (Some(r), Some(limit)) = (&rule, group.limit) {
+                check_group_size(i, limit, r, classes, hosts)?;
+            }
             out.push(VmGroup {
                 name: g.name.clone().unwrap_or_else(|| format!("{trace}-{i}")),
                 vm_type,
@@ -38,6 +44,7 @@ pub(super) fn compile(
                 start: 0,
                 lifetime: None,
                 ram_load: None,
+                rule,
             });
             continue;
         }
@@ -81,6 +88,10 @@ pub(super) fn compile(
             None => None,
             Some(spec) => Some(lifetime::compile(&key("lifetime"), spec)?),
         };
+        let rule = rule(i, g, s, types, &[vm_type], classes)?;
+        if let Some(r) = &rule {
+            check_group_size(i, count, r, classes, hosts)?;
+        }
         out.push(VmGroup {
             name: g.name.clone().unwrap_or_else(|| format!("{}-{i}", t.name)),
             vm_type,
@@ -97,6 +108,7 @@ pub(super) fn compile(
                 None => None,
                 Some(name) => Some(load_index(&key("ram_load"), loads, name)?),
             },
+            rule,
         });
     }
     Ok(out)

@@ -53,6 +53,14 @@ pub struct VmGroupSpec {
     /// each VM's memory in use; absent: each VM's memory demand is its whole RAM reservation.
     #[serde(default)]
     pub ram_trace: Option<String>,
+    /// Hard anti-affinity: no two VMs of the group on one host, running or arriving by
+    /// migration (vSphere's "separate virtual machines", OpenStack's `anti-affinity`).
+    #[serde(default)]
+    pub anti_affinity: bool,
+    /// Hard VM-to-host rule: the group's VMs run only on host classes named here (vSphere's
+    /// "must run on hosts in group"); empty = any class.
+    #[serde(default)]
+    pub host_classes: Vec<String>,
 }
 
 /// `vms[].lifetime`: a fixed duration (`"2h"`, seconds) or a table naming a distribution.

@@ -307,7 +307,7 @@ impl Simulation<'_> {
             slav: slatah * pdm,
             esv: energy.it_kwh * slatah * pdm,
         };
-        let summary = Summary {
+        let mut summary = Summary {
             scenario: setup.name.clone(),
             seed: setup.seed,
             duration_s: secs(setup.duration),
@@ -379,7 +379,14 @@ impl Simulation<'_> {
             failures: self.failure_summary(),
             racks,
             memory: self.memory_summary(),
+            rules: None,
         };
+        let rules = setup.groups.iter().filter_map(|g| g.rule.as_ref());
+        summary.rules = RulesSummary::of(
+            rules.clone().filter(|r| r.anti_affinity).count(),
+            rules.filter(|r| r.classes.is_some()).count(),
+            &summary,
+        );
         Outcome {
             summary,
             hosts: rows,

@@ -187,6 +187,13 @@ impl Simulation<'_> {
                 self.fleet.deferred.len()
             ));
         }
+        // Placement rules: no two VMs of an anti-affinity group on a host (running or
+        // incoming), no VM on a class its group does not allow.
+        if self.fleet.rules.iter().any(Option::is_some)
+            && let Some(broken) = self.fleet.broken_rule()
+        {
+            return Err(broken);
+        }
         self.check_failures()
     }
 
@@ -335,6 +342,35 @@ level = 0.5
         .unwrap_err();
         assert!(
             e.contains("1 migrations send data but the traffic counts 0"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn broken_placement_rules_are_caught() {
+        use crate::sim::setup::PlacementRule;
+        // Both VMs of the group run on host 0: an anti-affinity rule on it is broken.
+        let e = with_sim(|s| {
+            s.fleet.rules = vec![Some(PlacementRule {
+                anti_affinity: true,
+                classes: None,
+            })];
+        })
+        .unwrap_err();
+        assert!(
+            e.contains("host 0 holds VM 0 and 1 other VM(s) of its anti-affinity group"),
+            "{e}"
+        );
+        // The group may not use the fleet's only class.
+        let e = with_sim(|s| {
+            s.fleet.rules = vec![Some(PlacementRule {
+                anti_affinity: false,
+                classes: Some(vec![false]),
+            })];
+        })
+        .unwrap_err();
+        assert!(
+            e.contains("VM 0 is on or bound for host 0, of a class its group does not allow"),
             "{e}"
         );
     }

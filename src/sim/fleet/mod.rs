@@ -8,6 +8,7 @@ pub(super) mod history;
 pub(super) mod migration;
 pub(super) mod placement;
 pub(super) mod placement_index;
+pub(super) mod rules;
 pub(super) mod traffic;
 pub(super) mod transitions;
 
@@ -39,6 +40,8 @@ pub(crate) struct Fleet {
     pub history: VmHistory,
     /// Migration traffic on the hosts' links.
     pub traffic: Traffic,
+    /// Each `[[vms]]` group's placement rule, by group index (empty: no rules).
+    pub rules: Vec<Option<crate::sim::setup::PlacementRule>>,
 }
 
 impl Fleet {
@@ -55,6 +58,7 @@ impl Fleet {
             deferred: Vec::new(),
             history: VmHistory::new(keep),
             traffic: Traffic::default(),
+            rules: Vec::new(),
         }
     }
 }

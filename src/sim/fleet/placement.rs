@@ -65,6 +65,7 @@ impl Simulation<'_> {
                     min: f64::NEG_INFINITY,
                     max: detector.most_within(1.0 + FIT_EPS) - c.destination_headroom,
                 },
+                vm: Some(vm),
             };
             let found = fleet.find_host(classes, index, &search, &excluded, &|h, u| {
                 !fleet.is_overloaded(setup, detector, h, u, std::iter::once(vm), &[])
@@ -84,6 +85,7 @@ impl Simulation<'_> {
                 min: f64::NEG_INFINITY,
                 max: 1.0 + FIT_EPS,
             },
+            vm: Some(vm),
         };
         fleet.find_host(classes, index, &search, &excluded, &|_, _| true)
     }
@@ -369,10 +371,11 @@ impl Fleet {
             policy,
             state,
             window,
+            vm,
         } = *search;
         let consider = |h: HostId, best: &mut Best| {
             let host = &self.hosts[h];
-            if host.state != state || excluded(h) {
+            if host.state != state || excluded(h) || vm.is_some_and(|v| !self.rules_allow(v, h)) {
                 return;
             }
             let class = &classes[host.class];

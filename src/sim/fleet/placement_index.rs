@@ -24,7 +24,7 @@ use crate::policy::placement::{Need, Placement};
 use crate::sim::fleet::Fleet;
 use crate::sim::fleet::placement::fit_mips;
 use crate::sim::setup::FitBasis;
-use crate::sim::state::HostId;
+use crate::sim::state::{HostId, VmId};
 
 /// Slack in MB when skipping subtrees for RAM or disk: far above rounding in sums of MB, far
 /// below any VM's size. Skipping must never drop a host the exact test accepts.
@@ -68,6 +68,9 @@ pub(in crate::sim) struct Search<'p> {
     pub policy: &'p dyn Placement,
     pub state: PowerState,
     pub window: Window,
+    /// The VM being placed, whose group's placement rules the host must keep (`None`: no
+    /// VM in particular, no rules).
+    pub vm: Option<VmId>,
 }
 
 /// The best host so far: (score, host id); lower wins.
@@ -446,6 +449,7 @@ impl PlacementIndex {
             policy,
             state,
             window,
+            vm: _,
         } = *search;
         let classes = &hosts.classes;
         // Whether the policy bounds scores at all: asked over a one-point range, the cheapest.

@@ -108,6 +108,7 @@ fn place(policy_name: &str) -> Option<HostId> {
             min: f64::NEG_INFINITY,
             max: 1.0,
         },
+        vm: None,
     };
     fleet.find_host(
         &setup.host_classes,
@@ -144,4 +145,55 @@ fn opening_a_migration_reserves_the_destination_and_queues_the_copy() {
     fleet.hosts[1].state = PowerState::Off;
     assert!(!fleet.can_start(0, false, m));
     assert!(fleet.can_start(0, true, m));
+}
+
+/// Where worst-fit puts VM 2 (by size) under its group's rules.
+fn place_vm_2(fleet: &Fleet, setup: &Setup, index: &mut PlacementIndex) -> Option<HostId> {
+    let need = Need {
+        mips: 2000.0,
+        ram_mb: setup.vm_types[0].ram_mb,
+        disk_mb: setup.vm_types[0].disk_mb,
+        vcpu_mips: 2000.0,
+    };
+    let policy = policy("worst-fit");
+    let search = Search {
+        need: &need,
+        basis: FitBasis::Size,
+        policy: policy.as_ref(),
+        state: PowerState::On,
+        window: Window {
+            min: f64::NEG_INFINITY,
+            max: 1.0,
+        },
+        vm: Some(2),
+    };
+    fleet.find_host(&setup.host_classes, index, &search, &|_| false, &|_, _| {
+        true
+    })
+}
+
+#[test]
+fn anti_affinity_counts_residents_and_incoming_migrations() {
+    use crate::sim::setup::PlacementRule;
+    let (setup, mut fleet, mut index) = fleet();
+    fleet.rules = vec![Some(PlacementRule {
+        anti_affinity: true,
+        classes: None,
+    })];
+    // VMs 0 and 1 of the group are on host 0: VM 2 may only go to host 1.
+    assert!(!fleet.rules_allow(2, 0) && fleet.rules_allow(2, 1));
+    assert_eq!(place_vm_2(&fleet, &setup, &mut index), Some(1));
+    assert!(fleet.kept_apart(0, 2));
+    // VM 0 is decided to move to host 1: host 1 is reserved for it from now on, so VM 2 has
+    // no legal host left, while VM 0 itself still may be at host 1.
+    fleet.open_migration(&setup.vm_types, 0, 0, 0, 1);
+    assert!(!fleet.rules_allow(2, 1) && fleet.rules_allow(0, 1));
+    assert_eq!(place_vm_2(&fleet, &setup, &mut index), None);
+    // A class rule alone: the only class is not allowed, so no host is legal.
+    fleet.rules = vec![Some(PlacementRule {
+        anti_affinity: false,
+        classes: Some(vec![false]),
+    })];
+    assert!(!fleet.rules_allow(2, 0) && !fleet.rules_allow(2, 1));
+    assert!(!fleet.kept_apart(0, 2));
 }

@@ -142,6 +142,7 @@ impl Simulation<'_> {
                         min: f64::NEG_INFINITY,
                         max: most,
                     },
+                    vm: Some(vm),
                 };
                 let (fleet, setup) = (&self.fleet, self.setup);
                 let classes = &setup.host_classes;
@@ -259,6 +260,7 @@ impl Simulation<'_> {
                             },
                             max: most,
                         },
+                        vm: Some(vm),
                     };
                     let (fleet, setup) = (&self.fleet, self.setup);
                     found = fleet.find_host(
@@ -268,10 +270,14 @@ impl Simulation<'_> {
                         &excluded,
                         &|h, u| {
                             let planned = plan.iter().filter(|p| p.1 == h).map(|p| p.0);
+                            // The plan's reservations are not migrations yet: anti-affinity
+                            // counts them here.
+                            let apart = planned.clone().any(|p| fleet.kept_apart(p, vm));
                             let ram: f64 =
                                 planned.clone().map(|p| fleet.vms[p].ram_demand_mb).sum();
                             let plus = planned.chain(std::iter::once(vm));
-                            !fleet.is_overloaded(setup, detector, h, u, plus, &[])
+                            !apart
+                                && !fleet.is_overloaded(setup, detector, h, u, plus, &[])
                                 && c.memory_fits(fleet, setup, h, &need)
                                 && fleet.has_memory_for(&setup.host_classes, h, ram + vm_ram)
                                 && (!c.all_dimensions || c.load(fleet, setup, h) >= u_src)

@@ -1,0 +1,127 @@
+//! `[[vms]]` placement rules: `anti_affinity` and `host_classes` checked against the fleet
+//! and compiled into a group's [`PlacementRule`]; refused under the `cloudsim` profile.
+
+use super::catalogue::{FitRule, check_fits};
+use super::checks::Check;
+use crate::model::host::HostClass;
+use crate::model::vm::VmType;
+use crate::scenario::error::FieldError;
+use crate::scenario::file::{ProfileSpec, ScenarioSpec, VmGroupSpec};
+use crate::sim::setup::PlacementRule;
+use crate::workload::replay::TypeMapping;
+
+/// The placement rule of group `i` (`anti_affinity`, `host_classes`), if it has one; its VM
+/// types `used` must fit some allowed class. Refused under the `cloudsim` profile, whose
+/// placement and consolidation are CloudSim's and know no rules.
+pub(super) fn rule(
+    i: usize,
+    g: &VmGroupSpec,
+    s: &ScenarioSpec,
+    types: &[VmType],
+    used: &[usize],
+    classes: &[HostClass],
+) -> Check<Option<PlacementRule>> {
+    let key = |f: &str| format!("vms[{i}].{f}");
+    if !g.anti_affinity && g.host_classes.is_empty() {
+        return Ok(None);
+    }
+    let field = if g.anti_affinity {
+        "anti_affinity"
+    } else {
+        "host_classes"
+    };
+    if s.simulation.profile == ProfileSpec::Cloudsim {
+        return Err(FieldError::new(
+            key(field),
+            "needs the realistic profile: `simulation.profile = \"cloudsim\"` reproduces CloudSim's placement, which has no placement rules",
+        ));
+    }
+    let allowed = if g.host_classes.is_empty() {
+        None
+    } else {
+        let mut allowed = vec![false; classes.len()];
+        for (j, name) in g.host_classes.iter().enumerate() {
+            let Some(c) = classes.iter().position(|c| &c.name == name) else {
+                let known: Vec<String> =
+                    classes.iter().map(|c| format!("\"{}\"", c.name)).collect();
+                return Err(FieldError::new(
+                    format!("vms[{i}].host_classes[{j}]"),
+                    format!(
+                        "unknown host class \"{name}\"; the [[hosts]] classes are {}",
+                        known.join(", ")
+                    ),
+                ));
+            };
+            allowed[c] = true;
+        }
+        let subset: Vec<HostClass> = (classes.iter().zip(&allowed))
+            .filter(|(_, a)| **a)
+            .map(|(c, _)| c.clone())
+            .collect();
+        for &t in used {
+            if check_fits(&key("host_classes"), &types[t], &subset, FitRule::of(s)).is_err() {
+                return Err(FieldError::new(
+                    key("host_classes"),
+                    format!(
+                        "VM type \"{}\" fits none of the host classes named here ({}): too little RAM or disk, or cores slower than its vCPUs; add a class it fits",
+                        types[t].name,
+                        g.host_classes.join(", ")
+                    ),
+                ));
+            }
+        }
+        Some(allowed)
+    };
+    Ok(Some(PlacementRule {
+        anti_affinity: g.anti_affinity,
+        classes: allowed,
+    }))
+}
+
+/// Every VM type a trace group's `mapping` may give its VMs.
+pub(super) fn mapping_types(mapping: &TypeMapping) -> Vec<usize> {
+    match mapping {
+        TypeMapping::One(t) => vec![*t],
+        TypeMapping::Blocks(list) | TypeMapping::Cycle(list) => list.clone(),
+        TypeMapping::ByAttribute { map, fallback, .. } => {
+            map.iter().map(|(_, t)| *t).chain(*fallback).collect()
+        }
+    }
+}
+
+/// An anti-affinity group of `count` VMs needs as many hosts of its allowed classes: a larger
+/// one could never run whole, which is a mistake in the scenario, not a capacity question.
+pub(super) fn check_group_size(
+    i: usize,
+    count: u32,
+    rule: &PlacementRule,
+    classes: &[HostClass],
+    hosts: &[usize],
+) -> Check<()> {
+    if !rule.anti_affinity {
+        return Ok(());
+    }
+    let allowed = hosts
+        .iter()
+        .filter(|&&c| rule.classes.as_ref().is_none_or(|a| a[c]))
+        .count();
+    if count as usize <= allowed {
+        return Ok(());
+    }
+    let within = match &rule.classes {
+        None => "in the fleet".to_string(),
+        Some(a) => {
+            let names: Vec<&str> = (classes.iter().zip(a))
+                .filter(|(_, a)| **a)
+                .map(|(c, _)| c.name.as_str())
+                .collect();
+            format!("of its host classes ({})", names.join(", "))
+        }
+    };
+    Err(FieldError::new(
+        format!("vms[{i}].count"),
+        format!(
+            "{count} VMs with anti_affinity = true need {count} hosts, one each, but there are {allowed} hosts {within}: lower the count or add hosts"
+        ),
+    ))
+}

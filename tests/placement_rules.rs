@@ -1,0 +1,361 @@
+//! Placement rules (issue 25 item 5): an anti-affinity group that keeps hosts on that
+//! consolidation would otherwise switch off (energy by hand), a host-class rule first-fit
+//! would break, a failure restart that keeps anti-affinity, the rules' cost in the summary,
+//! and bad rules refused (exit 2).
+
+mod common;
+
+use common::simulate as run;
+use common::*;
+
+/// Three linear hosts (100-200 W, 4 cores of 1000 MIPS) of class `a`, `b_hosts` hosts of
+/// class `b`, three VMs of one 1000-MIPS vCPU at a constant 40 % (400 MIPS: 10 % of a host)
+/// spread one a host by worst-fit at start; consolidation evacuates hosts below 50 %, and
+/// the power policy switches empty hosts off down to one. `group` is added to the group.
+fn three_light_vms(group: &str, b_hosts: u32, extra: &str) -> String {
+    let b = if b_hosts == 0 {
+        String::new()
+    } else {
+        format!(
+            "[[hosts]]\nclass = \"b\"\ncount = {b_hosts}\ncores = 4\ncore_mips = 1000\nram = \"16 GB\"\npower = {{ model = \"linear\", idle_w = 100, max_w = 200 }}\n"
+        )
+    };
+    format!(
+        r#"
+version = 1
+[simulation]
+name = "placement-rules"
+duration = "2h"
+[[hosts]]
+class = "a"
+count = 3
+cores = 4
+core_mips = 1000
+ram = "16 GB"
+power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+{b}
+[[vm_types]]
+name = "vm"
+vcpus = 1
+vcpu_mips = 1000
+ram = "1 GB"
+[[vms]]
+name = "replicas"
+type = "vm"
+count = 3
+load = "light"
+{group}
+[loads.light]
+shape = "constant"
+level = 0.4
+[policy]
+initial_placement = "worst-fit"
+[policy.consolidation]
+underload_threshold = 0.5
+[policy.power]
+min_hosts_on = 1
+{extra}
+"#
+    )
+}
+
+#[test]
+fn an_anti_affinity_group_keeps_hosts_on_that_consolidation_would_switch_off() {
+    // With the rule: each VM stays on its own host (no evacuation can leave two replicas
+    // together), so the three hosts are on for the whole 2 h at 10 % CPU:
+    // 100 W + 100 W x 0.1 = 110 W each, 3 x 110 W x 2 h = 0.66 kWh, and no migration.
+    let (o, _) = run(&three_light_vms("anti_affinity = true", 0, ""));
+    let s = &o.summary;
+    close(s.energy.it_kwh, 0.66);
+    assert_eq!(s.migrations.count, 0);
+    assert_eq!(
+        (s.hosts.min_on, s.hosts.max_on, s.hosts.shutdowns),
+        (3, 3, 0)
+    );
+    // Without it: the first tick evacuates two hosts onto the third, and both switch off.
+    let (o, _) = run(&three_light_vms("", 0, ""));
+    let s = &o.summary;
+    assert_eq!((s.hosts.min_on, s.hosts.shutdowns), (1, 2));
+    assert_eq!(s.migrations.count, 2);
+    assert!(s.energy.it_kwh < 0.66, "{}", s.energy.it_kwh);
+}
+
+#[test]
+fn the_summary_says_what_the_rules_cost() {
+    // The run (three hosts on, 0.66 kWh) against the same scenario without the rules (one
+    // host on after the first tick): the `rules` block holds both, and the report says so.
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("s.toml");
+    std::fs::write(&scenario, three_light_vms("anti_affinity = true", 0, "")).unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&scenario, &out, &["--no-charts"]);
+    let s = summary(&out);
+    assert_eq!(num(&s, "rules.anti_affinity_groups"), 1.0);
+    assert_eq!(num(&s, "rules.class_groups"), 0.0);
+    close(num(&s, "rules.it_kwh"), 0.66);
+    close(num(&s, "rules.mean_hosts_on"), 3.0);
+    let (without_kwh, without_on) = (
+        num(&s, "rules.without_rules_it_kwh"),
+        num(&s, "rules.without_rules_mean_hosts_on"),
+    );
+    assert!(without_kwh < 0.66 && without_on < 3.0, "{s}");
+    close(num(&s, "rules.extra_it_kwh"), 0.66 - without_kwh);
+    // The report's row: the run's figures by hand as above; the run without the rules is
+    // measured (one host at 30 % for 2 h is 0.26 kWh, plus the other two until they are
+    // off and the two migrations).
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let row = format!(
+        "| Placement rules | 1 anti-affinity and 0 host-class group(s): 3.00 hosts on (mean) and 0.660 kWh with them, 1.00 and {without_kwh:.3} kWh without: +2.00 hosts and +{:.3} kWh |",
+        0.66 - without_kwh
+    );
+    assert!(report.contains(&row), "{row} not in {report}");
+    assert!(report.contains("Placement rules are hard"), "{report}");
+}
+
+#[test]
+fn without_the_baseline_the_rules_block_has_no_comparison() {
+    // `--no-baseline` skips the run without the rules as it skips the baseline: the block
+    // keeps the run's own figures (0.66 kWh, three hosts on) and nothing to compare.
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("s.toml");
+    std::fs::write(&scenario, three_light_vms("anti_affinity = true", 0, "")).unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&scenario, &out, &["--no-charts", "--no-baseline"]);
+    let s = summary(&out);
+    close(num(&s, "rules.it_kwh"), 0.66);
+    let rules = s["rules"].as_object().unwrap();
+    let mut keys: Vec<&str> = rules.keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "anti_affinity_groups",
+            "class_groups",
+            "it_kwh",
+            "mean_hosts_on"
+        ]
+    );
+    // A scenario without rules has no block at all.
+    let plain = tmp.path().join("plain.toml");
+    std::fs::write(&plain, three_light_vms("", 0, "")).unwrap();
+    let out = tmp.path().join("plain");
+    run_ok(&plain, &out, &["--no-charts"]);
+    assert!(summary(&out).get("rules").is_none());
+}
+
+#[test]
+fn a_vm_restricted_to_class_b_never_lands_on_class_a() {
+    // First-fit would put all three VMs on host 0 (class a, first in the fleet); restricted
+    // to class b (hosts 3 and 4), they go to host 3, and consolidation keeps them on b.
+    let text = three_light_vms("host_classes = [\"b\"]", 2, "").replace(
+        "initial_placement = \"worst-fit\"",
+        "initial_placement = \"first-fit\"",
+    );
+    let (o, _) = run(&text);
+    let hosts: Vec<_> = o.hosts.iter().map(|h| h.class.as_str()).collect();
+    assert_eq!(hosts, ["a", "a", "a", "b", "b"]);
+    // Energy on class a's hosts is only what they drew idle before switching off; the
+    // VMs' 10 % each ran on host 3: its dynamic energy is 3 x 10 W x 2 h = 0.06 kWh.
+    assert!(o.hosts[0..3].iter().all(|h| h.dynamic_kwh == 0.0));
+    close(o.hosts[3].dynamic_kwh, 0.06);
+}
+
+#[test]
+fn a_failure_restart_keeps_anti_affinity() {
+    // Three replicas on three hosts of a and one spare host of b, every host kept on; host 0
+    // fails at 30 min for the rest of the run. Its replica restarts after the HA delay on the only host that
+    // holds no replica: host 3 (class b), not on hosts 1 or 2 that have room.
+    let extra = "[failures]\nrestart_delay = \"60s\"\ntrace = \"fail.csv\"\n";
+    let text = three_light_vms("anti_affinity = true", 1, extra)
+        .replace("min_hosts_on = 1", "name = \"keep-on\"");
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("fail.csv"),
+        "host,start_s,end_s\n0,1800,7200\n",
+    )
+    .unwrap();
+    let scenario = tmp.path().join("s.toml");
+    std::fs::write(&scenario, text).unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&scenario, &out, &["--no-charts", "--check"]);
+    let s = summary(&out);
+    assert_eq!(num(&s, "failures.restarts"), 1.0, "{s}");
+    // Host 3 carried the restarted replica from 1860 s: 10 W x 5340 s of dynamic energy.
+    let dynamic = column(&out.join("hosts.csv"), "dynamic_kwh");
+    close(dynamic[3], 10.0 * 5340.0 / 3_600_000.0);
+}
+
+#[test]
+fn bad_rules_are_refused() {
+    rejects(
+        &three_light_vms("host_classes = [\"c\"]", 0, ""),
+        &[],
+        &[
+            "vms[0].host_classes[0]",
+            "unknown host class \"c\"",
+            "\"a\"",
+        ],
+    );
+    rejects(
+        &three_light_vms("anti_affinity = true", 0, "")
+            .replace("count = 3\nload", "count = 4\nload"),
+        &[],
+        &[
+            "vms[0].count",
+            "4 VMs with anti_affinity = true need 4 hosts",
+            "there are 3 hosts",
+        ],
+    );
+    rejects(
+        &three_light_vms("anti_affinity = true\nhost_classes = [\"b\"]", 2, ""),
+        &[],
+        &["vms[0].count", "there are 2 hosts of its host classes (b)"],
+    );
+    // Class b's hosts have 512 MB of RAM: the 1 GB VMs fit none of the classes they may use.
+    let mut small_b = three_light_vms("host_classes = [\"b\"]", 1, "");
+    let at = small_b.rfind("ram = \"16 GB\"").unwrap();
+    small_b.replace_range(at..at + "ram = \"16 GB\"".len(), "ram = \"512 MB\"");
+    rejects(
+        &small_b,
+        &[],
+        &[
+            "vms[0].host_classes",
+            "VM type \"vm\" fits none of the host classes named here (b)",
+        ],
+    );
+    rejects(
+        &three_light_vms("anti_affinity = true", 0, "").replace(
+            "duration = \"2h\"",
+            "duration = \"2h\"\nprofile = \"cloudsim\"",
+        ),
+        &[],
+        &["vms[0].anti_affinity", "needs the realistic profile"],
+    );
+}
+
+/// Three hosts kept on (4 cores of 1000 MIPS, linear, so power-aware placement ties and the
+/// lowest id wins); two 1-vCPU replicas at 80 % (800 MIPS) and a 3-vCPU `hog` whose load
+/// ramps from 10 % (00:30) to 100 % (01:30). `replicas` is added to the replicas' group.
+fn relief(replicas: &str) -> String {
+    format!(
+        r#"
+version = 1
+[simulation]
+name = "relief"
+duration = "3h"
+[[hosts]]
+class = "a"
+count = 3
+cores = 4
+core_mips = 1000
+ram = "16 GB"
+power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+[[vm_types]]
+name = "small"
+vcpus = 1
+vcpu_mips = 1000
+ram = "1 GB"
+[[vm_types]]
+name = "big"
+vcpus = 3
+vcpu_mips = 1000
+ram = "4 GB"
+[[vms]]
+name = "replicas"
+type = "small"
+count = 2
+load = "busy"
+{replicas}
+[[vms]]
+name = "hog"
+type = "big"
+count = 1
+load = "ramp"
+[loads.busy]
+shape = "constant"
+level = 0.8
+[loads.ramp]
+shape = "hourly"
+levels = [0.1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.1]
+[policy]
+initial_placement = "first-fit"
+[policy.power]
+name = "keep-on"
+"#
+    )
+}
+
+/// The migrations of a run of `text`: (vm, source, destination, start s) each.
+fn migrations(text: &str) -> Vec<(String, String, String, String)> {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("s.toml");
+    std::fs::write(&scenario, text).unwrap();
+    let out = tmp.path().join("out");
+    run_ok(
+        &scenario,
+        &out,
+        &["--no-charts", "--no-baseline", "--check"],
+    );
+    let file = out.join("migrations.csv");
+    let col = |name| text_column(&file, name);
+    let (vm, src, dst, start) = (col("vm"), col("source"), col("destination"), col("start_s"));
+    (0..vm.len())
+        .map(|i| {
+            (
+                vm[i].clone(),
+                src[i].clone(),
+                dst[i].clone(),
+                start[i].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn overload_relief_sends_a_replica_past_the_host_of_its_sibling() {
+    // With the rule, first-fit puts replica 0 and the hog on host 0 and replica 1 on host 1.
+    // Host 0 passes THR's 90 % when 800 + 3000 x ramp > 3600 MIPS (ramp above 0.933, after
+    // 5133 s); the tick at 5400 s moves the replica (least RAM: MMT's choice) off it. Host 1,
+    // the lowest id among tied linear hosts, holds its sibling: it goes to host 2.
+    let m = migrations(&relief("anti_affinity = true"));
+    let as_str: Vec<(&str, &str, &str, &str)> = m
+        .iter()
+        .map(|(a, b, c, d)| (a.as_str(), b.as_str(), c.as_str(), d.as_str()))
+        .collect();
+    assert_eq!(as_str, [("0", "0", "2", "5400.0")]);
+    // Without it both replicas start on host 0 and both end on host 1.
+    let m = migrations(&relief(""));
+    assert!(m.iter().all(|(_, _, dst, _)| dst == "1"), "{m:?}");
+    assert_eq!(m.len(), 2);
+}
+
+#[test]
+fn a_trace_group_larger_than_the_fleet_is_refused_once_its_trace_is_read() {
+    // The trace holds four VMs (a to d) and the fleet three hosts: the group's size is known
+    // only once the trace is scanned, and is refused then, at the group's count.
+    let text = three_light_vms("", 0, "").replace(
+        "[[vms]]\nname = \"replicas\"\ntype = \"vm\"\ncount = 3\nload = \"light\"\n",
+        "[[vms]]\nname = \"replicas\"\ntype = \"vm\"\ntrace = \"t\"\nanti_affinity = true\n[traces.t]\nformat = \"csv\"\npath = \"trace.csv\"\n",
+    );
+    assert!(text.contains("trace = \"t\""));
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("s.toml"), text).unwrap();
+    let rows: String = ["a", "b", "c", "d"]
+        .iter()
+        .flat_map(|vm| [format!("0,{vm},40\n"), format!("3600,{vm},40\n")])
+        .collect();
+    std::fs::write(tmp.path().join("trace.csv"), format!("time,vm,cpu\n{rows}")).unwrap();
+    let out = run_in(
+        tmp.path(),
+        &["run", "s.toml", "--out", "out", "--no-charts"],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("vms[0].count")
+            && err.contains("4 VMs with anti_affinity = true need 4 hosts")
+            && err.contains("there are 3 hosts in the fleet"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("out").exists());
+}
