@@ -88,8 +88,18 @@ fn the_summary_says_what_the_rules_cost() {
     let scenario = tmp.path().join("s.toml");
     std::fs::write(&scenario, three_light_vms("anti_affinity = true", 0, "")).unwrap();
     let out = tmp.path().join("out");
-    run_ok(&scenario, &out, &["--no-charts"]);
+    let (scenario_arg, out_arg) = (scenario.to_str().unwrap(), out.to_str().unwrap());
+    let o = run_args(&["run", scenario_arg, "--out", out_arg, "--no-charts"]);
+    assert!(o.status.success(), "{}", stderr(&o));
     let s = summary(&out);
+    // The printed summary says what the rules cost, in the summary's numbers.
+    let printed = stdout(&o);
+    let line = format!(
+        "  rules       1 anti-affinity and 0 host-class groups: they keep {:.1} more hosts on (mean) and cost {:.1} kWh of IT energy\n",
+        num(&s, "rules.extra_hosts_on"),
+        num(&s, "rules.extra_it_kwh")
+    );
+    assert!(printed.contains(&line), "{line:?} not in {printed}");
     assert_eq!(num(&s, "rules.anti_affinity_groups"), 1.0);
     assert_eq!(num(&s, "rules.class_groups"), 0.0);
     close(num(&s, "rules.it_kwh"), 0.66);

@@ -219,6 +219,19 @@ fn report(s: &SummaryFile, out: &Path, wall_s: f64, drawn: &Drawn) -> String {
             f.downtime_vm_hours
         );
     }
+    if let Some(k) = &r.rules {
+        text += &format!(
+            "  rules       {} anti-affinity and {} host-class groups{}\n",
+            k.anti_affinity_groups,
+            k.class_groups,
+            match (k.extra_it_kwh, k.extra_hosts_on) {
+                (Some(kwh), Some(hosts)) => format!(
+                    ": they keep {hosts:.1} more hosts on (mean) and cost {kwh:.1} kWh of IT energy"
+                ),
+                _ => String::new(),
+            }
+        );
+    }
     if let Some(q) = &r.requests {
         text += &format!(
             "  requests    {} ({} VMs, {} started), {} queued; waiting mean {:.0} s, max {:.0} s; fairness {:.3}\n",
