@@ -142,29 +142,7 @@ impl Embodied {
 
 /// A fault in an intensity CSV: the 1-based line, the column named in the user's words, what
 /// is wrong.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SeriesError {
-    /// Line of the file (1 = the header).
-    pub line: u64,
-    /// The column at fault (empty when the fault is the file's shape).
-    pub field: String,
-    /// What is wrong and what would be valid.
-    pub message: String,
-}
-
-impl std::fmt::Display for SeriesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.field.is_empty() {
-            write!(f, "line {}: {}", self.line, self.message)
-        } else {
-            write!(
-                f,
-                "line {}, column `{}`: {}",
-                self.line, self.field, self.message
-            )
-        }
-    }
-}
+pub type SeriesError = crate::model::line_fault::LineFault;
 
 /// The intensity column's name.
 pub const INTENSITY_COLUMN: &str = "gco2_per_kwh";

@@ -87,29 +87,7 @@ pub struct Outage {
 }
 
 /// A fault in a failure trace: the line (1 = the header), the column and what is wrong.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TraceFault {
-    /// Line of the file.
-    pub line: u64,
-    /// The column at fault (empty when the fault is the file's shape).
-    pub field: String,
-    /// What is wrong and what would be valid.
-    pub message: String,
-}
-
-impl std::fmt::Display for TraceFault {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.field.is_empty() {
-            write!(f, "line {}: {}", self.line, self.message)
-        } else {
-            write!(
-                f,
-                "line {}, column `{}`: {}",
-                self.line, self.field, self.message
-            )
-        }
-    }
-}
+pub type TraceFault = crate::model::line_fault::LineFault;
 
 /// The header a failure trace of hosts must have.
 pub const TRACE_HEADER: &str = "host,start_s,end_s";

@@ -6,6 +6,7 @@ pub mod carbon;
 pub mod failure;
 pub mod host;
 pub mod lifetime;
+pub mod line_fault;
 pub mod load;
 pub mod migration;
 pub mod power;
