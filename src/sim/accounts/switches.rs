@@ -115,10 +115,7 @@ impl Simulation<'_> {
                 .map
                 .hosts(r)
                 .iter()
-                .filter(|&&h| {
-                    let state = self.fleet.hosts[h].state;
-                    !matches!(state, PowerState::Off | PowerState::Failed)
-                })
+                .filter(|&&h| keeps_switch_on(self.fleet.hosts[h].state))
                 .count();
             if awake != sw.awake[r] {
                 return Err(format!(
@@ -131,21 +128,33 @@ impl Simulation<'_> {
         Ok(())
     }
 
-    /// Host `h` leaves (`awake`) or enters the off state: its rack's switch is accrued at
-    /// its old draw, then its count of hosts not off changes.
-    pub(in crate::sim) fn rack_host_awake(&mut self, h: HostId, awake: bool) {
+    /// Puts host `h` in `state`; its rack's switch is accrued at its old draw, then counts
+    /// the host if it now keeps the switch on, or no longer does (the one place a host's
+    /// power state changes, so the count cannot drift).
+    pub(in crate::sim) fn set_power_state(&mut self, h: HostId, state: PowerState) {
+        let old = std::mem::replace(&mut self.fleet.hosts[h].state, state);
+        let (was, is) = (keeps_switch_on(old), keeps_switch_on(state));
         let (Some(racks), Some(sw)) = (&self.setup.racks, &mut self.accounts.switches) else {
             return;
         };
+        if was == is {
+            return;
+        }
         let r = racks.map.rack_of(h);
         let rates = (self.accounts.price, self.accounts.intensity);
         sw.accrue(racks, r, self.clock.now, rates);
-        if awake {
+        if is {
             sw.awake[r] += 1;
         } else {
             sw.awake[r] -= 1;
         }
     }
+}
+
+/// Whether a host in `state` keeps its rack's switch on: all but off and failed (a sleeping
+/// host is woken through its network card; a failed one no longer needs its switch).
+fn keeps_switch_on(state: PowerState) -> bool {
+    !matches!(state, PowerState::Off | PowerState::Failed)
 }
 
 #[cfg(test)]

@@ -168,13 +168,8 @@ impl Simulation<'_> {
         }
         self.log_failure("host-failed", h, None, None);
         self.accrue(h);
-        // A failed host no longer keeps its rack's switch on (a failed rack's switch is down
-        // with it); a repaired one comes back off.
-        if self.fleet.hosts[h].state != PowerState::Off {
-            self.rack_host_awake(h, false);
-        }
+        self.set_power_state(h, PowerState::Failed);
         let host = &mut self.fleet.hosts[h];
-        host.state = PowerState::Failed;
         host.generation += 1;
         host.shutdown_pending = false;
         let mut peers = Vec::new();
@@ -249,8 +244,8 @@ impl Simulation<'_> {
         }
         self.log_failure("host-repaired", h, None, None);
         self.accrue(h);
+        self.set_power_state(h, PowerState::Off);
         let host = &mut self.fleet.hosts[h];
-        host.state = PowerState::Off;
         host.generation += 1;
         self.refresh(h);
         if !self.fleet.waiting.is_empty() {

@@ -31,17 +31,14 @@ impl Simulation<'_> {
                 class.boot_ms
             }
         };
-        host.state = PowerState::Booting;
         host.generation += 1;
         let event = Event::BootDone {
             host: h,
             generation: host.generation,
         };
         self.clock.queue.push(self.clock.now + duration, event);
+        self.set_power_state(h, PowerState::Booting);
         self.refresh(h);
-        if state == PowerState::Off {
-            self.rack_host_awake(h, true);
-        }
     }
 
     pub(in crate::sim) fn on_boot_done(&mut self, h: HostId, generation: u32) {
@@ -51,7 +48,7 @@ impl Simulation<'_> {
             return;
         }
         self.accrue(h);
-        self.fleet.hosts[h].state = PowerState::On;
+        self.set_power_state(h, PowerState::On);
         self.refresh(h);
         self.pump_migrations();
         self.place_waiting();
@@ -95,7 +92,6 @@ impl Simulation<'_> {
                 class.shutdown_ms
             }
         };
-        host.state = PowerState::ShuttingDown;
         host.shutdown_pending = false;
         host.generation += 1;
         let event = Event::ShutdownDone {
@@ -103,6 +99,7 @@ impl Simulation<'_> {
             generation: host.generation,
         };
         self.clock.queue.push(self.clock.now + duration, event);
+        self.set_power_state(h, PowerState::ShuttingDown);
         self.refresh(h);
     }
 
@@ -113,17 +110,13 @@ impl Simulation<'_> {
             return;
         }
         self.accrue(h);
-        let host = &mut self.fleet.hosts[h];
-        host.state = if host.via_sleep {
+        let parked = if self.fleet.hosts[h].via_sleep {
             PowerState::Sleep
         } else {
             PowerState::Off
         };
-        let off = host.state == PowerState::Off;
+        self.set_power_state(h, parked);
         self.refresh(h);
-        if off {
-            self.rack_host_awake(h, false);
-        }
         // A migration chose this host while it was going down: bring it back up.
         if !self.fleet.hosts[h].migrations.is_empty() {
             self.start_boot(h);
