@@ -16,6 +16,7 @@ pub(super) mod transitions;
 mod tests;
 
 use super::state::*;
+use crate::model::vm::VmType;
 use history::VmHistory;
 use std::collections::VecDeque;
 use traffic::Traffic;
@@ -60,5 +61,17 @@ impl Fleet {
             traffic: Traffic::default(),
             rules: Vec::new(),
         }
+    }
+
+    /// RAM reserved on host `h` by VMs migrating away from it: freed when their copies end,
+    /// and reserved again on their destinations meanwhile.
+    pub(crate) fn leaving_ram(&self, types: &[VmType], h: HostId) -> f64 {
+        self.hosts[h]
+            .migrations
+            .iter()
+            .map(|&m| &self.migrations[m])
+            .filter(|m| m.source == h)
+            .map(|m| types[self.vms[m.vm].vm_type].ram_mb)
+            .sum()
     }
 }
