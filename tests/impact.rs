@@ -43,7 +43,8 @@ fn run_ok_args(dir: &Path, args: &[String]) {
 
 /// The packed policy leaves CPU demand unserved and always-on does not: comparison.csv,
 /// the trade-off chart and the verdict tell them apart by it, and name always-on the winner
-/// on it (the packed variant's 0.16 % is far beyond the 0.01 % floor). The other impact
+/// on it (the packed variant's 0.012 %, above the 0.01 % floor: power management boots a
+/// host for what relief cannot place, so the shortfall lasts until it is up). The other impact
 /// columns differ the same way: hosts above 90 % and VMs disturbed only under packing.
 #[test]
 fn compare_ranks_policies_by_demand_not_served() {
@@ -67,7 +68,7 @@ fn compare_ranks_policies_by_demand_not_served() {
     let unserved = column(&csv, "vms_unserved_fraction");
     assert_eq!(unserved[0], 0.0, "always-on serves every VM in full");
     assert!(
-        unserved[1] > 1e-3,
+        unserved[1] > 1e-4,
         "packed leaves demand unserved: {unserved:?}"
     );
     let p99 = column(&csv, "impact_unserved_p99_vm_hour");
@@ -94,8 +95,8 @@ fn compare_ranks_policies_by_demand_not_served() {
     );
 }
 
-/// A sweep over the overload threshold: at 1.0 hosts run short of CPU, at 0.7 they do
-/// not; results.csv has the impact columns, and the verdict names 0.7 on demand not served
+/// A sweep over the overload threshold: at 1.0 hosts run short of CPU four times as much as
+/// at 0.7 (0.0146 % against 0.0034 % of the demand not served); results.csv has the impact columns, and the verdict names 0.7 on demand not served
 /// (1.0 uses less energy: a trade-off SLAV alone would hardly show, at 2e-7).
 #[test]
 fn sweep_ranks_points_by_demand_not_served() {
@@ -121,7 +122,7 @@ fn sweep_ranks_points_by_demand_not_served() {
     let unserved = column(&csv, "vms_unserved_fraction");
     assert_eq!(unserved.len(), 2);
     assert!(
-        unserved[1] > unserved[0] + 1e-3,
+        unserved[1] > 4.0 * unserved[0] && unserved[1] > 1e-4,
         "1.0 packs hosts full: {unserved:?}"
     );
     for c in [

@@ -133,7 +133,7 @@ fn vector_policies_run_a_small_memory_bound_fleet_under_check() {
 }
 
 /// The small exercise 3 needs at least 7 hosts (its lower bound, RAM-bound all day). At night
-/// cosine placement keeps 1.390 times that on, CPU-only packing (first fit decreasing, then
+/// cosine placement keeps 1.346 times that on, CPU-only packing (first fit decreasing, then
 /// `pabfd` for consolidation, as `exercise-2`) 1.477 times (release build, the same numbers).
 #[test]
 fn cosine_keeps_fewer_hosts_on_at_night_than_cpu_only_packing() {
@@ -145,7 +145,7 @@ fn cosine_keeps_fewer_hosts_on_at_night_than_cpu_only_packing() {
         num(&cosine, "packing.night_ratio"),
     );
     assert!((a - 1.477).abs() < 5e-4, "CPU-only: {a}");
-    assert!((b - 1.390).abs() < 5e-4, "cosine: {b}");
+    assert!((b - 1.346).abs() < 5e-4, "cosine: {b}");
 }
 
 #[test]

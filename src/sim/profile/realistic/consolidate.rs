@@ -163,9 +163,15 @@ impl Simulation<'_> {
             }
             match found {
                 Some(dst) => self.plan_calm_move(vm, dst, in_window),
+                // No host that is on or coming up has room: power management must boot one
+                // for it, whatever the fleet-wide head-room says (its RAM or CPU may be free
+                // only in pieces too small for it).
                 None => {
                     unplaced.mips += need.mips;
                     unplaced.ram_mb += need.ram_mb;
+                    unplaced.stranded_mips += need.mips;
+                    unplaced.stranded_ram_mb += need.ram_mb;
+                    unplaced.stranded_vcpu_mips = unplaced.stranded_vcpu_mips.max(need.vcpu_mips);
                 }
             }
         }
@@ -215,6 +221,12 @@ impl Simulation<'_> {
         let most = detector.most_within(1.0 + FIT_EPS) - c.destination_headroom;
         let mut failures = 0;
         let mut room = self.off_room();
+        let efficiency: Vec<f64> = self
+            .setup
+            .host_classes
+            .iter()
+            .map(|c| c.watts_per_mips())
+            .collect();
         for (u_src, src) in sources {
             if c.evacuation_failures > 0 && failures >= c.evacuation_failures {
                 break;
@@ -234,6 +246,11 @@ impl Simulation<'_> {
                     .total_cmp(&self.fleet.vms[a].demand_mips)
                     .then(a.cmp(&b))
             });
+            // An empty host gains nothing as a destination unless it runs the VMs on less
+            // power than the source (its class's full-load watts per MIPS, the order power
+            // management boots in): otherwise the VMs only swap hosts, and back again at the
+            // next tick when both are idle.
+            let src_efficiency = efficiency[self.fleet.hosts[src].class];
             let mut plan: Vec<(VmId, HostId)> = Vec::new();
             for &vm in &vms {
                 let need = self.need(vm, FitBasis::Demand);
@@ -245,7 +262,11 @@ impl Simulation<'_> {
                 let mut found = None;
                 for racks_first in [rank.is_some(), false] {
                     let excluded = |h: HostId| {
-                        overloaded[h] || is_source[h] || (racks_first && rank_of(h) < rank_of(src))
+                        overloaded[h]
+                            || is_source[h]
+                            || (self.fleet.hosts[h].empty_since.is_some()
+                                && efficiency[self.fleet.hosts[h].class] >= src_efficiency)
+                            || (racks_first && rank_of(h) < rank_of(src))
                     };
                     let search = Search {
                         need: &need,
