@@ -82,8 +82,12 @@ fn under_load_on_every_dimension_keeps_the_host_full_of_ram() {
     assert_eq!(all.hosts[1].migrations_in, 1);
 }
 
-/// `scenarios/exercise-3.toml` shrunk to 21 hosts and 132 VMs over one day.
+/// `scenarios/exercise-3.toml` shrunk to 21 hosts and 132 VMs over one day, without its
+/// operator limits (cool-down, daily cap, host-off bar, destination head-room), which hold
+/// VMs back whatever the placement: the packing policies alone.
 const SMALL_EXERCISE_3: &[&str] = &[
+    "policy.calm=",
+    "policy.consolidation.destination_headroom=",
     "hosts.0.count=3",
     "hosts.1.count=6",
     "hosts.2.count=5",
