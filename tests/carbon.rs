@@ -12,39 +12,7 @@ use nightshift::sim::{self, records::MemoryRecorder};
 /// One linear host (100-200 W, 4 x 1000 MIPS) always on, one VM of 2 x 1000 MIPS at a
 /// constant 45 %: u = 900 / 4000 = 0.225, P = 122.5 W; default PUE 1.5. `extra` is appended.
 fn one_host(hours: u32, extra: &str) -> String {
-    format!(
-        r#"
-version = 1
-[simulation]
-name = "carbon-closed-form"
-duration = "{hours}h"
-[[hosts]]
-class = "h"
-count = 1
-cores = 4
-core_mips = 1000
-ram = "16 GB"
-power = {{ model = "linear", idle_w = 100, max_w = 200 }}
-[[vm_types]]
-name = "vm"
-vcpus = 2
-vcpu_mips = 1000
-ram = "2 GB"
-[[vms]]
-name = "g"
-type = "vm"
-count = 1
-load = "half"
-[loads.half]
-shape = "constant"
-level = 0.45
-[policy.consolidation]
-enabled = false
-[policy.power]
-name = "keep-on"
-{extra}
-"#
-    )
+    closed_form(1, LINEAR_100_200, hours, extra)
 }
 
 /// 24 hourly values: `low` in hours `from..to`, `rest` elsewhere.
@@ -199,7 +167,7 @@ day_rate = 1.0
 night_rate = 1.0
 batch_max = 1
 types = ["vm"]
-load = "half"
+load = "l"
 lifetime = "30m"
 [carbon]
 hourly_g_per_kwh = {profile}

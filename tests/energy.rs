@@ -2,42 +2,11 @@
 
 mod common;
 
-use common::{close, simulate as run};
+use common::{close, closed_form, simulate as run};
 
 /// A one-host fleet at constant load, always on, no consolidation, for `hours`.
 fn constant_load(power: &str, hours: u32, extra: &str) -> String {
-    format!(
-        r#"
-version = 1
-[simulation]
-name = "closed-form"
-duration = "{hours}h"
-[[hosts]]
-class = "h"
-count = 1
-cores = 4
-core_mips = 1000
-ram = "16 GB"
-power = {power}
-[[vm_types]]
-name = "vm"
-vcpus = 2
-vcpu_mips = 1000
-ram = "2 GB"
-[[vms]]
-type = "vm"
-count = 1
-load = "half"
-[loads.half]
-shape = "constant"
-level = 0.45
-[policy.consolidation]
-enabled = false
-[policy.power]
-name = "keep-on"
-{extra}
-"#
-    )
+    closed_form(1, power, hours, extra)
 }
 
 #[test]

@@ -17,41 +17,7 @@ use std::path::Path;
 /// constant 45 % (900 MIPS: u = 0.225, P = 122.5 W), placed on host 0 (first fit); two
 /// hours. `extra` is appended.
 fn two_hosts(extra: &str) -> String {
-    format!(
-        r#"
-version = 1
-[simulation]
-name = "failure-closed-form"
-duration = "2h"
-[[hosts]]
-class = "h"
-count = 2
-cores = 4
-core_mips = 1000
-ram = "16 GB"
-power = {{ model = "linear", idle_w = 100, max_w = 200 }}
-[[vm_types]]
-name = "vm"
-vcpus = 2
-vcpu_mips = 1000
-ram = "2 GB"
-[[vms]]
-name = "g"
-type = "vm"
-count = 1
-load = "l"
-[loads.l]
-shape = "constant"
-level = 0.45
-[policy]
-initial_placement = "first-fit"
-[policy.consolidation]
-enabled = false
-[policy.power]
-name = "keep-on"
-{extra}
-"#
-    )
+    closed_form(2, LINEAR_100_200, 2, extra)
 }
 
 /// Runs `text` in the library with every invariant checked, its failure trace set to

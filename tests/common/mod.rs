@@ -143,3 +143,49 @@ pub fn close(actual: f64, expected: f64) {
         "expected {expected}, got {actual}"
     );
 }
+
+/// The fleet of the closed-form tests (energy, carbon, failures): `hosts` hosts of 4 cores x
+/// 1000 MIPS and 16 GB drawing `power` (a TOML inline table), kept on, no consolidation;
+/// one VM (group `g`, load curve `l`) of 2 vCPUs x 1000 MIPS and 2 GB at a constant 45 %,
+/// 900 MIPS, placed first fit on host 0 (u = 0.225 there); `hours` long; `extra` appended.
+pub fn closed_form(hosts: u32, power: &str, hours: u32, extra: &str) -> String {
+    format!(
+        r#"
+version = 1
+[simulation]
+name = "closed-form"
+duration = "{hours}h"
+[[hosts]]
+class = "h"
+count = {hosts}
+cores = 4
+core_mips = 1000
+ram = "16 GB"
+power = {power}
+[[vm_types]]
+name = "vm"
+vcpus = 2
+vcpu_mips = 1000
+ram = "2 GB"
+[[vms]]
+name = "g"
+type = "vm"
+count = 1
+load = "l"
+[loads.l]
+shape = "constant"
+level = 0.45
+[policy]
+initial_placement = "first-fit"
+[policy.consolidation]
+enabled = false
+[policy.power]
+name = "keep-on"
+{extra}
+"#
+    )
+}
+
+/// [`closed_form`]'s usual power: linear from 100 W idle to 200 W at full load, so the VM's
+/// host draws 100 + 100 x 0.225 = 122.5 W.
+pub const LINEAR_100_200: &str = "{ model = \"linear\", idle_w = 100, max_w = 200 }";
