@@ -5,13 +5,20 @@
 # instructions callgrind counts (steady under load, about 50x slower: for small scenarios).
 # Charts and baseline are off and outputs are written, as in bench/targets.sh.
 #
-# Usage: bench/features.sh [SCENARIO...]
+# Usage: bench/features.sh [--validate] [SCENARIO...]
+#   --validate: only checks that every run's flags make a valid scenario (`nightshift
+#   validate`), nothing is timed (tests/growth_harness.rs runs it).
 #   default: scenarios/planetlab-day.toml (the reference day's trace and fleet, realistic
 #   profile); WEEK=1 adds the generated 10,000-host week (about 20-30 s a run).
 #   BIN=path (default: a `dist` build), REPS (3), CALLGRIND=1.
 set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.."
+validate=""
+if [ "${1:-}" = --validate ]; then
+    validate=1
+    shift
+fi
 if [ -z "${BIN:-}" ]; then
     cargo build --profile dist -q
     BIN=target/dist/nightshift
@@ -79,6 +86,21 @@ cost() {
     done
     echo "$least"
 }
+
+if [ -n "$validate" ]; then
+    for scenario in "${scenarios[@]}"; do
+        while IFS= read -r line; do
+            sets=()
+            rest=${line#*|}
+            if [ -n "$rest" ]; then IFS='|' read -r -a sets <<< "$rest"; fi
+            args=()
+            for s in "${sets[@]+"${sets[@]}"}"; do args+=(--set "$s"); done
+            "$BIN" validate "$scenario" "${args[@]+"${args[@]}"}" >/dev/null
+            echo "ok: $scenario: ${line%%|*}"
+        done < <(features "$scenario")
+    done
+    exit 0
+fi
 
 unit=$([ "${CALLGRIND:-}" = 1 ] && echo "M instr" || echo "user s")
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $("$BIN" --version)"

@@ -38,3 +38,36 @@ fn growth_scenarios_hold_k_days_on_k_times_800_hosts() {
         }
     }
 }
+
+/// `bench/features.sh --validate`: every run of the feature-cost benchmark (each feature
+/// alone, then all but vector packing) is a valid scenario, on a trace scenario (the memory
+/// row over-commits RAM) and on a generated one (the memory row adds memory curves).
+#[test]
+fn feature_cost_runs_are_valid_scenarios() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let generated = dir.path().join("g.toml");
+    let o = nightshift()
+        .args([
+            "generate", "--hosts", "30", "--vms", "100", "--days", "1", "-o",
+        ])
+        .arg(&generated)
+        .output()
+        .expect("the binary runs");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = Command::new("bash")
+        .arg(root().join("bench/features.sh"))
+        .arg("--validate")
+        .arg("scenarios/planetlab-day.toml")
+        .arg(&generated)
+        .env("BIN", env!("CARGO_BIN_EXE_nightshift"))
+        .output()
+        .expect("bash runs");
+    assert!(out.status.success(), "features.sh: {}", stderr(&out));
+    let lines: Vec<String> = stdout(&out).lines().map(String::from).collect();
+    assert_eq!(lines.len(), 20, "{lines:?}");
+    assert!(lines.iter().all(|l| l.starts_with("ok: ")), "{lines:?}");
+    assert!(
+        lines[19].ends_with("g.toml: all of the above but vector packing"),
+        "{lines:?}"
+    );
+}
