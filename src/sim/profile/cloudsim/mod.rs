@@ -15,6 +15,7 @@
 
 mod control;
 pub(crate) mod plan;
+mod search;
 pub mod share;
 
 use super::{ProfileRun, Rules};

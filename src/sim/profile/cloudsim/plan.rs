@@ -18,9 +18,10 @@
 //! The policies score with the power the host drew at the update as their baseline, since
 //! CloudSim does not refresh it while planning.
 
+use super::search::{Index, Member, Probe};
 use super::share::{Claim, Role};
 use crate::policy::overload::{HISTORY_LEN, HostLoad, OverloadDetector};
-use crate::policy::placement::{Candidate, Placement};
+use crate::policy::placement::{Candidate, Need, Placement};
 use crate::policy::selection::{VmCandidate, VmSelection};
 use crate::sim::Simulation;
 use crate::sim::setup::FitBasis;
@@ -173,6 +174,13 @@ pub(crate) struct Planner<'s, 'a> {
     empty_verdicts: Vec<Option<bool>>,
     /// A search's eligible hosts with their scores and fits, in visiting order.
     scored: Vec<(HostId, f64, Fit)>,
+    /// Whether searches go through an [`Index`] (the placement is PABFD, whose score is the
+    /// power increase from each host's baseline).
+    indexed: bool,
+    /// The open hosts of the phase being planned, when `indexed`.
+    index: Option<Index<'s>>,
+    /// Per host, whether its planned list changed in this round.
+    changed: Vec<bool>,
 }
 
 impl<'s, 'a> Planner<'s, 'a> {
@@ -226,7 +234,43 @@ impl<'s, 'a> Planner<'s, 'a> {
             series: Vec::new(),
             empty_verdicts: vec![None; sim.setup.host_classes.len()],
             scored: Vec::new(),
+            indexed: sim
+                .setup
+                .consolidation
+                .as_ref()
+                .is_some_and(|c| c.placement == "pabfd"),
+            index: None,
+            changed: vec![false; sim.fleet.hosts.len()],
         }
+    }
+
+    /// Makes `open` the hosts the next searches choose from (when searches are indexed).
+    fn open_phase(&mut self, open: &[HostId]) {
+        if !self.indexed {
+            return;
+        }
+        let mut members = Vec::with_capacity(open.len());
+        for &h in open {
+            let used = self.fit(h).used;
+            let c = &self.candidates[h];
+            let Some(baseline) = c.baseline_w else {
+                // Not PABFD's round: every search scans.
+                self.index = None;
+                return;
+            };
+            let regular = !self.changed[h]
+                && baseline.to_bits() == c.power.watts(used / c.cpu_capacity).to_bits();
+            members.push(Member {
+                host: h,
+                power: c.power,
+                capacity: c.cpu_capacity,
+                core: self.cores[h],
+                used,
+                baseline,
+                regular,
+            });
+        }
+        self.index = Some(Index::new(self.lists.len(), members));
     }
 
     fn capacity(&self, h: HostId) -> f64 {
@@ -247,11 +291,13 @@ impl<'s, 'a> Planner<'s, 'a> {
         }
         self.fits[h] = None;
         self.loads[h] = None;
+        self.changed_list(h);
     }
 
     fn add(&mut self, h: HostId, vm: VmId) {
         self.lists[h].push((vm, Role::Resident));
         self.fits[h] = None;
+        self.changed_list(h);
         // The VM joins at the end of the list: adding it to the sums gives their bits anew.
         let (sim, scale) = (self.sim, 1.0 / self.capacity(h));
         if let Some(l) = self.loads[h].as_mut() {
@@ -260,6 +306,14 @@ impl<'s, 'a> Planner<'s, 'a> {
                 self.loads[h].is_some_and(|l| l.same_bits(&self.summed(h))),
                 "host {h}: sums after adding VM {vm}"
             );
+        }
+    }
+
+    /// Notes that host `h`'s planned list changed.
+    fn changed_list(&mut self, h: HostId) {
+        self.changed[h] = true;
+        if let Some(index) = self.index.as_mut() {
+            index.changed(h);
         }
     }
 
@@ -386,8 +440,38 @@ impl<'s, 'a> Planner<'s, 'a> {
     }
 
     /// The host `placement` scores best for `vm` among the `open` hosts (in id order; see
-    /// [`Self::without_twins`] for the hosts that can be left out).
+    /// [`Self::without_twins`] for the hosts that can be left out), through the phase's index
+    /// when there is one (checked against the scan in debug builds).
     fn find(
+        &mut self,
+        detector: &dyn OverloadDetector,
+        placement: &dyn Placement,
+        vm: VmId,
+        open: &[HostId],
+    ) -> Option<HostId> {
+        let Some(mut index) = self.index.take() else {
+            return self.scan(detector, placement, vm, open);
+        };
+        let need = self.sim.need(vm, FitBasis::Demand);
+        let mut probe = Search {
+            planner: self,
+            detector,
+            placement,
+            vm,
+            need: &need,
+        };
+        let found = index.best(&mut probe, need.mips, need.vcpu_mips);
+        self.index = Some(index);
+        debug_assert_eq!(
+            found,
+            self.scan(detector, placement, vm, open),
+            "VM {vm}: the indexed search and the scan disagree"
+        );
+        found
+    }
+
+    /// [`Self::find`] by scoring every open host.
+    fn scan(
         &mut self,
         detector: &dyn OverloadDetector,
         placement: &dyn Placement,
@@ -521,6 +605,7 @@ impl<'s, 'a> Planner<'s, 'a> {
         self.by_demand(&mut to_move);
         let not_over = hosts_where(n, |h| !over[h]);
         let mut visit = self.without_twins(&not_over);
+        self.open_phase(&not_over);
         let mut map = Vec::new();
         for vm in to_move {
             if let Some(dst) = self.find(detector, placement, vm, &visit) {
@@ -549,6 +634,7 @@ impl<'s, 'a> Planner<'s, 'a> {
         // while planning, so one sort serves the round; a host once tried stays tried.
         let mut order = hosts_where(n, |h| !tried[h] && measured[h] > 0.0 && measured[h] < limit);
         order.sort_by(|&a, &b| measured[a].total_cmp(&measured[b]));
+        self.open_phase(&open);
         let mut first = 0;
         loop {
             while first < order.len() && tried[order[first]] {
@@ -564,6 +650,9 @@ impl<'s, 'a> Planner<'s, 'a> {
             tried[src] = true;
             if let Ok(i) = open.binary_search(&src) {
                 open.remove(i);
+            }
+            if let Some(index) = self.index.as_mut() {
+                index.close(src);
             }
             let mut vms = self.movable(src);
             if vms.is_empty() {
@@ -606,6 +695,41 @@ impl<'s, 'a> Planner<'s, 'a> {
             }
         }
         true
+    }
+}
+
+/// What an indexed search asks of the planner about one host, for one VM.
+struct Search<'p, 's, 'a> {
+    planner: &'p mut Planner<'s, 'a>,
+    detector: &'p dyn OverloadDetector,
+    placement: &'p dyn Placement,
+    vm: VmId,
+    need: &'p Need,
+}
+
+impl Probe for Search<'_, '_, '_> {
+    fn score(&mut self, h: HostId) -> Option<f64> {
+        let p = &mut *self.planner;
+        if self.need.vcpu_mips > p.cores[h] {
+            return None;
+        }
+        let fit = p.fit(h);
+        if fit.available < self.need.mips {
+            return None;
+        }
+        let candidate = &mut p.candidates[h];
+        candidate.cpu_used = fit.used;
+        Some(self.placement.score(candidate, self.need))
+    }
+
+    fn accepts(&mut self, h: HostId) -> bool {
+        let fit = self.planner.fit(h);
+        self.planner.accepts(self.detector, h, fit, self.vm)
+    }
+
+    fn planned(&mut self, h: HostId) -> (f64, f64) {
+        let fit = self.planner.fit(h);
+        (fit.used, fit.available)
     }
 }
 
