@@ -27,6 +27,82 @@ use crate::model::power::{PowerModel, segment};
 /// times that.
 const SLACK: f64 = 1e-9;
 
+/// How far, as a share of capacity, a host's planned CPU may exceed what is left of its
+/// capacity before its score may pass the top of the curve (below it, the excess is rounding).
+const PLAIN: f64 = 1e-9;
+
+/// A set of positions `0..n` (a bit each), with the next member at or after a position and
+/// the last before one found a word (64 positions) at a time.
+#[derive(Default)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    /// All of `0..n`.
+    fn full(n: usize) -> Self {
+        let mut words = vec![u64::MAX; n.div_ceil(64)];
+        if n % 64 != 0
+            && let Some(last) = words.last_mut()
+        {
+            *last = (1u64 << (n % 64)) - 1;
+        }
+        Bits(words)
+    }
+
+    fn set(&mut self, i: usize, on: bool) {
+        let bit = 1u64 << (i % 64);
+        if on {
+            self.0[i / 64] |= bit;
+        } else {
+            self.0[i / 64] &= !bit;
+        }
+    }
+
+    fn has(&self, i: usize) -> bool {
+        self.0[i / 64] & (1u64 << (i % 64)) != 0
+    }
+
+    /// The first member in `i..end`.
+    fn next(&self, i: usize, end: usize) -> Option<usize> {
+        if i >= end {
+            return None;
+        }
+        let mut w = i / 64;
+        let mut word = self.0[w] & (u64::MAX << (i % 64));
+        loop {
+            if word != 0 {
+                let at = w * 64 + word.trailing_zeros() as usize;
+                return (at < end).then_some(at);
+            }
+            w += 1;
+            if w * 64 >= end {
+                return None;
+            }
+            word = self.0[w];
+        }
+    }
+
+    /// The last member in `lo..end`.
+    fn last(&self, lo: usize, end: usize) -> Option<usize> {
+        if end <= lo {
+            return None;
+        }
+        let i = end - 1;
+        let mut w = i / 64;
+        let mut word = self.0[w] & (u64::MAX >> (63 - i % 64));
+        loop {
+            if word != 0 {
+                let at = w * 64 + 63 - word.leading_zeros() as usize;
+                return (at >= lo).then_some(at);
+            }
+            if w == 0 || w * 64 <= lo {
+                return None;
+            }
+            w -= 1;
+            word = self.0[w];
+        }
+    }
+}
+
 /// What the search asks of the round about one host.
 pub(super) trait Probe {
     /// Host `h`'s score for the VM, or `None` when it cannot take the VM (its cores are too
@@ -48,13 +124,17 @@ struct Group<'s> {
     least_slope: [f64; 10],
     /// The margin below a computed increase that no score reaches, W.
     slack: f64,
+    /// The draw at 0, 10, ..., 100 %, W.
+    points: [f64; 11],
+    /// Per segment, its slope (W per unit of utilisation); beyond 100 % the curve is flat.
+    slopes: [f64; 11],
     /// Each member's planned CPU at the start of the phase, MIPS, ascending (then by id).
     used: Vec<f64>,
     /// Each member's utilisation then (`used / capacity`).
     utilisation: Vec<f64>,
     hosts: Vec<usize>,
-    /// Whether the member is regular now.
-    alive: Vec<bool>,
+    /// The members regular now (open, and planned as at the start of the phase).
+    alive: Bits,
     /// Per segment, the loose members whose planned utilisation lies in it, by offset then id.
     loose: [Vec<(f64, usize)>; 10],
 }
@@ -68,24 +148,42 @@ impl<'s> Group<'s> {
             least = least.min((power.watts(b) - power.watts(a)) * 10.0);
             least_slope[k] = least;
         }
+        let points: [f64; 11] = std::array::from_fn(|k| power.watts(f64::from(k as u8) / 10.0));
+        let slopes: [f64; 11] = std::array::from_fn(|k| {
+            if k < 10 {
+                (points[k + 1] - points[k]) * 10.0
+            } else {
+                0.0
+            }
+        });
         Group {
             power,
             capacity,
             core,
+            points,
+            slopes,
             least_slope,
             slack: SLACK * (1.0 + power.max_w().abs()),
             used: Vec::new(),
             utilisation: Vec::new(),
             hosts: Vec::new(),
-            alive: Vec::new(),
+            alive: Bits::default(),
             loose: Default::default(),
         }
     }
 
-    /// The increase from utilisation `u` by `d` along the curve (what a regular host at `u`
-    /// scores, up to rounding).
-    fn increase(&self, u: f64, d: f64) -> f64 {
-        self.power.watts(u + d) - self.power.watts(u)
+    /// The increase from utilisation `u` (in segment `from`) by `d` (to segment `to`, 10
+    /// beyond the top) along the curve: what a regular host at `u` scores, up to rounding.
+    fn increase(&self, u: f64, d: f64, from: usize, to: usize) -> f64 {
+        let at =
+            |x: f64, k: usize| self.points[k] + self.slopes[k] * (x - f64::from(k as u8) / 10.0);
+        at((u + d).min(1.0), to) - at(u, from)
+    }
+
+    /// The segments of `u` and of `u + d` (10 at or beyond the top).
+    fn segments(u: f64, d: f64) -> (usize, usize) {
+        let top = u + d;
+        (segment(u), if top >= 1.0 { 10 } else { segment(top) })
     }
 }
 
@@ -184,10 +282,13 @@ impl<'s> Index<'s> {
             group.used.push(used);
             group.utilisation.push(used / group.capacity);
             group.hosts.push(h);
-            group.alive.push(true);
             if !regular {
-                ix.changed(h);
+                ix.dirty.push(h);
+                ix.is_dirty[h] = true;
             }
+        }
+        for g in &mut ix.groups {
+            g.alive = Bits::full(g.hosts.len());
         }
         ix
     }
@@ -213,7 +314,7 @@ impl<'s> Index<'s> {
         };
         let group = &mut self.groups[g];
         match self.standing[h] {
-            Standing::Regular => group.alive[i] = false,
+            Standing::Regular => group.alive.set(i, false),
             Standing::Loose { k, offset } => {
                 let list = &mut group.loose[k];
                 if let Ok(at) = list.binary_search_by(|e| by_offset(*e, (offset, h))) {
@@ -247,9 +348,9 @@ impl<'s> Index<'s> {
             self.standing[h] = if used.to_bits() == group.used[i].to_bits()
                 && draw.to_bits() == self.baseline[h].to_bits()
             {
-                group.alive[i] = true;
+                group.alive.set(i, true);
                 Standing::Regular
-            } else if used > group.capacity - available {
+            } else if used - (group.capacity - available) > PLAIN * group.capacity {
                 self.plain.push(h);
                 Standing::Plain
             } else {
@@ -328,8 +429,11 @@ impl<'s> Index<'s> {
                     None => g.hosts.len(),
                 };
                 if end > start {
-                    let first = g.increase(g.utilisation[start], d);
-                    let last = g.increase(g.utilisation[end - 1], d);
+                    // The piece lies between breaks: its segments are those of its middle.
+                    let (ua, ub) = (g.utilisation[start], g.utilisation[end - 1]);
+                    let (from, to) = Group::segments(0.5 * (ua + ub), d);
+                    let first = g.increase(ua, d, from, to);
+                    let last = g.increase(ub, d, from, to);
                     self.pieces.push(Piece {
                         bound: first.min(last) - g.slack,
                         group: gi,
@@ -345,25 +449,28 @@ impl<'s> Index<'s> {
 
     /// Visits piece `p` from its low end, in runs of members with the same planned CPU (they
     /// score the same bits: the first that fits and accepts stands for the run), until a run
-    /// scores more than the best by more than rounding.
+    /// scores more than the best by more than rounding. Members not regular are skipped.
     fn walk(&self, probe: &mut impl Probe, p: &Piece, best: &mut Best) {
         let g = &self.groups[p.group];
-        let mut lo = p.start;
-        let mut hi = p.end;
-        while lo < hi {
+        let (mut lo, mut hi) = (p.start, p.end);
+        loop {
             // The next run, from the low end of the scores.
             let (run_start, run_end) = if p.rising {
-                let key = g.used[lo].to_bits();
-                let n = g.used[lo..hi].partition_point(|u| u.to_bits() == key);
-                (lo, lo + n)
+                let Some(first) = g.alive.next(lo, hi) else {
+                    return;
+                };
+                let key = g.used[first].to_bits();
+                (
+                    first,
+                    first + g.used[first..hi].partition_point(|u| u.to_bits() == key),
+                )
             } else {
-                let key = g.used[hi - 1].to_bits();
-                let n = g.used[lo..hi]
-                    .iter()
-                    .rev()
-                    .take_while(|u| u.to_bits() == key)
-                    .count();
-                (hi - n, hi)
+                let Some(last) = g.alive.last(lo, hi) else {
+                    return;
+                };
+                let key = g.used[last];
+                let below = g.used[lo..last].partition_point(|u| u.total_cmp(&key).is_lt());
+                (lo + below, last + 1)
             };
             if p.rising {
                 lo = run_end;
@@ -371,22 +478,20 @@ impl<'s> Index<'s> {
                 hi = run_start;
             }
             let mut scored = None;
-            for i in run_start..run_end {
-                if !g.alive[i] {
-                    continue;
-                }
+            let mut at = g.alive.next(run_start, run_end);
+            while let Some(i) = at {
                 let h = g.hosts[i];
-                let Some(score) = probe.score(h) else {
-                    continue;
-                };
-                scored = Some(score);
-                if !better(score, h, *best) {
-                    break;
+                if let Some(score) = probe.score(h) {
+                    scored = Some(score);
+                    if !better(score, h, *best) {
+                        break;
+                    }
+                    if probe.accepts(h) {
+                        *best = Some((score, h));
+                        break;
+                    }
                 }
-                if probe.accepts(h) {
-                    *best = Some((score, h));
-                    break;
-                }
+                at = g.alive.next(i + 1, run_end);
             }
             if let (Some(s), Some((b, _))) = (scored, *best)
                 && s > b + g.slack
