@@ -40,7 +40,7 @@ impl Bits {
     /// All of `0..n`.
     fn full(n: usize) -> Self {
         let mut words = vec![u64::MAX; n.div_ceil(64)];
-        if n % 64 != 0
+        if !n.is_multiple_of(64)
             && let Some(last) = words.last_mut()
         {
             *last = (1u64 << (n % 64)) - 1;
@@ -55,10 +55,6 @@ impl Bits {
         } else {
             self.0[i / 64] &= !bit;
         }
-    }
-
-    fn has(&self, i: usize) -> bool {
-        self.0[i / 64] & (1u64 << (i % 64)) != 0
     }
 
     /// The first member in `i..end`.
@@ -299,12 +295,6 @@ impl<'s> Index<'s> {
             self.is_dirty[h] = true;
             self.dirty.push(h);
         }
-    }
-
-    /// Host `h` may no longer receive VMs in this phase.
-    pub(super) fn close(&mut self, h: usize) {
-        self.leave(h);
-        self.standing[h] = Standing::Closed;
     }
 
     /// Takes host `h` out of where its standing keeps it.
@@ -644,7 +634,7 @@ mod tests {
                 regular: !loose[h],
             });
             let mut index = Index::new(n, members);
-            let mut open = vec![true; n];
+            let open = vec![true; n];
             for search in 0..40 {
                 fleet.mips = (rng.next() * if search % 2 == 0 { 1000.0 } else { 150.0 }).round();
                 fleet.per_vcpu = if search % 10 == 9 { 2000.0 } else { 500.0 };
@@ -661,17 +651,13 @@ mod tests {
                 );
                 by_index += fleet.scored - before;
                 checked += 1;
+                // A list changed: a new planned load (or the same again), measured from the
+                // host's old baseline.
                 let h = (rng.next() * n as f64) as usize;
-                if rng.next() < 0.5 {
-                    index.close(h);
-                    open[h] = false;
-                } else {
-                    // Its list changed: a new planned load, measured from its old baseline.
-                    index.changed(h);
-                    let add = [100.0, -100.0, 0.0][(rng.next() * 3.0) as usize];
-                    fleet.used[h] = (fleet.used[h] + add).clamp(0.0, capacity);
-                    fleet.available[h] = capacity - fleet.used[h];
-                }
+                index.changed(h);
+                let add = [100.0, -100.0, 0.0][(rng.next() * 3.0) as usize];
+                fleet.used[h] = (fleet.used[h] + add).clamp(0.0, capacity);
+                fleet.available[h] = capacity - fleet.used[h];
             }
         }
         assert_eq!(checked, 60 * 40);
