@@ -15,7 +15,6 @@
 
 mod control;
 pub(crate) mod plan;
-mod search;
 pub mod share;
 
 use super::{ProfileRun, Rules};

@@ -18,10 +18,9 @@
 //! The policies score with the power the host drew at the update as their baseline, since
 //! CloudSim does not refresh it while planning.
 
-use super::search::{Index, Member, Probe};
 use super::share::{Claim, Role};
 use crate::policy::overload::{HISTORY_LEN, HostLoad, OverloadDetector};
-use crate::policy::placement::{Candidate, Need, Placement};
+use crate::policy::placement::{Candidate, Placement};
 use crate::policy::selection::{VmCandidate, VmSelection};
 use crate::sim::Simulation;
 use crate::sim::setup::FitBasis;
@@ -174,13 +173,6 @@ pub(crate) struct Planner<'s, 'a> {
     empty_verdicts: Vec<Option<bool>>,
     /// A search's eligible hosts with their scores and fits, in visiting order.
     scored: Vec<(HostId, f64, Fit)>,
-    /// Whether searches go through an [`Index`] (the placement is PABFD, whose score is the
-    /// power increase from each host's baseline).
-    indexed: bool,
-    /// The open hosts of the phase being planned, when `indexed`.
-    index: Option<Index<'s>>,
-    /// Per host, whether its planned list changed in this round.
-    changed: Vec<bool>,
 }
 
 impl<'s, 'a> Planner<'s, 'a> {
@@ -234,45 +226,7 @@ impl<'s, 'a> Planner<'s, 'a> {
             series: Vec::new(),
             empty_verdicts: vec![None; sim.setup.host_classes.len()],
             scored: Vec::new(),
-            indexed: sim
-                .setup
-                .consolidation
-                .as_ref()
-                .is_some_and(|c| c.placement == "pabfd"),
-            index: None,
-            changed: vec![false; sim.fleet.hosts.len()],
         }
-    }
-
-    /// Makes `open` the hosts the next searches choose from through an index, when searches
-    /// are indexed and there are enough of them for the index to pay.
-    fn open_phase(&mut self, open: &[HostId]) {
-        self.index = None;
-        if !self.indexed || open.len() < INDEX_FROM {
-            return;
-        }
-        let mut members = Vec::with_capacity(open.len());
-        for &h in open {
-            let used = self.fit(h).used;
-            let c = &self.candidates[h];
-            let Some(baseline) = c.baseline_w else {
-                // Not PABFD's round: every search scans.
-                self.index = None;
-                return;
-            };
-            let regular = !self.changed[h]
-                && baseline.to_bits() == c.power.watts(used / c.cpu_capacity).to_bits();
-            members.push(Member {
-                host: h,
-                power: c.power,
-                capacity: c.cpu_capacity,
-                core: self.cores[h],
-                used,
-                baseline,
-                regular,
-            });
-        }
-        self.index = Some(Index::new(self.lists.len(), members));
     }
 
     fn capacity(&self, h: HostId) -> f64 {
@@ -293,13 +247,11 @@ impl<'s, 'a> Planner<'s, 'a> {
         }
         self.fits[h] = None;
         self.loads[h] = None;
-        self.changed_list(h);
     }
 
     fn add(&mut self, h: HostId, vm: VmId) {
         self.lists[h].push((vm, Role::Resident));
         self.fits[h] = None;
-        self.changed_list(h);
         // The VM joins at the end of the list: adding it to the sums gives their bits anew.
         let (sim, scale) = (self.sim, 1.0 / self.capacity(h));
         if let Some(l) = self.loads[h].as_mut() {
@@ -308,14 +260,6 @@ impl<'s, 'a> Planner<'s, 'a> {
                 self.loads[h].is_some_and(|l| l.same_bits(&self.summed(h))),
                 "host {h}: sums after adding VM {vm}"
             );
-        }
-    }
-
-    /// Notes that host `h`'s planned list changed.
-    fn changed_list(&mut self, h: HostId) {
-        self.changed[h] = true;
-        if let Some(index) = self.index.as_mut() {
-            index.changed(h);
         }
     }
 
@@ -442,38 +386,8 @@ impl<'s, 'a> Planner<'s, 'a> {
     }
 
     /// The host `placement` scores best for `vm` among the `open` hosts (in id order; see
-    /// [`Self::without_twins`] for the hosts that can be left out), through the phase's index
-    /// when there is one (checked against the scan in debug builds).
+    /// [`Self::without_twins`] for the hosts that can be left out).
     fn find(
-        &mut self,
-        detector: &dyn OverloadDetector,
-        placement: &dyn Placement,
-        vm: VmId,
-        open: &[HostId],
-    ) -> Option<HostId> {
-        let Some(mut index) = self.index.take() else {
-            return self.scan(detector, placement, vm, open);
-        };
-        let need = self.sim.need(vm, FitBasis::Demand);
-        let mut probe = Search {
-            planner: self,
-            detector,
-            placement,
-            vm,
-            need: &need,
-        };
-        let found = index.best(&mut probe, need.mips, need.vcpu_mips);
-        self.index = Some(index);
-        debug_assert_eq!(
-            found,
-            self.scan(detector, placement, vm, open),
-            "VM {vm}: the indexed search and the scan disagree"
-        );
-        found
-    }
-
-    /// [`Self::find`] by scoring every open host.
-    fn scan(
         &mut self,
         detector: &dyn OverloadDetector,
         placement: &dyn Placement,
@@ -607,7 +521,6 @@ impl<'s, 'a> Planner<'s, 'a> {
         self.by_demand(&mut to_move);
         let not_over = hosts_where(n, |h| !over[h]);
         let mut visit = self.without_twins(&not_over);
-        self.open_phase(&not_over);
         let mut map = Vec::new();
         for vm in to_move {
             if let Some(dst) = self.find(detector, placement, vm, &visit) {
@@ -636,10 +549,6 @@ impl<'s, 'a> Planner<'s, 'a> {
         // while planning, so one sort serves the round; a host once tried stays tried.
         let mut order = hosts_where(n, |h| !tried[h] && measured[h] > 0.0 && measured[h] < limit);
         order.sort_by(|&a, &b| measured[a].total_cmp(&measured[b]));
-        // Evacuation searches scan: many find no host that accepts (then every host that fits
-        // is scored and asked either way) and each attempt changes lists, so the index cost
-        // more than it saved here (docs/performance.md).
-        self.index = None;
         let mut first = 0;
         loop {
             while first < order.len() && tried[order[first]] {
@@ -697,48 +606,6 @@ impl<'s, 'a> Planner<'s, 'a> {
             }
         }
         true
-    }
-}
-
-/// The open hosts from which a phase's searches go through an [`Index`]: below, scoring every
-/// host costs less than keeping and cutting the index (measured on the growth series: the
-/// reference day's 800 hosts 0.09 s with the scan, 0.13 s indexed). Unit tests index every
-/// phase, so that their scenarios check the index against the scan (debug builds compare the
-/// two on every search).
-const INDEX_FROM: usize = if cfg!(test) { 1 } else { 5_000 };
-
-/// What an indexed search asks of the planner about one host, for one VM.
-struct Search<'p, 's, 'a> {
-    planner: &'p mut Planner<'s, 'a>,
-    detector: &'p dyn OverloadDetector,
-    placement: &'p dyn Placement,
-    vm: VmId,
-    need: &'p Need,
-}
-
-impl Probe for Search<'_, '_, '_> {
-    fn score(&mut self, h: HostId) -> Option<f64> {
-        let p = &mut *self.planner;
-        if self.need.vcpu_mips > p.cores[h] {
-            return None;
-        }
-        let fit = p.fit(h);
-        if fit.available < self.need.mips {
-            return None;
-        }
-        let candidate = &mut p.candidates[h];
-        candidate.cpu_used = fit.used;
-        Some(self.placement.score(candidate, self.need))
-    }
-
-    fn accepts(&mut self, h: HostId) -> bool {
-        let fit = self.planner.fit(h);
-        self.planner.accepts(self.detector, h, fit, self.vm)
-    }
-
-    fn planned(&mut self, h: HostId) -> (f64, f64) {
-        let fit = self.planner.fit(h);
-        (fit.used, fit.available)
     }
 }
 
