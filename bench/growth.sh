@@ -28,7 +28,8 @@
 #                                          as DIR/<policy>-xK.toml, and exits; for checks)
 # Vector packing (issue 25): VECTOR="l2-norm" (a placement name) adds a realistic series with
 # that policy for initial placement and consolidation and `dimensions = "all"`, the same
-# generated scenarios otherwise; ONLY=realistic skips the cloudsim series and the side by side.
+# generated scenarios otherwise; ONLY=realistic skips the cloudsim series and the side by side,
+# ONLY=cloudsim the realistic series and the side by side.
 # Knobs (environment): SCALES="1 2 4 8 16" REPS=3 LARGE_REPS=1 REPS_REF=9 CS_REPS=1 VECTOR= ONLY=
 #   PEER=../shared/peer MATH3=/usr/share/java/commons-math3.jar JAVA=java CALLGRIND=0
 #   BIN=<a nightshift binary; default: a `dist` build of this tree, as every measurement in docs/performance.md>
@@ -185,11 +186,13 @@ if [ "$ONLY" != realistic ]; then
     series "cloudsim profile, LR-MMT-1.2, K PlanetLab days on K x 800 hosts" cloudsim lr-mmt-1.2
     series "cloudsim profile, THR-MMT-0.8, K PlanetLab days on K x 800 hosts" cloudsim thr-mmt-0.8
 fi
-series "realistic profile, generated (1,250 K hosts, 12,500 K VMs, 1 day, seed 7)" realistic
+if [ "$ONLY" != cloudsim ]; then
+    series "realistic profile, generated (1,250 K hosts, 12,500 K VMs, 1 day, seed 7)" realistic
+fi
 if [ -n "$VECTOR" ]; then
     series "realistic profile, generated, $VECTOR placement, dimensions = all" realistic-vector
 fi
-[ "$ONLY" = realistic ] && exit 0
+[ -n "$ONLY" ] && exit 0
 
 echo
 echo "== side by side with CloudSim 3.0.3: reference day 20110303, LR-MMT-1.2, 800 hosts"
