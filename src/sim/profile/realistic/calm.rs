@@ -33,30 +33,6 @@ impl Simulation<'_> {
         }
     }
 
-    /// Whether `vm`'s cool-down or daily cap keeps it from being selected for relief (counted).
-    pub(super) fn vm_held(&mut self, vm: VmId) -> bool {
-        let state = &mut self.policies.calm;
-        let why = state.vm_refusal(&self.setup.calm, vm, self.clock.now);
-        if let Some(why) = why {
-            state.refuse(why, 1);
-        }
-        why.is_some()
-    }
-
-    /// Whether the window (`open` or not) or the budgets refuse a relief move now (counted).
-    pub(super) fn relief_refused(&mut self, open: bool) -> bool {
-        let state = &mut self.policies.calm;
-        let why = if open {
-            state.budget_refusal(&self.setup.calm, 1)
-        } else {
-            Some(Refusal::Window)
-        };
-        if let Some(why) = why {
-            state.refuse(why, 1);
-        }
-        why.is_some()
-    }
-
     /// Whether the evacuation of `src` (all its VMs) is refused, counted for each of its
     /// moves. Checked before its destinations are searched, since none of the reasons
     /// depends on them, in this order: the window (`in_window` false), a VM's cool-down or

@@ -9,6 +9,7 @@ mod power;
 mod racks;
 
 use crate::policy::power::Need;
+use crate::policy::selection::VmSelection;
 use crate::sim::Simulation;
 use crate::sim::energy::Split;
 use crate::sim::memory;
@@ -148,14 +149,11 @@ impl Simulation<'_> {
     /// A control tick's decisions: a consolidation round, power management given what it
     /// could not move (the power policy observes the hosts first), and deferred VMs placed
     /// again.
-    pub(super) fn realistic_tick(&mut self) {
-        let unplaced = match self.policies.consolidator.take() {
-            Some(mut c) => {
-                let unplaced = self.consolidate(&mut c);
-                self.policies.consolidator = Some(c);
-                unplaced
-            }
-            None => Need::default(),
+    /// `selection` is the run's VM selection policy, when it consolidates.
+    pub(super) fn realistic_tick(&mut self, selection: Option<&mut dyn VmSelection>) {
+        let unplaced = match (self.policies.consolidation.clone(), selection) {
+            (Some(c), Some(selection)) => self.consolidate(&c, selection),
+            _ => Need::default(),
         };
         self.realistic_tick_power(unplaced);
         self.retry_deferred(true);
