@@ -2,6 +2,8 @@
 //! elsewhere (on hosts that are on, else on ones booting or going down), then under-loaded
 //! hosts evacuated whose VMs all fit on busier ones. The migrations are planned at once.
 
+use super::calm::{OffRoom, evacuation_refused};
+use super::racks::rack_ranks;
 use crate::model::host::PowerState;
 use crate::policy::power;
 use crate::policy::selection::{VmCandidate, VmSelection};
@@ -205,7 +207,7 @@ impl Simulation<'_> {
             .collect();
         // With `racks.prefer_empty`, the least-used racks are evacuated first, into racks
         // evacuated later (or the same rack) when one can take the VM.
-        let rank = self.rack_ranks();
+        let rank = rack_ranks(&self.fleet, self.setup);
         let rank_of = |h: HostId| {
             rank.as_ref()
                 .zip(self.setup.racks.as_ref())
@@ -223,7 +225,7 @@ impl Simulation<'_> {
         let most = c.most();
         let admission = c.admission(self.setup, true);
         let mut failures = 0;
-        let mut room = self.off_room();
+        let mut room = OffRoom::new(&self.fleet, self.setup, self.policies.power.as_ref());
         let efficiency: Vec<f64> = self
             .setup
             .host_classes
@@ -239,7 +241,11 @@ impl Simulation<'_> {
             }
             is_source[src] = true;
             self.index.bar(src);
-            if self.evacuation_refused(src, in_window, &mut room) {
+            let class = &self.setup.host_classes[self.fleet.hosts[src].class];
+            let vms = &self.fleet.hosts[src].vms;
+            let (calm, now) = (&self.setup.calm, self.clock.now);
+            let state = &mut self.policies.calm;
+            if evacuation_refused(state, calm, now, vms, class, in_window, &room) {
                 continue;
             }
             let mut vms = self.fleet.hosts[src].vms.clone();
@@ -317,7 +323,7 @@ impl Simulation<'_> {
                     .reserve(&mut self.index, self.setup, dst, vm, -1.0);
             }
             if plan.len() == vms.len() {
-                self.leave_room(src, &mut room);
+                room.leave(&self.setup.host_classes[self.fleet.hosts[src].class]);
                 for (vm, dst) in plan {
                     is_destination[dst] = true;
                     self.plan_calm_move(vm, dst, in_window);
