@@ -154,6 +154,7 @@ impl Simulation<'_> {
 /// demand (vCPUs: MIPS times `per_mips` of its type) and the part not served (what its
 /// migration takes, then its share of the host's shortfall `short_share` of the rest), so
 /// they sum to the host's `unserved_cores`. It reads the fleet and writes the meters only.
+#[inline]
 fn meter_vm_hours(
     meters: &mut VmHours,
     fleet: &Fleet,
