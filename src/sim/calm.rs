@@ -107,6 +107,29 @@ impl Calm {
         *counter += n as u64;
     }
 
+    /// Whether `vm`'s cool-down or daily cap keeps it from being selected for relief at
+    /// `now` (counted).
+    pub fn vm_held(&mut self, setup: &CalmSetup, vm: VmId, now: SimTime) -> bool {
+        let why = self.vm_refusal(setup, vm, now);
+        if let Some(why) = why {
+            self.refuse(why, 1);
+        }
+        why.is_some()
+    }
+
+    /// Whether the window (`open` or not) or the budgets refuse a relief move now (counted).
+    pub fn relief_refused(&mut self, setup: &CalmSetup, open: bool) -> bool {
+        let why = if open {
+            self.budget_refusal(setup, 1)
+        } else {
+            Some(Refusal::Window)
+        };
+        if let Some(why) = why {
+            self.refuse(why, 1);
+        }
+        why.is_some()
+    }
+
     /// Counts `n` power-down decisions refused outside the windows.
     pub fn refuse_shutdowns(&mut self, n: usize) {
         if self.counting {

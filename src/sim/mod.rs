@@ -55,6 +55,7 @@ use profile::ProfileRun;
 use records::*;
 use setup::{GroupDemand, Setup};
 use state::*;
+use std::rc::Rc;
 use workload::Workload;
 use workload::{requests, scaling};
 
@@ -115,10 +116,11 @@ pub struct Outcome {
     pub requests: Vec<RequestRow>,
 }
 
-/// Consolidation policies of a run.
-pub(crate) struct Consolidator {
+/// The consolidation policies of a run that do not change as it decides: the detector, the
+/// placement of moved VMs and the numbers they read. Shared (`Rc`) between [`Policies`] and a
+/// control tick's round, which reads them while it borrows the whole simulation to plan moves.
+pub(crate) struct Consolidation {
     detector: Box<dyn OverloadDetector>,
-    selection: Box<dyn VmSelection>,
     placement: Box<dyn Placement>,
     underload_threshold: f64,
     evacuation_failures: u32,
@@ -126,6 +128,20 @@ pub(crate) struct Consolidator {
     /// Over-load and under-load judged on RAM and disk too (`dimensions = "all"`).
     all_dimensions: bool,
 }
+
+impl Consolidation {
+    /// The highest utilisation a destination may reach with a VM: just below the detector's
+    /// ceiling, less the destination head-room.
+    pub(in crate::sim) fn most(&self) -> f64 {
+        self.detector.most_within(1.0 + fleet::placement::FIT_EPS) - self.destination_headroom
+    }
+}
+
+/// The VM selection policy of a run that consolidates: the one consolidation policy whose
+/// state changes as it decides (a random stream, history buffers). The run loop holds it
+/// beside the simulation, not in it, and lends it to each control tick, so a round can
+/// borrow the simulation whole (the `cloudsim` planner does) and the selection at once.
+pub(crate) type Selection = Option<Box<dyn VmSelection>>;
 
 fn build<T: ?Sized>(
     table: &[Entry<T>],
@@ -211,12 +227,12 @@ fn run_inner(
             f.file.as_deref().unwrap_or_default()
         ));
     }
-    let mut sim = Simulation::new(setup, recorder)?;
+    let (mut sim, mut selection) = Simulation::new(setup, recorder)?;
     // Debug builds (every `cargo test`) check every invariant after every event, always.
     sim.diagnostics.check = check || cfg!(debug_assertions);
     sim.workload.traces = replays.into_iter().map(traces::TraceRun::new).collect();
     sim.start();
-    sim.run();
+    sim.run(&mut selection);
     if let Some(v) = sim.diagnostics.violation.take() {
         return Err(format!("invariant violated {v}"));
     }
@@ -247,7 +263,12 @@ pub(crate) struct Simulation<'a> {
 }
 
 impl<'a> Simulation<'a> {
-    pub(super) fn new(setup: &'a Setup, recorder: &'a mut dyn Recorder) -> Result<Self, String> {
+    /// A run of `setup` reporting to `recorder`, and its VM selection policy, which the run
+    /// loop holds beside it ([`Selection`]).
+    pub(super) fn new(
+        setup: &'a Setup,
+        recorder: &'a mut dyn Recorder,
+    ) -> Result<(Self, Selection), String> {
         let initial_placement = build(
             PLACEMENTS,
             "placement",
@@ -255,17 +276,24 @@ impl<'a> Simulation<'a> {
             None,
             setup.seed,
         )?;
-        let consolidator = match &setup.consolidation {
-            None => None,
-            Some(c) => Some(Consolidator {
-                detector: build(
-                    DETECTORS,
-                    "overload",
-                    profile::detector_name(setup.profile, &c.overload),
-                    c.overload_param,
-                    setup.seed,
-                )?,
-                selection: match profile::selection(setup.profile, &c.selection) {
+        let (consolidation, selection) = match &setup.consolidation {
+            None => (None, None),
+            Some(c) => {
+                let consolidation = Consolidation {
+                    detector: build(
+                        DETECTORS,
+                        "overload",
+                        profile::detector_name(setup.profile, &c.overload),
+                        c.overload_param,
+                        setup.seed,
+                    )?,
+                    placement: build(PLACEMENTS, "placement", &c.placement, None, setup.seed)?,
+                    underload_threshold: c.underload_threshold,
+                    evacuation_failures: c.evacuation_failures,
+                    destination_headroom: c.destination_headroom,
+                    all_dimensions: c.all_dimensions,
+                };
+                let selection = match profile::selection(setup.profile, &c.selection) {
                     Some(s) => s,
                     None => build(
                         SELECTIONS,
@@ -274,13 +302,9 @@ impl<'a> Simulation<'a> {
                         None,
                         seed_of(setup.seed, Stream::Selection),
                     )?,
-                },
-                placement: build(PLACEMENTS, "placement", &c.placement, None, setup.seed)?,
-                underload_threshold: c.underload_threshold,
-                evacuation_failures: c.evacuation_failures,
-                destination_headroom: c.destination_headroom,
-                all_dimensions: c.all_dimensions,
-            }),
+                };
+                (Some(Rc::new(consolidation)), Some(selection))
+            }
         };
         let mut power: Box<dyn PowerPolicy> = match setup.power.name.as_str() {
             "dpm" => Box::new(Dpm::new(setup.power.dpm)),
@@ -341,9 +365,10 @@ impl<'a> Simulation<'a> {
                 }
             }
         }
-        let keep = consolidator.as_ref().map_or(0, |c| {
-            c.detector.history_len().max(c.selection.history_len())
-        });
+        let keep = consolidation
+            .as_ref()
+            .map_or(0, |c| c.detector.history_len());
+        let keep = keep.max(selection.as_ref().map_or(0, |s| s.history_len()));
         let utilisation = if recorder.wants_host_utilisation() {
             vec![None; hosts.len()]
         } else {
@@ -401,7 +426,7 @@ impl<'a> Simulation<'a> {
             },
             policies: Policies {
                 initial_placement,
-                consolidator,
+                consolidation,
                 power,
                 fit: setup.startup_fit,
                 calm: calm::Calm::default(),
@@ -442,7 +467,7 @@ impl<'a> Simulation<'a> {
             sim.fleet.vms.len(),
             sim.policies.peak_draw,
         );
-        Ok(sim)
+        Ok((sim, selection))
     }
 
     /// Schedules the first events and places the VMs present at time 0.
@@ -498,7 +523,9 @@ impl<'a> Simulation<'a> {
     ///   migration step its migration's stamp.
     /// - Invariants are checked between events, never inside one, and not after a stale
     ///   migration step (it changes nothing).
-    pub(super) fn run(&mut self) {
+    ///
+    /// `selection` is the run's VM selection policy, lent to each control tick.
+    pub(super) fn run(&mut self, selection: &mut Selection) {
         while let Some((time, event)) = self.clock.queue.pop() {
             self.before_event(time, &event);
             if self.diagnostics.failure.is_some() {
@@ -513,7 +540,10 @@ impl<'a> Simulation<'a> {
                     if self.fleet.migrations[mig].stamp != stamp);
             match event {
                 Event::LoadStep => self.on_load_step(),
-                Event::ControlTick => self.on_control_tick(),
+                Event::ControlTick => {
+                    let selection = selection.as_mut().map(|s| &mut **s as &mut dyn VmSelection);
+                    self.on_control_tick(selection)
+                }
                 Event::TariffChange => self.on_tariff_change(),
                 Event::IntensityChange => self.on_intensity_change(),
                 Event::VmArrive(vm) => self.on_vm_arrive(vm),
@@ -608,9 +638,10 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    /// A control tick: the profile's decisions, waiting VMs placed, a timeseries row.
-    pub(super) fn on_control_tick(&mut self) {
-        self.tick_decisions();
+    /// A control tick: the profile's decisions (consolidation with `selection`, when the run
+    /// consolidates), waiting VMs placed, a timeseries row.
+    pub(super) fn on_control_tick(&mut self, selection: Option<&mut dyn VmSelection>) {
+        self.tick_decisions(selection);
         self.place_waiting();
         self.record_interval();
         let next = self.clock.now + self.setup.control_interval;

@@ -1,18 +1,20 @@
 //! The policies part of a run: the decisions it makes (placement, consolidation, power) and
 //! the constants they read.
 
-use super::Consolidator;
+use super::Consolidation;
 use super::calm::Calm;
 use crate::policy::placement::Placement;
 use crate::policy::power::PowerPolicy;
 use crate::sim::setup::FitBasis;
+use std::rc::Rc;
 
 /// The decisions of a run and the constants they read.
 pub(crate) struct Policies {
     /// Where new VMs go.
     pub initial_placement: Box<dyn Placement>,
-    /// Consolidation, if the run consolidates.
-    pub consolidator: Option<Consolidator>,
+    /// Consolidation's detector, placement and numbers, if the run consolidates (its VM
+    /// selection is held by the run loop: [`super::Selection`]).
+    pub consolidation: Option<Rc<Consolidation>>,
     /// Which hosts to power up and down.
     pub power: Box<dyn PowerPolicy>,
     /// What placement counts as a new VM's CPU need now: the start-up basis while the VMs of

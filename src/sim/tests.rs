@@ -64,12 +64,12 @@ fn run_with(text: &str, moves: &[(usize, usize)]) -> (MemoryRecorder, super::Out
     let setup = scenario::load(text, "unit.toml", &[]).unwrap();
     let mut rec = MemoryRecorder::default();
     let outcome = {
-        let mut sim = Simulation::new(&setup, &mut rec).unwrap();
+        let (mut sim, mut selection) = Simulation::new(&setup, &mut rec).unwrap();
         sim.start();
         for &(vm, dst) in moves {
             sim.plan_migration(vm, dst);
         }
-        sim.run();
+        sim.run(&mut selection);
         sim.finish()
     };
     (rec, outcome)
@@ -411,7 +411,7 @@ fn a_vcpu_runs_only_on_a_core_at_least_as_fast() {
     let placed_on = |profile: &str| {
         let setup = scenario::load(&cores_scenario(profile), "unit.toml", &[]).unwrap();
         let mut rec = MemoryRecorder::default();
-        let mut sim = Simulation::new(&setup, &mut rec).unwrap();
+        let (mut sim, _) = Simulation::new(&setup, &mut rec).unwrap();
         sim.start();
         sim.fleet.vms[0].state
     };
@@ -457,7 +457,7 @@ fn placement_searches_skip_classes_whose_cores_are_too_slow() {
         );
     let setup = scenario::load(&text, "unit.toml", &[]).unwrap();
     let mut rec = MemoryRecorder::default();
-    let mut sim = Simulation::new(&setup, &mut rec).unwrap();
+    let (mut sim, _) = Simulation::new(&setup, &mut rec).unwrap();
     sim.start();
     let on = |vm: usize| match sim.fleet.vms[vm].state {
         VmState::Running(h) => sim.setup.host_classes[sim.fleet.hosts[h].class]

@@ -5,7 +5,7 @@ pub(super) mod bound;
 pub(super) mod report;
 pub(super) mod spread;
 pub(super) mod switches;
-pub(super) mod vm_hours;
+pub(in crate::sim) mod vm_hours;
 
 use super::state::MigId;
 

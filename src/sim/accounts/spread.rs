@@ -21,6 +21,7 @@ pub(crate) struct Spread {
 
 impl Spread {
     /// Marks `vm` present on the day of `now`.
+    #[inline]
     pub fn mark(&mut self, vm: VmId, now: SimTime) {
         let day = now / MS_PER_DAY;
         if self.last_marked.len() <= vm {

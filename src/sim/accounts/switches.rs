@@ -195,7 +195,7 @@ switch = { watts = 150 }
     fn a_host_switched_off_behind_its_racks_back_is_caught() {
         let setup = crate::scenario::load(RACKED, "racked.toml", &[]).unwrap();
         let mut rec = NullRecorder;
-        let mut sim = Simulation::new(&setup, &mut rec).unwrap();
+        let (mut sim, _) = Simulation::new(&setup, &mut rec).unwrap();
         sim.start();
         sim.check_switches().expect("every host starts on");
         sim.fleet.hosts[2].state = PowerState::Off;

@@ -51,6 +51,7 @@ impl VmHours {
     /// Meters VM `vm` up to `now` at its old rates, then sets its demand and the part not
     /// served, vCPUs (both 0 when it leaves the fleet). VMs created during the run get a
     /// meter when first set.
+    #[inline]
     pub fn set(&mut self, vm: VmId, now: SimTime, demand: f64, unserved: f64) {
         if vm >= self.meters.len() {
             self.meters.resize(vm + 1, Meter::default());

@@ -275,7 +275,7 @@ level = 0.5
     fn with_sim(corrupt: impl FnOnce(&mut Simulation)) -> Result<(), String> {
         let setup = crate::scenario::load(TINY, "tiny.toml", &[]).unwrap();
         let mut rec = NullRecorder;
-        let mut sim = Simulation::new(&setup, &mut rec).unwrap();
+        let (mut sim, _) = Simulation::new(&setup, &mut rec).unwrap();
         sim.start();
         sim.check_invariants()
             .expect("a fresh simulation is consistent");

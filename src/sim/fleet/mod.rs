@@ -2,6 +2,7 @@
 //! them; placement (with its index), live migrations, power transitions, and what the
 //! overload detector reads of the fleet.
 
+pub(super) mod admission;
 pub(super) mod detect;
 pub(super) mod dimensions;
 pub(super) mod history;

@@ -6,7 +6,6 @@ use crate::policy::placement::Need;
 use crate::policy::power;
 use crate::sim::conflicts::ConflictKind;
 use crate::sim::fleet::Fleet;
-use crate::sim::fleet::dimensions::MEMORY_CEILING;
 use crate::sim::fleet::placement_index::{Best, Hosts, PlacementIndex, Search, Window};
 use crate::sim::setup::FitBasis;
 use crate::sim::setup::Provisioning;
@@ -53,9 +52,8 @@ impl Simulation<'_> {
         let policy = self.policies.initial_placement.as_ref();
         if fit == FitBasis::Demand
             && self.profile.rules().new_vms_below_ceiling
-            && let Some(c) = &self.policies.consolidator
+            && let Some(c) = &self.policies.consolidation
         {
-            let detector = c.detector.as_ref();
             let search = Search {
                 need: &need,
                 basis: FitBasis::Demand,
@@ -63,14 +61,13 @@ impl Simulation<'_> {
                 state: PowerState::On,
                 window: Window {
                     min: f64::NEG_INFINITY,
-                    max: detector.most_within(1.0 + FIT_EPS) - c.destination_headroom,
+                    max: c.most(),
                 },
                 vm: Some(vm),
             };
+            let admission = c.admission(setup, false);
             let found = fleet.find_host(classes, index, &search, &excluded, &|h, u| {
-                !fleet.is_overloaded(setup, detector, h, u, std::iter::once(vm), &[])
-                    && (!c.all_dimensions
-                        || fleet.memory_load(setup, h, need.ram_mb, need.disk_mb) <= MEMORY_CEILING)
+                fleet.admits(&admission, h, u, vm, &need, std::iter::empty())
             });
             if found.is_some() {
                 return found;

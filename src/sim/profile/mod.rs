@@ -223,10 +223,11 @@ impl Simulation<'_> {
 
     /// The decisions of a control tick before waiting VMs are placed and the row recorded:
     /// consolidation, power management and deferred VMs, or the `cloudsim` update and round.
-    pub(in crate::sim) fn tick_decisions(&mut self) {
+    /// `selection` is the run's VM selection policy, when it consolidates.
+    pub(in crate::sim) fn tick_decisions(&mut self, selection: Option<&mut dyn VmSelection>) {
         match self.profile {
-            ProfileRun::Realistic => self.realistic_tick(),
-            ProfileRun::Cloudsim(_) => self.cs_tick(),
+            ProfileRun::Realistic => self.realistic_tick(selection),
+            ProfileRun::Cloudsim(_) => self.cs_tick(selection),
         }
     }
 

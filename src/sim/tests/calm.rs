@@ -125,13 +125,13 @@ fn run(case: &Case, before: &[(usize, u64)]) -> (Vec<(usize, usize, usize, f64)>
     let setup = scenario::load(&case.text(), "calm.toml", &[]).unwrap();
     let mut rec = MemoryRecorder::default();
     let outcome = {
-        let mut sim = Simulation::new(&setup, &mut rec).unwrap();
+        let (mut sim, mut selection) = Simulation::new(&setup, &mut rec).unwrap();
         sim.start();
         for &(vm, t) in before {
             sim.policies.calm.start_tick(t, u64::MAX);
             sim.policies.calm.record(vm, t, true);
         }
-        sim.run();
+        sim.run(&mut selection);
         sim.finish()
     };
     let moves = rec
@@ -307,9 +307,9 @@ fn a_switch_off_held_for_a_migration_that_lands_after_the_window_is_refused() {
     let setup = scenario::load(&case.text(), "calm.toml", &[]).unwrap();
     let mut rec = MemoryRecorder::default();
     let outcome = {
-        let mut sim = Simulation::new(&setup, &mut rec).unwrap();
+        let (mut sim, mut selection) = Simulation::new(&setup, &mut rec).unwrap();
         sim.start();
-        sim.run();
+        sim.run(&mut selection);
         sim.finish()
     };
     let moves: Vec<(usize, usize, usize, f64)> = rec

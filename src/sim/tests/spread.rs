@@ -59,11 +59,11 @@ fn spread_of(text: &str) -> (MemoryRecorder, MigrationSpread) {
     let setup = scenario::load(text, "spread.toml", &[]).unwrap();
     let mut rec = MemoryRecorder::default();
     let outcome = {
-        let mut sim = Simulation::new(&setup, &mut rec).unwrap();
+        let (mut sim, mut selection) = Simulation::new(&setup, &mut rec).unwrap();
         sim.start();
         sim.plan_migration(0, 1);
         sim.plan_migration(1, 2);
-        sim.run();
+        sim.run(&mut selection);
         sim.finish()
     };
     (rec, outcome.summary.migration_spread)

@@ -350,7 +350,7 @@ priority = 5
     fn waiting_teams(queue: &str) -> Vec<usize> {
         let setup = setup(queue);
         let mut recorder = NullRecorder;
-        let mut sim = Simulation::new(&setup, &mut recorder).unwrap();
+        let (mut sim, _) = Simulation::new(&setup, &mut recorder).unwrap();
         sim.start();
         for team in [0, 1, 0] {
             sim.on_request(team);

@@ -3,6 +3,7 @@
 
 use super::plan::Planner;
 use crate::policy::overload::HostLoad;
+use crate::policy::selection::VmSelection;
 use crate::sim::Simulation;
 use crate::sim::conflicts::ConflictKind;
 use crate::sim::state::*;
@@ -51,7 +52,7 @@ impl Simulation<'_> {
         let policy = self.policies.initial_placement.as_ref();
         let detector = self
             .policies
-            .consolidator
+            .consolidation
             .as_ref()
             .map(|c| c.detector.as_ref());
         let mut best: Option<(HostId, f64)> = None;
@@ -92,9 +93,9 @@ impl Simulation<'_> {
 
     /// A control tick under the profile: the full update, then CloudSim's consolidation round,
     /// its migrations started in plan order.
-    pub(in crate::sim) fn cs_tick(&mut self) {
+    pub(in crate::sim) fn cs_tick(&mut self, selection: Option<&mut dyn VmSelection>) {
         self.cs_update(true, secs(self.clock.now));
-        let Some(mut c) = self.policies.consolidator.take() else {
+        let (Some(c), Some(selection)) = (self.policies.consolidation.clone(), selection) else {
             return;
         };
         let lists = self
@@ -104,14 +105,13 @@ impl Simulation<'_> {
             .unwrap_or_default();
         let (map, lists) = Planner::new(self, lists).plan(
             c.detector.as_ref(),
-            c.selection.as_mut(),
+            selection,
             c.placement.as_ref(),
             c.underload_threshold,
         );
         if let Some(cs) = self.profile.cloudsim_mut() {
             cs.lists = lists;
         }
-        self.policies.consolidator = Some(c);
         // Each host the plan touches is refreshed once, after all its migrations are open.
         self.cs_batch(true);
         for (vm, dst) in map {

@@ -49,11 +49,11 @@ fn run_with(text: &str, configure: impl FnOnce(&mut Simulation)) -> (MemoryRecor
     let setup = scenario::load(text, "profile.toml", &[]).unwrap();
     let mut rec = MemoryRecorder::default();
     let outcome = {
-        let mut sim = Simulation::new(&setup, &mut rec).unwrap();
+        let (mut sim, mut selection) = Simulation::new(&setup, &mut rec).unwrap();
         sim.diagnostics.check = true;
         configure(&mut sim);
         sim.start();
-        sim.run();
+        sim.run(&mut selection);
         assert_eq!(sim.diagnostics.violation, None);
         sim.finish()
     };
@@ -301,7 +301,7 @@ fn initial_placement_takes_the_first_host_of_each_look() {
     );
     let setup = scenario::load(&scenario(4, &body), "profile.toml", &[]).unwrap();
     let mut rec = MemoryRecorder::default();
-    let mut sim = Simulation::new(&setup, &mut rec).unwrap();
+    let (mut sim, _) = Simulation::new(&setup, &mut rec).unwrap();
     sim.start();
     // Every baseline is the idle draw (100 W): an empty host adds 50 W for a 1000-MIPS VM, a
     // half-full one 100 W, so the first four VMs go to the four empty hosts in id order. The

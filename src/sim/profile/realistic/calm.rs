@@ -2,10 +2,14 @@
 //! budgets, evacuations refused when a limit or the benefit bar says no, and power-down held
 //! back outside the windows.
 
-use crate::model::host::PowerState;
+use crate::model::host::{HostClass, PowerState};
+use crate::policy::power::PowerPolicy;
 use crate::sim::Simulation;
 use crate::sim::calm::{Calm, Refusal};
+use crate::sim::fleet::Fleet;
+use crate::sim::setup::{CalmSetup, Setup};
 use crate::sim::state::*;
+use crate::time::SimTime;
 
 /// What the power settings would still allow to be switched off this round, for the
 /// `host-off` benefit bar: powered hosts and capacity against what the fleet has committed.
@@ -33,92 +37,6 @@ impl Simulation<'_> {
         }
     }
 
-    /// Whether `vm`'s cool-down or daily cap keeps it from being selected for relief (counted).
-    pub(super) fn vm_held(&mut self, vm: VmId) -> bool {
-        let state = &mut self.policies.calm;
-        let why = state.vm_refusal(&self.setup.calm, vm, self.clock.now);
-        if let Some(why) = why {
-            state.refuse(why, 1);
-        }
-        why.is_some()
-    }
-
-    /// Whether the window (`open` or not) or the budgets refuse a relief move now (counted).
-    pub(super) fn relief_refused(&mut self, open: bool) -> bool {
-        let state = &mut self.policies.calm;
-        let why = if open {
-            state.budget_refusal(&self.setup.calm, 1)
-        } else {
-            Some(Refusal::Window)
-        };
-        if let Some(why) = why {
-            state.refuse(why, 1);
-        }
-        why.is_some()
-    }
-
-    /// Whether the evacuation of `src` (all its VMs) is refused, counted for each of its
-    /// moves. Checked before its destinations are searched, since none of the reasons
-    /// depends on them, in this order: the window (`in_window` false), a VM's cool-down or
-    /// daily cap, the benefit bar, the budgets.
-    pub(super) fn evacuation_refused(
-        &mut self,
-        src: HostId,
-        in_window: bool,
-        room: &mut OffRoom,
-    ) -> bool {
-        let now = self.clock.now;
-        let calm = &self.setup.calm;
-        let state = &mut self.policies.calm;
-        let vms = &self.fleet.hosts[src].vms;
-        let class = &self.setup.host_classes[self.fleet.hosts[src].class];
-        let frees = (class.mips, class.ram_limit_mb());
-        let why = if !in_window {
-            Some(Refusal::Window)
-        } else if let Some(why) = vms.iter().find_map(|&vm| state.vm_refusal(calm, vm, now)) {
-            Some(why)
-        } else if calm.benefit_host_off && !room.would_switch_off(frees) {
-            Some(Refusal::Benefit)
-        } else {
-            state.budget_refusal(calm, vms.len())
-        };
-        if let Some(why) = why {
-            state.refuse(why, vms.len());
-        }
-        why.is_some()
-    }
-
-    /// Takes host `src`'s capacity out of `room` once its evacuation is planned.
-    pub(super) fn leave_room(&self, src: HostId, room: &mut OffRoom) {
-        let class = &self.setup.host_classes[self.fleet.hosts[src].class];
-        room.on = room.on.saturating_sub(1);
-        room.cap = (room.cap.0 - class.mips, room.cap.1 - class.ram_limit_mb());
-    }
-
-    /// The room to switch hosts off at the start of an evacuation pass.
-    pub(super) fn off_room(&self) -> OffRoom {
-        let usable = self.policies.power.usable_share();
-        let mut room = OffRoom {
-            switches_off: usable.is_some(),
-            on: 0,
-            cap: (0.0, 0.0),
-            need: (0.0, 0.0),
-            usable: usable.unwrap_or(1.0),
-            min_hosts: self.setup.power.min_hosts_on,
-        };
-        for host in &self.fleet.hosts {
-            if matches!(host.state, PowerState::On | PowerState::Booting) {
-                let class = &self.setup.host_classes[host.class];
-                room.on += 1;
-                room.cap.0 += class.mips;
-                room.cap.1 += class.ram_limit_mb();
-                room.need.0 += host.committed_mips;
-                room.need.1 += host.ram_used;
-            }
-        }
-        room
-    }
-
     /// Power-down decisions in `hosts` that the windows allow now; the rest are counted.
     pub(in crate::sim) fn calm_power_down(&mut self, hosts: Vec<HostId>) -> Vec<HostId> {
         if hosts.is_empty() || Calm::window_open(&self.setup.calm, self.clock.now) {
@@ -129,7 +47,67 @@ impl Simulation<'_> {
     }
 }
 
+/// Whether the evacuation of `vms` (all of a host's, of `class`) is refused at `now`,
+/// counted in `state` for each of its moves. Checked before its destinations are searched,
+/// since none of the reasons depends on them, in this order: the window (`in_window` false),
+/// a VM's cool-down or daily cap, the benefit bar (`room`), the budgets.
+pub(super) fn evacuation_refused(
+    state: &mut Calm,
+    calm: &CalmSetup,
+    now: SimTime,
+    vms: &[VmId],
+    class: &HostClass,
+    in_window: bool,
+    room: &OffRoom,
+) -> bool {
+    let frees = (class.mips, class.ram_limit_mb());
+    let why = if !in_window {
+        Some(Refusal::Window)
+    } else if let Some(why) = vms.iter().find_map(|&vm| state.vm_refusal(calm, vm, now)) {
+        Some(why)
+    } else if calm.benefit_host_off && !room.would_switch_off(frees) {
+        Some(Refusal::Benefit)
+    } else {
+        state.budget_refusal(calm, vms.len())
+    };
+    if let Some(why) = why {
+        state.refuse(why, vms.len());
+    }
+    why.is_some()
+}
+
 impl OffRoom {
+    /// The room to switch hosts off at the start of an evacuation pass: the powered hosts of
+    /// `fleet`, what they have committed, and the settings of `power`.
+    pub(super) fn new(fleet: &Fleet, setup: &Setup, power: &dyn PowerPolicy) -> OffRoom {
+        let usable = power.usable_share();
+        let mut room = OffRoom {
+            switches_off: usable.is_some(),
+            on: 0,
+            cap: (0.0, 0.0),
+            need: (0.0, 0.0),
+            usable: usable.unwrap_or(1.0),
+            min_hosts: setup.power.min_hosts_on,
+        };
+        for host in &fleet.hosts {
+            if matches!(host.state, PowerState::On | PowerState::Booting) {
+                let class = &setup.host_classes[host.class];
+                room.on += 1;
+                room.cap.0 += class.mips;
+                room.cap.1 += class.ram_limit_mb();
+                room.need.0 += host.committed_mips;
+                room.need.1 += host.ram_used;
+            }
+        }
+        room
+    }
+
+    /// Takes a host of `class` out of the room once its evacuation is planned.
+    pub(super) fn leave(&mut self, class: &HostClass) {
+        self.on = self.on.saturating_sub(1);
+        self.cap = (self.cap.0 - class.mips, self.cap.1 - class.ram_limit_mb());
+    }
+
     /// Whether a host of capacity `frees` (CPU, RAM), once empty, would be switched off: the
     /// policy switches hosts off, the floor of hosts on holds, and the rest still keep the
     /// headroom.

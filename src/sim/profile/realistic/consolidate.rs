@@ -2,23 +2,29 @@
 //! elsewhere (on hosts that are on, else on ones booting or going down), then under-loaded
 //! hosts evacuated whose VMs all fit on busier ones. The migrations are planned at once.
 
+use super::calm::{OffRoom, evacuation_refused};
+use super::racks::rack_ranks;
 use crate::model::host::PowerState;
-use crate::policy::placement::Need;
 use crate::policy::power;
-use crate::policy::selection::VmCandidate;
+use crate::policy::selection::{VmCandidate, VmSelection};
 use crate::sim::calm::Calm;
 use crate::sim::fleet::Fleet;
+use crate::sim::fleet::admission::Admission;
 use crate::sim::fleet::dimensions::MEMORY_CEILING;
-use crate::sim::fleet::placement::FIT_EPS;
 use crate::sim::fleet::placement_index::{Search, Window};
 use crate::sim::setup::FitBasis;
 use crate::sim::setup::Setup;
 use crate::sim::state::*;
-use crate::sim::{Consolidator, Simulation};
+use crate::sim::{Consolidation, Simulation};
 
 impl Simulation<'_> {
-    /// One consolidation round; returns what could not be moved off over-loaded hosts.
-    pub(in crate::sim) fn consolidate(&mut self, c: &mut Consolidator) -> power::Need {
+    /// One consolidation round with the run's policies `c` and `selection`; returns what
+    /// could not be moved off over-loaded hosts.
+    pub(in crate::sim) fn consolidate(
+        &mut self,
+        c: &Consolidation,
+        selection: &mut dyn VmSelection,
+    ) -> power::Need {
         self.fleet.history.record(&self.fleet.vms);
         let now = self.clock.now;
         self.policies.calm.start_tick(now, self.setup.warmup);
@@ -47,7 +53,7 @@ impl Simulation<'_> {
 
         // 1. Select VMs off over-loaded hosts until each is no longer over-loaded.
         let mut to_move: Vec<VmId> = Vec::new();
-        let wants_history = c.selection.history_len() > 0;
+        let wants_history = selection.history_len() > 0;
         let mut series: Vec<Vec<f64>> = Vec::new();
         for h in (0..self.fleet.hosts.len()).filter(|&h| overloaded[h]) {
             let capacity = self.setup.host_classes[self.fleet.hosts[h].class].mips;
@@ -81,12 +87,12 @@ impl Simulation<'_> {
                         }
                     })
                     .collect();
-                let Some(i) = c.selection.select(&candidates) else {
+                let Some(i) = selection.select(&candidates) else {
                     break;
                 };
                 let vm = pool.remove(i);
                 // A VM the budgets keep still is passed over for the next candidate.
-                if relief_open && self.vm_held(vm) {
+                if relief_open && self.policies.calm.vm_held(&self.setup.calm, vm, now) {
                     continue;
                 }
                 committed -= self.fleet.vms[vm].demand_mips;
@@ -119,14 +125,18 @@ impl Simulation<'_> {
                     .then(a.cmp(&b))
             });
         }
-        let most = detector.most_within(1.0 + FIT_EPS) - c.destination_headroom;
+        let most = c.most();
+        let admission = c.admission(self.setup, true);
         let mut unplaced = power::Need::default();
         for vm in to_move {
-            if self.relief_refused(relief_open) {
+            if self
+                .policies
+                .calm
+                .relief_refused(&self.setup.calm, relief_open)
+            {
                 continue;
             }
             let need = self.need(vm, FitBasis::Demand);
-            let vm_ram = self.fleet.vms[vm].ram_demand_mb;
             let mut found = None;
             for state in [
                 PowerState::On,
@@ -144,18 +154,13 @@ impl Simulation<'_> {
                     },
                     vm: Some(vm),
                 };
-                let (fleet, setup) = (&self.fleet, self.setup);
-                let classes = &setup.host_classes;
+                let fleet = &self.fleet;
                 found = fleet.find_host(
-                    classes,
+                    &self.setup.host_classes,
                     &mut self.index,
                     &search,
                     &|h| overloaded[h],
-                    &|h, u| {
-                        !fleet.is_overloaded(setup, detector, h, u, std::iter::once(vm), &[])
-                            && c.memory_fits(fleet, setup, h, &need)
-                            && fleet.has_memory_for(classes, h, vm_ram)
-                    },
+                    &|h, u| fleet.admits(&admission, h, u, vm, &need, std::iter::empty()),
                 );
                 if found.is_some() {
                     break;
@@ -188,7 +193,7 @@ impl Simulation<'_> {
     /// refuses (asked before any destination is searched: searching only to count a refusal
     /// cost the flagship most of its run time). It bars its sources from placement searches;
     /// [`Self::consolidate`], its caller, lifts the round's bars.
-    fn evacuate_underloaded(&mut self, c: &Consolidator, overloaded: &[bool], in_window: bool) {
+    fn evacuate_underloaded(&mut self, c: &Consolidation, overloaded: &[bool], in_window: bool) {
         let mut sources: Vec<(f64, HostId)> = (0..self.fleet.hosts.len())
             .filter(|&h| {
                 let host = &self.fleet.hosts[h];
@@ -202,7 +207,7 @@ impl Simulation<'_> {
             .collect();
         // With `racks.prefer_empty`, the least-used racks are evacuated first, into racks
         // evacuated later (or the same rack) when one can take the VM.
-        let rank = self.rack_ranks();
+        let rank = rack_ranks(&self.fleet, self.setup);
         let rank_of = |h: HostId| {
             rank.as_ref()
                 .zip(self.setup.racks.as_ref())
@@ -217,10 +222,10 @@ impl Simulation<'_> {
         // A source is not a destination, and a destination is not evacuated, this round.
         let mut is_source = vec![false; self.fleet.hosts.len()];
         let mut is_destination = vec![false; self.fleet.hosts.len()];
-        let detector = c.detector.as_ref();
-        let most = detector.most_within(1.0 + FIT_EPS) - c.destination_headroom;
+        let most = c.most();
+        let admission = c.admission(self.setup, true);
         let mut failures = 0;
-        let mut room = self.off_room();
+        let mut room = OffRoom::new(&self.fleet, self.setup, self.policies.power.as_ref());
         let efficiency: Vec<f64> = self
             .setup
             .host_classes
@@ -236,7 +241,11 @@ impl Simulation<'_> {
             }
             is_source[src] = true;
             self.index.bar(src);
-            if self.evacuation_refused(src, in_window, &mut room) {
+            let class = &self.setup.host_classes[self.fleet.hosts[src].class];
+            let vms = &self.fleet.hosts[src].vms;
+            let (calm, now) = (&self.setup.calm, self.clock.now);
+            let state = &mut self.policies.calm;
+            if evacuation_refused(state, calm, now, vms, class, in_window, &room) {
                 continue;
             }
             let mut vms = self.fleet.hosts[src].vms.clone();
@@ -254,7 +263,6 @@ impl Simulation<'_> {
             let mut plan: Vec<(VmId, HostId)> = Vec::new();
             for &vm in &vms {
                 let need = self.need(vm, FitBasis::Demand);
-                let vm_ram = self.fleet.vms[vm].ram_demand_mb;
                 // Only towards busier hosts (the window's floor, on CPU; on the fullest
                 // dimension with every dimension judged): no ping-pong between two lightly
                 // loaded hosts. Preferring empty racks, a host in a rack evacuated later (or
@@ -290,17 +298,10 @@ impl Simulation<'_> {
                         &search,
                         &excluded,
                         &|h, u| {
+                            // The plan's reservations are not migrations yet: admission
+                            // counts them as planned VMs.
                             let planned = plan.iter().filter(|p| p.1 == h).map(|p| p.0);
-                            // The plan's reservations are not migrations yet: anti-affinity
-                            // counts them here.
-                            let apart = planned.clone().any(|p| fleet.kept_apart(p, vm));
-                            let ram: f64 =
-                                planned.clone().map(|p| fleet.vms[p].ram_demand_mb).sum();
-                            let plus = planned.chain(std::iter::once(vm));
-                            !apart
-                                && !fleet.is_overloaded(setup, detector, h, u, plus, &[])
-                                && c.memory_fits(fleet, setup, h, &need)
-                                && fleet.has_memory_for(&setup.host_classes, h, ram + vm_ram)
+                            fleet.admits(&admission, h, u, vm, &need, planned)
                                 && (!c.all_dimensions || c.load(fleet, setup, h) >= u_src)
                         },
                     );
@@ -310,17 +311,19 @@ impl Simulation<'_> {
                 }
                 match found {
                     Some(dst) => {
-                        self.reserve(dst, vm, 1.0);
+                        self.fleet
+                            .reserve(&mut self.index, self.setup, dst, vm, 1.0);
                         plan.push((vm, dst));
                     }
                     None => break,
                 }
             }
             for &(vm, dst) in &plan {
-                self.reserve(dst, vm, -1.0);
+                self.fleet
+                    .reserve(&mut self.index, self.setup, dst, vm, -1.0);
             }
             if plan.len() == vms.len() {
-                self.leave_room(src, &mut room);
+                room.leave(&self.setup.host_classes[self.fleet.hosts[src].class]);
                 for (vm, dst) in plan {
                     is_destination[dst] = true;
                     self.plan_calm_move(vm, dst, in_window);
@@ -330,21 +333,10 @@ impl Simulation<'_> {
             }
         }
     }
-
-    /// Adds (`sign` = 1) or removes (-1) a tentative reservation of `vm` on `h` while planning.
-    pub(in crate::sim) fn reserve(&mut self, h: HostId, vm: VmId, sign: f64) {
-        self.index.touch(h);
-        let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
-        let host = &mut self.fleet.hosts[h];
-        host.committed_mips += sign * self.fleet.vms[vm].demand_mips;
-        host.sized_mips += sign * t.mips;
-        host.ram_used += sign * t.ram_mb;
-        host.disk_used += sign * t.disk_mb;
-    }
 }
 
 /// How consolidation reads a host's load: CPU alone, or every dimension.
-impl Consolidator {
+impl Consolidation {
     /// Host `h`'s load as under-load is judged: its CPU utilisation, or with every dimension
     /// judged its fullest dimension.
     fn load(&self, fleet: &Fleet, setup: &Setup, h: HostId) -> f64 {
@@ -355,10 +347,18 @@ impl Consolidator {
         }
     }
 
-    /// Whether host `h`'s RAM and disk stay within [`MEMORY_CEILING`] with `need` added
-    /// (always, with CPU alone judged): a destination must not be over-loaded on any dimension.
-    fn memory_fits(&self, fleet: &Fleet, setup: &Setup, h: HostId, need: &Need) -> bool {
-        !self.all_dimensions
-            || fleet.memory_load(setup, h, need.ram_mb, need.disk_mb) <= MEMORY_CEILING
+    /// The admission rule of this run's destinations ([`Admission`]): its detector and
+    /// dimensions, memory in use judged or not (`memory_in_use`).
+    pub(in crate::sim) fn admission<'r>(
+        &'r self,
+        setup: &'r Setup,
+        memory_in_use: bool,
+    ) -> Admission<'r> {
+        Admission {
+            setup,
+            detector: self.detector.as_ref(),
+            all_dimensions: self.all_dimensions,
+            memory_in_use,
+        }
     }
 }

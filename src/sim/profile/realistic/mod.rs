@@ -9,11 +9,15 @@ mod power;
 mod racks;
 
 use crate::policy::power::Need;
+use crate::policy::selection::VmSelection;
 use crate::sim::Simulation;
+use crate::sim::accounts::vm_hours::VmHours;
 use crate::sim::energy::Split;
+use crate::sim::fleet::Fleet;
 use crate::sim::memory;
 use crate::sim::setup::MigrationSetup;
 use crate::sim::state::*;
+use crate::time::SimTime;
 
 impl Simulation<'_> {
     /// Adds host `h`'s energy since its last change, at its draw and the current price
@@ -90,30 +94,17 @@ impl Simulation<'_> {
         if host.state == crate::model::host::PowerState::On {
             host.draw.migration += link_w;
         }
-        self.meter_vm_hours(h, short_share);
-    }
-
-    /// Sets the VM-hour meters of host `h`'s VMs to what the refresh found: each VM's demand
-    /// and the part not served (what its migration takes, then its share of the host's
-    /// shortfall `short_share` of the rest), so they sum to the host's `unserved_cores`.
-    fn meter_vm_hours(&mut self, h: HostId, short_share: f64) {
-        let now = self.clock.now;
-        let mig = &self.setup.migration;
-        for &vm in &self.fleet.hosts[h].vms {
-            let v = &self.fleet.vms[vm];
-            let cores = v.demand_mips * self.policies.cores_per_mips[v.vm_type];
-            let lost_share = match v.state {
-                VmState::Migrating(m) => match self.fleet.migrations[m].phase {
-                    Phase::Queued => 0.0,
-                    Phase::Copying => mig.degradation,
-                    Phase::StopAndCopy => 1.0,
-                },
-                _ => 0.0,
-            };
-            let lost = lost_share * cores;
-            let unserved = lost + short_share * (cores - lost);
-            self.accounts.vm_hours.set(vm, now, cores, unserved);
-        }
+        let meters = &mut self.accounts.vm_hours;
+        let per_mips = &self.policies.cores_per_mips;
+        meter_vm_hours(
+            meters,
+            &self.fleet,
+            &self.setup.migration,
+            per_mips,
+            h,
+            now,
+            short_share,
+        );
     }
 
     /// The demands of trace `t`'s VMs follow its new sample at once: every host is accrued
@@ -148,17 +139,45 @@ impl Simulation<'_> {
     /// A control tick's decisions: a consolidation round, power management given what it
     /// could not move (the power policy observes the hosts first), and deferred VMs placed
     /// again.
-    pub(super) fn realistic_tick(&mut self) {
-        let unplaced = match self.policies.consolidator.take() {
-            Some(mut c) => {
-                let unplaced = self.consolidate(&mut c);
-                self.policies.consolidator = Some(c);
-                unplaced
-            }
-            None => Need::default(),
+    /// `selection` is the run's VM selection policy, when it consolidates.
+    pub(super) fn realistic_tick(&mut self, selection: Option<&mut dyn VmSelection>) {
+        let unplaced = match (self.policies.consolidation.clone(), selection) {
+            (Some(c), Some(selection)) => self.consolidate(&c, selection),
+            _ => Need::default(),
         };
         self.realistic_tick_power(unplaced);
         self.retry_deferred(true);
+    }
+}
+
+/// Sets the VM-hour `meters` of host `h`'s VMs to what its refresh found at `now`: each VM's
+/// demand (vCPUs: MIPS times `per_mips` of its type) and the part not served (what its
+/// migration takes, then its share of the host's shortfall `short_share` of the rest), so
+/// they sum to the host's `unserved_cores`. It reads the fleet and writes the meters only.
+#[inline]
+fn meter_vm_hours(
+    meters: &mut VmHours,
+    fleet: &Fleet,
+    mig: &MigrationSetup,
+    per_mips: &[f64],
+    h: HostId,
+    now: SimTime,
+    short_share: f64,
+) {
+    for &vm in &fleet.hosts[h].vms {
+        let v = &fleet.vms[vm];
+        let cores = v.demand_mips * per_mips[v.vm_type];
+        let lost_share = match v.state {
+            VmState::Migrating(m) => match fleet.migrations[m].phase {
+                Phase::Queued => 0.0,
+                Phase::Copying => mig.degradation,
+                Phase::StopAndCopy => 1.0,
+            },
+            _ => 0.0,
+        };
+        let lost = lost_share * cores;
+        let unserved = lost + short_share * (cores - lost);
+        meters.set(vm, now, cores, unserved);
     }
 }
 

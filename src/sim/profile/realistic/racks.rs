@@ -5,6 +5,8 @@
 
 use crate::policy::power::{HostPower, PowerPlan, is_parked};
 use crate::sim::Simulation;
+use crate::sim::fleet::Fleet;
+use crate::sim::setup::Setup;
 use crate::sim::state::HostId;
 
 /// What the power policy sees of a host besides its id: hosts with equal keys are
@@ -88,28 +90,29 @@ impl Simulation<'_> {
         });
         plan.boot = rechoose(&plan.boot, &parked, view);
     }
+}
 
-    /// With `racks.prefer_empty`, each rack's rank in evacuation order: racks whose hosts
-    /// carry the least committed CPU for their capacity first (ties by rack). `None` without.
-    pub(super) fn rack_ranks(&self) -> Option<Vec<usize>> {
-        let racks = self.setup.racks.as_ref().filter(|r| r.prefer_empty)?;
-        let map = &racks.map;
-        let mut used: Vec<(f64, usize)> = (0..map.len())
-            .map(|r| {
-                let (mut load, mut capacity) = (0.0, 0.0);
-                for &h in map.hosts(r) {
-                    let host = &self.fleet.hosts[h];
-                    load += host.committed_mips;
-                    capacity += self.setup.host_classes[host.class].mips;
-                }
-                (load / capacity.max(f64::MIN_POSITIVE), r)
-            })
-            .collect();
-        used.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let mut rank = vec![0; map.len()];
-        for (i, &(_, r)) in used.iter().enumerate() {
-            rank[r] = i;
-        }
-        Some(rank)
+/// With `racks.prefer_empty`, each rack's rank in evacuation order (`fleet`'s hosts, by
+/// `setup`'s racks): racks whose hosts carry the least committed CPU for their capacity
+/// first (ties by rack). `None` without.
+pub(super) fn rack_ranks(fleet: &Fleet, setup: &Setup) -> Option<Vec<usize>> {
+    let racks = setup.racks.as_ref().filter(|r| r.prefer_empty)?;
+    let map = &racks.map;
+    let mut used: Vec<(f64, usize)> = (0..map.len())
+        .map(|r| {
+            let (mut load, mut capacity) = (0.0, 0.0);
+            for &h in map.hosts(r) {
+                let host = &fleet.hosts[h];
+                load += host.committed_mips;
+                capacity += setup.host_classes[host.class].mips;
+            }
+            (load / capacity.max(f64::MIN_POSITIVE), r)
+        })
+        .collect();
+    used.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut rank = vec![0; map.len()];
+    for (i, &(_, r)) in used.iter().enumerate() {
+        rank[r] = i;
     }
+    Some(rank)
 }
