@@ -66,6 +66,7 @@ impl Simulation<'_> {
                     max: detector.most_within(1.0 + FIT_EPS) - c.destination_headroom,
                 },
                 vm: Some(vm),
+                ram_in_use: None,
             };
             let found = fleet.find_host(classes, index, &search, &excluded, &|h, u| {
                 !fleet.is_overloaded(setup, detector, h, u, std::iter::once(vm), &[])
@@ -86,6 +87,7 @@ impl Simulation<'_> {
                 max: 1.0 + FIT_EPS,
             },
             vm: Some(vm),
+            ram_in_use: None,
         };
         fleet.find_host(classes, index, &search, &excluded, &|_, _| true)
     }
@@ -372,6 +374,7 @@ impl Fleet {
             state,
             window,
             vm,
+            ram_in_use: _,
         } = *search;
         let consider = |h: HostId, best: &mut Best| {
             let host = &self.hosts[h];

@@ -109,6 +109,7 @@ fn place(policy_name: &str) -> Option<HostId> {
             max: 1.0,
         },
         vm: None,
+        ram_in_use: None,
     };
     fleet.find_host(
         &setup.host_classes,
@@ -166,6 +167,7 @@ fn place_vm_2(fleet: &Fleet, setup: &Setup, index: &mut PlacementIndex) -> Optio
             max: 1.0,
         },
         vm: Some(2),
+        ram_in_use: None,
     };
     fleet.find_host(&setup.host_classes, index, &search, &|_| false, &|_, _| {
         true

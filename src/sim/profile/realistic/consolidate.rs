@@ -143,6 +143,7 @@ impl Simulation<'_> {
                         max: most,
                     },
                     vm: Some(vm),
+                    ram_in_use: Some(vm_ram),
                 };
                 let (fleet, setup) = (&self.fleet, self.setup);
                 let classes = &setup.host_classes;
@@ -261,6 +262,7 @@ impl Simulation<'_> {
                             max: most,
                         },
                         vm: Some(vm),
+                        ram_in_use: Some(vm_ram),
                     };
                     let (fleet, setup) = (&self.fleet, self.setup);
                     found = fleet.find_host(
