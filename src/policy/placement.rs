@@ -346,12 +346,11 @@ fn most_cosine(free: &FreeRange, need: &[f64; 3]) -> f64 {
     }
     let lo_squares: f64 = free.lo.iter().map(|x| x * x).sum();
     let mut by_coordinates = 0.0;
-    for j in 0..3 {
-        let others = lo_squares - free.lo[j] * free.lo[j];
-        let norm = (free.hi[j] * free.hi[j] + others).sqrt();
+    for ((&lo, &hi), &n) in free.lo.iter().zip(&free.hi).zip(need) {
+        let norm = (hi * hi + lo_squares - lo * lo).sqrt();
         // A dimension with nothing free in any host adds nothing.
-        let unit = if norm > 0.0 { free.hi[j] / norm } else { 0.0 };
-        by_coordinates += need[j] / need_norm * unit;
+        let unit = if norm > 0.0 { hi / norm } else { 0.0 };
+        by_coordinates += n / need_norm * unit;
     }
     let least_norm = lo_squares.sqrt();
     let by_norm = if least_norm > 0.0 {

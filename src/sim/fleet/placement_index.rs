@@ -9,6 +9,15 @@
 //! visiting O(log hosts) nodes: hosts of a class on one segment of its power curve tie, and
 //! the first of them by id is found by descending the tree.
 //!
+//! The vector policies' scores read every dimension, so for them the trees also keep, per
+//! subtree, size and host kind (in use or empty), the box of the hosts' CPU utilisation and
+//! free CPU, RAM and disk fractions, and the policy bounds its score over a box
+//! ([`Placement::free_bound`]); a box of one host gives its exact score, so ties still go to
+//! the lowest id. Where RAM is over-committed, the trees keep the most memory room of a
+//! subtree's hosts ([`Fleet::memory_room`]), so searches that need memory in use
+//! ([`Search::ram_in_use`]) skip hosts under memory pressure in bulk. Both are kept only once
+//! a search needs them.
+//!
 //! The index follows the simulation lazily: [`PlacementIndex::touch`] marks a host whose load,
 //! RAM, disk or power state changed, and the next search brings the trees up to date (leaf by
 //! leaf, or whole trees when many hosts changed, as after a load step). Hosts the caller
