@@ -812,6 +812,59 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Random hosts (free CPU, RAM and disk fractions) written as leaves of a tree of
+        /// boxes and merged up: every subtree's bound under each vector policy is at most the
+        /// score of every host under it, and a leaf's is its host's score.
+        #[test]
+        fn a_subtree_bound_is_never_above_its_hosts_scores(
+            frees in proptest::collection::vec(
+                (-0.2f64..1.0, 0.0f64..1.0, 0.0f64..1.0), 1..9),
+            need in (0.0f64..0.5, 0.0f64..0.5, 0.0f64..0.3),
+        ) {
+            use crate::policy::placement::{Cosine, DotProduct, L2Norm};
+            let size = frees.len().next_power_of_two();
+            let mut boxes = Boxes::new(1, 2 * size, true, false);
+            let half = boxes.half;
+            for (p, f) in frees.iter().enumerate() {
+                let values = [1.0 - f.0, f.0, f.1, f.2];
+                let out = boxes.clear(size + p);
+                let at = Boxes::at(0, false);
+                out[at..at + BOX].copy_from_slice(&values);
+                out[half + at..half + at + BOX].copy_from_slice(&values);
+            }
+            for p in frees.len()..size {
+                boxes.clear(size + p);
+            }
+            for i in (1..size).rev() {
+                boxes.merge(i);
+            }
+            let need = [need.0, need.1, need.2];
+            let policies: [&dyn Placement; 3] = [&DotProduct, &Cosine, &L2Norm];
+            for policy in policies {
+                for (p, f) in frees.iter().enumerate() {
+                    let host = FreeRange { lo: [f.0, f.1, f.2], hi: [f.0, f.1, f.2] };
+                    let score = policy.free_bound(&host, &need, false).unwrap();
+                    let mut i = size + p;
+                    while i >= 1 {
+                        let n = boxes.node(i);
+                        let at = Boxes::at(0, false);
+                        let range = FreeRange {
+                            lo: [n[at + 1], n[at + 2], n[at + 3]],
+                            hi: [n[half + at + 1], n[half + at + 2], n[half + at + 3]],
+                        };
+                        let bound = policy.free_bound(&range, &need, false).unwrap();
+                        proptest::prop_assert!(bound <= score, "node {}: {} above {}", i, bound, score);
+                        if i == size + p {
+                            proptest::prop_assert_eq!(bound, score);
+                        }
+                        i /= 2;
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn vms_are_judged_by_the_largest_kept_size_they_cover() {
         let kept = kept_sizes(&[(4000.0, 40.0), (16000.0, 100.0), (4000.0, 40.0)]);
