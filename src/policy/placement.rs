@@ -177,7 +177,8 @@ pub trait Placement: Send {
     }
     /// A score below which no host of a class (its power model and CPU capacity) whose
     /// committed CPU fraction lies in `lo..=hi` scores for `need`, to the bit, if the policy
-    /// can tell: placement then skips such hosts in bulk. `None`: every host is scored. (For
+    /// can tell: placement then skips such hosts in bulk. `None`: bounded by free capacity
+    /// ([`Self::free_bound`]) if the policy can, else every host is scored. (For
     /// candidates without a `baseline_w`.) A policy that takes the first host scores 0
     /// everywhere.
     fn range_bound(
