@@ -41,7 +41,7 @@ fn placement(c: &mut Criterion) {
     );
     // The same run packing on every dimension: vector placement for both, over-load and
     // under-load judged on CPU, RAM and disk.
-    for policy in ["cosine", "l2-norm"] {
+    for policy in ["cosine", "l2-norm", "dot-product"] {
         let vector = [
             overrides[0].clone(),
             format!("policy.initial_placement=\"{policy}\""),

@@ -137,8 +137,30 @@ impl Dimensions {
 pub const EMPTY_HOST_PENALTY: f64 = 4.0;
 
 /// Whether `host` has nothing committed on any dimension.
-fn is_empty(host: &Candidate) -> bool {
+pub fn is_empty(host: &Candidate) -> bool {
     host.cpu_used <= 0.0 && host.ram_used <= 0.0 && host.disk_used <= 0.0
+}
+
+/// Slack under a vector bound over a range of hosts: far above the rounding in a score of a
+/// few products of fractions, far below the gap between two hosts' scores that matters.
+const BOUND_SLACK: f64 = 1e-9;
+
+/// The free capacity of a group of hosts as the vector policies read it ([`Dimensions`]):
+/// per dimension (CPU, RAM, disk), the least and the most fraction free.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FreeRange {
+    /// Least fraction free, per dimension.
+    pub lo: [f64; 3],
+    /// Most fraction free, per dimension.
+    pub hi: [f64; 3],
+}
+
+impl FreeRange {
+    /// The one free vector every host of the group has, if they all have the same: a score
+    /// over it is then exact, so hosts that tie are told apart by id as the scan does.
+    fn point(&self) -> Option<[f64; 3]> {
+        (self.lo == self.hi).then_some(self.lo)
+    }
 }
 
 /// A placement policy.
@@ -155,7 +177,8 @@ pub trait Placement: Send {
     }
     /// A score below which no host of a class (its power model and CPU capacity) whose
     /// committed CPU fraction lies in `lo..=hi` scores for `need`, to the bit, if the policy
-    /// can tell: placement then skips such hosts in bulk. `None`: every host is scored. (For
+    /// can tell: placement then skips such hosts in bulk. `None`: bounded by free capacity
+    /// ([`Self::free_bound`]) if the policy can, else every host is scored. (For
     /// candidates without a `baseline_w`.) A policy that takes the first host scores 0
     /// everywhere.
     fn range_bound(
@@ -167,6 +190,14 @@ pub trait Placement: Send {
         _need: &Need,
     ) -> Option<f64> {
         self.takes_first().then_some(0.0)
+    }
+    /// A score below which no host whose free capacity lies in `free` scores for a VM that
+    /// needs `need` (fractions of the hosts' capacities, as [`Dimensions::of`] counts them),
+    /// among hosts with nothing committed (`empty`) or with something: exactly the score
+    /// when `free` is one point. Placement then skips such hosts in bulk, on every dimension.
+    /// `None`: the policy's score does not depend on free capacity alone.
+    fn free_bound(&self, _free: &FreeRange, _need: &[f64; 3], _empty: bool) -> Option<f64> {
+        None
     }
 }
 
@@ -249,6 +280,23 @@ impl Placement for DotProduct {
     fn decreasing(&self) -> bool {
         true
     }
+    /// The dot product grows with every free fraction (needs are not negative): at most the
+    /// most free of each dimension times its need.
+    fn free_bound(&self, free: &FreeRange, need: &[f64; 3], empty: bool) -> Option<f64> {
+        let penalty = if empty { EMPTY_HOST_PENALTY } else { 0.0 };
+        if let Some(point) = free.point() {
+            return Some(
+                penalty
+                    - Dimensions {
+                        free: point,
+                        need: *need,
+                    }
+                    .dot(),
+            );
+        }
+        let most: f64 = (0..3).map(|j| free.hi[j] * need[j]).sum();
+        Some(penalty - most - BOUND_SLACK)
+    }
 }
 
 /// Vector packing by alignment: among hosts in use, the one whose free capacity vector points
@@ -267,13 +315,56 @@ impl Placement for Cosine {
     fn decreasing(&self) -> bool {
         true
     }
+    fn free_bound(&self, free: &FreeRange, need: &[f64; 3], empty: bool) -> Option<f64> {
+        let penalty = if empty { EMPTY_HOST_PENALTY } else { 0.0 };
+        if let Some(point) = free.point() {
+            return Some(
+                penalty
+                    - Dimensions {
+                        free: point,
+                        need: *need,
+                    }
+                    .cosine(),
+            );
+        }
+        Some(penalty - most_cosine(free, need) - BOUND_SLACK)
+    }
+}
+
+/// At least the largest cosine between `need` and any free vector in `free` (1 at most).
+/// With free fractions not negative, a free vector's unit coordinate `j`, `f_j / |f|`, grows
+/// with `f_j` and shrinks with the others, so it is at most `hi_j / sqrt(hi_j² + Σ lo_i²)`
+/// (the others least); the cosine is the need's unit vector times the free one's, at most the
+/// need's times those coordinates. Also at most the largest dot product over the least norm.
+/// Tight for a narrow range.
+fn most_cosine(free: &FreeRange, need: &[f64; 3]) -> f64 {
+    let need_norm = need.iter().map(|x| x * x).sum::<f64>().sqrt();
+    if need_norm == 0.0 {
+        return 0.0;
+    }
+    if free.lo.iter().any(|&x| x < 0.0) {
+        return 1.0;
+    }
+    let lo_squares: f64 = free.lo.iter().map(|x| x * x).sum();
+    let mut by_coordinates = 0.0;
+    for ((&lo, &hi), &n) in free.lo.iter().zip(&free.hi).zip(need) {
+        let norm = (hi * hi + lo_squares - lo * lo).sqrt();
+        // A dimension with nothing free in any host adds nothing.
+        let unit = if norm > 0.0 { hi / norm } else { 0.0 };
+        by_coordinates += n / need_norm * unit;
+    }
+    let least_norm = lo_squares.sqrt();
+    let by_norm = if least_norm > 0.0 {
+        (0..3).map(|j| free.hi[j] * need[j]).sum::<f64>() / (need_norm * least_norm)
+    } else {
+        1.0
+    };
+    by_coordinates.min(by_norm).min(1.0)
 }
 
 /// Vector packing by norm (Panigrahy et al. 2011, "L2-norm" greedy): the host left with the
 /// shortest free vector after the VM, squared Euclidean norm of the free fractions: the
-/// fullest hosts, and among them those left evenly full. Largest VMs first. Every host is
-/// scored: a bound from the CPU term alone let the placement index skip too little (RAM binds)
-/// and made placement 3.7 times slower than the scan on 5,000 hosts (docs/performance.md).
+/// fullest hosts, and among them those left evenly full. Largest VMs first.
 pub struct L2Norm;
 impl Placement for L2Norm {
     fn score(&self, host: &Candidate, need: &Need) -> f64 {
@@ -281,6 +372,31 @@ impl Placement for L2Norm {
     }
     fn decreasing(&self) -> bool {
         true
+    }
+    /// Each dimension's term is least where the free fraction is nearest the need: 0 inside
+    /// the range, else at its nearer end.
+    fn free_bound(&self, free: &FreeRange, need: &[f64; 3], _empty: bool) -> Option<f64> {
+        if let Some(point) = free.point() {
+            return Some(
+                Dimensions {
+                    free: point,
+                    need: *need,
+                }
+                .left_squared(),
+            );
+        }
+        let least: f64 = (0..3)
+            .map(|j| {
+                if need[j] < free.lo[j] {
+                    (free.lo[j] - need[j]).powi(2)
+                } else if need[j] > free.hi[j] {
+                    (need[j] - free.hi[j]).powi(2)
+                } else {
+                    0.0
+                }
+            })
+            .sum();
+        Some(least - BOUND_SLACK)
     }
 }
 
@@ -490,6 +606,78 @@ mod tests {
         let empty = host(&p, 0.0, 0.0);
         assert!(DotProduct.score(&empty, &need) > DotProduct.score(&host(&p, 890.0, 690.0), &need));
         assert!(Cosine.score(&empty, &need) > Cosine.score(&host(&p, 890.0, 690.0), &need));
+    }
+
+    proptest::proptest! {
+        /// Over a group of hosts (random loads on each dimension, some over-committed on CPU,
+        /// some empty), each vector policy's bound over the group's free range is never above
+        /// any host's score, and over a group of one host it is the host's score, to the bit.
+        #[test]
+        fn vector_bounds_never_exceed_a_hosts_score(
+            used in proptest::collection::vec(
+                proptest::prop_oneof![
+                    (0.0f64..1.2, 0.0f64..1.0, 0.0f64..1.0),
+                    proptest::strategy::Just((0.0, 0.0, 0.0)),
+                ],
+                1..6,
+            ),
+            need in (0.0f64..0.5, 0.0f64..0.5, 0.0f64..0.3),
+        ) {
+            let p = PowerModel::Linear { idle_w: 100.0, max_w: 200.0 };
+            let need = Need { mips: need.0, ram_mb: need.1, disk_mb: need.2, vcpu_mips: 0.0 };
+            let hosts: Vec<Candidate> = used
+                .iter()
+                .map(|&(cpu, ram, disk)| Candidate {
+                    cpu_capacity: 1.0,
+                    cpu_used: cpu,
+                    baseline_w: None,
+                    ram_capacity: 1.0,
+                    ram_used: ram,
+                    disk_capacity: 1.0,
+                    disk_used: disk,
+                    power: &p,
+                })
+                .collect();
+            let frees: Vec<Dimensions> = hosts.iter().map(|h| Dimensions::of(h, &need)).collect();
+            let mut range = FreeRange { lo: frees[0].free, hi: frees[0].free };
+            for d in &frees {
+                for j in 0..3 {
+                    range.lo[j] = range.lo[j].min(d.free[j]);
+                    range.hi[j] = range.hi[j].max(d.free[j]);
+                }
+            }
+            let policies: [&dyn Placement; 3] = [&DotProduct, &Cosine, &L2Norm];
+            for policy in policies {
+                for (host, d) in hosts.iter().zip(&frees) {
+                    let score = policy.score(host, &need);
+                    let bound = policy.free_bound(&range, &d.need, is_empty(host)).unwrap();
+                    proptest::prop_assert!(bound <= score, "{} above {} for {:?}", bound, score, d);
+                    let alone = FreeRange { lo: d.free, hi: d.free };
+                    proptest::prop_assert_eq!(
+                        policy.free_bound(&alone, &d.need, is_empty(host)),
+                        Some(score)
+                    );
+                }
+            }
+        }
+    }
+
+    /// Two hosts whose free CPU and RAM are (0.5, 0.1) and (0.1, 0.5) against a need of
+    /// (0.1, 0.1): the best cosine of either is 0.6 / (0.510 x 0.141) = 0.832, and the bound
+    /// over their range may say no more than 1; a need pointing the way neither points,
+    /// (0.1, 0), has at most 0.5 / 0.510 = 0.981 by the first host, and the bound stays
+    /// below 1 (the second host's unit CPU coordinate is at most 0.5 / 0.510).
+    #[test]
+    fn the_cosine_bound_follows_the_direction_of_the_need() {
+        let range = FreeRange {
+            lo: [0.1, 0.1, 0.0],
+            hi: [0.5, 0.5, 0.0],
+        };
+        let along = most_cosine(&range, &[0.1, 0.0, 0.0]);
+        let best = 0.5 / (0.5f64 * 0.5 + 0.1 * 0.1).sqrt();
+        assert!(along >= best && along < 1.0, "{along}");
+        assert_eq!(most_cosine(&range, &[0.1, 0.1, 0.0]), 1.0);
+        assert_eq!(most_cosine(&range, &[0.0; 3]), 0.0, "no need: cosine 0");
     }
 
     #[test]

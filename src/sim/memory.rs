@@ -170,6 +170,18 @@ impl Fleet {
         }
         overflow_mb(self.committed_ram_demand(h) + extra_mb, class.ram_mb) == 0.0
     }
+
+    /// About the most memory in use host `h` takes beside its committed VMs' without memory
+    /// pressure, MB ([`Self::has_memory_for`] accepts no more than this, give or take
+    /// rounding): infinite for a class without RAM over-commit. The placement index keeps the
+    /// most of a subtree's to skip the subtree when a VM's memory in use exceeds it.
+    pub(in crate::sim) fn memory_room(&self, classes: &[HostClass], h: HostId) -> f64 {
+        let class = &classes[self.hosts[h].class];
+        if class.overcommit.ram <= 1.0 {
+            return f64::INFINITY;
+        }
+        class.ram_mb * (1.0 + ROUNDING) - self.committed_ram_demand(h)
+    }
 }
 
 #[cfg(test)]

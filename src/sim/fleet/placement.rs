@@ -64,6 +64,7 @@ impl Simulation<'_> {
                     max: c.most(),
                 },
                 vm: Some(vm),
+                ram_in_use: None,
             };
             let admission = c.admission(setup, false);
             let found = fleet.find_host(classes, index, &search, &excluded, &|h, u| {
@@ -83,6 +84,7 @@ impl Simulation<'_> {
                 max: 1.0 + FIT_EPS,
             },
             vm: Some(vm),
+            ram_in_use: None,
         };
         fleet.find_host(classes, index, &search, &excluded, &|_, _| true)
     }
@@ -369,6 +371,7 @@ impl Fleet {
             state,
             window,
             vm,
+            ram_in_use: _,
         } = *search;
         let consider = |h: HostId, best: &mut Best| {
             let host = &self.hosts[h];

@@ -9,6 +9,15 @@
 //! visiting O(log hosts) nodes: hosts of a class on one segment of its power curve tie, and
 //! the first of them by id is found by descending the tree.
 //!
+//! The vector policies' scores read every dimension, so for them the trees also keep, per
+//! subtree, size and host kind (in use or empty), the box of the hosts' CPU utilisation and
+//! free CPU, RAM and disk fractions, and the policy bounds its score over a box
+//! ([`Placement::free_bound`]); a box of one host gives its exact score, so ties still go to
+//! the lowest id. Where RAM is over-committed, the trees keep the most memory room of a
+//! subtree's hosts ([`Fleet::memory_room`]), so searches that need memory in use
+//! ([`Search::ram_in_use`]) skip hosts under memory pressure in bulk. Both are kept only once
+//! a search needs them.
+//!
 //! The index follows the simulation lazily: [`PlacementIndex::touch`] marks a host whose load,
 //! RAM, disk or power state changed, and the next search brings the trees up to date (leaf by
 //! leaf, or whole trees when many hosts changed, as after a load step). Hosts the caller
@@ -20,7 +29,7 @@ use std::collections::BinaryHeap;
 
 use crate::model::host::{HostClass, PowerState};
 use crate::model::power::{segment, segment_start};
-use crate::policy::placement::{Need, Placement};
+use crate::policy::placement::{Dimensions, FreeRange, Need, Placement, is_empty};
 use crate::sim::fleet::Fleet;
 use crate::sim::fleet::placement::fit_mips;
 use crate::sim::setup::FitBasis;
@@ -29,6 +38,10 @@ use crate::sim::state::{HostId, VmId};
 /// Slack in MB when skipping subtrees for RAM or disk: far above rounding in sums of MB, far
 /// below any VM's size. Skipping must never drop a host the exact test accepts.
 const MB_SLACK: f64 = 1e-6;
+
+/// Slack in MB when skipping subtrees for memory in use: far above rounding in a sum of a
+/// host's VMs' memory in use (up to about a million MB), far below any VM's.
+const MB_SLACK_ROOM: f64 = 1e-3;
 
 /// Slack in CPU fraction when skipping subtrees for CPU, far above rounding.
 const CPU_SLACK: f64 = 1e-9;
@@ -71,6 +84,10 @@ pub(in crate::sim) struct Search<'p> {
     /// The VM being placed, whose group's placement rules the host must keep (`None`: no
     /// VM in particular, no rules).
     pub vm: Option<VmId>,
+    /// The memory in use, MB, the caller's tests require room for beside a host's committed
+    /// VMs' ([`Fleet::has_memory_for`]; at least this much): subtrees with less room are
+    /// skipped. `None`: not asked.
+    pub ram_in_use: Option<f64>,
 }
 
 /// The best host so far: (score, host id); lower wins.
@@ -177,12 +194,97 @@ fn up(v: f64) -> f32 {
     if f64::from(x) < v { x.next_up() } else { x }
 }
 
+/// Values of a vector box per VM size kept apart and host kind (in use, empty): the CPU
+/// utilisation before the VM (for the window), then the free fraction of CPU, RAM and disk as
+/// the vector policies read them ([`Dimensions`]).
+const BOX: usize = 4;
+
+/// Subtree summaries the vector policies and RAM over-commit read, in `f64` (a box of one
+/// host holds its exact values, so a vector score over it is the host's own, to the bit),
+/// in one flat array: per node, the least values, then the most. Per VM size kept apart and
+/// host kind (in use or empty, as the empty host penalty tells them apart), a [`BOX`] of the
+/// hosts with room for the size (only if `vectors`); then the memory room
+/// ([`Fleet::memory_room`]) of the hosts. Empty (no values) when no search needs them.
+struct Boxes {
+    /// Where the memory room sits in each half (the vector boxes come first).
+    room: usize,
+    /// Values per half of a node: 0 when nothing is kept.
+    half: usize,
+    data: Vec<f64>,
+}
+
+impl Boxes {
+    /// Empty boxes for `nodes` nodes: vector boxes for `sizes` sizes if `vectors`, memory
+    /// rooms if `rooms`; nothing if neither.
+    fn new(sizes: usize, nodes: usize, vectors: bool, rooms: bool) -> Self {
+        let room = if vectors { 2 * BOX * sizes } else { 0 };
+        let half = if vectors || rooms { room + 1 } else { 0 };
+        let mut empty = Boxes {
+            room,
+            half,
+            data: vec![0.0; 2 * half * nodes],
+        };
+        for i in 0..nodes {
+            empty.clear(i);
+        }
+        empty
+    }
+
+    /// Where the box of size `k` for empty hosts (`empty`) or hosts in use starts in a half.
+    fn at(k: usize, empty: bool) -> usize {
+        BOX * (2 * k + usize::from(empty))
+    }
+
+    fn node(&self, i: usize) -> &[f64] {
+        let w = 2 * self.half;
+        &self.data[i * w..(i + 1) * w]
+    }
+
+    /// Makes node `i` empty and returns it.
+    fn clear(&mut self, i: usize) -> &mut [f64] {
+        let w = 2 * self.half;
+        let node = &mut self.data[i * w..(i + 1) * w];
+        let (least, most) = node.split_at_mut(w / 2);
+        least.fill(f64::INFINITY);
+        most.fill(f64::NEG_INFINITY);
+        node
+    }
+
+    /// Sets node `i` to the union of its children.
+    fn merge(&mut self, i: usize) {
+        let w = 2 * self.half;
+        if w == 0 {
+            return;
+        }
+        let (head, tail) = self.data.split_at_mut(2 * i * w);
+        let (left, right) = tail[..2 * w].split_at(w);
+        let node = &mut head[i * w..(i + 1) * w];
+        let half = self.half;
+        for v in 0..half {
+            node[v] = if right[v] < left[v] {
+                right[v]
+            } else {
+                left[v]
+            };
+        }
+        for v in half..w {
+            node[v] = if right[v] > left[v] {
+                right[v]
+            } else {
+                left[v]
+            };
+        }
+    }
+}
+
 /// The hosts in one power state, CPU counted by one basis: per class, a complete binary tree
 /// in an array, leaves at `size..size + hosts`.
 struct Tree {
     state: PowerState,
     basis: FitBasis,
     classes: Vec<Summaries>,
+    /// Per class, the vector boxes and memory rooms, beside `classes`.
+    boxes: Vec<Boxes>,
     /// Hosts changed since the tree was last brought up to date (each once).
     pending: Vec<HostId>,
     dirty: Vec<bool>,
@@ -238,6 +340,11 @@ pub(in crate::sim) struct PlacementIndex {
     /// The VM sizes kept apart.
     kept: Vec<Size>,
     heap: BinaryHeap<Reverse<Visit>>,
+    /// Whether trees keep vector boxes: since the first search by a vector policy.
+    vectors: bool,
+    /// Whether trees keep memory rooms: since the first search that asked for memory in use
+    /// on a fleet with RAM over-commit.
+    rooms: bool,
 }
 
 impl PlacementIndex {
@@ -263,6 +370,8 @@ impl PlacementIndex {
             bars: Vec::new(),
             kept: kept_sizes(vm_sizes),
             heap: BinaryHeap::new(),
+            vectors: false,
+            rooms: false,
         }
     }
 
@@ -311,7 +420,9 @@ impl PlacementIndex {
         self.bars.clear();
     }
 
-    /// Writes the leaf of host `h` (at node `i`) in summaries for `state` and `basis`.
+    /// Writes the leaf of host `h` (at node `i`) in summaries and boxes for `state` and
+    /// `basis`.
+    #[allow(clippy::too_many_arguments)]
     fn leaf(
         &self,
         hosts: Hosts<'_>,
@@ -319,16 +430,21 @@ impl PlacementIndex {
         state: PowerState,
         basis: FitBasis,
         into: &mut Summaries,
+        boxes: &mut Boxes,
         i: usize,
     ) {
         let (least, most) = (into.least(0), into.most(0));
         let node = into.clear(i);
+        let (room_at, half) = (boxes.room, boxes.half);
+        let out = boxes.clear(i);
         let host = &hosts.fleet.hosts[h];
         if host.state != state || self.barred[h] {
             return;
         }
         let class = &hosts.classes[host.class];
-        let u = hosts.fleet.cpu_used(h, basis) / fit_mips(class, basis);
+        let cpu_used = hosts.fleet.cpu_used(h, basis);
+        let capacity = fit_mips(class, basis);
+        let u = cpu_used / capacity;
         let ram = class.ram_limit_mb() - host.ram_used;
         let disk = if class.disk_mb > 0.0 {
             class.disk_mb - host.disk_used
@@ -336,10 +452,39 @@ impl PlacementIndex {
             f64::INFINITY
         };
         let s = segment(u);
-        for (k, &(need_ram, need_disk)) in self.kept.iter().enumerate() {
-            if ram >= need_ram - MB_SLACK && disk >= need_disk - MB_SLACK {
+        let fits = |&(need_ram, need_disk): &Size| {
+            ram >= need_ram - MB_SLACK && disk >= need_disk - MB_SLACK
+        };
+        for (k, size) in self.kept.iter().enumerate() {
+            if fits(size) {
                 node[least + SEGMENTS * k + s] = down(u);
                 node[most + SEGMENTS * k + s] = up(u);
+            }
+        }
+        if self.rooms {
+            let room = hosts.fleet.memory_room(hosts.classes, h);
+            out[room_at] = room;
+            out[half + room_at] = room;
+        }
+        if self.vectors {
+            // Free capacity exactly as a placement search scores it.
+            let mut candidate = host.candidate(class, cpu_used, None, &class.power);
+            candidate.cpu_capacity = capacity;
+            let nothing = Need {
+                mips: 0.0,
+                ram_mb: 0.0,
+                disk_mb: 0.0,
+                vcpu_mips: 0.0,
+            };
+            let free = Dimensions::of(&candidate, &nothing).free;
+            let values = [u, free[0], free[1], free[2]];
+            let empty = is_empty(&candidate);
+            for (k, size) in self.kept.iter().enumerate() {
+                if fits(size) {
+                    let at = Boxes::at(k, empty);
+                    out[at..at + BOX].copy_from_slice(&values);
+                    out[half + at..half + at + BOX].copy_from_slice(&values);
+                }
             }
         }
     }
@@ -351,18 +496,22 @@ impl PlacementIndex {
         state: PowerState,
         basis: FitBasis,
         classes: &mut [Summaries],
+        boxes: &mut [Boxes],
     ) {
-        for ((members, &size), nodes) in self.members.iter().zip(&self.sizes).zip(classes) {
+        let trees = self.members.iter().zip(&self.sizes).zip(classes.iter_mut());
+        for (((members, &size), nodes), boxes) in trees.zip(boxes.iter_mut()) {
             for p in 0..size {
                 match members.get(p) {
-                    Some(&h) => self.leaf(hosts, h, state, basis, nodes, size + p),
+                    Some(&h) => self.leaf(hosts, h, state, basis, nodes, boxes, size + p),
                     None => {
                         nodes.clear(size + p);
+                        boxes.clear(size + p);
                     }
                 }
             }
             for i in (1..size).rev() {
                 nodes.merge(i);
+                boxes.merge(i);
             }
         }
     }
@@ -380,6 +529,7 @@ impl PlacementIndex {
         let refill = self.needs_refill(t);
         let (state, basis) = (self.trees[t].state, self.trees[t].basis);
         let mut classes = std::mem::take(&mut self.trees[t].classes);
+        let mut boxes = std::mem::take(&mut self.trees[t].boxes);
         let pending = std::mem::take(&mut self.trees[t].pending);
         if classes.is_empty() {
             classes = self
@@ -387,18 +537,24 @@ impl PlacementIndex {
                 .iter()
                 .map(|&size| Summaries::new(self.kept.len(), 2 * size))
                 .collect();
+            boxes = self
+                .sizes
+                .iter()
+                .map(|&size| Boxes::new(self.kept.len(), 2 * size, self.vectors, self.rooms))
+                .collect();
         }
         if refill {
-            self.fill(hosts, state, basis, &mut classes);
+            self.fill(hosts, state, basis, &mut classes, &mut boxes);
         } else {
             for &h in &pending {
                 let (c, p) = self.position[h];
-                let nodes = &mut classes[c as usize];
+                let (nodes, boxes) = (&mut classes[c as usize], &mut boxes[c as usize]);
                 let mut i = self.sizes[c as usize] + p as usize;
-                self.leaf(hosts, h, state, basis, nodes, i);
+                self.leaf(hosts, h, state, basis, nodes, boxes, i);
                 while i > 1 {
                     i /= 2;
                     nodes.merge(i);
+                    boxes.merge(i);
                 }
             }
         }
@@ -407,6 +563,7 @@ impl PlacementIndex {
             tree.dirty[h] = false;
         }
         tree.classes = classes;
+        tree.boxes = boxes;
         tree.pending = pending;
         tree.pending.clear();
         tree.declined = 0;
@@ -425,6 +582,7 @@ impl PlacementIndex {
             state,
             basis,
             classes: Vec::new(),
+            boxes: Vec::new(),
             pending: Vec::new(),
             dirty: vec![false; self.position.len()],
             declined: 0,
@@ -450,12 +608,32 @@ impl PlacementIndex {
             state,
             window,
             vm: _,
+            ram_in_use,
         } = *search;
         let classes = &hosts.classes;
-        // Whether the policy bounds scores at all: asked over a one-point range, the cheapest.
+        // Whether the policy bounds scores at all, by CPU or by free capacity: asked over a
+        // one-point range, the cheapest.
         let probe = classes.first()?;
-        policy.range_bound(&probe.power, probe.mips, 0.0, 0.0, need)?;
+        let vector = policy
+            .range_bound(&probe.power, probe.mips, 0.0, 0.0, need)
+            .is_none();
+        if vector {
+            let point = FreeRange {
+                lo: [0.0; 3],
+                hi: [0.0; 3],
+            };
+            policy.free_bound(&point, &[0.0; 3], false)?;
+        }
         let kind = self.size_of(need)?;
+        // Memory in use is worth keeping only where a class over-commits RAM (elsewhere every
+        // host has room).
+        let ram_in_use = ram_in_use.filter(|_| classes.iter().any(|c| c.overcommit.ram > 1.0));
+        if (vector && !self.vectors) || (ram_in_use.is_some() && !self.rooms) {
+            // The trees start again with the boxes this search reads.
+            self.vectors |= vector;
+            self.rooms |= ram_in_use.is_some();
+            self.trees.clear();
+        }
         let t = self.tree(state, basis);
         // A refill costs as much as several scans: the first searches after a load step
         // (often the only ones, between arrivals) scan instead, and only a burst (a
@@ -470,15 +648,18 @@ impl PlacementIndex {
         let (tree, sizes, members) = (&self.trees[t], &self.sizes, &self.members);
         let heap = &mut self.heap;
         heap.clear();
-        // Queues node `i` of class `c` if a host in it might take the VM and win.
-        let push = |heap: &mut BinaryHeap<Reverse<Visit>>, c: usize, i: usize| -> Option<()> {
+        // What the VM needs of a host of each class, as the vector policies count it.
+        let needs: Vec<[f64; 3]> = classes
+            .iter()
+            .map(|class| need_fractions(class, basis, need))
+            .collect();
+        // The least score of node `i` of class `c` by its CPU bands: per segment, over its
+        // hosts with room for the VM's size that the window admits (a range starting no lower
+        // than its segment, so its slope is the segment's). Infinite if none.
+        let by_cpu = |c: usize, i: usize, top: f64| -> Option<f64> {
             let n = tree.classes[c].node(i);
             let class = &classes[c];
             let capacity = fit_mips(class, basis);
-            let top = window.max - need.mips / capacity + CPU_SLACK;
-            // The least bound over the segments, each over its hosts with room for the VM's
-            // size that the window admits (a range starting no lower than its segment, so
-            // its slope is the segment's).
             let mut bound = f64::INFINITY;
             for s in 0..SEGMENTS {
                 let lo = f64::from(n[tree.classes[c].least(kind) + s])
@@ -489,6 +670,42 @@ impl PlacementIndex {
                     bound = bound.min(policy.range_bound(&class.power, capacity, lo, hi, need)?);
                 }
             }
+            Some(bound)
+        };
+        // The least score of node `i` of class `c` by its boxes of free capacity, hosts in
+        // use and empty hosts apart, over those the window may admit. Infinite if none.
+        let by_free = |c: usize, i: usize, top: f64| -> Option<f64> {
+            let boxes = &tree.boxes[c];
+            let n = boxes.node(i);
+            let mut bound = f64::INFINITY;
+            for empty in [false, true] {
+                let at = Boxes::at(kind, empty);
+                let (least, most) = (&n[at..at + BOX], &n[boxes.half + at..boxes.half + at + BOX]);
+                if least[0].max(window.min) > most[0].min(top) {
+                    continue;
+                }
+                let free = FreeRange {
+                    lo: [least[1], least[2], least[3]],
+                    hi: [most[1], most[2], most[3]],
+                };
+                bound = bound.min(policy.free_bound(&free, &needs[c], empty)?);
+            }
+            Some(bound)
+        };
+        // Queues node `i` of class `c` if a host in it might take the VM and win.
+        let push = |heap: &mut BinaryHeap<Reverse<Visit>>, c: usize, i: usize| -> Option<()> {
+            if let Some(ram) = ram_in_use {
+                let boxes = &tree.boxes[c];
+                if boxes.node(i)[boxes.half + boxes.room] < ram - MB_SLACK_ROOM {
+                    return Some(());
+                }
+            }
+            let top = window.max - need.mips / fit_mips(&classes[c], basis) + CPU_SLACK;
+            let bound = if vector {
+                by_free(c, i, top)?
+            } else {
+                by_cpu(c, i, top)?
+            };
             if bound == f64::INFINITY {
                 return Some(());
             }
@@ -527,6 +744,22 @@ impl PlacementIndex {
         }
         Some(best)
     }
+}
+
+/// What `need` asks of a host of `class`, CPU counted by `basis`, as fractions of its
+/// capacities exactly as a placement search scores it ([`Dimensions::of`]).
+fn need_fractions(class: &HostClass, basis: FitBasis, need: &Need) -> [f64; 3] {
+    let nothing = crate::policy::placement::Candidate {
+        cpu_capacity: fit_mips(class, basis),
+        cpu_used: 0.0,
+        baseline_w: None,
+        ram_capacity: class.ram_limit_mb(),
+        ram_used: 0.0,
+        disk_capacity: class.disk_mb,
+        disk_used: 0.0,
+        power: &class.power,
+    };
+    Dimensions::of(&nothing, need).need
 }
 
 /// The VM sizes to keep apart: the distinct sizes, largest RAM first; beyond [`MAX_SIZES`],
@@ -576,6 +809,59 @@ mod tests {
         assert!(at(l0) > at(m0), "no host in the first segment");
         for v in [0.1, 0.3, 1.0 / 3.0, 12345.678, 0.0] {
             assert!(f64::from(down(v)) <= v && f64::from(up(v)) >= v, "{v}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Random hosts (free CPU, RAM and disk fractions) written as leaves of a tree of
+        /// boxes and merged up: every subtree's bound under each vector policy is at most the
+        /// score of every host under it, and a leaf's is its host's score.
+        #[test]
+        fn a_subtree_bound_is_never_above_its_hosts_scores(
+            frees in proptest::collection::vec(
+                (-0.2f64..1.0, 0.0f64..1.0, 0.0f64..1.0), 1..9),
+            need in (0.0f64..0.5, 0.0f64..0.5, 0.0f64..0.3),
+        ) {
+            use crate::policy::placement::{Cosine, DotProduct, L2Norm};
+            let size = frees.len().next_power_of_two();
+            let mut boxes = Boxes::new(1, 2 * size, true, false);
+            let half = boxes.half;
+            for (p, f) in frees.iter().enumerate() {
+                let values = [1.0 - f.0, f.0, f.1, f.2];
+                let out = boxes.clear(size + p);
+                let at = Boxes::at(0, false);
+                out[at..at + BOX].copy_from_slice(&values);
+                out[half + at..half + at + BOX].copy_from_slice(&values);
+            }
+            for p in frees.len()..size {
+                boxes.clear(size + p);
+            }
+            for i in (1..size).rev() {
+                boxes.merge(i);
+            }
+            let need = [need.0, need.1, need.2];
+            let policies: [&dyn Placement; 3] = [&DotProduct, &Cosine, &L2Norm];
+            for policy in policies {
+                for (p, f) in frees.iter().enumerate() {
+                    let host = FreeRange { lo: [f.0, f.1, f.2], hi: [f.0, f.1, f.2] };
+                    let score = policy.free_bound(&host, &need, false).unwrap();
+                    let mut i = size + p;
+                    while i >= 1 {
+                        let n = boxes.node(i);
+                        let at = Boxes::at(0, false);
+                        let range = FreeRange {
+                            lo: [n[at + 1], n[at + 2], n[at + 3]],
+                            hi: [n[half + at + 1], n[half + at + 2], n[half + at + 3]],
+                        };
+                        let bound = policy.free_bound(&range, &need, false).unwrap();
+                        proptest::prop_assert!(bound <= score, "node {}: {} above {}", i, bound, score);
+                        if i == size + p {
+                            proptest::prop_assert_eq!(bound, score);
+                        }
+                        i /= 2;
+                    }
+                }
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 //! Placement and migration bookkeeping on a fleet alone, without a simulation around it.
 
 use super::Fleet;
-use super::placement_index::{PlacementIndex, Search, Window};
+use super::placement_index::{Hosts, PlacementIndex, Search, Window};
 use crate::model::host::PowerState;
 use crate::policy::lookup;
 use crate::policy::placement::{Need, PLACEMENTS, Placement};
@@ -39,7 +39,12 @@ level = 0.5
 /// The scenario's fleet with VMs 0 and 1 running on host 0 and VM 2 not placed yet, its
 /// loads summed as a refresh would, and an index over it.
 fn fleet() -> (Setup, Fleet, PlacementIndex) {
-    let setup = crate::scenario::load(TWO_HOSTS, "fleet.toml", &[]).unwrap();
+    fleet_of(TWO_HOSTS)
+}
+
+/// [`fleet`] of the scenario `text`.
+fn fleet_of(text: &str) -> (Setup, Fleet, PlacementIndex) {
+    let setup = crate::scenario::load(text, "fleet.toml", &[]).unwrap();
     let hosts = setup
         .hosts
         .iter()
@@ -109,6 +114,7 @@ fn place(policy_name: &str) -> Option<HostId> {
             max: 1.0,
         },
         vm: None,
+        ram_in_use: None,
     };
     fleet.find_host(
         &setup.host_classes,
@@ -166,6 +172,7 @@ fn place_vm_2(fleet: &Fleet, setup: &Setup, index: &mut PlacementIndex) -> Optio
             max: 1.0,
         },
         vm: Some(2),
+        ram_in_use: None,
     };
     fleet.find_host(&setup.host_classes, index, &search, &|_| false, &|_, _| {
         true
@@ -196,4 +203,61 @@ fn anti_affinity_counts_residents_and_incoming_migrations() {
     })];
     assert!(!fleet.rules_allow(2, 0) && !fleet.rules_allow(2, 1));
     assert!(!fleet.kept_apart(0, 2));
+}
+
+/// With RAM over-committed twice, host 0's two VMs use all 8 GB of its memory: a search that
+/// asks room for 1 GB more in use skips host 0 in the index, unvisited, and returns host 1;
+/// asked for nothing, `pabfd` visits host 0 first (both hosts' power grows alike on a linear
+/// model, and ties go to the lowest id) and takes it.
+#[test]
+fn a_search_for_memory_in_use_skips_hosts_without_room() {
+    let over = TWO_HOSTS.replace(
+        "ram = \"8 GB\"\n",
+        "ram = \"8 GB\"\novercommit = { ram = 2 }\n",
+    );
+    let (setup, mut fleet, mut index) = fleet_of(&over);
+    let physical = setup.host_classes[0].ram_mb;
+    fleet.vms[0].ram_demand_mb = physical / 2.0;
+    fleet.vms[1].ram_demand_mb = physical / 2.0;
+    assert!(!fleet.has_memory_for(&setup.host_classes, 0, 1024.0));
+    let need = Need {
+        mips: 2000.0,
+        ram_mb: setup.vm_types[0].ram_mb,
+        disk_mb: setup.vm_types[0].disk_mb,
+        vcpu_mips: 2000.0,
+    };
+    let policy = policy("pabfd");
+    let hosts = Hosts {
+        fleet: &fleet,
+        classes: &setup.host_classes,
+    };
+    let mut visits = |ram_in_use: Option<f64>| {
+        let search = Search {
+            need: &need,
+            basis: FitBasis::Size,
+            policy: policy.as_ref(),
+            state: PowerState::On,
+            window: Window {
+                min: f64::NEG_INFINITY,
+                max: 1.0,
+            },
+            vm: None,
+            ram_in_use,
+        };
+        // The first searches of a tree not filled yet are left to the scan.
+        loop {
+            let mut seen = Vec::new();
+            let found = index.search(hosts, &search, &mut |h, best| {
+                seen.push(h);
+                if best.is_none() {
+                    *best = Some((0.0, h));
+                }
+            });
+            if let Some(found) = found {
+                return (found.map(|b| b.1), seen);
+            }
+        }
+    };
+    assert_eq!(visits(Some(1024.0)), (Some(1), vec![1]));
+    assert_eq!(visits(None), (Some(0), vec![0]));
 }

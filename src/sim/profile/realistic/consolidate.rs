@@ -153,6 +153,7 @@ impl Simulation<'_> {
                         max: most,
                     },
                     vm: Some(vm),
+                    ram_in_use: Some(vm_ram),
                 };
                 let fleet = &self.fleet;
                 found = fleet.find_host(
@@ -290,6 +291,7 @@ impl Simulation<'_> {
                             max: most,
                         },
                         vm: Some(vm),
+                        ram_in_use: Some(vm_ram),
                     };
                     let (fleet, setup) = (&self.fleet, self.setup);
                     found = fleet.find_host(
