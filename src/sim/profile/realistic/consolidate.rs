@@ -153,7 +153,7 @@ impl Simulation<'_> {
                         max: most,
                     },
                     vm: Some(vm),
-                    ram_in_use: Some(vm_ram),
+                    ram_in_use: Some(self.fleet.vms[vm].ram_demand_mb),
                 };
                 let fleet = &self.fleet;
                 found = fleet.find_host(
@@ -291,7 +291,7 @@ impl Simulation<'_> {
                             max: most,
                         },
                         vm: Some(vm),
-                        ram_in_use: Some(vm_ram),
+                        ram_in_use: Some(self.fleet.vms[vm].ram_demand_mb),
                     };
                     let (fleet, setup) = (&self.fleet, self.setup);
                     found = fleet.find_host(
