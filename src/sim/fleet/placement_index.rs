@@ -160,25 +160,7 @@ impl Summaries {
     /// Sets node `i` to the union of its children.
     fn merge(&mut self, i: usize) {
         let w = self.stride();
-        let (head, tail) = self.data.split_at_mut(2 * i * w);
-        let (left, right) = tail[..2 * w].split_at(w);
-        let node = &mut head[i * w..(i + 1) * w];
-        let half = w / 2;
-        // Plain comparisons (no NaN is ever stored) so the loops vectorise.
-        for v in 0..half {
-            node[v] = if right[v] < left[v] {
-                right[v]
-            } else {
-                left[v]
-            };
-        }
-        for v in half..w {
-            node[v] = if right[v] > left[v] {
-                right[v]
-            } else {
-                left[v]
-            };
-        }
+        merge_node(&mut self.data, i, w);
     }
 }
 
@@ -253,27 +235,34 @@ impl Boxes {
     /// Sets node `i` to the union of its children.
     fn merge(&mut self, i: usize) {
         let w = 2 * self.half;
-        if w == 0 {
-            return;
+        if w > 0 {
+            merge_node(&mut self.data, i, w);
         }
-        let (head, tail) = self.data.split_at_mut(2 * i * w);
-        let (left, right) = tail[..2 * w].split_at(w);
-        let node = &mut head[i * w..(i + 1) * w];
-        let half = self.half;
-        for v in 0..half {
-            node[v] = if right[v] < left[v] {
-                right[v]
-            } else {
-                left[v]
-            };
-        }
-        for v in half..w {
-            node[v] = if right[v] > left[v] {
-                right[v]
-            } else {
-                left[v]
-            };
-        }
+    }
+}
+
+/// Sets node `i` of a tree stored `w` values a node (least values first, most values in the
+/// second half) to the union of its children `2i` and `2i + 1`.
+#[inline]
+fn merge_node<T: PartialOrd + Copy>(data: &mut [T], i: usize, w: usize) {
+    let (head, tail) = data.split_at_mut(2 * i * w);
+    let (left, right) = tail[..2 * w].split_at(w);
+    let node = &mut head[i * w..(i + 1) * w];
+    let half = w / 2;
+    // Plain comparisons (no NaN is ever stored) so the loops vectorise.
+    for v in 0..half {
+        node[v] = if right[v] < left[v] {
+            right[v]
+        } else {
+            left[v]
+        };
+    }
+    for v in half..w {
+        node[v] = if right[v] > left[v] {
+            right[v]
+        } else {
+            left[v]
+        };
     }
 }
 
