@@ -94,15 +94,20 @@ fn policy(name: &str) -> Box<dyn Placement> {
     (lookup(PLACEMENTS, name).unwrap().build)(None, 0)
 }
 
-/// Where `policy` puts VM 2 (2000 MIPS by size) among the hosts that are on.
-fn place(policy_name: &str) -> Option<HostId> {
-    let (setup, fleet, mut index) = fleet();
-    let need = Need {
+/// What VM 2 (2000 MIPS by size, of the first VM type) asks of a host.
+fn vm2_need(setup: &Setup) -> Need {
+    Need {
         mips: 2000.0,
         ram_mb: setup.vm_types[0].ram_mb,
         disk_mb: setup.vm_types[0].disk_mb,
         vcpu_mips: 2000.0,
-    };
+    }
+}
+
+/// Where `policy` puts VM 2 (2000 MIPS by size) among the hosts that are on.
+fn place(policy_name: &str) -> Option<HostId> {
+    let (setup, fleet, mut index) = fleet();
+    let need = vm2_need(&setup);
     let policy = policy(policy_name);
     let search = Search {
         need: &need,
@@ -155,12 +160,7 @@ fn opening_a_migration_reserves_the_destination_and_queues_the_copy() {
 
 /// Where worst-fit puts VM 2 (by size) under its group's rules.
 fn place_vm_2(fleet: &Fleet, setup: &Setup, index: &mut PlacementIndex) -> Option<HostId> {
-    let need = Need {
-        mips: 2000.0,
-        ram_mb: setup.vm_types[0].ram_mb,
-        disk_mb: setup.vm_types[0].disk_mb,
-        vcpu_mips: 2000.0,
-    };
+    let need = vm2_need(setup);
     let policy = policy("worst-fit");
     let search = Search {
         need: &need,
@@ -220,12 +220,7 @@ fn a_search_for_memory_in_use_skips_hosts_without_room() {
     fleet.vms[0].ram_demand_mb = physical / 2.0;
     fleet.vms[1].ram_demand_mb = physical / 2.0;
     assert!(!fleet.has_memory_for(&setup.host_classes, 0, 1024.0));
-    let need = Need {
-        mips: 2000.0,
-        ram_mb: setup.vm_types[0].ram_mb,
-        disk_mb: setup.vm_types[0].disk_mb,
-        vcpu_mips: 2000.0,
-    };
+    let need = vm2_need(&setup);
     let policy = policy("pabfd");
     let hosts = Hosts {
         fleet: &fleet,

@@ -227,12 +227,7 @@ impl Simulation<'_> {
         let admission = c.admission(self.setup, true);
         let mut failures = 0;
         let mut room = OffRoom::new(&self.fleet, self.setup, self.policies.power.as_ref());
-        let efficiency: Vec<f64> = self
-            .setup
-            .host_classes
-            .iter()
-            .map(|c| c.watts_per_mips())
-            .collect();
+        let classes = &self.setup.host_classes;
         for (u_src, src) in sources {
             if c.evacuation_failures > 0 && failures >= c.evacuation_failures {
                 break;
@@ -260,7 +255,7 @@ impl Simulation<'_> {
             // power than the source (its class's full-load watts per MIPS, the order power
             // management boots in): otherwise the VMs only swap hosts, and back again at the
             // next tick when both are idle.
-            let src_efficiency = efficiency[self.fleet.hosts[src].class];
+            let src_efficiency = classes[self.fleet.hosts[src].class].watts_per_mips();
             let mut plan: Vec<(VmId, HostId)> = Vec::new();
             for &vm in &vms {
                 let need = self.need(vm, FitBasis::Demand);
@@ -274,7 +269,8 @@ impl Simulation<'_> {
                         overloaded[h]
                             || is_source[h]
                             || (self.fleet.hosts[h].empty_since.is_some()
-                                && efficiency[self.fleet.hosts[h].class] >= src_efficiency)
+                                && classes[self.fleet.hosts[h].class].watts_per_mips()
+                                    >= src_efficiency)
                             || (racks_first && rank_of(h) < rank_of(src))
                     };
                     let search = Search {
