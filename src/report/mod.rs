@@ -183,6 +183,7 @@ pub fn run_headlines(run: &RunSummary) -> Vec<Headline> {
                 grouped(h.shutdowns as f64, 0)
             ),
         ),
+        ("Packing", packing_headline(r.packing.as_ref())),
         (
             "Migrations per VM-day",
             migration_spread(&r.migration_spread),
@@ -197,6 +198,22 @@ pub fn run_headlines(run: &RunSummary) -> Vec<Headline> {
     rows.into_iter()
         .map(|(label, value)| Headline { label, value })
         .collect()
+}
+
+/// Hosts on and their idle power against the lower bounds (`summary.json` → `packing`), at
+/// night and by day.
+fn packing_headline(p: Option<&crate::sim::records::PackingSummary>) -> String {
+    let ratio = |r: Option<f64>| r.map_or("-".to_string(), |r| format!("{r:.2}×"));
+    match p {
+        Some(p) if p.rows > 0 => format!(
+            "hosts on {} the fewest that could hold the VMs at night, {} by day; their idle power {} the least that could, {} by day",
+            ratio(p.night_ratio),
+            ratio(p.day_ratio),
+            ratio(p.idle_night_ratio),
+            ratio(p.idle_day_ratio)
+        ),
+        _ => "no VM ran".to_string(),
+    }
 }
 
 /// The failure rows of a run with host failures (none without): failures and repairs, the

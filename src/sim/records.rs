@@ -756,6 +756,23 @@ pub struct PackingSummary {
     pub mean_lower_bound: Option<f64>,
     /// Mean hosts on over the same rows.
     pub mean_hosts_on: Option<f64>,
+    /// Mean over the rows of the idle power of the hosts on over the least idle power of
+    /// hosts whose CPU and RAM hold the running VMs (`accounts::bound`: fair to fleets of
+    /// unlike hosts, where the fewest hosts are not the ones that draw least).
+    #[serde(default)]
+    pub idle_mean_ratio: Option<f64>,
+    /// The idle-power ratio's mean inside the `simulation.night` hours.
+    #[serde(default)]
+    pub idle_night_ratio: Option<f64>,
+    /// The idle-power ratio's mean over the other rows.
+    #[serde(default)]
+    pub idle_day_ratio: Option<f64>,
+    /// Mean idle-power lower bound over the rows, kW.
+    #[serde(default)]
+    pub mean_idle_kw_bound: Option<f64>,
+    /// Mean idle power of the hosts on over the same rows, kW.
+    #[serde(default)]
+    pub mean_idle_kw_on: Option<f64>,
 }
 
 /// `summary.json` → `failures`: host failures and the HA restarts of the VMs they stopped,

@@ -23,6 +23,19 @@
 //! leave the hosts on below the bound, and a row where `hosts_on < hosts_lower_bound` is a
 //! fleet short of capacity. The `cloudsim` profile over-commits RAM and fits vCPUs by share,
 //! so there the bound counts CPU only, over one tier.
+//!
+//! # The idle-power bound
+//!
+//! On a fleet of unlike hosts the fewest hosts are the largest, not the ones that draw least:
+//! a count favours a packing that keeps big, hungry hosts on. So the packing is also judged in
+//! watts: the least idle power of any set of hosts whose CPU and RAM cover the demand (the
+//! volume rule above, every host allowed). Choosing how many hosts of each class to keep on is
+//! a covering problem with one row per dimension; any weighted sum of its rows (weight `θ` on
+//! CPU, `1 - θ` on RAM, each row divided by its demand) is a single-row relaxation, whose
+//! fractional optimum takes classes by idle watts per unit of weighted capacity. Every `θ`
+//! gives a valid bound; the largest over [`WEIGHTS`] evenly spaced weights, refined around the
+//! best of them, is kept (the best weight of all gives the linear relaxation's optimum, so this
+//! bound lies at or just under it).
 
 use crate::model::host::HostClass;
 use crate::model::vm::VmType;
@@ -30,6 +43,25 @@ use crate::sim::records::{Night, PackingSummary};
 
 /// Relative slack for rounding: the bound errs low, never high.
 const SLACK: f64 = 1e-9;
+
+/// Weights of CPU against RAM tried by the idle-power bound (0, 1/16, ..., 1).
+const WEIGHTS: u32 = 17;
+
+/// Ternary-search steps of the idle-power bound around the grid's best weight (the bracket
+/// shrinks to (2/3)^24, about 6e-5, of two grid steps).
+const REFINE: u32 = 24;
+
+/// A host class as the idle-power bound sees it: what its hosts hold and draw idle.
+#[derive(Debug, Clone, Copy)]
+struct ClassWatts {
+    /// Idle draw of one host, W.
+    idle_w: f64,
+    /// One host's CPU (MIPS) and RAM limit (MB).
+    mips: f64,
+    ram_mb: f64,
+    /// Hosts of the class.
+    hosts: f64,
+}
 
 /// One speed tier: its hosts' capacities, largest first, as running sums.
 #[derive(Debug)]
@@ -88,6 +120,10 @@ pub(crate) struct LowerBound {
     big_cpu: Vec<usize>,
     /// Per tier: the sums of the tick (reused).
     asks: Vec<Ask>,
+    /// The classes with hosts, for the idle-power bound.
+    watts: Vec<ClassWatts>,
+    /// Classes in the order of one weight's ratio (reused).
+    order: Vec<(f64, usize)>,
 }
 
 impl LowerBound {
@@ -151,7 +187,21 @@ impl LowerBound {
                 }
             })
             .collect();
+        let mut watts: Vec<ClassWatts> = (classes.iter())
+            .map(|c| ClassWatts {
+                idle_w: c.power.idle_w(),
+                mips: c.mips,
+                ram_mb: c.ram_limit_mb(),
+                hosts: 0.0,
+            })
+            .collect();
+        for c in host_class {
+            watts[c].hosts += 1.0;
+        }
+        watts.retain(|w| w.hosts > 0.0);
         LowerBound {
+            watts,
+            order: Vec::new(),
             by_type: types
                 .iter()
                 .map(|f| Tally {
@@ -216,6 +266,83 @@ impl LowerBound {
         bound
     }
 
+    /// The least idle power, W, of hosts whose CPU and RAM cover the VMs counted by the last
+    /// [`LowerBound::total`] (see the module's header); all the fleet's idle power if they
+    /// do not fit it, 0 for none.
+    pub fn idle_w(&mut self) -> f64 {
+        let Some(ask) = self.asks.first() else {
+            return 0.0;
+        };
+        let demand = (ask.mips, if self.use_ram { ask.ram_mb } else { 0.0 });
+        // With one dimension asked for, its own row is the relaxation.
+        match (demand.0 > 0.0, demand.1 > 0.0) {
+            (false, false) => return 0.0,
+            (true, false) => return self.relaxed(demand, 1.0),
+            (false, true) => return self.relaxed(demand, 0.0),
+            (true, true) => {}
+        }
+        let step = 1.0 / f64::from(WEIGHTS - 1);
+        let (mut best, mut at) = (f64::NEG_INFINITY, 0.0);
+        for k in 0..WEIGHTS {
+            let theta = f64::from(k) * step;
+            let w = self.relaxed(demand, theta);
+            if w > best {
+                (best, at) = (w, theta);
+            }
+        }
+        // Closer to the best weight by ternary search around the best of the grid: every
+        // weight tried gives a valid bound, so the largest is kept whatever the curve's shape.
+        let (mut lo, mut hi) = ((at - step).max(0.0), (at + step).min(1.0));
+        for _ in 0..REFINE {
+            let (a, b) = (lo + (hi - lo) / 3.0, hi - (hi - lo) / 3.0);
+            let (wa, wb) = (self.relaxed(demand, a), self.relaxed(demand, b));
+            best = best.max(wa).max(wb);
+            if wa < wb {
+                lo = a;
+            } else {
+                hi = b;
+            }
+        }
+        best
+    }
+
+    /// The fractional optimum of the single row `theta` x CPU + (1 - `theta`) x RAM, each
+    /// over its `demand` (MIPS, MB; 0 for a dimension not counted): classes taken by idle
+    /// watts per unit of the row; the whole fleet's idle power if it does not cover the row.
+    fn relaxed(&mut self, (mips, ram): (f64, f64), theta: f64) -> f64 {
+        let share = |w: &ClassWatts| {
+            let cpu = if mips > 0.0 {
+                theta * w.mips / mips
+            } else {
+                0.0
+            };
+            let mem = if ram > 0.0 {
+                (1.0 - theta) * w.ram_mb / ram
+            } else {
+                0.0
+            };
+            cpu + mem
+        };
+        self.order.clear();
+        (self.order).extend(self.watts.iter().enumerate().filter_map(|(i, w)| {
+            let a = share(w);
+            (a > 0.0).then(|| (w.idle_w / a, i))
+        }));
+        self.order.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (mut left, mut watts) = (1.0 - SLACK, 0.0);
+        for &(per_share, i) in &self.order {
+            let w = &self.watts[i];
+            let take = share(w) * w.hosts;
+            if take >= left {
+                return watts + per_share * left;
+            }
+            watts += w.idle_w * w.hosts;
+            left -= take;
+        }
+        // Beyond the fleet: every host, as the count caps at the fleet.
+        self.watts.iter().map(|w| w.idle_w * w.hosts).sum()
+    }
+
     /// The bound for running VMs given as (VM type, CPU demand in MIPS).
     #[cfg(test)]
     fn hosts(&mut self, vms: impl Iterator<Item = (usize, f64)>) -> usize {
@@ -255,27 +382,34 @@ fn covering(sums: &[f64], need: f64) -> usize {
     (short + 1).min(sums.len())
 }
 
-/// The packing ratios seen so far: hosts on over the bound, per timeseries row with a bound
-/// above zero (each row counts once: rows are one control interval apart).
+/// The packing ratios seen so far: hosts on over the bound, and idle power on over the
+/// idle-power bound, per timeseries row with a bound above zero (each row counts once: rows
+/// are one control interval apart).
 #[derive(Debug, Default)]
 pub(crate) struct Packing {
+    hosts: Ratios,
+    idle: Ratios,
+}
+
+/// One ratio's rows: its sums at night and by day, extremes, and the sums of its two sides.
+#[derive(Debug, Default)]
+struct Ratios {
     /// (sum of ratios, rows) at night and by day.
     night: (f64, usize),
     day: (f64, usize),
     min: Option<f64>,
     max: Option<f64>,
-    /// Sums of the bound and of the hosts on over the rows counted.
+    /// Sums of the bound and of what was on over the rows counted.
     bound_sum: f64,
     on_sum: f64,
 }
 
-impl Packing {
-    /// Counts a row at `hour` (of the day) with `hosts_on` hosts on and bound `bound`.
-    pub fn add(&mut self, night: Night, hour: f64, hosts_on: usize, bound: usize) {
-        if bound == 0 {
+impl Ratios {
+    fn add(&mut self, night: Night, hour: f64, on: f64, bound: f64) {
+        if bound <= 0.0 {
             return;
         }
-        let ratio = hosts_on as f64 / bound as f64;
+        let ratio = on / bound;
         let part = if night.contains(hour) {
             &mut self.night
         } else {
@@ -285,23 +419,52 @@ impl Packing {
         part.1 += 1;
         self.min = Some(self.min.map_or(ratio, |m| m.min(ratio)));
         self.max = Some(self.max.map_or(ratio, |m| m.max(ratio)));
-        self.bound_sum += bound as f64;
-        self.on_sum += hosts_on as f64;
+        self.bound_sum += bound;
+        self.on_sum += on;
+    }
+
+    fn rows(&self) -> usize {
+        self.night.1 + self.day.1
+    }
+
+    fn mean(&self, (sum, n): (f64, usize)) -> Option<f64> {
+        (n > 0).then(|| sum / n as f64)
+    }
+}
+
+impl Packing {
+    /// Counts a row at `hour` (of the day) with `hosts_on` hosts on and bound `bound`, and
+    /// `idle_on_w` of idle power on against the idle-power bound `idle_bound_w`.
+    pub fn add(
+        &mut self,
+        night: Night,
+        hour: f64,
+        (hosts_on, bound): (usize, usize),
+        (idle_on_w, idle_bound_w): (f64, f64),
+    ) {
+        (self.hosts).add(night, hour, hosts_on as f64, bound as f64);
+        (self.idle).add(night, hour, idle_on_w, idle_bound_w);
     }
 
     /// `summary.json` → `packing`.
     pub fn summary(&self) -> PackingSummary {
-        let mean = |(sum, n): (f64, usize)| (n > 0).then(|| sum / n as f64);
-        let rows = self.night.1 + self.day.1;
+        let (h, w) = (&self.hosts, &self.idle);
+        let (rows, idle_rows) = (h.rows(), w.rows());
+        let kw = |x: Option<f64>| x.map(|x| x / 1000.0);
         PackingSummary {
             rows,
-            mean_ratio: mean((self.night.0 + self.day.0, rows)),
-            night_ratio: mean(self.night),
-            day_ratio: mean(self.day),
-            min_ratio: self.min,
-            max_ratio: self.max,
-            mean_lower_bound: mean((self.bound_sum, rows)),
-            mean_hosts_on: mean((self.on_sum, rows)),
+            mean_ratio: h.mean((h.night.0 + h.day.0, rows)),
+            night_ratio: h.mean(h.night),
+            day_ratio: h.mean(h.day),
+            min_ratio: h.min,
+            max_ratio: h.max,
+            mean_lower_bound: h.mean((h.bound_sum, rows)),
+            mean_hosts_on: h.mean((h.on_sum, rows)),
+            idle_mean_ratio: w.mean((w.night.0 + w.day.0, idle_rows)),
+            idle_night_ratio: w.mean(w.night),
+            idle_day_ratio: w.mean(w.day),
+            mean_idle_kw_bound: kw(w.mean((w.bound_sum, idle_rows))),
+            mean_idle_kw_on: kw(w.mean((w.on_sum, idle_rows))),
         }
     }
 }
@@ -414,6 +577,49 @@ mod tests {
         assert_eq!(b.hosts(std::iter::repeat_n((0, 4000.0), 5)), 2);
     }
 
+    /// A class of `mips` MIPS and `ram_gb` GB drawing `idle_w` idle.
+    fn drawing(name: &str, mips: f64, ram_gb: f64, idle_w: f64) -> HostClass {
+        HostClass {
+            name: name.into(),
+            power: PowerModel::Linear {
+                idle_w,
+                max_w: 2.0 * idle_w,
+            },
+            mips,
+            ram_mb: ram_gb * 1024.0,
+            ..class(1, mips, ram_gb)
+        }
+    }
+
+    /// Two CPU-rich hosts (20 000 MIPS, 32 GB) and two RAM-rich (5 000 MIPS, 256 GB), 100 W
+    /// idle each; VMs ask 20 000 MIPS and 256 GB. The count bound is 1 (each dimension alone
+    /// fits one host), the fewest hosts 2 (one of each). Idle power, relaxed: x CPU-rich and y RAM-rich hosts with 20 000x + 5 000y >=
+    /// 20 000 and 32x + 256y >= 256 cost least with both tight, y = 224/248, x = 1 - y/4,
+    /// 100 (x + y) = 167.74 W: the bound is that linear optimum (to the search's precision)
+    /// and never above it. With RAM not counted, one CPU-rich host's 100 W.
+    #[test]
+    fn idle_power_bound_is_the_linear_relaxations_optimum() {
+        let classes = [
+            drawing("cpu", 20_000.0, 32.0, 100.0),
+            drawing("ram", 5_000.0, 256.0, 100.0),
+        ];
+        let types = [vm(1, 1_000.0, 16.0)];
+        let hosts = [0, 0, 1, 1];
+        // 16 VMs of 16 GB at 1 250 MIPS each: 20 000 MIPS and 256 GB.
+        let vms = || std::iter::repeat_n((0, 1_250.0), 16);
+        let mut b = LowerBound::new(&classes, hosts.into_iter(), &types, false, true);
+        assert_eq!(b.hosts(vms()), 1);
+        let optimum = 100.0 * (224.0 / 248.0 + (1.0 - 224.0 / 248.0 / 4.0));
+        let w = b.idle_w();
+        assert!(w <= optimum && w > optimum - 1e-3, "{w} against {optimum}");
+        let mut cpu_only = LowerBound::new(&classes, hosts.into_iter(), &types, false, false);
+        cpu_only.hosts(vms());
+        assert!((cpu_only.idle_w() - 100.0).abs() < 1e-6);
+        // Twice the demand outgrows the fleet's RAM (576 GB): all four hosts' 400 W.
+        b.hosts(std::iter::repeat_n((0, 1_250.0), 40));
+        assert_eq!(b.idle_w(), 400.0);
+    }
+
     /// Night 22-6: ratios 2 and 1 at night, 1.5 by day; a row with bound 0 is not counted.
     #[test]
     fn packing_means_split_night_and_day() {
@@ -422,10 +628,10 @@ mod tests {
             to_h: 6.0,
         };
         let mut p = Packing::default();
-        p.add(night, 23.0, 4, 2);
-        p.add(night, 3.0, 3, 3);
-        p.add(night, 12.0, 3, 2);
-        p.add(night, 13.0, 1, 0);
+        p.add(night, 23.0, (4, 2), (400.0, 200.0));
+        p.add(night, 3.0, (3, 3), (300.0, 150.0));
+        p.add(night, 12.0, (3, 2), (300.0, 300.0));
+        p.add(night, 13.0, (1, 0), (100.0, 0.0));
         let s = p.summary();
         assert_eq!(s.rows, 3);
         assert_eq!(s.night_ratio, Some(1.5));
@@ -435,6 +641,13 @@ mod tests {
         assert_eq!(s.max_ratio, Some(2.0));
         assert_eq!(s.mean_lower_bound, Some(7.0 / 3.0));
         assert_eq!(s.mean_hosts_on, Some(10.0 / 3.0));
+        // Idle power: 2 and 2 at night, 1 by day; 650 W over 3 rows is the mean bound.
+        assert_eq!(
+            (s.idle_night_ratio, s.idle_day_ratio),
+            (Some(2.0), Some(1.0))
+        );
+        assert_eq!(s.idle_mean_ratio, Some(5.0 / 3.0));
+        assert_eq!(s.mean_idle_kw_bound, Some(650.0 / 3.0 / 1000.0));
         assert_eq!(Packing::default().summary().mean_ratio, None);
     }
 }

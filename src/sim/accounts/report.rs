@@ -47,6 +47,7 @@ impl Simulation<'_> {
             memory: self.memory_row(),
         };
         let mut hosts_failed = 0;
+        let mut idle_on_w = 0.0;
         let mut ram_used = 0.0;
         let mut unserved_core_ms = 0.0;
         for host in &self.fleet.hosts {
@@ -55,6 +56,7 @@ impl Simulation<'_> {
                     let mips = self.setup.host_classes[host.class].mips;
                     row.hosts_on += 1;
                     row.capacity_on_mips += mips;
+                    idle_on_w += self.setup.host_classes[host.class].power.idle_w();
                     if host.load_mips > mips * self.setup.high_utilisation {
                         row.hosts_above += 1;
                     }
@@ -107,11 +109,12 @@ impl Simulation<'_> {
             }
         }
         row.hosts_lower_bound = bound.total();
+        let idle_bound_w = bound.idle_w();
         self.accounts.packing.add(
             self.setup.night,
             super::spread::hour_of_day(self.clock.now),
-            row.hosts_on,
-            row.hosts_lower_bound,
+            (row.hosts_on, row.hosts_lower_bound),
+            (idle_on_w, idle_bound_w),
         );
         let mut switch_carbon_g = 0.0;
         if let (Some(racks), Some(sw)) = (&self.setup.racks, &self.accounts.switches) {
