@@ -7,6 +7,7 @@ use crate::policy::power;
 use crate::sim::conflicts::ConflictKind;
 use crate::sim::fleet::Fleet;
 use crate::sim::fleet::placement_index::{Best, Hosts, PlacementIndex, Search, Window};
+use crate::sim::fleet::rules::summed;
 use crate::sim::setup::FitBasis;
 use crate::sim::setup::Provisioning;
 use crate::sim::state::*;
@@ -43,9 +44,18 @@ impl Simulation<'_> {
     /// consolidates, it first looks where consolidation would put the VM (below the overload
     /// detector's ceiling, less the destination head-room), so its next control tick finds
     /// nothing to move; failing that, anywhere it fits.
+    ///
+    /// The first VM of a keep-together group to start is placed with the members waiting
+    /// with it ([`Fleet::starting_with`]): the host must have room for them all.
     fn find_for_new(&mut self, vm: VmId, avoid_migrating: bool) -> Option<HostId> {
         let fit = self.policies.fit;
-        let need = self.need(vm, fit);
+        let gang = self.fleet.starting_with(vm);
+        let need = if gang.len() == 1 {
+            self.need(vm, fit)
+        } else {
+            summed(gang.iter().map(|&v| self.need(v, fit)))
+        };
+        let others = &gang[1..];
         let (fleet, setup, index) = (&self.fleet, self.setup, &mut self.index);
         let classes = &setup.host_classes;
         let excluded = |h: HostId| avoid_migrating && !fleet.hosts[h].migrations.is_empty();
@@ -68,7 +78,7 @@ impl Simulation<'_> {
             };
             let admission = c.admission(setup, false);
             let found = fleet.find_host(classes, index, &search, &excluded, &|h, u| {
-                fleet.admits(&admission, h, u, vm, &need, std::iter::empty())
+                fleet.admits(&admission, h, u, vm, &need, others.iter().copied())
             });
             if found.is_some() {
                 return found;
@@ -405,6 +415,12 @@ impl Fleet {
             }
             best
         };
+        // A keep-together VM whose group is somewhere may go only there.
+        if let Some(h) = vm.and_then(|v| self.bound_host(v)) {
+            let mut best = None;
+            consider(h, &mut best);
+            return best.map(|(_, h)| h);
+        }
         let hosts = Hosts {
             fleet: self,
             classes,

@@ -185,6 +185,7 @@ fn anti_affinity_counts_residents_and_incoming_migrations() {
     let (setup, mut fleet, mut index) = fleet();
     fleet.rules = vec![Some(PlacementRule {
         anti_affinity: true,
+        affinity: false,
         classes: None,
     })];
     // VMs 0 and 1 of the group are on host 0: VM 2 may only go to host 1.
@@ -199,6 +200,7 @@ fn anti_affinity_counts_residents_and_incoming_migrations() {
     // A class rule alone: the only class is not allowed, so no host is legal.
     fleet.rules = vec![Some(PlacementRule {
         anti_affinity: false,
+        affinity: false,
         classes: Some(vec![false]),
     })];
     assert!(!fleet.rules_allow(2, 0) && !fleet.rules_allow(2, 1));
