@@ -101,6 +101,7 @@ fn the_summary_says_what_the_rules_cost() {
     );
     assert!(printed.contains(&line), "{line:?} not in {printed}");
     assert_eq!(num(&s, "rules.anti_affinity_groups"), 1.0);
+    assert_eq!(num(&s, "rules.affinity_groups"), 0.0);
     assert_eq!(num(&s, "rules.class_groups"), 0.0);
     close(num(&s, "rules.it_kwh"), 0.66);
     close(num(&s, "rules.mean_hosts_on"), 3.0);
@@ -139,6 +140,7 @@ fn without_the_baseline_the_rules_block_has_no_comparison() {
     assert_eq!(
         keys,
         [
+            "affinity_groups",
             "anti_affinity_groups",
             "class_groups",
             "it_kwh",
@@ -596,5 +598,42 @@ fn bad_keep_together_groups_are_refused() {
         ),
         &[],
         &["vms[0].affinity", "needs the realistic profile"],
+    );
+}
+
+#[test]
+fn the_report_names_keep_together_groups_and_their_cost() {
+    // Host 2 at 0.75 like host 1: kept together the pair holds host 0 on for the whole 2 h
+    // (3.00 hosts on), while the run without the rule empties it at the first tick (host 0
+    // on for 300 s and its shutdown: a mean under 3). The summary counts the group, the
+    // printed line and the report's row name it.
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("s.toml");
+    std::fs::write(&scenario, pair_and_hogs("affinity = true", 0.75, 0.75, "")).unwrap();
+    let out = tmp.path().join("out");
+    let (scenario_arg, out_arg) = (scenario.to_str().unwrap(), out.to_str().unwrap());
+    let o = run_args(&["run", scenario_arg, "--out", out_arg, "--no-charts"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = summary(&out);
+    assert_eq!(num(&s, "rules.affinity_groups"), 1.0);
+    assert_eq!(num(&s, "rules.anti_affinity_groups"), 0.0);
+    close(num(&s, "rules.mean_hosts_on"), 3.0);
+    let extra = num(&s, "rules.extra_hosts_on");
+    assert!(extra > 0.0 && extra < 1.0, "{s}");
+    assert!(
+        stdout(&o).contains(
+            "  rules       0 anti-affinity, 1 keep-together and 0 host-class groups: they keep"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("| Placement rules | 0 anti-affinity, 1 keep-together and 0 host-class group(s): 3.00 hosts on (mean)"),
+        "{report}"
+    );
+    assert!(
+        report.contains("keep-together group share one host"),
+        "{report}"
     );
 }
