@@ -637,3 +637,28 @@ fn the_report_names_keep_together_groups_and_their_cost() {
         "{report}"
     );
 }
+
+#[test]
+fn overload_relief_moves_a_keep_together_group_as_one() {
+    // Kept together, the replicas (2 x 800 MIPS) start on host 0 with the hog (first fit by
+    // demand below THR's 0.9: 1600 + 300 MIPS). Host 0 passes 90 % when
+    // 1600 + 3000 x ramp > 3600, ramp = 0.1 + 0.9 x (t - 1800 s) / 3600 s above 0.667, after
+    // 4067 s; the tick at 4200 s selects a replica (least RAM: MMT's choice), which takes its
+    // sibling along: both leave in that tick, to one host (host 1, the lowest id among tied
+    // linear hosts).
+    let m = migrations(&relief("affinity = true"));
+    let as_str: Vec<(&str, &str, &str, &str)> = m
+        .iter()
+        .map(|(a, b, c, d)| (a.as_str(), b.as_str(), c.as_str(), d.as_str()))
+        .collect();
+    assert_eq!(
+        as_str,
+        [("0", "0", "1", "4200.0"), ("1", "0", "1", "4200.0")]
+    );
+    // Apart, one replica leaving is enough at 4200 s (2900 MIPS stay): the other leaves at a
+    // later tick.
+    let m = migrations(&relief(""));
+    let starts: Vec<&str> = m.iter().map(|(_, _, _, s)| s.as_str()).collect();
+    assert_eq!(starts[0], "4200.0");
+    assert!(starts[1..].iter().all(|&s| s != "4200.0"), "{m:?}");
+}
