@@ -121,16 +121,20 @@ impl Fleet {
 
     /// The VMs a consolidation move of `vm`, running on host `h`, takes along: `vm` first,
     /// then the other members of its keep-together group running on `h`. Just `vm` outside
-    /// such a group.
-    pub(in crate::sim) fn moving_with(&self, vm: VmId, h: HostId) -> Vec<VmId> {
+    /// such a group. `None` while a member of the group migrates (to `h`: the group moves
+    /// again only once it has all landed).
+    pub(in crate::sim) fn moving_with(&self, vm: VmId, h: HostId) -> Option<Vec<VmId>> {
         let mut gang = vec![vm];
         if let Some(g) = self.together_group(vm) {
-            gang.extend(
-                (self.together[g].iter().copied())
-                    .filter(|&v| v != vm && self.vms[v].state == VmState::Running(h)),
-            );
+            for &v in &self.together[g] {
+                match self.vms[v].state {
+                    VmState::Migrating(_) => return None,
+                    VmState::Running(at) if at == h && v != vm => gang.push(v),
+                    _ => {}
+                }
+            }
         }
-        gang
+        Some(gang)
     }
 
     /// Whether VMs `a` and `b` belong to the same anti-affinity group (then never share a

@@ -93,8 +93,11 @@ impl Simulation<'_> {
                     break;
                 };
                 let vm = pool.remove(i);
-                // A keep-together VM leaves with its group's members on the host, as one.
-                let gang = self.fleet.moving_with(vm, h);
+                // A keep-together VM leaves with its group's members on the host, as one, and
+                // stays while one of them is still arriving.
+                let Some(gang) = self.fleet.moving_with(vm, h) else {
+                    continue;
+                };
                 if gang.len() > 1 {
                     pool.retain(|v| !gang.contains(v));
                 }
@@ -146,7 +149,9 @@ impl Simulation<'_> {
             let VmState::Running(src) = self.fleet.vms[vm].state else {
                 continue;
             };
-            let gang = self.fleet.moving_with(vm, src);
+            let Some(gang) = self.fleet.moving_with(vm, src) else {
+                continue;
+            };
             if gang.len() > 1 {
                 with_group.extend(&gang);
             }
@@ -288,7 +293,10 @@ impl Simulation<'_> {
             let mut plan: Vec<(VmId, HostId)> = Vec::new();
             for &vm in &vms {
                 // Keep-together members go where the first of their group went.
-                let gang = self.fleet.moving_with(vm, src);
+                // (A source has no migration in flight, so none of its groups is arriving.)
+                let Some(gang) = self.fleet.moving_with(vm, src) else {
+                    break;
+                };
                 if gang.len() > 1 && plan.iter().any(|p| p.0 == vm) {
                     continue;
                 }
