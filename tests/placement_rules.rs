@@ -662,3 +662,78 @@ fn overload_relief_moves_a_keep_together_group_as_one() {
     assert_eq!(starts[0], "4200.0");
     assert!(starts[1..].iter().all(|&s| s != "4200.0"), "{m:?}");
 }
+
+#[test]
+fn a_keep_together_group_starts_together_before_other_vms_take_its_room() {
+    // Two hosts of 4000 MIPS, placed first fit decreasing by demand: the pair's trace VMs
+    // `a` (2000 MIPS) and `b` (1000), and a 1500-MIPS filler, in the order a, filler, b.
+    // Kept together, `a` looks for room for both (3000 MIPS: host 0) and `b` starts with it
+    // at once, so the filler goes to host 1: host 0 at 75 % (75 W dynamic) and host 1 at
+    // 37.5 % (37.5 W) for the hour. Had `b` waited its turn, the filler would have taken its
+    // room on host 0 (3500 MIPS) and `b`, bound there, would never start. Apart: `a` and the
+    // filler on host 0 (87.5 W), `b` on host 1 (25 W).
+    let text = |rule: &str| {
+        format!(
+            r#"
+version = 1
+[simulation]
+name = "gang-start"
+duration = "1h"
+[[hosts]]
+class = "a"
+count = 2
+cores = 4
+core_mips = 1000
+ram = "16 GB"
+power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+[[vm_types]]
+name = "two"
+vcpus = 2
+vcpu_mips = 1000
+ram = "2 GB"
+[[vms]]
+name = "pair"
+type = "two"
+trace = "t"
+{rule}
+[[vms]]
+name = "filler"
+type = "two"
+count = 1
+load = "filler"
+[traces.t]
+format = "csv"
+path = "trace.csv"
+[loads.filler]
+shape = "constant"
+level = 0.75
+[policy]
+initial_placement = "first-fit-decreasing"
+initial_fit = "demand"
+[policy.consolidation]
+enabled = false
+[policy.power]
+name = "keep-on"
+"#
+        )
+    };
+    let dynamic = |rule: &str| {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("s.toml"), text(rule)).unwrap();
+        let rows = "time,vm,cpu\n0,a,100\n0,b,50\n3600,a,100\n3600,b,50\n";
+        std::fs::write(tmp.path().join("trace.csv"), rows).unwrap();
+        let out = tmp.path().join("out");
+        run_ok(
+            &tmp.path().join("s.toml"),
+            &out,
+            &["--no-charts", "--no-baseline", "--check"],
+        );
+        column(&out.join("hosts.csv"), "dynamic_kwh")
+    };
+    let with = dynamic("affinity = true");
+    close(with[0], 0.075);
+    close(with[1], 0.0375);
+    let apart = dynamic("");
+    close(apart[0], 0.0875);
+    close(apart[1], 0.025);
+}

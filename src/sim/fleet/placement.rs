@@ -106,8 +106,12 @@ impl Simulation<'_> {
     }
 
     /// [`Self::try_place`] for a VM that was deferred to host `before`: deferring it to the
-    /// same host again is not a new conflict and is not logged again.
+    /// same host again is not a new conflict and is not logged again. A VM already started
+    /// with its keep-together group is handled.
     fn place_or_defer(&mut self, vm: VmId, before: Option<HostId>) -> bool {
+        if self.fleet.vms[vm].state != VmState::Waiting {
+            return true;
+        }
         let Some(h) = self.find_for_new(vm, false) else {
             return false;
         };
@@ -116,7 +120,7 @@ impl Simulation<'_> {
             return true;
         }
         if self.fleet.hosts[h].migrations.is_empty() {
-            self.start_vm(vm, h);
+            self.start_with_group(vm, h);
             return true;
         }
         match self.setup.conflicts.provisioning {
@@ -127,7 +131,7 @@ impl Simulation<'_> {
                     &[h],
                     "allowed: placed on the host during its migration",
                 );
-                self.start_vm(vm, h);
+                self.start_with_group(vm, h);
             }
             Provisioning::Deny => match self.find_for_new(vm, true) {
                 Some(other) => {
@@ -137,7 +141,7 @@ impl Simulation<'_> {
                         &[h, other],
                         "denied: placed on the best host without a migration",
                     );
-                    self.start_vm(vm, other);
+                    self.start_with_group(vm, other);
                 }
                 None => {
                     self.wait_conflict(
@@ -160,6 +164,28 @@ impl Simulation<'_> {
             }
         }
         true
+    }
+
+    /// Starts VM `vm` on host `h` and, if it is the first of its keep-together group to run,
+    /// the group's members waiting to be placed with it (queued, deferred, or down with
+    /// their restart due): its search found room for them all, so they start together rather
+    /// than leave that room to other VMs placed in between.
+    fn start_with_group(&mut self, vm: VmId, h: HostId) {
+        let gang = self.fleet.starting_with(vm);
+        self.start_vm(vm, h);
+        let now = self.clock.now;
+        for &v in &gang[1..] {
+            let due = match self.fleet.vms[v].state {
+                VmState::Waiting => true,
+                VmState::Down => (self.failures.as_ref()).is_some_and(|f| f.restart_due(v, now)),
+                _ => false,
+            };
+            if due {
+                self.fleet.waiting.retain(|&w| w != v);
+                self.fleet.deferred.retain(|&(w, _)| w != v);
+                self.start_vm(v, h);
+            }
+        }
     }
 
     /// Places again the deferred VMs whose host has no migration left (or all of them, with

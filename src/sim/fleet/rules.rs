@@ -104,16 +104,21 @@ impl Fleet {
             .find_map(|&v| self.counted_at(v))
     }
 
-    /// The VMs placed with `vm` when it starts unbound: `vm` first, then the other members of
-    /// its keep-together group waiting to be placed (arrived, or down after a failure), so
-    /// the host it picks has room for them all. Just `vm` outside such a group, or bound.
+    /// The VMs whose room a host must have for `vm` to start there unbound: `vm` first, then
+    /// the other members of its keep-together group not running yet (waiting, down after a
+    /// failure, or yet to arrive), so that they can all follow it. Just `vm` outside such a
+    /// group, or bound.
     pub(in crate::sim) fn starting_with(&self, vm: VmId) -> Vec<VmId> {
         let mut gang = vec![vm];
         if let Some(g) = self.together_group(vm)
             && self.bound_host(vm).is_none()
         {
             gang.extend(self.together[g].iter().copied().filter(|&v| {
-                v != vm && matches!(self.vms[v].state, VmState::Waiting | VmState::Down)
+                v != vm
+                    && matches!(
+                        self.vms[v].state,
+                        VmState::Waiting | VmState::Down | VmState::Pending
+                    )
             }));
         }
         gang
