@@ -45,8 +45,8 @@ impl Simulation<'_> {
     /// detector's ceiling, less the destination head-room), so its next control tick finds
     /// nothing to move; failing that, anywhere it fits.
     ///
-    /// The first VM of a keep-together group to start is placed with the members waiting
-    /// with it ([`Fleet::starting_with`]): the host must have room for them all.
+    /// The first VM of a keep-together group to start needs room for the members not running
+    /// yet ([`Fleet::starting_with`]).
     fn find_for_new(&mut self, vm: VmId, avoid_migrating: bool) -> Option<HostId> {
         let fit = self.policies.fit;
         let gang = self.fleet.starting_with(vm);

@@ -7,7 +7,8 @@
 //! destination (it still executes on its source during the copy, but consolidation moves a
 //! group only whole, every member to one destination in one round, so the destination is
 //! where the group is going). The first member placed while none counts anywhere may go to
-//! any host with room for every member waiting with it; the others follow it there.
+//! any host with room for every member not running yet; those waiting start with it, the
+//! others follow it there.
 
 use crate::policy::placement::Need;
 use crate::sim::fleet::Fleet;
