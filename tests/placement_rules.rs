@@ -737,3 +737,35 @@ name = "keep-on"
     close(apart[0], 0.0875);
     close(apart[1], 0.025);
 }
+
+#[test]
+fn a_keep_together_trace_group_too_large_for_a_host_is_refused_once_read() {
+    // Five trace VMs of 1000 MIPS kept together need 5000 MIPS on one host of 4000: known
+    // only once the trace is read, and refused then, at the group's `affinity`.
+    let text = three_light_vms("", 0, "").replace(
+        "[[vms]]\nname = \"replicas\"\ntype = \"vm\"\ncount = 3\nload = \"light\"\n",
+        "[[vms]]\nname = \"replicas\"\ntype = \"vm\"\ntrace = \"t\"\naffinity = true\n[traces.t]\nformat = \"csv\"\npath = \"trace.csv\"\n",
+    );
+    assert!(text.contains("affinity = true"));
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("s.toml"), text).unwrap();
+    let rows: String = ["a", "b", "c", "d", "e"]
+        .iter()
+        .flat_map(|vm| [format!("0,{vm},40\n"), format!("3600,{vm},40\n")])
+        .collect();
+    std::fs::write(tmp.path().join("trace.csv"), format!("time,vm,cpu\n{rows}")).unwrap();
+    let out = run_in(
+        tmp.path(),
+        &["run", "s.toml", "--out", "out", "--no-charts"],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("vms[0].affinity")
+            && err.contains(
+                "an affinity group of 5 VMs needs 5000 MIPS / 5000 MB of RAM on one host"
+            ),
+        "{err}"
+    );
+    assert!(!tmp.path().join("out").exists());
+}
