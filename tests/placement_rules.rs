@@ -101,6 +101,7 @@ fn the_summary_says_what_the_rules_cost() {
     );
     assert!(printed.contains(&line), "{line:?} not in {printed}");
     assert_eq!(num(&s, "rules.anti_affinity_groups"), 1.0);
+    assert_eq!(num(&s, "rules.affinity_groups"), 0.0);
     assert_eq!(num(&s, "rules.class_groups"), 0.0);
     close(num(&s, "rules.it_kwh"), 0.66);
     close(num(&s, "rules.mean_hosts_on"), 3.0);
@@ -139,6 +140,7 @@ fn without_the_baseline_the_rules_block_has_no_comparison() {
     assert_eq!(
         keys,
         [
+            "affinity_groups",
             "anti_affinity_groups",
             "class_groups",
             "it_kwh",
@@ -365,6 +367,404 @@ fn a_trace_group_larger_than_the_fleet_is_refused_once_its_trace_is_read() {
         err.contains("vms[0].count")
             && err.contains("4 VMs with anti_affinity = true need 4 hosts")
             && err.contains("there are 3 hosts in the fleet"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("out").exists());
+}
+
+/// Three linear hosts (100-200 W, 4 cores of 1000 MIPS, 16 GB) placed first fit by size:
+/// two 1-vCPU VMs (1000 MIPS, 1 GB) of group `pair` at a constant 40 % (400 MIPS each)
+/// first, then two 4-vCPU `hog`s filling hosts 1 and 2 by size, at `hog1` and `hog2` of
+/// their 4000 MIPS. `pair` is added to the pair's group, `extra` to the end.
+fn pair_and_hogs(pair: &str, hog1: f64, hog2: f64, extra: &str) -> String {
+    format!(
+        r#"
+version = 1
+[simulation]
+name = "keep-together"
+duration = "2h"
+[[hosts]]
+class = "a"
+count = 3
+cores = 4
+core_mips = 1000
+ram = "16 GB"
+power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+[[vm_types]]
+name = "small"
+vcpus = 1
+vcpu_mips = 1000
+ram = "1 GB"
+[[vm_types]]
+name = "hog"
+vcpus = 4
+vcpu_mips = 1000
+ram = "4 GB"
+[[vms]]
+name = "pair"
+type = "small"
+count = 2
+load = "light"
+{pair}
+[[vms]]
+name = "hog1"
+type = "hog"
+count = 1
+load = "hog1"
+[[vms]]
+name = "hog2"
+type = "hog"
+count = 1
+load = "hog2"
+[loads.light]
+shape = "constant"
+level = 0.4
+[loads.hog1]
+shape = "constant"
+level = {hog1}
+[loads.hog2]
+shape = "constant"
+level = {hog2}
+[policy]
+initial_placement = "first-fit"
+initial_fit = "size"
+[policy.power]
+headroom = 0
+{extra}
+"#
+    )
+}
+
+/// (vm, source, destination) of each migration of a run.
+fn moves(rec: &nightshift::sim::records::MemoryRecorder) -> Vec<(usize, usize, usize)> {
+    (rec.migrations.iter())
+        .map(|m| (m.vm, m.source, m.destination))
+        .collect()
+}
+
+#[test]
+fn a_keep_together_group_starts_on_a_host_with_room_for_both() {
+    // Host 0 holds a 3000-MIPS VM first (by size), so it has room for one 1000-MIPS member;
+    // first fit would put member 0 there and member 1 on host 1. Kept together, the first
+    // member looks for room for both (2000 MIPS): host 1. Dynamic energy over the hour, by
+    // hand: host 0 carries 3000 x 0.5 = 1500 MIPS (37.5 % of 4000: 37.5 W), host 1 the pair's
+    // 2 x 500 = 1000 MIPS (25 W); apart, host 0 would carry 2000 MIPS (50 W) and host 1
+    // 500 (12.5 W).
+    let text = |rule: &str| {
+        format!(
+            r#"
+version = 1
+[simulation]
+name = "start-together"
+duration = "1h"
+[[hosts]]
+class = "a"
+count = 2
+cores = 4
+core_mips = 1000
+ram = "16 GB"
+power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+[[vm_types]]
+name = "big"
+vcpus = 3
+vcpu_mips = 1000
+ram = "2 GB"
+[[vm_types]]
+name = "small"
+vcpus = 1
+vcpu_mips = 1000
+ram = "1 GB"
+[[vms]]
+name = "filler"
+type = "big"
+count = 1
+load = "half"
+[[vms]]
+name = "pair"
+type = "small"
+count = 2
+load = "half"
+{rule}
+[loads.half]
+shape = "constant"
+level = 0.5
+[policy]
+initial_placement = "first-fit"
+[policy.consolidation]
+enabled = false
+[policy.power]
+name = "keep-on"
+"#
+        )
+    };
+    let (o, _) = run(&text("affinity = true"));
+    let dynamic: Vec<f64> = o.hosts.iter().map(|h| h.dynamic_kwh).collect();
+    close(dynamic[0], 0.0375);
+    close(dynamic[1], 0.025);
+    let (o, _) = run(&text(""));
+    let dynamic: Vec<f64> = o.hosts.iter().map(|h| h.dynamic_kwh).collect();
+    close(dynamic[0], 0.05);
+    close(dynamic[1], 0.0125);
+}
+
+#[test]
+fn evacuation_moves_a_keep_together_group_whole_or_not_at_all() {
+    // The pair (2 x 400 MIPS) starts on host 0 (u = 0.2, under 0.5); host 1 carries 3000
+    // MIPS (0.75: room for one member below THR's 0.9, 3400, not both, 3800), host 2 2400
+    // (0.6: room for both, 3200). Kept together, the first tick (300 s) moves both members to
+    // host 2 (power-aware best fit ties on linear hosts; only host 2 takes 800 MIPS), and host
+    // 0, empty, goes off: 2 migrations, 1 shutdown.
+    let (o, rec) = run(&pair_and_hogs("affinity = true", 0.75, 0.6, ""));
+    assert_eq!(moves(&rec), [(0, 0, 2), (1, 0, 2)]);
+    assert_eq!(o.summary.hosts.shutdowns, 1);
+    // Apart, the same tick splits them: member 0 to host 1 (the lowest id of the tie),
+    // member 1 on to host 2.
+    let (_, rec) = run(&pair_and_hogs("", 0.75, 0.6, ""));
+    assert_eq!(moves(&rec), [(0, 0, 1), (1, 0, 2)]);
+    // Host 2 at 0.75 as well: no host has room for both, so kept together the pair stays on
+    // host 0 and all three hosts stay on for the 2 h (no migration, no shutdown); apart,
+    // host 0 is emptied (one member each to hosts 1 and 2) and switched off.
+    let (o, rec) = run(&pair_and_hogs("affinity = true", 0.75, 0.75, ""));
+    assert!(rec.migrations.is_empty(), "{:?}", moves(&rec));
+    assert_eq!((o.summary.hosts.min_on, o.summary.hosts.shutdowns), (3, 0));
+    let (o, rec) = run(&pair_and_hogs("", 0.75, 0.75, ""));
+    assert_eq!(moves(&rec), [(0, 0, 1), (1, 0, 2)]);
+    assert_eq!(o.summary.hosts.shutdowns, 1);
+}
+
+#[test]
+fn a_failure_restarts_a_keep_together_group_on_one_host() {
+    // Consolidation off, every host kept on; first fit by size puts the pair (2 x 1000 MIPS
+    // by size) on host 0 and the 3000-MIPS hog on host 1 (room for one member by size), host 2
+    // empty. Host 0 fails at 1800 s; after the 60 s HA delay the first member restarts where
+    // both fit (host 2, 2000 MIPS by size), the second follows. Host 2's dynamic energy is
+    // the pair's 2 x 400 MIPS (20 W) from 1860 s to 7200 s; apart, member 0 would restart on
+    // host 1 and host 2 would carry one member (10 W).
+    let extra = "[failures]\nrestart_delay = \"60s\"\ntrace = \"fail.csv\"\n[policy.consolidation]\nenabled = false\n";
+    let run_failing = |pair: &str| {
+        let text = pair_and_hogs(pair, 0.5, 0.5, extra)
+            .replace("headroom = 0", "name = \"keep-on\"")
+            .replace(
+                "[[vms]]\nname = \"hog2\"\ntype = \"hog\"\ncount = 1\nload = \"hog2\"\n",
+                "",
+            )
+            .replace("name = \"hog\"\nvcpus = 4", "name = \"hog\"\nvcpus = 3");
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(
+            tmp.path().join("fail.csv"),
+            "host,start_s,end_s\n0,1800,7200\n",
+        )
+        .unwrap();
+        let scenario = tmp.path().join("s.toml");
+        std::fs::write(&scenario, text).unwrap();
+        let out = tmp.path().join("out");
+        run_ok(
+            &scenario,
+            &out,
+            &["--no-charts", "--no-baseline", "--check"],
+        );
+        let s = summary(&out);
+        assert_eq!(num(&s, "failures.restarts"), 2.0, "{s}");
+        column(&out.join("hosts.csv"), "dynamic_kwh")
+    };
+    let dynamic = run_failing("affinity = true");
+    close(dynamic[2], 20.0 * 5340.0 / 3_600_000.0);
+    let dynamic = run_failing("");
+    close(dynamic[2], 10.0 * 5340.0 / 3_600_000.0);
+}
+
+#[test]
+fn bad_keep_together_groups_are_refused() {
+    rejects(
+        &pair_and_hogs("affinity = true\nanti_affinity = true", 0.5, 0.5, ""),
+        &[],
+        &["vms[0].affinity", "not both"],
+    );
+    // Five 1000-MIPS members need 5000 MIPS on one host; a host has 4000.
+    rejects(
+        &pair_and_hogs("affinity = true", 0.5, 0.5, "")
+            .replace("count = 2\nload", "count = 5\nload"),
+        &[],
+        &[
+            "vms[0].affinity",
+            "an affinity group of 5 VMs needs 5000 MIPS / 5000 MB of RAM on one host",
+            "the largest host class it may use (\"a\") has 4000 MIPS / 16000 MB",
+        ],
+    );
+    rejects(
+        &pair_and_hogs("affinity = true", 0.5, 0.5, "").replace(
+            "duration = \"2h\"",
+            "duration = \"2h\"\nprofile = \"cloudsim\"",
+        ),
+        &[],
+        &["vms[0].affinity", "needs the realistic profile"],
+    );
+}
+
+#[test]
+fn the_report_names_keep_together_groups_and_their_cost() {
+    // Host 2 at 0.75 like host 1: kept together the pair holds host 0 on for the whole 2 h
+    // (3.00 hosts on), while the run without the rule empties it at the first tick (host 0
+    // on for 300 s and its shutdown: a mean under 3). The summary counts the group, the
+    // printed line and the report's row name it.
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("s.toml");
+    std::fs::write(&scenario, pair_and_hogs("affinity = true", 0.75, 0.75, "")).unwrap();
+    let out = tmp.path().join("out");
+    let (scenario_arg, out_arg) = (scenario.to_str().unwrap(), out.to_str().unwrap());
+    let o = run_args(&["run", scenario_arg, "--out", out_arg, "--no-charts"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = summary(&out);
+    assert_eq!(num(&s, "rules.affinity_groups"), 1.0);
+    assert_eq!(num(&s, "rules.anti_affinity_groups"), 0.0);
+    close(num(&s, "rules.mean_hosts_on"), 3.0);
+    let extra = num(&s, "rules.extra_hosts_on");
+    assert!(extra > 0.0 && extra < 1.0, "{s}");
+    assert!(
+        stdout(&o).contains(
+            "  rules       0 anti-affinity, 1 keep-together and 0 host-class groups: they keep"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("| Placement rules | 0 anti-affinity, 1 keep-together and 0 host-class group(s): 3.00 hosts on (mean)"),
+        "{report}"
+    );
+    assert!(
+        report.contains("keep-together group share one host"),
+        "{report}"
+    );
+}
+
+#[test]
+fn overload_relief_moves_a_keep_together_group_as_one() {
+    // Kept together, the replicas (2 x 800 MIPS) start on host 0 with the hog (first fit by
+    // demand below THR's 0.9: 1600 + 300 MIPS). Host 0 passes 90 % when
+    // 1600 + 3000 x ramp > 3600, ramp = 0.1 + 0.9 x (t - 1800 s) / 3600 s above 0.667, after
+    // 4067 s; the tick at 4200 s selects a replica (least RAM: MMT's choice), which takes its
+    // sibling along: both leave in that tick, to one host (host 1, the lowest id among tied
+    // linear hosts).
+    let m = migrations(&relief("affinity = true"));
+    let as_str: Vec<(&str, &str, &str, &str)> = m
+        .iter()
+        .map(|(a, b, c, d)| (a.as_str(), b.as_str(), c.as_str(), d.as_str()))
+        .collect();
+    assert_eq!(
+        as_str,
+        [("0", "0", "1", "4200.0"), ("1", "0", "1", "4200.0")]
+    );
+    // Apart, one replica leaving is enough at 4200 s (2900 MIPS stay): the other leaves at a
+    // later tick.
+    let m = migrations(&relief(""));
+    let starts: Vec<&str> = m.iter().map(|(_, _, _, s)| s.as_str()).collect();
+    assert_eq!(starts[0], "4200.0");
+    assert!(starts[1..].iter().all(|&s| s != "4200.0"), "{m:?}");
+}
+
+#[test]
+fn a_keep_together_group_starts_together_before_other_vms_take_its_room() {
+    // Two hosts of 4000 MIPS, placed first fit decreasing by demand: the pair's trace VMs
+    // `a` (2000 MIPS) and `b` (1000), and a 1500-MIPS filler, in the order a, filler, b.
+    // Kept together, `a` looks for room for both (3000 MIPS: host 0) and `b` starts with it
+    // at once, so the filler goes to host 1: host 0 at 75 % (75 W dynamic) and host 1 at
+    // 37.5 % (37.5 W) for the hour. Had `b` waited its turn, the filler would have taken its
+    // room on host 0 (3500 MIPS) and `b`, bound there, would never start. Apart: `a` and the
+    // filler on host 0 (87.5 W), `b` on host 1 (25 W).
+    let text = |rule: &str| {
+        format!(
+            r#"
+version = 1
+[simulation]
+name = "gang-start"
+duration = "1h"
+[[hosts]]
+class = "a"
+count = 2
+cores = 4
+core_mips = 1000
+ram = "16 GB"
+power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+[[vm_types]]
+name = "two"
+vcpus = 2
+vcpu_mips = 1000
+ram = "2 GB"
+[[vms]]
+name = "pair"
+type = "two"
+trace = "t"
+{rule}
+[[vms]]
+name = "filler"
+type = "two"
+count = 1
+load = "filler"
+[traces.t]
+format = "csv"
+path = "trace.csv"
+[loads.filler]
+shape = "constant"
+level = 0.75
+[policy]
+initial_placement = "first-fit-decreasing"
+initial_fit = "demand"
+[policy.consolidation]
+enabled = false
+[policy.power]
+name = "keep-on"
+"#
+        )
+    };
+    let dynamic = |rule: &str| {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("s.toml"), text(rule)).unwrap();
+        let rows = "time,vm,cpu\n0,a,100\n0,b,50\n3600,a,100\n3600,b,50\n";
+        std::fs::write(tmp.path().join("trace.csv"), rows).unwrap();
+        let out = tmp.path().join("out");
+        run_ok(
+            &tmp.path().join("s.toml"),
+            &out,
+            &["--no-charts", "--no-baseline", "--check"],
+        );
+        column(&out.join("hosts.csv"), "dynamic_kwh")
+    };
+    let with = dynamic("affinity = true");
+    close(with[0], 0.075);
+    close(with[1], 0.0375);
+    let apart = dynamic("");
+    close(apart[0], 0.0875);
+    close(apart[1], 0.025);
+}
+
+#[test]
+fn a_keep_together_trace_group_too_large_for_a_host_is_refused_once_read() {
+    // Five trace VMs of 1000 MIPS kept together need 5000 MIPS on one host of 4000: known
+    // only once the trace is read, and refused then, at the group's `affinity`.
+    let text = three_light_vms("", 0, "").replace(
+        "[[vms]]\nname = \"replicas\"\ntype = \"vm\"\ncount = 3\nload = \"light\"\n",
+        "[[vms]]\nname = \"replicas\"\ntype = \"vm\"\ntrace = \"t\"\naffinity = true\n[traces.t]\nformat = \"csv\"\npath = \"trace.csv\"\n",
+    );
+    assert!(text.contains("affinity = true"));
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("s.toml"), text).unwrap();
+    let rows: String = ["a", "b", "c", "d", "e"]
+        .iter()
+        .flat_map(|vm| [format!("0,{vm},40\n"), format!("3600,{vm},40\n")])
+        .collect();
+    std::fs::write(tmp.path().join("trace.csv"), format!("time,vm,cpu\n{rows}")).unwrap();
+    let out = run_in(
+        tmp.path(),
+        &["run", "s.toml", "--out", "out", "--no-charts"],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("vms[0].affinity")
+            && err.contains(
+                "an affinity group of 5 VMs needs 5000 MIPS / 5000 MB of RAM on one host"
+            ),
         "{err}"
     );
     assert!(!tmp.path().join("out").exists());

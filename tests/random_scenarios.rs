@@ -201,15 +201,26 @@ fn scenario_text(
         );
     }
     // Placement rules (realistic only), from the start minute so the strategy keeps its
-    // shape: anti-affinity on even starts when the fleet has a host for each VM, class c0
-    // (every type fits every class) on starts divisible by three when its hosts allow it.
+    // shape: anti-affinity on even starts when the fleet has a host for each VM, keep-together
+    // on starts of 1 modulo 4 when the whole group fits the smallest class, class c0 (every
+    // type fits every class) on starts divisible by three when its hosts allow it.
     let (hosts_total, c0_hosts) = (classes.iter().map(|c| c.0).sum::<u32>(), classes[0].0);
+    let least_mips = classes.iter().map(|k| k.1 * k.2).min().unwrap_or(0);
     for (i, &(t, count, load, start, life)) in groups.iter().enumerate() {
         let anti = !cloudsim && start % 2 == 0 && count <= hosts_total;
+        let (vcpus, ram_mb) = (
+            (1 + t as u32).min(max_cores),
+            (512 * (1 + t as u32)).min(max_ram * 1000),
+        );
+        let together = !cloudsim
+            && start % 4 == 1
+            && count * vcpus * max_mips.min(1000) <= least_mips
+            && count * ram_mb <= max_ram * 1000;
         let only_c0 = !cloudsim && start % 3 == 0 && (!anti || count <= c0_hosts);
         let rules = format!(
-            "{}{}",
+            "{}{}{}",
             if anti { "anti_affinity = true\n" } else { "" },
+            if together { "affinity = true\n" } else { "" },
             if only_c0 {
                 "host_classes = [\"c0\"]\n"
             } else {

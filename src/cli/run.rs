@@ -220,8 +220,13 @@ fn report(s: &SummaryFile, out: &Path, wall_s: f64, drawn: &Drawn) -> String {
         );
     }
     if let Some(k) = &r.rules {
+        let together = if k.affinity_groups > 0 {
+            format!(", {} keep-together", k.affinity_groups)
+        } else {
+            String::new()
+        };
         text += &format!(
-            "  rules       {} anti-affinity and {} host-class groups{}\n",
+            "  rules       {} anti-affinity{together} and {} host-class groups{}\n",
             k.anti_affinity_groups,
             k.class_groups,
             match (k.extra_it_kwh, k.extra_hosts_on) {

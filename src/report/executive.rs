@@ -391,7 +391,7 @@ pub fn assumptions(run: &RunSummary) -> Vec<String> {
     }
     if r.rules.is_some() {
         out.push(
-            "Placement rules are hard: a VM of an anti-affinity group never shares a host with another of its group (counting migrations under way), and a VM restricted to host classes runs only there, at placement, consolidation, evacuation and restarts after a failure; a VM that no host can take under them waits. Their cost is measured against the same scenario and seed with every rule dropped; the always-on baseline keeps them."
+            "Placement rules are hard: a VM of an anti-affinity group never shares a host with another of its group (counting migrations under way), the running VMs of a keep-together group share one host (they start, move and restart as one, and a member waits while its group's host has no room for it), and a VM restricted to host classes runs only there, at placement, consolidation, evacuation and restarts after a failure; a VM that no host can take under them waits. Their cost is measured against the same scenario and seed with every rule dropped; the always-on baseline keeps them."
                 .to_string(),
         );
     }

@@ -263,8 +263,13 @@ fn failure_headlines(run: &RunSummary) -> Vec<(&'static str, String)> {
 /// them, against the same scenario and seed without them.
 fn rules_headline(run: &RunSummary) -> Option<(&'static str, String)> {
     let r = run.run().rules.as_ref()?;
+    let together = if r.affinity_groups > 0 {
+        format!(", {} keep-together", grouped(r.affinity_groups as f64, 0))
+    } else {
+        String::new()
+    };
     let groups = format!(
-        "{} anti-affinity and {} host-class group(s)",
+        "{} anti-affinity{together} and {} host-class group(s)",
         grouped(r.anti_affinity_groups as f64, 0),
         grouped(r.class_groups as f64, 0)
     );

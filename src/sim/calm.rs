@@ -107,25 +107,27 @@ impl Calm {
         *counter += n as u64;
     }
 
-    /// Whether `vm`'s cool-down or daily cap keeps it from being selected for relief at
-    /// `now` (counted).
-    pub fn vm_held(&mut self, setup: &CalmSetup, vm: VmId, now: SimTime) -> bool {
-        let why = self.vm_refusal(setup, vm, now);
+    /// Whether the cool-down or daily cap of one of `vms` (a VM and the keep-together
+    /// members moving with it) keeps them from being selected for relief at `now` (counted,
+    /// one refused move per VM).
+    pub fn vm_held(&mut self, setup: &CalmSetup, vms: &[VmId], now: SimTime) -> bool {
+        let why = vms.iter().find_map(|&vm| self.vm_refusal(setup, vm, now));
         if let Some(why) = why {
-            self.refuse(why, 1);
+            self.refuse(why, vms.len());
         }
         why.is_some()
     }
 
-    /// Whether the window (`open` or not) or the budgets refuse a relief move now (counted).
-    pub fn relief_refused(&mut self, setup: &CalmSetup, open: bool) -> bool {
+    /// Whether the window (`open` or not) or the budgets refuse `n` relief moves now (a VM
+    /// and the keep-together members moving with it; counted).
+    pub fn relief_refused(&mut self, setup: &CalmSetup, open: bool, n: usize) -> bool {
         let why = if open {
-            self.budget_refusal(setup, 1)
+            self.budget_refusal(setup, n)
         } else {
             Some(Refusal::Window)
         };
         if let Some(why) = why {
-            self.refuse(why, 1);
+            self.refuse(why, n);
         }
         why.is_some()
     }

@@ -384,10 +384,8 @@ impl<'a> Simulation<'a> {
                 queue: EventQueue::new(),
                 events: 0,
             },
-            fleet: Fleet {
-                rules: setup.groups.iter().map(|g| g.rule.clone()).collect(),
-                ..Fleet::new(hosts, vms, keep)
-            },
+            fleet: Fleet::new(hosts, vms, keep)
+                .with_rules(setup.groups.iter().map(|g| g.rule.clone()).collect()),
             index: PlacementIndex::new(
                 &setup.hosts,
                 setup.host_classes.len(),

@@ -642,6 +642,9 @@ pub struct Summary {
 pub struct RulesSummary {
     /// Groups with `anti_affinity = true`.
     pub anti_affinity_groups: usize,
+    /// Groups kept together on one host (`affinity = true`).
+    #[serde(default)]
+    pub affinity_groups: usize,
     /// Groups restricted to some host classes (`host_classes`).
     pub class_groups: usize,
     /// Mean hosts on with the rules (`hosts.mean_on`).
@@ -663,15 +666,16 @@ pub struct RulesSummary {
 }
 
 impl RulesSummary {
-    /// The counts of groups with each rule and the run's hosts on and energy; `None` when no
-    /// group has a rule (every rule is one of the two kinds).
+    /// The counts of groups with each rule (anti-affinity, keep-together, host classes) and
+    /// the run's hosts on and energy; `None` when no group has a rule (every rule is one of
+    /// the three kinds).
     pub fn of(
-        anti_affinity_groups: usize,
-        class_groups: usize,
+        [anti_affinity_groups, affinity_groups, class_groups]: [usize; 3],
         run: &Summary,
     ) -> Option<RulesSummary> {
-        (anti_affinity_groups + class_groups > 0).then(|| RulesSummary {
+        (anti_affinity_groups + affinity_groups + class_groups > 0).then(|| RulesSummary {
             anti_affinity_groups,
+            affinity_groups,
             class_groups,
             mean_hosts_on: run.hosts.mean_on,
             it_kwh: run.energy.it_kwh,

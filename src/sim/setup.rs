@@ -58,6 +58,9 @@ pub struct VmGroup {
 pub struct PlacementRule {
     /// No two VMs of the group on one host, counting VMs arriving by migration.
     pub anti_affinity: bool,
+    /// Every running VM of the group on one host ("keep together"), counting VMs arriving by
+    /// migration at their destination; never with `anti_affinity`.
+    pub affinity: bool,
     /// Per host class (index into [`Setup::host_classes`]): may the group's VMs run there;
     /// `None` = every class.
     pub classes: Option<Vec<bool>>,

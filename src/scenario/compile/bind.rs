@@ -2,7 +2,7 @@
 //! (types, arrivals, ends) and count.
 
 use crate::scenario::error::FieldError;
-use crate::sim::setup::{GroupDemand, Setup};
+use crate::sim::setup::{FitBasis, GroupDemand, Setup};
 use crate::trace::TraceIndex;
 use crate::workload::replay::{TraceGrid, TraceVm, TypeMapping};
 use std::borrow::Borrow;
@@ -98,6 +98,14 @@ pub fn bind_traces<I: Borrow<TraceIndex>>(
                 rule,
                 &setup.host_classes,
                 &setup.hosts,
+            )?;
+            let types = &setup.vm_types;
+            super::rules::check_together(
+                g,
+                tg.vms.iter().map(|vm| &types[vm.vm_type]),
+                rule,
+                &setup.host_classes,
+                setup.initial_fit == FitBasis::Size,
             )?;
         }
     }

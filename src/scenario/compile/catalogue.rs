@@ -39,7 +39,7 @@ pub(super) fn load_index(key: &str, loads: &[&String], name: &str) -> Check<usiz
 #[derive(Debug, Clone, Copy)]
 pub(super) struct FitRule {
     /// Its full CPU size (placement counts sizes).
-    by_size: bool,
+    pub(super) by_size: bool,
     /// Cores as fast as its vCPUs (the realistic model always asks it; CloudSim when it
     /// counts sizes).
     cores: bool,

@@ -1,5 +1,6 @@
-//! `[[vms]]` placement rules: `anti_affinity` and `host_classes` checked against the fleet
-//! and compiled into a group's [`PlacementRule`]; refused under the `cloudsim` profile.
+//! `[[vms]]` placement rules: `anti_affinity`, `affinity` and `host_classes` checked against
+//! the fleet and compiled into a group's [`PlacementRule`]; refused under the `cloudsim`
+//! profile.
 
 use super::catalogue::{FitRule, check_fits};
 use super::checks::Check;
@@ -10,8 +11,8 @@ use crate::scenario::file::{ProfileSpec, ScenarioSpec, VmGroupSpec};
 use crate::sim::setup::PlacementRule;
 use crate::workload::replay::TypeMapping;
 
-/// The placement rule of group `i` (`anti_affinity`, `host_classes`), if it has one; its VM
-/// types `used` must fit some allowed class. Refused under the `cloudsim` profile, whose
+/// The placement rule of group `i` (`anti_affinity` or `affinity`, `host_classes`), if it
+/// has one; its VM types `used` must fit some allowed class. Refused under the `cloudsim` profile, whose
 /// placement and consolidation are CloudSim's and know no rules.
 pub(super) fn rule(
     i: usize,
@@ -22,11 +23,19 @@ pub(super) fn rule(
     classes: &[HostClass],
 ) -> Check<Option<PlacementRule>> {
     let key = |f: &str| format!("vms[{i}].{f}");
-    if !g.anti_affinity && g.host_classes.is_empty() {
+    if !g.anti_affinity && !g.affinity && g.host_classes.is_empty() {
         return Ok(None);
+    }
+    if g.anti_affinity && g.affinity {
+        return Err(FieldError::new(
+            key("affinity"),
+            "a group's VMs are kept either apart (`anti_affinity = true`) or together (`affinity = true`), not both: drop one",
+        ));
     }
     let field = if g.anti_affinity {
         "anti_affinity"
+    } else if g.affinity {
+        "affinity"
     } else {
         "host_classes"
     };
@@ -74,6 +83,7 @@ pub(super) fn rule(
     };
     Ok(Some(PlacementRule {
         anti_affinity: g.anti_affinity,
+        affinity: g.affinity,
         classes: allowed,
     }))
 }
@@ -122,6 +132,69 @@ pub(super) fn check_group_size(
         format!("vms[{i}].count"),
         format!(
             "{count} VMs with anti_affinity = true need {count} hosts, one each, but there are {allowed} hosts {within}: lower the count or add hosts"
+        ),
+    ))
+}
+
+/// A keep-together group's VMs (`members`, their types) must fit one host of an allowed class
+/// all at once, at full size: their CPU within what placement may commit (`by_size`: the
+/// class's sized limit, over-commit included; by demand: its physical MIPS, what the VMs
+/// demand at their peak), their RAM and disk reservations within the class's. A group that
+/// cannot is a mistake in the scenario: its last VMs could never start.
+pub(super) fn check_together<'t>(
+    i: usize,
+    members: impl Iterator<Item = &'t VmType>,
+    rule: &PlacementRule,
+    classes: &[HostClass],
+    by_size: bool,
+) -> Check<()> {
+    if !rule.affinity {
+        return Ok(());
+    }
+    let (mut n, mut mips, mut ram, mut disk) = (0usize, 0.0, 0.0, 0.0);
+    for t in members {
+        n += 1;
+        (mips, ram, disk) = (mips + t.mips, ram + t.ram_mb, disk + t.disk_mb);
+    }
+    let cpu = |c: &HostClass| {
+        if by_size {
+            c.sized_limit_mips()
+        } else {
+            c.mips
+        }
+    };
+    let allowed = || {
+        (classes.iter().enumerate())
+            .filter(|(j, _)| rule.classes.as_ref().is_none_or(|a| a[*j]))
+            .map(|(_, c)| c)
+    };
+    let fits = |c: &HostClass| {
+        mips <= cpu(c) * (1.0 + 1e-9)
+            && ram <= c.ram_limit_mb() * (1.0 + 1e-9)
+            && (c.disk_mb == 0.0 || disk <= c.disk_mb * (1.0 + 1e-9))
+    };
+    if allowed().any(fits) {
+        return Ok(());
+    }
+    let Some(largest) = allowed().max_by(|a, b| cpu(a).total_cmp(&cpu(b))) else {
+        return Ok(());
+    };
+    let disk_part = |d: f64| {
+        if disk > 0.0 && largest.disk_mb > 0.0 {
+            format!(" / {d} MB of disk")
+        } else {
+            String::new()
+        }
+    };
+    Err(FieldError::new(
+        format!("vms[{i}].affinity"),
+        format!(
+            "an affinity group of {n} VMs needs {mips} MIPS / {ram} MB of RAM{} on one host, but the largest host class it may use (\"{}\") has {} MIPS / {} MB{}: lower the count, use smaller VM types, or add a larger host class",
+            disk_part(disk),
+            largest.name,
+            cpu(largest),
+            largest.ram_limit_mb(),
+            disk_part(largest.disk_mb),
         ),
     ))
 }

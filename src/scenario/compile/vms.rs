@@ -3,7 +3,7 @@
 use super::catalogue::{FitRule, check_fits, load_index, type_index};
 use super::checks::{Check, at_least_one};
 use super::lifetime;
-use super::rules::{check_group_size, mapping_types, rule};
+use super::rules::{check_group_size, check_together, mapping_types, rule};
 use crate::model::host::HostClass;
 use crate::model::vm::VmType;
 use crate::scenario::error::FieldError;
@@ -91,6 +91,9 @@ pub(super) fn compile(
         let rule = rule(i, g, s, types, &[vm_type], classes)?;
         if let Some(r) = &rule {
             check_group_size(i, count, r, classes, hosts)?;
+            let by_size = FitRule::of(s).by_size;
+            let members = (0..count).map(|_| t);
+            check_together(i, members, r, classes, by_size)?;
         }
         out.push(VmGroup {
             name: g.name.clone().unwrap_or_else(|| format!("{}-{i}", t.name)),

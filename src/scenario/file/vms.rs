@@ -57,6 +57,11 @@ pub struct VmGroupSpec {
     /// migration (vSphere's "separate virtual machines", OpenStack's `anti-affinity`).
     #[serde(default)]
     pub anti_affinity: bool,
+    /// Hard keep-together affinity: every running VM of the group on one host, counting VMs
+    /// arriving by migration (OpenStack's `affinity` server group policy, vSphere's "keep
+    /// virtual machines together"); not with `anti_affinity`.
+    #[serde(default)]
+    pub affinity: bool,
     /// Hard VM-to-host rule: the group's VMs run only on host classes named here (vSphere's
     /// "must run on hosts in group"); empty = any class.
     #[serde(default)]

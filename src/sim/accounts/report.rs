@@ -386,8 +386,11 @@ impl Simulation<'_> {
         };
         let rules = setup.groups.iter().filter_map(|g| g.rule.as_ref());
         summary.rules = RulesSummary::of(
-            rules.clone().filter(|r| r.anti_affinity).count(),
-            rules.filter(|r| r.classes.is_some()).count(),
+            [
+                rules.clone().filter(|r| r.anti_affinity).count(),
+                rules.clone().filter(|r| r.affinity).count(),
+                rules.filter(|r| r.classes.is_some()).count(),
+            ],
             &summary,
         );
         Outcome {

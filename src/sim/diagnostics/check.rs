@@ -188,7 +188,8 @@ impl Simulation<'_> {
             ));
         }
         // Placement rules: no two VMs of an anti-affinity group on a host (running or
-        // incoming), no VM on a class its group does not allow.
+        // incoming), no VM on a class its group does not allow, no keep-together group on
+        // two hosts.
         if self.fleet.rules.iter().any(Option::is_some)
             && let Some(broken) = self.fleet.broken_rule()
         {
@@ -246,6 +247,7 @@ impl Simulation<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::fleet::Fleet;
     use crate::sim::records::NullRecorder;
 
     const TINY: &str = r#"
@@ -353,6 +355,7 @@ level = 0.5
         let e = with_sim(|s| {
             s.fleet.rules = vec![Some(PlacementRule {
                 anti_affinity: true,
+                affinity: false,
                 classes: None,
             })];
         })
@@ -365,12 +368,37 @@ level = 0.5
         let e = with_sim(|s| {
             s.fleet.rules = vec![Some(PlacementRule {
                 anti_affinity: false,
+                affinity: false,
                 classes: Some(vec![false]),
             })];
         })
         .unwrap_err();
         assert!(
             e.contains("VM 0 is on or bound for host 0, of a class its group does not allow"),
+            "{e}"
+        );
+        // Kept together, with VM 1 moved to host 1 (its RAM with it): the group is split.
+        let e = with_sim(|s| {
+            let rule = PlacementRule {
+                anti_affinity: false,
+                affinity: true,
+                classes: None,
+            };
+            let fleet = std::mem::replace(&mut s.fleet, Fleet::new(Vec::new(), Vec::new(), 0));
+            s.fleet = fleet.with_rules(vec![Some(rule)]);
+            let ram = s.setup.vm_types[0].ram_mb;
+            s.fleet.hosts[0].vms.retain(|&v| v != 1);
+            s.fleet.hosts[0].ram_used -= ram;
+            s.fleet.hosts[1].vms.push(1);
+            s.fleet.hosts[1].ram_used += ram;
+            s.fleet.hosts[1].state = PowerState::On;
+            s.fleet.vms[1].state = VmState::Running(1);
+        })
+        .unwrap_err();
+        assert!(
+            e.contains(
+                "VMs 0 (host 0) and 1 (host 1) of keep-together group 0 are on or bound for different hosts"
+            ),
             "{e}"
         );
     }

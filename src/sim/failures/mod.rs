@@ -89,6 +89,11 @@ impl FailureRun {
         self.down.contains_key(&vm)
     }
 
+    /// Whether VM `vm` is down and its HA restart is due by `now`.
+    pub(crate) fn restart_due(&self, vm: VmId, now: SimTime) -> bool {
+        self.down.get(&vm).is_some_and(|&(_, due)| due <= now)
+    }
+
     /// Whether host `h` waits for a repair.
     pub(crate) fn is_failed(&self, h: HostId) -> bool {
         self.repair_at[h].is_some()

@@ -44,6 +44,9 @@ pub(crate) struct Fleet {
     pub traffic: Traffic,
     /// Each `[[vms]]` group's placement rule, by group index (empty: no rules).
     pub rules: Vec<Option<crate::sim::setup::PlacementRule>>,
+    /// The VMs of each keep-together (`affinity`) group, by group index (empty for other
+    /// groups): set with the rules ([`Fleet::set_rules`]).
+    pub together: Vec<Vec<VmId>>,
 }
 
 impl Fleet {
@@ -61,6 +64,7 @@ impl Fleet {
             history: VmHistory::new(keep),
             traffic: Traffic::default(),
             rules: Vec::new(),
+            together: Vec::new(),
         }
     }
 

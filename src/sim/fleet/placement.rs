@@ -7,6 +7,7 @@ use crate::policy::power;
 use crate::sim::conflicts::ConflictKind;
 use crate::sim::fleet::Fleet;
 use crate::sim::fleet::placement_index::{Best, Hosts, PlacementIndex, Search, Window};
+use crate::sim::fleet::rules::summed;
 use crate::sim::setup::FitBasis;
 use crate::sim::setup::Provisioning;
 use crate::sim::state::*;
@@ -43,9 +44,18 @@ impl Simulation<'_> {
     /// consolidates, it first looks where consolidation would put the VM (below the overload
     /// detector's ceiling, less the destination head-room), so its next control tick finds
     /// nothing to move; failing that, anywhere it fits.
+    ///
+    /// The first VM of a keep-together group to start needs room for the members not running
+    /// yet ([`Fleet::starting_with`]).
     fn find_for_new(&mut self, vm: VmId, avoid_migrating: bool) -> Option<HostId> {
         let fit = self.policies.fit;
-        let need = self.need(vm, fit);
+        let gang = self.fleet.starting_with(vm);
+        let need = if gang.len() == 1 {
+            self.need(vm, fit)
+        } else {
+            summed(gang.iter().map(|&v| self.need(v, fit)))
+        };
+        let others = &gang[1..];
         let (fleet, setup, index) = (&self.fleet, self.setup, &mut self.index);
         let classes = &setup.host_classes;
         let excluded = |h: HostId| avoid_migrating && !fleet.hosts[h].migrations.is_empty();
@@ -68,7 +78,7 @@ impl Simulation<'_> {
             };
             let admission = c.admission(setup, false);
             let found = fleet.find_host(classes, index, &search, &excluded, &|h, u| {
-                fleet.admits(&admission, h, u, vm, &need, std::iter::empty())
+                fleet.admits(&admission, h, u, vm, &need, others.iter().copied())
             });
             if found.is_some() {
                 return found;
@@ -96,8 +106,12 @@ impl Simulation<'_> {
     }
 
     /// [`Self::try_place`] for a VM that was deferred to host `before`: deferring it to the
-    /// same host again is not a new conflict and is not logged again.
+    /// same host again is not a new conflict and is not logged again. A VM already started
+    /// with its keep-together group is handled.
     fn place_or_defer(&mut self, vm: VmId, before: Option<HostId>) -> bool {
+        if self.fleet.vms[vm].state != VmState::Waiting {
+            return true;
+        }
         let Some(h) = self.find_for_new(vm, false) else {
             return false;
         };
@@ -106,7 +120,7 @@ impl Simulation<'_> {
             return true;
         }
         if self.fleet.hosts[h].migrations.is_empty() {
-            self.start_vm(vm, h);
+            self.start_with_group(vm, h);
             return true;
         }
         match self.setup.conflicts.provisioning {
@@ -117,7 +131,7 @@ impl Simulation<'_> {
                     &[h],
                     "allowed: placed on the host during its migration",
                 );
-                self.start_vm(vm, h);
+                self.start_with_group(vm, h);
             }
             Provisioning::Deny => match self.find_for_new(vm, true) {
                 Some(other) => {
@@ -127,7 +141,7 @@ impl Simulation<'_> {
                         &[h, other],
                         "denied: placed on the best host without a migration",
                     );
-                    self.start_vm(vm, other);
+                    self.start_with_group(vm, other);
                 }
                 None => {
                     self.wait_conflict(
@@ -150,6 +164,28 @@ impl Simulation<'_> {
             }
         }
         true
+    }
+
+    /// Starts VM `vm` on host `h` and, if it is the first of its keep-together group to run,
+    /// the group's members waiting to be placed with it (queued, deferred, or down with
+    /// their restart due): its search found room for them all, so they start together rather
+    /// than leave that room to other VMs placed in between.
+    fn start_with_group(&mut self, vm: VmId, h: HostId) {
+        let gang = self.fleet.starting_with(vm);
+        self.start_vm(vm, h);
+        let now = self.clock.now;
+        for &v in &gang[1..] {
+            let due = match self.fleet.vms[v].state {
+                VmState::Waiting => true,
+                VmState::Down => (self.failures.as_ref()).is_some_and(|f| f.restart_due(v, now)),
+                _ => false,
+            };
+            if due {
+                self.fleet.waiting.retain(|&w| w != v);
+                self.fleet.deferred.retain(|&(w, _)| w != v);
+                self.start_vm(v, h);
+            }
+        }
     }
 
     /// Places again the deferred VMs whose host has no migration left (or all of them, with
@@ -405,6 +441,12 @@ impl Fleet {
             }
             best
         };
+        // A keep-together VM whose group is somewhere may go only there.
+        if let Some(h) = vm.and_then(|v| self.bound_host(v)) {
+            let mut best = None;
+            consider(h, &mut best);
+            return best.map(|(_, h)| h);
+        }
         let hosts = Hosts {
             fleet: self,
             classes,

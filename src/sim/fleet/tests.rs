@@ -185,6 +185,7 @@ fn anti_affinity_counts_residents_and_incoming_migrations() {
     let (setup, mut fleet, mut index) = fleet();
     fleet.rules = vec![Some(PlacementRule {
         anti_affinity: true,
+        affinity: false,
         classes: None,
     })];
     // VMs 0 and 1 of the group are on host 0: VM 2 may only go to host 1.
@@ -199,10 +200,52 @@ fn anti_affinity_counts_residents_and_incoming_migrations() {
     // A class rule alone: the only class is not allowed, so no host is legal.
     fleet.rules = vec![Some(PlacementRule {
         anti_affinity: false,
+        affinity: false,
         classes: Some(vec![false]),
     })];
     assert!(!fleet.rules_allow(2, 0) && !fleet.rules_allow(2, 1));
     assert!(!fleet.kept_apart(0, 2));
+}
+
+#[test]
+fn keep_together_binds_to_where_the_group_is_or_is_going() {
+    use crate::sim::setup::PlacementRule;
+    let (setup, fleet, mut index) = fleet();
+    let rule = PlacementRule {
+        anti_affinity: false,
+        affinity: true,
+        classes: None,
+    };
+    let mut fleet = fleet.with_rules(vec![Some(rule)]);
+    // VMs 0 and 1 run on host 0: VM 2 may only go there, and the worst-fit search of
+    // `place_vm_2` finds host 0 though host 1 is empty.
+    assert_eq!(fleet.bound_host(2), Some(0));
+    assert!(fleet.rules_allow(2, 0) && !fleet.rules_allow(2, 1));
+    assert_eq!(place_vm_2(&fleet, &setup, &mut index), Some(0));
+    // A move of VM 0 takes VM 1 along (VM 2 waits, so it is not on host 0).
+    assert_eq!(fleet.moving_with(0, 0), Some(vec![0, 1]));
+    // VM 0 is decided to move to host 1: it counts there from now on, so the group is split
+    // (the invariant checker says so), VM 2 is bound to host 1 (VM 1's host 0 comes later in
+    // the group's order), and the group does not move again while VM 0 is on its way.
+    fleet.open_migration(&setup.vm_types, 0, 0, 0, 1);
+    fleet.vms[0].state = VmState::Migrating(0);
+    assert!(
+        fleet
+            .broken_rule()
+            .unwrap()
+            .contains("keep-together group 0")
+    );
+    assert_eq!(fleet.bound_host(2), Some(1));
+    assert_eq!(fleet.moving_with(1, 0), None);
+    // With VM 1 gone too, nothing binds VM 2 but VM 0's destination.
+    fleet.vms[1].state = VmState::Ended;
+    assert!(fleet.broken_rule().is_none());
+    assert_eq!(fleet.starting_with(2), vec![2]);
+    // With no member anywhere, the first to start brings the waiting ones.
+    fleet.vms[0].state = VmState::Down;
+    fleet.vms[1].state = VmState::Waiting;
+    assert_eq!(fleet.bound_host(2), None);
+    assert_eq!(fleet.starting_with(2), vec![2, 0, 1]);
 }
 
 /// With RAM over-committed twice, host 0's two VMs use all 8 GB of its memory: a search that

@@ -5,6 +5,7 @@
 use super::calm::{OffRoom, evacuation_refused};
 use super::racks::rack_ranks;
 use crate::model::host::PowerState;
+use crate::policy::placement::Need;
 use crate::policy::power;
 use crate::policy::selection::{VmCandidate, VmSelection};
 use crate::sim::calm::Calm;
@@ -12,6 +13,7 @@ use crate::sim::fleet::Fleet;
 use crate::sim::fleet::admission::Admission;
 use crate::sim::fleet::dimensions::MEMORY_CEILING;
 use crate::sim::fleet::placement_index::{Search, Window};
+use crate::sim::fleet::rules::summed;
 use crate::sim::setup::FitBasis;
 use crate::sim::setup::Setup;
 use crate::sim::state::*;
@@ -91,16 +93,26 @@ impl Simulation<'_> {
                     break;
                 };
                 let vm = pool.remove(i);
+                // A keep-together VM leaves with its group's members on the host, as one, and
+                // stays while one of them is still arriving.
+                let Some(gang) = self.fleet.moving_with(vm, h) else {
+                    continue;
+                };
+                if gang.len() > 1 {
+                    pool.retain(|v| !gang.contains(v));
+                }
                 // A VM the budgets keep still is passed over for the next candidate.
-                if relief_open && self.policies.calm.vm_held(&self.setup.calm, vm, now) {
+                if relief_open && self.policies.calm.vm_held(&self.setup.calm, &gang, now) {
                     continue;
                 }
-                committed -= self.fleet.vms[vm].demand_mips;
-                let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
-                ram_off -= t.ram_mb;
-                disk_off -= t.disk_mb;
-                ram_freed += self.fleet.vms[vm].ram_demand_mb;
-                to_move.push(vm);
+                for vm in gang {
+                    committed -= self.fleet.vms[vm].demand_mips;
+                    let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
+                    ram_off -= t.ram_mb;
+                    disk_off -= t.disk_mb;
+                    ram_freed += self.fleet.vms[vm].ram_demand_mb;
+                    to_move.push(vm);
+                }
                 let u = committed / capacity;
                 let minus = &to_move[first..];
                 let (fleet, setup) = (&self.fleet, self.setup);
@@ -128,15 +140,30 @@ impl Simulation<'_> {
         let most = c.most();
         let admission = c.admission(self.setup, true);
         let mut unplaced = power::Need::default();
+        // Keep-together members already moved (or refused) with the first of their group.
+        let mut with_group: Vec<VmId> = Vec::new();
         for vm in to_move {
+            if with_group.contains(&vm) {
+                continue;
+            }
+            let VmState::Running(src) = self.fleet.vms[vm].state else {
+                continue;
+            };
+            let Some(gang) = self.fleet.moving_with(vm, src) else {
+                continue;
+            };
+            if gang.len() > 1 {
+                with_group.extend(&gang);
+            }
             if self
                 .policies
                 .calm
-                .relief_refused(&self.setup.calm, relief_open)
+                .relief_refused(&self.setup.calm, relief_open, gang.len())
             {
                 continue;
             }
-            let need = self.need(vm, FitBasis::Demand);
+            let (need, search_vm, ram_in_use) = self.gang_need(&gang);
+            let others = &gang[1..];
             let mut found = None;
             for state in [
                 PowerState::On,
@@ -152,8 +179,8 @@ impl Simulation<'_> {
                         min: f64::NEG_INFINITY,
                         max: most,
                     },
-                    vm: Some(vm),
-                    ram_in_use: Some(self.fleet.vms[vm].ram_demand_mb),
+                    vm: search_vm,
+                    ram_in_use: Some(ram_in_use),
                 };
                 let fleet = &self.fleet;
                 found = fleet.find_host(
@@ -161,14 +188,21 @@ impl Simulation<'_> {
                     &mut self.index,
                     &search,
                     &|h| overloaded[h],
-                    &|h, u| fleet.admits(&admission, h, u, vm, &need, std::iter::empty()),
+                    &|h, u| {
+                        fleet.class_allows(vm, h)
+                            && fleet.admits(&admission, h, u, vm, &need, others.iter().copied())
+                    },
                 );
                 if found.is_some() {
                     break;
                 }
             }
             match found {
-                Some(dst) => self.plan_calm_move(vm, dst, in_window),
+                Some(dst) => {
+                    for vm in gang {
+                        self.plan_calm_move(vm, dst, in_window);
+                    }
+                }
                 // No host that is on or coming up has room: power management must boot one
                 // for it, whatever the fleet-wide head-room says (its RAM or CPU may be free
                 // only in pieces too small for it).
@@ -258,7 +292,16 @@ impl Simulation<'_> {
             let src_efficiency = classes[self.fleet.hosts[src].class].watts_per_mips();
             let mut plan: Vec<(VmId, HostId)> = Vec::new();
             for &vm in &vms {
-                let need = self.need(vm, FitBasis::Demand);
+                // Keep-together members go where the first of their group went.
+                // (A source has no migration in flight, so none of its groups is arriving.)
+                let Some(gang) = self.fleet.moving_with(vm, src) else {
+                    break;
+                };
+                if gang.len() > 1 && plan.iter().any(|p| p.0 == vm) {
+                    continue;
+                }
+                let (need, search_vm, ram_in_use) = self.gang_need(&gang);
+                let others = &gang[1..];
                 // Only towards busier hosts (the window's floor, on CPU; on the fullest
                 // dimension with every dimension judged): no ping-pong between two lightly
                 // loaded hosts. Preferring empty racks, a host in a rack evacuated later (or
@@ -286,8 +329,8 @@ impl Simulation<'_> {
                             },
                             max: most,
                         },
-                        vm: Some(vm),
-                        ram_in_use: Some(self.fleet.vms[vm].ram_demand_mb),
+                        vm: search_vm,
+                        ram_in_use: Some(ram_in_use),
                     };
                     let (fleet, setup) = (&self.fleet, self.setup);
                     found = fleet.find_host(
@@ -299,7 +342,9 @@ impl Simulation<'_> {
                             // The plan's reservations are not migrations yet: admission
                             // counts them as planned VMs.
                             let planned = plan.iter().filter(|p| p.1 == h).map(|p| p.0);
-                            fleet.admits(&admission, h, u, vm, &need, planned)
+                            let planned = planned.chain(others.iter().copied());
+                            fleet.class_allows(vm, h)
+                                && fleet.admits(&admission, h, u, vm, &need, planned)
                                 && (!c.all_dimensions || c.load(fleet, setup, h) >= u_src)
                         },
                     );
@@ -309,9 +354,11 @@ impl Simulation<'_> {
                 }
                 match found {
                     Some(dst) => {
-                        self.fleet
-                            .reserve(&mut self.index, self.setup, dst, vm, 1.0);
-                        plan.push((vm, dst));
+                        for vm in gang {
+                            self.fleet
+                                .reserve(&mut self.index, self.setup, dst, vm, 1.0);
+                            plan.push((vm, dst));
+                        }
                     }
                     None => break,
                 }
@@ -330,6 +377,21 @@ impl Simulation<'_> {
                 failures += 1;
             }
         }
+    }
+}
+
+impl Simulation<'_> {
+    /// What a move of `gang` (a VM, then the keep-together members going with it) needs of
+    /// one destination, by demand; the VM its search names (`None` for a group: every
+    /// member's rules but the class are about where the others are, and they all move, so
+    /// the caller checks the class); and the memory in use it brings, MB.
+    fn gang_need(&self, gang: &[VmId]) -> (Need, Option<VmId>, f64) {
+        let ram_in_use = gang.iter().map(|&v| self.fleet.vms[v].ram_demand_mb).sum();
+        if let [vm] = *gang {
+            return (self.need(vm, FitBasis::Demand), Some(vm), ram_in_use);
+        }
+        let need = summed(gang.iter().map(|&v| self.need(v, FitBasis::Demand)));
+        (need, None, ram_in_use)
     }
 }
 
