@@ -231,7 +231,11 @@ fn report(s: &SummaryFile, out: &Path, wall_s: f64, drawn: &Drawn) -> String {
             k.class_groups,
             match (k.extra_it_kwh, k.extra_hosts_on) {
                 (Some(kwh), Some(hosts)) => format!(
-                    ": they keep {hosts:.1} more hosts on (mean) and cost {kwh:.1} kWh of IT energy"
+                    ": they keep {:.1} {} hosts on (mean) and {} {:.1} kWh of IT energy",
+                    hosts.abs(),
+                    if hosts < 0.0 { "fewer" } else { "more" },
+                    if kwh < 0.0 { "save" } else { "cost" },
+                    kwh.abs()
                 ),
                 _ => String::new(),
             }
