@@ -340,6 +340,7 @@ impl<'a> Simulation<'a> {
                 lifetime,
                 last_moved: None,
                 waiting_since: 0,
+                metered: Rates::IDLE,
             };
             match &group.demand {
                 GroupDemand::Curve(load) => {
@@ -588,23 +589,33 @@ impl<'a> Simulation<'a> {
     // ---- load --------------------------------------------------------------------------
 
     /// Re-samples every live VM's demand (and every service's) and refreshes every host.
+    /// The VM-hour meters of the VMs on hosts are run up to now in the same pass, in VM
+    /// order, so the refreshes only write each VM's new rates (`accounts::vm_hours`).
     pub(super) fn sample_load(&mut self) {
         self.accrue_all();
         self.sample_services();
+        let now = self.clock.now;
         for vm in 0..self.fleet.vms.len() {
-            if matches!(self.fleet.vms[vm].state, VmState::Pending | VmState::Ended) {
-                continue;
+            match self.fleet.vms[vm].state {
+                VmState::Pending | VmState::Ended => continue,
+                VmState::Running(_) | VmState::Migrating(_) => {
+                    let rates = self.fleet.vms[vm].metered;
+                    self.accounts.vm_hours.advance(vm, now, rates);
+                }
+                VmState::Waiting | VmState::Down => {}
             }
             self.meter_waiting(vm);
             self.fleet.vms[vm].demand_mips = self.demand_now(vm);
             self.sample_memory(vm);
         }
+        self.accounts.vm_hours.metered_to = Some(now);
         for h in 0..self.fleet.hosts.len() {
             self.refresh(h);
             if !self.fleet.hosts[h].migrations.is_empty() {
                 self.check_destination_overload(h);
             }
         }
+        self.accounts.vm_hours.metered_to = None;
     }
 
     /// VM `vm`'s CPU demand now, MIPS: its load curve (with fresh noise), its trace's

@@ -1,5 +1,6 @@
 //! Runtime state of hosts, VMs and migrations.
 
+pub(in crate::sim) use super::accounts::vm_hours::Rates;
 use super::energy::{EnergyAccount, Split};
 use crate::model::host::{HostClass, PowerState};
 use crate::model::power::PowerModel;
@@ -366,7 +367,8 @@ pub enum Demand {
 }
 
 /// A VM's state. The fields read for every VM of a host at each load step (where it is, its
-/// demand, its type) come first, in declaration order, so that they share a cache line.
+/// demand, its type, its metered rates) come first, in declaration order, so that they share
+/// a cache line.
 #[derive(Debug, Clone)]
 #[repr(C)]
 pub struct Vm {
@@ -376,6 +378,9 @@ pub struct Vm {
     pub demand_mips: f64,
     /// Index into the setup's VM types.
     pub vm_type: usize,
+    /// Its demand and the part not served as its host's last refresh set them, vCPUs (the
+    /// VM-hour meter's rates: `accounts::vm_hours`; realistic profile, idle otherwise).
+    pub(in crate::sim) metered: Rates,
     /// What its demand follows.
     pub demand: Demand,
     /// Where it comes from.

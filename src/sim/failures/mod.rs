@@ -205,7 +205,8 @@ impl Simulation<'_> {
             let v = &mut self.fleet.vms[vm];
             v.state = VmState::Down;
             v.waiting_since = now;
-            self.accounts.vm_hours.set(vm, now, 0.0, 0.0);
+            let rates = &mut self.fleet.vms[vm].metered;
+            self.accounts.vm_hours.set(vm, now, rates, Rates::IDLE);
             if let Some(run) = &mut self.failures {
                 run.down.insert(vm, (now, now + delay));
                 if measuring {

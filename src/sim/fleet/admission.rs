@@ -141,6 +141,7 @@ level = 0.5
             lifetime: None,
             last_moved: None,
             waiting_since: 0,
+            metered: Rates::IDLE,
             ram_demand_mb,
             ram: RamDemand::Reserved,
         };

@@ -331,7 +331,10 @@ impl Simulation<'_> {
         }
         self.note_ended_down(vm);
         self.fleet.vms[vm].state = VmState::Ended;
-        self.accounts.vm_hours.set(vm, self.clock.now, 0.0, 0.0);
+        let rates = &mut self.fleet.vms[vm].metered;
+        self.accounts
+            .vm_hours
+            .set(vm, self.clock.now, rates, Rates::IDLE);
         self.note_ended(vm);
     }
 }

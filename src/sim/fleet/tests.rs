@@ -60,6 +60,7 @@ fn fleet_of(text: &str) -> (Setup, Fleet, PlacementIndex) {
         lifetime: None,
         last_moved: None,
         waiting_since: 0,
+        metered: Rates::IDLE,
         ram_demand_mb: 0.0,
         ram: RamDemand::Reserved,
     };

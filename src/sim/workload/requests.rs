@@ -147,6 +147,7 @@ impl Simulation<'_> {
                 lifetime,
                 last_moved: None,
                 waiting_since: self.clock.now,
+                metered: Rates::IDLE,
                 ram_demand_mb: self.setup.vm_types[vm_type].ram_mb,
                 ram: RamDemand::Reserved,
             });

@@ -122,6 +122,7 @@ impl Simulation<'_> {
             lifetime: None,
             last_moved: None,
             waiting_since: self.clock.now,
+            metered: Rates::IDLE,
             ram_demand_mb: self.setup.vm_types[self.setup.services[s].vm_type].ram_mb,
             ram: RamDemand::Reserved,
         });
