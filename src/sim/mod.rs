@@ -325,10 +325,11 @@ impl<'a> Simulation<'a> {
             .map(|&class| Host::new(class, PowerState::On))
             .collect();
         let mut vms = Vec::with_capacity(setup.vm_count());
+        let mut lives = Vec::with_capacity(setup.vm_count());
         let mut arrivals = Vec::with_capacity(setup.vm_count());
         let mut lifetimes = stream(setup.seed, Stream::Lifetimes);
         for (g, group) in setup.groups.iter().enumerate() {
-            let vm = |vm_type: usize, demand, lifetime, ram| Vm {
+            let vm = |vm_type: usize, demand, ram| Vm {
                 ram_demand_mb: setup.vm_types[vm_type].ram_mb,
                 ram,
                 origin: Origin::Group(g),
@@ -336,11 +337,11 @@ impl<'a> Simulation<'a> {
                 demand,
                 state: VmState::Pending,
                 demand_mips: 0.0,
-                arrived: None,
-                lifetime,
-                last_moved: None,
-                waiting_since: 0,
                 metered: Rates::IDLE,
+            };
+            let life = |lifetime| VmLife {
+                lifetime,
+                ..VmLife::default()
             };
             match &group.demand {
                 GroupDemand::Curve(load) => {
@@ -350,7 +351,8 @@ impl<'a> Simulation<'a> {
                         // policies.
                         let lifetime = group.lifetime.map(|l| l.draw(&mut lifetimes));
                         let ram = group.ram_load.map_or(RamDemand::Reserved, RamDemand::Curve);
-                        vms.push(vm(group.vm_type, Demand::Curve(*load), lifetime, ram));
+                        vms.push(vm(group.vm_type, Demand::Curve(*load), ram));
+                        lives.push(life(lifetime));
                     }
                 }
                 GroupDemand::Trace(tg) => {
@@ -361,7 +363,8 @@ impl<'a> Simulation<'a> {
                             trace: tg.trace,
                             column: t.column,
                         };
-                        vms.push(vm(t.vm_type, demand, t.end.map(|e| e - t.arrive), ram));
+                        vms.push(vm(t.vm_type, demand, ram));
+                        lives.push(life(t.end.map(|e| e - t.arrive)));
                     }
                 }
             }
@@ -387,6 +390,7 @@ impl<'a> Simulation<'a> {
             },
             fleet: Fleet {
                 rules: setup.groups.iter().map(|g| g.rule.clone()).collect(),
+                lives,
                 ..Fleet::new(hosts, vms, keep)
             },
             index: PlacementIndex::new(
@@ -491,8 +495,8 @@ impl<'a> Simulation<'a> {
             let at = self.deferred_start(vm, at);
             if at == 0 {
                 self.fleet.vms[vm].state = VmState::Waiting;
-                self.fleet.vms[vm].waiting_since = 0;
-                self.fleet.vms[vm].arrived = Some(0);
+                self.fleet.lives[vm].waiting_since = 0;
+                self.fleet.lives[vm].arrived = Some(0);
                 initial.push(vm);
             } else if at < self.setup.duration {
                 self.clock.queue.push(at, Event::VmArrive(vm));

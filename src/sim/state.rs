@@ -366,9 +366,11 @@ pub enum Demand {
     Service(usize),
 }
 
-/// A VM's state. The fields read for every VM of a host at each load step (where it is, its
-/// demand, its type, its metered rates) come first, in declaration order, so that they share
-/// a cache line.
+/// A VM's state: what is read for every VM at every load step, refresh and timeseries row.
+/// What is read at its arrival, start, moves and waits alone is its [`VmLife`], kept apart
+/// so that the passes over every VM read fewer bytes. The fields a refresh reads for each VM
+/// of a host (where it is, its demand, its type, its memory, its metered rates) come first,
+/// in declaration order.
 #[derive(Debug, Clone)]
 #[repr(C)]
 pub struct Vm {
@@ -378,13 +380,22 @@ pub struct Vm {
     pub demand_mips: f64,
     /// Index into the setup's VM types.
     pub vm_type: usize,
+    /// Memory in use now, MB: its type's RAM unless `ram` moves it (docs/scenario.md).
+    pub ram_demand_mb: f64,
     /// Its demand and the part not served as its host's last refresh set them, vCPUs (the
     /// VM-hour meter's rates: `accounts::vm_hours`; realistic profile, idle otherwise).
     pub(in crate::sim) metered: Rates,
     /// What its demand follows.
     pub demand: Demand,
+    /// What its memory demand follows.
+    pub ram: RamDemand,
     /// Where it comes from.
     pub origin: Origin,
+}
+
+/// What a VM's arrival, start, moves and waits read and write (by VM id, beside [`Vm`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct VmLife {
     /// When it arrived.
     pub arrived: Option<SimTime>,
     /// How long it runs once started (drawn up front); `None` = until it is stopped or the
@@ -394,10 +405,6 @@ pub struct Vm {
     pub last_moved: Option<SimTime>,
     /// While it waits: the time up to which its unserved demand is metered.
     pub waiting_since: SimTime,
-    /// Memory in use now, MB: its type's RAM unless `ram` moves it (docs/scenario.md).
-    pub ram_demand_mb: f64,
-    /// What its memory demand follows.
-    pub ram: RamDemand,
 }
 
 /// What a VM's memory demand follows.

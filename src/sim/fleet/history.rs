@@ -108,10 +108,6 @@ mod tests {
                 VmState::Waiting
             },
             demand_mips: demand,
-            arrived: Some(0),
-            lifetime: None,
-            last_moved: None,
-            waiting_since: 0,
             metered: Rates::IDLE,
             ram_demand_mb: 0.0,
             ram: crate::sim::state::RamDemand::Reserved,
