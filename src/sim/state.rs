@@ -1,6 +1,5 @@
 //! Runtime state of hosts, VMs and migrations.
 
-pub(in crate::sim) use super::accounts::vm_hours::Rates;
 use super::energy::{EnergyAccount, Split};
 use crate::model::host::{HostClass, PowerState};
 use crate::model::power::PowerModel;
@@ -393,6 +392,25 @@ pub struct Vm {
     pub origin: Origin,
 }
 
+/// A VM's VM-hour rates (`accounts::vm_hours`): its demand now and the part of it not served,
+/// vCPUs. They live in the VM itself ([`Vm::metered`]), on the cache line a refresh reads
+/// anyway, so a refresh after a load step has metered its VMs writes them alone.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(in crate::sim) struct Rates {
+    /// Demand, vCPUs.
+    pub demand: f64,
+    /// Part of it not served, vCPUs.
+    pub unserved: f64,
+}
+
+impl Rates {
+    /// No demand: a VM not on a host.
+    pub const IDLE: Rates = Rates {
+        demand: 0.0,
+        unserved: 0.0,
+    };
+}
+
 /// What a VM's arrival, start, moves and waits read and write (by VM id, beside [`Vm`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct VmLife {
@@ -481,4 +499,20 @@ pub struct Migration {
     pub stamp: u32,
     /// Whether a destination overload was already logged for it.
     pub overload_logged: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_vm_is_what_every_pass_over_the_vms_reads_and_no_more() {
+        // A load step, a refresh and a timeseries row read every VM: 104 bytes each (state
+        // 16, demand, type, memory 8 each, rates 16, demand and memory sources 16 each,
+        // origin 16), not the 160 it took with its arrival, lifetime, last move and wait
+        // (`VmLife`, 56 bytes). A refresh's fields are the first 56 bytes.
+        assert_eq!(std::mem::size_of::<Vm>(), 104);
+        assert_eq!(std::mem::offset_of!(Vm, demand), 56);
+        assert_eq!(std::mem::size_of::<VmLife>(), 56);
+    }
 }

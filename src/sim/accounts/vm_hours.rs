@@ -5,32 +5,13 @@
 //! constant in between, so metering is exact; a finished hour goes into a histogram of
 //! 0.01 % bins, which keeps memory bounded however long the run.
 
-use crate::sim::state::VmId;
+use crate::sim::state::{Rates, VmId};
 use crate::time::SimTime;
 
 /// One hour, ms.
 const HOUR_MS: SimTime = 3_600_000;
 /// Bins of the unserved share, each 0.01 % wide.
 const BINS: usize = 10_000;
-
-/// A VM's metered rates: its demand now and the part of it not served, vCPUs. They live in
-/// the VM itself ([`Vm::metered`](crate::sim::state::Vm)), on the cache line a refresh reads
-/// anyway, so a refresh that meters up to a time already reached writes them alone.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub(crate) struct Rates {
-    /// Demand, vCPUs.
-    pub demand: f64,
-    /// Part of it not served, vCPUs.
-    pub unserved: f64,
-}
-
-impl Rates {
-    /// No demand: a VM not on a host.
-    pub const IDLE: Rates = Rates {
-        demand: 0.0,
-        unserved: 0.0,
-    };
-}
 
 /// One VM's open hour: how far it is metered and the hour's integrals so far.
 #[derive(Debug, Clone, Copy, Default)]
