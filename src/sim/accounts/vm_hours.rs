@@ -35,6 +35,9 @@ pub(crate) struct VmHours {
     /// Set while a load step refreshes every host: every VM on a host is already metered up
     /// to this time, so its refresh only sets the VM's new rates.
     pub metered_to: Option<SimTime>,
+    /// The last time metered to and the start of its clock hour, ms (one division per time,
+    /// not one per VM).
+    now_hour: (SimTime, SimTime),
 }
 
 impl VmHours {
@@ -45,6 +48,7 @@ impl VmHours {
             served: 0,
             bins: vec![0; BINS],
             metered_to: None,
+            now_hour: (0, 0),
         }
     }
 
@@ -63,6 +67,20 @@ impl VmHours {
     pub fn advance(&mut self, vm: VmId, now: SimTime, rates: Rates) {
         if vm >= self.meters.len() {
             self.meters.resize(vm + 1, Meter::default());
+        }
+        if self.now_hour.0 != now {
+            self.now_hour = (now, now / HOUR_MS * HOUR_MS);
+        }
+        // Metered last in `now`'s clock hour: one stretch, no hour closes (no division).
+        let m = &mut self.meters[vm];
+        if m.since >= self.now_hour.1 {
+            if m.since < now {
+                let dt = (now - m.since) as f64;
+                m.hour_demand += rates.demand * dt;
+                m.hour_unserved += rates.unserved * dt;
+                m.since = now;
+            }
+            return;
         }
         while self.meters[vm].since < now {
             let m = &mut self.meters[vm];
@@ -222,6 +240,24 @@ mod tests {
         r.close_all(24 * HOUR_MS + HOUR_MS / 2);
         assert_eq!(r.m.count(), 1);
         assert_eq!(r.m.p99(), 1.0);
+    }
+
+    #[test]
+    fn an_hour_closes_when_metering_reaches_its_end_or_passes_it() {
+        // 1 vCPU from 0, half of it unserved from 15 to 45 minutes (within the hour: no
+        // division), metered again exactly at 60 minutes (the hour closes: 15 of 60
+        // vCPU-minutes unserved, 25 %, bin (24.99 %, 25 %]), then at 150 minutes, past the
+        // end of the second hour (served in full) into the third, closed at 170 minutes.
+        let mut r = Run::new(1);
+        r.set(0, 0, 1.0, 0.0);
+        r.set(0, 15 * 60_000, 1.0, 0.5);
+        r.set(0, 45 * 60_000, 1.0, 0.0);
+        r.set(0, HOUR_MS, 1.0, 0.0);
+        assert_eq!((r.m.count(), r.m.bins[2499]), (1, 1));
+        r.set(0, 150 * 60_000, 1.0, 0.0);
+        assert_eq!((r.m.count(), r.m.served), (2, 1));
+        r.close_all(170 * 60_000);
+        assert_eq!((r.m.count(), r.m.served), (3, 2));
     }
 
     #[test]
