@@ -325,10 +325,11 @@ impl<'a> Simulation<'a> {
             .map(|&class| Host::new(class, PowerState::On))
             .collect();
         let mut vms = Vec::with_capacity(setup.vm_count());
+        let mut lives = Vec::with_capacity(setup.vm_count());
         let mut arrivals = Vec::with_capacity(setup.vm_count());
         let mut lifetimes = stream(setup.seed, Stream::Lifetimes);
         for (g, group) in setup.groups.iter().enumerate() {
-            let vm = |vm_type: usize, demand, lifetime, ram| Vm {
+            let vm = |vm_type: usize, demand, ram| Vm {
                 ram_demand_mb: setup.vm_types[vm_type].ram_mb,
                 ram,
                 origin: Origin::Group(g),
@@ -336,10 +337,11 @@ impl<'a> Simulation<'a> {
                 demand,
                 state: VmState::Pending,
                 demand_mips: 0.0,
-                arrived: None,
+                metered: Rates::IDLE,
+            };
+            let life = |lifetime| VmLife {
                 lifetime,
-                last_moved: None,
-                waiting_since: 0,
+                ..VmLife::default()
             };
             match &group.demand {
                 GroupDemand::Curve(load) => {
@@ -349,7 +351,8 @@ impl<'a> Simulation<'a> {
                         // policies.
                         let lifetime = group.lifetime.map(|l| l.draw(&mut lifetimes));
                         let ram = group.ram_load.map_or(RamDemand::Reserved, RamDemand::Curve);
-                        vms.push(vm(group.vm_type, Demand::Curve(*load), lifetime, ram));
+                        vms.push(vm(group.vm_type, Demand::Curve(*load), ram));
+                        lives.push(life(lifetime));
                     }
                 }
                 GroupDemand::Trace(tg) => {
@@ -360,7 +363,8 @@ impl<'a> Simulation<'a> {
                             trace: tg.trace,
                             column: t.column,
                         };
-                        vms.push(vm(t.vm_type, demand, t.end.map(|e| e - t.arrive), ram));
+                        vms.push(vm(t.vm_type, demand, ram));
+                        lives.push(life(t.end.map(|e| e - t.arrive)));
                     }
                 }
             }
@@ -384,8 +388,11 @@ impl<'a> Simulation<'a> {
                 queue: EventQueue::new(),
                 events: 0,
             },
-            fleet: Fleet::new(hosts, vms, keep)
-                .with_rules(setup.groups.iter().map(|g| g.rule.clone()).collect()),
+            fleet: Fleet {
+                lives,
+                ..Fleet::new(hosts, vms, keep)
+            }
+            .with_rules(setup.groups.iter().map(|g| g.rule.clone()).collect()),
             index: PlacementIndex::new(
                 &setup.hosts,
                 setup.host_classes.len(),
@@ -488,8 +495,8 @@ impl<'a> Simulation<'a> {
             let at = self.deferred_start(vm, at);
             if at == 0 {
                 self.fleet.vms[vm].state = VmState::Waiting;
-                self.fleet.vms[vm].waiting_since = 0;
-                self.fleet.vms[vm].arrived = Some(0);
+                self.fleet.lives[vm].waiting_since = 0;
+                self.fleet.lives[vm].arrived = Some(0);
                 initial.push(vm);
             } else if at < self.setup.duration {
                 self.clock.queue.push(at, Event::VmArrive(vm));
@@ -586,23 +593,33 @@ impl<'a> Simulation<'a> {
     // ---- load --------------------------------------------------------------------------
 
     /// Re-samples every live VM's demand (and every service's) and refreshes every host.
+    /// The VM-hour meters of the VMs on hosts are run up to now in the same pass, in VM
+    /// order, so the refreshes only write each VM's new rates (`accounts::vm_hours`).
     pub(super) fn sample_load(&mut self) {
         self.accrue_all();
         self.sample_services();
+        let now = self.clock.now;
         for vm in 0..self.fleet.vms.len() {
-            if matches!(self.fleet.vms[vm].state, VmState::Pending | VmState::Ended) {
-                continue;
+            match self.fleet.vms[vm].state {
+                VmState::Pending | VmState::Ended => continue,
+                VmState::Running(_) | VmState::Migrating(_) => {
+                    let rates = self.fleet.vms[vm].metered;
+                    self.accounts.vm_hours.advance(vm, now, rates);
+                }
+                VmState::Waiting | VmState::Down => {}
             }
             self.meter_waiting(vm);
             self.fleet.vms[vm].demand_mips = self.demand_now(vm);
             self.sample_memory(vm);
         }
+        self.accounts.vm_hours.metered_to = Some(now);
         for h in 0..self.fleet.hosts.len() {
             self.refresh(h);
             if !self.fleet.hosts[h].migrations.is_empty() {
                 self.check_destination_overload(h);
             }
         }
+        self.accounts.vm_hours.metered_to = None;
     }
 
     /// VM `vm`'s CPU demand now, MIPS: its load curve (with fresh noise), its trace's

@@ -177,7 +177,9 @@ impl Simulation<'_> {
         self.fleet.traffic.take(self.clock.now);
         self.accounts.traffic = (0.0, 0.0);
         self.accounts.on_counts = (usize::MAX, 0);
-        self.accounts.vm_hours.restart(self.clock.now);
+        let vms = &self.fleet.vms;
+        let rates = |vm: VmId| vms.get(vm).map_or(Rates::IDLE, |v| v.metered);
+        self.accounts.vm_hours.restart(self.clock.now, rates);
         self.accounts.unserved_reported = 0.0;
         self.accounts.deferred = (0, 0);
         if let Some(f) = &mut self.failures {
@@ -257,7 +259,9 @@ impl Simulation<'_> {
             let (joules, cost, _) = sw.totals();
             energy.add_switches(joules, cost);
         }
-        self.accounts.vm_hours.close_all(self.clock.now);
+        let vms = &self.fleet.vms;
+        let rates = |vm: VmId| vms.get(vm).map_or(Rates::IDLE, |v| v.metered);
+        self.accounts.vm_hours.close_all(self.clock.now, rates);
         // Migrations started during the warm-up are left out.
         let reported = &self.fleet.migrations[self.accounts.first_reported_mig..];
         let done: Vec<&Migration> = reported

@@ -207,10 +207,11 @@ impl Simulation<'_> {
         }
         for vm in self.fleet.hosts[h].vms.clone() {
             self.remove_from_host(vm, h);
+            self.fleet.lives[vm].waiting_since = now;
             let v = &mut self.fleet.vms[vm];
             v.state = VmState::Down;
-            v.waiting_since = now;
-            self.accounts.vm_hours.set(vm, now, 0.0, 0.0);
+            let rates = &mut v.metered;
+            self.accounts.vm_hours.set(vm, now, rates, Rates::IDLE);
             if let Some(run) = &mut self.failures {
                 run.down.insert(vm, (now, now + delay));
                 if measuring {
@@ -265,9 +266,8 @@ impl Simulation<'_> {
             return;
         }
         self.meter_waiting(vm);
-        let v = &mut self.fleet.vms[vm];
-        v.state = VmState::Waiting;
-        v.waiting_since = self.clock.now;
+        self.fleet.vms[vm].state = VmState::Waiting;
+        self.fleet.lives[vm].waiting_since = self.clock.now;
         if self.try_place(vm) {
             return;
         }

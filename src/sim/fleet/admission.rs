@@ -137,10 +137,7 @@ level = 0.5
             demand: Demand::Curve(0),
             state,
             demand_mips: 500.0,
-            arrived: Some(0),
-            lifetime: None,
-            last_moved: None,
-            waiting_since: 0,
+            metered: Rates::IDLE,
             ram_demand_mb,
             ram: RamDemand::Reserved,
         };

@@ -95,7 +95,7 @@ impl VmHistory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::state::{Demand, Origin};
+    use crate::sim::state::{Demand, Origin, Rates};
 
     fn vm(demand: f64, running: bool) -> Vm {
         Vm {
@@ -108,10 +108,7 @@ mod tests {
                 VmState::Waiting
             },
             demand_mips: demand,
-            arrived: Some(0),
-            lifetime: None,
-            last_moved: None,
-            waiting_since: 0,
+            metered: Rates::IDLE,
             ram_demand_mb: 0.0,
             ram: crate::sim::state::RamDemand::Reserved,
         }

@@ -27,7 +27,7 @@ impl Simulation<'_> {
         self.accrue(src);
         self.accrue(dst);
         let window = self.setup.conflicts.ping_pong_window;
-        if let Some(t) = self.fleet.vms[vm].last_moved
+        if let Some(t) = self.fleet.lives[vm].last_moved
             && window > 0
             && self.clock.now - t < window
         {
@@ -297,7 +297,7 @@ impl Simulation<'_> {
         self.detach(src, vm);
         self.fleet.hosts[dst].vms.push(vm);
         self.fleet.vms[vm].state = VmState::Running(dst);
-        self.fleet.vms[vm].last_moved = Some(self.clock.now);
+        self.fleet.lives[vm].last_moved = Some(self.clock.now);
         self.refresh(src);
         self.refresh(dst);
         self.migration_landed(vm, m, dst);

@@ -28,6 +28,8 @@ pub(crate) struct Fleet {
     pub hosts: Vec<Host>,
     /// Every VM, by id, from before it arrives to after it ends.
     pub vms: Vec<Vm>,
+    /// Every VM's arrival, lifetime, last move and wait, by id (as long as `vms`).
+    pub lives: Vec<VmLife>,
     /// Every migration started, by id.
     pub migrations: Vec<Migration>,
     /// Migrations neither done nor aborted.
@@ -50,11 +52,12 @@ pub(crate) struct Fleet {
 }
 
 impl Fleet {
-    /// A fleet of `hosts` and `vms`, nothing migrating or waiting yet, keeping `keep` past
-    /// utilisations of each VM.
+    /// A fleet of `hosts` and `vms` (none arrived, none with a lifetime), nothing migrating
+    /// or waiting yet, keeping `keep` past utilisations of each VM.
     pub(super) fn new(hosts: Vec<Host>, vms: Vec<Vm>, keep: usize) -> Self {
         Fleet {
             hosts,
+            lives: vec![VmLife::default(); vms.len()],
             vms,
             migrations: Vec::new(),
             in_flight: 0,
@@ -66,6 +69,13 @@ impl Fleet {
             rules: Vec::new(),
             together: Vec::new(),
         }
+    }
+
+    /// Adds a VM created during the run, and its life; returns its id.
+    pub(in crate::sim) fn push_vm(&mut self, vm: Vm, life: VmLife) -> VmId {
+        self.vms.push(vm);
+        self.lives.push(life);
+        self.vms.len() - 1
     }
 
     /// RAM reserved on host `h` by VMs migrating away from it: freed when their copies end,

@@ -240,14 +240,15 @@ impl Simulation<'_> {
     /// Meters the demand VM `vm` left unserved while waiting, up to now; call before its
     /// demand changes and when it stops waiting.
     pub(in crate::sim) fn meter_waiting(&mut self, vm: VmId) {
-        let v = &mut self.fleet.vms[vm];
+        let v = &self.fleet.vms[vm];
         if matches!(v.state, VmState::Waiting | VmState::Down) {
-            let dt = (self.clock.now - v.waiting_since) as f64;
+            let since = &mut self.fleet.lives[vm].waiting_since;
+            let dt = (self.clock.now - *since) as f64;
             let core_ms = v.demand_mips * self.policies.cores_per_mips[v.vm_type] * dt;
             if v.state == VmState::Waiting {
                 self.accounts.waiting_core_ms += core_ms;
             }
-            v.waiting_since = self.clock.now;
+            *since = self.clock.now;
             if let Some(f) = &mut self.failures {
                 f.meter_shortfall(vm, core_ms);
             }
@@ -269,10 +270,10 @@ impl Simulation<'_> {
         host.disk_used += t.disk_mb;
         self.fleet.vms[vm].state = VmState::Running(h);
         // A lifetime counts from when the VM starts running, not from when it asked.
-        if let Some(life) = self.fleet.vms[vm].lifetime {
+        if let Some(life) = self.fleet.lives[vm].lifetime {
             // A trace VM ends with its last sample, however long it waited to start.
             let from = match self.fleet.vms[vm].demand {
-                Demand::Trace { .. } => self.fleet.vms[vm].arrived.unwrap_or(self.clock.now),
+                Demand::Trace { .. } => self.fleet.lives[vm].arrived.unwrap_or(self.clock.now),
                 _ => self.clock.now,
             };
             let end = from.saturating_add(life).max(self.clock.now);
@@ -314,8 +315,8 @@ impl Simulation<'_> {
         self.fleet.vms[vm].demand_mips = self.demand_now(vm);
         self.sample_memory(vm);
         self.fleet.vms[vm].state = VmState::Waiting;
-        self.fleet.vms[vm].waiting_since = self.clock.now;
-        self.fleet.vms[vm].arrived = Some(self.clock.now);
+        self.fleet.lives[vm].waiting_since = self.clock.now;
+        self.fleet.lives[vm].arrived = Some(self.clock.now);
         if !self.fleet.waiting.is_empty() || !self.try_place(vm) {
             self.enqueue(vm);
             self.wait_conflict(
@@ -367,7 +368,10 @@ impl Simulation<'_> {
         }
         self.note_ended_down(vm);
         self.fleet.vms[vm].state = VmState::Ended;
-        self.accounts.vm_hours.set(vm, self.clock.now, 0.0, 0.0);
+        let rates = &mut self.fleet.vms[vm].metered;
+        self.accounts
+            .vm_hours
+            .set(vm, self.clock.now, rates, Rates::IDLE);
         self.note_ended(vm);
     }
 }

@@ -56,10 +56,7 @@ fn fleet_of(text: &str) -> (Setup, Fleet, PlacementIndex) {
         demand: Demand::Curve(0),
         state,
         demand_mips: 1000.0,
-        arrived: Some(0),
-        lifetime: None,
-        last_moved: None,
-        waiting_since: 0,
+        metered: Rates::IDLE,
         ram_demand_mb: 0.0,
         ram: RamDemand::Reserved,
     };

@@ -136,20 +136,25 @@ impl Simulation<'_> {
             let lifetime = setup
                 .lifetime
                 .map(|d| d.draw(&mut self.workload.requests.lifetimes[team]));
-            let vm = self.fleet.vms.len();
-            self.fleet.vms.push(Vm {
-                origin: Origin::Request(r),
-                vm_type,
-                demand: Demand::Curve(setup.load),
-                state: VmState::Waiting,
-                demand_mips: 0.0,
+            let life = VmLife {
                 arrived: Some(self.clock.now),
                 lifetime,
                 last_moved: None,
                 waiting_since: self.clock.now,
-                ram_demand_mb: self.setup.vm_types[vm_type].ram_mb,
-                ram: RamDemand::Reserved,
-            });
+            };
+            let vm = self.fleet.push_vm(
+                Vm {
+                    origin: Origin::Request(r),
+                    vm_type,
+                    demand: Demand::Curve(setup.load),
+                    state: VmState::Waiting,
+                    demand_mips: 0.0,
+                    metered: Rates::IDLE,
+                    ram_demand_mb: self.setup.vm_types[vm_type].ram_mb,
+                    ram: RamDemand::Reserved,
+                },
+                life,
+            );
             self.fleet.vms[vm].demand_mips = self.demand_now(vm);
             batch.push(vm);
         }
@@ -163,7 +168,8 @@ impl Simulation<'_> {
             self.accounts.deferred.1 += (start - self.clock.now) * (batch.len() as u64 - 1);
             for vm in batch {
                 let v = &mut self.fleet.vms[vm];
-                (v.state, v.arrived, v.demand_mips) = (VmState::Pending, None, 0.0);
+                (v.state, v.demand_mips) = (VmState::Pending, 0.0);
+                self.fleet.lives[vm].arrived = None;
                 self.clock.queue.push(start, Event::VmArrive(vm));
             }
         } else if let Some(vm) = self.enqueue_batch(batch) {

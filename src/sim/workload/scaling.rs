@@ -111,20 +111,25 @@ impl Simulation<'_> {
 
     /// A new waiting replica of service `s`.
     fn new_replica(&mut self, s: usize) -> VmId {
-        let vm = self.fleet.vms.len();
-        self.fleet.vms.push(Vm {
-            origin: Origin::Service(s),
-            vm_type: self.setup.services[s].vm_type,
-            demand: Demand::Service(s),
-            state: VmState::Waiting,
-            demand_mips: 0.0,
+        let life = VmLife {
             arrived: Some(self.clock.now),
             lifetime: None,
             last_moved: None,
             waiting_since: self.clock.now,
-            ram_demand_mb: self.setup.vm_types[self.setup.services[s].vm_type].ram_mb,
-            ram: RamDemand::Reserved,
-        });
+        };
+        let vm = self.fleet.push_vm(
+            Vm {
+                origin: Origin::Service(s),
+                vm_type: self.setup.services[s].vm_type,
+                demand: Demand::Service(s),
+                state: VmState::Waiting,
+                demand_mips: 0.0,
+                metered: Rates::IDLE,
+                ram_demand_mb: self.setup.vm_types[self.setup.services[s].vm_type].ram_mb,
+                ram: RamDemand::Reserved,
+            },
+            life,
+        );
         self.workload.services[s].replicas.push(vm);
         self.fleet.vms[vm].demand_mips = self.demand_now(vm);
         vm

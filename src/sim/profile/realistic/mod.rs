@@ -98,7 +98,7 @@ impl Simulation<'_> {
         let per_mips = &self.policies.cores_per_mips;
         meter_vm_hours(
             meters,
-            &self.fleet,
+            &mut self.fleet,
             &self.setup.migration,
             per_mips,
             h,
@@ -150,25 +150,34 @@ impl Simulation<'_> {
     }
 }
 
-/// Sets the VM-hour `meters` of host `h`'s VMs to what its refresh found at `now`: each VM's
+/// Sets the VM-hour rates of host `h`'s VMs to what its refresh found at `now`: each VM's
 /// demand (vCPUs: MIPS times `per_mips` of its type) and the part not served (what its
 /// migration takes, then its share of the host's shortfall `short_share` of the rest), so
-/// they sum to the host's `unserved_cores`. It reads the fleet and writes the meters only.
+/// they sum to the host's `unserved_cores`. Each VM's meter is run up to `now` at its old
+/// rates first, unless a load step already did (`VmHours::metered_to`): then only the rates,
+/// on the VM's own cache line, are written. It writes the VMs' rates and the meters only.
 #[inline]
 fn meter_vm_hours(
     meters: &mut VmHours,
-    fleet: &Fleet,
+    fleet: &mut Fleet,
     mig: &MigrationSetup,
     per_mips: &[f64],
     h: HostId,
     now: SimTime,
     short_share: f64,
 ) {
-    for &vm in &fleet.hosts[h].vms {
-        let v = &fleet.vms[vm];
+    let metered = meters.metered_to == Some(now);
+    let Fleet {
+        hosts,
+        vms,
+        migrations,
+        ..
+    } = fleet;
+    for &vm in &hosts[h].vms {
+        let v = &mut vms[vm];
         let cores = v.demand_mips * per_mips[v.vm_type];
         let lost_share = match v.state {
-            VmState::Migrating(m) => match fleet.migrations[m].phase {
+            VmState::Migrating(m) => match migrations[m].phase {
                 Phase::Queued => 0.0,
                 Phase::Copying => mig.degradation,
                 Phase::StopAndCopy => 1.0,
@@ -177,7 +186,19 @@ fn meter_vm_hours(
         };
         let lost = lost_share * cores;
         let unserved = lost + short_share * (cores - lost);
-        meters.set(vm, now, cores, unserved);
+        let new = Rates {
+            demand: cores,
+            unserved,
+        };
+        if metered {
+            debug_assert!(
+                meters.is_metered_to(vm, now),
+                "VM {vm} not metered to {now}"
+            );
+            v.metered = new;
+        } else {
+            meters.set(vm, now, &mut v.metered, new);
+        }
     }
 }
 
