@@ -12,8 +12,12 @@
 //! The vector policies' scores read every dimension, so for them the trees also keep, per
 //! subtree, size and host kind (in use or empty), the box of the hosts' CPU utilisation and
 //! free CPU, RAM and disk fractions, and the policy bounds its score over a box
-//! ([`Placement::free_bound`]); a box of one host gives its exact score, so ties still go to
-//! the lowest id. Where RAM is over-committed, the trees keep the most memory room of a
+//! ([`Placement::free_bound`]); a box of one host gives its exact score. Once they keep
+//! boxes, the trees lay each class's hosts out by free capacity rather than by id, at each
+//! whole refill ([`kd_order`]: a k-d tree's median splits), so a subtree's box is narrow and
+//! its bound tight; each node then keeps its least host id, and a subtree that can at best tie
+//! the best host so far is still searched if it holds a lower id, so ties still go to the
+//! lowest id. Where RAM is over-committed, the trees keep the most memory room of a
 //! subtree's hosts ([`Fleet::memory_room`]), so searches that need memory in use
 //! ([`Search::ram_in_use`]) skip hosts under memory pressure in bulk. Both are kept only once
 //! a search needs them.
@@ -279,6 +283,23 @@ struct Tree {
     dirty: Vec<bool>,
     /// Searches left to the scan since the tree last needed a refill.
     declined: u32,
+    /// Where each host's leaf is, once the trees keep vector boxes (`None`: in id order).
+    layout: Option<Layout>,
+}
+
+/// The hosts of each class laid out as leaves by how alike they look, not by id, so that a
+/// subtree's box of free capacity is narrow and bounds the vector scores tightly
+/// ([`kd_order`]); laid out again at each whole refill, and in between each host keeps its
+/// leaf (a box then stays sound, only looser). As a subtree's hosts are no longer the ids
+/// from its leftmost leaf on, each node keeps its least host id, so the search still breaks
+/// ties to the lowest id.
+struct Layout {
+    /// Per class, the host at each leaf position (past the class's hosts, none).
+    hosts: Vec<Vec<HostId>>,
+    /// Each host's leaf position among its class's.
+    slot: Vec<u32>,
+    /// Per class and node, the least host id under the node (`HostId::MAX` if none).
+    first: Vec<Vec<HostId>>,
 }
 
 /// A subtree waiting to be visited, ordered by (least score, first host id).
@@ -456,18 +477,7 @@ impl PlacementIndex {
             out[half + room_at] = room;
         }
         if self.vectors {
-            // Free capacity exactly as a placement search scores it.
-            let mut candidate = host.candidate(class, cpu_used, None, &class.power);
-            candidate.cpu_capacity = capacity;
-            let nothing = Need {
-                mips: 0.0,
-                ram_mb: 0.0,
-                disk_mb: 0.0,
-                vcpu_mips: 0.0,
-            };
-            let free = Dimensions::of(&candidate, &nothing).free;
-            let values = [u, free[0], free[1], free[2]];
-            let empty = is_empty(&candidate);
+            let (values, empty) = vector_values(hosts, h, basis);
             for (k, size) in self.kept.iter().enumerate() {
                 if fits(size) {
                     let at = Boxes::at(k, empty);
@@ -478,16 +488,19 @@ impl PlacementIndex {
         }
     }
 
-    /// Writes every leaf and node of `classes`, summaries for `state` and `basis`.
+    /// Writes every leaf and node of `classes`, summaries for `state` and `basis`, each
+    /// class's hosts at the leaves in the `order` given.
+    #[allow(clippy::too_many_arguments)]
     fn fill(
         &self,
         hosts: Hosts<'_>,
         state: PowerState,
         basis: FitBasis,
+        order: &[Vec<HostId>],
         classes: &mut [Summaries],
         boxes: &mut [Boxes],
     ) {
-        let trees = self.members.iter().zip(&self.sizes).zip(classes.iter_mut());
+        let trees = order.iter().zip(&self.sizes).zip(classes.iter_mut());
         for (((members, &size), nodes), boxes) in trees.zip(boxes.iter_mut()) {
             for p in 0..size {
                 match members.get(p) {
@@ -532,11 +545,17 @@ impl PlacementIndex {
                 .map(|&size| Boxes::new(self.kept.len(), 2 * size, self.vectors, self.rooms))
                 .collect();
         }
+        let mut layout = self.trees[t].layout.take();
         if refill {
-            self.fill(hosts, state, basis, &mut classes, &mut boxes);
+            if self.vectors {
+                layout = Some(self.lay_out(hosts, state, basis));
+            }
+            let order = layout.as_ref().map_or(&self.members, |l| &l.hosts);
+            self.fill(hosts, state, basis, order, &mut classes, &mut boxes);
         } else {
             for &h in &pending {
                 let (c, p) = self.position[h];
+                let p = layout.as_ref().map_or(p, |l| l.slot[h]);
                 let (nodes, boxes) = (&mut classes[c as usize], &mut boxes[c as usize]);
                 let mut i = self.sizes[c as usize] + p as usize;
                 self.leaf(hosts, h, state, basis, nodes, boxes, i);
@@ -553,9 +572,64 @@ impl PlacementIndex {
         }
         tree.classes = classes;
         tree.boxes = boxes;
+        tree.layout = layout;
         tree.pending = pending;
         tree.pending.clear();
         tree.declined = 0;
+    }
+
+    /// Each class's hosts laid out by their free capacity now ([`kd_order`]); hosts not in
+    /// `state` last.
+    fn lay_out(&self, hosts: Hosts<'_>, state: PowerState, basis: FitBasis) -> Layout {
+        let mut slot = vec![0; self.position.len()];
+        let mut order = Vec::with_capacity(self.members.len());
+        let mut first = Vec::with_capacity(self.members.len());
+        for (members, &size) in self.members.iter().zip(&self.sizes) {
+            let mut leaves: Vec<(HostId, [f64; 3])> = members
+                .iter()
+                .map(|&h| {
+                    let key = if hosts.fleet.hosts[h].state == state {
+                        let (values, _) = vector_values(hosts, h, basis);
+                        [values[1], values[2], values[3]]
+                    } else {
+                        [f64::INFINITY; 3]
+                    };
+                    (h, key)
+                })
+                .collect();
+            kd_order(&mut leaves, size);
+            let placed: Vec<HostId> = leaves.iter().map(|&(h, _)| h).collect();
+            let mut least = vec![HostId::MAX; 2 * size];
+            for (p, &h) in placed.iter().enumerate() {
+                slot[h] = p as u32;
+                least[size + p] = h;
+            }
+            for i in (1..size).rev() {
+                least[i] = least[2 * i].min(least[2 * i + 1]);
+            }
+            order.push(placed);
+            first.push(least);
+        }
+        Layout {
+            hosts: order,
+            slot,
+            first,
+        }
+    }
+
+    /// Each class's hosts in leaf order in the tree for `state` and `basis`, if it is laid
+    /// out by free capacity.
+    #[cfg(test)]
+    pub(in crate::sim) fn leaves(
+        &self,
+        state: PowerState,
+        basis: FitBasis,
+    ) -> Option<&[Vec<HostId>]> {
+        let tree = self
+            .trees
+            .iter()
+            .find(|t| t.state == state && t.basis == basis)?;
+        tree.layout.as_ref().map(|l| &l.hosts[..])
     }
 
     /// The tree for `state` and `basis` (not filled until first searched).
@@ -575,6 +649,7 @@ impl PlacementIndex {
             pending: Vec::new(),
             dirty: vec![false; self.position.len()],
             declined: 0,
+            layout: None,
         });
         self.trees.len() - 1
     }
@@ -698,15 +773,20 @@ impl PlacementIndex {
             if bound == f64::INFINITY {
                 return Some(());
             }
-            // The subtree's first host: its leftmost leaf.
-            let size = sizes[c];
-            let mut left = i;
-            while left < size {
-                left *= 2;
-            }
+            // The subtree's least host id: kept by a layout, else its leftmost leaf's.
+            let first = match &tree.layout {
+                Some(layout) => layout.first[c][i],
+                None => {
+                    let mut left = i;
+                    while left < sizes[c] {
+                        left *= 2;
+                    }
+                    members[c][left - sizes[c]]
+                }
+            };
             heap.push(Reverse(Visit {
                 bound,
-                first: members[c][left - size],
+                first,
                 class: c as u32,
                 node: i as u32,
             }));
@@ -733,6 +813,64 @@ impl PlacementIndex {
         }
         Some(best)
     }
+}
+
+/// Host `h`'s CPU utilisation (counted by `basis`) and free CPU, RAM and disk fractions, a
+/// [`BOX`]'s values, exactly as a placement search scores them ([`Dimensions::of`]), and
+/// whether it has nothing committed.
+fn vector_values(hosts: Hosts<'_>, h: HostId, basis: FitBasis) -> ([f64; BOX], bool) {
+    let host = &hosts.fleet.hosts[h];
+    let class = &hosts.classes[host.class];
+    let cpu_used = hosts.fleet.cpu_used(h, basis);
+    let capacity = fit_mips(class, basis);
+    let mut candidate = host.candidate(class, cpu_used, None, &class.power);
+    candidate.cpu_capacity = capacity;
+    let nothing = Need {
+        mips: 0.0,
+        ram_mb: 0.0,
+        disk_mb: 0.0,
+        vcpu_mips: 0.0,
+    };
+    let free = Dimensions::of(&candidate, &nothing).free;
+    (
+        [cpu_used / capacity, free[0], free[1], free[2]],
+        is_empty(&candidate),
+    )
+}
+
+/// Orders `leaves` (hosts with their free CPU, RAM and disk fractions; infinite for a host
+/// the tree leaves empty) as the leaves of a complete binary tree `width` leaves wide, so that
+/// each subtree holds hosts that look alike: a k-d tree's median splits, at each node on the
+/// dimension whose finite values spread most, the least half of the hosts (as many as the
+/// left subtree's leaves) going left. Hosts left empty go right at every split, to the last
+/// leaves. Ties by host id, so the order is a function of the keys alone.
+fn kd_order(leaves: &mut [(HostId, [f64; 3])], width: usize) {
+    let half = width / 2;
+    if leaves.len() <= 1 || half == 0 {
+        return;
+    }
+    if leaves.len() <= half {
+        kd_order(leaves, half);
+        return;
+    }
+    let mut spread = [(f64::INFINITY, f64::NEG_INFINITY); 3];
+    for (_, key) in leaves.iter() {
+        for (s, &v) in spread.iter_mut().zip(key) {
+            if v.is_finite() {
+                *s = (s.0.min(v), s.1.max(v));
+            }
+        }
+    }
+    let mut d = 0;
+    for j in 1..3 {
+        if spread[j].1 - spread[j].0 > spread[d].1 - spread[d].0 {
+            d = j;
+        }
+    }
+    leaves.select_nth_unstable_by(half, |a, b| a.1[d].total_cmp(&b.1[d]).then(a.0.cmp(&b.0)));
+    let (left, right) = leaves.split_at_mut(half);
+    kd_order(left, half);
+    kd_order(right, half);
 }
 
 /// What `need` asks of a host of `class`, CPU counted by `basis`, as fractions of its
@@ -852,6 +990,38 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Eight hosts in a tree of eight leaves: free CPU spreads 0.7, free RAM 0.35, so the
+    /// root splits on CPU, the four with least free CPU left; hosts 5 and 6, not in the
+    /// tree's power state (infinite keys), go right at every split and end last, after hosts
+    /// 7 and 0; every host sits at exactly one leaf.
+    #[test]
+    fn a_kd_layout_groups_hosts_by_free_capacity_and_puts_absent_hosts_last() {
+        let absent = [f64::INFINITY; 3];
+        let mut leaves = vec![
+            (0, [0.9, 0.5, 0.0]),
+            (1, [0.2, 0.4, 0.0]),
+            (2, [0.8, 0.6, 0.0]),
+            (3, [0.3, 0.3, 0.0]),
+            (4, [0.25, 0.65, 0.0]),
+            (5, absent),
+            (6, absent),
+            (7, [0.85, 0.35, 0.0]),
+        ];
+        kd_order(&mut leaves, 8);
+        let order: Vec<HostId> = leaves.iter().map(|&(h, _)| h).collect();
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..8).collect::<Vec<_>>());
+        let mut left: Vec<HostId> = order[..4].to_vec();
+        left.sort_unstable();
+        assert_eq!(
+            left,
+            vec![1, 2, 3, 4],
+            "the least free CPU: 0.2, 0.8, 0.3, 0.25"
+        );
+        assert_eq!(&order[4..], &[7, 0, 5, 6], "absent hosts last, by id");
     }
 
     #[test]
