@@ -14,7 +14,7 @@
 //! free CPU, RAM and disk fractions, and the policy bounds its score over a box
 //! ([`Placement::free_bound`]); a box of one host gives its exact score. Once they keep
 //! boxes, the trees lay each class's hosts out by free capacity rather than by id, at each
-//! whole refill ([`kd_order`]: a k-d tree's median splits), so a subtree's box is narrow and
+//! whole refill (along a Z-order curve, [`z_key`]), so a subtree's box is narrow and
 //! its bound tight; each node then keeps its least host id, and a subtree that can at best tie
 //! the best host so far is still searched if it holds a lower id, so ties still go to the
 //! lowest id. Where RAM is over-committed, the trees keep the most memory room of a
@@ -289,7 +289,7 @@ struct Tree {
 
 /// The hosts of each class laid out as leaves by how alike they look, not by id, so that a
 /// subtree's box of free capacity is narrow and bounds the vector scores tightly
-/// ([`kd_order`]); laid out again at each whole refill, and in between each host keeps its
+/// ([`z_key`]); laid out again at each whole refill, and in between each host keeps its
 /// leaf (a box then stays sound, only looser). As a subtree's hosts are no longer the ids
 /// from its leftmost leaf on, each node keeps its least host id, so the search still breaks
 /// ties to the lowest id.
@@ -578,27 +578,25 @@ impl PlacementIndex {
         tree.declined = 0;
     }
 
-    /// Each class's hosts laid out by their free capacity now ([`kd_order`]); hosts not in
-    /// `state` last.
+    /// Each class's hosts laid out by their free capacity now, along the Z-order curve
+    /// ([`z_key`]; ties by id); hosts not in `state` last.
     fn lay_out(&self, hosts: Hosts<'_>, state: PowerState, basis: FitBasis) -> Layout {
         let mut slot = vec![0; self.position.len()];
         let mut order = Vec::with_capacity(self.members.len());
         let mut first = Vec::with_capacity(self.members.len());
         for (members, &size) in self.members.iter().zip(&self.sizes) {
-            let mut leaves: Vec<(HostId, [f64; 3])> = members
+            let mut leaves: Vec<(u64, HostId)> = members
                 .iter()
                 .map(|&h| {
-                    let key = if hosts.fleet.hosts[h].state == state {
+                    let free = (hosts.fleet.hosts[h].state == state).then(|| {
                         let (values, _) = vector_values(hosts, h, basis);
                         [values[1], values[2], values[3]]
-                    } else {
-                        [f64::INFINITY; 3]
-                    };
-                    (h, key)
+                    });
+                    (z_key(free), h)
                 })
                 .collect();
-            kd_order(&mut leaves, size);
-            let placed: Vec<HostId> = leaves.iter().map(|&(h, _)| h).collect();
+            leaves.sort_unstable();
+            let placed: Vec<HostId> = leaves.iter().map(|&(_, h)| h).collect();
             let mut least = vec![HostId::MAX; 2 * size];
             for (p, &h) in placed.iter().enumerate() {
                 slot[h] = p as u32;
@@ -838,39 +836,33 @@ fn vector_values(hosts: Hosts<'_>, h: HostId, basis: FitBasis) -> ([f64; BOX], b
     )
 }
 
-/// Orders `leaves` (hosts with their free CPU, RAM and disk fractions; infinite for a host
-/// the tree leaves empty) as the leaves of a complete binary tree `width` leaves wide, so that
-/// each subtree holds hosts that look alike: a k-d tree's median splits, at each node on the
-/// dimension whose finite values spread most, the least half of the hosts (as many as the
-/// left subtree's leaves) going left. Hosts left empty go right at every split, to the last
-/// leaves. Ties by host id, so the order is a function of the keys alone.
-fn kd_order(leaves: &mut [(HostId, [f64; 3])], width: usize) {
-    let half = width / 2;
-    if leaves.len() <= 1 || half == 0 {
-        return;
-    }
-    if leaves.len() <= half {
-        kd_order(leaves, half);
-        return;
-    }
-    let mut spread = [(f64::INFINITY, f64::NEG_INFINITY); 3];
-    for (_, key) in leaves.iter() {
-        for (s, &v) in spread.iter_mut().zip(key) {
-            if v.is_finite() {
-                *s = (s.0.min(v), s.1.max(v));
-            }
-        }
-    }
-    let mut d = 0;
-    for j in 1..3 {
-        if spread[j].1 - spread[j].0 > spread[d].1 - spread[d].0 {
-            d = j;
-        }
-    }
-    leaves.select_nth_unstable_by(half, |a, b| a.1[d].total_cmp(&b.1[d]).then(a.0.cmp(&b.0)));
-    let (left, right) = leaves.split_at_mut(half);
-    kd_order(left, half);
-    kd_order(right, half);
+/// Bits per dimension of a leaf's place on the Z-order curve ([`z_key`]): three in a `u64`.
+const Z_BITS: u32 = 21;
+
+/// Host's place on a Z-order (Morton) curve through its free CPU, RAM and disk fractions, by
+/// which the trees lay leaves out: each fraction, from -1 (over-committed) to 1 (all free),
+/// cut into 2^21 steps, and their bits interleaved, CPU's highest. Hosts near each other on
+/// the curve look alike, so a subtree (leaves in a row) holds a narrow box of free capacity.
+/// `None`, a host the tree leaves empty: after every host.
+fn z_key(free: Option<[f64; 3]>) -> u64 {
+    let Some(free) = free else {
+        return u64::MAX;
+    };
+    let (steps, top) = (f64::from(1u32 << Z_BITS), (1u64 << Z_BITS) - 1);
+    // Spreads the low 21 bits of `x` two bits apart.
+    let spread = |x: u64| {
+        let mut x = x & 0x1f_ffff;
+        x = (x | x << 32) & 0x001f_0000_0000_ffff;
+        x = (x | x << 16) & 0x001f_0000_ff00_00ff;
+        x = (x | x << 8) & 0x100f_00f0_0f00_f00f;
+        x = (x | x << 4) & 0x10c3_0c30_c30c_30c3;
+        (x | x << 2) & 0x1249_2492_4924_9249
+    };
+    free.iter().fold(0, |key, &v| {
+        // The step below (in range by the clamp; all free is the last step).
+        let step = ((((v + 1.0) / 2.0).clamp(0.0, 1.0) * steps) as u64).min(top);
+        key << 1 | spread(step)
+    })
 }
 
 /// What `need` asks of a host of `class`, CPU counted by `basis`, as fractions of its
@@ -992,36 +984,47 @@ mod tests {
         }
     }
 
-    /// Eight hosts in a tree of eight leaves: free CPU spreads 0.7, free RAM 0.35, so the
-    /// root splits on CPU, the four with least free CPU left; hosts 5 and 6, not in the
-    /// tree's power state (infinite keys), go right at every split and end last, after hosts
-    /// 7 and 0; every host sits at exactly one leaf.
+    /// Eight hosts, ids alternating between two groups, one with little free (CPU, RAM)
+    /// about (0.1, 0.2), one with much about (0.8, 0.7): along the Z-order curve each group
+    /// fills one half of the leaves, so each subtree of four holds one group; a host the tree
+    /// leaves empty comes after every host.
     #[test]
-    fn a_kd_layout_groups_hosts_by_free_capacity_and_puts_absent_hosts_last() {
-        let absent = [f64::INFINITY; 3];
-        let mut leaves = vec![
-            (0, [0.9, 0.5, 0.0]),
-            (1, [0.2, 0.4, 0.0]),
-            (2, [0.8, 0.6, 0.0]),
-            (3, [0.3, 0.3, 0.0]),
-            (4, [0.25, 0.65, 0.0]),
-            (5, absent),
-            (6, absent),
-            (7, [0.85, 0.35, 0.0]),
+    fn the_z_order_puts_hosts_that_look_alike_side_by_side() {
+        let frees = [
+            [0.1, 0.2, 0.0],
+            [0.8, 0.7, 0.0],
+            [0.12, 0.18, 0.0],
+            [0.79, 0.72, 0.0],
+            [0.09, 0.21, 0.0],
+            [0.81, 0.69, 0.0],
+            [0.11, 0.22, 0.0],
+            [0.8, 0.71, 0.0],
         ];
-        kd_order(&mut leaves, 8);
-        let order: Vec<HostId> = leaves.iter().map(|&(h, _)| h).collect();
-        let mut sorted = order.clone();
-        sorted.sort_unstable();
-        assert_eq!(sorted, (0..8).collect::<Vec<_>>());
-        let mut left: Vec<HostId> = order[..4].to_vec();
+        let mut leaves: Vec<(u64, HostId)> = frees
+            .iter()
+            .enumerate()
+            .map(|(h, &f)| (z_key(Some(f)), h))
+            .collect();
+        leaves.sort_unstable();
+        let mut left: Vec<HostId> = leaves[..4].iter().map(|&(_, h)| h).collect();
         left.sort_unstable();
-        assert_eq!(
-            left,
-            vec![1, 2, 3, 4],
-            "the least free CPU: 0.2, 0.8, 0.3, 0.25"
-        );
-        assert_eq!(&order[4..], &[7, 0, 5, 6], "absent hosts last, by id");
+        assert_eq!(left, vec![0, 2, 4, 6]);
+        assert!(z_key(Some([1.0; 3])) < z_key(None));
+        assert!(z_key(Some([2.0; 3])) < z_key(None), "clamped");
+    }
+
+    proptest::proptest! {
+        /// A host with at least as much free of every dimension as another is never before
+        /// it on the curve: the order agrees with every dimension's.
+        #[test]
+        fn more_free_capacity_is_never_earlier_on_the_z_order_curve(
+            a in (-1.2f64..1.2, -1.2f64..1.2, -1.2f64..1.2),
+            more in (0.0f64..1.0, 0.0f64..1.0, 0.0f64..1.0),
+        ) {
+            let low = [a.0, a.1, a.2];
+            let high = [a.0 + more.0, a.1 + more.1, a.2 + more.2];
+            proptest::prop_assert!(z_key(Some(low)) <= z_key(Some(high)));
+        }
     }
 
     #[test]
