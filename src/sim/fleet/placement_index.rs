@@ -839,7 +839,7 @@ fn vector_values(hosts: Hosts<'_>, h: HostId, basis: FitBasis) -> ([f64; BOX], b
 /// Bits per dimension of a leaf's place on the Z-order curve ([`z_key`]): three in a `u64`.
 const Z_BITS: u32 = 21;
 
-/// Host's place on a Z-order (Morton) curve through its free CPU, RAM and disk fractions, by
+/// A host's place on a Z-order (Morton) curve through its free CPU, RAM and disk fractions, by
 /// which the trees lay leaves out: each fraction, from -1 (over-committed) to 1 (all free),
 /// cut into 2^21 steps, and their bits interleaved, CPU's highest. Hosts near each other on
 /// the curve look alike, so a subtree (leaves in a row) holds a narrow box of free capacity.
