@@ -12,8 +12,12 @@
 //! The vector policies' scores read every dimension, so for them the trees also keep, per
 //! subtree, size and host kind (in use or empty), the box of the hosts' CPU utilisation and
 //! free CPU, RAM and disk fractions, and the policy bounds its score over a box
-//! ([`Placement::free_bound`]); a box of one host gives its exact score, so ties still go to
-//! the lowest id. Where RAM is over-committed, the trees keep the most memory room of a
+//! ([`Placement::free_bound`]); a box of one host gives its exact score. Once they keep
+//! boxes, the trees lay each class's hosts out by free capacity rather than by id, at each
+//! whole refill (along a Z-order curve, [`z_key`]), so a subtree's box is narrow and
+//! its bound tight; each node then keeps its least host id, and a subtree that can at best tie
+//! the best host so far is still searched if it holds a lower id, so ties still go to the
+//! lowest id. Where RAM is over-committed, the trees keep the most memory room of a
 //! subtree's hosts ([`Fleet::memory_room`]), so searches that need memory in use
 //! ([`Search::ram_in_use`]) skip hosts under memory pressure in bulk. Both are kept only once
 //! a search needs them.
@@ -279,6 +283,23 @@ struct Tree {
     dirty: Vec<bool>,
     /// Searches left to the scan since the tree last needed a refill.
     declined: u32,
+    /// Where each host's leaf is, once the trees keep vector boxes (`None`: in id order).
+    layout: Option<Layout>,
+}
+
+/// The hosts of each class laid out as leaves by how alike they look, not by id, so that a
+/// subtree's box of free capacity is narrow and bounds the vector scores tightly
+/// ([`z_key`]); laid out again at each whole refill, and in between each host keeps its
+/// leaf (a box then stays sound, only looser). As a subtree's hosts are no longer the ids
+/// from its leftmost leaf on, each node keeps its least host id, so the search still breaks
+/// ties to the lowest id.
+struct Layout {
+    /// Per class, the host at each leaf position (past the class's hosts, none).
+    hosts: Vec<Vec<HostId>>,
+    /// Each host's leaf position among its class's.
+    slot: Vec<u32>,
+    /// Per class and node, the least host id under the node (`HostId::MAX` if none).
+    first: Vec<Vec<HostId>>,
 }
 
 /// A subtree waiting to be visited, ordered by (least score, first host id).
@@ -456,18 +477,7 @@ impl PlacementIndex {
             out[half + room_at] = room;
         }
         if self.vectors {
-            // Free capacity exactly as a placement search scores it.
-            let mut candidate = host.candidate(class, cpu_used, None, &class.power);
-            candidate.cpu_capacity = capacity;
-            let nothing = Need {
-                mips: 0.0,
-                ram_mb: 0.0,
-                disk_mb: 0.0,
-                vcpu_mips: 0.0,
-            };
-            let free = Dimensions::of(&candidate, &nothing).free;
-            let values = [u, free[0], free[1], free[2]];
-            let empty = is_empty(&candidate);
+            let (values, empty) = vector_values(hosts, h, basis);
             for (k, size) in self.kept.iter().enumerate() {
                 if fits(size) {
                     let at = Boxes::at(k, empty);
@@ -478,16 +488,19 @@ impl PlacementIndex {
         }
     }
 
-    /// Writes every leaf and node of `classes`, summaries for `state` and `basis`.
+    /// Writes every leaf and node of `classes`, summaries for `state` and `basis`, each
+    /// class's hosts at the leaves in the `order` given.
+    #[allow(clippy::too_many_arguments)]
     fn fill(
         &self,
         hosts: Hosts<'_>,
         state: PowerState,
         basis: FitBasis,
+        order: &[Vec<HostId>],
         classes: &mut [Summaries],
         boxes: &mut [Boxes],
     ) {
-        let trees = self.members.iter().zip(&self.sizes).zip(classes.iter_mut());
+        let trees = order.iter().zip(&self.sizes).zip(classes.iter_mut());
         for (((members, &size), nodes), boxes) in trees.zip(boxes.iter_mut()) {
             for p in 0..size {
                 match members.get(p) {
@@ -532,11 +545,17 @@ impl PlacementIndex {
                 .map(|&size| Boxes::new(self.kept.len(), 2 * size, self.vectors, self.rooms))
                 .collect();
         }
+        let mut layout = self.trees[t].layout.take();
         if refill {
-            self.fill(hosts, state, basis, &mut classes, &mut boxes);
+            if self.vectors {
+                layout = Some(self.lay_out(hosts, state, basis));
+            }
+            let order = layout.as_ref().map_or(&self.members, |l| &l.hosts);
+            self.fill(hosts, state, basis, order, &mut classes, &mut boxes);
         } else {
             for &h in &pending {
                 let (c, p) = self.position[h];
+                let p = layout.as_ref().map_or(p, |l| l.slot[h]);
                 let (nodes, boxes) = (&mut classes[c as usize], &mut boxes[c as usize]);
                 let mut i = self.sizes[c as usize] + p as usize;
                 self.leaf(hosts, h, state, basis, nodes, boxes, i);
@@ -553,9 +572,62 @@ impl PlacementIndex {
         }
         tree.classes = classes;
         tree.boxes = boxes;
+        tree.layout = layout;
         tree.pending = pending;
         tree.pending.clear();
         tree.declined = 0;
+    }
+
+    /// Each class's hosts laid out by their free capacity now, along the Z-order curve
+    /// ([`z_key`]; ties by id); hosts not in `state` last.
+    fn lay_out(&self, hosts: Hosts<'_>, state: PowerState, basis: FitBasis) -> Layout {
+        let mut slot = vec![0; self.position.len()];
+        let mut order = Vec::with_capacity(self.members.len());
+        let mut first = Vec::with_capacity(self.members.len());
+        for (members, &size) in self.members.iter().zip(&self.sizes) {
+            let mut leaves: Vec<(u64, HostId)> = members
+                .iter()
+                .map(|&h| {
+                    let free = (hosts.fleet.hosts[h].state == state).then(|| {
+                        let (values, _) = vector_values(hosts, h, basis);
+                        [values[1], values[2], values[3]]
+                    });
+                    (z_key(free), h)
+                })
+                .collect();
+            leaves.sort_unstable();
+            let placed: Vec<HostId> = leaves.iter().map(|&(_, h)| h).collect();
+            let mut least = vec![HostId::MAX; 2 * size];
+            for (p, &h) in placed.iter().enumerate() {
+                slot[h] = p as u32;
+                least[size + p] = h;
+            }
+            for i in (1..size).rev() {
+                least[i] = least[2 * i].min(least[2 * i + 1]);
+            }
+            order.push(placed);
+            first.push(least);
+        }
+        Layout {
+            hosts: order,
+            slot,
+            first,
+        }
+    }
+
+    /// Each class's hosts in leaf order in the tree for `state` and `basis`, if it is laid
+    /// out by free capacity.
+    #[cfg(test)]
+    pub(in crate::sim) fn leaves(
+        &self,
+        state: PowerState,
+        basis: FitBasis,
+    ) -> Option<&[Vec<HostId>]> {
+        let tree = self
+            .trees
+            .iter()
+            .find(|t| t.state == state && t.basis == basis)?;
+        tree.layout.as_ref().map(|l| &l.hosts[..])
     }
 
     /// The tree for `state` and `basis` (not filled until first searched).
@@ -575,6 +647,7 @@ impl PlacementIndex {
             pending: Vec::new(),
             dirty: vec![false; self.position.len()],
             declined: 0,
+            layout: None,
         });
         self.trees.len() - 1
     }
@@ -698,15 +771,20 @@ impl PlacementIndex {
             if bound == f64::INFINITY {
                 return Some(());
             }
-            // The subtree's first host: its leftmost leaf.
-            let size = sizes[c];
-            let mut left = i;
-            while left < size {
-                left *= 2;
-            }
+            // The subtree's least host id: kept by a layout, else its leftmost leaf's.
+            let first = match &tree.layout {
+                Some(layout) => layout.first[c][i],
+                None => {
+                    let mut left = i;
+                    while left < sizes[c] {
+                        left *= 2;
+                    }
+                    members[c][left - sizes[c]]
+                }
+            };
             heap.push(Reverse(Visit {
                 bound,
-                first: members[c][left - size],
+                first,
                 class: c as u32,
                 node: i as u32,
             }));
@@ -733,6 +811,58 @@ impl PlacementIndex {
         }
         Some(best)
     }
+}
+
+/// Host `h`'s CPU utilisation (counted by `basis`) and free CPU, RAM and disk fractions, a
+/// [`BOX`]'s values, exactly as a placement search scores them ([`Dimensions::of`]), and
+/// whether it has nothing committed.
+fn vector_values(hosts: Hosts<'_>, h: HostId, basis: FitBasis) -> ([f64; BOX], bool) {
+    let host = &hosts.fleet.hosts[h];
+    let class = &hosts.classes[host.class];
+    let cpu_used = hosts.fleet.cpu_used(h, basis);
+    let capacity = fit_mips(class, basis);
+    let mut candidate = host.candidate(class, cpu_used, None, &class.power);
+    candidate.cpu_capacity = capacity;
+    let nothing = Need {
+        mips: 0.0,
+        ram_mb: 0.0,
+        disk_mb: 0.0,
+        vcpu_mips: 0.0,
+    };
+    let free = Dimensions::of(&candidate, &nothing).free;
+    (
+        [cpu_used / capacity, free[0], free[1], free[2]],
+        is_empty(&candidate),
+    )
+}
+
+/// Bits per dimension of a leaf's place on the Z-order curve ([`z_key`]): three in a `u64`.
+const Z_BITS: u32 = 21;
+
+/// A host's place on a Z-order (Morton) curve through its free CPU, RAM and disk fractions, by
+/// which the trees lay leaves out: each fraction, from -1 (over-committed) to 1 (all free),
+/// cut into 2^21 steps, and their bits interleaved, CPU's highest. Hosts near each other on
+/// the curve look alike, so a subtree (leaves in a row) holds a narrow box of free capacity.
+/// `None`, a host the tree leaves empty: after every host.
+fn z_key(free: Option<[f64; 3]>) -> u64 {
+    let Some(free) = free else {
+        return u64::MAX;
+    };
+    let (steps, top) = (f64::from(1u32 << Z_BITS), (1u64 << Z_BITS) - 1);
+    // Spreads the low 21 bits of `x` two bits apart.
+    let spread = |x: u64| {
+        let mut x = x & 0x1f_ffff;
+        x = (x | x << 32) & 0x001f_0000_0000_ffff;
+        x = (x | x << 16) & 0x001f_0000_ff00_00ff;
+        x = (x | x << 8) & 0x100f_00f0_0f00_f00f;
+        x = (x | x << 4) & 0x10c3_0c30_c30c_30c3;
+        (x | x << 2) & 0x1249_2492_4924_9249
+    };
+    free.iter().fold(0, |key, &v| {
+        // The step below (in range by the clamp; all free is the last step).
+        let step = ((((v + 1.0) / 2.0).clamp(0.0, 1.0) * steps) as u64).min(top);
+        key << 1 | spread(step)
+    })
 }
 
 /// What `need` asks of a host of `class`, CPU counted by `basis`, as fractions of its
@@ -851,6 +981,49 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// Eight hosts, ids alternating between two groups, one with little free (CPU, RAM)
+    /// about (0.1, 0.2), one with much about (0.8, 0.7): along the Z-order curve each group
+    /// fills one half of the leaves, so each subtree of four holds one group; a host the tree
+    /// leaves empty comes after every host.
+    #[test]
+    fn the_z_order_puts_hosts_that_look_alike_side_by_side() {
+        let frees = [
+            [0.1, 0.2, 0.0],
+            [0.8, 0.7, 0.0],
+            [0.12, 0.18, 0.0],
+            [0.79, 0.72, 0.0],
+            [0.09, 0.21, 0.0],
+            [0.81, 0.69, 0.0],
+            [0.11, 0.22, 0.0],
+            [0.8, 0.71, 0.0],
+        ];
+        let mut leaves: Vec<(u64, HostId)> = frees
+            .iter()
+            .enumerate()
+            .map(|(h, &f)| (z_key(Some(f)), h))
+            .collect();
+        leaves.sort_unstable();
+        let mut left: Vec<HostId> = leaves[..4].iter().map(|&(_, h)| h).collect();
+        left.sort_unstable();
+        assert_eq!(left, vec![0, 2, 4, 6]);
+        assert!(z_key(Some([1.0; 3])) < z_key(None));
+        assert!(z_key(Some([2.0; 3])) < z_key(None), "clamped");
+    }
+
+    proptest::proptest! {
+        /// A host with at least as much free of every dimension as another is never before
+        /// it on the curve: the order agrees with every dimension's.
+        #[test]
+        fn more_free_capacity_is_never_earlier_on_the_z_order_curve(
+            a in (-1.2f64..1.2, -1.2f64..1.2, -1.2f64..1.2),
+            more in (0.0f64..1.0, 0.0f64..1.0, 0.0f64..1.0),
+        ) {
+            let low = [a.0, a.1, a.2];
+            let high = [a.0 + more.0, a.1 + more.1, a.2 + more.2];
+            proptest::prop_assert!(z_key(Some(low)) <= z_key(Some(high)));
         }
     }
 

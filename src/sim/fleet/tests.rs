@@ -296,3 +296,75 @@ fn a_search_for_memory_in_use_skips_hosts_without_room() {
     assert_eq!(visits(Some(1024.0)), (Some(1), vec![1]));
     assert_eq!(visits(None), (Some(0), vec![0]));
 }
+
+/// Four hosts of 8000 MIPS and 8 GB, free (CPU, RAM): host 0 (0.25, 0.75), host 1 (0.5,
+/// 0.125), host 2 (0.5, 0.25), host 3 (0.25, 0.0625: less than VM 2's 1 GB). For VM 2 (0.25
+/// of the CPU, 0.125 of the RAM), `dot-product` scores hosts 0 and 2 alike, 0.25 x 0.25 + 0.75
+/// x 0.125 = 0.5 x 0.25 + 0.25 x 0.125 = 0.15625 (exact in binary), host 1 0.140625. The index
+/// lays the hosts out along the Z-order curve of their free capacity: hosts 3 and 0 (less
+/// CPU free) in the left subtree, in that order (less RAM free first), 1 and 2 in the right.
+/// The right subtree's box bounds the dot product by 0.15625 less a slack, so it is searched
+/// first and host 2 found; the left subtree holds only host 0 with room for the VM, so its
+/// bound is host 0's score exactly, the best so far: only its least id, 0, not its first
+/// leaf's host, 3, says host 2 may be beaten there. The tie goes to the lower id, host 0, as
+/// the scan has it.
+#[test]
+fn a_tie_across_subtrees_of_a_free_capacity_layout_goes_to_the_lower_id() {
+    let four = TWO_HOSTS.replace("count = 2\n", "count = 4\n");
+    let (setup, mut fleet, mut index) = fleet_of(&four);
+    let (mips, ram) = (8000.0, setup.host_classes[0].ram_mb);
+    for (h, (cpu_free, ram_free)) in [(0.25, 0.75), (0.5, 0.125), (0.5, 0.25), (0.25, 0.0625)]
+        .into_iter()
+        .enumerate()
+    {
+        fleet.hosts[h].sized_mips = mips * (1.0 - cpu_free);
+        fleet.hosts[h].ram_used = ram * (1.0 - ram_free);
+    }
+    let need = vm2_need(&setup);
+    let policy = policy("dot-product");
+    let search = Search {
+        need: &need,
+        basis: FitBasis::Size,
+        policy: policy.as_ref(),
+        state: PowerState::On,
+        window: Window {
+            min: f64::NEG_INFINITY,
+            max: 1.0,
+        },
+        vm: None,
+        ram_in_use: None,
+    };
+    let hosts = Hosts {
+        fleet: &fleet,
+        classes: &setup.host_classes,
+    };
+    // The first searches of a tree not filled yet are left to the scan.
+    let found = loop {
+        let found = index.search(hosts, &search, &mut |h, best| {
+            let host = &fleet.hosts[h];
+            let class = &setup.host_classes[host.class];
+            let mut candidate = host.candidate(class, host.sized_mips, None, &class.power);
+            candidate.cpu_capacity = mips;
+            let score = policy.score(&candidate, &need);
+            if best.is_none_or(|(bs, bh)| score < bs || (score == bs && h < bh)) {
+                *best = Some((score, h));
+            }
+        });
+        if let Some(found) = found {
+            break found;
+        }
+    };
+    let leaves = index.leaves(PowerState::On, FitBasis::Size).unwrap();
+    assert_eq!(leaves[0], vec![3, 0, 1, 2]);
+    assert_eq!(found, Some((-0.15625, 0)));
+    assert_eq!(
+        fleet.find_host(
+            &setup.host_classes,
+            &mut index,
+            &search,
+            &|_| false,
+            &|_, _| true
+        ),
+        Some(0)
+    );
+}
