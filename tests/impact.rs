@@ -162,8 +162,9 @@ fn sweep_ranks_points_by_demand_not_served() {
 
 /// One packed run: the timeseries' unserved column adds up to the summary's demand not
 /// served less what waiting VMs missed, hosts.csv's hours above 90 % add up to the
-/// summary's host-hours, and the 99th percentile per VM-hour is above the run's mean share
-/// (the shortfall falls on a few hosts' VMs at the peak).
+/// summary's host-hours, the 99th percentile per VM-hour is above the run's mean share
+/// (the shortfall falls on a few hosts' VMs at the peak), and migrations.csv's rows by the day
+/// they start on are the summary's migrations per day.
 #[test]
 fn run_files_agree_on_the_impact() {
     let dir = tempfile::tempdir().unwrap();
@@ -174,7 +175,7 @@ fn run_files_agree_on_the_impact() {
         .collect();
     let mut args = small_args(&["run", scenario().to_str().unwrap(), "--out", "r", "-q"]);
     args.extend(packed);
-    args.push("--no-charts".into());
+    args.extend(["--no-charts", "--set", "simulation.duration=2d"].map(String::from));
     run_ok_args(dir.path(), &args);
     let out = dir.path().join("r");
     let s = summary(&out);
@@ -195,6 +196,20 @@ fn run_files_agree_on_the_impact() {
             .iter()
             .any(|&n| n > 0.0)
     );
+    // migrations.per_day counts migrations.csv's rows by the day they start on.
+    let per_day: Vec<f64> = (s["migrations"]["per_day"].as_array().unwrap().iter())
+        .map(|n| n.as_f64().unwrap())
+        .collect();
+    let mut by_day = vec![0.0; per_day.len()];
+    for start in column(&out.join("migrations.csv"), "start_s") {
+        by_day[(start / 86_400.0) as usize] += 1.0;
+    }
+    assert_eq!(per_day, by_day);
+    assert!(
+        by_day.len() == 2 && by_day.iter().all(|&n| n > 0.0),
+        "{by_day:?}"
+    );
+    assert_eq!(by_day.iter().sum::<f64>(), num(&s, "migrations.count"));
 }
 
 /// Pre-copy pauses each VM for its stop-and-copy: the worst VM's total stun is at least the

@@ -95,12 +95,56 @@ fn policy_phrase(facts: Option<&ReportFacts>) -> String {
     }
 }
 
+/// The warm-up's caveat: the span left out, or, without one, the moves made from the initial
+/// placement. A run of two whole days or more tells those apart: its first day is flagged
+/// when it has more than [`FRONT_LOADED`] times the migrations of any later whole day (the
+/// busiest, so that quiet weekends do not make a working Monday look like a start-up).
+fn warmup_caveat(r: &crate::sim::records::Summary) -> Option<String> {
+    if r.warmup_s > 0.0 {
+        return Some(format!(
+            "The first {} were a warm-up, left out of every figure.",
+            human_span(r.warmup_s)
+        ));
+    }
+    if r.migrations.count == 0 {
+        return None;
+    }
+    let whole_days = ((r.duration_s / 86_400.0) as usize).min(r.migrations.per_day.len());
+    if whole_days < 2 {
+        return Some(
+            "No warm-up was set: moves that pack the initial placement, if any, are counted with the rest, and a run shorter than two days cannot tell them apart (simulation.warmup leaves them out)."
+                .to_string(),
+        );
+    }
+    let first = r.migrations.per_day[0] as f64;
+    let busiest = r.migrations.per_day[1..whole_days]
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(0) as f64;
+    (first > FRONT_LOADED * busiest).then(|| {
+        let more = if busiest == 0.0 {
+            "none on any day after it".to_string()
+        } else if first >= 2.0 * busiest {
+            format!("{} times the most of any day after it ({})", significant(first / busiest, 2), grouped(busiest, 0))
+        } else {
+            format!("{} more than any day after it (at most {})", pct(first / busiest - 1.0, 0), grouped(busiest, 0))
+        };
+        format!(
+            "No warm-up was set: the first day has {} migrations, {more}: moves from the initial placement, counted as the policy's work; simulation.warmup = \"1d\" leaves them out.",
+            grouped(first, 0),
+        )
+    })
+}
+
+/// How many times the busiest later day's migrations the first day must have to be called a
+/// start-up: 10 % more (a judgement; no published threshold exists).
+const FRONT_LOADED: f64 = 1.1;
+
 /// What the run detected that bends its figures, each in a sentence; empty when nothing does.
 /// The saving's own caveat (`savings.caveat`, not like-for-like) comes first, then VMs never
-/// placed, an over-subscribed baseline, demand not served, the warm-up, a short run, host
-/// failures, the cloudsim profile and the warnings the run printed.
 /// placed, an over-subscribed baseline, demand not served, memory pressure, the warm-up, a
-/// short run, the cloudsim profile and the warnings the run printed.
+/// short run, host failures, the cloudsim profile and the warnings the run printed.
 pub fn caveats(run: &RunSummary) -> Vec<String> {
     let r = run.run();
     let mut out = Vec::new();
@@ -135,17 +179,7 @@ pub fn caveats(run: &RunSummary) -> Vec<String> {
             significant(m.pressure_host_h, 3)
         ));
     }
-    if r.warmup_s > 0.0 {
-        out.push(format!(
-            "The first {} were a warm-up, left out of every figure.",
-            human_span(r.warmup_s)
-        ));
-    } else if r.migrations.count > 0 {
-        out.push(
-            "No warm-up was set: the moves that pack the initial placement at the start are counted with the rest (simulation.warmup leaves them out)."
-                .to_string(),
-        );
-    }
+    out.extend(warmup_caveat(r));
     let days = measured_days(run);
     if days > 0.0 && days < SHORT_RUN_DAYS {
         out.push(format!(
@@ -686,6 +720,7 @@ mod tests {
         run.energy.currency = "EUR".into();
         run.vms.count = 10;
         run.migrations.count = 12;
+        run.migrations.per_day = vec![6, 3, 3];
         run.hosts.count = 4;
         let baseline = BaselineSummary {
             it_kwh: 120.0,
@@ -810,8 +845,43 @@ mod tests {
             found[1],
             "The fleet is over-subscribed: even with every host on, 3 VMs found no host."
         );
-        assert!(found[2].starts_with("No warm-up was set"));
+        assert_eq!(
+            found[2],
+            "No warm-up was set: the first day has 6 migrations, 2 times the most of any day after it (3): moves from the initial placement, counted as the policy's work; simulation.warmup = \"1d\" leaves them out."
+        );
         assert!(found[3].starts_with("The run measures 3 days: a yearly figure"));
+    }
+
+    /// Without a warm-up, a first day with no more than 1.1 times the busiest later day's
+    /// migrations adds no caveat (a quiet weekend does not count against a working Monday); a run shorter than two whole days cannot tell, and says so;
+    /// a warm-up is named with its span.
+    #[test]
+    fn the_warm_up_caveat_names_a_front_loaded_first_day_only() {
+        let mut run = three_days();
+        let warm_up = |run: &RunSummary| {
+            let found = caveats(run);
+            found
+                .into_iter()
+                .find(|c| c.contains("warm-up"))
+                .unwrap_or_default()
+        };
+        run.file.summary.migrations.per_day = vec![11, 10, 2];
+        assert_eq!(warm_up(&run), "");
+        run.file.summary.migrations.per_day = vec![12, 10, 2];
+        assert!(warm_up(&run).contains(
+            "the first day has 12 migrations, 20 % more than any day after it (at most 10)"
+        ));
+        run.file.summary.migrations.per_day = vec![12, 0, 0];
+        assert!(
+            warm_up(&run).contains("the first day has 12 migrations, none on any day after it:")
+        );
+        run.file.summary.duration_s = 1.5 * 86_400.0;
+        assert!(warm_up(&run).contains("a run shorter than two days cannot tell them apart"));
+        run.file.summary.warmup_s = 6.0 * 3600.0;
+        assert_eq!(
+            warm_up(&run),
+            "The first 6 h were a warm-up, left out of every figure."
+        );
     }
 
     /// Host failures add a caveat after the short run's: how many VMs they stopped and how

@@ -375,6 +375,10 @@ pub struct MigrationSummary {
     /// Highest migration traffic of the fleet at any moment, Gbit/s.
     #[serde(default)]
     pub peak_traffic_gbit_s: f64,
+    /// Migrations started on each simulated day (00:00 to 24:00 of day 1, 2, ...; from the
+    /// day the warm-up ends, a last day cut short by the run's end included).
+    #[serde(default)]
+    pub per_day: Vec<usize>,
 }
 
 /// `summary.json` → `sla` (Beloglazov & Buyya 2012).

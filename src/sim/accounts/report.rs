@@ -5,7 +5,7 @@ use crate::sim::energy::Split;
 use crate::sim::records::*;
 use crate::sim::state::*;
 use crate::sim::{Outcome, Simulation};
-use crate::time::secs;
+use crate::time::{MS_PER_DAY, SimTime, secs};
 
 impl Simulation<'_> {
     pub(in crate::sim) fn record_interval(&mut self) {
@@ -86,8 +86,8 @@ impl Simulation<'_> {
             ram_used,
         );
         // The last row of a run that ends at midnight starts no day.
-        let day_starts = self.clock.now < self.setup.duration
-            || !self.clock.now.is_multiple_of(crate::time::MS_PER_DAY);
+        let day_starts =
+            self.clock.now < self.setup.duration || !self.clock.now.is_multiple_of(MS_PER_DAY);
         // One pass over the VMs for the day marks and the lower bound (`accounts::bound`).
         let bound = self.accounts.bound.get_or_insert_with(|| {
             let rules = self.profile.rules();
@@ -297,6 +297,7 @@ impl Simulation<'_> {
             },
             traffic_gb: self.accounts.traffic.0 / 1000.0,
             peak_traffic_gbit_s: self.accounts.traffic.1 * 8.0 / 1000.0,
+            per_day: self.per_day(reported.iter().map(|m| m.start)),
         };
         let slatah = if on_ms > 0 {
             overload_ms as f64 / on_ms as f64
@@ -410,7 +411,6 @@ impl Simulation<'_> {
     /// meters and the migrations reported (`reported`, those started after the warm-up);
     /// `on_ms` is the hosts' total time on. The VM-hour meters are closed already.
     fn impact_summary(&self, reported: &[Migration], on_ms: u64) -> ImpactSummary {
-        const DAY_MS: u64 = 86_400_000;
         let above_ms: u64 = self.fleet.hosts.iter().map(|h| h.meters.above_ms).sum();
         // Each VM's total pause, over its completed migrations (VMs without one: none).
         let mut paused: Vec<Option<f64>> = vec![None; self.fleet.vms.len()];
@@ -421,21 +421,14 @@ impl Simulation<'_> {
         }
         let stun: Vec<f64> = paused.into_iter().flatten().collect();
         // (day, VM) pairs with a migration started that day.
-        let mut disturbed: Vec<(u64, VmId)> =
-            reported.iter().map(|m| (m.start / DAY_MS, m.vm)).collect();
+        let mut disturbed: Vec<(u64, VmId)> = reported
+            .iter()
+            .map(|m| (m.start / MS_PER_DAY, m.vm))
+            .collect();
         disturbed.sort_unstable();
         disturbed.dedup();
-        let first_day = self.setup.warmup / DAY_MS;
-        let days = (self.setup.duration.max(1) - 1) / DAY_MS - first_day + 1;
-        let mut per_day = vec![0usize; days as usize];
-        for &(day, _) in &disturbed {
-            if let Some(n) = day
-                .checked_sub(first_day)
-                .and_then(|d| per_day.get_mut(d as usize))
-            {
-                *n += 1;
-            }
-        }
+        let per_day = self.per_day(disturbed.iter().map(|&(day, _)| day * MS_PER_DAY));
+        let days = per_day.len();
         ImpactSummary {
             high_utilisation: self.setup.high_utilisation,
             host_hours_above: above_ms as f64 / 3.6e6,
@@ -459,6 +452,23 @@ impl Simulation<'_> {
 }
 
 impl Simulation<'_> {
+    /// How many of `times` fall on each simulated day from the one the warm-up ends on to the
+    /// last (times outside them are not counted).
+    fn per_day(&self, times: impl Iterator<Item = SimTime>) -> Vec<usize> {
+        let first_day = self.setup.warmup / MS_PER_DAY;
+        let days = (self.setup.duration.max(1) - 1) / MS_PER_DAY - first_day + 1;
+        let mut per_day = vec![0usize; days as usize];
+        for t in times {
+            if let Some(n) = (t / MS_PER_DAY)
+                .checked_sub(first_day)
+                .and_then(|d| per_day.get_mut(d as usize))
+            {
+                *n += 1;
+            }
+        }
+        per_day
+    }
+
     /// `summary.json` → `carbon` at the end of the run (none without `[carbon]`): the hosts'
     /// emissions since the warm-up, and the embodied share of the simulated time after it.
     fn carbon_summary(&self) -> Option<CarbonSummary> {
