@@ -2,7 +2,7 @@
 //! every policy and migration model, under both profiles (teams and services run under the
 //! realistic one; the `cloudsim` profile must refuse them); under the realistic one also
 //! vector packing on every dimension, RAM over-commit and memory curves, racks and host and
-//! rack failures. Each is run with every invariant
+//! rack failures, and (on even seeds) network bandwidth reservations that often bind. Each is run with every invariant
 //! checked after every event (`run_checked`); none may violate one, and energy must add up.
 
 use nightshift::scenario;
@@ -191,6 +191,16 @@ fn scenario_text(
             s.push_str("failure = { time_to_failure = { distribution = \"exponential\", mean = \"3h\" }, time_to_repair = { distribution = \"weibull\", shape = 1.5, scale = \"20m\" } }\n");
         }
     }
+    // Network reservations (realistic, even seeds): type t reserves (t + 1) eighths of the
+    // narrowest link, so every type fits every class and a host holds 8, 4 or 2 of a type.
+    let min_link: u32 = if slow_link { 100 } else { 1000 };
+    let reserved = |t: u32| {
+        if !cloudsim && seed.is_multiple_of(2) {
+            f64::from(min_link * (t + 1)) / 8.0
+        } else {
+            0.0
+        }
+    };
     for t in 0..3u32 {
         let vcpus = (1 + t).min(max_cores);
         let ram_mb = (512 * (1 + t)).min(max_ram * 1000);
@@ -199,6 +209,9 @@ fn scenario_text(
             "[[vm_types]]\nname = \"t{t}\"\nvcpus = {vcpus}\nvcpu_mips = {}\nram = \"{ram_mb} MB\"",
             max_mips.min(1000)
         );
+        if reserved(t) > 0.0 {
+            let _ = writeln!(s, "network = \"{} Mbit/s\"", reserved(t));
+        }
     }
     // Placement rules (realistic only), from the start minute so the strategy keeps its
     // shape: anti-affinity on even starts when the fleet has a host for each VM, keep-together
@@ -215,7 +228,8 @@ fn scenario_text(
         let together = !cloudsim
             && start % 4 == 1
             && count * vcpus * max_mips.min(1000) <= least_mips
-            && count * ram_mb <= max_ram * 1000;
+            && count * ram_mb <= max_ram * 1000
+            && f64::from(count) * reserved(t as u32) <= f64::from(min_link);
         let only_c0 = !cloudsim && start % 3 == 0 && (!anti || count <= c0_hosts);
         let rules = format!(
             "{}{}{}",

@@ -13,4 +13,6 @@ pub struct VmType {
     pub ram_mb: f64,
     /// Disk, MB.
     pub disk_mb: f64,
+    /// Network bandwidth reserved on the host's link, Mbit/s (0: none).
+    pub net_mbps: f64,
 }

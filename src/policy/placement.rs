@@ -19,6 +19,8 @@ pub struct Need {
     pub ram_mb: f64,
     /// Disk in MB.
     pub disk_mb: f64,
+    /// Network bandwidth reserved, Mbit/s: a fit test, not a scored dimension.
+    pub net_mbps: f64,
     /// Speed each virtual CPU needs of a core, MIPS: a host whose cores are slower cannot run
     /// the VM (0: any core).
     pub vcpu_mips: f64,
@@ -471,6 +473,7 @@ mod tests {
             mips: 100.0,
             ram_mb: 100.0,
             disk_mb: 0.0,
+            net_mbps: 0.0,
             vcpu_mips: 0.0,
         };
         let (full, empty) = (host(&p, 700.0, 500.0), host(&p, 100.0, 100.0));
@@ -489,6 +492,7 @@ mod tests {
             mips: 100.0,
             ram_mb: 0.0,
             disk_mb: 0.0,
+            net_mbps: 0.0,
             vcpu_mips: 0.0,
         };
         // From 80 % to 90 % on the G4 table: 114 - 112 = 2 W.
@@ -508,6 +512,7 @@ mod tests {
             mips: 100.0,
             ram_mb: 0.0,
             disk_mb: 0.0,
+            net_mbps: 0.0,
             vcpu_mips: 0.0,
         };
         // 300 MIPS committed but the draw was measured at 200 (the cloudsim profile's stale
@@ -537,6 +542,7 @@ mod tests {
                 mips: cpu,
                 ram_mb: ram,
                 disk_mb: 0.0,
+                net_mbps: 0.0,
                 vcpu_mips: 0.0,
             };
             let open = used.iter().copied().chain(std::iter::once((0.0, 0.0)));
@@ -592,6 +598,7 @@ mod tests {
             mips: 100.0,
             ram_mb: 300.0,
             disk_mb: 50.0,
+            net_mbps: 0.0,
             vcpu_mips: 0.0,
         };
         // CPU 200/1000 used, RAM 400/1000, disk 0/0 (undeclared: counts 0 both ways).
@@ -624,7 +631,7 @@ mod tests {
             need in (0.0f64..0.5, 0.0f64..0.5, 0.0f64..0.3),
         ) {
             let p = PowerModel::Linear { idle_w: 100.0, max_w: 200.0 };
-            let need = Need { mips: need.0, ram_mb: need.1, disk_mb: need.2, vcpu_mips: 0.0 };
+            let need = Need { mips: need.0, ram_mb: need.1, disk_mb: need.2, net_mbps: 0.0, vcpu_mips: 0.0 };
             let hosts: Vec<Candidate> = used
                 .iter()
                 .map(|&(cpu, ram, disk)| Candidate {

@@ -116,6 +116,8 @@ pub const RAM_MB: Range = Range::above(0.0, 1e8, "MB (100 TB)");
 pub const DISK_MB: Range = Range::closed(0.0, 1e10, "MB (10 PB)");
 /// A host's network link, Mbit/s (links are 1 to 800 Gbit/s).
 pub const NETWORK_MBPS: Range = Range::above(0.0, 1e7, "Mbit/s (10 Tbit/s)");
+/// A VM type's reserved network bandwidth, Mbit/s (0: none; at most the largest link).
+pub const NETWORK_RESERVATION_MBPS: Range = Range::closed(0.0, 1e7, "Mbit/s (10 Tbit/s)");
 /// The rate a running VM dirties memory, Mbit/s (bounded by memory bandwidth).
 pub const DIRTY_RATE_MBPS: Range = Range::closed(0.0, 1e7, "Mbit/s (10 Tbit/s)");
 /// An over-commit ratio (`[[hosts]] overcommit`): reservations per unit of capacity.

@@ -399,7 +399,7 @@ impl<'a> Simulation<'a> {
                 &setup
                     .vm_types
                     .iter()
-                    .map(|t| (t.ram_mb, t.disk_mb))
+                    .map(|t| (t.ram_mb, t.disk_mb, t.net_mbps))
                     .collect::<Vec<_>>(),
             ),
             accounts: Accounts {

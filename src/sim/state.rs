@@ -60,6 +60,8 @@ pub struct Host {
     pub ram_used: f64,
     /// Disk reserved by resident and incoming VMs, MB.
     pub disk_used: f64,
+    /// Network bandwidth reserved by resident and incoming VMs, Mbit/s.
+    pub net_used: f64,
     /// CPU requested by resident VMs, MIPS.
     pub requested_mips: f64,
     /// CPU load: requested plus migration overhead, MIPS.
@@ -199,6 +201,7 @@ impl Host {
             migrations: Vec::new(),
             ram_used: 0.0,
             disk_used: 0.0,
+            net_used: 0.0,
             requested_mips: 0.0,
             load_mips: 0.0,
             committed_mips: 0.0,
@@ -290,12 +293,13 @@ impl Host {
         self.vms.is_empty() && self.migrations.is_empty()
     }
 
-    /// Whether the RAM and disk of `need` fit next to what is reserved on this host of class
-    /// `class` (a class declaring no disk size takes any disk); RAM is reserved up to the
-    /// class's over-committed limit.
+    /// Whether the RAM, disk and network reservations of `need` fit next to what is reserved
+    /// on this host of class `class` (a class declaring no disk size takes any disk); RAM is
+    /// reserved up to the class's over-committed limit, network up to its link.
     pub fn fits_memory(&self, class: &HostClass, need: &Need) -> bool {
         !(self.ram_used + need.ram_mb > class.ram_limit_mb() + 1e-9
-            || (class.disk_mb > 0.0 && self.disk_used + need.disk_mb > class.disk_mb + 1e-9))
+            || (class.disk_mb > 0.0 && self.disk_used + need.disk_mb > class.disk_mb + 1e-9)
+            || self.net_used + need.net_mbps > class.net_mbps + 1e-9)
     }
 
     /// This host of class `class` as a placement policy scores it: `cpu_used` MIPS counted,

@@ -35,7 +35,8 @@ pub(super) fn load_index(key: &str, loads: &[&String], name: &str) -> Check<usiz
     })
 }
 
-/// What a VM type must find in some host class to be placed at all (RAM and disk always).
+/// What a VM type must find in some host class to be placed at all (RAM, disk and network
+/// reservations always).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct FitRule {
     /// Its full CPU size (placement counts sizes).
@@ -64,6 +65,7 @@ pub(super) fn check_fits(key: &str, t: &VmType, classes: &[HostClass], rule: Fit
     let room = |c: &HostClass| {
         t.ram_mb <= c.ram_mb.min(c.ram_limit_mb())
             && (c.disk_mb == 0.0 || t.disk_mb <= c.disk_mb)
+            && t.net_mbps <= c.net_mbps
             && (!rule.by_size || t.mips <= c.mips.min(c.sized_limit_mips()))
     };
     let vcpu_mips = t.mips / f64::from(t.vcpus.max(1));
@@ -81,8 +83,16 @@ pub(super) fn check_fits(key: &str, t: &VmType, classes: &[HostClass], rule: Fit
         )
     } else {
         format!(
-            "VM type \"{}\" ({} MIPS, {} MB RAM, {} MB disk) is larger than every host class",
-            t.name, t.mips, t.ram_mb, t.disk_mb
+            "VM type \"{}\" ({} MIPS, {} MB RAM, {} MB disk{}) is larger than every host class",
+            t.name,
+            t.mips,
+            t.ram_mb,
+            t.disk_mb,
+            if t.net_mbps > 0.0 {
+                format!(", {} Mbit/s of network", t.net_mbps)
+            } else {
+                String::new()
+            }
         )
     };
     Err(FieldError::new(key, message))

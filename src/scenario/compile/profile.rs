@@ -17,6 +17,7 @@ pub(super) fn compile(
     Ok(match s.simulation.profile {
         ProfileSpec::Realistic => Profile::Realistic,
         ProfileSpec::Cloudsim => {
+            check_cloudsim_network(s)?;
             check_cloudsim_memory(s)?;
             check_cloudsim(migration, clock.interval, clock.duration)?;
             check_cloudsim_workload(s)?;
@@ -35,6 +36,23 @@ pub(super) fn compile(
             Profile::Cloudsim
         }
     })
+}
+
+/// Network reservations (`vm_types[].network`) need the realistic profile: the `cloudsim`
+/// profile reproduces the reference experiment's placement and consolidation, and models no
+/// bandwidth reservations.
+fn check_cloudsim_network(s: &ScenarioSpec) -> Check<()> {
+    match s
+        .vm_types
+        .iter()
+        .position(|t| t.network.is_some_and(|n| n.0 > 0.0))
+    {
+        None => Ok(()),
+        Some(i) => Err(FieldError::new(
+            format!("vm_types[{i}].network"),
+            "needs the realistic profile: `simulation.profile = \"cloudsim\"` reproduces CloudSim's placement as the reference experiment runs it, without network reservations; remove it or use profile = \"realistic\"",
+        )),
+    }
 }
 
 /// What the `cloudsim` profile needs: CloudSim's migration model (one copy of the RAM at a

@@ -72,7 +72,7 @@ pub(super) fn rule(
                 return Err(FieldError::new(
                     key("host_classes"),
                     format!(
-                        "VM type \"{}\" fits none of the host classes named here ({}): too little RAM or disk, or cores slower than its vCPUs; add a class it fits",
+                        "VM type \"{}\" fits none of the host classes named here ({}): too little RAM, disk or network, or cores slower than its vCPUs; add a class it fits",
                         types[t].name,
                         g.host_classes.join(", ")
                     ),
@@ -139,7 +139,7 @@ pub(super) fn check_group_size(
 /// A keep-together group's VMs (`members`, their types) must fit one host of an allowed class
 /// all at once, at full size: their CPU within what placement may commit (`by_size`: the
 /// class's sized limit, over-commit included; by demand: its physical MIPS, what the VMs
-/// demand at their peak), their RAM and disk reservations within the class's. A group that
+/// demand at their peak), their RAM, disk and network reservations within the class's. A group that
 /// cannot is a mistake in the scenario: its last VMs could never start.
 pub(super) fn check_together<'t>(
     i: usize,
@@ -151,10 +151,11 @@ pub(super) fn check_together<'t>(
     if !rule.affinity {
         return Ok(());
     }
-    let (mut n, mut mips, mut ram, mut disk) = (0usize, 0.0, 0.0, 0.0);
+    let (mut n, mut mips, mut ram, mut disk, mut net) = (0usize, 0.0, 0.0, 0.0, 0.0);
     for t in members {
         n += 1;
         (mips, ram, disk) = (mips + t.mips, ram + t.ram_mb, disk + t.disk_mb);
+        net += t.net_mbps;
     }
     let cpu = |c: &HostClass| {
         if by_size {
@@ -172,6 +173,7 @@ pub(super) fn check_together<'t>(
         mips <= cpu(c) * (1.0 + 1e-9)
             && ram <= c.ram_limit_mb() * (1.0 + 1e-9)
             && (c.disk_mb == 0.0 || disk <= c.disk_mb * (1.0 + 1e-9))
+            && net <= c.net_mbps * (1.0 + 1e-9)
     };
     if allowed().any(fits) {
         return Ok(());
@@ -186,15 +188,24 @@ pub(super) fn check_together<'t>(
             String::new()
         }
     };
+    let net_part = |m: f64| {
+        if net > 0.0 {
+            format!(" / {m} Mbit/s of network")
+        } else {
+            String::new()
+        }
+    };
     Err(FieldError::new(
         format!("vms[{i}].affinity"),
         format!(
-            "an affinity group of {n} VMs needs {mips} MIPS / {ram} MB of RAM{} on one host, but the largest host class it may use (\"{}\") has {} MIPS / {} MB{}: lower the count, use smaller VM types, or add a larger host class",
+            "an affinity group of {n} VMs needs {mips} MIPS / {ram} MB of RAM{}{} on one host, but the largest host class it may use (\"{}\") has {} MIPS / {} MB{}{}: lower the count, use smaller VM types, or add a larger host class",
             disk_part(disk),
+            net_part(net),
             largest.name,
             cpu(largest),
             largest.ram_limit_mb(),
             disk_part(largest.disk_mb),
+            net_part(largest.net_mbps),
         ),
     ))
 }

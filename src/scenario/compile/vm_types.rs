@@ -1,6 +1,7 @@
 //! `[[vm_types]]`: the VM shapes.
 
 use super::checks::{Check, at_least_one};
+use crate::model::host::HostClass;
 use crate::model::vm::VmType;
 use crate::scenario::error::FieldError;
 use crate::scenario::file::VmTypeSpec;
@@ -24,13 +25,35 @@ pub(super) fn compile(types: &[VmTypeSpec]) -> Check<Vec<VmType>> {
         if let Some(d) = t.disk {
             limits::DISK_MB.check(&key("disk"), d.0)?;
         }
+        if let Some(n) = t.network {
+            limits::NETWORK_RESERVATION_MBPS.check(&key("network"), n.0)?;
+        }
         out.push(VmType {
             name: t.name.clone(),
             vcpus: t.vcpus,
             mips: t.vcpus as f64 * t.vcpu_mips,
             ram_mb: t.ram.0,
             disk_mb: t.disk.map_or(0.0, |d| d.0),
+            net_mbps: t.network.map_or(0.0, |n| n.0),
         });
     }
     Ok(out)
+}
+
+/// Each VM type's network reservation must fit the link of some host class: bandwidth is
+/// never over-committed, so a type reserving more than every link could never be placed.
+pub(super) fn check_links(types: &[VmType], classes: &[HostClass]) -> Check<()> {
+    let widest = classes.iter().map(|c| c.net_mbps).fold(0.0, f64::max);
+    match types.iter().position(|t| t.net_mbps > widest) {
+        None => Ok(()),
+        Some(i) => Err(FieldError::new(
+            format!("vm_types[{i}].network"),
+            format!(
+                "reserves {} Mbit/s, more than the link of every host class (the widest, `hosts[].network`, is {} Mbit/s); reservations are never over-committed: at most {} Mbit/s",
+                limits::short(types[i].net_mbps),
+                limits::short(widest),
+                limits::short(widest)
+            ),
+        )),
+    }
 }

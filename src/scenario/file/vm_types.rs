@@ -1,7 +1,7 @@
 //! `[[vm_types]]`: the VM shapes that groups, teams and services name.
 
 use super::defaults::default_mips;
-use crate::scenario::units::Megabytes;
+use crate::scenario::units::{Mbps, Megabytes};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -21,4 +21,8 @@ pub struct VmTypeSpec {
     /// Disk reserved on the host.
     #[serde(default)]
     pub disk: Option<Megabytes>,
+    /// Network bandwidth reserved on the host's link (`hosts[].network`), never
+    /// over-committed; absent: none.
+    #[serde(default)]
+    pub network: Option<Mbps>,
 }

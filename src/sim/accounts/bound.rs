@@ -11,25 +11,28 @@
 //!
 //! - **Volume.** The hosts of the tier that hold those VMs have, together, at least their CPU
 //!   demand (and, separately, their reserved RAM, each host's up to its class's over-committed
-//!   limit). Any `k` hosts of the tier have no more capacity than its `k` largest, so at least
-//!   as many hosts as the fewest largest-first ones whose capacity covers the demand are
-//!   needed, per dimension.
-//! - **Item size.** Two VMs whose demand (or RAM) each exceeds half the tier's largest host
-//!   cannot share any host of the tier: their sum exceeds every host's capacity. Each such VM
-//!   needs a host of its own, so there are at least as many hosts as such VMs.
+//!   limit, and, where a VM type reserves network bandwidth, their reserved bandwidth, each
+//!   host's up to its link). Any `k` hosts of the tier have no more capacity than its `k`
+//!   largest, so at least as many hosts as the fewest largest-first ones whose capacity covers
+//!   the demand are needed, per dimension.
+//! - **Item size.** Two VMs whose demand (or RAM, or bandwidth) each exceeds half the tier's
+//!   largest host cannot share any host of the tier: their sum exceeds every host's capacity.
+//!   Each such VM needs a host of its own, so there are at least as many hosts as such VMs.
 //!
 //! The bound is the largest of these counts over all tiers. Every count assumes the demand is
 //! held at 100 % at most: a host carrying more demand than its capacity (over-loaded) can
 //! leave the hosts on below the bound, and a row where `hosts_on < hosts_lower_bound` is a
 //! fleet short of capacity. The `cloudsim` profile over-commits RAM and fits vCPUs by share,
-//! so there the bound counts CPU only, over one tier.
+//! so there the bound counts CPU only, over one tier. Disk is not counted: a bound that leaves a
+//! constraint out stays valid, only weaker.
 //!
 //! # The idle-power bound
 //!
 //! On a fleet of unlike hosts the fewest hosts are the largest, not the ones that draw least:
 //! a count favours a packing that keeps big, hungry hosts on. So the packing is also judged in
 //! watts: the least idle power of any set of hosts whose CPU and RAM cover the demand (the
-//! volume rule above, every host allowed). Choosing how many hosts of each class to keep on is
+//! volume rule above, every host allowed; network bandwidth is left out of this one, which
+//! keeps it valid and weaker). Choosing how many hosts of each class to keep on is
 //! a covering problem with one row per dimension; any weighted sum of its rows (weight `θ` on
 //! CPU, `1 - θ` on RAM, each row divided by its demand) is a single-row relaxation, whose
 //! fractional optimum takes classes by idle watts per unit of weighted capacity. Every `θ`
@@ -72,6 +75,11 @@ struct Tier {
     ram: Vec<f64>,
     /// The largest host's CPU (MIPS) and RAM (MB).
     largest: (f64, f64),
+    /// Running sums of the links (Mbit/s), widest first; empty where no VM type reserves
+    /// bandwidth.
+    net: Vec<f64>,
+    /// The widest link, Mbit/s.
+    widest: f64,
 }
 
 /// What the VMs bound to one tier ask for at a tick.
@@ -80,6 +88,8 @@ struct Ask {
     mips: f64,
     ram_mb: f64,
     big_ram: usize,
+    net_mbps: f64,
+    big_net: usize,
 }
 
 /// What a VM type brings, fixed for the run.
@@ -91,6 +101,10 @@ struct TypeFacts {
     ram_mb: f64,
     /// Per tier up to `tier`: whether its RAM exceeds half the tier's largest host's.
     big_ram: Vec<bool>,
+    /// Network bandwidth reserved, Mbit/s.
+    net_mbps: f64,
+    /// Per tier up to `tier`: whether its bandwidth exceeds half the tier's widest link.
+    big_net: Vec<bool>,
 }
 
 /// A VM type's running VMs at the tick being counted, next to the one fact each VM is
@@ -114,6 +128,8 @@ pub(crate) struct LowerBound {
     types: Vec<TypeFacts>,
     /// Whether RAM counts (not when the profile over-commits it).
     use_ram: bool,
+    /// Whether network bandwidth counts: some VM type reserves it.
+    use_net: bool,
     /// Per type, this tick.
     by_type: Vec<Tally>,
     /// Per tier, this tick: VMs whose CPU demand exceeds half its largest host's.
@@ -144,6 +160,7 @@ impl LowerBound {
         };
         speeds.sort_by(f64::total_cmp);
         speeds.dedup();
+        let use_net = types.iter().any(|t| t.net_mbps > 0.0);
         let tiers: Vec<Tier> = speeds
             .iter()
             .map(|&s| {
@@ -160,10 +177,21 @@ impl LowerBound {
                     cpu.first().copied().unwrap_or(0.0),
                     ram.first().copied().unwrap_or(0.0),
                 );
+                let mut net: Vec<f64> = if use_net {
+                    (host_class.clone().map(|c| &classes[c]))
+                        .filter(|c| by_share || speed(c) >= s)
+                        .map(|c| c.net_mbps)
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                net.sort_by(|a, b| b.total_cmp(a));
                 Tier {
                     cpu: running_sums(cpu),
                     ram: running_sums(ram),
                     largest,
+                    widest: net.first().copied().unwrap_or(0.0),
+                    net: running_sums(net),
                 }
             })
             .collect();
@@ -183,6 +211,11 @@ impl LowerBound {
                     big_ram: tiers[..=tier]
                         .iter()
                         .map(|k| more_than_half(t.ram_mb, k.largest.1))
+                        .collect(),
+                    net_mbps: t.net_mbps,
+                    big_net: tiers[..=tier]
+                        .iter()
+                        .map(|k| use_net && more_than_half(t.net_mbps, k.widest))
                         .collect(),
                 }
             })
@@ -215,6 +248,7 @@ impl LowerBound {
             tiers,
             types,
             use_ram: ram,
+            use_net,
         }
     }
 
@@ -253,6 +287,8 @@ impl LowerBound {
                 ask.mips += mips;
                 ask.ram_mb += n as f64 * facts.ram_mb;
                 ask.big_ram += if facts.big_ram[t] { n } else { 0 };
+                ask.net_mbps += n as f64 * facts.net_mbps;
+                ask.big_net += if facts.big_net[t] { n } else { 0 };
             }
         }
         let mut bound = 0;
@@ -260,6 +296,9 @@ impl LowerBound {
             let mut n = covering(&tier.cpu, ask.mips).max(big_cpu);
             if self.use_ram {
                 n = n.max(covering(&tier.ram, ask.ram_mb)).max(ask.big_ram);
+            }
+            if self.use_net {
+                n = n.max(covering(&tier.net, ask.net_mbps)).max(ask.big_net);
             }
             bound = bound.max(n.min(tier.cpu.len()));
         }
@@ -505,6 +544,7 @@ mod tests {
             mips: f64::from(vcpus) * vcpu_mips,
             ram_mb: ram_gb * 1024.0,
             disk_mb: 0.0,
+            net_mbps: 0.0,
         }
     }
 
@@ -551,6 +591,30 @@ mod tests {
         assert_eq!(b.hosts(std::iter::repeat_n((0, 0.0), 4)), 4);
         let mut b = LowerBound::new(&classes, hosts.into_iter(), &types, false, false);
         assert_eq!(b.hosts(std::iter::repeat_n((0, 0.0), 4)), 0);
+    }
+
+    /// Network binds when CPU and RAM do not: three idle VMs of 1 GB reserving 600 Mbit/s
+    /// each, on hosts of 64 GB and 1,000 Mbit/s links. CPU needs none, RAM 3 GB one host;
+    /// 1,800 Mbit/s over 1,000 Mbit/s links needs 2; 600 > 500 makes each its own host: 3,
+    /// the optimum. The same VMs reserving nothing: 1 (RAM).
+    #[test]
+    fn network_reservations_count_by_volume_and_by_size() {
+        let classes = [class(16, 1000.0, 64.0)];
+        let reserving = [VmType {
+            net_mbps: 600.0,
+            ..vm(1, 1000.0, 1.0)
+        }];
+        let hosts = [0; 6];
+        let mut b = LowerBound::new(&classes, hosts.into_iter(), &reserving, false, true);
+        assert_eq!(b.hosts(std::iter::repeat_n((0, 0.0), 3)), 3);
+        let mut b = LowerBound::new(
+            &classes,
+            hosts.into_iter(),
+            &[vm(1, 1000.0, 1.0)],
+            false,
+            true,
+        );
+        assert_eq!(b.hosts(std::iter::repeat_n((0, 0.0), 3)), 1);
     }
 
     /// Two slow hosts (16 cores x 1000) and two fast (4 cores x 3000 = 12 000 MIPS). VMs of

@@ -45,16 +45,24 @@ impl Simulation<'_> {
                     class.ram_limit_mb()
                 ));
             }
-            if host.ram_used < -1e-6 || host.disk_used < -1e-6 {
+            if host.net_used > class.net_mbps * (1.0 + 1e-9) + 1e-6 {
                 return Err(format!(
-                    "host {h} has negative reservations (RAM {}, disk {})",
-                    host.ram_used, host.disk_used
+                    "host {h} has {} Mbit/s of network reserved, above its {} Mbit/s link",
+                    host.net_used, class.net_mbps
                 ));
             }
-            let mut ram = 0.0;
+            if host.ram_used < -1e-6 || host.disk_used < -1e-6 || host.net_used < -1e-6 {
+                return Err(format!(
+                    "host {h} has negative reservations (RAM {}, disk {}, network {})",
+                    host.ram_used, host.disk_used, host.net_used
+                ));
+            }
+            let (mut ram, mut net) = (0.0, 0.0);
             for &vm in &host.vms {
                 placed[vm] += 1;
-                ram += self.setup.vm_types[self.fleet.vms[vm].vm_type].ram_mb;
+                let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
+                ram += t.ram_mb;
+                net += t.net_mbps;
                 match self.fleet.vms[vm].state {
                     VmState::Running(at) if at == h => {}
                     VmState::Migrating(m) if self.fleet.migrations[m].source == h => {}
@@ -73,7 +81,9 @@ impl Simulation<'_> {
                     ));
                 }
                 if mig.destination == h {
-                    ram += self.setup.vm_types[self.fleet.vms[mig.vm].vm_type].ram_mb;
+                    let t = &self.setup.vm_types[self.fleet.vms[mig.vm].vm_type];
+                    ram += t.ram_mb;
+                    net += t.net_mbps;
                 }
                 if mig.phase != Phase::Queued {
                     copying += 1;
@@ -83,6 +93,12 @@ impl Simulation<'_> {
                 return Err(format!(
                     "host {h} books {} MB RAM but its VMs and incoming migrations need {ram} MB",
                     host.ram_used
+                ));
+            }
+            if (net - host.net_used).abs() > 1e-6 * net.max(1.0) {
+                return Err(format!(
+                    "host {h} books {} Mbit/s of network but its VMs and incoming migrations reserve {net} Mbit/s",
+                    host.net_used
                 ));
             }
             if copying != host.copying {
@@ -301,6 +317,26 @@ level = 0.5
     fn overcommitted_ram_is_caught() {
         let e = with_sim(|s| s.fleet.hosts[0].ram_used = 9_000.0).unwrap_err();
         assert!(e.contains("above its 8000 MB"), "{e}");
+    }
+
+    /// The host's link is the default 10 Gbit/s: 20,000 Mbit/s reserved is above it.
+    #[test]
+    fn network_reserved_above_the_link_is_caught() {
+        let e = with_sim(|s| s.fleet.hosts[0].net_used = 20_000.0).unwrap_err();
+        assert!(
+            e.contains("host 0 has 20000 Mbit/s of network reserved, above its 10000 Mbit/s link"),
+            "{e}"
+        );
+    }
+
+    /// The VMs reserve no bandwidth: 500 Mbit/s booked on host 0 (within its link) is wrong.
+    #[test]
+    fn wrong_network_books_are_caught() {
+        let e = with_sim(|s| s.fleet.hosts[0].net_used = 500.0).unwrap_err();
+        assert!(
+            e.contains("host 0 books 500 Mbit/s of network but its VMs and incoming migrations reserve 0 Mbit/s"),
+            "{e}"
+        );
     }
 
     #[test]

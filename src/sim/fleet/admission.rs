@@ -2,8 +2,8 @@
 //! already planned for it this round? Consolidation's relief and evacuation ask it, and so
 //! does placement of a new VM below the detector's ceiling (arrivals, deferred and waiting
 //! VMs, HA restarts after a failure all place through it); the search itself
-//! ([`Fleet::find_host`]) keeps the checks every placement makes (power state, cores, RAM
-//! and disk reservations, the groups' placement rules, the utilisation window).
+//! ([`Fleet::find_host`]) keeps the checks every placement makes (power state, cores, RAM,
+//! disk and network reservations, the groups' placement rules, the utilisation window).
 
 use super::Fleet;
 use super::dimensions::MEMORY_CEILING;
@@ -81,6 +81,7 @@ impl Fleet {
         host.sized_mips += sign * t.mips;
         host.ram_used += sign * t.ram_mb;
         host.disk_used += sign * t.disk_mb;
+        host.net_used += sign * t.net_mbps;
     }
 }
 
@@ -166,6 +167,7 @@ level = 0.5
             mips: 500.0,
             ram_mb,
             disk_mb: 0.0,
+            net_mbps: 0.0,
             vcpu_mips: 1000.0,
         }
         .with_disk(setup)
@@ -265,7 +267,8 @@ level = 0.5
     #[test]
     fn a_reservation_is_undone_exactly() {
         let (setup, mut fleet) = fleet();
-        let sizes = [(setup.vm_types[0].ram_mb, setup.vm_types[0].disk_mb)];
+        let t = &setup.vm_types[0];
+        let sizes = [(t.ram_mb, t.disk_mb, t.net_mbps)];
         let mut index = PlacementIndex::new(&setup.hosts, setup.host_classes.len(), &sizes);
         let before = (fleet.hosts[1].committed_mips, fleet.hosts[1].ram_used);
         fleet.reserve(&mut index, &setup, 1, 2, 1.0);

@@ -290,10 +290,11 @@ impl Simulation<'_> {
             self.fleet.migrations[m].destination,
         );
         self.close_migration(m, MigrationOutcome::Done);
-        // The destination reserved RAM and disk at planning; release the source's copy.
+        // The destination reserved RAM, disk and network at planning; release the source's.
         let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
         self.fleet.hosts[src].ram_used -= t.ram_mb;
         self.fleet.hosts[src].disk_used -= t.disk_mb;
+        self.fleet.hosts[src].net_used -= t.net_mbps;
         self.detach(src, vm);
         self.fleet.hosts[dst].vms.push(vm);
         self.fleet.vms[vm].state = VmState::Running(dst);
@@ -317,6 +318,7 @@ impl Simulation<'_> {
         let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
         self.fleet.hosts[dst].ram_used -= t.ram_mb;
         self.fleet.hosts[dst].disk_used -= t.disk_mb;
+        self.fleet.hosts[dst].net_used -= t.net_mbps;
         self.fleet.vms[vm].state = VmState::Running(src);
         self.refresh(src);
         self.refresh(dst);
@@ -350,7 +352,7 @@ impl Simulation<'_> {
 /// A migration's bookkeeping on the fleet alone.
 impl Fleet {
     /// Records a migration of `vm` from `src` to `dst` planned at `now`, reserves the
-    /// destination's RAM and disk (of the VM's type among `types`) and queues the copy;
+    /// destination's RAM, disk and network (of the VM's type among `types`) and queues the copy;
     /// returns its id.
     pub(in crate::sim) fn open_migration(
         &mut self,
@@ -384,6 +386,7 @@ impl Fleet {
         });
         self.hosts[dst].ram_used += t.ram_mb;
         self.hosts[dst].disk_used += t.disk_mb;
+        self.hosts[dst].net_used += t.net_mbps;
         self.hosts[src].migrations.push(m);
         self.hosts[dst].migrations.push(m);
         self.hosts[src].migrations_out += 1;

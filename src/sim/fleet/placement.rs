@@ -31,6 +31,7 @@ impl Simulation<'_> {
             mips,
             ram_mb: t.ram_mb,
             disk_mb: t.disk_mb,
+            net_mbps: t.net_mbps,
             vcpu_mips: if self.profile.rules().vcpu_by_share {
                 per_vcpu(mips)
             } else {
@@ -268,6 +269,7 @@ impl Simulation<'_> {
         host.vms.push(vm);
         host.ram_used += t.ram_mb;
         host.disk_used += t.disk_mb;
+        host.net_used += t.net_mbps;
         self.fleet.vms[vm].state = VmState::Running(h);
         // A lifetime counts from when the VM starts running, not from when it asked.
         if let Some(life) = self.fleet.lives[vm].lifetime {
@@ -290,7 +292,7 @@ impl Simulation<'_> {
         }
     }
 
-    /// Removes a VM from the host it runs on, releasing its RAM and disk.
+    /// Removes a VM from the host it runs on, releasing its RAM, disk and network.
     pub(in crate::sim) fn remove_from_host(&mut self, vm: VmId, h: HostId) {
         self.accrue(h);
         self.detach(h, vm);
@@ -298,6 +300,7 @@ impl Simulation<'_> {
         let host = &mut self.fleet.hosts[h];
         host.ram_used -= t.ram_mb;
         host.disk_used -= t.disk_mb;
+        host.net_used -= t.net_mbps;
         self.refresh(h);
     }
 
@@ -343,6 +346,7 @@ impl Simulation<'_> {
                     let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
                     self.fleet.hosts[other].ram_used -= t.ram_mb;
                     self.fleet.hosts[other].disk_used -= t.disk_mb;
+                    self.fleet.hosts[other].net_used -= t.net_mbps;
                     self.refresh(other);
                 }
                 self.abort_migration(m);
@@ -389,8 +393,8 @@ pub(in crate::sim) fn fit_mips(class: &HostClass, basis: FitBasis) -> f64 {
 /// Placement searches over the fleet.
 impl Fleet {
     /// The best host for `search.need` under `search.policy`, among hosts in power state
-    /// `search.state` not `excluded`, whose cores are fast enough for its vCPUs, whose RAM and
-    /// disk fit, whose utilisation lies in `search.window` (at least `window.min` before the
+    /// `search.state` not `excluded`, whose cores are fast enough for its vCPUs, whose RAM,
+    /// disk and network reservations fit, whose utilisation lies in `search.window` (at least `window.min` before the
     /// VM, at most `window.max` after it) and for which `cpu_ok(host, utilisation after)`
     /// holds; CPU use is counted by `search.basis` (VM sizes or demands). The winner is the
     /// least (score, id) among such hosts. `cpu_ok` may be costly (an adaptive detector), so

@@ -1,7 +1,7 @@
 //! A placement index. For each host class, a segment tree over the class's hosts in id order
 //! keeps, for every subtree, each size of VM and each tenth of the CPU range (a power table's
-//! segment), the least and the most CPU utilisation of the hosts there with the RAM and disk
-//! to take the VM, for the hosts in one power state. A search visits subtrees best first, by
+//! segment), the least and the most CPU utilisation of the hosts there with the RAM, disk and
+//! network bandwidth to take the VM, for the hosts in one power state. A search visits subtrees best first, by
 //! the least score the placement policy says any of their hosts could show
 //! ([`Placement::range_bound`]), judges hosts at the leaves exactly as a scan of every host
 //! does, and stops when no subtree left can beat the best host found. So it returns the host
@@ -39,8 +39,9 @@ use crate::sim::fleet::placement::fit_mips;
 use crate::sim::setup::FitBasis;
 use crate::sim::state::{HostId, VmId};
 
-/// Slack in MB when skipping subtrees for RAM or disk: far above rounding in sums of MB, far
-/// below any VM's size. Skipping must never drop a host the exact test accepts.
+/// Slack in MB (Mbit/s for network) when skipping subtrees for RAM, disk or network: far
+/// above rounding in sums of MB, far below any VM's size. Skipping must never drop a host the
+/// exact test accepts.
 const MB_SLACK: f64 = 1e-6;
 
 /// Slack in MB when skipping subtrees for memory in use: far above rounding in a sum of a
@@ -97,8 +98,9 @@ pub(in crate::sim) struct Search<'p> {
 /// The best host so far: (score, host id); lower wins.
 pub(in crate::sim) type Best = Option<(f64, HostId)>;
 
-/// The RAM and disk a VM needs, MB: the sizes subtree summaries keep apart.
-pub(in crate::sim) type Size = (f64, f64);
+/// The RAM and disk (MB) and network bandwidth (Mbit/s) a VM reserves: the sizes subtree
+/// summaries keep apart.
+pub(in crate::sim) type Size = (f64, f64, f64);
 
 /// At most this many sizes are kept apart (more would make summaries large); other VMs are
 /// judged by the largest kept size they cover.
@@ -389,10 +391,11 @@ impl PlacementIndex {
     /// room for the VM has room for it); `None` if it covers none.
     fn size_of(&self, need: &Need) -> Option<usize> {
         let mut best: Option<usize> = None;
-        for (k, &(ram, disk)) in self.kept.iter().enumerate() {
+        for (k, &(ram, disk, net)) in self.kept.iter().enumerate() {
             if ram <= need.ram_mb
                 && disk <= need.disk_mb
-                && best.is_none_or(|b| (ram, disk) > self.kept[b])
+                && net <= need.net_mbps
+                && best.is_none_or(|b| (ram, disk, net) > self.kept[b])
             {
                 best = Some(k);
             }
@@ -400,7 +403,7 @@ impl PlacementIndex {
         best
     }
 
-    /// Marks host `h` as changed (load, RAM, disk or power state).
+    /// Marks host `h` as changed (load, RAM, disk, network or power state).
     pub(in crate::sim) fn touch(&mut self, h: HostId) {
         for tree in &mut self.trees {
             if !tree.dirty[h] {
@@ -461,9 +464,10 @@ impl PlacementIndex {
         } else {
             f64::INFINITY
         };
+        let net = class.net_mbps - host.net_used;
         let s = segment(u);
-        let fits = |&(need_ram, need_disk): &Size| {
-            ram >= need_ram - MB_SLACK && disk >= need_disk - MB_SLACK
+        let fits = |&(need_ram, need_disk, need_net): &Size| {
+            ram >= need_ram - MB_SLACK && disk >= need_disk - MB_SLACK && net >= need_net - MB_SLACK
         };
         for (k, size) in self.kept.iter().enumerate() {
             if fits(size) {
@@ -827,6 +831,7 @@ fn vector_values(hosts: Hosts<'_>, h: HostId, basis: FitBasis) -> ([f64; BOX], b
         mips: 0.0,
         ram_mb: 0.0,
         disk_mb: 0.0,
+        net_mbps: 0.0,
         vcpu_mips: 0.0,
     };
     let free = Dimensions::of(&candidate, &nothing).free;
@@ -882,18 +887,24 @@ fn need_fractions(class: &HostClass, basis: FitBasis, need: &Need) -> [f64; 3] {
 }
 
 /// The VM sizes to keep apart: the distinct sizes, largest RAM first; beyond [`MAX_SIZES`],
-/// evenly thinned, plus the least RAM and the least disk of any size, which every VM covers.
+/// evenly thinned, plus the least RAM, the least disk and the least network of any size,
+/// which every VM covers.
 fn kept_sizes(vm_sizes: &[Size]) -> Vec<Size> {
     let mut all: Vec<Size> = vm_sizes.to_vec();
-    all.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)));
+    all.sort_by(|a, b| {
+        (b.0.total_cmp(&a.0))
+            .then(b.1.total_cmp(&a.1))
+            .then(b.2.total_cmp(&a.2))
+    });
     all.dedup();
     if all.len() <= MAX_SIZES {
         return all;
     }
     let room = MAX_SIZES - 1;
-    let floor = all.iter().fold((f64::INFINITY, f64::INFINITY), |m, s| {
-        (m.0.min(s.0), m.1.min(s.1))
-    });
+    let least = (f64::INFINITY, f64::INFINITY, f64::INFINITY);
+    let floor = all
+        .iter()
+        .fold(least, |m, s| (m.0.min(s.0), m.1.min(s.1), m.2.min(s.2)));
     (0..room)
         .map(|i| all[i * all.len() / room])
         .chain(std::iter::once(floor))
@@ -1029,15 +1040,21 @@ mod tests {
 
     #[test]
     fn vms_are_judged_by_the_largest_kept_size_they_cover() {
-        let kept = kept_sizes(&[(4000.0, 40.0), (16000.0, 100.0), (4000.0, 40.0)]);
-        assert_eq!(kept, vec![(16000.0, 100.0), (4000.0, 40.0)]);
-        let many: Vec<Size> = (1..=20).map(|i| (f64::from(i) * 1000.0, 0.0)).collect();
+        let kept = kept_sizes(&[
+            (4000.0, 40.0, 0.0),
+            (16000.0, 100.0, 0.0),
+            (4000.0, 40.0, 0.0),
+        ]);
+        assert_eq!(kept, vec![(16000.0, 100.0, 0.0), (4000.0, 40.0, 0.0)]);
+        let many: Vec<Size> = (1..=20)
+            .map(|i| (f64::from(i) * 1000.0, 0.0, 0.0))
+            .collect();
         let kept = kept_sizes(&many);
         assert_eq!(kept.len(), MAX_SIZES);
-        assert_eq!(kept[0], (20000.0, 0.0), "the largest is kept");
+        assert_eq!(kept[0], (20000.0, 0.0, 0.0), "the largest is kept");
         assert_eq!(
             kept[MAX_SIZES - 1],
-            (1000.0, 0.0),
+            (1000.0, 0.0, 0.0),
             "and the least, which all cover"
         );
         let index = PlacementIndex::new(&[0], 1, &many);
@@ -1046,15 +1063,16 @@ mod tests {
                 mips: 1.0,
                 ram_mb,
                 disk_mb: 0.0,
+                net_mbps: 0.0,
                 vcpu_mips: 0.0,
             };
             index.size_of(&need).map(|k| index.kept[k])
         };
         // 20 sizes thinned to 7 + the least: 20, 18, 15, 12, 9, 6, 3, 1 GB; 13 GB is judged
         // as 12 GB.
-        assert_eq!(kept_for(13000.0), Some((12000.0, 0.0)));
-        assert_eq!(kept_for(1000.0), Some((1000.0, 0.0)));
-        assert_eq!(kept_for(20000.0), Some((20000.0, 0.0)));
+        assert_eq!(kept_for(13000.0), Some((12000.0, 0.0, 0.0)));
+        assert_eq!(kept_for(1000.0), Some((1000.0, 0.0, 0.0)));
+        assert_eq!(kept_for(20000.0), Some((20000.0, 0.0, 0.0)));
         assert_eq!(
             kept_for(500.0),
             None,

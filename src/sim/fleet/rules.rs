@@ -15,20 +15,22 @@ use crate::sim::fleet::Fleet;
 use crate::sim::setup::PlacementRule;
 use crate::sim::state::*;
 
-/// What a gang of VMs moving or starting together needs of one host: their CPU, RAM and
-/// disk summed, their fastest vCPU.
+/// What a gang of VMs moving or starting together needs of one host: their CPU, RAM, disk
+/// and network summed, their fastest vCPU.
 pub(in crate::sim) fn summed(needs: impl Iterator<Item = Need>) -> Need {
     needs.fold(
         Need {
             mips: 0.0,
             ram_mb: 0.0,
             disk_mb: 0.0,
+            net_mbps: 0.0,
             vcpu_mips: 0.0,
         },
         |a, n| Need {
             mips: a.mips + n.mips,
             ram_mb: a.ram_mb + n.ram_mb,
             disk_mb: a.disk_mb + n.disk_mb,
+            net_mbps: a.net_mbps + n.net_mbps,
             vcpu_mips: a.vcpu_mips.max(n.vcpu_mips),
         },
     )

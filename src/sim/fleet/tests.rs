@@ -74,7 +74,8 @@ fn fleet_of(text: &str) -> (Setup, Fleet, PlacementIndex) {
         let loads = sum_loads(h, &fleet.hosts[h], sizes, &mut NoExtra);
         fleet.hosts[h].set_loads(&loads, 0);
     }
-    let sizes = [(setup.vm_types[0].ram_mb, setup.vm_types[0].disk_mb)];
+    let t = &setup.vm_types[0];
+    let sizes = [(t.ram_mb, t.disk_mb, t.net_mbps)];
     let index = PlacementIndex::new(&setup.hosts, setup.host_classes.len(), &sizes);
     (setup, fleet, index)
 }
@@ -97,6 +98,7 @@ fn vm2_need(setup: &Setup) -> Need {
         mips: 2000.0,
         ram_mb: setup.vm_types[0].ram_mb,
         disk_mb: setup.vm_types[0].disk_mb,
+        net_mbps: setup.vm_types[0].net_mbps,
         vcpu_mips: 2000.0,
     }
 }
@@ -367,4 +369,58 @@ fn a_tie_across_subtrees_of_a_free_capacity_layout_goes_to_the_lower_id() {
         ),
         Some(0)
     );
+}
+
+/// Hosts of 1 Gbit/s links and VMs reserving 400 Mbit/s each: host 0's two VMs hold 800, so
+/// VM 2 (400 more) does not fit there. The index leaves host 0 out unvisited and `pabfd`
+/// takes host 1, where without the reservation it visits and takes host 0 first (power grows
+/// alike on both, ties go to the lowest id).
+#[test]
+fn a_search_skips_hosts_whose_link_is_reserved() {
+    let reserving = TWO_HOSTS
+        .replace(
+            "ram = \"8 GB\"\n",
+            "ram = \"8 GB\"\nnetwork = \"1 Gbit/s\"\n",
+        )
+        .replace(
+            "ram = \"1 GB\"\n",
+            "ram = \"1 GB\"\nnetwork = \"400 Mbit/s\"\n",
+        );
+    let first_visited = |text: &str| {
+        let (setup, mut fleet, mut index) = fleet_of(text);
+        fleet.hosts[0].net_used = 2.0 * setup.vm_types[0].net_mbps;
+        let need = vm2_need(&setup);
+        let policy = policy("pabfd");
+        let search = Search {
+            need: &need,
+            basis: FitBasis::Size,
+            policy: policy.as_ref(),
+            state: PowerState::On,
+            window: Window {
+                min: f64::NEG_INFINITY,
+                max: 1.0,
+            },
+            vm: None,
+            ram_in_use: None,
+        };
+        let hosts = Hosts {
+            fleet: &fleet,
+            classes: &setup.host_classes,
+        };
+        // The first searches of a tree not filled yet are left to the scan.
+        loop {
+            let mut seen = Vec::new();
+            let found = index.search(hosts, &search, &mut |h, best| {
+                seen.push(h);
+                if best.is_none() {
+                    *best = Some((0.0, h));
+                }
+            });
+            if let Some(found) = found {
+                return (found.map(|b| b.1), seen);
+            }
+        }
+    };
+    assert_eq!(first_visited(&reserving), (Some(1), vec![1]));
+    assert_eq!(first_visited(TWO_HOSTS), (Some(0), vec![0]));
 }
