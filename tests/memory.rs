@@ -420,3 +420,20 @@ levels = {levels}
     assert_eq!((m.vm, m.source, m.destination), (0, 0, 1));
     assert_eq!((o.summary.hosts.boots, o.summary.hosts.shutdowns), (0, 1));
 }
+
+/// The up-front capacity warning counts RAM against what the hosts admit: two 10 GB VMs
+/// (20 GB) on a 16 GB host are 1.25 times its RAM, but 0.625 times the 32 GB it admits with
+/// over-commit 2, which is no warning.
+#[test]
+fn the_ram_warning_counts_the_over_commit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("s.toml");
+    let warned = |overcommit: &str| {
+        std::fs::write(&scenario, one_host(overcommit, "10 GB", TWO_VMS, "")).unwrap();
+        let o = run_args(&["validate", scenario.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o).contains("the VMs' RAM is 1.25 times the fleet's (20.0 against 16.0 GB)")
+    };
+    assert!(warned(""));
+    assert!(!warned("overcommit = { ram = 2.0 }"));
+}

@@ -194,3 +194,24 @@ fn an_ha_restart_keeps_the_link_reservation() {
     close(dynamic[1], 0.02);
     close(dynamic[2], 10.0 * 5340.0 / 3_600_000.0);
 }
+
+#[test]
+fn reservations_beyond_the_fleets_links_are_warned_up_front() {
+    // Three VMs reserving 900 Mbit/s each (2.7 Gbit/s) on two 1 Gbit/s links: each VM fits a
+    // link alone, so the scenario is valid, but no placement can run all three; `validate`
+    // says so with the ratio (2.7 / 2 = 1.35).
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("s.toml");
+    let text = two_vms("network = \"900 Mbit/s\"", FIRST_FIT_KEPT_ON)
+        .replace("count = 2\nload", "count = 3\nload");
+    std::fs::write(&scenario, text).unwrap();
+    let o = run_args(&["validate", scenario.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "the VMs' network reservations are 1.35 times the fleet's (2.7 against 2.0 Gbit/s)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}

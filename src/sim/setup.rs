@@ -405,51 +405,72 @@ impl Setup {
         }
     }
 
-    /// Warnings when the fleet cannot hold every VM of the `[[vms]]` groups at once: RAM
-    /// (always reserved in full), and CPU at full size when the baseline places by size. The
-    /// always-on baseline would then leave VMs waiting, and the saving compare different
-    /// workloads.
+    /// Warnings when the fleet cannot hold every VM of the `[[vms]]` groups at once: RAM, disk
+    /// and network reservations (always reserved in full), and CPU at full size when the
+    /// baseline places by size, each against what the hosts admit (over-commit included). The always-on baseline would then leave VMs waiting, and the
+    /// saving compare different workloads.
     pub fn capacity_warnings(&self) -> Vec<String> {
-        let (mut mips, mut ram) = (0.0, 0.0);
+        // MIPS, RAM MB, disk MB, network Mbit/s.
+        let mut need = [0.0; 4];
+        let mut add = |t: &crate::model::vm::VmType, n: f64| {
+            for (sum, v) in need
+                .iter_mut()
+                .zip([t.mips, t.ram_mb, t.disk_mb, t.net_mbps])
+            {
+                *sum += v * n;
+            }
+        };
         for g in &self.groups {
             match &g.demand {
-                GroupDemand::Curve(_) => {
-                    let t = &self.vm_types[g.vm_type];
-                    mips += t.mips * f64::from(g.count);
-                    ram += t.ram_mb * f64::from(g.count);
-                }
+                GroupDemand::Curve(_) => add(&self.vm_types[g.vm_type], f64::from(g.count)),
                 GroupDemand::Trace(tg) => {
                     for vm in &tg.vms {
-                        mips += self.vm_types[vm.vm_type].mips;
-                        ram += self.vm_types[vm.vm_type].ram_mb;
+                        add(&self.vm_types[vm.vm_type], 1.0);
                     }
                 }
             }
         }
-        let (mut fleet_mips, mut fleet_ram) = (0.0, 0.0);
+        let mut have = [0.0; 4];
         for &c in &self.hosts {
-            fleet_mips += self.host_classes[c].mips;
-            fleet_ram += self.host_classes[c].ram_mb;
+            let h = &self.host_classes[c];
+            // What placement admits: CPU sizes and RAM reservations up to the over-commit.
+            let admits = [
+                h.mips * h.overcommit.cpu,
+                h.ram_mb * h.overcommit.ram,
+                h.disk_mb,
+                h.net_mbps,
+            ];
+            for (sum, v) in have.iter_mut().zip(admits) {
+                *sum += v;
+            }
         }
-        let mut out = Vec::new();
         let hint = "the always-on baseline will leave VMs waiting and the saving will not be \
                     like-for-like; add hosts or remove VMs";
-        if self.baseline_startup_fit == FitBasis::Size && mips > fleet_mips {
+        let mut out = Vec::new();
+        if self.baseline_startup_fit == FitBasis::Size && need[0] > have[0] {
             out.push(format!(
                 "the VMs' full CPU size ({:.0} MIPS) is {:.2} times the fleet's ({:.0} MIPS): \
                  {hint}, or set policy.initial_fit = \"demand\" to place by demand",
-                mips,
-                mips / fleet_mips,
-                fleet_mips
+                need[0],
+                need[0] / have[0],
+                have[0]
             ));
         }
-        if ram > fleet_ram {
-            out.push(format!(
-                "the VMs' RAM ({:.0} GB) is {:.2} times the fleet's ({:.0} GB): {hint}",
-                ram / 1e3,
-                ram / fleet_ram,
-                fleet_ram / 1e3
-            ));
+        // What each reservation is called and its unit as printed (in thousands of the model's).
+        let reserved = [
+            (1, "RAM is", "GB"),
+            (2, "disk is", "GB"),
+            (3, "network reservations are", "Gbit/s"),
+        ];
+        for (i, what, unit) in reserved {
+            if need[i] > have[i] {
+                out.push(format!(
+                    "the VMs' {what} {:.2} times the fleet's ({:.1} against {:.1} {unit}): {hint}",
+                    need[i] / have[i],
+                    need[i] / 1e3,
+                    have[i] / 1e3
+                ));
+            }
         }
         out
     }
