@@ -16,23 +16,16 @@ fn three_light_vms(group: &str, b_hosts: u32, extra: &str) -> String {
     let b = if b_hosts == 0 {
         String::new()
     } else {
-        format!(
-            "[[hosts]]\nclass = \"b\"\ncount = {b_hosts}\ncores = 4\ncore_mips = 1000\nram = \"16 GB\"\npower = {{ model = \"linear\", idle_w = 100, max_w = 200 }}\n"
-        )
+        linear_hosts("b", b_hosts)
     };
+    let hosts = linear_hosts("a", 3);
     format!(
         r#"
 version = 1
 [simulation]
 name = "placement-rules"
 duration = "2h"
-[[hosts]]
-class = "a"
-count = 3
-cores = 4
-core_mips = 1000
-ram = "16 GB"
-power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+{hosts}
 {b}
 [[vm_types]]
 name = "vm"
@@ -249,19 +242,14 @@ fn bad_rules_are_refused() {
 /// lowest id wins); two 1-vCPU replicas at 80 % (800 MIPS) and a 3-vCPU `hog` whose load
 /// ramps from 10 % (00:30) to 100 % (01:30). `replicas` is added to the replicas' group.
 fn relief(replicas: &str) -> String {
+    let hosts = linear_hosts("a", 3);
     format!(
         r#"
 version = 1
 [simulation]
 name = "relief"
 duration = "3h"
-[[hosts]]
-class = "a"
-count = 3
-cores = 4
-core_mips = 1000
-ram = "16 GB"
-power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+{hosts}
 [[vm_types]]
 name = "small"
 vcpus = 1
@@ -377,19 +365,14 @@ fn a_trace_group_larger_than_the_fleet_is_refused_once_its_trace_is_read() {
 /// first, then two 4-vCPU `hog`s filling hosts 1 and 2 by size, at `hog1` and `hog2` of
 /// their 4000 MIPS. `pair` is added to the pair's group, `extra` to the end.
 fn pair_and_hogs(pair: &str, hog1: f64, hog2: f64, extra: &str) -> String {
+    let hosts = linear_hosts("a", 3);
     format!(
         r#"
 version = 1
 [simulation]
 name = "keep-together"
 duration = "2h"
-[[hosts]]
-class = "a"
-count = 3
-cores = 4
-core_mips = 1000
-ram = "16 GB"
-power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+{hosts}
 [[vm_types]]
 name = "small"
 vcpus = 1
@@ -451,19 +434,14 @@ fn a_keep_together_group_starts_on_a_host_with_room_for_both() {
     // 2 x 500 = 1000 MIPS (25 W); apart, host 0 would carry 2000 MIPS (50 W) and host 1
     // 500 (12.5 W).
     let text = |rule: &str| {
+        let hosts = linear_hosts("a", 2);
         format!(
             r#"
 version = 1
 [simulation]
 name = "start-together"
 duration = "1h"
-[[hosts]]
-class = "a"
-count = 2
-cores = 4
-core_mips = 1000
-ram = "16 GB"
-power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+{hosts}
 [[vm_types]]
 name = "big"
 vcpus = 3
@@ -673,19 +651,14 @@ fn a_keep_together_group_starts_together_before_other_vms_take_its_room() {
     // room on host 0 (3500 MIPS) and `b`, bound there, would never start. Apart: `a` and the
     // filler on host 0 (87.5 W), `b` on host 1 (25 W).
     let text = |rule: &str| {
+        let hosts = linear_hosts("a", 2);
         format!(
             r#"
 version = 1
 [simulation]
 name = "gang-start"
 duration = "1h"
-[[hosts]]
-class = "a"
-count = 2
-cores = 4
-core_mips = 1000
-ram = "16 GB"
-power = {{ model = "linear", idle_w = 100, max_w = 200 }}
+{hosts}
 [[vm_types]]
 name = "two"
 vcpus = 2

@@ -144,6 +144,16 @@ pub fn close(actual: f64, expected: f64) {
     );
 }
 
+/// A `[[hosts]]` block of `count` hosts of class `class`: 4 cores of 1000 MIPS, 16 GB, drawing
+/// 100 W idle to 200 W at full load, linearly (so power-aware placement ties and the lowest id
+/// wins).
+pub fn linear_hosts(class: &str, count: u32) -> String {
+    format!(
+        "[[hosts]]\nclass = \"{class}\"\ncount = {count}\ncores = 4\ncore_mips = 1000\nram = \"16 GB\"\n\
+         power = {{ model = \"linear\", idle_w = 100, max_w = 200 }}\n"
+    )
+}
+
 /// The fleet of the closed-form tests (energy, carbon, failures): `hosts` hosts of 4 cores x
 /// 1000 MIPS and 16 GB drawing `power` (a TOML inline table), kept on, no consolidation;
 /// one VM (group `g`, load curve `l`) of 2 vCPUs x 1000 MIPS and 2 GB at a constant 45 %,
