@@ -84,7 +84,9 @@ fn under_load_on_every_dimension_keeps_the_host_full_of_ram() {
 
 /// `scenarios/exercise-3.toml` shrunk to 21 hosts and 132 VMs over one day, without its
 /// operator limits (cool-down, daily cap, host-off bar, destination head-room), which hold
-/// VMs back whatever the placement: the packing policies alone.
+/// VMs back whatever the placement: the packing policies alone. Without its one-day warm-up
+/// either (it must be shorter than the run): the day measured starts from the initial
+/// placement, as the numbers below were derived.
 const SMALL_EXERCISE_3: &[&str] = &[
     "policy.calm=",
     "policy.consolidation.destination_headroom=",
@@ -100,6 +102,7 @@ const SMALL_EXERCISE_3: &[&str] = &[
     "vms.3.count=12",
     "vms.4.count=6",
     "policy.power.min_hosts_on=2",
+    "simulation.warmup=",
     "simulation.duration=\"1d\"",
 ];
 
