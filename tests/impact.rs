@@ -246,3 +246,33 @@ fn high_utilisation_out_of_range_is_refused() {
         ],
     );
 }
+
+/// Migrations started during a warm-up are left out of migrations.csv as they are of the
+/// summary: with a one-day warm-up on the packed two-day run, every row starts on the second
+/// day, and the rows are the summary's count (the first day moves VMs too: see
+/// `run_files_agree_on_the_impact`).
+#[test]
+fn a_warm_ups_migrations_are_not_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = small_args(&["run", scenario().to_str().unwrap(), "--out", "r", "-q"]);
+    for s in PACKED.trim_start_matches("packed:").split(',') {
+        args.extend(["--set".to_string(), s.to_string()]);
+    }
+    args.extend(
+        [
+            "--no-charts",
+            "--no-baseline",
+            "--set",
+            "simulation.duration=2d",
+            "--set",
+            "simulation.warmup=1d",
+        ]
+        .map(String::from),
+    );
+    run_ok_args(dir.path(), &args);
+    let out = dir.path().join("r");
+    let starts = column(&out.join("migrations.csv"), "start_s");
+    assert!(!starts.is_empty());
+    assert!(starts.iter().all(|&t| t >= 86_400.0), "{starts:?}");
+    assert_eq!(starts.len() as f64, num(&summary(&out), "migrations.count"));
+}

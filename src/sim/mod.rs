@@ -411,7 +411,8 @@ impl<'a> Simulation<'a> {
                 traffic: (0.0, 0.0),
                 on_counts: (usize::MAX, 0),
                 late_core_ms: 0.0,
-                first_reported_mig: 0,
+                // Nothing is reported until the warm-up ends (`on_warmup_end`).
+                first_reported_mig: if setup.warmup > 0 { MigId::MAX } else { 0 },
                 utilisation,
                 bound: None,
                 packing: Default::default(),

@@ -25,7 +25,8 @@ pub(crate) struct Accounts {
     pub traffic: (f64, f64),
     /// Fewest and most hosts on in a timeseries row.
     pub on_counts: (usize, usize),
-    /// Migrations with a smaller id started during the warm-up and are not reported.
+    /// Migrations with a smaller id started during the warm-up and are not reported (all of
+    /// them, `MigId::MAX`, until the warm-up ends).
     pub first_reported_mig: MigId,
     /// Demand above the capacity on while hosts boot, sampled at control ticks, vCPU x ms
     /// (`summary.json`'s `late_demand`).

@@ -263,7 +263,11 @@ impl Simulation<'_> {
         let rates = |vm: VmId| vms.get(vm).map_or(Rates::IDLE, |v| v.metered);
         self.accounts.vm_hours.close_all(self.clock.now, rates);
         // Migrations started during the warm-up are left out.
-        let reported = &self.fleet.migrations[self.accounts.first_reported_mig..];
+        let first = self
+            .accounts
+            .first_reported_mig
+            .min(self.fleet.migrations.len());
+        let reported = &self.fleet.migrations[first..];
         let done: Vec<&Migration> = reported
             .iter()
             .filter(|m| m.outcome == MigrationOutcome::Done)
