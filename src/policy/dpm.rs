@@ -162,6 +162,10 @@ impl PowerPolicy for Dpm {
     fn usable_share(&self) -> Option<f64> {
         Some(self.config.target)
     }
+    /// Hosts go off only once demand is below the target less the tolerance.
+    fn off_mark(&self) -> Option<f64> {
+        Some(self.config.target - self.config.tolerance)
+    }
     fn observe(&mut self, now: SimTime, hosts: &[HostPower]) {
         let on = hosts.iter().filter(|h| h.state == PowerState::On);
         let mut s = Sample {

@@ -198,6 +198,10 @@ impl PowerPolicy for Forecasting {
     fn usable_share(&self) -> Option<f64> {
         self.inner.usable_share()
     }
+
+    fn off_mark(&self) -> Option<f64> {
+        self.inner.off_mark()
+    }
 }
 
 #[cfg(test)]

@@ -81,6 +81,12 @@ pub trait PowerPolicy: Send {
     fn usable_share(&self) -> Option<f64> {
         Some(1.0)
     }
+    /// The share of powered CPU and RAM that demand must be below before the policy switches
+    /// any host off, where that is a separate, lower mark than [`usable_share`](Self::usable_share)
+    /// (DPM's target less its tolerance); `None` where the usable share alone decides.
+    fn off_mark(&self) -> Option<f64> {
+        None
+    }
 }
 
 /// Every host stays on: the baseline.

@@ -24,6 +24,9 @@ pub(super) struct OffRoom {
     need: (f64, f64),
     /// Fraction of powered capacity the policy keeps in use at most (1 - its headroom).
     usable: f64,
+    /// Whether the fleet is below the policy's power-off mark, if it has one (DPM switches
+    /// nothing off above it, however much room the rest would keep).
+    cold: bool,
     /// Hosts always kept on.
     min_hosts: usize,
 }
@@ -76,6 +79,12 @@ pub(super) fn evacuation_refused(
     why.is_some()
 }
 
+/// Whether committed `need` is below the power-off `mark` of powered capacity `cap` on CPU and
+/// RAM alike (always, without a mark).
+fn below_mark(need: (f64, f64), cap: (f64, f64), mark: Option<f64>) -> bool {
+    mark.is_none_or(|m| need.0 < m * cap.0 && need.1 < m * cap.1)
+}
+
 impl OffRoom {
     /// The room to switch hosts off at the start of an evacuation pass: the powered hosts of
     /// `fleet`, what they have committed, and the settings of `power`.
@@ -87,6 +96,7 @@ impl OffRoom {
             cap: (0.0, 0.0),
             need: (0.0, 0.0),
             usable: usable.unwrap_or(1.0),
+            cold: true,
             min_hosts: setup.power.min_hosts_on,
         };
         for host in &fleet.hosts {
@@ -99,6 +109,7 @@ impl OffRoom {
                 room.need.1 += host.ram_used;
             }
         }
+        room.cold = below_mark(room.need, room.cap, power.off_mark());
         room
     }
 
@@ -109,12 +120,43 @@ impl OffRoom {
     }
 
     /// Whether a host of capacity `frees` (CPU, RAM), once empty, would be switched off: the
-    /// policy switches hosts off, the floor of hosts on holds, and the rest still keep the
-    /// headroom.
+    /// policy switches hosts off, the fleet is below its power-off mark, the floor of hosts on
+    /// holds, and the rest still keep the headroom.
     fn would_switch_off(&self, frees: (f64, f64)) -> bool {
         self.switches_off
+            && self.cold
             && self.on > self.min_hosts
             && self.need.0 <= self.usable * (self.cap.0 - frees.0)
             && self.need.1 <= self.usable * (self.cap.1 - frees.1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ten hosts of 1000 MIPS and 1000 MB on, 5000 of each committed (50 %). Emptying one
+    /// leaves 9000, of which DPM's target 0.63 is 5670: room for the 5000. But DPM switches
+    /// nothing off above its power-off mark, 0.63 - 0.18 = 0.45 (4500 of 10000): the
+    /// evacuation would free no host. At 4400 committed (44 %) it would.
+    #[test]
+    fn an_evacuation_frees_a_host_only_below_the_power_off_mark() {
+        let room = |need: f64, mark: Option<f64>| OffRoom {
+            switches_off: true,
+            on: 10,
+            cap: (10_000.0, 10_000.0),
+            need: (need, need),
+            usable: 0.63,
+            cold: below_mark((need, need), (10_000.0, 10_000.0), mark),
+            min_hosts: 1,
+        };
+        let dpm = Some(0.63 - 0.18);
+        assert!(room(5000.0, None).would_switch_off((1000.0, 1000.0)));
+        assert!(!room(5000.0, dpm).would_switch_off((1000.0, 1000.0)));
+        assert!(room(4400.0, dpm).would_switch_off((1000.0, 1000.0)));
+        // RAM above the mark is enough to keep the host on.
+        let mut warm_ram = room(4400.0, dpm);
+        warm_ram.cold = below_mark((4400.0, 4600.0), warm_ram.cap, dpm);
+        assert!(!warm_ram.would_switch_off((1000.0, 1000.0)));
     }
 }
