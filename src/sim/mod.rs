@@ -600,18 +600,21 @@ impl<'a> Simulation<'a> {
         self.accrue_all();
         self.sample_services();
         let now = self.clock.now;
-        for vm in 0..self.fleet.vms.len() {
+        let vms = self.fleet.vms.len();
+        self.accounts.vm_hours.prepare(now, vms);
+        for vm in 0..vms {
             match self.fleet.vms[vm].state {
                 VmState::Pending | VmState::Ended => continue,
                 VmState::Running(_) | VmState::Migrating(_) => {
                     let rates = self.fleet.vms[vm].metered;
-                    self.accounts.vm_hours.advance(vm, now, rates);
+                    self.accounts.vm_hours.advance_prepared(vm, now, rates);
                 }
-                VmState::Waiting | VmState::Down => {}
+                VmState::Waiting | VmState::Down => self.meter_waiting(vm),
             }
-            self.meter_waiting(vm);
             self.fleet.vms[vm].demand_mips = self.demand_now(vm);
-            self.sample_memory(vm);
+            if self.fleet.vms[vm].ram != RamDemand::Reserved {
+                self.sample_memory(vm);
+            }
         }
         self.accounts.vm_hours.metered_to = Some(now);
         for h in 0..self.fleet.hosts.len() {

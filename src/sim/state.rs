@@ -43,50 +43,65 @@ pub struct Meters {
     pub ram_pressure_ms: SimTime,
 }
 
-/// A host's state.
+/// A host's state. Laid out in declaration order, on cache lines of its own: what a
+/// placement search reads of each host it judges (power state, class, reservations, CPU
+/// committed and in use) fills the first line, what a refresh and an accrual add to it
+/// (losses, vCPUs, memory, the VM list) the second, so judging a host scattered in memory
+/// fetches one line, where the compiler's own order spread these fields over several.
 #[derive(Debug, Clone)]
+#[repr(C, align(64))]
 pub struct Host {
-    /// Index into the setup's host classes.
-    pub class: usize,
     /// Power state.
     pub state: PowerState,
+    /// Whether power management asked to switch it off while migrations were still in flight:
+    /// it is switched off once they end, unless a VM is committed to it meanwhile.
+    pub shutdown_pending: bool,
+    /// Whether the current transition is a suspend to sleep (ShuttingDown) or a wake
+    /// (Booting), rather than a shutdown or boot.
+    pub via_sleep: bool,
     /// Bumped at every power transition; events carrying an older value are stale.
     pub generation: u32,
-    /// VMs executing here (including those migrating away).
-    pub vms: Vec<VmId>,
-    /// Migrations in flight with this host as source or destination.
-    pub migrations: Vec<MigId>,
+    /// Index into the setup's host classes.
+    pub class: usize,
     /// RAM reserved by resident and incoming VMs, MB.
     pub ram_used: f64,
     /// Disk reserved by resident and incoming VMs, MB.
     pub disk_used: f64,
     /// Network bandwidth reserved by resident and incoming VMs, Mbit/s.
     pub net_used: f64,
-    /// CPU requested by resident VMs, MIPS.
-    pub requested_mips: f64,
-    /// CPU load: requested plus migration overhead, MIPS.
-    pub load_mips: f64,
     /// CPU the host will carry once its migrations end: resident VMs not leaving plus incoming.
     pub committed_mips: f64,
     /// Like `committed_mips` but counting each VM at its full size (vCPUs x MIPS).
     pub sized_mips: f64,
+    /// CPU load: requested plus migration overhead, MIPS.
+    pub load_mips: f64,
+    /// CPU requested by resident VMs, MIPS.
+    pub requested_mips: f64,
     /// CPU lost by VMs migrating away (degraded while pre-copying, all while paused), MIPS.
     pub lost_mips: f64,
     /// Demand of resident VMs in vCPUs (each VM's demand over its vCPU speed).
     pub requested_cores: f64,
     /// Part of `requested_cores` not served now, vCPUs.
     pub unserved_cores: f64,
+    /// Memory in use by the VMs executing here, MB (realistic profile; `sim::memory`).
+    pub ram_demand_mb: f64,
+    /// The part of `ram_demand_mb` above physical memory, MB: memory pressure.
+    pub ram_overflow_mb: f64,
+    /// VMs executing here (including those migrating away).
+    pub vms: Vec<VmId>,
+    /// Migrations in flight with this host as source or destination.
+    pub migrations: Vec<MigId>,
     /// Migrations copying now with this host as source or destination (queued ones excluded).
     pub copying: usize,
     /// Current draw by cause, W.
     pub draw: Split,
+    /// Since when the host has been on with no VM committed to it (none staying, none
+    /// incoming), if so: it is empty, or draining its last VMs.
+    pub empty_since: Option<SimTime>,
     /// Energy and cost so far.
     pub energy: EnergyAccount,
     /// Other integrated measures.
     pub meters: Meters,
-    /// Since when the host has been on with no VM committed to it (none staying, none
-    /// incoming), if so: it is empty, or draining its last VMs.
-    pub empty_since: Option<SimTime>,
     /// Number of boots (from off).
     pub boots: u32,
     /// Number of shutdowns (to off).
@@ -95,20 +110,10 @@ pub struct Host {
     pub sleeps: u32,
     /// Number of wakes from sleep.
     pub wakes: u32,
-    /// Whether power management asked to switch it off while migrations were still in flight:
-    /// it is switched off once they end, unless a VM is committed to it meanwhile.
-    pub shutdown_pending: bool,
-    /// Whether the current transition is a suspend to sleep (ShuttingDown) or a wake
-    /// (Booting), rather than a shutdown or boot.
-    pub via_sleep: bool,
     /// Migrations received.
     pub migrations_in: u32,
     /// Migrations sent.
     pub migrations_out: u32,
-    /// Memory in use by the VMs executing here, MB (realistic profile; `sim::memory`).
-    pub ram_demand_mb: f64,
-    /// The part of `ram_demand_mb` above physical memory, MB: memory pressure.
-    pub ram_overflow_mb: f64,
 }
 
 /// The loads a refresh sets on a host (see [`sum_loads`]).
@@ -518,5 +523,19 @@ mod tests {
         assert_eq!(std::mem::size_of::<Vm>(), 104);
         assert_eq!(std::mem::offset_of!(Vm, demand), 56);
         assert_eq!(std::mem::size_of::<VmLife>(), 56);
+    }
+
+    #[test]
+    fn what_a_placement_search_reads_of_a_host_is_its_first_cache_line() {
+        // State, the two flags and the generation take 8 bytes, then class, RAM, disk and
+        // network reserved, CPU committed (by demand and by size) and load: 7 x 8 = 56, so
+        // the load ends at byte 64. The refresh's second line starts with the request (then
+        // 5 x 8 bytes, and 24 for the VM list's `Vec`, which ends 8 bytes into a third line:
+        // 64 + 48 + 24 = 136). A host starts a line.
+        assert_eq!(std::mem::align_of::<Host>(), 64);
+        assert_eq!(std::mem::offset_of!(Host, load_mips), 56);
+        assert_eq!(std::mem::offset_of!(Host, requested_mips), 64);
+        assert_eq!(std::mem::offset_of!(Host, vms), 112);
+        assert_eq!(std::mem::size_of::<Host>() % 64, 0);
     }
 }

@@ -100,11 +100,12 @@ impl Simulation<'_> {
             )
         });
         bound.clear();
+        let mark = (self.accounts.spread).day_mark(self.clock.now, self.fleet.vms.len());
         for (vm, v) in self.fleet.vms.iter().enumerate() {
             if matches!(v.state, VmState::Running(_) | VmState::Migrating(_)) {
                 bound.add(v.vm_type, v.demand_mips);
                 if day_starts {
-                    self.accounts.spread.mark(vm, self.clock.now);
+                    self.accounts.spread.mark_on(vm, mark);
                 }
             }
         }

@@ -20,16 +20,22 @@ pub(crate) struct Spread {
 }
 
 impl Spread {
-    /// Marks `vm` present on the day of `now`.
-    #[inline]
-    pub fn mark(&mut self, vm: VmId, now: SimTime) {
-        let day = now / MS_PER_DAY;
-        if self.last_marked.len() <= vm {
-            self.last_marked.resize(vm + 1, 0);
+    /// Makes room for marking VMs `0..vms` and returns the mark of `now`'s day (the day
+    /// plus one), so that a pass over those VMs marks each with [`Self::mark_on`] without a
+    /// check and a division per VM.
+    pub fn day_mark(&mut self, now: SimTime, vms: usize) -> u64 {
+        if self.last_marked.len() < vms {
+            self.last_marked.resize(vms, 0);
         }
-        if self.last_marked[vm] != day + 1 {
-            self.last_marked[vm] = day + 1;
-            self.present.insert((vm, day));
+        now / MS_PER_DAY + 1
+    }
+
+    /// Marks `vm` present on the day whose mark [`Self::day_mark`] gave.
+    #[inline(always)]
+    pub fn mark_on(&mut self, vm: VmId, mark: u64) {
+        if self.last_marked[vm] != mark {
+            self.last_marked[vm] = mark;
+            self.present.insert((vm, mark - 1));
         }
     }
 

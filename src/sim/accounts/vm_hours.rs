@@ -68,9 +68,26 @@ impl VmHours {
         if vm >= self.meters.len() {
             self.meters.resize(vm + 1, Meter::default());
         }
+        self.prepare(now, 0);
+        self.advance_prepared(vm, now, rates);
+    }
+
+    /// Makes room for the meters of VMs `0..vms` and notes `now`'s clock hour, so that a
+    /// pass over those VMs can meter each with [`Self::advance_prepared`], without these
+    /// checks per VM.
+    pub fn prepare(&mut self, now: SimTime, vms: usize) {
+        if self.meters.len() < vms {
+            self.meters.resize(vms, Meter::default());
+        }
         if self.now_hour.0 != now {
             self.now_hour = (now, now / HOUR_MS * HOUR_MS);
         }
+    }
+
+    /// [`Self::advance`] for a VM with a meter, to the time last [prepared](Self::prepare).
+    #[inline(always)]
+    pub fn advance_prepared(&mut self, vm: VmId, now: SimTime, rates: Rates) {
+        debug_assert_eq!(self.now_hour.0, now, "metering to a time not prepared");
         // Metered last in `now`'s clock hour: one stretch, no hour closes (no division).
         let m = &mut self.meters[vm];
         if m.since >= self.now_hour.1 {
@@ -82,6 +99,13 @@ impl VmHours {
             }
             return;
         }
+        self.advance_hours(vm, now, rates);
+    }
+
+    /// [`Self::advance`] for a meter last run before `now`'s clock hour: one stretch per
+    /// hour crossed, each closed (once every hour per VM, so kept out of the passes' loop).
+    #[inline(never)]
+    fn advance_hours(&mut self, vm: VmId, now: SimTime, rates: Rates) {
         while self.meters[vm].since < now {
             let m = &mut self.meters[vm];
             let hour_end = (m.since / HOUR_MS + 1) * HOUR_MS;

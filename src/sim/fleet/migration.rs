@@ -55,9 +55,15 @@ impl Simulation<'_> {
         }
         let m = self.open_migration(vm, src, dst);
         self.fleet.vms[vm].state = VmState::Migrating(m);
-        self.refresh(src);
-        self.refresh(dst);
+        // A copy that starts now refreshes both hosts as it starts, and nothing in between
+        // reads what a refresh sets (other copies started first accrue at this instant,
+        // which adds nothing), so only a copy left queued needs the refreshes here: each host
+        // is walked once where it was walked twice, with the same result.
         self.pump_migrations();
+        if self.fleet.migrations[m].phase == Phase::Queued {
+            self.refresh(src);
+            self.refresh(dst);
+        }
     }
 
     /// Opens a migration of `vm` from `src` to `dst` now ([`Fleet::open_migration`]) and
