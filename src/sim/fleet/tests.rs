@@ -92,6 +92,23 @@ fn policy(name: &str) -> Box<dyn Placement> {
     (lookup(PLACEMENTS, name).unwrap().build)(None, 0)
 }
 
+/// A search by size among the hosts on, with no utilisation window, for `need` scored by
+/// `policy`.
+fn on_search<'p>(need: &'p Need, policy: &'p dyn Placement) -> Search<'p> {
+    Search {
+        need,
+        basis: FitBasis::Size,
+        policy,
+        state: PowerState::On,
+        window: Window {
+            min: f64::NEG_INFINITY,
+            max: 1.0,
+        },
+        vm: None,
+        ram_in_use: None,
+    }
+}
+
 /// What VM 2 (2000 MIPS by size, of the first VM type) asks of a host.
 fn vm2_need(setup: &Setup) -> Need {
     Need {
@@ -108,18 +125,7 @@ fn place(policy_name: &str) -> Option<HostId> {
     let (setup, fleet, mut index) = fleet();
     let need = vm2_need(&setup);
     let policy = policy(policy_name);
-    let search = Search {
-        need: &need,
-        basis: FitBasis::Size,
-        policy: policy.as_ref(),
-        state: PowerState::On,
-        window: Window {
-            min: f64::NEG_INFINITY,
-            max: 1.0,
-        },
-        vm: None,
-        ram_in_use: None,
-    };
+    let search = on_search(&need, policy.as_ref());
     fleet.find_host(
         &setup.host_classes,
         &mut index,
@@ -162,16 +168,8 @@ fn place_vm_2(fleet: &Fleet, setup: &Setup, index: &mut PlacementIndex) -> Optio
     let need = vm2_need(setup);
     let policy = policy("worst-fit");
     let search = Search {
-        need: &need,
-        basis: FitBasis::Size,
-        policy: policy.as_ref(),
-        state: PowerState::On,
-        window: Window {
-            min: f64::NEG_INFINITY,
-            max: 1.0,
-        },
         vm: Some(2),
-        ram_in_use: None,
+        ..on_search(&need, policy.as_ref())
     };
     fleet.find_host(&setup.host_classes, index, &search, &|_| false, &|_, _| {
         true
@@ -270,16 +268,8 @@ fn a_search_for_memory_in_use_skips_hosts_without_room() {
     };
     let mut visits = |ram_in_use: Option<f64>| {
         let search = Search {
-            need: &need,
-            basis: FitBasis::Size,
-            policy: policy.as_ref(),
-            state: PowerState::On,
-            window: Window {
-                min: f64::NEG_INFINITY,
-                max: 1.0,
-            },
-            vm: None,
             ram_in_use,
+            ..on_search(&need, policy.as_ref())
         };
         // The first searches of a tree not filled yet are left to the scan.
         loop {
@@ -324,18 +314,7 @@ fn a_tie_across_subtrees_of_a_free_capacity_layout_goes_to_the_lower_id() {
     }
     let need = vm2_need(&setup);
     let policy = policy("dot-product");
-    let search = Search {
-        need: &need,
-        basis: FitBasis::Size,
-        policy: policy.as_ref(),
-        state: PowerState::On,
-        window: Window {
-            min: f64::NEG_INFINITY,
-            max: 1.0,
-        },
-        vm: None,
-        ram_in_use: None,
-    };
+    let search = on_search(&need, policy.as_ref());
     let hosts = Hosts {
         fleet: &fleet,
         classes: &setup.host_classes,
@@ -391,18 +370,7 @@ fn a_search_skips_hosts_whose_link_is_reserved() {
         fleet.hosts[0].net_used = 2.0 * setup.vm_types[0].net_mbps;
         let need = vm2_need(&setup);
         let policy = policy("pabfd");
-        let search = Search {
-            need: &need,
-            basis: FitBasis::Size,
-            policy: policy.as_ref(),
-            state: PowerState::On,
-            window: Window {
-                min: f64::NEG_INFINITY,
-                max: 1.0,
-            },
-            vm: None,
-            ram_in_use: None,
-        };
+        let search = on_search(&need, policy.as_ref());
         let hosts = Hosts {
             fleet: &fleet,
             classes: &setup.host_classes,
