@@ -447,7 +447,7 @@ fn executive_report_states_the_saving_and_caveats_and_prints_to_pdf() {
     for expected in [
         "The saving is not like-for-like: 0 VMs never placed in this run, 2 in the baseline",
         "The fleet is over-subscribed: even with every host on, 2 VMs found no host.",
-        "The first 2 h were a warm-up, left out of every figure.",
+        "A warm-up of 2 h at the start is left out of every figure.",
         "The run measures 22 h: a yearly figure from less than a week",
         "The run warned: ",
         "the VMs' full CPU size (120000 MIPS) is 1.07 times the fleet's (112000 MIPS)",

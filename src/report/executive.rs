@@ -102,7 +102,7 @@ fn policy_phrase(facts: Option<&ReportFacts>) -> String {
 fn warmup_caveat(r: &crate::sim::records::Summary) -> Option<String> {
     if r.warmup_s > 0.0 {
         return Some(format!(
-            "The first {} were a warm-up, left out of every figure.",
+            "A warm-up of {} at the start is left out of every figure.",
             human_span(r.warmup_s)
         ));
     }
@@ -880,7 +880,7 @@ mod tests {
         run.file.summary.warmup_s = 6.0 * 3600.0;
         assert_eq!(
             warm_up(&run),
-            "The first 6 h were a warm-up, left out of every figure."
+            "A warm-up of 6 h at the start is left out of every figure."
         );
     }
 
