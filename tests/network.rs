@@ -176,21 +176,10 @@ fn an_ha_restart_keeps_the_link_reservation() {
     // would not fit one link). Host 0 fails at 30 min for the rest of the run; VM 0 restarts
     // after the 60 s HA delay on host 2, not on host 1, whose link has 400 Mbit/s left. Host 2
     // then carries it at 10 % from 1,860 s to 7,200 s: 10 W x 5,340 s of dynamic energy.
-    let extra =
-        format!("{FIRST_FIT_KEPT_ON}[failures]\nrestart_delay = \"60s\"\ntrace = \"fail.csv\"\n");
+    let extra = format!("{FIRST_FIT_KEPT_ON}{HOST0_FAILS}");
     let text = two_vms("network = \"600 Mbit/s\"", &extra).replacen("count = 2", "count = 3", 1);
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("fail.csv"),
-        "host,start_s,end_s\n0,1800,7200\n",
-    )
-    .unwrap();
-    let scenario = tmp.path().join("s.toml");
-    std::fs::write(&scenario, text).unwrap();
-    let out = tmp.path().join("out");
-    run_ok(&scenario, &out, &["--no-charts", "--check"]);
-    assert_eq!(num(&summary(&out), "failures.restarts"), 1.0);
-    let dynamic = column(&out.join("hosts.csv"), "dynamic_kwh");
+    let (s, dynamic) = run_host0_failing(&text);
+    assert_eq!(num(&s, "failures.restarts"), 1.0);
     close(dynamic[1], 0.02);
     close(dynamic[2], 10.0 * 5340.0 / 3_600_000.0);
 }

@@ -170,23 +170,11 @@ fn a_failure_restart_keeps_anti_affinity() {
     // Three replicas on three hosts of a and one spare host of b, every host kept on; host 0
     // fails at 30 min for the rest of the run. Its replica restarts after the HA delay on the only host that
     // holds no replica: host 3 (class b), not on hosts 1 or 2 that have room.
-    let extra = "[failures]\nrestart_delay = \"60s\"\ntrace = \"fail.csv\"\n";
-    let text = three_light_vms("anti_affinity = true", 1, extra)
+    let text = three_light_vms("anti_affinity = true", 1, HOST0_FAILS)
         .replace("min_hosts_on = 1", "name = \"keep-on\"");
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("fail.csv"),
-        "host,start_s,end_s\n0,1800,7200\n",
-    )
-    .unwrap();
-    let scenario = tmp.path().join("s.toml");
-    std::fs::write(&scenario, text).unwrap();
-    let out = tmp.path().join("out");
-    run_ok(&scenario, &out, &["--no-charts", "--check"]);
-    let s = summary(&out);
+    let (s, dynamic) = run_host0_failing(&text);
     assert_eq!(num(&s, "failures.restarts"), 1.0, "{s}");
     // Host 3 carried the restarted replica from 1860 s: 10 W x 5340 s of dynamic energy.
-    let dynamic = column(&out.join("hosts.csv"), "dynamic_kwh");
     close(dynamic[3], 10.0 * 5340.0 / 3_600_000.0);
 }
 
@@ -518,32 +506,18 @@ fn a_failure_restarts_a_keep_together_group_on_one_host() {
     // both fit (host 2, 2000 MIPS by size), the second follows. Host 2's dynamic energy is
     // the pair's 2 x 400 MIPS (20 W) from 1860 s to 7200 s; apart, member 0 would restart on
     // host 1 and host 2 would carry one member (10 W).
-    let extra = "[failures]\nrestart_delay = \"60s\"\ntrace = \"fail.csv\"\n[policy.consolidation]\nenabled = false\n";
+    let extra = format!("{HOST0_FAILS}[policy.consolidation]\nenabled = false\n");
     let run_failing = |pair: &str| {
-        let text = pair_and_hogs(pair, 0.5, 0.5, extra)
+        let text = pair_and_hogs(pair, 0.5, 0.5, &extra)
             .replace("headroom = 0", "name = \"keep-on\"")
             .replace(
                 "[[vms]]\nname = \"hog2\"\ntype = \"hog\"\ncount = 1\nload = \"hog2\"\n",
                 "",
             )
             .replace("name = \"hog\"\nvcpus = 4", "name = \"hog\"\nvcpus = 3");
-        let tmp = tempfile::tempdir().unwrap();
-        std::fs::write(
-            tmp.path().join("fail.csv"),
-            "host,start_s,end_s\n0,1800,7200\n",
-        )
-        .unwrap();
-        let scenario = tmp.path().join("s.toml");
-        std::fs::write(&scenario, text).unwrap();
-        let out = tmp.path().join("out");
-        run_ok(
-            &scenario,
-            &out,
-            &["--no-charts", "--no-baseline", "--check"],
-        );
-        let s = summary(&out);
+        let (s, dynamic) = run_host0_failing(&text);
         assert_eq!(num(&s, "failures.restarts"), 2.0, "{s}");
-        column(&out.join("hosts.csv"), "dynamic_kwh")
+        dynamic
     };
     let dynamic = run_failing("affinity = true");
     close(dynamic[2], 20.0 * 5340.0 / 3_600_000.0);

@@ -144,6 +144,31 @@ pub fn close(actual: f64, expected: f64) {
     );
 }
 
+/// The `[failures]` table of [`run_host0_failing`]: restarts after a 60 s HA delay, hosts
+/// failing as `fail.csv` says.
+pub const HOST0_FAILS: &str = "[failures]\nrestart_delay = \"60s\"\ntrace = \"fail.csv\"\n";
+
+/// Runs scenario `text` (with [`HOST0_FAILS`]) where host 0 fails from 1,800 s to 7,200 s,
+/// every invariant checked (`--check`), no baseline; returns the summary and each host's
+/// dynamic energy, kWh.
+pub fn run_host0_failing(text: &str) -> (serde_json::Value, Vec<f64>) {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("fail.csv"),
+        "host,start_s,end_s\n0,1800,7200\n",
+    )
+    .unwrap();
+    let scenario = tmp.path().join("s.toml");
+    std::fs::write(&scenario, text).unwrap();
+    let out = tmp.path().join("out");
+    run_ok(
+        &scenario,
+        &out,
+        &["--no-charts", "--no-baseline", "--check"],
+    );
+    (summary(&out), column(&out.join("hosts.csv"), "dynamic_kwh"))
+}
+
 /// A `[[hosts]]` block of `count` hosts of class `class`: 4 cores of 1000 MIPS, 16 GB, drawing
 /// 100 W idle to 200 W at full load, linearly (so power-aware placement ties and the lowest id
 /// wins).
