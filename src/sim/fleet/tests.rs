@@ -109,6 +109,28 @@ fn on_search<'p>(need: &'p Need, policy: &'p dyn Placement) -> Search<'p> {
     }
 }
 
+/// The host an index search settles on when every host it judges takes the VM (the first
+/// visited), and the hosts it visited; the first searches of a tree not filled yet are left
+/// to the scan, so it searches until the index answers.
+fn first_taker(
+    index: &mut PlacementIndex,
+    hosts: Hosts,
+    search: &Search,
+) -> (Option<HostId>, Vec<HostId>) {
+    loop {
+        let mut seen = Vec::new();
+        let found = index.search(hosts, search, &mut |h, best| {
+            seen.push(h);
+            if best.is_none() {
+                *best = Some((0.0, h));
+            }
+        });
+        if let Some(found) = found {
+            return (found.map(|b| b.1), seen);
+        }
+    }
+}
+
 /// What VM 2 (2000 MIPS by size, of the first VM type) asks of a host.
 fn vm2_need(setup: &Setup) -> Need {
     Need {
@@ -271,19 +293,7 @@ fn a_search_for_memory_in_use_skips_hosts_without_room() {
             ram_in_use,
             ..on_search(&need, policy.as_ref())
         };
-        // The first searches of a tree not filled yet are left to the scan.
-        loop {
-            let mut seen = Vec::new();
-            let found = index.search(hosts, &search, &mut |h, best| {
-                seen.push(h);
-                if best.is_none() {
-                    *best = Some((0.0, h));
-                }
-            });
-            if let Some(found) = found {
-                return (found.map(|b| b.1), seen);
-            }
-        }
+        first_taker(&mut index, hosts, &search)
     };
     assert_eq!(visits(Some(1024.0)), (Some(1), vec![1]));
     assert_eq!(visits(None), (Some(0), vec![0]));
@@ -375,19 +385,7 @@ fn a_search_skips_hosts_whose_link_is_reserved() {
             fleet: &fleet,
             classes: &setup.host_classes,
         };
-        // The first searches of a tree not filled yet are left to the scan.
-        loop {
-            let mut seen = Vec::new();
-            let found = index.search(hosts, &search, &mut |h, best| {
-                seen.push(h);
-                if best.is_none() {
-                    *best = Some((0.0, h));
-                }
-            });
-            if let Some(found) = found {
-                return (found.map(|b| b.1), seen);
-            }
-        }
+        first_taker(&mut index, hosts, &search)
     };
     assert_eq!(first_visited(&reserving), (Some(1), vec![1]));
     assert_eq!(first_visited(TWO_HOSTS), (Some(0), vec![0]));
