@@ -99,7 +99,8 @@ fn policy_phrase(facts: Option<&ReportFacts>) -> String {
 /// placement. A run of two whole days or more tells those apart: its first day is flagged
 /// when it has more than [`FRONT_LOADED`] times the migrations of any later whole day (the
 /// busiest, so that quiet weekends do not make a working Monday look like a start-up).
-fn warmup_caveat(r: &crate::sim::records::Summary) -> Option<String> {
+fn warmup_caveat(run: &RunSummary) -> Option<String> {
+    let r = run.run();
     if r.warmup_s > 0.0 {
         return Some(format!(
             "A warm-up of {} at the start is left out of every figure.",
@@ -109,7 +110,7 @@ fn warmup_caveat(r: &crate::sim::records::Summary) -> Option<String> {
     if r.migrations.count == 0 {
         return None;
     }
-    let whole_days = ((r.duration_s / 86_400.0) as usize).min(r.migrations.per_day.len());
+    let whole_days = (measured_days(run) as usize).min(r.migrations.per_day.len());
     if whole_days < 2 {
         return Some(
             "No warm-up was set: moves that pack the initial placement, if any, are counted with the rest, and a run shorter than two days cannot tell them apart (simulation.warmup leaves them out)."
@@ -179,7 +180,7 @@ pub fn caveats(run: &RunSummary) -> Vec<String> {
             significant(m.pressure_host_h, 3)
         ));
     }
-    out.extend(warmup_caveat(r));
+    out.extend(warmup_caveat(run));
     let days = measured_days(run);
     if days > 0.0 && days < SHORT_RUN_DAYS {
         out.push(format!(
