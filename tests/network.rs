@@ -204,3 +204,15 @@ fn reservations_beyond_the_fleets_links_are_warned_up_front() {
         stderr(&o)
     );
 }
+
+#[test]
+fn disk_on_hosts_that_declare_none_is_not_warned() {
+    // A class without `disk` takes any disk (as placement does), so VM types reserving
+    // 100 GB each warn of nothing: no "disk is ... times the fleet's".
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("s.toml");
+    std::fs::write(&scenario, two_vms("disk = \"100 GB\"", FIRST_FIT_KEPT_ON)).unwrap();
+    let o = run_args(&["validate", scenario.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+}

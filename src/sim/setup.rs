@@ -412,7 +412,7 @@ impl Setup {
     pub fn capacity_warnings(&self) -> Vec<String> {
         // MIPS, RAM MB, disk MB, network Mbit/s.
         let mut need = [0.0; 4];
-        let mut add = |t: &crate::model::vm::VmType, n: f64| {
+        let mut add = |t: &VmType, n: f64| {
             for (sum, v) in need
                 .iter_mut()
                 .zip([t.mips, t.ram_mb, t.disk_mb, t.net_mbps])
@@ -433,13 +433,14 @@ impl Setup {
         let mut have = [0.0; 4];
         for &c in &self.hosts {
             let h = &self.host_classes[c];
-            // What placement admits: CPU sizes and RAM reservations up to the over-commit.
-            let admits = [
-                h.mips * h.overcommit.cpu,
-                h.ram_mb * h.overcommit.ram,
-                h.disk_mb,
-                h.net_mbps,
-            ];
+            // What placement admits: CPU sizes and RAM reservations up to the over-commit, any
+            // disk on a class that declares none.
+            let disk = if h.disk_mb == 0.0 {
+                f64::INFINITY
+            } else {
+                h.disk_mb
+            };
+            let admits = [h.sized_limit_mips(), h.ram_limit_mb(), disk, h.net_mbps];
             for (sum, v) in have.iter_mut().zip(admits) {
                 *sum += v;
             }
