@@ -139,6 +139,11 @@ impl Dpm {
         })
     }
 
+    /// The utilisation below which hosts may go off: the target less the tolerance.
+    fn power_off_mark(&self) -> f64 {
+        self.config.target - self.config.tolerance
+    }
+
     /// The CPU and RAM of the `ha_reserve` largest hosts of the fleet (each resource apart).
     fn reserve(&self, hosts: &[HostPower]) -> (f64, f64) {
         let n = self.config.ha_reserve;
@@ -164,7 +169,7 @@ impl PowerPolicy for Dpm {
     }
     /// Hosts go off only once demand is below the target less the tolerance.
     fn off_mark(&self) -> Option<f64> {
-        Some(self.config.target - self.config.tolerance)
+        Some(self.power_off_mark())
     }
     fn observe(&mut self, now: SimTime, hosts: &[HostPower]) {
         let on = hosts.iter().filter(|h| h.state == PowerState::On);
@@ -260,7 +265,7 @@ impl PowerPolicy for Dpm {
         let Some(cold) = self.mean(c.power_off_window) else {
             return plan;
         };
-        let low = c.target - c.tolerance;
+        let low = self.power_off_mark();
         if cold.cpu_util >= low || cold.ram_util >= low {
             return plan;
         }
