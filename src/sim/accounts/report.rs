@@ -5,7 +5,7 @@ use crate::sim::energy::Split;
 use crate::sim::records::*;
 use crate::sim::state::*;
 use crate::sim::{Outcome, Simulation};
-use crate::time::{MS_PER_DAY, SimTime, secs};
+use crate::time::{MS_PER_DAY, secs};
 
 impl Simulation<'_> {
     pub(in crate::sim) fn record_interval(&mut self) {
@@ -302,7 +302,7 @@ impl Simulation<'_> {
             },
             traffic_gb: self.accounts.traffic.0 / 1000.0,
             peak_traffic_gbit_s: self.accounts.traffic.1 * 8.0 / 1000.0,
-            per_day: self.per_day(reported.iter().map(|m| m.start)),
+            per_day: self.per_day(reported.iter().map(|m| m.start / MS_PER_DAY)),
         };
         let slatah = if on_ms > 0 {
             overload_ms as f64 / on_ms as f64
@@ -432,7 +432,7 @@ impl Simulation<'_> {
             .collect();
         disturbed.sort_unstable();
         disturbed.dedup();
-        let per_day = self.per_day(disturbed.iter().map(|&(day, _)| day * MS_PER_DAY));
+        let per_day = self.per_day(disturbed.iter().map(|&(day, _)| day));
         let days = per_day.len();
         ImpactSummary {
             high_utilisation: self.setup.high_utilisation,
@@ -457,14 +457,14 @@ impl Simulation<'_> {
 }
 
 impl Simulation<'_> {
-    /// How many of `times` fall on each simulated day from the one the warm-up ends on to the
-    /// last (times outside them are not counted).
-    fn per_day(&self, times: impl Iterator<Item = SimTime>) -> Vec<usize> {
+    /// How many of `day_numbers` (days from the start, 0 for the first) fall on each simulated
+    /// day from the one the warm-up ends on to the last (others are not counted).
+    fn per_day(&self, day_numbers: impl Iterator<Item = u64>) -> Vec<usize> {
         let first_day = self.setup.warmup / MS_PER_DAY;
         let days = (self.setup.duration.max(1) - 1) / MS_PER_DAY - first_day + 1;
         let mut per_day = vec![0usize; days as usize];
-        for t in times {
-            if let Some(n) = (t / MS_PER_DAY)
+        for day in day_numbers {
+            if let Some(n) = day
                 .checked_sub(first_day)
                 .and_then(|d| per_day.get_mut(d as usize))
             {
