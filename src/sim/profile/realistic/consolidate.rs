@@ -293,8 +293,13 @@ impl Simulation<'_> {
             let mut plan: Vec<(VmId, HostId)> = Vec::new();
             for &vm in &vms {
                 // Keep-together members go where the first of their group went.
-                // (A source has no migration in flight, so none of its groups is arriving.)
-                let Some(gang) = self.fleet.moving_with(vm, src) else {
+                // A source has no migration in flight, so none of its groups is arriving.
+                let gang = self.fleet.moving_with(vm, src);
+                debug_assert!(
+                    gang.is_some(),
+                    "evacuation source {src} has a group arriving"
+                );
+                let Some(gang) = gang else {
                     break;
                 };
                 if gang.len() > 1 && plan.iter().any(|p| p.0 == vm) {
