@@ -6,6 +6,14 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod huge_pages;
+
+/// Linux with glibc: the system's allocator, asking huge pages for large blocks.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[global_allocator]
+static ALLOCATOR: huge_pages::HugePages = huge_pages::HugePages;
+
 fn main() -> std::process::ExitCode {
     nightshift::cli::main()
 }
