@@ -10,7 +10,7 @@
 # (factors against x1 and per doubling) and the reference day side by side with CloudSim 3.0.3
 # (user CPU and peak memory, and their ratio) where ../shared/peer holds its build.
 # Usage: bench/targets.sh [--quick] [--region] (--quick skips the 100,000-host day; --region
-# adds the region, 1,000,000 hosts and 10,000,000 VMs for a day: about 11 minutes, 5 GB of
+# adds the region, 1,000,000 hosts and 10,000,000 VMs for a day: about 7-9 minutes, 5 GB of
 # memory and 2 GB of outputs in the temporary folder)
 set -euo pipefail
 # A point, not a comma, in the times `time` prints and in the numbers awk reads.
