@@ -636,40 +636,7 @@ mod tests {
     }
 
     fn row(variant: &str, it_kwh: f64, migrations: u64, slav: f64) -> ComparisonRow {
-        ComparisonRow {
-            variant: variant.into(),
-            scenario: "sample".into(),
-            overrides: String::new(),
-            seed: 1,
-            it_kwh,
-            facility_kwh: it_kwh * 1.4,
-            cost: it_kwh * 0.3,
-            currency: "EUR".into(),
-            baseline_it_kwh: Some(1000.0),
-            baseline_cost: Some(300.0),
-            energy_saving: Some(1.0 - it_kwh / 1000.0),
-            cost_saving: Some(1.0 - it_kwh / 1000.0),
-            migrations,
-            aborted: 0,
-            slatah: 0.0,
-            pdm: 0.0,
-            slav,
-            esv: 0.0,
-            conflicts: 0,
-            boots: 0,
-            shutdowns: 0,
-            mean_hosts_on: 10.0,
-            run_dir: format!("runs/{variant}"),
-            vms_unplaced: 0,
-            // Demand not served follows SLAV in these rows: a SLAV of 1e-6 is 1 %.
-            unserved_fraction: slav * 1e4,
-            saving_comparable: Some(true),
-            unserved_p99_vm_hour: 0.0,
-            host_hours_above: 0.0,
-            stun_worst_vm_s: 0.0,
-            vms_disturbed_per_day: 0.0,
-            baseline_unserved_fraction: Some(0.0),
-        }
+        ComparisonRow::sample("sample", variant, it_kwh, migrations, slav)
     }
 
     /// Comparison bars label each variant and its value; the trade-off names each point.

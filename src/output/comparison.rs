@@ -160,3 +160,51 @@ pub fn write_comparison(dir: &Path, rows: &[ComparisonRow]) -> io::Result<()> {
     }
     w.flush()
 }
+
+#[cfg(test)]
+impl ComparisonRow {
+    /// A row of scenario `scenario` for chart and report tests: `it_kwh` of a 1,000 kWh
+    /// baseline (the saving follows), `migrations`, and a SLAV of `slav` with the demand not
+    /// served following it (a SLAV of 1e-6 is 1 %); every other count 0.
+    pub(crate) fn sample(
+        scenario: &str,
+        variant: &str,
+        it_kwh: f64,
+        migrations: u64,
+        slav: f64,
+    ) -> Self {
+        ComparisonRow {
+            variant: variant.into(),
+            scenario: scenario.into(),
+            overrides: String::new(),
+            seed: 1,
+            it_kwh,
+            facility_kwh: it_kwh * 1.4,
+            cost: it_kwh * 0.3,
+            currency: "EUR".into(),
+            baseline_it_kwh: Some(1000.0),
+            baseline_cost: Some(300.0),
+            energy_saving: Some(1.0 - it_kwh / 1000.0),
+            cost_saving: Some(1.0 - it_kwh / 1000.0),
+            migrations,
+            aborted: 0,
+            slatah: 0.0,
+            pdm: 0.0,
+            slav,
+            esv: 0.0,
+            conflicts: 0,
+            boots: 0,
+            shutdowns: 0,
+            mean_hosts_on: 10.0,
+            run_dir: format!("runs/{variant}"),
+            vms_unplaced: 0,
+            unserved_fraction: slav * 1e4,
+            saving_comparable: Some(true),
+            unserved_p99_vm_hour: 0.0,
+            host_hours_above: 0.0,
+            stun_worst_vm_s: 0.0,
+            vms_disturbed_per_day: 0.0,
+            baseline_unserved_fraction: Some(0.0),
+        }
+    }
+}

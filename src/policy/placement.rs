@@ -143,6 +143,11 @@ pub fn is_empty(host: &Candidate) -> bool {
     host.cpu_used <= 0.0 && host.ram_used <= 0.0 && host.disk_used <= 0.0
 }
 
+/// [`EMPTY_HOST_PENALTY`] for a host with nothing committed (`empty`), else 0.
+fn empty_penalty(empty: bool) -> f64 {
+    if empty { EMPTY_HOST_PENALTY } else { 0.0 }
+}
+
 /// Slack under a vector bound over a range of hosts: far above the rounding in a score of a
 /// few products of fractions, far below the gap between two hosts' scores that matters.
 const BOUND_SLACK: f64 = 1e-9;
@@ -158,10 +163,14 @@ pub struct FreeRange {
 }
 
 impl FreeRange {
-    /// The one free vector every host of the group has, if they all have the same: a score
-    /// over it is then exact, so hosts that tie are told apart by id as the scan does.
-    fn point(&self) -> Option<[f64; 3]> {
-        (self.lo == self.hi).then_some(self.lo)
+    /// `need` against the one free vector every host of the group has, if they all have the
+    /// same: a score over it is then exact, so hosts that tie are told apart by id as the scan
+    /// does.
+    fn at_point(&self, need: &[f64; 3]) -> Option<Dimensions> {
+        (self.lo == self.hi).then_some(Dimensions {
+            free: self.lo,
+            need: *need,
+        })
     }
 }
 
@@ -272,12 +281,7 @@ impl Placement for PowerAwareBestFitDecreasing {
 pub struct DotProduct;
 impl Placement for DotProduct {
     fn score(&self, host: &Candidate, need: &Need) -> f64 {
-        let penalty = if is_empty(host) {
-            EMPTY_HOST_PENALTY
-        } else {
-            0.0
-        };
-        penalty - Dimensions::of(host, need).dot()
+        empty_penalty(is_empty(host)) - Dimensions::of(host, need).dot()
     }
     fn decreasing(&self) -> bool {
         true
@@ -285,16 +289,9 @@ impl Placement for DotProduct {
     /// The dot product grows with every free fraction (needs are not negative): at most the
     /// most free of each dimension times its need.
     fn free_bound(&self, free: &FreeRange, need: &[f64; 3], empty: bool) -> Option<f64> {
-        let penalty = if empty { EMPTY_HOST_PENALTY } else { 0.0 };
-        if let Some(point) = free.point() {
-            return Some(
-                penalty
-                    - Dimensions {
-                        free: point,
-                        need: *need,
-                    }
-                    .dot(),
-            );
+        let penalty = empty_penalty(empty);
+        if let Some(at) = free.at_point(need) {
+            return Some(penalty - at.dot());
         }
         let most: f64 = (0..3).map(|j| free.hi[j] * need[j]).sum();
         Some(penalty - most - BOUND_SLACK)
@@ -307,27 +304,15 @@ impl Placement for DotProduct {
 pub struct Cosine;
 impl Placement for Cosine {
     fn score(&self, host: &Candidate, need: &Need) -> f64 {
-        let penalty = if is_empty(host) {
-            EMPTY_HOST_PENALTY
-        } else {
-            0.0
-        };
-        penalty - Dimensions::of(host, need).cosine()
+        empty_penalty(is_empty(host)) - Dimensions::of(host, need).cosine()
     }
     fn decreasing(&self) -> bool {
         true
     }
     fn free_bound(&self, free: &FreeRange, need: &[f64; 3], empty: bool) -> Option<f64> {
-        let penalty = if empty { EMPTY_HOST_PENALTY } else { 0.0 };
-        if let Some(point) = free.point() {
-            return Some(
-                penalty
-                    - Dimensions {
-                        free: point,
-                        need: *need,
-                    }
-                    .cosine(),
-            );
+        let penalty = empty_penalty(empty);
+        if let Some(at) = free.at_point(need) {
+            return Some(penalty - at.cosine());
         }
         Some(penalty - most_cosine(free, need) - BOUND_SLACK)
     }
@@ -378,14 +363,8 @@ impl Placement for L2Norm {
     /// Each dimension's term is least where the free fraction is nearest the need: 0 inside
     /// the range, else at its nearer end.
     fn free_bound(&self, free: &FreeRange, need: &[f64; 3], _empty: bool) -> Option<f64> {
-        if let Some(point) = free.point() {
-            return Some(
-                Dimensions {
-                    free: point,
-                    need: *need,
-                }
-                .left_squared(),
-            );
+        if let Some(at) = free.at_point(need) {
+            return Some(at.left_squared());
         }
         let least: f64 = (0..3)
             .map(|j| {
