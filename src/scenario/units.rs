@@ -93,13 +93,14 @@ fn split_number(text: &str) -> Option<(f64, &str)> {
     Some((value, text[end..].trim()))
 }
 
-fn finite_non_negative(value: f64, what: &str) -> Result<f64, String> {
+/// `value` (in `unit`, the one it was converted to) when finite and not negative.
+fn finite_non_negative(value: f64, what: &str, unit: &str) -> Result<f64, String> {
     if !value.is_finite() {
         return Err(format!("{what} must be a finite number"));
     }
     if value < 0.0 {
         return Err(format!(
-            "{what} must not be negative (got {})",
+            "{what} must not be negative (got {} {unit})",
             short(value)
         ));
     }
@@ -158,7 +159,7 @@ impl TryFrom<Raw> for Megabytes {
                 return Err(unit_required("size", &short(v), "GB", "MB"));
             }
         };
-        finite_non_negative(mb, "a size").map(Megabytes)
+        finite_non_negative(mb, "a size", "MB").map(Megabytes)
     }
 }
 
@@ -209,7 +210,7 @@ impl TryFrom<Raw> for Mbps {
                 return Err(unit_required("bandwidth", &short(v), "Gbit/s", "Mbit/s"));
             }
         };
-        finite_non_negative(mbps, "a bandwidth").map(Mbps)
+        finite_non_negative(mbps, "a bandwidth", "Mbit/s").map(Mbps)
     }
 }
 
@@ -258,7 +259,7 @@ impl TryFrom<Raw> for Duration {
 }
 
 fn seconds_to_ms(secs: f64) -> Result<u64, String> {
-    let secs = finite_non_negative(secs, "a duration")?;
+    let secs = finite_non_negative(secs, "a duration", "s")?;
     let ms = (secs * 1000.0).round();
     if ms > 1e17 {
         return Err(format!("duration of {} s is too long", short(secs)));
@@ -343,11 +344,13 @@ mod tests {
                 .unwrap_err()
                 .contains("unknown unit")
         );
-        assert!(
-            parse::<Megabytes>("\"-1 GB\"")
-                .unwrap_err()
-                .contains("negative")
-        );
+        // The value is told in the unit it was converted to: -1 GB is -1000 MB.
+        let e = parse::<Megabytes>("\"-1 GB\"").unwrap_err();
+        assert!(e.contains("must not be negative (got -1000 MB)"), "{e}");
+        let e = parse::<Mbps>("\"-5 Gbit/s\"").unwrap_err();
+        assert!(e.contains("(got -5000 Mbit/s)"), "{e}");
+        let e = parse::<Duration>("-2").unwrap_err();
+        assert!(e.contains("(got -2 s)"), "{e}");
     }
 
     /// Issue 16: `ram = 16` meant 16 GB and was read as 16 MB. A size or bandwidth without a
