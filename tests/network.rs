@@ -1,6 +1,7 @@
 //! Network bandwidth as a static reservation (issue 25 item 1): a VM type's `network` is
 //! reserved on its host's link (`hosts[].network`) and never over-committed, at placement and
-//! for a migration's destination; bad values and types no link can hold are refused (exit 2).
+//! for a migration's destination; bad values and groups whose type no link can hold are
+//! refused (exit 2).
 //! Hand-checked numbers on two-host fleets.
 
 mod common;
@@ -129,16 +130,27 @@ fn bad_network_reservations_are_refused() {
     );
     bad("\"fast\"", &["s.toml", "vm_types[0].network", "Mbit/s"]);
     bad("600", &["s.toml", "vm_types[0].network", "Mbit/s"]);
-    // More than every link (the only class has 1 Gbit/s): never placeable.
+    // More than every link (the only class has 1 Gbit/s): the group of that type is never
+    // placeable, refused as a type too large on any dimension is.
     bad(
         "\"2 Gbit/s\"",
         &[
             "s.toml",
-            "vm_types[0].network",
-            "reserves 2000 Mbit/s, more than the link of every host class",
-            "at most 1000 Mbit/s",
+            "vms[0].type",
+            "VM type \"vm\" (1000 MIPS, 1000 MB RAM, 0 MB disk, 2000 Mbit/s of network) is larger than every host class",
         ],
     );
+}
+
+#[test]
+fn a_vm_type_no_group_uses_is_not_held_to_the_links() {
+    // A type reserving 2 Gbit/s (and 64 GB of RAM) that no group uses is never placed, so it
+    // is not refused, on the link as on RAM: the run is the one without reservations, both
+    // VMs on host 0 by first fit (20 %: 0.04 kWh of dynamic energy), host 1 idle.
+    let unused = "[[vm_types]]\nname = \"wide\"\nvcpus = 1\nvcpu_mips = 1000\nram = \"64 GB\"\nnetwork = \"2 Gbit/s\"\n";
+    let (o, _) = simulate(&two_vms("", &format!("{FIRST_FIT_KEPT_ON}{unused}")));
+    close(o.hosts[0].dynamic_kwh, 0.04);
+    close(o.hosts[1].dynamic_kwh, 0.0);
 }
 
 #[test]
