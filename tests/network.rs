@@ -12,47 +12,18 @@ use common::*;
 /// one 1000-MIPS vCPU and 1 GB at a constant 40 % (400 MIPS: 10 % of a host), reserving
 /// `reserve` each (a `network = ...` line, or nothing). `extra` is appended.
 fn two_vms(reserve: &str, extra: &str) -> String {
-    format!(
-        r#"
-version = 1
-[simulation]
-name = "network"
-duration = "2h"
-[[hosts]]
-class = "h"
-count = 2
-cores = 4
-core_mips = 1000
-ram = "16 GB"
-network = "1 Gbit/s"
-power = {{ model = "linear", idle_w = 100, max_w = 200 }}
-[[vm_types]]
-name = "vm"
-vcpus = 1
-vcpu_mips = 1000
-ram = "1 GB"
-{reserve}
-[[vms]]
-type = "vm"
-count = 2
-load = "light"
-[loads.light]
-shape = "constant"
-level = 0.4
-{extra}
-"#
-    )
+    [
+        scenario_head("network", "2h"),
+        linear_hosts("h", 2),
+        "network = \"1 Gbit/s\"\n".to_string(),
+        vm_type("vm", 1, "1 GB"),
+        format!("{reserve}\n"),
+        vm_group("g", "vm", 2, "light", ""),
+        constant_load("light", 0.4),
+        extra.to_string(),
+    ]
+    .concat()
 }
-
-/// First fit, no consolidation, both hosts kept on.
-const FIRST_FIT_KEPT_ON: &str = r#"
-[policy]
-initial_placement = "first-fit"
-[policy.consolidation]
-enabled = false
-[policy.power]
-name = "keep-on"
-"#;
 
 #[test]
 fn two_vms_whose_reservations_exceed_one_link_land_on_two_hosts() {
@@ -80,17 +51,6 @@ fn the_vector_policies_keep_reservations_within_the_link() {
     close(o.hosts[0].dynamic_kwh, 0.02);
     close(o.hosts[1].dynamic_kwh, 0.02);
 }
-
-/// Worst fit spreads the VMs one a host (10 % each); consolidation evacuates hosts below
-/// 50 %, and the power policy switches empty hosts off down to one.
-const SPREAD_THEN_CONSOLIDATE: &str = r#"
-[policy]
-initial_placement = "worst-fit"
-[policy.consolidation]
-underload_threshold = 0.5
-[policy.power]
-min_hosts_on = 1
-"#;
 
 #[test]
 fn a_migration_that_would_overfill_the_destination_link_is_not_made() {
