@@ -1,6 +1,7 @@
 //! Network bandwidth as a static reservation (issue 25 item 1): a VM type's `network` is
 //! reserved on its host's link (`hosts[].network`) and never over-committed, at placement and
-//! for a migration's destination; bad values and types no link can hold are refused (exit 2).
+//! for a migration's destination; bad values and groups whose type no link can hold are
+//! refused (exit 2).
 //! Hand-checked numbers on two-host fleets.
 
 mod common;
@@ -11,47 +12,18 @@ use common::*;
 /// one 1000-MIPS vCPU and 1 GB at a constant 40 % (400 MIPS: 10 % of a host), reserving
 /// `reserve` each (a `network = ...` line, or nothing). `extra` is appended.
 fn two_vms(reserve: &str, extra: &str) -> String {
-    format!(
-        r#"
-version = 1
-[simulation]
-name = "network"
-duration = "2h"
-[[hosts]]
-class = "h"
-count = 2
-cores = 4
-core_mips = 1000
-ram = "16 GB"
-network = "1 Gbit/s"
-power = {{ model = "linear", idle_w = 100, max_w = 200 }}
-[[vm_types]]
-name = "vm"
-vcpus = 1
-vcpu_mips = 1000
-ram = "1 GB"
-{reserve}
-[[vms]]
-type = "vm"
-count = 2
-load = "light"
-[loads.light]
-shape = "constant"
-level = 0.4
-{extra}
-"#
-    )
+    [
+        scenario_head("network", "2h"),
+        linear_hosts("h", 2),
+        "network = \"1 Gbit/s\"\n".to_string(),
+        vm_type("vm", 1, "1 GB"),
+        format!("{reserve}\n"),
+        vm_group("g", "vm", 2, "light", ""),
+        constant_load("light", 0.4),
+        extra.to_string(),
+    ]
+    .concat()
 }
-
-/// First fit, no consolidation, both hosts kept on.
-const FIRST_FIT_KEPT_ON: &str = r#"
-[policy]
-initial_placement = "first-fit"
-[policy.consolidation]
-enabled = false
-[policy.power]
-name = "keep-on"
-"#;
 
 #[test]
 fn two_vms_whose_reservations_exceed_one_link_land_on_two_hosts() {
@@ -79,17 +51,6 @@ fn the_vector_policies_keep_reservations_within_the_link() {
     close(o.hosts[0].dynamic_kwh, 0.02);
     close(o.hosts[1].dynamic_kwh, 0.02);
 }
-
-/// Worst fit spreads the VMs one a host (10 % each); consolidation evacuates hosts below
-/// 50 %, and the power policy switches empty hosts off down to one.
-const SPREAD_THEN_CONSOLIDATE: &str = r#"
-[policy]
-initial_placement = "worst-fit"
-[policy.consolidation]
-underload_threshold = 0.5
-[policy.power]
-min_hosts_on = 1
-"#;
 
 #[test]
 fn a_migration_that_would_overfill_the_destination_link_is_not_made() {
@@ -129,16 +90,27 @@ fn bad_network_reservations_are_refused() {
     );
     bad("\"fast\"", &["s.toml", "vm_types[0].network", "Mbit/s"]);
     bad("600", &["s.toml", "vm_types[0].network", "Mbit/s"]);
-    // More than every link (the only class has 1 Gbit/s): never placeable.
+    // More than every link (the only class has 1 Gbit/s): the group of that type is never
+    // placeable, refused as a type too large on any dimension is.
     bad(
         "\"2 Gbit/s\"",
         &[
             "s.toml",
-            "vm_types[0].network",
-            "reserves 2000 Mbit/s, more than the link of every host class",
-            "at most 1000 Mbit/s",
+            "vms[0].type",
+            "VM type \"vm\" (1000 MIPS, 1000 MB RAM, 0 MB disk, 2000 Mbit/s of network) is larger than every host class",
         ],
     );
+}
+
+#[test]
+fn a_vm_type_no_group_uses_is_not_held_to_the_links() {
+    // A type reserving 2 Gbit/s (and 64 GB of RAM) that no group uses is never placed, so it
+    // is not refused, on the link as on RAM: the run is the one without reservations, both
+    // VMs on host 0 by first fit (20 %: 0.04 kWh of dynamic energy), host 1 idle.
+    let unused = "[[vm_types]]\nname = \"wide\"\nvcpus = 1\nvcpu_mips = 1000\nram = \"64 GB\"\nnetwork = \"2 Gbit/s\"\n";
+    let (o, _) = simulate(&two_vms("", &format!("{FIRST_FIT_KEPT_ON}{unused}")));
+    close(o.hosts[0].dynamic_kwh, 0.04);
+    close(o.hosts[1].dynamic_kwh, 0.0);
 }
 
 #[test]

@@ -18,38 +18,17 @@ fn three_light_vms(group: &str, b_hosts: u32, extra: &str) -> String {
     } else {
         linear_hosts("b", b_hosts)
     };
-    let hosts = linear_hosts("a", 3);
-    format!(
-        r#"
-version = 1
-[simulation]
-name = "placement-rules"
-duration = "2h"
-{hosts}
-{b}
-[[vm_types]]
-name = "vm"
-vcpus = 1
-vcpu_mips = 1000
-ram = "1 GB"
-[[vms]]
-name = "replicas"
-type = "vm"
-count = 3
-load = "light"
-{group}
-[loads.light]
-shape = "constant"
-level = 0.4
-[policy]
-initial_placement = "worst-fit"
-[policy.consolidation]
-underload_threshold = 0.5
-[policy.power]
-min_hosts_on = 1
-{extra}
-"#
-    )
+    [
+        scenario_head("placement-rules", "2h"),
+        linear_hosts("a", 3),
+        b,
+        vm_type("vm", 1, "1 GB"),
+        vm_group("replicas", "vm", 3, "light", group),
+        constant_load("light", 0.4),
+        SPREAD_THEN_CONSOLIDATE.to_string(),
+        extra.to_string(),
+    ]
+    .concat()
 }
 
 #[test]
@@ -230,60 +209,23 @@ fn bad_rules_are_refused() {
 /// lowest id wins); two 1-vCPU replicas at 80 % (800 MIPS) and a 3-vCPU `hog` whose load
 /// ramps from 10 % (00:30) to 100 % (01:30). `replicas` is added to the replicas' group.
 fn relief(replicas: &str) -> String {
-    let hosts = linear_hosts("a", 3);
-    format!(
-        r#"
-version = 1
-[simulation]
-name = "relief"
-duration = "3h"
-{hosts}
-[[vm_types]]
-name = "small"
-vcpus = 1
-vcpu_mips = 1000
-ram = "1 GB"
-[[vm_types]]
-name = "big"
-vcpus = 3
-vcpu_mips = 1000
-ram = "4 GB"
-[[vms]]
-name = "replicas"
-type = "small"
-count = 2
-load = "busy"
-{replicas}
-[[vms]]
-name = "hog"
-type = "big"
-count = 1
-load = "ramp"
-[loads.busy]
-shape = "constant"
-level = 0.8
-[loads.ramp]
-shape = "hourly"
-levels = [0.1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.1]
-[policy]
-initial_placement = "first-fit"
-[policy.power]
-name = "keep-on"
-"#
-    )
+    [
+        scenario_head("relief", "3h"),
+        linear_hosts("a", 3),
+        vm_type("small", 1, "1 GB"),
+        vm_type("big", 3, "4 GB"),
+        vm_group("replicas", "small", 2, "busy", replicas),
+        vm_group("hog", "big", 1, "ramp", ""),
+        constant_load("busy", 0.8),
+        "[loads.ramp]\nshape = \"hourly\"\nlevels = [0.1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.1]\n".to_string(),
+        "[policy]\ninitial_placement = \"first-fit\"\n[policy.power]\nname = \"keep-on\"\n".to_string(),
+    ]
+    .concat()
 }
 
 /// The migrations of a run of `text`: (vm, source, destination, start s) each.
 fn migrations(text: &str) -> Vec<(String, String, String, String)> {
-    let tmp = tempfile::tempdir().unwrap();
-    let scenario = tmp.path().join("s.toml");
-    std::fs::write(&scenario, text).unwrap();
-    let out = tmp.path().join("out");
-    run_ok(
-        &scenario,
-        &out,
-        &["--no-charts", "--no-baseline", "--check"],
-    );
+    let (_tmp, out) = run_checked(text, &[]);
     let file = out.join("migrations.csv");
     let col = |name| text_column(&file, name);
     let (vm, src, dst, start) = (col("vm"), col("source"), col("destination"), col("start_s"));
@@ -353,57 +295,21 @@ fn a_trace_group_larger_than_the_fleet_is_refused_once_its_trace_is_read() {
 /// first, then two 4-vCPU `hog`s filling hosts 1 and 2 by size, at `hog1` and `hog2` of
 /// their 4000 MIPS. `pair` is added to the pair's group, `extra` to the end.
 fn pair_and_hogs(pair: &str, hog1: f64, hog2: f64, extra: &str) -> String {
-    let hosts = linear_hosts("a", 3);
-    format!(
-        r#"
-version = 1
-[simulation]
-name = "keep-together"
-duration = "2h"
-{hosts}
-[[vm_types]]
-name = "small"
-vcpus = 1
-vcpu_mips = 1000
-ram = "1 GB"
-[[vm_types]]
-name = "hog"
-vcpus = 4
-vcpu_mips = 1000
-ram = "4 GB"
-[[vms]]
-name = "pair"
-type = "small"
-count = 2
-load = "light"
-{pair}
-[[vms]]
-name = "hog1"
-type = "hog"
-count = 1
-load = "hog1"
-[[vms]]
-name = "hog2"
-type = "hog"
-count = 1
-load = "hog2"
-[loads.light]
-shape = "constant"
-level = 0.4
-[loads.hog1]
-shape = "constant"
-level = {hog1}
-[loads.hog2]
-shape = "constant"
-level = {hog2}
-[policy]
-initial_placement = "first-fit"
-initial_fit = "size"
-[policy.power]
-headroom = 0
-{extra}
-"#
-    )
+    [
+        scenario_head("keep-together", "2h"),
+        linear_hosts("a", 3),
+        vm_type("small", 1, "1 GB"),
+        vm_type("hog", 4, "4 GB"),
+        vm_group("pair", "small", 2, "light", pair),
+        vm_group("hog1", "hog", 1, "hog1", ""),
+        vm_group("hog2", "hog", 1, "hog2", ""),
+        constant_load("light", 0.4),
+        constant_load("hog1", hog1),
+        constant_load("hog2", hog2),
+        "[policy]\ninitial_placement = \"first-fit\"\ninitial_fit = \"size\"\n[policy.power]\nheadroom = 0\n".to_string(),
+        extra.to_string(),
+    ]
+    .concat()
 }
 
 /// (vm, source, destination) of each migration of a run.
@@ -422,46 +328,17 @@ fn a_keep_together_group_starts_on_a_host_with_room_for_both() {
     // 2 x 500 = 1000 MIPS (25 W); apart, host 0 would carry 2000 MIPS (50 W) and host 1
     // 500 (12.5 W).
     let text = |rule: &str| {
-        let hosts = linear_hosts("a", 2);
-        format!(
-            r#"
-version = 1
-[simulation]
-name = "start-together"
-duration = "1h"
-{hosts}
-[[vm_types]]
-name = "big"
-vcpus = 3
-vcpu_mips = 1000
-ram = "2 GB"
-[[vm_types]]
-name = "small"
-vcpus = 1
-vcpu_mips = 1000
-ram = "1 GB"
-[[vms]]
-name = "filler"
-type = "big"
-count = 1
-load = "half"
-[[vms]]
-name = "pair"
-type = "small"
-count = 2
-load = "half"
-{rule}
-[loads.half]
-shape = "constant"
-level = 0.5
-[policy]
-initial_placement = "first-fit"
-[policy.consolidation]
-enabled = false
-[policy.power]
-name = "keep-on"
-"#
-        )
+        [
+            scenario_head("start-together", "1h"),
+            linear_hosts("a", 2),
+            vm_type("big", 3, "2 GB"),
+            vm_type("small", 1, "1 GB"),
+            vm_group("filler", "big", 1, "half", ""),
+            vm_group("pair", "small", 2, "half", rule),
+            constant_load("half", 0.5),
+            FIRST_FIT_KEPT_ON.to_string(),
+        ]
+        .concat()
     };
     let (o, _) = run(&text("affinity = true"));
     let dynamic: Vec<f64> = o.hosts.iter().map(|h| h.dynamic_kwh).collect();
@@ -625,56 +502,24 @@ fn a_keep_together_group_starts_together_before_other_vms_take_its_room() {
     // room on host 0 (3500 MIPS) and `b`, bound there, would never start. Apart: `a` and the
     // filler on host 0 (87.5 W), `b` on host 1 (25 W).
     let text = |rule: &str| {
-        let hosts = linear_hosts("a", 2);
-        format!(
-            r#"
-version = 1
-[simulation]
-name = "gang-start"
-duration = "1h"
-{hosts}
-[[vm_types]]
-name = "two"
-vcpus = 2
-vcpu_mips = 1000
-ram = "2 GB"
-[[vms]]
-name = "pair"
-type = "two"
-trace = "t"
-{rule}
-[[vms]]
-name = "filler"
-type = "two"
-count = 1
-load = "filler"
-[traces.t]
-format = "csv"
-path = "trace.csv"
-[loads.filler]
-shape = "constant"
-level = 0.75
-[policy]
-initial_placement = "first-fit-decreasing"
-initial_fit = "demand"
-[policy.consolidation]
-enabled = false
-[policy.power]
-name = "keep-on"
-"#
-        )
+        [
+            scenario_head("gang-start", "1h"),
+            linear_hosts("a", 2),
+            vm_type("two", 2, "2 GB"),
+            format!("[[vms]]\nname = \"pair\"\ntype = \"two\"\ntrace = \"t\"\n{rule}\n"),
+            vm_group("filler", "two", 1, "filler", ""),
+            "[traces.t]\nformat = \"csv\"\npath = \"trace.csv\"\n".to_string(),
+            constant_load("filler", 0.75),
+            FIRST_FIT_KEPT_ON.replace(
+                "\"first-fit\"",
+                "\"first-fit-decreasing\"\ninitial_fit = \"demand\"",
+            ),
+        ]
+        .concat()
     };
     let dynamic = |rule: &str| {
-        let tmp = tempfile::tempdir().unwrap();
-        std::fs::write(tmp.path().join("s.toml"), text(rule)).unwrap();
         let rows = "time,vm,cpu\n0,a,100\n0,b,50\n3600,a,100\n3600,b,50\n";
-        std::fs::write(tmp.path().join("trace.csv"), rows).unwrap();
-        let out = tmp.path().join("out");
-        run_ok(
-            &tmp.path().join("s.toml"),
-            &out,
-            &["--no-charts", "--no-baseline", "--check"],
-        );
+        let (_tmp, out) = run_checked(&text(rule), &[("trace.csv", rows)]);
         column(&out.join("hosts.csv"), "dynamic_kwh")
     };
     let with = dynamic("affinity = true");

@@ -148,16 +148,14 @@ pub fn close(actual: f64, expected: f64) {
 /// failing as `fail.csv` says.
 pub const HOST0_FAILS: &str = "[failures]\nrestart_delay = \"60s\"\ntrace = \"fail.csv\"\n";
 
-/// Runs scenario `text` (with [`HOST0_FAILS`]) where host 0 fails from 1,800 s to 7,200 s,
-/// every invariant checked (`--check`), no baseline; returns the summary and each host's
-/// dynamic energy, kWh.
-pub fn run_host0_failing(text: &str) -> (serde_json::Value, Vec<f64>) {
+/// Runs scenario `text` in a fresh folder beside `files` (name, contents), every invariant
+/// checked (`--check`), no baseline, no charts; returns the folder (removed when dropped) and
+/// the run's output folder in it.
+pub fn run_checked(text: &str, files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("fail.csv"),
-        "host,start_s,end_s\n0,1800,7200\n",
-    )
-    .unwrap();
+    for (name, contents) in files {
+        std::fs::write(tmp.path().join(name), contents).unwrap();
+    }
     let scenario = tmp.path().join("s.toml");
     std::fs::write(&scenario, text).unwrap();
     let out = tmp.path().join("out");
@@ -166,6 +164,13 @@ pub fn run_host0_failing(text: &str) -> (serde_json::Value, Vec<f64>) {
         &out,
         &["--no-charts", "--no-baseline", "--check"],
     );
+    (tmp, out)
+}
+
+/// Runs scenario `text` (with [`HOST0_FAILS`]) where host 0 fails from 1,800 s to 7,200 s,
+/// as [`run_checked`]; returns the summary and each host's dynamic energy, kWh.
+pub fn run_host0_failing(text: &str) -> (serde_json::Value, Vec<f64>) {
+    let (_tmp, out) = run_checked(text, &[("fail.csv", "host,start_s,end_s\n0,1800,7200\n")]);
     (summary(&out), column(&out.join("hosts.csv"), "dynamic_kwh"))
 }
 
@@ -178,6 +183,37 @@ pub fn linear_hosts(class: &str, count: u32) -> String {
          power = {{ model = \"linear\", idle_w = 100, max_w = 200 }}\n"
     )
 }
+
+/// The first lines of a scenario: its version and a `[simulation]` table naming it `name`,
+/// `duration` long.
+pub fn scenario_head(name: &str, duration: &str) -> String {
+    format!("version = 1\n[simulation]\nname = \"{name}\"\nduration = \"{duration}\"\n")
+}
+
+/// A `[[vm_types]]` block: type `name` of `vcpus` vCPUs of 1000 MIPS and `ram` (with its unit).
+pub fn vm_type(name: &str, vcpus: u32, ram: &str) -> String {
+    format!("[[vm_types]]\nname = \"{name}\"\nvcpus = {vcpus}\nvcpu_mips = 1000\nram = \"{ram}\"\n")
+}
+
+/// A `[[vms]]` group `name` of `count` VMs of type `vm_type` under load curve `load`; `rule`
+/// (lines such as `affinity = true`, or nothing) is added to it.
+pub fn vm_group(name: &str, vm_type: &str, count: u32, load: &str, rule: &str) -> String {
+    format!(
+        "[[vms]]\nname = \"{name}\"\ntype = \"{vm_type}\"\ncount = {count}\nload = \"{load}\"\n{rule}\n"
+    )
+}
+
+/// A `[loads.NAME]` curve `name` at a constant `level` of the VMs' size.
+pub fn constant_load(name: &str, level: f64) -> String {
+    format!("[loads.{name}]\nshape = \"constant\"\nlevel = {level}\n")
+}
+
+/// Policies that leave the placement alone: first fit, no consolidation, every host kept on.
+pub const FIRST_FIT_KEPT_ON: &str = "[policy]\ninitial_placement = \"first-fit\"\n[policy.consolidation]\nenabled = false\n[policy.power]\nname = \"keep-on\"\n";
+
+/// Policies that pack light VMs away: worst fit spreads them one a host, consolidation
+/// evacuates hosts below 50 %, and the power policy switches empty hosts off down to one.
+pub const SPREAD_THEN_CONSOLIDATE: &str = "[policy]\ninitial_placement = \"worst-fit\"\n[policy.consolidation]\nunderload_threshold = 0.5\n[policy.power]\nmin_hosts_on = 1\n";
 
 /// The fleet of the closed-form tests (energy, carbon, failures): `hosts` hosts of 4 cores x
 /// 1000 MIPS and 16 GB drawing `power` (a TOML inline table), kept on, no consolidation;
@@ -210,13 +246,7 @@ load = "l"
 [loads.l]
 shape = "constant"
 level = 0.45
-[policy]
-initial_placement = "first-fit"
-[policy.consolidation]
-enabled = false
-[policy.power]
-name = "keep-on"
-{extra}
+{FIRST_FIT_KEPT_ON}{extra}
 "#
     )
 }

@@ -44,7 +44,6 @@ pub fn compile(s: &ScenarioSpec) -> Result<Setup, FieldError> {
     limits::check(s)?;
     let fleet = hosts::compile(&s.hosts, sim.host_order)?;
     let vm_types = vm_types::compile(&s.vm_types)?;
-    vm_types::check_links(&vm_types, &fleet.classes)?;
     let load_names: Vec<&String> = s.loads.keys().collect();
     let loads = loads::compile(&s.loads)?;
     let traces = traces::compile(&s.traces)?;

@@ -1,7 +1,6 @@
 //! `[[vm_types]]`: the VM shapes.
 
 use super::checks::{Check, at_least_one};
-use crate::model::host::HostClass;
 use crate::model::vm::VmType;
 use crate::scenario::error::FieldError;
 use crate::scenario::file::VmTypeSpec;
@@ -38,22 +37,4 @@ pub(super) fn compile(types: &[VmTypeSpec]) -> Check<Vec<VmType>> {
         });
     }
     Ok(out)
-}
-
-/// Each VM type's network reservation must fit the link of some host class: bandwidth is
-/// never over-committed, so a type reserving more than every link could never be placed.
-pub(super) fn check_links(types: &[VmType], classes: &[HostClass]) -> Check<()> {
-    let widest = classes.iter().map(|c| c.net_mbps).fold(0.0, f64::max);
-    match types.iter().position(|t| t.net_mbps > widest) {
-        None => Ok(()),
-        Some(i) => Err(FieldError::new(
-            format!("vm_types[{i}].network"),
-            format!(
-                "reserves {} Mbit/s, more than the link of every host class (the widest, `hosts[].network`, is {} Mbit/s); reservations are never over-committed: at most {} Mbit/s",
-                limits::short(types[i].net_mbps),
-                limits::short(widest),
-                limits::short(widest)
-            ),
-        )),
-    }
 }

@@ -2,6 +2,7 @@
 //! under-load on every dimension (`policy.consolidation.dimensions = "all"`).
 
 use super::Fleet;
+use crate::model::vm::VmType;
 use crate::sim::fleet::placement::FIT_EPS;
 use crate::sim::setup::Setup;
 use crate::sim::state::*;
@@ -27,25 +28,30 @@ impl Fleet {
     ) -> f64 {
         let host = &self.hosts[h];
         let class = &setup.host_classes[host.class];
-        let (mut ram, mut disk) = (host.ram_used + ram_mb, host.disk_used + disk_mb);
-        // Only a source of a migration in flight has VMs leaving: the walk of every VM's state
-        // (a read far apart in memory on a large fleet) is skipped on all other hosts.
-        let leaving = host
-            .migrations
-            .iter()
-            .any(|&m| self.migrations[m].source == h);
-        if leaving {
-            for &vm in &host.vms {
-                if matches!(self.vms[vm].state, VmState::Migrating(m) if self.migrations[m].source == h)
-                {
-                    let t = &setup.vm_types[self.vms[vm].vm_type];
-                    ram -= t.ram_mb;
-                    disk -= t.disk_mb;
-                }
-            }
-        }
+        let (leaving_ram, leaving_disk) = self.leaving(&setup.vm_types, h);
+        let ram = host.ram_used + ram_mb - leaving_ram;
+        let disk = host.disk_used + disk_mb - leaving_disk;
         let frac = |used: f64, cap: f64| if cap > 0.0 { used / cap } else { 0.0 };
         frac(ram, class.ram_mb).max(frac(disk, class.disk_mb))
+    }
+
+    /// The RAM and disk (MB) reserved on host `h` by VMs migrating away from it: freed when
+    /// their copies end, and reserved on their destinations meanwhile. Read from the host's
+    /// migrations, so a host with none costs nothing; each VM counts once, by the migration
+    /// it is in (a CloudSim follow-up migration of the same VM leaves it uncounted).
+    pub(in crate::sim) fn leaving(&self, types: &[VmType], h: HostId) -> (f64, f64) {
+        let (mut ram, mut disk) = (0.0, 0.0);
+        for &m in &self.hosts[h].migrations {
+            let vm = &self.vms[self.migrations[m].vm];
+            if self.migrations[m].source == h
+                && matches!(vm.state, VmState::Migrating(now) if now == m)
+            {
+                let t = &types[vm.vm_type];
+                ram += t.ram_mb;
+                disk += t.disk_mb;
+            }
+        }
+        (ram, disk)
     }
 
     /// Host `h`'s fullest dimension: the largest of its committed CPU utilisation and its

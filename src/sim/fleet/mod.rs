@@ -17,7 +17,6 @@ pub(super) mod transitions;
 mod tests;
 
 use super::state::*;
-use crate::model::vm::VmType;
 use history::VmHistory;
 use std::collections::VecDeque;
 use traffic::Traffic;
@@ -76,17 +75,5 @@ impl Fleet {
         self.vms.push(vm);
         self.lives.push(life);
         self.vms.len() - 1
-    }
-
-    /// RAM reserved on host `h` by VMs migrating away from it: freed when their copies end,
-    /// and reserved again on their destinations meanwhile.
-    pub(crate) fn leaving_ram(&self, types: &[VmType], h: HostId) -> f64 {
-        self.hosts[h]
-            .migrations
-            .iter()
-            .map(|&m| &self.migrations[m])
-            .filter(|m| m.source == h)
-            .map(|m| types[self.vms[m.vm].vm_type].ram_mb)
-            .sum()
     }
 }

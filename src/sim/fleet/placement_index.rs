@@ -15,9 +15,9 @@
 //! ([`Placement::free_bound`]); a box of one host gives its exact score. Once they keep
 //! boxes, the trees lay each class's hosts out by free capacity rather than by id, at each
 //! whole refill (along a Z-order curve, [`z_key`]), so a subtree's box is narrow and
-//! its bound tight; each node then keeps its least host id, and a subtree that can at best tie
-//! the best host so far is still searched if it holds a lower id, so ties still go to the
-//! lowest id. Where RAM is over-committed, the trees keep the most memory room of a
+//! its bound tight. Each node keeps its least host id (in id order, its leftmost leaf's), and
+//! a subtree that can at best tie the best host so far is still searched if it holds a lower
+//! id, so ties go to the lowest id in either order. Where RAM is over-committed, the trees keep the most memory room of a
 //! subtree's hosts ([`Fleet::memory_room`]), so searches that need memory in use
 //! ([`Search::ram_in_use`]) skip hosts under memory pressure in bulk. Both are kept only once
 //! a search needs them.
@@ -285,16 +285,17 @@ struct Tree {
     dirty: Vec<bool>,
     /// Searches left to the scan since the tree last needed a refill.
     declined: u32,
-    /// Where each host's leaf is, once the trees keep vector boxes (`None`: in id order).
-    layout: Option<Layout>,
+    /// Where each host's leaf is: in id order until the trees keep vector boxes.
+    layout: Layout,
 }
 
-/// The hosts of each class laid out as leaves by how alike they look, not by id, so that a
-/// subtree's box of free capacity is narrow and bounds the vector scores tightly
-/// ([`z_key`]); laid out again at each whole refill, and in between each host keeps its
-/// leaf (a box then stays sound, only looser). As a subtree's hosts are no longer the ids
-/// from its leftmost leaf on, each node keeps its least host id, so the search still breaks
-/// ties to the lowest id.
+/// Which host is at which leaf. In id order, until the trees keep vector boxes; then the
+/// hosts of each class are laid out by how alike they look, so that a subtree's box of free
+/// capacity is narrow and bounds the vector scores tightly ([`z_key`]): laid out again at
+/// each whole refill, and in between each host keeps its leaf (a box then stays sound, only
+/// looser). Each node keeps its least host id, so the search breaks ties to the lowest id
+/// whatever the order.
+#[derive(Default)]
 struct Layout {
     /// Per class, the host at each leaf position (past the class's hosts, none).
     hosts: Vec<Vec<HostId>>,
@@ -303,6 +304,42 @@ struct Layout {
     /// Per class and node, the least host id under the node (`HostId::MAX` if none).
     first: Vec<Vec<HostId>>,
 }
+
+impl Layout {
+    /// Each class's hosts (`members`, in id order) at the leaves in that order, in trees of
+    /// `sizes` leaves.
+    fn by_id(members: &[Vec<HostId>], sizes: &[usize], hosts: usize) -> Self {
+        let mut layout = Layout {
+            hosts: members.to_vec(),
+            slot: vec![0; hosts],
+            first: sizes
+                .iter()
+                .map(|&size| vec![HostId::MAX; 2 * size])
+                .collect(),
+        };
+        for (c, &size) in sizes.iter().enumerate() {
+            layout.index(c, size);
+        }
+        layout
+    }
+
+    /// Sets class `c`'s leaf positions and least ids (a tree of `size` leaves) from the order
+    /// of its hosts.
+    fn index(&mut self, c: usize, size: usize) {
+        let first = &mut self.first[c];
+        first.fill(HostId::MAX);
+        for (p, &h) in self.hosts[c].iter().enumerate() {
+            self.slot[h] = p as u32;
+            first[size + p] = h;
+        }
+        for i in (1..size).rev() {
+            first[i] = first[2 * i].min(first[2 * i + 1]);
+        }
+    }
+}
+
+/// A host's vector values ([`vector_values`]): its [`BOX`] and whether it is empty.
+type Vector = ([f64; BOX], bool);
 
 /// A subtree waiting to be visited, ordered by (least score, first host id).
 #[derive(Debug, Clone, Copy)]
@@ -344,8 +381,8 @@ pub(in crate::sim) struct PlacementIndex {
     members: Vec<Vec<HostId>>,
     /// Each class's tree size (a power of two at least its host count).
     sizes: Vec<usize>,
-    /// Each host's (class, position among its class).
-    position: Vec<(u32, u32)>,
+    /// Each host's class.
+    class_of: Vec<u32>,
     trees: Vec<Tree>,
     barred: Vec<bool>,
     bars: Vec<HostId>,
@@ -357,6 +394,11 @@ pub(in crate::sim) struct PlacementIndex {
     /// Whether trees keep memory rooms: since the first search that asked for memory in use
     /// on a fleet with RAM over-commit.
     rooms: bool,
+    /// During a whole refill by a layout, each laid-out host's vector values (by host id),
+    /// worked out once for its place in the layout and read again for its leaf.
+    values: Vec<Vector>,
+    /// During a layout, one class's hosts by their place on the curve; kept for the next.
+    keys: Vec<(u64, HostId)>,
 }
 
 impl PlacementIndex {
@@ -364,9 +406,7 @@ impl PlacementIndex {
     /// with no tree built yet.
     pub(in crate::sim) fn new(class_of: &[usize], classes: usize, vm_sizes: &[Size]) -> Self {
         let mut members = vec![Vec::new(); classes];
-        let mut position = Vec::with_capacity(class_of.len());
         for (h, &c) in class_of.iter().enumerate() {
-            position.push((c as u32, members[c].len() as u32));
             members[c].push(h);
         }
         let sizes = members
@@ -376,7 +416,7 @@ impl PlacementIndex {
         PlacementIndex {
             members,
             sizes,
-            position,
+            class_of: class_of.iter().map(|&c| c as u32).collect(),
             trees: Vec::new(),
             barred: vec![false; class_of.len()],
             bars: Vec::new(),
@@ -384,6 +424,8 @@ impl PlacementIndex {
             heap: BinaryHeap::new(),
             vectors: false,
             rooms: false,
+            values: Vec::new(),
+            keys: Vec::new(),
         }
     }
 
@@ -434,7 +476,7 @@ impl PlacementIndex {
     }
 
     /// Writes the leaf of host `h` (at node `i`) in summaries and boxes for `state` and
-    /// `basis`.
+    /// `basis`; its vector values are read from `known` where a layout just worked them out.
     #[allow(clippy::too_many_arguments)]
     fn leaf(
         &self,
@@ -442,6 +484,7 @@ impl PlacementIndex {
         h: HostId,
         state: PowerState,
         basis: FitBasis,
+        known: Option<&[Vector]>,
         into: &mut Summaries,
         boxes: &mut Boxes,
         i: usize,
@@ -481,7 +524,7 @@ impl PlacementIndex {
             out[half + room_at] = room;
         }
         if self.vectors {
-            let (values, empty) = vector_values(hosts, h, basis);
+            let (values, empty) = known.map_or_else(|| vector_values(hosts, h, basis), |v| v[h]);
             for (k, size) in self.kept.iter().enumerate() {
                 if fits(size) {
                     let at = Boxes::at(k, empty);
@@ -493,7 +536,8 @@ impl PlacementIndex {
     }
 
     /// Writes every leaf and node of `classes`, summaries for `state` and `basis`, each
-    /// class's hosts at the leaves in the `order` given.
+    /// class's hosts at the leaves in the `order` given (vector values from `known`, as
+    /// [`Self::leaf`]).
     #[allow(clippy::too_many_arguments)]
     fn fill(
         &self,
@@ -501,6 +545,7 @@ impl PlacementIndex {
         state: PowerState,
         basis: FitBasis,
         order: &[Vec<HostId>],
+        known: Option<&[Vector]>,
         classes: &mut [Summaries],
         boxes: &mut [Boxes],
     ) {
@@ -508,7 +553,9 @@ impl PlacementIndex {
         for (((members, &size), nodes), boxes) in trees.zip(boxes.iter_mut()) {
             for p in 0..size {
                 match members.get(p) {
-                    Some(&h) => self.leaf(hosts, h, state, basis, nodes, boxes, size + p),
+                    Some(&h) => {
+                        self.leaf(hosts, h, state, basis, known, nodes, boxes, size + p);
+                    }
                     None => {
                         nodes.clear(size + p);
                         boxes.clear(size + p);
@@ -527,7 +574,7 @@ impl PlacementIndex {
     /// (linear) beats updating each leaf and its ancestors.
     fn needs_refill(&self, t: usize) -> bool {
         let tree = &self.trees[t];
-        tree.classes.is_empty() || tree.pending.len() * 8 > self.position.len()
+        tree.classes.is_empty() || tree.pending.len() * 8 > self.class_of.len()
     }
 
     /// Brings tree `t` up to date with the hosts changed since it last was.
@@ -549,20 +596,32 @@ impl PlacementIndex {
                 .map(|&size| Boxes::new(self.kept.len(), 2 * size, self.vectors, self.rooms))
                 .collect();
         }
-        let mut layout = self.trees[t].layout.take();
+        let mut layout = std::mem::take(&mut self.trees[t].layout);
         if refill {
+            let mut values = std::mem::take(&mut self.values);
             if self.vectors {
-                layout = Some(self.lay_out(hosts, state, basis));
+                let mut keys = std::mem::take(&mut self.keys);
+                values.resize(self.class_of.len(), ([0.0; BOX], false));
+                self.lay_out(hosts, state, basis, &mut layout, &mut values, &mut keys);
+                self.keys = keys;
             }
-            let order = layout.as_ref().map_or(&self.members, |l| &l.hosts);
-            self.fill(hosts, state, basis, order, &mut classes, &mut boxes);
+            let known = self.vectors.then_some(&values[..]);
+            self.fill(
+                hosts,
+                state,
+                basis,
+                &layout.hosts,
+                known,
+                &mut classes,
+                &mut boxes,
+            );
+            self.values = values;
         } else {
             for &h in &pending {
-                let (c, p) = self.position[h];
-                let p = layout.as_ref().map_or(p, |l| l.slot[h]);
-                let (nodes, boxes) = (&mut classes[c as usize], &mut boxes[c as usize]);
-                let mut i = self.sizes[c as usize] + p as usize;
-                self.leaf(hosts, h, state, basis, nodes, boxes, i);
+                let c = self.class_of[h] as usize;
+                let (nodes, boxes) = (&mut classes[c], &mut boxes[c]);
+                let mut i = self.sizes[c] + layout.slot[h] as usize;
+                self.leaf(hosts, h, state, basis, None, nodes, boxes, i);
                 while i > 1 {
                     i /= 2;
                     nodes.merge(i);
@@ -582,45 +641,38 @@ impl PlacementIndex {
         tree.declined = 0;
     }
 
-    /// Each class's hosts laid out by their free capacity now, along the Z-order curve
-    /// ([`z_key`]; ties by id); hosts not in `state` last.
-    fn lay_out(&self, hosts: Hosts<'_>, state: PowerState, basis: FitBasis) -> Layout {
-        let mut slot = vec![0; self.position.len()];
-        let mut order = Vec::with_capacity(self.members.len());
-        let mut first = Vec::with_capacity(self.members.len());
-        for (members, &size) in self.members.iter().zip(&self.sizes) {
-            let mut leaves: Vec<(u64, HostId)> = members
-                .iter()
-                .map(|&h| {
-                    let free = (hosts.fleet.hosts[h].state == state).then(|| {
-                        let (values, _) = vector_values(hosts, h, basis);
-                        [values[1], values[2], values[3]]
-                    });
-                    (z_key(free), h)
-                })
-                .collect();
-            leaves.sort_unstable();
-            let placed: Vec<HostId> = leaves.iter().map(|&(_, h)| h).collect();
-            let mut least = vec![HostId::MAX; 2 * size];
-            for (p, &h) in placed.iter().enumerate() {
-                slot[h] = p as u32;
-                least[size + p] = h;
-            }
-            for i in (1..size).rev() {
-                least[i] = least[2 * i].min(least[2 * i + 1]);
-            }
-            order.push(placed);
-            first.push(least);
-        }
-        Layout {
-            hosts: order,
-            slot,
-            first,
+    /// Lays each class's hosts out in `layout` by their free capacity now, along the
+    /// Z-order curve ([`z_key`]; ties by id); hosts not in `state` last. Each host in `state`
+    /// has its vector values written to `values` (by host id), for its leaf. `keys` is room
+    /// to sort in.
+    fn lay_out(
+        &self,
+        hosts: Hosts<'_>,
+        state: PowerState,
+        basis: FitBasis,
+        layout: &mut Layout,
+        values: &mut [Vector],
+        keys: &mut Vec<(u64, HostId)>,
+    ) {
+        for (c, (members, &size)) in self.members.iter().zip(&self.sizes).enumerate() {
+            keys.clear();
+            keys.extend(members.iter().map(|&h| {
+                let free = (hosts.fleet.hosts[h].state == state).then(|| {
+                    values[h] = vector_values(hosts, h, basis);
+                    let v = &values[h].0;
+                    [v[1], v[2], v[3]]
+                });
+                (z_key(free), h)
+            }));
+            keys.sort_unstable();
+            let placed = &mut layout.hosts[c];
+            placed.clear();
+            placed.extend(keys.iter().map(|&(_, h)| h));
+            layout.index(c, size);
         }
     }
 
-    /// Each class's hosts in leaf order in the tree for `state` and `basis`, if it is laid
-    /// out by free capacity.
+    /// Each class's hosts in leaf order in the tree for `state` and `basis`, if it exists.
     #[cfg(test)]
     pub(in crate::sim) fn leaves(
         &self,
@@ -631,7 +683,7 @@ impl PlacementIndex {
             .trees
             .iter()
             .find(|t| t.state == state && t.basis == basis)?;
-        tree.layout.as_ref().map(|l| &l.hosts[..])
+        Some(&tree.layout.hosts[..])
     }
 
     /// The tree for `state` and `basis` (not filled until first searched).
@@ -649,9 +701,9 @@ impl PlacementIndex {
             classes: Vec::new(),
             boxes: Vec::new(),
             pending: Vec::new(),
-            dirty: vec![false; self.position.len()],
+            dirty: vec![false; self.class_of.len()],
             declined: 0,
-            layout: None,
+            layout: Layout::by_id(&self.members, &self.sizes, self.class_of.len()),
         });
         self.trees.len() - 1
     }
@@ -775,17 +827,7 @@ impl PlacementIndex {
             if bound == f64::INFINITY {
                 return Some(());
             }
-            // The subtree's least host id: kept by a layout, else its leftmost leaf's.
-            let first = match &tree.layout {
-                Some(layout) => layout.first[c][i],
-                None => {
-                    let mut left = i;
-                    while left < sizes[c] {
-                        left *= 2;
-                    }
-                    members[c][left - sizes[c]]
-                }
-            };
+            let first = tree.layout.first[c][i];
             heap.push(Reverse(Visit {
                 bound,
                 first,

@@ -185,6 +185,20 @@ fn opening_a_migration_reserves_the_destination_and_queues_the_copy() {
     assert!(fleet.can_start(0, true, m));
 }
 
+/// VM 0 (1 GB: 1000 MB of RAM, no disk) migrating from host 0 to host 1 leaves host 0 only;
+/// a second migration of it from host 0 (as CloudSim's follow-up is opened) leaves the
+/// count at one VM, as the VM is in the first.
+#[test]
+fn a_vm_migrating_away_leaves_its_source_once() {
+    let (setup, mut fleet, _) = fleet();
+    let m = fleet.open_migration(&setup.vm_types, 0, 0, 0, 1);
+    fleet.vms[0].state = VmState::Migrating(m);
+    assert_eq!(fleet.leaving(&setup.vm_types, 0), (1000.0, 0.0));
+    assert_eq!(fleet.leaving(&setup.vm_types, 1), (0.0, 0.0));
+    fleet.open_migration(&setup.vm_types, 0, 0, 0, 1);
+    assert_eq!(fleet.leaving(&setup.vm_types, 0), (1000.0, 0.0));
+}
+
 /// Where worst-fit puts VM 2 (by size) under its group's rules.
 fn place_vm_2(fleet: &Fleet, setup: &Setup, index: &mut PlacementIndex) -> Option<HostId> {
     let need = vm2_need(setup);

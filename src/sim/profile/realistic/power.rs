@@ -61,7 +61,7 @@ impl Simulation<'_> {
             let class = &self.setup.host_classes[host.class];
             if matches!(host.state, PowerState::On | PowerState::Booting) {
                 need.mips += host.committed_mips;
-                need.ram_mb += host.ram_used - self.fleet.leaving_ram(&self.setup.vm_types, h);
+                need.ram_mb += host.ram_used - self.fleet.leaving(&self.setup.vm_types, h).0;
             }
             let on = host.state == PowerState::On;
             view.push(HostPower {
