@@ -231,11 +231,15 @@ fn bad_memory_settings_are_refused() {
         &[],
         &["hosts[0].overcommit.cpu", "64"],
     );
-    // A ratio below 1 leaves a 16 GB host 8 GB to reserve: a 10 GB VM fits no host.
+    // A ratio below 1 leaves a 16 GB host 8 GB to reserve: a 10 GB VM fits no host, and the
+    // error says the most a class admits.
     rejects(
         &one_host("overcommit = { ram = 0.5 }", "10 GB", vms, ""),
         &[],
-        &["vms[0].type", "larger than every host class"],
+        &[
+            "vms[0].type",
+            "larger than every host class: too large on RAM (the most a class admits is 8000 MB)",
+        ],
     );
     rejects(
         &one_host("overcommit = { disk = 2 }", "1 GB", vms, ""),

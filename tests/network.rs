@@ -97,7 +97,7 @@ fn bad_network_reservations_are_refused() {
         &[
             "s.toml",
             "vms[0].type",
-            "VM type \"vm\" (1000 MIPS, 1000 MB RAM, 0 MB disk, 2000 Mbit/s of network) is larger than every host class",
+            "VM type \"vm\" (1000 MIPS, 1000 MB RAM, 0 MB disk, 2000 Mbit/s of network) is larger than every host class: too large on network (the widest link, `hosts[].network`, is 1000 Mbit/s",
         ],
     );
 }

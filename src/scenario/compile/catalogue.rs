@@ -83,7 +83,7 @@ pub(super) fn check_fits(key: &str, t: &VmType, classes: &[HostClass], rule: Fit
         )
     } else {
         format!(
-            "VM type \"{}\" ({} MIPS, {} MB RAM, {} MB disk{}) is larger than every host class",
+            "VM type \"{}\" ({} MIPS, {} MB RAM, {} MB disk{}) is larger than every host class: {}",
             t.name,
             t.mips,
             t.ram_mb,
@@ -92,8 +92,42 @@ pub(super) fn check_fits(key: &str, t: &VmType, classes: &[HostClass], rule: Fit
                 format!(", {} Mbit/s of network", t.net_mbps)
             } else {
                 String::new()
-            }
+            },
+            short_of(t, classes, rule)
         )
     };
     Err(FieldError::new(key, message))
+}
+
+/// What no host class offers VM type `t` under `rule`, with the most any class offers (the
+/// dimensions it is too large on), or that no one class has room on every dimension at once.
+fn short_of(t: &VmType, classes: &[HostClass], rule: FitRule) -> String {
+    let most = |f: fn(&HostClass) -> f64| classes.iter().map(f).fold(0.0, f64::max);
+    let mut short = Vec::new();
+    if t.ram_mb > most(|c| c.ram_mb.min(c.ram_limit_mb())) {
+        let ram = most(|c| c.ram_mb.min(c.ram_limit_mb()));
+        short.push(format!("RAM (the most a class admits is {ram} MB)"));
+    }
+    let unlimited_disk = classes.iter().any(|c| c.disk_mb == 0.0);
+    if !unlimited_disk && t.disk_mb > most(|c| c.disk_mb) {
+        let disk = most(|c| c.disk_mb);
+        short.push(format!("disk (the most a class has is {disk} MB)"));
+    }
+    if t.net_mbps > most(|c| c.net_mbps) {
+        let net = most(|c| c.net_mbps);
+        short.push(format!(
+            "network (the widest link, `hosts[].network`, is {net} Mbit/s; reservations are never over-committed)"
+        ));
+    }
+    if rule.by_size && t.mips > most(|c| c.mips.min(c.sized_limit_mips())) {
+        let mips = most(|c| c.mips.min(c.sized_limit_mips()));
+        short.push(format!(
+            "CPU (the most a class admits by size is {mips} MIPS)"
+        ));
+    }
+    if short.is_empty() {
+        "no one class has room for it on every dimension at once".to_string()
+    } else {
+        format!("too large on {}", short.join(" and "))
+    }
 }
