@@ -131,3 +131,82 @@ headroom = 0.1
     assert_eq!((o.summary.hosts.boots, o.summary.hosts.shutdowns), (1, 1));
     assert_eq!(moves, [(3, 4)]);
 }
+
+/// A small host (4 cores, 4,000 MIPS) and a large one (8 cores, 8,000 MIPS), both idling at
+/// 100 W with 16 GB. By size, first fit decreasing puts the 4-vCPU VM alone on the small host
+/// (host 0, declared first; 4,000 of 4,000) and the 2-vCPU VM on the large host (host 1). At
+/// constant loads the small host runs 1,800 MIPS (0.45) and the large 2,000 (0.25), both
+/// under the 0.5 under-load mark. Beloglazov's rule never moves anything: the large host, the
+/// least utilised, is tried first, but the small host would end at 3,800 MIPS, above the THR
+/// ceiling of 0.8 x 4,000 = 3,200; the small host may only go to a busier host, and 0.25 <
+/// 0.45. Ordered by what powering off saves, the small host comes first: its 100 W hold 95 %
+/// of the 3,800 MIPS committed (CPU binds; RAM is 2 of 16 GB), the large host's 47.5 %, so
+/// the small saves 95 W per share against 47.5. The large host, saving less, takes the VM
+/// whatever its load (3,800 of 8,000, 0.475, under 0.8): one move at the first tick (time
+/// 0), of VM 1 from host 0 to host 1, and the small host is switched off once.
+#[test]
+fn a_small_busier_host_is_emptied_onto_a_large_one_that_saves_less_when_off() {
+    let text = r#"
+version = 1
+[simulation]
+name = "small-onto-large"
+duration = "2h"
+[[hosts]]
+class = "small"
+count = 1
+cores = 4
+core_mips = 1000
+ram = "16 GB"
+power = { model = "linear", idle_w = 100, max_w = 150 }
+[[hosts]]
+class = "large"
+count = 1
+cores = 8
+core_mips = 1000
+ram = "16 GB"
+power = { model = "linear", idle_w = 100, max_w = 200 }
+[[vm_types]]
+name = "two"
+vcpus = 2
+vcpu_mips = 1000
+ram = "1 GB"
+[[vm_types]]
+name = "four"
+vcpus = 4
+vcpu_mips = 1000
+ram = "1 GB"
+[[vms]]
+type = "two"
+count = 1
+load = "full"
+[[vms]]
+type = "four"
+count = 1
+load = "most"
+[loads.full]
+shape = "constant"
+level = 1.0
+[loads.most]
+shape = "constant"
+level = 0.45
+[policy]
+initial_placement = "first-fit-decreasing"
+initial_fit = "size"
+[policy.consolidation]
+overload = "thr"
+overload_param = 0.8
+underload_threshold = 0.5
+[policy.power]
+name = "spare-capacity"
+headroom = 0.1
+min_hosts_on = 1
+"#;
+    let (o, rec) = simulate(text);
+    let moves: Vec<_> = rec
+        .migrations
+        .iter()
+        .map(|m| (m.vm, m.source, m.destination, m.start_s))
+        .collect();
+    assert_eq!(moves, [(1, 0, 1, 0.0)]);
+    assert_eq!(o.summary.hosts.shutdowns, 1);
+}

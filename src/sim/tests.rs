@@ -344,13 +344,17 @@ fn destination_headroom_sends_relief_past_a_host_it_would_leave_near_the_thresho
 fn destination_headroom_keeps_an_evacuation_off_a_host_it_would_leave_near_the_threshold() {
     // Host 1 at 2 x 1000 x 0.3 / 5000 = 0.12 is under-loaded (0.4); its VM (600 MIPS) may go
     // to busier host 0 at 4000 / 6000 = 0.667: 4600 / 6000 = 0.767 is within 0.8. With a
-    // head-room of 0.1 the bar is 0.7: host 0 refuses, empty host 2 is not busier, and
-    // nothing moves.
+    // head-room of 0.1 the bar is 0.7: host 0 refuses, and the VM goes to empty host 2 (its
+    // 100 W idle over 8,000 MIPS save less per share than host 1's over 5,000, and it runs
+    // VMs on less power, 200 / 8000 < 200 / 5000 W per MIPS), 600 / 8000 = 0.075.
     assert_eq!(
         moves(&consolidation_scenario(0.8, 0.3, 0.4, 0.0)),
         [(5, 1, 0)]
     );
-    assert_eq!(moves(&consolidation_scenario(0.8, 0.3, 0.4, 0.1)), []);
+    assert_eq!(
+        moves(&consolidation_scenario(0.8, 0.3, 0.4, 0.1)),
+        [(5, 1, 2)]
+    );
 }
 
 /// Host 0 has four 1000-MIPS cores, host 1 two of 2500; a VM of one 2000-MIPS vCPU, placed by

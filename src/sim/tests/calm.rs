@@ -170,9 +170,11 @@ fn the_window_refuses_an_evacuation_at_07_00_and_allows_it_at_23_00() {
 #[test]
 fn outside_the_window_an_evacuation_is_counted_as_refused_without_a_search() {
     // Host 0 at 5 x 950 / 6000 = 0.79 takes no more (adding host 1's 600 MIPS gives 0.89 >
-    // 0.8) and host 2 is empty, not busier: host 1's evacuation could not be made. Outside
-    // the window no destination is searched, so it counts as refused at 00:00 (Sunday's
-    // night, not Mon-Fri's) and at 07:00 all the same; at 23:00 it is searched and fails.
+    // 0.8); host 2, empty, can: its 100 W idle over 8,000 MIPS save less per share of the
+    // demand than host 1's over 5,000, and it runs VMs on less power (200 / 8000 < 200 /
+    // 5000 W per MIPS). Outside the window no destination is searched, so the evacuation
+    // counts as refused at 00:00 (Sunday's night, not Mon-Fri's) and at 07:00 all the same;
+    // at 23:00 it is searched and made, onto host 2.
     let at = |interval, duration| Case {
         busy: 0.95,
         interval,
@@ -184,10 +186,10 @@ fn outside_the_window_an_evacuation_is_counted_as_refused_without_a_search() {
     assert_eq!(moves, []);
     assert_eq!(calm.refused_window, 2, "host 1's one VM at 00:00 and 07:00");
     let (moves, calm) = run(&at("23h", "24h"), &[]);
-    assert_eq!(moves, []);
+    assert_eq!(moves, [(5, 1, 2, 23.0 * 3600.0)]);
     assert_eq!(
         calm.refused_window, 1,
-        "at 00:00 only: at 23:00 it is searched and fails"
+        "at 00:00 only: at 23:00 it is searched and made"
     );
 }
 

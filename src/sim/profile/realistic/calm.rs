@@ -113,6 +113,11 @@ impl OffRoom {
         room
     }
 
+    /// What the powered hosts have committed: CPU, MIPS, and RAM, MB.
+    pub(super) fn need(&self) -> (f64, f64) {
+        self.need
+    }
+
     /// Takes a host of `class` out of the room once its evacuation is planned.
     pub(super) fn leave(&mut self, class: &HostClass) {
         self.on = self.on.saturating_sub(1);

@@ -4,7 +4,7 @@
 
 use super::calm::{OffRoom, evacuation_refused};
 use super::racks::rack_ranks;
-use crate::model::host::PowerState;
+use crate::model::host::{HostClass, PowerState};
 use crate::policy::placement::Need;
 use crate::policy::power;
 use crate::policy::selection::{VmCandidate, VmSelection};
@@ -12,6 +12,7 @@ use crate::sim::calm::Calm;
 use crate::sim::fleet::Fleet;
 use crate::sim::fleet::admission::Admission;
 use crate::sim::fleet::dimensions::MEMORY_CEILING;
+use crate::sim::fleet::placement::fit_mips;
 use crate::sim::fleet::placement_index::{Search, Window};
 use crate::sim::fleet::rules::summed;
 use crate::sim::setup::FitBasis;
@@ -248,9 +249,20 @@ impl Simulation<'_> {
                 .zip(self.setup.racks.as_ref())
                 .map_or(0, |(rank, racks)| rank[racks.map.rack_of(h)])
         };
+        // Within a rack, the hosts whose power-off saves most for the room it takes first
+        // ([`saving_per_share`]: the least efficient class, as DPM switches off), then the
+        // least utilised.
+        let mut room = OffRoom::new(&self.fleet, self.setup, self.policies.power.as_ref());
+        let per_class: Vec<f64> = (self.setup.host_classes.iter())
+            .map(|class| saving_per_share(class, room.need()))
+            .collect();
+        let saves: Vec<f64> = (self.fleet.hosts.iter())
+            .map(|host| per_class[host.class])
+            .collect();
         sources.sort_by(|a, b| {
             rank_of(a.1)
                 .cmp(&rank_of(b.1))
+                .then(saves[b.1].total_cmp(&saves[a.1]))
                 .then(a.0.total_cmp(&b.0))
                 .then(a.1.cmp(&b.1))
         });
@@ -260,7 +272,6 @@ impl Simulation<'_> {
         let most = c.most();
         let admission = c.admission(self.setup, true);
         let mut failures = 0;
-        let mut room = OffRoom::new(&self.fleet, self.setup, self.policies.power.as_ref());
         let classes = &self.setup.host_classes;
         for (u_src, src) in sources {
             if c.evacuation_failures > 0 && failures >= c.evacuation_failures {
@@ -290,6 +301,9 @@ impl Simulation<'_> {
             // management boots in): otherwise the VMs only swap hosts, and back again at the
             // next tick when both are idle.
             let src_efficiency = classes[self.fleet.hosts[src].class].watts_per_mips();
+            // With a class that saves less when off, the window cannot bound the search: its
+            // hosts take the VMs whatever their load ([`Consolidation::moves_up`]).
+            let upward = per_class.iter().any(|&k| k < saves[src]);
             let mut plan: Vec<(VmId, HostId)> = Vec::new();
             for &vm in &vms {
                 // Keep-together members go where the first of their group went.
@@ -320,6 +334,7 @@ impl Simulation<'_> {
                                 && classes[self.fleet.hosts[h].class].watts_per_mips()
                                     >= src_efficiency)
                             || (racks_first && rank_of(h) < rank_of(src))
+                            || !c.moves_up(&self.fleet, self.setup, &saves, (src, u_src), h)
                     };
                     let search = Search {
                         need: &need,
@@ -327,7 +342,7 @@ impl Simulation<'_> {
                         policy: c.placement.as_ref(),
                         state: PowerState::On,
                         window: Window {
-                            min: if c.all_dimensions {
+                            min: if c.all_dimensions || upward {
                                 f64::NEG_INFINITY
                             } else {
                                 u_src
@@ -350,7 +365,6 @@ impl Simulation<'_> {
                             let planned = planned.chain(others.iter().copied());
                             fleet.class_allows(vm, h)
                                 && fleet.admits(&admission, h, u, vm, &need, planned)
-                                && (!c.all_dimensions || c.load(fleet, setup, h) >= u_src)
                         },
                     );
                     if found.is_some() || !racks_first {
@@ -402,6 +416,28 @@ impl Simulation<'_> {
 
 /// How consolidation reads a host's load: CPU alone, or every dimension.
 impl Consolidation {
+    /// Whether an evacuation may move VMs from `src` (at load `u_src`) to `h`: up the order
+    /// sources are taken in, so never back. `h`'s class saves less when off (`saves`, each
+    /// host's [`saving_per_share`]), whatever its load; or it saves as much and is busier
+    /// (Beloglazov's rule, all there is on a fleet of one class).
+    fn moves_up(
+        &self,
+        fleet: &Fleet,
+        setup: &Setup,
+        saves: &[f64],
+        (src, u_src): (HostId, f64),
+        h: HostId,
+    ) -> bool {
+        if saves[h] != saves[src] {
+            return saves[h] < saves[src];
+        }
+        if self.all_dimensions {
+            return self.load(fleet, setup, h) >= u_src;
+        }
+        let class = &setup.host_classes[fleet.hosts[h].class];
+        fleet.cpu_used(h, FitBasis::Demand) / fit_mips(class, FitBasis::Demand) >= u_src
+    }
+
     /// Host `h`'s load as under-load is judged: its CPU utilisation, or with every dimension
     /// judged its fullest dimension.
     fn load(&self, fleet: &Fleet, setup: &Setup, h: HostId) -> f64 {
@@ -426,4 +462,19 @@ impl Consolidation {
             memory_in_use,
         }
     }
+}
+
+/// What switching an empty host of `class` off saves for the room it takes away: its idle
+/// watts per share of the fleet's committed `need` (CPU MIPS, RAM MB) it can hold, on the
+/// dimension it holds least of (RAM where RAM binds, as on a memory-bound fleet). Higher is
+/// more worth emptying; without demand every class scores 0 and utilisation alone orders.
+fn saving_per_share(class: &HostClass, (cpu, ram): (f64, f64)) -> f64 {
+    let share = |need: f64, capacity: f64| {
+        if need > 0.0 && capacity > 0.0 {
+            need / capacity
+        } else {
+            0.0
+        }
+    };
+    class.power.idle_w() * share(cpu, class.mips).max(share(ram, class.ram_limit_mb()))
 }
