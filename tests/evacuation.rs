@@ -78,50 +78,19 @@ fn an_empty_host_that_runs_the_vms_on_less_power_takes_them_once() {
 /// boots a host for it: host 4, once, and the VM moves there.
 #[test]
 fn a_vm_relief_cannot_place_gets_a_host_booted() {
-    let text = r#"
-version = 1
-[simulation]
-name = "stranded"
-duration = "3h"
-[[hosts]]
-class = "h"
-count = 5
-cores = 8
-core_mips = 1000
-ram = "64 GB"
-power = { model = "linear", idle_w = 100, max_w = 200 }
-[[vm_types]]
-name = "five"
-vcpus = 5
-vcpu_mips = 1000
-ram = "1 GB"
-[[vm_types]]
-name = "four"
-vcpus = 4
-vcpu_mips = 1000
-ram = "1 GB"
-[[vms]]
-type = "five"
-count = 3
-load = "climb"
-[[vms]]
-type = "four"
-count = 2
-load = "climb"
-[loads.climb]
-shape = "hourly"
-levels = [0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.5]
-[policy]
-initial_placement = "first-fit-decreasing"
-initial_fit = "size"
-[policy.consolidation]
-overload = "thr"
-overload_param = 0.8
-underload_threshold = 0
-[policy.power]
-name = "spare-capacity"
-headroom = 0.1
-"#;
+    let climb = format!(
+        "[loads.climb]\nshape = \"hourly\"\nlevels = [0.5{}, 0.5]\n",
+        ", 1.0".repeat(22)
+    );
+    let text = scenario_head("stranded", "3h")
+        + &linear_host("h", 5, 8, 200)
+        + &vm_type("five", 5, "1 GB")
+        + &vm_type("four", 4, "1 GB")
+        + &vm_group("five", "five", 3, "climb", "")
+        + &vm_group("four", "four", 2, "climb", "")
+        + &climb
+        + &by_size_thr_08(0.0, "");
+    let text = text.as_str();
     let (o, rec) = simulate(text);
     let moves: Vec<_> = rec
         .migrations
@@ -146,61 +115,17 @@ headroom = 0.1
 /// 0), of VM 1 from host 0 to host 1, and the small host is switched off once.
 #[test]
 fn a_small_busier_host_is_emptied_onto_a_large_one_that_saves_less_when_off() {
-    let text = r#"
-version = 1
-[simulation]
-name = "small-onto-large"
-duration = "2h"
-[[hosts]]
-class = "small"
-count = 1
-cores = 4
-core_mips = 1000
-ram = "16 GB"
-power = { model = "linear", idle_w = 100, max_w = 150 }
-[[hosts]]
-class = "large"
-count = 1
-cores = 8
-core_mips = 1000
-ram = "16 GB"
-power = { model = "linear", idle_w = 100, max_w = 200 }
-[[vm_types]]
-name = "two"
-vcpus = 2
-vcpu_mips = 1000
-ram = "1 GB"
-[[vm_types]]
-name = "four"
-vcpus = 4
-vcpu_mips = 1000
-ram = "1 GB"
-[[vms]]
-type = "two"
-count = 1
-load = "full"
-[[vms]]
-type = "four"
-count = 1
-load = "most"
-[loads.full]
-shape = "constant"
-level = 1.0
-[loads.most]
-shape = "constant"
-level = 0.45
-[policy]
-initial_placement = "first-fit-decreasing"
-initial_fit = "size"
-[policy.consolidation]
-overload = "thr"
-overload_param = 0.8
-underload_threshold = 0.5
-[policy.power]
-name = "spare-capacity"
-headroom = 0.1
-min_hosts_on = 1
-"#;
+    let text = scenario_head("small-onto-large", "2h")
+        + &linear_host("small", 1, 4, 150)
+        + &linear_host("large", 1, 8, 200)
+        + &vm_type("two", 2, "1 GB")
+        + &vm_type("four", 4, "1 GB")
+        + &vm_group("two", "two", 1, "full", "")
+        + &vm_group("four", "four", 1, "most", "")
+        + &constant_load("full", 1.0)
+        + &constant_load("most", 0.45)
+        + &by_size_thr_08(0.5, "min_hosts_on = 1\n");
+    let text = text.as_str();
     let (o, rec) = simulate(text);
     let moves: Vec<_> = rec
         .migrations
@@ -209,4 +134,20 @@ min_hosts_on = 1
         .collect();
     assert_eq!(moves, [(1, 0, 1, 0.0)]);
     assert_eq!(o.summary.hosts.shutdowns, 1);
+}
+
+/// A `[[hosts]]` block: `count` hosts of class `class`, `cores` cores of 1000 MIPS, 16 GB,
+/// drawing 100 W idle and `max_w` at full load.
+fn linear_host(class: &str, count: u32, cores: u32, max_w: u32) -> String {
+    format!(
+        "[[hosts]]\nclass = \"{class}\"\ncount = {count}\ncores = {cores}\ncore_mips = 1000\nram = \"16 GB\"\npower = {{ model = \"linear\", idle_w = 100, max_w = {max_w} }}\n"
+    )
+}
+
+/// Policies of the by-size tests: first fit decreasing by size, THR at 0.8, under-load at
+/// `underload`, spare capacity with 10 % head-room (`power_extra` lines added to it).
+fn by_size_thr_08(underload: f64, power_extra: &str) -> String {
+    format!(
+        "[policy]\ninitial_placement = \"first-fit-decreasing\"\ninitial_fit = \"size\"\n[policy.consolidation]\noverload = \"thr\"\noverload_param = 0.8\nunderload_threshold = {underload}\n[policy.power]\nname = \"spare-capacity\"\nheadroom = 0.1\n{power_extra}"
+    )
 }
