@@ -18,6 +18,7 @@ pub mod workload_records;
 mod accounts;
 mod calm;
 mod clock;
+mod day_mix;
 mod diagnostics;
 mod failures;
 mod fleet;
@@ -436,6 +437,7 @@ impl<'a> Simulation<'a> {
                 power,
                 fit: setup.startup_fit,
                 calm: calm::Calm::default(),
+                evacuation_mix: day_mix::DayMix::default(),
                 peak_draw,
                 fixed_rates: matches!(setup.migration.model, setup::MigrationModel::Simple)
                     && setup

@@ -3,6 +3,7 @@
 
 use super::Consolidation;
 use super::calm::Calm;
+use super::day_mix::DayMix;
 use crate::policy::placement::Placement;
 use crate::policy::power::PowerPolicy;
 use crate::sim::setup::FitBasis;
@@ -22,6 +23,8 @@ pub(crate) struct Policies {
     pub fit: FitBasis,
     /// What the maintenance windows and migration budgets remember and refused.
     pub calm: Calm,
+    /// The committed mix the evacuation order ranks host classes by, averaged over a day.
+    pub evacuation_mix: DayMix,
     /// On hosts draw their peak power whatever their load (the `npa` power policy).
     pub peak_draw: bool,
     /// Whether a copy's rate is fixed once it starts: the simple migration model on links all

@@ -253,8 +253,9 @@ impl Simulation<'_> {
         // ([`saving_per_share`]: the least efficient class, as DPM switches off), then the
         // least utilised.
         let mut room = OffRoom::new(&self.fleet, self.setup, self.policies.power.as_ref());
+        let mix = (self.policies.evacuation_mix).update(self.clock.now, room.need());
         let per_class: Vec<f64> = (self.setup.host_classes.iter())
-            .map(|class| saving_per_share(class, room.need()))
+            .map(|class| saving_per_share(class, mix))
             .collect();
         let saves: Vec<f64> = (self.fleet.hosts.iter())
             .map(|host| per_class[host.class])
@@ -465,10 +466,20 @@ impl Consolidation {
 }
 
 /// What switching an empty host of `class` off saves for the room it takes away: its idle
-/// watts per share of the fleet's committed `need` (CPU MIPS, RAM MB) it can hold, on the
-/// dimension it holds least of (RAM where RAM binds, as on a memory-bound fleet). Higher is
-/// more worth emptying; without demand every class scores 0 and utilisation alone orders.
-fn saving_per_share(class: &HostClass, (cpu, ram): (f64, f64)) -> f64 {
+/// watts per share of the fleet's committed `need` (CPU MIPS, RAM MB, averaged over a day:
+/// [`crate::sim::day_mix`]) it can hold, on the dimension it holds least of (RAM where RAM
+/// binds, as on a memory-bound fleet). Higher is more worth emptying; without demand every
+/// class scores 0 and utilisation alone orders.
+fn saving_per_share(class: &HostClass, need: (f64, f64)) -> f64 {
+    saving(
+        class.power.idle_w(),
+        (class.mips, class.ram_limit_mb()),
+        need,
+    )
+}
+
+/// [`saving_per_share`] of a class idling at `idle_w` with `capacity` (MIPS, RAM MB).
+fn saving(idle_w: f64, capacity: (f64, f64), (cpu, ram): (f64, f64)) -> f64 {
     let share = |need: f64, capacity: f64| {
         if need > 0.0 && capacity > 0.0 {
             need / capacity
@@ -476,5 +487,35 @@ fn saving_per_share(class: &HostClass, (cpu, ram): (f64, f64)) -> f64 {
             0.0
         }
     };
-    class.power.idle_w() * share(cpu, class.mips).max(share(ram, class.ram_limit_mb()))
+    idle_w * share(cpu, capacity.0).max(share(ram, capacity.1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::day_mix::DayMix;
+    use crate::time::MS_PER_DAY;
+
+    /// A CPU-rich class (80,000 MIPS, 96 GB, 150 W idle) and a RAM-rich one (20,000 MIPS,
+    /// 512 GB, 120 W), 7.2 TB of RAM committed and CPU 180,000 MIPS by night, 2,000,000 by
+    /// day. Read raw, the ranks swap: by night 150 x 7.2 TB / 96 GB = 11,250 against 120 x
+    /// 7.2 TB / 512 GB = 1,687.5; by day 11,250 against 120 x 2 M / 20,000 = 12,000. Read
+    /// through the day's average, CPU stays between 0.18 M and 1.32 M, so the RAM-rich class
+    /// scores at most 120 x 66 = 7,900 and the CPU-rich class is ranked first at every tick.
+    #[test]
+    fn a_day_night_swing_does_not_swap_the_ranks_of_two_classes() {
+        let cpu_rich = |need| saving(150.0, (80_000.0, 96_000.0), need);
+        let ram_rich = |need| saving(120.0, (20_000.0, 512_000.0), need);
+        let (night, day) = ((180_000.0, 7.2e6), (2.0e6, 7.2e6));
+        assert_eq!((cpu_rich(night), ram_rich(night)), (11_250.0, 1_687.5));
+        assert_eq!((cpu_rich(day), ram_rich(day)), (11_250.0, 12_000.0));
+        let mut mix = DayMix::default();
+        let step = 300_000;
+        for i in 0..(10 * MS_PER_DAY / step) {
+            let now = i * step;
+            let by_day = (now % MS_PER_DAY) >= MS_PER_DAY / 2;
+            let m = mix.update(now, if by_day { day } else { night });
+            assert!(cpu_rich(m) > ram_rich(m), "swapped at {now} ms: {m:?}");
+        }
+    }
 }
