@@ -140,13 +140,15 @@ fn vector_policies_run_a_small_memory_bound_fleet_under_check() {
 }
 
 /// The small exercise 3 needs at least 7 hosts (its lower bound, RAM-bound all day). At night
-/// cosine placement keeps 1.302 times that on, CPU-only packing (first fit decreasing, then
+/// cosine placement keeps 1.339 times that on, CPU-only packing (first fit decreasing, then
 /// `pabfd` for consolidation, as `exercise-2`) 1.477 times (release build, the same numbers).
 /// In idle power, against the least that could hold the VMs (their 2,976 GB of RAM binds:
 /// the six `memory-16c` hosts' 2,304 GB at 120 W, the rest, 672 GB, at `huge-64c`'s 210 W a
-/// 500 GB: 720 + 282.2 = 1,002.2 W), cosine keeps 1.3035 times it on and CPU-only packing
+/// 500 GB: 720 + 282.2 = 1,002.2 W), cosine keeps 1.3138 times it on and CPU-only packing
 /// 1.530 times. (Before the evacuation order of docs/policies.md, "Which under-loaded hosts
-/// go first, and where", cosine kept 1.346 and 1.266: fewer hosts now, on more idle power.)
+/// go first, and where", cosine kept 1.346 and 1.266; with that order's class ranks read at
+/// each tick instead of from the day's average, 1.302 and 1.3035: this one-day run has no
+/// warm-up, so the average starts from the mix at the initial placement.)
 #[test]
 fn cosine_keeps_fewer_hosts_and_less_idle_power_on_at_night_than_cpu_only_packing() {
     let cpu_only = small_exercise_3("first-fit-decreasing", "pabfd", "cpu");
@@ -157,7 +159,7 @@ fn cosine_keeps_fewer_hosts_and_less_idle_power_on_at_night_than_cpu_only_packin
         num(&cosine, "packing.night_ratio"),
     );
     assert!((a - 1.477).abs() < 5e-4, "CPU-only: {a}");
-    assert!((b - 1.302).abs() < 5e-4, "cosine: {b}");
+    assert!((b - 1.3387).abs() < 5e-4, "cosine: {b}");
     let bound = num(&cosine, "packing.mean_idle_kw_bound");
     assert!((bound - 1.0022).abs() < 5e-4, "idle-power bound: {bound}");
     let (a, b) = (
@@ -165,7 +167,7 @@ fn cosine_keeps_fewer_hosts_and_less_idle_power_on_at_night_than_cpu_only_packin
         num(&cosine, "packing.idle_night_ratio"),
     );
     assert!((a - 1.530).abs() < 5e-4, "CPU-only: {a}");
-    assert!((b - 1.3035).abs() < 5e-4, "cosine: {b}");
+    assert!((b - 1.3138).abs() < 5e-4, "cosine: {b}");
 }
 
 #[test]
