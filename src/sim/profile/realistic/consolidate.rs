@@ -12,7 +12,6 @@ use crate::sim::calm::Calm;
 use crate::sim::fleet::Fleet;
 use crate::sim::fleet::admission::Admission;
 use crate::sim::fleet::dimensions::MEMORY_CEILING;
-use crate::sim::fleet::placement::fit_mips;
 use crate::sim::fleet::placement_index::{Search, Window};
 use crate::sim::fleet::rules::summed;
 use crate::sim::setup::FitBasis;
@@ -257,13 +256,11 @@ impl Simulation<'_> {
         let per_class: Vec<f64> = (self.setup.host_classes.iter())
             .map(|class| saving_per_share(class, mix))
             .collect();
-        let saves: Vec<f64> = (self.fleet.hosts.iter())
-            .map(|host| per_class[host.class])
-            .collect();
+        let saves = |h: HostId| per_class[self.fleet.hosts[h].class];
         sources.sort_by(|a, b| {
             rank_of(a.1)
                 .cmp(&rank_of(b.1))
-                .then(saves[b.1].total_cmp(&saves[a.1]))
+                .then(saves(b.1).total_cmp(&saves(a.1)))
                 .then(a.0.total_cmp(&b.0))
                 .then(a.1.cmp(&b.1))
         });
@@ -304,7 +301,8 @@ impl Simulation<'_> {
             let src_efficiency = classes[self.fleet.hosts[src].class].watts_per_mips();
             // With a class that saves less when off, the window cannot bound the search: its
             // hosts take the VMs whatever their load ([`Consolidation::moves_up`]).
-            let upward = per_class.iter().any(|&k| k < saves[src]);
+            let src_saves = per_class[self.fleet.hosts[src].class];
+            let upward = per_class.iter().any(|&k| k < src_saves);
             let mut plan: Vec<(VmId, HostId)> = Vec::new();
             for &vm in &vms {
                 // Keep-together members go where the first of their group went.
@@ -335,7 +333,7 @@ impl Simulation<'_> {
                                 && classes[self.fleet.hosts[h].class].watts_per_mips()
                                     >= src_efficiency)
                             || (racks_first && rank_of(h) < rank_of(src))
-                            || !c.moves_up(&self.fleet, self.setup, &saves, (src, u_src), h)
+                            || !c.moves_up(&self.fleet, self.setup, &per_class, (src, u_src), h)
                     };
                     let search = Search {
                         need: &need,
@@ -418,25 +416,25 @@ impl Simulation<'_> {
 /// How consolidation reads a host's load: CPU alone, or every dimension.
 impl Consolidation {
     /// Whether an evacuation may move VMs from `src` (at load `u_src`) to `h`: up the order
-    /// sources are taken in, so never back. `h`'s class saves less when off (`saves`, each
-    /// host's [`saving_per_share`]), whatever its load; or it saves as much and is busier
-    /// (Beloglazov's rule, all there is on a fleet of one class).
+    /// sources are taken in, so never back. `h`'s class saves less when off (`per_class`,
+    /// each class's [`saving_per_share`]), whatever its load; or it saves as much and is
+    /// busier (Beloglazov's rule, all there is on a fleet of one class).
     fn moves_up(
         &self,
         fleet: &Fleet,
         setup: &Setup,
-        saves: &[f64],
+        per_class: &[f64],
         (src, u_src): (HostId, f64),
         h: HostId,
     ) -> bool {
-        if saves[h] != saves[src] {
-            return saves[h] < saves[src];
+        let (to, from) = (
+            per_class[fleet.hosts[h].class],
+            per_class[fleet.hosts[src].class],
+        );
+        if to != from {
+            return to < from;
         }
-        if self.all_dimensions {
-            return self.load(fleet, setup, h) >= u_src;
-        }
-        let class = &setup.host_classes[fleet.hosts[h].class];
-        fleet.cpu_used(h, FitBasis::Demand) / fit_mips(class, FitBasis::Demand) >= u_src
+        self.load(fleet, setup, h) >= u_src
     }
 
     /// Host `h`'s load as under-load is judged: its CPU utilisation, or with every dimension
