@@ -103,24 +103,26 @@ pub(super) fn check_fits(key: &str, t: &VmType, classes: &[HostClass], rule: Fit
 /// dimensions it is too large on), or that no one class has room on every dimension at once.
 fn short_of(t: &VmType, classes: &[HostClass], rule: FitRule) -> String {
     let most = |f: fn(&HostClass) -> f64| classes.iter().map(f).fold(0.0, f64::max);
+    let (ram, disk, net) = (
+        most(|c| c.ram_mb.min(c.ram_limit_mb())),
+        most(|c| c.disk_mb),
+        most(|c| c.net_mbps),
+    );
+    let mips = most(|c| c.mips.min(c.sized_limit_mips()));
+    let unlimited_disk = classes.iter().any(|c| c.disk_mb == 0.0);
     let mut short = Vec::new();
-    if t.ram_mb > most(|c| c.ram_mb.min(c.ram_limit_mb())) {
-        let ram = most(|c| c.ram_mb.min(c.ram_limit_mb()));
+    if t.ram_mb > ram {
         short.push(format!("RAM (the most a class admits is {ram} MB)"));
     }
-    let unlimited_disk = classes.iter().any(|c| c.disk_mb == 0.0);
-    if !unlimited_disk && t.disk_mb > most(|c| c.disk_mb) {
-        let disk = most(|c| c.disk_mb);
+    if !unlimited_disk && t.disk_mb > disk {
         short.push(format!("disk (the most a class has is {disk} MB)"));
     }
-    if t.net_mbps > most(|c| c.net_mbps) {
-        let net = most(|c| c.net_mbps);
+    if t.net_mbps > net {
         short.push(format!(
             "network (the widest link, `hosts[].network`, is {net} Mbit/s; reservations are never over-committed)"
         ));
     }
-    if rule.by_size && t.mips > most(|c| c.mips.min(c.sized_limit_mips())) {
-        let mips = most(|c| c.mips.min(c.sized_limit_mips()));
+    if rule.by_size && t.mips > mips {
         short.push(format!(
             "CPU (the most a class admits by size is {mips} MIPS)"
         ));
