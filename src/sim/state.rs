@@ -179,6 +179,15 @@ pub(super) fn sum_loads(
 }
 
 impl Host {
+    /// Books (`sign` 1) or releases (`sign` -1) the RAM, disk and network bandwidth a VM of
+    /// type `t` reserves here.
+    #[inline]
+    pub(in crate::sim) fn book(&mut self, t: &VmType, sign: f64) {
+        self.ram_used += sign * t.ram_mb;
+        self.disk_used += sign * t.disk_mb;
+        self.net_used += sign * t.net_mbps;
+    }
+
     /// Sets the loads a refresh summed over the host's VMs and migrations at `now`, and
     /// whether it is empty: `staying` VMs are neither leaving nor gone.
     pub(super) fn set_loads(&mut self, loads: &Loads, now: SimTime) {

@@ -79,9 +79,7 @@ impl Fleet {
         let host = &mut self.hosts[h];
         host.committed_mips += sign * self.vms[vm].demand_mips;
         host.sized_mips += sign * t.mips;
-        host.ram_used += sign * t.ram_mb;
-        host.disk_used += sign * t.disk_mb;
-        host.net_used += sign * t.net_mbps;
+        host.book(t, sign);
     }
 }
 

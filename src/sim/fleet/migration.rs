@@ -298,9 +298,7 @@ impl Simulation<'_> {
         self.close_migration(m, MigrationOutcome::Done);
         // The destination reserved RAM, disk and network at planning; release the source's.
         let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
-        self.fleet.hosts[src].ram_used -= t.ram_mb;
-        self.fleet.hosts[src].disk_used -= t.disk_mb;
-        self.fleet.hosts[src].net_used -= t.net_mbps;
+        self.fleet.hosts[src].book(t, -1.0);
         self.detach(src, vm);
         self.fleet.hosts[dst].vms.push(vm);
         self.fleet.vms[vm].state = VmState::Running(dst);
@@ -322,9 +320,7 @@ impl Simulation<'_> {
         );
         self.close_migration(m, MigrationOutcome::Aborted);
         let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
-        self.fleet.hosts[dst].ram_used -= t.ram_mb;
-        self.fleet.hosts[dst].disk_used -= t.disk_mb;
-        self.fleet.hosts[dst].net_used -= t.net_mbps;
+        self.fleet.hosts[dst].book(t, -1.0);
         self.fleet.vms[vm].state = VmState::Running(src);
         self.refresh(src);
         self.refresh(dst);
@@ -390,9 +386,7 @@ impl Fleet {
             stamp: 0,
             overload_logged: false,
         });
-        self.hosts[dst].ram_used += t.ram_mb;
-        self.hosts[dst].disk_used += t.disk_mb;
-        self.hosts[dst].net_used += t.net_mbps;
+        self.hosts[dst].book(t, 1.0);
         self.hosts[src].migrations.push(m);
         self.hosts[dst].migrations.push(m);
         self.hosts[src].migrations_out += 1;

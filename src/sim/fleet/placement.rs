@@ -267,9 +267,7 @@ impl Simulation<'_> {
         let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
         let host = &mut self.fleet.hosts[h];
         host.vms.push(vm);
-        host.ram_used += t.ram_mb;
-        host.disk_used += t.disk_mb;
-        host.net_used += t.net_mbps;
+        host.book(t, 1.0);
         self.fleet.vms[vm].state = VmState::Running(h);
         // A lifetime counts from when the VM starts running, not from when it asked.
         if let Some(life) = self.fleet.lives[vm].lifetime {
@@ -297,10 +295,7 @@ impl Simulation<'_> {
         self.accrue(h);
         self.detach(h, vm);
         let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
-        let host = &mut self.fleet.hosts[h];
-        host.ram_used -= t.ram_mb;
-        host.disk_used -= t.disk_mb;
-        host.net_used -= t.net_mbps;
+        self.fleet.hosts[h].book(t, -1.0);
         self.refresh(h);
     }
 
@@ -344,9 +339,7 @@ impl Simulation<'_> {
                     let other = self.fleet.migrations[next].destination;
                     self.close_migration(next, MigrationOutcome::Aborted);
                     let t = &self.setup.vm_types[self.fleet.vms[vm].vm_type];
-                    self.fleet.hosts[other].ram_used -= t.ram_mb;
-                    self.fleet.hosts[other].disk_used -= t.disk_mb;
-                    self.fleet.hosts[other].net_used -= t.net_mbps;
+                    self.fleet.hosts[other].book(t, -1.0);
                     self.refresh(other);
                 }
                 self.abort_migration(m);
